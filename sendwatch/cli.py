@@ -1,0 +1,77 @@
+"""The ``sendwatch`` command line: a thin click layer over library functions.
+
+Each command lives in its own module under ``sendwatch/commands/`` and receives a ``Runtime``
+(config path, lazily loaded config, lazily opened database). Errors users can fix (a bad
+config, an unreachable database) end with one clear line and a non-zero exit, not a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sendwatch import __version__
+from sendwatch.commands import COMMANDS
+from sendwatch.config import ConfigError, default_config_path
+from sendwatch.context import Runtime
+from sendwatch.storage.db import DatabaseError
+
+EXIT_CONFIG = 2
+EXIT_FAILURE = 1
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Config file. Default: $SENDWATCH_CONFIG, else ./config.yaml.",
+)
+@click.version_option(__version__, prog_name="sendwatch")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """Watch English councils' papers for news about their SEND deficits.
+
+    sendwatch crawls each council's schools forum and committee papers, reads them for
+    safety valve, enhanced monitoring, withheld payments, DBV and deficit news, keeps each
+    council's status over time, and emails subscribers when a status changes.
+
+    Quick look: sendwatch demo
+    """
+    runtime = Runtime(config_path or default_config_path())
+    ctx.obj = runtime
+    ctx.call_on_close(runtime.close)
+
+
+for command in COMMANDS:
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Console entry point: run the CLI, turning user-fixable errors into one line each."""
+    try:
+        # Without standalone mode click returns an exit code instead of exiting.
+        code = cli.main(standalone_mode=False)
+    except ConfigError as error:
+        for issue in error.issues:
+            click.echo(str(issue), err=True)
+        sys.exit(EXIT_CONFIG)
+    except DatabaseError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_FAILURE)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_FAILURE)
+    except click.exceptions.Exit as exit_:
+        sys.exit(exit_.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""``sendwatch check-config``: validate the config file and summarise it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import click
+
+from sendwatch.config import Config
+
+
+def summarise(config: Config) -> list[str]:
+    """Human lines describing what a valid config will do."""
+    enabled = config.enabled_councils
+    platforms = Counter(council.platform for council in enabled)
+    disabled = len(config.councils) - len(enabled)
+    by_platform = ", ".join(f"{count} {platform}" for platform, count in sorted(platforms.items())) or "none"
+    frequencies = Counter(subscriber.frequency for subscriber in config.subscribers)
+    mail = config.mail
+    mail_line = f"smtp via {mail.host}:{mail.port}" if mail.transport == "smtp" else f"files in {config.resolve(mail.outbox_dir)}"
+    return [
+        f"councils: {len(config.councils)} configured, {len(enabled)} enabled ({by_platform}), {disabled} disabled",
+        f"subscribers: {len(config.subscribers)} in the file"
+        + (f" ({', '.join(f'{n} {f}' for f, n in sorted(frequencies.items()))})" if frequencies else ""),
+        f"database: {config.database}",
+        f"documents stored in: {config.resolve(config.data_dir)}",
+        f"mail: {mail_line}",
+        f"schedule: cycle '{config.schedule.cycle}', digest '{config.schedule.digest}' ({config.schedule.timezone})",
+        f"crawl: delay {config.crawl.download_delay}s per site, robots.txt {'obeyed' if config.crawl.obey_robots else 'IGNORED'}, "
+        f"window {config.crawl.window_days_back} days back to {config.crawl.window_days_ahead} ahead",
+    ]
+
+
+@click.command("check-config")
+@click.pass_obj
+def check_config(runtime) -> None:
+    """Validate the config file and summarise what it configures.
+
+    Exits 2 with one line per problem (file:line: key: message) when it is invalid.
+
+    Example: sendwatch --config config.yaml check-config
+    """
+    config = runtime.config
+    click.echo(f"{runtime.config_path}: valid")
+    for line in summarise(config):
+        click.echo(f"  {line}")

@@ -1,0 +1,473 @@
+"""Load ``config.yaml`` into plain, validated objects.
+
+Why this module exists: every other part of sendwatch takes a ``Config`` (or a piece of one) as
+an argument and never reads files or globals itself. Errors point at the file, line and key, and
+say what is allowed, because the people editing this file are reporters, not programmers.
+
+Secrets never live in the file: keys ending in ``_env`` name an environment variable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sendwatch.vocabulary import STATUSES
+
+DEFAULT_COMMITTEES = ["schools'? forum"]
+DEFAULT_CONFIG_NAME = "config.yaml"
+CONFIG_ENV = "SENDWATCH_CONFIG"
+
+
+class _Strict(BaseModel):
+    """Base for every config section: unknown keys are errors, values are not coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Schedule(_Strict):
+    cycle: str = "0 */6 * * *"
+    digest: str = "0 8 * * MON"
+    timezone: str = "Europe/London"
+    misfire_grace_seconds: int = Field(default=6 * 3600, ge=0)
+
+    @field_validator("cycle", "digest")
+    @classmethod
+    def _five_field_cron(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError(f"{value!r} is not a five-field cron expression (minute hour day month weekday)")
+        return value
+
+
+class Crawl(_Strict):
+    obey_robots: bool = True
+    download_delay: float = Field(default=1.0, ge=0)
+    autothrottle: bool = True
+    since: dt.date = dt.date(2023, 1, 1)
+    window_days_back: int = Field(default=120, ge=0)
+    window_days_ahead: int = Field(default=60, ge=0)
+    recheck_old_days: int = Field(default=28, ge=1)
+    user_agent: str = "sendwatch/0.1 (+https://github.com/sendwatch/sendwatch)"
+    contact: str = "sendwatch@example.org"
+    timeout_seconds: float = Field(default=60, gt=0)
+    retries: int = Field(default=3, ge=0)
+    max_html_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    max_pdf_bytes: int = Field(default=60 * 1024 * 1024, gt=0)
+    parallel_councils: int = Field(default=4, ge=1)
+    council_timeout_seconds: float = Field(default=3600, gt=0)
+    flag_after_cycles: int = Field(default=3, ge=1)
+
+
+class Extract(_Strict):
+    timeout_seconds: float = Field(default=120, gt=0)
+    memory_mb: int = Field(default=1024, ge=64)
+    max_pages: int = Field(default=2000, ge=1)
+    pdf_engine: Literal["pdfium", "pdfminer"] = "pdfium"
+
+
+class Mail(_Strict):
+    transport: Literal["smtp", "file"] = "file"
+    host: str = "localhost"
+    port: int = Field(default=25, ge=1, le=65535)
+    starttls: bool = False
+    use_tls: bool = False
+    username: str | None = None
+    password_env: str = "SENDWATCH_SMTP_PASSWORD"
+    from_: str = Field(default="sendwatch <alerts@example.org>", alias="from")
+    outbox_dir: Path = Path("outbox")
+    timeout_seconds: float = Field(default=30, gt=0)
+    max_attempts: int = Field(default=8, ge=1)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def password(self) -> str | None:
+        """The SMTP password, read from the environment at the moment it is needed."""
+        return os.environ.get(self.password_env) or None
+
+
+class Web(_Strict):
+    base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    secret_env: str = "SENDWATCH_SECRET"
+
+    def secret(self) -> str | None:
+        """The signing secret for unsubscribe and confirmation tokens, from the environment."""
+        return os.environ.get(self.secret_env) or None
+
+
+class Listing(_Strict):
+    """Where a council without ModernGov or CMIS keeps its papers, and which links count."""
+
+    pages: list[str] = Field(default_factory=list)
+    include_urls: list[str] = Field(default_factory=list)
+    exclude_urls: list[str] = Field(default_factory=list)
+    include_text: list[str] = Field(default_factory=list)
+    exclude_text: list[str] = Field(default_factory=list)
+
+    @field_validator("include_urls", "exclude_urls", "include_text", "exclude_text")
+    @classmethod
+    def _regexes_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            _check_regex(pattern)
+        return patterns
+
+
+class Council(_Strict):
+    slug: str
+    name: str
+    platform: Literal["moderngov", "cmis", "listing"] | None = None
+    url: str | None = None
+    gss_code: str | None = None
+    enabled: bool = True
+    committees: list[str] = Field(default_factory=lambda: list(DEFAULT_COMMITTEES))
+    aliases: list[str] = Field(default_factory=list)
+    listing: Listing | None = None
+
+    @field_validator("slug")
+    @classmethod
+    def _slug_shape(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
+            raise ValueError(f"{value!r} is not a slug (lower-case letters, digits and single hyphens)")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"https?://[^/\s]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @field_validator("committees")
+    @classmethod
+    def _committee_regexes(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            _check_regex(pattern)
+        return patterns
+
+    @field_validator("gss_code")
+    @classmethod
+    def _gss(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"E\d{8}", value):
+            raise ValueError(f"{value!r} is not an English GSS code (E followed by 8 digits)")
+        return value
+
+    @model_validator(mode="after")
+    def _enabled_needs_where(self) -> "Council":
+        if self.enabled:
+            if self.platform is None:
+                raise ValueError("platform: an enabled council needs one of moderngov, cmis, listing")
+            if not self.url:
+                raise ValueError("url: an enabled council needs the URL of its committee site")
+        return self
+
+    @property
+    def names(self) -> list[str]:
+        """Every name papers may use for this council, for attributing sentences."""
+        return [self.name, *self.aliases]
+
+
+class Subscriber(_Strict):
+    email: str
+    councils: list[str] | Literal["all"] = "all"
+    frequency: Literal["immediate", "weekly"] = "immediate"
+    statuses: list[str] | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str) -> str:
+        if not re.fullmatch(r"[^@\s,<>]+@[^@\s,<>]+\.[^@\s,<>]+", value):
+            raise ValueError(f"{value!r} is not an email address")
+        return value.strip()
+
+    @field_validator("statuses")
+    @classmethod
+    def _known_statuses(cls, values: list[str] | None) -> list[str] | None:
+        for value in values or []:
+            if value not in STATUSES:
+                raise ValueError(f"{value!r} is not one of {', '.join(STATUSES)}")
+        return values
+
+
+class Config(_Strict):
+    database: str = "sqlite:///sendwatch.db"
+    data_dir: Path = Path("data")
+    schedule: Schedule = Field(default_factory=Schedule)
+    crawl: Crawl = Field(default_factory=Crawl)
+    extract: Extract = Field(default_factory=Extract)
+    mail: Mail = Field(default_factory=Mail)
+    web: Web = Field(default_factory=Web)
+    councils: list[Council] = Field(default_factory=list)
+    subscribers: list[Subscriber] = Field(default_factory=list)
+    # Where the file was read from, so relative paths resolve beside it, not beside the caller.
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    def council(self, slug: str) -> Council:
+        """The configured council with this slug, or KeyError naming the slug."""
+        for council in self.councils:
+            if council.slug == slug:
+                return council
+        raise KeyError(slug)
+
+    @property
+    def enabled_councils(self) -> list[Council]:
+        return [council for council in self.councils if council.enabled]
+
+    def resolve(self, path: Path) -> Path:
+        """A path from the config, made absolute against the config file's folder."""
+        return path if path.is_absolute() else (self.base_dir / path).resolve()
+
+    @property
+    def database_url(self) -> str:
+        """The database URL, with a relative SQLite path resolved beside the config file."""
+        prefix = "sqlite:///"
+        if self.database.startswith(prefix) and not self.database.startswith(prefix + "/"):
+            rest = self.database[len(prefix):]
+            if rest and rest != ":memory:":
+                return prefix + str(self.resolve(Path(rest)))
+        return self.database
+
+
+def _check_regex(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"{pattern!r} is not a valid regular expression ({error})") from None
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class ConfigIssue:
+    """One problem in a config file, located at a line and a key path."""
+
+    file: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class ConfigError(Exception):
+    """The config file is missing or invalid; ``issues`` holds one located line per problem."""
+
+    def __init__(self, issues: list[ConfigIssue]):
+        super().__init__("\n".join(str(issue) for issue in issues))
+        self.issues = issues
+
+
+def default_config_path() -> Path:
+    """``$SENDWATCH_CONFIG`` if set, else ``./config.yaml``."""
+    return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_NAME)
+
+
+def load_config(path: Path | str) -> Config:
+    """Read, parse and validate a config file; raise ConfigError listing every problem."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([ConfigIssue(shown, None, "", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([ConfigIssue(shown, None, "", f"cannot be read ({error})")]) from None
+    return parse_config(text, shown, base_dir=path.resolve().parent)
+
+
+def parse_config(text: str, filename: str = DEFAULT_CONFIG_NAME, base_dir: Path | None = None) -> Config:
+    """Validate YAML text as a Config; errors carry ``filename`` and line numbers."""
+    data, lines = _parse_yaml(text, filename)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError([ConfigIssue(filename, 1, "", "the file must be a mapping of keys (database:, councils:, ...)")])
+    data = dict(data)
+    if "base_dir" in data:
+        raise ConfigError([ConfigIssue(filename, lines.get(("base_dir",)), "base_dir", "unknown key")])
+    data["base_dir"] = base_dir or Path(".").resolve()
+    issues = [
+        ConfigIssue(filename, _line_for(path, lines), _format_path(path), message) for path, message in _cross_checks(data)
+    ]
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as error:
+        issues = _issues_from(error, filename, lines) + issues
+    if issues:
+        raise ConfigError(sorted(issues, key=lambda issue: issue.line or 0))
+    return config
+
+
+def _cross_checks(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Checks across entries (unique slugs, subscribers naming real councils) on the raw data.
+
+    Done on the raw data so they are reported together with every other error in one pass.
+    """
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    councils = data.get("councils") if isinstance(data.get("councils"), list) else []
+    first_use: dict[str, int] = {}
+    for index, council in enumerate(councils):
+        slug = council.get("slug") if isinstance(council, dict) else None
+        if not isinstance(slug, str):
+            continue
+        if slug in first_use:
+            problems.append((("councils", index, "slug"), f"duplicate slug {slug!r} (first used by councils[{first_use[slug]}])"))
+        first_use.setdefault(slug, index)
+    subscribers = data.get("subscribers") if isinstance(data.get("subscribers"), list) else []
+    for index, subscriber in enumerate(subscribers):
+        chosen = subscriber.get("councils") if isinstance(subscriber, dict) else None
+        if isinstance(chosen, list):
+            for position, slug in enumerate(chosen):
+                if isinstance(slug, str) and slug not in first_use:
+                    problems.append((("subscribers", index, "councils", position), f"{slug!r} is not a configured council slug"))
+    return problems
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key written twice in one mapping (PyYAML keeps the last one)."""
+
+
+def _parse_yaml(text: str, filename: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """Parse YAML, returning the data and a map from key paths to 1-based line numbers."""
+    loader = _UniqueKeyLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        lines: dict[tuple[Any, ...], int] = {}
+        duplicates: list[ConfigIssue] = []
+        _index_lines(node, (), lines, duplicates, filename)
+        if duplicates:
+            raise ConfigError(duplicates)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        problem = " ".join(part for part in (error.context, error.problem) if part)
+        raise ConfigError([ConfigIssue(filename, line, "", f"invalid YAML: {problem}")]) from None
+    except yaml.YAMLError as error:
+        raise ConfigError([ConfigIssue(filename, None, "", f"invalid YAML: {error}")]) from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _index_lines(node: yaml.Node, path: tuple[Any, ...], lines: dict, duplicates: list, filename: str) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                duplicates.append(
+                    ConfigIssue(filename, key_node.start_mark.line + 1, _format_path(path + (key,)), "key written twice")
+                )
+            seen.add(key)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            _index_lines(value_node, path + (key,), lines, duplicates, filename)
+            # A key's own line is more helpful than its value's for scalar values.
+            lines[path + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_lines(item, path + (index,), lines, duplicates, filename)
+
+
+def _format_path(path: tuple[Any, ...]) -> str:
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+def _line_for(path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int | None:
+    """The line of the deepest part of ``path`` that exists in the file."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return None
+
+
+_FIELD_ALIASES = {"from_": "from"}
+
+
+def _issues_from(error: ValidationError, filename: str, lines: dict) -> list[ConfigIssue]:
+    issues: list[ConfigIssue] = []
+    for item in error.errors():
+        location = tuple(_FIELD_ALIASES.get(part, part) for part in item["loc"] if not _is_union_tag(part))
+        message = _message_for(item, location)
+        if item["type"] == "value_error" and message.startswith(("platform:", "url:")):
+            field, message = message.split(":", 1)
+            location = location + (field,)
+            message = message.strip()
+        issues.append(ConfigIssue(filename, _line_for(location, lines), _format_path(location), message))
+    return _dedupe(issues)
+
+
+def _is_union_tag(part: Any) -> bool:
+    """Pydantic adds union member names (``list[str]``, ``literal['all']``) to locations."""
+    return isinstance(part, str) and ("[" in part or part in {"str", "int", "bool", "float"})
+
+
+def _message_for(item: dict[str, Any], location: tuple[Any, ...]) -> str:
+    kind = item["type"]
+    value = item.get("input")
+    if kind == "literal_error":
+        expected = item["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
+        return f"{value!r} is not one of {expected}"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(location[:-1])
+        return f"unknown key (allowed: {', '.join(allowed)})" if allowed else "unknown key"
+    if kind == "value_error":
+        return str(item["msg"]).removeprefix("Value error, ")
+    return f"{item['msg'].rstrip('.').lower()} (got {value!r})"
+
+
+def _allowed_keys(location: tuple[Any, ...]) -> list[str]:
+    """The keys the config section at ``location`` accepts, for "unknown key" messages."""
+    model: Any = Config
+    for part in location:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+        if model is None:
+            return []
+    return sorted((field.alias or name) for name, field in model.model_fields.items() if name != "base_dir")
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model inside an annotation such as ``list[Council]`` or ``Listing | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _dedupe(issues: list[ConfigIssue]) -> list[ConfigIssue]:
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for issue in issues:
+        if (issue.key, issue.message) not in seen:
+            seen.add((issue.key, issue.message))
+            unique.append(issue)
+    return unique

@@ -1,0 +1,48 @@
+"""What every command needs: the validated config and the open database.
+
+Commands receive a ``Runtime`` from click's context; they never read files or globals
+themselves. The database is opened (and migrated) only by commands that use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sendwatch.config import Config, load_config
+from sendwatch.registry import sync_councils
+from sendwatch.storage import Database, open_database
+
+
+@dataclass
+class Runtime:
+    """The config file's path, loaded lazily, and the database opened on first use."""
+
+    config_path: Path
+    _config: Config | None = None
+    _database: Database | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    @property
+    def database(self) -> Database:
+        """The migrated database, with councils mirrored from the config."""
+        if self._database is None:
+            self._database = open_database(self.config.database_url)
+            with self._database.session() as session:
+                sync_councils(session, self.config)
+        return self._database
+
+    def validate_if_present(self) -> None:
+        """Validate the config file if there is one (commands that can run without one)."""
+        if self.config_path.exists():
+            self.config
+
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None

@@ -1,0 +1,158 @@
+"""Open a database by URL, bring its schema up to date, and hand out sessions.
+
+SQLite is the embedded default (WAL mode, foreign keys on, a busy timeout so that a second
+process waits instead of failing); any SQLAlchemy URL works, PostgreSQL being how users grow.
+Migrations run on every open, under a lock, so the first start creates the database and later
+starts move it forward; a database newer than this code is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Any fixed number: PostgreSQL advisory lock that serialises migrations across processes.
+_PG_MIGRATION_LOCK = 0x5E4D_0001
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or migrated; the message says why in one line."""
+
+
+@dataclass
+class Database:
+    """An engine and a session factory over one migrated database."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on any error."""
+        with self.sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the per-dialect settings sendwatch relies on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def open_database(url: str, migrate: bool = True) -> Database:
+    """Open (creating if needed) and migrate the database at ``url``."""
+    try:
+        engine = make_engine(url)
+        if migrate:
+            upgrade(engine, url)
+    except DatabaseError:
+        raise
+    except Exception as error:  # driver errors come in many types; the user needs one line
+        raise DatabaseError(f"cannot open database {_safe(url)}: {error.__class__.__name__}: {error}".splitlines()[0]) from error
+    return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def upgrade(engine: Engine, url: str, revision: str = "head") -> None:
+    """Migrate to ``revision`` under a cross-process lock; refuse a database from newer code."""
+    config = alembic_config(url)
+    script = ScriptDirectory.from_config(config)
+    with _migration_lock(engine, url) as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        known = {rev.revision for rev in script.walk_revisions()}
+        if current is not None and current not in known:
+            raise DatabaseError(
+                f"database {_safe(url)} is at schema revision {current}, newer than this sendwatch knows; upgrade sendwatch"
+            )
+        if current == script.get_current_head() and revision == "head":
+            return
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        connection.commit()
+
+
+@contextlib.contextmanager
+def _migration_lock(engine: Engine, url: str) -> Iterator:
+    """Hold a lock that only one migrating process can have at a time."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        lock_path = Path(parsed.database + ".migrate.lock")
+        with open(lock_path, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                with engine.connect() as connection:
+                    yield connection
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        return
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+            connection.commit()
+            try:
+                yield connection
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_MIGRATION_LOCK})
+                connection.commit()
+        else:
+            yield connection
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _safe(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable database URL>"

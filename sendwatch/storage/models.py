@@ -1,0 +1,380 @@
+"""The database tables, as SQLAlchemy 2 declarative models.
+
+Data flows one way through these tables: crawl writes ``Committee``/``Meeting``/``AgendaItem``/
+``Document``; extraction writes ``DocumentPage``/``Evidence``/``Figure`` and the document's
+verdict; the diff engine writes ``StatusRecord`` and ``ChangeEvent``; alerting writes
+``OutboxMessage``. Each stage reads only what the stages before it wrote.
+
+Only portable SQL types are used (SQLite and PostgreSQL both run the suite). Datetimes are
+stored in UTC and come back timezone-aware.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> dt.datetime:
+    """Now, as an aware UTC datetime (the only kind sendwatch stores)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A datetime stored as naive UTC and returned aware, the same on SQLite and PostgreSQL."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; use sendwatch.storage.models.utcnow()")
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+# --------------------------------------------------------------------------- councils and crawling
+
+
+class Council(Base):
+    """A configured local authority, mirrored from config.yaml so other rows can refer to it."""
+
+    __tablename__ = "councils"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    gss_code: Mapped[str | None] = mapped_column(String(12))
+    platform: Mapped[str | None] = mapped_column(String(20))
+    base_url: Mapped[str | None] = mapped_column(String(500))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Crawl health, updated after every crawl of this council.
+    last_outcome: Mapped[str | None] = mapped_column(String(20))
+    last_crawled_at: Mapped[dt.datetime | None]
+    last_success_at: Mapped[dt.datetime | None]
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    consecutive_empty: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    committees: Mapped[list[Committee]] = relationship(back_populates="council")
+
+
+class Committee(Base):
+    __tablename__ = "committees"
+    __table_args__ = (UniqueConstraint("council_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
+    external_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    council: Mapped[Council] = relationship(back_populates="committees")
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("council_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id", ondelete="SET NULL"), index=True)
+    external_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(500))
+    date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    status: Mapped[str | None] = mapped_column(String(60))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    # Hash of what was parsed from the meeting's page or XML: ModernGov sends no validators,
+    # so "has this meeting changed?" is answered by comparing this.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_checked_at: Mapped[dt.datetime | None]
+    changed_at: Mapped[dt.datetime | None]
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_items"
+    __table_args__ = (UniqueConstraint("meeting_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    external_id: Mapped[str] = mapped_column(String(200))
+    number: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    agenda_html: Mapped[str | None] = mapped_column(Text)
+    minutes_html: Mapped[str | None] = mapped_column(Text)
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Document(Base):
+    """One paper: a PDF, or an HTML page / inline minutes, with how and when it was fetched.
+
+    Keyed by (council, url). CMIS links are opaque and can change, so ``sha256`` also
+    identifies content: the same bytes under a new URL are not news.
+    """
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("council_id", "url"),
+        Index("ix_documents_council_sha256", "council_id", "sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="SET NULL"))
+    # An agenda pack and the reports inside it are one source: reports point at their pack.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), default="pdf")  # pdf | html | minutes | other
+    published_date: Mapped[dt.date | None] = mapped_column(Date)
+    # Fetching.
+    fetch_state: Mapped[str] = mapped_column(String(20), default="pending")
+    fetch_error: Mapped[str | None] = mapped_column(Text)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    file_path: Mapped[str | None] = mapped_column(String(1000))
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    fetched_at: Mapped[dt.datetime | None]
+    changed_at: Mapped[dt.datetime | None]
+    # Text extraction.
+    text_state: Mapped[str] = mapped_column(String(20), default="pending")
+    text_error: Mapped[str | None] = mapped_column(Text)
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    char_count: Mapped[int | None] = mapped_column(Integer)
+    extracted_sha256: Mapped[str | None] = mapped_column(String(64))
+    extractor_version: Mapped[str | None] = mapped_column(String(40))
+    extracted_at: Mapped[dt.datetime | None]
+    # The strongest status this document supports for its council, with its confidence.
+    verdict_status: Mapped[str | None] = mapped_column(String(30))
+    verdict_confidence: Mapped[float | None] = mapped_column(Float)
+
+
+class DocumentPage(Base):
+    __tablename__ = "document_pages"
+    __table_args__ = (UniqueConstraint("document_id", "page_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    page_number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Evidence(Base):
+    """A sentence in a document that states something about its council's position."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(30))
+    quote: Mapped[str] = mapped_column(Text)
+    page: Mapped[int | None] = mapped_column(Integer)
+    confidence: Mapped[float] = mapped_column(Float)
+    # signal: a statement of the council's position; warning: a risk or hypothetical.
+    kind: Mapped[str] = mapped_column(String(20), default="signal")
+    rule: Mapped[str | None] = mapped_column(String(100))
+    extractor_version: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Figure(Base):
+    """A money amount stated in a document, in pounds, with a label where the context is clear."""
+
+    __tablename__ = "figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
+    amount_gbp: Mapped[float] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str | None] = mapped_column(String(60))
+    financial_year: Mapped[str | None] = mapped_column(String(20))
+    page: Mapped[int | None] = mapped_column(Integer)
+    quote: Mapped[str | None] = mapped_column(Text)
+
+
+# --------------------------------------------------------------------------- status and changes
+
+
+class StatusRecord(Base):
+    """One period of a council's status history. ``is_current`` marks the latest period."""
+
+    __tablename__ = "status_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(30))
+    since: Mapped[dt.date | None] = mapped_column(Date)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    figures: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ReferenceProgramme(Base):
+    """Known programme membership from published sources: shown for context, never alerted on."""
+
+    __tablename__ = "reference_programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
+    programme: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str | None] = mapped_column(String(30))
+    date: Mapped[str | None] = mapped_column(String(20))
+    detail: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(String(1000))
+    verified: Mapped[str | None] = mapped_column(String(40))
+
+
+class ChangeEvent(Base):
+    """A detected change of a council's status. ``event_key`` makes re-runs idempotent."""
+
+    __tablename__ = "change_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(64), unique=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
+    old_status: Mapped[str | None] = mapped_column(String(30))
+    new_status: Mapped[str] = mapped_column(String(30))
+    since: Mapped[dt.date | None] = mapped_column(Date)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    figures: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    is_baseline: Mapped[bool] = mapped_column(Boolean, default=False)
+    detected_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id", ondelete="SET NULL"))
+
+
+# --------------------------------------------------------------------------- people and mail
+
+
+class Subscriber(Base):
+    __tablename__ = "subscribers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    councils: Mapped[list[Any] | None] = mapped_column(JSON)  # None means every council
+    statuses: Mapped[list[Any] | None] = mapped_column(JSON)  # None means every change
+    frequency: Mapped[str] = mapped_column(String(20), default="immediate")
+    source: Mapped[str] = mapped_column(String(20), default="cli")  # config | cli | web
+    confirmed_at: Mapped[dt.datetime | None]
+    unsubscribed_at: Mapped[dt.datetime | None]
+    suppressed_at: Mapped[dt.datetime | None]
+    suppressed_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class OutboxMessage(Base):
+    """An email to send, written in the same transaction as the events it reports."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_key: Mapped[str] = mapped_column(String(64), unique=True)
+    message_id: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # alert | digest | confirm
+    subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscribers.id", ondelete="SET NULL"), index=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(Text)  # the whole RFC 5322 message, headers and parts
+    event_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+
+
+# --------------------------------------------------------------------------- running
+
+
+class Cycle(Base):
+    """One run of crawl, extract, diff and alert over the enabled councils."""
+
+    __tablename__ = "cycles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    state: Mapped[str] = mapped_column(String(20), default="running")  # running | done | interrupted
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class CrawlRun(Base):
+    """What one crawl of one council found, and how it ended."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id", ondelete="SET NULL"))
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(20))  # ok | empty | blocked | failing
+    meetings_found: Mapped[int] = mapped_column(Integer, default=0)
+    items_found: Mapped[int] = mapped_column(Integer, default=0)
+    documents_found: Mapped[int] = mapped_column(Integer, default=0)
+    documents_new: Mapped[int] = mapped_column(Integer, default=0)
+    documents_changed: Mapped[int] = mapped_column(Integer, default=0)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class Lock(Base):
+    """A named lock held in the database, so two processes never run a cycle at once."""
+
+    __tablename__ = "locks"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+
+
+class Digest(Base):
+    """An archive of weekly digests as built, for the web app and for idempotent sending."""
+
+    __tablename__ = "digests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_start: Mapped[dt.datetime]
+    period_end: Mapped[dt.datetime]
+    html: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,54 @@
+"""The closed vocabularies sendwatch shares with its users and other tools.
+
+Kept in one place so that the extractor, the status model, the templates and the CLI can never
+disagree on a spelling. The order of ``STATUSES`` is seriousness, least serious first.
+"""
+
+from __future__ import annotations
+
+STATUSES: tuple[str, ...] = (
+    "none",
+    "deficit_only",
+    "dbv",
+    "sv_negotiating",
+    "sv_agreed",
+    "sv_on_track",
+    "sv_off_track",
+    "ems",
+    "payment_withheld",
+    "sv_completed",
+)
+
+STATUS_LABELS: dict[str, str] = {
+    "none": "No programme news",
+    "deficit_only": "Deficit reported",
+    "dbv": "Delivering Better Value",
+    "sv_negotiating": "Safety valve: negotiating",
+    "sv_agreed": "Safety valve: agreed",
+    "sv_on_track": "Safety valve: on track",
+    "sv_off_track": "Safety valve: off track",
+    "ems": "Enhanced monitoring and support",
+    "payment_withheld": "Safety valve payments withheld",
+    "sv_completed": "Safety valve: completed",
+}
+
+PLATFORMS: tuple[str, ...] = ("moderngov", "cmis", "listing")
+
+CRAWL_OUTCOMES: tuple[str, ...] = ("ok", "empty", "blocked", "failing")
+
+TEXT_STATES: tuple[str, ...] = ("pending", "ok", "encrypted", "corrupt", "needs_ocr", "timed_out", "too_large", "unsupported")
+
+FETCH_STATES: tuple[str, ...] = ("pending", "ok", "not_modified", "too_large", "error", "blocked", "gone")
+
+FREQUENCIES: tuple[str, ...] = ("immediate", "weekly")
+
+OUTBOX_STATES: tuple[str, ...] = ("pending", "sending", "sent", "failed", "ambiguous", "suppressed")
+
+
+def seriousness(status: str) -> int:
+    """Rank of a status for "most serious wins" decisions (the order of ``STATUSES``).
+
+    The order is the one the team's interfaces fix: ``sv_completed`` is the last stage of the
+    programme and so outranks everything that can come before it.
+    """
+    return STATUSES.index(status) if status in STATUSES else -1

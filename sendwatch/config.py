@@ -353,6 +353,9 @@ def _parse_yaml(text: str, filename: str) -> tuple[Any, dict[tuple[Any, ...], in
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
+        last_line = len(text.rstrip().splitlines())
+        if line and line > last_line:
+            line = last_line  # "found <stream end>": the last written line is where to look
         problem = " ".join(part for part in (error.context, error.problem) if part)
         raise ConfigError([ConfigIssue(filename, line, "", f"invalid YAML: {problem}")]) from None
     except yaml.YAMLError as error:

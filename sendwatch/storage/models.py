@@ -255,7 +255,7 @@ class ReferenceProgramme(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
     programme: Mapped[str] = mapped_column(String(60))
-    status: Mapped[str | None] = mapped_column(String(30))
+    status: Mapped[str | None] = mapped_column(Text)
     date: Mapped[str | None] = mapped_column(String(20))
     detail: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(String(1000))

@@ -155,7 +155,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('council_id', sa.Integer(), nullable=False),
     sa.Column('programme', sa.String(length=60), nullable=False),
-    sa.Column('status', sa.String(length=30), nullable=True),
+    sa.Column('status', sa.Text(), nullable=True),
     sa.Column('date', sa.String(length=20), nullable=True),
     sa.Column('detail', sa.Text(), nullable=True),
     sa.Column('source_url', sa.String(length=1000), nullable=True),

@@ -1,0 +1,131 @@
+"""The database is created on first use, migrated forward without data loss, and portable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from sendwatch.storage import open_database
+from sendwatch.storage.db import DatabaseError, current_revision, make_engine, upgrade
+from sendwatch.storage.models import Council, Document, Evidence, Figure, utcnow
+
+
+def test_a_new_database_is_created_and_migrated_to_the_latest_schema(database_url: str) -> None:
+    db = open_database(database_url)
+    tables = set(inspect(db.engine).get_table_names())
+    assert {"councils", "meetings", "documents", "document_pages", "evidence", "figures", "status_history",
+            "change_events", "subscribers", "outbox", "crawl_runs", "locks"} <= tables
+    assert current_revision(db.engine) == "0002"
+    db.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
+    db = open_database(sqlite_url)
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    db.dispose()
+
+
+def test_opening_twice_is_harmless(database_url: str) -> None:
+    open_database(database_url).dispose()
+    db = open_database(database_url)
+    assert current_revision(db.engine) == "0002"
+    db.dispose()
+
+
+def test_an_upgrade_from_the_previous_schema_keeps_every_row(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine, database_url, revision="0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO councils (id, slug, name, enabled, created_at) VALUES (1, 'kirklees', 'Kirklees Council', :t, :now)"),
+            {"t": True, "now": dt.datetime(2024, 5, 1, 9, 30)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO documents (id, council_id, url, kind, fetch_state, text_state, first_seen_at, sha256) "
+                "VALUES (7, 1, 'https://democracy.kirklees.example/documents/s1/report.pdf', 'pdf', 'ok', 'ok', :now, 'ab12')"
+            ),
+            {"now": dt.datetime(2024, 5, 1, 9, 31)},
+        )
+    assert "last_outcome" not in {column["name"] for column in inspect(engine).get_columns("councils")}
+    engine.dispose()
+
+    db = open_database(database_url)
+    with db.session() as session:
+        council = session.scalars(select(Council)).one()
+        assert (council.slug, council.name, council.consecutive_failures, council.last_outcome) == ("kirklees", "Kirklees Council", 0, None)
+        assert council.created_at == dt.datetime(2024, 5, 1, 9, 30, tzinfo=dt.timezone.utc)
+        document = session.get(Document, 7)
+        assert document is not None and document.sha256 == "ab12"
+        session.add(Figure(document_id=7, council_id=1, amount_gbp=6_000_000, text="£6m", label="off track by"))
+    with db.session() as session:
+        assert session.scalars(select(Figure.amount_gbp)).all() == [6_000_000]
+    db.dispose()
+
+
+def test_a_database_from_newer_code_is_refused_not_damaged(sqlite_url: str) -> None:
+    db = open_database(sqlite_url)
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    db.dispose()
+    with pytest.raises(DatabaseError, match="9999, newer than this sendwatch knows"):
+        open_database(sqlite_url)
+
+
+def test_an_unreachable_database_is_one_clear_error() -> None:
+    with pytest.raises(DatabaseError, match="cannot open database postgresql"):
+        open_database("postgresql+psycopg://nobody:secret@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_passwords_never_appear_in_errors() -> None:
+    with pytest.raises(DatabaseError) as caught:
+        open_database("postgresql+psycopg://nobody:s3cr3t@127.0.0.1:1/none?connect_timeout=2")
+    assert "s3cr3t" not in str(caught.value)
+
+
+def test_datetimes_come_back_aware_in_utc(database: "Database") -> None:  # noqa: F821
+    moment = dt.datetime(2025, 3, 30, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    with database.session() as session:
+        council = Council(slug="york", name="City of York Council", last_crawled_at=moment)
+        session.add(council)
+    with database.session() as session:
+        stored = session.scalars(select(Council.last_crawled_at)).one()
+    assert stored == moment and stored.tzinfo is not None and stored.utcoffset() == dt.timedelta(0)
+
+
+def test_naive_datetimes_are_refused(database: "Database") -> None:  # noqa: F821
+    with pytest.raises(Exception, match="naive datetime"):
+        with database.session() as session:
+            session.add(Council(slug="york", name="York", last_crawled_at=dt.datetime(2025, 1, 1)))
+
+
+def test_deleting_a_document_takes_its_evidence_with_it(database: "Database") -> None:  # noqa: F821
+    with database.session() as session:
+        council = Council(slug="york", name="City of York Council")
+        session.add(council)
+        session.flush()
+        document = Document(council_id=council.id, url="https://york.example/a.pdf")
+        session.add(document)
+        session.flush()
+        session.add(Evidence(document_id=document.id, council_id=council.id, status="sv_on_track",
+                             quote="The authority remains on track.", page=2, confidence=0.9, extractor_version="t"))
+    with database.session() as session:
+        session.execute(text("DELETE FROM documents"))
+    with database.session() as session:
+        assert session.scalars(select(Evidence)).all() == []
+
+
+def test_two_processes_opening_a_new_database_at_once_both_succeed(sqlite_url: str) -> None:
+    script = "import sys; from sendwatch.storage import open_database; open_database(sys.argv[1]).dispose(); print('ok')"
+    processes = [subprocess.Popen([sys.executable, "-c", script, sqlite_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [process.communicate(timeout=60) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    db = open_database(sqlite_url)
+    assert current_revision(db.engine) == "0002"
+    db.dispose()

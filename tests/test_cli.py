@@ -1,0 +1,86 @@
+"""The command line lists every command the team's interfaces name, each with help and an example."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sendwatch.cli import cli
+
+INTERFACE_COMMANDS = ["run", "status", "digest", "evaluate", "demo", "serve", "crawl", "extract", "councils", "check-config"]
+
+
+def sendwatch(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed command line in a real process, as a user would."""
+    return subprocess.run([sys.executable, "-m", "sendwatch.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_help_lists_every_command_of_the_interfaces() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    listed = {line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()}
+    assert set(INTERFACE_COMMANDS) <= listed
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_help_that_ends_with_an_example(name: str) -> None:
+    command = cli.commands[name]
+    assert command.help and len(command.help.split()) >= 5
+    assert "Example: sendwatch" in command.help
+
+
+def test_the_config_can_come_from_the_environment(tmp_path: Path, write_config, monkeypatch: pytest.MonkeyPatch) -> None:
+    path, _ = write_config()
+    monkeypatch.setenv("SENDWATCH_CONFIG", str(path))
+    result = CliRunner().invoke(cli, ["check-config"])
+    assert result.exit_code == 0, result.output
+    assert f"{path}: valid" in result.output
+
+
+def test_check_config_summarises_what_will_be_watched(write_config) -> None:
+    path, _ = write_config(
+        {"subscribers": [{"email": "desk@example.org", "councils": ["kirklees"], "frequency": "weekly"}]}
+    )
+    result = sendwatch("--config", str(path), "check-config")
+    assert result.returncode == 0, result.stderr
+    assert "councils: 1 configured, 1 enabled (1 moderngov), 0 disabled" in result.stdout
+    assert "subscribers: 1 in the file (1 weekly)" in result.stdout
+
+
+def test_councils_lists_platform_enabled_and_crawl_health(write_config) -> None:
+    path, _ = write_config(
+        {"councils": [
+            {"slug": "kirklees", "name": "Kirklees Council", "platform": "moderngov", "url": "https://kirklees.example/"},
+            {"slug": "hartlepool", "name": "Hartlepool Council", "enabled": False},
+        ]}
+    )
+    result = sendwatch("--config", str(path), "councils")
+    assert result.returncode == 0, result.stderr
+    header, _, *rows = result.stdout.splitlines()
+    assert header.split()[:5] == ["council", "platform", "enabled", "last", "outcome"]
+    assert rows[0].split()[:3] == ["hartlepool", "-", "no"]
+    assert rows[1].split()[:3] == ["kirklees", "moderngov", "yes"]
+    assert "never crawled" in rows[1]
+    listed = json.loads(sendwatch("--config", str(path), "councils", "--json").stdout)
+    assert [(row["slug"], row["enabled"], row["outcome"], row["flagged"]) for row in listed] == [
+        ("hartlepool", False, None, False),
+        ("kirklees", True, None, False),
+    ]
+
+
+def test_the_database_is_created_on_first_use(write_config, tmp_path: Path) -> None:
+    path, config = write_config()
+    assert not (tmp_path / "sendwatch.db").exists()
+    assert sendwatch("--config", str(path), "councils").returncode == 0
+    assert (tmp_path / "sendwatch.db").exists()
+
+
+def test_a_missing_config_file_is_a_config_error(tmp_path: Path) -> None:
+    result = sendwatch("--config", str(tmp_path / "nowhere.yaml"), "councils")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"{tmp_path / 'nowhere.yaml'}: file not found"

@@ -1,0 +1,54 @@
+"""The cycle lock lives in the database: one holder at a time, across processes; a dead holder's lock expires."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import update
+
+from sendwatch import locks
+from sendwatch.storage import Database
+from sendwatch.storage.models import Lock, utcnow
+
+
+def test_a_second_taker_is_told_who_holds_the_lock(database: Database) -> None:
+    held = locks.acquire(database)
+    with pytest.raises(locks.LockBusy, match="a cycle is already running"):
+        locks.acquire(database)
+    held.release()
+    locks.acquire(database).release()
+
+
+def test_a_lock_left_by_a_dead_process_expires(database: Database) -> None:
+    locks.acquire(database)  # never released, as if the process had been killed
+    with database.session() as session:
+        session.execute(update(Lock).values(expires_at=utcnow() - dt.timedelta(seconds=1)))
+    taken = locks.acquire(database)
+    assert taken.holder
+    taken.release()
+
+
+def test_refresh_keeps_a_long_cycle_s_lock(database: Database) -> None:
+    held = locks.acquire(database, ttl=dt.timedelta(seconds=30))
+    with database.session() as session:
+        session.execute(update(Lock).values(expires_at=utcnow() + dt.timedelta(seconds=1)))
+    held.refresh()
+    with database.session() as session:
+        assert session.get(Lock, "cycle").expires_at > utcnow() + dt.timedelta(seconds=20)
+    held.release()
+
+
+def test_the_lock_holds_across_processes(database_url: str, database: Database) -> None:
+    held = locks.acquire(database)
+    script = (
+        "import sys; from sendwatch import locks; from sendwatch.storage import open_database\n"
+        "try:\n    locks.acquire(open_database(sys.argv[1]))\nexcept locks.LockBusy as busy:\n    print('busy:', busy); sys.exit(3)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, database_url], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 3, result.stderr
+    assert result.stdout.startswith("busy: a cycle is already running (")
+    held.release()
+    assert subprocess.run([sys.executable, "-c", script, database_url], capture_output=True, text=True, timeout=60).returncode == 0

@@ -1,0 +1,237 @@
+"""The weekly digest for editors: what sendwatch detected in the past seven days.
+
+"Detected" is the point: minutes appear weeks after their meeting, so the week is measured on
+``ChangeEvent.detected_at`` and ``Evidence.created_at``, never on the papers' own dates.
+
+It has four parts: the week's status changes; new evidence and figures by council; councils
+whose crawls are failing or blocked; and a national summary (councils per status) drawn as
+table-cell bars with inline CSS, which every common mail client renders without scripts or
+images. It is mailed only to ``weekly`` subscribers, at most once per person per ISO week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alerts.outbox import change_views, enqueue, links_for, message_key
+from alerts.render import ChangeView, Links, render_pair, safe_url
+from alerts.sender import SendSummary, send_pending
+from alerts.status import current_statuses, status_counts
+from alerts.subscriptions import active_subscribers
+from alerts.timeline import MIN_CONFIDENCE
+from alerts.tokens import signing_secret
+from sendwatch.config import Config
+from sendwatch.storage import Database
+from sendwatch.storage.models import ChangeEvent, Council, Digest, Document, Evidence, Figure, Subscriber, utcnow
+from sendwatch.vocabulary import STATUS_LABELS, STATUSES
+
+WEEK = dt.timedelta(days=7)
+BAR_COLOURS = {
+    "none": "#d0d7de",
+    "deficit_only": "#a5b4c4",
+    "dbv": "#7aa6d6",
+    "sv_negotiating": "#6c8ebf",
+    "sv_agreed": "#4f7fb5",
+    "sv_on_track": "#2da44e",
+    "sv_off_track": "#d4a72c",
+    "ems": "#e16f24",
+    "payment_withheld": "#cf222e",
+    "sv_completed": "#8250df",
+}
+
+
+@dataclass
+class NewFinding:
+    """A sentence or figure found this week, in one document."""
+
+    title: str
+    url: str | None
+    date: str | None
+    quotes: list[dict] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class CouncilFindings:
+    name: str
+    slug: str
+    documents: list[NewFinding]
+
+
+@dataclass
+class SummaryBar:
+    status: str
+    label: str
+    count: int
+    percent: int
+    colour: str
+
+
+@dataclass
+class DigestContent:
+    period_start: dt.datetime
+    period_end: dt.datetime
+    changes: list[ChangeView]
+    findings: list[CouncilFindings]
+    troubled: list[dict]
+    bars: list[SummaryBar]
+    total_councils: int
+
+
+def collect_digest(session: Session, config: Config, now: dt.datetime, councils: list[str] | None = None) -> DigestContent:
+    """Gather the week ending ``now``; ``councils`` (slugs) narrows the per-council parts."""
+    start = now - WEEK
+    slugs = dict(session.execute(select(Council.id, Council.slug)).all())
+    wanted = (lambda council_id: True) if councils is None else (lambda council_id: slugs.get(council_id) in councils)
+    events = [
+        event
+        for event in session.scalars(
+            select(ChangeEvent)
+            .where(ChangeEvent.is_baseline.is_(False), ChangeEvent.detected_at >= start, ChangeEvent.detected_at < now)
+            .order_by(ChangeEvent.detected_at, ChangeEvent.id)
+        )
+        if wanted(event.council_id)
+    ]
+    rows = current_statuses(session)
+    counts = status_counts(rows)
+    total = max(1, len(rows))
+    bars = [
+        SummaryBar(status, STATUS_LABELS[status], counts.get(status, 0), round(100 * counts.get(status, 0) / total), BAR_COLOURS[status])
+        for status in reversed(STATUSES)
+    ]
+    return DigestContent(
+        period_start=start,
+        period_end=now,
+        changes=change_views(session, config, events) if events else [],
+        findings=_new_findings(session, start, now, wanted),
+        troubled=_troubled_councils(session, config),
+        bars=bars,
+        total_councils=len(rows),
+    )
+
+
+def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted) -> list[CouncilFindings]:  # type: ignore[no-untyped-def]
+    evidence = session.scalars(
+        select(Evidence)
+        .where(
+            Evidence.created_at >= start, Evidence.created_at < end,
+            Evidence.kind == "signal", Evidence.confidence >= MIN_CONFIDENCE,
+        )
+        .order_by(Evidence.council_id, Evidence.document_id, Evidence.page, Evidence.id)
+    ).all()
+    evidence = [item for item in evidence if wanted(item.council_id)]
+    if not evidence:
+        return []
+    document_ids = {item.document_id for item in evidence}
+    documents = {doc.id: doc for doc in session.scalars(select(Document).where(Document.id.in_(document_ids)))}
+    figures: dict[int, list[Figure]] = defaultdict(list)
+    for figure in session.scalars(select(Figure).where(Figure.document_id.in_(document_ids)).order_by(Figure.page, Figure.id)):
+        figures[figure.document_id].append(figure)
+    councils = {c.id: c for c in session.scalars(select(Council).where(Council.id.in_({e.council_id for e in evidence})))}
+    by_council: dict[int, dict[int, NewFinding]] = defaultdict(dict)
+    for item in evidence:
+        document = documents[item.document_id]
+        finding = by_council[item.council_id].get(document.id)
+        if finding is None:
+            finding = NewFinding(
+                title=(document.title or document.url).strip(),
+                url=safe_url(document.url),
+                date=(document.published_date.isoformat() if document.published_date else None),
+                figures=[
+                    {"text": f.text, "label": f.label, "amount_gbp": f.amount_gbp, "financial_year": f.financial_year}
+                    for f in figures.get(document.id, [])[:6]
+                ],
+            )
+            by_council[item.council_id][document.id] = finding
+        link = finding.url
+        if link and item.page and document.kind == "pdf":
+            link = f"{link.split('#', 1)[0]}#page={item.page}"
+        finding.quotes.append({"quote": item.quote, "page": item.page, "status": item.status, "link": link})
+    return [
+        CouncilFindings(name=councils[council_id].name, slug=councils[council_id].slug, documents=list(docs.values()))
+        for council_id, docs in sorted(by_council.items(), key=lambda pair: councils[pair[0]].name.lower())
+    ]
+
+
+def _troubled_councils(session: Session, config: Config) -> list[dict]:
+    """Enabled councils whose last crawl failed or was blocked, or that keep finding nothing."""
+    flag_after = config.crawl.flag_after_cycles
+    troubled = []
+    for council in session.scalars(select(Council).where(Council.enabled.is_(True)).order_by(Council.name)):
+        if council.last_outcome in ("failing", "blocked") or council.consecutive_failures > 0 or council.consecutive_empty >= flag_after:
+            troubled.append(
+                {
+                    "name": council.name,
+                    "outcome": council.last_outcome or "unknown",
+                    "failures": council.consecutive_failures,
+                    "empty": council.consecutive_empty,
+                    "last_success": council.last_success_at.date().isoformat() if council.last_success_at else None,
+                    "error": (council.last_error or "").strip().splitlines()[0][:200] if council.last_error else None,
+                }
+            )
+    return troubled
+
+
+def render_digest(content: DigestContent, links: Links | None) -> tuple[str, str, str]:
+    """Subject, HTML and text of a digest."""
+    subject = f"sendwatch weekly digest, week to {content.period_end.date().day} {content.period_end:%B %Y}"
+    if content.changes:
+        subject += f": {len(content.changes)} status change{'s' if len(content.changes) != 1 else ''}"
+    html, text = render_pair("digest", subject=subject, digest=content, links=links)
+    return subject, html, text
+
+
+def build_digest(session: Session, config: Config, now: dt.datetime | None = None, councils: list[str] | None = None) -> tuple[str, str]:
+    """The digest's HTML and text for the week ending ``now`` (a preview: no personal links)."""
+    _, html, text = render_digest(collect_digest(session, config, now or utcnow(), councils), None)
+    return html, text
+
+
+def week_id(now: dt.datetime) -> str:
+    """'2026-W47': the ISO week a digest belongs to, so each person gets one per week."""
+    year, week, _ = now.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def queue_digests(session: Session, config: Config, now: dt.datetime) -> int:
+    """Queue this week's digest for each weekly subscriber (once per person per week); archive it."""
+    secret = signing_secret(config)
+    queued = 0
+    for subscriber in active_subscribers(session, "weekly"):
+        content = collect_digest(session, config, now, subscriber.councils)
+        links = links_for(config, subscriber, secret)
+        subject, html, text = render_digest(content, links)
+        row = enqueue(
+            session, config, kind="digest", key=message_key("digest", subscriber, week_id(now)),
+            subscriber=subscriber, subject=subject, html=html, text=text, links=links, now=now,
+        )
+        queued += row is not None
+    _archive(session, config, now)
+    return queued
+
+
+def _archive(session: Session, config: Config, now: dt.datetime) -> None:
+    """Keep one national copy per week for the web app."""
+    start = now - WEEK
+    for existing in session.scalars(select(Digest).where(Digest.period_end > start, Digest.period_end <= now)):
+        if week_id(existing.period_end) == week_id(now):
+            return
+    _, html, text = render_digest(collect_digest(session, config, now), None)
+    session.add(Digest(period_start=start, period_end=now, html=html, text=text, created_at=utcnow()))
+
+
+def send_digest(config: Config, database: Database, now: dt.datetime | None = None) -> SendSummary:
+    """Queue the week's digests and drain the outbox."""
+    now = now or utcnow()
+    with database.session() as session:
+        queue_digests(session, config, now)
+    return send_pending(config, database, now=now)
+
+
+def weekly_recipients(session: Session) -> list[Subscriber]:
+    return active_subscribers(session, "weekly")

@@ -1,0 +1,149 @@
+"""Write the messages to send into the outbox, in the caller's transaction.
+
+Why an outbox: an alert must exist exactly when its change event exists. Writing both in one
+transaction means a crash either keeps both (and the sender will deliver it) or neither (and the
+next cycle recomputes the same event). Every row has a ``message_key`` derived from what it is
+(kind, subscriber, events or week), unique in the table, and a Message-ID fixed from that key,
+so queueing the same thing twice is a no-op and a resend would carry the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alerts.render import ChangeView, Links, build_message, message_id_for, raw_message, render_alert, render_pair, subscriber_links
+from alerts.subscriptions import active_subscribers, matching_events
+from alerts.tokens import make_token, signing_secret
+from sendwatch.config import Config
+from sendwatch.storage.models import ChangeEvent, Council, OutboxMessage, Subscriber, utcnow
+
+
+def message_key(kind: str, subscriber: Subscriber, *parts: object) -> str:
+    """The identity of one message: what it is and to whom, never when it was made."""
+    text = "\n".join([kind, str(subscriber.id), subscriber.email.lower(), *map(str, parts)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def links_for(config: Config, subscriber: Subscriber, secret: bytes | None = None) -> Links:
+    secret = secret if secret is not None else signing_secret(config)
+    return subscriber_links(
+        config,
+        make_token(secret, subscriber.id, subscriber.email, "unsubscribe"),
+        make_token(secret, subscriber.id, subscriber.email, "manage"),
+    )
+
+
+def enqueue(
+    session: Session,
+    config: Config,
+    *,
+    kind: str,
+    key: str,
+    subscriber: Subscriber,
+    subject: str,
+    html: str,
+    text: str,
+    links: Links | None,
+    event_ids: list[int] | None = None,
+    now: dt.datetime | None = None,
+) -> OutboxMessage | None:
+    """Add one message to the outbox unless a message with this key is already there."""
+    if session.scalars(select(OutboxMessage.id).where(OutboxMessage.message_key == key)).first() is not None:
+        return None
+    now = now or utcnow()
+    message_id = message_id_for(config, key)
+    message = build_message(
+        config, to=subscriber.email, subject=subject, html=html, text=text, message_id=message_id, links=links, now=now
+    )
+    row = OutboxMessage(
+        message_key=key,
+        message_id=message_id,
+        kind=kind,
+        subscriber_id=subscriber.id,
+        recipient=subscriber.email,
+        subject=str(message["Subject"]),
+        raw=raw_message(message),
+        event_ids=list(event_ids or []),
+        state="pending",
+        attempts=0,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def change_views(session: Session, config: Config, events: list[ChangeEvent]) -> list[ChangeView]:
+    """Events as the templates show them, with council names and links."""
+    councils = {c.id: c for c in session.scalars(select(Council).where(Council.id.in_({e.council_id for e in events})))}
+    base = config.web.base_url.rstrip("/")
+    views = []
+    for event in events:
+        council = councils[event.council_id]
+        views.append(
+            ChangeView(
+                council_name=council.name,
+                council_slug=council.slug,
+                old_status=event.old_status,
+                new_status=event.new_status,
+                since=event.since,
+                evidence=list(event.evidence or []),
+                figures=list(event.figures or []),
+                papers_url=council.base_url,
+                council_page=f"{base}/councils/{council.slug}",
+            )
+        )
+    return views
+
+
+def queue_alerts(session: Session, config: Config, events: list[ChangeEvent], now: dt.datetime | None = None) -> list[OutboxMessage]:
+    """One email per immediate subscriber covering all of this cycle's changes they asked for."""
+    events = [event for event in events if not event.is_baseline]
+    if not events:
+        return []
+    slugs = dict(session.execute(select(Council.id, Council.slug)).all())
+    secret = signing_secret(config)
+    queued = []
+    for subscriber in active_subscribers(session, "immediate"):
+        chosen = sorted(matching_events(subscriber, events, slugs), key=lambda e: e.id)
+        if not chosen:
+            continue
+        key = message_key("alert", subscriber, *(event.event_key for event in chosen))
+        links = links_for(config, subscriber, secret)
+        subject, html, text = render_alert(config, change_views(session, config, chosen), links)
+        row = enqueue(
+            session, config, kind="alert", key=key, subscriber=subscriber, subject=subject, html=html, text=text,
+            links=links, event_ids=[event.id for event in chosen], now=now,
+        )
+        if row is not None:
+            queued.append(row)
+    return queued
+
+
+@dataclass
+class Confirmation:
+    """What the web app needs to ask a new subscriber to confirm."""
+
+    message: OutboxMessage | None
+    token: str
+
+
+def queue_confirmation(session: Session, config: Config, subscriber: Subscriber, councils_text: str, now: dt.datetime | None = None) -> Confirmation:
+    """Queue the email asking a web sign-up to confirm (the web app calls this)."""
+    secret = signing_secret(config)
+    token = make_token(secret, subscriber.id, subscriber.email, "confirm")
+    confirm_url = f"{config.web.base_url.rstrip('/')}/confirm?token={token}"
+    links = links_for(config, subscriber, secret)
+    subject = "Confirm your sendwatch subscription"
+    html, text = render_pair(
+        "confirm", subject=subject, email=subscriber.email, frequency=subscriber.frequency,
+        councils_text=councils_text, confirm_url=confirm_url, links=links,
+    )
+    key = message_key("confirm", subscriber, subscriber.created_at.isoformat() if subscriber.created_at else "")
+    row = enqueue(session, config, kind="confirm", key=key, subscriber=subscriber, subject=subject, html=html, text=text, links=links, now=now)
+    return Confirmation(message=row, token=token)

@@ -1,0 +1,211 @@
+"""Turn change events and digests into complete RFC 5322 messages, safely.
+
+Scraped text is hostile input. Three rules keep it inert:
+
+* every HTML template is rendered with autoescaping on (a separate environment, without
+  autoescape, renders only the ``.txt`` parts, where markup means nothing);
+* links taken from scraped data pass ``safe_url``: only absolute http(s) URLs survive, anything
+  else (``javascript:``, ``data:``, relative, with spaces or control characters) is dropped;
+* headers are built with the standard ``email`` package from values passed through
+  ``header_text``, which folds every run of whitespace and control characters (CR, LF, ...)
+  into one space, so no value can start a header of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import email.utils
+import re
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+
+from sendwatch.config import Config
+from sendwatch.vocabulary import STATUS_LABELS
+
+MAX_SUBJECT = 200
+_CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029\u0085]+")
+
+
+# --------------------------------------------------------------------------- safety helpers
+
+
+def safe_url(value: object) -> str | None:
+    """``value`` if it is an absolute http(s) URL with a host and no spaces or controls, else None."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or _CONTROL_OR_SPACE.search(url) or '"' in url or "<" in url or ">" in url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def header_text(value: object, limit: int = MAX_SUBJECT) -> str:
+    """One line of header text: controls and whitespace runs become one space; long text is cut."""
+    text = _CONTROL_OR_SPACE.sub(" ", str(value)).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def status_label(status: str | None) -> str:
+    return STATUS_LABELS.get(status or "", status or "no status yet")
+
+
+def long_date(value: object) -> str:
+    """'12 September 2024' from a date or an ISO date string; '' when unknown."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%B %Y}"
+    return ""
+
+
+def money(amount: object) -> str:
+    """£6.2m, £950k or £107,739: how papers and reporters say amounts."""
+    try:
+        value = float(amount)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    if abs(value) >= 1_000_000:
+        return f"£{value / 1_000_000:,.1f}m".replace(".0m", "m")
+    if abs(value) >= 100_000:
+        return f"£{value / 1000:,.0f}k"
+    return f"£{value:,.0f}"
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def templates_dir() -> Path:
+    """The email templates: ``templates/email`` (installed as the ``sendwatch.templates`` package)."""
+    try:
+        from importlib.resources import files
+
+        installed = Path(str(files("sendwatch.templates"))) / "email"
+        if installed.is_dir():
+            return installed
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "templates" / "email"
+
+
+@lru_cache(maxsize=1)
+def _environments() -> tuple[jinja2.Environment, jinja2.Environment]:
+    loader = jinja2.FileSystemLoader(str(templates_dir()))
+    html = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    text = jinja2.Environment(loader=loader, autoescape=False, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    for env in (html, text):
+        env.filters.update(safe_url=safe_url, long_date=long_date, money=money, status_label=status_label, oneline=header_text)
+    return html, text
+
+
+def render_pair(name: str, **context: object) -> tuple[str, str]:
+    """Render ``name.html`` (autoescaped) and ``name.txt``; both get the same context."""
+    html_env, text_env = _environments()
+    return html_env.get_template(f"{name}.html").render(**context), text_env.get_template(f"{name}.txt").render(**context)
+
+
+# --------------------------------------------------------------------------- messages
+
+
+@dataclass
+class Links:
+    """The per-recipient links every email carries."""
+
+    unsubscribe: str
+    manage: str
+
+
+def subscriber_links(config: Config, unsubscribe_token: str, manage_token: str) -> Links:
+    base = config.web.base_url.rstrip("/")
+    return Links(unsubscribe=f"{base}/unsubscribe?token={unsubscribe_token}", manage=f"{base}/manage?token={manage_token}")
+
+
+def message_id_for(config: Config, key: str) -> str:
+    """A fixed Message-ID derived from the outbox key, in the sender's domain."""
+    _, address = email.utils.parseaddr(config.mail.from_)
+    domain = address.rpartition("@")[2] or "sendwatch.invalid"
+    domain = re.sub(r"[^A-Za-z0-9.-]", "", domain) or "sendwatch.invalid"
+    return f"<{key[:40]}@{domain}>"
+
+
+def build_message(
+    config: Config,
+    *,
+    to: str,
+    subject: str,
+    html: str,
+    text: str,
+    message_id: str,
+    links: Links | None,
+    now: dt.datetime,
+) -> EmailMessage:
+    """A multipart/alternative message (text, then HTML) with safe, standard headers."""
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["From"] = header_text(config.mail.from_, 320)
+    message["To"] = header_text(to, 320)
+    message["Subject"] = header_text(subject)
+    message["Date"] = email.utils.format_datetime(now.astimezone(dt.timezone.utc))
+    message["Message-ID"] = message_id
+    message["Auto-Submitted"] = "auto-generated"
+    if links is not None:
+        message["List-Unsubscribe"] = f"<{links.unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    return message
+
+
+def raw_message(message: EmailMessage) -> str:
+    """The message as CRLF text, ASCII only (quoted-printable bodies, encoded headers)."""
+    return message.as_bytes(policy=email.policy.SMTP).decode("ascii")
+
+
+# --------------------------------------------------------------------------- alert content
+
+
+@dataclass
+class ChangeView:
+    """One status change as an email shows it."""
+
+    council_name: str
+    council_slug: str
+    old_status: str | None
+    new_status: str
+    since: dt.date | None
+    evidence: list[dict]
+    figures: list[dict]
+    papers_url: str | None
+    council_page: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def alert_subject(changes: list[ChangeView]) -> str:
+    """Name the council(s) and the new status: the first thing a reporter sees."""
+    if len(changes) == 1:
+        change = changes[0]
+        return f"{change.council_name}: now {status_label(change.new_status)}"
+    parts = [f"{change.council_name} ({status_label(change.new_status)})" for change in changes]
+    return f"{len(changes)} councils changed status: " + "; ".join(parts)
+
+
+def render_alert(config: Config, changes: list[ChangeView], links: Links) -> tuple[str, str, str]:
+    """Subject, HTML and text of one immediate alert covering ``changes``."""
+    subject = alert_subject(changes)
+    html, text = render_pair("alert", subject=header_text(subject), changes=changes, links=links, base_url=safe_url(config.web.base_url))
+    return subject, html, text

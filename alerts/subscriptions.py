@@ -1,0 +1,163 @@
+"""Who gets which alerts: subscribers from config.yaml and from the database, and matching.
+
+Config subscribers are mirrored into the database (``source='config'``) so every subscriber
+has an id for tokens and outbox rows. The config owns those rows' choices (councils, statuses,
+frequency), but never overrides a person's own "stop": an address that unsubscribed through a
+link, or that the mail server rejected permanently, stays stopped until an operator
+re-subscribes it with ``sendwatch subscribe``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sendwatch.config import Config
+from sendwatch.storage.models import ChangeEvent, Council, Subscriber, utcnow
+from sendwatch.vocabulary import FREQUENCIES, STATUSES
+
+
+class SubscriptionError(ValueError):
+    """A subscription request that cannot be honoured (unknown council, status, frequency)."""
+
+
+def sync_subscribers(session: Session, config: Config) -> None:
+    """Mirror ``config.subscribers`` into the database; config rows no longer listed are stopped."""
+    existing = {row.email.lower(): row for row in session.scalars(select(Subscriber))}
+    listed: set[str] = set()
+    for configured in config.subscribers:
+        email = configured.email.lower()
+        listed.add(email)
+        row = existing.get(email)
+        if row is None:
+            row = Subscriber(email=configured.email, source="config", confirmed_at=utcnow())
+            session.add(row)
+            existing[email] = row
+        elif row.source != "config":
+            continue  # someone subscribed this address themselves; their own choices stand
+        row.councils = None if configured.councils == "all" else list(configured.councils)
+        row.statuses = list(configured.statuses) if configured.statuses else None
+        row.frequency = configured.frequency
+    for email, row in existing.items():
+        if row.source == "config" and email not in listed and row.unsubscribed_at is None:
+            row.unsubscribed_at = utcnow()
+    session.flush()
+
+
+def subscribe(
+    session: Session,
+    email: str,
+    councils: list[str] | None = None,
+    statuses: list[str] | None = None,
+    frequency: str = "immediate",
+    source: str = "cli",
+    confirmed: bool = True,
+) -> Subscriber:
+    """Create or update a subscription; re-subscribing clears an earlier stop or suppression."""
+    email = email.strip()
+    if "@" not in email or any(char.isspace() for char in email) or any(c in email for c in ",<>\"'"):
+        raise SubscriptionError(f"{email!r} is not an email address")
+    if frequency not in FREQUENCIES:
+        raise SubscriptionError(f"frequency must be one of {', '.join(FREQUENCIES)}, not {frequency!r}")
+    for status in statuses or []:
+        if status not in STATUSES:
+            raise SubscriptionError(f"{status!r} is not a status; choose from {', '.join(STATUSES)}")
+    if councils:
+        known = set(session.scalars(select(Council.slug)))
+        unknown = [slug for slug in councils if slug not in known]
+        if unknown:
+            raise SubscriptionError(f"unknown council slug(s): {', '.join(unknown)}")
+    row = find_subscriber(session, email)
+    if row is None:
+        row = Subscriber(email=email)
+        session.add(row)
+    row.source = source
+    row.councils = list(dict.fromkeys(councils)) if councils else None
+    row.statuses = list(dict.fromkeys(statuses)) if statuses else None
+    row.frequency = frequency
+    row.unsubscribed_at = None
+    row.suppressed_at = None
+    row.suppressed_reason = None
+    if confirmed and row.confirmed_at is None:
+        row.confirmed_at = utcnow()
+    session.flush()
+    return row
+
+
+def unsubscribe(session: Session, email: str) -> bool:
+    """Stop all mail to ``email``; False when there was no such subscriber."""
+    row = find_subscriber(session, email)
+    if row is None:
+        return False
+    if row.unsubscribed_at is None:
+        row.unsubscribed_at = utcnow()
+    session.flush()
+    return True
+
+
+def find_subscriber(session: Session, email: str) -> Subscriber | None:
+    wanted = email.strip().lower()
+    for row in session.scalars(select(Subscriber)):
+        if row.email.lower() == wanted:
+            return row
+    return None
+
+
+def is_active(subscriber: Subscriber) -> bool:
+    """Confirmed, not unsubscribed, not suppressed by a permanent delivery failure."""
+    return subscriber.confirmed_at is not None and subscriber.unsubscribed_at is None and subscriber.suppressed_at is None
+
+
+def active_subscribers(session: Session, frequency: str) -> list[Subscriber]:
+    rows = session.scalars(select(Subscriber).where(Subscriber.frequency == frequency).order_by(Subscriber.id))
+    return [row for row in rows if is_active(row)]
+
+
+def wants(subscriber: Subscriber, council_slug: str, new_status: str) -> bool:
+    """Does this subscription cover a change of ``council_slug`` to ``new_status``?"""
+    if subscriber.councils is not None and council_slug not in subscriber.councils:
+        return False
+    return subscriber.statuses is None or new_status in subscriber.statuses
+
+
+@dataclass(frozen=True)
+class SubscriberView:
+    """A subscriber as listed by ``sendwatch subscribers``."""
+
+    email: str
+    councils: str
+    statuses: str
+    frequency: str
+    source: str
+    state: str
+
+
+def list_subscribers(session: Session) -> list[SubscriberView]:
+    views = []
+    for row in session.scalars(select(Subscriber).order_by(Subscriber.email)):
+        if row.suppressed_at:
+            state = f"suppressed ({(row.suppressed_reason or '').strip()[:60]})"
+        elif row.unsubscribed_at:
+            state = "unsubscribed"
+        elif row.confirmed_at is None:
+            state = "awaiting confirmation"
+        else:
+            state = "active"
+        views.append(
+            SubscriberView(
+                email=row.email,
+                councils="all" if row.councils is None else ", ".join(row.councils),
+                statuses="every change" if row.statuses is None else ", ".join(row.statuses),
+                frequency=row.frequency,
+                source=row.source,
+                state=state,
+            )
+        )
+    return views
+
+
+def matching_events(subscriber: Subscriber, events: list[ChangeEvent], slugs: dict[int, str]) -> list[ChangeEvent]:
+    """The events of ``events`` this subscriber asked to hear about."""
+    return [event for event in events if wants(subscriber, slugs[event.council_id], event.new_status)]

@@ -1,0 +1,210 @@
+"""How a message leaves sendwatch: ``smtp`` (aiosmtplib) or ``file`` (one .eml per message).
+
+Both report the outcome in the same three words the sender understands:
+
+* return normally: delivered;
+* ``TemporaryFailure``: certainly not delivered, try again later (4xx, dropped connection
+  before the message was handed over);
+* ``PermanentFailure``: certainly not delivered, never retry (5xx);
+* ``OutcomeUnknown``: the message was handed over and no answer came back; it may have been
+  delivered, so it must not be resent blindly.
+
+``deliver`` calls ``mark_in_flight()`` at the last moment before the message is handed over
+(for SMTP, just before DATA; for files, just before the atomic rename), which is where the
+sender records that a crash from then on leaves the outcome unknown.
+
+The SMTP transport keeps ONE connection open for a whole batch and reconnects only after a
+drop. STARTTLS is used when ``mail.starttls`` is true (passed to aiosmtplib as an explicit
+``start_tls=True``; never opportunistically), implicit TLS when ``mail.use_tls`` is true, and
+the password is read from the environment variable named by ``mail.password_env``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import aiosmtplib
+
+from sendwatch.config import Config
+from sendwatch.storage.models import OutboxMessage
+
+
+class TemporaryFailure(Exception):
+    """Not delivered; worth trying again later."""
+
+
+class ServerUnavailable(TemporaryFailure):
+    """The server cannot be reached or refuses us (connect, TLS, login): no recipient is at fault."""
+
+
+class PermanentFailure(Exception):
+    """Not delivered and never will be; ``suppress`` when the recipient address is the problem."""
+
+    def __init__(self, message: str, suppress: bool = True):
+        super().__init__(message)
+        self.suppress = suppress
+
+
+class OutcomeUnknown(Exception):
+    """Handed over without an answer: may or may not have been delivered."""
+
+
+class Transport:
+    """Base class: open once, deliver many, close once."""
+
+    async def open(self) -> None:  # noqa: B027 - optional hook
+        """Prepare for a batch (connections are opened lazily on first delivery)."""
+
+    async def close(self) -> None:  # noqa: B027 - optional hook
+        """Release whatever ``open`` or ``deliver`` acquired."""
+
+    async def deliver(self, message: OutboxMessage, mark_in_flight: Callable[[], None]) -> None:
+        raise NotImplementedError
+
+    def was_delivered(self, message: OutboxMessage) -> bool | None:
+        """For a message found in flight after a crash: True, False, or None when it cannot tell."""
+        return None
+
+
+def make_transport(config: Config) -> Transport:
+    """The transport named by ``mail.transport``."""
+    if config.mail.transport == "file":
+        return FileTransport(config.resolve(config.mail.outbox_dir))
+    return SmtpTransport(config)
+
+
+# --------------------------------------------------------------------------- file
+
+
+class FileTransport(Transport):
+    """Writes each message to ``<outbox_dir>/<id>-<key>.eml``; the file's existence is the outcome."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def path_for(self, message: OutboxMessage) -> Path:
+        return self.directory / f"{message.id:08d}-{message.message_key[:16]}.eml"
+
+    async def deliver(self, message: OutboxMessage, mark_in_flight: Callable[[], None]) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            final = self.path_for(message)
+            partial = final.with_suffix(".eml.partial")
+            with open(partial, "wb") as handle:
+                handle.write(message.raw.encode("ascii", "replace"))
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            raise TemporaryFailure(f"cannot write to {self.directory}: {error}") from error
+        mark_in_flight()
+        try:
+            os.replace(partial, final)
+        except OSError as error:
+            raise TemporaryFailure(f"cannot move {partial.name} into place: {error}") from error
+
+    def was_delivered(self, message: OutboxMessage) -> bool | None:
+        return self.path_for(message).exists()
+
+
+# --------------------------------------------------------------------------- smtp
+
+
+class SmtpTransport(Transport):
+    """aiosmtplib over one reused connection: MAIL, RCPT, then DATA for each message."""
+
+    def __init__(self, config: Config):
+        self.mail = config.mail
+        self.envelope_from = email.utils.parseaddr(config.mail.from_)[1] or "sendwatch@localhost"
+        self.client: aiosmtplib.SMTP | None = None
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        if self.client is not None and self.client.is_connected:
+            return self.client
+        client = aiosmtplib.SMTP(
+            hostname=self.mail.host,
+            port=self.mail.port,
+            timeout=self.mail.timeout_seconds,
+            use_tls=self.mail.use_tls,
+            start_tls=True if self.mail.starttls else False,
+        )
+        try:
+            await client.connect()
+            if self.mail.username:
+                password = self.mail.password()
+                if password is None:
+                    raise ServerUnavailable(f"mail.username is set but the environment variable {self.mail.password_env} is empty")
+                await client.login(self.mail.username, password)
+        except ServerUnavailable:
+            client.close()
+            raise
+        except (aiosmtplib.SMTPException, OSError) as error:
+            client.close()
+            raise ServerUnavailable(f"cannot connect to {self.mail.host}:{self.mail.port}: {_describe(error)}") from error
+        self.client = client
+        return client
+
+    async def deliver(self, message: OutboxMessage, mark_in_flight: Callable[[], None]) -> None:
+        client = await self._connect()
+        try:
+            await client.mail(self.envelope_from)
+        except aiosmtplib.SMTPResponseException as error:
+            await self._reset()
+            if error.code >= 500:
+                raise PermanentFailure(f"sender refused: {_describe(error)}", suppress=False) from error
+            raise TemporaryFailure(_describe(error)) from error
+        except (aiosmtplib.SMTPException, OSError) as error:
+            self._drop()
+            raise TemporaryFailure(f"connection lost before the message was sent: {_describe(error)}") from error
+        try:
+            await client.rcpt(message.recipient)
+        except aiosmtplib.SMTPResponseException as error:
+            await self._reset()
+            if error.code >= 500:
+                raise PermanentFailure(f"recipient refused: {_describe(error)}") from error
+            raise TemporaryFailure(_describe(error)) from error
+        except (aiosmtplib.SMTPException, OSError) as error:
+            self._drop()
+            raise TemporaryFailure(f"connection lost before the message was sent: {_describe(error)}") from error
+        mark_in_flight()
+        try:
+            await client.data(message.raw)
+        except aiosmtplib.SMTPResponseException as error:
+            # The server answered: whatever it said, we know the message was not accepted.
+            await self._reset()
+            if error.code >= 500:
+                raise PermanentFailure(f"message refused: {_describe(error)}") from error
+            raise TemporaryFailure(_describe(error)) from error
+        except (aiosmtplib.SMTPException, OSError) as error:
+            self._drop()
+            raise OutcomeUnknown(f"no answer after the message was sent: {_describe(error)}") from error
+
+    async def _reset(self) -> None:
+        """After a refusal, clear the transaction so the connection can carry the next message."""
+        if self.client is None or not self.client.is_connected:
+            return
+        try:
+            await self.client.rset()
+        except (aiosmtplib.SMTPException, OSError):
+            self._drop()
+
+    def _drop(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        self.client = None
+
+    async def close(self) -> None:
+        if self.client is not None and self.client.is_connected:
+            try:
+                await self.client.quit()
+            except (aiosmtplib.SMTPException, OSError):
+                self.client.close()
+        self.client = None
+
+
+def _describe(error: BaseException) -> str:
+    code = getattr(error, "code", None)
+    text = getattr(error, "message", None) or str(error) or error.__class__.__name__
+    return f"{code} {text}" if code else f"{error.__class__.__name__}: {text}"

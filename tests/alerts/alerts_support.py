@@ -1,0 +1,82 @@
+"""Helpers for the alerts tests: papers and evidence written row by row, as the crawler and the
+extractor would have written them, with realistic sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from sendwatch.storage.models import Council, Document, Evidence, Figure, Meeting, utcnow
+
+
+class Papers:
+    """Insert crawled papers and extracted evidence for one session."""
+
+    def __init__(self, session):  # type: ignore[no-untyped-def]
+        self.session = session
+        self._count = 0
+
+    def council(self, slug: str, name: str | None = None, url: str | None = None) -> Council:
+        council = self.session.query(Council).filter_by(slug=slug).one_or_none()
+        if council is None:
+            council = Council(slug=slug, name=name or slug.title() + " Council", platform="moderngov", enabled=True)
+            self.session.add(council)
+        council.base_url = url or f"https://democracy.{slug}.example.gov.uk/"
+        self.session.flush()
+        return council
+
+    def document(
+        self,
+        council: Council,
+        title: str,
+        *,
+        meeting: dt.date | None = None,
+        published: dt.date | None = None,
+        first_seen: dt.datetime | None = None,
+        kind: str = "pdf",
+        parent: Document | None = None,
+        url: str | None = None,
+        sha256: str | None = None,
+    ) -> Document:
+        self._count += 1
+        meeting_row = None
+        if meeting is not None:
+            meeting_row = Meeting(council_id=council.id, external_id=f"m{self._count}", title="Schools Forum", date=meeting)
+            self.session.add(meeting_row)
+            self.session.flush()
+        document = Document(
+            council_id=council.id,
+            meeting_id=meeting_row.id if meeting_row else None,
+            parent_id=parent.id if parent else None,
+            url=url or f"{council.base_url}documents/s{self._count}/report.pdf",
+            title=title,
+            kind=kind,
+            published_date=published,
+            first_seen_at=first_seen or utcnow(),
+            fetch_state="ok",
+            text_state="ok",
+            sha256=sha256 or hashlib.sha256(f"{council.slug}-{self._count}".encode()).hexdigest(),
+        )
+        self.session.add(document)
+        self.session.flush()
+        return document
+
+    def evidence(self, document: Document, status: str, quote: str, *, page: int = 1, confidence: float = 0.9, kind: str = "signal") -> Evidence:
+        row = Evidence(
+            document_id=document.id, council_id=document.council_id, status=status, quote=quote, page=page,
+            confidence=confidence, kind=kind, rule="test", extractor_version="test",
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def figure(self, document: Document, amount: float, text: str, label: str | None = None, page: int = 1, year: str | None = None) -> Figure:
+        row = Figure(
+            document_id=document.id, council_id=document.council_id, amount_gbp=amount, text=text, label=label,
+            financial_year=year, page=page,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+

@@ -1,0 +1,137 @@
+"""Fixtures for the alerts tests: a real SMTP server, and configs that point at it.
+
+(Rows of papers and evidence are written with ``alerts_support.Papers``.)
+``smtp_server`` is aiosmtpd on
+127.0.0.1 and an ephemeral port, with a handler that can greylist (451), refuse an address
+(550) or hang at RCPT or DATA on a chosen message, so tests can kill a sender at a known point.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+
+# --------------------------------------------------------------------------- SMTP server
+
+
+@dataclass
+class Received:
+    message_id: str
+    recipients: list[str]
+    message: email.message.EmailMessage
+
+
+@dataclass
+class MailBehaviour:
+    """How the test SMTP server answers; change it between sends."""
+
+    greylist_first: int = 0  # answer 451 to this many RCPT commands first
+    refuse: set[str] = field(default_factory=set)  # answer 550 at RCPT for these addresses
+    hang_at_rcpt: int | None = None  # on this RCPT (1-based count) never answer
+    hang_at_data: int | None = None  # on this DATA: keep the message (as a server that delivered it), never answer
+
+
+class RecordingHandler:
+    """An aiosmtpd handler that records accepted messages and misbehaves on request."""
+
+    def __init__(self) -> None:
+        self.behaviour = MailBehaviour()
+        self.received: list[Received] = []
+        self.rcpt_count = 0
+        self.data_count = 0
+        self.greylisted = 0
+        self.hung = threading.Event()
+        self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        with self._lock:
+            self.rcpt_count += 1
+            count = self.rcpt_count
+        if address in self.behaviour.refuse:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        if self.greylisted < self.behaviour.greylist_first:
+            self.greylisted += 1
+            return "451 4.7.1 Greylisted, please try again later"
+        if self.behaviour.hang_at_rcpt == count:
+            self.hung.set()
+            await asyncio.Event().wait()
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.data_count += 1
+            count = self.data_count
+            self.received.append(Received(str(message["Message-ID"]), list(envelope.rcpt_tos), message))
+        if self.behaviour.hang_at_data == count:
+            self.hung.set()
+            await asyncio.Event().wait()
+        return "250 2.0.0 OK queued"
+
+    def message_ids(self) -> list[str]:
+        with self._lock:
+            return [item.message_id for item in self.received]
+
+    def to(self, address: str) -> list[Received]:
+        with self._lock:
+            return [item for item in self.received if address in item.recipients]
+
+
+class EphemeralController(Controller):
+    """aiosmtpd's Controller on port 0: the kernel picks a free port, read back after binding."""
+
+    def _trigger_server(self):  # type: ignore[no-untyped-def]
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
+@dataclass
+class SmtpServer:
+    host: str
+    port: int
+    handler: RecordingHandler
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    handler = RecordingHandler()
+    controller = EphemeralController(handler, hostname="127.0.0.1", port=0, ready_timeout=10)
+    controller.start()
+    try:
+        yield SmtpServer("127.0.0.1", controller.port, handler)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_config(write_config, database_url, smtp_server, monkeypatch):  # type: ignore[no-untyped-def]
+    """Write a config using the test database and SMTP server; returns a function taking overrides."""
+    monkeypatch.setenv("SENDWATCH_SECRET", "test-secret-not-for-production")
+
+    def make(**overrides):  # type: ignore[no-untyped-def]
+        data = {
+            "database": database_url,
+            "mail": {
+                "transport": "smtp", "host": smtp_server.host, "port": smtp_server.port,
+                "from": "sendwatch <alerts@sendwatch.example.org>", "timeout_seconds": 10,
+            },
+            "web": {"base_url": "https://sendwatch.example.org"},
+            "councils": [
+                {"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov", "url": "https://democracy.northshire.example.gov.uk/"},
+                {"slug": "westbury", "name": "Westbury Borough Council", "platform": "moderngov", "url": "https://democracy.westbury.example.gov.uk/"},
+            ],
+        }
+        data.update(overrides)
+        return write_config(data)
+
+    return make

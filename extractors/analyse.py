@@ -1,0 +1,57 @@
+"""``analyse_pages``: one document's pages and its council's names in; verdict, evidence, figures out.
+
+This is the whole reading step with no I/O, so the pipeline, ``sendwatch evaluate`` and the
+tests all call the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from extractors.attribution import Subject
+from extractors.lexicon import Lexicon, default_lexicon
+from extractors.money import Money, figures_in
+from extractors.sentences import split_pages
+from extractors.signals import Signal, find_signals
+from extractors.verdict import decide, rank_evidence, settle_superseded
+
+
+@dataclass
+class Analysis:
+    """What one document says about its council."""
+
+    verdict: str
+    confidence: float
+    evidence: list[Signal] = field(default_factory=list)
+    figures: list[Money] = field(default_factory=list)
+    deciding: Signal | None = None  # the signal the verdict rests on
+
+    @property
+    def signals(self) -> list[Signal]:
+        return [item for item in self.evidence if item.kind == "signal"]
+
+    @property
+    def warnings(self) -> list[Signal]:
+        return [item for item in self.evidence if item.kind == "warning"]
+
+
+def analyse_pages(pages: list[str], council_names: list[str], *, lexicon: Lexicon | None = None) -> Analysis:
+    """Read a document's pages (``pages[0]`` is page 1) for what they say about this council."""
+    lexicon = lexicon or default_lexicon()
+    subject = _subject(tuple(council_names))
+    whole = "\n".join(pages).lower()
+    context = {name for name, pattern in lexicon.context.items() if pattern.search(whole)}
+
+    def worth_reading(paragraph: str) -> bool:
+        return "£" in paragraph or lexicon.trigger.search(paragraph) is not None or "£" in paragraph
+
+    sentences = split_pages(pages, keep=worth_reading)
+    signals = settle_superseded(find_signals(sentences, subject, lexicon, context), lexicon)
+    status, confidence, deciding = decide(signals)
+    return Analysis(status, confidence, rank_evidence(signals), figures_in(sentences), deciding)
+
+
+@lru_cache(maxsize=512)
+def _subject(names: tuple[str, ...]) -> Subject:
+    return Subject(list(names))

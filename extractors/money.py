@@ -1,0 +1,185 @@
+"""Money amounts in council papers, in every shape they are written, turned into pounds.
+
+Papers write the same kind of figure many ways: ``£4.7 to £2.2 million`` (the unit written once
+for a range), ``c£16.4m``, ``£1.5mil``, ``£2.6 mil``, ``£20million``, ``£6.5-7m``,
+``£1,003.6 million``, ``£107,739``, ``£0.4m``, ``£101k``, and bare numbers in tables under a
+``£m`` or ``£000`` heading. Each amount gets a label when the words just before it say what it
+is (cumulative deficit, in-year deficit, forecast, off track by, DfE contribution, block
+transfer) and the financial year the sentence names nearest to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.sentences import Sentence
+
+
+@dataclass(frozen=True)
+class Money:
+    """One amount stated in a document."""
+
+    amount_gbp: float
+    text: str
+    label: str | None
+    financial_year: str | None
+    page: int
+    quote: str
+
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_UNIT = r"bn|billion|mn|mil|millions?|m|k|thousand"
+_UNIT_VALUES = {"bn": 1e9, "billion": 1e9, "mn": 1e6, "mil": 1e6, "million": 1e6, "millions": 1e6,
+                "m": 1e6, "k": 1e3, "thousand": 1e3}
+
+# £A, optionally a range to a second amount (with or without its own £), each with an optional unit.
+_AMOUNT = re.compile(
+    rf"(?:\b(?:c|ca|circa|approx|approximately)\.?\s*)?£\s?(?:c\.?\s?)?(?P<a>{_NUMBER})(?:\s?(?P<ua>{_UNIT})(?![a-z]))?"
+    rf"(?:\s?(?:-|–|—|to)\s?(?P<pb>£\s?)?(?P<b>{_NUMBER})(?:\s?(?P<ub>{_UNIT})(?![a-z]))?)?",
+    re.IGNORECASE,
+)
+
+# Table headings that give a unit to the bare numbers below them.
+_TABLE_UNIT = re.compile(r"£\s?(?P<unit>m|000|'000|k|millions?|bn)(?![\w.,]*\d)|\(£(?P<unit2>m|000|'000|k)\)", re.IGNORECASE)
+_TABLE_NUMBER = re.compile(r"(?<![\w.,/-])\(?-?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d+)\)?(?![\w/%-])")
+_TABLE_UNITS = {"m": 1e6, "million": 1e6, "millions": 1e6, "000": 1e3, "'000": 1e3, "k": 1e3, "bn": 1e9}
+
+_YEAR = re.compile(
+    r"\b(?P<fy>(?:19|20)\d\d)\s?[/-]\s?(?P<fy2>(?:19|20)?\d\d)\b"
+    r"|\bFY\s?(?P<short>\d\d)(?:/\d\d)?\b"
+    r"|\b(?:by|to|at|end of|ending|until)\s+(?:(?:the\s+)?(?:end\s+of\s+)?(?:31(?:st)?\s+)?)March\s+(?P<march>20\d\d)\b",
+    re.IGNORECASE,
+)
+
+# Label cues, most specific first; the cue nearest before the amount wins.
+_LABELS: list[tuple[str, re.Pattern[str]]] = [
+    ("off track by", re.compile(r"off[- ]track by|behind (?:the |its |our )?(?:agreed )?(?:plan|trajectory|target)s?(?: by)?|adverse variance|worse than (?:the )?(?:agreed )?(?:plan|trajectory)", re.I)),
+    ("DfE contribution", re.compile(r"(?:dfe|department for education|department|esfa|government)(?:'s)? (?:will )?(?:contribut\w*|invest\w*|pay\w*|provid\w*|fund\w*)|safety valve (?:funding|payments?|contributions?|instalments?)|(?:contribution|funding|investment|payments?) from (?:the )?(?:dfe|department)", re.I)),
+    ("block transfer", re.compile(r"block transfer|transfer\w* (?:of )?(?:[^.]{0,40})?(?:from|out of) (?:the )?schools block|schools block (?:to|into) (?:the )?high needs", re.I)),
+    ("cumulative deficit", re.compile(r"(?:cumulative|accumulated|historic|total|overall|brought forward|carried forward)\s+(?:dsg\s+|high needs\s+)?(?:deficit|overspend)|(?:deficit|overspend) (?:carried|brought) forward|in deficit by", re.I)),
+    ("in-year deficit", re.compile(r"in[- ]year (?:deficit|overspend|pressure)|(?:deficit|overspend) (?:in|for) (?:the )?(?:year|20\d\d)|overspen[dt]|overspending", re.I)),
+    ("forecast", re.compile(r"forecast\w*|project(?:ed|ion)s?|predicted|anticipated|expected", re.I)),
+]
+
+
+def parse_amounts(text: str) -> list[tuple[float, str, int]]:
+    """Every £ amount in ``text`` as (pounds, matched text, offset); a range gives two."""
+    found: list[tuple[float, str, int]] = []
+    for match in _AMOUNT.finditer(text):
+        first, second = match.group("a"), match.group("b")
+        unit_a, unit_b = match.group("ua"), match.group("ub")
+        if second is not None and unit_b is None and match.group("pb") is None:
+            # "£5m to 10 schools": the second number is not money.
+            found.append((_to_float(first) * _unit(unit_a), match.group(0)[: match.end("a") - match.start()].strip(), match.start("a")))
+            continue
+        value_a = _to_float(first)
+        if second is None:
+            found.append((value_a * _unit(unit_a), match.group(0).strip(), match.start("a")))
+            continue
+        value_b = _to_float(second)
+        # "£4.7 to £2.2 million", "£6.5-7m": one unit written for both ends of the range.
+        shared = unit_a or (unit_b if value_a < 1000 and "," not in first else None)
+        found.append((value_a * _unit(shared), match.group(0).strip(), match.start("a")))
+        found.append((value_b * _unit(unit_b), match.group(0).strip(), match.start("b")))
+    return found
+
+
+def figures_in(sentences: list[Sentence]) -> list[Money]:
+    """The money figures stated in these sentences (prose and table rows)."""
+    figures: list[Money] = []
+    for sentence in sentences:
+        if "£" not in sentence.text and sentence.table_unit is None:
+            continue
+        text = sentence.text
+        if "£" in text:
+            for amount, raw, offset in parse_amounts(text):
+                figures.append(Money(amount, raw, label_before(text, offset), year_near(text, offset), sentence.page, text))
+        if sentence.table_unit is not None and "£" not in text:
+            figures.extend(_table_row_figures(sentence))
+    return figures
+
+
+def table_unit_of(line: str) -> float | None:
+    """The multiplier a table heading like ``£m`` or ``(£000)`` gives the numbers below it."""
+    match = _TABLE_UNIT.search(line)
+    if match is None:
+        return None
+    unit = (match.group("unit") or match.group("unit2") or "").lower()
+    return _TABLE_UNITS.get(unit)
+
+
+def label_before(text: str, offset: int) -> str | None:
+    """The label whose cue sits nearest before ``offset`` in the same sentence (or just after)."""
+    window_start = max(0, offset - 160)
+    before = text[window_start:offset]
+    best: tuple[int, int, str] | None = None
+    for priority, (label, pattern) in enumerate(_LABELS):
+        for cue in pattern.finditer(before):
+            distance = len(before) - cue.end()
+            candidate = (distance, priority, label)
+            if best is None or candidate < best:
+                best = candidate
+    if best is not None:
+        return best[2]
+    after = text[offset:offset + 60]
+    for label, pattern in _LABELS:
+        if pattern.search(after):
+            return label
+    return None
+
+
+def year_near(text: str, offset: int) -> str | None:
+    """The financial year named nearest to ``offset`` in the sentence, as ``2024/25``."""
+    best: tuple[int, str] | None = None
+    for match in _YEAR.finditer(text):
+        year = _financial_year(match)
+        if year is None:
+            continue
+        distance = abs(match.start() - offset)
+        if best is None or distance < best[0]:
+            best = (distance, year)
+    return best[1] if best else None
+
+
+def _financial_year(match: re.Match[str]) -> str | None:
+    if match.group("fy"):
+        start = int(match.group("fy"))
+        end = match.group("fy2")[-2:]
+        if (start + 1) % 100 != int(end):
+            return None  # "2021-2023" is a span, not one financial year
+        return f"{start}/{end}"
+    if match.group("short"):
+        end = int(match.group("short"))
+        return f"20{end - 1:02d}/{end:02d}"
+    if match.group("march"):
+        end = int(match.group("march"))
+        return f"{end - 1}/{end % 100:02d}"
+    return None
+
+
+def _table_row_figures(sentence: Sentence) -> list[Money]:
+    """Bare numbers on a table row under a ``£m``/``£000`` heading, labelled by the row's words."""
+    text = sentence.text
+    numbers = [m for m in _TABLE_NUMBER.finditer(text) if not _looks_like_year(m.group(1))]
+    if not numbers:
+        return []
+    row_label = text[: numbers[0].start()]
+    label = label_before(row_label + " ", len(row_label) + 1) if row_label.strip() else None
+    unit = sentence.table_unit or 1.0
+    return [
+        Money(_to_float(m.group(1)) * unit, m.group(0), label, year_near(text, m.start()), sentence.page, text)
+        for m in numbers
+    ]
+
+
+def _looks_like_year(token: str) -> bool:
+    return bool(re.fullmatch(r"(?:19|20)\d\d", token))
+
+
+def _to_float(number: str) -> float:
+    return float(number.replace(",", ""))
+
+
+def _unit(unit: str | None) -> float:
+    return _UNIT_VALUES.get(unit.lower(), 1.0) if unit else 1.0

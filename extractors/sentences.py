@@ -1,0 +1,137 @@
+"""Page text into sentences that keep their page number.
+
+Text arrives from PDFs (lines wrapped mid-sentence, words hyphenated across lines, bullets,
+headings without full stops, tables flattened into lines of numbers) and from HTML (one line per
+block). This module rebuilds the sentences a reader would see: wrapped lines are joined, each
+bullet, heading and table row stands alone, and full stops after abbreviations ("Cllr.",
+"para.", "e.g.", "No.") do not end a sentence.
+
+Only paragraphs that could matter are split (see ``split_pages(..., keep=...)``): real packs run
+to hundreds of pages of which a few paragraphs concern the high needs block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or bullet, heading or table row) and the page it is printed on."""
+
+    text: str
+    page: int
+    index: int  # position in the document, for "which came later" questions
+    table_unit: float | None = None  # set on table rows under a "£m"/"£000" heading
+
+
+_BULLET = re.compile(r"^\s*(?:[•·●▪◦‣■□➢►\-–—*]|\(?[a-z]{1,2}\)|\(?[ivx]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2})*[.)]|[QA]\.|[QA]:)\s+", re.I)
+_TABLE_ROW = re.compile(r"\S(?: {3,}|\t| \| )\S")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9£•])")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr cllr prof no nos para paras e.g i.e etc approx c ca vs v st fig figs ref inc ltd co dept govt "
+    "jan feb mar apr jun jul aug sep sept oct nov dec p pp cf al ed est max min sec cl app apps rev".split()
+)
+_HYPHEN_BREAK = re.compile(r"(\w)-\n(?=[a-z])")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
+_MAX_SENTENCE = 1500
+
+
+def split_pages(pages: list[str], keep: Callable[[str], bool] | None = None) -> list[Sentence]:
+    """Sentences of every page, in order. ``keep`` skips paragraphs that cannot matter."""
+    sentences: list[Sentence] = []
+    for number, page in enumerate(pages, start=1):
+        for text, unit in _units_of_page(page, keep):
+            for sentence in _split_segment(text):
+                sentences.append(Sentence(sentence, number, len(sentences), unit))
+    return sentences
+
+
+def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[tuple[str, float | None]]:
+    """Segments (joined wrapped lines, bullets, headings, table rows) with any table unit."""
+    from extractors.money import table_unit_of  # money imports Sentence from here
+
+    page = _HYPHEN_BREAK.sub(r"\1", page.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", ""))
+    segments: list[tuple[str, float | None]] = []
+    for paragraph in re.split(r"\n\s*\n", page):
+        if keep is not None and not keep(paragraph):
+            continue
+        lines = [_SPACES.sub(" ", line).strip() if not _TABLE_ROW.search(line) else line.strip() for line in paragraph.split("\n")]
+        current: list[str] = []
+        table_unit: float | None = None
+        for position, line in enumerate(lines):
+            if not line:
+                continue
+            if _TABLE_ROW.search(line) or (table_unit is not None and _is_numeric_row(line)):
+                _flush(current, segments)
+                unit = table_unit_of(line)
+                if unit is not None:
+                    table_unit = unit
+                segments.append((_SPACES.sub(" ", line), table_unit if unit is None else None))
+                continue
+            unit = table_unit_of(line)
+            if unit is not None and not re.search(r"£\s?\d", line):
+                _flush(current, segments)
+                table_unit = unit
+                segments.append((line, None))
+                continue
+            if _BULLET.match(line):
+                _flush(current, segments)
+                current.append(_BULLET.sub("", line, count=1) if not re.match(r"\s*[QA][.:]", line) else line)
+                continue
+            current.append(line)
+            following = lines[position + 1] if position + 1 < len(lines) else ""
+            if _is_heading(line, following):
+                _flush(current, segments)
+        _flush(current, segments)
+    return segments
+
+
+def _flush(current: list[str], segments: list[tuple[str, float | None]]) -> None:
+    if current:
+        segments.append((" ".join(current), None))
+        current.clear()
+
+
+def _is_heading(line: str, following: str) -> bool:
+    """A short line without closing punctuation, followed by a line starting a new thought."""
+    return (
+        len(line) < 70
+        and not re.search(r"[.,;:£\-–(]$|\b(?:and|or|the|of|to|a|an|in|for|with|by|on)$", line, re.I)
+        and bool(following)
+        and following[:1].isupper()
+    )
+
+
+def _is_numeric_row(line: str) -> bool:
+    """A line of a table whose columns lost their spacing: mostly numbers."""
+    tokens = line.split()
+    numeric = sum(1 for token in tokens if re.fullmatch(r"\(?-?[\d,]+(?:\.\d+)?\)?%?", token))
+    return numeric >= 1 and numeric >= len(tokens) / 3
+
+
+def _split_segment(text: str) -> list[str]:
+    """Split at sentence ends that are not abbreviations, initials or decimal points."""
+    pieces: list[str] = []
+    start = 0
+    for boundary in _SENTENCE_END.finditer(text):
+        stop = boundary.start() + 1
+        word = re.search(r"([A-Za-z.]+)\.?$", text[start:stop])
+        token = word.group(1).lower().rstrip(".") if word else ""
+        if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+            continue
+        pieces.append(text[start:boundary.end()].strip())
+        start = boundary.end()
+    pieces.append(text[start:].strip())
+    result: list[str] = []
+    for piece in pieces:
+        while len(piece) > _MAX_SENTENCE:
+            cut = piece.rfind(" ", 0, _MAX_SENTENCE)
+            cut = cut if cut > 0 else _MAX_SENTENCE
+            result.append(piece[:cut])
+            piece = piece[cut:].strip()
+        if piece:
+            result.append(piece)
+    return result

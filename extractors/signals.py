@@ -1,0 +1,100 @@
+"""Sentences into signals: what each sentence says about the council's own position.
+
+For every rule of the lexicon that matches a clause, in order:
+1. document context the rule ``requires`` must be present, its ``anchor`` must match the
+   sentence and its ``block`` must not;
+2. the clause must be about this council (``attribution``), not others or the programme;
+3. modifiers weigh the match: a negation ("not", "has not yet") or a process description
+   ("report where it is on or off track") drops it; a hypothetical ("if", "risk that"), a
+   question or, for some rules, the future tense keeps it only as a *warning*; a state the
+   same sentence says is over ("payments were paused but have resumed") is a warning too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from extractors.attribution import Subject, attribute, clause_bounds
+from extractors.lexicon import Lexicon, Rule
+from extractors.sentences import Sentence
+
+WARNING_WEIGHT = 0.5
+SUBJECT_WEIGHT = {"self_explicit": 1.0, "self_role": 0.95, "implicit": 0.85}
+_WINDOW = 90  # characters before a match where a hypothetical or future marker counts
+_NEGATION_WINDOW = 45  # negation reaches less far: "not" binds to the words right after it
+
+
+@dataclass(frozen=True)
+class Signal:
+    """Evidence about the council: a status, the sentence saying it, and how sure we are."""
+
+    status: str
+    quote: str
+    page: int
+    confidence: float
+    kind: str  # "signal": states the council's position; "warning": a risk, hypothesis or past state
+    rule: str
+    index: int = 0  # sentence position in the document
+
+    def demoted(self, why: str) -> "Signal":
+        return replace(self, kind="warning", confidence=round(self.confidence * WARNING_WEIGHT, 3), rule=f"{self.rule}:{why}")
+
+
+def find_signals(sentences: list[Sentence], subject: Subject, lexicon: Lexicon, context: set[str]) -> list[Signal]:
+    """Every signal and warning the sentences give about the council."""
+    rules = [rule for rule in lexicon.rules if all(flag in context for flag in rule.requires)]
+    found: list[Signal] = []
+    for sentence in sentences:
+        if sentence.table_unit is not None or not lexicon.trigger.search(sentence.text):
+            continue
+        text = subject.rewrite(sentence.text)
+        for rule in rules:
+            signal = _apply(rule, text, sentence, lexicon)
+            if signal is not None:
+                found.append(signal)
+    return found
+
+
+def _apply(rule: Rule, text: str, sentence: Sentence, lexicon: Lexicon) -> Signal | None:
+    """The strongest reading of ``rule`` in this sentence, or None."""
+    if rule.anchor is not None and not rule.anchor.search(text):
+        return None
+    if rule.block is not None and rule.block.search(text):
+        return None
+    best: Signal | None = None
+    for match in rule.pattern.finditer(text):
+        signal = _reading(rule, text, match, sentence, lexicon)
+        if signal is not None and (best is None or (signal.kind, signal.confidence) > (best.kind, best.confidence)):
+            best = signal
+            if best.kind == "signal":
+                break
+    return best
+
+
+def _reading(rule: Rule, text: str, match: re.Match[str], sentence: Sentence, lexicon: Lexicon) -> Signal | None:
+    left, right = clause_bounds(text, match.start(), match.end())
+    clause = text[left:right]
+    before = text[max(left, match.start() - _WINDOW):match.start()]
+    after = text[match.end():match.end() + 60]
+    modifiers = lexicon.modifiers
+
+    who = attribute(clause)
+    if who.subject == "other":
+        return None
+    if "negation" in rule.demote and (modifiers["negation"].search(before[-_NEGATION_WINDOW:]) or modifiers["negation_after"].search(after)):
+        return None
+    if "process" in rule.demote and modifiers["process"].search(text):
+        return None
+
+    weight = SUBJECT_WEIGHT["self_explicit" if who.explicit else ("self_role" if who.subject == "self" else "implicit")]
+    signal = Signal(rule.status, sentence.text, sentence.page, round(rule.confidence * weight, 3), "signal", rule.id, sentence.index)
+    if "question" in rule.demote and modifiers["question"].search(clause.strip()):
+        return signal.demoted("question")
+    if "hypothetical" in rule.demote and (modifiers["hypothetical"].search(before) or modifiers["hypothetical_after"].search(after)):
+        return signal.demoted("hypothetical")
+    if "future" in rule.demote and modifiers["future"].search(before):
+        return signal.demoted("future")
+    if rule.superseded_if is not None and rule.superseded_if.search(text):
+        return signal.demoted("superseded")
+    return signal

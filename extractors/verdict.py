@@ -1,0 +1,56 @@
+"""The document's verdict: the strongest status it supports for its council, and why.
+
+Only signals count (warnings are shown, never decide). A later signal can end an earlier state
+("back on track" after "off track"): rules that ``supersede`` statuses turn the earlier signals
+into warnings. Among what remains the most serious status wins (``sendwatch.vocabulary``
+order); its confidence grows a little with each further sentence saying the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from extractors.lexicon import Lexicon
+from extractors.signals import Signal
+from sendwatch.vocabulary import seriousness
+
+MIN_CONFIDENCE = 0.45
+
+
+def settle_superseded(signals: list[Signal], lexicon: Lexicon) -> list[Signal]:
+    """Earlier signals of a status a later rule supersedes become warnings."""
+    supersedes = {rule.id: set(rule.supersedes) for rule in lexicon.rules if rule.supersedes}
+    settled = list(signals)
+    for later in signals:
+        ended = supersedes.get(later.rule)
+        if not ended or later.kind != "signal":
+            continue
+        for position, earlier in enumerate(settled):
+            if earlier.kind == "signal" and earlier.status in ended and earlier.index < later.index:
+                settled[position] = replace(earlier.demoted("superseded"))
+    return settled
+
+
+def decide(signals: list[Signal]) -> tuple[str, float, Signal | None]:
+    """(status, confidence, deciding signal); ``none`` when no signal is strong enough."""
+    strong = [s for s in signals if s.kind == "signal" and s.confidence >= MIN_CONFIDENCE]
+    if not strong:
+        return "none", 0.0, None
+    top = max(strong, key=lambda s: (seriousness(s.status), s.confidence))
+    doubt = 1.0 - top.confidence
+    for other in strong:
+        if other is not top and other.status == top.status:
+            doubt *= 1.0 - other.confidence * 0.3
+    return top.status, round(min(0.99, 1.0 - doubt), 3), top
+
+
+def rank_evidence(signals: list[Signal]) -> list[Signal]:
+    """Evidence most serious and surest first, one entry per (status, sentence, kind)."""
+    seen: set[tuple[str, str, str]] = set()
+    ranked: list[Signal] = []
+    for signal in sorted(signals, key=lambda s: (s.kind != "signal", -seriousness(s.status), -s.confidence, s.index)):
+        key = (signal.status, signal.quote, signal.kind)
+        if key not in seen:
+            seen.add(key)
+            ranked.append(signal)
+    return ranked

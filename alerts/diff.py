@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 def update_statuses(session: Session, cycle_id: int | None = None, min_confidence: float = MIN_CONFIDENCE) -> list[ChangeEvent]:
     """Derive every council's status from all its evidence; return the new non-baseline events.
 
-    Each council is handled in a savepoint, so one council's bad data is logged and skipped
-    without stopping the others. The caller commits (alerts are queued in the same transaction).
+    A council whose status cannot be derived (bad data) is logged and skipped, before anything is
+    written for it, so it never stops the others. The caller commits (alerts are queued in the
+    same transaction).
     """
     with_evidence = set(session.scalars(select(Evidence.council_id).distinct()))
     events: list[ChangeEvent] = []
@@ -38,11 +39,11 @@ def update_statuses(session: Session, cycle_id: int | None = None, min_confidenc
         if council.id not in with_evidence:
             continue
         try:
-            with session.begin_nested():
-                event = update_council(session, council, cycle_id, min_confidence)
+            periods = council_timeline(session, council.id, min_confidence)
         except Exception:
-            log.exception("status update failed for council %s; its stored status is unchanged", council.slug)
+            log.exception("cannot derive the status of council %s; its stored status is unchanged", council.slug)
             continue
+        event = update_council(session, council, periods, cycle_id)
         if event is not None and not event.is_baseline:
             events.append(event)
     return events
@@ -56,9 +57,8 @@ def current_record(session: Session, council_id: int) -> StatusRecord | None:
     ).first()
 
 
-def update_council(session: Session, council: Council, cycle_id: int | None, min_confidence: float) -> ChangeEvent | None:
-    """Bring one council's history up to date; return the event recorded, if any."""
-    periods = council_timeline(session, council.id, min_confidence)
+def update_council(session: Session, council: Council, periods: list[Period], cycle_id: int | None) -> ChangeEvent | None:
+    """Bring one council's stored history up to date with its derived ``periods``; return the event, if any."""
     if not periods:
         return None
     derived = periods[-1]

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 
 from sendwatch.storage.models import Council, Document, Evidence, Figure, Meeting, utcnow
+
+
+_numbers = itertools.count(1)
 
 
 class Papers:
@@ -38,7 +42,7 @@ class Papers:
         url: str | None = None,
         sha256: str | None = None,
     ) -> Document:
-        self._count += 1
+        self._count = next(_numbers)
         meeting_row = None
         if meeting is not None:
             meeting_row = Meeting(council_id=council.id, external_id=f"m{self._count}", title="Schools Forum", date=meeting)

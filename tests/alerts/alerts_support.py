@@ -84,3 +84,33 @@ class Papers:
         return row
 
 
+
+
+def queue_change_alerts(database, config, emails: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """Subscribe ``emails`` to Northshire and queue one alert each for a fresh change; return Message-IDs in order."""
+    from sqlalchemy import select
+
+    from alerts import queue_alerts, subscribe
+    from sendwatch.registry import sync_councils
+    from sendwatch.storage.models import ChangeEvent, Council, OutboxMessage
+
+    with database.session() as session:
+        sync_councils(session, config)
+        for address in emails:
+            subscribe(session, address, councils=["northshire"])
+        council = session.scalars(select(Council).where(Council.slug == "northshire")).one()
+        event = ChangeEvent(
+            event_key=hashlib.sha256(f"test-{next(_numbers)}".encode()).hexdigest(), council_id=council.id,
+            old_status="sv_on_track", new_status="ems", since=dt.date(2025, 2, 13), is_baseline=False,
+            evidence=[{
+                "url": "https://democracy.northshire.example.gov.uk/documents/s4410/ems-letter.pdf",
+                "title": "Letter from the DfE: enhanced monitoring and support", "date": "2025-02-13", "page": 1,
+                "quote": "The Department has decided to place Northshire under enhanced monitoring and support.",
+                "link": "https://democracy.northshire.example.gov.uk/documents/s4410/ems-letter.pdf#page=1",
+            }],
+            figures=[{"amount_gbp": 9_400_000, "text": "£9.4m", "label": "forecast deficit", "financial_year": "2024/25"}],
+        )
+        session.add(event)
+        session.flush()
+        queue_alerts(session, config, [event])
+        return list(session.scalars(select(OutboxMessage.message_id).order_by(OutboxMessage.id)))

@@ -49,8 +49,15 @@ class RecordingHandler:
         self.rcpt_count = 0
         self.data_count = 0
         self.greylisted = 0
+        self.connections = 0  # EHLO greetings: one per connection
         self.hung = threading.Event()
         self._lock = threading.Lock()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # type: ignore[no-untyped-def]
+        with self._lock:
+            self.connections += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
         with self._lock:
@@ -135,3 +142,13 @@ def smtp_config(write_config, database_url, smtp_server, monkeypatch):  # type: 
         return write_config(data)
 
     return make
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A port nothing listens on: bound, read back, closed."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

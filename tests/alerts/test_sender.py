@@ -1,0 +1,166 @@
+"""Delivering the outbox over SMTP: retries, refusals, one connection, and a sender killed mid-batch."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from alerts import queue_alerts, send_pending
+from alerts_support import queue_change_alerts
+from sendwatch.storage.models import ChangeEvent, OutboxMessage, Subscriber, utcnow
+
+SENDER_PROCESS = Path(__file__).with_name("sender_process.py")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+READERS = [f"reader{n}@newsroom.example" for n in range(1, 9)]
+
+
+def states(database) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    with database.session() as session:
+        return dict(session.execute(select(OutboxMessage.recipient, OutboxMessage.state)).all())
+
+
+def test_every_message_goes_over_one_reused_connection(smtp_config, smtp_server, database):
+    _, config = smtp_config()
+    message_ids = queue_change_alerts(database, config, READERS)
+
+    summary = send_pending(config, database)
+
+    assert summary.sent == len(READERS)
+    assert smtp_server.handler.message_ids() == message_ids
+    assert smtp_server.handler.connections == 1
+
+
+def test_greylisting_451_delays_every_message_then_delivers_each_once(smtp_config, smtp_server, database):
+    _, config = smtp_config()
+    message_ids = queue_change_alerts(database, config, READERS[:3])
+    smtp_server.handler.behaviour.greylist_first = 3
+
+    first = send_pending(config, database)
+    assert (first.sent, first.deferred) == (0, 3)
+    with database.session() as session:
+        rows = session.scalars(select(OutboxMessage)).all()
+        assert {row.state for row in rows} == {"pending"}
+        assert all(row.next_attempt_at > utcnow() and "451" in row.last_error for row in rows)
+
+    assert send_pending(config, database).sent == 0  # not due yet: nothing is retried early
+
+    later = send_pending(config, database, now=utcnow() + dt.timedelta(minutes=5))
+    assert later.sent == 3
+    assert sorted(smtp_server.handler.message_ids()) == sorted(message_ids)
+    assert set(states(database).values()) == {"sent"}
+
+
+def test_a_550_suppresses_that_address_and_the_others_are_delivered(smtp_config, smtp_server, database):
+    _, config = smtp_config()
+    queue_change_alerts(database, config, READERS[:3])
+    smtp_server.handler.behaviour.refuse = {"reader2@newsroom.example"}
+
+    summary = send_pending(config, database)
+
+    assert (summary.sent, summary.failed) == (2, 1)
+    assert states(database) == {"reader1@newsroom.example": "sent", "reader2@newsroom.example": "failed", "reader3@newsroom.example": "sent"}
+    with database.session() as session:
+        refused = session.scalars(select(Subscriber).where(Subscriber.email == "reader2@newsroom.example")).one()
+        assert refused.suppressed_at is not None and "550" in refused.suppressed_reason
+
+    # Never retried, and no new alert is queued for the suppressed address.
+    queue_change_alerts(database, config, [])
+    again = send_pending(config, database, now=utcnow() + dt.timedelta(days=1))
+    assert again.sent == 2
+    assert smtp_server.handler.to("reader2@newsroom.example") == []
+
+
+def _start_sender(config_path: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(SENDER_PROCESS), str(config_path)], cwd=PROJECT_ROOT)
+
+
+def _kill(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGKILL)
+    assert process.wait(timeout=30) == -signal.SIGKILL
+
+
+def test_killed_while_the_server_holds_a_message_before_data_it_is_sent_once_after_restart(smtp_config, smtp_server, database):
+    config_path, config = smtp_config()
+    message_ids = queue_change_alerts(database, config, READERS)
+    smtp_server.handler.behaviour.hang_at_rcpt = 4  # the 4th message: envelope only, no content yet
+
+    sender = _start_sender(config_path)
+    try:
+        assert smtp_server.handler.hung.wait(timeout=60), "the sender never reached the 4th message"
+    finally:
+        _kill(sender)
+    assert len(smtp_server.handler.message_ids()) == 3
+
+    summary = send_pending(config, database, now=utcnow() + dt.timedelta(minutes=10))
+
+    delivered = collections.Counter(smtp_server.handler.message_ids())
+    assert set(delivered) == set(message_ids) and set(delivered.values()) == {1}  # none lost, none twice
+    assert set(states(database).values()) == {"sent"}
+    assert summary.ambiguous == 0
+
+
+def test_killed_after_handing_over_a_message_it_is_marked_ambiguous_never_resent(smtp_config, smtp_server, database):
+    config_path, config = smtp_config()
+    message_ids = queue_change_alerts(database, config, READERS)
+    # The server takes the 4th message in full (and, at worst, delivers it) but never answers.
+    smtp_server.handler.behaviour.hang_at_data = 4
+
+    sender = _start_sender(config_path)
+    try:
+        assert smtp_server.handler.hung.wait(timeout=60), "the sender never reached the 4th message"
+    finally:
+        _kill(sender)
+    assert smtp_server.handler.message_ids() == message_ids[:4]
+    assert states(database)["reader4@newsroom.example"] == "sending"
+
+    summary = send_pending(config, database, now=utcnow() + dt.timedelta(minutes=10))
+
+    delivered = collections.Counter(smtp_server.handler.message_ids())
+    assert set(delivered) == set(message_ids) and set(delivered.values()) == {1}  # none lost, none twice
+    assert summary.ambiguous == 1 and summary.recovered == 1
+    final = states(database)
+    assert final.pop("reader4@newsroom.example") == "ambiguous"
+    assert set(final.values()) == {"sent"}
+    with database.session() as session:
+        ambiguous = session.scalars(select(OutboxMessage).where(OutboxMessage.state == "ambiguous")).one()
+        assert "may have been delivered" in ambiguous.last_error
+
+
+def test_a_sender_still_running_elsewhere_is_not_mistaken_for_a_dead_one(smtp_config, smtp_server, database):
+    _, config = smtp_config()
+    queue_change_alerts(database, config, READERS[:2])
+    with database.session() as session:
+        in_flight = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+        in_flight.state, in_flight.next_attempt_at = "sending", utcnow()
+
+    summary = send_pending(config, database)
+
+    assert summary.recovered == 0 and summary.sent == 1
+    assert states(database)["reader1@newsroom.example"] == "sending"
+
+
+def test_unreachable_server_leaves_every_message_pending(smtp_config, database, unused_port):
+    _, config = smtp_config(mail={"transport": "smtp", "host": "127.0.0.1", "port": unused_port, "timeout_seconds": 5})
+    queue_change_alerts(database, config, READERS[:3])
+
+    summary = send_pending(config, database)
+
+    assert summary.sent == 0 and summary.errors and "cannot connect" in summary.errors[0]
+    with database.session() as session:
+        rows = session.scalars(select(OutboxMessage)).all()
+        assert {(row.state, row.attempts) for row in rows} == {("pending", 0)}
+
+
+def test_queueing_the_same_events_twice_adds_nothing(smtp_config, database):
+    _, config = smtp_config()
+    queue_change_alerts(database, config, READERS[:2])
+    with database.session() as session:
+        events = session.scalars(select(ChangeEvent)).all()
+        assert queue_alerts(session, config, events) == []

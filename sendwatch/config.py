@@ -58,6 +58,8 @@ class Crawl(_Strict):
     contact: str = "sendwatch@example.org"
     timeout_seconds: float = Field(default=60, gt=0)
     retries: int = Field(default=3, ge=0)
+    # Seconds before the first retry of a failed request, doubled for each further retry.
+    retry_backoff_seconds: float = Field(default=2.0, ge=0)
     max_html_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     max_pdf_bytes: int = Field(default=60 * 1024 * 1024, gt=0)
     parallel_councils: int = Field(default=4, ge=1)

@@ -1,0 +1,83 @@
+"""What the spiders find, as plain records, before anything is written to the database.
+
+Spiders only yield these; the child process collects them and ``crawler.store`` writes one
+council's findings in a single transaction. Keys are the platform's own ids (``external_id``),
+never database ids, so a spider needs no database access.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# Document fetch results a spider can report. "skipped" means "seen, not requested this time"
+# (the meeting is unchanged); it never reaches the database as a state.
+FETCHED, NOT_MODIFIED, SKIPPED = "ok", "not_modified", "skipped"
+TOO_LARGE, ERROR, BLOCKED, GONE = "too_large", "error", "blocked", "gone"
+
+
+@dataclass
+class CommitteeFound:
+    external_id: str
+    title: str
+    url: str | None = None
+
+
+@dataclass
+class MeetingFound:
+    external_id: str
+    committee_id: str | None
+    title: str | None
+    date: dt.date | None
+    url: str | None
+    status: str | None = None
+    # Hash of everything parsed for this meeting; equal fingerprints mean nothing new.
+    fingerprint: str | None = None
+    in_window: bool = True
+
+
+@dataclass
+class AgendaItemFound:
+    meeting_id: str
+    external_id: str
+    title: str
+    number: str | None = None
+    url: str | None = None
+    agenda_html: str | None = None
+    minutes_html: str | None = None
+    fingerprint: str | None = None
+
+
+@dataclass
+class DocumentFound:
+    """One paper and the result of fetching it (or of deciding not to)."""
+
+    url: str
+    title: str | None
+    kind: str = "pdf"  # pdf | html | other
+    meeting_id: str | None = None
+    agenda_item_id: str | None = None
+    published_date: dt.date | None = None
+    fetch_state: str = FETCHED
+    fetch_error: str | None = None
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    size_bytes: int | None = None
+    sha256: str | None = None
+    file_path: str | None = None
+    # A pack holds the meeting's reports; the store points the reports at it.
+    is_pack: bool = False
+    # Bytes waiting for the pipeline to store them by SHA-256 (then dropped).
+    body: bytes | None = field(default=None, repr=False)
+
+
+@dataclass
+class CrawlProblem:
+    """Something that went wrong. ``blocked`` problems at the entry point make the council blocked."""
+
+    kind: str  # error | blocked | note
+    url: str | None
+    message: str
+    entry: bool = False

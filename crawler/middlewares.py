@@ -1,0 +1,63 @@
+"""Downloader middlewares that keep a council's crawl on its own site and back off on retries.
+
+``SameSiteMiddleware`` refuses any request that is not http(s), and any request to a host that
+is not the council's own, unless a page of the council links to it directly (a document on a
+file host): a redirect to another host is always refused, so a moved or hijacked domain is
+reported rather than crawled. Robots.txt fetches pass through.
+
+``RetryBackoffMiddleware`` waits before each retry that Scrapy's ``RetryMiddleware`` schedules:
+``SENDWATCH_RETRY_BACKOFF`` seconds, doubled for each further retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+
+class SameSiteMiddleware:
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "SameSiteMiddleware":
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("http", "https"):
+            raise IgnoreRequest(f"refused: only http(s) URLs are fetched, not {parts.scheme}:")
+        if request.meta.get("dont_obey_robotstxt") and parts.path == "/robots.txt":
+            return None
+        allowed = getattr(self.crawler.spider, "allowed_hosts", set())
+        host = parts.hostname or ""
+        if host in allowed:
+            return None
+        redirected = request.meta.get("redirect_urls")
+        if redirected:
+            raise IgnoreRequest(f"refused: {redirected[0]} redirects to another host ({host})")
+        if request.meta.get("allow_other_host"):
+            return None
+        raise IgnoreRequest(f"refused: {request.url} is on another host ({host})")
+
+
+class RetryBackoffMiddleware:
+    def __init__(self, backoff: float):
+        self.backoff = backoff
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "RetryBackoffMiddleware":
+        backoff = crawler.settings.getfloat("SENDWATCH_RETRY_BACKOFF", 0.0)
+        if backoff <= 0:
+            raise NotConfigured
+        return cls(backoff)
+
+    async def process_request(self, request: Request) -> None:
+        retries = request.meta.get("retry_times", 0)
+        if retries:
+            await asyncio.sleep(self.backoff * 2 ** (retries - 1))
+        return None

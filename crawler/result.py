@@ -1,0 +1,44 @@
+"""The summary of one council's crawl that the cycle, the CLI and progress displays read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crawler.items import CrawlProblem
+
+
+@dataclass
+class CouncilCrawlResult:
+    """What one council's crawl found and how it ended (``outcome`` is one of CRAWL_OUTCOMES)."""
+
+    slug: str
+    outcome: str  # ok | empty | blocked | failing
+    meetings: int = 0
+    items: int = 0
+    documents: int = 0
+    documents_new: int = 0
+    documents_changed: int = 0
+    requests: int = 0
+    errors: list[str] = field(default_factory=list)
+    reason: str | None = None
+
+
+def decide_outcome(platform: str, problems: list[CrawlProblem], meetings_in_window: int, documents: int,
+                   window: str) -> tuple[str, str | None]:
+    """ok / empty / blocked / failing, with the reason when it is not ok.
+
+    A refused entry point is ``blocked`` (never "no news"); nothing found with errors on the way
+    is ``failing``; nothing found cleanly is ``empty``. Listing councils have no meetings, so
+    their papers count instead.
+    """
+    blocked = [p for p in problems if p.kind == "blocked" and p.entry]
+    if blocked:
+        return "blocked", f"{blocked[0].message} at {blocked[0].url}"
+    found = documents if platform == "listing" else meetings_in_window
+    if found:
+        return "ok", None
+    errors = [p for p in problems if p.kind in ("error", "blocked")]
+    if errors:
+        return "failing", f"{errors[0].message} at {errors[0].url}" if errors[0].url else errors[0].message
+    what = "no matching papers on the listing pages" if platform == "listing" else f"no meetings of matching committees {window}"
+    return "empty", what

@@ -1,0 +1,59 @@
+"""Scrapy settings for one council's crawl, built from the ``crawl:`` section of the config.
+
+Politeness is the default, not an option: robots.txt obeyed, an honest User-Agent naming a
+contact, one request at a time per host, a delay between requests (AutoThrottle on top when the
+delay is not zero), no cookies, bounded timeouts and retries with backoff, size caps (pages
+``max_html_bytes``; documents ``max_pdf_bytes``, set per request), certificates verified, and
+only http(s) download handlers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sendwatch.config import Crawl
+
+ROBOTS_NAME = "sendwatch"
+
+
+def user_agent(crawl: Crawl) -> str:
+    """The configured User-Agent with the operator's contact address added."""
+    return f"{crawl.user_agent} (contact: {crawl.contact})"
+
+
+def scrapy_settings(crawl: Crawl, data_dir: Path, log_level: str | None = None) -> dict[str, Any]:
+    throttle = crawl.autothrottle and crawl.download_delay > 0
+    return {
+        "BOT_NAME": ROBOTS_NAME,
+        "USER_AGENT": user_agent(crawl),
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "ROBOTSTXT_USER_AGENT": ROBOTS_NAME,
+        "COOKIES_ENABLED": False,
+        "CONCURRENT_REQUESTS": 8,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "AUTOTHROTTLE_ENABLED": throttle,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),
+        "AUTOTHROTTLE_MAX_DELAY": max(60.0, crawl.download_delay),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+        "DOWNLOAD_TIMEOUT": crawl.timeout_seconds,
+        "RETRY_ENABLED": crawl.retries > 0,
+        "RETRY_TIMES": crawl.retries,
+        "SENDWATCH_RETRY_BACKOFF": crawl.retry_backoff_seconds,
+        "DOWNLOAD_MAXSIZE": crawl.max_html_bytes,
+        "DOWNLOAD_WARNSIZE": 0,
+        "DOWNLOAD_VERIFY_CERTIFICATES": True,
+        "DOWNLOAD_HANDLERS": {"file": None, "s3": None, "ftp": None, "data": None},
+        "REDIRECT_MAX_TIMES": 5,
+        "TELNETCONSOLE_ENABLED": False,
+        "CLOSESPIDER_ERRORCOUNT": 50,
+        "LOG_ENABLED": log_level is not None,
+        "LOG_LEVEL": log_level or "WARNING",
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawler.middlewares.SameSiteMiddleware": 50,
+            "crawler.middlewares.RetryBackoffMiddleware": 560,
+        },
+        "ITEM_PIPELINES": {"crawler.pipelines.BodyStorePipeline": 100},
+        "SENDWATCH_DATA_DIR": str(data_dir),
+    }

@@ -1,0 +1,280 @@
+"""What every platform spider shares: committee matching, page checks, and document fetching.
+
+Documents are fetched with conditional requests (If-None-Match / If-Modified-Since from the last
+fetch), checked (a body served as PDF must be a whole PDF), size-capped (too large is recorded,
+not fatal) and reported as ``DocumentFound``; the pipeline stores their bodies. A meeting whose
+fingerprint is unchanged has its documents reported as skipped, except those that failed last
+time or were last fetched before the re-check horizon.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from lxml import html as lxml_html
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.items import (
+    BLOCKED, ERROR, FETCHED, GONE, NOT_MODIFIED, SKIPPED, TOO_LARGE, CrawlProblem, DocumentFound,
+)
+from crawler.known import KnownState
+from crawler.window import CrawlWindow
+from sendwatch.config import Council, Crawl
+
+# Statuses the spiders want to see themselves rather than have Scrapy drop (redirects still follow).
+PAGE_STATUSES = list(range(400, 600))
+DOCUMENT_STATUSES = [304, *PAGE_STATUSES]
+PACK_TITLE = re.compile(r"\b(agenda|public|supplementary)\b.*\b(reports?\s+)?pack\b|^(final\s+)?agenda\s+reports?\b", re.I)
+
+
+class CouncilSpider(scrapy.Spider):
+    """Base for the platform spiders; one instance crawls one council."""
+
+    def __init__(self, council: Council, crawl_config: Crawl, known: KnownState, window: CrawlWindow, **kwargs: Any):
+        super().__init__(name=f"{council.platform}-{council.slug}", **kwargs)
+        self.council = council
+        self.crawl_config = crawl_config
+        self.known = known
+        self.window = window
+        self.committee_patterns = [re.compile(pattern, re.I) for pattern in council.committees]
+        self.allowed_hosts = {urlsplit(council.url or "").hostname or ""}
+
+    # ------------------------------------------------------------------ small helpers
+
+    def matches_committee(self, title: str) -> bool:
+        return any(pattern.search(title) for pattern in self.committee_patterns)
+
+    def page_request(self, url: str, callback: Any, entry: bool = False, **meta: Any) -> scrapy.Request:
+        """A request for an HTML/XML page; failures come back as problems, not exceptions."""
+        return scrapy.Request(
+            url, callback=callback, errback=self.page_failed,
+            meta={"handle_httpstatus_list": PAGE_STATUSES, "entry": entry, **meta},
+        )
+
+    def page_problem(self, response: Response) -> CrawlProblem | None:
+        """A problem for a page that did not answer 200, else None."""
+        if response.status < 300:
+            return None
+        entry = bool(response.meta.get("entry"))
+        if response.status in (401, 403):
+            return CrawlProblem("blocked", response.url, f"HTTP {response.status} (access refused)", entry=entry)
+        return CrawlProblem("error", response.url, f"HTTP {response.status}", entry=entry)
+
+    def page_failed(self, failure: Failure) -> Iterator[CrawlProblem]:
+        request = failure.request  # type: ignore[attr-defined]
+        entry = bool(request.meta.get("entry"))
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            yield CrawlProblem("blocked", request.url, "disallowed by robots.txt", entry=entry)
+        else:
+            yield CrawlProblem("error", request.url, describe_failure(failure), entry=entry)
+
+    # ------------------------------------------------------------------ documents
+
+    def documents_of_meeting(self, meeting_id: str, fingerprint: str, documents: Iterable[DocumentFound]) -> Iterator[Any]:
+        """Requests for a meeting's documents, or skipped records when the meeting is unchanged."""
+        known_meeting = self.known.meetings.get(meeting_id)
+        unchanged = known_meeting is not None and known_meeting.fingerprint == fingerprint
+        for document in documents:
+            if document.body is not None:  # composed here (item HTML): nothing to fetch
+                yield document
+            elif unchanged and not self._due_again(document.url):
+                yield replace(document, fetch_state=SKIPPED)
+            else:
+                yield self.document_request(document)
+
+    def _due_again(self, url: str) -> bool:
+        known = self.known.documents.get(url)
+        if known is None or known.fetch_state not in (FETCHED, NOT_MODIFIED) or known.sha256 is None:
+            return True
+        return known.fetched_at is None or known.fetched_at < self.window.recheck_before
+
+    def document_request(self, document: DocumentFound) -> scrapy.Request:
+        headers = {}
+        known = self.known.documents.get(document.url)
+        if known is not None and known.sha256:
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+        return scrapy.Request(
+            document.url, headers=headers, callback=self.document_fetched, errback=self.document_failed,
+            meta={"handle_httpstatus_list": DOCUMENT_STATUSES, "document": document,
+                  "download_maxsize": self.crawl_config.max_pdf_bytes, "allow_other_host": True},
+        )
+
+    def document_fetched(self, response: Response) -> Iterator[DocumentFound]:
+        document: DocumentFound = replace(response.meta["document"], http_status=response.status)
+        document.etag = _header(response, "ETag") or None
+        document.last_modified = _header(response, "Last-Modified") or None
+        if response.status == 304:
+            yield replace(document, fetch_state=NOT_MODIFIED)
+            return
+        if response.status in (401, 403):
+            yield replace(document, fetch_state=BLOCKED, fetch_error=f"HTTP {response.status}")
+            return
+        if response.status in (404, 410):
+            yield replace(document, fetch_state=GONE, fetch_error=f"HTTP {response.status}")
+            return
+        if response.status >= 300:
+            yield replace(document, fetch_state=ERROR, fetch_error=f"HTTP {response.status}")
+            return
+        body = response.body
+        content_type = _header(response, "Content-Type") or None
+        kind = classify(body, content_type, response.url, document.kind)
+        document = replace(document, kind=kind, content_type=content_type, size_bytes=len(body))
+        problem = check_body(body, kind, content_type, document.kind, self.crawl_config.max_html_bytes)
+        if problem == TOO_LARGE:
+            yield replace(document, fetch_state=TOO_LARGE, fetch_error=f"{len(body)} bytes is over the HTML size cap")
+        elif problem:
+            yield replace(document, fetch_state=ERROR, fetch_error=problem)
+        else:
+            yield replace(document, fetch_state=FETCHED, body=body)
+
+    def document_failed(self, failure: Failure) -> Iterator[DocumentFound]:
+        request = failure.request  # type: ignore[attr-defined]
+        document: DocumentFound = request.meta["document"]
+        if failure.check(DownloadCancelledError):
+            yield replace(document, fetch_state=TOO_LARGE,
+                          fetch_error=f"larger than the {self.crawl_config.max_pdf_bytes}-byte document cap")
+        elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            yield replace(document, fetch_state=BLOCKED, fetch_error="disallowed by robots.txt")
+        else:
+            yield replace(document, fetch_state=ERROR, fetch_error=describe_failure(failure))
+
+    def html_document(self, url: str, title: str, body_html: str, meeting_id: str | None,
+                      agenda_item_id: str | None = None) -> DocumentFound:
+        """A text source composed from what was parsed (an agenda item's text and minutes)."""
+        page = (
+            '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>' + html.escape(title) + "</title></head>\n"
+            "<body>\n" + body_html + "\n</body></html>\n"
+        )
+        body = page.encode("utf-8")
+        return DocumentFound(url=url, title=title, kind="html", meeting_id=meeting_id, agenda_item_id=agenda_item_id,
+                             fetch_state=FETCHED, content_type="text/html; charset=utf-8", size_bytes=len(body), body=body)
+
+
+# --------------------------------------------------------------------------- functions
+
+
+def fingerprint(value: Any) -> str:
+    """A stable hash of parsed content (JSON with sorted keys)."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def normalise_html(fragment: str | None) -> str:
+    """An HTML fragment re-serialised without layout whitespace, so XML and page copies compare equal."""
+    if not fragment or not fragment.strip():
+        return ""
+    try:
+        parts = lxml_html.fragments_fromstring(fragment)
+    except Exception:  # lxml raises several types on junk; the text itself is still worth keeping
+        return html.escape(re.sub(r"\s+", " ", fragment).strip())
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            text = re.sub(r"\s+", " ", part).strip()
+            if text:
+                out.append(html.escape(text))
+            continue
+        for element in part.iter():
+            if element.text:
+                element.text = re.sub(r"\s+", " ", element.text)
+            if element.tail:
+                element.tail = re.sub(r"\s+", " ", element.tail)
+        out.append(lxml_html.tostring(part, encoding="unicode").strip())
+    return "\n".join(out)
+
+
+def item_html(number: str | None, title: str, agenda_html: str, minutes_html: str) -> str:
+    """The stored text source for an agenda item: its heading, agenda text and minutes."""
+    parts = [f"<h1>{html.escape(((number or '') + ' ' + title).strip())}</h1>"]
+    if agenda_html:
+        parts.append(f'<div class="agenda">{agenda_html}</div>')
+    if minutes_html:
+        parts.append(f'<h2>Minutes</h2>\n<div class="minutes">{minutes_html}</div>')
+    return "\n".join(parts)
+
+
+def decode_page(response: Response) -> str:
+    """The page's text: its declared encoding, or Windows-1252 when the bytes are not that."""
+    body = response.body
+    declared = getattr(response, "encoding", None) or "utf-8"
+    try:
+        return body.decode(declared)
+    except (UnicodeDecodeError, LookupError):
+        return body.decode("cp1252", errors="replace")
+
+
+def classify(body: bytes, content_type: str | None, url: str, expected: str) -> str:
+    """pdf, html or other, from the bytes first, then the declared type, then what the link promised."""
+    if body[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
+    declared = (content_type or "").lower()
+    if "pdf" in declared:
+        return "pdf"
+    if "html" in declared or body[:512].lstrip().lower().startswith((b"<!doctype html", b"<html")):
+        return "html" if expected != "pdf" else "pdf"
+    if urlsplit(url).path.lower().endswith(".pdf") or expected == "pdf":
+        return "pdf"
+    return "other"
+
+
+def check_body(body: bytes, kind: str, content_type: str | None, expected: str, max_html_bytes: int) -> str | None:
+    """Why this body cannot be kept (TOO_LARGE or a message), or None when it is fine."""
+    if kind == "pdf":
+        if not body[:1024].lstrip().startswith(b"%PDF-"):
+            start = body[:20].decode("latin-1", errors="replace").strip()
+            return f"served as PDF ({content_type or 'no type'}) but the body is not a PDF (starts {start!r})"
+        if b"%%EOF" not in body[-2048:]:
+            return f"truncated PDF ({len(body)} bytes, no %%EOF trailer)"
+    elif kind == "html" and len(body) > max_html_bytes:
+        return TOO_LARGE
+    return None
+
+
+def describe_failure(failure: Failure) -> str:
+    value = failure.value
+    text = str(value).strip() or value.__class__.__name__
+    return f"{value.__class__.__name__}: {text}"[:500]
+
+
+def _header(response: Response, name: str) -> str:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else ""
+
+
+def parse_uk_date(text: str | None) -> dt.date | None:
+    """``10/02/2026`` (ModernGov XML) to a date; None for blanks and junk."""
+    text = (text or "").strip()
+    try:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+_MONTHS = {name: index for index, name in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_LONG_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9}),?\s+(\d{4})\b")
+
+
+def find_date(text: str | None) -> dt.date | None:
+    """The first ``10 Feb 2026`` / ``10th February, 2026`` style date in a text."""
+    for day, month, year in _LONG_DATE.findall(text or ""):
+        number = _MONTHS.get(month[:3].lower())
+        if number:
+            try:
+                return dt.date(int(year), number, int(day))
+            except ValueError:
+                continue
+    return None

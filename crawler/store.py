@@ -1,0 +1,223 @@
+"""Write one council's findings, its crawl run and its health, in one transaction.
+
+Called with a session from ``Database.session()``: if anything fails, the whole council's
+findings roll back together and the caller records the error instead, so a council is never
+half-written. Documents are matched by URL, and (for links that change, as CMIS's do) by
+content hash: the same bytes under a new URL move the existing row instead of counting as news.
+A content hash that changes sets ``changed_at`` and ``text_state='pending'`` so the extractor
+reads the document again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.items import (
+    FETCHED, NOT_MODIFIED, SKIPPED, TOO_LARGE, AgendaItemFound, CommitteeFound, DocumentFound, MeetingFound,
+)
+from sendwatch.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
+
+_MINUTES_TITLE = re.compile(r"\bminutes\b", re.I)
+
+
+@dataclass
+class Findings:
+    """Everything one crawl reported, in the order it arrived."""
+
+    committees: list[CommitteeFound]
+    meetings: list[MeetingFound]
+    items: list[AgendaItemFound]
+    documents: list[DocumentFound]
+
+
+@dataclass
+class StoreCounts:
+    documents_new: int = 0
+    documents_changed: int = 0
+
+
+def save_findings(session: Session, council: Council, findings: Findings, now: dt.datetime) -> StoreCounts:
+    """Upsert committees, meetings, agenda items and documents for one council."""
+    committees = _save_committees(session, council, findings.committees)
+    meetings = _save_meetings(session, council, findings.meetings, committees, now)
+    items = _save_items(session, findings.items, meetings)
+    session.flush()
+    counts = StoreCounts()
+    documents = _save_documents(session, council, findings.documents, meetings, items, now, counts)
+    session.flush()
+    _link_packs(findings.documents, documents)
+    return counts
+
+
+def _save_committees(session: Session, council: Council, found: Iterable[CommitteeFound]) -> dict[str, Committee]:
+    rows = {row.external_id: row for row in session.scalars(select(Committee).where(Committee.council_id == council.id))}
+    for committee in found:
+        row = rows.get(committee.external_id)
+        if row is None:
+            row = rows[committee.external_id] = Committee(council_id=council.id, external_id=committee.external_id,
+                                                          title=committee.title)
+            session.add(row)
+        row.title = committee.title
+        row.url = committee.url or row.url
+    return rows
+
+
+def _save_meetings(session: Session, council: Council, found: Iterable[MeetingFound], committees: dict[str, Committee],
+                   now: dt.datetime) -> dict[str, Meeting]:
+    rows = {row.external_id: row for row in session.scalars(select(Meeting).where(Meeting.council_id == council.id))}
+    session.flush()  # committees need ids before meetings point at them
+    for meeting in found:
+        row = rows.get(meeting.external_id)
+        if row is None:
+            row = rows[meeting.external_id] = Meeting(council_id=council.id, external_id=meeting.external_id, changed_at=now)
+            session.add(row)
+        elif row.fingerprint != meeting.fingerprint:
+            row.changed_at = now
+        committee = committees.get(meeting.committee_id or "")
+        if committee is not None:
+            row.committee_id = committee.id
+        row.title = meeting.title or row.title
+        row.date = meeting.date or row.date
+        row.status = meeting.status or row.status
+        row.url = meeting.url or row.url
+        row.fingerprint = meeting.fingerprint
+        row.last_checked_at = now
+    return rows
+
+
+def _save_items(session: Session, found: Iterable[AgendaItemFound], meetings: dict[str, Meeting]) -> dict[tuple[str, str], AgendaItem]:
+    session.flush()
+    meeting_ids = [m.id for m in meetings.values()]
+    by_key: dict[tuple[int, str], AgendaItem] = {
+        (row.meeting_id, row.external_id): row
+        for row in (session.scalars(select(AgendaItem).where(AgendaItem.meeting_id.in_(meeting_ids))) if meeting_ids else [])
+    }
+    rows: dict[tuple[str, str], AgendaItem] = {}
+    for item in found:
+        meeting = meetings.get(item.meeting_id)
+        if meeting is None:
+            continue
+        row = by_key.get((meeting.id, item.external_id))
+        if row is None:
+            row = by_key[(meeting.id, item.external_id)] = AgendaItem(meeting_id=meeting.id, external_id=item.external_id,
+                                                                      title=item.title)
+            session.add(row)
+        row.title, row.number, row.url = item.title, item.number, item.url
+        row.agenda_html, row.minutes_html, row.fingerprint = item.agenda_html, item.minutes_html, item.fingerprint
+        rows[(item.meeting_id, item.external_id)] = row
+    return rows
+
+
+def _save_documents(session: Session, council: Council, found: list[DocumentFound], meetings: dict[str, Meeting],
+                    items: dict[tuple[str, str], AgendaItem], now: dt.datetime, counts: StoreCounts) -> dict[str, Document]:
+    session.flush()
+    by_url = {row.url: row for row in session.scalars(select(Document).where(Document.council_id == council.id))}
+    seen_urls = {document.url for document in found}
+    # Rows whose URL was not seen this time, by hash: candidates for "same paper, new link".
+    moved = {row.sha256: row for row in by_url.values() if row.url not in seen_urls and row.sha256}
+    latest: dict[str, DocumentFound] = {}
+    for document in found:  # one record per URL; a real fetch wins over "skipped"
+        if document.url not in latest or latest[document.url].fetch_state == SKIPPED:
+            latest[document.url] = document
+    for document in latest.values():
+        row = by_url.get(document.url)
+        if row is None and document.fetch_state == FETCHED and document.sha256 in moved:
+            row = moved.pop(document.sha256)
+            del by_url[row.url]
+            row.url = by_url_key = document.url
+            by_url[by_url_key] = row
+        if row is None and document.fetch_state in (SKIPPED, NOT_MODIFIED):
+            continue
+        if row is None:
+            row = by_url[document.url] = Document(council_id=council.id, url=document.url, first_seen_at=now)
+            session.add(row)
+            if document.fetch_state == FETCHED:
+                counts.documents_new += 1
+        _link(row, document, meetings, items)
+        if document.fetch_state == FETCHED:
+            if row.sha256 is not None and row.sha256 != document.sha256:
+                counts.documents_changed += 1
+            _record_body(row, document, now)
+        elif document.fetch_state not in (SKIPPED, NOT_MODIFIED):
+            _record_failure(row, document)
+    return by_url
+
+
+def _link(row: Document, document: DocumentFound, meetings: dict[str, Meeting], items: dict[tuple[str, str], AgendaItem]) -> None:
+    meeting = meetings.get(document.meeting_id or "")
+    if meeting is not None:
+        row.meeting_id = meeting.id
+        item = items.get((document.meeting_id or "", document.agenda_item_id or ""))
+        if item is not None:
+            row.agenda_item_id = item.id
+    row.title = document.title or row.title
+    row.published_date = document.published_date or row.published_date
+
+
+def _record_body(row: Document, document: DocumentFound, now: dt.datetime) -> None:
+    if row.sha256 != document.sha256:
+        row.changed_at = now
+        row.text_state = "pending"
+        row.text_error = None
+    row.kind = document.kind
+    row.fetch_state, row.fetch_error, row.http_status = "ok", None, document.http_status
+    row.etag, row.last_modified = document.etag, document.last_modified
+    row.content_type, row.size_bytes = document.content_type, document.size_bytes
+    row.sha256, row.file_path, row.fetched_at = document.sha256, document.file_path, now
+
+
+def _record_failure(row: Document, document: DocumentFound) -> None:
+    """A failed fetch: keep a body we already have; otherwise say why there is none."""
+    row.fetch_error = document.fetch_error
+    row.http_status = document.http_status or row.http_status
+    if row.sha256 is None or document.fetch_state != "error":
+        row.fetch_state = document.fetch_state
+        row.kind = document.kind if row.sha256 is None else row.kind
+    if document.fetch_state == TOO_LARGE and row.sha256 is None:
+        row.text_state = "too_large"
+
+
+def _link_packs(found: list[DocumentFound], rows: dict[str, Document]) -> None:
+    """Point a meeting's reports at its agenda pack, where the meeting has one."""
+    packs: dict[str, Document] = {}
+    for document in found:
+        if document.is_pack and document.meeting_id and document.url in rows:
+            packs.setdefault(document.meeting_id, rows[document.url])
+    for document in found:
+        pack = packs.get(document.meeting_id or "")
+        row = rows.get(document.url)
+        if pack is None or row is None or row is pack or document.is_pack or document.kind == "html":
+            continue
+        if _MINUTES_TITLE.search(document.title or "") and not document.agenda_item_id:
+            continue  # a meeting's own minutes are published after, and outside, its agenda pack
+        row.parent_id = pack.id
+
+
+# --------------------------------------------------------------------------- runs and health
+
+
+def record_run(session: Session, council: Council, *, outcome: str, started_at: dt.datetime, finished_at: dt.datetime,
+               cycle_id: int | None, meetings: int, items: int, documents: int, documents_new: int,
+               documents_changed: int, requests: int, errors: list[str]) -> None:
+    """Add the council's ``CrawlRun`` and update its health columns (never its status)."""
+    session.add(CrawlRun(
+        council_id=council.id, cycle_id=cycle_id, started_at=started_at, finished_at=finished_at, outcome=outcome,
+        meetings_found=meetings, items_found=items, documents_found=documents, documents_new=documents_new,
+        documents_changed=documents_changed, requests=requests, errors=list(errors),
+    ))
+    council.last_outcome = outcome
+    council.last_crawled_at = finished_at
+    real_errors = [error for error in errors if not error.startswith("note:")]
+    if outcome in ("ok", "empty"):
+        council.last_success_at = finished_at
+        council.consecutive_failures = 0
+        council.consecutive_empty = (council.consecutive_empty or 0) + 1 if outcome == "empty" else 0
+    else:
+        council.consecutive_failures = (council.consecutive_failures or 0) + 1
+    council.last_error = real_errors[0][:2000] if real_errors else None

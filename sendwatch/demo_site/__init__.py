@@ -1,0 +1,31 @@
+"""A local imitation of councils' committee sites (ModernGov, CMIS, listing pages), for tests and demos.
+
+Each council is data (``DemoCouncil`` → ``DemoCommittee`` → ``DemoMeeting`` → ``DemoItem`` →
+``DemoDocument`` with one text per PDF page) and is served on its own 127.0.x.y address with an
+ephemeral port, in the shapes the real platforms use: ModernGov's ``mgWebService.asmx`` XML and
+public HTML pages (also when installed under a folder such as ``/moderngov/``), CMIS month views
+and meeting pages with opaque ``Document.ashx`` links, and plain listing pages. PDFs are made with
+reportlab and carry ETag / Last-Modified (answering 304 to conditional requests, as IIS does for
+static files); the web service XML carries no validators, as on real servers.
+
+Usage::
+
+    from sendwatch.demo_site import DemoSite, sample_council
+
+    with DemoSite([sample_council("northshire", "moderngov", today)]) as site:
+        entry = site.council_config("northshire")        # a ``councils:`` entry for config.yaml
+        site.set_web_service("northshire", "not_found")  # force the HTML fallback
+        site.fail("northshire", "truncated_pdf")          # see FAILURES; clear_failures() undoes
+        meeting = site.publish_meeting("northshire", "Schools Forum", DemoMeeting(date=today))
+        site.change_document("northshire", document_id, ["new page text"])
+        site.bodies("northshire")                         # document bodies served, per path
+"""
+
+from sendwatch.demo_site.sample import FORUM, sample_council
+from sendwatch.demo_site.server import FAILURES, WEB_SERVICE_MODES, DemoSite
+from sendwatch.demo_site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
+
+__all__ = [
+    "FAILURES", "FORUM", "WEB_SERVICE_MODES", "DemoCommittee", "DemoCouncil", "DemoDocument", "DemoItem",
+    "DemoMeeting", "DemoSite", "sample_council",
+]

@@ -1,0 +1,90 @@
+"""Realistic sample councils for the demo, the tests and the benchmark.
+
+A sample council has a Schools Forum with meetings spread around ``today`` (some inside the
+crawl window, some older), each with the agenda items and reports a forum usually has, plus
+committees the crawler must ignore. All text is written for sendwatch, in the register of real
+committee papers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sendwatch.demo_site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting, Platform
+
+FORUM = "Schools Forum"
+OTHER_COMMITTEES = ("Audit and Governance Committee", "Planning Committee")
+
+
+def dsg_report(council_name: str, day: dt.date, deficit_m: float) -> list[str]:
+    """Two pages of a Dedicated Schools Grant monitoring report."""
+    return [
+        f"{council_name}\nSchools Forum, {day.strftime('%d %B %Y')}\n"
+        "Dedicated Schools Grant: budget monitoring\n"
+        "1. Purpose of the report\n"
+        "1.1 This report sets out the forecast outturn position on the Dedicated Schools Grant (DSG) "
+        "for the current financial year and the pressures on the High Needs Block.\n"
+        f"2.1 The forecast cumulative deficit on the DSG at 31 March is £{deficit_m:.1f}m, "
+        "driven by growth in the number of Education, Health and Care Plans and in placements in "
+        "independent specialist provision.",
+        "3. High Needs Block\n"
+        "3.1 Demand for specialist places continues to exceed the places available in maintained special "
+        "schools. Officers continue to work with the Department for Education on the local recovery plan.\n"
+        "4. Recommendation\n4.1 The Forum is asked to note the forecast position.",
+    ]
+
+
+def forum_meeting(council_name: str, day: dt.date, deficit_m: float, with_minutes: bool) -> DemoMeeting:
+    """A Schools Forum meeting: apologies, minutes, DSG monitoring, high needs update."""
+    minutes = (lambda text: text) if with_minutes else (lambda text: "")
+    return DemoMeeting(
+        date=day,
+        items=[
+            DemoItem("Apologies for absence", "<p>To receive apologies for absence.</p>",
+                     minutes("<p>Apologies were received from two headteacher representatives.</p>")),
+            DemoItem(
+                "Minutes of the previous meeting",
+                "<p>To approve the minutes of the previous meeting as a correct record.</p>",
+                minutes("<p>The minutes of the previous meeting were agreed as a correct record.</p>"),
+                [DemoDocument("Minutes of the previous meeting", [f"Schools Forum minutes. The Forum noted the DSG position."],
+                              published=day - dt.timedelta(days=7))],
+            ),
+            DemoItem(
+                "Dedicated Schools Grant monitoring",
+                "<p>Report of the Director of Children&#8217;s Services on the DSG forecast.</p>",
+                minutes(f"<p>The Forum noted the forecast DSG deficit of &#163;{deficit_m:.1f}m and asked for a further "
+                        "update on the High Needs Block at its next meeting.</p>"),
+                [DemoDocument("DSG monitoring report", dsg_report(council_name, day, deficit_m),
+                              published=day - dt.timedelta(days=7)),
+                 DemoDocument("Appendix A - High Needs Block forecast",
+                              ["Appendix A. High Needs Block forecast by provision type: maintained special schools, "
+                               "independent specialist placements, top-up funding for mainstream schools."],
+                              published=day - dt.timedelta(days=7))],
+            ),
+        ],
+    )
+
+
+def other_meeting(day: dt.date, committee: str) -> DemoMeeting:
+    return DemoMeeting(
+        date=day,
+        items=[DemoItem("Work programme", "<p>To consider the work programme.</p>", "",
+                        [DemoDocument(f"{committee} work programme", [f"{committee}: work programme for the year."],
+                                      published=day - dt.timedelta(days=5))])],
+    )
+
+
+def sample_council(slug: str, platform: Platform, today: dt.date, name: str | None = None,
+                   meetings_in_window: int = 3, old_meetings: int = 2, mount: str | None = None) -> DemoCouncil:
+    """A council with a Schools Forum (meetings in and before the window) and two other committees.
+
+    Window meetings fall between 100 days ago and 40 days ahead; old ones 200+ days ago.
+    """
+    name = name or f"{slug.replace('-', ' ').title()} Council"
+    days = [today - dt.timedelta(days=100 - index * 140 // max(1, meetings_in_window)) for index in range(meetings_in_window)]
+    days += [today - dt.timedelta(days=200 + 60 * index) for index in range(old_meetings)]
+    forum = DemoCommittee(FORUM, [forum_meeting(name, day, 8.5 + index, with_minutes=day < today)
+                                  for index, day in enumerate(days)], category="Education")
+    others = [DemoCommittee(title, [other_meeting(today - dt.timedelta(days=30), title)]) for title in OTHER_COMMITTEES]
+    default_mount = {"moderngov": "/", "cmis": f"/{slug.replace('-', '')}/", "listing": "/schools-forum/"}[platform]
+    return DemoCouncil(slug=slug, name=name, platform=platform, committees=[forum, *others], mount=mount or default_mount)

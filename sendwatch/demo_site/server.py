@@ -1,0 +1,564 @@
+"""The running demo site: one small HTTP server per council, each on its own loopback address.
+
+Each council gets its own address (127.0.x.y, ephemeral port) because politeness, robots.txt
+and connection slots are per host in any crawler; sharing one host would let one council's
+robots.txt or failure leak into another's crawl. A separate "stranger" server plays the other
+host that redirects point to.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import email.utils
+import hashlib
+import itertools
+import re
+import socket
+import struct
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Iterator
+from urllib.parse import parse_qsl, urlsplit
+
+from sendwatch.demo_site import pages
+from sendwatch.demo_site.pdf import render_pdf
+from sendwatch.demo_site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
+
+FAILURES = (
+    "error_500",  # every page answers 500
+    "forbidden",  # every page answers 403, as sites that refuse non-browser clients do
+    "reset",  # connections are reset before any response
+    "hang",  # requests are accepted and never answered (until the failure is cleared)
+    "robots_disallow",  # robots.txt disallows everything
+    "truncated_pdf",  # documents are cut short (honest Content-Length, no %%EOF)
+    "not_pdf",  # documents are an HTML error page served as application/pdf
+    "oversized",  # documents are padded to ``size`` bytes
+    "mangled_encoding",  # HTML declares UTF-8 but is sent as Windows-1252
+    "malformed_xml",  # web service XML is cut off mid-element
+    "redirect_other_host",  # every page redirects to another host
+)
+WEB_SERVICE_MODES = ("on", "not_found", "error", "html")
+
+
+class DemoSite:
+    """Serve councils from a spec; change and break them at runtime. See the package docstring."""
+
+    def __init__(self, councils: list[DemoCouncil], today: dt.date | None = None):
+        self.today = today or dt.date.today()
+        self._lock = threading.RLock()
+        self._ids = {kind: itertools.count(start) for kind, start in
+                     (("committee", 100), ("meeting", 5000), ("item", 20000), ("document", 60000))}
+        self._councils: dict[str, DemoCouncil] = {}
+        self._servers: dict[str, ThreadingHTTPServer] = {}
+        self._threads: list[threading.Thread] = []
+        self._web_service: dict[str, str] = {}
+        self._failures: dict[str, list[tuple[str, str | None, int]]] = {}
+        self._hits: dict[str, Counter[str]] = {}
+        self._bodies: dict[str, Counter[str]] = {}
+        self._token_salt: dict[str, int] = {}
+        self._pdf_cache: dict[tuple[str, tuple[str, ...]], bytes] = {}
+        self._released = threading.Event()
+        self._stranger: ThreadingHTTPServer | None = None
+        for council in councils:
+            self.add_council(council)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def add_council(self, council: DemoCouncil) -> DemoCouncil:
+        """Register a council (ids are given out here); started at once if the site is running."""
+        with self._lock:
+            if council.slug in self._councils:
+                raise ValueError(f"council {council.slug!r} is already on the demo site")
+            for committee in council.committees:
+                self._number_committee(committee)
+            self._councils[council.slug] = council
+            self._web_service[council.slug] = "on"
+            self._failures[council.slug] = []
+            self._hits[council.slug] = Counter()
+            self._bodies[council.slug] = Counter()
+            self._token_salt[council.slug] = 0
+            if self._stranger is not None:
+                self._serve(council.slug)
+        return council
+
+    def start(self) -> "DemoSite":
+        """Start one server per council (and the stranger host) on loopback addresses."""
+        self._released.clear()
+        self._stranger = self._bind(_StrangerHandler, 999)
+        for slug in list(self._councils):
+            self._serve(slug)
+        return self
+
+    def stop(self) -> None:
+        """Stop every server and release hanging requests."""
+        self._released.set()
+        for server in [*self._servers.values(), *( [self._stranger] if self._stranger else [])]:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._servers.clear()
+        self._threads.clear()
+        self._stranger = None
+
+    def __enter__(self) -> "DemoSite":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ addresses
+
+    def origin(self, slug: str) -> str:
+        host, port = self._servers[slug].server_address[:2]
+        return f"http://{host}:{port}"
+
+    def base_url(self, slug: str) -> str:
+        """The URL to configure: the folder holding mgWebService.asmx, the CMIS site or the listing page."""
+        return self.origin(slug) + self._councils[slug].mount
+
+    def stranger_origin(self) -> str:
+        assert self._stranger is not None, "the demo site is not running"
+        host, port = self._stranger.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def council_config(self, slug: str, committees: list[str] | None = None) -> dict[str, Any]:
+        """The ``councils:`` entry of config.yaml that points sendwatch at this council."""
+        council = self._councils[slug]
+        patterns = committees or ["schools'? forum"]
+        entry: dict[str, Any] = {
+            "slug": slug, "name": council.name, "platform": council.platform,
+            "url": self.base_url(slug), "committees": patterns,
+        }
+        if council.platform == "listing":
+            entry["listing"] = {"pages": [self.base_url(slug)], "include_text": patterns, "include_urls": [r"/downloads/file/"]}
+        return entry
+
+    # ------------------------------------------------------------------ publishing
+
+    def council(self, slug: str) -> DemoCouncil:
+        return self._councils[slug]
+
+    def publish_meeting(self, slug: str, committee_title: str, meeting: DemoMeeting) -> DemoMeeting:
+        """Add a meeting (with its items and documents) to a committee, creating the committee if new."""
+        with self._lock:
+            council = self._councils[slug]
+            committee = next((c for c in council.committees if c.title == committee_title), None)
+            if committee is None:
+                committee = self._number_committee(DemoCommittee(committee_title))
+                council.committees.append(committee)
+            self._number_meeting(meeting)
+            committee.meetings.append(meeting)
+        return meeting
+
+    def publish_document(self, slug: str, meeting_id: int, document: DemoDocument, item_id: int | None = None) -> DemoDocument:
+        """Attach a new document to a meeting, or to one of its agenda items."""
+        with self._lock:
+            _, meeting = self._meeting(slug, meeting_id)
+            self._number_document(document)
+            if item_id is None:
+                meeting.documents.append(document)
+            else:
+                next(item for item in meeting.items if item.id == item_id).documents.append(document)
+        return document
+
+    def change_document(self, slug: str, document_id: int, pages_text: list[str]) -> DemoDocument:
+        """New content at the same URL, as when an officer re-uploads a corrected report.
+
+        ModernGov shows the new publication date in the web service, as it does for re-uploads.
+        """
+        with self._lock:
+            document = self.document(slug, document_id)
+            document.pages = list(pages_text)
+            document.modified = document.modified + dt.timedelta(seconds=1)
+            document.published = self.today
+        return document
+
+    def document(self, slug: str, document_id: int) -> DemoDocument:
+        for committee in self._councils[slug].committees:
+            for meeting in committee.meetings:
+                for document in meeting.all_documents():
+                    if document.id == document_id:
+                        return document
+        raise KeyError(document_id)
+
+    def documents(self, slug: str) -> Iterator[tuple[DemoCommittee, DemoMeeting, DemoDocument]]:
+        for committee in self._councils[slug].committees:
+            for meeting in committee.meetings:
+                for document in meeting.all_documents():
+                    yield committee, meeting, document
+
+    def rotate_links(self, slug: str) -> None:
+        """Give every CMIS ``Document.ashx`` link a new opaque token, as some CMIS sites do."""
+        with self._lock:
+            self._token_salt[slug] += 1
+
+    # ------------------------------------------------------------------ breaking
+
+    def set_web_service(self, slug: str, mode: str) -> None:
+        """``on``, or switch ModernGov's web service off: ``not_found``, ``error`` (500) or ``html``."""
+        if mode not in WEB_SERVICE_MODES:
+            raise ValueError(f"web service mode must be one of {WEB_SERVICE_MODES}")
+        self._web_service[slug] = mode
+
+    def fail(self, slug: str, kind: str, path: str | None = None, size: int = 0) -> None:
+        """Inject a failure (see FAILURES), optionally only on paths containing ``path``."""
+        if kind not in FAILURES:
+            raise ValueError(f"failure must be one of {FAILURES}")
+        with self._lock:
+            self._failures[slug].append((kind, path, size))
+
+    def clear_failures(self, slug: str) -> None:
+        with self._lock:
+            self._failures[slug] = []
+
+    # ------------------------------------------------------------------ observing
+
+    def requests(self, slug: str) -> Counter[str]:
+        """How many requests each path (with query) of this council received."""
+        with self._lock:
+            return Counter(self._hits[slug])
+
+    def bodies(self, slug: str) -> Counter[str]:
+        """How many times each document path was answered with its full body (not 304)."""
+        with self._lock:
+            return Counter(self._bodies[slug])
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            for counter in [*self._hits.values(), *self._bodies.values()]:
+                counter.clear()
+
+    # ------------------------------------------------------------------ internals
+
+    def _number_committee(self, committee: DemoCommittee) -> DemoCommittee:
+        committee.id = committee.id or next(self._ids["committee"])
+        for meeting in committee.meetings:
+            self._number_meeting(meeting)
+        return committee
+
+    def _number_meeting(self, meeting: DemoMeeting) -> None:
+        meeting.id = meeting.id or next(self._ids["meeting"])
+        for item in meeting.items:
+            item.id = item.id or next(self._ids["item"])
+            for document in item.documents:
+                self._number_document(document)
+        for document in meeting.documents:
+            self._number_document(document)
+
+    def _number_document(self, document: DemoDocument) -> None:
+        document.id = document.id or next(self._ids["document"])
+
+    def _serve(self, slug: str) -> None:
+        index = list(self._councils).index(slug)
+        handler = type("CouncilHandler", (_CouncilHandler,), {"site": self, "slug": slug})
+        self._servers[slug] = self._bind(handler, index)
+
+    def _bind(self, handler: type, index: int) -> ThreadingHTTPServer:
+        host = f"127.0.{40 + index // 250}.{index % 250 + 1}"
+        server = ThreadingHTTPServer((host, 0), handler)
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, name=f"demo-site-{host}", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return server
+
+    def _meeting(self, slug: str, meeting_id: int) -> tuple[DemoCommittee, DemoMeeting]:
+        for committee in self._councils[slug].committees:
+            for meeting in committee.meetings:
+                if meeting.id == meeting_id:
+                    return committee, meeting
+        raise KeyError(meeting_id)
+
+    def _item(self, slug: str, item_id: int) -> tuple[DemoCommittee, DemoMeeting, DemoItem]:
+        for committee in self._councils[slug].committees:
+            for meeting in committee.meetings:
+                for item in meeting.items:
+                    if item.id == item_id:
+                        return committee, meeting, item
+        raise KeyError(item_id)
+
+    def _token(self, slug: str, document: DemoDocument) -> str:
+        digest = hashlib.sha256(f"{slug}:{self._token_salt[slug]}:{document.id}".encode()).digest()[:21]
+        return base64.b64encode(digest).decode().replace("+", "-").replace("/", "_") + "%3d"
+
+    def _pdf(self, document: DemoDocument) -> bytes:
+        key = (document.title, tuple(document.pages))
+        if key not in self._pdf_cache:
+            self._pdf_cache[key] = render_pdf(document.title, document.pages)
+        return self._pdf_cache[key]
+
+    def prerender(self) -> None:
+        """Render every document's PDF now (benchmarks time the crawl, not reportlab)."""
+        for slug in self._councils:
+            for _, _, document in self.documents(slug):
+                self._pdf(document)
+
+    def _failure(self, slug: str, path: str, kinds: tuple[str, ...]) -> tuple[str, int] | None:
+        with self._lock:
+            for kind, only, size in self._failures[slug]:
+                if kind in kinds and (only is None or only in path):
+                    return kind, size
+        return None
+
+
+class _Reply:
+    """What a route answers: status, headers and body bytes; ``document`` marks a paper body."""
+
+    def __init__(self, status: int, body: bytes = b"", content_type: str = "text/html; charset=utf-8",
+                 headers: dict[str, str] | None = None, document: bool = False):
+        self.status, self.body, self.content_type = status, body, content_type
+        self.headers = headers or {}
+        self.document = document
+
+
+def _html(text: str, status: int = 200) -> _Reply:
+    return _Reply(status, text.encode("utf-8"))
+
+
+def _xml(text: str) -> _Reply:
+    # ASP.NET web services answer text/xml with no ETag or Last-Modified.
+    return _Reply(200, text.encode("utf-8"), "text/xml; charset=utf-8", {"Cache-Control": "private, max-age=0"})
+
+
+_NOT_FOUND = _Reply(404, b"<html><body><h2>404 - File or directory not found.</h2></body></html>")
+
+
+class _CouncilHandler(BaseHTTPRequestHandler):
+    site: DemoSite
+    slug: str
+    protocol_version = "HTTP/1.1"
+    server_version = "Microsoft-IIS/10.0"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        """Quiet: tests read counters, not logs."""
+
+    def do_HEAD(self) -> None:
+        self.do_GET(head=True)
+
+    def do_GET(self, head: bool = False) -> None:
+        site, slug = self.site, self.slug
+        with site._lock:
+            site._hits[slug][self.path] += 1
+        failure = None if self.path == "/robots.txt" else site._failure(
+            slug, self.path, ("error_500", "forbidden", "reset", "hang", "redirect_other_host"))
+        if failure:
+            kind = failure[0]
+            if kind == "reset":
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
+                return
+            if kind == "hang":
+                site._released.wait(timeout=120)
+                self.close_connection = True
+                return
+            if kind == "redirect_other_host":
+                reply = _Reply(302, b"", headers={"Location": site.stranger_origin() + self.path})
+            elif kind == "forbidden":
+                reply = _Reply(403, b"<html><body><h1>403 - Forbidden: Access is denied.</h1></body></html>")
+            else:
+                reply = _Reply(500, b"<html><body><h1>Server Error in '/' Application.</h1></body></html>")
+        else:
+            try:
+                with site._lock:
+                    reply = self._route()
+            except Exception as error:  # a bug in the demo must show, not hang the crawler
+                reply = _Reply(500, f"demo site error: {error!r}".encode(), "text/plain")
+        self._send(reply, head)
+
+    # ---------------------------------------------------------------- routing
+
+    def _route(self) -> _Reply:
+        site, council = self.site, self.site._councils[self.slug]
+        split = urlsplit(self.path)
+        path, query = split.path, {k.lower(): v for k, v in parse_qsl(split.query, keep_blank_values=True)}
+        if path == "/robots.txt":
+            disallow = site._failure(self.slug, path, ("robots_disallow",))
+            return _Reply(200, b"User-agent: *\nDisallow: /\n" if disallow else b"User-agent: *\nDisallow: /mgSearch\n",
+                          "text/plain")
+        if not path.startswith(council.mount) and council.platform != "listing":
+            return _NOT_FOUND
+        local = path[len(council.mount):] if path.startswith(council.mount) else path
+        if council.platform == "moderngov":
+            return self._moderngov(council, local, query)
+        if council.platform == "cmis":
+            return self._cmis(council, local, split.query)
+        return self._listing(council, path)
+
+    def _moderngov(self, council: DemoCouncil, local: str, query: dict[str, str]) -> _Reply:
+        site = self.site
+        base = site.base_url(council.slug)
+        if local.startswith("mgWebService.asmx/"):
+            return self._web_service(council, local.split("/", 1)[1], query, base)
+        if local == "mgListCommittees.aspx":
+            return self._page(pages.mg_list_committees(council))
+        if local == "ieListMeetings.aspx":
+            committee = self._committee(council, query.get("committeeid") or query.get("cid"))
+            return self._page(pages.mg_list_meetings(committee)) if committee else _NOT_FOUND
+        if local == "ieListDocuments.aspx":
+            try:
+                committee, meeting = site._meeting(council.slug, int(query.get("mid", "0")))
+            except (KeyError, ValueError):
+                return _NOT_FOUND
+            return self._page(pages.mg_list_documents(committee, meeting))
+        if local == "mgAi.aspx":
+            try:
+                committee, meeting, item = site._item(council.slug, int(query.get("id", "0")))
+            except (KeyError, ValueError):
+                return _NOT_FOUND
+            return self._page(pages.mg_agenda_item(committee, meeting, item))
+        if local == "mgConvert2PDF.aspx":
+            return self._document(council, query.get("id", ""))
+        found = re.fullmatch(r"documents/s(\d+)/[^/]+\.pdf", local)
+        if found:
+            return self._document(council, found.group(1))
+        return _NOT_FOUND
+
+    def _web_service(self, council: DemoCouncil, method: str, query: dict[str, str], base: str) -> _Reply:
+        mode = self.site._web_service[council.slug]
+        if mode == "not_found":
+            return _NOT_FOUND
+        if mode == "error":
+            return _Reply(500, b"<html><body><h1>Server Error in '/' Application.</h1><p>Runtime Error</p></body></html>")
+        if mode == "html":
+            return self._page(pages.page("Service unavailable", "<p>This service is not available.</p>"))
+        if method == "GetCommittees":
+            text = pages.mg_committees_xml(council)
+        elif method == "GetMeetings":
+            committee = self._committee(council, query.get("lcommitteeid"))
+            try:
+                start = dt.datetime.strptime(query["sfromdate"], "%d/%m/%Y").date()
+                end = dt.datetime.strptime(query["stodate"], "%d/%m/%Y").date()
+            except (KeyError, ValueError):
+                # Real servers fail like this when either date is missing.
+                return _Reply(500, b"System.InvalidOperationException: Missing parameter: sFromDate.", "text/plain")
+            if committee is None:
+                return _Reply(500, b"System.NullReferenceException", "text/plain")
+            text = pages.mg_meetings_xml(committee, start, end)
+        elif method == "GetMeeting":
+            try:
+                committee, meeting = self.site._meeting(council.slug, int(query.get("lmeetingid", "0")))
+            except (KeyError, ValueError):
+                return _Reply(500, b"System.NullReferenceException", "text/plain")
+            text = pages.mg_meeting_xml(base, committee, meeting)
+        else:
+            return _NOT_FOUND
+        if self.site._failure(council.slug, self.path, ("malformed_xml",)):
+            text = text[: max(60, len(text) * 3 // 5)]
+        return _xml(text)
+
+    def _cmis(self, council: DemoCouncil, local: str, raw_query: str) -> _Reply:
+        site = self.site
+        if local in ("", "Default.aspx"):
+            return self._page(pages.cmis_home(council))
+        if local == f"Meetings/tabid/{council.cmis_tab}/Default.aspx":
+            return self._page(pages.cmis_meetings_tab(council, site.today))
+        month = re.fullmatch(
+            rf"Meetings/tabid/{council.cmis_tab}/ctl/MeetingCalendarPublicNoJava/mid/{council.cmis_module}/Date/(\d{{4}}-\d{{2}}-\d{{2}})/Default\.aspx",
+            local,
+        )
+        if month:
+            start = dt.date.fromisoformat(month.group(1)).replace(day=1)
+            return self._page(pages.cmis_month(council, site.origin(council.slug), start))
+        meeting_page = re.fullmatch(rf"Meetings/tabid/{council.cmis_tab}/ctl/ViewMeetingPublic/mid/{council.cmis_module}/Meeting/(\d+)/Committee/(\d+)/.*", local)
+        if meeting_page:
+            try:
+                committee, meeting = site._meeting(council.slug, int(meeting_page.group(1)))
+            except KeyError:
+                return _NOT_FOUND
+            return self._page(pages.cmis_meeting(council, committee, meeting, lambda d: site._token(council.slug, d)))
+        if local == "Document.ashx":
+            for _, _, document in site.documents(council.slug):
+                if site._token(council.slug, document) == raw_query:
+                    return self._pdf_reply(council, document)
+            return _NOT_FOUND
+        return _NOT_FOUND
+
+    def _listing(self, council: DemoCouncil, path: str) -> _Reply:
+        if path == council.mount:
+            return self._page(pages.listing_page(council))
+        found = re.fullmatch(r"/downloads/file/(\d+)/[^/]+", path)
+        if found:
+            return self._document(council, found.group(1))
+        return _NOT_FOUND
+
+    def _committee(self, council: DemoCouncil, committee_id: str | None) -> DemoCommittee | None:
+        return next((c for c in council.committees if str(c.id) == (committee_id or "").strip()), None)
+
+    def _document(self, council: DemoCouncil, document_id: str) -> _Reply:
+        try:
+            document = self.site.document(council.slug, int(document_id))
+        except (KeyError, ValueError):
+            return _NOT_FOUND
+        return self._pdf_reply(council, document)
+
+    def _pdf_reply(self, council: DemoCouncil, document: DemoDocument) -> _Reply:
+        body = self.site._pdf(document)
+        failure = self.site._failure(council.slug, self.path, ("truncated_pdf", "not_pdf", "oversized"))
+        if failure and failure[0] == "truncated_pdf":
+            body = body[: len(body) // 2]
+        elif failure and failure[0] == "not_pdf":
+            body = b"<html><head><title>Runtime Error</title></head><body><h1>Server Error</h1></body></html>"
+        elif failure and failure[0] == "oversized":
+            body = body + b"%" + b"0" * max(0, failure[1] - len(body)) + b"\n%%EOF\n"
+        etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+        modified = email.utils.format_datetime(document.modified, usegmt=True)
+        headers = {"ETag": etag, "Last-Modified": modified, "Accept-Ranges": "bytes",
+                   "Content-Disposition": f'inline; filename="{document.slug_name}.pdf"'}
+        if self._not_modified(etag, document.modified):
+            return _Reply(304, b"", headers=headers)
+        return _Reply(200, body, "application/pdf", headers, document=True)
+
+    def _not_modified(self, etag: str, modified: dt.datetime) -> bool:
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                return email.utils.parsedate_to_datetime(since) >= modified
+            except (TypeError, ValueError):
+                return False
+        return False
+
+    def _page(self, text: str) -> _Reply:
+        if self.site._failure(self.slug, self.path, ("mangled_encoding",)):
+            # Declares UTF-8 (header and meta) but the bytes are Windows-1252.
+            return _Reply(200, text.encode("cp1252", errors="replace"))
+        return _html(text)
+
+    def _send(self, reply: _Reply, head: bool) -> None:
+        self.send_response(reply.status)
+        if reply.status != 304:
+            self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", "0" if reply.status == 304 else str(len(reply.body)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if reply.status != 304 and not head:
+            self.wfile.write(reply.body)
+            if reply.document and reply.status == 200:
+                with self.site._lock:
+                    self.site._bodies[self.slug][self.path] += 1
+
+
+class _StrangerHandler(BaseHTTPRequestHandler):
+    """Another organisation's host: answers every path with its own page."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        """Quiet."""
+
+    def do_GET(self) -> None:
+        body = b"User-agent: *\nAllow: /\n" if self.path == "/robots.txt" else (
+            b"<html><body><h1>Welcome to another organisation's website</h1></body></html>")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)

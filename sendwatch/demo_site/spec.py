@@ -1,0 +1,90 @@
+"""What a demo council publishes: committees, meetings, agenda items and documents, as data.
+
+The demo site renders these records in each platform's own shapes (ModernGov XML and HTML,
+CMIS month views and meeting pages, a plain listing page). Ids are given out by the site when
+the spec is loaded, so a spec can be written without inventing numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Platform = Literal["moderngov", "cmis", "listing"]
+
+
+@dataclass
+class DemoDocument:
+    """A paper served as a PDF: one string of text per page."""
+
+    title: str
+    pages: list[str]
+    published: dt.date | None = None
+    id: int = 0
+    # Bumped when the content changes, so Last-Modified moves like a re-uploaded file's.
+    modified: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+
+    @property
+    def file_name(self) -> str:
+        """The name ModernGov puts in ``documents/s<id>/<name>.pdf`` links."""
+        name = re.sub(r"[^A-Za-z0-9 ._-]+", "", self.title).strip() or "Document"
+        return name.replace(" ", "%20") + ".pdf"
+
+    @property
+    def slug_name(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") or "document"
+
+
+@dataclass
+class DemoItem:
+    """An agenda item: its text, the minutes once published, and the reports attached to it."""
+
+    title: str
+    agenda_html: str = ""
+    minutes_html: str = ""
+    documents: list[DemoDocument] = field(default_factory=list)
+    number: str = ""
+    id: int = 0
+
+
+@dataclass
+class DemoMeeting:
+    """A meeting on a date; ``documents`` are meeting-level papers (CMIS packs, listing papers)."""
+
+    date: dt.date
+    items: list[DemoItem] = field(default_factory=list)
+    documents: list[DemoDocument] = field(default_factory=list)
+    status: str = "Confirmed"
+    time: str = "10.00 am"
+    id: int = 0
+
+    def all_documents(self) -> list[DemoDocument]:
+        return [*self.documents, *(doc for item in self.items for doc in item.documents)]
+
+
+@dataclass
+class DemoCommittee:
+    title: str
+    meetings: list[DemoMeeting] = field(default_factory=list)
+    category: str = "Committees"
+    id: int = 0
+
+
+@dataclass
+class DemoCouncil:
+    """One council's site. ``mount`` is the folder the platform is installed under."""
+
+    slug: str
+    name: str
+    platform: Platform
+    committees: list[DemoCommittee] = field(default_factory=list)
+    mount: str = "/"
+    # CMIS installs sit under a site folder and a DNN tab / module id.
+    cmis_tab: int = 70
+    cmis_module: int = 397
+
+    def __post_init__(self) -> None:
+        if not self.mount.startswith("/") or not self.mount.endswith("/"):
+            raise ValueError(f"mount {self.mount!r} must start and end with '/'")

@@ -20,7 +20,8 @@ from extractors.lexicon import Lexicon, Rule
 from extractors.sentences import Sentence
 
 WARNING_WEIGHT = 0.5
-SUBJECT_WEIGHT = {"self_explicit": 1.0, "self_role": 0.95, "implicit": 0.85}
+# A council's own papers are mostly about itself: a sentence with no subject still counts, a little less.
+SUBJECT_WEIGHT = {"self_explicit": 1.0, "self_role": 0.95, "implicit": 0.9}
 _WINDOW = 90  # characters before a match where a hypothetical or future marker counts
 _NEGATION_WINDOW = 45  # negation reaches less far: "not" binds to the words right after it
 

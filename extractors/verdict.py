@@ -37,11 +37,27 @@ def decide(signals: list[Signal]) -> tuple[str, float, Signal | None]:
     if not strong:
         return "none", 0.0, None
     top = max(strong, key=lambda s: (seriousness(s.status), s.confidence))
-    doubt = 1.0 - top.confidence
-    for other in strong:
-        if other is not top and other.status == top.status:
-            doubt *= 1.0 - other.confidence * 0.3
-    return top.status, round(min(0.99, 1.0 - doubt), 3), top
+    return top.status, corroborated(strong)[top.status], top
+
+
+def corroborated(signals: list[Signal]) -> dict[str, float]:
+    """Per status, the confidence of its surest signal, raised a little by each further one.
+
+    Several sentences of one document saying the same thing make it surer than any one of
+    them; each extra sentence removes 30% of its own confidence from the remaining doubt.
+    """
+    by_status: dict[str, list[float]] = {}
+    for signal in signals:
+        if signal.kind == "signal":
+            by_status.setdefault(signal.status, []).append(signal.confidence)
+    combined: dict[str, float] = {}
+    for status, values in by_status.items():
+        values.sort(reverse=True)
+        doubt = 1.0 - values[0]
+        for value in values[1:]:
+            doubt *= 1.0 - value * 0.3
+        combined[status] = round(min(0.99, 1.0 - doubt), 3)
+    return combined
 
 
 def rank_evidence(signals: list[Signal]) -> list[Signal]:

@@ -1,10 +1,11 @@
 """``sendwatch evaluate``: score the extractor on a labelled corpus."""
 
+import json
 from pathlib import Path
 
 import click
 
-from sendwatch.commands.not_yet import not_available_yet
+from extractors.evaluate import CorpusError, evaluate_corpus, format_report
 
 
 @click.command()
@@ -14,7 +15,17 @@ from sendwatch.commands.not_yet import not_available_yet
 def evaluate(runtime, directory: Path, as_json: bool) -> None:
     """Score the extractor on a labelled corpus (docs/NNN.txt and labels.csv).
 
+    Prints accuracy, macro F1, figure recall and a per-status table, then every misclassified
+    row with the sentence that decided it. Needs no database.
+
     Example: sendwatch evaluate corpus/ --json
     """
     runtime.validate_if_present()
-    not_available_yet("evaluate")
+    try:
+        scores = evaluate_corpus(directory)
+    except CorpusError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(scores.as_json()))
+    else:
+        click.echo(format_report(scores))

@@ -2,17 +2,30 @@
 
 import click
 
-from sendwatch.commands.not_yet import not_available_yet
+from extractors.pipeline import extract_documents
 
 
 @click.command()
-@click.option("--council", "slugs", multiple=True, metavar="SLUG", help="Extract only this council's documents.")
+@click.option("--council", "slugs", multiple=True, metavar="SLUG", help="Extract only this council's documents (repeatable).")
 @click.option("--reprocess", is_flag=True, help="Re-extract documents even if unchanged.")
 @click.pass_obj
 def extract(runtime, slugs: tuple[str, ...], reprocess: bool) -> None:
     """Read crawled documents for status evidence and money figures.
 
+    Documents are read again when their content or the extractor version changed. Prints how
+    many documents were read, by text state (ok, encrypted, corrupt, needs_ocr, timed_out,
+    too_large, unsupported), and how much evidence was found.
+
     Example: sendwatch extract --council kirklees --reprocess
     """
-    runtime.config
-    not_available_yet("extraction")
+    config = runtime.config
+    for slug in slugs:
+        try:
+            config.council(slug)
+        except KeyError:
+            raise click.BadParameter(f"no council with slug {slug!r} in the config", param_hint="--council") from None
+    summary = extract_documents(config, runtime.database, slugs=list(slugs) or None, reprocess=reprocess)
+    states = ", ".join(f"{state} {count}" for state, count in sorted(summary.states.items())) or "nothing to do"
+    click.echo(f"extracted {summary.processed} document(s): {states}; evidence {summary.evidence}, figures {summary.figures}")
+    for error in summary.errors:
+        click.echo(f"  error: {error}", err=True)

@@ -1,0 +1,183 @@
+"""The extraction stage: stored documents in, pages, evidence, figures and verdicts out.
+
+A document is (re)read when its content hash or the extractor version differs from what was
+last extracted (or always, with ``reprocess=True``). Text is read in a bounded child process
+(``isolation``); the reading itself (``analyse_pages``) needs the council's names, from the
+config (name and aliases) or the council row. Each document's results replace its previous
+pages, evidence and figures in one transaction, so a reader never sees half of a document.
+One bad document is recorded with its state and error and never stops the others.
+
+Config read: ``extract.timeout_seconds``, ``extract.memory_mb``, ``extract.max_pages``,
+``extract.pdf_engine``; ``councils[].name`` / ``aliases``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+
+from extractors import EXTRACTOR_VERSION
+from extractors.analyse import Analysis, analyse_pages
+from extractors.isolation import TextResult, extract_text_isolated
+from extractors.verdict import corroborated
+from sendwatch.storage.models import Council, Document, DocumentPage, Evidence, Figure, utcnow
+
+log = logging.getLogger("sendwatch.extract")
+
+MAX_QUOTE_CHARS = 2000
+MAX_FIGURE_TEXT = 200
+
+
+@dataclass
+class ExtractSummary:
+    """What one run of the stage did."""
+
+    processed: int = 0
+    states: Counter = field(default_factory=Counter)
+    evidence: int = 0
+    figures: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def documents(self) -> int:
+        return self.processed
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"processed": self.processed, "states": dict(self.states), "evidence": self.evidence,
+                "figures": self.figures, "errors": list(self.errors)}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.as_dict().get(key, default)
+
+
+@dataclass(frozen=True)
+class _Job:
+    document_id: int
+    council_id: int
+    path: str | None
+    kind: str | None
+    sha256: str | None
+    names: tuple[str, ...]
+
+
+def extract_documents(config: Any, database: Any, slugs: list[str] | tuple[str, ...] | None = None,
+                      reprocess: bool = False, *, workers: int = 2) -> ExtractSummary:
+    """Extract every document that is new, changed, or read by an older extractor version."""
+    jobs = _pending_jobs(config, database, slugs, reprocess)
+    summary = ExtractSummary()
+    settings = config.extract
+
+    def read(job: _Job) -> tuple[_Job, TextResult]:
+        if not job.path:
+            return job, TextResult("corrupt", error="no stored file for this document")
+        return job, extract_text_isolated(
+            job.path, job.kind, timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb,
+            engine=settings.pdf_engine, max_pages=settings.max_pages,
+        )
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for job, text in pool.map(read, jobs):
+            try:
+                analysis = analyse_pages(text.pages, list(job.names)) if text.state == "ok" else None
+                evidence, figures = _store(database, job, text, analysis)
+            except Exception as error:  # one document's failure is recorded, never fatal
+                log.exception("extract_failed", extra={"event": "extract_failed", "document_id": job.document_id})
+                summary.errors.append(f"document {job.document_id}: {type(error).__name__}: {error}")
+                _record_failure(database, job, f"{type(error).__name__}: {error}")
+                summary.states["corrupt"] += 1
+                summary.processed += 1
+                continue
+            summary.processed += 1
+            summary.states[text.state] += 1
+            summary.evidence += evidence
+            summary.figures += figures
+    log.info("extract_done", extra={"event": "extract_done", **summary.as_dict()})
+    return summary
+
+
+def _pending_jobs(config: Any, database: Any, slugs: Any, reprocess: bool) -> list[_Job]:
+    """Documents to read now, with the names of their council."""
+    configured = {council.slug: council for council in getattr(config, "councils", [])}
+    with database.session() as session:
+        query = select(Document, Council).join(Council, Document.council_id == Council.id).where(
+            Document.file_path.is_not(None)
+        )
+        if slugs:
+            query = query.where(Council.slug.in_(list(slugs)))
+        if not reprocess:
+            query = query.where(
+                or_(
+                    Document.extracted_sha256.is_(None),
+                    Document.extracted_sha256 != Document.sha256,
+                    Document.extractor_version.is_(None),
+                    Document.extractor_version != EXTRACTOR_VERSION,
+                    Document.text_state == "pending",
+                )
+            )
+        jobs = []
+        for document, council in session.execute(query.order_by(Document.id)).all():
+            names = configured[council.slug].names if council.slug in configured else [council.name]
+            jobs.append(_Job(document.id, council.id, document.file_path, document.kind, document.sha256, tuple(names)))
+    return jobs
+
+
+def _store(database: Any, job: _Job, text: TextResult, analysis: Analysis | None) -> tuple[int, int]:
+    """Replace the document's pages, evidence and figures and record its state, in one transaction."""
+    with database.session() as session:
+        document = session.get(Document, job.document_id)
+        if document is None:
+            return 0, 0
+        for table in (DocumentPage, Evidence, Figure):
+            session.execute(delete(table).where(table.document_id == job.document_id))
+        for number, page in enumerate(text.pages, start=1):
+            session.add(DocumentPage(document_id=job.document_id, page_number=number, text=page))
+        evidence_count = figure_count = 0
+        if analysis is not None:
+            support = corroborated(analysis.evidence)
+            for item in analysis.evidence:
+                confidence = max(item.confidence, support.get(item.status, 0.0)) if item.kind == "signal" else item.confidence
+                session.add(Evidence(
+                    document_id=job.document_id, council_id=job.council_id, status=item.status,
+                    quote=item.quote[:MAX_QUOTE_CHARS], page=item.page, confidence=round(confidence, 3),
+                    kind=item.kind, rule=item.rule[:100], extractor_version=EXTRACTOR_VERSION,
+                ))
+                evidence_count += 1
+            for money in analysis.figures:
+                session.add(Figure(
+                    document_id=job.document_id, council_id=job.council_id, amount_gbp=money.amount_gbp,
+                    text=money.text[:MAX_FIGURE_TEXT], label=money.label, financial_year=money.financial_year,
+                    page=money.page, quote=money.quote[:MAX_QUOTE_CHARS],
+                ))
+                figure_count += 1
+        document.text_state = text.state
+        document.text_error = text.error
+        document.page_count = len(text.pages) if text.pages else (0 if text.state != "ok" else None)
+        document.char_count = text.char_count
+        document.extracted_sha256 = job.sha256
+        document.extractor_version = EXTRACTOR_VERSION
+        document.extracted_at = utcnow()
+        document.verdict_status = analysis.verdict if analysis is not None else None
+        document.verdict_confidence = analysis.confidence if analysis is not None else None
+    return evidence_count, figure_count
+
+
+def _record_failure(database: Any, job: _Job, error: str) -> None:
+    """Mark a document whose results could not be stored, so the next run does not loop on it."""
+    try:
+        with database.session() as session:
+            document = session.get(Document, job.document_id)
+            if document is not None:
+                document.text_state = "corrupt"
+                document.text_error = error[:2000]
+                document.extracted_sha256 = job.sha256
+                document.extractor_version = EXTRACTOR_VERSION
+                document.extracted_at = utcnow()
+                document.verdict_status = None
+                document.verdict_confidence = None
+    except Exception:  # the database itself is failing: the next run will retry this document
+        log.exception("extract_record_failed", extra={"event": "extract_record_failed", "document_id": job.document_id})

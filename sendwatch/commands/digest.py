@@ -1,10 +1,13 @@
 """``sendwatch digest``: the weekly digest for editors."""
 
+from __future__ import annotations
+
 from pathlib import Path
 
 import click
 
-from sendwatch.commands.not_yet import not_available_yet
+from alerts.digest import build_digest, send_digest
+from alerts.subscriptions import sync_subscribers
 
 
 @click.command()
@@ -14,7 +17,28 @@ from sendwatch.commands.not_yet import not_available_yet
 def digest(runtime, preview: Path | None, send: bool) -> None:
     """Build the weekly digest of what sendwatch detected in the past 7 days.
 
+    --send mails it to every weekly subscriber, at most once per person per week: running it
+    again the same week sends nothing new.
+
     Example: sendwatch digest --preview digest.html
     """
-    runtime.config
-    not_available_yet("the weekly digest")
+    if not preview and not send:
+        raise click.UsageError("choose --preview FILE or --send (or both)")
+    if preview:
+        with runtime.database.session() as session:
+            html, _ = build_digest(session, runtime.config)
+        try:
+            preview.write_text(html, encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(f"cannot write {preview}: {error.strerror}") from None
+        click.echo(f"Wrote the digest to {preview}.")
+    if send:
+        with runtime.database.session() as session:
+            sync_subscribers(session, runtime.config)
+        summary = send_digest(runtime.config, runtime.database)
+        click.echo(
+            f"Digest: {summary.sent} sent, {summary.deferred} to retry, {summary.failed} failed, "
+            f"{summary.ambiguous} ambiguous."
+        )
+        for error in summary.errors:
+            click.echo(f"warning: {error}", err=True)

@@ -1,8 +1,14 @@
 """``sendwatch status``: each council's current status."""
 
+from __future__ import annotations
+
+import json
+
 import click
 
-from sendwatch.commands.not_yet import not_available_yet
+from alerts.render import money
+from alerts.status import CouncilStatus, current_statuses
+from sendwatch.tables import render_table
 
 
 @click.command()
@@ -11,7 +17,28 @@ from sendwatch.commands.not_yet import not_available_yet
 def status(runtime, as_json: bool) -> None:
     """Show each council's current status, most serious first, with evidence and figures.
 
+    The status comes only from the council's own papers. Known programme membership from
+    published lists is shown beside it for context; sendwatch never alerts on it.
+
     Example: sendwatch status --json
     """
-    runtime.config
-    not_available_yet("status")
+    with runtime.database.session() as session:
+        rows = current_statuses(session)
+    if as_json:
+        click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
+        return
+    click.echo(render_table(["council", "status", "since", "latest figure", "published lists (context)"], [_cells(row) for row in rows]))
+    read = sum(row.since is not None for row in rows)
+    click.echo(f"\n{len(rows)} councils, {read} with a status found in their papers.")
+
+
+def _cells(row: CouncilStatus) -> list[str]:
+    return [row.name, row.label, row.since or "-", _latest_figure(row), "; ".join(row.reference) or "-"]
+
+
+def _latest_figure(row: CouncilStatus) -> str:
+    if not row.figures:
+        return "-"
+    figure = row.figures[0]
+    amount = figure.get("text") or money(figure.get("amount_gbp"))
+    return f"{figure['label']}: {amount}" if figure.get("label") else str(amount)

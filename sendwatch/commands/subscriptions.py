@@ -1,23 +1,36 @@
 """``sendwatch subscribe / unsubscribe / subscribers``: who gets alerts."""
 
+from __future__ import annotations
+
 import click
 
-from sendwatch.commands.not_yet import not_available_yet
+from alerts.subscriptions import SubscriptionError, list_subscribers, subscribe as add_subscription, sync_subscribers
+from alerts.subscriptions import unsubscribe as stop_subscription
+from sendwatch.tables import render_table
+from sendwatch.vocabulary import STATUSES
 
 
 @click.command()
 @click.argument("email")
 @click.option("--council", "councils", multiple=True, metavar="SLUG", help="A council to watch (repeatable; default all).")
-@click.option("--status", "statuses", multiple=True, help="Only changes to this status (repeatable; default every change).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only changes to this status (repeatable; default every change).")
 @click.option("--frequency", type=click.Choice(["immediate", "weekly"]), default="immediate", show_default=True)
 @click.pass_obj
 def subscribe(runtime, email: str, councils: tuple[str, ...], statuses: tuple[str, ...], frequency: str) -> None:
     """Subscribe EMAIL to alerts about some or all councils.
 
+    Subscribing again replaces the address's choices and lifts an earlier unsubscribe or a
+    suppression after a bounce.
+
     Example: sendwatch subscribe reporter@example.org --council norfolk --frequency immediate
     """
-    runtime.config
-    not_available_yet("subscriptions")
+    try:
+        with runtime.database.session() as session:
+            row = add_subscription(session, email, councils=list(councils), statuses=list(statuses), frequency=frequency)
+            what = ", ".join(row.councils) if row.councils else "every council"
+    except SubscriptionError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"Subscribed {email} ({frequency}) to {what}.")
 
 
 @click.command()
@@ -28,8 +41,11 @@ def unsubscribe(runtime, email: str) -> None:
 
     Example: sendwatch unsubscribe reporter@example.org
     """
-    runtime.config
-    not_available_yet("subscriptions")
+    with runtime.database.session() as session:
+        found = stop_subscription(session, email)
+    if not found:
+        raise click.ClickException(f"{email} is not a subscriber")
+    click.echo(f"Unsubscribed {email}.")
 
 
 @click.command()
@@ -37,7 +53,17 @@ def unsubscribe(runtime, email: str) -> None:
 def subscribers(runtime) -> None:
     """List subscribers, what they watch and how often.
 
+    Subscribers listed in config.yaml are included (source "config").
+
     Example: sendwatch subscribers
     """
-    runtime.config
-    not_available_yet("subscriptions")
+    with runtime.database.session() as session:
+        sync_subscribers(session, runtime.config)
+        rows = list_subscribers(session)
+    if not rows:
+        click.echo("No subscribers yet. Add one with: sendwatch subscribe EMAIL --council SLUG")
+        return
+    click.echo(render_table(
+        ["email", "councils", "statuses", "frequency", "source", "state"],
+        [[r.email, r.councils, r.statuses, r.frequency, r.source, r.state] for r in rows],
+    ))

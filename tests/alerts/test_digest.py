@@ -1,0 +1,97 @@
+"""The weekly digest: a week of changes, new evidence, troubled crawls and a national picture."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import select, update
+
+from alerts import build_digest, send_digest, sync_subscribers, update_statuses
+from alerts_support import Papers
+from sendwatch.registry import sync_councils
+from sendwatch.storage.models import ChangeEvent, Council, Digest, Evidence, utcnow
+
+D = dt.date
+
+SUBSCRIBERS = [
+    {"email": "editor@schoolsweek.example", "councils": "all", "frequency": "weekly"},
+    {"email": "northshire.only@example.org", "councils": ["northshire"], "frequency": "weekly"},
+    {"email": "breaking@example.org", "councils": "all", "frequency": "immediate"},
+]
+
+
+def a_busy_week(database, config) -> None:  # type: ignore[no-untyped-def]
+    """Baselines long ago, then this week: Northshire off track, Westbury into DBV; Eastmoor blocked."""
+    with database.session() as session:
+        sync_councils(session, config)
+        papers = Papers(session)
+        north, west = papers.council("northshire"), papers.council("westbury")
+        q2 = papers.document(north, "Safety Valve quarter 2 monitoring", meeting=D(2024, 10, 10))
+        papers.evidence(q2, "sv_on_track", "The authority remains on track against the trajectory in its agreement.", page=4)
+        budget = papers.document(west, "DSG budget monitoring", meeting=D(2024, 9, 26))
+        papers.evidence(budget, "deficit_only", "The cumulative DSG deficit is forecast to reach £11.8m.", page=2)
+        update_statuses(session)
+        session.execute(update(ChangeEvent).values(detected_at=utcnow() - dt.timedelta(days=30)))
+        session.execute(update(Evidence).values(created_at=utcnow() - dt.timedelta(days=30)))
+    with database.session() as session:
+        papers = Papers(session)
+        north, west = papers.council("northshire"), papers.council("westbury")
+        q3 = papers.document(north, "Safety Valve quarter 3 return", meeting=D(2024, 11, 14))  # minutes weeks late
+        papers.evidence(q3, "sv_off_track", "The council is behind its agreed trajectory and is no longer on track.", page=6)
+        papers.figure(q3, 4_700_000, "£4.7m", "off track by", page=6, year="2024/25")
+        dbv = papers.document(west, "Delivering Better Value update", meeting=D(2025, 1, 9))
+        papers.evidence(dbv, "dbv", "Westbury has joined tranche 3 of the Delivering Better Value programme.", page=1)
+        update_statuses(session)
+        east = session.scalars(select(Council).where(Council.slug == "eastmoor")).one()
+        east.last_outcome, east.consecutive_failures, east.last_error = "blocked", 4, "403 Forbidden from robots-protected site"
+
+
+def test_the_digest_covers_what_was_detected_this_week_with_a_visual(smtp_config, database):
+    _, config = smtp_config(councils=COUNCILS)
+    a_busy_week(database, config)
+
+    with database.session() as session:
+        html, text = build_digest(session, config, utcnow())
+
+    for part in (html, text):
+        assert "Northshire County Council" in part and "Westbury Borough Council" in part
+        assert "Safety valve: off track" in part and "Delivering Better Value" in part
+        assert "no longer on track" in part and "£4.7m" in part  # new evidence and figures
+        assert "Eastmoor District Council" in part and "blocked" in part  # the troubled crawl
+        assert "remains on track" not in part  # last month's evidence is not this week's news
+    bars = re.findall(r'<td width="(\d+)%" style="background:#[0-9a-f]{6}', html)
+    assert sorted(map(int, bars)) == [33, 33, 33]  # off track, DBV, and Eastmoor with no status yet
+    assert "<script" not in html.lower() and "<img" not in html.lower()
+    assert re.search(r"Safety valve: off track\s+1\s+#+", text)
+
+
+def test_digest_send_goes_to_weekly_subscribers_once_a_week(smtp_config, smtp_server, database):
+    _, config = smtp_config(councils=COUNCILS, subscribers=SUBSCRIBERS)
+    a_busy_week(database, config)
+    with database.session() as session:
+        sync_subscribers(session, config)
+    handler = smtp_server.handler
+    before = len(handler.received)
+
+    now = utcnow()
+    summary = send_digest(config, database, now)
+    assert summary.sent == 2
+    digests = handler.received[before:]
+    assert sorted(r.recipients[0] for r in digests) == ["editor@schoolsweek.example", "northshire.only@example.org"]
+    north_only = next(r for r in digests if r.recipients == ["northshire.only@example.org"])
+    north_text = north_only.message.get_body(("plain",)).get_content()
+    assert "Northshire County Council" in north_text and "Westbury has joined" not in north_text
+    assert all(r.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for r in digests)
+
+    assert send_digest(config, database, now + dt.timedelta(hours=2)).sent == 0  # same week: nothing twice
+    assert len(handler.received) == before + 2
+    with database.session() as session:
+        assert len(session.scalars(select(Digest)).all()) == 1
+
+
+COUNCILS = [
+    {"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov", "url": "https://democracy.northshire.example.gov.uk/"},
+    {"slug": "westbury", "name": "Westbury Borough Council", "platform": "moderngov", "url": "https://democracy.westbury.example.gov.uk/"},
+    {"slug": "eastmoor", "name": "Eastmoor District Council", "platform": "cmis", "url": "https://cmis.eastmoor.example.gov.uk/"},
+]

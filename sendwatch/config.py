@@ -99,6 +99,14 @@ class Web(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     secret_env: str = "SENDWATCH_SECRET"
+    # How long an emailed "confirm your subscription" link stays valid.
+    confirm_hours: float = Field(default=48, gt=0)
+    # Sign-up attempts accepted from one client address per hour (the rest get "try later").
+    signups_per_hour: int = Field(default=10, ge=1)
+    # Confirmation emails sent to one address per day, however many times it is typed in.
+    confirmations_per_day: int = Field(default=3, ge=1)
+    # Deliver confirmation emails from the web process at once (else the next cycle sends them).
+    send_confirmations: bool = True
 
     def secret(self) -> str | None:
         """The signing secret for unsubscribe and confirmation tokens, from the environment."""

@@ -1,0 +1,177 @@
+"""Small charts drawn on the server as inline SVG: no JavaScript, no chart library, no CDN.
+
+Each chart is a picture *and* has its words: the SVG carries a <title> for screen readers, and
+the pages print the same facts as text beside it, so no one depends on colour or on seeing it.
+Colours come from ``STATUS_FILL`` (chosen to stay distinguishable and readable on white); every
+bit of text is escaped, because labels can come from scraped papers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+from alerts.render import money
+from sendwatch.vocabulary import STATUS_LABELS
+
+# Fill colours for the status strip and summary bar (the CSS badges use paler tints of these).
+STATUS_FILL: dict[str, str] = {
+    "none": "#8c959f",
+    "deficit_only": "#bf8700",
+    "dbv": "#0969da",
+    "sv_negotiating": "#6639ba",
+    "sv_agreed": "#1a7f37",
+    "sv_on_track": "#2da44e",
+    "sv_off_track": "#d1570d",
+    "ems": "#cf222e",
+    "payment_withheld": "#82071e",
+    "sv_completed": "#0e7c86",
+}
+SERIES_COLOURS = ("#0969da", "#cf222e", "#6639ba")
+SERIES_DASHES = ("", "6 3", "2 3")  # a second cue besides colour
+MIN_SEGMENT = 6.0  # px: even a one-day status stays visible
+
+
+def timeline_strip(periods: Sequence[object], today: dt.date, width: int = 720, height: int = 44) -> Markup:
+    """A horizontal strip: one coloured segment per status period, scaled to time, with year ticks.
+
+    ``periods`` are objects with ``status``, ``since`` and ``until`` (``until`` None: ongoing).
+    """
+    dated = [period for period in periods if getattr(period, "since", None) is not None]
+    if not dated:
+        return Markup("")
+    start = min(period.since for period in dated)  # type: ignore[attr-defined]
+    end = max(today, max(period.since for period in dated)) + dt.timedelta(days=1)  # type: ignore[attr-defined]
+    span = max(1, (end - start).days)
+    bar_height = height - 18
+    scale = width / span
+    parts = [
+        f'<svg class="chart timeline-strip" viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="none" '
+        f'role="img" aria-labelledby="timeline-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="timeline-title">{escape(_describe_periods(dated, today))}</title>',
+    ]
+    for period in dated:
+        since = period.since  # type: ignore[attr-defined]
+        until = getattr(period, "until", None) or end
+        x = (since - start).days * scale
+        segment = max(MIN_SEGMENT, (until - since).days * scale)
+        status = period.status  # type: ignore[attr-defined]
+        label = STATUS_LABELS.get(status, status)
+        parts.append(
+            f'<rect x="{x:.1f}" y="0" width="{min(segment, width - x):.1f}" height="{bar_height}" '
+            f'fill="{STATUS_FILL.get(status, "#57606a")}" stroke="#ffffff" stroke-width="1">'
+            f"<title>{escape(label)} from {escape(_day(since))}</title></rect>"
+        )
+    for year in range(start.year + 1, end.year + 1):
+        x = (dt.date(year, 1, 1) - start).days * scale
+        parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{bar_height + 4}" stroke="#24292f" stroke-width="1"/>')
+        anchor = "end" if x > width - 30 else "middle"
+        parts.append(f'<text x="{x:.1f}" y="{height - 2}" font-size="12" text-anchor="{anchor}" fill="#24292f">{year}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _describe_periods(periods: Sequence[object], today: dt.date) -> str:
+    words = [f"{STATUS_LABELS.get(p.status, p.status)} from {_day(p.since)}" for p in periods]  # type: ignore[attr-defined]
+    return "Status over time: " + "; then ".join(words)
+
+
+def summary_bar(counts: dict[str, int], width: int = 720, height: int = 20) -> Markup:
+    """One bar split by how many councils are in each status (the legend with counts is text)."""
+    total = sum(counts.values())
+    if not total:
+        return Markup("")
+    parts = [
+        f'<svg class="chart summary-bar" viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="none" '
+        f'role="img" aria-labelledby="summary-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="summary-title">{escape(_describe_counts(counts))}</title>',
+    ]
+    x = 0.0
+    for status, count in counts.items():
+        segment = width * count / total
+        parts.append(
+            f'<rect x="{x:.1f}" y="0" width="{segment:.1f}" height="{height}" fill="{STATUS_FILL.get(status, "#57606a")}" '
+            f'stroke="#ffffff" stroke-width="1"><title>{escape(STATUS_LABELS.get(status, status))}: {count}</title></rect>'
+        )
+        x += segment
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def figures_chart(series: dict[str, Sequence[object]], width: int = 720, height: int = 220) -> Markup:
+    """A small line chart of amounts over time, one line per label (colour and dash differ).
+
+    ``series`` maps a label to points with ``date`` and ``amount_gbp``, oldest first.
+    """
+    points = [point for values in series.values() for point in values]
+    if not points:
+        return Markup("")
+    left, right, top, bottom = 64, 12, 12, 28
+    dates = [point.date for point in points]  # type: ignore[attr-defined]
+    first, last = min(dates), max(dates)
+    span = max(1, (last - first).days)
+    highest = max(point.amount_gbp for point in points) or 1  # type: ignore[attr-defined]
+    lowest = min(0.0, min(point.amount_gbp for point in points))  # type: ignore[attr-defined]
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x_of(day: dt.date) -> float:
+        return left + (plot_w / 2 if first == last else (day - first).days / span * plot_w)
+
+    def y_of(amount: float) -> float:
+        return top + plot_h - (amount - lowest) / (highest - lowest or 1) * plot_h
+
+    parts = [
+        f'<svg class="chart figures-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-labelledby="figures-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="figures-title">{escape(_describe_series(series))}</title>',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#57606a"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#57606a"/>',
+    ]
+    for fraction in (0.0, 0.5, 1.0):
+        amount = lowest + (highest - lowest) * fraction
+        y = y_of(amount)
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="12" text-anchor="end" fill="#24292f">{escape(money(amount))}</text>')
+        if fraction:
+            parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#d0d7de" stroke-dasharray="2 4"/>')
+    for day, anchor in ((first, "start"), (last, "end")):
+        parts.append(f'<text x="{x_of(day):.1f}" y="{height - 8}" font-size="12" text-anchor="{anchor}" fill="#24292f">{escape(_month(day))}</text>')
+    for index, (label, values) in enumerate(series.items()):
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        dash = SERIES_DASHES[index % len(SERIES_DASHES)]
+        coords = " ".join(f"{x_of(p.date):.1f},{y_of(p.amount_gbp):.1f}" for p in values)  # type: ignore[attr-defined]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>')
+        for point in values:
+            parts.append(
+                f'<circle cx="{x_of(point.date):.1f}" cy="{y_of(point.amount_gbp):.1f}" r="4" fill="{colour}">'  # type: ignore[attr-defined]
+                f"<title>{escape(label)}: {escape(money(point.amount_gbp))} ({escape(_day(point.date))})</title></circle>"  # type: ignore[attr-defined]
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _describe_counts(counts: dict[str, int]) -> str:
+    return "Councils by status: " + ", ".join(f"{STATUS_LABELS.get(status, status)} {count}" for status, count in counts.items())
+
+
+def series_style(index: int) -> tuple[str, str]:
+    """The colour and dash pattern of series ``index``, for the legend the page prints."""
+    return SERIES_COLOURS[index % len(SERIES_COLOURS)], SERIES_DASHES[index % len(SERIES_DASHES)]
+
+
+def _describe_series(series: dict[str, Sequence[object]]) -> str:
+    words = []
+    for label, values in series.items():
+        stated = ", ".join(f"{money(p.amount_gbp)} ({_month(p.date)})" for p in values)  # type: ignore[attr-defined]
+        words.append(f"{label}: {stated}")
+    return "Figures over time. " + "; ".join(words)
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _month(day: dt.date) -> str:
+    return f"{day:%b %Y}"

@@ -1,0 +1,44 @@
+"""The national dashboard and the council pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sendwatch.vocabulary import STATUSES
+from sendwatch.web import charts, queries
+from sendwatch.web.responses import page, refusal, state
+from sendwatch.web.templating import LONDON
+
+
+def dashboard(request: Request) -> Response:
+    """Every council with its status; ``?status=`` filters, ``?q=`` searches names."""
+    wanted = request.query_params.get("status") or None
+    if wanted is not None and wanted not in STATUSES:
+        wanted = None
+    query = (request.query_params.get("q") or "")[:100]
+    with state(request).database.session() as session:
+        board = queries.dashboard(session, wanted, query)
+        return page(request, "dashboard.html", board=board, summary_bar=charts.summary_bar(board.counts), status_fill=charts.STATUS_FILL)
+
+
+def council(request: Request) -> Response:
+    """One council: status timeline, changes with evidence, figures, papers, crawl health."""
+    slug = request.path_params["slug"]
+    with state(request).database.session() as session:
+        found = queries.council_page(session, slug)
+        if found is None:
+            return refusal(request, 404, "Council not found", "sendwatch does not watch a council with that address.", "See the list of councils on the dashboard.")
+        today = dt.datetime.now(LONDON).date()
+        legend = [(label, *charts.series_style(index)) for index, label in enumerate(found.series)]
+        return page(
+            request,
+            "council.html",
+            data=found,
+            strip=charts.timeline_strip(found.periods, today),
+            chart=charts.figures_chart(found.series),
+            legend=legend,
+            evidence_link=queries.evidence_link,
+        )

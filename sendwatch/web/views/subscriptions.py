@@ -1,0 +1,273 @@
+"""Sign-up with double opt-in, confirmation, the manage page, and unsubscribing.
+
+The rules these handlers keep:
+
+* Sign-up answers the same page whether or not the address is known, and changes nothing for
+  an existing address until its owner follows the emailed link (see ``sendwatch.web.signup``).
+* Confirmation links expire and work once; manage and unsubscribe links are the alerts
+  package's signed tokens (they never expire, as old emails must keep working).
+* Unsubscribe: a GET shows a confirmation page (link scanners must not unsubscribe anyone); a
+  POST with the RFC 8058 body ``List-Unsubscribe=One-Click`` unsubscribes and answers 200 at
+  once, without a redirect; every other POST needs the CSRF token like any form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from starlette.background import BackgroundTask
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from alerts.sender import send_pending
+from alerts.subscriptions import SubscriptionError, subscribe
+from alerts.tokens import make_token, read_token
+from sendwatch.storage.models import Subscriber, utcnow
+from sendwatch.vocabulary import FREQUENCIES, STATUSES
+from sendwatch.web import queries
+from sendwatch.web.responses import WebState, check_csrf, client_address, page, refusal, state
+from sendwatch.web.security import SignupRequest, read_confirmation_token, superseded
+from sendwatch.web.signup import confirm_subscription, councils_text, request_subscription
+
+EMAIL_SHAPE = re.compile(r"[^@\s,<>\"']+@[^@\s,<>\"']+\.[^@\s,<>\"']+")
+MAX_EMAIL = 254
+
+
+# --------------------------------------------------------------------------- the choices form
+
+
+def parse_choices(form: FormData, known_councils: set[str]) -> tuple[dict, list[str]]:
+    """The councils, statuses and frequency chosen on a form, and any problems with them."""
+    problems = []
+    every_council = form.get("scope", "all") == "all"
+    councils = [slug for slug in form.getlist("council") if isinstance(slug, str)]
+    if not every_council:
+        unknown = [slug for slug in councils if slug not in known_councils]
+        if unknown or not councils:
+            problems.append("Choose at least one council from the list, or choose every council.")
+    statuses = [status for status in form.getlist("status") if isinstance(status, str)]
+    if any(status not in STATUSES for status in statuses):
+        problems.append("Choose statuses from the list.")
+    frequency = form.get("frequency", "immediate")
+    if frequency not in FREQUENCIES:
+        problems.append("Choose how often to hear from sendwatch: as it happens, or weekly.")
+    choices = {
+        "councils": None if every_council else list(dict.fromkeys(councils)),
+        "statuses": list(dict.fromkeys(statuses)) or None,
+        "frequency": frequency if frequency in FREQUENCIES else "immediate",
+    }
+    return choices, problems
+
+
+def _form_page(request: Request, template: str, status_code: int = 200, **context: object) -> Response:
+    with state(request).database.session() as session:
+        councils = queries.council_choices(session)
+    return page(request, template, status_code=status_code, councils=councils, **context)
+
+
+# --------------------------------------------------------------------------- sign-up
+
+
+def subscribe_form(request: Request) -> Response:
+    preselected = request.query_params.get("council")
+    choices = {"councils": [preselected] if preselected else None, "statuses": None, "frequency": "immediate"}
+    return _form_page(request, "subscribe.html", email="", choices=choices, problems=[])
+
+
+async def subscribe_submit(request: Request) -> Response:
+    form = await request.form()
+    refused = check_csrf(request, form)
+    if refused:
+        return refused
+    web = state(request)
+    email = str(form.get("email") or "").strip()
+    with web.database.session() as session:
+        known = {slug for slug, _ in queries.council_choices(session)}
+    choices, problems = parse_choices(form, known)
+    if len(email) > MAX_EMAIL or not EMAIL_SHAPE.fullmatch(email):
+        problems.insert(0, "Enter an email address, like name@example.org.")
+    if problems:
+        return _form_page(request, "subscribe.html", status_code=400, email=email, choices=choices, problems=problems)
+    if not web.signups.allow(client_address(request)):
+        return refusal(
+            request, 429, "Too many sign-ups",
+            "Too many sign-up requests have come from your connection in the last hour.",
+            "Please try again in an hour.",
+        )
+    with web.database.session() as session:
+        request_subscription(session, web.config, web.secret, email, choices["councils"], choices["statuses"], choices["frequency"])
+    # The same page whether the address was new, known, or over its daily limit: no enumeration.
+    task = BackgroundTask(_deliver, web) if web.config.web.send_confirmations else None
+    return page(request, "subscribe_sent.html", email=email, background=task)
+
+
+def _deliver(web: WebState) -> None:
+    """Send what the outbox holds now (the confirmation just queued), after the response."""
+    send_pending(web.config, web.database)
+
+
+# --------------------------------------------------------------------------- confirmation
+
+
+def _check_confirmation(request: Request, token: str | None) -> tuple[SignupRequest | None, Response | None]:
+    """The sign-up request a confirmation link carries, or the refusal page to show instead."""
+    web = state(request)
+    max_age = dt.timedelta(hours=web.config.web.confirm_hours)
+    check = read_confirmation_token(web.secret, token, utcnow(), max_age)
+    if check.problem == "expired":
+        return None, refusal(
+            request, 410, "This link has expired",
+            f"Confirmation links work for {web.config.web.confirm_hours:g} hours, and this one is older.",
+            "Sign up again to get a fresh link.",
+        )
+    invalid = refusal(
+        request, 400, "This link is not valid",
+        "This confirmation link is incomplete or has been changed, so it cannot be used.",
+        "Copy the whole link from the email, or sign up again.",
+    )
+    if check.request is None:
+        return None, invalid
+    with web.database.session() as session:
+        subscriber = session.get(Subscriber, check.request.subscriber_id)
+        if subscriber is None or subscriber.email.lower() != check.request.email:
+            return None, invalid
+        if superseded(check.request, subscriber.confirmed_at, subscriber.unsubscribed_at):
+            return None, refusal(
+                request, 409, "This link has already been used",
+                "This confirmation link was used already, or a later change to this subscription replaced it.",
+                "Your subscription is as you last set it. To change it, use the manage link in any email from sendwatch, or sign up again.",
+            )
+    return check.request, None
+
+
+def confirm_page(request: Request) -> Response:
+    """Show what will be confirmed, with a button (a GET alone changes nothing)."""
+    token = request.query_params.get("token")
+    signup, refused = _check_confirmation(request, token)
+    if refused:
+        return refused
+    with state(request).database.session() as session:
+        described = councils_text(session, signup.councils)
+    return page(request, "confirm.html", token=token, signup=signup, councils_text=described)
+
+
+async def confirm_submit(request: Request) -> Response:
+    form = await request.form()
+    refused = check_csrf(request, form)
+    if refused:
+        return refused
+    token = form.get("token")
+    signup, refused = _check_confirmation(request, token if isinstance(token, str) else None)
+    if refused:
+        return refused
+    web = state(request)
+    try:
+        with web.database.session() as session:
+            subscriber = confirm_subscription(session, signup)
+            manage_token = make_token(web.secret, subscriber.id, subscriber.email, "manage")
+            described = councils_text(session, signup.councils)
+    except SubscriptionError as error:
+        return refusal(request, 400, "This subscription cannot be confirmed", str(error), "Sign up again with the councils now listed.")
+    return page(request, "confirmed.html", signup=signup, councils_text=described, manage_token=manage_token)
+
+
+# --------------------------------------------------------------------------- manage
+
+
+def _subscriber_for(request: Request, token: str | None, purpose: str) -> tuple[int | None, Response | None]:
+    """The subscriber id a manage/unsubscribe link names, or the refusal page."""
+    claims = read_token(state(request).secret, token or "", purpose)
+    if claims is None:
+        return None, refusal(
+            request, 400, "This link is not valid",
+            "This link is incomplete or has been changed, so it cannot be used.",
+            "Use the link exactly as it appears in an email from sendwatch.",
+        )
+    with state(request).database.session() as session:
+        subscriber = session.get(Subscriber, claims.subscriber_id)
+        if subscriber is None or subscriber.email.lower() != claims.email:
+            return None, refusal(
+                request, 410, "This subscription no longer exists",
+                "The subscription this link belonged to has been removed. No more emails will be sent to it.",
+                "You can sign up again at any time.",
+            )
+    return claims.subscriber_id, None
+
+
+def manage_page(request: Request) -> Response:
+    token = request.query_params.get("token")
+    subscriber_id, refused = _subscriber_for(request, token, "manage")
+    if refused:
+        return refused
+    return _manage_view(request, token, subscriber_id, saved=False, problems=[])
+
+
+def _manage_view(request: Request, token: str, subscriber_id: int, saved: bool, problems: list[str], status_code: int = 200) -> Response:
+    web = state(request)
+    with web.database.session() as session:
+        subscriber = session.get(Subscriber, subscriber_id)
+        choices = {"councils": subscriber.councils, "statuses": subscriber.statuses, "frequency": subscriber.frequency}
+        return page(
+            request, "manage.html", status_code=status_code, token=token, subscriber=subscriber, choices=choices,
+            councils=queries.council_choices(session), saved=saved, problems=problems,
+            unsubscribe_token=make_token(web.secret, subscriber.id, subscriber.email, "unsubscribe"),
+        )
+
+
+async def manage_submit(request: Request) -> Response:
+    form = await request.form()
+    refused = check_csrf(request, form)
+    if refused:
+        return refused
+    token = form.get("token") if isinstance(form.get("token"), str) else None
+    subscriber_id, refused = _subscriber_for(request, token, "manage")
+    if refused:
+        return refused
+    web = state(request)
+    with web.database.session() as session:
+        known = {slug for slug, _ in queries.council_choices(session)}
+    choices, problems = parse_choices(form, known)
+    if problems:
+        return _manage_view(request, token, subscriber_id, saved=False, problems=problems, status_code=400)
+    with web.database.session() as session:
+        subscriber = session.get(Subscriber, subscriber_id)
+        # confirmed=False: saving choices never stands in for the confirmation link.
+        subscribe(session, subscriber.email, choices["councils"], choices["statuses"], choices["frequency"], source=subscriber.source, confirmed=False)
+    return _manage_view(request, token, subscriber_id, saved=True, problems=[])
+
+
+# --------------------------------------------------------------------------- unsubscribe
+
+
+def unsubscribe_page(request: Request) -> Response:
+    token = request.query_params.get("token")
+    subscriber_id, refused = _subscriber_for(request, token, "unsubscribe")
+    if refused:
+        return refused
+    with state(request).database.session() as session:
+        subscriber = session.get(Subscriber, subscriber_id)
+        return page(request, "unsubscribe.html", token=token, email=subscriber.email, already=subscriber.unsubscribed_at is not None)
+
+
+async def unsubscribe_submit(request: Request) -> Response:
+    form = await request.form()
+    one_click = form.get("List-Unsubscribe") == "One-Click"
+    if not one_click:
+        refused = check_csrf(request, form)
+        if refused:
+            return refused
+    token = form.get("token") if isinstance(form.get("token"), str) else request.query_params.get("token")
+    claims = read_token(state(request).secret, token or "", "unsubscribe")
+    if claims is None:
+        if one_click:
+            return PlainTextResponse("This unsubscribe link is not valid.\n", status_code=400)
+        return refusal(request, 400, "This link is not valid", "This unsubscribe link is incomplete or has been changed.", "Use the link exactly as it appears in an email from sendwatch.")
+    with state(request).database.session() as session:
+        subscriber = session.get(Subscriber, claims.subscriber_id)
+        if subscriber is not None and subscriber.email.lower() == claims.email and subscriber.unsubscribed_at is None:
+            subscriber.unsubscribed_at = utcnow()
+    if one_click:
+        return PlainTextResponse("Unsubscribed. sendwatch will send no more emails to this address.\n", status_code=200)
+    return page(request, "unsubscribed.html", email=claims.email)

@@ -1,17 +1,71 @@
 """``sendwatch run``: one cycle (``--once``) or the scheduler."""
 
+from __future__ import annotations
+
+
 import click
 
-from sendwatch.commands.not_yet import not_available_yet
+from sendwatch import locks
+from sendwatch.cycle import CycleSummary, run_cycle
+
+
+def print_progress(event: str, data: dict) -> None:
+    """Live per-council lines on the terminal while a cycle runs."""
+    if event == "stage":
+        click.echo(f"» {data['stage']}", err=True)
+    elif event == "council":
+        detail = f"{data['documents_new']} new, {data['documents_changed']} changed"
+        if data.get("reason") and data["outcome"] != "ok":
+            detail += f" ({data['reason']})"
+        click.echo(f"  {data['slug']:<40} {data['outcome']:<8} {detail}", err=True)
+
+
+def print_summary(summary: CycleSummary) -> None:
+    """The end-of-cycle summary: councils by outcome (named, with reasons), documents, changes, mail."""
+    counts = ", ".join(f"{len(summary.councils.get(outcome, []))} {outcome}" for outcome in ("ok", "empty", "blocked", "failing"))
+    click.echo(f"Cycle {summary.cycle_id} {'interrupted' if summary.interrupted else 'finished'} in {summary.seconds:.1f}s")
+    click.echo(f"  councils: {counts}")
+    for outcome in ("failing", "blocked", "empty"):
+        for slug in summary.councils.get(outcome, []):
+            click.echo(f"    {outcome}: {slug}" + (f": {summary.reasons[slug]}" if slug in summary.reasons else ""))
+    click.echo(f"  documents: {summary.documents_new} new, {summary.documents_changed} changed, {summary.documents_extracted} read")
+    click.echo(f"  status changes: {len(summary.changes)}")
+    for change in summary.changes:
+        click.echo(f"    {change['council']}: {change['old'] or 'none'} -> {change['new']} (since {change['since']})")
+    click.echo(f"  emails sent: {summary.emails_sent}" + (f" ({summary.emails_pending} waiting to retry)" if summary.emails_pending else ""))
 
 
 @click.command()
 @click.option("--once", is_flag=True, help="Run one full cycle and exit, instead of the scheduler.")
+@click.option("--council", "slugs", multiple=True, metavar="SLUG", help="With --once: only this council (repeatable).")
+@click.option("--log-json", is_flag=True, help="Scheduler logs as JSON lines instead of key=value text.")
 @click.pass_obj
-def run(runtime, once: bool) -> None:
+def run(runtime, once: bool, slugs: tuple[str, ...], log_json: bool) -> None:
     """Crawl, extract, update statuses and send alerts: once, or on the configured schedule.
+
+    With --once, exits 0 when the cycle completed, whatever individual councils did (they are
+    listed by outcome, with reasons), and 1 if another cycle is already running. Without it,
+    runs cycles and the weekly digest on the schedule in config.yaml until SIGINT or SIGTERM.
 
     Example: sendwatch run --once
     """
-    runtime.config  # validate first: an invalid config exits 2 before anything else
-    not_available_yet("the run cycle")
+    config = runtime.config
+    for slug in slugs:
+        try:
+            config.council(slug)
+        except KeyError:
+            raise click.BadParameter(f"{slug!r} is not a configured council", param_hint="--council") from None
+    if once:
+        try:
+            summary = run_cycle(config, runtime.database, slugs=list(slugs) or None,
+                                progress=print_progress)
+        except locks.LockBusy as busy:
+            click.echo(f"sendwatch: {busy}; not starting another.", err=True)
+            raise click.exceptions.Exit(1)
+        print_summary(summary)
+        return
+    from sendwatch import logs
+    from sendwatch.scheduler import Daemon
+
+    logs.configure(json_lines=log_json)
+    Daemon(config, runtime.database).run()

@@ -27,9 +27,14 @@ def status(runtime, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
         return
-    click.echo(render_table(["council", "status", "since", "latest figure", "published lists (context)"], [_cells(row) for row in rows]))
+    click.echo(status_table(rows))
     read = sum(row.since is not None for row in rows)
     click.echo(f"\n{len(rows)} councils, {read} with a status found in their papers.")
+
+
+def status_table(rows: list[CouncilStatus]) -> str:
+    """The human status table: most serious first, with since-dates and the latest figure."""
+    return render_table(["council", "status", "since", "latest figure", "published lists (context)"], [_cells(row) for row in rows])
 
 
 def _cells(row: CouncilStatus) -> list[str]:

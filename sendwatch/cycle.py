@@ -1,0 +1,165 @@
+"""One cycle: crawl every enabled council, extract, update statuses, diff, queue and send alerts.
+
+This is the one job users run (``sendwatch run --once``, and the scheduler's periodic job). It
+holds the database cycle lock for its whole length, so two cycles never overlap even across
+processes, and it records itself in the ``cycles`` table. Each stage is a library call owned by
+its package; this module only sequences them and gathers a summary.
+
+A stop request (SIGINT/SIGTERM in the scheduler) is honoured between stages and inside the
+crawl (no new council starts; a running council is cut and its partial work rolled back). The
+next cycle picks up whatever was left: crawling is incremental, extraction processes whatever
+is pending, and the diff and outbox are idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from crawler import CouncilCrawlResult, crawl_councils
+from extractors.pipeline import extract_documents
+from alerts import queue_alerts, send_pending, sync_subscribers, update_statuses
+from sendwatch import locks
+from sendwatch.config import Config
+from sendwatch.storage import Database
+from sendwatch.storage.models import ChangeEvent, Council, Cycle, utcnow
+
+
+@dataclass
+class CycleSummary:
+    """What a cycle did, for the terminal summary, the logs and the ``cycles`` table."""
+
+    cycle_id: int | None = None
+    councils: dict[str, list[str]] = field(default_factory=lambda: {"ok": [], "empty": [], "blocked": [], "failing": []})
+    reasons: dict[str, str] = field(default_factory=dict)
+    documents_new: int = 0
+    documents_changed: int = 0
+    documents_extracted: int = 0
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    emails_sent: int = 0
+    emails_pending: int = 0
+    interrupted: bool = False
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "cycle_id": self.cycle_id,
+            "councils": self.councils,
+            "reasons": self.reasons,
+            "documents_new": self.documents_new,
+            "documents_changed": self.documents_changed,
+            "documents_extracted": self.documents_extracted,
+            "changes": self.changes,
+            "emails_sent": self.emails_sent,
+            "emails_pending": self.emails_pending,
+            "interrupted": self.interrupted,
+            "seconds": round(self.seconds, 1),
+        }
+
+
+ProgressCallback = Callable[[str, dict[str, Any]], None]
+
+
+def run_cycle(
+    config: Config,
+    database: Database,
+    slugs: list[str] | None = None,
+    progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+) -> CycleSummary:
+    """Run one full cycle under the cycle lock; raise ``locks.LockBusy`` if one is running."""
+    stop = stop or threading.Event()
+    report = progress or (lambda event, data: None)
+    held = locks.acquire(database, ttl=dt.timedelta(seconds=config.crawl.council_timeout_seconds * 2 + 600))
+    keep_fresh = _Refresher(held, interval=60)
+    keep_fresh.start()
+    summary = CycleSummary()
+    started = utcnow()
+    try:
+        with database.session() as session:
+            cycle = Cycle(started_at=started, state="running")
+            session.add(cycle)
+            session.flush()
+            summary.cycle_id = cycle.id
+        report("cycle_started", {"cycle_id": summary.cycle_id})
+        _crawl(config, database, slugs, summary, report, stop)
+        if not stop.is_set():
+            report("stage", {"stage": "extract"})
+            extracted = extract_documents(config, database, slugs=slugs)
+            summary.documents_extracted = extracted.processed
+        if not stop.is_set():
+            report("stage", {"stage": "diff"})
+            with database.session() as session:
+                sync_subscribers(session, config)
+                events = update_statuses(session, cycle_id=summary.cycle_id)
+                summary.changes = [_describe_event(session, event) for event in events]
+                # Messages are queued in the same transaction as the events they report.
+                queue_alerts(session, config, events)
+        if not stop.is_set():
+            report("stage", {"stage": "send"})
+            sent = send_pending(config, database)
+            summary.emails_sent = sent.sent
+            summary.emails_pending = sent.deferred
+        summary.interrupted = stop.is_set()
+    finally:
+        keep_fresh.stop()
+        summary.seconds = (utcnow() - started).total_seconds()
+        try:
+            with database.session() as session:
+                cycle = session.get(Cycle, summary.cycle_id) if summary.cycle_id else None
+                if cycle is not None:
+                    cycle.finished_at = utcnow()
+                    cycle.state = "interrupted" if summary.interrupted or stop.is_set() else "done"
+                    cycle.summary = summary.as_dict()
+        finally:
+            held.release()
+    report("cycle_finished", summary.as_dict())
+    return summary
+
+
+def _crawl(config: Config, database: Database, slugs: list[str] | None, summary: CycleSummary,
+           report: ProgressCallback, stop: threading.Event) -> None:
+    report("stage", {"stage": "crawl"})
+
+    def on_result(result: CouncilCrawlResult) -> None:
+        summary.councils.setdefault(result.outcome, []).append(result.slug)
+        if result.reason and result.outcome != "ok":
+            summary.reasons[result.slug] = result.reason
+        summary.documents_new += result.documents_new
+        summary.documents_changed += result.documents_changed
+        report("council", {"slug": result.slug, "outcome": result.outcome, "documents_new": result.documents_new,
+                           "documents_changed": result.documents_changed, "reason": result.reason})
+
+    crawl_councils(config, database, slugs=slugs, cycle_id=summary.cycle_id, on_result=on_result, stop=stop)
+
+
+def _describe_event(session: Session, event: ChangeEvent) -> dict[str, Any]:
+    council = session.get(Council, event.council_id)
+    return {"council": council.slug if council else event.council_id, "old": event.old_status,
+            "new": event.new_status, "since": event.since.isoformat() if event.since else None}
+
+
+class _Refresher(threading.Thread):
+    """Keeps the cycle lock fresh while a long cycle runs."""
+
+    def __init__(self, held: locks.HeldLock, interval: float):
+        super().__init__(daemon=True, name="cycle-lock-refresher")
+        self.held = held
+        self.interval = interval
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopped.wait(self.interval):
+            try:
+                self.held.refresh()
+            except Exception:  # a transient database error: the next refresh tries again
+                pass
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join(timeout=5)

@@ -1,0 +1,130 @@
+"""The daemon behind ``sendwatch run``: cycles and the weekly digest on cron schedules.
+
+APScheduler 3 with a persistent job store in the sendwatch database, so that a cycle missed
+while the machine was off runs once on the next start (coalesced; skipped if it is older than
+``schedule.misfire_grace_seconds``). Never two cycles at once: ``max_instances=1`` inside one
+process and the database cycle lock across processes. SIGINT/SIGTERM set a stop event that the
+cycle honours at safe points, then the scheduler waits for the running job and exits.
+
+APScheduler stores jobs by reference to an importable function. The functions below find the
+running daemon through ``_RUNNING``, set once in ``Daemon.run``: the one place this module keeps
+state, because the job store can only persist a function's name and plain arguments.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass, field
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from sendwatch import locks
+from sendwatch.config import Config
+from sendwatch.storage import Database
+
+log = logging.getLogger("sendwatch.scheduler")
+
+JOB_TABLE = "apscheduler_jobs"
+CYCLE_JOB = "cycle"
+DIGEST_JOB = "digest"
+
+_RUNNING: "Daemon | None" = None
+
+
+@dataclass
+class Daemon:
+    """Runs the scheduler until a signal (or ``stop``) asks it to finish."""
+
+    config: Config
+    database: Database
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    cycles_run: int = 0
+
+    def run(self) -> None:
+        """Start the schedule and block until stopped; returns after a clean shutdown."""
+        global _RUNNING
+        _RUNNING = self
+        scheduler = BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(url=self.config.database_url, tablename=JOB_TABLE)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": self.config.schedule.misfire_grace_seconds},
+            timezone=self.config.schedule.timezone,
+        )
+        previous = self._install_signal_handlers()
+        try:
+            # Start paused so that jobs missed while we were off keep their old next run time.
+            scheduler.start(paused=True)
+            self._ensure_job(scheduler, CYCLE_JOB, scheduled_cycle, self.config.schedule.cycle)
+            self._ensure_job(scheduler, DIGEST_JOB, scheduled_digest, self.config.schedule.digest)
+            for job in scheduler.get_jobs():
+                log.info("scheduled", extra={"event": "scheduled", "job": job.id, "next_run": str(job.next_run_time)})
+            scheduler.resume()
+            self.stop_event.wait()
+            log.info("stopping", extra={"event": "stopping"})
+        finally:
+            if scheduler.running:
+                scheduler.shutdown(wait=True)
+            self._restore_signal_handlers(previous)
+            _RUNNING = None
+            log.info("stopped", extra={"event": "stopped", "cycles": self.cycles_run})
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    def _ensure_job(self, scheduler: BackgroundScheduler, job_id: str, func, cron: str) -> None:  # type: ignore[no-untyped-def]
+        """Add the job, or keep the stored one (and its pending run) if its schedule is unchanged."""
+        trigger = CronTrigger.from_crontab(cron, timezone=self.config.schedule.timezone)
+        existing = scheduler.get_job(job_id)
+        if existing is not None and str(existing.trigger) == str(trigger):
+            return
+        if existing is not None:
+            scheduler.reschedule_job(job_id, trigger=trigger)
+            return
+        scheduler.add_job(func, trigger=trigger, id=job_id, name=job_id, replace_existing=True)
+
+    def _install_signal_handlers(self) -> dict[int, object]:
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+        previous = {}
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: self.stop())
+        return previous
+
+    @staticmethod
+    def _restore_signal_handlers(previous: dict[int, object]) -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+
+def scheduled_cycle() -> None:
+    """The periodic job: one cycle, unless another process is running one."""
+    from sendwatch.cycle import run_cycle
+
+    daemon = _RUNNING
+    if daemon is None or daemon.stop_event.is_set():
+        return
+    try:
+        summary = run_cycle(daemon.config, daemon.database, progress=_log_progress, stop=daemon.stop_event)
+    except locks.LockBusy as busy:
+        log.warning("cycle skipped", extra={"event": "cycle_skipped", "reason": str(busy)})
+        return
+    daemon.cycles_run += 1
+    log.info("cycle done", extra={"event": "cycle_done", **summary.as_dict()})
+
+
+def scheduled_digest() -> None:
+    """The weekly job: build and send the digest to weekly subscribers."""
+    from alerts import send_digest
+
+    daemon = _RUNNING
+    if daemon is None or daemon.stop_event.is_set():
+        return
+    result = send_digest(daemon.config, daemon.database)
+    log.info("digest sent", extra={"event": "digest_sent", "result": str(result)})
+
+
+def _log_progress(event: str, data: dict) -> None:
+    log.info(event, extra={"event": event, **{k: v for k, v in data.items() if k not in {"message", "args"}}})

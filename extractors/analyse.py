@@ -6,6 +6,7 @@ tests all call the same code.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -36,12 +37,18 @@ class Analysis:
         return [item for item in self.evidence if item.kind == "warning"]
 
 
-def analyse_pages(pages: list[str], council_names: list[str], *, lexicon: Lexicon | None = None) -> Analysis:
-    """Read a document's pages (``pages[0]`` is page 1) for what they say about this council."""
+def analyse_pages(
+    pages: list[str], council_names: list[str], *, lexicon: Lexicon | None = None, context: Iterable[str] = ()
+) -> Analysis:
+    """Read a document's pages (``pages[0]`` is page 1) for what they say about this council.
+
+    ``context`` adds document context known from elsewhere (e.g. ``{"sv"}`` for a report in a
+    pack whose cover names the safety valve programme); the text's own context is always found.
+    """
     lexicon = lexicon or default_lexicon()
     subject = _subject(tuple(council_names))
     whole = "\n".join(pages).lower()
-    context = {name for name, pattern in lexicon.context.items() if pattern.search(whole)}
+    context = set(context) | {name for name, pattern in lexicon.context.items() if pattern.search(whole)}
 
     def worth_reading(paragraph: str) -> bool:
         return "£" in paragraph or lexicon.trigger.search(paragraph) is not None or "£" in paragraph

@@ -110,18 +110,22 @@ def table_unit_of(line: str) -> float | None:
 
 
 def label_before(text: str, offset: int) -> str | None:
-    """The label whose cue sits nearest before ``offset`` in the same sentence (or just after)."""
+    """The label whose cue sits nearest before ``offset`` in the same sentence (or just after).
+
+    What is measured (a cumulative deficit, a DfE contribution) beats how it is dated: "the
+    cumulative deficit is forecast to be £18m" is labelled cumulative deficit.
+    """
     window_start = max(0, offset - 160)
     before = text[window_start:offset]
-    best: tuple[int, int, str] | None = None
+    best: tuple[bool, int, int, str] | None = None
     for priority, (label, pattern) in enumerate(_LABELS):
         for cue in pattern.finditer(before):
             distance = len(before) - cue.end()
-            candidate = (distance, priority, label)
+            candidate = (label == "forecast", distance, priority, label)
             if best is None or candidate < best:
                 best = candidate
     if best is not None:
-        return best[2]
+        return best[3]
     after = text[offset:offset + 60]
     for label, pattern in _LABELS:
         if pattern.search(after):

@@ -83,7 +83,7 @@ def _reading(rule: Rule, text: str, match: re.Match[str], sentence: Sentence, le
     who = attribute(clause)
     if who.subject == "other":
         return None
-    if "negation" in rule.demote and (modifiers["negation"].search(before[-_NEGATION_WINDOW:]) or modifiers["negation_after"].search(after)):
+    if "negation" in rule.demote and (modifiers["negation"].search(_same_phrase(before[-_NEGATION_WINDOW:])) or modifiers["negation_after"].search(after)):
         return None
     if "process" in rule.demote and modifiers["process"].search(text):
         return None
@@ -92,10 +92,30 @@ def _reading(rule: Rule, text: str, match: re.Match[str], sentence: Sentence, le
     signal = Signal(rule.status, sentence.text, sentence.page, round(rule.confidence * weight, 3), "signal", rule.id, sentence.index)
     if "question" in rule.demote and modifiers["question"].search(clause.strip()):
         return signal.demoted("question")
-    if "hypothetical" in rule.demote and (modifiers["hypothetical"].search(before) or modifiers["hypothetical_after"].search(after)):
+    if "hypothetical" in rule.demote and (
+        modifiers["hypothetical"].search(_same_clause(before) + match.group(0))
+        or modifiers["hypothetical_after"].search(after)
+        or _CONDITIONAL_OPENING.match(text)
+    ):
         return signal.demoted("hypothetical")
     if "future" in rule.demote and modifiers["future"].search(before):
         return signal.demoted("future")
     if rule.superseded_if is not None and rule.superseded_if.search(text):
         return signal.demoted("superseded")
     return signal
+
+
+# A sentence opening with a condition is hypothetical throughout ("If X, then Y").
+_CONDITIONAL_OPENING = re.compile(r"\s*(?:if|unless|should|where|once|in the event|were)\b")
+_PHRASE_BREAK = re.compile(r".*(?:[,:]\s|\s(?:and|but|so|as|because|although|though)\s)", re.S)
+
+
+def _same_clause(before: str) -> str:
+    """The words before a match back to the last comma: a condition or risk reaches that far."""
+    cut = max(before.rfind(", "), before.rfind(": "))
+    return before[cut + 2:] if cut >= 0 else before
+
+
+def _same_phrase(before: str) -> str:
+    """The words before a match back to the last comma or conjunction: negation binds that far."""
+    return _PHRASE_BREAK.sub("", before, count=1)

@@ -1,0 +1,96 @@
+"""Money in every shape council papers write it, into pounds, with labels and financial years."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import analyse_pages
+from extractors.money import parse_amounts
+
+COUNCIL = ["Westshire County Council"]
+
+
+def amounts(text: str) -> list[float]:
+    return [round(value, 2) for value, _, _ in parse_amounts(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("spend came down from £4.7 to £2.2 million over the year", [4_700_000, 2_200_000]),
+        ("the deficit is likely to rise to c£16.4m by year end", [16_400_000]),
+        ("an overspend of c £11m on top-up budgets", [11_000_000]),
+        ("a pressure of £1.5mil in transport", [1_500_000]),
+        ("savings of £2.6 mil were found", [2_600_000]),
+        ("a contribution of £20million from the DfE", [20_000_000]),
+        ("a gap of £6.5-7m remains", [6_500_000, 7_000_000]),
+        ("a budget of £1,003.6 million for the year", [1_003_600_000]),
+        ("a balance of £107,739 at year end", [107_739]),
+        ("out of area costs rose by £0.4m", [400_000]),
+        ("a reserve of £101k", [101_000]),
+        ("a Band D charge of £2,115.86", [2_115.86]),
+        ("between £70m and £100m by 2027/28", [70_000_000, 100_000_000]),
+        ("borrowing of £1.2bn", [1_200_000_000]),
+        ("£5m to 10 schools", [5_000_000]),
+    ],
+)
+def test_every_money_shape_becomes_pounds(text: str, expected: list[float]) -> None:
+    assert amounts(text) == expected
+
+
+def test_words_after_m_are_not_units() -> None:
+    assert amounts("a sum of £5 more than last year") == [5]
+
+
+@pytest.mark.parametrize(
+    "sentence, label",
+    [
+        ("The cumulative deficit at 31 March 2025 is forecast to be £18.2 million.", "cumulative deficit"),
+        ("The in-year deficit for the high needs block is £3.4m.", "in-year deficit"),
+        ("The projected outturn for the DSG is £41.2m.", "forecast"),
+        ("The council is off track by £6m against the safety valve trajectory.", "off track by"),
+        ("The DfE will contribute £14.5m over six years under the agreement.", "DfE contribution"),
+        ("Forum supported a block transfer of £1.9m from the schools block.", "block transfer"),
+    ],
+)
+def test_labels_come_from_the_words_before_the_amount(sentence: str, label: str) -> None:
+    figures = analyse_pages([sentence], COUNCIL).figures
+    assert [figure.label for figure in figures] == [label]
+
+
+@pytest.mark.parametrize(
+    "sentence, year",
+    [
+        ("The high needs overspend in 2024/25 is £3.1m.", "2024/25"),
+        ("The high needs overspend in 2024-25 is £3.1m.", "2024/25"),
+        ("The forecast for FY25 is an overspend of £3.1m.", "2024/25"),
+        ("The deficit is expected to reach £31m by March 2026.", "2025/26"),
+        ("An overspend of £3.1m is reported.", None),
+    ],
+)
+def test_the_financial_year_is_taken_when_stated(sentence: str, year: str | None) -> None:
+    (figure,) = analyse_pages([sentence], COUNCIL).figures
+    assert figure.financial_year == year
+
+
+def test_amounts_in_a_table_take_the_unit_of_its_heading() -> None:
+    page = (
+        "Table 2: High needs block summary (£m)\n"
+        "2023/24 2024/25\n"
+        "Cumulative deficit 12.4 15.6\n"
+        "In-year deficit 3.1 3.2\n"
+    )
+    figures = analyse_pages([page], COUNCIL).figures
+    assert sorted(round(f.amount_gbp) for f in figures) == [3_100_000, 3_200_000, 12_400_000, 15_600_000]
+    labels = {round(f.amount_gbp): f.label for f in figures}
+    assert labels[12_400_000] == "cumulative deficit"
+    assert labels[3_100_000] == "in-year deficit"
+
+
+def test_each_figure_keeps_its_page_and_sentence() -> None:
+    pages = ["Apologies were received from two members.", "The DSG deficit stood at £9.9m at 31 March 2024."]
+    (figure,) = analyse_pages(pages, COUNCIL).figures
+    assert figure.page == 2
+    assert figure.quote == "The DSG deficit stood at £9.9m at 31 March 2024."
+    assert figure.text == "£9.9m"
+    assert figure.financial_year == "2023/24"

@@ -1,0 +1,239 @@
+"""Reading a paper like a specialist reporter: each status, and each trap real papers set.
+
+The sentences are written for these tests in the register of schools forum minutes and
+cabinet reports. The council reading them is the fictional "Westshire County Council".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import analyse_pages
+from extractors.lexicon import default_lexicon
+
+COUNCIL = ["Westshire County Council", "WCC"]
+
+
+def verdict(*pages: str, names: list[str] = COUNCIL) -> str:
+    return analyse_pages(list(pages), names).verdict
+
+
+# ------------------------------------------------------------------ every status
+
+
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        ("The Forum noted the timetable for the admissions consultation and thanked officers.", "none"),
+        ("The cumulative DSG deficit at 31 March 2025 was £27.3m, driven by high needs placements.", "deficit_only"),
+        ("Westshire is one of the authorities taking part in the Delivering Better Value in SEND programme.", "dbv"),
+        ("The DfE has invited the council to enter discussions about a safety valve agreement.", "sv_negotiating"),
+        ("In March 2024 Westshire signed a safety valve agreement with the Department for Education.", "sv_agreed"),
+        ("The Q2 return confirmed that the council remains on track against its safety valve agreement.", "sv_on_track"),
+        ("The council is not on track to meet condition 4 of the safety valve agreement.", "sv_off_track"),
+        ("Following the Q3 return the DfE placed Westshire into enhanced monitoring and support.", "ems"),
+        ("The DfE has withheld the council's safety valve instalment for 2025/26 while the plan is reviewed.", "payment_withheld"),
+        ("Westshire has completed its safety valve agreement: the final instalment was received in March and the deficit has been eliminated.", "sv_completed"),
+    ],
+)
+def test_every_status_is_read_from_a_plain_statement(text: str, status: str) -> None:
+    assert verdict(text) == status
+
+
+def test_the_key_sentence_may_be_on_a_later_page_and_is_cited_with_it() -> None:
+    pages = [
+        "Item 1. Apologies. Item 2. Minutes of the last meeting were agreed.",
+        "Item 3. Admissions update.",
+        "Item 4. The DfE has paused the council's safety valve payments pending a review of the revised plan.",
+    ]
+    analysis = analyse_pages(pages, COUNCIL)
+    assert analysis.verdict == "payment_withheld"
+    assert analysis.deciding is not None and analysis.deciding.page == 3
+    assert "paused" in analysis.deciding.quote
+
+
+# ------------------------------------------------------------------ traps from domain.md
+
+
+def test_both_polarities_in_one_paragraph_off_track_wins() -> None:
+    text = (
+        "Recruitment to the new specialist outreach team is on track. However the council is not on track "
+        "to meet Agreement Condition 2, as independent placements continue to grow."
+    )
+    assert verdict("The council has a safety valve agreement with the DfE. " + text) == "sv_off_track"
+
+
+def test_describing_the_reporting_process_is_not_a_result() -> None:
+    text = (
+        "Under the safety valve agreement, quarterly returns are made to the DfE setting out where the "
+        "authority is on or off track to meet its delivery milestones."
+    )
+    assert verdict(text) != "sv_on_track"
+    assert verdict(text) != "sv_off_track"
+
+
+def test_other_councils_payments_are_not_this_councils() -> None:
+    text = (
+        "Nationally, five local authorities have already had their safety valve payments suspended by the DfE. "
+        "Members asked what this might mean for the programme."
+    )
+    assert verdict(text) not in ("payment_withheld",)
+
+
+def test_most_las_struggling_while_this_la_is_in_a_good_position() -> None:
+    text = (
+        "Westshire has a safety valve agreement with the DfE. Most LAs on the programme are struggling to hit their "
+        "targets and are off track, whereas the LA is in a relatively good position."
+    )
+    assert verdict(text) == "sv_agreed"
+
+
+def test_a_named_other_council_is_not_this_council() -> None:
+    text = "Northborough Council was placed into enhanced monitoring and support last year."
+    assert verdict(text) == "none"
+    text = "Kent is now under enhanced monitoring, the DfE confirmed."
+    assert verdict(text) == "none"
+
+
+def test_on_track_about_something_else_is_not_a_programme_status() -> None:
+    text = (
+        "The safety valve programme continues. The transfer of the inclusion staff to the new trust is on track "
+        "for September."
+    )
+    assert verdict(text) != "sv_on_track"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The deficit on the Collection Fund of £3.2m is expected to be recovered by 2026/27.",
+        "There is still a deficit on the early years block, which the proposed rates aim to address.",
+        "The cumulative underspend on the DSG carried forward at 31 March was £6.1m.",
+        "The budget shows a general fund gap of £5.7m in 2025/26, rising to £19m by 2027/28.",
+        "The school reported a deficit budget for the second year.",
+    ],
+)
+def test_other_deficits_and_underspends_are_not_a_high_needs_deficit(text: str) -> None:
+    assert verdict(text) == "none"
+
+
+def test_enhanced_flexibility_is_not_enhanced_monitoring() -> None:
+    assert verdict("The new funding formula gives schools enhanced flexibility over high needs top-ups.") == "none"
+
+
+def test_negotiating_that_sounds_agreed_is_negotiating() -> None:
+    text = (
+        "We are now involved in the safety valve programme and the DSG management plan is being revised as part "
+        "of our negotiations with the Department."
+    )
+    assert verdict(text) == "sv_negotiating"
+
+
+def test_an_agreement_approved_by_cabinet_but_not_signed_is_negotiating() -> None:
+    text = (
+        "That Cabinet approves the proposed Safety Valve Agreement with the Department for Education. "
+        "That Cabinet delegates the final agreement and signing of the Safety Valve Agreement to the Executive Director."
+    )
+    assert verdict(text) == "sv_negotiating"
+
+
+def test_a_published_agreement_is_agreed() -> None:
+    assert verdict("The Westshire safety valve agreement is now available on this page.") == "sv_agreed"
+
+
+def test_where_an_agreement_is_reached_is_hypothetical() -> None:
+    text = (
+        "The council has been invited to join the safety valve programme. Where an agreement is reached, the DfE "
+        "can provide additional funding to reduce the historic deficit."
+    )
+    assert verdict(text) == "sv_negotiating"
+
+
+def test_an_off_track_question_and_answer_with_a_worsening_deficit_is_off_track() -> None:
+    text = (
+        "Safety Valve monitoring update.\n\n"
+        "Officers reported adverse movements in the forecasts since the last return to the DfE.\n\n"
+        "Q. Could this affect the authority remaining in the safety valve programme?\n"
+        "A. We cannot say yet; discussions with the DfE advisers continue."
+    )
+    assert verdict(text) == "sv_off_track"
+
+
+def test_risk_of_withdrawal_is_a_warning_not_a_status() -> None:
+    text = (
+        "The council has a safety valve agreement with the DfE. There is a risk that the agreement would be "
+        "withdrawn and payments suspended if the trajectory slips further."
+    )
+    analysis = analyse_pages([text], COUNCIL)
+    assert analysis.verdict == "sv_agreed"
+    assert any(item.kind == "warning" and item.status == "payment_withheld" for item in analysis.evidence)
+
+
+def test_if_we_fall_behind_is_a_warning() -> None:
+    text = "The council has a safety valve agreement. If we fall behind the agreed trajectory, the DfE may place us in enhanced monitoring."
+    analysis = analyse_pages([text], COUNCIL)
+    assert analysis.verdict == "sv_agreed"
+    assert {item.status for item in analysis.warnings} >= {"ems"}
+
+
+def test_a_past_state_superseded_later_in_the_text_does_not_decide() -> None:
+    text = (
+        "At quarter 1 the council was off track against its safety valve trajectory. "
+        "Following the recovery actions agreed with the DfE, the council is now back on track."
+    )
+    assert verdict(text) == "sv_on_track"
+
+
+def test_payments_paused_then_resumed_in_one_sentence_is_not_withheld() -> None:
+    text = "Our safety valve payments were paused in the autumn but resumed in January once the revised plan was accepted."
+    assert verdict(text) != "payment_withheld"
+
+
+def test_an_expected_completion_is_not_completion() -> None:
+    text = "Under the agreement the DSG deficit will be eliminated by 2027/28, when the final instalment is due."
+    assert verdict("The council has a safety valve agreement. " + text) == "sv_agreed"
+
+
+def test_a_cumulative_underspend_is_not_a_deficit() -> None:
+    assert verdict("The cumulative underspend carried forward on the DSG was £18.1m, with £7.2m committed.") == "none"
+
+
+def test_the_council_is_recognised_by_its_initials_and_short_name() -> None:
+    assert verdict("WCC is not on track against its safety valve trajectory.") == "sv_off_track"
+    assert verdict("Westshire's safety valve agreement was signed in 2023.", names=["Westshire County Council"]) == "sv_agreed"
+
+
+def test_a_council_not_in_the_programme_is_not_negotiating() -> None:
+    text = "The council has not been invited to join the safety valve programme, but the DSG deficit continues to grow."
+    assert verdict(text) == "deficit_only"
+
+
+# ------------------------------------------------------------------ the lexicon's own examples
+
+
+def _examples(kind: str) -> list[tuple[str, str, str]]:
+    return [(rule.id, rule.status, text) for rule in default_lexicon().rules for text in getattr(rule, kind)]
+
+
+@pytest.mark.parametrize("rule_id, status, text", _examples("examples"))
+def test_each_rule_reads_its_examples(rule_id: str, status: str, text: str) -> None:
+    analysis = analyse_pages([text], COUNCIL, context={"sv", "dsg"})
+    assert any(item.rule == rule_id and item.kind == "signal" for item in analysis.evidence) or any(
+        item.status == status and item.kind == "signal" for item in analysis.evidence
+    ), [(e.rule, e.kind) for e in analysis.evidence]
+
+
+@pytest.mark.parametrize("rule_id, status, text", _examples("counter_examples"))
+def test_no_rule_signals_on_its_counter_examples(rule_id: str, status: str, text: str) -> None:
+    analysis = analyse_pages([text], COUNCIL, context={"sv", "dsg"})
+    assert not any(item.rule == rule_id and item.kind == "signal" for item in analysis.evidence), [
+        (e.rule, e.kind) for e in analysis.evidence
+    ]
+
+
+def test_every_status_has_rules_with_examples() -> None:
+    covered = {rule.status for rule in default_lexicon().rules if rule.examples}
+    assert covered == {
+        "deficit_only", "dbv", "sv_negotiating", "sv_agreed", "sv_on_track", "sv_off_track", "ems",
+        "payment_withheld", "sv_completed",
+    }

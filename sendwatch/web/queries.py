@@ -81,7 +81,7 @@ class Dashboard:
 def dashboard(session: Session, status: str | None = None, query: str = "") -> Dashboard:
     """Every council's current status, filtered by status and by a search on the name."""
     statuses = current_statuses(session)
-    outcomes = dict(session.execute(select(Council.slug, Council.last_outcome)).tuples().all())
+    outcomes = dict(session.execute(select(Council.slug, Council.last_outcome)).all())
     counted = Counter(row.status for row in statuses)
     counts = {name: counted[name] for name in STATUSES if counted[name]}
     wanted = query.strip().lower()
@@ -266,7 +266,7 @@ def recent_changes(session: Session, slug: str | None = None, limit: int = 50) -
     )
     if slug is not None:
         statement = statement.where(Council.slug == slug)
-    return [FeedEntry(event, council) for event, council in session.execute(statement).tuples()]
+    return [FeedEntry(event, council) for event, council in session.execute(statement).all()]
 
 
 def council_exists(session: Session, slug: str) -> bool:
@@ -283,4 +283,4 @@ def digest(session: Session, digest_id: int) -> Digest | None:
 
 def council_choices(session: Session) -> list[tuple[str, str]]:
     """(slug, name) of every enabled council, by name, for the sign-up form."""
-    return list(session.execute(select(Council.slug, Council.name).where(Council.enabled.is_(True)).order_by(Council.name)).tuples())
+    return list(session.execute(select(Council.slug, Council.name).where(Council.enabled.is_(True)).order_by(Council.name)).all())

@@ -94,6 +94,6 @@ def councils_text(session: Session, slugs: list[str] | None) -> str:
     """'Northshire County Council and Eastshire Council', or 'the councils sendwatch watches'."""
     if not slugs:
         return "the councils sendwatch watches"
-    names = dict(session.execute(select(Council.slug, Council.name).where(Council.slug.in_(slugs))).tuples().all())
+    names = dict(session.execute(select(Council.slug, Council.name).where(Council.slug.in_(slugs))).all())
     chosen = [names.get(slug, slug) for slug in slugs]
     return chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + " and " + chosen[-1]

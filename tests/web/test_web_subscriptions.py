@@ -1,0 +1,239 @@
+"""Sign-up, confirmation, manage and unsubscribe over HTTP, with the outbox inspected directly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+
+import pytest
+from sqlalchemy import select
+
+from alerts.tokens import make_token
+from sendwatch.storage.models import OutboxMessage, Subscriber, utcnow
+from sendwatch.web.security import SignupRequest, make_confirmation_token
+from conftest import SECRET, csrf_in, link_in
+
+READER = "reporter@news.example.org"
+
+
+@pytest.fixture
+def site(start_site, sqlite_url):  # type: ignore[no-untyped-def]
+    return start_site(sqlite_url)
+
+
+def sign_up(site, address: str = READER, **fields):  # type: ignore[no-untyped-def]
+    data = {"csrf_token": site.form_token(), "email": address, "scope": "some", "council": ["northshire"], "frequency": "immediate"}
+    data.update(fields)
+    return site.client.post("/subscribe", data=data)
+
+
+def subscriber(site, address: str = READER) -> Subscriber | None:  # type: ignore[no-untyped-def]
+    with site.database.session() as session:
+        row = session.scalars(select(Subscriber).where(Subscriber.email == address)).first()
+        if row is not None:
+            session.expunge(row)
+        return row
+
+
+def confirmations(site, address: str = READER) -> list[email.message.EmailMessage]:  # type: ignore[no-untyped-def]
+    with site.database.session() as session:
+        raws = session.scalars(select(OutboxMessage.raw).where(OutboxMessage.recipient == address, OutboxMessage.kind == "confirm").order_by(OutboxMessage.id)).all()
+    return [email.message_from_string(raw, policy=email.policy.default) for raw in raws]
+
+
+def confirm(site, link: str):  # type: ignore[no-untyped-def]
+    """Open the confirmation link, then press its button, as a person would."""
+    page = site.client.get(link)
+    assert page.status_code == 200, page.text
+    return site.client.post("/confirm", data={"csrf_token": csrf_in(page.text), "token": link.split("token=", 1)[1]})
+
+
+# --------------------------------------------------------------------------- sign-up
+
+
+def test_sign_up_queues_a_confirmation_and_sends_nothing_else(site) -> None:
+    response = sign_up(site)
+    assert response.status_code == 200 and "Check your email" in response.text
+    row = subscriber(site)
+    assert row.confirmed_at is None and row.source == "web" and row.councils == ["northshire"]
+    [message] = confirmations(site)
+    assert "Northshire County Council" in message.get_body(preferencelist=("plain",)).get_content()
+    assert link_in(message, "/confirm").startswith(site.url + "/confirm?token=")
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_following_the_link_confirms_the_choices_made_on_the_form(start_site, request, database) -> None:  # type: ignore[no-untyped-def]
+    if database == "postgresql":
+        request.applymarker(pytest.mark.postgres)
+    site = start_site(request.getfixturevalue("sqlite_url" if database == "sqlite" else "postgres_url"))
+    sign_up(site, status=["sv_off_track", "ems"], frequency="weekly")
+    response = confirm(site, link_in(confirmations(site)[0], "/confirm"))
+    assert response.status_code == 200 and "You're subscribed" in response.text
+    row = subscriber(site)
+    assert row.confirmed_at is not None
+    assert (row.councils, row.statuses, row.frequency) == (["northshire"], ["sv_off_track", "ems"], "weekly")
+
+
+def test_a_get_on_the_confirmation_link_changes_nothing(site) -> None:
+    sign_up(site)
+    assert site.client.get(link_in(confirmations(site)[0], "/confirm")).status_code == 200
+    assert subscriber(site).confirmed_at is None
+
+
+def test_same_answer_whether_or_not_the_address_is_known_and_existing_choices_untouched(site) -> None:
+    sign_up(site, status=["ems"])
+    confirm(site, link_in(confirmations(site)[0], "/confirm"))
+    known = sign_up(site, scope="all", status=[])
+    unknown = sign_up(site, address="stranger@example.net", scope="all", status=[])
+    assert known.status_code == unknown.status_code == 200
+    assert known.text.replace(READER, "X") == unknown.text.replace("stranger@example.net", "X")
+    row = subscriber(site)
+    assert row.councils == ["northshire"] and row.statuses == ["ems"]  # unchanged until confirmed again
+    confirm(site, link_in(confirmations(site)[-1], "/confirm"))
+    assert subscriber(site).councils is None
+
+
+def test_form_errors_are_explained_and_the_form_kept(site) -> None:
+    response = sign_up(site, address="not an address", council=["atlantis"])
+    assert response.status_code == 400
+    assert "Enter an email address" in response.text and "Choose at least one council" in response.text
+    assert 'value="not an address"' in response.text
+    assert subscriber(site, "not an address") is None
+
+
+def test_forms_without_the_csrf_token_are_refused(site) -> None:
+    site.form_token()  # the browser has the cookie, but the form below lacks the token
+    for path in ("/subscribe", "/confirm", "/manage", "/unsubscribe"):
+        response = site.client.post(path, data={"email": READER, "token": "x"})
+        assert response.status_code == 403 and "security token" in response.text, path
+    forged = site.client.post("/subscribe", data={"csrf_token": "forged", "email": READER, "scope": "all"})
+    assert forged.status_code == 403
+    assert subscriber(site) is None
+
+
+def test_csrf_token_from_another_browser_is_refused(site, start_site, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    token = site.form_token()
+    site.client.cookies.clear()
+    site.client.get("/")  # a fresh cookie, not the one the token was made for
+    response = site.client.post("/subscribe", data={"csrf_token": token, "email": READER, "scope": "all"})
+    assert response.status_code == 403
+
+
+def test_sign_ups_are_rate_limited_per_client(start_site, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    site = start_site(sqlite_url, web={"signups_per_hour": 3})
+    answers = [sign_up(site, address=f"person{n}@example.org").status_code for n in range(5)]
+    assert answers == [200, 200, 200, 429, 429]
+    assert "Too many sign-ups" in sign_up(site, address="late@example.org").text
+
+
+def test_confirmation_emails_per_address_are_capped_silently(start_site, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    site = start_site(sqlite_url, web={"confirmations_per_day": 2})
+    answers = [sign_up(site).status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 200]
+    assert len(confirmations(site)) == 2
+
+
+# --------------------------------------------------------------------------- refused links
+
+
+def test_tampered_confirmation_link_is_refused(site) -> None:
+    sign_up(site)
+    link = link_in(confirmations(site)[0], "/confirm")
+    payload, signature = link.split("token=", 1)[1].split(".")
+    tampered = site.url + "/confirm?token=" + payload[:-3] + ("xyz" if payload[-3:] != "xyz" else "abc") + "." + signature
+    response = site.client.get(tampered)
+    assert response.status_code == 400 and "This link is not valid" in response.text
+    assert site.client.get("/confirm").status_code == 400
+    assert subscriber(site).confirmed_at is None
+
+
+def test_expired_confirmation_link_is_refused(site) -> None:
+    sign_up(site)
+    row = subscriber(site)
+    old = SignupRequest(row.id, row.email, None, None, "immediate", utcnow() - dt.timedelta(hours=49))
+    token = make_confirmation_token(SECRET.encode(), old)
+    response = site.client.get(f"/confirm?token={token}")
+    assert response.status_code == 410 and "expired" in response.text
+    posted = site.client.post("/confirm", data={"csrf_token": site.form_token(), "token": token})
+    assert posted.status_code == 410
+    assert subscriber(site).confirmed_at is None
+
+
+def test_replayed_confirmation_link_is_refused(site) -> None:
+    sign_up(site)
+    link = link_in(confirmations(site)[0], "/confirm")
+    assert confirm(site, link).status_code == 200
+    again = site.client.get(link)
+    assert again.status_code == 409 and "already been used" in again.text
+    replay = site.client.post("/confirm", data={"csrf_token": site.form_token(), "token": link.split("token=", 1)[1]})
+    assert replay.status_code == 409
+
+
+def test_an_old_confirmation_link_cannot_resubscribe_someone_who_left(site) -> None:
+    sign_up(site)
+    link = link_in(confirmations(site)[0], "/confirm")
+    row = subscriber(site)
+    unsubscribe = make_token(SECRET.encode(), row.id, row.email, "unsubscribe")
+    assert site.client.post(f"/unsubscribe?token={unsubscribe}", data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert site.client.get(link).status_code == 409
+    assert subscriber(site).unsubscribed_at is not None
+
+
+# --------------------------------------------------------------------------- manage and unsubscribe
+
+
+def confirmed_reader(site):  # type: ignore[no-untyped-def]
+    sign_up(site)
+    confirm(site, link_in(confirmations(site)[0], "/confirm"))
+    return subscriber(site)
+
+
+def test_manage_page_needs_a_valid_signed_link(site) -> None:
+    row = confirmed_reader(site)
+    token = make_token(SECRET.encode(), row.id, row.email, "manage")
+    assert site.client.get(f"/manage?token={token}").status_code == 200
+    assert site.client.get("/manage").status_code == 400
+    assert site.client.get(f"/manage?token={token[:-4]}AAAA").status_code == 400
+    unsubscribe_token = make_token(SECRET.encode(), row.id, row.email, "unsubscribe")
+    assert site.client.get(f"/manage?token={unsubscribe_token}").status_code == 400  # wrong purpose
+
+
+def test_manage_page_saves_new_choices(site) -> None:
+    row = confirmed_reader(site)
+    token = make_token(SECRET.encode(), row.id, row.email, "manage")
+    page = site.client.get(f"/manage?token={token}")
+    response = site.client.post(
+        "/manage", data={"csrf_token": csrf_in(page.text), "token": token, "scope": "some", "council": ["eastshire", "westvale"], "status": ["payment_withheld"], "frequency": "weekly"}
+    )
+    assert response.status_code == 200 and "Your choices are saved" in response.text
+    saved = subscriber(site)
+    assert (saved.councils, saved.statuses, saved.frequency) == (["eastshire", "westvale"], ["payment_withheld"], "weekly")
+    assert saved.confirmed_at == row.confirmed_at
+
+
+def test_one_click_unsubscribe_answers_200_without_redirect(site) -> None:
+    row = confirmed_reader(site)
+    token = make_token(SECRET.encode(), row.id, row.email, "unsubscribe")
+    response = site.client.post(f"/unsubscribe?token={token}", data={"List-Unsubscribe": "One-Click"})  # no cookie, no CSRF: a mail client
+    assert response.status_code == 200 and "location" not in response.headers
+    assert subscriber(site).unsubscribed_at is not None
+    assert site.client.post(f"/unsubscribe?token={token}", data={"List-Unsubscribe": "One-Click"}).status_code == 200  # idempotent
+
+
+def test_one_click_with_a_bad_token_is_refused(site) -> None:
+    row = confirmed_reader(site)
+    response = site.client.post("/unsubscribe?token=forged.token", data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 400
+    assert subscriber(site).unsubscribed_at is None and row.unsubscribed_at is None
+
+
+def test_unsubscribe_link_opened_in_a_browser_asks_first(site) -> None:
+    row = confirmed_reader(site)
+    token = make_token(SECRET.encode(), row.id, row.email, "unsubscribe")
+    page = site.client.get(f"/unsubscribe?token={token}")
+    assert page.status_code == 200 and "Stop all sendwatch emails" in page.text
+    assert subscriber(site).unsubscribed_at is None  # a link scanner's GET changes nothing
+    done = site.client.post("/unsubscribe", data={"csrf_token": csrf_in(page.text), "token": token})
+    assert done.status_code == 200 and "You're unsubscribed" in done.text
+    assert subscriber(site).unsubscribed_at is not None

@@ -55,7 +55,7 @@ def sniff_kind(path: Path, declared: str | None) -> str:
 def extract_text(path: Path | str, kind: str | None = None, *, engine: str = "pdfium", max_pages: int = 2000) -> TextResult:
     """Read a stored document in this process (no bounds); see ``extract_text_isolated``."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         return TextResult("corrupt", error=f"stored file missing: {path}")
     detected = sniff_kind(path, kind)
     if detected == "pdf":

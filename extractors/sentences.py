@@ -51,7 +51,7 @@ def split_pages(pages: list[str], keep: Callable[[str], bool] | None = None) -> 
 
 def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[tuple[str, float | None]]:
     """Segments (joined wrapped lines, bullets, headings, table rows) with any table unit."""
-    from extractors.money import table_unit_of  # money imports Sentence from here
+    from extractors.money import parse_amounts, table_unit_of  # money imports Sentence from here
 
     page = _HYPHEN_BREAK.sub(r"\1", page.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", ""))
     segments: list[tuple[str, float | None]] = []
@@ -72,7 +72,7 @@ def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[tuple[
                 segments.append((_SPACES.sub(" ", line), table_unit if unit is None else None))
                 continue
             unit = table_unit_of(line)
-            if unit is not None and not re.search(r"£\s?\d", line):
+            if unit is not None and not any(amount > 0 for amount, _, _ in parse_amounts(line)):
                 _flush(current, segments)
                 table_unit = unit
                 segments.append((line, None))

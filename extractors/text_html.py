@@ -47,9 +47,9 @@ def html_to_text(markup: str | bytes) -> str:
 
 
 def _markup_to_text(markup: str) -> str:
-    if _ESCAPED_TAG.search(markup) and not _RAW_TAG.search(markup):
-        markup = html.unescape(markup)
     is_xml = markup.lstrip().startswith("<?xml")
+    if not is_xml and _ESCAPED_TAG.search(markup) and not _RAW_TAG.search(markup):
+        markup = html.unescape(markup)
     if is_xml:
         readable = _moderngov_fields(markup)
         if readable is not None:

@@ -1,0 +1,59 @@
+"""Whose position a sentence states: this council's (by name, initials or role) or others'."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.attribution import Subject, attribute
+
+
+@pytest.fixture
+def subject() -> Subject:
+    return Subject(["Bournemouth, Christchurch and Poole Council", "BCP"])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Bournemouth, Christchurch and Poole Council has submitted its plan.",
+        "BCP's invitation to join the programme was discussed.",
+        "The BCP Council position was noted.",
+    ],
+)
+def test_the_council_by_name_or_initials_is_self(subject: Subject, sentence: str) -> None:
+    assert attribute(subject.rewrite(sentence)).subject == "self"
+    assert attribute(subject.rewrite(sentence)).explicit
+
+
+@pytest.mark.parametrize("sentence", ["The authority has submitted its plan.", "We have met the conditions.", "The LA is on track."])
+def test_the_council_by_role_is_self(subject: Subject, sentence: str) -> None:
+    assert attribute(subject.rewrite(sentence)).subject == "self"
+
+
+def test_a_sentence_with_no_subject_is_implicitly_self(subject: Subject) -> None:
+    assert attribute(subject.rewrite("Overall, the increase in the deficit is forecast to be £6m.")).subject == "implicit"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Five local authorities have already had payments suspended.",
+        "Most LAs on the programme are struggling to hit their targets.",
+        "Dorset Council has been placed in enhanced monitoring.",
+        "Hampshire and Kent signed agreements in 2023.",
+        "The programme supports local authorities with the largest deficits.",
+        "Councils under enhanced monitoring must submit revised plans.",
+    ],
+)
+def test_other_councils_are_others(subject: Subject, sentence: str) -> None:
+    assert attribute(subject.rewrite(sentence)).subject == "other"
+
+
+def test_this_council_named_beside_others_is_still_self(subject: Subject) -> None:
+    sentence = "Bournemouth, Christchurch and Poole and an additional five local authorities were invited to join."
+    assert attribute(subject.rewrite(sentence)).subject == "self"
+
+
+def test_its_own_place_names_are_never_other_councils() -> None:
+    poole = Subject(["Bournemouth, Christchurch and Poole Council"])
+    assert "othercouncil" not in poole.rewrite("Schools in Poole and Christchurch responded.")

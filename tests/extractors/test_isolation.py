@@ -1,0 +1,45 @@
+"""Text extraction runs in a child process, bounded in time and memory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from extractors.isolation import extract_text_isolated
+from extractors_support import build_corrupt, build_report
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX named pipes")
+def test_a_document_that_never_finishes_is_timed_out(tmp_path: Path) -> None:
+    # Opening a named pipe with no writer blocks forever: a reader that hangs, for real.
+    stuck = tmp_path / "stuck.pdf"
+    os.mkfifo(stuck)
+    result = extract_text_isolated(stuck, "pdf", timeout_seconds=1.0)
+    assert result.state == "timed_out"
+    assert "longer than 1 s" in (result.error or "")
+
+
+def test_a_document_needing_more_memory_than_the_bound_is_too_large(tmp_path: Path) -> None:
+    page = tmp_path / "huge-minutes.html"
+    paragraph = "<p>The Forum noted the report on home to school transport and the high needs block. </p>"
+    page.write_text("<html><body>" + paragraph * 80_000 + "</body></html>", encoding="utf-8")
+    result = extract_text_isolated(page, "html", timeout_seconds=60, memory_mb=64)
+    assert result.state == "too_large"
+
+
+def test_a_readable_document_comes_back_page_by_page(tmp_path: Path) -> None:
+    path = build_report(tmp_path / "report.pdf", [["Page one text of the report."], ["Page two: the DSG deficit is £5m."]])
+    result = extract_text_isolated(path, "pdf", timeout_seconds=30)
+    assert result.state == "ok"
+    assert len(result.pages) == 2 and "£5m" in result.pages[1]
+    assert result.char_count == sum(len(page) for page in result.pages)
+
+
+def test_bad_files_come_back_as_states_not_exceptions(tmp_path: Path) -> None:
+    assert extract_text_isolated(build_corrupt(tmp_path / "broken.pdf"), "pdf", timeout_seconds=30).state == "corrupt"
+    assert extract_text_isolated(tmp_path / "missing.pdf", "pdf", timeout_seconds=30).state == "corrupt"
+    binary = tmp_path / "spreadsheet.xlsx"
+    binary.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    assert extract_text_isolated(binary, "other", timeout_seconds=30).state == "unsupported"

@@ -1,0 +1,146 @@
+"""The extraction stage over stored documents: pages, evidence, figures, states and verdicts."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from extractors import EXTRACTOR_VERSION
+from extractors.pipeline import extract_documents
+from extractors_support import FILLER, build_corrupt, build_image_only, build_report
+from sendwatch.registry import sync_councils
+from sendwatch.storage.models import Council, Document, DocumentPage, Evidence, Figure
+
+COUNCILS = [
+    {"slug": "westshire", "name": "Westshire County Council", "aliases": ["WCC"], "platform": "moderngov",
+     "url": "https://democracy.westshire.example/"},
+    {"slug": "eastfield", "name": "Eastfield Borough Council", "platform": "moderngov",
+     "url": "https://democracy.eastfield.example/"},
+]
+
+
+@pytest.fixture
+def setup(write_config, database):  # type: ignore[no-untyped-def]
+    _, config = write_config({"councils": COUNCILS, "database": database.url})
+    with database.session() as session:
+        sync_councils(session, config)
+    return config, database
+
+
+def add_document(database, slug: str, path: Path, kind: str, url: str | None = None) -> int:  # type: ignore[no-untyped-def]
+    with database.session() as session:
+        council = session.scalars(select(Council).where(Council.slug == slug)).one()
+        document = Document(
+            council_id=council.id, url=url or f"https://democracy.example/{path.name}", kind=kind, fetch_state="ok",
+            sha256=hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None, file_path=str(path),
+            text_state="pending",
+        )
+        session.add(document)
+        session.flush()
+        return document.id
+
+
+def test_a_report_is_read_into_pages_evidence_figures_and_a_verdict(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config, database = setup
+    pdf = build_report(tmp_path / "q3-report.pdf", [
+        ["Schools Forum: Safety Valve monitoring, quarter 3.", FILLER * 3],
+        [FILLER, "WCC is not on track to meet condition 2 of the safety valve agreement, and the in-year deficit "
+                 "is forecast at £4.6m for 2025/26."],
+    ])
+    document_id = add_document(database, "westshire", pdf, "pdf")
+
+    summary = extract_documents(config, database)
+
+    assert summary.processed == 1 and summary.states == {"ok": 1}
+    with database.session() as session:
+        document = session.get(Document, document_id)
+        assert (document.text_state, document.page_count, document.verdict_status) == ("ok", 2, "sv_off_track")
+        assert document.char_count and document.char_count > 500
+        assert document.extracted_sha256 == document.sha256 and document.extractor_version == EXTRACTOR_VERSION
+        pages = session.scalars(select(DocumentPage).where(DocumentPage.document_id == document_id).order_by(DocumentPage.page_number)).all()
+        assert [page.page_number for page in pages] == [1, 2]
+        evidence = session.scalars(select(Evidence).where(Evidence.document_id == document_id)).all()
+        off_track = [item for item in evidence if item.status == "sv_off_track"]
+        assert off_track and off_track[0].page == 2 and off_track[0].kind == "signal" and off_track[0].confidence >= 0.6
+        assert all(item.council_id == document.council_id for item in evidence)
+        (figure,) = session.scalars(select(Figure).where(Figure.document_id == document_id)).all()
+        assert (figure.amount_gbp, figure.page, figure.label, figure.financial_year) == (4_600_000, 2, "in-year deficit", "2025/26")
+
+
+def test_html_minutes_are_read_as_one_page(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config, database = setup
+    minutes = tmp_path / "minutes.html"
+    minutes.write_text("&lt;p&gt;The DfE has invited Eastfield to join the safety valve programme.&lt;/p&gt;", encoding="utf-8")
+    document_id = add_document(database, "eastfield", minutes, "html")
+    extract_documents(config, database)
+    with database.session() as session:
+        document = session.get(Document, document_id)
+        assert (document.text_state, document.page_count, document.verdict_status) == ("ok", 1, "sv_negotiating")
+
+
+def test_bad_documents_are_recorded_with_their_state_and_never_stop_the_others(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config, database = setup
+    ids = {
+        "corrupt": add_document(database, "westshire", build_corrupt(tmp_path / "broken.pdf"), "pdf"),
+        "encrypted": add_document(database, "westshire", build_report(tmp_path / "exempt.pdf", [["Exempt."]], encrypt_password="x"), "pdf"),
+        "needs_ocr": add_document(database, "westshire", build_image_only(tmp_path / "scan.pdf"), "pdf"),
+        "ok": add_document(database, "westshire", build_report(tmp_path / "fine.pdf", [["The DSG deficit is £9m."]]), "pdf"),
+    }
+    summary = extract_documents(config, database)
+    assert summary.processed == 4
+    assert dict(summary.states) == {"corrupt": 1, "encrypted": 1, "needs_ocr": 1, "ok": 1}
+    with database.session() as session:
+        for state, document_id in ids.items():
+            document = session.get(Document, document_id)
+            assert document.text_state == state
+            assert (document.text_error is None) == (state == "ok")
+        assert session.get(Document, ids["ok"]).verdict_status == "deficit_only"
+        assert session.get(Document, ids["corrupt"]).verdict_status is None
+
+
+def test_unchanged_documents_are_not_read_again_until_their_content_or_the_version_changes(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config, database = setup
+    pdf = build_report(tmp_path / "report.pdf", [["The DSG deficit is £9m."]])
+    document_id = add_document(database, "westshire", pdf, "pdf")
+    assert extract_documents(config, database).processed == 1
+    assert extract_documents(config, database).processed == 0
+    assert extract_documents(config, database, reprocess=True).processed == 1
+
+    build_report(pdf, [["The DfE has placed the council into enhanced monitoring and support."]])
+    with database.session() as session:
+        document = session.get(Document, document_id)
+        document.sha256 = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert extract_documents(config, database).processed == 1
+    with database.session() as session:
+        assert session.get(Document, document_id).verdict_status == "ems"
+        statuses = {item.status for item in session.scalars(select(Evidence).where(Evidence.document_id == document_id))}
+        assert statuses == {"ems"}  # the old evidence was replaced, not added to
+
+    with database.session() as session:
+        session.get(Document, document_id).extractor_version = "older"
+    assert extract_documents(config, database).processed == 1
+
+
+def test_only_the_chosen_councils_are_read(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config, database = setup
+    west = add_document(database, "westshire", build_report(tmp_path / "w.pdf", [["The DSG deficit is £9m."]]), "pdf")
+    east = add_document(database, "eastfield", build_report(tmp_path / "e.pdf", [["The DSG deficit is £2m."]]), "pdf")
+    assert extract_documents(config, database, slugs=["eastfield"]).processed == 1
+    with database.session() as session:
+        assert session.get(Document, east).text_state == "ok"
+        assert session.get(Document, west).text_state == "pending"
+
+
+def test_evidence_is_about_the_documents_own_council(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config, database = setup
+    pdf = build_report(tmp_path / "news.pdf", [[
+        "Westshire County Council has been placed into enhanced monitoring and support by the DfE.",
+        "Eastfield continues to report a DSG deficit of £12m.",
+    ]])
+    document_id = add_document(database, "eastfield", pdf, "pdf")
+    extract_documents(config, database)
+    with database.session() as session:
+        assert session.get(Document, document_id).verdict_status == "deficit_only"

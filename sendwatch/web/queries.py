@@ -65,8 +65,10 @@ class DashboardRow:
 
     @property
     def latest_evidence(self) -> dict | None:
-        dated = sorted(self.status.evidence, key=lambda item: str(item.get("date") or ""))
-        return dated[-1] if dated else None
+        """The newest quote; among quotes of one date, the first one that links to its paper."""
+        if not self.status.evidence:
+            return None
+        return max(self.status.evidence, key=lambda item: (str(item.get("date") or ""), evidence_link(item) is not None))
 
 
 @dataclass

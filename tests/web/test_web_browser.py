@@ -1,0 +1,155 @@
+"""In a real headless browser (Debian's chromium driven by Playwright) against ``sendwatch serve``.
+
+The server is the real command in its own process, over a SQLite file this test also writes to
+(as the cycle would); mail goes to a local aiosmtpd. Screenshots of the dashboard and a council
+page are written to ``test-artifacts/`` for people to look at. Skips, saying why, when chromium
+or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from alerts import queue_alerts, send_pending
+from sendwatch.storage import open_database
+from sendwatch.registry import sync_councils
+from conftest import SECRET, link_in, site_config
+from web_support import change_status, seed_councils
+
+CHROMIUM = os.environ.get("SENDWATCH_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+READER = "schools.reporter@news.example.org"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One chromium for the whole session."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("browser tests skipped: the playwright package is not installed (pip install -e '.[test]')")
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.skip(f"browser tests skipped: no chromium at {CHROMIUM} (apt-get install chromium, or set SENDWATCH_TEST_CHROMIUM)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def served(write_config, sqlite_url, smtp, tmp_path):  # type: ignore[no-untyped-def]
+    """``sendwatch serve`` on an ephemeral port over a seeded SQLite file; yields (url, config)."""
+    # Links in emails name the public address (behind a proxy in real life); the test maps it to the server.
+    config = site_config(write_config, sqlite_url, 8000, smtp, web={"base_url": "http://sendwatch.test", "send_confirmations": True})
+    database = open_database(config.database_url)
+    with database.session() as session:
+        sync_councils(session, config)
+        seed_councils(session)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sendwatch.cli", "--config", str(tmp_path / "config.yaml"), "serve", "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "SENDWATCH_SECRET": SECRET},
+    )
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("sendwatch: serving on "), line + process.stderr.read()
+        yield line.split()[3].rstrip("/"), config, database
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        database.dispose()
+
+
+def local(link: str, url: str) -> str:
+    return link.replace("http://sendwatch.test", url)
+
+
+def test_dashboard_filtering_and_council_page(browser, served) -> None:  # type: ignore[no-untyped-def]
+    url, _, _ = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url + "/")
+    rows = page.locator("table.councils tbody tr")
+    assert rows.count() == 4
+    east = page.locator('tr[data-council="eastshire"]')
+    assert "Eastshire Council" in east.inner_text() and "Enhanced monitoring and support" in east.inner_text()
+    assert "Safety valve: off track" in page.locator('tr[data-council="northshire"]').inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+
+    page.select_option("#filter-status", "dbv")
+    page.click("text=Show councils")
+    page.wait_for_url(re.compile(r"status=dbv"))
+    assert [row.get_attribute("data-council") for row in rows.all()] == ["westvale"]
+    page.fill("#filter-q", "north")
+    page.select_option("#filter-status", "")
+    page.click("text=Show councils")
+    page.wait_for_url(re.compile(r"q=north"))
+    assert [row.get_attribute("data-council") for row in rows.all()] == ["northshire"]
+
+    page.click("text=Northshire County Council")
+    page.wait_for_url(url + "/councils/northshire")
+    assert page.locator("svg.timeline-strip rect").count() == 2
+    assert "Safety valve: agreed" in page.locator("ol.timeline").inner_text()
+    quote = page.locator("blockquote.quote").first
+    assert "behind its safety valve trajectory by £6.2m <img src=x" in quote.inner_text()  # shown as text
+    assert page.title() != "owned"  # no scraped script or handler ran
+    assert page.locator("svg.figures-chart circle").count() >= 3
+    page.screenshot(path=str(ARTIFACTS / "council.png"), full_page=True)
+
+    phone = browser.new_page(viewport={"width": 375, "height": 740})
+    phone.goto(url + "/")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scrolling
+    phone.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
+    phone.close()
+    page.close()
+
+
+def test_sign_up_confirm_alert_and_one_click_unsubscribe(browser, served, smtp) -> None:  # type: ignore[no-untyped-def]
+    url, config, database = served
+    page = browser.new_page()
+    page.goto(url + "/councils/northshire")
+    page.click("text=Get alerts for Northshire County Council")
+    page.fill("#email", READER)
+    assert page.is_checked("#scope-some") and page.is_checked("#council-northshire")
+    page.click("text=Send me the confirmation email")
+    assert "Check your email" in page.locator("h1").inner_text()
+
+    [confirmation] = smtp.mailbox.wait_for(READER)
+    assert confirmation["Subject"] == "Confirm your sendwatch subscription"
+    page.goto(local(link_in(confirmation, "/confirm"), url))
+    page.click("text=Confirm my subscription")
+    assert "You're subscribed" in page.locator("h1").inner_text()
+
+    with database.session() as session:
+        event = change_status(session, "northshire", "sv_off_track", "payment_withheld", dt.date.today(),
+                              "The Department has withheld the safety valve payment due in March.", "north-withheld")
+        queued = queue_alerts(session, config, [event])
+    assert [row.recipient for row in queued] == [READER]
+    send_pending(config, database)
+    alert = smtp.mailbox.wait_for(READER, count=2)[1]
+    assert "Northshire County Council" in alert["Subject"] and "withheld" in alert["Subject"].lower()
+    assert alert["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    unsubscribe = local(re.search(r"<(.+)>", alert["List-Unsubscribe"]).group(1), url)
+    answer = page.request.post(unsubscribe, form={"List-Unsubscribe": "One-Click"}, max_redirects=0)
+    assert answer.status == 200 and "Unsubscribed" in answer.text()
+
+    with database.session() as session:
+        later = change_status(session, "northshire", "payment_withheld", "sv_on_track", dt.date.today() + dt.timedelta(days=1),
+                              "Officers reported the council is back on track against its agreement.", "north-back")
+        assert queue_alerts(session, config, [later]) == []
+    send_pending(config, database)
+    assert len(smtp.mailbox.to(READER)) == 2  # nothing after the unsubscribe
+    page.close()

@@ -10,6 +10,7 @@ half-written: bodies are stored by hash with atomic renames, rows only at the fi
 
 from __future__ import annotations
 
+import signal
 import traceback
 from multiprocessing.connection import Connection
 from typing import Any
@@ -31,7 +32,13 @@ from sendwatch.storage.models import Council, utcnow
 
 
 def child_main(connection: Connection, config: Config, slug: str, cycle_id: int | None, log_level: str | None) -> None:
-    """Process entry point: crawl, then send the result (or the crash) to the parent."""
+    """Process entry point: crawl, then send the result (or the crash) to the parent.
+
+    Ctrl-C reaches the whole process group; only the parent decides to stop (it kills children),
+    so a child never commits a crawl cut short.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         result = crawl_one(config, slug, cycle_id, log_level)
         connection.send(("result", result))
@@ -121,6 +128,6 @@ def _run_spider(config: Config, council_config: Any, known: Any, window: CrawlWi
     crawler.signals.connect(on_item, signal=signals.item_scraped)
     crawler.signals.connect(on_error, signal=signals.spider_error)
     process.crawl(crawler, council=council_config, crawl_config=config.crawl, known=known, window=window)
-    process.start()
+    process.start(install_signal_handlers=False)
     return collected, crawler.stats.get_stats() if crawler.stats else {}
 

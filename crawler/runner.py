@@ -50,7 +50,7 @@ def crawl_councils(config: Config, database: Database, slugs: list[str] | None =
     councils = _councils_to_crawl(config, slugs)
     _ensure_rows(config, database, councils)
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.child"])
+    context.set_forkserver_preload(["crawler.preload", "crawler.child"])
     waiting = list(councils)
     running: dict[str, _Running] = {}
     results: dict[str, CouncilCrawlResult] = {}

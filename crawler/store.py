@@ -120,15 +120,18 @@ def _save_documents(session: Session, council: Council, found: list[DocumentFoun
     by_url = {row.url: row for row in session.scalars(select(Document).where(Document.council_id == council.id))}
     seen_urls = {document.url for document in found}
     # Rows whose URL was not seen this time, by hash: candidates for "same paper, new link".
-    moved = {row.sha256: row for row in by_url.values() if row.url not in seen_urls and row.sha256}
+    moved: dict[str, list[Document]] = {}
+    for row in by_url.values():
+        if row.url not in seen_urls and row.sha256:
+            moved.setdefault(row.sha256, []).append(row)
     latest: dict[str, DocumentFound] = {}
     for document in found:  # one record per URL; a real fetch wins over "skipped"
         if document.url not in latest or latest[document.url].fetch_state == SKIPPED:
             latest[document.url] = document
     for document in latest.values():
         row = by_url.get(document.url)
-        if row is None and document.fetch_state == FETCHED and document.sha256 in moved:
-            row = moved.pop(document.sha256)
+        if row is None and document.fetch_state == FETCHED and moved.get(document.sha256 or ""):
+            row = _closest(moved[document.sha256 or ""], document, meetings)
             del by_url[row.url]
             row.url = by_url_key = document.url
             by_url[by_url_key] = row
@@ -147,6 +150,14 @@ def _save_documents(session: Session, council: Council, found: list[DocumentFoun
         elif document.fetch_state not in (SKIPPED, NOT_MODIFIED):
             _record_failure(row, document)
     return by_url
+
+
+def _closest(candidates: list[Document], document: DocumentFound, meetings: dict[str, Meeting]) -> Document:
+    """Take the candidate row for a moved paper: the one of the same meeting if there is one."""
+    meeting = meetings.get(document.meeting_id or "")
+    chosen = next((row for row in candidates if meeting is not None and row.meeting_id == meeting.id), candidates[0])
+    candidates.remove(chosen)
+    return chosen
 
 
 def _link(row: Document, document: DocumentFound, meetings: dict[str, Meeting], items: dict[tuple[str, str], AgendaItem]) -> None:

@@ -25,6 +25,7 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.files import sha256_of
 from crawler.items import (
     BLOCKED, ERROR, FETCHED, GONE, NOT_MODIFIED, SKIPPED, TOO_LARGE, CrawlProblem, DocumentFound,
 )
@@ -40,6 +41,8 @@ PACK_TITLE = re.compile(r"\b(agenda|public|supplementary)\b.*\b(reports?\s+)?pac
 
 class CouncilSpider(scrapy.Spider):
     """Base for the platform spiders; one instance crawls one council."""
+
+    revalidate_in_window = False
 
     def __init__(self, council: Council, crawl_config: Crawl, known: KnownState, window: CrawlWindow, **kwargs: Any):
         super().__init__(name=f"{council.platform}-{council.slug}", **kwargs)
@@ -81,13 +84,21 @@ class CouncilSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ documents
 
-    def documents_of_meeting(self, meeting_id: str, fingerprint: str, documents: Iterable[DocumentFound]) -> Iterator[Any]:
-        """Requests for a meeting's documents, or skipped records when the meeting is unchanged."""
+    def documents_of_meeting(self, meeting_id: str, fingerprint: str, documents: Iterable[DocumentFound],
+                             in_window: bool = False) -> Iterator[Any]:
+        """Requests for a meeting's documents, or skipped records when the meeting is unchanged.
+
+        Platforms whose pages show nothing that moves when a paper is replaced at the same URL
+        (``revalidate_in_window``) re-validate the window's papers with conditional requests instead.
+        """
         known_meeting = self.known.meetings.get(meeting_id)
         unchanged = known_meeting is not None and known_meeting.fingerprint == fingerprint
+        unchanged = unchanged and not (in_window and self.revalidate_in_window)
         for document in documents:
             if document.body is not None:  # composed here (item HTML): nothing to fetch
-                yield document
+                known = self.known.documents.get(document.url)
+                same = known is not None and known.sha256 == sha256_of(document.body)
+                yield replace(document, fetch_state=SKIPPED, body=None) if same else document
             elif unchanged and not self._due_again(document.url):
                 yield replace(document, fetch_state=SKIPPED)
             else:

@@ -33,6 +33,9 @@ _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augu
 class CmisSpider(CouncilSpider):
     """One CMIS council: month views over the window, meeting pages, their documents."""
 
+    # A CMIS meeting page shows nothing that changes when a paper is replaced under the same link.
+    revalidate_in_window = True
+
     async def start(self) -> AsyncIterator[Any]:
         url = self.council.url or ""
         if _MODULE.search(url):
@@ -127,7 +130,8 @@ class CmisSpider(CouncilSpider):
         yield MeetingFound(external_id=meeting_id, committee_id=meta.get("committee_id"), title=title, date=day,
                            url=response.url, status=values.get("status"), fingerprint=meeting_fingerprint,
                            in_window=self.window.in_window(day))
-        yield from self.documents_of_meeting(meeting_id, meeting_fingerprint, documents.values())
+        yield from self.documents_of_meeting(meeting_id, meeting_fingerprint, documents.values(),
+                                             in_window=self.window.in_window(day))
 
 
 def _label(holder: Any) -> str:

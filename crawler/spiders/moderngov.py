@@ -27,7 +27,7 @@ from crawler.spiders.base import (
     PACK_TITLE, CouncilSpider, decode_page, find_date, fingerprint, item_html, normalise_html, parse_uk_date,
 )
 
-_DOC_ID = re.compile(r"(?:mgConvert2PDF\.aspx\?(?:.*&)?id=|/documents/s)(\d+)", re.I)
+_DOC_ID = re.compile(r"(?:mgConvert2PDF\.aspx\?(?:.*&)?id=|(?:^|/)documents/s)(\d+)", re.I)
 _COMMITTEE_LINK = re.compile(r"(?:mgCommitteeDetails|ieListMeetings)\.aspx\?(?:.*&)?(?:id|committeeid|cid)=(\d+)", re.I)
 _MEETING_LINK = re.compile(r"ieListDocuments\.aspx\?", re.I)
 _TITLE_ATTRIBUTE = re.compile(r"Link to document '(.+)'\s*$", re.S)
@@ -228,9 +228,10 @@ class ModernGovSpider(CouncilSpider):
         agenda, minutes = "", ""
         for paragraph in paragraphs:
             previous = paragraph.getprevious()
-            label = " ".join(previous.text_content().split()).lower() if previous is not None else ""
+            is_label = previous is not None and "mgAiTitleTxt" not in (previous.get("class") or "")
+            label = " ".join(previous.text_content().split()).lower() if is_label else ""
             inner = (paragraph.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in paragraph)
-            if label.startswith("minutes"):
+            if label.rstrip(":") == "minutes" or label.startswith("minutes:"):
                 minutes = normalise_html(inner)
             elif not agenda:
                 agenda = normalise_html(inner)
@@ -258,6 +259,7 @@ class ModernGovSpider(CouncilSpider):
             "date": str(day), "status": status,
             "items": [(i.external_id, i.number, i.title, i.agenda_html, i.minutes_html) for i in items],
             "documents": [(d.url, d.title, d.agenda_item_id) for d in documents],
+            "extra": extra,
         }
         meeting_fingerprint = fingerprint(parsed)
         known = self.known.meetings.get(meeting_id)

@@ -1,17 +1,57 @@
-"""``sendwatch crawl``: just the crawl stage."""
+"""``sendwatch crawl``: just the crawl stage, with a summary line per council."""
+
+from __future__ import annotations
+
+import signal
+import threading
 
 import click
 
-from sendwatch.commands.not_yet import not_available_yet
+from crawler import CouncilCrawlResult, crawl_councils
+from sendwatch.tables import render_table
 
 
 @click.command()
 @click.option("--council", "slugs", multiple=True, metavar="SLUG", help="Crawl only this council (repeatable).")
+@click.option("--log-level", default=None, metavar="LEVEL", help="Show Scrapy's own log at this level (e.g. INFO), for debugging.")
 @click.pass_obj
-def crawl(runtime, slugs: tuple[str, ...]) -> None:
-    """Crawl councils' committee sites for new meetings, items and documents.
+def crawl(runtime, slugs: tuple[str, ...], log_level: str | None) -> None:
+    """Crawl councils' committee sites for new meetings, agenda items and documents.
+
+    Each council is crawled politely in its own process; what it found is saved all together
+    or not at all. Prints one line per council: outcome, meetings, items, documents (new and
+    changed), requests, and the reason when the outcome is not ok. Exits 0 even when some
+    councils fail (they are named with the reason); exits 1 if a named council is unknown.
 
     Example: sendwatch crawl --council kirklees
     """
-    runtime.config
-    not_available_yet("crawling")
+    config, database = runtime.config, runtime.database
+    try:
+        chosen = list(slugs) or None
+        if chosen:
+            for slug in chosen:
+                config.council(slug)
+    except KeyError as error:
+        raise click.ClickException(f"no council with slug {error.args[0]!r} in the config") from None
+    stop = threading.Event()
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set()) if in_main_thread else None
+    try:
+        results = crawl_councils(config, database, slugs=chosen, stop=stop, log_level=log_level,
+                                 on_result=lambda result: click.echo(_progress(result), err=True))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous)
+    click.echo(render_table(
+        ["council", "outcome", "meetings", "items", "documents", "new", "changed", "requests", "reason"],
+        [[r.slug, r.outcome, str(r.meetings), str(r.items), str(r.documents), str(r.documents_new),
+          str(r.documents_changed), str(r.requests), r.reason or ""] for r in results],
+    ))
+    by_outcome = {outcome: sum(r.outcome == outcome for r in results) for outcome in ("ok", "empty", "blocked", "failing")}
+    click.echo("\n" + ", ".join(f"{count} {outcome}" for outcome, count in by_outcome.items()) + f" of {len(results)} councils.")
+
+
+def _progress(result: CouncilCrawlResult) -> str:
+    return f"crawled {result.slug}: {result.outcome}" + (f" ({result.reason})" if result.reason else "")

@@ -46,7 +46,7 @@ def forum_meeting(council_name: str, day: dt.date, deficit_m: float, with_minute
                 "Minutes of the previous meeting",
                 "<p>To approve the minutes of the previous meeting as a correct record.</p>",
                 minutes("<p>The minutes of the previous meeting were agreed as a correct record.</p>"),
-                [DemoDocument("Minutes of the previous meeting", [f"Schools Forum minutes. The Forum noted the DSG position."],
+                [DemoDocument("Minutes of the previous meeting", [f"Minutes of the Schools Forum held before {day.strftime('%d %B %Y')}. The Forum noted the DSG position."],
                               published=day - dt.timedelta(days=7))],
             ),
             DemoItem(

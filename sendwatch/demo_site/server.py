@@ -57,6 +57,8 @@ class DemoSite:
         self._failures: dict[str, list[tuple[str, str | None, int]]] = {}
         self._hits: dict[str, Counter[str]] = {}
         self._bodies: dict[str, Counter[str]] = {}
+        self._agents: dict[str, set[str]] = {}
+        self._cookies: dict[str, int] = {}
         self._token_salt: dict[str, int] = {}
         self._pdf_cache: dict[tuple[str, tuple[str, ...]], bytes] = {}
         self._released = threading.Event()
@@ -78,6 +80,8 @@ class DemoSite:
             self._failures[council.slug] = []
             self._hits[council.slug] = Counter()
             self._bodies[council.slug] = Counter()
+            self._agents[council.slug] = set()
+            self._cookies[council.slug] = 0
             self._token_salt[council.slug] = 0
             if self._stranger is not None:
                 self._serve(council.slug)
@@ -226,6 +230,16 @@ class DemoSite:
         with self._lock:
             return Counter(self._bodies[slug])
 
+    def user_agents(self, slug: str) -> set[str]:
+        """Every User-Agent header this council's server has seen."""
+        with self._lock:
+            return set(self._agents[slug])
+
+    def cookies_received(self, slug: str) -> int:
+        """How many requests came back with a Cookie header (pages set an ASP.NET session cookie)."""
+        with self._lock:
+            return self._cookies[slug]
+
     def reset_counts(self) -> None:
         with self._lock:
             for counter in [*self._hits.values(), *self._bodies.values()]:
@@ -315,7 +329,8 @@ class _Reply:
 
 
 def _html(text: str, status: int = 200) -> _Reply:
-    return _Reply(status, text.encode("utf-8"))
+    # Like ASP.NET sites, every page starts a session; a polite crawler never sends it back.
+    return _Reply(status, text.encode("utf-8"), headers={"Set-Cookie": "ASP.NET_SessionId=k2v9x0demo; path=/; HttpOnly"})
 
 
 def _xml(text: str) -> _Reply:
@@ -343,6 +358,8 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         site, slug = self.site, self.slug
         with site._lock:
             site._hits[slug][self.path] += 1
+            site._agents[slug].add(self.headers.get("User-Agent", ""))
+            site._cookies[slug] += 1 if self.headers.get("Cookie") else 0
         failure = None if self.path == "/robots.txt" else site._failure(
             slug, self.path, ("error_500", "forbidden", "reset", "hang", "redirect_other_host"))
         if failure:

@@ -107,6 +107,9 @@ class Web(_Strict):
     confirmations_per_day: int = Field(default=3, ge=1)
     # Deliver confirmation emails from the web process at once (else the next cycle sends them).
     send_confirmations: bool = True
+    # Reverse proxies (IP addresses) trusted to name the real client in X-Forwarded-For, so
+    # rate limits count readers rather than the proxy. Empty: the connecting address counts.
+    trusted_proxies: list[str] = Field(default_factory=list)
 
     def secret(self) -> str | None:
         """The signing secret for unsubscribe and confirmation tokens, from the environment."""

@@ -31,7 +31,13 @@ def serve(runtime, host: str | None, port: int | None) -> None:
     bound = listener.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"sendwatch: serving on http://{shown}:{bound}/ (Ctrl+C to stop)", nl=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, proxy_headers=False, server_header=False))
+    proxies = config.web.trusted_proxies
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, log_level="warning", access_log=False, server_header=False,
+            proxy_headers=bool(proxies), forwarded_allow_ips=",".join(proxies) if proxies else None,
+        )
+    )
     server.run(sockets=[listener])
 
 

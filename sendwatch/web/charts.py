@@ -34,7 +34,7 @@ SERIES_DASHES = ("", "6 3", "2 3")  # a second cue besides colour
 MIN_SEGMENT = 6.0  # px: even a one-day status stays visible
 
 
-def timeline_strip(periods: Sequence[object], today: dt.date, width: int = 720, height: int = 44) -> Markup:
+def timeline_strip(periods: Sequence[object], today: dt.date, width: int = 560, height: int = 44) -> Markup:
     """A horizontal strip: one coloured segment per status period, scaled to time, with year ticks.
 
     ``periods`` are objects with ``status``, ``since`` and ``until`` (``until`` None: ongoing).
@@ -48,7 +48,7 @@ def timeline_strip(periods: Sequence[object], today: dt.date, width: int = 720, 
     bar_height = height - 18
     scale = width / span
     parts = [
-        f'<svg class="chart timeline-strip" viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="none" '
+        f'<svg class="chart timeline-strip" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-labelledby="timeline-title" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="timeline-title">{escape(_describe_periods(dated, today))}</title>',
     ]
@@ -100,7 +100,7 @@ def summary_bar(counts: dict[str, int], width: int = 720, height: int = 20) -> M
     return Markup("".join(parts))
 
 
-def figures_chart(series: dict[str, Sequence[object]], width: int = 720, height: int = 220) -> Markup:
+def figures_chart(series: dict[str, Sequence[object]], width: int = 560, height: int = 220) -> Markup:
     """A small line chart of amounts over time, one line per label (colour and dash differ).
 
     ``series`` maps a label to points with ``date`` and ``amount_gbp``, oldest first.

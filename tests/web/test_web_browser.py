@@ -112,6 +112,9 @@ def test_dashboard_filtering_and_council_page(browser, served) -> None:  # type:
     phone.goto(url + "/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scrolling
     phone.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
+    phone.goto(url + "/councils/northshire")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    phone.screenshot(path=str(ARTIFACTS / "council-phone.png"), full_page=True)
     phone.close()
     page.close()
 

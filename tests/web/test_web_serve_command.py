@@ -6,21 +6,28 @@ import os
 import subprocess
 import sys
 
+import re
+
 import httpx
 
 from conftest import SECRET, site_config
 
 
-def test_serve_listens_on_the_port_it_reports_and_serves_the_dashboard(write_config, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    config = site_config(write_config, sqlite_url, 8000, None)
+def start(tmp_path):  # type: ignore[no-untyped-def]
+    """Run ``sendwatch serve --port 0`` and return the process and the address it reports."""
     process = subprocess.Popen(
         [sys.executable, "-m", "sendwatch.cli", "--config", str(tmp_path / "config.yaml"), "serve", "--host", "127.0.0.1", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "SENDWATCH_SECRET": SECRET},
     )
+    line = process.stdout.readline()
+    assert line.startswith("sendwatch: serving on http://127.0.0.1:"), line + process.stderr.read()
+    return process, line.split()[3]
+
+
+def test_serve_listens_on_the_port_it_reports_and_serves_the_dashboard(write_config, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    config = site_config(write_config, sqlite_url, 8000, None)
+    process, url = start(tmp_path)
     try:
-        line = process.stdout.readline()
-        assert line.startswith("sendwatch: serving on http://127.0.0.1:"), line + process.stderr.read()
-        url = line.split()[3]
         response = httpx.get(url, timeout=20)
         assert response.status_code == 200
         assert "Northshire County Council" in response.text  # councils mirrored from the config
@@ -46,3 +53,22 @@ def test_serve_reports_a_port_it_cannot_use(write_config, sqlite_url, tmp_path) 
         taken.close()
     assert result.returncode == 1
     assert "cannot listen on 127.0.0.1" in result.stderr
+
+
+def test_behind_a_trusted_proxy_rate_limits_count_the_forwarded_client(write_config, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    site_config(write_config, sqlite_url, 8000, None, web={"trusted_proxies": ["127.0.0.1"], "signups_per_hour": 1})
+    process, url = start(tmp_path)
+    try:
+        with httpx.Client(base_url=url, timeout=20) as client:
+            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/subscribe").text).group(1)
+
+            def sign_up(reader: str, address: str) -> int:
+                form = {"csrf_token": token, "email": address, "scope": "all", "frequency": "weekly"}
+                return client.post("/subscribe", data=form, headers={"X-Forwarded-For": reader}).status_code
+
+            assert sign_up("203.0.113.7", "one@example.org") == 200
+            assert sign_up("198.51.100.23", "two@example.org") == 200  # another reader behind the same proxy
+            assert sign_up("203.0.113.7", "three@example.org") == 429
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

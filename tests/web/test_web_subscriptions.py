@@ -192,7 +192,8 @@ def confirmed_reader(site):  # type: ignore[no-untyped-def]
 def test_manage_page_needs_a_valid_signed_link(site) -> None:
     row = confirmed_reader(site)
     token = make_token(SECRET.encode(), row.id, row.email, "manage")
-    assert site.client.get(f"/manage?token={token}").status_code == 200
+    page = site.client.get(f"/manage?token={token}")
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     assert site.client.get("/manage").status_code == 400
     assert site.client.get(f"/manage?token={token[:-4]}AAAA").status_code == 400
     unsubscribe_token = make_token(SECRET.encode(), row.id, row.email, "unsubscribe")

@@ -31,6 +31,8 @@ from sendwatch.web.responses import WebState, check_csrf, client_address, page, 
 from sendwatch.web.security import SignupRequest, read_confirmation_token, superseded
 from sendwatch.web.signup import confirm_subscription, councils_text, request_subscription
 
+# Pages showing someone's address or carrying their token are never kept by caches.
+PRIVATE = {"Cache-Control": "no-store"}
 EMAIL_SHAPE = re.compile(r"[^@\s,<>\"']+@[^@\s,<>\"']+\.[^@\s,<>\"']+")
 MAX_EMAIL = 254
 
@@ -100,7 +102,7 @@ async def subscribe_submit(request: Request) -> Response:
         request_subscription(session, web.config, web.secret, email, choices["councils"], choices["statuses"], choices["frequency"])
     # The same page whether the address was new, known, or over its daily limit: no enumeration.
     task = BackgroundTask(_deliver, web) if web.config.web.send_confirmations else None
-    return page(request, "subscribe_sent.html", email=email, background=task)
+    return page(request, "subscribe_sent.html", headers=PRIVATE, email=email, background=task)
 
 
 def _deliver(web: WebState) -> None:
@@ -150,7 +152,7 @@ def confirm_page(request: Request) -> Response:
         return refused
     with state(request).database.session() as session:
         described = councils_text(session, signup.councils)
-    return page(request, "confirm.html", token=token, signup=signup, councils_text=described)
+    return page(request, "confirm.html", headers=PRIVATE, token=token, signup=signup, councils_text=described)
 
 
 async def confirm_submit(request: Request) -> Response:
@@ -170,7 +172,7 @@ async def confirm_submit(request: Request) -> Response:
             described = councils_text(session, signup.councils)
     except SubscriptionError as error:
         return refusal(request, 400, "This subscription cannot be confirmed", str(error), "Sign up again with the councils now listed.")
-    return page(request, "confirmed.html", signup=signup, councils_text=described, manage_token=manage_token)
+    return page(request, "confirmed.html", headers=PRIVATE, signup=signup, councils_text=described, manage_token=manage_token)
 
 
 # --------------------------------------------------------------------------- manage
@@ -210,7 +212,7 @@ def _manage_view(request: Request, token: str, subscriber_id: int, saved: bool, 
         subscriber = session.get(Subscriber, subscriber_id)
         choices = {"councils": subscriber.councils, "statuses": subscriber.statuses, "frequency": subscriber.frequency}
         return page(
-            request, "manage.html", status_code=status_code, token=token, subscriber=subscriber, choices=choices,
+            request, "manage.html", status_code=status_code, headers=PRIVATE, token=token, subscriber=subscriber, choices=choices,
             councils=queries.council_choices(session), saved=saved, problems=problems,
             unsubscribe_token=make_token(web.secret, subscriber.id, subscriber.email, "unsubscribe"),
         )
@@ -248,7 +250,7 @@ def unsubscribe_page(request: Request) -> Response:
         return refused
     with state(request).database.session() as session:
         subscriber = session.get(Subscriber, subscriber_id)
-        return page(request, "unsubscribe.html", token=token, email=subscriber.email, already=subscriber.unsubscribed_at is not None)
+        return page(request, "unsubscribe.html", headers=PRIVATE, token=token, email=subscriber.email, already=subscriber.unsubscribed_at is not None)
 
 
 async def unsubscribe_submit(request: Request) -> Response:
@@ -270,4 +272,4 @@ async def unsubscribe_submit(request: Request) -> Response:
             subscriber.unsubscribed_at = utcnow()
     if one_click:
         return PlainTextResponse("Unsubscribed. sendwatch will send no more emails to this address.\n", status_code=200)
-    return page(request, "unsubscribed.html", email=claims.email)
+    return page(request, "unsubscribed.html", headers=PRIVATE, email=claims.email)

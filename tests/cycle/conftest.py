@@ -1,0 +1,83 @@
+"""Fixtures for whole-cycle tests: the demo council site, a real SMTP server, the CLI in real processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sendwatch.demo_papers import demo_councils
+from sendwatch.demo_site import DemoSite, sample_council
+from tests.alerts.conftest import SmtpServer, smtp_server  # noqa: F401 - the shared SMTP fixture
+
+REPORTER = "reporter@example.org"
+DESK = "northfield-desk@example.org"
+EDITOR = "editor@example.org"
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return dt.date.today()
+
+
+@pytest.fixture
+def site(today: dt.date) -> Iterator[DemoSite]:
+    """Four councils: ModernGov with its web service, ModernGov without it, CMIS, and one failing."""
+    councils = [*demo_councils(today), sample_council("brokenshire", "moderngov", today)]
+    with DemoSite(councils, today=today) as running:
+        running.set_web_service("riverton", "not_found")
+        running.fail("brokenshire", "error_500")
+        yield running
+
+
+@pytest.fixture
+def cycle_config(tmp_path: Path, site: DemoSite, smtp_server: SmtpServer) -> Path:  # noqa: F811
+    """A config for the site, mailing through the test SMTP server."""
+    data = {
+        "database": f"sqlite:///{tmp_path / 'sendwatch.db'}",
+        "data_dir": str(tmp_path / "data"),
+        "schedule": {"cycle": "0 * * * *", "digest": "0 8 * * MON", "misfire_grace_seconds": 6 * 3600},
+        "crawl": {"download_delay": 0, "autothrottle": False, "retries": 0, "timeout_seconds": 10, "parallel_councils": 4},
+        "mail": {"transport": "smtp", "host": smtp_server.host, "port": smtp_server.port, "from": "sendwatch <alerts@example.org>"},
+        "councils": [site.council_config(slug) for slug in ("eastmoor", "riverton", "northfield", "brokenshire")],
+        "subscribers": [
+            {"email": REPORTER, "councils": "all", "frequency": "immediate"},
+            {"email": DESK, "councils": ["northfield"], "frequency": "immediate"},
+            {"email": EDITOR, "councils": "all", "frequency": "weekly"},
+        ],
+    }
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def sendwatch_command(config: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "sendwatch.cli", "--config", str(config), *args]
+
+
+@pytest.fixture
+def sendwatch(cycle_config: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the CLI against the test config in a real process and wait for it."""
+
+    def run(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(sendwatch_command(cycle_config, *args), capture_output=True, text=True, timeout=timeout,
+                              env={**os.environ, "SENDWATCH_SECRET": "test-secret"})
+
+    return run
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 60, message: str = "condition") -> None:
+    """Wait for a condition by re-checking it on a short, event-based tick; fail after ``timeout``."""
+    tick = threading.Event()
+    deadline = dt.datetime.now() + dt.timedelta(seconds=timeout)
+    while not predicate():
+        if dt.datetime.now() > deadline:
+            raise AssertionError(f"timed out waiting for {message}")
+        tick.wait(0.05)

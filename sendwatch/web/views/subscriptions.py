@@ -6,6 +6,8 @@ The rules these handlers keep:
   an existing address until its owner follows the emailed link (see ``sendwatch.web.signup``).
 * Confirmation links expire and work once; manage and unsubscribe links are the alerts
   package's signed tokens (they never expire, as old emails must keep working).
+* Database work never runs on the event loop (a busy SQLite file would stall every request):
+  POST handlers read the form, then do the rest in the thread pool, like the GET handlers.
 * Unsubscribe: a GET shows a confirmation page (link scanners must not unsubscribe anyone); a
   POST with the RFC 8058 body ``List-Unsubscribe=One-Click`` unsubscribes and answers 200 at
   once, without a redirect; every other POST needs the CSRF token like any form.
@@ -17,6 +19,7 @@ import datetime as dt
 import re
 
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -73,13 +76,19 @@ def _form_page(request: Request, template: str, status_code: int = 200, **contex
 
 
 def subscribe_form(request: Request) -> Response:
+    """The sign-up form; ``?council=slug`` (from a council page) ticks that council."""
+    with state(request).database.session() as session:
+        known = {slug for slug, _ in queries.council_choices(session)}
     preselected = request.query_params.get("council")
-    choices = {"councils": [preselected] if preselected else None, "statuses": None, "frequency": "immediate"}
+    choices = {"councils": [preselected] if preselected in known else None, "statuses": None, "frequency": "immediate"}
     return _form_page(request, "subscribe.html", email="", choices=choices, problems=[])
 
 
 async def subscribe_submit(request: Request) -> Response:
-    form = await request.form()
+    return await run_in_threadpool(_subscribe_submit, request, await request.form())
+
+
+def _subscribe_submit(request: Request, form: FormData) -> Response:
     refused = check_csrf(request, form)
     if refused:
         return refused
@@ -156,7 +165,10 @@ def confirm_page(request: Request) -> Response:
 
 
 async def confirm_submit(request: Request) -> Response:
-    form = await request.form()
+    return await run_in_threadpool(_confirm_submit, request, await request.form())
+
+
+def _confirm_submit(request: Request, form: FormData) -> Response:
     refused = check_csrf(request, form)
     if refused:
         return refused
@@ -219,7 +231,10 @@ def _manage_view(request: Request, token: str, subscriber_id: int, saved: bool, 
 
 
 async def manage_submit(request: Request) -> Response:
-    form = await request.form()
+    return await run_in_threadpool(_manage_submit, request, await request.form())
+
+
+def _manage_submit(request: Request, form: FormData) -> Response:
     refused = check_csrf(request, form)
     if refused:
         return refused
@@ -254,7 +269,10 @@ def unsubscribe_page(request: Request) -> Response:
 
 
 async def unsubscribe_submit(request: Request) -> Response:
-    form = await request.form()
+    return await run_in_threadpool(_unsubscribe_submit, request, await request.form())
+
+
+def _unsubscribe_submit(request: Request, form: FormData) -> Response:
     one_click = form.get("List-Unsubscribe") == "One-Click"
     if not one_click:
         refused = check_csrf(request, form)

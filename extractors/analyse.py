@@ -47,13 +47,11 @@ def analyse_pages(
     """
     lexicon = lexicon or default_lexicon()
     subject = _subject(tuple(council_names))
-    whole = "\n".join(pages).lower()
-    context = set(context) | {name for name, pattern in lexicon.context.items() if pattern.search(whole)}
+    sentences = split_pages(pages, keep=lexicon.worth_reading)
+    # Every context word is a trigger word, so the kept sentences hold all the context there is.
+    kept = "\n".join(sentence.text for sentence in sentences).lower()
+    context = set(context) | {name for name, pattern in lexicon.context.items() if pattern.search(kept)}
 
-    def worth_reading(paragraph: str) -> bool:
-        return "£" in paragraph or lexicon.trigger.search(paragraph) is not None or "£" in paragraph
-
-    sentences = split_pages(pages, keep=worth_reading)
     signals = settle_superseded(find_signals(sentences, subject, lexicon, context), lexicon)
     status, confidence, deciding = decide(signals)
     return Analysis(status, confidence, rank_evidence(signals), figures_in(sentences), deciding)

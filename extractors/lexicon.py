@@ -7,7 +7,7 @@ macros, compiles the expressions and validates the vocabulary.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -38,6 +38,7 @@ class Rule:
     demote: tuple[str, ...] = DEFAULT_DEMOTE
     superseded_if: re.Pattern[str] | None = None
     supersedes: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
 
@@ -47,8 +48,19 @@ class Lexicon:
     rules: tuple[Rule, ...]
     modifiers: dict[str, re.Pattern[str]]
     context: dict[str, re.Pattern[str]]
-    trigger: re.Pattern[str]
-    version: str = field(default="")
+    triggers: tuple[str, ...]
+
+    @property
+    def need_words(self) -> frozenset[str]:
+        """Every rule's ``needs`` words: checked once per sentence, then shared by all rules."""
+        return frozenset(word for rule in self.rules for word in rule.needs)
+
+    def worth_reading(self, text: str) -> bool:
+        """Whether text may hold evidence or money: a £ sign or one of the trigger words."""
+        if "£" in text:
+            return True
+        lowered = text.lower()
+        return any(word in lowered for word in self.triggers)
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
@@ -96,12 +108,13 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
                 demote=demote,
                 superseded_if=compile_(raw.get("superseded_if"), f"rule {rule_id} superseded_if"),
                 supersedes=tuple(raw.get("supersedes", ())),
+                needs=tuple(str(word).lower() for word in raw.get("needs", ())),
                 examples=tuple(raw.get("examples", ())),
                 counter_examples=tuple(raw.get("counter_examples", ())),
             )
         )
-    trigger = compile_(data["trigger"], "trigger")
-    return Lexicon(tuple(rules), modifiers, context, trigger)
+    triggers = tuple(str(word).lower() for word in data["triggers"])
+    return Lexicon(tuple(rules), modifiers, context, triggers)
 
 
 @lru_cache(maxsize=1)

@@ -43,6 +43,8 @@ def split_pages(pages: list[str], keep: Callable[[str], bool] | None = None) -> 
     """Sentences of every page, in order. ``keep`` skips paragraphs that cannot matter."""
     sentences: list[Sentence] = []
     for number, page in enumerate(pages, start=1):
+        if keep is not None and not keep(page):
+            continue  # most pages of a pack: nothing on the page can matter
         for text, unit in _units_of_page(page, keep):
             for sentence in _split_segment(text):
                 sentences.append(Sentence(sentence, number, len(sentences), unit))

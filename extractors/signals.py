@@ -44,13 +44,19 @@ class Signal:
 
 def find_signals(sentences: list[Sentence], subject: Subject, lexicon: Lexicon, context: set[str]) -> list[Signal]:
     """Every signal and warning the sentences give about the council."""
-    rules = [rule for rule in lexicon.rules if all(flag in context for flag in rule.requires)]
+    rules = [(rule, frozenset(rule.needs)) for rule in lexicon.rules if all(flag in context for flag in rule.requires)]
+    need_words = frozenset(word for _, needs in rules for word in needs)
     found: list[Signal] = []
     for sentence in sentences:
-        if sentence.table_unit is not None or not lexicon.trigger.search(sentence.text):
+        if sentence.table_unit is not None:
+            continue
+        lowered = sentence.text.lower()
+        present = {word for word in need_words if word in lowered}
+        candidates = [rule for rule, needs in rules if not needs or not needs.isdisjoint(present)]
+        if not candidates:
             continue
         text = subject.rewrite(sentence.text)
-        for rule in rules:
+        for rule in candidates:
             signal = _apply(rule, text, sentence, lexicon)
             if signal is not None:
                 found.append(signal)
@@ -59,12 +65,15 @@ def find_signals(sentences: list[Sentence], subject: Subject, lexicon: Lexicon, 
 
 def _apply(rule: Rule, text: str, sentence: Sentence, lexicon: Lexicon) -> Signal | None:
     """The strongest reading of ``rule`` in this sentence, or None."""
+    matches = list(rule.pattern.finditer(text))  # the pattern first: it fails on most sentences
+    if not matches:
+        return None
     if rule.anchor is not None and not rule.anchor.search(text):
         return None
     if rule.block is not None and rule.block.search(text):
         return None
     best: Signal | None = None
-    for match in rule.pattern.finditer(text):
+    for match in matches:
         signal = _reading(rule, text, match, sentence, lexicon)
         if signal is not None and (best is None or (signal.kind, signal.confidence) > (best.kind, best.confidence)):
             best = signal

@@ -43,8 +43,13 @@ def browser() -> Iterator[object]:
         pytest.skip("browser tests skipped: the playwright package is not installed (pip install -e '.[test]')")
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         pytest.skip(f"browser tests skipped: no chromium at {CHROMIUM} (apt-get install chromium, or set SENDWATCH_TEST_CHROMIUM)")
+    from playwright.sync_api import Error as PlaywrightError
+
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        except PlaywrightError as error:
+            pytest.skip(f"browser tests skipped: chromium at {CHROMIUM} did not start ({str(error).splitlines()[0]})")
         yield browser
         browser.close()
 

@@ -40,19 +40,20 @@ def test_serve_listens_on_the_port_it_reports_and_serves_the_dashboard(write_con
 def test_serve_reports_a_port_it_cannot_use(write_config, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import socket
 
+    from click.testing import CliRunner
+
+    from sendwatch.cli import cli
+
     site_config(write_config, sqlite_url, 8000, None)
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))
     taken.listen(1)
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "sendwatch.cli", "--config", str(tmp_path / "config.yaml"), "serve", "--port", str(taken.getsockname()[1])],
-            capture_output=True, text=True, timeout=60, env={**os.environ, "SENDWATCH_SECRET": SECRET},
-        )
+        result = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.yaml"), "serve", "--port", str(taken.getsockname()[1])])
     finally:
         taken.close()
-    assert result.returncode == 1
-    assert "cannot listen on 127.0.0.1" in result.stderr
+    assert result.exit_code == 1
+    assert "cannot listen on 127.0.0.1" in result.output
 
 
 def test_behind_a_trusted_proxy_rate_limits_count_the_forwarded_client(write_config, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ amount is within 0.5%).
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,8 +105,8 @@ def read_labels(directory: Path) -> list[Row]:
     return rows
 
 
-def evaluate_corpus(directory: Path) -> Scores:
-    """Run the extractor over every labelled row and score it."""
+def evaluate_corpus(directory: Path, reader: Callable[[list[str], list[str]], Analysis] = analyse_pages) -> Scores:
+    """Run the extractor (or another ``reader``, e.g. the naive baseline) over every row and score it."""
     directory = Path(directory)
     rows = read_labels(directory)
     cache: dict[tuple[str, str], Analysis] = {}
@@ -113,7 +114,7 @@ def evaluate_corpus(directory: Path) -> Scores:
         key = (row.file, row.council)
         if key not in cache:
             _, text = read_document(directory / "docs" / row.file)
-            cache[key] = analyse_pages([text], [row.council])
+            cache[key] = reader([text], [row.council])
         analysis = cache[key]
         row.predicted = analysis.verdict
         if analysis.deciding is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from extractors.attribution import Subject, attribute, clause_bounds
+from extractors.attribution import SELF_TOKEN, Subject, attribute, clause_bounds
 from extractors.lexicon import Lexicon, Rule
 from extractors.sentences import Sentence
 
@@ -47,7 +47,7 @@ def find_signals(sentences: list[Sentence], subject: Subject, lexicon: Lexicon, 
     rules = [(rule, frozenset(rule.needs)) for rule in lexicon.rules if all(flag in context for flag in rule.requires)]
     need_words = frozenset(word for _, needs in rules for word in needs)
     found: list[Signal] = []
-    for sentence in sentences:
+    for position, sentence in enumerate(sentences):
         if sentence.table_unit is not None:
             continue
         lowered = sentence.text.lower()
@@ -56,11 +56,23 @@ def find_signals(sentences: list[Sentence], subject: Subject, lexicon: Lexicon, 
         if not candidates:
             continue
         text = subject.rewrite(sentence.text)
+        if _continues_about_others(text, sentences, position, subject):
+            continue
         for rule in candidates:
             signal = _apply(rule, text, sentence, lexicon)
             if signal is not None:
                 found.append(signal)
     return found
+
+
+def _continues_about_others(text: str, sentences: list[Sentence], position: int, subject: Subject) -> bool:
+    """"It"/"They" right after a sentence about another council is about that council too."""
+    if position == 0 or not _PRONOUN_OPENING.match(text) or SELF_TOKEN in text:
+        return False
+    previous = sentences[position - 1]
+    if previous.page != sentences[position].page or previous.index != sentences[position].index - 1:
+        return False
+    return attribute(subject.rewrite(previous.text)).subject == "other"
 
 
 def _apply(rule: Rule, text: str, sentence: Sentence, lexicon: Lexicon) -> Signal | None:
@@ -114,6 +126,7 @@ def _reading(rule: Rule, text: str, match: re.Match[str], sentence: Sentence, le
     return signal
 
 
+_PRONOUN_OPENING = re.compile(r"\s*(?:it|they|their|its|these authorities|those authorities|that authority|both)\b")
 # A sentence opening with a condition is hypothetical throughout ("If X, then Y").
 _CONDITIONAL_OPENING = re.compile(r"\s*(?:if|unless|should|where|once|in the event|were)\b")
 _PHRASE_BREAK = re.compile(r".*(?:[,:]\s|\s(?:and|but|so|as|because|although|though)\s)", re.S)

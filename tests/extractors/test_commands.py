@@ -97,3 +97,13 @@ def test_extract_runs_the_stage_and_reports_states(tmp_path: Path, write_config)
 
     unknown = CliRunner().invoke(cli, ["--config", str(path), "extract", "--council", "atlantis"])
     assert unknown.exit_code != 0 and "atlantis" in unknown.output
+
+
+def test_evaluate_can_score_the_naive_keyword_baseline_for_comparison(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path / "absent.yaml"), "evaluate", str(corpus), "--json", "--baseline"])
+    assert result.exit_code == 0, result.output
+    baseline = json.loads(result.output)
+    # The keyword reader takes Kent's enhanced monitoring for Eastfield's: right by luck on the wrong label.
+    assert baseline["per_status"]["ems"]["recall"] == 1.0
+    assert baseline["documents"] == 4

@@ -95,6 +95,14 @@ def test_a_named_other_council_is_not_this_council() -> None:
     assert verdict(text) == "none"
 
 
+def test_it_after_a_sentence_about_another_council_is_about_that_council() -> None:
+    text = (
+        "Members heard about Northborough Council's recent quarterly return to the DfE on its safety valve agreement. "
+        "It has now been placed into enhanced monitoring and support."
+    )
+    assert verdict(text) != "ems"
+
+
 def test_on_track_about_something_else_is_not_a_programme_status() -> None:
     text = (
         "The safety valve programme continues. The transfer of the inclusion staff to the new trust is on track "

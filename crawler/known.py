@@ -33,6 +33,8 @@ class KnownDocument:
     last_modified: str | None
     sha256: str | None
     fetched_at: dt.datetime | None
+    kind: str = "pdf"
+    title: str | None = None
 
 
 @dataclass
@@ -55,5 +57,6 @@ def load_known(session: Session, council: Council) -> KnownState:
     for document in session.scalars(select(Document).where(Document.council_id == council.id)):
         known.documents[document.url] = KnownDocument(
             document.url, document.fetch_state, document.etag, document.last_modified, document.sha256, document.fetched_at,
+            document.kind, document.title,
         )
     return known

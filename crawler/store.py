@@ -140,11 +140,11 @@ def _save_documents(session: Session, council: Council, found: list[DocumentFoun
         if row is None:
             row = by_url[document.url] = Document(council_id=council.id, url=document.url, first_seen_at=now)
             session.add(row)
-            if document.fetch_state == FETCHED:
-                counts.documents_new += 1
         _link(row, document, meetings, items)
         if document.fetch_state == FETCHED:
-            if row.sha256 is not None and row.sha256 != document.sha256:
+            if row.sha256 is None:  # first body of this paper (new, or failed before)
+                counts.documents_new += 1
+            elif row.sha256 != document.sha256:
                 counts.documents_changed += 1
             _record_body(row, document, now)
         elif document.fetch_state not in (SKIPPED, NOT_MODIFIED):

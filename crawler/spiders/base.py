@@ -104,6 +104,16 @@ class CouncilSpider(scrapy.Spider):
             else:
                 yield self.document_request(document)
 
+    def failed_document_retries(self) -> Iterator[scrapy.Request]:
+        """Papers whose last fetch failed (and that have no body yet), asked for again on every crawl.
+
+        Their meetings may not be visited this time (older meetings are re-checked rarely), and a
+        paper that failed once must not wait weeks for its next chance.
+        """
+        for known in self.known.documents.values():
+            if known.fetch_state == ERROR and known.sha256 is None and known.kind != "html":
+                yield self.document_request(DocumentFound(url=known.url, title=known.title, kind=known.kind))
+
     def _due_again(self, url: str) -> bool:
         known = self.known.documents.get(url)
         if known is None or known.fetch_state not in (FETCHED, NOT_MODIFIED) or known.sha256 is None:

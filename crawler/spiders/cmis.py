@@ -47,6 +47,8 @@ class CmisSpider(CouncilSpider):
             if meeting.url:
                 yield self.page_request(meeting.url, self.parse_meeting, meeting_id=meeting.external_id,
                                         committee_id=meeting.committee_external_id, committee_title=None)
+        for request in self.failed_document_retries():
+            yield request
 
     def parse_entry(self, response: Response) -> Iterator[Any]:
         """Find the calendar module (tab and module ids) from the front page or the Meetings page."""

@@ -34,6 +34,8 @@ class ListingSpider(CouncilSpider):
     async def start(self) -> AsyncIterator[Any]:
         for index, page in enumerate(self.pages):
             yield self.page_request(page, self.parse_listing, entry=index == 0)
+        for request in self.failed_document_retries():
+            yield request
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         problem = self.page_problem(response)

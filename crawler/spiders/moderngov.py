@@ -46,6 +46,8 @@ class ModernGovSpider(CouncilSpider):
         yield probe.replace(errback=self.probe_failed)
         for meeting in self.window.due_old_meetings(self.known):
             yield self._meeting_xml_request(meeting.external_id, meeting.committee_external_id, None)
+        for request in self.failed_document_retries():
+            yield request
 
     # ------------------------------------------------------------------ URLs
 

@@ -7,10 +7,33 @@ import hashlib
 from pathlib import Path
 
 import pytest
+import yaml
 from crawl_support import rows
+
+from crawler import crawl_councils
+from sendwatch.config import parse_config
+from sendwatch.storage import open_database
 
 from sendwatch.demo_site import FORUM, DemoSite, sample_council
 from sendwatch.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
+
+
+@pytest.fixture(scope="module")
+def northshire(tmp_path_factory):
+    """One ModernGov council crawled once, shared by the tests that only read the result."""
+    today = dt.date.today()
+    site = DemoSite([sample_council("northshire", "moderngov", today)]).start()
+    base = tmp_path_factory.mktemp("northshire")
+    config = parse_config(yaml.safe_dump({
+        "database": f"sqlite:///{base / 'sendwatch.db'}", "data_dir": str(base / "data"),
+        "crawl": {"download_delay": 0, "contact": "newsdesk@example.org"},
+        "councils": [site.council_config("northshire")],
+    }), base_dir=base)
+    database = open_database(config.database_url)
+    result = crawl_councils(config, database)[0]
+    database.dispose()
+    yield site, config, result
+    site.stop()
 
 
 def forum_meetings(site: DemoSite, slug: str) -> list:
@@ -46,10 +69,8 @@ def test_moderngov_first_crawl_finds_the_forum_and_nothing_else(demo, make_confi
     assert result.meetings == len(meetings) and result.items == sum(len(m.items) for m in meetings)
 
 
-def test_every_fetched_paper_is_stored_once_by_its_hash(demo, make_config, crawl, today):
-    site = demo([sample_council("northshire", "moderngov", today)])
-    config = make_config(site, ["northshire"])
-    crawl(config)
+def test_every_fetched_paper_is_stored_once_by_its_hash(northshire):
+    site, config, _ = northshire
 
     for document in rows(config, Document):
         body = Path(document.file_path).read_bytes()
@@ -66,10 +87,8 @@ def test_every_fetched_paper_is_stored_once_by_its_hash(demo, make_config, crawl
             assert document.kind == "html" and b"<h1>" in body
 
 
-def test_inline_minutes_are_kept_on_the_agenda_item(demo, make_config, crawl, today):
-    site = demo([sample_council("northshire", "moderngov", today)])
-    config = make_config(site, ["northshire"])
-    crawl(config)
+def test_inline_minutes_are_kept_on_the_agenda_item(northshire):
+    site, config, _ = northshire
 
     items = {i.title: i for i in rows(config, AgendaItem) if i.minutes_html}
     dsg = [i for i in rows(config, AgendaItem) if i.title == "Dedicated Schools Grant monitoring" and i.minutes_html]
@@ -138,10 +157,8 @@ def test_listing_first_crawl_keeps_only_matching_links(demo, make_config, crawl,
     assert all(d.kind == "pdf" and d.published_date is not None for d in documents)
 
 
-def test_crawl_records_a_run_and_the_councils_health(demo, make_config, crawl, today):
-    site = demo([sample_council("northshire", "moderngov", today)])
-    config = make_config(site, ["northshire"])
-    result = crawl(config)["northshire"]
+def test_crawl_records_a_run_and_the_councils_health(northshire):
+    site, config, result = northshire
 
     run = rows(config, CrawlRun)[0]
     assert (run.outcome, run.meetings_found, run.documents_new, run.requests) == (
@@ -152,10 +169,8 @@ def test_crawl_records_a_run_and_the_councils_health(demo, make_config, crawl, t
     assert council.consecutive_failures == 0 and council.last_error is None
 
 
-def test_requests_are_polite(demo, make_config, crawl, today):
-    site = demo([sample_council("northshire", "moderngov", today)])
-    config = make_config(site, ["northshire"], contact="newsdesk@example.org")
-    crawl(config)
+def test_requests_are_polite(northshire):
+    site, config, _ = northshire
 
     agents = site.user_agents("northshire")
     assert len(agents) == 1 and "newsdesk@example.org" in agents.pop()

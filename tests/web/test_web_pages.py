@@ -88,3 +88,16 @@ def test_stylesheet_is_served_locally(site) -> None:
     response = site.client.get("/static/sendwatch.css")
     assert response.status_code == 200 and ".status-ems" in response.text
     assert "http" not in site.client.get("/").text.split("</head>")[0].replace("http-equiv", "")
+
+
+def test_a_fresh_install_shows_every_council_as_not_yet_checked(start_site, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    site = start_site(sqlite_url, seed=False)
+    dashboard = site.client.get("/")
+    assert dashboard.status_code == 200 and len(rows_of(dashboard.text)) == 4
+    assert dashboard.text.count("not checked yet") == 4
+    council = site.client.get("/councils/westvale")
+    assert council.status_code == 200
+    assert "has not found anything about this council's position" in council.text
+    assert "No papers collected yet" in council.text
+    assert site.client.get("/feeds/changes.atom").status_code == 200
+    assert site.client.get("/export/statuses.json").json()[0]["status"] == "none"

@@ -66,3 +66,32 @@ def test_phrasing_gives_status(status: str, text: str) -> None:
 def test_a_breach_of_a_condition_is_off_track() -> None:
     text = "Under the safety valve agreement, the council has breached condition 3 and the DfE has been informed."
     assert analyse_pages([text], COUNCIL).verdict == "sv_off_track"
+
+
+# Whole paragraphs as reports and minutes set them out: numbered paragraphs, page furniture, tables.
+PARAGRAPHS = [
+    ('sv_agreed', 'Dedicated Schools Grant: Safety Valve Monitoring\n\n1.1 Northshire County Council entered a safety valve agreement with the Department for Education (DfE) in 2023. The agreement requires the council to reach an in-year balance on the high needs block by 2027/28.\n\n1.2 In return the DfE will pay £19.6m to the council in instalments, subject to quarterly reporting.'),
+    ('sv_off_track', '4. Financial position\n\n4.1 The Q2 forecast for the high needs block is an overspend of £7.1m against a safety valve target of £2.3m. As a result the authority is currently off track against the agreed trajectory, and officers are in discussion with the DfE about a revised plan.'),
+    ('sv_on_track', 'The Quarter 3 safety valve return was submitted to the DfE on 15 January. The DfE confirmed that the Council had met the conditions for the third instalment of £2.5m, which was received in March.'),
+    ('none', "Report of the Director of Children's Services\n\nThe report updates the Committee on the SEND capital programme. The new 60 place special school is on track to open in September 2026, and the resourced provision programme is progressing well."),
+    ('deficit_only', 'The Dedicated Schools Grant overspend for the year is £5.3m, bringing the cumulative deficit to £34.9m. The statutory override currently runs to March 2028.'),
+    ('deficit_only', 'Members asked whether the council would join the safety valve programme. Officers explained that the council had not been invited, and that the DSG deficit management plan would continue.'),
+    ('sv_negotiating', "Cabinet is recommended to: (a) note the DfE's invitation to take part in the Safety Valve programme; (b) approve the submission of the draft DSG management plan to the DfE."),
+    ('payment_withheld', 'Following the Q1 monitoring return, the DfE has informed the Council that its safety valve payments for 2025-26 are suspended until a revised management plan has been agreed.'),
+    ('ems', 'As reported to Cabinet in July, the Council has been in Enhanced Monitoring and Support since April 2025, and meets fortnightly with DfE advisers.'),
+    ('sv_completed', "The Council's safety valve agreement came to an end on 31 March 2025. All payments were received and the historic DSG deficit has been fully eliminated."),
+    ('dbv', "The Council has completed the diagnostic phase of the DfE's Delivering Better Value in SEND programme and been awarded a grant of £1m to implement its plan."),
+    ('none', 'The Schools Forum approved the de-delegated budgets for 2025/26, including £0.25m for the trade union facilities time and £0.4m for the free school meals eligibility checking service.'),
+    ('sv_on_track', 'Northshire County Council – Schools Forum – 10 March 2025\nPage 4\nThe Council remains on track to deliver its Safety Valve agreement, with the cumulative deficit £1.2m lower than forecast.'),
+    ('deficit_only', 'Table 3: DSG reserve (£m)\n2023/24 2024/25\nHigh Needs Block deficit 12.6 18.9\nThe high needs block remains in deficit.'),
+    ('sv_negotiating', "The Leader and the Director of Children's Services met the Minister on 12 June as part of the Safety Valve negotiations."),
+    ('sv_off_track', 'The deficit has grown faster than set out in the safety valve plan, and the Council is unlikely to meet the condition to reach an in-year balance by 2026/27.'),
+    ('none', "The council's budget for 2025/26 is £1.2bn. The general fund faces a funding gap of £21m over the MTFS period."),
+    ('sv_agreed', 'Members noted that the Council is now in the fourth year of its safety valve agreement with the DfE.'),
+]
+
+
+@pytest.mark.parametrize("status, text", PARAGRAPHS)
+def test_paragraph_gives_status(status: str, text: str) -> None:
+    analysis = analyse_pages([text], ["Northshire County Council"])
+    assert analysis.verdict == status, [(item.status, item.kind, item.rule) for item in analysis.evidence]

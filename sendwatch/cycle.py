@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler import CouncilCrawlResult, crawl_councils
@@ -43,6 +44,7 @@ class CycleSummary:
     changes: list[dict[str, Any]] = field(default_factory=list)
     emails_sent: int = 0
     emails_pending: int = 0
+    flagged: list[str] = field(default_factory=list)
     interrupted: bool = False
     seconds: float = 0.0
 
@@ -57,6 +59,7 @@ class CycleSummary:
             "changes": self.changes,
             "emails_sent": self.emails_sent,
             "emails_pending": self.emails_pending,
+            "flagged": self.flagged,
             "interrupted": self.interrupted,
             "seconds": round(self.seconds, 1),
         }
@@ -88,6 +91,7 @@ def run_cycle(
             summary.cycle_id = cycle.id
         report("cycle_started", {"cycle_id": summary.cycle_id})
         _crawl(config, database, slugs, summary, report, stop)
+        summary.flagged = flagged_councils(database, config.crawl.flag_after_cycles)
         if not stop.is_set():
             report("stage", {"stage": "extract"})
             extracted = extract_documents(config, database, slugs=slugs)
@@ -136,6 +140,18 @@ def _crawl(config: Config, database: Database, slugs: list[str] | None, summary:
                            "documents_changed": result.documents_changed, "reason": result.reason})
 
     crawl_councils(config, database, slugs=slugs, cycle_id=summary.cycle_id, on_result=on_result, stop=stop)
+
+
+def flagged_councils(database: Database, cycles: int) -> list[str]:
+    """Enabled councils that failed, or found nothing, in ``cycles`` cycles in a row."""
+    with database.session() as session:
+        rows = session.scalars(
+            select(Council.slug)
+            .where(Council.enabled.is_(True))
+            .where((Council.consecutive_failures >= cycles) | (Council.consecutive_empty >= cycles))
+            .order_by(Council.slug)
+        )
+        return list(rows)
 
 
 def _describe_event(session: Session, event: ChangeEvent) -> dict[str, Any]:

@@ -28,6 +28,8 @@ def print_summary(summary: CycleSummary) -> None:
     for outcome in ("failing", "blocked", "empty"):
         for slug in summary.councils.get(outcome, []):
             click.echo(f"    {outcome}: {slug}" + (f": {summary.reasons[slug]}" if slug in summary.reasons else ""))
+    if summary.flagged:
+        click.echo(f"  flagged for the operator, failing or empty cycle after cycle: {', '.join(summary.flagged)}")
     click.echo(f"  documents: {summary.documents_new} new, {summary.documents_changed} changed, {summary.documents_extracted} read")
     click.echo(f"  status changes: {len(summary.changes)}")
     for change in summary.changes:

@@ -34,6 +34,8 @@ def test_a_baseline_then_a_change_sends_exactly_the_right_emails_once(site: Demo
     third = sendwatch("run", "--once")
     assert third.returncode == 0, third.stderr
     assert "status changes: 0" in third.stdout
+    assert "flagged for the operator, failing or empty cycle after cycle: brokenshire" in third.stdout
+    assert "flagged for the operator" not in second.stdout, "flagged only after crawl.flag_after_cycles (3) failures"
     assert len(smtp_server.handler.received) == 1, "a re-run must send nothing more"
 
     statuses = {row["council"]: row for row in json.loads(sendwatch("status", "--json").stdout)}

@@ -171,9 +171,16 @@ def _table_row_figures(sentence: Sentence) -> list[Money]:
     row_label = text[: numbers[0].start()]
     label = label_before(row_label + " ", len(row_label) + 1) if row_label.strip() else None
     unit = sentence.table_unit or 1.0
+    years = sentence.table_years
+    # Columns headed by years: the last numbers of the row sit under the last years.
+    offset = len(years) - len(numbers)
     return [
-        Money(_to_float(m.group(1)) * unit, m.group(0), label, year_near(text, m.start()), sentence.page, text)
-        for m in numbers
+        Money(
+            _to_float(m.group(1)) * unit, m.group(0), label,
+            years[offset + i] if years and 0 <= offset + i < len(years) else year_near(text, m.start()),
+            sentence.page, text,
+        )
+        for i, m in enumerate(numbers)
     ]
 
 

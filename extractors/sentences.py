@@ -25,6 +25,7 @@ class Sentence:
     page: int
     index: int  # position in the document, for "which came later" questions
     table_unit: float | None = None  # set on table rows under a "£m"/"£000" heading
+    table_years: tuple[str, ...] = ()  # the financial years heading the table's columns, if any
 
 
 _BULLET = re.compile(r"^\s*(?:[•·●▪◦‣■□➢►\-–—*]|\(?[a-z]{1,2}\)|\(?[ivx]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2})*[.)]|[QA]\.|[QA]:)\s+", re.I)
@@ -45,39 +46,54 @@ def split_pages(pages: list[str], keep: Callable[[str], bool] | None = None) -> 
     for number, page in enumerate(pages, start=1):
         if keep is not None and not keep(page):
             continue  # most pages of a pack: nothing on the page can matter
-        for text, unit in _units_of_page(page, keep):
+        for text, unit, years in _units_of_page(page, keep):
+            if unit is not None:  # a table row is one unit, never split at its decimal points
+                sentences.append(Sentence(text, number, len(sentences), unit, years))
+                continue
             for sentence in _split_segment(text):
-                sentences.append(Sentence(sentence, number, len(sentences), unit))
+                sentences.append(Sentence(sentence, number, len(sentences), None))
     return sentences
 
 
-def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[tuple[str, float | None]]:
+Segment = tuple[str, "float | None", "tuple[str, ...]"]
+
+
+def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[Segment]:
     """Segments (joined wrapped lines, bullets, headings, table rows) with any table unit."""
     from extractors.money import parse_amounts, table_unit_of  # money imports Sentence from here
 
     page = _HYPHEN_BREAK.sub(r"\1", page.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", ""))
-    segments: list[tuple[str, float | None]] = []
+    segments: list[Segment] = []
     for paragraph in re.split(r"\n\s*\n", page):
         if keep is not None and not keep(paragraph):
             continue
         lines = [_SPACES.sub(" ", line).strip() if not _TABLE_ROW.search(line) else line.strip() for line in paragraph.split("\n")]
         current: list[str] = []
         table_unit: float | None = None
+        table_years: tuple[str, ...] = ()
         for position, line in enumerate(lines):
             if not line:
+                continue
+            years = _column_years(line)
+            if years:
+                _flush(current, segments)
+                table_years = years
+                unit = table_unit_of(line)
+                table_unit = unit if unit is not None else table_unit
+                segments.append((_SPACES.sub(" ", line), None, ()))
                 continue
             if _TABLE_ROW.search(line) or (table_unit is not None and _is_numeric_row(line)):
                 _flush(current, segments)
                 unit = table_unit_of(line)
                 if unit is not None:
                     table_unit = unit
-                segments.append((_SPACES.sub(" ", line), table_unit if unit is None else None))
+                segments.append((_SPACES.sub(" ", line), table_unit if unit is None else None, table_years))
                 continue
             unit = table_unit_of(line)
             if unit is not None and not any(amount > 0 for amount, _, _ in parse_amounts(line)):
                 _flush(current, segments)
                 table_unit = unit
-                segments.append((line, None))
+                segments.append((line, None, ()))
                 continue
             if _BULLET.match(line):
                 _flush(current, segments)
@@ -91,10 +107,24 @@ def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[tuple[
     return segments
 
 
-def _flush(current: list[str], segments: list[tuple[str, float | None]]) -> None:
+def _flush(current: list[str], segments: list[Segment]) -> None:
     if current:
-        segments.append((" ".join(current), None))
+        segments.append((" ".join(current), None, ()))
         current.clear()
+
+
+_FINANCIAL_YEAR = re.compile(r"\b(20\d\d)\s?[/-]\s?(\d\d)\b")
+
+
+def _column_years(line: str) -> tuple[str, ...]:
+    """The financial years of a table's column heading ("£m 2023/24 2024/25"), else ()."""
+    years = _FINANCIAL_YEAR.findall(line)
+    if len(years) < 2:
+        return ()
+    rest = _FINANCIAL_YEAR.sub("", line)
+    if len(re.findall(r"[A-Za-z]{3,}", rest)) > 3 or re.search(r"\d", rest.replace("000", "")):
+        return ()
+    return tuple(f"{start}/{end}" for start, end in years)
 
 
 def _is_heading(line: str, following: str) -> bool:

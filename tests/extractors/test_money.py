@@ -82,9 +82,10 @@ def test_amounts_in_a_table_take_the_unit_of_its_heading() -> None:
     )
     figures = analyse_pages([page], COUNCIL).figures
     assert sorted(round(f.amount_gbp) for f in figures) == [3_100_000, 3_200_000, 12_400_000, 15_600_000]
-    labels = {round(f.amount_gbp): f.label for f in figures}
-    assert labels[12_400_000] == "cumulative deficit"
-    assert labels[3_100_000] == "in-year deficit"
+    labels = {round(f.amount_gbp): (f.label, f.financial_year) for f in figures}
+    assert labels[12_400_000] == ("cumulative deficit", "2023/24")
+    assert labels[15_600_000] == ("cumulative deficit", "2024/25")
+    assert labels[3_100_000] == ("in-year deficit", "2023/24")
 
 
 def test_each_figure_keeps_its_page_and_sentence() -> None:

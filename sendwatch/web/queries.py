@@ -39,10 +39,14 @@ CHART_SERIES = 3
 
 def evidence_link(item: dict) -> str | None:
     """Where a piece of evidence points: the document, at the quoted page for PDFs; http(s) only."""
-    link = safe_url(item.get("link")) or safe_url(item.get("url"))
-    if link and item.get("page") and "#" not in link and link.lower().split("?", 1)[0].endswith(".pdf") and not item.get("link"):
-        link = f"{link}#page={int(item['page'])}"
-    return link
+    link = safe_url(item.get("link"))
+    if link:
+        return link  # the diff engine already pointed it at the page
+    url = safe_url(item.get("url"))
+    page = item.get("page")
+    if url and isinstance(page, int) and "#" not in url and url.lower().split("?", 1)[0].endswith(".pdf"):
+        return f"{url}#page={page}"
+    return url
 
 
 # --------------------------------------------------------------------------- dashboard

@@ -21,7 +21,7 @@ def dashboard(request: Request) -> Response:
     query = (request.query_params.get("q") or "")[:100]
     with state(request).database.session() as session:
         board = queries.dashboard(session, wanted, query)
-        return page(request, "dashboard.html", board=board, summary_bar=charts.summary_bar(board.counts), status_fill=charts.STATUS_FILL)
+        return page(request, "dashboard.html", board=board, summary_bar=charts.summary_bar(board.counts), evidence_link=queries.evidence_link)
 
 
 def council(request: Request) -> Response:

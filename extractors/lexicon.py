@@ -50,11 +50,6 @@ class Lexicon:
     context: dict[str, re.Pattern[str]]
     triggers: tuple[str, ...]
 
-    @property
-    def need_words(self) -> frozenset[str]:
-        """Every rule's ``needs`` words: checked once per sentence, then shared by all rules."""
-        return frozenset(word for rule in self.rules for word in rule.needs)
-
     def worth_reading(self, text: str) -> bool:
         """Whether text may hold evidence or money: a £ sign or one of the trigger words."""
         if "£" in text:

@@ -1,8 +1,9 @@
 """Sentences into signals: what each sentence says about the council's own position.
 
 For every rule of the lexicon that matches a clause, in order:
-1. document context the rule ``requires`` must be present, its ``anchor`` must match the
-   sentence and its ``block`` must not;
+1. the sentence must hold one of the rule's ``needs`` words (a cheap check done once per
+   sentence for all rules), the document context it ``requires`` must be present, its
+   ``anchor`` must match the sentence and its ``block`` must not;
 2. the clause must be about this council (``attribution``), not others or the programme;
 3. modifiers weigh the match: a negation ("not", "has not yet") or a process description
    ("report where it is on or off track") drops it; a hypothetical ("if", "risk that"), a

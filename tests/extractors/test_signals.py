@@ -197,6 +197,14 @@ def test_payments_paused_then_resumed_in_one_sentence_is_not_withheld() -> None:
     assert verdict(text) != "payment_withheld"
 
 
+def test_payments_resumed_in_a_later_sentence_end_the_withholding() -> None:
+    text = (
+        "In October the DfE paused the council's safety valve payments while the agreement was reviewed. "
+        "Following approval of the revised management plan in February, payments have now resumed."
+    )
+    assert verdict(text) == "sv_on_track"
+
+
 def test_an_expected_completion_is_not_completion() -> None:
     text = "Under the agreement the DSG deficit will be eliminated by 2027/28, when the final instalment is due."
     assert verdict("The council has a safety valve agreement. " + text) == "sv_agreed"

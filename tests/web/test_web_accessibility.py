@@ -7,7 +7,6 @@ images with a text alternative; status badges' text meets WCAG AA contrast (4.5:
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup

@@ -109,13 +109,14 @@ def queue_alerts(session: Session, config: Config, events: list[ChangeEvent], no
     slugs = dict(session.execute(select(Council.id, Council.slug)).all())
     secret = signing_secret(config)
     queued = []
+    views = {event.id: view for event, view in zip(events, change_views(session, config, events))}
     for subscriber in active_subscribers(session, "immediate"):
         chosen = sorted(matching_events(subscriber, events, slugs), key=lambda e: e.id)
         if not chosen:
             continue
         key = message_key("alert", subscriber, *(event.event_key for event in chosen))
         links = links_for(config, subscriber, secret)
-        subject, html, text = render_alert(config, change_views(session, config, chosen), links)
+        subject, html, text = render_alert(config, [views[event.id] for event in chosen], links)
         row = enqueue(
             session, config, kind="alert", key=key, subscriber=subscriber, subject=subject, html=html, text=text,
             links=links, event_ids=[event.id for event in chosen], now=now,

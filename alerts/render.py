@@ -107,8 +107,8 @@ def templates_dir() -> Path:
 @lru_cache(maxsize=1)
 def _environments() -> tuple[jinja2.Environment, jinja2.Environment]:
     loader = jinja2.FileSystemLoader(str(templates_dir()))
-    html = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    text = jinja2.Environment(loader=loader, autoescape=False, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    html = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
+    text = jinja2.Environment(loader=loader, autoescape=False, undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
     for env in (html, text):
         env.filters.update(safe_url=safe_url, long_date=long_date, money=money, status_label=status_label, oneline=header_text)
     return html, text

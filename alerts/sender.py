@@ -123,41 +123,53 @@ async def send_pending_async(
     lease = dt.timedelta(seconds=config.mail.timeout_seconds * 4 + 60)
     _recover_in_flight(database, transport, now - dt.timedelta(seconds=config.mail.timeout_seconds + 30), summary)
     await transport.open()
+    writer = _OutboxWriter(database)
     try:
-        done: set[int] = set()
-        while limit is None or len(done) < limit:
-            due = _due_ids(database, now, exclude=done)
-            if not due:
+        done = 0
+        while limit is None or done < limit:
+            batch = _claim_batch(database, now, lease, BATCH if limit is None else min(BATCH, limit - done))
+            if not batch:
                 break
-            for message_id in due:
-                if limit is not None and len(done) >= limit:
-                    break
-                done.add(message_id)
-                row = _claim(database, message_id, now, lease)
-                if row is None:
-                    continue
-                if not _still_wanted(database, row, summary):
+            for position, row in enumerate(batch):
+                done += 1
+                if not row.wanted:
+                    writer.set(row.message.id, state="suppressed", last_error=row.wanted_reason)
+                    summary.suppressed += 1
                     continue
                 try:
-                    await transport.deliver(row, lambda: _mark_in_flight(database, row.id))
+                    await transport.deliver(row.message, lambda: writer.mark_in_flight(row.message.id))
                 except ServerUnavailable as error:
-                    _release(database, row.id, now, str(error))
+                    _release(database, [r.message.id for r in batch[position:]], now, str(error))
                     summary.errors.append(str(error))
                     log.warning("mail server unavailable; %s", error)
                     return summary
                 except TemporaryFailure as error:
-                    _defer(database, row, now, policy, str(error), summary)
+                    _defer(writer, row.message, now, policy, str(error), summary)
                 except PermanentFailure as error:
-                    _fail(database, row, str(error), error.suppress, summary)
+                    _fail(database, row.message, str(error), error.suppress, summary)
+                    suppressed_ids = {r.message.id for r in batch[position + 1:] if r.message.subscriber_id == row.message.subscriber_id}
+                    for later in batch[position + 1:]:
+                        if error.suppress and later.message.id in suppressed_ids:
+                            later.wanted, later.wanted_reason = False, f"address suppressed: {error}"
                 except OutcomeUnknown as error:
-                    _set(database, row.id, state="ambiguous", last_error=str(error))
+                    writer.set(row.message.id, state="ambiguous", last_error=str(error))
                     summary.ambiguous += 1
                 else:
-                    _set(database, row.id, state="sent", sent_at=utcnow(), last_error=None)
+                    writer.set(row.message.id, state="sent", sent_at=utcnow(), last_error=None)
                     summary.sent += 1
     finally:
+        writer.close()
         await transport.close()
     return summary
+
+
+@dataclass
+class _Claimed:
+    """A row this sender has claimed, with whether its subscriber still wants mail."""
+
+    message: OutboxMessage
+    wanted: bool = True
+    wanted_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,83 +182,102 @@ class _RetryPolicy:
         return dt.timedelta(seconds=min(self.max_seconds, self.base_seconds * 2 ** max(0, attempts - 1)))
 
 
-def _due_ids(database: Database, now: dt.datetime, exclude: set[int]) -> list[int]:
+def _claim_batch(database: Database, now: dt.datetime, lease: dt.timedelta, size: int) -> list[_Claimed]:
+    """Take up to ``size`` due rows for this sender in one transaction, oldest first.
+
+    The UPDATE repeats the "due and pending" condition, so a row another sender claimed in the
+    meantime is simply not returned: two senders never take the same row.
+    """
+    due = or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)
     with database.session() as session:
         ids = session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.state == "pending",
-                or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
-            )
-            .order_by(OutboxMessage.id)
-            .limit(BATCH + len(exclude))
+            select(OutboxMessage.id).where(OutboxMessage.state == "pending", due).order_by(OutboxMessage.id).limit(size)
         ).all()
-    return [message_id for message_id in ids if message_id not in exclude][:BATCH]
-
-
-def _claim(database: Database, message_id: int, now: dt.datetime, lease: dt.timedelta) -> OutboxMessage | None:
-    """Take one due row for this sender (atomic), or None if another sender got it first."""
-    with database.session() as session:
-        result = session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message_id,
-                OutboxMessage.state == "pending",
-                or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
-            )
-            .values(next_attempt_at=now + lease, attempts=OutboxMessage.attempts + 1)
-            .execution_options(synchronize_session=False)
+        if not ids:
+            return []
+        claimed = set(
+            session.scalars(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.state == "pending", due)
+                .values(next_attempt_at=now + lease, attempts=OutboxMessage.attempts + 1)
+                .returning(OutboxMessage.id)
+                .execution_options(synchronize_session=False)
+            ).all()
         )
-        if result.rowcount != 1:
-            return None
-        row = session.get(OutboxMessage, message_id)
-        session.expunge(row)
-        return row
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)).all()
+        subscriber_ids = {row.subscriber_id for row in rows if row.subscriber_id is not None}
+        subscribers = {s.id: s for s in session.scalars(select(Subscriber).where(Subscriber.id.in_(subscriber_ids)))}
+        batch = []
+        for row in rows:
+            session.expunge(row)
+            batch.append(_claimed(row, subscribers.get(row.subscriber_id)))  # type: ignore[arg-type]
+        return batch
 
 
-def _still_wanted(database: Database, row: OutboxMessage, summary: SendSummary) -> bool:
-    """False (and the row marked suppressed) when its subscriber has since stopped or bounced."""
-    if row.subscriber_id is None or row.kind == "confirm":
-        return True
-    with database.session() as session:
-        subscriber = session.get(Subscriber, row.subscriber_id)
-        if subscriber is None or (subscriber.unsubscribed_at is None and subscriber.suppressed_at is None):
-            return True
-        reason = "unsubscribed" if subscriber.unsubscribed_at else f"address suppressed: {subscriber.suppressed_reason}"
-    _set(database, row.id, state="suppressed", last_error=reason)
-    summary.suppressed += 1
-    return False
+def _claimed(row: OutboxMessage, subscriber: Subscriber | None) -> _Claimed:
+    """Confirmation emails always go; anything else stops once its subscriber stopped or bounced."""
+    if subscriber is None or row.kind == "confirm":
+        return _Claimed(row)
+    if subscriber.unsubscribed_at is not None:
+        return _Claimed(row, False, "unsubscribed")
+    if subscriber.suppressed_at is not None:
+        return _Claimed(row, False, f"address suppressed: {subscriber.suppressed_reason}")
+    return _Claimed(row)
 
 
-def _mark_in_flight(database: Database, message_id: int) -> None:
-    _set(database, message_id, state="sending", next_attempt_at=utcnow())
+class _OutboxWriter:
+    """One dedicated connection for the many small outcome writes of a drain.
+
+    Each write is its own committed transaction, visible to any process the moment it returns,
+    which is what a sender killed at any point relies on. On PostgreSQL the connection uses
+    asynchronous commit (no WAL flush wait per write; a few times faster): only a crash of the
+    database server itself could lose the last fraction of a second of writes, after which a
+    message could be sent again once its claim expires. The setting is reset before the
+    connection returns to the pool.
+    """
+
+    def __init__(self, database: Database):
+        self.connection = database.engine.connect()
+        self.postgres = self.connection.dialect.name == "postgresql"
+        if self.postgres:
+            self.connection.exec_driver_sql("SET synchronous_commit TO OFF")
+            self.connection.commit()
+
+    def set(self, message_id: int, **values: object) -> None:
+        with self.connection.begin():
+            self.connection.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
+
+    def mark_in_flight(self, message_id: int) -> None:
+        """Record that the message is about to be handed over (see the module docstring)."""
+        self.set(message_id, state="sending", next_attempt_at=utcnow())
+
+    def close(self) -> None:
+        try:
+            if self.postgres:
+                self.connection.exec_driver_sql("RESET synchronous_commit")
+                self.connection.commit()
+        finally:
+            self.connection.close()
 
 
-def _set(database: Database, message_id: int, **values: object) -> None:
+def _release(database: Database, message_ids: list[int], now: dt.datetime, error: str) -> None:
+    """Give claimed rows back untouched (the server, not the messages, was the problem)."""
     with database.session() as session:
         session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values).execution_options(synchronize_session=False)
-        )
-
-
-def _release(database: Database, message_id: int, now: dt.datetime, error: str) -> None:
-    """Give a claimed row back untouched (the server, not the message, was the problem)."""
-    with database.session() as session:
-        session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
+            .where(OutboxMessage.id.in_(message_ids))
             .values(state="pending", next_attempt_at=now, attempts=OutboxMessage.attempts - 1, last_error=error)
             .execution_options(synchronize_session=False)
         )
 
 
-def _defer(database: Database, row: OutboxMessage, now: dt.datetime, policy: _RetryPolicy, error: str, summary: SendSummary) -> None:
+def _defer(writer: _OutboxWriter, row: OutboxMessage, now: dt.datetime, policy: _RetryPolicy, error: str, summary: SendSummary) -> None:
     attempts = row.attempts  # already counts this attempt: the claim incremented it
     if attempts >= policy.max_attempts:
-        _set(database, row.id, state="failed", last_error=f"gave up after {attempts} attempts: {error}")
+        writer.set(row.id, state="failed", last_error=f"gave up after {attempts} attempts: {error}")
         summary.failed += 1
         return
-    _set(database, row.id, state="pending", next_attempt_at=now + policy.delay(attempts), last_error=error)
+    writer.set(row.id, state="pending", next_attempt_at=now + policy.delay(attempts), last_error=error)
     summary.deferred += 1
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sendwatch.config import Config
@@ -98,11 +98,8 @@ def unsubscribe(session: Session, email: str) -> bool:
 
 
 def find_subscriber(session: Session, email: str) -> Subscriber | None:
-    wanted = email.strip().lower()
-    for row in session.scalars(select(Subscriber)):
-        if row.email.lower() == wanted:
-            return row
-    return None
+    """The subscriber with this address, compared case-insensitively."""
+    return session.scalars(select(Subscriber).where(func.lower(Subscriber.email) == email.strip().lower())).first()
 
 
 def is_active(subscriber: Subscriber) -> bool:

@@ -44,7 +44,9 @@ def serve(runtime, host: str | None, port: int | None) -> None:
 def _listen(host: str, port: int) -> socket.socket:
     """Bind the listening socket ourselves, so ``--port 0`` can report the port it got."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named explicitly: asyncio sets TCP_NODELAY only on sockets that say so, and
+    # without it every small response waits ~40 ms for a delayed ACK.
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         listener.bind((host, port))

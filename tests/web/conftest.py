@@ -149,7 +149,7 @@ def start_site(write_config, smtp):  # type: ignore[no-untyped-def]
     running = []
 
     def start(database_url: str, web: dict | None = None, seed: bool = True) -> Site:
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         listener.bind(("127.0.0.1", 0))
         listener.listen(64)
         port = listener.getsockname()[1]

@@ -81,8 +81,11 @@ class Subject:
         forms = _self_forms(council_names)
         words = sorted({form for form in forms if not form.isupper()}, key=len, reverse=True)
         acronyms = sorted({form for form in forms if form.isupper()}, key=len, reverse=True)
-        alternatives = [re.escape(word).replace(r"\ ", r"\s+") for word in words]
-        self._self_words = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.I) if alternatives else None
+        # Names are proper nouns: matched as written or in capitals, so "Reading" the council is
+        # never "reading" the verb.
+        spellings = sorted({spelling for word in words for spelling in (word, word.upper())}, key=len, reverse=True)
+        alternatives = [re.escape(word).replace(r"\ ", r"\s+") for word in spellings]
+        self._self_words = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b") if alternatives else None
         self._self_acronyms = re.compile(r"\b(?:" + "|".join(map(re.escape, acronyms)) + r")(?:'?s)?\b") if acronyms else None
         self._others = _other_places_pattern(frozenset(form.lower() for form in forms))
 
@@ -164,7 +167,7 @@ def _self_forms(names: list[str]) -> set[str]:
                 forms.add(place.split(",")[0].strip())
         for source in {name, place}:
             initials = "".join(word[0] for word in re.split(r"[\s,-]+", source) if word and word.lower() not in _ACRONYM_SKIP)
-            if 2 <= len(initials) <= 6 and len(source.split()) > 1:
+            if 3 <= len(initials) <= 6 and len(source.split()) > 1:  # two letters ("KC") clash with other uses
                 forms.add(initials.upper())
     return forms
 

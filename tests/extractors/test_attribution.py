@@ -57,3 +57,10 @@ def test_this_council_named_beside_others_is_still_self(subject: Subject) -> Non
 def test_its_own_place_names_are_never_other_councils() -> None:
     poole = Subject(["Bournemouth, Christchurch and Poole Council"])
     assert "othercouncil" not in poole.rewrite("Schools in Poole and Christchurch responded.")
+
+
+def test_a_council_named_after_a_common_word_is_matched_only_as_a_name() -> None:
+    reading = Subject(["Reading Borough Council"])
+    assert "selfcouncil" in reading.rewrite("Reading has signed its agreement.")
+    assert "selfcouncil" in reading.rewrite("READING BOROUGH COUNCIL: SCHOOLS FORUM")
+    assert "selfcouncil" not in reading.rewrite("After reading the report, members asked questions.")

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.render import safe_url
@@ -275,8 +275,9 @@ def recent_changes(session: Session, slug: str | None = None, limit: int = 50) -
     return [FeedEntry(event, council) for event, council in session.execute(statement).all()]
 
 
-def council_exists(session: Session, slug: str) -> bool:
-    return session.scalar(select(func.count()).select_from(Council).where(Council.slug == slug)) > 0
+def council_name(session: Session, slug: str) -> str | None:
+    """The name of the council with this slug, or None when there is none."""
+    return session.scalar(select(Council.name).where(Council.slug == slug))
 
 
 def digests(session: Session) -> list[Digest]:

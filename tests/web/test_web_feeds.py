@@ -40,6 +40,7 @@ def test_council_feed_has_only_that_council(site) -> None:
     assert len(north.findall(f"{ATOM}entry")) == 1
     east = ElementTree.fromstring(site.client.get("/councils/eastshire/feed.atom").content)
     assert east.findall(f"{ATOM}entry") == []
+    assert east.findtext(f"{ATOM}title") == "sendwatch: Eastshire Council status changes"
     assert site.client.get("/councils/atlantis/feed.atom").status_code == 404
 
 

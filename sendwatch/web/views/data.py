@@ -33,10 +33,10 @@ def council_feed(request: Request) -> Response:
     """Atom: one council's status changes."""
     slug = request.path_params["slug"]
     with state(request).database.session() as session:
-        if not queries.council_exists(session, slug):
+        name = queries.council_name(session, slug)
+        if name is None:
             return refusal(request, 404, "Council not found", "sendwatch does not watch a council with that address.")
         entries = queries.recent_changes(session, slug)
-        name = entries[0].council.name if entries else slug
         return _feed(request, entries, title=f"sendwatch: {name} status changes", self_path=f"/councils/{slug}/feed.atom", slug=slug)
 
 

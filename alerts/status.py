@@ -60,8 +60,8 @@ def current_statuses(session: Session, include_disabled: bool = False) -> list[C
         references.setdefault(reference.council_id, []).append(describe_reference(reference))
     rows = []
     for council in councils:
-        if not council.enabled and not include_disabled and council.id not in records:
-            continue
+        if not council.enabled and not include_disabled:
+            continue  # removed from config.yaml: its history is kept, but it is not watched
         record = records.get(council.id)
         rows.append(
             CouncilStatus(

@@ -10,8 +10,11 @@ The rules (issue 5), in the order they are applied:
    else the day sendwatch first saw it. A report inside an agenda pack takes the pack's dates
    where it has none of its own: the pack and its reports are one source.
 3. A sentence already seen earlier (the same words, again in minutes, a republished pack, a
-   CMIS link that changed) keeps the date it was first seen: documents that only repeat an
-   earlier state change nothing.
+   CMIS link that changed) keeps the date it was first seen, and the same bytes under a new
+   URL are the first document: documents that only repeat an earlier state change nothing.
+   The price, chosen knowingly: a template sentence repeated word for word in a later report
+   ("the authority remains on track") cannot by itself mark a return to an earlier status;
+   a report announcing one in words of its own does.
 4. The most recent date decides; evidence of the same date resolves to the most serious status
    (``sendwatch.vocabulary.seriousness``). A later, less serious status ("back on track") is a
    change like any other.

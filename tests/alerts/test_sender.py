@@ -164,3 +164,41 @@ def test_queueing_the_same_events_twice_adds_nothing(smtp_config, database):
     with database.session() as session:
         events = session.scalars(select(ChangeEvent)).all()
         assert queue_alerts(session, config, events) == []
+
+
+def test_the_file_transport_writes_one_eml_per_message_and_settles_a_crash_by_the_file(write_config, database_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("SENDWATCH_SECRET", "test-secret")
+    _, config = write_config({
+        "database": database_url,
+        "councils": [{"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov",
+                      "url": "https://democracy.northshire.example.gov.uk/"}],
+    })
+    from sendwatch.storage import open_database
+
+    database = open_database(config.database_url)
+    try:
+        queue_change_alerts(database, config, READERS[:3])
+        assert send_pending(config, database).sent == 3
+        outbox = tmp_path / "outbox"
+        files = sorted(outbox.glob("*.eml"))
+        assert len(files) == 3 and all(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in f.read_bytes() for f in files)
+
+        # Two messages were in flight when a sender died: one file made it, one did not.
+        queue_change_alerts(database, config, [])  # a new change: one more alert to each of the three
+        with database.session() as session:
+            first, second, _third = session.scalars(select(OutboxMessage).where(OutboxMessage.state == "pending").order_by(OutboxMessage.id)).all()
+            for row in (first, second):
+                row.state, row.next_attempt_at = "sending", utcnow() - dt.timedelta(hours=1)
+            (outbox / f"{first.id:08d}-{first.message_key[:16]}.eml").write_text(first.raw, encoding="ascii")
+
+        summary = send_pending(config, database)
+
+        assert (summary.recovered, summary.sent, summary.ambiguous) == (2, 2, 0)  # the missing one and the third
+        assert len(list(outbox.glob("*.eml"))) == 6 and set(states_by_id(database).values()) == {"sent"}
+    finally:
+        database.dispose()
+
+
+def states_by_id(database) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    with database.session() as session:
+        return dict(session.execute(select(OutboxMessage.id, OutboxMessage.state)).all())

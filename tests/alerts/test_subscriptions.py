@@ -1,0 +1,47 @@
+"""Subscribers from config.yaml and the command line, and who a change concerns."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from alerts import subscribe, sync_subscribers, unsubscribe
+from alerts.subscriptions import active_subscribers, wants
+from sendwatch.registry import sync_councils
+from sendwatch.storage.models import Subscriber
+
+COUNCILS = [{"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov", "url": "https://democracy.northshire.example.gov.uk/"}]
+
+
+def test_config_subscribers_are_mirrored_but_a_persons_stop_is_respected(write_config, database_url):
+    from sendwatch.storage import open_database
+
+    listed = [{"email": "Editor@Example.org", "councils": ["northshire"], "frequency": "weekly", "statuses": ["ems"]}]
+    _, config = write_config({"database": database_url, "councils": COUNCILS, "subscribers": listed})
+    database = open_database(config.database_url)
+    try:
+        with database.session() as session:
+            sync_councils(session, config)
+            sync_subscribers(session, config)
+            row = session.scalars(select(Subscriber)).one()
+            assert (row.source, row.councils, row.statuses, row.frequency) == ("config", ["northshire"], ["ems"], "weekly")
+            assert [s.email for s in active_subscribers(session, "weekly")] == ["Editor@Example.org"]
+            unsubscribe(session, "editor@example.org")  # through the link in an email
+            sync_subscribers(session, config)
+            assert active_subscribers(session, "weekly") == []
+
+            _, config_without = write_config({"database": database_url, "councils": COUNCILS, "subscribers": []}, name="other.yaml")
+            subscribe(session, "editor@example.org", councils=["northshire"], frequency="weekly")  # the operator re-adds
+            sync_subscribers(session, config_without)
+            assert [s.email for s in active_subscribers(session, "weekly")] == ["Editor@Example.org"]  # now cli-owned
+    finally:
+        database.dispose()
+
+
+def test_a_subscription_covers_its_councils_and_statuses_only():
+    everything = Subscriber(email="a@example.org", councils=None, statuses=None)
+    narrow = Subscriber(email="b@example.org", councils=["northshire"], statuses=["ems", "payment_withheld"])
+
+    assert wants(everything, "westbury", "sv_on_track")
+    assert wants(narrow, "northshire", "ems")
+    assert not wants(narrow, "northshire", "sv_off_track")
+    assert not wants(narrow, "westbury", "ems")

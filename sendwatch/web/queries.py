@@ -75,6 +75,9 @@ class DashboardRow:
         return max(self.status.evidence, key=lambda item: (str(item.get("date") or ""), evidence_link(item) is not None))
 
 
+SORTS = {"status": "Most serious status first", "recent": "Most recent change first", "name": "Council name"}
+
+
 @dataclass
 class Dashboard:
     rows: list[DashboardRow]  # after filtering
@@ -82,10 +85,15 @@ class Dashboard:
     total: int
     status: str | None
     query: str
+    sort: str = "status"
 
 
-def dashboard(session: Session, status: str | None = None, query: str = "") -> Dashboard:
-    """Every council's current status, filtered by status and by a search on the name."""
+def dashboard(session: Session, status: str | None = None, query: str = "", sort: str = "status") -> Dashboard:
+    """Every council's current status, filtered by status and by a search on the name, sorted.
+
+    ``sort``: ``status`` (most serious first, as ``current_statuses`` orders them), ``recent``
+    (latest ``since`` first, councils with none last) or ``name``.
+    """
     statuses = current_statuses(session)
     outcomes = dict(session.execute(select(Council.slug, Council.last_outcome)).all())
     counted = Counter(row.status for row in statuses)
@@ -96,7 +104,11 @@ def dashboard(session: Session, status: str | None = None, query: str = "") -> D
         for row in statuses
         if (status is None or row.status == status) and (not wanted or wanted in row.name.lower() or wanted in row.slug)
     ]
-    return Dashboard(rows=rows, counts=counts, total=len(statuses), status=status, query=query.strip())
+    if sort == "name":
+        rows.sort(key=lambda row: row.status.name.lower())
+    elif sort == "recent":
+        rows.sort(key=lambda row: row.status.since or "", reverse=True)  # stable: ties keep seriousness order
+    return Dashboard(rows=rows, counts=counts, total=len(statuses), status=status, query=query.strip(), sort=sort if sort in SORTS else "status")
 
 
 # --------------------------------------------------------------------------- council page

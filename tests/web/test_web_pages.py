@@ -41,6 +41,12 @@ def test_dashboard_filters_by_status_and_searches_names(site) -> None:
     assert len(rows_of(site.client.get("/", params={"status": "<b>bogus</b>"}).text)) == 4
 
 
+def test_dashboard_sorts_by_name_or_by_most_recent_change(site) -> None:
+    assert rows_of(site.client.get("/", params={"sort": "name"}).text) == ["eastshire", "northshire", "southbrook", "westvale"]
+    assert rows_of(site.client.get("/", params={"sort": "recent"}).text) == ["eastshire", "northshire", "westvale", "southbrook"]
+    assert len(rows_of(site.client.get("/", params={"sort": "'; drop table councils"}).text)) == 4
+
+
 def test_dashboard_flags_failing_and_unchecked_crawls(site) -> None:
     html = site.client.get("/").text
     assert "crawl failing" in html

@@ -14,14 +14,15 @@ from sendwatch.web.templating import LONDON
 
 
 def dashboard(request: Request) -> Response:
-    """Every council with its status; ``?status=`` filters, ``?q=`` searches names."""
+    """Every council with its status; ``?status=`` filters, ``?q=`` searches names, ``?sort=`` orders."""
     wanted = request.query_params.get("status") or None
     if wanted is not None and wanted not in STATUSES:
         wanted = None
     query = (request.query_params.get("q") or "")[:100]
+    sort = request.query_params.get("sort") or "status"
     with state(request).database.session() as session:
-        board = queries.dashboard(session, wanted, query)
-        return page(request, "dashboard.html", board=board, summary_bar=charts.summary_bar(board.counts), evidence_link=queries.evidence_link)
+        board = queries.dashboard(session, wanted, query, sort if sort in queries.SORTS else "status")
+        return page(request, "dashboard.html", board=board, sorts=queries.SORTS, summary_bar=charts.summary_bar(board.counts), evidence_link=queries.evidence_link)
 
 
 def council(request: Request) -> Response:

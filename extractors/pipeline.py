@@ -14,8 +14,9 @@ Config read: ``extract.timeout_seconds``, ``extract.memory_mb``, ``extract.max_p
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter, deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,16 +44,9 @@ class ExtractSummary:
     figures: int = 0
     errors: list[str] = field(default_factory=list)
 
-    @property
-    def documents(self) -> int:
-        return self.processed
-
     def as_dict(self) -> dict[str, Any]:
         return {"processed": self.processed, "states": dict(self.states), "evidence": self.evidence,
                 "figures": self.figures, "errors": list(self.errors)}
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.as_dict().get(key, default)
 
 
 @dataclass(frozen=True)
@@ -80,8 +74,9 @@ def extract_documents(config: Any, database: Any, slugs: list[str] | tuple[str, 
             engine=settings.pdf_engine, max_pages=settings.max_pages,
         )
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for job, text in pool.map(read, jobs):
+    workers = max(1, workers)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for job, text in _bounded_map(pool, read, jobs, ahead=workers * 2):
             try:
                 analysis = analyse_pages(text.pages, list(job.names)) if text.state == "ok" else None
                 evidence, figures = _store(database, job, text, analysis)
@@ -98,6 +93,18 @@ def extract_documents(config: Any, database: Any, slugs: list[str] | tuple[str, 
             summary.figures += figures
     log.info("extract_done", extra={"event": "extract_done", **summary.as_dict()})
     return summary
+
+
+def _bounded_map(pool: ThreadPoolExecutor, function: Any, items: list[Any], ahead: int) -> Iterator[Any]:
+    """``pool.map`` that keeps at most ``ahead`` results waiting: a backlog of thousands of
+    documents never holds thousands of texts in memory at once."""
+    pending: deque[Future[Any]] = deque()
+    for item in items:
+        pending.append(pool.submit(function, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def _pending_jobs(config: Any, database: Any, slugs: Any, reprocess: bool) -> list[_Job]:

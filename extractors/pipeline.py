@@ -25,6 +25,7 @@ from sqlalchemy import delete, or_, select
 from extractors import EXTRACTOR_VERSION
 from extractors.analyse import Analysis, analyse_pages
 from extractors.isolation import TextResult, extract_text_isolated
+from extractors.lexicon import default_lexicon
 from extractors.verdict import corroborated
 from sendwatch.storage.models import Council, Document, DocumentPage, Evidence, Figure, utcnow
 
@@ -57,6 +58,7 @@ class _Job:
     kind: str | None
     sha256: str | None
     names: tuple[str, ...]
+    title: str | None = None
 
 
 def extract_documents(config: Any, database: Any, slugs: list[str] | tuple[str, ...] | None = None,
@@ -78,7 +80,10 @@ def extract_documents(config: Any, database: Any, slugs: list[str] | tuple[str, 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for job, text in _bounded_map(pool, read, jobs, ahead=workers * 2):
             try:
-                analysis = analyse_pages(text.pages, list(job.names)) if text.state == "ok" else None
+                analysis = (
+                    analyse_pages(text.pages, list(job.names), context=_title_context(job.title))
+                    if text.state == "ok" else None
+                )
                 evidence, figures = _store(database, job, text, analysis)
             except Exception as error:  # one document's failure is recorded, never fatal
                 log.exception("extract_failed", extra={"event": "extract_failed", "document_id": job.document_id})
@@ -129,8 +134,18 @@ def _pending_jobs(config: Any, database: Any, slugs: Any, reprocess: bool) -> li
         jobs = []
         for document, council in session.execute(query.order_by(Document.id)).all():
             names = configured[council.slug].names if council.slug in configured else [council.name]
-            jobs.append(_Job(document.id, council.id, document.file_path, document.kind, document.sha256, tuple(names)))
+            jobs.append(_Job(document.id, council.id, document.file_path, document.kind, document.sha256, tuple(names),
+                             document.title))
     return jobs
+
+
+def _title_context(title: str | None) -> set[str]:
+    """Context a document's title gives ("Safety Valve monitoring report") to text that only
+    says "the agreement"."""
+    if not title:
+        return set()
+    lowered = title.lower()
+    return {name for name, pattern in default_lexicon().context.items() if pattern.search(lowered)}
 
 
 def _store(database: Any, job: _Job, text: TextResult, analysis: Analysis | None) -> tuple[int, int]:

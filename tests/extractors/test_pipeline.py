@@ -30,13 +30,13 @@ def setup(write_config, database):  # type: ignore[no-untyped-def]
     return config, database
 
 
-def add_document(database, slug: str, path: Path, kind: str, url: str | None = None) -> int:  # type: ignore[no-untyped-def]
+def add_document(database, slug: str, path: Path, kind: str, url: str | None = None, title: str | None = None) -> int:  # type: ignore[no-untyped-def]
     with database.session() as session:
         council = session.scalars(select(Council).where(Council.slug == slug)).one()
         document = Document(
             council_id=council.id, url=url or f"https://democracy.example/{path.name}", kind=kind, fetch_state="ok",
             sha256=hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None, file_path=str(path),
-            text_state="pending",
+            text_state="pending", title=title,
         )
         session.add(document)
         session.flush()
@@ -144,3 +144,14 @@ def test_evidence_is_about_the_documents_own_council(setup, tmp_path: Path) -> N
     extract_documents(config, database)
     with database.session() as session:
         assert session.get(Document, document_id).verdict_status == "deficit_only"
+
+
+def test_a_title_naming_the_programme_gives_context_to_text_that_only_says_the_agreement(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config, database = setup
+    pdf = build_report(tmp_path / "q1.pdf", [["The council has not met condition 1 of the agreement this quarter."]])
+    with_title = add_document(database, "westshire", pdf, "pdf", url="https://example.org/a", title="Safety Valve Monitoring: Q1")
+    without = add_document(database, "westshire", pdf, "pdf", url="https://example.org/b", title="Item 7")
+    extract_documents(config, database)
+    with database.session() as session:
+        assert session.get(Document, with_title).verdict_status == "sv_off_track"
+        assert session.get(Document, without).verdict_status == "none"

@@ -34,6 +34,8 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 HOUR = 3600.0
+# Pages reached through personal links are no business of search engines.
+ROBOTS = "User-agent: *\nDisallow: /confirm\nDisallow: /manage\nDisallow: /unsubscribe\n"
 
 
 class SecurityHeaders:
@@ -77,6 +79,7 @@ def routes() -> list:
         Route("/digests/{digest_id:int}", data.digest_page),
         Route("/digests/{digest_id:int}/email", data.digest_email),
         Route("/healthz", lambda request: Response("ok\n", media_type="text/plain")),
+        Route("/robots.txt", lambda request: Response(ROBOTS, media_type="text/plain")),
         Mount("/static", StaticFiles(directory=str(templates_dir() / "static")), name="static"),
     ]
 

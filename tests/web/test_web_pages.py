@@ -107,3 +107,8 @@ def test_a_fresh_install_shows_every_council_as_not_yet_checked(start_site, sqli
     assert "No papers collected yet" in council.text
     assert site.client.get("/feeds/changes.atom").status_code == 200
     assert site.client.get("/export/statuses.json").json()[0]["status"] == "none"
+
+
+def test_robots_keep_personal_links_out_of_search_engines(site) -> None:
+    robots = site.client.get("/robots.txt").text
+    assert "Disallow: /manage" in robots and "Disallow: /unsubscribe" in robots and "Disallow: /confirm" in robots

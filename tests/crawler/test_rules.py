@@ -1,0 +1,154 @@
+"""The small rules the spiders and the store rely on: dates, windows, outcomes, bodies, links."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.items import CrawlProblem
+from crawler.known import KnownMeeting, KnownState
+from crawler.middlewares import SameSiteMiddleware
+from crawler.result import decide_outcome
+from crawler.settings import scrapy_settings, user_agent
+from crawler.spiders.base import TOO_LARGE, check_body, classify, find_date, normalise_html, parse_uk_date
+from crawler.spiders.cmis import _day_in_month
+from crawler.spiders.moderngov import _COMMITTEE_LINK, _id_in
+from crawler.window import CrawlWindow
+from sendwatch.config import Crawl
+
+NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("10 Feb 2026 10.00 am", dt.date(2026, 2, 10)),
+    ("Schools Forum - Tuesday, 10th February, 2026 10.00 am", dt.date(2026, 2, 10)),
+    ("3 Aug 2026 - 10:00", dt.date(2026, 8, 3)),
+    ("Minutes 31 September 2025", None),
+    ("no date here", None),
+])
+def test_dates_as_committee_sites_write_them(text, expected):
+    assert find_date(text) == expected
+
+
+def test_web_service_dates_are_day_first():
+    assert parse_uk_date("02/03/2026") == dt.date(2026, 3, 2)
+    assert parse_uk_date("") is None and parse_uk_date("2026-03-02") is None
+
+
+@pytest.mark.parametrize("heading, month, expected", [
+    ("Monday, 8 June", dt.date(2026, 6, 1), dt.date(2026, 6, 8)),
+    ("Wednesday, 31 December", dt.date(2026, 1, 1), dt.date(2025, 12, 31)),  # a month view spilling back a year
+    ("Friday, 1 January", dt.date(2025, 12, 1), dt.date(2026, 1, 1)),
+])
+def test_cmis_day_headings_take_their_year_from_the_month_view(heading, month, expected):
+    assert _day_in_month(heading, month) == expected
+
+
+@pytest.mark.parametrize("href, attachment", [
+    ("mgConvert2PDF.aspx?ID=60860", "60860"),
+    ("https://democracy.example.gov.uk/mgConvert2PDF.aspx?id=60860&ISATT=1", "60860"),
+    ("documents/s60860/Minutes.pdf", "60860"),
+    ("/moderngov/documents/s60860/Minutes%20Audit.pdf?$LO$=1", "60860"),
+    ("documents/g4967/Public%20reports%20pack.pdf", None),
+    ("mgAi.aspx?ID=18831", None),
+])
+def test_moderngov_document_links_reduce_to_their_attachment_id(href, attachment):
+    assert _id_in(href) == attachment
+
+
+@pytest.mark.parametrize("href", ["mgCommitteeDetails.aspx?ID=144", "ieListMeetings.aspx?CommitteeId=144",
+                                  "ieListMeetings.aspx?CId=144&Year=0", "mgCommitteeDetails.aspx?Id=144"])
+def test_committee_links_in_any_case(href):
+    assert _COMMITTEE_LINK.search(href).group(1) == "144"
+
+
+def window(known: KnownState | None = None, **crawl) -> CrawlWindow:
+    return CrawlWindow.for_crawl(Crawl(since=dt.date(2025, 1, 1), **crawl), known or KnownState(1, never_crawled=False), NOW)
+
+
+def test_the_window_reaches_back_and_ahead():
+    w = window(window_days_back=120, window_days_ahead=60)
+    assert w.start == dt.date(2025, 11, 1) and w.end == dt.date(2026, 4, 30)
+    assert w.wants(dt.date(2026, 1, 5), None) and not w.wants(dt.date(2026, 6, 1), None)
+    assert not w.wants(dt.date(2024, 12, 31), None)  # before ``since``
+
+
+def test_old_meetings_are_fetched_once_then_rechecked_when_due():
+    w = window(recheck_old_days=28)
+    old = dt.date(2025, 3, 1)
+    assert w.wants(old, None)  # listed and unknown: fetch it
+    fresh = KnownMeeting("1", old, "u", "f", NOW - dt.timedelta(days=3))
+    stale = KnownMeeting("2", old, "u", "f", NOW - dt.timedelta(days=40))
+    assert not w.wants(old, fresh) and w.wants(old, stale)
+    known = KnownState(1, never_crawled=False, meetings={"1": fresh, "2": stale})
+    assert [m.external_id for m in w.due_old_meetings(known)] == ["2"]
+
+
+def test_a_first_crawl_lists_from_since():
+    assert window(KnownState(1, never_crawled=True)).listing_start == dt.date(2025, 1, 1)
+    assert window().listing_start == window().start
+
+
+def test_outcomes():
+    blocked = CrawlProblem("blocked", "http://x/", "disallowed by robots.txt", entry=True)
+    error = CrawlProblem("error", "http://x/", "HTTP 500")
+    assert decide_outcome("moderngov", [blocked], 3, 10, "")[0] == "blocked"
+    assert decide_outcome("moderngov", [error], 0, 0, "")[0] == "failing"
+    assert decide_outcome("moderngov", [error], 2, 5, "") == ("ok", None)
+    assert decide_outcome("moderngov", [], 0, 0, "from a to b") == ("empty", "no meetings of matching committees from a to b")
+    assert decide_outcome("listing", [], 0, 4, "")[0] == "ok"
+
+
+def test_bodies_are_checked_before_they_are_kept():
+    pdf = b"%PDF-1.4\n...\n%%EOF\n"
+    assert classify(pdf, "application/octet-stream", "http://x/Document.ashx?a", "pdf") == "pdf"
+    assert check_body(pdf, "pdf", "application/pdf", "pdf", 100) is None
+    assert "truncated" in check_body(pdf[:10], "pdf", "application/pdf", "pdf", 100)
+    html = b"<html><body>Error</body></html>"
+    assert classify(html, "application/pdf", "http://x/a.pdf", "pdf") == "pdf"
+    assert "not a PDF" in check_body(html, "pdf", "application/pdf", "pdf", 100)
+    assert classify(html, "text/html", "http://x/page", "html") == "html"
+    assert check_body(html * 10, "html", "text/html", "html", 100) == TOO_LARGE
+
+
+def test_html_is_compared_without_layout_whitespace():
+    assert normalise_html("<p>The   Forum\nnoted</p>\n") == normalise_html("<p>The Forum noted</p>")
+    assert normalise_html("") == "" and normalise_html("plain words") == "plain words"
+
+
+class _Spider:
+    allowed_hosts = {"democracy.example.gov.uk"}
+
+
+class _Crawler:
+    spider = _Spider()
+
+
+@pytest.mark.parametrize("url, meta, allowed", [
+    ("https://democracy.example.gov.uk/mgListCommittees.aspx", {}, True),
+    ("https://files.example.net/report.pdf", {"allow_other_host": True}, True),
+    ("https://elsewhere.example.net/page", {}, False),
+    ("https://elsewhere.example.net/page", {"allow_other_host": True, "redirect_urls": ["https://democracy.example.gov.uk/x"]}, False),
+    ("ftp://democracy.example.gov.uk/report.pdf", {}, False),
+])
+def test_requests_stay_on_the_councils_site(url, meta, allowed):
+    middleware = SameSiteMiddleware(_Crawler())
+    if allowed:
+        assert middleware.process_request(Request(url, meta=meta)) is None
+    else:
+        with pytest.raises(IgnoreRequest):
+            middleware.process_request(Request(url, meta=meta))
+
+
+def test_settings_are_polite_by_default(tmp_path):
+    crawl = Crawl(contact="desk@example.org")
+    settings = scrapy_settings(crawl, tmp_path)
+    assert "desk@example.org" in user_agent(crawl) == settings["USER_AGENT"]
+    assert settings["ROBOTSTXT_OBEY"] and not settings["COOKIES_ENABLED"]
+    assert settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1 and settings["DOWNLOAD_DELAY"] == 1.0
+    assert settings["AUTOTHROTTLE_ENABLED"] and settings["DOWNLOAD_VERIFY_CERTIFICATES"]
+    assert settings["DOWNLOAD_MAXSIZE"] == crawl.max_html_bytes
+    assert all(settings["DOWNLOAD_HANDLERS"][scheme] is None for scheme in ("file", "ftp", "s3", "data"))

@@ -39,7 +39,7 @@ class ModernGovSpider(CouncilSpider):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.base = self.council.url if (self.council.url or "").endswith("/") else f"{self.council.url}/"
+        self.base = moderngov_base(self.council.url or "")
 
     async def start(self) -> AsyncIterator[Any]:
         probe = self.page_request(self._service("GetCommittees"), self.parse_committees_xml, dont_retry=True)
@@ -281,6 +281,16 @@ class ModernGovSpider(CouncilSpider):
                 ))
         unique = {document.url: document for document in documents}
         yield from self.documents_of_meeting(meeting_id, meeting_fingerprint, [*sources, *unique.values()])
+
+
+def moderngov_base(url: str) -> str:
+    """The folder holding ``mgWebService.asmx``, also when the config names a page in it."""
+    parts = urlsplit(url)
+    path = parts.path
+    if not path.endswith("/"):
+        last = path.rsplit("/", 1)[-1]
+        path = path[: len(path) - len(last)] if "." in last else path + "/"
+    return f"{parts.scheme}://{parts.netloc}{path or '/'}"
 
 
 def _xml_root(response: Response, expected: str) -> tuple[Any, str]:

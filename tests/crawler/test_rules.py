@@ -15,7 +15,7 @@ from crawler.result import decide_outcome
 from crawler.settings import scrapy_settings, user_agent
 from crawler.spiders.base import TOO_LARGE, check_body, classify, find_date, normalise_html, parse_uk_date
 from crawler.spiders.cmis import _day_in_month
-from crawler.spiders.moderngov import _COMMITTEE_LINK, _id_in
+from crawler.spiders.moderngov import _COMMITTEE_LINK, _id_in, moderngov_base
 from crawler.window import CrawlWindow
 from sendwatch.config import Crawl
 
@@ -63,6 +63,17 @@ def test_moderngov_document_links_reduce_to_their_attachment_id(href, attachment
                                   "ieListMeetings.aspx?CId=144&Year=0", "mgCommitteeDetails.aspx?Id=144"])
 def test_committee_links_in_any_case(href):
     assert _COMMITTEE_LINK.search(href).group(1) == "144"
+
+
+@pytest.mark.parametrize("configured, base", [
+    ("https://democracy.example.gov.uk", "https://democracy.example.gov.uk/"),
+    ("https://democracy.example.gov.uk/", "https://democracy.example.gov.uk/"),
+    ("https://www.example.gov.uk/moderngov", "https://www.example.gov.uk/moderngov/"),
+    ("https://www.example.gov.uk/moderngov/mgListCommittees.aspx", "https://www.example.gov.uk/moderngov/"),
+    ("https://democracy.example.gov.uk/ieListMeetings.aspx?CommitteeId=144", "https://democracy.example.gov.uk/"),
+])
+def test_the_moderngov_folder_comes_from_the_configured_url(configured, base):
+    assert moderngov_base(configured) == base
 
 
 def window(known: KnownState | None = None, **crawl) -> CrawlWindow:

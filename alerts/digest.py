@@ -27,7 +27,7 @@ from alerts.timeline import MIN_CONFIDENCE
 from alerts.tokens import signing_secret
 from sendwatch.config import Config
 from sendwatch.storage import Database
-from sendwatch.storage.models import ChangeEvent, Council, Digest, Document, Evidence, Figure, Subscriber, utcnow
+from sendwatch.storage.models import ChangeEvent, Council, Digest, Document, Evidence, Figure, utcnow
 from sendwatch.vocabulary import STATUS_LABELS, STATUSES
 
 WEEK = dt.timedelta(days=7)
@@ -231,7 +231,3 @@ def send_digest(config: Config, database: Database, now: dt.datetime | None = No
     with database.session() as session:
         queue_digests(session, config, now)
     return send_pending(config, database, now=now)
-
-
-def weekly_recipients(session: Session) -> list[Subscriber]:
-    return active_subscribers(session, "weekly")

@@ -17,7 +17,7 @@ import datetime as dt
 import email.policy
 import email.utils
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import EmailMessage
 from functools import lru_cache
 from pathlib import Path
@@ -192,7 +192,6 @@ class ChangeView:
     figures: list[dict]
     papers_url: str | None
     council_page: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def alert_subject(changes: list[ChangeView]) -> str:

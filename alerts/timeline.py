@@ -19,9 +19,11 @@ The rules (issue 5), in the order they are applied:
    (``sendwatch.vocabulary.seriousness``). A later, less serious status ("back on track") is a
    change like any other.
 
-MIN_CONFIDENCE is 0.6: the extractor scores plain statements of a council's own position at
-0.7 and above and hedged or badly attributed ones below; 0.6 keeps the first and drops the
-second, so a single doubtful sentence can never wake a subscriber.
+MIN_CONFIDENCE is 0.45, the bar the extractor itself uses for a document's verdict
+(``extractors.verdict``), so a paper's verdict and the status it contributes never disagree.
+The extractor already turns hedged, hypothetical, questioned or superseded sentences into
+warnings (which never count here) and scores sentences about other councils low; what is left
+at 0.45 or more is a plain statement about this council's own position.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from sqlalchemy.orm import Session
 from sendwatch.storage.models import Document, Evidence, Figure, Meeting
 from sendwatch.vocabulary import STATUSES, seriousness
 
-MIN_CONFIDENCE = 0.6
+MIN_CONFIDENCE = 0.45
 MAX_EVIDENCE_PER_PERIOD = 5
 MAX_FIGURES_PER_PERIOD = 6
 

@@ -105,7 +105,7 @@ def _reading(rule: Rule, text: str, match: re.Match[str], sentence: Sentence, le
     who = attribute(clause)
     if who.subject == "other":
         return None
-    if "negation" in rule.demote and (modifiers["negation"].search(_same_phrase(before[-_NEGATION_WINDOW:])) or modifiers["negation_after"].search(after)):
+    if "negation" in rule.demote and (modifiers["negation"].search(_last_words(_same_phrase(before[-_NEGATION_WINDOW:]))) or modifiers["negation_after"].search(after)):
         return None
     if "process" in rule.demote and modifiers["process"].search(text):
         return None
@@ -137,6 +137,11 @@ def _same_clause(before: str) -> str:
     """The words before a match back to the last comma: a condition or risk reaches that far."""
     cut = max(before.rfind(", "), before.rfind(": "))
     return before[cut + 2:] if cut >= 0 else before
+
+
+def _last_words(text: str, count: int = 4) -> str:
+    """The last few words before a match: "does not have a" negates, "no funding towards its" does not."""
+    return " ".join(text.split()[-count:])
 
 
 def _same_phrase(before: str) -> str:

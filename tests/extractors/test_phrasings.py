@@ -95,3 +95,28 @@ PARAGRAPHS = [
 def test_paragraph_gives_status(status: str, text: str) -> None:
     analysis = analyse_pages([text], ["Northshire County Council"])
     assert analysis.verdict == status, [(item.status, item.kind, item.rule) for item in analysis.evidence]
+
+
+# National news, other bodies and other projects in a council's own papers: not its position.
+ELSEWHERE = [
+    ('none', 'The DfE announced in its update that twelve councils have been placed into enhanced monitoring and support and that payments to three have been withheld.'),
+    ('none', 'Nationally, the safety valve programme has been paused to new entrants while the government reviews SEND funding.'),
+    ('none', "The government's white paper proposes that deficits are written off for councils that have completed their safety valve agreements."),
+    ('none', 'Dorset, Kent and Norfolk are among the councils whose agreements are under review.'),
+    ('none', 'The report explains how enhanced monitoring and support works and what happens to councils that go off track.'),
+    ('none', 'Members asked whether the DfE might withhold payments from councils that miss their targets; officers explained the process.'),
+    ('deficit_only', 'Unlike councils in the safety valve programme, Northshire receives no additional funding towards its DSG deficit of £18m.'),
+    ('none', 'Local authorities with agreements must report quarterly, and those that are off track may have payments withheld.'),
+    ('none', 'The County Councils Network reported that 20 of its members are in enhanced monitoring.'),
+    ('none', 'The Forum noted that the pupil growth fund is on track and that the falling rolls fund was not needed this year.'),
+    ('none', 'The transfer of the SEND transport team to the new provider is on track, and the new contract started in April.'),
+    ('none', 'The new finance system is off track by three months, the Chief Executive said.'),
+    ('sv_off_track', 'Like several other councils on the programme, Northshire is now off track against its safety valve trajectory.'),
+    ('none', 'The Education Select Committee heard that councils with safety valve agreements were concerned that payments could be paused.'),
+]
+
+
+@pytest.mark.parametrize("status, text", ELSEWHERE)
+def test_news_about_others_is_not_the_councils_position(status: str, text: str) -> None:
+    analysis = analyse_pages([text], ["Northshire County Council"])
+    assert analysis.verdict == status, [(item.status, item.kind, item.rule) for item in analysis.evidence]

@@ -48,7 +48,7 @@ _TABLE_UNITS = {"m": 1e6, "million": 1e6, "millions": 1e6, "000": 1e3, "'000": 1
 _YEAR = re.compile(
     r"\b(?P<fy>(?:19|20)\d\d)\s?[/-]\s?(?P<fy2>(?:19|20)?\d\d)\b"
     r"|\bFY\s?(?P<short>\d\d)(?:/\d\d)?\b"
-    r"|\b(?:by|to|at|end of|ending|until)\s+(?:(?:the\s+)?(?:end\s+of\s+)?(?:31(?:st)?\s+)?)March\s+(?P<march>20\d\d)\b",
+    r"|\b(?:by|to|at|as at|on|end of|ending|until)\s+(?:(?:the\s+)?(?:end\s+of\s+)?(?:31(?:st)?\s+)?)March\s+(?P<march>20\d\d)\b",
     re.IGNORECASE,
 )
 

@@ -13,7 +13,7 @@ and weekly ``send_digest(config, database, now)``.
 
 from alerts.diff import update_statuses
 from alerts.digest import build_digest, send_digest
-from alerts.outbox import queue_alerts, queue_confirmation
+from alerts.outbox import queue_alerts
 from alerts.sender import SendSummary, send_pending
 from alerts.status import current_statuses
 from alerts.subscriptions import subscribe, sync_subscribers, unsubscribe
@@ -23,7 +23,6 @@ __all__ = [
     "build_digest",
     "current_statuses",
     "queue_alerts",
-    "queue_confirmation",
     "send_digest",
     "send_pending",
     "subscribe",

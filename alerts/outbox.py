@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+import logging
 
+import jinja2
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.render import ChangeView, Links, build_message, message_id_for, raw_message, render_alert, render_pair, subscriber_links
+from alerts.render import ChangeView, Links, build_message, message_id_for, raw_message, render_alert, subscriber_links
 from alerts.subscriptions import active_subscribers, matching_events
 from alerts.tokens import make_token, signing_secret
 from sendwatch.config import Config
 from sendwatch.storage.models import ChangeEvent, Council, OutboxMessage, Subscriber, utcnow
+
+log = logging.getLogger(__name__)
 
 
 def message_key(kind: str, subscriber: Subscriber, *parts: object) -> str:
@@ -116,35 +119,16 @@ def queue_alerts(session: Session, config: Config, events: list[ChangeEvent], no
             continue
         key = message_key("alert", subscriber, *(event.event_key for event in chosen))
         links = links_for(config, subscriber, secret)
-        subject, html, text = render_alert(config, [views[event.id] for event in chosen], links)
-        row = enqueue(
-            session, config, kind="alert", key=key, subscriber=subscriber, subject=subject, html=html, text=text,
-            links=links, event_ids=[event.id for event in chosen], now=now,
-        )
+        try:
+            subject, html, text = render_alert(config, [views[event.id] for event in chosen], links)
+            row = enqueue(
+                session, config, kind="alert", key=key, subscriber=subscriber, subject=subject, html=html, text=text,
+                links=links, event_ids=[event.id for event in chosen], now=now,
+            )
+        except (ValueError, UnicodeError, jinja2.TemplateError) as error:
+            # One subscriber's unusable address or a template fault must not cost everyone else their alert.
+            log.error("cannot build the alert for subscriber %s: %s", subscriber.id, error)
+            continue
         if row is not None:
             queued.append(row)
     return queued
-
-
-@dataclass
-class Confirmation:
-    """What the web app needs to ask a new subscriber to confirm."""
-
-    message: OutboxMessage | None
-    token: str
-
-
-def queue_confirmation(session: Session, config: Config, subscriber: Subscriber, councils_text: str, now: dt.datetime | None = None) -> Confirmation:
-    """Queue the email asking a web sign-up to confirm (the web app calls this)."""
-    secret = signing_secret(config)
-    token = make_token(secret, subscriber.id, subscriber.email, "confirm")
-    confirm_url = f"{config.web.base_url.rstrip('/')}/confirm?token={token}"
-    links = links_for(config, subscriber, secret)
-    subject = "Confirm your sendwatch subscription"
-    html, text = render_pair(
-        "confirm", subject=subject, email=subscriber.email, frequency=subscriber.frequency,
-        councils_text=councils_text, confirm_url=confirm_url, links=links,
-    )
-    key = message_key("confirm", subscriber, subscriber.created_at.isoformat() if subscriber.created_at else "")
-    row = enqueue(session, config, kind="confirm", key=key, subscriber=subscriber, subject=subject, html=html, text=text, links=links, now=now)
-    return Confirmation(message=row, token=token)

@@ -28,7 +28,9 @@ class Sentence:
     table_years: tuple[str, ...] = ()  # the financial years heading the table's columns, if any
 
 
-_BULLET = re.compile(r"^\s*(?:[•·●▪◦‣■□➢►\-–—*]|\(?[a-z]{1,2}\)|\(?[ivx]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2})*[.)]|[QA]\.|[QA]:)\s+", re.I)
+_BULLET = re.compile(
+    r"^\s*(?:[•·●▪◦‣■□➢►\-–—*]|\(?[a-z]{1,2}\)|\(?[ivx]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2})*[.)]|\d{1,2}(?:\.\d{1,2})+|[QA]\.|[QA]:)\s+(?=\S)", re.I
+)
 _TABLE_ROW = re.compile(r"\S(?: {3,}|\t| \| )\S")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9£•])")
 _ABBREVIATIONS = frozenset(
@@ -99,9 +101,10 @@ def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[Segmen
                 _flush(current, segments)
                 current.append(_BULLET.sub("", line, count=1) if not re.match(r"\s*[QA][.:]", line) else line)
                 continue
+            starts_segment = not current
             current.append(line)
             following = lines[position + 1] if position + 1 < len(lines) else ""
-            if _is_heading(line, following):
+            if _is_heading(line, following, starts_segment):
                 _flush(current, segments)
         _flush(current, segments)
     return segments
@@ -127,14 +130,20 @@ def _column_years(line: str) -> tuple[str, ...]:
     return tuple(f"{start}/{end}" for start, end in years)
 
 
-def _is_heading(line: str, following: str) -> bool:
-    """A short line without closing punctuation, followed by a line starting a new thought."""
-    return (
-        len(line) < 70
-        and not re.search(r"[.,;:£\-–(]$|\b(?:and|or|the|of|to|a|an|in|for|with|by|on)$", line, re.I)
-        and bool(following)
-        and following[:1].isupper()
-    )
+def _is_heading(line: str, following: str, starts_segment: bool) -> bool:
+    """A short line without closing punctuation, followed by a line starting a new thought.
+
+    Only a line in title case, or a few words starting a segment, can be a heading: the
+    short line of a wrapped sentence ("... not on track to meet" / "Condition 2 ...")
+    is not one, even when the next line starts with a capital.
+    """
+    if len(line) >= 70 or not following or not following[:1].isupper():
+        return False
+    if re.search(r"[.,;:£\-–(]$|\b(?:and|or|the|of|to|a|an|in|for|with|by|on|its|their|our)$", line, re.I):
+        return False
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    title_case = bool(words) and sum(word[0].isupper() for word in words) >= 0.6 * len(words)
+    return title_case or (starts_segment and len(words) <= 6)
 
 
 def _is_numeric_row(line: str) -> bool:

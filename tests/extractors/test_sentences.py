@@ -53,3 +53,13 @@ def test_paragraphs_that_cannot_matter_are_skipped_when_asked() -> None:
     page = "Apologies were received.\n\nThe DSG deficit is £3m."
     kept = split_pages([page], keep=lambda paragraph: "DSG" in paragraph)
     assert [s.text for s in kept] == ["The DSG deficit is £3m."]
+
+
+def test_a_short_wrapped_line_before_a_capital_is_not_a_heading() -> None:
+    page = "The quarterly return shows that the authority is not on track to meet\nCondition 2 of the Safety Valve agreement."
+    assert texts(page) == ["The quarterly return shows that the authority is not on track to meet Condition 2 of the Safety Valve agreement."]
+
+
+def test_numbered_paragraphs_start_new_sentences() -> None:
+    page = "4. Financial position\n4.1 The forecast overspend is £7.1m.\n4.2 Members noted the position."
+    assert texts(page) == ["Financial position", "The forecast overspend is £7.1m.", "Members noted the position."]

@@ -14,6 +14,7 @@ Usage::
 
     with DemoSite([sample_council("northshire", "moderngov", today)]) as site:
         entry = site.council_config("northshire")        # a ``councils:`` entry for config.yaml
+        entries = site.config_entries()                   # ... for every council on the site
         site.set_web_service("northshire", "not_found")  # force the HTML fallback
         site.fail("northshire", "truncated_pdf")          # see FAILURES; clear_failures() undoes
         meeting = site.publish_meeting("northshire", "Schools Forum", DemoMeeting(date=today))

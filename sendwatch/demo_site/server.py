@@ -140,6 +140,10 @@ class DemoSite:
             entry["listing"] = {"pages": [self.base_url(slug)], "include_text": patterns, "include_urls": [r"/downloads/file/"]}
         return entry
 
+    def config_entries(self, committees: list[str] | None = None) -> list[dict[str, Any]]:
+        """The ``councils:`` entries for every council on the site, in the order they were added."""
+        return [self.council_config(slug, committees) for slug in self._councils]
+
     # ------------------------------------------------------------------ publishing
 
     def council(self, slug: str) -> DemoCouncil:

@@ -63,6 +63,14 @@ _LABELS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+_AFTER_GAP = re.compile(
+    r"[\d.,]*\s?(?:bn|billion|mn|mil|millions?|m|k)?\s+(?:adverse\s+|off[- ]track\s+)?"
+    r"(?:behind|adrift of|worse than|above|over|adverse to|off track against|off-track against)\s+(?:the\s+|its\s+|our\s+)?"
+    r"(?:agreed\s+|planned\s+|safety valve\s+|dfe\s+)*(?:trajectory|plan|profile|target)",
+    re.I,
+)
+
+
 def parse_amounts(text: str) -> list[tuple[float, str, int]]:
     """Every £ amount in ``text`` as (pounds, matched text, offset); a range gives two."""
     found: list[tuple[float, str, int]] = []
@@ -115,6 +123,10 @@ def label_before(text: str, offset: int) -> str | None:
     What is measured (a cumulative deficit, a DfE contribution) beats how it is dated: "the
     cumulative deficit is forecast to be £18m" is labelled cumulative deficit.
     """
+    # "£6.2m behind the agreed trajectory", "£2m worse than plan": the gap is named after it.
+    right_after = text[offset:offset + 60]
+    if _AFTER_GAP.match(right_after):
+        return "off track by"
     window_start = max(0, offset - 160)
     before = text[window_start:offset]
     best: tuple[bool, int, int, str] | None = None

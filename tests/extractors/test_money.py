@@ -49,6 +49,7 @@ def test_words_after_m_are_not_units() -> None:
         ("The in-year deficit for the high needs block is £3.4m.", "in-year deficit"),
         ("The projected outturn for the DSG is £41.2m.", "forecast"),
         ("The council is off track by £6m against the safety valve trajectory.", "off track by"),
+        ("The forecast position is £6.2m behind the agreed trajectory for 2025/26.", "off track by"),
         ("The DfE will contribute £14.5m over six years under the agreement.", "DfE contribution"),
         ("Forum supported a block transfer of £1.9m from the schools block.", "block transfer"),
     ],

@@ -35,6 +35,7 @@ _ACRONYM_SKIP = {"and", "of", "the", "upon", "on", "with", "in"}
 _NAMED_COUNCIL = re.compile(
     r"\b(?:(?:London|Royal) Borough of [A-Z][\w'-]+(?: (?:and|upon) [A-Z][\w'-]+)*"
     r"|(?:[A-Z][\w'-]+,? (?:(?:and|upon|on|with|in) )?){1,4}(?:Metropolitan Borough |County |City |Borough |District )?Council)\b"
+    r"(?!\s+(?:Tax|tax|House|Offices|Chamber|Plan|Strategy|[Mm]eeting|[Mm]embers|Leader|Constitution|Procedure))"
 )
 _GENERIC_COUNCIL_WORDS = {
     "the", "this", "that", "our", "each", "every", "full", "county", "city", "borough", "district", "town",
@@ -143,14 +144,12 @@ def _other_token_at_word_start(match: re.Match[str]) -> str:
 
 
 def _named_council_token(match: re.Match[str]) -> str:
-    words = match.group(0).replace(",", " ").split()
-    if words and words[0].lower() in _GENERIC_COUNCIL_WORDS and all(w.lower() in _GENERIC_COUNCIL_WORDS or w == "Council" for w in words):
-        return match.group(0)
-    first = words[0].lower() if words else ""
-    if first in _GENERIC_COUNCIL_WORDS and len(words) <= 2:
-        return match.group(0)
-    if SELF_TOKEN.upper() in match.group(0):
-        return match.group(0)
+    """``othercouncil`` for "Kent County Council"; unchanged for "The County Council", "Full Council"."""
+    text = match.group(0)
+    words = [word.lower() for word in text.replace(",", " ").split()[:-1]]  # the words before "Council"
+    generic = all(word in _GENERIC_COUNCIL_WORDS for word in words) or (len(words) == 1 and words[0] in _GENERIC_COUNCIL_WORDS)
+    if generic or SELF_TOKEN.upper() in text:
+        return text
     return OTHER_TOKEN.upper()
 
 

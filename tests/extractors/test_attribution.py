@@ -64,3 +64,11 @@ def test_a_council_named_after_a_common_word_is_matched_only_as_a_name() -> None
     assert "selfcouncil" in reading.rewrite("Reading has signed its agreement.")
     assert "selfcouncil" in reading.rewrite("READING BOROUGH COUNCIL: SCHOOLS FORUM")
     assert "selfcouncil" not in reading.rewrite("After reading the report, members asked questions.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The Adult Social Care Council Tax precept rises by 2%.", "Recommendations to Full Council in February.", "The County Council agreed."],
+)
+def test_council_tax_and_the_councils_own_bodies_are_not_other_councils(subject: Subject, sentence: str) -> None:
+    assert "othercouncil" not in subject.rewrite(sentence)

@@ -125,6 +125,14 @@ def test_other_deficits_and_underspends_are_not_a_high_needs_deficit(text: str) 
     assert verdict(text) == "none"
 
 
+def test_other_agreements_in_a_safety_valve_paper_are_not_the_safety_valve_agreement() -> None:
+    text = (
+        "The Forum received the safety valve briefing for information. "
+        "The lease agreement for the new pupil referral unit has been signed, and the transport deal was agreed in June."
+    )
+    assert verdict(text) == "none"
+
+
 def test_enhanced_flexibility_is_not_enhanced_monitoring() -> None:
     assert verdict("The new funding formula gives schools enhanced flexibility over high needs top-ups.") == "none"
 

@@ -133,6 +133,20 @@ def test_other_agreements_in_a_safety_valve_paper_are_not_the_safety_valve_agree
     assert verdict(text) == "none"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Completion of EHCP assessments within 20 weeks is not on track against the target of 60%.",
+        "The council was unable to meet the 20-week target for new EHCPs set by the DfE.",
+        "Recruitment to the outreach team is behind plan, and the capital plan is at risk.",
+        "We are negotiating the agreement with the transport provider.",
+    ],
+)
+def test_other_targets_and_plans_in_a_safety_valve_paper_are_not_the_programme(text: str) -> None:
+    assert verdict("This report accompanies the council's safety valve monitoring return. " + text) in ("none", "sv_negotiating")
+    assert verdict("The safety valve programme is mentioned for context only. " + text) in ("none",)
+
+
 def test_enhanced_flexibility_is_not_enhanced_monitoring() -> None:
     assert verdict("The new funding formula gives schools enhanced flexibility over high needs top-ups.") == "none"
 

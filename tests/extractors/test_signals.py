@@ -133,6 +133,11 @@ def test_other_agreements_in_a_safety_valve_paper_are_not_the_safety_valve_agree
     assert verdict(text) == "none"
 
 
+def test_an_off_track_position_blamed_on_ehcp_growth_is_still_off_track() -> None:
+    text = "The council is £6m off track against its safety valve trajectory because of the growth in EHCPs."
+    assert verdict(text) == "sv_off_track"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -142,11 +147,6 @@ def test_other_agreements_in_a_safety_valve_paper_are_not_the_safety_valve_agree
         "We are negotiating the agreement with the transport provider.",
     ],
 )
-def test_an_off_track_position_blamed_on_ehcp_growth_is_still_off_track() -> None:
-    text = "The council is £6m off track against its safety valve trajectory because of the growth in EHCPs."
-    assert verdict(text) == "sv_off_track"
-
-
 def test_other_targets_and_plans_in_a_safety_valve_paper_are_not_the_programme(text: str) -> None:
     assert verdict("This report accompanies the council's safety valve monitoring return. " + text) in ("none", "sv_negotiating")
     assert verdict("The safety valve programme is mentioned for context only. " + text) in ("none",)

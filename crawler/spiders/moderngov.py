@@ -2,7 +2,7 @@
 
 Web service: ``mgWebService.asmx/GetCommittees`` → ``GetMeetings?lCommitteeId=&sFromDate=&sToDate=``
 (both dates always sent: real servers answer 500 without them) → ``GetMeeting?lMeetingId=``.
-HTML: ``mgListCommittees.aspx`` → ``ieListMeetings.aspx?CommitteeId=`` →
+HTML: ``mgListCommittees.aspx`` → ``ieListMeetings.aspx?CommitteeId=`` (and its other years' pages) →
 ``ieListDocuments.aspx?CId=&MId=&Ver=4``. Each step falls back on its own: a failing
 ``GetMeeting`` is replaced by that meeting's ``ieListDocuments`` page.
 
@@ -30,6 +30,8 @@ from crawler.spiders.base import (
 _DOC_ID = re.compile(r"(?:mgConvert2PDF\.aspx\?(?:.*&)?id=|(?:^|/)documents/s)(\d+)", re.I)
 _COMMITTEE_LINK = re.compile(r"(?:mgCommitteeDetails|ieListMeetings)\.aspx\?(?:.*&)?(?:id|committeeid|cid)=(\d+)", re.I)
 _MEETING_LINK = re.compile(r"ieListDocuments\.aspx\?", re.I)
+# ieListMeetings shows one (municipal) year; the other years are links on the page.
+_YEAR_PAGE = re.compile(r"ieListMeetings\.aspx\?(?:.*&)?year=(\d{4})", re.I)
 _TITLE_ATTRIBUTE = re.compile(r"Link to document '(.+)'\s*$", re.S)
 _LINK_SUFFIX = re.compile(r"(,\s*item\s+[\w.()]+)?\s*(PDF|DOC|DOCX|HTML)\s+[\d.,]+\s*[KM]B\s*$", re.I)
 
@@ -178,6 +180,13 @@ class ModernGovSpider(CouncilSpider):
         tree = lxml_html.fromstring(decode_page(response), base_url=response.url)
         for link in tree.iter("a"):
             href = link.get("href") or ""
+            year = _YEAR_PAGE.search(href)
+            if year and not response.meta.get("year_page"):
+                if self.window.listing_start.year - 1 <= int(year.group(1)) <= self.window.end.year:
+                    yield self.page_request(urljoin(response.url, href), self.parse_meetings_html, year_page=True,
+                                            committee_id=response.meta["committee_id"],
+                                            committee_title=response.meta["committee_title"])
+                continue
             if not _MEETING_LINK.search(href):
                 continue
             query = {key.lower(): value for key, value in parse_qsl(urlsplit(href).query)}

@@ -142,15 +142,22 @@ def mg_list_committees(council: DemoCouncil) -> str:
     return page(f"Browse meetings - {council.name}", body)
 
 
-def mg_list_meetings(committee: DemoCommittee) -> str:
+def mg_list_meetings(committee: DemoCommittee, year: int) -> str:
+    """One year's meetings (the newest year unless asked), with links to the other years, as ModernGov pages them."""
+    years = sorted({m.date.year for m in committee.meetings}, reverse=True)
     rows = []
-    for meeting in sorted(committee.meetings, key=lambda m: m.date, reverse=True):
+    for meeting in sorted((m for m in committee.meetings if m.date.year == year), key=lambda m: m.date, reverse=True):
         label = f"{meeting.date.day} {meeting.date.strftime('%b %Y')} {meeting.time}"
         if meeting.status.lower() == "cancelled":
             label += " CANCELLED"
         rows.append(f'<li><a href="ieListDocuments.aspx?CId={committee.id}&amp;MId={meeting.id}&amp;Ver=4">{label}</a></li>')
+    pager = " ".join(
+        f"<strong>{other}</strong>" if other == year else f'<a href="ieListMeetings.aspx?CId={committee.id}&amp;Year={other}">{other}</a>'
+        for other in years
+    )
     body = (
         f'<h1 class="mgMainTitleTxt">{escape(committee.title)} - Meetings</h1>\n'
+        f'<p class="mgYearPager">Year: {pager}</p>\n'
         f'<ul class="mgBulletList">\n{chr(10).join(rows)}\n</ul>'
     )
     return page(f"Browse meetings - {committee.title}", body)

@@ -419,7 +419,11 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             return self._page(pages.mg_list_committees(council))
         if local == "ieListMeetings.aspx":
             committee = self._committee(council, query.get("committeeid") or query.get("cid"))
-            return self._page(pages.mg_list_meetings(committee)) if committee else _NOT_FOUND
+            if committee is None:
+                return _NOT_FOUND
+            years = [m.date.year for m in committee.meetings] or [site.today.year]
+            year = int(query["year"]) if query.get("year", "").isdigit() else max(years)
+            return self._page(pages.mg_list_meetings(committee, year))
         if local == "ieListDocuments.aspx":
             try:
                 committee, meeting = site._meeting(council.slug, int(query.get("mid", "0")))

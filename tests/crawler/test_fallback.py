@@ -94,3 +94,24 @@ def test_a_failing_getmeeting_falls_back_for_that_meeting_only(demo, make_config
     assert result.outcome == "ok"
     assert found(config) == found(reference)
     assert site.requests("northshire")[f"/ieListDocuments.aspx?CId={site.council('northshire').committees[0].id}&MId={meeting.id}&Ver=4"] == 1
+
+
+def test_the_pages_of_earlier_years_are_followed_back_to_since(demo, make_config, crawl, today):
+    import datetime as dt
+
+    from sendwatch.demo_site import FORUM, DemoDocument, DemoItem, DemoMeeting
+
+    site = demo([sample_council("northshire", "moderngov", today)])
+    last_year = site.publish_meeting("northshire", FORUM, DemoMeeting(
+        date=dt.date(today.year - 1, 12, 3),
+        items=[DemoItem("Schools budget 2026-27", "<p>Consultation results.</p>",
+                        documents=[DemoDocument("Schools budget consultation", ["Responses from schools."])])],
+    ))
+    site.set_web_service("northshire", "not_found")
+    config = make_config(site, ["northshire"], since=f"{today.year - 1}-06-01")
+
+    crawl(config)
+
+    assert str(last_year.id) in {m.external_id for m in rows(config, Meeting)}
+    assert "Schools budget consultation" in {d.title for d in rows(config, Document)}
+    assert any("Year=" in path for path in site.requests("northshire"))

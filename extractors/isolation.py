@@ -68,6 +68,84 @@ def extract_text(path: Path | str, kind: str | None = None, *, engine: str = "pd
     return TextResult("unsupported", error=f"not a PDF or HTML document (declared kind {kind!r})")
 
 
+class IsolatedReader:
+    """A reader child process, reused document after document, replaced whenever it fails.
+
+    Forking a fresh child per document costs tens of milliseconds; a backlog of tens of
+    thousands of packs would spend longer forking than reading. One child therefore reads
+    document after document. It is killed and replaced when a document overruns its time,
+    after it ran out of memory or crashed, and every ``recycle_after`` documents so that
+    fragmentation never accumulates. Not thread-safe: one reader per thread.
+    """
+
+    def __init__(self, *, timeout_seconds: float = 120.0, memory_mb: int = 1024, engine: str = "pdfium",
+                 max_pages: int = 2000, recycle_after: int = 200):
+        self.timeout_seconds = timeout_seconds
+        self.memory_mb = memory_mb
+        self.engine = engine
+        self.max_pages = max_pages
+        self.recycle_after = recycle_after
+        self._context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self._child = None
+        self._connection = None
+        self._served = 0
+
+    def read(self, path: Path | str, kind: str | None = None) -> TextResult:
+        """The document's text, or the state saying why there is none."""
+        if self._child is None or not self._child.is_alive() or self._served >= self.recycle_after:
+            self._restart()
+        self._served += 1
+        try:
+            self._connection.send((str(path), kind))
+            if not self._connection.poll(self.timeout_seconds):
+                self.close()
+                return TextResult("timed_out", error=f"text extraction took longer than {self.timeout_seconds:g} s")
+            state, pages, error, used = self._connection.recv()
+        except (EOFError, OSError):
+            code = self._stop_child()
+            return TextResult("corrupt", error=f"the reader process died (exit code {code}) on this document")
+        if state == "too_large":
+            self.close()  # a child that hit its memory bound starts afresh
+        return TextResult(state, pages, error, used)
+
+    @property
+    def pid(self) -> int | None:
+        """The current child's process id (None before the first read or after a failure)."""
+        return self._child.pid if self._child is not None else None
+
+    def close(self) -> None:
+        """Stop the child (a new one starts on the next read)."""
+        self._stop_child()
+
+    def __enter__(self) -> "IsolatedReader":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _restart(self) -> None:
+        self._stop_child()
+        parent, child_end = self._context.Pipe(duplex=True)
+        self._child = self._context.Process(
+            target=_child_main, args=(child_end, self.engine, self.max_pages, self.memory_mb), daemon=True,
+        )
+        self._child.start()
+        child_end.close()
+        self._connection = parent
+        self._served = 0
+
+    def _stop_child(self) -> int | None:
+        code = None
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        if self._child is not None:
+            _stop(self._child)
+            code = self._child.exitcode
+            self._child = None
+        return code
+
+
 def extract_text_isolated(
     path: Path | str,
     kind: str | None = None,
@@ -77,48 +155,32 @@ def extract_text_isolated(
     engine: str = "pdfium",
     max_pages: int = 2000,
 ) -> TextResult:
-    """``extract_text`` in a child process bounded in time and memory."""
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_child_main,
-        args=(sender, str(path), kind, engine, max_pages, memory_mb),
-        daemon=True,
-    )
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout_seconds):
-            _stop(child)
-            return TextResult("timed_out", error=f"text extraction took longer than {timeout_seconds:g} s")
-        try:
-            state, pages, error, used = receiver.recv()
-        except EOFError:
-            child.join(_KILL_GRACE_SECONDS)
-            code = child.exitcode
-            return TextResult("corrupt", error=f"the reader process died (exit code {code}) on this document")
-        return TextResult(state, pages, error, used)
-    finally:
-        receiver.close()
-        _stop(child)
+    """``extract_text`` of one document in a child process bounded in time and memory."""
+    with IsolatedReader(timeout_seconds=timeout_seconds, memory_mb=memory_mb, engine=engine, max_pages=max_pages) as reader:
+        return reader.read(path, kind)
 
 
-def _child_main(sender, path: str, kind: str | None, engine: str, max_pages: int, memory_mb: int) -> None:  # type: ignore[no-untyped-def]
-    """Runs in the child: bound memory, read, send one answer back."""
+def _child_main(connection, engine: str, max_pages: int, memory_mb: int) -> None:  # type: ignore[no-untyped-def]
+    """Runs in the child: bound memory, then answer one request after another until told to stop."""
     _limit_memory(memory_mb)
-    try:
-        result = extract_text(path, kind, engine=engine, max_pages=max_pages)
-        answer = (result.state, result.pages, result.error, result.engine)
-    except MemoryError:
-        answer = ("too_large", [], f"reading needed more than {memory_mb} MB of memory", None)
-    except Exception as error:  # any library failure becomes a recorded state, never a crash upstream
-        answer = ("corrupt", [], f"{type(error).__name__}: {error}", None)
-    try:
-        sender.send(answer)
-    except MemoryError:
-        sender.send(("too_large", [], f"the text needed more than {memory_mb} MB of memory", None))
-    finally:
-        sender.close()
+    while True:
+        try:
+            path, kind = connection.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        try:
+            result = extract_text(path, kind, engine=engine, max_pages=max_pages)
+            answer = (result.state, result.pages, result.error, result.engine)
+        except MemoryError:
+            answer = ("too_large", [], f"reading needed more than {memory_mb} MB of memory", None)
+        except Exception as error:  # any library failure becomes a recorded state, never a crash upstream
+            answer = ("corrupt", [], f"{type(error).__name__}: {error}", None)
+        try:
+            connection.send(answer)
+        except MemoryError:
+            connection.send(("too_large", [], f"the text needed more than {memory_mb} MB of memory", None))
+        if answer[0] == "too_large":
+            return
 
 
 def _limit_memory(memory_mb: int) -> None:

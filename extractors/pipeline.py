@@ -14,6 +14,7 @@ Config read: ``extract.timeout_seconds``, ``extract.memory_mb``, ``extract.max_p
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -24,7 +25,7 @@ from sqlalchemy import delete, or_, select
 
 from extractors import EXTRACTOR_VERSION
 from extractors.analyse import Analysis, analyse_pages
-from extractors.isolation import TextResult, extract_text_isolated
+from extractors.isolation import IsolatedReader, TextResult
 from extractors.lexicon import default_lexicon
 from extractors.verdict import corroborated
 from sendwatch.storage.models import Council, Document, DocumentPage, Evidence, Figure, utcnow
@@ -68,36 +69,51 @@ def extract_documents(config: Any, database: Any, slugs: list[str] | tuple[str, 
     summary = ExtractSummary()
     settings = config.extract
 
+    local = threading.local()
+    readers: list[IsolatedReader] = []
+
     def read(job: _Job) -> tuple[_Job, TextResult]:
         if not job.path:
             return job, TextResult("corrupt", error="no stored file for this document")
-        return job, extract_text_isolated(
-            job.path, job.kind, timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb,
-            engine=settings.pdf_engine, max_pages=settings.max_pages,
-        )
+        reader = getattr(local, "reader", None)
+        if reader is None:
+            reader = local.reader = IsolatedReader(
+                timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb,
+                engine=settings.pdf_engine, max_pages=settings.max_pages,
+            )
+            readers.append(reader)
+        return job, reader.read(job.path, job.kind)
 
     workers = max(1, workers)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for job, text in _bounded_map(pool, read, jobs, ahead=workers * 2):
-            try:
-                analysis = (
-                    analyse_pages(text.pages, list(job.names), context=_title_context(job.title))
-                    if text.state == "ok" else None
-                )
-                evidence, figures = _store(database, job, text, analysis)
-            except Exception as error:  # one document's failure is recorded, never fatal
-                log.exception("extract_failed", extra={"event": "extract_failed", "document_id": job.document_id})
-                summary.errors.append(f"document {job.document_id}: {type(error).__name__}: {error}")
-                _record_failure(database, job, f"{type(error).__name__}: {error}")
-                summary.states["corrupt"] += 1
-                summary.processed += 1
-                continue
-            summary.processed += 1
-            summary.states[text.state] += 1
-            summary.evidence += evidence
-            summary.figures += figures
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for job, text in _bounded_map(pool, read, jobs, ahead=workers * 2):
+                _record(database, job, text, summary)
+    finally:
+        for reader in readers:
+            reader.close()
     log.info("extract_done", extra={"event": "extract_done", **summary.as_dict()})
     return summary
+
+
+def _record(database: Any, job: _Job, text: TextResult, summary: ExtractSummary) -> None:
+    """Analyse one document's text and store everything; a failure is recorded, never raised."""
+    try:
+        analysis = (
+            analyse_pages(text.pages, list(job.names), context=_title_context(job.title)) if text.state == "ok" else None
+        )
+        evidence, figures = _store(database, job, text, analysis)
+    except Exception as error:  # one document's failure is recorded, never fatal
+        log.exception("extract_failed", extra={"event": "extract_failed", "document_id": job.document_id})
+        summary.errors.append(f"document {job.document_id}: {type(error).__name__}: {error}")
+        _record_failure(database, job, f"{type(error).__name__}: {error}")
+        summary.states["corrupt"] += 1
+        summary.processed += 1
+        return
+    summary.processed += 1
+    summary.states[text.state] += 1
+    summary.evidence += evidence
+    summary.figures += figures
 
 
 def _bounded_map(pool: ThreadPoolExecutor, function: Any, items: list[Any], ahead: int) -> Iterator[Any]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.isolation import extract_text_isolated
+from extractors.isolation import IsolatedReader, extract_text_isolated
 from extractors_support import build_corrupt, build_report
 
 
@@ -45,3 +45,30 @@ def test_bad_files_come_back_as_states_not_exceptions(tmp_path: Path) -> None:
     binary = tmp_path / "spreadsheet.xlsx"
     binary.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
     assert extract_text_isolated(binary, "other", timeout_seconds=30).state == "unsupported"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX named pipes")
+def test_one_reader_serves_document_after_document_and_recovers_from_every_failure(tmp_path: Path) -> None:
+    good = build_report(tmp_path / "good.pdf", [["The DSG deficit is £5m."], ["Second page."]])
+    stuck = tmp_path / "stuck.pdf"
+    os.mkfifo(stuck)
+    huge = tmp_path / "huge.html"
+    with huge.open("wb") as handle:
+        handle.write(b"<p>x</p>")
+        handle.truncate(300 * 1024 * 1024)
+    with IsolatedReader(timeout_seconds=1.0, memory_mb=64) as reader:
+        states = [reader.read(path, kind).state for path, kind in [
+            (good, "pdf"), (stuck, "pdf"), (good, "pdf"), (huge, "html"), (good, "pdf"),
+            (build_corrupt(tmp_path / "broken.pdf"), "pdf"), (good, "pdf"),
+        ]]
+    assert states == ["ok", "timed_out", "ok", "too_large", "ok", "corrupt", "ok"]
+
+
+def test_the_reader_is_replaced_after_a_number_of_documents(tmp_path: Path) -> None:
+    good = build_report(tmp_path / "good.pdf", [["Page one."]])
+    with IsolatedReader(timeout_seconds=30, recycle_after=2) as reader:
+        children = set()
+        for _ in range(5):
+            assert reader.read(good, "pdf").state == "ok"
+            children.add(reader.pid)
+    assert len(children) == 3

@@ -60,6 +60,18 @@ def crawl_councils(config: Config, database: Database, slugs: list[str] | None =
         if on_result is not None:
             on_result(result)
 
+    try:
+        _schedule(config, database, context, waiting, running, finish, cycle_id, stop, log_level)
+    finally:  # an exception in the parent (or in on_result) must not leave children crawling
+        for child in running.values():
+            _kill(child)
+    return [results[council.slug] for council in councils if council.slug in results]
+
+
+def _schedule(config: Config, database: Database, context: Any, waiting: list[Council], running: dict[str, _Running],
+              finish: Callable[[CouncilCrawlResult], None], cycle_id: int | None, stop: threading.Event | None,
+              log_level: str | None) -> None:
+    """Start children up to the parallel limit, collect their results, and honour ``stop``."""
     while waiting or running:
         stopping = stop is not None and stop.is_set()
         while waiting and not stopping and len(running) < config.crawl.parallel_councils:
@@ -76,7 +88,7 @@ def crawl_councils(config: Config, database: Database, slugs: list[str] | None =
                 finish(CouncilCrawlResult(slug=slug, outcome="failing", reason="interrupted: the crawl was stopped",
                                           errors=["interrupted: the crawl was stopped"]))
             running.clear()
-            break
+            return
         handles = [child.connection for child in running.values()] + [child.process.sentinel for child in running.values()]
         wait(handles, timeout=_POLL_SECONDS)
         for slug, child in list(running.items()):
@@ -84,7 +96,6 @@ def crawl_councils(config: Config, database: Database, slugs: list[str] | None =
             if result is not None:
                 del running[slug]
                 finish(result)
-    return [results[council.slug] for council in councils if council.slug in results]
 
 
 def _collect(child: _Running, config: Config, database: Database, cycle_id: int | None) -> CouncilCrawlResult | None:
@@ -95,7 +106,9 @@ def _collect(child: _Running, config: Config, database: Database, cycle_id: int 
             kind, payload = child.connection.recv()
         except (EOFError, OSError):
             kind, payload = "crash", "the crawl process closed its pipe without a result"
-        child.process.join(timeout=30)
+        child.process.join(timeout=10)
+        if child.process.is_alive():  # sent its result but will not exit: nothing left to lose
+            child.process.kill()
         if kind == "result":
             return payload
         return _record_failure(database, slug, cycle_id, child.started_at, f"crawl process failed: {payload.splitlines()[0]}")

@@ -56,9 +56,9 @@ def test_a_site_that_fails_every_request_is_failing(pair, make_config, crawl, ki
     assert the_run(config, "broken").outcome == "failing"
 
 
-def test_retries_a_failing_request_before_giving_up(pair, make_config, crawl):
+def test_retries_a_failing_request_with_backoff_before_giving_up(pair, make_config, crawl):
     pair.fail("broken", "error_500")
-    config = make_config(pair, ["broken"], retries=2)
+    config = make_config(pair, ["broken"], retries=2, retry_backoff_seconds=0.05)
     crawl(config)
     assert pair.requests("broken")["/mgListCommittees.aspx"] == 3
 

@@ -28,6 +28,7 @@ from crawler.spiders.base import (
 )
 
 _DOC_ID = re.compile(r"(?:mgConvert2PDF\.aspx\?(?:.*&)?id=|(?:^|/)documents/s)(\d+)", re.I)
+_MEETING_PAPER = re.compile(r"documents/[gb]\d+/[^?#]+\.pdf", re.I)
 _COMMITTEE_LINK = re.compile(r"(?:mgCommitteeDetails|ieListMeetings)\.aspx\?(?:.*&)?(?:id|committeeid|cid)=(\d+)", re.I)
 _MEETING_LINK = re.compile(r"ieListDocuments\.aspx\?", re.I)
 # ieListMeetings shows one (municipal) year; the other years are links on the page.
@@ -253,12 +254,17 @@ class ModernGovSpider(CouncilSpider):
         )
 
     def _document_from_link(self, link: Any, meeting_id: str, item_id: str | None) -> DocumentFound | None:
-        attachment = _id_in(link.get("href") or "")
-        if not attachment:
+        """A paper from a link: an attachment (``s<id>`` / ``mgConvert2PDF``) or a meeting-level ``g<id>`` PDF."""
+        href = link.get("href") or ""
+        attachment = _id_in(href)
+        meeting_paper = None if attachment else _MEETING_PAPER.search(href)
+        if not attachment and not meeting_paper:
             return None
         named = _TITLE_ATTRIBUTE.search(link.get("title") or "")
         title = named.group(1).strip() if named else _LINK_SUFFIX.sub("", " ".join(link.text_content().split())).strip()
-        return DocumentFound(url=self.document_url(attachment), title=title or None, kind="pdf", meeting_id=meeting_id,
+        # Meeting-level papers have no attachment id: key them by their path, without the ?T= view flag.
+        url = self.document_url(attachment) if attachment else urljoin(self.base, meeting_paper.group(0).lstrip("/"))
+        return DocumentFound(url=url, title=title or None, kind="pdf", meeting_id=meeting_id,
                              agenda_item_id=item_id, is_pack=bool(PACK_TITLE.search(title or "")))
 
     # ------------------------------------------------------------------ shared

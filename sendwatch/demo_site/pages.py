@@ -188,10 +188,17 @@ def mg_list_documents(committee: DemoCommittee, meeting: DemoMeeting) -> str:
             "</tr>"
         )
     status = f" ({escape(meeting.status)})" if meeting.status.lower() == "cancelled" else ""
+    # Meeting-level papers (frontsheet, reports pack, printed minutes) sit above the items, under
+    # documents/g<meeting id>/; the web service does not list them.
+    packs = "\n".join(
+        f'<li><a href="documents/g{meeting.id}/{doc.file_name}?T=10">{escape(doc.title)} PDF '
+        f"{max(1, len(doc.pages) * 12)} KB</a></li>" for doc in meeting.documents
+    )
     body = (
         '<h1 class="mgMainTitleTxt">Agenda and minutes</h1>\n'
         f'<h2 class="mgSubTitleTxt">{escape(committee.title)} - {long_date(meeting.date)} {meeting.time}{status}</h2>\n'
-        f'<table class="mgItemTable">\n{chr(10).join(rows)}\n</table>'
+        + (f'<ul class="mgActionList">\n{packs}\n</ul>\n' if packs else "")
+        + f'<table class="mgItemTable">\n{chr(10).join(rows)}\n</table>'
     )
     return page(f"Agenda for {committee.title} on {long_date(meeting.date)}", body)
 

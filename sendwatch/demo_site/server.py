@@ -20,7 +20,7 @@ import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from sendwatch.demo_site import pages
 from sendwatch.demo_site.pdf import render_pdf
@@ -441,6 +441,14 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         found = re.fullmatch(r"documents/s(\d+)/[^/]+\.pdf", local)
         if found:
             return self._document(council, found.group(1))
+        pack = re.fullmatch(r"documents/g(\d+)/([^/]+\.pdf)", local)
+        if pack:
+            try:
+                _, meeting = site._meeting(council.slug, int(pack.group(1)))
+            except KeyError:
+                return _NOT_FOUND
+            named = [doc for doc in meeting.documents if doc.file_name.replace("%20", " ") == unquote(pack.group(2))]
+            return self._pdf_reply(council, named[0]) if named else _NOT_FOUND
         return _NOT_FOUND
 
     def _web_service(self, council: DemoCouncil, method: str, query: dict[str, str], base: str) -> _Reply:

@@ -115,3 +115,22 @@ def test_the_pages_of_earlier_years_are_followed_back_to_since(demo, make_config
     assert str(last_year.id) in {m.external_id for m in rows(config, Meeting)}
     assert "Schools budget consultation" in {d.title for d in rows(config, Document)}
     assert any("Year=" in path for path in site.requests("northshire"))
+
+
+def test_the_pages_show_the_reports_pack_and_its_reports_point_at_it(demo, make_config, crawl, today):
+    from sendwatch.demo_site import FORUM, DemoDocument
+
+    site = demo([sample_council("northshire", "moderngov", today)])
+    meeting = next(c for c in site.council("northshire").committees if c.title == FORUM).meetings[0]
+    site.publish_document("northshire", meeting.id, DemoDocument("Public reports pack", ["Every report, bound."]))
+    site.set_web_service("northshire", "not_found")
+    config = make_config(site, ["northshire"])
+
+    crawl(config)
+
+    row = next(m for m in rows(config, Meeting) if m.external_id == str(meeting.id))
+    papers = {d.title: d for d in rows(config, Document, meeting_id=row.id)}
+    pack = papers["Public reports pack"]
+    assert pack.fetch_state == "ok" and pack.url.endswith(f"documents/g{meeting.id}/Public%20reports%20pack.pdf")
+    assert papers["DSG monitoring report"].parent_id == pack.id
+    assert all(d.parent_id is None for d in papers.values() if d.kind == "html")

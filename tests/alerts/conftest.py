@@ -38,6 +38,7 @@ class MailBehaviour:
     refuse: set[str] = field(default_factory=set)  # answer 550 at RCPT for these addresses
     hang_at_rcpt: int | None = None  # on this RCPT (1-based count) never answer
     hang_at_data: int | None = None  # on this DATA: keep the message (as a server that delivered it), never answer
+    drop_at_rcpt: int | None = None  # on this RCPT: close the connection without a word
 
 
 class RecordingHandler:
@@ -68,6 +69,9 @@ class RecordingHandler:
         if self.greylisted < self.behaviour.greylist_first:
             self.greylisted += 1
             return "451 4.7.1 Greylisted, please try again later"
+        if self.behaviour.drop_at_rcpt == count:
+            server.transport.close()
+            return "421 4.4.2 Connection dropped"
         if self.behaviour.hang_at_rcpt == count:
             self.hung.set()
             await asyncio.Event().wait()
@@ -109,10 +113,24 @@ class SmtpServer:
     handler: RecordingHandler
 
 
+LOGINS = {"sendwatch": "correct horse battery staple"}
+
+
+def _check_login(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+    """Accept the one account in LOGINS (AUTH PLAIN / LOGIN)."""
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    ok = isinstance(auth_data, LoginPassword) and LOGINS.get(auth_data.login.decode()) == auth_data.password.decode()
+    return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535 itself
+
+
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
     handler = RecordingHandler()
-    controller = EphemeralController(handler, hostname="127.0.0.1", port=0, ready_timeout=10)
+    # AUTH is offered without TLS here only because the test runs on loopback.
+    controller = EphemeralController(
+        handler, hostname="127.0.0.1", port=0, ready_timeout=10, auth_require_tls=False, authenticator=_check_login,
+    )
     controller.start()
     try:
         yield SmtpServer("127.0.0.1", controller.port, handler)

@@ -202,3 +202,37 @@ def test_the_file_transport_writes_one_eml_per_message_and_settles_a_crash_by_th
 def states_by_id(database) -> dict[int, str]:  # type: ignore[no-untyped-def]
     with database.session() as session:
         return dict(session.execute(select(OutboxMessage.id, OutboxMessage.state)).all())
+
+
+def test_a_dropped_connection_defers_that_message_and_the_next_one_reconnects(smtp_config, smtp_server, database):
+    _, config = smtp_config()
+    message_ids = queue_change_alerts(database, config, READERS[:4])
+    smtp_server.handler.behaviour.drop_at_rcpt = 2
+
+    first = send_pending(config, database)
+
+    assert (first.sent, first.deferred) == (3, 1)
+    assert smtp_server.handler.connections == 2
+    assert send_pending(config, database, now=utcnow() + dt.timedelta(minutes=5)).sent == 1
+    delivered = collections.Counter(smtp_server.handler.message_ids())
+    assert set(delivered) == set(message_ids) and set(delivered.values()) == {1}
+
+
+def test_smtp_credentials_come_from_the_environment(smtp_config, smtp_server, database, monkeypatch):
+    mail = {"transport": "smtp", "host": smtp_server.host, "port": smtp_server.port, "username": "sendwatch",
+            "password_env": "NEWSROOM_SMTP_PASSWORD", "timeout_seconds": 10}
+    _, config = smtp_config(mail=mail)
+    queue_change_alerts(database, config, READERS[:2])
+
+    monkeypatch.delenv("NEWSROOM_SMTP_PASSWORD", raising=False)
+    missing = send_pending(config, database)
+    assert missing.sent == 0 and "NEWSROOM_SMTP_PASSWORD" in missing.errors[0]
+
+    monkeypatch.setenv("NEWSROOM_SMTP_PASSWORD", "wrong")
+    refused = send_pending(config, database)
+    assert refused.sent == 0 and "535" in refused.errors[0]
+    with database.session() as session:  # a refused login blames no recipient
+        assert session.scalars(select(Subscriber).where(Subscriber.suppressed_at.is_not(None))).all() == []
+
+    monkeypatch.setenv("NEWSROOM_SMTP_PASSWORD", "correct horse battery staple")
+    assert send_pending(config, database).sent == 2

@@ -8,7 +8,6 @@ order); its confidence grows a little with each further sentence saying the same
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from extractors.lexicon import Lexicon
 from extractors.signals import Signal
@@ -27,7 +26,7 @@ def settle_superseded(signals: list[Signal], lexicon: Lexicon) -> list[Signal]:
             continue
         for position, earlier in enumerate(settled):
             if earlier.kind == "signal" and earlier.status in ended and earlier.index < later.index:
-                settled[position] = replace(earlier.demoted("superseded"))
+                settled[position] = earlier.demoted("superseded")
     return settled
 
 

@@ -8,7 +8,6 @@ order); its confidence grows a little with each further sentence saying the same
 
 from __future__ import annotations
 
-
 from extractors.lexicon import Lexicon
 from extractors.signals import Signal
 from sendwatch.vocabulary import seriousness

@@ -152,6 +152,15 @@ def test_other_targets_and_plans_in_a_safety_valve_paper_are_not_the_programme(t
     assert verdict("The safety valve programme is mentioned for context only. " + text) in ("none",)
 
 
+def test_monitoring_after_a_send_inspection_is_not_enhanced_monitoring_of_the_dsg() -> None:
+    text = "Following the Ofsted and CQC inspection, the local area partnership is subject to enhanced monitoring by the DfE."
+    assert verdict(text) == "none"
+
+
+def test_a_negative_dsg_reserve_is_a_deficit() -> None:
+    assert verdict("The DSG reserve balance remains negative at the end of the year.") == "deficit_only"
+
+
 def test_enhanced_flexibility_is_not_enhanced_monitoring() -> None:
     assert verdict("The new funding formula gives schools enhanced flexibility over high needs top-ups.") == "none"
 

@@ -48,8 +48,6 @@ from sendwatch.storage.models import OutboxMessage, Subscriber, utcnow
 
 log = logging.getLogger(__name__)
 
-RETRY_BASE_SECONDS = 60.0
-RETRY_MAX_SECONDS = 3600.0
 BATCH = 200
 
 
@@ -76,10 +74,13 @@ def send_pending(
     now: dt.datetime | None = None,
     transport: Transport | None = None,
     limit: int | None = None,
-    retry_base_seconds: float = RETRY_BASE_SECONDS,
-    retry_max_seconds: float = RETRY_MAX_SECONDS,
+    retry_base_seconds: float | None = None,
+    retry_max_seconds: float | None = None,
 ) -> SendSummary:
-    """Deliver every due outbox message through the configured transport; safe to call any time."""
+    """Deliver every due outbox message through the configured transport; safe to call any time.
+
+    Backoff comes from ``mail.retry_base_seconds`` / ``mail.retry_max_seconds`` unless given.
+    """
     coroutine = send_pending_async(
         config, database, now=now, transport=transport, limit=limit,
         retry_base_seconds=retry_base_seconds, retry_max_seconds=retry_max_seconds,
@@ -112,14 +113,16 @@ async def send_pending_async(
     now: dt.datetime | None = None,
     transport: Transport | None = None,
     limit: int | None = None,
-    retry_base_seconds: float = RETRY_BASE_SECONDS,
-    retry_max_seconds: float = RETRY_MAX_SECONDS,
+    retry_base_seconds: float | None = None,
+    retry_max_seconds: float | None = None,
 ) -> SendSummary:
     """The async body of ``send_pending``."""
     now = now or utcnow()
     transport = transport or make_transport(config)
     summary = SendSummary()
-    policy = _RetryPolicy(retry_base_seconds, retry_max_seconds, config.mail.max_attempts)
+    policy = _RetryPolicy(
+        retry_base_seconds or config.mail.retry_base_seconds, retry_max_seconds or config.mail.retry_max_seconds, config.mail.max_attempts
+    )
     lease = dt.timedelta(seconds=config.mail.timeout_seconds * 4 + 60)
     _recover_in_flight(database, transport, now - dt.timedelta(seconds=config.mail.timeout_seconds + 30), summary)
     await transport.open()

@@ -15,8 +15,11 @@ sender records that a crash from then on leaves the outcome unknown.
 
 The SMTP transport keeps ONE connection open for a whole batch and reconnects only after a
 drop. STARTTLS is used when ``mail.starttls`` is true (passed to aiosmtplib as an explicit
-``start_tls=True``; never opportunistically), implicit TLS when ``mail.use_tls`` is true, and
-the password is read from the environment variable named by ``mail.password_env``.
+``start_tls=True``; never opportunistically), implicit TLS when ``mail.use_tls`` is true; the
+server's certificate is checked against the system's CAs or ``mail.ca_file``; the password is
+read from the environment variable named by ``mail.password_env``. A refusal that is the
+server's or the configuration's doing (connect, TLS, login, the sender address) blames no
+message: the batch stops and every message stays pending.
 """
 
 from __future__ import annotations
@@ -117,6 +120,7 @@ class SmtpTransport(Transport):
 
     def __init__(self, config: Config):
         self.mail = config.mail
+        self.cert_bundle = str(config.resolve(config.mail.ca_file)) if config.mail.ca_file else None
         self.envelope_from = email.utils.parseaddr(config.mail.from_)[1] or "sendwatch@localhost"
         self.client: aiosmtplib.SMTP | None = None
 
@@ -129,6 +133,7 @@ class SmtpTransport(Transport):
             timeout=self.mail.timeout_seconds,
             use_tls=self.mail.use_tls,
             start_tls=True if self.mail.starttls else False,
+            cert_bundle=self.cert_bundle,
         )
         try:
             await client.connect()
@@ -153,7 +158,9 @@ class SmtpTransport(Transport):
         except aiosmtplib.SMTPResponseException as error:
             await self._reset()
             if error.code >= 500:
-                raise PermanentFailure(f"sender refused: {_describe(error)}", suppress=False) from error
+                # "530 Must issue a STARTTLS command first", "550 sender not allowed": the
+                # server or our configuration is at fault, not this message or its recipient.
+                raise ServerUnavailable(f"the server refuses our sender address: {_describe(error)}") from error
             raise TemporaryFailure(_describe(error)) from error
         except (aiosmtplib.SMTPException, OSError) as error:
             self._drop()

@@ -86,6 +86,12 @@ class Mail(_Strict):
     outbox_dir: Path = Path("outbox")
     timeout_seconds: float = Field(default=30, gt=0)
     max_attempts: int = Field(default=8, ge=1)
+    # Temporary failures (4xx, dropped connections) are retried after retry_base_seconds,
+    # doubling each time up to retry_max_seconds, until max_attempts.
+    retry_base_seconds: float = Field(default=60, gt=0)
+    retry_max_seconds: float = Field(default=3600, gt=0)
+    # A CA bundle to verify the server's certificate with (an internal relay); default: the system's.
+    ca_file: Path | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -28,6 +28,7 @@ class Received:
     message_id: str
     recipients: list[str]
     message: email.message.EmailMessage
+    encrypted: bool = False
 
 
 @dataclass
@@ -83,7 +84,7 @@ class RecordingHandler:
         with self._lock:
             self.data_count += 1
             count = self.data_count
-            self.received.append(Received(str(message["Message-ID"]), list(envelope.rcpt_tos), message))
+            self.received.append(Received(str(message["Message-ID"]), list(envelope.rcpt_tos), message, session.ssl is not None))
         if self.behaviour.hang_at_data == count:
             self.hung.set()
             await asyncio.Event().wait()
@@ -170,3 +171,47 @@ def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture
+def tls_files(tmp_path):  # type: ignore[no-untyped-def]
+    """A self-signed certificate for 127.0.0.1 (and its key), written as PEM files."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sendwatch test relay")])
+    now = dt.datetime.now(dt.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "relay.pem", tmp_path / "relay.key"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+@pytest.fixture
+def starttls_server(tls_files) -> Iterator[SmtpServer]:  # type: ignore[no-untyped-def]
+    """aiosmtpd that refuses mail until the client has issued STARTTLS."""
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*map(str, tls_files))
+    handler = RecordingHandler()
+    controller = EphemeralController(handler, hostname="127.0.0.1", port=0, ready_timeout=10, tls_context=context, require_starttls=True)
+    controller.start()
+    try:
+        yield SmtpServer("127.0.0.1", controller.port, handler)
+    finally:
+        controller.stop()

@@ -236,3 +236,17 @@ def test_smtp_credentials_come_from_the_environment(smtp_config, smtp_server, da
 
     monkeypatch.setenv("NEWSROOM_SMTP_PASSWORD", "correct horse battery staple")
     assert send_pending(config, database).sent == 2
+
+
+def test_starttls_when_configured_and_a_clear_error_when_not(smtp_config, starttls_server, tls_files, database):
+    mail = {"transport": "smtp", "host": starttls_server.host, "port": starttls_server.port, "timeout_seconds": 10}
+    _, clear = smtp_config(mail=mail)
+    queue_change_alerts(database, clear, READERS[:2])
+
+    refused = send_pending(clear, database)
+    assert refused.sent == 0 and "STARTTLS" in refused.errors[0]
+    assert set(states(database).values()) == {"pending"}  # a configuration problem blames no message
+
+    _, secure = smtp_config(mail={**mail, "starttls": True, "ca_file": str(tls_files[0])})
+    assert send_pending(secure, database).sent == 2
+    assert [r.encrypted for r in starttls_server.handler.received] == [True, True]

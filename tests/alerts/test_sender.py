@@ -250,3 +250,27 @@ def test_starttls_when_configured_and_a_clear_error_when_not(smtp_config, startt
     _, secure = smtp_config(mail={**mail, "starttls": True, "ca_file": str(tls_files[0])})
     assert send_pending(secure, database).sent == 2
     assert [r.encrypted for r in starttls_server.handler.received] == [True, True]
+
+
+def test_two_senders_draining_at_once_never_send_a_message_twice(smtp_config, smtp_server, database):
+    import threading
+
+    _, config = smtp_config()
+    readers = [f"desk{n}@newsroom.example" for n in range(30)]
+    message_ids = queue_change_alerts(database, config, readers)
+    summaries = []
+    start = threading.Barrier(2)
+
+    def drain() -> None:
+        start.wait()
+        summaries.append(send_pending(config, database))
+
+    senders = [threading.Thread(target=drain) for _ in range(2)]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join(timeout=120)
+
+    delivered = collections.Counter(smtp_server.handler.message_ids())
+    assert set(delivered) == set(message_ids) and set(delivered.values()) == {1}
+    assert sum(summary.sent for summary in summaries) == 30

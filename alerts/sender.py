@@ -7,21 +7,25 @@ The life of an outbox row (``state``):
                                   |-> pending, later (4xx / dropped before hand-over)
                                   |-> failed (5xx; the address is suppressed) or suppressed
 
-* **Claim.** A due row is claimed by an atomic UPDATE that pushes its ``next_attempt_at`` out
-  by a lease and counts the attempt; two senders never take the same row, and a sender that
-  dies before handing the message over leaves it pending, due again when the lease ends.
+* **Claim.** Due rows are claimed, a batch at a time, by one UPDATE that re-checks "pending and
+  due", pushes ``next_attempt_at`` out by a lease and counts the attempt: two senders never take
+  the same row, and a sender that dies before handing a message over leaves it pending, due
+  again when the lease ends (then sent once: nothing reached the server).
 * **In flight.** Just before the message is handed over (SMTP ``DATA``; the file rename) the row
   becomes ``sending`` (committed), with ``next_attempt_at`` holding when. This is the only
-  window in which a crash leaves the outcome unknown.
+  window in which a crash leaves the outcome unknown: from DATA to the server's answer.
 * **After a crash.** A ``sending`` row older than the transport timeout belongs to a dead
   sender. The file transport can tell whether it was delivered (the file exists); SMTP cannot,
   so the row becomes ``ambiguous``: reported, never resent silently (a duplicate alert is worse
   than one an operator resends by hand).
 * **Failures.** Temporary ones (4xx, dropped connections) back off exponentially from
-  ``retry_base_seconds`` up to ``retry_max_seconds``, until ``mail.max_attempts``; permanent ones
+  ``mail.retry_base_seconds`` up to ``mail.retry_max_seconds``, until ``mail.max_attempts``; permanent ones
   (5xx at RCPT or DATA) fail at once and suppress that subscriber, whose other pending messages
-  are then marked ``suppressed``. A server that cannot be reached at all ends the run and leaves
-  the remaining rows untouched.
+  are then marked ``suppressed``. A server that cannot be reached, or refuses us (TLS, login,
+  sender address), ends the run and leaves the remaining rows untouched.
+
+Ambiguous rows are left for an operator: look at the server's logs for the Message-ID, then set
+the row back to ``pending`` to resend it or to ``sent``.
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ def _reading(rule: Rule, text: str, match: re.Match[str], sentence: Sentence, le
     who = attribute(clause)
     if who.subject == "other":
         return None
-    if "negation" in rule.demote and (modifiers["negation"].search(_last_words(_same_phrase(before[-_NEGATION_WINDOW:]))) or modifiers["negation_after"].search(after)):
+    if "negation" in rule.demote and _negated(before, after, modifiers):
         return None
     if "process" in rule.demote and modifiers["process"].search(text):
         return None
@@ -137,6 +137,20 @@ def _same_clause(before: str) -> str:
     """The words before a match back to the last comma: a condition or risk reaches that far."""
     cut = max(before.rfind(", "), before.rfind(": "))
     return before[cut + 2:] if cut >= 0 else before
+
+
+def _negated(before: str, after: str, modifiers: dict[str, re.Pattern[str]]) -> bool:
+    """A negation governs the match: in the few words before it ("does not have a"), across a
+    coordination ("not part of the safety valve or DBV programmes"), or just after it."""
+    phrase = _same_phrase(before[-_NEGATION_WINDOW:])
+    if modifiers["negation"].search(_last_words(phrase)):
+        return True
+    if _COORDINATED.search(phrase) and modifiers["negation"].search(_same_phrase(before)):
+        return True
+    return bool(modifiers["negation_after"].search(after))
+
+
+_COORDINATED = re.compile(r"\b(?:or|nor)\s+(?:the\s+|its\s+|our\s+)?$")
 
 
 def _last_words(text: str, count: int = 4) -> str:

@@ -12,6 +12,14 @@ from extractors import analyse_pages
 COUNCIL = ["Eastfield Borough Council"]
 
 PHRASINGS = [
+    ('deficit_only', 'Details of the safety valve process are set out in Appendix B. The DSG deficit is forecast to reach £22m.'),
+    ('none', 'The Government has confirmed that the safety valve programme will not take new entrants in 2025/26.'),
+    ('deficit_only', "The authority's high needs block overspend is £4.1m; the authority is not part of the safety valve or DBV programmes."),
+    ('sv_negotiating', 'Eastfield has been accepted onto the safety valve programme and discussions with the DfE have begun.'),
+    ('dbv', 'Eastfield is in tranche 3 of the DBV programme.'),
+    ('sv_agreed', 'The Safety Valve agreement between Eastfield and the DfE was signed on 17 March 2023.'),
+    ('sv_on_track', 'The DfE has confirmed that the Council is on track and the fourth safety valve instalment of £2.3m has been released.'),
+    ('none', 'Officers attended a national conference where the safety valve programme was discussed.'),
     ('sv_agreed', 'Eastfield entered into a Safety Valve Agreement with the DfE in March 2023, under which the Department will provide £38.2m by 2028/29 to eliminate the historic deficit.'),
     ('sv_on_track', 'The latest monitoring return submitted to the DfE in February shows that the Council continues to meet the conditions of the Safety Valve agreement and the DSG is on target to achieve an in-year balance by 2026/27.'),
     ('sv_off_track', 'The DSG management plan forecast is now £4.3m adverse to the safety valve trajectory for 2024/25.'),

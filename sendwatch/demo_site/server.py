@@ -278,7 +278,7 @@ class DemoSite:
         host = f"127.0.{40 + index // 250}.{index % 250 + 1}"
         server = ThreadingHTTPServer((host, 0), handler)
         server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, name=f"demo-site-{host}", daemon=True)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"demo-site-{host}", daemon=True)
         thread.start()
         self._threads.append(thread)
         return server

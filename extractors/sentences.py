@@ -159,7 +159,7 @@ def _split_segment(text: str) -> list[str]:
     start = 0
     for boundary in _SENTENCE_END.finditer(text):
         stop = boundary.start() + 1
-        word = re.search(r"([A-Za-z.]+)\.?$", text[start:stop])
+        word = re.search(r"(?:^|(?<=\s))([A-Za-z.]+)\.?$", text[start:stop])  # a word of its own, not "£3m"
         token = word.group(1).lower().rstrip(".") if word else ""
         if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
             continue

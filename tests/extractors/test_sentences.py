@@ -63,3 +63,7 @@ def test_a_short_wrapped_line_before_a_capital_is_not_a_heading() -> None:
 def test_numbered_paragraphs_start_new_sentences() -> None:
     page = "4. Financial position\n4.1 The forecast overspend is £7.1m.\n4.2 Members noted the position."
     assert texts(page) == ["Financial position", "The forecast overspend is £7.1m.", "Members noted the position."]
+
+
+def test_an_amount_in_millions_ends_a_sentence() -> None:
+    assert texts("The deficit is £3m. The council is on track.") == ["The deficit is £3m.", "The council is on track."]

@@ -79,9 +79,10 @@ def _schedule(config: Config, database: Database, context: Any, waiting: list[Co
             receive, send = context.Pipe(duplex=False)
             process = context.Process(target=child_main, args=(send, config, council.slug, cycle_id, log_level),
                                       name=f"crawl-{council.slug}", daemon=True)
-            process.start()
+            started_at = utcnow()
+            process.start()  # the first start also boots the fork server: not part of the council's time
             send.close()
-            running[council.slug] = _Running(council, process, receive, time.monotonic(), utcnow())
+            running[council.slug] = _Running(council, process, receive, time.monotonic(), started_at)
         if stopping:
             for slug, child in list(running.items()):
                 _kill(child)

@@ -167,7 +167,7 @@ def test_a_redirect_to_another_host_for_one_paper_loses_only_that_paper(pair, ma
 
 def test_a_hanging_site_times_out_and_keeps_nothing(pair, make_config, crawl):
     pair.fail("broken", "hang", path="GetMeeting?")
-    config = make_config(pair, ["broken", "healthy"], council_timeout_seconds=2, timeout_seconds=30)
+    config = make_config(pair, ["broken", "healthy"], council_timeout_seconds=5, timeout_seconds=30)
 
     results = crawl(config)
 

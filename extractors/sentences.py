@@ -84,7 +84,7 @@ def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[Segmen
                 table_unit = unit if unit is not None else table_unit
                 segments.append((_SPACES.sub(" ", line), None, ()))
                 continue
-            if _TABLE_ROW.search(line) or (table_unit is not None and _is_numeric_row(line)):
+            if (_TABLE_ROW.search(line) and not _BULLET.match(line)) or (table_unit is not None and _is_numeric_row(line)):
                 _flush(current, segments)
                 unit = table_unit_of(line)
                 if unit is not None:

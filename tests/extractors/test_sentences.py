@@ -67,3 +67,8 @@ def test_numbered_paragraphs_start_new_sentences() -> None:
 
 def test_an_amount_in_millions_ends_a_sentence() -> None:
     assert texts("The deficit is £3m. The council is on track.") == ["The deficit is £3m.", "The council is on track."]
+
+
+def test_a_bullet_followed_by_wide_spacing_is_a_bullet_not_a_table_row() -> None:
+    page = "·         Members noted the DSG deficit of £5m.\n·         The forum agreed the transfer."
+    assert texts(page) == ["Members noted the DSG deficit of £5m.", "The forum agreed the transfer."]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import signal
 import traceback
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -125,7 +126,16 @@ def _run_spider(config: Config, council_config: Any, known: Any, window: CrawlWi
         url = getattr(response, "url", None)
         collected.append(CrawlProblem("error", url, f"could not parse the page: {failure.value.__class__.__name__}: {failure.value}"))
 
+    def on_item_error(item: Any, failure: Any, **_: Any) -> None:
+        # A paper whose body could not be stored is kept as a failed fetch, so the next crawl retries it.
+        if isinstance(item, DocumentFound):
+            collected.append(replace(item, body=None, fetch_state="error",
+                                     fetch_error=f"could not store the body: {failure.value.__class__.__name__}: {failure.value}"))
+        else:
+            collected.append(CrawlProblem("error", None, f"could not handle {type(item).__name__}: {failure.value}"))
+
     crawler.signals.connect(on_item, signal=signals.item_scraped)
+    crawler.signals.connect(on_item_error, signal=signals.item_error)
     crawler.signals.connect(on_error, signal=signals.spider_error)
     process.crawl(crawler, council=council_config, crawl_config=config.crawl, known=known, window=window)
     process.start(install_signal_handlers=False)

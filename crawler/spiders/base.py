@@ -4,7 +4,9 @@ Documents are fetched with conditional requests (If-None-Match / If-Modified-Sin
 fetch), checked (a body served as PDF must be a whole PDF), size-capped (too large is recorded,
 not fatal) and reported as ``DocumentFound``; the pipeline stores their bodies. A meeting whose
 fingerprint is unchanged has its documents reported as skipped, except those that failed last
-time or were last fetched before the re-check horizon.
+time or were last fetched before the re-check horizon; platforms whose pages do not show a
+replaced paper (CMIS) re-validate the window's papers instead, which costs a 304 each. Papers
+whose last fetch failed are asked for again on every crawl.
 """
 
 from __future__ import annotations

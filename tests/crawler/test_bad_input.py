@@ -238,3 +238,24 @@ def test_window_dates_are_sent_to_getmeetings(pair, make_config, crawl, today):
     asked = [path for path in pair.requests("healthy") if "GetMeetings" in path]
     end = (today + dt.timedelta(days=config.crawl.window_days_ahead)).strftime("%d/%m/%Y")
     assert asked and all(f"sFromDate=01/01/2024&sToDate={end}" in path for path in asked)
+
+
+def test_a_body_that_cannot_be_stored_is_a_failed_fetch_retried_next_time(demo, make_config, crawl, today):
+    site = demo([sample_council("northshire", "moderngov", today)])
+    config = make_config(site, ["northshire"])
+    data_dir = config.resolve(config.data_dir)
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    data_dir.write_text("a file where the data folder should be")
+
+    result = crawl(config)["northshire"]
+
+    assert result.outcome == "ok" and rows(config, Meeting)
+    documents = rows(config, Document)
+    assert documents and all(d.fetch_state == "error" and "could not store" in d.fetch_error for d in documents)
+
+    data_dir.unlink()
+    again = crawl(config)["northshire"]
+
+    # Every PDF is fetched again; item texts come back with their meetings (the window's at once).
+    assert again.documents_new >= len([d for d in documents if d.kind == "pdf"])
+    assert all(d.fetch_state == "ok" and d.file_path for d in rows(config, Document) if d.kind == "pdf")

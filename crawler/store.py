@@ -52,7 +52,16 @@ def save_findings(session: Session, council: Council, findings: Findings, now: d
     documents = _save_documents(session, council, findings.documents, meetings, items, now, counts)
     session.flush()
     _link_packs(findings.documents, documents)
+    _forget_fingerprints_of_failed_meetings(findings.documents, meetings)
     return counts
+
+
+def _forget_fingerprints_of_failed_meetings(found: list[DocumentFound], meetings: dict[str, Meeting]) -> None:
+    """A meeting with a paper that failed is treated as changed (and due) next time, so it is retried."""
+    for document in found:
+        meeting = meetings.get(document.meeting_id or "")
+        if meeting is not None and document.fetch_state == "error":
+            meeting.fingerprint = None
 
 
 def _save_committees(session: Session, council: Council, found: Iterable[CommitteeFound]) -> dict[str, Committee]:

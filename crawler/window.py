@@ -54,7 +54,8 @@ class CrawlWindow:
         return self.is_due(known)
 
     def is_due(self, known: KnownMeeting) -> bool:
-        return known.last_checked_at is None or known.last_checked_at < self.recheck_before
+        """Never checked, checked too long ago, or left without a fingerprint because a paper failed."""
+        return known.fingerprint is None or known.last_checked_at is None or known.last_checked_at < self.recheck_before
 
     def due_old_meetings(self, known: KnownState) -> list[KnownMeeting]:
         """Known meetings before the window whose re-check is due (fetched directly by URL)."""

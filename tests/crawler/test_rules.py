@@ -98,6 +98,11 @@ def test_old_meetings_are_fetched_once_then_rechecked_when_due():
     assert [m.external_id for m in w.due_old_meetings(known)] == ["2"]
 
 
+def test_an_old_meeting_with_a_failed_paper_is_due_at_once():
+    failed = KnownMeeting("3", dt.date(2025, 3, 1), "u", None, NOW - dt.timedelta(days=1))
+    assert window(recheck_old_days=28).is_due(failed)
+
+
 def test_a_first_crawl_lists_from_since():
     assert window(KnownState(1, never_crawled=True)).listing_start == dt.date(2025, 1, 1)
     assert window().listing_start == window().start

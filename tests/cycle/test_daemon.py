@@ -49,9 +49,13 @@ class DaemonProcess:
             found = self._changed.wait_for(lambda: any(marker in line for line in self.lines) or self.process.poll() is not None, timeout)
         assert found and any(marker in line for line in self.lines), f"no {event!r} in the log:\n{''.join(self.lines)}"
 
-    def terminate(self, timeout: float = 30) -> int:
+    def terminate(self, timeout: float = 60) -> int:
+        """SIGTERM, then the exit code; a daemon that does not stop in time fails with its log."""
         self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(timeout=timeout)
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the daemon did not stop within {timeout}s of SIGTERM; its log:\n{''.join(self.lines)}") from None
         self._reader.join(timeout=5)
         return code
 
@@ -112,7 +116,7 @@ def test_sigterm_during_a_cycle_stops_cleanly_and_the_next_start_finishes_the_wo
     pretend_the_machine_was_off(cycle_config, hours=1)
     with daemon(cycle_config) as running:
         wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, message="the cycle to reach the hanging site")
-        assert running.terminate(timeout=30) == 0
+        assert running.terminate() == 0
         running.wait_for_log("stopped")
     assert count(cycle_config, Lock) == 0, "the cycle lock is released on a clean stop"
     database = open_database(database_url(cycle_config))

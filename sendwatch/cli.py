@@ -7,6 +7,7 @@ config, an unreachable database) end with one clear line and a non-zero exit, no
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -22,7 +23,28 @@ EXIT_CONFIG = 2
 EXIT_FAILURE = 1
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A click group that imports each command's module only when the command is needed."""
+
+    def __init__(self, *args, lazy_commands: dict[str, str], **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy_commands])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.lazy_commands:
+            return super().get_command(ctx, name)
+        module_name, attribute = self.lazy_commands[name].split(":")
+        return getattr(importlib.import_module(module_name), attribute)
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--config",
     "config_path",
@@ -44,10 +66,6 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     runtime = Runtime(config_path or default_config_path())
     ctx.obj = runtime
     ctx.call_on_close(runtime.close)
-
-
-for command in COMMANDS:
-    cli.add_command(command)
 
 
 def main() -> None:

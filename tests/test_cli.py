@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from sendwatch.cli import cli
+from sendwatch.commands import COMMANDS
 
 INTERFACE_COMMANDS = ["run", "status", "digest", "evaluate", "demo", "serve", "crawl", "extract", "councils", "check-config"]
 
@@ -27,11 +29,22 @@ def test_help_lists_every_command_of_the_interfaces() -> None:
     assert set(INTERFACE_COMMANDS) <= listed
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
+@pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_command_has_help_that_ends_with_an_example(name: str) -> None:
-    command = cli.commands[name]
+    command = cli.get_command(click.Context(cli), name)
     assert command.help and len(command.help.split()) >= 5
     assert "Example: sendwatch" in command.help
+
+
+def test_a_simple_command_does_not_import_the_crawler_or_the_pdf_engines(write_config) -> None:
+    path, _ = write_config()
+    probe = (
+        "import sys; from sendwatch.cli import main; sys.argv = ['sendwatch', '--config', sys.argv[1], 'councils'];\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('scrapy', 'pypdfium2', 'aiosmtplib', 'starlette') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
 
 
 def test_the_config_can_come_from_the_environment(tmp_path: Path, write_config, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sendwatch.cli import cli
+from sendwatch.commands import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -30,4 +30,4 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 
 def test_every_command_is_documented_in_the_readme() -> None:
     documented = set(re.findall(r"`sendwatch ([a-z-]+)", README)) | set(re.findall(r"`([a-z-]+)[ `]", README))
-    assert set(cli.commands) <= documented, set(cli.commands) - documented
+    assert set(COMMANDS) <= documented, set(COMMANDS) - documented

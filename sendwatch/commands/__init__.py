@@ -1,29 +1,21 @@
-"""One module per command; ``COMMANDS`` is what ``sendwatch.cli`` registers, in help order."""
+"""One module per command. ``COMMANDS`` maps each command's name to where it lives.
 
-from sendwatch.commands.check_config import check_config
-from sendwatch.commands.councils import councils
-from sendwatch.commands.crawl import crawl
-from sendwatch.commands.demo import demo
-from sendwatch.commands.digest import digest
-from sendwatch.commands.evaluate import evaluate
-from sendwatch.commands.extract import extract
-from sendwatch.commands.run import run
-from sendwatch.commands.serve import serve
-from sendwatch.commands.status import status
-from sendwatch.commands.subscriptions import subscribe, subscribers, unsubscribe
+The CLI imports a command's module only when that command runs (or when help lists them all),
+so ``sendwatch councils`` does not pay for importing Scrapy, the PDF engines and the mailer.
+"""
 
-COMMANDS = [
-    run,
-    status,
-    digest,
-    evaluate,
-    demo,
-    serve,
-    crawl,
-    extract,
-    councils,
-    check_config,
-    subscribe,
-    unsubscribe,
-    subscribers,
-]
+COMMANDS: dict[str, str] = {
+    "run": "sendwatch.commands.run:run",
+    "status": "sendwatch.commands.status:status",
+    "digest": "sendwatch.commands.digest:digest",
+    "evaluate": "sendwatch.commands.evaluate:evaluate",
+    "demo": "sendwatch.commands.demo:demo",
+    "serve": "sendwatch.commands.serve:serve",
+    "crawl": "sendwatch.commands.crawl:crawl",
+    "extract": "sendwatch.commands.extract:extract",
+    "councils": "sendwatch.commands.councils:councils",
+    "check-config": "sendwatch.commands.check_config:check_config",
+    "subscribe": "sendwatch.commands.subscriptions:subscribe",
+    "unsubscribe": "sendwatch.commands.subscriptions:unsubscribe",
+    "subscribers": "sendwatch.commands.subscriptions:subscribers",
+}

@@ -60,6 +60,7 @@ class DemoSite:
         self._agents: dict[str, set[str]] = {}
         self._cookies: dict[str, int] = {}
         self._token_salt: dict[str, int] = {}
+        self._hang_release: dict[str, threading.Event] = {}
         self._pdf_cache: dict[tuple[str, tuple[str, ...]], bytes] = {}
         self._released = threading.Event()
         self._stranger: ThreadingHTTPServer | None = None
@@ -83,6 +84,7 @@ class DemoSite:
             self._agents[council.slug] = set()
             self._cookies[council.slug] = 0
             self._token_salt[council.slug] = 0
+            self._hang_release[council.slug] = threading.Event()
             if self._stranger is not None:
                 self._serve(council.slug)
         return council
@@ -98,6 +100,7 @@ class DemoSite:
     def stop(self) -> None:
         """Stop every server and release hanging requests."""
         self._released.set()
+        self.release_hanging()
         for server in [*self._servers.values(), *( [self._stranger] if self._stranger else [])]:
             server.shutdown()
             server.server_close()
@@ -219,8 +222,18 @@ class DemoSite:
             self._failures[slug].append((kind, path, size))
 
     def clear_failures(self, slug: str) -> None:
+        """Remove this council's failures; requests left hanging are then answered normally."""
         with self._lock:
             self._failures[slug] = []
+            self._hang_release[slug].set()
+            self._hang_release[slug] = threading.Event()
+
+    def release_hanging(self) -> None:
+        """Answer every hanging request of every council (those whose failure remains lose their connection)."""
+        with self._lock:
+            for slug, event in list(self._hang_release.items()):
+                event.set()
+                self._hang_release[slug] = threading.Event()
 
     # ------------------------------------------------------------------ observing
 
@@ -366,23 +379,26 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             site._cookies[slug] += 1 if self.headers.get("Cookie") else 0
         failure = None if self.path == "/robots.txt" else site._failure(
             slug, self.path, ("error_500", "forbidden", "reset", "hang", "redirect_other_host"))
-        if failure:
-            kind = failure[0]
-            if kind == "reset":
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                self.close_connection = True
-                self.connection.close()
-                return
-            if kind == "hang":
-                site._released.wait(timeout=120)
+        kind = failure[0] if failure else None
+        if kind == "hang":
+            with site._lock:
+                release = site._hang_release[slug]
+            release.wait(timeout=120)
+            if site._released.is_set() or site._failure(slug, self.path, ("hang",)):
                 self.close_connection = True
                 return
-            if kind == "redirect_other_host":
-                reply = _Reply(302, b"", headers={"Location": site.stranger_origin() + self.path})
-            elif kind == "forbidden":
-                reply = _Reply(403, b"<html><body><h1>403 - Forbidden: Access is denied.</h1></body></html>")
-            else:
-                reply = _Reply(500, b"<html><body><h1>Server Error in '/' Application.</h1></body></html>")
+            kind = None  # the failure was cleared while waiting: answer normally
+        if kind == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        if kind == "redirect_other_host":
+            reply = _Reply(302, b"", headers={"Location": site.stranger_origin() + self.path})
+        elif kind == "forbidden":
+            reply = _Reply(403, b"<html><body><h1>403 - Forbidden: Access is denied.</h1></body></html>")
+        elif kind == "error_500":
+            reply = _Reply(500, b"<html><body><h1>Server Error in '/' Application.</h1></body></html>")
         else:
             try:
                 with site._lock:

@@ -9,7 +9,7 @@ import datetime as dt
 import threading
 
 import pytest
-from crawl_support import rows
+from crawl_support import rows, wait_until
 
 from sendwatch.demo_site import sample_council
 from sendwatch.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
@@ -258,3 +258,19 @@ def test_a_body_that_cannot_be_stored_is_a_failed_fetch_retried_next_time(demo, 
 
     assert again.documents_new == len(documents)
     assert all(d.fetch_state == "ok" and d.file_path for d in rows(config, Document))
+
+
+def test_clearing_a_hang_lets_the_waiting_crawl_finish(demo, make_config, crawl, today):
+    site = demo([sample_council("northshire", "moderngov", today)])
+    site.fail("northshire", "hang", path="GetCommittees")
+    config = make_config(site, ["northshire"])
+    results: dict = {}
+    crawling = threading.Thread(target=lambda: results.update(crawl(config)))
+    crawling.start()
+    wait_until(lambda: site.requests("northshire")["/mgWebService.asmx/GetCommittees"] > 0)
+
+    site.clear_failures("northshire")
+    crawling.join(60)
+
+    assert results["northshire"].outcome == "ok"
+    assert not [e for e in results["northshire"].errors if "web service" in e]  # answered, not given up on

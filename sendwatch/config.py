@@ -37,6 +37,8 @@ class Schedule(_Strict):
     digest: str = "0 8 * * MON"
     timezone: str = "Europe/London"
     misfire_grace_seconds: int = Field(default=6 * 3600, ge=0)
+    # How often the daemon retries mail that a server deferred (4xx), between cycles.
+    retry_mail_minutes: int = Field(default=5, ge=1)
 
     @field_validator("cycle", "digest")
     @classmethod

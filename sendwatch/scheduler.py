@@ -4,7 +4,9 @@ APScheduler 3 with a persistent job store in the sendwatch database, so that a c
 while the machine was off runs once on the next start (coalesced; skipped if it is older than
 ``schedule.misfire_grace_seconds``). Never two cycles at once: ``max_instances=1`` inside one
 process and the database cycle lock across processes. SIGINT/SIGTERM set a stop event that the
-cycle honours at safe points, then the scheduler waits for the running job and exits.
+cycle honours at safe points, then the scheduler waits for the running job and exits. A small
+interval job delivers mail that a server deferred, so a greylisted alert does not wait for the
+next cycle.
 
 APScheduler stores jobs by reference to an importable function. The functions below find the
 running daemon through ``_RUNNING``, set once in ``Daemon.run``: the one place this module keeps
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from sendwatch import locks
 from sendwatch.config import Config
@@ -31,6 +34,7 @@ log = logging.getLogger("sendwatch.scheduler")
 JOB_TABLE = "apscheduler_jobs"
 CYCLE_JOB = "cycle"
 DIGEST_JOB = "digest"
+MAIL_JOB = "mail"
 
 _RUNNING: "Daemon | None" = None
 
@@ -59,6 +63,8 @@ class Daemon:
             scheduler.start(paused=True)
             self._ensure_job(scheduler, CYCLE_JOB, scheduled_cycle, self.config.schedule.cycle)
             self._ensure_job(scheduler, DIGEST_JOB, scheduled_digest, self.config.schedule.digest)
+            self._ensure_job(scheduler, MAIL_JOB, scheduled_mail,
+                             IntervalTrigger(minutes=self.config.schedule.retry_mail_minutes, timezone=self.config.schedule.timezone))
             for job in scheduler.get_jobs():
                 log.info("scheduled", extra={"event": "scheduled", "job": job.id, "next_run": str(job.next_run_time)})
             scheduler.resume()
@@ -74,9 +80,10 @@ class Daemon:
     def stop(self) -> None:
         self.stop_event.set()
 
-    def _ensure_job(self, scheduler: BackgroundScheduler, job_id: str, func, cron: str) -> None:  # type: ignore[no-untyped-def]
+    def _ensure_job(self, scheduler: BackgroundScheduler, job_id: str, func, schedule: str | IntervalTrigger) -> None:  # type: ignore[no-untyped-def]
         """Add the job, or keep the stored one (and its pending run) if its schedule is unchanged."""
-        trigger = CronTrigger.from_crontab(cron, timezone=self.config.schedule.timezone)
+        trigger = (CronTrigger.from_crontab(schedule, timezone=self.config.schedule.timezone)
+                   if isinstance(schedule, str) else schedule)
         existing = scheduler.get_job(job_id)
         if existing is not None and str(existing.trigger) == str(trigger):
             return
@@ -124,6 +131,19 @@ def scheduled_digest() -> None:
         return
     result = send_digest(daemon.config, daemon.database)
     log.info("digest sent", extra={"event": "digest_sent", "result": str(result)})
+
+
+def scheduled_mail() -> None:
+    """Between cycles: deliver mail a server deferred (4xx) once its retry time has come."""
+    from alerts import send_pending
+
+    daemon = _RUNNING
+    if daemon is None or daemon.stop_event.is_set():
+        return
+    result = send_pending(daemon.config, daemon.database)
+    if result.attempted:
+        log.info("mail retried", extra={"event": "mail_retried", "sent": result.sent, "deferred": result.deferred,
+                                          "failed": result.failed})
 
 
 def _log_progress(event: str, data: dict) -> None:

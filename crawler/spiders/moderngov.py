@@ -320,6 +320,9 @@ def _xml_root(response: Response, expected: str) -> tuple[Any, str]:
         root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
     except etree.XMLSyntaxError as error:
         return None, f"malformed XML: {error}"
+    for element in root.iter():  # some installs put the elements in a namespace; the names are what count
+        if isinstance(element.tag, str):
+            element.tag = etree.QName(element).localname
     if root.tag.lower() != expected:
         return None, f"unexpected XML root <{root.tag}>"
     return root, ""

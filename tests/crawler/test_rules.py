@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from scrapy import Request
+from scrapy.http import XmlResponse
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.items import CrawlProblem
@@ -15,7 +16,7 @@ from crawler.result import decide_outcome
 from crawler.settings import scrapy_settings, user_agent
 from crawler.spiders.base import TOO_LARGE, check_body, classify, find_date, normalise_html, parse_uk_date
 from crawler.spiders.cmis import _day_in_month
-from crawler.spiders.moderngov import _COMMITTEE_LINK, _id_in, moderngov_base
+from crawler.spiders.moderngov import _COMMITTEE_LINK, _id_in, _xml_root, moderngov_base
 from crawler.window import CrawlWindow
 from sendwatch.config import Crawl
 
@@ -168,3 +169,20 @@ def test_settings_are_polite_by_default(tmp_path):
     assert settings["AUTOTHROTTLE_ENABLED"] and settings["DOWNLOAD_VERIFY_CERTIFICATES"]
     assert settings["DOWNLOAD_MAXSIZE"] == crawl.max_html_bytes
     assert all(settings["DOWNLOAD_HANDLERS"][scheme] is None for scheme in ("file", "ftp", "s3", "data"))
+
+
+@pytest.mark.parametrize("body, usable", [
+    (b'<?xml version="1.0" encoding="utf-8"?>\n<committees><committee><committeeid>7</committeeid></committee></committees>', True),
+    (b'<?xml version="1.0"?><committees xmlns="http://moderngov.example/ns"><committee><committeeid>7</committeeid>'
+     b"</committee></committees>", True),
+    (b'<?xml version="1.0"?><committees><committee><committeeid>7</commi', False),
+    (b"<html><body>Service unavailable</body></html>", False),
+    (b'<?xml version="1.0"?><error>Access denied</error>', False),
+])
+def test_web_service_answers_are_used_only_when_they_are_the_xml_asked_for(body, usable):
+    root, why = _xml_root(XmlResponse("http://x/mgWebService.asmx/GetCommittees", body=body), "committees")
+    assert (root is not None) == usable
+    if usable:
+        assert [node.findtext("committeeid") for node in root.iter("committee")] == ["7"]
+    else:
+        assert why

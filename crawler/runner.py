@@ -45,7 +45,16 @@ def crawl_councils(config: Config, database: Database, slugs: list[str] | None =
                    log_level: str | None = None) -> list[CouncilCrawlResult]:
     """Crawl the enabled councils (or those named in ``slugs``); one result per council, in order.
 
-    ``log_level`` (e.g. "INFO") turns on Scrapy's own log in the children, for debugging.
+    At most ``crawl.parallel_councils`` children run at once, each killed after
+    ``crawl.council_timeout_seconds`` (recorded as failing). ``on_result`` is called in this
+    process as each council finishes. When ``stop`` is set no new council starts and running
+    ones are killed: their results say "interrupted" (outcome failing) and nothing of theirs is
+    written, not even a crawl run, since the council itself did nothing wrong. ``log_level``
+    (e.g. "INFO") turns on Scrapy's own log in the children, for debugging.
+
+    Children come from a fork server, which imports the calling script's ``__main__`` module:
+    scripts that call this must keep their work under ``if __name__ == "__main__":``.
+    Raises ValueError for an unknown slug or a council with nothing to crawl.
     """
     councils = _councils_to_crawl(config, slugs)
     _ensure_rows(config, database, councils)

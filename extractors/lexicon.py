@@ -64,7 +64,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         text = resources.files("extractors").joinpath("lexicon.yaml").read_text(encoding="utf-8")
     else:
         text = Path(path).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader that rejects duplicate keys)
     macros = {name: value.strip() for name, value in (data.get("macros") or {}).items()}
 
     def compile_(source: str | None, where: str) -> re.Pattern[str] | None:
@@ -116,6 +116,19 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
 def default_lexicon() -> Lexicon:
     """The bundled lexicon, compiled once per process."""
     return load_lexicon()
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (a rule silently half-overwritten)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise LexiconError(f"line {key_node.start_mark.line + 1}: key {key!r} given twice")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _expand(source: str, macros: dict[str, str]) -> str:

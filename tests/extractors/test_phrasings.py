@@ -12,6 +12,15 @@ from extractors import analyse_pages
 COUNCIL = ["Eastfield Borough Council"]
 
 PHRASINGS = [
+    ('ems', 'The Council entered the Enhanced Monitoring and Support process in September 2024.'),
+    ('payment_withheld', 'The DfE is withholding the 2024-25 safety valve payment until a revised plan is agreed.'),
+    ('payment_withheld', 'The DfE has decided not to release the March safety valve instalment.'),
+    ('sv_completed', "Eastfield's safety valve agreement ended in March 2025 with the deficit cleared."),
+    ('sv_on_track', 'The council continues to meet the requirements of its safety valve agreement.'),
+    ('sv_off_track', 'The council is not meeting the conditions of its safety valve agreement.'),
+    ('sv_off_track', 'Under the safety valve agreement the council is now unable to achieve an in-year balance by 2026/27.'),
+    ('sv_negotiating', "The council's safety valve plan was submitted to the DfE in January."),
+    ('sv_agreed', 'Eastfield is one of 38 councils with a safety valve agreement.'),
     ('deficit_only', 'Details of the safety valve process are set out in Appendix B. The DSG deficit is forecast to reach £22m.'),
     ('none', 'The Government has confirmed that the safety valve programme will not take new entrants in 2025/26.'),
     ('deficit_only', "The authority's high needs block overspend is £4.1m; the authority is not part of the safety valve or DBV programmes."),

@@ -283,6 +283,19 @@ def test_no_rule_signals_on_its_counter_examples(rule_id: str, status: str, text
     ]
 
 
+def test_a_rule_key_given_twice_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from extractors.lexicon import LexiconError, load_lexicon
+
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(
+        "macros: {}\nmodifiers: {}\ncontext: {}\ntriggers: [deficit]\nrules:\n"
+        "  - id: twice\n    status: dbv\n    status: ems\n    confidence: 0.5\n    pattern: x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LexiconError, match="line 8: key 'status' given twice"):
+        load_lexicon(path)
+
+
 def test_every_status_has_rules_with_examples() -> None:
     covered = {rule.status for rule in default_lexicon().rules if rule.examples}
     assert covered == {

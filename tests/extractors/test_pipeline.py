@@ -47,7 +47,7 @@ def test_a_report_is_read_into_pages_evidence_figures_and_a_verdict(setup, tmp_p
     config, database = setup
     pdf = build_report(tmp_path / "q3-report.pdf", [
         ["Schools Forum: Safety Valve monitoring, quarter 3.", FILLER * 3],
-        [FILLER, "WCC is not on track to meet condition 2 of the safety valve agreement, and the in-year deficit "
+        [FILLER, "WCC is not on track to meet condition 5 of the safety valve agreement, and the in-year deficit "
                  "is forecast at £4.6m for 2025/26."],
     ])
     document_id = add_document(database, "westshire", pdf, "pdf")

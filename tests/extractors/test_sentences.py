@@ -56,8 +56,8 @@ def test_paragraphs_that_cannot_matter_are_skipped_when_asked() -> None:
 
 
 def test_a_short_wrapped_line_before_a_capital_is_not_a_heading() -> None:
-    page = "The quarterly return shows that the authority is not on track to meet\nCondition 2 of the Safety Valve agreement."
-    assert texts(page) == ["The quarterly return shows that the authority is not on track to meet Condition 2 of the Safety Valve agreement."]
+    page = "The quarterly return shows that the authority is not on track to meet\nCondition 4 of the Safety Valve agreement."
+    assert texts(page) == ["The quarterly return shows that the authority is not on track to meet Condition 4 of the Safety Valve agreement."]
 
 
 def test_numbered_paragraphs_start_new_sentences() -> None:

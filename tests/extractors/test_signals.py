@@ -58,15 +58,15 @@ def test_the_key_sentence_may_be_on_a_later_page_and_is_cited_with_it() -> None:
 def test_both_polarities_in_one_paragraph_off_track_wins() -> None:
     text = (
         "Recruitment to the new specialist outreach team is on track. However the council is not on track "
-        "to meet Agreement Condition 2, as independent placements continue to grow."
+        "to deliver the fourth condition of the agreement, as independent placements continue to grow."
     )
     assert verdict("The council has a safety valve agreement with the DfE. " + text) == "sv_off_track"
 
 
 def test_describing_the_reporting_process_is_not_a_result() -> None:
     text = (
-        "Under the safety valve agreement, quarterly returns are made to the DfE setting out where the "
-        "authority is on or off track to meet its delivery milestones."
+        "Under the safety valve agreement, each quarterly return to the DfE shows whether the council is on "
+        "or off track against every milestone of the plan."
     )
     assert verdict(text) != "sv_on_track"
     assert verdict(text) != "sv_off_track"
@@ -74,7 +74,7 @@ def test_describing_the_reporting_process_is_not_a_result() -> None:
 
 def test_other_councils_payments_are_not_this_councils() -> None:
     text = (
-        "Nationally, five local authorities have already had their safety valve payments suspended by the DfE. "
+        "Nationally, a handful of other councils have seen their safety valve instalments suspended by the DfE. "
         "Members asked what this might mean for the programme."
     )
     assert verdict(text) not in ("payment_withheld",)
@@ -82,8 +82,8 @@ def test_other_councils_payments_are_not_this_councils() -> None:
 
 def test_most_las_struggling_while_this_la_is_in_a_good_position() -> None:
     text = (
-        "Westshire has a safety valve agreement with the DfE. Most LAs on the programme are struggling to hit their "
-        "targets and are off track, whereas the LA is in a relatively good position."
+        "Westshire has a safety valve agreement with the DfE. Many authorities in the cohort are off track against "
+        "their trajectories, whereas Westshire's position is comparatively strong."
     )
     assert verdict(text) == "sv_agreed"
 
@@ -167,7 +167,7 @@ def test_enhanced_flexibility_is_not_enhanced_monitoring() -> None:
 
 def test_negotiating_that_sounds_agreed_is_negotiating() -> None:
     text = (
-        "We are now involved in the safety valve programme and the DSG management plan is being revised as part "
+        "The council has joined the safety valve programme and is revising its DSG management plan as part "
         "of our negotiations with the Department."
     )
     assert verdict(text) == "sv_negotiating"

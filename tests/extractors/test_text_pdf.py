@@ -10,7 +10,7 @@ from extractors import analyse_pages
 from extractors.text_pdf import pdfminer_pages, pdfium_pages, read_pdf
 from extractors_support import FILLER, build_corrupt, build_image_only, build_report, build_table_report
 
-KEY_SENTENCE = "The council is not on track to meet condition 2 of its safety valve agreement with the DfE."
+KEY_SENTENCE = "The council is not on track to meet condition 3 of its safety valve agreement with the DfE."
 COUNCIL = ["Westshire County Council"]
 
 

@@ -18,6 +18,10 @@ The rules (issue 5), in the order they are applied:
 4. The most recent date decides; evidence of the same date resolves to the most serious status
    (``sendwatch.vocabulary.seriousness``). A later, less serious status ("back on track") is a
    change like any other.
+5. Background never undoes a more specific standing (``sendwatch.vocabulary.STANDING_TIER``):
+   a later paper that only reports the DSG deficit, or DBV work, leaves a council in the safety
+   valve programme where it was, and a DBV council stays DBV when a budget paper mentions its
+   deficit.
 
 MIN_CONFIDENCE is 0.45, the bar the extractor itself uses for a document's verdict
 (``extractors.verdict``), so a paper's verdict and the status it contributes never disagree.
@@ -37,7 +41,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendwatch.storage.models import Document, Evidence, Figure, Meeting
-from sendwatch.vocabulary import STATUSES, seriousness
+from sendwatch.vocabulary import STATUSES, seriousness, standing_tier
 
 MIN_CONFIDENCE = 0.45
 MAX_EVIDENCE_PER_PERIOD = 5
@@ -186,6 +190,8 @@ def derive_timeline(sightings: list[Sighting]) -> list[Period]:
         day = by_date[date]
         status = max((s.status for s in day), key=seriousness)
         deciding = [s for s in day if s.status == status]
+        if periods and standing_tier(status) < standing_tier(periods[-1].status):
+            continue  # background (a deficit, DBV work) never undoes a more specific standing
         if periods and periods[-1].status == status:
             _add_support(periods[-1], deciding)
             continue

@@ -32,6 +32,18 @@ STATUS_LABELS: dict[str, str] = {
     "sv_completed": "Safety valve: completed",
 }
 
+# How specific a status is about the council's standing. Papers keep mentioning the deficit and
+# DBV work long after a council joins the safety valve programme; such background does not
+# undo a more specific standing: a later budget paper that only says "the DSG deficit is £40m"
+# leaves a council "on track" where it was. Within the safety valve tier the latest paper
+# decides, so "back on track" is still a change.
+STANDING_TIER: dict[str, int] = {
+    "none": 0,
+    "deficit_only": 1,
+    "dbv": 2,
+    **{status: 3 for status in ("sv_negotiating", "sv_agreed", "sv_on_track", "sv_off_track", "ems", "payment_withheld", "sv_completed")},
+}
+
 PLATFORMS: tuple[str, ...] = ("moderngov", "cmis", "listing")
 
 CRAWL_OUTCOMES: tuple[str, ...] = ("ok", "empty", "blocked", "failing")
@@ -43,6 +55,11 @@ FETCH_STATES: tuple[str, ...] = ("pending", "ok", "not_modified", "too_large", "
 FREQUENCIES: tuple[str, ...] = ("immediate", "weekly")
 
 OUTBOX_STATES: tuple[str, ...] = ("pending", "sending", "sent", "failed", "ambiguous", "suppressed")
+
+
+def standing_tier(status: str) -> int:
+    """How specific a status is (see ``STANDING_TIER``); unknown statuses rank lowest."""
+    return STANDING_TIER.get(status, -1)
 
 
 def seriousness(status: str) -> int:

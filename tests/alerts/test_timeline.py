@@ -106,3 +106,28 @@ def test_warnings_and_doubtful_sentences_alone_give_no_status(database):
         papers.evidence(doc, "ems", "Should the deficit continue to grow, the authority could be placed under enhanced monitoring.", kind="warning")
         papers.evidence(doc, "sv_off_track", "Most councils on the programme are struggling to hit their targets.", confidence=0.4)
         assert council_timeline(session, council.id) == []
+
+
+def test_later_background_papers_never_undo_a_more_specific_standing(database):
+    """A budget paper that only mentions the deficit, or DBV work, is not news for a safety valve council."""
+    with database.session() as session:
+        papers = Papers(session)
+        council = papers.council("westvale", "Westvale Borough Council")
+        dbv = papers.document(council, "Delivering Better Value update", meeting=D(2023, 2, 9))
+        papers.evidence(dbv, "dbv", "Westvale joined the Delivering Better Value programme in the second tranche.", page=1)
+        deficit = papers.document(council, "Revenue budget 2023/24", meeting=D(2023, 3, 2))
+        papers.evidence(deficit, "deficit_only", "The cumulative DSG deficit is forecast to reach £18.4m by 31 March 2024.", page=6)
+        agreed = papers.document(council, "Safety valve agreement", meeting=D(2023, 7, 6))
+        papers.evidence(agreed, "sv_agreed", "The Council signed its safety valve agreement with the Department on 30 June 2023.", page=2)
+        budget = papers.document(council, "Medium term financial plan", meeting=D(2023, 11, 16))
+        papers.evidence(budget, "deficit_only", "The high needs block deficit stood at £21.2m at the end of quarter 2.", page=9)
+        papers.evidence(budget, "dbv", "Workstreams begun under Delivering Better Value continue to report to the Forum.", page=10)
+        off = papers.document(council, "Safety valve quarter 3 return", meeting=D(2024, 1, 25))
+        papers.evidence(off, "sv_off_track", "The authority is behind the trajectory agreed with the DfE by £3.1m.", page=4)
+        timeline = council_timeline(session, council.id)
+
+    assert [(period.status, period.since) for period in timeline] == [
+        ("dbv", D(2023, 2, 9)),  # the deficit paper of March does not undo DBV membership
+        ("sv_agreed", D(2023, 7, 6)),  # the November budget paper changes nothing
+        ("sv_off_track", D(2024, 1, 25)),
+    ]

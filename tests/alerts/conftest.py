@@ -8,111 +8,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import email
-import email.policy
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
-from aiosmtpd.controller import Controller
 
-
-
-# --------------------------------------------------------------------------- SMTP server
-
-
-@dataclass
-class Received:
-    message_id: str
-    recipients: list[str]
-    message: email.message.EmailMessage
-    encrypted: bool = False
-
-
-@dataclass
-class MailBehaviour:
-    """How the test SMTP server answers; change it between sends."""
-
-    greylist_first: int = 0  # answer 451 to this many RCPT commands first
-    refuse: set[str] = field(default_factory=set)  # answer 550 at RCPT for these addresses
-    hang_at_rcpt: int | None = None  # on this RCPT (1-based count) never answer
-    hang_at_data: int | None = None  # on this DATA: keep the message (as a server that delivered it), never answer
-    drop_at_rcpt: int | None = None  # on this RCPT: close the connection without a word
-
-
-class RecordingHandler:
-    """An aiosmtpd handler that records accepted messages and misbehaves on request."""
-
-    def __init__(self) -> None:
-        self.behaviour = MailBehaviour()
-        self.received: list[Received] = []
-        self.rcpt_count = 0
-        self.data_count = 0
-        self.greylisted = 0
-        self.connections = 0  # EHLO greetings: one per connection
-        self.hung = threading.Event()
-        self._lock = threading.Lock()
-
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # type: ignore[no-untyped-def]
-        with self._lock:
-            self.connections += 1
-        session.host_name = hostname
-        return responses
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
-        with self._lock:
-            self.rcpt_count += 1
-            count = self.rcpt_count
-        if address in self.behaviour.refuse:
-            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
-        if self.greylisted < self.behaviour.greylist_first:
-            self.greylisted += 1
-            return "451 4.7.1 Greylisted, please try again later"
-        if self.behaviour.drop_at_rcpt == count:
-            server.transport.close()
-            return "421 4.4.2 Connection dropped"
-        if self.behaviour.hang_at_rcpt == count:
-            self.hung.set()
-            await asyncio.Event().wait()
-        envelope.rcpt_tos.append(address)
-        return "250 2.1.5 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
-        with self._lock:
-            self.data_count += 1
-            count = self.data_count
-            self.received.append(Received(str(message["Message-ID"]), list(envelope.rcpt_tos), message, session.ssl is not None))
-        if self.behaviour.hang_at_data == count:
-            self.hung.set()
-            await asyncio.Event().wait()
-        return "250 2.0.0 OK queued"
-
-    def message_ids(self) -> list[str]:
-        with self._lock:
-            return [item.message_id for item in self.received]
-
-    def to(self, address: str) -> list[Received]:
-        with self._lock:
-            return [item for item in self.received if address in item.recipients]
-
-
-class EphemeralController(Controller):
-    """aiosmtpd's Controller on port 0: the kernel picks a free port, read back after binding."""
-
-    def _trigger_server(self):  # type: ignore[no-untyped-def]
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
-
-
-@dataclass
-class SmtpServer:
-    host: str
-    port: int
-    handler: RecordingHandler
-
+from tests.support.smtp import SmtpServer, running_smtp_server
 
 LOGINS = {"sendwatch": "correct horse battery staple"}
 
@@ -127,16 +27,9 @@ def _check_login(server, session, envelope, mechanism, auth_data):  # type: igno
 
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
-    handler = RecordingHandler()
     # AUTH is offered without TLS here only because the test runs on loopback.
-    controller = EphemeralController(
-        handler, hostname="127.0.0.1", port=0, ready_timeout=10, auth_require_tls=False, authenticator=_check_login,
-    )
-    controller.start()
-    try:
-        yield SmtpServer("127.0.0.1", controller.port, handler)
-    finally:
-        controller.stop()
+    with running_smtp_server(auth_require_tls=False, authenticator=_check_login) as server:
+        yield server
 
 
 @pytest.fixture
@@ -208,10 +101,5 @@ def starttls_server(tls_files) -> Iterator[SmtpServer]:  # type: ignore[no-untyp
 
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(*map(str, tls_files))
-    handler = RecordingHandler()
-    controller = EphemeralController(handler, hostname="127.0.0.1", port=0, ready_timeout=10, tls_context=context, require_starttls=True)
-    controller.start()
-    try:
-        yield SmtpServer("127.0.0.1", controller.port, handler)
-    finally:
-        controller.stop()
+    with running_smtp_server(tls_context=context, require_starttls=True) as server:
+        yield server

@@ -15,7 +15,7 @@ import yaml
 
 from sendwatch.demo_papers import demo_councils
 from sendwatch.demo_site import DemoSite, sample_council
-from tests.alerts.conftest import SmtpServer, smtp_server  # noqa: F401 - the shared SMTP fixture
+from tests.support.smtp import SmtpServer, running_smtp_server
 
 REPORTER = "reporter@example.org"
 DESK = "northfield-desk@example.org"
@@ -38,7 +38,13 @@ def site(today: dt.date) -> Iterator[DemoSite]:
 
 
 @pytest.fixture
-def cycle_config(tmp_path: Path, site: DemoSite, smtp_server: SmtpServer) -> Path:  # noqa: F811
+def smtp_server() -> Iterator[SmtpServer]:
+    with running_smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def cycle_config(tmp_path: Path, site: DemoSite, smtp_server: SmtpServer) -> Path:
     """A config for the site, mailing through the test SMTP server."""
     data = {
         "database": f"sqlite:///{tmp_path / 'sendwatch.db'}",

@@ -15,7 +15,8 @@ from alerts.tokens import make_token
 from sendwatch.storage.models import Subscriber
 from sendwatch.vocabulary import STATUS_LABELS, STATUSES
 from sendwatch.web.templating import templates_dir
-from conftest import SECRET
+from web_support import SECRET
+
 
 CSS = (templates_dir() / "static" / "sendwatch.css").read_text(encoding="utf-8")
 

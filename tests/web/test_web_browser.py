@@ -22,8 +22,8 @@ import pytest
 from alerts import queue_alerts, send_pending
 from sendwatch.storage import open_database
 from sendwatch.registry import sync_councils
-from conftest import SECRET, link_in, site_config
-from web_support import change_status, seed_councils
+
+from web_support import SECRET, change_status, link_in, seed_councils, site_config
 
 CHROMIUM = os.environ.get("SENDWATCH_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -134,7 +134,7 @@ def test_sign_up_confirm_alert_and_one_click_unsubscribe(browser, served, smtp) 
     page.click("text=Send me the confirmation email")
     assert "Check your email" in page.locator("h1").inner_text()
 
-    [confirmation] = smtp.mailbox.wait_for(READER)
+    [confirmation] = smtp.handler.wait_for(READER)
     assert confirmation["Subject"] == "Confirm your sendwatch subscription"
     page.goto(local(link_in(confirmation, "/confirm"), url))
     page.click("text=Confirm my subscription")
@@ -146,7 +146,7 @@ def test_sign_up_confirm_alert_and_one_click_unsubscribe(browser, served, smtp) 
         queued = queue_alerts(session, config, [event])
     assert [row.recipient for row in queued] == [READER]
     send_pending(config, database)
-    alert = smtp.mailbox.wait_for(READER, count=2)[1]
+    alert = smtp.handler.wait_for(READER, count=2)[1]
     assert "Northshire County Council" in alert["Subject"] and "withheld" in alert["Subject"].lower()
     assert alert["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
@@ -159,5 +159,5 @@ def test_sign_up_confirm_alert_and_one_click_unsubscribe(browser, served, smtp) 
                               "Officers reported the council is back on track against its agreement.", "north-back")
         assert queue_alerts(session, config, [later]) == []
     send_pending(config, database)
-    assert len(smtp.mailbox.to(READER)) == 2  # nothing after the unsubscribe
+    assert len(smtp.handler.to(READER)) == 2  # nothing after the unsubscribe
     page.close()

@@ -9,8 +9,7 @@ import sys
 import re
 
 import httpx
-
-from conftest import SECRET, site_config
+from web_support import SECRET, site_config
 
 
 def start(tmp_path):  # type: ignore[no-untyped-def]

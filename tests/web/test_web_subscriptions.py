@@ -12,7 +12,8 @@ from sqlalchemy import select
 from alerts.tokens import make_token
 from sendwatch.storage.models import OutboxMessage, Subscriber, utcnow
 from sendwatch.web.security import SignupRequest, make_confirmation_token
-from conftest import SECRET, csrf_in, link_in
+from web_support import SECRET, csrf_in, link_in
+
 
 READER = "reporter@news.example.org"
 

@@ -4,9 +4,14 @@ extractor and diff engine would have written them. Some scraped text is delibera
 from __future__ import annotations
 
 import datetime as dt
+import email.message
+import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from sendwatch.config import Config
+from tests.support.smtp import SmtpServer
 
 from sendwatch.storage.models import (
     ChangeEvent,
@@ -122,3 +127,39 @@ def change_status(session: Session, slug: str, old: str, new: str, since: dt.dat
     session.add(event)
     session.flush()
     return event
+
+
+# --------------------------------------------------------------------------- messages, forms, config
+
+SECRET = "web-test-secret-not-for-production"
+
+
+def text_part(message: email.message.EmailMessage) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def link_in(message: email.message.EmailMessage, path: str) -> str:
+    """The first link to ``path`` (e.g. '/confirm') in a message's plain-text part."""
+    found = re.search(r"https?://\S+" + re.escape(path) + r"\?token=[A-Za-z0-9_.=-]+", text_part(message))
+    assert found, f"no {path} link in:\n{text_part(message)}"
+    return found.group(0)
+
+
+def csrf_in(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def site_config(write_config, database_url: str, port: int, smtp: SmtpServer | None, web: dict | None = None) -> Config:  # type: ignore[no-untyped-def]
+    mail = {"transport": "smtp", "host": smtp.host, "port": smtp.port, "timeout_seconds": 10} if smtp else {"transport": "file"}
+    mail["from"] = "sendwatch <alerts@sendwatch.example.org>"
+    _, config = write_config(
+        {
+            "database": database_url,
+            "mail": mail,
+            "web": {"base_url": f"http://127.0.0.1:{port}", "send_confirmations": False, **(web or {})},
+            "councils": COUNCILS,
+        }
+    )
+    return config

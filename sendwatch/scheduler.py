@@ -47,6 +47,7 @@ class Daemon:
     database: Database
     stop_event: threading.Event = field(default_factory=threading.Event)
     cycles_run: int = 0
+    _signalled: bool = False
 
     def run(self) -> None:
         """Start the schedule and block until stopped; returns after a clean shutdown."""
@@ -68,7 +69,7 @@ class Daemon:
             for job in scheduler.get_jobs():
                 log.info("scheduled", extra={"event": "scheduled", "job": job.id, "next_run": str(job.next_run_time)})
             scheduler.resume()
-            self.stop_event.wait()
+            self._wait_for_stop()
             log.info("stopping", extra={"event": "stopping"})
         finally:
             if scheduler.running:
@@ -78,6 +79,18 @@ class Daemon:
             log.info("stopped", extra={"event": "stopped", "cycles": self.cycles_run})
 
     def stop(self) -> None:
+        self.stop_event.set()
+
+    def _wait_for_stop(self) -> None:
+        """Block until a signal or ``stop()``; then tell the running cycle to stop.
+
+        The signal handler only sets a plain attribute: setting an Event takes a lock, and a
+        handler that runs while the main thread holds that very lock (inside ``Event.wait``)
+        would deadlock. So the main thread looks at the attribute on a short tick instead.
+        """
+        tick = threading.Event()  # never set: only its timed wait is used
+        while not (self._signalled or self.stop_event.is_set()):
+            tick.wait(0.25)
         self.stop_event.set()
 
     def _ensure_job(self, scheduler: BackgroundScheduler, job_id: str, func, schedule: str | IntervalTrigger) -> None:  # type: ignore[no-untyped-def]
@@ -97,8 +110,11 @@ class Daemon:
             return {}
         previous = {}
         for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, lambda *_: self.stop())
+            previous[signum] = signal.signal(signum, self._on_signal)
         return previous
+
+    def _on_signal(self, signum: int, frame: object) -> None:
+        self._signalled = True  # no locks in a signal handler: see _wait_for_stop
 
     @staticmethod
     def _restore_signal_handlers(previous: dict[int, object]) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -35,13 +32,3 @@ def table_sizes(config: Config) -> dict[str, int]:
                     for model in (Committee, Meeting, AgendaItem, Document)}
     finally:
         database.dispose()
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Wait for a condition (checked every 20 ms), failing the test if it never holds."""
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        pause.wait(0.02)

@@ -9,7 +9,8 @@ import datetime as dt
 import threading
 
 import pytest
-from crawl_support import rows, wait_until
+from crawl_support import rows
+from tests.support.waiting import wait_until
 
 from sendwatch.demo_site import sample_council
 from sendwatch.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting

@@ -6,7 +6,6 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -77,13 +76,3 @@ def sendwatch(cycle_config: Path) -> Callable[..., subprocess.CompletedProcess[s
                               env={**os.environ, "SENDWATCH_SECRET": "test-secret"})
 
     return run
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 60, message: str = "condition") -> None:
-    """Wait for a condition by re-checking it on a short, event-based tick; fail after ``timeout``."""
-    tick = threading.Event()
-    deadline = dt.datetime.now() + dt.timedelta(seconds=timeout)
-    while not predicate():
-        if dt.datetime.now() > deadline:
-            raise AssertionError(f"timed out waiting for {message}")
-        tick.wait(0.05)

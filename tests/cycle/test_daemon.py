@@ -20,7 +20,8 @@ from sendwatch.demo_site import DemoSite
 from sendwatch.scheduler import CYCLE_JOB, JOB_TABLE
 from sendwatch.storage import open_database
 from sendwatch.storage.models import ChangeEvent, Cycle, Document, Evidence, Lock
-from tests.cycle.conftest import sendwatch_command, wait_until
+from tests.cycle.conftest import sendwatch_command
+from tests.support.waiting import wait_until
 
 
 class DaemonProcess:

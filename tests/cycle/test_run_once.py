@@ -9,7 +9,8 @@ import subprocess
 
 from sendwatch.demo_papers import FORUM, eastmoor_off_track_meeting
 from sendwatch.demo_site import DemoSite
-from tests.cycle.conftest import DESK, EDITOR, REPORTER, sendwatch_command, wait_until
+from tests.cycle.conftest import DESK, EDITOR, REPORTER, sendwatch_command
+from tests.support.waiting import wait_until
 
 
 def test_a_baseline_then_a_change_sends_exactly_the_right_emails_once(site: DemoSite, sendwatch, smtp_server, today: dt.date) -> None:

@@ -24,35 +24,9 @@ import yaml
 
 from crawler import crawl_councils
 from sendwatch.config import parse_config
-from sendwatch.demo_site import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting, DemoSite
-from sendwatch.demo_site.sample import dsg_report
+from sendwatch.demo_site import DemoSite
+from sendwatch.demo_site.sample import typical_council
 from sendwatch.storage import open_database
-
-OTHER_COMMITTEES = 40
-
-
-def forum_meeting(name: str, day: dt.date, index: int) -> DemoMeeting:
-    """Four items, twelve papers: a typical Schools Forum agenda."""
-    items = []
-    for number, title in enumerate(("Minutes of the previous meeting", "Dedicated Schools Grant monitoring",
-                                    "High Needs Block update", "Schools budget consultation"), start=1):
-        papers = [DemoDocument(f"{title} - paper {n}", dsg_report(name, day, 6.0 + index + n / 10),
-                               published=day - dt.timedelta(days=7)) for n in range(1, 4)]
-        items.append(DemoItem(title, f"<p>Report on {title.lower()}.</p>",
-                              "<p>The Forum noted the report.</p>" if day < dt.date.today() else "", papers))
-    return DemoMeeting(date=day, items=items)
-
-
-def bench_council(index: int, today: dt.date) -> DemoCouncil:
-    platform = "cmis" if index % 14 == 0 else "listing" if index % 25 == 1 else "moderngov"
-    slug = f"council-{index:03d}"
-    name = f"Council {index:03d}"
-    days = [today - dt.timedelta(days=d) for d in (100, 40, -20, 160, 220, 300)]
-    forum = DemoCommittee("Schools Forum", [forum_meeting(name, day, i) for i, day in enumerate(days)])
-    others = [DemoCommittee(f"Committee {n}", []) for n in range(OTHER_COMMITTEES)]
-    mount = {"moderngov": "/", "cmis": f"/{slug.replace('-', '')}/", "listing": "/schools-forum/"}[platform]
-    return DemoCouncil(slug=slug, name=name, platform=platform, committees=[forum, *others], mount=mount)
-
 
 def run_pass(label: str, config, database, site: DemoSite, slugs: list[str]) -> None:
     site.reset_counts()
@@ -75,7 +49,7 @@ def main() -> None:
     parser.add_argument("--parallel", type=int, default=4, help="crawl.parallel_councils")
     args = parser.parse_args()
     today = dt.date.today()
-    site = DemoSite([bench_council(index, today) for index in range(args.councils)]).start()
+    site = DemoSite([typical_council(index, today) for index in range(args.councils)]).start()
     site.prerender()
     slugs = [f"council-{index:03d}" for index in range(args.councils)]
     with tempfile.TemporaryDirectory(prefix="sendwatch-bench-") as folder:

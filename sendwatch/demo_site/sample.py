@@ -88,3 +88,32 @@ def sample_council(slug: str, platform: Platform, today: dt.date, name: str | No
     others = [DemoCommittee(title, [other_meeting(today - dt.timedelta(days=30), title)]) for title in OTHER_COMMITTEES]
     default_mount = {"moderngov": "/", "cmis": f"/{slug.replace('-', '')}/", "listing": "/schools-forum/"}[platform]
     return DemoCouncil(slug=slug, name=name, platform=platform, committees=[forum, *others], mount=mount or default_mount)
+
+
+# --------------------------------------------------------------------------- benchmark-sized councils
+
+TYPICAL_OTHER_COMMITTEES = 40
+
+
+def typical_forum_meeting(name: str, day: dt.date, index: int) -> DemoMeeting:
+    """Four items, twelve papers: a typical Schools Forum agenda."""
+    items = []
+    for number, title in enumerate(("Minutes of the previous meeting", "Dedicated Schools Grant monitoring",
+                                    "High Needs Block update", "Schools budget consultation"), start=1):
+        papers = [DemoDocument(f"{title} - paper {n}", dsg_report(name, day, 6.0 + index + n / 10),
+                               published=day - dt.timedelta(days=7)) for n in range(1, 4)]
+        items.append(DemoItem(title, f"<p>Report on {title.lower()}.</p>",
+                              "<p>The Forum noted the report.</p>" if day < dt.date.today() else "", papers))
+    return DemoMeeting(date=day, items=items)
+
+
+def typical_council(index: int, today: dt.date) -> DemoCouncil:
+    """Council number ``index`` of a benchmark set, of realistic size, in the national platform mix."""
+    platform = "cmis" if index % 14 == 0 else "listing" if index % 25 == 1 else "moderngov"
+    slug = f"council-{index:03d}"
+    name = f"Council {index:03d}"
+    days = [today - dt.timedelta(days=d) for d in (100, 40, -20, 160, 220, 300)]
+    forum = DemoCommittee("Schools Forum", [typical_forum_meeting(name, day, i) for i, day in enumerate(days)])
+    others = [DemoCommittee(f"Committee {n}", []) for n in range(TYPICAL_OTHER_COMMITTEES)]
+    mount = {"moderngov": "/", "cmis": f"/{slug.replace('-', '')}/", "listing": "/schools-forum/"}[platform]
+    return DemoCouncil(slug=slug, name=name, platform=platform, committees=[forum, *others], mount=mount)

@@ -64,15 +64,15 @@ def make_token(secret: bytes, subscriber_id: int, email: str, purpose: str) -> s
     if purpose not in PURPOSES:
         raise ValueError(f"unknown token purpose {purpose!r}")
     payload = json.dumps({"s": subscriber_id, "e": email.lower(), "p": purpose}, separators=(",", ":")).encode("utf-8")
-    return f"{_b64(payload)}.{_b64(_sign(secret, payload))}"
+    return f"{b64_text(payload)}.{b64_text(_sign(secret, payload))}"
 
 
 def read_token(secret: bytes, token: str, purpose: str) -> TokenClaims | None:
     """The claims of a valid token for ``purpose``, or None for anything forged, altered or malformed."""
     try:
         payload_part, signature_part = token.split(".", 1)
-        payload = _unb64(payload_part)
-        signature = _unb64(signature_part)
+        payload = b64_bytes(payload_part)
+        signature = b64_bytes(signature_part)
     except (ValueError, AttributeError):
         return None
     if not hmac.compare_digest(signature, _sign(secret, payload)):
@@ -89,9 +89,11 @@ def _sign(secret: bytes, payload: bytes) -> bytes:
     return hmac.new(secret, b"sendwatch-token\0" + payload, hashlib.sha256).digest()
 
 
-def _b64(data: bytes) -> str:
+def b64_text(data: bytes) -> str:
+    """URL-safe base64 without padding, as tokens carry it (also used by the web app's tokens)."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def _unb64(text: str) -> bytes:
+def b64_bytes(text: str) -> bytes:
+    """The inverse of ``b64_text``; raises ValueError on malformed input."""
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

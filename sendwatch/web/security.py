@@ -16,7 +16,6 @@ Why each exists:
 
 from __future__ import annotations
 
-import base64
 import collections
 import datetime as dt
 import hashlib
@@ -26,6 +25,8 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+
+from alerts.tokens import b64_bytes, b64_text
 
 CSRF_COOKIE = "sendwatch_csrf"
 CSRF_FIELD = "csrf_token"
@@ -43,7 +44,7 @@ def new_csrf_cookie() -> str:
 def csrf_token(secret: bytes, cookie_value: str) -> str:
     """The form token that matches ``cookie_value``; only the holder of the secret can make it."""
     digest = hmac.new(secret, b"sendwatch-csrf\0" + cookie_value.encode("utf-8"), hashlib.sha256).digest()
-    return _b64(digest)
+    return b64_text(digest)
 
 
 def csrf_valid(secret: bytes, cookie_value: str | None, submitted: str | None) -> bool:
@@ -127,15 +128,15 @@ def make_confirmation_token(secret: bytes, request: SignupRequest) -> str:
         },
         separators=(",", ":"),
     ).encode("utf-8")
-    return f"{_b64(payload)}.{_b64(_sign_confirmation(secret, payload))}"
+    return f"{b64_text(payload)}.{b64_text(_sign_confirmation(secret, payload))}"
 
 
 def read_confirmation_token(secret: bytes, token: str | None, now: dt.datetime, max_age: dt.timedelta) -> TokenCheck:
     """Check signature and age; the caller still checks replay against the subscriber's row."""
     try:
         payload_part, signature_part = (token or "").split(".", 1)
-        payload = _unb64(payload_part)
-        signature = _unb64(signature_part)
+        payload = b64_bytes(payload_part)
+        signature = b64_bytes(signature_part)
     except (ValueError, AttributeError):
         return TokenCheck(None, "invalid")
     if not hmac.compare_digest(signature, _sign_confirmation(secret, payload)):
@@ -178,10 +179,3 @@ def _optional_strings(value: object) -> list[str] | None:
 def _sign_confirmation(secret: bytes, payload: bytes) -> bytes:
     return hmac.new(secret, b"sendwatch-web-confirm\0" + payload, hashlib.sha256).digest()
 
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.smtp import SmtpServer, running_smtp_server
+from tests.support.tls import self_signed_certificate
 
 LOGINS = {"sendwatch": "correct horse battery staple"}
 
@@ -69,29 +70,7 @@ def unused_port() -> int:
 @pytest.fixture
 def tls_files(tmp_path):  # type: ignore[no-untyped-def]
     """A self-signed certificate for 127.0.0.1 (and its key), written as PEM files."""
-    import datetime as dt
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sendwatch test relay")])
-    now = dt.datetime.now(dt.timezone.utc)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "relay.pem", tmp_path / "relay.key"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    return cert_path, key_path
+    return self_signed_certificate(tmp_path, common_name="sendwatch test relay", as_ca=True)
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ _GENERIC_COUNCIL_WORDS = {
 # Plural or numbered local authorities: the sentence is about others, or about the programme.
 _OTHERS = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|several|many|most|some|"
+    r"no(?: further| more| new| other)?|any(?: further| more| other)?|further|more|new|"
     r"other|a (?:small |large |significant |growing )?number of|all|those|these|few|neighbouring|comparator|"
     r"statistical neighbour|similar|participating|selected|individual)\s+(?:other\s+|additional\s+|english\s+|of the\s+)?"
     r"(?:local authorities|local councils|authorities|councils|las|la's)\b"

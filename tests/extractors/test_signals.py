@@ -88,6 +88,17 @@ def test_most_las_struggling_while_this_la_is_in_a_good_position() -> None:
     assert verdict(text) == "sv_agreed"
 
 
+def test_news_that_no_further_councils_will_join_is_not_this_council_joining() -> None:
+    assert verdict("The DfE has confirmed that no further local authorities will be invited to join the safety valve programme.") == "none"
+    assert verdict("No more councils will be invited onto the safety valve programme this year, the minister said.") == "none"
+
+
+def test_talks_with_the_dfe_about_a_possible_agreement_are_negotiating() -> None:
+    text = "Officers are in discussions with the DfE about a possible safety valve agreement; a draft plan follows in January."
+    assert verdict(text) == "sv_negotiating"
+    assert verdict("Following talks with the DfE, the council decided not to pursue a safety valve agreement.") == "none"
+
+
 def test_a_named_other_council_is_not_this_council() -> None:
     text = "Northborough Council was placed into enhanced monitoring and support last year."
     assert verdict(text) == "none"

@@ -11,7 +11,7 @@ re-read with the new version.
 
 from extractors.analyse import Analysis, analyse_pages
 from extractors.money import Money
-from extractors.signals import Signal
+from extractors.reading import Signal
 
 EXTRACTOR_VERSION = "2026.11.2"
 

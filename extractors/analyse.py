@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extractors.attribution import Subject
-from extractors.lexicon import Lexicon, default_lexicon
+from extractors.cues import Cues, default_cues
 from extractors.money import Money, figures_in
+from extractors.reading import Signal, read_sentences
 from extractors.sentences import split_pages
-from extractors.signals import Signal, find_signals
 from extractors.verdict import decide, rank_evidence, settle_superseded
 
 
@@ -38,21 +38,17 @@ class Analysis:
 
 
 def analyse_pages(
-    pages: list[str], council_names: list[str], *, lexicon: Lexicon | None = None, context: Iterable[str] = ()
+    pages: list[str], council_names: list[str], *, cues: Cues | None = None, context: Iterable[str] = ()
 ) -> Analysis:
     """Read a document's pages (``pages[0]`` is page 1) for what they say about this council.
 
     ``context`` adds document context known from elsewhere (e.g. ``{"sv"}`` for a report in a
     pack whose cover names the safety valve programme); the text's own context is always found.
     """
-    lexicon = lexicon or default_lexicon()
+    cues = cues or default_cues()
     subject = _subject(tuple(council_names))
-    sentences = split_pages(pages, keep=lexicon.worth_reading)
-    # Every context word is a trigger word, so the kept sentences hold all the context there is.
-    kept = "\n".join(sentence.text for sentence in sentences).lower()
-    context = set(context) | {name for name, pattern in lexicon.context.items() if pattern.search(kept)}
-
-    signals = settle_superseded(find_signals(sentences, subject, lexicon, context), lexicon)
+    sentences = split_pages(pages, keep=cues.worth_reading)
+    signals = settle_superseded(read_sentences(sentences, subject, frozenset(context), cues))
     status, confidence, deciding = decide(signals)
     return Analysis(status, confidence, rank_evidence(signals), figures_in(sentences), deciding)
 

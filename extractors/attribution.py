@@ -15,6 +15,7 @@ agreement`` once for every council.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -101,7 +102,7 @@ class Subject:
             text = self._self_acronyms.sub(SELF_TOKEN.upper(), text)
         if "Council" in text or "Borough of" in text:
             text = _NAMED_COUNCIL.sub(_named_council_token, text)
-        text = self._others.sub(_other_token_at_word_start, text)
+        text = self._others.sub(text)
         return _normalise(text.lower())
 
 
@@ -180,23 +181,261 @@ def _places() -> tuple[list[str], set[str]]:
     return list(data["places"]), set(data.get("ambiguous", []))
 
 
+_CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
+_AMBIGUOUS_FOLLOWER = re.compile(r"\s+(?:Borough\s+|City\s+|County\s+)?Council\b")
+
+
+class _OtherPlaces:
+    """Other authorities' place names in a sentence, replaced by ``OTHERCOUNCIL``.
+
+    Place names are proper nouns, so only capitalised words can start one: each is looked up
+    by its first word, which costs a dictionary look-up per capitalised word instead of a scan
+    of 150 alternatives at every character. Names that are also everyday words ("Reading",
+    "Bury") count only when "Council" follows.
+    """
+
+    def __init__(self, places: list[tuple[str, bool]]):
+        self._by_first: dict[str, list[tuple[str, bool]]] = {}
+        for name, ambiguous in sorted(places, key=lambda item: -len(item[0])):
+            self._by_first.setdefault(name.split()[0].rstrip(","), []).append((name, ambiguous))
+
+    def sub(self, text: str) -> str:
+        if not self._by_first:
+            return text
+        pieces: list[str] = []
+        done = 0
+        for word in _CAPITALISED.finditer(text):
+            start = word.start()
+            if start < done:
+                continue
+            candidates = self._by_first.get(word.group(0).rstrip("'’-s") if word.group(0) not in self._by_first else word.group(0))
+            if not candidates or (start and (text[start - 1].isalnum() or text[start - 1] in "-'’")):
+                continue
+            for name, ambiguous in candidates:
+                if not text.startswith(name, start):
+                    continue
+                end = start + len(name)
+                if end < len(text) and (text[end].isalnum() or text[end] in "_-"):
+                    continue
+                if ambiguous and not _AMBIGUOUS_FOLLOWER.match(text, end):
+                    continue
+                pieces.append(text[done:start])
+                pieces.append(OTHER_TOKEN.upper())
+                done = end
+                break
+        if not pieces:
+            return text
+        pieces.append(text[done:])
+        return "".join(pieces)
+
+
 @lru_cache(maxsize=512)
-def _other_places_pattern(own_lower: frozenset[str]) -> re.Pattern[str]:
+def _other_places_pattern(own_lower: frozenset[str]) -> _OtherPlaces:
     """Every other authority's place name, excluding anything that names this council."""
     places, ambiguous = _places()
-    plain: list[str] = []
-    guarded: list[str] = []
-    for place in places:
-        lowered = place.lower()
-        if any(lowered == own or lowered in own or own in lowered for own in own_lower if len(own) > 3):
+    kept = [
+        (place, place in ambiguous) for place in places
+        if not any(place.lower() == own or place.lower() in own or own in place.lower() for own in own_lower if len(own) > 3)
+    ]
+    return _OtherPlaces(kept)
+
+
+# ---------------------------------------------------------------- who a claim is about, by position
+
+_SELF_ROLE_WORDS = (
+    ("the", "council"), ("the", "authority"), ("the", "local", "authority"), ("the", "la"), ("this", "la"),
+    ("the", "county", "council"), ("the", "borough", "council"), ("the", "city", "council"), ("this", "council"),
+    ("this", "authority"), ("the", "county"), ("the", "borough"), ("the", "city"), ("it",), ("its",),
+)
+_OWN_VOICE = frozenset({"we", "our", "us", "ours"})
+# Words that refer back to a group named before: "both were already off track".
+_GROUP_BACK_REFERENCES = (
+    ("both",), ("the", "two"), ("all", "three"), ("all", "four"), ("all", "five"), ("the", "three"), ("they",),
+    ("their",), ("these", "councils"), ("those", "councils"), ("these", "authorities"), ("those", "authorities"),
+    ("all", "of", "them"), ("each", "of", "them"), ("the", "councils"), ("the", "authorities"),
+)
+_GROUP_REFERENCES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in _GROUP_BACK_REFERENCES:
+    _GROUP_REFERENCES_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
+_ROLE_WORDS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in _SELF_ROLE_WORDS:
+    _ROLE_WORDS_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
+_GROUP_GLUE = frozenset({",", "and", "or", "&", "nor", "plus", "as", "well"})
+
+
+@dataclass
+class Discourse:
+    """What earlier sentences of a document named, for words that refer back ("both", "the council").
+
+    ``last_group`` is the latest coordinated list of councils ("Northshire, Eastbury and
+    Westford"), as (how many, whether this council is among them); ``last_single`` is whether
+    the latest council named on its own was this council (True), another (False) or none (None).
+    """
+
+    last_group: tuple[int, bool] | None = None
+    last_single: bool | None = None
+    age: int = 0  # sentences since ``last_single`` was set
+
+    def update(self, groups: list[tuple[int, bool]]) -> None:
+        self.age += 1
+        for size, has_self in groups:
+            if size >= 2:
+                self.last_group = (size, has_self)
+            else:
+                self.last_single = has_self
+                self.age = 0
+
+
+def council_groups(tokens: list[str]) -> list[tuple[int, int, int, bool]]:
+    """Coordinated runs of council names: (first token, last token, how many, this council among them)."""
+    groups: list[tuple[int, int, int, bool]] = []
+    position = 0
+    count = len(tokens)
+    while position < count:
+        if tokens[position] not in (SELF_TOKEN, OTHER_TOKEN):
+            position += 1
             continue
-        escaped = re.escape(place).replace(r"\ ", r"\s+")
-        (guarded if place in ambiguous else plain).append(escaped)
-    parts = []
-    if plain:
-        # No leading \b: it would cost the regex engine its fast first-character scan (about 15x);
-        # the left word boundary is checked in _other_token_at_word_start instead.
-        parts.append(r"(?:" + "|".join(sorted(plain, key=len, reverse=True)) + r")\b(?!-)")
-    if guarded:
-        parts.append(r"(?:" + "|".join(guarded) + r")(?=\s+(?:Borough\s+|City\s+|County\s+)?Council\b)")
-    return re.compile("|".join(parts) if parts else r"(?!x)x")
+        first = position
+        members = [tokens[position] == SELF_TOKEN]
+        last = position
+        scan = position + 1
+        while scan < count:
+            if tokens[scan] in (SELF_TOKEN, OTHER_TOKEN):
+                members.append(tokens[scan] == SELF_TOKEN)
+                last = scan
+                scan += 1
+            elif tokens[scan] in _GROUP_GLUE or tokens[scan] in ("council", "councils", "'s"):
+                scan += 1
+            else:
+                break
+        groups.append((first, last, len(members), any(members)))
+        position = last + 1
+    return groups
+
+
+@dataclass
+class Mentions:
+    """Who a sentence names, found once per sentence: coordinated council names, phrases naming
+    councils in general ("most LAs", "councils with"), and words referring back."""
+
+    groups: list[tuple[int, int, int, bool]]
+    generics: list[tuple[int, int]]  # token spans
+    references: list[tuple[int, str]]  # (position, "group" | "role" | "voice")
+
+
+# Every phrase _OTHERS can match holds one of these; a sentence with none needs no regex scan.
+_GENERIC_WORDS = ("authorit", "council", "las", "la's", "nationally", "across the country", "other areas")
+
+
+def mentions_in(tokens: list[str]) -> Mentions:
+    """Every mention ``who`` needs, in one pass over the sentence."""
+    offsets: list[int] = []
+    length = 0
+    for token in tokens:
+        offsets.append(length)
+        length += len(token) + 1
+    joined = " ".join(tokens)
+    generics: list[tuple[int, int]] = []
+    if any(word in joined for word in _GENERIC_WORDS):
+        for match in _OTHERS.finditer(joined):
+            if OTHER_TOKEN in match.group(0):
+                continue
+            first = bisect_right(offsets, match.start()) - 1
+            last = bisect_right(offsets, max(match.start(), match.end() - 1)) - 1
+            generics.append((first, last))
+    references: list[tuple[int, str]] = []
+    for index, word in enumerate(tokens):
+        if word in _OWN_VOICE:
+            references.append((index, "voice"))
+            continue
+        for phrase in _GROUP_REFERENCES_BY_FIRST.get(word, ()):
+            if tuple(tokens[index:index + len(phrase)]) == phrase:
+                references.append((index, "group"))
+                break
+        else:
+            for phrase in _ROLE_WORDS_BY_FIRST.get(word, ()):
+                if tuple(tokens[index:index + len(phrase)]) == phrase:
+                    references.append((index, "role"))
+                    break
+    return Mentions(council_groups(tokens), generics, references)
+
+
+def who(tokens: list[str], clause: list[int], position: int, discourse: Discourse,
+        mentions: Mentions | None = None) -> Attribution:
+    """Whose position the claim at token ``position`` states.
+
+    The nearest council named before the claim in its clause is its subject ("Eastbury, which
+    is in DBV"); a coordinated list including this council makes it ours ("Northshire, Eastbury
+    and Westford have all had their plans approved"); with none before, one named after
+    ("invited Northshire to join"). Without names, words that refer back resolve to what the
+    earlier sentences named, and the council's own voice ("we", "our") is this council.
+    """
+    mentions = mentions or mentions_in(tokens)
+    if not tokens:
+        return Attribution("implicit", False)
+    position = min(position, len(tokens) - 1)
+    own = clause[position]
+    first = _clause_start(clause, position)
+    last = _clause_end(clause, position)
+    groups = [group for group in mentions.groups if clause[group[0]] == own]
+    before = [group for group in groups if group[1] < position]
+    generics_before = [span for span in mentions.generics if first <= span[0] <= position]
+    if before:
+        nearest = before[-1]
+        later = [span for span in generics_before if span[0] > nearest[1]]
+        if later and not (nearest[3] and _joins_self(" ".join(tokens[nearest[1] + 1:later[-1][0]]))):
+            return Attribution("other", True)
+        return Attribution("self", True) if nearest[3] else Attribution("other", True)
+    if generics_before and not _one_of(tokens[first:generics_before[-1][0]]):
+        return Attribution("other", True)
+    kinds = [kind for index, kind in mentions.references if first <= index < position]
+    if "voice" in kinds:
+        return Attribution("self", False)
+    if "group" in kinds and discourse.last_group is not None:
+        return Attribution("self" if discourse.last_group[1] else "other", True)
+    if "role" in kinds:
+        if discourse.last_single is False and discourse.age <= 1:
+            return Attribution("other", True)
+        return Attribution("self", False)
+    after = [group for group in groups if group[0] > position]
+    if after:
+        return Attribution("self", True) if after[0][3] else Attribution("other", True)
+    if any(position < span[0] < min(last, position + 8) for span in mentions.generics):
+        return Attribution("other", True)
+    return Attribution("implicit", False)
+
+
+_JOINING = re.compile(r"^[\s,]*(?:(?:and|&|plus|along with|with|is|was|one of|as one of|among|amongst)\s+)*"
+                      r"(?:an?\s+|the\s+)?(?:additional\s+|further\s+|other\s+|latest\s+)*$")
+
+
+def _joins_self(between: str) -> bool:
+    """"selfcouncil and an additional five local authorities", "selfcouncil is one of the 5 latest
+    local authorities": a list of councils that includes this one."""
+    return bool(_JOINING.match(between)) or "one of" in between
+
+
+def _one_of(before: list[str]) -> bool:
+    """"one of 38 local authorities with an agreement" said of this council (its subject elsewhere)."""
+    return (before[-2:] == ["one", "of"]) or (before[-3:] == ["one", "of", "the"]) or \
+        before[-1:] in (["among"], ["amongst"]) or before[-2:] in (["among", "the"], ["amongst", "the"])
+
+
+def _clause_start(clause: list[int], position: int) -> int:
+    if not clause:
+        return 0
+    own = clause[min(position, len(clause) - 1)]
+    start = min(position, len(clause) - 1)
+    while start > 0 and clause[start - 1] == own:
+        start -= 1
+    return start
+
+
+def _clause_end(clause: list[int], position: int) -> int:
+    if not clause:
+        return 0
+    own = clause[min(position, len(clause) - 1)]
+    end = min(position, len(clause) - 1)
+    while end < len(clause) and clause[end] == own:
+        end += 1
+    return end

@@ -12,7 +12,7 @@ import re
 
 from extractors.analyse import Analysis
 from extractors.money import Money
-from extractors.signals import Signal
+from extractors.reading import Signal
 
 _KEYWORDS: list[tuple[str, re.Pattern[str]]] = [
     ("sv_completed", re.compile(r"agreement (?:has )?(?:concluded|completed)", re.I)),

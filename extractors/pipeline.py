@@ -26,7 +26,7 @@ from sqlalchemy import delete, or_, select
 from extractors import EXTRACTOR_VERSION
 from extractors.analyse import Analysis, analyse_pages
 from extractors.isolation import IsolatedReader, TextResult
-from extractors.lexicon import default_lexicon
+from extractors.reading import SV_IN_TEXT
 from extractors.verdict import corroborated
 from sendwatch.storage.models import Council, Document, DocumentPage, Evidence, Figure, utcnow
 
@@ -158,10 +158,7 @@ def _pending_jobs(config: Any, database: Any, slugs: Any, reprocess: bool) -> li
 def _title_context(title: str | None) -> set[str]:
     """Context a document's title gives ("Safety Valve monitoring report") to text that only
     says "the agreement"."""
-    if not title:
-        return set()
-    lowered = title.lower()
-    return {name for name, pattern in default_lexicon().context.items() if pattern.search(lowered)}
+    return {"sv"} if title and SV_IN_TEXT.search(title) else set()
 
 
 def _store(database: Any, job: _Job, text: TextResult, analysis: Analysis | None) -> tuple[int, int]:

@@ -1,26 +1,24 @@
 """The document's verdict: the strongest status it supports for its council, and why.
 
 Only signals count (warnings are shown, never decide). A later signal can end an earlier state
-("back on track" after "off track"): rules that ``supersede`` statuses turn the earlier signals
-into warnings. Among what remains the most serious status wins (``sendwatch.vocabulary``
+("back on track" after "off track"): signals that ``supersede`` statuses turn the earlier
+signals of those statuses into warnings. Among what remains the most serious status wins (``sendwatch.vocabulary``
 order); its confidence grows a little with each further sentence saying the same.
 """
 
 from __future__ import annotations
 
-from extractors.lexicon import Lexicon
-from extractors.signals import Signal
+from extractors.reading import Signal
 from sendwatch.vocabulary import seriousness
 
 MIN_CONFIDENCE = 0.45
 
 
-def settle_superseded(signals: list[Signal], lexicon: Lexicon) -> list[Signal]:
-    """Earlier signals of a status a later rule supersedes become warnings."""
-    supersedes = {rule.id: set(rule.supersedes) for rule in lexicon.rules if rule.supersedes}
+def settle_superseded(signals: list[Signal]) -> list[Signal]:
+    """Earlier signals of a status a later signal supersedes become warnings."""
     settled = list(signals)
     for later in signals:
-        ended = supersedes.get(later.rule)
+        ended = set(later.supersedes)
         if not ended or later.kind != "signal":
             continue
         for position, earlier in enumerate(settled):

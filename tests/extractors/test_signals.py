@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from extractors import analyse_pages
-from extractors.lexicon import default_lexicon
 
 COUNCIL = ["Westshire County Council", "WCC"]
 
@@ -271,45 +270,23 @@ def test_a_council_not_in_the_programme_is_not_negotiating() -> None:
     assert verdict(text) == "deficit_only"
 
 
-# ------------------------------------------------------------------ the lexicon's own examples
+# ------------------------------------------------------------------ the vocabulary file
 
 
-def _examples(kind: str) -> list[tuple[str, str, str]]:
-    return [(rule.id, rule.status, text) for rule in default_lexicon().rules for text in getattr(rule, kind)]
+def test_a_bare_no_in_the_vocabulary_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from extractors.cues import CuesError, load_cues
+
+    path = tmp_path / "cues.yaml"
+    path.write_text("modality:\n  negation: [not, no]\ntriggers: [deficit]\n", encoding="utf-8")
+    with pytest.raises(CuesError, match="quote it"):
+        load_cues(path)
 
 
-@pytest.mark.parametrize("rule_id, status, text", _examples("examples"))
-def test_each_rule_reads_its_examples(rule_id: str, status: str, text: str) -> None:
-    analysis = analyse_pages([text], COUNCIL, context={"sv", "dsg"})
-    assert any(item.rule == rule_id and item.kind == "signal" for item in analysis.evidence) or any(
-        item.status == status and item.kind == "signal" for item in analysis.evidence
-    ), [(e.rule, e.kind) for e in analysis.evidence]
+def test_every_status_is_stated_by_some_statement() -> None:
+    from test_statements import STATEMENTS
 
-
-@pytest.mark.parametrize("rule_id, status, text", _examples("counter_examples"))
-def test_no_rule_signals_on_its_counter_examples(rule_id: str, status: str, text: str) -> None:
-    analysis = analyse_pages([text], COUNCIL, context={"sv", "dsg"})
-    assert not any(item.rule == rule_id and item.kind == "signal" for item in analysis.evidence), [
-        (e.rule, e.kind) for e in analysis.evidence
-    ]
-
-
-def test_a_rule_key_given_twice_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from extractors.lexicon import LexiconError, load_lexicon
-
-    path = tmp_path / "lexicon.yaml"
-    path.write_text(
-        "macros: {}\nmodifiers: {}\ncontext: {}\ntriggers: [deficit]\nrules:\n"
-        "  - id: twice\n    status: dbv\n    status: ems\n    confidence: 0.5\n    pattern: x\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(LexiconError, match="line 8: key 'status' given twice"):
-        load_lexicon(path)
-
-
-def test_every_status_has_rules_with_examples() -> None:
-    covered = {rule.status for rule in default_lexicon().rules if rule.examples}
-    assert covered == {
+    assert {status for status, _ in STATEMENTS} == {
         "deficit_only", "dbv", "sv_negotiating", "sv_agreed", "sv_on_track", "sv_off_track", "ems",
         "payment_withheld", "sv_completed",
     }
+

@@ -1,0 +1,189 @@
+"""Sentences into words, and words into the roles they play (``cues.yaml``).
+
+A sentence is tokenised once and scanned once: every phrase of every role is looked up by its
+first word in a dictionary, so the cost is a few dictionary look-ups per word whatever the size
+of the vocabulary. The frames then ask questions of positions ("is there a negation in the three
+words before this?", "is an agreement in this clause?") instead of running one regular
+expression per phrasing, which is both what makes the reader fast and what lets one phrasing
+serve every sentence shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+# Words (with an inner apostrophe: "don't", "isn't"), the possessive "'s", money, clause punctuation.
+_TOKEN = re.compile(r"£\s?\d[\d,.]*|[a-z0-9]+(?:'(?!s\b)[a-z]+)*|'s\b|[;:,?!()]|(?<=\s)-(?=\s)")
+# Where one clause ends and the next begins: what one clause asserts does not carry over.
+CLAUSE_BREAKS = frozenset({";", "but", "however", "whereas", "while", "whilst", "although", "though", ":", "(", ")", "-"})
+
+
+class CuesError(ValueError):
+    """``cues.yaml`` is malformed (names the role and the problem)."""
+
+
+class Hit(NamedTuple):
+    """A phrase of ``role`` spanning tokens ``start`` to ``end`` (exclusive); a tuple, as
+    sentences are full of them and a tuple is the cheapest record Python makes."""
+
+    role: str
+    start: int
+    end: int
+    phrase: str
+
+
+@dataclass
+class Parsed:
+    """A rewritten sentence as tokens, with every role's hits and each token's clause."""
+
+    text: str
+    tokens: list[str]
+    hits: list[Hit]
+    clause: list[int]
+    by_role: dict[str, list[Hit]] = field(default_factory=dict)
+    memo: dict[str, object] = field(default_factory=dict)  # what later stages compute once per sentence
+
+    def of(self, role: str) -> list[Hit]:
+        return self.by_role.get(role, [])
+
+    def has(self, role: str) -> bool:
+        return role in self.by_role
+
+    def in_clause(self, role: str, position: int) -> list[Hit]:
+        """Hits of ``role`` in the clause holding token ``position``."""
+        clause = self.clause[min(position, len(self.clause) - 1)] if self.clause else 0
+        return [hit for hit in self.of(role) if self.clause[hit.start] == clause]
+
+    def near(self, role: str, position: int, before: int = 4, after: int = 0, same_clause: bool = True) -> list[Hit]:
+        """Hits of ``role`` starting from ``before`` words before ``position`` to ``after`` words after it."""
+        clause = self.clause[position] if self.clause else 0
+        return [
+            hit for hit in self.of(role)
+            if position - before <= hit.start <= position + after and (not same_clause or self.clause[hit.start] == clause)
+        ]
+
+    def words(self, start: int, end: int) -> str:
+        return " ".join(self.tokens[max(0, start):end])
+
+
+Entry = tuple[tuple[str, ...], str]  # (the phrase's words, its role)
+
+
+class Cues:
+    """The compiled vocabulary: phrase tables by first word, and the trigger substrings."""
+
+    def __init__(self, exact: dict[str, tuple[Entry, ...]], stems: tuple[tuple[str, tuple[str, ...], str], ...],
+                 triggers: tuple[str, ...], roles: frozenset[str]):
+        self.exact = exact
+        self.stems = stems
+        self.triggers = triggers
+        self.roles = roles
+        self._by_token: dict[str, tuple[tuple[tuple[str, ...], str, str], ...]] = {}
+
+    def worth_reading(self, text: str) -> bool:
+        """Whether text may hold evidence or money: a £ sign or one of the trigger substrings."""
+        if "£" in text:
+            return True
+        lowered = text.lower()
+        return any(word in lowered for word in self.triggers)
+
+    def parse(self, text: str) -> Parsed:
+        """Tokens of a rewritten (lower-case) sentence and every role's hits in it."""
+        tokens = _TOKEN.findall(text)
+        words_at = tuple(tokens)
+        hits: list[Hit] = []
+        by_role: dict[str, list[Hit]] = {}
+        clause: list[int] = []
+        current = 0
+        count = len(tokens)
+        breaks = CLAUSE_BREAKS
+        for position, token in enumerate(tokens):
+            if token in breaks:
+                current += 1
+            clause.append(current)
+            if token[0] == "£":
+                hit = Hit("money", position, position + 1, token)
+            else:
+                entries = self._by_token.get(token)
+                if entries is None:
+                    entries = self._entries(token)
+                if not entries:
+                    continue
+                for rest, role, phrase in entries:
+                    if rest:
+                        end = position + 1 + len(rest)
+                        if end > count or words_at[position + 1:end] != rest:
+                            continue
+                        found = Hit(role, position, end, phrase)
+                    else:
+                        found = Hit(role, position, position + 1, token)
+                    hits.append(found)
+                    by_role.setdefault(role, []).append(found)
+                continue
+            hits.append(hit)
+            by_role.setdefault("money", []).append(hit)
+        return Parsed(text, tokens, hits, clause, by_role)
+
+    def _entries(self, token: str) -> tuple[tuple[tuple[str, ...], str, str], ...]:
+        """(the phrase's other words, its role, the phrase) for every phrase that can start at
+        ``token``: exact first words and stems, computed once per distinct word."""
+        found = [(words[1:], role, " ".join(words)) for words, role in self.exact.get(token, ())]
+        found.extend((words[1:], role, " ".join((token,) + words[1:])) for stem, words, role in self.stems
+                     if token.startswith(stem))
+        entries = tuple(found)
+        if len(self._by_token) < 200_000:  # a bounded cache: hostile text cannot grow it forever
+            self._by_token[token] = entries
+        return entries
+
+
+def load_cues(path: Path | None = None) -> Cues:
+    """Read and check a cues file (the bundled one by default)."""
+    if path is None:
+        raw = resources.files("extractors").joinpath("cues.yaml").read_text(encoding="utf-8")
+    else:
+        raw = Path(path).read_text(encoding="utf-8")
+    data = yaml.safe_load(raw)
+    exact: dict[str, list[Entry]] = {}
+    stems: list[tuple[str, tuple[str, ...], str]] = []
+    roles: set[str] = set()
+    for section in ("topics", "states", "modality"):
+        for role, phrases in (data.get(section) or {}).items():
+            if not isinstance(phrases, list) or not phrases:
+                raise CuesError(f"{section}.{role}: expected a non-empty list of phrases")
+            if role in roles:
+                raise CuesError(f"{section}.{role}: role defined twice")
+            roles.add(role)
+            for phrase in phrases:
+                if not isinstance(phrase, str):  # YAML reads a bare no, yes, on or off as a boolean
+                    raise CuesError(f"{section}.{role}: {phrase!r} is not text (quote it: \"no\")")
+                words = tuple(
+                    word.replace("zzstar", "*")
+                    for word in _TOKEN.findall(str(phrase).lower().replace("*", "zzstar").replace("-", " "))
+                )
+                if not words:
+                    raise CuesError(f"{section}.{role}: empty phrase {phrase!r}")
+                if any(word.endswith("*") for word in words[1:]):
+                    raise CuesError(f"{section}.{role}: {phrase!r}: only a phrase's first word may end in *")
+                first = words[0]
+                if first.endswith("*"):
+                    stems.append((first[:-1], words, role))
+                else:
+                    exact.setdefault(first, []).append((words, role))
+    triggers = tuple(str(word).lower() for word in data.get("triggers") or ())
+    if not triggers:
+        raise CuesError("triggers: expected a non-empty list")
+    ordered = {first: tuple(sorted(set(entries), key=lambda entry: -len(entry[0]))) for first, entries in exact.items()}
+    return Cues(ordered, tuple(stems), triggers, frozenset(roles))
+
+
+@lru_cache(maxsize=1)
+def default_cues() -> Cues:
+    """The bundled vocabulary, loaded once per process."""
+    return load_cues()

@@ -1,0 +1,52 @@
+"""Frames: what a sentence's cues, taken together, claim about a council's position.
+
+Each module reads one family of statuses from a parsed sentence (``extractors.cues.Parsed``)
+and proposes ``Claim``s: a status, the cue it rests on, how sure a plain affirmative reading is,
+and which modality checks apply to it. Whose position it is, and whether it is asserted, is
+decided afterwards, the same way for every frame (``extractors.reading``).
+
+- ``deficit``: a DSG / high needs deficit (``deficit_only``)
+- ``programmes``: Delivering Better Value (``dbv``) and enhanced monitoring (``ems``)
+- ``agreement``: the safety valve agreement, from invitation to completion, and its payments
+- ``tracking``: on or off track against the agreement
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The modality checks a claim can ask for (see extractors/modality.py).
+NEGATION, HYPOTHETICAL, FUTURE, QUESTION, PROCESS = "negation", "hypothetical", "future", "question", "process"
+ASSERTED = frozenset({NEGATION, HYPOTHETICAL, QUESTION})  # the default: a plain statement of fact
+SETTLED = ASSERTED | {FUTURE}  # a state reached: "will be signed" is not signed yet
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A status a sentence may state, resting on the cue at tokens ``start``..``end``."""
+
+    status: str
+    start: int
+    end: int
+    confidence: float
+    rule: str
+    checks: frozenset[str] = ASSERTED
+    supersedes: tuple[str, ...] = ()  # statuses this claim ends when it comes later ("back on track")
+    over: bool = False  # the same sentence says the state has ended ("paused but since resumed")
+    subject_at: int | None = None  # where to look for whose claim it is, when not at ``start``
+
+
+@dataclass
+class DocumentContext:
+    """What the document as a whole says, that a single sentence leans on.
+
+    ``sv``: the safety valve programme is named somewhere in the document (or its title), so
+    "the agreement" and "on track" can be about it. ``fund``: the fund the latest deficit was
+    tied to ("hn" or "other"), for "the deficit" said without its fund; before any deficit is
+    tied, a paper about the high needs block (``hn_topic``) means that one.
+    """
+
+    sv: bool = False
+    fund: str | None = None
+    hn_topic: bool = False  # the high needs block or the DSG is named somewhere in the document
+    flags: set[str] = field(default_factory=set)

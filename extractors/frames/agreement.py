@@ -1,0 +1,473 @@
+"""The safety valve agreement, from invitation to completion: ``sv_negotiating``, ``sv_agreed``,
+``payment_withheld``, ``sv_completed`` (and payments resuming, which is back on track).
+
+Papers rarely say "the council has signed a safety valve agreement". They say it in passing
+("pressures that have grown since the agreement was signed"), as the funding route ("our
+deficit is being repaid by the Department under the arrangement"), without the programme's
+name ("a multi-year deal with the Department to clear the high needs deficit"), or as money
+("£12m towards the historic overspend, in yearly instalments"). So the frame first finds what
+the sentence says about *an agreement with the Department over the deficit* (an anchor:
+"safety valve", or an agreement / deal / arrangement tied to the Department, the deficit or the
+programme), then reads the state of that agreement from the words around it:
+
+1. payments withheld, paused or suspended, or the agreement placed under review;
+2. the agreement completed, or the deficit cleared under it;
+3. talks that ended, or an offer accepted, or the Department approving: agreed;
+4. an invitation, a proposal, a bid, a draft, negotiations: still negotiating;
+5. signed, in place, entered into, begun: agreed;
+6. taking part in or joining the programme, with no agreement named: negotiating;
+7. nothing but a definite reference ("the conditions of our agreement", "under the deal"):
+   an agreement that exists, so agreed.
+
+A cabinet approving its own proposal, or "once the agreement is signed", is still negotiating.
+"""
+
+from __future__ import annotations
+
+from extractors.cues import Hit, Parsed
+from extractors.frames import ASSERTED, NEGATION, QUESTION, SETTLED, Claim, DocumentContext
+from extractors.frames.programmes import speaks_of_self
+
+WINDOW = 9  # words around an anchor that its state words may be
+STRONG_NEGOTIATION = frozenset({
+    "propos", "draft", "bid", "bids", "bidding", "application", "applications", "apply", "applying", "negotiat",
+    "invit", "submit", "submission", "submissions", "entrant", "entrants", "shortlisted", "in principle", "seek",
+    "sought", "considered for", "discussions", "discussion", "talks", "discussing", "conversations", "dialogue",
+    "asked to", "selected", "sign", "signing", "preparing", "prepare",
+})
+_TALKS = frozenset({"negotiations", "negotiation", "talks", "discussions"})
+_TALKS_ENDED = frozenset({"concluded", "completed", "finalised", "finalized", "successful", "successfully", "ended",
+                          "closed", "close", "agreed", "complete", "culminated"})
+_COUNCIL_BODIES = frozenset({"cabinet", "council", "executive", "committee", "members", "forum", "leader", "mayor",
+                             "councillors", "board"})
+_APPROVALS = frozenset({"approved", "approve", "approval", "agreed", "endorsed", "endorse", "signed", "accepted",
+                        "confirmed", "signed off", "ratified"})
+_PRESUPPOSING = frozenset({"under", "since", "within", "against", "through", "via", "of", "in", "to", "from"})
+_DEFINITE = frozenset({"the", "our", "its", "this", "their", "'s", "selfcouncil", "that", "existing", "current"})
+# An agreement that is a description of the programme, not one council's: "the Safety Valve Agreement framework".
+_GENERIC_SENSE = frozenset({"framework", "template", "templates", "guidance", "model", "process", "programme's"})
+_CONSENT = frozenset({"forum", "forum's", "members", "members'", "headteachers", "governors", "unions", "lease",
+                      "tenancy", "service", "partnership", "s106", "section", "collective", "mutual",
+                      "general", "verbal", "informal", "procurement", "supplier", "pay", "schools", "staff",
+                      "employment", "licence", "grant", "funding", "loan", "transfer", "consent"})
+_TEMPORAL_FUTURE = frozenset({"once", "until", "before", "when", "after", "pending", "awaiting"})
+_REVIEW_ROUTINE = frozenset({"annual", "annually", "quarterly", "regular", "regularly", "periodic", "termly", "monthly",
+                             "ongoing", "each", "every", "routine", "six-monthly"})
+_RECIPIENTS = frozenset({"schools", "providers", "settings", "parents", "families", "academies", "nurseries"})
+_DEFICIT_HISTORY = frozenset({"historic", "historical", "cumulative", "accumulated", "accrued", "the", "our", "its",
+                              "this", "brought", "remaining", "outstanding", "legacy", "high", "dsg"})
+_INSTALMENTS = frozenset({"instalment", "instalments", "installment", "installments", "tranche", "tranches"})
+_RECEIVED_PAST = frozenset({"received", "paid", "released", "transferred", "allocated"})
+_SUBMITTED = frozenset({"documentation", "documents", "proposal", "proposals", "bid", "application", "submission",
+                        "plan", "plans", "offer", "case"})
+_INVITATIONS_TO_JOIN = frozenset({"join", "participate", "take", "enter", "be", "into", "onto", "on", "have", "agree",
+                                  "negotiate", "discuss", "develop", "submit", "work", "the"})
+_MINUTES_INVITATIONS = frozenset({"note", "comment", "comments", "consider", "approve", "attend", "ask", "make", "give",
+                                  "raise", "respond", "contribute", "vote", "observe", "speak", "present", "provide",
+                                  "share", "send", "email", "a", "an", "all", "any", "schools", "members"})
+
+
+def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
+    """What the sentence says about the council's safety valve agreement, if anything."""
+    anchors = programme_anchors(parsed, context)
+    claims: list[Claim] = []
+    claims += _withheld(parsed, context, anchors)
+    claims += _resumed(parsed, context, anchors)
+    claims += _completed(parsed, context, anchors)
+    claims += _talks_concluded(parsed, context)
+    if not (parsed.has("national") and not speaks_of_self(parsed)):
+        for anchor in anchors:
+            claim = _state_of(parsed, anchor, context)
+            if claim is not None:
+                claims.append(claim)
+        claims += _money_route(parsed, context)
+        claims += _instalments_received(parsed, context)
+        claims += _invitation(parsed, context, anchors)
+    return claims
+
+
+def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
+    """The words naming the programme or an agreement tied to it."""
+    anchors = list(parsed.of("sv"))
+    for hit in parsed.of("agreement"):
+        if parsed.tokens[hit.end:hit.end + 1] and parsed.tokens[hit.end] in _GENERIC_SENSE:
+            continue
+        if _consent_sense(parsed, hit) and not _right_after_sv(parsed, hit):
+            continue
+        # Without the programme's name, an agreement is the programme's when it is with the
+        # Department over the deficit ("a multi-year deal with the Department to clear the deficit").
+        if _with_someone_else(parsed, hit):
+            continue  # "the agreement with the transport provider"
+        if _right_after_sv(parsed, hit) or parsed.in_clause("sv", hit.start) or (parsed.has("dfe") and parsed.has("deficit")) \
+                or (context.sv and _definite(parsed, hit) and _plainly_named(parsed, hit)):
+            anchors.append(hit)
+    if context.sv and not parsed.has("dbv"):
+        tokens = parsed.tokens
+        for position, word in enumerate(tokens):
+            if word == "programme" and position and tokens[position - 1] in ("the", "this", "our") and \
+                    not any(hit.start <= position < hit.end + 2 for hit in anchors):
+                anchors.append(Hit("sv", position, position + 1, "the programme"))
+    return sorted(anchors, key=lambda hit: hit.start)
+
+
+def _state_of(parsed: Parsed, anchor: Hit, context: DocumentContext) -> Claim | None:
+    """The state the words around one anchor give its agreement (rules 3 to 7 above).
+
+    When a sentence tells a sequence ("following discussions with the DfE, the council signed
+    its agreement"; "the plan was submitted in March and approved by the Department in May"),
+    the latest event is the state now.
+    """
+    tokens = parsed.tokens
+    is_agreement = anchor.role == "agreement" or (
+        tokens[anchor.end:anchor.end + 1] in (["agreement"], ["deal"]) and tokens[anchor.end + 1:anchor.end + 2] != [] and
+        tokens[anchor.end + 1] not in _GENERIC_SENSE or tokens[anchor.end:] in (["agreement"], ["deal"]))
+    if anchor.role == "sv" and tokens[anchor.end + 1:anchor.end + 2] and tokens[anchor.end + 1] in _GENERIC_SENSE:
+        return None  # "the Safety Valve Agreement framework": the programme's rules, not an agreement
+    strong = [hit for hit in _around(parsed, "negotiating", anchor) if _is_strong(hit)]
+    if _drafted(parsed, anchor):
+        # "a possible agreement" is not hypothetical talks: the hedge is the agreement's
+        return Claim("sv_negotiating", anchor.start, anchor.end, 0.75, "agreement:draft", frozenset({NEGATION, QUESTION}))
+    latest_strong = max((hit.start for hit in strong), default=-1)
+    approval = _department_approval(parsed, anchor) if is_agreement or _approves_a_plan(parsed) else None
+    if approval is not None and approval.start > latest_strong:
+        return Claim("sv_agreed", approval.start, approval.end, 0.8, "agreement:approved_by_department", SETTLED,
+                     subject_at=anchor.start)
+    reached = [hit for hit in _around(parsed, "agreed", anchor) if _reached(hit, anchor, is_agreement)]
+    if reached and max(hit.start for hit in reached) > latest_strong:
+        cue = max(reached, key=lambda hit: hit.start)
+        if _not_yet(parsed, cue):
+            return Claim("sv_negotiating", cue.start, cue.end, 0.65, "agreement:not_yet_reached", frozenset({QUESTION}),
+                         subject_at=anchor.start)
+        if _temporal_future(parsed, anchor) or _temporal_future(parsed, cue):
+            return Claim("sv_negotiating", cue.start, cue.end, 0.65, "agreement:to_be_signed", ASSERTED, subject_at=anchor.start)
+        return Claim("sv_agreed", cue.start, cue.end, 0.8, "agreement:signed", SETTLED, subject_at=anchor.start)
+    if strong:
+        cue = min(strong, key=lambda hit: abs(hit.start - anchor.start))
+        if _succeeded(parsed, cue):
+            return Claim("sv_agreed", cue.start, cue.end, 0.75, "agreement:bid_succeeded", SETTLED, subject_at=anchor.start)
+        return Claim("sv_negotiating", cue.start, cue.end, 0.75, "agreement:negotiating", ASSERTED, subject_at=anchor.start)
+    body = _council_body_approval(parsed, anchor)
+    if body is not None:
+        return Claim("sv_negotiating", body.start, body.end, 0.7, "agreement:approved_by_council", ASSERTED, subject_at=anchor.start)
+    weak = _around(parsed, "negotiating", anchor)
+    if weak and anchor.role == "sv" and not is_agreement:
+        cue = min(weak, key=lambda hit: abs(hit.start - anchor.start))
+        return Claim("sv_negotiating", cue.start, cue.end, 0.65, "agreement:in_programme", ASSERTED, subject_at=anchor.start)
+    holder = _possessed(parsed, anchor) if is_agreement else None
+    if holder is not None:  # the claim sits on the verb ("does not have a ...") or the membership ("not one of ...")
+        return Claim("sv_agreed", holder, holder + 1, 0.75, "agreement:held", SETTLED)
+    if is_agreement and _presupposed(parsed, anchor) and not _temporal_future(parsed, anchor):
+        return Claim("sv_agreed", anchor.start, anchor.end, 0.7, "agreement:referred_to", frozenset({NEGATION, QUESTION}))
+    return None
+
+
+_REACHED = frozenset({"signed", "signed off", "entered into", "entered", "in place", "secured", "reached", "finalised",
+                      "finalized", "ratified", "commenced", "began", "begun", "started", "struck", "concluded", "in force",
+                      "published", "available", "predicated", "awarded", "granted", "given", "agreed", "confirmed",
+                      "existing", "current", "accepted", "approved"})
+
+
+def _reached(hit: Hit, anchor: Hit, is_agreement: bool) -> bool:
+    """An agreed-state word that says this agreement was reached (not "the current position")."""
+    if hit.phrase not in _REACHED:
+        return False
+    if hit.phrase in ("current", "existing"):
+        return hit.end <= anchor.start and is_agreement
+    if hit.phrase in ("agreed", "confirmed", "accepted", "approved", "available", "published", "given", "granted", "awarded"):
+        return is_agreement
+    return is_agreement or hit.phrase in ("signed", "entered into", "secured", "reached")
+
+
+def _approves_a_plan(parsed: Parsed) -> bool:
+    """The Department approving the council's plan or proposal (the agreement by another name)."""
+    return any(word in ("plan", "plans", "proposal", "proposals", "bid", "application", "submission") for word in parsed.tokens)
+
+
+def _not_yet(parsed: Parsed, cue: Hit) -> bool:
+    """"not yet signed", "yet to be finalised", "has not yet finalised": still to come."""
+    tokens = parsed.tokens
+    before = tokens[max(0, cue.start - 4):cue.start]
+    after = tokens[cue.end:cue.end + 2]
+    return ("yet" in before and any(w in ("not", "yet") or w.endswith("n't") for w in before)) or \
+        ("yet" in after and any(w == "not" or w == "no" or w.endswith("n't") for w in tokens[max(0, cue.start - 8):cue.start]))
+
+
+_POSSESSION = frozenset({"has", "have", "had", "holds", "hold", "with", "having"})
+
+
+def _possessed(parsed: Parsed, anchor: Hit) -> int | None:
+    """Where "the council has a safety valve agreement" or "one of 38 councils with a safety valve
+    agreement" says it: the holding verb, or the "one of" that makes this council a holder."""
+    tokens = parsed.tokens
+    start = anchor.start
+    while start > 0 and tokens[start - 1] in ("safety", "valve", "signed", "formal", "dsg", "deficit", "recovery",
+                                              "management", "a", "an", "current", "its", "own"):
+        start -= 1
+    if start == 0 or tokens[start - 1] not in _POSSESSION:
+        return None
+    verb = start - 1
+    if tokens[verb] == "with":
+        for position in range(verb - 1, max(-1, verb - 7), -1):
+            if tokens[position:position + 2] == ["one", "of"]:
+                return position
+    return verb
+
+
+def _drafted(parsed: Parsed, anchor: Hit) -> bool:
+    """"the draft agreement", "a proposed safety valve agreement": not reached."""
+    before = parsed.tokens[max(0, anchor.start - 3):anchor.start]
+    return any(word in ("draft", "proposed", "provisional", "potential", "possible", "prospective", "future") for word in before)
+
+
+def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> list[Claim]:
+    """Payments withheld, paused or suspended by the Department; the agreement under review."""
+    claims: list[Claim] = []
+    tokens = parsed.tokens
+    for hit in parsed.of("withheld"):
+        review = hit.phrase.endswith("review")
+        if review:
+            subject = [a for a in anchors if hit.start - 8 <= a.start < hit.start] or _self_before(parsed, hit.start, 6)
+            routine = any(word in _REVIEW_ROUTINE for word in tokens[max(0, hit.start - 3):hit.end + 2])
+            if not subject or routine or not (context.sv or parsed.has("sv")):
+                continue
+        else:
+            payments = parsed.near("payment", hit.start, before=7, after=9) or parsed.near("agreement", hit.start, before=6, after=6)
+            if not payments or not (context.sv or parsed.has("sv") or parsed.has("dfe")):
+                continue
+            if any(word in _RECIPIENTS for word in tokens[max(0, hit.start - 6):hit.end + 4]) and not parsed.has("dfe"):
+                continue
+        over = bool(parsed.near("resumed", hit.start, before=0, after=14, same_clause=False))
+        claims.append(Claim("payment_withheld", hit.start, hit.end, 0.85 if not review else 0.75,
+                            "withheld:" + ("review" if review else "payments"), ASSERTED, over=over))
+    return claims
+
+
+def _resumed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> list[Claim]:
+    """Payments resumed after a pause: the council is back on track."""
+    claims: list[Claim] = []
+    for hit in parsed.of("resumed"):
+        if hit.phrase == "back on track":
+            continue  # read by the tracking frame
+        if not parsed.near("payment", hit.start, before=7, after=5) or not (context.sv or parsed.has("sv")):
+            continue
+        claims.append(Claim("sv_on_track", hit.start, hit.end, 0.75, "withheld:resumed", SETTLED,
+                            supersedes=("payment_withheld", "sv_off_track")))
+    return claims
+
+
+def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> list[Claim]:
+    """The agreement concluded, the programme exited, the final payment made or the deficit cleared."""
+    claims: list[Claim] = []
+    tokens = parsed.tokens
+    if not (context.sv or parsed.has("sv")):
+        return claims
+    for hit in parsed.of("completed"):
+        if hit.phrase.startswith(("final", "last")):
+            verbs = parsed.near("received", hit.start, before=0, after=8)
+            if verbs:  # the verb carries the tense: "was received" or "will be paid"
+                claims.append(Claim("sv_completed", verbs[0].start, verbs[0].end, 0.75, "completed:final_payment", SETTLED))
+            continue
+        talks = [t for t in range(max(0, hit.start - 5), hit.start) if tokens[t] in _TALKS]
+        if talks:
+            continue  # negotiations concluded: agreed (see _talks_concluded)
+        near_anchor = [a for a in anchors if abs(a.start - hit.start) <= 6 and parsed.clause[a.start] == parsed.clause[hit.start]]
+        cleared = hit.phrase in ("eliminated", "cleared", "paid off", "repaid", "extinguished", "fully repaid") and \
+            parsed.near("deficit", hit.start, before=6, after=3) and _past_or_perfect(tokens, hit.start)
+        if hit.phrase in ("concluded", "conclusion", "completion") and near_anchor and near_anchor[0].start > hit.start:
+            continue  # "concluded an agreement": reached, not completed
+        if near_anchor and hit.phrase not in ("eliminated", "cleared", "repaid", "paid off", "extinguished", "fully repaid"):
+            claims.append(Claim("sv_completed", hit.start, hit.end, 0.8, "completed:agreement", SETTLED))
+        elif cleared:
+            claims.append(Claim("sv_completed", hit.start, hit.end, 0.75, "completed:deficit_cleared", SETTLED))
+    return claims
+
+
+def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
+    """"The negotiations were brought to a close", "accepted the Department's offer of an agreement"."""
+    tokens = parsed.tokens
+    if not (context.sv or parsed.has("sv") or parsed.has("dfe")):
+        return []
+    for position, word in enumerate(tokens):
+        if word in _TALKS:
+            ahead = tokens[position + 1:position + 7]
+            if any(w in _TALKS_ENDED for w in ahead) or "brought to a close" in " ".join(ahead):
+                if "not" in ahead or "yet" in ahead:
+                    continue
+                return [Claim("sv_agreed", position, position + 1, 0.75, "agreement:talks_concluded", SETTLED)]
+        if word in ("accepted", "accept", "accepting") and "offer" in tokens[position + 1:position + 6]:
+            return [Claim("sv_agreed", position, position + 1, 0.75, "agreement:offer_accepted", SETTLED)]
+    return []
+
+
+def _money_route(parsed: Parsed, context: DocumentContext) -> list[Claim]:
+    """The Department paying down the council's deficit, or instalments towards it: an agreement in place."""
+    if not parsed.has("deficit") or not parsed.has("received"):
+        return []
+    tokens = parsed.tokens
+    payer = parsed.has("dfe") or any(word in _INSTALMENTS for word in tokens)
+    money = parsed.has("money") or parsed.has("payment")
+    if not payer or not money or parsed.has("other_fund"):
+        return []
+    for deficit in parsed.of("deficit"):
+        history = tokens[max(0, deficit.start - 3):deficit.start]
+        if not any(word in _DEFICIT_HISTORY for word in history):
+            continue
+        verbs = parsed.near("received", deficit.start, before=8, after=6)
+        if verbs:
+            verb = verbs[-1]
+            return [Claim("sv_agreed", verb.start, verb.end, 0.7, "agreement:department_pays_deficit", ASSERTED)]
+    return []
+
+
+def _instalments_received(parsed: Parsed, context: DocumentContext) -> list[Claim]:
+    """"The LA received the first tranche of funding": instalments paid under an agreement."""
+    if not (context.sv or parsed.has("sv")):
+        return []
+    tokens = parsed.tokens
+    sv_money = {hit.end for hit in parsed.of("sv")}  # "safety valve funding", "safety valve payments"
+    for position, word in enumerate(tokens):
+        if word in _INSTALMENTS or (position in sv_money and word in ("funding", "payment", "payments", "contribution",
+                                                                        "contributions", "income", "grant")):
+            for verb in range(max(0, position - 6), min(len(tokens), position + 6)):
+                if tokens[verb] in _RECEIVED_PAST:  # the claim sits on the verb, whose tense decides
+                    return [Claim("sv_agreed", verb, verb + 1, 0.7, "agreement:instalment_received", SETTLED)]
+    return []
+
+
+def _invitation(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> list[Claim]:
+    """An invitation to join, a selection as an entrant, a bid: negotiating, even without the name."""
+    if not (context.sv or parsed.has("sv")) or anchors or parsed.has("dbv"):
+        return []
+    if any(_with_someone_else(parsed, hit) or _consent_sense(parsed, hit) for hit in parsed.of("agreement")):
+        return []  # an agreement the sentence names but that is not the programme's: its talks are not either
+    tokens = parsed.tokens
+    for hit in parsed.of("negotiating"):
+        word = tokens[hit.start]
+        if word.startswith("submi") and any(w in _SUBMITTED for w in tokens[max(0, hit.start - 4):hit.end + 5]) \
+                and not parsed.has("other_fund"):
+            return [Claim("sv_negotiating", hit.start, hit.end, 0.6, "agreement:submitting", ASSERTED)]
+        if word.startswith("invit"):
+            following = tokens[hit.end:hit.end + 2]
+            if following[:1] == ["to"] and (len(following) < 2 or following[1] in _MINUTES_INVITATIONS):
+                continue
+            if not (following[:1] == ["to"] and following[1:2] and following[1] in _INVITATIONS_TO_JOIN) and \
+                    not (word.startswith("invitation") and (following[:1] in (["to"], ["from"], ["letter"]) or parsed.has("dfe"))):
+                continue
+        elif word not in ("entrant", "entrants", "shortlisted") and not word.startswith("negotiat"):
+            continue
+        return [Claim("sv_negotiating", hit.start, hit.end, 0.65, "agreement:invited", ASSERTED)]
+    return []
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _around(parsed: Parsed, role: str, anchor: Hit) -> list[Hit]:
+    clause = parsed.clause[anchor.start]
+    return [hit for hit in parsed.of(role)
+            if abs(hit.start - anchor.start) <= WINDOW and parsed.clause[hit.start] == clause
+            and not (anchor.start <= hit.start < anchor.end)]
+
+
+def _is_strong(hit: Hit) -> bool:
+    return any(hit.phrase.startswith(prefix) for prefix in STRONG_NEGOTIATION)
+
+
+def _department_approval(parsed: Parsed, anchor: Hit) -> Hit | None:
+    """The Department approving, confirming or agreeing (not a cabinet approving its own proposal)."""
+    for hit in _around(parsed, "agreed", anchor):
+        if hit.phrase not in _APPROVALS:
+            continue
+        department = [d for d in parsed.of("dfe") if abs(d.start - hit.start) <= 8 and parsed.clause[d.start] == parsed.clause[hit.start]]
+        under_programme = parsed.tokens[hit.end:hit.end + 2] in (["under", "the"], ["by", "the"]) and anchor.start > hit.start
+        if department or under_programme:
+            return hit
+    return None
+
+
+def _council_body_approval(parsed: Parsed, anchor: Hit) -> Hit | None:
+    """Cabinet or council approving the agreement: still to be signed with the Department."""
+    tokens = parsed.tokens
+    for hit in _around(parsed, "agreed", anchor):
+        if hit.phrase in ("approved", "approve", "endorsed", "agreed") and \
+                any(word in _COUNCIL_BODIES for word in tokens[max(0, hit.start - 5):hit.end + 4]) and not parsed.has("dfe"):
+            return hit
+    return None
+
+
+def _succeeded(parsed: Parsed, cue: Hit) -> bool:
+    """"the bid was successful", "our application was approved by the DfE"."""
+    ahead = parsed.tokens[cue.end:cue.end + 5]
+    behind = parsed.tokens[max(0, cue.start - 2):cue.start]
+    return ("successful" in ahead or "successful" in behind) and "if" not in behind and "not" not in ahead
+
+
+def _temporal_future(parsed: Parsed, anchor: Hit) -> bool:
+    """"once the agreement is signed", "until an agreement is reached": not yet."""
+    start = max(0, anchor.start - 6)
+    return any(word in _TEMPORAL_FUTURE for word in parsed.tokens[start:anchor.start])
+
+
+def _presupposed(parsed: Parsed, anchor: Hit) -> bool:
+    """A definite reference to the agreement as a thing that exists ("the conditions of our agreement")."""
+    tokens = parsed.tokens
+    if anchor.phrase.endswith("s") and anchor.phrase not in ("bailout",):
+        return False  # "agreements": councils in general, unless named (attribution decides then)
+    before = tokens[max(0, anchor.start - 4):anchor.start]
+    definite = any(word in _DEFINITE for word in before)
+    indefinite = before[-1:] in (["a"], ["an"], ["any"], ["no"]) or any(word in ("a", "an") for word in before[-2:])
+    return definite and not indefinite
+
+
+def _definite(parsed: Parsed, hit: Hit) -> bool:
+    before = parsed.tokens[max(0, hit.start - 3):hit.start]
+    return any(word in _DEFINITE for word in before) and not any(word in ("a", "an") for word in before[-1:])
+
+
+def _consent_sense(parsed: Parsed, hit: Hit) -> bool:
+    """"the Forum's agreement", "with the agreement of members", a lease or framework agreement."""
+    tokens = parsed.tokens
+    around = tokens[max(0, hit.start - 3):hit.start] + tokens[hit.end:hit.end + 3]
+    if any(word in _CONSENT for word in around):
+        return True
+    return tokens[hit.end:hit.end + 1] == ["to"] or tokens[max(0, hit.start - 2):hit.start] in (["in", "general"], ["by", "mutual"])
+
+
+_PLAIN_BEFORE = frozenset({"the", "our", "its", "this", "their", "'s", "selfcouncil", "that", "existing", "current",
+                           "signed", "formal", "new", "final", "revised", "original", "dsg", "deficit", "recovery",
+                           "management", "programme", "department's", "dfe's", "government's", "year", "multi",
+                           "same", "latest", "initial", "full"})
+
+
+def _plainly_named(parsed: Parsed, hit: Hit) -> bool:
+    """"the agreement", "our deal": not "the transport deal" or "the lease agreement"."""
+    return hit.start > 0 and parsed.tokens[hit.start - 1] in _PLAIN_BEFORE
+
+
+def _with_someone_else(parsed: Parsed, hit: Hit) -> bool:
+    """An agreement "with" a party that is not the Department ("with the transport provider")."""
+    tokens = parsed.tokens
+    after = tokens[hit.end:hit.end + 2]
+    if "with" not in after:
+        return False
+    start = hit.end + after.index("with") + 1
+    party = tokens[start:start + 4]
+    return bool(party) and not any(d.start in range(start, start + 4) for d in parsed.of("dfe")) and \
+        not any(word in ("selfcouncil", "othercouncil", "councils", "authorities", "las") for word in party)
+
+
+def _right_after_sv(parsed: Parsed, hit: Hit) -> bool:
+    return any(0 <= hit.start - sv.end <= 2 for sv in parsed.of("sv"))
+
+
+def _self_before(parsed: Parsed, position: int, reach: int) -> list[int]:
+    tokens = parsed.tokens
+    return [t for t in range(max(0, position - reach), position)
+            if tokens[t] in ("selfcouncil", "council", "authority", "la", "we", "our", "its")]
+
+
+def _past_or_perfect(tokens: list[str], position: int) -> bool:
+    """"has been eliminated", "was cleared", "having repaid": done, not aimed at."""
+    before = tokens[max(0, position - 4):position]
+    return any(word in ("has", "have", "had", "was", "were", "been", "having", "now") for word in before) or \
+        tokens[position] in ("repaid", "cleared")

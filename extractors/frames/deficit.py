@@ -1,0 +1,130 @@
+"""A DSG or high needs deficit of the council's own: ``deficit_only``.
+
+Deficits are everywhere in council papers: the general fund, the Collection Fund, a school's
+budget, a project's. Only one tied to the high needs block or the grant it is part of counts:
+tied in the same clause, closer than any other fund ("an overspend of £2.2m on the high needs
+block", "the DSG deficit", "a £30m deficit in its special needs budget"), or said as "the
+deficit" in a paper whose latest deficit was the high needs one. Spending on high needs above
+the grant says the same thing without the word.
+"""
+
+from __future__ import annotations
+
+from extractors.cues import Hit, Parsed
+from extractors.frames import ASSERTED, NEGATION, QUESTION, Claim, DocumentContext
+
+TIE_REACH = 10  # words between a deficit and the fund it belongs to
+SEND_REACH = 6
+_DEFINITE = frozenset({"the", "this", "our", "its", "that", "cumulative", "accumulated", "historic", "overall", "total",
+                       "growing", "in-year", "year", "forecast", "projected", "current"})
+_SPEND = frozenset({"spend", "spending", "expenditure", "costs", "cost", "demand", "pressures"})
+_ABOVE = frozenset({"exceed", "exceeds", "exceeded", "exceeding", "above", "outstrip", "outstrips", "outstripping",
+                    "outstripped", "beyond"})
+_INCOME = frozenset({"grant", "funding", "allocation", "income", "budget", "settlement"})
+_NATIONAL = frozenset({"national", "nationally", "england's", "country's", "sector", "sector's", "total"})
+
+
+def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
+    """Every DSG / high needs deficit the sentence states."""
+    claims: list[Claim] = []
+    for hit in parsed.of("deficit"):
+        strength = _tie(parsed, hit, context)
+        if strength is None or _national(parsed, hit):
+            continue
+        # "plans to reduce the deficit", "to prevent the deficit growing": a definite deficit is
+        # one that exists, whatever is hoped for it; "there could be a deficit" is not.
+        checks = frozenset({NEGATION, QUESTION}) if _definite(parsed, hit) else ASSERTED
+        claims.append(Claim("deficit_only", hit.start, hit.end, strength, "deficit:tied", checks))
+    claims.extend(_spend_above_grant(parsed))
+    claims.extend(_negative_reserve(parsed))
+    return claims
+
+
+def _negative_reserve(parsed: Parsed) -> list[Claim]:
+    """"The DSG reserve balance remains negative": a deficit in other words."""
+    if not parsed.has("hn"):
+        return []
+    tokens = parsed.tokens
+    for position, word in enumerate(tokens):
+        if word in ("negative", "overdrawn") and any(w in ("reserve", "reserves", "balance", "balances", "position")
+                                                    for w in tokens[max(0, position - 5):position + 3]) \
+                and parsed.near("hn", position, before=7, after=3):
+            return [Claim("deficit_only", position, position + 1, 0.7, "deficit:negative_reserve")]
+    return []
+
+
+def fund_of_sentence(parsed: Parsed) -> str | None:
+    """The fund this sentence's deficits are tied to, for a later "the deficit"."""
+    if not parsed.has("deficit"):
+        return None
+    for hit in parsed.of("deficit"):
+        hn = _distance(parsed, hit, "hn")
+        other = _distance(parsed, hit, "other_fund")
+        if hn is not None and (other is None or hn < other):
+            return "hn"
+        if other is not None:
+            return "other"
+    return None
+
+
+def _tie(parsed: Parsed, deficit: Hit, context: DocumentContext) -> float | None:
+    """How surely this deficit belongs to the high needs block, or None if it does not."""
+    hn = _distance(parsed, deficit, "hn")
+    other = _distance(parsed, deficit, "other_fund")
+    if other is not None and (hn is None or other <= hn):
+        return None
+    if hn is not None and hn <= TIE_REACH:
+        return 0.8 if hn <= 4 else 0.7
+    if hn is not None and other is None:
+        return 0.6  # the sentence is about the high needs block, and about no other fund
+    send = _distance(parsed, deficit, "send")
+    if send is not None and send <= SEND_REACH and other is None:
+        return 0.6
+    known_fund = context.fund if context.fund is not None else ("hn" if context.hn_topic else None)
+    if other is None and hn is None and known_fund == "hn" and _definite(parsed, deficit):
+        return 0.55
+    return None
+
+
+def _distance(parsed: Parsed, deficit: Hit, role: str) -> int | None:
+    """Words between the deficit and the nearest hit of ``role`` in its clause (0 when they overlap)."""
+    clause = parsed.clause[deficit.start]
+    best: int | None = None
+    for hit in parsed.of(role):
+        if parsed.clause[hit.start] != clause:
+            continue
+        if hit.end <= deficit.start:
+            gap = deficit.start - hit.end
+        elif hit.start >= deficit.end:
+            gap = hit.start - deficit.end
+        else:
+            gap = 0
+        best = gap if best is None else min(best, gap)
+    return best
+
+
+def _definite(parsed: Parsed, deficit: Hit) -> bool:
+    """"the deficit", "our cumulative deficit": a deficit already known to the reader."""
+    before = parsed.tokens[max(0, deficit.start - 2):deficit.start]
+    return any(word in _DEFINITE for word in before)
+
+
+def _national(parsed: Parsed, deficit: Hit) -> bool:
+    """"the national deficit", "England's high needs deficit": not one council's."""
+    before = parsed.tokens[max(0, deficit.start - 4):deficit.start]
+    return any(word in _NATIONAL for word in before)
+
+
+def _spend_above_grant(parsed: Parsed) -> list[Claim]:
+    """"High needs spending is forecast to exceed the grant by £8.9m"."""
+    if not parsed.has("hn"):
+        return []
+    tokens = parsed.tokens
+    for position, word in enumerate(tokens):
+        if word not in _ABOVE:
+            continue
+        window = tokens[max(0, position - 6):position]
+        ahead = tokens[position + 1:position + 6]
+        if any(w in _SPEND for w in window) and any(w in _INCOME for w in ahead) and parsed.near("hn", position, before=8, after=6):
+            return [Claim("deficit_only", position, position + 1, 0.7, "deficit:spend_above_grant")]
+    return []

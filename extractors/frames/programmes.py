@@ -1,0 +1,70 @@
+"""The DfE's other programmes: Delivering Better Value (``dbv``) and enhanced monitoring (``ems``).
+
+DBV: a council's paper that talks about its DBV work, grant or projects is about its
+membership; a minister launching the programme, or a sentence describing what it does for
+"local authorities", is not (that is a national announcement, whoever it names).
+
+EMS: "enhanced monitoring" of a council's safety valve plan, however it got there ("placed
+into", "remains in", "the enhanced monitoring deadline was met"), but not Ofsted's or the
+CQC's monitoring of a SEND inspection, and "exited enhanced monitoring" ends it.
+"""
+
+from __future__ import annotations
+
+from extractors.attribution import SELF_TOKEN
+from extractors.cues import Parsed
+from extractors.frames import ASSERTED, FUTURE, PROCESS, SETTLED, Claim, DocumentContext
+
+_PARTICIPATION_ROLES = ("negotiating", "agreed", "received", "payment")
+_EMS_WORDS_NEEDING_CONTEXT = frozenset({"ems"})
+
+
+def dbv_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
+    """The council's own part in Delivering Better Value."""
+    claims: list[Claim] = []
+    for hit in parsed.of("dbv"):
+        if _national(parsed):
+            continue
+        takes_part = any(parsed.near(role, hit.start, before=8, after=8) for role in _PARTICIPATION_ROLES)
+        claims.append(Claim("dbv", hit.start, hit.end, 0.8 if takes_part else 0.65, "dbv:" + ("part" if takes_part else "mention")))
+    return claims
+
+
+def ems_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
+    """The council under enhanced monitoring and support, or out of it again."""
+    claims: list[Claim] = []
+    for hit in parsed.of("ems"):
+        if hit.phrase in _EMS_WORDS_NEEDING_CONTEXT and not (context.sv or parsed.has("sv") or parsed.has("dfe")):
+            continue  # "EMS" alone can be something else entirely
+        if any(parsed.tokens[max(0, hit.start - 3):hit.end + 3].count(word) for word in ("flexibility", "flexibilities")):
+            continue
+        if parsed.has("not_finance") and _inspection(parsed):
+            continue
+        exits = parsed.near("exit_ems", hit.start, before=5, after=0)
+        if exits:
+            claims.append(Claim("sv_on_track", exits[0].start, exits[0].end, 0.8, "ems:exited", SETTLED,
+                                supersedes=("ems", "sv_off_track", "payment_withheld")))
+            continue
+        claims.append(Claim("ems", hit.start, hit.end, 0.85, "ems:in", ASSERTED | {FUTURE, PROCESS}))
+    return claims
+
+
+def _national(parsed: Parsed) -> bool:
+    """A national announcement or description of a programme, not a council's membership
+    (unless the same sentence puts this council in it: "our DBV work, launched in 2023")."""
+    return parsed.has("national") and not speaks_of_self(parsed)
+
+
+def speaks_of_self(parsed: Parsed) -> bool:
+    """The sentence names this council, or speaks as it ("we", "our", "the council")."""
+    tokens = parsed.tokens
+    if SELF_TOKEN in tokens or any(word in ("we", "our", "us") for word in tokens):
+        return True
+    return any(tokens[i] == "the" and tokens[i + 1] in ("council", "authority", "la") for i in range(len(tokens) - 1))
+
+
+def _inspection(parsed: Parsed) -> bool:
+    """Monitoring after a SEND inspection (Ofsted, CQC, a written statement of action)."""
+    return any(hit.phrase in ("ofsted", "inspection", "written statement of action", "wsoa", "cqc", "youth justice",
+                              "children's social care", "priority action plan", "improvement notice", "local area")
+               for hit in parsed.of("not_finance"))

@@ -1,0 +1,204 @@
+"""On or off track against the agreement: ``sv_on_track``, ``sv_off_track``.
+
+Councils rarely write "on track" or "off track" alone. They compare a position with what was
+agreed: "spending remains within the profile agreed with the Department", "the deficit is now
+£6m above the agreed plan", "£1.1m better than the trajectory", "unable to meet condition 2",
+"all five areas were rated green". So a comparison word counts when it measures the council's
+position (a forecast, the deficit, spending, the council itself) against a plan, a trajectory,
+a profile, a target or the agreement's conditions. Words that carry their own verdict ("on
+track", "off track", "slippage", "adverse movements", "according to plan") need only the
+position. Either way the paper must be about a safety valve agreement: in a council without
+one, "in line with the plan" is a DSG management plan, not an agreement.
+
+Not counted: how progress is reported ("returns show where the authority is on or off track");
+"on track" for a building, a recruitment drive or EHCP timeliness; "on track to open in May".
+"""
+
+from __future__ import annotations
+
+from extractors.cues import Hit, Parsed
+from extractors.frames import FUTURE, HYPOTHETICAL, PROCESS, QUESTION, SETTLED, Claim, DocumentContext
+
+TARGET_REACH = 7  # words after a comparison word that its target may be
+MEASURE_REACH = 12
+# Comparison words that need a target after them ("above the agreed plan").
+_NEEDS_TARGET = frozenset({"behind", "above", "exceed", "exceeds", "exceeded", "exceeding", "in excess of", "worse than",
+                           "higher than", "greater than", "more than", "short of", "within", "better than", "below",
+                           "lower than", "ahead of", "in line with", "met", "meeting", "meets", "achieved", "achieving",
+                           "delivered", "delivering", "delivers", "continues to meet", "continue to meet", "exceeded",
+                           "exceeding", "fail", "fails", "failed", "failing", "failure", "unable to", "missed", "miss",
+                           "compliant", "complied", "adrift", "deviat", "diverg", "breach"})
+# Words that carry their own verdict, given a position to be about.
+_SELF_CONTAINED = frozenset({"on track", "back on track", "on target", "on course", "off track", "off course", "slippage", "adverse",
+                             "adversely", "at risk", "green", "according to plan", "as planned", "red rated", "rated red",
+                             "performing well", "progressing well", "good progress", "positive progress",
+                             "strong progress", "favourable", "favorable", "deteriorat", "slipp"})
+# "On track to" + what counts as the agreement's aims.
+_AIMS = frozenset({"meet", "achieve", "deliver", "balance", "reduce", "eliminate", "return", "recover", "repay", "clear",
+                   "bring", "break", "reach", "hit", "make", "secure", "realise", "be"})
+_OPEN_ENDED_UP = frozenset({"more than", "higher than", "greater than", "above", "exceed", "exceeds", "exceeded",
+                            "exceeding", "in excess of"})
+_SIZES = frozenset({"within", "below", "lower than", "above", "more than", "higher than", "greater than", "in excess of",
+                    "exceed", "exceeds", "exceeded", "exceeding"})
+_ACHIEVEMENTS = frozenset({"met", "meeting", "meets", "meet", "achieved", "achieving", "achieve", "delivered", "delivering",
+                           "delivers", "deliver", "continues to meet", "continue to meet", "continues to deliver",
+                           "continue to deliver", "compliant", "complied", "unable to"})
+_PLAN_TARGETS = frozenset({"plan", "plans", "trajectory", "trajectories", "profile", "profiles", "target", "targets",
+                           "conditions", "condition", "milestones", "milestone", "kpis", "kpi", "schedule", "agreed plan",
+                           "savings plan", "timeline"})
+
+
+def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> list[Claim]:
+    """On-track and off-track readings; ``tied``: the sentence itself names the agreement."""
+    if not (context.sv or tied):
+        return []
+    claims: list[Claim] = []
+    checks = frozenset({HYPOTHETICAL, QUESTION, PROCESS, FUTURE})
+    for role, status in (("on_track", "sv_on_track"), ("off_track", "sv_off_track")):
+        for hit in parsed.of(role):
+            if _governed(parsed, hit):
+                continue  # "on track to meet the conditions": one reading, that of "on track"
+            if not _measures_position(parsed, hit) or _not_finance(parsed, hit) or _aims_elsewhere(parsed, hit):
+                continue
+            target = _target_after(parsed, hit) or _target_before_passive(parsed, hit)
+            contained = hit.phrase in _SELF_CONTAINED or any(hit.phrase.startswith(word) for word in ("deteriorat", "slipp"))
+            if not contained and not _counts_as_target(parsed, hit, target):
+                continue
+            status_here = _by_polarity(parsed, hit, status)
+            reading, rule, own_checks = status_here, f"tracking:{role}", checks
+            if _negated_on_track(parsed, hit):
+                if status_here != "sv_on_track":
+                    continue  # "not behind", "not off track": no verdict either way
+                # "will not achieve the targets", "will not be able to meet the in-year balance
+                # target": a forecast of failing the agreement is already off track.
+                reading, rule, own_checks = "sv_off_track", "tracking:not_on_track", checks - {FUTURE}
+            supersedes = ("sv_off_track", "ems", "payment_withheld") if hit.phrase == "back on track" else ()
+            claims.append(Claim(reading, hit.start, hit.end, 0.8 if contained else 0.75, rule, own_checks, supersedes=supersedes))
+    return claims
+
+
+_BAD_MEASURES = frozenset({"deficit", "deficits", "overspend", "overspends", "spend", "spending", "expenditure", "costs",
+                           "cost", "demand", "pressures", "pressure", "placements"})
+_GOOD_MEASURES = frozenset({"savings", "saving", "reduction", "reductions", "income", "surplus", "underspend",
+                            "contribution", "contributions", "balance", "progress"})
+_UPWARD = frozenset({"ahead of", "above", "higher than", "more than", "greater than", "exceed", "exceeds", "exceeded",
+                     "exceeding", "in excess of", "faster than", "more quickly than"})
+_DOWNWARD = frozenset({"below", "lower than", "behind", "short of"})
+
+
+def _by_polarity(parsed: Parsed, hit: Hit, status: str) -> str:
+    """Which way a comparison cuts depends on what it measures: a deficit "ahead of the
+    profile" is off track, savings "ahead of plan" on track, savings "below plan" off track."""
+    if hit.phrase not in _UPWARD and hit.phrase not in _DOWNWARD:
+        return status
+    tokens = parsed.tokens
+    clause = parsed.clause[hit.start]
+    measure = None
+    for position in range(hit.start - 1, max(-1, hit.start - 12), -1):
+        if parsed.clause[position] != clause:
+            break
+        if tokens[position] in _BAD_MEASURES or tokens[position] in _GOOD_MEASURES:
+            measure = tokens[position]
+            break
+    if measure is None:
+        return status
+    worse = (hit.phrase in _UPWARD) == (measure in _BAD_MEASURES)
+    return "sv_off_track" if worse else "sv_on_track"
+
+
+def _governed(parsed: Parsed, hit: Hit) -> bool:
+    """An achievement verb that completes another tracking phrase ("on track to meet", "unable to meet")."""
+    if hit.phrase not in _ACHIEVEMENTS:
+        return False
+    return any(other is not hit and hit.start - 3 <= other.end <= hit.start and other.start < hit.start
+               for role in ("on_track", "off_track") for other in parsed.of(role))
+
+
+def _measures_position(parsed: Parsed, hit: Hit) -> bool:
+    """A position word (the deficit, spending, the council, a forecast) in the same clause."""
+    if "plan" in hit.phrase:
+        return True  # "according to plan", "as planned": the measure is in the phrase
+    clause = parsed.clause[hit.start]
+    return any(
+        parsed.clause[other.start] == clause and abs(other.start - hit.start) <= MEASURE_REACH
+        for role in ("position", "plan", "sv", "agreement", "hn", "deficit", "money")
+        for other in parsed.of(role)
+        if not (hit.start <= other.start < hit.end)
+    )
+
+
+def _target_after(parsed: Parsed, hit: Hit) -> Hit | None:
+    clause = parsed.clause[hit.start]
+    for role in ("plan", "agreement", "sv"):
+        for other in parsed.of(role):
+            if hit.end <= other.start <= hit.end + TARGET_REACH and parsed.clause[other.start] == clause:
+                return other
+    return None
+
+
+def _target_before_passive(parsed: Parsed, hit: Hit) -> Hit | None:
+    """"the financial targets set in the agreement have been met": the target comes first."""
+    tokens = parsed.tokens
+    if tokens[max(0, hit.start - 1):hit.start] not in (["been"], ["were"], ["was"], ["are"], ["is"]):
+        return None
+    clause = parsed.clause[hit.start]
+    for other in parsed.of("plan"):
+        if hit.start - 10 <= other.start < hit.start and parsed.clause[other.start] == clause:
+            return other
+    return None
+
+
+def _counts_as_target(parsed: Parsed, hit: Hit, target: Hit | None) -> bool:
+    """Whether ``target`` is what the comparison measures against.
+
+    "within the agreement" is containment and "the meeting on the safety valve" a noun, not
+    comparisons: sizes and verbs of achievement need a plan, a target or a condition ("within
+    the profile", "met the conditions"); the rest may also measure against the agreement
+    itself ("behind the agreement", "delivering against its agreement").
+    """
+    if target is None:
+        return False
+    plan_like = target.role == "plan"
+    if hit.phrase in _SIZES:
+        return plan_like
+    if hit.phrase in _ACHIEVEMENTS or hit.phrase.startswith(("fail", "miss")):
+        if parsed.tokens[max(0, hit.start - 1):hit.start] in (["the"], ["a"], ["this"], ["next"], ["last"], ["that"]):
+            return False  # "the meeting"
+        if target.start < hit.start:
+            return plan_like  # the passive: "the targets ... have been met"
+        between = parsed.tokens[hit.end:target.start]
+        return plan_like or any(word in ("against", "with", "of", "under") for word in between)
+    return True
+
+
+def _not_finance(parsed: Parsed, hit: Hit) -> bool:
+    """"recruitment is on track", "EHCPs within 20 weeks": not the agreement's finances."""
+    return bool(parsed.near("not_finance", hit.start, before=8, after=7) or parsed.near("other_fund", hit.start, before=6, after=3))
+
+
+def _aims_elsewhere(parsed: Parsed, hit: Hit) -> bool:
+    """"on track to open in September": on track for something that is not the agreement's aim."""
+    tokens = parsed.tokens
+    if hit.phrase not in ("on track", "on target", "on course"):
+        return False
+    following = tokens[hit.end:hit.end + 2]
+    if following[:1] in (["to"], ["for"]):
+        return not (following[1:2] and following[1] in _AIMS) and not parsed.near("plan", hit.end, before=0, after=5) \
+            and not parsed.near("deficit", hit.end, before=0, after=5) and not parsed.near("money", hit.end, before=0, after=5)
+    return False
+
+
+def _negated_on_track(parsed: Parsed, hit: Hit) -> bool:
+    """"not on track", "no longer on track", "isn't meeting", "will not be able to meet",
+    "unlikely to meet": the phrase before the cue denies it."""
+    tokens = parsed.tokens
+    before = tokens[max(0, hit.start - 5):hit.start]
+    for word in reversed(before):
+        if word in (",", ";", "and", "but", "which", "that"):
+            return False
+        if word in ("not", "no", "never", "unlikely", "cannot") or word.endswith("n't"):
+            return True
+    return False
+
+
+__all__ = ["tracking_claims", "SETTLED"]

@@ -1,0 +1,140 @@
+"""Is a claim asserted, or negated, hoped for, feared, planned or asked about?
+
+Each question looks at a few words around the claim's cue, inside its clause, because that is
+how far these markers reach in council prose: "has not been signed" negates "signed", but the
+"not" of "pressures have not eased since the agreement was signed" does not reach the agreement;
+"if the council falls behind" makes only its own clause hypothetical, unless the sentence opens
+with the condition ("If X, Y"), which makes the whole sentence one.
+"""
+
+from __future__ import annotations
+
+from extractors.cues import Parsed
+
+NEGATION_REACH = 4  # words before a cue that a "not" governs
+HYPOTHESIS_REACH = 12  # words before a cue that an "if" or "risk" governs, within its phrase
+FUTURE_REACH = 7
+_CONDITIONAL_OPENINGS = frozenset({"if", "unless", "should", "where", "in", "were", "what"})
+_PHRASE_BREAKS = frozenset({",", ";", ":", "and", "but", "so", "as", "because", "although", "though", "which", "who"})
+_NEGATING_AFTER = frozenset({"rejected", "unsuccessful", "declined", "refused", "withdrawn", "turned"})
+
+
+def negated(parsed: Parsed, start: int, end: int | None = None) -> bool:
+    """A negation governs the words ``start``..``end``: just before them in the same phrase
+    ("does not have a"), across a coordination ("not part of the safety valve or DBV
+    programmes"), or just after ("the bid was rejected")."""
+    tokens = parsed.tokens
+    head = _noun_phrase_start(parsed, start)  # "does not have [a DSG deficit]": reach from the phrase
+    first = _phrase_start(parsed, head, NEGATION_REACH)
+    for position in range(head - 1, first - 1, -1):
+        if tokens[position] in _SCOPE_BREAKING_PREPOSITIONS and position and not tokens[position - 1].endswith("ed"):
+            first = position + 1  # "no funding towards [its deficit]": the "no" is the funding's
+            break
+    for position in range(first, start):
+        if _is_negation(parsed, position):
+            return True
+    if start >= 2 and tokens[start - 1] in ("or", "nor") or (start >= 3 and tokens[start - 2] in ("or", "nor")):
+        wider = _phrase_start(parsed, start, 10)
+        if any(_is_negation(parsed, position) for position in range(wider, start)):
+            return True
+    stop = end if end is not None else start + 1
+    after = tokens[stop:stop + 5]
+    if any(word in _NEGATING_AFTER for word in after) and any(word in ("was", "were", "been", "is", "are", "be") for word in after):
+        return True
+    return "not" in after[:3] and any(word in ("successful", "accepted", "approved", "agreed") for word in after[:5])
+
+
+def hypothetical(parsed: Parsed, start: int) -> bool:
+    """The cue sits under a condition, a risk or an aim: in its own phrase, or a sentence that
+    opens with a condition."""
+    tokens = parsed.tokens
+    if tokens and tokens[0] in _CONDITIONAL_OPENINGS and _opens_with_condition(tokens):
+        return True
+    if tokens[:4] in (["there", "is", "a", "risk"], ["there", "is", "a", "danger"], ["there", "is", "a", "possibility"]) \
+            or tokens[:3] in (["the", "risk", "is"], ["the", "danger", "is"]):
+        return True  # "There is a risk that ...": the whole sentence is the risk
+    first = _phrase_start(parsed, start, HYPOTHESIS_REACH)
+    if any(first <= hit.start < start for hit in parsed.of("hypothetical")):
+        return True
+    return _condition_after(parsed, start)
+
+
+def _condition_after(parsed: Parsed, start: int) -> bool:
+    """"payments would be suspended if the trajectory slips": the consequent of a condition."""
+    clause = parsed.clause[start]
+    for position in range(start + 1, min(len(parsed.tokens), start + 12)):
+        if parsed.clause[position] != clause:
+            return False
+        if parsed.tokens[position] in ("if", "unless"):
+            return True
+    return False
+
+
+def future(parsed: Parsed, start: int) -> bool:
+    """A future or planned state ("will be signed", "expected to enter"), not a present one."""
+    first = _phrase_start(parsed, start, FUTURE_REACH)
+    return any(first <= hit.start < start for hit in parsed.of("future"))
+
+
+def question(parsed: Parsed, start: int) -> bool:
+    """The clause holding the cue is a question ("Will this affect ...?", "Q. Is the LA ...")."""
+    tokens = parsed.tokens
+    if tokens and tokens[0] in ("q", "question", "questions"):
+        return True
+    for position in range(start, len(tokens)):
+        if tokens[position] == "?":
+            return True
+        if tokens[position] in (";", ".") or (position > start and parsed.clause[position] != parsed.clause[start]):
+            return False
+    return False
+
+
+def describes_process(parsed: Parsed, start: int) -> bool:
+    """The clause describes how progress is reported, not what it is."""
+    return bool(parsed.in_clause("process", start))
+
+
+_SCOPE_BREAKING_PREPOSITIONS = frozenset({"towards", "toward", "for", "against", "from", "by", "with", "despite"})
+_NOUN_PHRASE_WORDS = frozenset({
+    "a", "an", "the", "any", "its", "our", "their", "this", "that", "such", "further", "new", "formal", "signed",
+    "current", "currently", "cumulative", "accumulated", "historic", "in", "year", "forecast", "projected", "overall",
+    "total", "significant", "large", "'s", "selfcouncil",
+})
+_TOPIC_ROLES = ("hn", "sv", "agreement", "dbv", "ems", "deficit", "send", "payment")
+
+
+def _noun_phrase_start(parsed: Parsed, start: int) -> int:
+    """The first word of the noun phrase ending at ``start`` ("a DSG deficit", "its safety valve agreement")."""
+    position = start
+    topic_words = {index for role in _TOPIC_ROLES for hit in parsed.of(role) for index in range(hit.start, hit.end)}
+    while position > 0 and (parsed.tokens[position - 1] in _NOUN_PHRASE_WORDS or position - 1 in topic_words) \
+            and start - position < 8:
+        position -= 1
+    return position
+
+
+def _is_negation(parsed: Parsed, position: int) -> bool:
+    token = parsed.tokens[position]
+    return token.endswith("n't") or any(hit.start == position for hit in parsed.of("negation"))
+
+
+def _phrase_start(parsed: Parsed, start: int, reach: int) -> int:
+    """The first word of the phrase holding ``start``, at most ``reach`` words back."""
+    clause = parsed.clause[start] if start < len(parsed.clause) else (parsed.clause[-1] if parsed.clause else 0)
+    first = max(0, start - reach)
+    for position in range(start - 1, first - 1, -1):
+        if parsed.clause[position] != clause or parsed.tokens[position] in _PHRASE_BREAKS:
+            return position + 1
+    return first
+
+
+def _opens_with_condition(tokens: list[str]) -> bool:
+    """"If ...", "Unless ...", "Should the council ...", "In the event ...", "Where an LA ..."."""
+    first = tokens[0]
+    if first in ("if", "unless", "should", "were"):
+        return True
+    if first == "in":
+        return tokens[1:3] == ["the", "event"]
+    if first == "what":
+        return tokens[1:2] == ["if"]
+    return first == "where" and len(tokens) > 1 and tokens[1] in ("a", "an", "any", "the", "councils", "authorities", "las")

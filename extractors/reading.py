@@ -1,0 +1,126 @@
+"""Sentences into signals: what each sentence states about the council's own position.
+
+For every sentence worth reading, in order:
+1. rewrite it for matching (this council's names as ``selfcouncil``, others' as
+   ``othercouncil``) and find the role of every word (``cues``);
+2. let each frame propose claims (``frames``): a status and the cue it rests on;
+3. keep a claim only if it is about this council (``attribution.who``: the nearest council
+   named before the cue, a list that includes this council, or what "both" or "the council"
+   refers back to), and weigh how it is said (``modality``): negated or describing a process,
+   it is dropped; hypothetical, a question, planned, or said to be over, it is kept only as a
+   *warning*, which is shown but never decides.
+
+The document's context is built as it is read: whether the safety valve programme is named
+anywhere, and which fund the latest deficit belonged to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from extractors import modality
+from extractors.attribution import Discourse, Subject, council_groups, mentions_in, who
+from extractors.cues import Cues, Parsed, default_cues
+from extractors.frames import FUTURE, HYPOTHETICAL, NEGATION, PROCESS, QUESTION, Claim, DocumentContext
+from extractors.frames.agreement import agreement_claims, programme_anchors
+from extractors.frames.deficit import deficit_claims, fund_of_sentence
+from extractors.frames.programmes import dbv_claims, ems_claims
+from extractors.frames.tracking import tracking_claims
+from extractors.sentences import Sentence
+
+WARNING_WEIGHT = 0.5
+# A council's own papers are mostly about itself: a sentence with no subject still counts, a little less.
+SUBJECT_WEIGHT = {"self_explicit": 1.0, "self_role": 0.95, "implicit": 0.9}
+SV_IN_TEXT = re.compile(r"safety[\s-]+val(?:ve|ue)|very high deficit intervention|\bsv\b", re.I)
+HN_IN_TEXT = re.compile(r"high[\s-]+needs?\b|\bdsg\b|dedicated schools?'? grant|\bhnb\b", re.I)
+
+
+@dataclass(frozen=True)
+class Signal:
+    """Evidence about the council: a status, the sentence saying it, and how sure we are."""
+
+    status: str
+    quote: str
+    page: int
+    confidence: float
+    kind: str  # "signal": states the council's position; "warning": a risk, hypothesis or past state
+    rule: str
+    index: int = 0  # sentence position in the document
+    supersedes: tuple[str, ...] = ()  # statuses this signal ends when it comes later
+
+    def demoted(self, why: str) -> "Signal":
+        return replace(self, kind="warning", confidence=round(self.confidence * WARNING_WEIGHT, 3), rule=f"{self.rule}:{why}")
+
+
+def read_sentences(sentences: list[Sentence], subject: Subject, context: set[str] | frozenset[str] = frozenset(),
+                   cues: Cues | None = None) -> list[Signal]:
+    """Every signal and warning the sentences give about the council, in document order."""
+    cues = cues or default_cues()
+    document = DocumentContext(
+        sv="sv" in context or any(SV_IN_TEXT.search(s.text) for s in sentences),
+        hn_topic=any(HN_IN_TEXT.search(s.text) for s in sentences),
+    )
+    discourse = Discourse()
+    found: list[Signal] = []
+    for sentence in sentences:
+        if sentence.table_unit is not None:
+            continue
+        parsed = cues.parse(subject.rewrite(sentence.text))
+        for claim in _claims(parsed, document):
+            signal = _judge(claim, parsed, sentence, discourse)
+            if signal is not None:
+                found.append(signal)
+                if signal.kind == "signal" and signal.status.startswith("sv_"):
+                    document.sv = True
+        discourse.update([(size, has_self) for _, _, size, has_self in council_groups(parsed.tokens)])
+        document.fund = fund_of_sentence(parsed) or document.fund
+    return found
+
+
+def _claims(parsed: Parsed, document: DocumentContext) -> list[Claim]:
+    claims = deficit_claims(parsed, document) + dbv_claims(parsed, document) + ems_claims(parsed, document)
+    claims += agreement_claims(parsed, document)
+    tied = bool(programme_anchors(parsed, document)) or _agreed_with_department(parsed)
+    claims += tracking_claims(parsed, document, tied)
+    return claims
+
+
+def _judge(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discourse) -> Signal | None:
+    """The claim as evidence about this council, a warning, or nothing."""
+    subject_at = claim.subject_at if claim.subject_at is not None else claim.start
+    mentions = parsed.memo.get("mentions")
+    if mentions is None:
+        mentions = parsed.memo["mentions"] = mentions_in(parsed.tokens)
+    whose = who(parsed.tokens, parsed.clause, min(subject_at, claim.start), discourse, mentions)
+    if whose.subject == "other":
+        return None
+    checks = claim.checks
+    if NEGATION in checks and (modality.negated(parsed, claim.start, claim.end)
+                               or (subject_at < claim.start and modality.negated(parsed, subject_at))):
+        return None
+    if PROCESS in checks and modality.describes_process(parsed, claim.start):
+        return None
+    weight = SUBJECT_WEIGHT["self_explicit" if whose.explicit else ("self_role" if whose.subject == "self" else "implicit")]
+    signal = Signal(claim.status, sentence.text, sentence.page, round(claim.confidence * weight, 3), "signal", claim.rule,
+                    sentence.index, claim.supersedes)
+    first = min(subject_at, claim.start)
+    if QUESTION in checks and modality.question(parsed, claim.start):
+        return signal.demoted("question")
+    if HYPOTHETICAL in checks and (modality.hypothetical(parsed, claim.start) or modality.hypothetical(parsed, first)):
+        return signal.demoted("hypothetical")
+    if FUTURE in checks and (modality.future(parsed, claim.start) or (first < claim.start and modality.future(parsed, first))):
+        return signal.demoted("future")
+    if claim.over:
+        return signal.demoted("over")
+    return signal
+
+
+def _agreed_with_department(parsed: Parsed) -> bool:
+    """"the profile agreed with the Department": a plan that is the agreement's."""
+    tokens = parsed.tokens
+    return any(
+        word == "agreed" and tokens[position + 1:position + 2] == ["with"] and
+        any(hit.start in (position + 2, position + 3) for hit in parsed.of("dfe"))
+        for position, word in enumerate(tokens)
+    )

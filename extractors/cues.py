@@ -80,19 +80,29 @@ class Cues:
     """The compiled vocabulary: phrase tables by first word, and the trigger substrings."""
 
     def __init__(self, exact: dict[str, tuple[Entry, ...]], stems: tuple[tuple[str, tuple[str, ...], str], ...],
-                 triggers: tuple[str, ...], roles: frozenset[str]):
+                 triggers: tuple[str, ...], roles: frozenset[str], programme_triggers: tuple[str, ...] = ()):
         self.exact = exact
         self.stems = stems
         self.triggers = triggers
+        self.programme_triggers = programme_triggers
         self.roles = roles
         self._by_token: dict[str, tuple[tuple[tuple[str, ...], str, str], ...]] = {}
 
-    def worth_reading(self, text: str) -> bool:
-        """Whether text may hold evidence or money: a £ sign or one of the trigger substrings."""
+    def worth_reading(self, text: str, programme: bool = False) -> bool:
+        """Whether text may hold evidence or money: a £ sign or a trigger; in a paper about the
+        safety valve programme (``programme``), a progress phrase too."""
         if "£" in text:
             return True
-        lowered = text.lower()
-        return any(word in lowered for word in self.triggers)
+        padded = " " + text.lower().replace("-", " ") + " "
+        if any(word in padded for word in self.triggers):
+            return True
+        return programme and any(word in padded for word in self.programme_triggers)
+
+    def may_claim(self, text: str, programme: bool) -> bool:
+        """Whether a sentence can hold a claim (a trigger, or a progress phrase in a programme paper)."""
+        padded = " " + text.lower().replace("-", " ") + " "
+        return any(word in padded for word in self.triggers) or (
+            programme and any(word in padded for word in self.programme_triggers))
 
     def parse(self, text: str) -> Parsed:
         """Tokens of a rewritten (lower-case) sentence and every role's hits in it."""
@@ -179,8 +189,19 @@ def load_cues(path: Path | None = None) -> Cues:
     triggers = tuple(str(word).lower() for word in data.get("triggers") or ())
     if not triggers:
         raise CuesError("triggers: expected a non-empty list")
+    phrases_of: dict[str, list[str]] = {}
+    for section in ("topics", "states", "modality"):
+        for role, phrases in (data.get(section) or {}).items():
+            phrases_of[role] = [str(phrase).lower().replace("-", " ").replace("*", "") for phrase in phrases]
+    for role in data.get("trigger_roles") or ():
+        for phrase in phrases_of.get(role, ()):
+            if not any(word in f" {phrase} " for word in triggers):
+                raise CuesError(f"triggers: no trigger covers {role} phrase {phrase!r}; add one")
+    programme_triggers = tuple(sorted({
+        phrase for role in data.get("programme_roles") or () for phrase in phrases_of.get(role, ())
+    } | {str(word).lower() for word in data.get("programme_words") or ()}))
     ordered = {first: tuple(sorted(set(entries), key=lambda entry: -len(entry[0]))) for first, entries in exact.items()}
-    return Cues(ordered, tuple(stems), triggers, frozenset(roles))
+    return Cues(ordered, tuple(stems), triggers, frozenset(roles), programme_triggers)
 
 
 @lru_cache(maxsize=1)

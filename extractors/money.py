@@ -110,6 +110,8 @@ def figures_in(sentences: list[Sentence]) -> list[Money]:
 
 def table_unit_of(line: str) -> float | None:
     """The multiplier a table heading like ``£m`` or ``(£000)`` gives the numbers below it."""
+    if "£" not in line:
+        return None
     match = _TABLE_UNIT.search(line)
     if match is None:
         return None

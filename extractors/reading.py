@@ -58,13 +58,13 @@ def read_sentences(sentences: list[Sentence], subject: Subject, context: set[str
     """Every signal and warning the sentences give about the council, in document order."""
     cues = cues or default_cues()
     document = DocumentContext(
-        sv="sv" in context or any(SV_IN_TEXT.search(s.text) for s in sentences),
+        sv="sv" in context,
         hn_topic=any(HN_IN_TEXT.search(s.text) for s in sentences),
     )
     discourse = Discourse()
     found: list[Signal] = []
     for sentence in sentences:
-        if sentence.table_unit is not None:
+        if sentence.table_unit is not None or not cues.may_claim(sentence.text, document.sv):
             continue
         parsed = cues.parse(subject.rewrite(sentence.text))
         for claim in _claims(parsed, document):
@@ -81,7 +81,7 @@ def read_sentences(sentences: list[Sentence], subject: Subject, context: set[str
 def _claims(parsed: Parsed, document: DocumentContext) -> list[Claim]:
     claims = deficit_claims(parsed, document) + dbv_claims(parsed, document) + ems_claims(parsed, document)
     claims += agreement_claims(parsed, document)
-    tied = bool(programme_anchors(parsed, document)) or _agreed_with_department(parsed)
+    tied = bool(parsed.memo.get("anchors")) or _agreed_with_department(parsed)
     claims += tracking_claims(parsed, document, tied)
     return claims
 

@@ -121,6 +121,8 @@ _FINANCIAL_YEAR = re.compile(r"\b(20\d\d)\s?[/-]\s?(\d\d)\b")
 
 def _column_years(line: str) -> tuple[str, ...]:
     """The financial years of a table's column heading ("£m 2023/24 2024/25"), else ()."""
+    if "20" not in line or len(line) > 200:
+        return ()
     years = _FINANCIAL_YEAR.findall(line)
     if len(years) < 2:
         return ()
@@ -153,26 +155,39 @@ def _is_numeric_row(line: str) -> bool:
     return numeric >= 1 and numeric >= len(tokens) / 3
 
 
+_LAST_WORD = re.compile(r"(?:^|\s)([A-Za-z.]+)\.?$")  # the word ending at a full stop, if it stands alone
+
+
 def _split_segment(text: str) -> list[str]:
-    """Split at sentence ends that are not abbreviations, initials or decimal points."""
+    """Split at sentence ends that are not abbreviations, initials or decimal points.
+
+    Linear in the length of the text, however it is written: only the few characters before
+    each full stop are examined, and an over-long sentence is cut by position, never by copying
+    what remains (a 1 MB paragraph with no full stop costs what a 1 MB page does).
+    """
     pieces: list[str] = []
     start = 0
     for boundary in _SENTENCE_END.finditer(text):
         stop = boundary.start() + 1
-        word = re.search(r"(?:^|(?<=\s))([A-Za-z.]+)\.?$", text[start:stop])  # a word of its own, not "£3m"
+        word = _LAST_WORD.search(text, max(start, stop - 24), stop)  # a word of its own, not "£3m"
         token = word.group(1).lower().rstrip(".") if word else ""
         if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
             continue
-        pieces.append(text[start:boundary.end()].strip())
+        _append_cut(text, start, boundary.end(), pieces)
         start = boundary.end()
-    pieces.append(text[start:].strip())
-    result: list[str] = []
-    for piece in pieces:
-        while len(piece) > _MAX_SENTENCE:
-            cut = piece.rfind(" ", 0, _MAX_SENTENCE)
-            cut = cut if cut > 0 else _MAX_SENTENCE
-            result.append(piece[:cut])
-            piece = piece[cut:].strip()
+    _append_cut(text, start, len(text), pieces)
+    return pieces
+
+
+def _append_cut(text: str, start: int, end: int, pieces: list[str]) -> None:
+    """text[start:end] as one sentence, or cut at spaces into pieces of at most ``_MAX_SENTENCE``."""
+    while end - start > _MAX_SENTENCE:
+        cut = text.rfind(" ", start, start + _MAX_SENTENCE)
+        cut = cut if cut > start else start + _MAX_SENTENCE
+        piece = text[start:cut].strip()
         if piece:
-            result.append(piece)
-    return result
+            pieces.append(piece)
+        start = cut
+    piece = text[start:end].strip()
+    if piece:
+        pieces.append(piece)

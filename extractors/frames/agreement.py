@@ -70,6 +70,7 @@ _MINUTES_INVITATIONS = frozenset({"note", "comment", "comments", "consider", "ap
 def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """What the sentence says about the council's safety valve agreement, if anything."""
     anchors = programme_anchors(parsed, context)
+    parsed.memo["anchors"] = anchors
     claims: list[Claim] = []
     claims += _withheld(parsed, context, anchors)
     claims += _resumed(parsed, context, anchors)

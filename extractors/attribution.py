@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -51,8 +51,9 @@ _OTHERS = re.compile(
     r"no(?: further| more| new| other)?|any(?: further| more| other)?|further|more|new|"
     r"other|a (?:small |large |significant |growing )?number of|all|those|these|few|neighbouring|comparator|"
     r"statistical neighbour|similar|participating|selected|individual)\s+(?:other\s+|additional\s+|english\s+|of the\s+)?"
-    r"(?:local authorities|local councils|authorities|councils|las|la's)\b"
-    r"|\b(?:local authorities|councils|las)\s+(?:which|that|who|with|in|on|across|nationally|like|under|placed|subject|are|have|were|had)\b"
+    r"(?:[a-z'-]+\s+){0,2}?(?:local authorities|local councils|authorities|councils|las|la's)\b"
+    r"|\b(?:local authorities|councils|las)\s+(?:which|that|who|with|in|on|across|nationally|like|under|placed|subject|are|have|were|had|"
+    r"involved|concerned|taking part|participating|receiving|given|handed|selected|invited|facing|affected)\b"
     r"|\b(?:supports?|assists?|helps?|for|to|of|across|among|between|other)\s+(?:local authorities|las|councils)\b"
     r"|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|many|most|some|several|all|half|none)\s+of\s+(?:its|their|the|our)\s+"
     r"(?:members|member councils|member authorities|authorities|councils|las)\b"
@@ -275,15 +276,23 @@ class Discourse:
     last_group: tuple[int, bool] | None = None
     last_single: bool | None = None
     age: int = 0  # sentences since ``last_single`` was set
+    groups_by_size: dict[int, bool] = field(default_factory=dict)  # "the five ..." refers to the last list of five
 
     def update(self, groups: list[tuple[int, bool]]) -> None:
         self.age += 1
         for size, has_self in groups:
             if size >= 2:
                 self.last_group = (size, has_self)
+                self.groups_by_size[size] = has_self
             else:
                 self.last_single = has_self
                 self.age = 0
+
+    def group_of(self, size: int | None) -> bool | None:
+        """Whether this council is in the group referred back to (of ``size``, if said)."""
+        if size is not None and size in self.groups_by_size:
+            return self.groups_by_size[size]
+        return self.last_group[1] if self.last_group is not None else None
 
 
 def council_groups(tokens: list[str]) -> list[tuple[int, int, int, bool]]:
@@ -348,6 +357,10 @@ def mentions_in(tokens: list[str]) -> Mentions:
         if word in _OWN_VOICE:
             references.append((index, "voice"))
             continue
+        if word in ("the", "these", "those", "all") and index + 1 < len(tokens) and \
+                (tokens[index + 1] in _NUMBER_WORDS or tokens[index + 1].isdigit()) and tokens[index + 1] != "both":
+            references.append((index, "group"))
+            continue
         for phrase in _GROUP_REFERENCES_BY_FIRST.get(word, ()):
             if tuple(tokens[index:index + len(phrase)]) == phrase:
                 references.append((index, "group"))
@@ -391,8 +404,15 @@ def who(tokens: list[str], clause: list[int], position: int, discourse: Discours
     kinds = [kind for index, kind in mentions.references if first <= index < position]
     if "voice" in kinds:
         return Attribution("self", False)
-    if "group" in kinds and discourse.last_group is not None:
-        return Attribution("self" if discourse.last_group[1] else "other", True)
+    earlier = [group for group in mentions.groups if group[1] < first]  # named in an earlier clause of this sentence
+    if "group" in kinds or "role" in kinds:
+        size = _referred_size(tokens[first:position])
+        if earlier and (size is None or earlier[-1][2] == size or "role" in kinds):
+            return Attribution("self", True) if earlier[-1][3] else Attribution("other", True)
+    if "group" in kinds:
+        member = discourse.group_of(_referred_size(tokens[first:position]))
+        if member is not None:
+            return Attribution("self" if member else "other", True)
     if "role" in kinds:
         if discourse.last_single is False and discourse.age <= 1:
             return Attribution("other", True)
@@ -419,6 +439,23 @@ def _one_of(before: list[str]) -> bool:
     """"one of 38 local authorities with an agreement" said of this council (its subject elsewhere)."""
     return (before[-2:] == ["one", "of"]) or (before[-3:] == ["one", "of", "the"]) or \
         before[-1:] in (["among"], ["amongst"]) or before[-2:] in (["among", "the"], ["amongst", "the"])
+
+
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 2}
+
+
+def _referred_size(words: list[str]) -> int | None:
+    """How many councils "both", "the two councils" or "the five bailouts" refer back to."""
+    for index, word in enumerate(words):
+        if word == "both":
+            return 2
+        if word in ("the", "these", "those", "all") and index + 1 < len(words):
+            following = words[index + 1]
+            if following in _NUMBER_WORDS:
+                return _NUMBER_WORDS[following]
+            if following.isdigit():
+                return int(following)
+    return None
 
 
 def _clause_start(clause: list[int], position: int) -> int:

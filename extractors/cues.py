@@ -22,7 +22,7 @@ import yaml
 # Words (with an inner apostrophe: "don't", "isn't"), the possessive "'s", money, clause punctuation.
 _TOKEN = re.compile(r"£\s?\d[\d,.]*|[a-z0-9]+(?:'(?!s\b)[a-z]+)*|'s\b|[;:,?!()]|(?<=\s)-(?=\s)")
 # Where one clause ends and the next begins: what one clause asserts does not carry over.
-CLAUSE_BREAKS = frozenset({";", "but", "however", "whereas", "while", "whilst", "although", "though", ":", "(", ")", "-"})
+CLAUSE_BREAKS = frozenset({";", "but", "however", "whereas", "while", "whilst", "although", "though", ":", "-"})
 
 
 class CuesError(ValueError):

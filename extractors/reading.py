@@ -33,7 +33,7 @@ WARNING_WEIGHT = 0.5
 # A council's own papers are mostly about itself: a sentence with no subject still counts, a little less.
 SUBJECT_WEIGHT = {"self_explicit": 1.0, "self_role": 0.95, "implicit": 0.9}
 SV_IN_TEXT = re.compile(r"safety[\s-]+val(?:ve|ue)|very high deficit intervention|\bsv\b", re.I)
-HN_IN_TEXT = re.compile(r"high[\s-]+needs?\b|\bdsg\b|dedicated schools?'? grant|\bhnb\b", re.I)
+HN_IN_TEXT = re.compile(r"(?i:high(?:er)?[\s-]+needs?\b|\bdsg\b|dedicated schools?'? grant|\bhnb\b|special educational needs)|\bSEND\b")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class Signal:
     rule: str
     index: int = 0  # sentence position in the document
     supersedes: tuple[str, ...] = ()  # statuses this signal ends when it comes later
+    weak: bool = False  # implied, not said: yields to a plain statement that talks are still going on
 
     def demoted(self, why: str) -> "Signal":
         return replace(self, kind="warning", confidence=round(self.confidence * WARNING_WEIGHT, 3), rule=f"{self.rule}:{why}")
@@ -103,7 +104,7 @@ def _judge(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discours
         return None
     weight = SUBJECT_WEIGHT["self_explicit" if whose.explicit else ("self_role" if whose.subject == "self" else "implicit")]
     signal = Signal(claim.status, sentence.text, sentence.page, round(claim.confidence * weight, 3), "signal", claim.rule,
-                    sentence.index, claim.supersedes)
+                    sentence.index, claim.supersedes, claim.weak)
     first = min(subject_at, claim.start)
     if QUESTION in checks and modality.question(parsed, claim.start):
         return signal.demoted("question")

@@ -30,6 +30,9 @@ def settle_superseded(signals: list[Signal]) -> list[Signal]:
 def decide(signals: list[Signal]) -> tuple[str, float, Signal | None]:
     """(status, confidence, deciding signal); ``none`` when no signal is strong enough."""
     strong = [s for s in signals if s.kind == "signal" and s.confidence >= MIN_CONFIDENCE]
+    if any(s.status == "sv_negotiating" and not s.weak for s in strong):
+        # "the agreement" in a paper that says the council is still negotiating is the one being negotiated
+        strong = [s for s in strong if not (s.weak and seriousness(s.status) > seriousness("sv_negotiating"))]
     if not strong:
         return "none", 0.0, None
     top = max(strong, key=lambda s: (seriousness(s.status), s.confidence))

@@ -34,6 +34,10 @@ class Claim:
     supersedes: tuple[str, ...] = ()  # statuses this claim ends when it comes later ("back on track")
     over: bool = False  # the same sentence says the state has ended ("paused but since resumed")
     subject_at: int | None = None  # where to look for whose claim it is, when not at ``start``
+    # Weak: evidence that implies the agreement without saying so ("the conditions of the
+    # agreement", "adverse movements on the forecast"). It counts unless the same paper says
+    # plainly that the council is still negotiating (then "the agreement" is the one being negotiated).
+    weak: bool = False
 
 
 @dataclass

@@ -49,7 +49,7 @@ _GENERIC_SENSE = frozenset({"framework", "template", "templates", "guidance", "m
 _CONSENT = frozenset({"forum", "forum's", "members", "members'", "headteachers", "governors", "unions", "lease",
                       "tenancy", "service", "partnership", "s106", "section", "collective", "mutual",
                       "general", "verbal", "informal", "procurement", "supplier", "pay", "schools", "staff",
-                      "employment", "licence", "grant", "funding", "loan", "transfer", "consent"})
+                      "employment", "licence", "loan", "transfer", "consent", "academy", "trust"})
 _TEMPORAL_FUTURE = frozenset({"once", "until", "before", "when", "after", "pending", "awaiting"})
 _REVIEW_ROUTINE = frozenset({"annual", "annually", "quarterly", "regular", "regularly", "periodic", "termly", "monthly",
                              "ongoing", "each", "every", "routine", "six-monthly"})
@@ -72,9 +72,9 @@ def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     anchors = programme_anchors(parsed, context)
     parsed.memo["anchors"] = anchors
     claims: list[Claim] = []
-    claims += _withheld(parsed, context, anchors)
+    claims += _withheld(parsed, context, _firm(anchors))
     claims += _resumed(parsed, context, anchors)
-    claims += _completed(parsed, context, anchors)
+    claims += _completed(parsed, context, _firm(anchors))
     claims += _talks_concluded(parsed, context)
     if not (parsed.has("national") and not speaks_of_self(parsed)):
         for anchor in anchors:
@@ -88,20 +88,28 @@ def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
 
 
 def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
-    """The words naming the programme or an agreement tied to it."""
+    """The words naming the programme or an agreement tied to it.
+
+    An agreement is tied by the programme's name ("the safety valve agreement"), by being with
+    the Department over the deficit ("a multi-year deal with the Department to clear the high
+    needs deficit"), or with the Department in a paper about the high needs block. In a paper
+    about the programme, "the agreement" or "our deal" is taken to be its agreement too, but
+    only loosely (role ``agreement_referred``): enough to say it exists, not to say it ended
+    or was suspended.
+    """
     anchors = list(parsed.of("sv"))
     for hit in parsed.of("agreement"):
         if parsed.tokens[hit.end:hit.end + 1] and parsed.tokens[hit.end] in _GENERIC_SENSE:
             continue
         if _consent_sense(parsed, hit) and not _right_after_sv(parsed, hit):
             continue
-        # Without the programme's name, an agreement is the programme's when it is with the
-        # Department over the deficit ("a multi-year deal with the Department to clear the deficit").
         if _with_someone_else(parsed, hit):
             continue  # "the agreement with the transport provider"
         if _right_after_sv(parsed, hit) or parsed.in_clause("sv", hit.start) or (parsed.has("dfe") and parsed.has("deficit")) \
-                or (context.sv and _definite(parsed, hit) and _plainly_named(parsed, hit)):
+                or (context.hn_topic and _with_the_department(parsed, hit)):
             anchors.append(hit)
+        elif context.sv and _definite(parsed, hit) and _plainly_named(parsed, hit):
+            anchors.append(hit._replace(role="agreement_referred"))
     if context.sv and not parsed.has("dbv"):
         tokens = parsed.tokens
         for position, word in enumerate(tokens):
@@ -109,6 +117,11 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
                     not any(hit.start <= position < hit.end + 2 for hit in anchors):
                 anchors.append(Hit("sv", position, position + 1, "the programme"))
     return sorted(anchors, key=lambda hit: hit.start)
+
+
+def _firm(anchors: list[Hit]) -> list[Hit]:
+    """Anchors surely about the programme's agreement (not a loose "the agreement")."""
+    return [anchor for anchor in anchors if anchor.role != "agreement_referred"]
 
 
 def _state_of(parsed: Parsed, anchor: Hit, context: DocumentContext) -> Claim | None:
@@ -119,7 +132,7 @@ def _state_of(parsed: Parsed, anchor: Hit, context: DocumentContext) -> Claim | 
     the latest event is the state now.
     """
     tokens = parsed.tokens
-    is_agreement = anchor.role == "agreement" or (
+    is_agreement = anchor.role in ("agreement", "agreement_referred") or (
         tokens[anchor.end:anchor.end + 1] in (["agreement"], ["deal"]) and tokens[anchor.end + 1:anchor.end + 2] != [] and
         tokens[anchor.end + 1] not in _GENERIC_SENSE or tokens[anchor.end:] in (["agreement"], ["deal"]))
     if anchor.role == "sv" and tokens[anchor.end + 1:anchor.end + 2] and tokens[anchor.end + 1] in _GENERIC_SENSE:
@@ -158,14 +171,15 @@ def _state_of(parsed: Parsed, anchor: Hit, context: DocumentContext) -> Claim | 
     if holder is not None:  # the claim sits on the verb ("does not have a ...") or the membership ("not one of ...")
         return Claim("sv_agreed", holder, holder + 1, 0.75, "agreement:held", SETTLED)
     if is_agreement and _presupposed(parsed, anchor) and not _temporal_future(parsed, anchor):
-        return Claim("sv_agreed", anchor.start, anchor.end, 0.7, "agreement:referred_to", frozenset({NEGATION, QUESTION}))
+        return Claim("sv_agreed", anchor.start, anchor.end, 0.7, "agreement:referred_to", frozenset({NEGATION, QUESTION}),
+                     weak=True)
     return None
 
 
 _REACHED = frozenset({"signed", "signed off", "entered into", "entered", "in place", "secured", "reached", "finalised",
                       "finalized", "ratified", "commenced", "began", "begun", "started", "struck", "concluded", "in force",
                       "published", "available", "predicated", "awarded", "granted", "given", "agreed", "confirmed",
-                      "existing", "current", "accepted", "approved"})
+                      "existing", "current", "accepted", "approved", "extended", "renewed", "negotiated"})
 
 
 def _reached(hit: Hit, anchor: Hit, is_agreement: bool) -> bool:
@@ -174,7 +188,8 @@ def _reached(hit: Hit, anchor: Hit, is_agreement: bool) -> bool:
         return False
     if hit.phrase in ("current", "existing"):
         return hit.end <= anchor.start and is_agreement
-    if hit.phrase in ("agreed", "confirmed", "accepted", "approved", "available", "published", "given", "granted", "awarded"):
+    if hit.phrase in ("agreed", "confirmed", "accepted", "approved", "available", "published", "given", "granted", "awarded",
+                      "extended", "renewed", "negotiated"):
         return is_agreement
     return is_agreement or hit.phrase in ("signed", "entered into", "secured", "reached")
 
@@ -193,20 +208,23 @@ def _not_yet(parsed: Parsed, cue: Hit) -> bool:
         ("yet" in after and any(w == "not" or w == "no" or w.endswith("n't") for w in tokens[max(0, cue.start - 8):cue.start]))
 
 
-_POSSESSION = frozenset({"has", "have", "had", "holds", "hold", "with", "having"})
+_POSSESSION = frozenset({"has", "have", "had", "holds", "hold", "with", "having", "got", "gets", "received", "receives",
+                         "secured", "won", "awarded", "given", "granted", "handed", "signed"})
+_DETERMINERS = frozenset({"a", "an", "its", "our", "their", "his", "her"})
 
 
 def _possessed(parsed: Parsed, anchor: Hit) -> int | None:
     """Where "the council has a safety valve agreement" or "one of 38 councils with a safety valve
     agreement" says it: the holding verb, or the "one of" that makes this council a holder."""
     tokens = parsed.tokens
-    start = anchor.start
-    while start > 0 and tokens[start - 1] in ("safety", "valve", "signed", "formal", "dsg", "deficit", "recovery",
-                                              "management", "a", "an", "current", "its", "own"):
-        start -= 1
-    if start == 0 or tokens[start - 1] not in _POSSESSION:
+    determiner = next((position for position in range(anchor.start - 1, max(-1, anchor.start - 7), -1)
+                       if tokens[position] in _DETERMINERS), None)
+    if determiner is None or any(tokens[position] in (",", ";", "and", "or", "which", "that")
+                                 for position in range(determiner + 1, anchor.start)):
         return None
-    verb = start - 1
+    if determiner == 0 or tokens[determiner - 1] not in _POSSESSION:
+        return None
+    verb = determiner - 1
     if tokens[verb] == "with":
         for position in range(verb - 1, max(-1, verb - 7), -1):
             if tokens[position:position + 2] == ["one", "of"]:
@@ -371,7 +389,8 @@ def _around(parsed: Parsed, role: str, anchor: Hit) -> list[Hit]:
 
 
 def _is_strong(hit: Hit) -> bool:
-    return any(hit.phrase.startswith(prefix) for prefix in STRONG_NEGOTIATION)
+    """A word of negotiating still under way ("proposal", "negotiating"), not one that ended it ("negotiated")."""
+    return hit.phrase not in _REACHED and any(hit.phrase.startswith(prefix) for prefix in STRONG_NEGOTIATION)
 
 
 def _department_approval(parsed: Parsed, anchor: Hit) -> Hit | None:
@@ -443,6 +462,11 @@ _PLAIN_BEFORE = frozenset({"the", "our", "its", "this", "their", "'s", "selfcoun
 def _plainly_named(parsed: Parsed, hit: Hit) -> bool:
     """"the agreement", "our deal": not "the transport deal" or "the lease agreement"."""
     return hit.start > 0 and parsed.tokens[hit.start - 1] in _PLAIN_BEFORE
+
+
+def _with_the_department(parsed: Parsed, hit: Hit) -> bool:
+    """"an agreement ... negotiated with the Department", "our deal with the DfE"."""
+    return any(hit.end <= d.start <= hit.end + 6 and "with" in parsed.tokens[hit.end:d.start] for d in parsed.of("dfe"))
 
 
 def _with_someone_else(parsed: Parsed, hit: Hit) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from extractors.cues import Hit, Parsed
 from extractors.frames import ASSERTED, NEGATION, QUESTION, Claim, DocumentContext
 
-TIE_REACH = 10  # words between a deficit and the fund it belongs to
+TIE_REACH = 12  # words between a deficit and the fund it belongs to
 SEND_REACH = 6
 _DEFINITE = frozenset({"the", "this", "our", "its", "that", "cumulative", "accumulated", "historic", "overall", "total",
                        "growing", "in-year", "year", "forecast", "projected", "current"})
@@ -53,9 +53,18 @@ def _negative_reserve(parsed: Parsed) -> list[Claim]:
     return []
 
 
+_BUDGET_WORDS = frozenset({"budget", "budgets", "spending", "spend", "costs", "funding", "money", "grant", "finances",
+                           "financial", "pressures", "overspend", "deficit"})
+
+
 def fund_of_sentence(parsed: Parsed) -> str | None:
-    """The fund this sentence's deficits are tied to, for a later "the deficit"."""
+    """The fund the sentence is about, for a later "the deficit" or "it is in deficit": the fund
+    its deficits are tied to, else the one it names (the high needs block, or SEND spending)."""
     if not parsed.has("deficit"):
+        if parsed.has("other_fund"):
+            return "other"
+        if parsed.has("hn") or (parsed.has("send") and any(word in _BUDGET_WORDS for word in parsed.tokens)):
+            return "hn"
         return None
     for hit in parsed.of("deficit"):
         hn = _distance(parsed, hit, "hn")
@@ -75,13 +84,11 @@ def _tie(parsed: Parsed, deficit: Hit, context: DocumentContext) -> float | None
         return None
     if hn is not None and hn <= TIE_REACH:
         return 0.8 if hn <= 4 else 0.7
-    if hn is not None and other is None:
-        return 0.6  # the sentence is about the high needs block, and about no other fund
     send = _distance(parsed, deficit, "send")
     if send is not None and send <= SEND_REACH and other is None:
         return 0.6
     known_fund = context.fund if context.fund is not None else ("hn" if context.hn_topic else None)
-    if other is None and hn is None and known_fund == "hn" and _definite(parsed, deficit):
+    if other is None and hn is None and known_fund == "hn" and (_definite(parsed, deficit) or _predicative(parsed, deficit)):
         return 0.55
     return None
 
@@ -107,6 +114,11 @@ def _definite(parsed: Parsed, deficit: Hit) -> bool:
     """"the deficit", "our cumulative deficit": a deficit already known to the reader."""
     before = parsed.tokens[max(0, deficit.start - 2):deficit.start]
     return any(word in _DEFINITE for word in before)
+
+
+def _predicative(parsed: Parsed, deficit: Hit) -> bool:
+    """"it is set to be in deficit by £31m": the subject is the fund the text is about."""
+    return parsed.tokens[max(0, deficit.start - 1):deficit.start] == ["in"] and deficit.phrase == "deficit"
 
 
 def _national(parsed: Parsed, deficit: Hit) -> bool:

@@ -29,8 +29,8 @@ _NEEDS_TARGET = frozenset({"behind", "above", "exceed", "exceeds", "exceeded", "
                            "exceeding", "fail", "fails", "failed", "failing", "failure", "unable to", "missed", "miss",
                            "compliant", "complied", "adrift", "deviat", "diverg", "breach"})
 # Words that carry their own verdict, given a position to be about.
-_SELF_CONTAINED = frozenset({"on track", "back on track", "on target", "on course", "off track", "off course", "slippage", "adverse",
-                             "adversely", "at risk", "green", "according to plan", "as planned", "red rated", "rated red",
+_SELF_CONTAINED = frozenset({"on track", "back on track", "on target", "on course", "off track", "off course", "slippage",
+                             "adverse", "adversely", "at risk", "green", "according to plan", "as planned", "red rated", "rated red",
                              "performing well", "progressing well", "good progress", "positive progress",
                              "strong progress", "favourable", "favorable", "deteriorat", "slipp"})
 # "On track to" + what counts as the agreement's aims.
@@ -38,6 +38,8 @@ _AIMS = frozenset({"meet", "achieve", "deliver", "balance", "reduce", "eliminate
                    "bring", "break", "reach", "hit", "make", "secure", "realise", "be"})
 _OPEN_ENDED_UP = frozenset({"more than", "higher than", "greater than", "above", "exceed", "exceeds", "exceeded",
                             "exceeding", "in excess of"})
+_IMPLIED = frozenset({"adverse", "adversely", "at risk", "green", "favourable", "favorable"})
+_BASE_FORMS = frozenset({"meet", "achieve", "deliver"})
 _SIZES = frozenset({"within", "below", "lower than", "above", "more than", "higher than", "greater than", "in excess of",
                     "exceed", "exceeds", "exceeded", "exceeding"})
 _ACHIEVEMENTS = frozenset({"met", "meeting", "meets", "meet", "achieved", "achieving", "achieve", "delivered", "delivering",
@@ -64,6 +66,8 @@ def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> lis
             contained = hit.phrase in _SELF_CONTAINED or any(hit.phrase.startswith(word) for word in ("deteriorat", "slipp"))
             if not contained and not _counts_as_target(parsed, hit, target):
                 continue
+            if hit.phrase in _BASE_FORMS and not _negated_on_track(parsed, hit):
+                continue  # "the need to meet the requirements": an aim, not an achievement
             status_here = _by_polarity(parsed, hit, status)
             reading, rule, own_checks = status_here, f"tracking:{role}", checks
             if _negated_on_track(parsed, hit):
@@ -73,7 +77,9 @@ def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> lis
                 # target": a forecast of failing the agreement is already off track.
                 reading, rule, own_checks = "sv_off_track", "tracking:not_on_track", checks - {FUTURE}
             supersedes = ("sv_off_track", "ems", "payment_withheld") if hit.phrase == "back on track" else ()
-            claims.append(Claim(reading, hit.start, hit.end, 0.8 if contained else 0.75, rule, own_checks, supersedes=supersedes))
+            weak = hit.phrase in _IMPLIED and target is None  # "adverse movements on forecasts": against what?
+            claims.append(Claim(reading, hit.start, hit.end, 0.8 if contained else 0.75, rule, own_checks,
+                                supersedes=supersedes, weak=weak))
     return claims
 
 

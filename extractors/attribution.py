@@ -95,6 +95,14 @@ class Subject:
         self._self_acronyms = re.compile(r"\b(?:" + "|".join(map(re.escape, acronyms)) + r")(?:'?s)?\b") if acronyms else None
         self._others = _other_places_pattern(frozenset(form.lower() for form in forms))
 
+    def names_a_council(self, text: str) -> bool:
+        """Whether the text may name this council or another (cheap: no rewriting)."""
+        if self._self_words is not None and self._self_words.search(text):
+            return True
+        if self._self_acronyms is not None and self._self_acronyms.search(text):
+            return True
+        return "Council" in text or self._others.may_name(text)
+
     def rewrite(self, text: str) -> str:
         """Lower-cased text with this council as ``selfcouncil`` and others as ``othercouncil``."""
         if self._self_words is not None:
@@ -199,6 +207,11 @@ class _OtherPlaces:
         self._by_first: dict[str, list[tuple[str, bool]]] = {}
         for name, ambiguous in sorted(places, key=lambda item: -len(item[0])):
             self._by_first.setdefault(name.split()[0].rstrip(","), []).append((name, ambiguous))
+
+    def may_name(self, text: str) -> bool:
+        """Whether a capitalised word of the text starts one of the place names."""
+        return any(word.group(0) in self._by_first or word.group(0).rstrip("'’-s") in self._by_first
+                   for word in _CAPITALISED.finditer(text))
 
     def sub(self, text: str) -> str:
         if not self._by_first:

@@ -104,6 +104,10 @@ class Cues:
         return any(word in padded for word in self.triggers) or (
             programme and any(word in padded for word in self.programme_triggers))
 
+    def tokens(self, text: str) -> list[str]:
+        """The words of a rewritten sentence, as ``parse`` sees them."""
+        return _TOKEN.findall(text)
+
     def parse(self, text: str) -> Parsed:
         """Tokens of a rewritten (lower-case) sentence and every role's hits in it."""
         tokens = _TOKEN.findall(text)

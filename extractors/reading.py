@@ -32,7 +32,8 @@ from extractors.sentences import Sentence
 WARNING_WEIGHT = 0.5
 # A council's own papers are mostly about itself: a sentence with no subject still counts, a little less.
 SUBJECT_WEIGHT = {"self_explicit": 1.0, "self_role": 0.95, "implicit": 0.9}
-SV_IN_TEXT = re.compile(r"safety[\s-]+val(?:ve|ue)|very high deficit intervention|\bsv\b", re.I)
+# The programme named, or its enhanced monitoring (which only safety valve councils are under).
+SV_IN_TEXT = re.compile(r"safety[\s-]+val(?:ve|ue)|very high deficit intervention|\bsv\b|enhanced monitoring", re.I)
 HN_IN_TEXT = re.compile(r"(?i:high(?:er)?[\s-]+needs?\b|\bdsg\b|dedicated schools?'? grant|\bhnb\b|special educational needs)|\bSEND\b")
 
 
@@ -66,6 +67,9 @@ def read_sentences(sentences: list[Sentence], subject: Subject, context: set[str
     found: list[Signal] = []
     for sentence in sentences:
         if sentence.table_unit is not None or not cues.may_claim(sentence.text, document.sv):
+            # Nothing to claim, but councils it names are what "both" or "the council" may refer to next.
+            names = subject.names_a_council(sentence.text)
+            discourse.update(_groups(cues.tokens(subject.rewrite(sentence.text))) if names else [])
             continue
         parsed = cues.parse(subject.rewrite(sentence.text))
         for claim in _claims(parsed, document):
@@ -74,9 +78,13 @@ def read_sentences(sentences: list[Sentence], subject: Subject, context: set[str
                 found.append(signal)
                 if signal.kind == "signal" and signal.status.startswith("sv_"):
                     document.sv = True
-        discourse.update([(size, has_self) for _, _, size, has_self in council_groups(parsed.tokens)])
+        discourse.update(_groups(parsed.tokens))
         document.fund = fund_of_sentence(parsed) or document.fund
     return found
+
+
+def _groups(tokens: list[str]) -> list[tuple[int, bool]]:
+    return [(size, has_self) for _, _, size, has_self in council_groups(tokens)]
 
 
 def _claims(parsed: Parsed, document: DocumentContext) -> list[Claim]:

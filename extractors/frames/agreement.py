@@ -72,7 +72,7 @@ def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     anchors = programme_anchors(parsed, context)
     parsed.memo["anchors"] = anchors
     claims: list[Claim] = []
-    claims += _withheld(parsed, context, _firm(anchors))
+    claims += _withheld(parsed, context, _firm(anchors), anchors)
     claims += _resumed(parsed, context, anchors)
     claims += _completed(parsed, context, _firm(anchors))
     claims += _talks_concluded(parsed, context)
@@ -83,7 +83,10 @@ def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
                 claims.append(claim)
         claims += _money_route(parsed, context)
         claims += _instalments_received(parsed, context)
-        claims += _invitation(parsed, context, anchors)
+        approved = _department_approved_plan(parsed, context)
+        claims += approved
+        if not approved and not any(claim.rule == "agreement:talks_concluded" for claim in claims):
+            claims += _invitation(parsed, context, anchors)
     return claims
 
 
@@ -106,7 +109,7 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
         if _with_someone_else(parsed, hit):
             continue  # "the agreement with the transport provider"
         if _right_after_sv(parsed, hit) or parsed.in_clause("sv", hit.start) or (parsed.has("dfe") and parsed.has("deficit")) \
-                or (context.hn_topic and _with_the_department(parsed, hit)):
+                or (_with_the_department(parsed, hit) and (context.hn_topic or _definite(parsed, hit))):
             anchors.append(hit)
         elif context.sv and _definite(parsed, hit) and _plainly_named(parsed, hit):
             anchors.append(hit._replace(role="agreement_referred"))
@@ -165,8 +168,10 @@ def _state_of(parsed: Parsed, anchor: Hit, context: DocumentContext) -> Claim | 
         return Claim("sv_negotiating", body.start, body.end, 0.7, "agreement:approved_by_council", ASSERTED, subject_at=anchor.start)
     weak = _around(parsed, "negotiating", anchor)
     if weak and anchor.role == "sv" and not is_agreement:
+        # "taking part in the safety valve programme": in it, but whether agreed is not said
         cue = min(weak, key=lambda hit: abs(hit.start - anchor.start))
-        return Claim("sv_negotiating", cue.start, cue.end, 0.65, "agreement:in_programme", ASSERTED, subject_at=anchor.start)
+        return Claim("sv_negotiating", cue.start, cue.end, 0.65, "agreement:in_programme", ASSERTED, subject_at=anchor.start,
+                     weak=True)
     holder = _possessed(parsed, anchor) if is_agreement else None
     if holder is not None:  # the claim sits on the verb ("does not have a ...") or the membership ("not one of ...")
         return Claim("sv_agreed", holder, holder + 1, 0.75, "agreement:held", SETTLED)
@@ -238,14 +243,14 @@ def _drafted(parsed: Parsed, anchor: Hit) -> bool:
     return any(word in ("draft", "proposed", "provisional", "potential", "possible", "prospective", "future") for word in before)
 
 
-def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> list[Claim]:
+def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loose: list[Hit]) -> list[Claim]:
     """Payments withheld, paused or suspended by the Department; the agreement under review."""
     claims: list[Claim] = []
     tokens = parsed.tokens
     for hit in parsed.of("withheld"):
         review = hit.phrase.endswith("review")
-        if review:
-            subject = [a for a in anchors if hit.start - 8 <= a.start < hit.start] or _self_before(parsed, hit.start, 6)
+        if review:  # in a safety valve paper, "the agreements of A, B and C ... under review" are theirs
+            subject = [a for a in loose if hit.start - 11 <= a.start < hit.start] or _self_before(parsed, hit.start, 6)
             routine = any(word in _REVIEW_ROUTINE for word in tokens[max(0, hit.start - 3):hit.end + 2])
             if not subject or routine or not (context.sv or parsed.has("sv")):
                 continue
@@ -308,13 +313,32 @@ def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
         return []
     for position, word in enumerate(tokens):
         if word in _TALKS:
-            ahead = tokens[position + 1:position + 7]
-            if any(w in _TALKS_ENDED for w in ahead) or "brought to a close" in " ".join(ahead):
-                if "not" in ahead or "yet" in ahead:
+            ahead = tokens[position + 1:position + 10]
+            behind = tokens[max(0, position - 3):position]
+            ended_after = any(w in _TALKS_ENDED for w in ahead) or "to a close" in " ".join(ahead) or "to an end" in " ".join(ahead)
+            ended_before = any(w in ("conclusion", "completion", "successful", "concluded", "close", "end") for w in behind)
+            if ended_after or ended_before:
+                if "not" in ahead or "yet" in ahead or any(w in ("expected", "due", "hope", "hoped", "aim") for w in ahead):
                     continue
                 return [Claim("sv_agreed", position, position + 1, 0.75, "agreement:talks_concluded", SETTLED)]
         if word in ("accepted", "accept", "accepting") and "offer" in tokens[position + 1:position + 6]:
             return [Claim("sv_agreed", position, position + 1, 0.75, "agreement:offer_accepted", SETTLED)]
+    return []
+
+
+def _department_approved_plan(parsed: Parsed, context: DocumentContext) -> list[Claim]:
+    """"The Secretary of State has approved the council's proposals", "the plan was accepted by the DfE"."""
+    if not (context.sv or parsed.has("sv")) or not parsed.has("dfe"):
+        return []
+    tokens = parsed.tokens
+    for hit in parsed.of("agreed"):
+        if hit.phrase not in _APPROVALS or hit.phrase == "confirmed":
+            continue
+        by_department = any(d.end <= hit.start and hit.start - d.end <= 4 for d in parsed.of("dfe")) or \
+            (tokens[hit.end:hit.end + 1] == ["by"] and any(d.start in (hit.end + 1, hit.end + 2) for d in parsed.of("dfe")))
+        plan = any(word in _SUBMITTED for word in tokens[max(0, hit.start - 6):hit.end + 6])
+        if by_department and plan:
+            return [Claim("sv_agreed", hit.start, hit.end, 0.75, "agreement:plan_approved_by_department", SETTLED)]
     return []
 
 
@@ -372,6 +396,11 @@ def _invitation(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) ->
             if not (following[:1] == ["to"] and following[1:2] and following[1] in _INVITATIONS_TO_JOIN) and \
                     not (word.startswith("invitation") and (following[:1] in (["to"], ["from"], ["letter"]) or parsed.has("dfe"))):
                 continue
+        elif word in ("talks", "discussions", "discussion", "conversations", "meetings", "meeting", "dialogue") or \
+                hit.phrase in ("meetings with", "meeting with"):
+            if any(d.start <= hit.end + 4 and d.start > hit.start for d in parsed.of("dfe")):
+                return [Claim("sv_negotiating", hit.start, hit.end, 0.6, "agreement:talks_with_department", ASSERTED, weak=True)]
+            continue
         elif word not in ("entrant", "entrants", "shortlisted") and not word.startswith("negotiat"):
             continue
         return [Claim("sv_negotiating", hit.start, hit.end, 0.65, "agreement:invited", ASSERTED)]
@@ -423,9 +452,17 @@ def _succeeded(parsed: Parsed, cue: Hit) -> bool:
 
 
 def _temporal_future(parsed: Parsed, anchor: Hit) -> bool:
-    """"once the agreement is signed", "until an agreement is reached": not yet."""
+    """"once the agreement is signed", "until an agreement is reached": not yet (but "when the
+    council entered the agreement" and "after it was signed" are past)."""
+    tokens = parsed.tokens
     start = max(0, anchor.start - 6)
-    return any(word in _TEMPORAL_FUTURE for word in parsed.tokens[start:anchor.start])
+    if not any(word in _TEMPORAL_FUTURE for word in tokens[start:anchor.start]):
+        return False
+    clause = tokens[start:min(len(tokens), anchor.end + 6)]
+    past = any(word in ("was", "were", "had") for word in clause) or \
+        any(word.endswith("ed") and word not in ("signed", "agreed", "reached", "finalised", "finalized", "concluded")
+            for word in tokens[start:anchor.start])
+    return not past
 
 
 def _presupposed(parsed: Parsed, anchor: Hit) -> bool:

@@ -51,8 +51,22 @@ def ems_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
 
 def _national(parsed: Parsed) -> bool:
     """A national announcement or description of a programme, not a council's membership
-    (unless the same sentence puts this council in it: "our DBV work, launched in 2023")."""
-    return parsed.has("national") and not speaks_of_self(parsed)
+    (unless the same sentence puts this council in it: "our DBV work, launched in 2023",
+    "the programme, which Westshire joined in 2022"; a council merely mentioned is not in it)."""
+    return parsed.has("national") and not takes_part(parsed)
+
+
+_PARTICIPATION = frozenset({"join", "joined", "joining", "part", "participating", "participates", "participated",
+                            "selected", "invited", "awarded", "including", "includes", "among", "one", "received",
+                            "funding", "funds", "funded", "supporting", "supports", "work", "our"})
+
+
+def takes_part(parsed: Parsed) -> bool:
+    """This council is named, or speaks, within a few words of a word of taking part."""
+    tokens = parsed.tokens
+    own = [index for index, word in enumerate(tokens) if word in (SELF_TOKEN, "we", "our", "us")] + \
+        [index for index in range(len(tokens) - 1) if tokens[index] == "the" and tokens[index + 1] in ("council", "authority", "la")]
+    return any(abs(index - other) <= 4 and tokens[other] in _PARTICIPATION for index in own for other in range(len(tokens)))
 
 
 def speaks_of_self(parsed: Parsed) -> bool:

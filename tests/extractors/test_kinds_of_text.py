@@ -1,0 +1,200 @@
+"""The kinds of text a keyword reader gets wrong on councils it has never read (issue: "reading
+that generalises"), each in several phrasings of our own.
+
+Every sentence here was written for these tests; none comes from a paper, and what they say of
+any council is invented. The council reading its own paper is the fictional Westshire; press
+items name real places (Sefton, Wigan, Trafford, Oldham), because a reader knows other councils
+by the names of England's authorities.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import analyse_pages
+
+OWN = ["Westshire County Council"]
+SV_TITLE = {"sv"}  # the paper's title names the programme ("Safety Valve update")
+
+
+def verdict(text: str, names: list[str] = OWN, context: set[str] | None = None) -> str:
+    return analyse_pages([text], names, context=context or set()).verdict
+
+
+# ------------------------------------------------------------------ 1. an agreement in place, said in other words
+
+AGREEMENT_IN_OTHER_WORDS = [
+    # in passing
+    ("High needs pressures have kept growing since the agreement was signed in 2023.", SV_TITLE),
+    ("Costs have kept rising since the council entered the agreement in 2022.", SV_TITLE),
+    ("The conditions attached to our agreement with the Department are reported each quarter.", None),
+    # as the funding route
+    ("Our deficit is being repaid by the Department under the arrangement agreed last year.", None),
+    ("The historic DSG deficit is being paid down by the DfE in annual contributions.", None),
+    # without the programme's name
+    ("Westshire has a multi-year deal with the Department to clear its high needs deficit.", None),
+    ("The authority holds a five-year agreement with the DfE to eliminate the accumulated DSG deficit.", None),
+    # as money
+    ("The Department will pay £12m towards the historic overspend, in yearly instalments tied to our plan.", None),
+    ("We receive £3m a year from the DfE towards the accumulated DSG deficit.", None),
+    ("The council received the second tranche of £2.4m in March.", SV_TITLE),
+]
+
+
+@pytest.mark.parametrize("text, context", AGREEMENT_IN_OTHER_WORDS)
+def test_an_agreement_said_in_other_words_is_agreed(text: str, context: set[str] | None) -> None:
+    assert verdict(text, context=context) == "sv_agreed"
+
+
+def test_an_agreement_of_the_forum_or_with_a_supplier_is_not_the_programme() -> None:
+    text = ("Safety valve update. The Forum gave its agreement to the transfer. "
+            "The new transport contract was signed with the provider in May.")
+    assert verdict(text) == "none"
+
+
+# ------------------------------------------------------------------ 2. negotiations that have ended
+
+NEGOTIATIONS_ENDED = [
+    "Negotiations with the DfE were brought to a close in March and the plan was accepted.",
+    "Members accepted the Department's offer of an agreement.",
+    "Talks with the Department concluded successfully in February.",
+    "Following the successful conclusion of talks with the DfE, the plan will now be published.",
+    "The Secretary of State has approved the council's proposals.",
+]
+
+
+@pytest.mark.parametrize("text", NEGOTIATIONS_ENDED)
+def test_negotiations_that_have_ended_are_an_agreement(text: str) -> None:
+    assert verdict(text, context=SV_TITLE) == "sv_agreed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Negotiations with the DfE have not yet concluded.",
+        "Cabinet approved the council's safety valve proposal for submission to the Department.",
+        "Talks with the Department are expected to conclude in the spring.",
+    ],
+)
+def test_negotiations_still_going_are_negotiating(text: str) -> None:
+    assert verdict(text, context=SV_TITLE) == "sv_negotiating"
+
+
+# ------------------------------------------------------------------ 3. on or off track in other words
+
+ON_TRACK = [
+    "Spending remains within the profile agreed with the Department.",
+    "High needs expenditure is running below the trajectory set out in the agreement.",
+    "The in-year position is £0.5m better than the profile for 2024/25.",
+    "Savings are ahead of the plan agreed with the DfE.",
+]
+OFF_TRACK = [
+    "The deficit is now £6m above the agreed plan.",
+    "Savings delivered to date are £1.2m short of the plan.",
+    "The council has missed two of the conditions in its agreement.",
+    "Placement costs have grown faster than the trajectory allowed for.",
+]
+
+
+@pytest.mark.parametrize("text", ON_TRACK)
+def test_on_track_in_other_words(text: str) -> None:
+    assert verdict(text, context=SV_TITLE) == "sv_on_track"
+
+
+@pytest.mark.parametrize("text", OFF_TRACK)
+def test_off_track_in_other_words(text: str) -> None:
+    assert verdict(text, context=SV_TITLE) == "sv_off_track"
+
+
+def test_a_management_plan_without_the_programme_is_not_tracking_an_agreement() -> None:
+    assert verdict("Spending is £2m above the DSG management plan for the year.") == "none"
+
+
+# ------------------------------------------------------------------ 4. press items that name several councils
+
+PRESS = (
+    "The Department has published its latest safety valve figures. "
+    "Sefton, Wigan and Trafford have all had their plans approved under the programme. "
+    "Wigan and Trafford were named in the spring as councils with rising costs. "
+    "Both were already off track by the end of the year. "
+    "Oldham, by contrast, is only in the Delivering Better Value programme."
+)
+
+
+@pytest.mark.parametrize(
+    "council, status",
+    [
+        ("Sefton Council", "sv_agreed"),
+        ("Wigan Council", "sv_off_track"),
+        ("Trafford Council", "sv_off_track"),
+        ("Oldham Council", "dbv"),
+        ("Westshire County Council", "none"),
+    ],
+)
+def test_each_council_in_a_press_item_gets_its_own_position(council: str, status: str) -> None:
+    assert verdict(PRESS, [council]) == status
+
+
+def test_a_council_named_on_its_own_after_a_list_does_not_inherit_it() -> None:
+    text = ("Sefton and Wigan were placed into enhanced monitoring last week. "
+            "Oldham, which signed its agreement in 2022, has met every condition so far.")
+    assert verdict(text, ["Oldham Council"]) == "sv_on_track"
+    assert verdict(text, ["Sefton Council"]) == "ems"
+
+
+def test_the_council_in_a_press_item_is_the_one_just_named() -> None:
+    text = ("Wigan Council has had its safety valve payments paused. "
+            "The council said it would submit a revised plan.")
+    assert verdict(text, ["Sefton Council"]) == "none"
+    assert verdict(text, ["Wigan Council"]) == "payment_withheld"
+
+
+# ------------------------------------------------------------------ 5. agreements under review, for a list
+
+REVIEW = (
+    "The DfE said the agreements of Sefton, Wigan and Trafford were now subject to review. "
+    "Oldham's agreement continues as planned."
+)
+
+
+@pytest.mark.parametrize(
+    "council, status",
+    [
+        ("Sefton Council", "payment_withheld"),
+        ("Wigan Council", "payment_withheld"),
+        ("Trafford Council", "payment_withheld"),
+        ("Oldham Council", "sv_on_track"),
+    ],
+)
+def test_an_agreement_under_review_is_withheld_for_each_council_listed(council: str, status: str) -> None:
+    assert verdict(REVIEW, [council], context=SV_TITLE) == status
+
+
+def test_the_council_s_own_agreement_placed_under_review() -> None:
+    assert verdict("Westshire's safety valve agreement has been placed under review by the DfE.") == "payment_withheld"
+
+
+def test_a_routine_review_of_the_agreement_is_not_withheld() -> None:
+    assert verdict("The agreement is subject to quarterly review by the DfE.", context=SV_TITLE) != "payment_withheld"
+
+
+# ------------------------------------------------------------------ 6. a national announcement is not membership
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("The Education Secretary launched Delivering Better Value in a speech that mentioned rising costs in Sefton.",
+         ["Sefton Council"]),
+        ("The DfE announced that 55 councils would take part in Delivering Better Value.", OWN),
+        ("Delivering Better Value is a programme that supports local authorities with high deficits.", OWN),
+        ("The government has launched the safety valve programme nationally, with Sefton among the areas it described.",
+         ["Sefton Council"]),
+    ],
+)
+def test_a_national_announcement_is_not_a_council_s_membership(text: str, names: list[str]) -> None:
+    assert verdict(text, names) == "none"
+
+
+def test_the_council_s_own_part_in_a_programme_it_describes_still_counts() -> None:
+    text = "Delivering Better Value, which the DfE launched in 2022, is funding our new outreach service."
+    assert verdict(text) == "dbv"

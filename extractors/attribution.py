@@ -54,7 +54,7 @@ _OTHERS = re.compile(
     r"(?:[a-z'-]+\s+){0,2}?(?:local authorities|local councils|authorities|councils|las|la's)\b"
     r"|\b(?:local authorities|councils|las)\s+(?:which|that|who|with|in|on|across|nationally|like|under|placed|subject|are|have|were|had|"
     r"involved|concerned|taking part|participating|receiving|given|handed|selected|invited|facing|affected)\b"
-    r"|\b(?:supports?|assists?|helps?|for|to|of|across|among|between|other)\s+(?:local authorities|las|councils)\b"
+    r"|\b(?:supports?|assists?|helps?|for|to|of|across|among|between|other|from|with|by)\s+(?:local authorities|las|councils)\b"
     r"|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|many|most|some|several|all|half|none)\s+of\s+(?:its|their|the|our)\s+"
     r"(?:members|member councils|member authorities|authorities|councils|las)\b"
     r"|\bothercouncil\b"

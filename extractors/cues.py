@@ -183,6 +183,8 @@ def load_cues(path: Path | None = None) -> Cues:
                 )
                 if not words:
                     raise CuesError(f"{section}.{role}: empty phrase {phrase!r}")
+                if str(phrase).rstrip().endswith("'"):  # "schools'" would read as "schools"
+                    raise CuesError(f"{section}.{role}: {phrase!r}: a trailing apostrophe is dropped; write the word without it")
                 if any(word.endswith("*") for word in words[1:]):
                     raise CuesError(f"{section}.{role}: {phrase!r}: only a phrase's first word may end in *")
                 first = words[0]

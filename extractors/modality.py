@@ -14,7 +14,7 @@ from extractors.cues import Parsed
 NEGATION_REACH = 4  # words before a cue that a "not" governs
 HYPOTHESIS_REACH = 12  # words before a cue that an "if" or "risk" governs, within its phrase
 FUTURE_REACH = 7
-_CONDITIONAL_OPENINGS = frozenset({"if", "unless", "should", "where", "in", "were", "what"})
+_CONDITIONAL_OPENINGS = frozenset({"if", "unless", "should", "where", "in", "were", "what", "to"})
 _PHRASE_BREAKS = frozenset({",", ";", ":", "and", "but", "so", "as", "because", "although", "though", "which", "who"})
 _NEGATING_AFTER = frozenset({"rejected", "unsuccessful", "declined", "refused", "withdrawn", "turned"})
 
@@ -129,8 +129,11 @@ def _phrase_start(parsed: Parsed, start: int, reach: int) -> int:
 
 
 def _opens_with_condition(tokens: list[str]) -> bool:
-    """"If ...", "Unless ...", "Should the council ...", "In the event ...", "Where an LA ..."."""
+    """"If ...", "Unless ...", "Should the council ...", "In the event ...", "Where an LA ...",
+    and a proposed decision: "To enter into the agreement ..." (not "To date, ...")."""
     first = tokens[0]
+    if first == "to" and len(tokens) > 1:
+        return tokens[1] not in ("date", "this", "that", "the", "a", "an") and tokens[1].isalpha()
     if first in ("if", "unless", "should", "were"):
         return True
     if first == "in":

@@ -24,6 +24,8 @@ A cabinet approving its own proposal, or "once the agreement is signed", is stil
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extractors.cues import Hit, Parsed
 from extractors.frames import ASSERTED, NEGATION, QUESTION, SETTLED, Claim, DocumentContext
 from extractors.frames.programmes import speaks_of_self
@@ -33,7 +35,8 @@ STRONG_NEGOTIATION = frozenset({
     "propos", "draft", "bid", "bids", "bidding", "application", "applications", "apply", "applying", "negotiat",
     "invit", "submit", "submission", "submissions", "entrant", "entrants", "shortlisted", "in principle", "seek",
     "sought", "considered for", "discussions", "discussion", "talks", "discussing", "conversations", "dialogue",
-    "asked to", "selected", "sign", "signing", "preparing", "prepare",
+    "asked to", "selected", "sign", "signing", "preparing", "prepare", "to reach", "reaching", "progress towards",
+    "to agree", "to secure", "securing",
 })
 _TALKS = frozenset({"negotiations", "negotiation", "talks", "discussions"})
 _TALKS_ENDED = frozenset({"concluded", "completed", "finalised", "finalized", "successful", "successfully", "ended",
@@ -128,6 +131,15 @@ def _firm(anchors: list[Hit]) -> list[Hit]:
 
 
 def _state_of(parsed: Parsed, anchor: Hit, context: DocumentContext) -> Claim | None:
+    """The state of one anchor's agreement; a loose anchor ("the arrangement" in a safety valve
+    paper) only ever gives weak claims."""
+    claim = _state_of_anchor(parsed, anchor, context)
+    if claim is not None and anchor.role == "agreement_referred" and not claim.weak and claim.status != "sv_negotiating":
+        claim = replace(claim, weak=True)
+    return claim
+
+
+def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> Claim | None:
     """The state the words around one anchor give its agreement (rules 3 to 7 above).
 
     When a sentence tells a sequence ("following discussions with the DfE, the council signed
@@ -351,6 +363,8 @@ def _money_route(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     money = parsed.has("money") or parsed.has("payment")
     if not payer or not money or parsed.has("other_fund"):
         return []
+    if any(_is_strong(hit) for hit in parsed.of("negotiating")) or parsed.has("hypothetical"):
+        return []  # "in discussion with the DfE on funding that would allow the deficit to be eliminated"
     for deficit in parsed.of("deficit"):
         history = tokens[max(0, deficit.start - 3):deficit.start]
         if not any(word in _DEFICIT_HISTORY for word in history):

@@ -85,12 +85,19 @@ def _tie(parsed: Parsed, deficit: Hit, context: DocumentContext) -> float | None
     if hn is not None and hn <= TIE_REACH:
         return 0.8 if hn <= 4 else 0.7
     send = _distance(parsed, deficit, "send")
-    if send is not None and send <= SEND_REACH and other is None:
+    if send is not None and other is None and (send <= SEND_REACH or (send <= TIE_REACH and _send_budget(parsed))):
         return 0.6
     known_fund = context.fund if context.fund is not None else ("hn" if context.hn_topic else None)
     if other is None and hn is None and known_fund == "hn" and (_definite(parsed, deficit) or _predicative(parsed, deficit)):
         return 0.55
     return None
+
+
+def _send_budget(parsed: Parsed) -> bool:
+    """"its special needs education budget", "the SEND funding pot": SEND spending named as a budget."""
+    tokens = parsed.tokens
+    return any(word in ("budget", "budgets", "funding", "pot", "spending", "block", "grant")
+               for hit in parsed.of("send") for word in tokens[hit.end:hit.end + 3])
 
 
 def _distance(parsed: Parsed, deficit: Hit, role: str) -> int | None:
@@ -111,8 +118,10 @@ def _distance(parsed: Parsed, deficit: Hit, role: str) -> int | None:
 
 
 def _definite(parsed: Parsed, deficit: Hit) -> bool:
-    """"the deficit", "our cumulative deficit": a deficit already known to the reader."""
-    before = parsed.tokens[max(0, deficit.start - 2):deficit.start]
+    """"the deficit", "our cumulative deficit", "the projected £43 million deficit": a deficit
+    already known to the reader."""
+    before = [word for word in parsed.tokens[max(0, deficit.start - 5):deficit.start]
+              if word[0] != "£" and word not in ("million", "m", "bn", "billion", "k")][-2:]
     return any(word in _DEFINITE for word in before)
 
 

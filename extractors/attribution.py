@@ -51,12 +51,13 @@ _OTHERS = re.compile(
     r"no(?: further| more| new| other)?|any(?: further| more| other)?|further|more|new|"
     r"other|a (?:small |large |significant |growing )?number of|all|those|these|few|neighbouring|comparator|"
     r"statistical neighbour|similar|participating|selected|individual)\s+(?:other\s+|additional\s+|english\s+|of the\s+)?"
-    r"(?:[a-z'-]+\s+){0,2}?(?:local authorities|local councils|authorities|councils|las|la's)\b"
+    r"(?:[a-z'-]+\s+){0,2}?(?:local authorities|local councils|authorities|councils|las|la's|council areas|areas)\b"
     r"|\b(?:local authorities|councils|las)\s+(?:which|that|who|with|in|on|across|nationally|like|under|placed|subject|are|have|were|had|"
     r"involved|concerned|taking part|participating|receiving|given|handed|selected|invited|facing|affected)\b"
     r"|\b(?:supports?|assists?|helps?|for|to|of|across|among|between|other|from|with|by)\s+(?:local authorities|las|councils)\b"
     r"|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|many|most|some|several|all|half|none)\s+of\s+(?:its|their|the|our)\s+"
     r"(?:members|member councils|member authorities|authorities|councils|las)\b"
+    r"|\b(?:an?|any|every|each)\s+(?:area|local area|council|local authority|authority|la)\s+(?:has|have|is|which|that|with|in|on|falls?|goes)\b"
     r"|\bothercouncil\b"
     r"|\b(?:nationally|across the country|other areas)\b",
     re.I,

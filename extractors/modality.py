@@ -54,9 +54,18 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
             or tokens[:3] in (["the", "risk", "is"], ["the", "danger", "is"]):
         return True  # "There is a risk that ...": the whole sentence is the risk
     first = _phrase_start(parsed, start, HYPOTHESIS_REACH)
-    if any(first <= hit.start < start for hit in parsed.of("hypothetical")):
+    # "subject to enhanced monitoring" is the state itself, not a condition on it
+    hedges = [hit for hit in parsed.of("hypothetical") if not (hit.phrase == "subject to" and hit.end == start)]
+    if any(first <= hit.start < start for hit in hedges):
         return True
+    clause = parsed.clause[start]
+    if any(hit.phrase in _CONDITIONS and hit.start < start and parsed.clause[hit.start] == clause for hit in hedges):
+        return True  # "subject to continued progress, in line with the plan": all of it is the condition
     return _condition_after(parsed, start)
+
+
+_CONDITIONS = frozenset({"subject to", "dependent on", "depending on", "contingent", "provided that", "conditional on",
+                         "on condition that"})
 
 
 def _condition_after(parsed: Parsed, start: int) -> bool:

@@ -70,6 +70,7 @@ def read_sentences(sentences: list[Sentence], subject: Subject, context: set[str
             # Nothing to claim, but councils it names are what "both" or "the council" may refer to next.
             names = subject.names_a_council(sentence.text)
             discourse.update(_groups(cues.tokens(subject.rewrite(sentence.text))) if names else [])
+            document.fund_age += 1
             continue
         parsed = cues.parse(subject.rewrite(sentence.text))
         for claim in _claims(parsed, document):
@@ -79,7 +80,10 @@ def read_sentences(sentences: list[Sentence], subject: Subject, context: set[str
                 if signal.kind == "signal" and signal.status.startswith("sv_"):
                     document.sv = True
         discourse.update(_groups(parsed.tokens))
-        document.fund = fund_of_sentence(parsed) or document.fund
+        fund = fund_of_sentence(parsed)
+        document.fund, document.fund_age = (fund, 0) if fund is not None else (document.fund, document.fund_age + 1)
+        if parsed.has("dbv") or parsed.has("sv"):
+            document.programme = "dbv" if parsed.has("dbv") and not parsed.has("sv") else "sv"
     return found
 
 

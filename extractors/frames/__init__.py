@@ -53,4 +53,6 @@ class DocumentContext:
     sv: bool = False
     fund: str | None = None
     hn_topic: bool = False  # the high needs block or the DSG is named somewhere in the document
+    fund_age: int = 0  # sentences since ``fund`` was last set
+    programme: str | None = None  # the programme the latest sentence named ("sv" or "dbv"): what "the programme" is
     flags: set[str] = field(default_factory=set)

@@ -85,6 +85,7 @@ def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
             if claim is not None:
                 claims.append(claim)
         claims += _money_route(parsed, context)
+        claims += _department_pays(parsed, context)
         claims += _instalments_received(parsed, context)
         approved = _department_approved_plan(parsed, context)
         claims += approved
@@ -116,7 +117,7 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             anchors.append(hit)
         elif context.sv and _definite(parsed, hit) and _plainly_named(parsed, hit):
             anchors.append(hit._replace(role="agreement_referred"))
-    if context.sv and not parsed.has("dbv"):
+    if context.sv and not parsed.has("dbv") and context.programme != "dbv":
         tokens = parsed.tokens
         for position, word in enumerate(tokens):
             if word == "programme" and position and tokens[position - 1] in ("the", "this", "our") and \
@@ -158,6 +159,8 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
         return Claim("sv_negotiating", anchor.start, anchor.end, 0.75, "agreement:draft", frozenset({NEGATION, QUESTION}))
     latest_strong = max((hit.start for hit in strong), default=-1)
     approval = _department_approval(parsed, anchor) if is_agreement or _approves_a_plan(parsed) else None
+    if approval is None and anchor.role == "sv":
+        approval = _admitted(parsed, anchor)
     if approval is not None and approval.start > latest_strong:
         return Claim("sv_agreed", approval.start, approval.end, 0.8, "agreement:approved_by_department", SETTLED,
                      subject_at=anchor.start)
@@ -179,6 +182,9 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
     if body is not None:
         return Claim("sv_negotiating", body.start, body.end, 0.7, "agreement:approved_by_council", ASSERTED, subject_at=anchor.start)
     weak = _around(parsed, "negotiating", anchor)
+    if not weak and anchor.role == "sv" and not is_agreement and \
+            any(word in ("under", "through", "via", "within") for word in tokens[max(0, anchor.start - 4):anchor.start]):
+        weak = [Hit("negotiating", anchor.start, anchor.end, "under the programme")]  # "work under the programme"
     if weak and anchor.role == "sv" and not is_agreement:
         # "taking part in the safety valve programme": in it, but whether agreed is not said
         cue = min(weak, key=lambda hit: abs(hit.start - anchor.start))
@@ -188,8 +194,11 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
     if holder is not None:  # the claim sits on the verb ("does not have a ...") or the membership ("not one of ...")
         return Claim("sv_agreed", holder, holder + 1, 0.75, "agreement:held", SETTLED)
     if is_agreement and _presupposed(parsed, anchor) and not _temporal_future(parsed, anchor):
+        # "the current agreement", "our agreement", "Westshire's agreement" say it exists; a bare
+        # "the agreement" may be the one under negotiation, so it yields to plain negotiating.
+        owned = any(word in ("current", "existing", "our", "its", "their", "'s") for word in tokens[max(0, anchor.start - 4):anchor.start])
         return Claim("sv_agreed", anchor.start, anchor.end, 0.7, "agreement:referred_to", frozenset({NEGATION, QUESTION}),
-                     weak=True)
+                     weak=not owned)
     return None
 
 
@@ -209,6 +218,17 @@ def _reached(hit: Hit, anchor: Hit, is_agreement: bool) -> bool:
                       "extended", "renewed", "negotiated"):
         return is_agreement
     return is_agreement or hit.phrase in ("signed", "entered into", "secured", "reached")
+
+
+def _admitted(parsed: Parsed, anchor: Hit) -> Hit | None:
+    """"approved to be part of the Safety Valve Programme", "accepted onto the programme": the
+    Department has agreed to take the council on."""
+    tokens = parsed.tokens
+    for hit in _around(parsed, "agreed", anchor):
+        if hit.phrase in ("approved", "accepted") and hit.end <= anchor.start and \
+                any(word in ("part", "onto", "into", "join", "on") for word in tokens[hit.end:anchor.start]):
+            return hit
+    return None
 
 
 def _approves_a_plan(parsed: Parsed) -> bool:
@@ -311,6 +331,10 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
             parsed.near("deficit", hit.start, before=6, after=3) and _past_or_perfect(tokens, hit.start)
         if hit.phrase in ("concluded", "conclusion", "completion") and near_anchor and near_anchor[0].start > hit.start:
             continue  # "concluded an agreement": reached, not completed
+        following = tokens[hit.end:hit.end + 3]
+        if near_anchor and near_anchor[0].start < hit.start and following[:1] in (["the"], ["its"], ["a"], ["their"]) and \
+                not any(a.start in range(hit.end, hit.end + 4) for a in anchors):
+            continue  # "engaging with the programme and has completed the first phase": something else completed
         if near_anchor and hit.phrase not in ("eliminated", "cleared", "repaid", "paid off", "extinguished", "fully repaid"):
             claims.append(Claim("sv_completed", hit.start, hit.end, 0.8, "completed:agreement", SETTLED))
         elif cleared:
@@ -348,9 +372,28 @@ def _department_approved_plan(parsed: Parsed, context: DocumentContext) -> list[
             continue
         by_department = any(d.end <= hit.start and hit.start - d.end <= 4 for d in parsed.of("dfe")) or \
             (tokens[hit.end:hit.end + 1] == ["by"] and any(d.start in (hit.end + 1, hit.end + 2) for d in parsed.of("dfe")))
+        # "Bristol, Devon and Wiltshire have had plans accepted": by the Department, in a paper on the programme
+        had_accepted = any(word in ("had", "have", "has", "having") for word in tokens[max(0, hit.start - 4):hit.start]) and \
+            any(word in _SUBMITTED for word in tokens[max(0, hit.start - 2):hit.start])
+        by_department = by_department or had_accepted
         plan = any(word in _SUBMITTED for word in tokens[max(0, hit.start - 6):hit.end + 6])
         if by_department and plan:
             return [Claim("sv_agreed", hit.start, hit.end, 0.75, "agreement:plan_approved_by_department", SETTLED)]
+    return []
+
+
+def _department_pays(parsed: Parsed, context: DocumentContext) -> list[Claim]:
+    """"The DfE will pay Devon County Council £95 million in instalments": money under an agreement."""
+    if not (context.sv or parsed.has("sv")) or not parsed.has("money"):
+        return []
+    tokens = parsed.tokens
+    for department in parsed.of("dfe"):
+        for position in range(department.end, min(len(tokens), department.end + 4)):
+            if tokens[position] in ("pay", "pays", "paid", "paying", "give", "gives", "given", "provide", "provides",
+                                    "provided", "providing", "contribute", "contributes", "award", "awarded"):
+                if any(hit.start > position and hit.start <= position + 12 for hit in parsed.of("money")):
+                    return [Claim("sv_agreed", position, position + 1, 0.7, "agreement:department_pays", ASSERTED,
+                                  subject_at=min(len(tokens) - 1, position + 1))]
     return []
 
 
@@ -461,8 +504,9 @@ def _council_body_approval(parsed: Parsed, anchor: Hit) -> Hit | None:
 def _succeeded(parsed: Parsed, cue: Hit) -> bool:
     """"the bid was successful", "our application was approved by the DfE"."""
     ahead = parsed.tokens[cue.end:cue.end + 5]
-    behind = parsed.tokens[max(0, cue.start - 2):cue.start]
-    return ("successful" in ahead or "successful" in behind) and "if" not in behind and "not" not in ahead
+    behind = parsed.tokens[max(0, cue.start - 7):cue.start]
+    success = ("successful" in ahead or "successful" in behind or "successfully" in behind)
+    return success and "if" not in behind and "not" not in ahead
 
 
 def _temporal_future(parsed: Parsed, anchor: Hit) -> bool:

@@ -29,11 +29,16 @@ def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     claims: list[Claim] = []
     for hit in parsed.of("deficit"):
         strength = _tie(parsed, hit, context)
-        if strength is None or _national(parsed, hit):
+        if strength is None or _national(parsed, hit) or parsed.has("national_body"):
             continue
         # "plans to reduce the deficit", "to prevent the deficit growing": a definite deficit is
         # one that exists, whatever is hoped for it; "there could be a deficit" is not.
-        checks = frozenset({NEGATION, QUESTION}) if _definite(parsed, hit) else ASSERTED
+        if _definite(parsed, hit):
+            if _denied(parsed, hit):
+                continue  # "there is no longer a deficit", "the DSG is not in deficit"
+            checks = frozenset({QUESTION})  # "may not cover the deficit" still has one
+        else:
+            checks = ASSERTED
         claims.append(Claim("deficit_only", hit.start, hit.end, strength, "deficit:tied", checks))
     claims.extend(_spend_above_grant(parsed))
     claims.extend(_negative_reserve(parsed))
@@ -73,7 +78,7 @@ def fund_of_sentence(parsed: Parsed) -> str | None:
             return "hn"
         if other is not None:
             return "other"
-    return None
+    return "unknown"  # a deficit of no named fund: a later "the deficit" is that one
 
 
 def _tie(parsed: Parsed, deficit: Hit, context: DocumentContext) -> float | None:
@@ -90,6 +95,8 @@ def _tie(parsed: Parsed, deficit: Hit, context: DocumentContext) -> float | None
     known_fund = context.fund if context.fund is not None else ("hn" if context.hn_topic else None)
     if other is None and hn is None and known_fund == "hn" and (_definite(parsed, deficit) or _predicative(parsed, deficit)):
         return 0.55
+    if other is None and hn is None and context.fund == "hn" and context.fund_age <= 1:
+        return 0.5  # the sentence before was about the high needs block: "a £1.6m overspend in the sector"
     return None
 
 
@@ -123,6 +130,12 @@ def _definite(parsed: Parsed, deficit: Hit) -> bool:
     before = [word for word in parsed.tokens[max(0, deficit.start - 5):deficit.start]
               if word[0] != "£" and word not in ("million", "m", "bn", "billion", "k")][-2:]
     return any(word in _DEFINITE for word in before)
+
+
+def _denied(parsed: Parsed, deficit: Hit) -> bool:
+    """The deficit itself said not to exist (not a verb about it negated)."""
+    before = parsed.tokens[max(0, deficit.start - 4):deficit.start]
+    return any(word in ("no", "none", "nil", "without") for word in before) or before[-2:] in (["not", "in"], ["no", "longer"])
 
 
 def _predicative(parsed: Parsed, deficit: Hit) -> bool:

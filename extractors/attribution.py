@@ -173,9 +173,11 @@ def _self_forms(names: list[str]) -> set[str]:
         if not name:
             continue
         forms.add(name)
+        forms.add(_shortened(name))
         place = _PREFIXES.sub("", _SUFFIXES.sub("", name)).strip(" ,")
         if place and place.lower() not in {"the", "council"}:
             forms.add(place)
+            forms.add(_shortened(place))
             if "," in place:
                 forms.add(place.split(",")[0].strip())
         for source in {name, place}:
@@ -187,8 +189,23 @@ def _self_forms(names: list[str]) -> set[str]:
 
 @lru_cache(maxsize=1)
 def _places() -> tuple[list[str], set[str]]:
+    """Every authority's place names, each also in its short form ("West Northants"), and the ambiguous ones."""
     data = yaml.safe_load(resources.files("extractors").joinpath("places.yaml").read_text(encoding="utf-8"))
-    return list(data["places"]), set(data.get("ambiguous", []))
+    places = list(data["places"])
+    places += [_shortened(place) for place in places if _shortened(place) != place]
+    return places, set(data.get("ambiguous", []))
+
+
+@lru_cache(maxsize=1)
+def _short_forms() -> dict[str, str]:
+    data = yaml.safe_load(resources.files("extractors").joinpath("places.yaml").read_text(encoding="utf-8"))
+    return dict(data.get("short_forms") or {})
+
+
+def _shortened(name: str) -> str:
+    for full, short in _short_forms().items():
+        name = name.replace(full, short)
+    return name
 
 
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
@@ -291,6 +308,7 @@ class Discourse:
     last_single: bool | None = None
     age: int = 0  # sentences since ``last_single`` was set
     groups_by_size: dict[int, bool] = field(default_factory=dict)  # "the five ..." refers to the last list of five
+    conditional: bool = False  # the latest sentence opened with a condition ("If the proposal is accepted, ...")
 
     def update(self, groups: list[tuple[int, bool]]) -> None:
         self.age += 1
@@ -347,7 +365,7 @@ class Mentions:
 
 
 # Every phrase _OTHERS can match holds one of these; a sentence with none needs no regex scan.
-_GENERIC_WORDS = ("authorit", "council", "las", "la's", "nationally", "across the country", "other areas")
+_GENERIC_WORDS = ("authorit", "council", "las", "la's", "nationally", "across the country", "area")
 
 
 def mentions_in(tokens: list[str]) -> Mentions:

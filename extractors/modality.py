@@ -19,7 +19,7 @@ _PHRASE_BREAKS = frozenset({",", ";", ":", "and", "but", "so", "as", "because", 
 _NEGATING_AFTER = frozenset({"rejected", "unsuccessful", "declined", "refused", "withdrawn", "turned"})
 
 
-def negated(parsed: Parsed, start: int, end: int | None = None) -> bool:
+def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool = True) -> bool:
     """A negation governs the words ``start``..``end``: just before them in the same phrase
     ("does not have a"), across a coordination ("not part of the safety valve or DBV
     programmes"), or just after ("the bid was rejected")."""
@@ -37,6 +37,8 @@ def negated(parsed: Parsed, start: int, end: int | None = None) -> bool:
         wider = _phrase_start(parsed, start, 10)
         if any(_is_negation(parsed, position) for position in range(wider, start)):
             return True
+    if not look_after:
+        return False
     stop = end if end is not None else start + 1
     after = tokens[stop:stop + 5]
     if any(word in _NEGATING_AFTER for word in after) and any(word in ("was", "were", "been", "is", "are", "be") for word in after):
@@ -77,6 +79,18 @@ def _condition_after(parsed: Parsed, start: int) -> bool:
         if parsed.tokens[position] in ("if", "unless"):
             return True
     return False
+
+
+def opens_with_condition(parsed: Parsed) -> bool:
+    """The sentence as a whole is a condition's consequent ("If the proposal is accepted, ...")."""
+    tokens = parsed.tokens
+    return bool(tokens) and tokens[0] in _CONDITIONAL_OPENINGS and _opens_with_condition(tokens)
+
+
+def continues_condition(parsed: Parsed) -> bool:
+    """"For this, the DfE will pay ..." right after a conditional sentence: still the condition's world."""
+    return parsed.tokens[:2] in (["for", "this"], ["in", "return"], ["in", "exchange"], ["then"]) or \
+        parsed.tokens[:1] == ["then"] or parsed.tokens[:3] == ["in", "that", "case"]
 
 
 def future(parsed: Parsed, start: int) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from extractors import modality
 from extractors.attribution import Discourse, Subject, council_groups, mentions_in, who
 from extractors.cues import Cues, Parsed, default_cues
-from extractors.frames import FUTURE, HYPOTHETICAL, NEGATION, PROCESS, QUESTION, Claim, DocumentContext
+from extractors.frames import FUTURE, HYPOTHETICAL, NEGATION, NEGATION_BEFORE, PROCESS, QUESTION, Claim, DocumentContext
 from extractors.frames.agreement import agreement_claims, programme_anchors
 from extractors.frames.deficit import deficit_claims, fund_of_sentence
 from extractors.frames.programmes import dbv_claims, ems_claims
@@ -70,6 +70,7 @@ def read_sentences(sentences: list[Sentence], subject: Subject, context: set[str
             # Nothing to claim, but councils it names are what "both" or "the council" may refer to next.
             names = subject.names_a_council(sentence.text)
             discourse.update(_groups(cues.tokens(subject.rewrite(sentence.text))) if names else [])
+            discourse.conditional = False
             document.fund_age += 1
             continue
         parsed = cues.parse(subject.rewrite(sentence.text))
@@ -80,6 +81,7 @@ def read_sentences(sentences: list[Sentence], subject: Subject, context: set[str
                 if signal.kind == "signal" and signal.status.startswith("sv_"):
                     document.sv = True
         discourse.update(_groups(parsed.tokens))
+        discourse.conditional = modality.opens_with_condition(parsed)
         fund = fund_of_sentence(parsed)
         document.fund, document.fund_age = (fund, 0) if fund is not None else (document.fund, document.fund_age + 1)
         if parsed.has("dbv") or parsed.has("sv"):
@@ -112,6 +114,8 @@ def _judge(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discours
     if NEGATION in checks and (modality.negated(parsed, claim.start, claim.end)
                                or (subject_at < claim.start and modality.negated(parsed, subject_at))):
         return None
+    if NEGATION_BEFORE in checks and modality.negated(parsed, claim.start, claim.end, look_after=False):
+        return None
     if PROCESS in checks and modality.describes_process(parsed, claim.start):
         return None
     weight = SUBJECT_WEIGHT["self_explicit" if whose.explicit else ("self_role" if whose.subject == "self" else "implicit")]
@@ -120,7 +124,8 @@ def _judge(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discours
     first = min(subject_at, claim.start)
     if QUESTION in checks and modality.question(parsed, claim.start):
         return signal.demoted("question")
-    if HYPOTHETICAL in checks and (modality.hypothetical(parsed, claim.start) or modality.hypothetical(parsed, first)):
+    if HYPOTHETICAL in checks and (modality.hypothetical(parsed, claim.start) or modality.hypothetical(parsed, first)
+                                   or (discourse.conditional and modality.continues_condition(parsed))):
         return signal.demoted("hypothetical")
     if FUTURE in checks and (modality.future(parsed, claim.start) or (first < claim.start and modality.future(parsed, first))):
         return signal.demoted("future")

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 # The modality checks a claim can ask for (see extractors/modality.py).
 NEGATION, HYPOTHETICAL, FUTURE, QUESTION, PROCESS = "negation", "hypothetical", "future", "question", "process"
+# Only a negation before the cue: "the agreement would be withdrawn" still says there is one.
+NEGATION_BEFORE = "negation_before"
 ASSERTED = frozenset({NEGATION, HYPOTHETICAL, QUESTION})  # the default: a plain statement of fact
 SETTLED = ASSERTED | {FUTURE}  # a state reached: "will be signed" is not signed yet
 

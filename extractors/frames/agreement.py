@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extractors.cues import Hit, Parsed
-from extractors.frames import ASSERTED, NEGATION, QUESTION, SETTLED, Claim, DocumentContext
+from extractors.frames import ASSERTED, NEGATION, NEGATION_BEFORE, QUESTION, SETTLED, Claim, DocumentContext
 from extractors.frames.programmes import speaks_of_self
 
 WINDOW = 9  # words around an anchor that its state words may be
@@ -183,7 +183,7 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
         return Claim("sv_negotiating", body.start, body.end, 0.7, "agreement:approved_by_council", ASSERTED, subject_at=anchor.start)
     weak = _around(parsed, "negotiating", anchor)
     if not weak and anchor.role == "sv" and not is_agreement and \
-            any(word in ("under", "through", "via", "within") for word in tokens[max(0, anchor.start - 4):anchor.start]):
+            any(word in ("under", "through", "via", "within") for word in tokens[max(0, anchor.start - 7):anchor.start]):
         weak = [Hit("negotiating", anchor.start, anchor.end, "under the programme")]  # "work under the programme"
     if weak and anchor.role == "sv" and not is_agreement:
         # "taking part in the safety valve programme": in it, but whether agreed is not said
@@ -197,7 +197,7 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
         # "the current agreement", "our agreement", "Westshire's agreement" say it exists; a bare
         # "the agreement" may be the one under negotiation, so it yields to plain negotiating.
         owned = any(word in ("current", "existing", "our", "its", "their", "'s") for word in tokens[max(0, anchor.start - 4):anchor.start])
-        return Claim("sv_agreed", anchor.start, anchor.end, 0.7, "agreement:referred_to", frozenset({NEGATION, QUESTION}),
+        return Claim("sv_agreed", anchor.start, anchor.end, 0.7, "agreement:referred_to", frozenset({NEGATION_BEFORE, QUESTION}),
                      weak=not owned)
     return None
 

@@ -95,7 +95,8 @@ def _tie(parsed: Parsed, deficit: Hit, context: DocumentContext) -> float | None
     known_fund = context.fund if context.fund is not None else ("hn" if context.hn_topic else None)
     if other is None and hn is None and known_fund == "hn" and (_definite(parsed, deficit) or _predicative(parsed, deficit)):
         return 0.55
-    if other is None and hn is None and context.fund == "hn" and context.fund_age <= 1:
+    if other is None and hn is None and context.fund == "hn" and context.fund_age <= 1 and \
+            deficit.phrase not in ("shortfall", "shortfalls", "funding gap"):
         return 0.5  # the sentence before was about the high needs block: "a £1.6m overspend in the sector"
     return None
 

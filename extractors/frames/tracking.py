@@ -38,6 +38,7 @@ _AIMS = frozenset({"meet", "achieve", "deliver", "balance", "reduce", "eliminate
                    "bring", "break", "reach", "hit", "make", "secure", "realise", "be"})
 _OPEN_ENDED_UP = frozenset({"more than", "higher than", "greater than", "above", "exceed", "exceeds", "exceeded",
                             "exceeding", "in excess of"})
+_ADJECTIVES = frozenset({"adverse", "adversely", "favourable", "favorable"})
 _IMPLIED = frozenset({"adverse", "adversely", "at risk", "green", "favourable", "favorable"})
 _BASE_FORMS = frozenset({"meet", "achieve", "deliver"})
 _SIZES = frozenset({"within", "below", "lower than", "above", "more than", "higher than", "greater than", "in excess of",
@@ -121,16 +122,25 @@ def _governed(parsed: Parsed, hit: Hit) -> bool:
 
 
 def _measures_position(parsed: Parsed, hit: Hit) -> bool:
-    """A position word (the deficit, spending, the council, a forecast) in the same clause."""
+    """What is on or off track is named before the cue, in its clause: the deficit, spending, the
+    council, a forecast, the plan ("the management plan is on track"). A plan named after the cue
+    is its target, not its subject; a bid's progress is the negotiation's, not the agreement's."""
     if "plan" in hit.phrase:
         return True  # "according to plan", "as planned": the measure is in the phrase
     clause = parsed.clause[hit.start]
-    return any(
-        parsed.clause[other.start] == clause and abs(other.start - hit.start) <= MEASURE_REACH
-        for role in ("position", "plan", "sv", "agreement", "hn", "deficit", "money")
-        for other in parsed.of(role)
-        if not (hit.start <= other.start < hit.end)
-    )
+    if hit.phrase in _ADJECTIVES:  # "adverse movements on the forecasts": the measure follows
+        return any(parsed.clause[other.start] == clause and hit.end <= other.start <= hit.end + 6
+                   for role in ("position", "plan", "sv", "agreement", "hn", "deficit", "money") for other in parsed.of(role))
+    before = [
+        other for role in ("position", "plan", "sv", "agreement", "hn", "deficit", "money") for other in parsed.of(role)
+        if parsed.clause[other.start] == clause and hit.start - MEASURE_REACH <= other.start < hit.start
+    ]
+    if not before:
+        return False
+    subject = max(before, key=lambda other: other.start)
+    bids = [n for n in parsed.of("negotiating") if parsed.clause[n.start] == clause and
+            hit.start - MEASURE_REACH <= n.start < hit.start and n.phrase.startswith(("bid", "propos", "applic", "submi", "negotiat"))]
+    return not (bids and max(n.start for n in bids) >= subject.start - 2)
 
 
 def _target_after(parsed: Parsed, hit: Hit) -> Hit | None:

@@ -172,6 +172,10 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
                          subject_at=anchor.start)
         if _temporal_future(parsed, anchor) or _temporal_future(parsed, cue):
             return Claim("sv_negotiating", cue.start, cue.end, 0.65, "agreement:to_be_signed", ASSERTED, subject_at=anchor.start)
+        if cue.phrase in ("current", "existing") and cue.end <= anchor.start:
+            # "the current agreement would be withdrawn": there is one, whatever is feared for it
+            return Claim("sv_agreed", cue.start, cue.end, 0.75, "agreement:current", frozenset({NEGATION_BEFORE, QUESTION}),
+                         subject_at=anchor.start)
         return Claim("sv_agreed", cue.start, cue.end, 0.8, "agreement:signed", SETTLED, subject_at=anchor.start)
     if strong:
         cue = min(strong, key=lambda hit: abs(hit.start - anchor.start))

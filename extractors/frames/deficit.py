@@ -109,11 +109,12 @@ def _send_budget(parsed: Parsed) -> bool:
 
 
 def _distance(parsed: Parsed, deficit: Hit, role: str) -> int | None:
-    """Words between the deficit and the nearest hit of ``role`` in its clause (0 when they overlap)."""
+    """Words between the deficit and the nearest hit of ``role`` in its clause (0 when they overlap);
+    a fund named as the one *not* used ("met from reserves rather than from DSG") does not count."""
     clause = parsed.clause[deficit.start]
     best: int | None = None
     for hit in parsed.of(role):
-        if parsed.clause[hit.start] != clause:
+        if parsed.clause[hit.start] != clause or _excluded(parsed, hit):
             continue
         if hit.end <= deficit.start:
             gap = deficit.start - hit.end
@@ -123,6 +124,12 @@ def _distance(parsed: Parsed, deficit: Hit, role: str) -> int | None:
             gap = 0
         best = gap if best is None else min(best, gap)
     return best
+
+
+def _excluded(parsed: Parsed, hit: Hit) -> bool:
+    before = parsed.tokens[max(0, hit.start - 3):hit.start]
+    return "than" in before or before[-2:] == ["instead", "of"] or before[-3:-1] == ["instead", "of"] or \
+        (before[-1:] == ["not"])
 
 
 def _definite(parsed: Parsed, deficit: Hit) -> bool:

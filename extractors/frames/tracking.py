@@ -137,10 +137,14 @@ def _measures_position(parsed: Parsed, hit: Hit) -> bool:
     ]
     if not before:
         return False
-    subject = max(before, key=lambda other: other.start)
     bids = [n for n in parsed.of("negotiating") if parsed.clause[n.start] == clause and
             hit.start - MEASURE_REACH <= n.start < hit.start and n.phrase.startswith(("bid", "propos", "applic", "submi", "negotiat"))]
-    return not (bids and max(n.start for n in bids) >= subject.start - 2)
+    if not bids:
+        return True
+    bid = max(n.start for n in bids)  # "Devon's bid ... has made early positive progress", unless a new subject follows
+    return any(bid < other.start < hit.start for role in ("agreement", "sv", "plan") for other in parsed.of(role)) or \
+        any(word in ("selfcouncil", "we") or (word == "council" and parsed.tokens[index - 1] == "the")
+            for index, word in enumerate(parsed.tokens[bid + 1:hit.start], start=bid + 1))
 
 
 def _target_after(parsed: Parsed, hit: Hit) -> Hit | None:

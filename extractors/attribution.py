@@ -368,28 +368,37 @@ class Mentions:
 _GENERIC_WORDS = ("authorit", "council", "las", "la's", "nationally", "across the country", "area")
 
 
+# Words every phrase of _OTHERS holds one of (as whole words): a sentence with none needs no regex scan.
+_GENERIC_HEADS = frozenset({"authorities", "councils", "las", "la's", "areas", "nationally", "country", "members",
+                            "council", "authority", "area", "la"})
+_REFERENCE_FIRSTS = frozenset(_GROUP_REFERENCES_BY_FIRST) | frozenset(_ROLE_WORDS_BY_FIRST) | _OWN_VOICE | {"these", "those", "all"}
+
+
 def mentions_in(tokens: list[str]) -> Mentions:
     """Every mention ``who`` needs, in one pass over the sentence."""
-    offsets: list[int] = []
-    length = 0
-    for token in tokens:
-        offsets.append(length)
-        length += len(token) + 1
-    joined = " ".join(tokens)
     generics: list[tuple[int, int]] = []
-    if any(word in joined for word in _GENERIC_WORDS):
-        for match in _OTHERS.finditer(joined):
+    if not _GENERIC_HEADS.isdisjoint(tokens):
+        offsets: list[int] = []
+        length = 0
+        for token in tokens:
+            offsets.append(length)
+            length += len(token) + 1
+        for match in _OTHERS.finditer(" ".join(tokens)):
             if OTHER_TOKEN in match.group(0):
                 continue
             first = bisect_right(offsets, match.start()) - 1
             last = bisect_right(offsets, max(match.start(), match.end() - 1)) - 1
             generics.append((first, last))
     references: list[tuple[int, str]] = []
+    firsts = _REFERENCE_FIRSTS
+    count = len(tokens)
     for index, word in enumerate(tokens):
+        if word not in firsts:
+            continue
         if word in _OWN_VOICE:
             references.append((index, "voice"))
             continue
-        if word in ("the", "these", "those", "all") and index + 1 < len(tokens) and \
+        if word in ("the", "these", "those", "all") and index + 1 < count and \
                 (tokens[index + 1] in _NUMBER_WORDS or tokens[index + 1].isdigit()) and tokens[index + 1] != "both":
             references.append((index, "group"))
             continue

@@ -86,23 +86,19 @@ class Cues:
         self.triggers = triggers
         self.programme_triggers = programme_triggers
         self.roles = roles
+        self._base = Triggers(triggers)
+        self._programme = Triggers(programme_triggers)
         self._by_token: dict[str, tuple[tuple[tuple[str, ...], str, str], ...]] = {}
 
     def worth_reading(self, text: str, programme: bool = False) -> bool:
         """Whether text may hold evidence or money: a £ sign or a trigger; in a paper about the
         safety valve programme (``programme``), a progress phrase too."""
-        if "£" in text:
-            return True
-        padded = " " + text.lower().replace("-", " ") + " "
-        if any(word in padded for word in self.triggers):
-            return True
-        return programme and any(word in padded for word in self.programme_triggers)
+        return "£" in text or self.may_claim(text, programme)
 
     def may_claim(self, text: str, programme: bool) -> bool:
         """Whether a sentence can hold a claim (a trigger, or a progress phrase in a programme paper)."""
-        padded = " " + text.lower().replace("-", " ") + " "
-        return any(word in padded for word in self.triggers) or (
-            programme and any(word in padded for word in self.programme_triggers))
+        words = _TOKEN.findall(text.lower())
+        return self._base.found_in(words) or (programme and self._programme.found_in(words))
 
     def tokens(self, text: str) -> list[str]:
         """The words of a rewritten sentence, as ``parse`` sees them."""
@@ -157,6 +153,57 @@ class Cues:
         return entries
 
 
+class Triggers:
+    """Trigger phrases matched against a text's words: every word but the last must be equal,
+    the last may be the start of a word ("safety val" matches "safety valve"); a word of three
+    letters or fewer must be whole ("sv", "ems", "dsg"). Which phrases can start at a word is
+    worked out once per distinct word, so a check costs a dictionary look-up per word."""
+
+    def __init__(self, phrases: tuple[str, ...]):
+        self._by_start: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            words = tuple(_TOKEN.findall(phrase.lower().replace("-", " ")))
+            if words:
+                self._by_start.setdefault(words[0], []).append(words)
+        self._starts: dict[str, tuple[tuple[str, ...], ...]] = {}
+
+    def found_in(self, words: list[str]) -> bool:
+        starts = self._starts
+        for position, word in enumerate(words):
+            entries = starts.get(word)
+            if entries is None:
+                entries = self._entries(word)
+            for phrase in entries:
+                if len(phrase) == 1:
+                    return True
+                following = position + 1
+                if following < len(words) and words[following].startswith(phrase[1]) and _continues(words, position, phrase):
+                    return True
+        return False
+
+    def _entries(self, word: str) -> tuple[tuple[str, ...], ...]:
+        found: list[tuple[str, ...]] = []
+        for length in range(1, len(word) + 1):
+            for phrase in self._by_start.get(word[:length], ()):
+                if len(phrase) > 1 and length != len(word):
+                    continue  # inner words of a phrase are whole
+                if len(phrase[0]) <= 3 and length != len(word):
+                    continue
+                found.append(phrase)
+        entries = tuple(found)
+        if len(self._starts) < 200_000:
+            self._starts[word] = entries
+        return entries
+
+
+def _continues(words: list[str], position: int, phrase: tuple[str, ...]) -> bool:
+    end = position + len(phrase)
+    if end > len(words):
+        return False
+    last = len(phrase) - 1
+    return all(words[position + k] == phrase[k] for k in range(1, last)) and words[position + last].startswith(phrase[last])
+
+
 def load_cues(path: Path | None = None) -> Cues:
     """Read and check a cues file (the bundled one by default)."""
     if path is None:
@@ -199,9 +246,10 @@ def load_cues(path: Path | None = None) -> Cues:
     for section in ("topics", "states", "modality"):
         for role, phrases in (data.get(section) or {}).items():
             phrases_of[role] = [str(phrase).lower().replace("-", " ").replace("*", "") for phrase in phrases]
+    covering = Triggers(triggers)
     for role in data.get("trigger_roles") or ():
         for phrase in phrases_of.get(role, ()):
-            if not any(word in f" {phrase} " for word in triggers):
+            if not covering.found_in(_TOKEN.findall(phrase)):
                 raise CuesError(f"triggers: no trigger covers {role} phrase {phrase!r}; add one")
     programme_triggers = tuple(sorted({
         phrase for role in data.get("programme_roles") or () for phrase in phrases_of.get(role, ())

@@ -45,10 +45,14 @@ class ExtractSummary:
     evidence: int = 0
     figures: int = 0
     errors: list[str] = field(default_factory=list)
+    reread: int = 0  # documents that had been read before (by an older version, or with --reprocess)
+    changed: Counter = field(default_factory=Counter)  # (old verdict, new verdict) for re-read documents whose verdict moved
 
     def as_dict(self) -> dict[str, Any]:
         return {"processed": self.processed, "states": dict(self.states), "evidence": self.evidence,
-                "figures": self.figures, "errors": list(self.errors)}
+                "figures": self.figures, "errors": list(self.errors), "reread": self.reread,
+                "verdicts_changed": sum(self.changed.values()),
+                "changes": {f"{old} -> {new}": count for (old, new), count in sorted(self.changed.items())}}
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ def _record(database: Any, job: _Job, text: TextResult, summary: ExtractSummary)
         analysis = (
             analyse_pages(text.pages, list(job.names), context=_title_context(job.title)) if text.state == "ok" else None
         )
-        evidence, figures = _store(database, job, text, analysis)
+        evidence, figures, before = _store(database, job, text, analysis)
     except Exception as error:  # one document's failure is recorded, never fatal
         log.exception("extract_failed", extra={"event": "extract_failed", "document_id": job.document_id})
         summary.errors.append(f"document {job.document_id}: {type(error).__name__}: {error}")
@@ -114,6 +118,11 @@ def _record(database: Any, job: _Job, text: TextResult, summary: ExtractSummary)
     summary.states[text.state] += 1
     summary.evidence += evidence
     summary.figures += figures
+    if before is not None:
+        summary.reread += 1
+        after = analysis.verdict if analysis is not None else None
+        if before.verdict != after:
+            summary.changed[(before.verdict or "unread", after or "unread")] += 1
 
 
 def _bounded_map(pool: ThreadPoolExecutor, function: Any, items: list[Any], ahead: int) -> Iterator[Any]:
@@ -161,12 +170,20 @@ def _title_context(title: str | None) -> set[str]:
     return {"sv"} if title and SV_IN_TEXT.search(title) else set()
 
 
-def _store(database: Any, job: _Job, text: TextResult, analysis: Analysis | None) -> tuple[int, int]:
+@dataclass(frozen=True)
+class _Before:
+    """What a document's previous reading concluded (it had been read before)."""
+
+    verdict: str | None
+
+
+def _store(database: Any, job: _Job, text: TextResult, analysis: Analysis | None) -> tuple[int, int, _Before | None]:
     """Replace the document's pages, evidence and figures and record its state, in one transaction."""
     with database.session() as session:
         document = session.get(Document, job.document_id)
         if document is None:
-            return 0, 0
+            return 0, 0, None
+        before = _Before(document.verdict_status) if document.extracted_at is not None else None
         for table in (DocumentPage, Evidence, Figure):
             session.execute(delete(table).where(table.document_id == job.document_id))
         for number, page in enumerate(text.pages, start=1):
@@ -198,7 +215,7 @@ def _store(database: Any, job: _Job, text: TextResult, analysis: Analysis | None
         document.extracted_at = utcnow()
         document.verdict_status = analysis.verdict if analysis is not None else None
         document.verdict_confidence = analysis.confidence if analysis is not None else None
-    return evidence_count, figure_count
+    return evidence_count, figure_count, before
 
 
 def _record_failure(database: Any, job: _Job, error: str) -> None:

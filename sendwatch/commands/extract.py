@@ -14,7 +14,8 @@ def extract(runtime, slugs: tuple[str, ...], reprocess: bool) -> None:
 
     Documents are read again when their content or the extractor version changed. Prints how
     many documents were read, by text state (ok, encrypted, corrupt, needs_ocr, timed_out,
-    too_large, unsupported), and how much evidence was found.
+    too_large, unsupported), how much evidence was found, and for documents read before, how
+    many verdicts a new reading changed (and from what to what).
 
     Example: sendwatch extract --council kirklees --reprocess
     """
@@ -27,5 +28,9 @@ def extract(runtime, slugs: tuple[str, ...], reprocess: bool) -> None:
     summary = extract_documents(config, runtime.database, slugs=list(slugs) or None, reprocess=reprocess)
     states = ", ".join(f"{state} {count}" for state, count in sorted(summary.states.items())) or "nothing to do"
     click.echo(f"extracted {summary.processed} document(s): {states}; evidence {summary.evidence}, figures {summary.figures}")
+    if summary.reread:
+        moved = sum(summary.changed.values())
+        detail = ", ".join(f"{old} -> {new} {count}" for (old, new), count in summary.changed.most_common())
+        click.echo(f"verdicts changed: {moved} of {summary.reread} re-read document(s)" + (f" ({detail})" if detail else ""))
     for error in summary.errors:
         click.echo(f"  error: {error}", err=True)

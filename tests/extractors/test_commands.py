@@ -107,3 +107,35 @@ def test_evaluate_can_score_the_naive_keyword_baseline_for_comparison(tmp_path: 
     # The keyword reader takes Kent's enhanced monitoring for Eastfield's: right by luck on the wrong label.
     assert baseline["per_status"]["ems"]["recall"] == 1.0
     assert baseline["documents"] == 4
+
+
+def test_extract_reprocess_says_how_many_verdicts_a_new_reading_changed(tmp_path: Path, write_config) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    from sqlalchemy import select
+
+    from sendwatch.registry import sync_councils
+    from sendwatch.storage import open_database
+    from sendwatch.storage.models import Council, Document
+
+    path, config = write_config()
+    database = open_database(config.database_url)
+    agreed = build_report(tmp_path / "agreed.pdf", [["Kirklees has signed a safety valve agreement with the DfE."]])
+    quiet = build_report(tmp_path / "quiet.pdf", [["The Forum noted the admissions timetable."]])
+    with database.session() as session:
+        sync_councils(session, config)
+        council = session.scalars(select(Council)).one()
+        for name, pdf in (("agreed", agreed), ("quiet", quiet)):
+            session.add(Document(council_id=council.id, url=f"https://example.org/{name}.pdf", kind="pdf", fetch_state="ok",
+                                 sha256=hashlib.sha256(pdf.read_bytes()).hexdigest(), file_path=str(pdf)))
+    first = CliRunner().invoke(cli, ["--config", str(path), "extract"])
+    assert "verdicts changed" not in first.output  # nothing had been read before
+
+    with database.session() as session:  # as an older reader would have left it
+        for document in session.scalars(select(Document)):
+            document.verdict_status = "sv_negotiating" if document.url.endswith("agreed.pdf") else "none"
+    database.dispose()
+
+    again = CliRunner().invoke(cli, ["--config", str(path), "extract", "--reprocess"])
+    assert again.exit_code == 0, again.output
+    assert "verdicts changed: 1 of 2 re-read document(s) (sv_negotiating -> sv_agreed 1)" in again.output

@@ -49,6 +49,7 @@ class Parsed:
     clause: list[int]
     by_role: dict[str, list[Hit]] = field(default_factory=dict)
     memo: dict[str, object] = field(default_factory=dict)  # what later stages compute once per sentence
+    words: frozenset[str] = frozenset()  # the distinct tokens, for "does the sentence say X at all?"
 
     def of(self, role: str) -> list[Hit]:
         return self.by_role.get(role, [])
@@ -80,14 +81,15 @@ class Cues:
     """The compiled vocabulary: phrase tables by first word, and the trigger substrings."""
 
     def __init__(self, exact: dict[str, tuple[Entry, ...]], stems: tuple[tuple[str, tuple[str, ...], str], ...],
-                 triggers: tuple[str, ...], roles: frozenset[str], programme_triggers: tuple[str, ...] = ()):
+                 triggers: tuple[str, ...], roles: frozenset[str], programme_triggers: tuple[str, ...] = (),
+                 whole_programme_triggers: frozenset[str] = frozenset()):
         self.exact = exact
         self.stems = stems
         self.triggers = triggers
         self.programme_triggers = programme_triggers
         self.roles = roles
         self._base = Triggers(triggers)
-        self._programme = Triggers(programme_triggers)
+        self._programme = Triggers(programme_triggers, whole_programme_triggers)
         self._by_token: dict[str, tuple[tuple[tuple[str, ...], str, str], ...]] = {}
 
     def worth_reading(self, text: str, programme: bool = False) -> bool:
@@ -139,7 +141,7 @@ class Cues:
                 continue
             hits.append(hit)
             by_role.setdefault("money", []).append(hit)
-        return Parsed(text, tokens, hits, clause, by_role)
+        return Parsed(text, tokens, hits, clause, by_role, words=frozenset(tokens))
 
     def _entries(self, token: str) -> tuple[tuple[tuple[str, ...], str, str], ...]:
         """(the phrase's other words, its role, the phrase) for every phrase that can start at
@@ -159,8 +161,11 @@ class Triggers:
     letters or fewer must be whole ("sv", "ems", "dsg"). Which phrases can start at a word is
     worked out once per distinct word, so a check costs a dictionary look-up per word."""
 
-    def __init__(self, phrases: tuple[str, ...]):
+    def __init__(self, phrases: tuple[str, ...], whole: frozenset[str] = frozenset()):
+        """``whole``: phrases whose last word must be whole too (a role's own phrases: "plan"
+        should not wake the reader for "planning")."""
         self._by_start: dict[str, list[tuple[str, ...]]] = {}
+        self._whole = {tuple(_TOKEN.findall(phrase.lower().replace("-", " "))) for phrase in whole}
         for phrase in phrases:
             words = tuple(_TOKEN.findall(phrase.lower().replace("-", " ")))
             if words:
@@ -185,10 +190,8 @@ class Triggers:
         found: list[tuple[str, ...]] = []
         for length in range(1, len(word) + 1):
             for phrase in self._by_start.get(word[:length], ()):
-                if len(phrase) > 1 and length != len(word):
-                    continue  # inner words of a phrase are whole
-                if len(phrase[0]) <= 3 and length != len(word):
-                    continue
+                if length != len(word) and (len(phrase) > 1 or len(phrase[0]) <= 3 or phrase in self._whole):
+                    continue  # inner words of a phrase, short words and whole-word phrases must be whole
                 found.append(phrase)
         entries = tuple(found)
         if len(self._starts) < 200_000:
@@ -202,6 +205,7 @@ def _continues(words: list[str], position: int, phrase: tuple[str, ...]) -> bool
         return False
     last = len(phrase) - 1
     return all(words[position + k] == phrase[k] for k in range(1, last)) and words[position + last].startswith(phrase[last])
+
 
 
 def load_cues(path: Path | None = None) -> Cues:
@@ -251,11 +255,20 @@ def load_cues(path: Path | None = None) -> Cues:
         for phrase in phrases_of.get(role, ()):
             if not covering.found_in(_TOKEN.findall(phrase)):
                 raise CuesError(f"triggers: no trigger covers {role} phrase {phrase!r}; add one")
-    programme_triggers = tuple(sorted({
-        phrase for role in data.get("programme_roles") or () for phrase in phrases_of.get(role, ())
-    } | {str(word).lower() for word in data.get("programme_words") or ()}))
+    role_phrases: set[str] = set()
+    for section in ("topics", "states", "modality"):
+        for role, phrases in (data.get(section) or {}).items():
+            if role in (data.get("programme_roles") or ()):
+                role_phrases |= {str(p).lower().replace("-", " ") for p in phrases if "*" not in str(p)}
+                role_phrases |= {str(p).lower().replace("-", " ").replace("*", "") for p in phrases if "*" in str(p)}
+    stem_phrases = {str(p).lower().replace("*", "") for section in ("topics", "states", "modality")
+             for role, phrases in (data.get(section) or {}).items() if role in (data.get("programme_roles") or ())
+             for p in phrases if "*" in str(p)}
+    programme_words = {str(word).lower() for word in data.get("programme_words") or ()}
+    programme_triggers = tuple(sorted(role_phrases | programme_words))
+    whole = frozenset(role_phrases - stem_phrases - programme_words)
     ordered = {first: tuple(sorted(set(entries), key=lambda entry: -len(entry[0]))) for first, entries in exact.items()}
-    return Cues(ordered, tuple(stems), triggers, frozenset(roles), programme_triggers)
+    return Cues(ordered, tuple(stems), triggers, frozenset(roles), programme_triggers, whole)
 
 
 @lru_cache(maxsize=1)

@@ -349,6 +349,8 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
 def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """"The negotiations were brought to a close", "accepted the Department's offer of an agreement"."""
     tokens = parsed.tokens
+    if _TALKS.isdisjoint(parsed.words) and "offer" not in parsed.words:
+        return []
     if not (context.sv or parsed.has("sv") or parsed.has("dfe")):
         return []
     for position, word in enumerate(tokens):
@@ -368,7 +370,7 @@ def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
 
 def _department_approved_plan(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """"The Secretary of State has approved the council's proposals", "the plan was accepted by the DfE"."""
-    if not (context.sv or parsed.has("sv")) or not parsed.has("dfe"):
+    if not (context.sv or parsed.has("sv")) or not parsed.has("dfe") or not parsed.has("agreed"):
         return []
     tokens = parsed.tokens
     for hit in parsed.of("agreed"):
@@ -388,7 +390,7 @@ def _department_approved_plan(parsed: Parsed, context: DocumentContext) -> list[
 
 def _department_pays(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """"The DfE will pay Devon County Council £95 million in instalments": money under an agreement."""
-    if not (context.sv or parsed.has("sv")) or not parsed.has("money"):
+    if not (context.sv or parsed.has("sv")) or not parsed.has("money") or not parsed.has("dfe"):
         return []
     tokens = parsed.tokens
     for department in parsed.of("dfe"):
@@ -428,6 +430,10 @@ def _instalments_received(parsed: Parsed, context: DocumentContext) -> list[Clai
     if not (context.sv or parsed.has("sv")):
         return []
     tokens = parsed.tokens
+    if _INSTALMENTS.isdisjoint(parsed.words) and not parsed.has("sv"):
+        return []
+    if _RECEIVED_PAST.isdisjoint(parsed.words):
+        return []
     sv_money = {hit.end for hit in parsed.of("sv")}  # "safety valve funding", "safety valve payments"
     for position, word in enumerate(tokens):
         if word in _INSTALMENTS or (position in sv_money and word in ("funding", "payment", "payments", "contribution",
@@ -440,7 +446,7 @@ def _instalments_received(parsed: Parsed, context: DocumentContext) -> list[Clai
 
 def _invitation(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> list[Claim]:
     """An invitation to join, a selection as an entrant, a bid: negotiating, even without the name."""
-    if not (context.sv or parsed.has("sv")) or anchors or parsed.has("dbv"):
+    if not (context.sv or parsed.has("sv")) or anchors or parsed.has("dbv") or not parsed.has("negotiating"):
         return []
     if any(_with_someone_else(parsed, hit) or _consent_sense(parsed, hit) for hit in parsed.of("agreement")):
         return []  # an agreement the sentence names but that is not the programme's: its talks are not either

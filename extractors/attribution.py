@@ -54,7 +54,7 @@ _OTHERS = re.compile(
     r"(?:[a-z'-]+\s+){0,2}?(?:local authorities|local councils|authorities|councils|las|la's|council areas|areas)\b"
     r"|\b(?:local authorities|councils|las)\s+(?:which|that|who|with|in|on|across|nationally|like|under|placed|subject|are|have|were|had|"
     r"involved|concerned|taking part|participating|receiving|given|handed|selected|invited|facing|affected)\b"
-    r"|\b(?:supports?|assists?|helps?|for|to|of|across|among|between|other|from|with|by)\s+(?:local authorities|las|councils)\b"
+    r"|\b(?:supports?|assists?|helps?|for|to|of|across|among|between|other|from|with|by)\s+(?:local authorities|local councils|las|councils)\b"
     r"|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|many|most|some|several|all|half|none)\s+of\s+(?:its|their|the|our)\s+"
     r"(?:members|member councils|member authorities|authorities|councils|las)\b"
     r"|\b(?:an?|any|every|each)\s+(?:area|local area|council|local authority|authority|la)\s+(?:has|have|is|which|that|with|in|on|falls?|goes)\b"
@@ -261,13 +261,20 @@ class _OtherPlaces:
         return "".join(pieces)
 
 
+def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """Whether ``part`` is a run of whole words of ``words`` ("Bedford" is not in "Central Bedfordshire")."""
+    return any(words[index:index + len(part)] == part for index in range(len(words) - len(part) + 1)) if part else False
+
+
 @lru_cache(maxsize=512)
 def _other_places_pattern(own_lower: frozenset[str]) -> _OtherPlaces:
     """Every other authority's place name, excluding anything that names this council."""
     places, ambiguous = _places()
+    own_words = [tuple(re.findall(r"[\w'-]+", own)) for own in own_lower if len(own) > 3]
     kept = [
         (place, place in ambiguous) for place in places
-        if not any(place.lower() == own or place.lower() in own or own in place.lower() for own in own_lower if len(own) > 3)
+        if not any(_contains(own, tuple(re.findall(r"[\w'-]+", place.lower()))) or
+                   _contains(tuple(re.findall(r"[\w'-]+", place.lower())), own) for own in own_words)
     ]
     return _OtherPlaces(kept)
 

@@ -107,7 +107,10 @@ def _judge(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discours
     mentions = parsed.memo.get("mentions")
     if mentions is None:
         mentions = parsed.memo["mentions"] = mentions_in(parsed.tokens)
-    whose = who(parsed.tokens, parsed.clause, min(subject_at, claim.start), discourse, mentions)
+    look_at = min(subject_at, claim.start)
+    if any(look_at < group[0] < max(subject_at, claim.start) for group in mentions.groups):
+        look_at = max(subject_at, claim.start)  # "the programme ... and five more, including Westshire, in the negotiation stage"
+    whose = who(parsed.tokens, parsed.clause, look_at, discourse, mentions)
     if whose.subject == "other":
         return None
     checks = claim.checks

@@ -32,7 +32,9 @@ _BULLET = re.compile(
     r"^\s*(?:[•·●▪◦‣■□➢►\-–—*]|\(?[a-z]{1,2}\)|\(?[ivx]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2})*[.)]|\d{1,2}(?:\.\d{1,2})+|[QA]\.|[QA]:)\s+(?=\S)", re.I
 )
 _TABLE_ROW = re.compile(r"\S(?: {3,}|\t| \| )\S")
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9£•])")
+# A sentence ends at a full stop and a space before a capital, or (text pasted from web pages)
+# at "services.The": a full stop between a lower-case word and a capitalised one.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?:\s+|(?<=[a-z][.!?])(?=[A-Z][a-z]))(?=[\"'“‘(\[]?[A-Z0-9£•])")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr cllr prof no nos para paras e.g i.e etc approx c ca vs v st fig figs ref inc ltd co dept govt "
     "jan feb mar apr jun jul aug sep sept oct nov dec p pp cf al ed est max min sec cl app apps rev".split()

@@ -30,7 +30,7 @@ from extractors.cues import Hit, Parsed
 from extractors.frames import ASSERTED, NEGATION, NEGATION_BEFORE, QUESTION, SETTLED, Claim, DocumentContext
 from extractors.frames.programmes import speaks_of_self
 
-WINDOW = 9  # words around an anchor that its state words may be
+WINDOW = 12  # words around an anchor that its state words may be
 STRONG_NEGOTIATION = frozenset({
     "propos", "draft", "bid", "bids", "bidding", "application", "applications", "apply", "applying", "negotiat",
     "invit", "submit", "submission", "submissions", "entrant", "entrants", "shortlisted", "in principle", "seek",
@@ -61,6 +61,7 @@ _DEFICIT_HISTORY = frozenset({"historic", "historical", "cumulative", "accumulat
                               "this", "brought", "remaining", "outstanding", "legacy", "high", "dsg"})
 _INSTALMENTS = frozenset({"instalment", "instalments", "installment", "installments", "tranche", "tranches"})
 _RECEIVED_PAST = frozenset({"received", "paid", "released", "transferred", "allocated"})
+_MONEY_VERBS = frozenset({"pay", "fund", "contribute", "provide", "invest", "write", "clear", "cover", "meet"})
 _SUBMITTED = frozenset({"documentation", "documents", "proposal", "proposals", "bid", "application", "submission",
                         "plan", "plans", "offer", "case"})
 _INVITATIONS_TO_JOIN = frozenset({"join", "participate", "take", "enter", "be", "into", "onto", "on", "have", "agree",
@@ -86,6 +87,7 @@ def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
                 claims.append(claim)
         claims += _money_route(parsed, context)
         claims += _department_pays(parsed, context)
+        claims += _titled(parsed, anchors)
         claims += _instalments_received(parsed, context)
         approved = _department_approved_plan(parsed, context)
         claims += approved
@@ -177,6 +179,8 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
             return Claim("sv_agreed", cue.start, cue.end, 0.75, "agreement:current", frozenset({NEGATION_BEFORE, QUESTION}),
                          subject_at=anchor.start)
         return Claim("sv_agreed", cue.start, cue.end, 0.8, "agreement:signed", SETTLED, subject_at=anchor.start)
+    if strong and _declined(parsed):
+        return None  # "following talks with the DfE, the council decided not to pursue an agreement"
     if strong:
         cue = min(strong, key=lambda hit: abs(hit.start - anchor.start))
         if _succeeded(parsed, cue):
@@ -240,6 +244,18 @@ def _approves_a_plan(parsed: Parsed) -> bool:
     return any(word in ("plan", "plans", "proposal", "proposals", "bid", "application", "submission") for word in parsed.tokens)
 
 
+_DECLINED = (("not", "to", "pursue"), ("not", "to", "proceed"), ("not", "to", "apply"), ("not", "to", "join"),
+             ("not", "to", "enter"), ("not", "to", "seek"), ("decided", "against"), ("withdrew", "from"),
+             ("withdrawn", "from"), ("pulled", "out"), ("declined", "the"), ("turned", "down"))
+
+
+def _declined(parsed: Parsed) -> bool:
+    """The council turned the programme down or walked away from the talks."""
+    tokens = parsed.tokens
+    return any(tuple(tokens[index:index + len(phrase)]) == phrase
+               for index in range(len(tokens)) for phrase in _DECLINED if tokens[index] == phrase[0])
+
+
 def _not_yet(parsed: Parsed, cue: Hit) -> bool:
     """"not yet signed", "yet to be finalised", "has not yet finalised": still to come."""
     tokens = parsed.tokens
@@ -286,7 +302,10 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
     for hit in parsed.of("withheld"):
         review = hit.phrase.endswith("review")
         if review:  # in a safety valve paper, "the agreements of A, B and C ... under review" are theirs
-            subject = [a for a in loose if hit.start - 11 <= a.start < hit.start] or _self_before(parsed, hit.start, 6)
+            named = [a for a in loose if hit.start - 11 <= a.start < hit.start]
+            subject = named or _self_before(parsed, hit.start, 6)
+            if named and all(a.phrase.endswith("agreements") for a in named) and not council_named(parsed):
+                continue  # "the future use of safety valve agreements is under review": the programme's, not a council's
             routine = any(word in _REVIEW_ROUTINE for word in tokens[max(0, hit.start - 3):hit.end + 2])
             if not subject or routine or not (context.sv or parsed.has("sv")):
                 continue
@@ -356,9 +375,10 @@ def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     for position, word in enumerate(tokens):
         if word in _TALKS:
             ahead = tokens[position + 1:position + 10]
-            behind = tokens[max(0, position - 3):position]
+            behind = tokens[max(0, position - 10):position]
             ended_after = any(w in _TALKS_ENDED for w in ahead) or "to a close" in " ".join(ahead) or "to an end" in " ".join(ahead)
-            ended_before = any(w in ("conclusion", "completion", "successful", "concluded", "close", "end") for w in behind)
+            ended_before = any(w in ("conclusion", "completion", "successful", "concluded") for w in behind) or \
+                any(w in ("close", "end") for w in behind[-3:])
             if ended_after or ended_before:
                 if "not" in ahead or "yet" in ahead or any(w in ("expected", "due", "hope", "hoped", "aim") for w in ahead):
                     continue
@@ -376,6 +396,8 @@ def _department_approved_plan(parsed: Parsed, context: DocumentContext) -> list[
     for hit in parsed.of("agreed"):
         if hit.phrase not in _APPROVALS or hit.phrase == "confirmed":
             continue
+        if tokens[hit.end:hit.end + 1] == ["to"] and tokens[hit.end + 1:hit.end + 2] and tokens[hit.end + 1] not in _MONEY_VERBS:
+            continue  # "the DfE has agreed to support the council": a promise of help, not an approval
         by_department = any(d.end <= hit.start and hit.start - d.end <= 4 for d in parsed.of("dfe")) or \
             (tokens[hit.end:hit.end + 1] == ["by"] and any(d.start in (hit.end + 1, hit.end + 2) for d in parsed.of("dfe")))
         # "Bristol, Devon and Wiltshire have had plans accepted": by the Department, in a paper on the programme
@@ -400,6 +422,24 @@ def _department_pays(parsed: Parsed, context: DocumentContext) -> list[Claim]:
                 if any(hit.start > position and hit.start <= position + 12 for hit in parsed.of("money")):
                     return [Claim("sv_agreed", position, position + 1, 0.7, "agreement:department_pays", ASSERTED,
                                   subject_at=min(len(tokens) - 1, position + 1))]
+    return []
+
+
+def _titled(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
+    """"Bracknell Forest: dedicated schools grant 'safety valve' agreement 2023-2024": a council
+    named as the holder of an agreement in a title or a list of agreements."""
+    tokens = parsed.tokens
+    if ":" not in parsed.words or not tokens or tokens[0] not in ("selfcouncil", "othercouncil"):
+        return []
+    colon = tokens.index(":")
+    if any(word not in ("selfcouncil", "othercouncil", ",", "and", "'s", "council") for word in tokens[:colon]):
+        return []
+    for anchor in anchors:
+        is_agreement = anchor.role == "agreement" or tokens[anchor.end:anchor.end + 1] == ["agreement"]
+        rest = tokens[colon + 1:anchor.start]
+        if anchor.start > colon and is_agreement and len(rest) <= 6 and not parsed.near("negotiating", anchor.start, 6, 2) \
+                and not any(word in ("draft", "proposed", "proposal") for word in rest):
+            return [Claim("sv_agreed", anchor.start, anchor.end, 0.75, "agreement:titled", frozenset({QUESTION}), subject_at=0)]
     return []
 
 
@@ -570,8 +610,11 @@ def _plainly_named(parsed: Parsed, hit: Hit) -> bool:
 
 
 def _with_the_department(parsed: Parsed, hit: Hit) -> bool:
-    """"an agreement ... negotiated with the Department", "our deal with the DfE"."""
-    return any(hit.end <= d.start <= hit.end + 6 and "with" in parsed.tokens[hit.end:d.start] for d in parsed.of("dfe"))
+    """"an agreement ... negotiated with the Department", "our deal with the DfE" (the government
+    at large signs other agreements: regeneration, devolution)."""
+    return any(hit.end <= d.start <= hit.end + 6 and "with" in parsed.tokens[hit.end:d.start] and
+               d.phrase not in ("government", "government's", "minister", "ministers", "ministerial")
+               for d in parsed.of("dfe"))
 
 
 def _with_someone_else(parsed: Parsed, hit: Hit) -> bool:
@@ -588,6 +631,10 @@ def _with_someone_else(parsed: Parsed, hit: Hit) -> bool:
 
 def _right_after_sv(parsed: Parsed, hit: Hit) -> bool:
     return any(0 <= hit.start - sv.end <= 2 for sv in parsed.of("sv"))
+
+
+def council_named(parsed: Parsed) -> bool:
+    return "selfcouncil" in parsed.words or "othercouncil" in parsed.words
 
 
 def _self_before(parsed: Parsed, position: int, reach: int) -> list[int]:

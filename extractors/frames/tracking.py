@@ -17,7 +17,7 @@ Not counted: how progress is reported ("returns show where the authority is on o
 from __future__ import annotations
 
 from extractors.cues import Hit, Parsed
-from extractors.frames import FUTURE, HYPOTHETICAL, PROCESS, QUESTION, SETTLED, Claim, DocumentContext
+from extractors.frames import FUTURE, HYPOTHETICAL, NEGATION, PROCESS, QUESTION, SETTLED, Claim, DocumentContext
 
 TARGET_REACH = 7  # words after a comparison word that its target may be
 MEASURE_REACH = 12
@@ -79,8 +79,15 @@ def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> lis
                 reading, rule, own_checks = "sv_off_track", "tracking:not_on_track", checks - {FUTURE}
             supersedes = ("sv_off_track", "ems", "payment_withheld") if hit.phrase == "back on track" else ()
             weak = hit.phrase in _IMPLIED and target is None  # "adverse movements on forecasts": against what?
+            if _aimed_at(parsed, hit):
+                own_checks = own_checks | {HYPOTHETICAL}
+                reading = reading if not _aimed_at(parsed, hit) else reading
+                claims.append(Claim(reading, hit.start, hit.end, 0.8, rule + ":aim", own_checks, supersedes=supersedes,
+                                    weak=weak, over=True))
+                continue
             claims.append(Claim(reading, hit.start, hit.end, 0.8 if contained else 0.75, rule, own_checks,
                                 supersedes=supersedes, weak=weak))
+    claims.extend(_against_the_plan(parsed))
     return claims
 
 
@@ -111,6 +118,31 @@ def _by_polarity(parsed: Parsed, hit: Hit, status: str) -> str:
         return status
     worse = (hit.phrase in _UPWARD) == (measure in _BAD_MEASURES)
     return "sv_off_track" if worse else "sv_on_track"
+
+
+def _aimed_at(parsed: Parsed, hit: Hit) -> bool:
+    """"targets for the council to meet to stay on track", "plans to get back on track": an aim."""
+    before = parsed.tokens[max(0, hit.start - 3):hit.start]
+    return "to" in before and any(word in ("stay", "remain", "keep", "get", "be", "bring", "put", "return", "come")
+                                  for word in before[before.index("to") + 1:])
+
+
+def _against_the_plan(parsed: Parsed) -> list[Claim]:
+    """"an overspend of £10.2m against the current plan": a deficit measured against the plan is off track."""
+    tokens = parsed.tokens
+    if "against" not in parsed.words or not parsed.has("deficit"):
+        return []
+    for position, word in enumerate(tokens):
+        if word != "against":
+            continue
+        measured = any(position - 8 <= d.start < position and
+                       tokens[d.end:d.end + 1] not in (["recovery"], ["management"], ["reduction"], ["plan"])
+                       for d in parsed.of("deficit"))  # "the Deficit Recovery Plan against the target" is a plan's name
+        target = next((p for p in parsed.of("plan") if position < p.start <= position + 4), None)
+        if measured and target is not None and target.phrase in _PLAN_TARGETS:
+            return [Claim("sv_off_track", position, position + 1, 0.75, "tracking:deficit_against_plan",
+                          frozenset({HYPOTHETICAL, QUESTION, PROCESS, NEGATION}))]
+    return []
 
 
 def _governed(parsed: Parsed, hit: Hit) -> bool:

@@ -316,10 +316,20 @@ class Discourse:
     age: int = 0  # sentences since ``last_single`` was set
     groups_by_size: dict[int, bool] = field(default_factory=dict)  # "the five ..." refers to the last list of five
     conditional: bool = False  # the latest sentence opened with a condition ("If the proposal is accepted, ...")
+    self_named: int = 0  # how often this council has been named so far (by name or as "the council", "we")
+    others_named: int = 0  # and other councils, each naming counted
 
-    def update(self, groups: list[tuple[int, bool]]) -> None:
+    def focus_elsewhere(self) -> bool:
+        """The paper is about another council: the last one named alone was another, and others
+        have been named more often than this one (a press item about Merton, read for Surrey)."""
+        return self.last_single is False and self.age <= 2 and self.others_named > 2 * self.self_named + 1
+
+    def update(self, groups: list[tuple[int, bool]], self_words: int = 0) -> None:
         self.age += 1
+        self.self_named += self_words
         for size, has_self in groups:
+            self.self_named += 1 if has_self else 0
+            self.others_named += size - (1 if has_self else 0)
             if size >= 2:
                 self.last_group = (size, has_self)
                 self.groups_by_size[size] = has_self
@@ -468,8 +478,12 @@ def who(tokens: list[str], clause: list[int], position: int, discourse: Discours
     after = [group for group in groups if group[0] > position]
     if after:
         return Attribution("self", True) if after[0][3] else Attribution("other", True)
-    if any(position < span[0] < min(last, position + 8) for span in mentions.generics):
-        return Attribution("other", True)
+    if any(position < span[0] <= min(last, position + 10) and
+           not any(word in ("which", "who", "that", "whose") for word in tokens[position:span[0]])
+           for span in mentions.generics):
+        return Attribution("other", True)  # but not "DBV, which analysed several local councils"
+    if discourse.focus_elsewhere():
+        return Attribution("other", False)  # a press item about another council: its unattributed sentences are that council's
     return Attribution("implicit", False)
 
 

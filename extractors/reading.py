@@ -80,13 +80,19 @@ def read_sentences(sentences: list[Sentence], subject: Subject, context: set[str
                 found.append(signal)
                 if signal.kind == "signal" and signal.status.startswith("sv_"):
                     document.sv = True
-        discourse.update(_groups(parsed.tokens))
+        discourse.update(_groups(parsed.tokens), _own_words(parsed))
         discourse.conditional = modality.opens_with_condition(parsed)
         fund = fund_of_sentence(parsed)
         document.fund, document.fund_age = (fund, 0) if fund is not None else (document.fund, document.fund_age + 1)
         if parsed.has("dbv") or parsed.has("sv"):
             document.programme = "dbv" if parsed.has("dbv") and not parsed.has("sv") else "sv"
     return found
+
+
+def _own_words(parsed: Parsed) -> int:
+    """How often the sentence speaks as this council ("we", "our"); "the council" in a press item
+    is whichever council it is about, so it does not count."""
+    return sum(1 for word in parsed.tokens if word in ("we", "our", "us"))
 
 
 def _groups(tokens: list[str]) -> list[tuple[int, bool]]:

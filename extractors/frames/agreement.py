@@ -61,6 +61,11 @@ _DEFICIT_HISTORY = frozenset({"historic", "historical", "cumulative", "accumulat
                               "this", "brought", "remaining", "outstanding", "legacy", "high", "dsg"})
 _INSTALMENTS = frozenset({"instalment", "instalments", "installment", "installments", "tranche", "tranches"})
 _RECEIVED_PAST = frozenset({"received", "paid", "released", "transferred", "allocated"})
+# What the Department's money does to a deficit under an agreement ("towards", "to pay down", "repaid by").
+_ON_THE_DEFICIT = frozenset({"repaid", "repaying", "repay", "pay down", "paying down", "paid down", "pay off", "paying off",
+                             "clear", "clearing", "write off", "written off", "eliminate", "eliminating", "reduce", "towards",
+                             "contribute", "contributing", "contributed", "underwrite", "underwritten", "cover", "covering",
+                             "funded", "financed"})
 _MONEY_VERBS = frozenset({"pay", "fund", "contribute", "provide", "invest", "write", "clear", "cover", "meet"})
 _SUBMITTED = frozenset({"documentation", "documents", "proposal", "proposals", "bid", "application", "submission",
                         "plan", "plans", "offer", "case"})
@@ -160,7 +165,7 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
         # "a possible agreement" is not hypothetical talks: the hedge is the agreement's
         return Claim("sv_negotiating", anchor.start, anchor.end, 0.75, "agreement:draft", frozenset({NEGATION, QUESTION}))
     latest_strong = max((hit.start for hit in strong), default=-1)
-    approval = _department_approval(parsed, anchor) if is_agreement or _approves_a_plan(parsed) else None
+    approval = _department_approval(parsed, anchor) if is_agreement or _approves_a_plan(parsed) else _accepted_by_department(parsed, anchor)
     if approval is None and anchor.role == "sv":
         approval = _admitted(parsed, anchor)
     if approval is not None and approval.start > latest_strong:
@@ -181,6 +186,7 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
         return Claim("sv_agreed", cue.start, cue.end, 0.8, "agreement:signed", SETTLED, subject_at=anchor.start)
     if strong and _declined(parsed):
         return None  # "following talks with the DfE, the council decided not to pursue an agreement"
+    strong = [hit for hit in strong if not _the_departments_own(parsed, hit)]
     if strong:
         cue = min(strong, key=lambda hit: abs(hit.start - anchor.start))
         if _succeeded(parsed, cue):
@@ -189,7 +195,7 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
     body = _council_body_approval(parsed, anchor)
     if body is not None:
         return Claim("sv_negotiating", body.start, body.end, 0.7, "agreement:approved_by_council", ASSERTED, subject_at=anchor.start)
-    weak = _around(parsed, "negotiating", anchor)
+    weak = [hit for hit in _around(parsed, "negotiating", anchor) if not _the_departments_own(parsed, hit)]
     if not weak and anchor.role == "sv" and not is_agreement and \
             any(word in ("under", "through", "via", "within") for word in tokens[max(0, anchor.start - 7):anchor.start]):
         weak = [Hit("negotiating", anchor.start, anchor.end, "under the programme")]  # "work under the programme"
@@ -228,6 +234,16 @@ def _reached(hit: Hit, anchor: Hit, is_agreement: bool) -> bool:
     return is_agreement or hit.phrase in ("signed", "entered into", "secured", "reached")
 
 
+def _accepted_by_department(parsed: Parsed, anchor: Hit) -> Hit | None:
+    """"Project Safety Valve had been accepted by the Government": the council's entry approved."""
+    tokens = parsed.tokens
+    for hit in _around(parsed, "agreed", anchor):
+        if hit.phrase in ("accepted", "approved", "agreed", "signed off") and hit.start > anchor.start and \
+                tokens[hit.end:hit.end + 1] == ["by"] and any(d.start in (hit.end + 1, hit.end + 2) for d in parsed.of("dfe")):
+            return hit
+    return None
+
+
 def _admitted(parsed: Parsed, anchor: Hit) -> Hit | None:
     """"approved to be part of the Safety Valve Programme", "accepted onto the programme": the
     Department has agreed to take the council on."""
@@ -247,6 +263,17 @@ def _approves_a_plan(parsed: Parsed) -> bool:
 _DECLINED = (("not", "to", "pursue"), ("not", "to", "proceed"), ("not", "to", "apply"), ("not", "to", "join"),
              ("not", "to", "enter"), ("not", "to", "seek"), ("decided", "against"), ("withdrew", "from"),
              ("withdrawn", "from"), ("pulled", "out"), ("declined", "the"), ("turned", "down"))
+
+
+def _the_departments_own(parsed: Parsed, cue: Hit) -> bool:
+    """"the government's white paper proposes ...": the Department proposing, not the council
+    negotiating (but "the DfE invited the council" is the council's invitation)."""
+    if cue.phrase.startswith(("invit", "asked", "select", "shortlist")):
+        return False
+    tokens = parsed.tokens
+    return any(cue.start - 4 <= d.end <= cue.start and not any(word in ("selfcouncil", "we", "council")
+                                                                  for word in tokens[d.end:cue.start])
+               for d in parsed.of("dfe"))
 
 
 def _declined(parsed: Parsed) -> bool:
@@ -396,7 +423,8 @@ def _department_approved_plan(parsed: Parsed, context: DocumentContext) -> list[
     for hit in parsed.of("agreed"):
         if hit.phrase not in _APPROVALS or hit.phrase == "confirmed":
             continue
-        if tokens[hit.end:hit.end + 1] == ["to"] and tokens[hit.end + 1:hit.end + 2] and tokens[hit.end + 1] not in _MONEY_VERBS:
+        if hit.phrase == "agreed" and tokens[hit.end:hit.end + 1] == ["to"] and tokens[hit.end + 1:hit.end + 2] and \
+                tokens[hit.end + 1] not in _MONEY_VERBS:
             continue  # "the DfE has agreed to support the council": a promise of help, not an approval
         by_department = any(d.end <= hit.start and hit.start - d.end <= 4 for d in parsed.of("dfe")) or \
             (tokens[hit.end:hit.end + 1] == ["by"] and any(d.start in (hit.end + 1, hit.end + 2) for d in parsed.of("dfe")))
@@ -455,10 +483,12 @@ def _money_route(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     if any(_is_strong(hit) for hit in parsed.of("negotiating")) or parsed.has("hypothetical"):
         return []  # "in discussion with the DfE on funding that would allow the deficit to be eliminated"
     for deficit in parsed.of("deficit"):
+        if deficit.phrase.endswith("s"):
+            continue  # "the deficits accrued by councils": councils in general
         history = tokens[max(0, deficit.start - 3):deficit.start]
         if not any(word in _DEFICIT_HISTORY for word in history):
             continue
-        verbs = parsed.near("received", deficit.start, before=8, after=6)
+        verbs = [hit for hit in parsed.near("received", deficit.start, before=8, after=6) if hit.phrase in _ON_THE_DEFICIT]
         if verbs:
             verb = verbs[-1]
             return [Claim("sv_agreed", verb.start, verb.end, 0.7, "agreement:department_pays_deficit", ASSERTED)]

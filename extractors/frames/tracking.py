@@ -225,7 +225,7 @@ def _counts_as_target(parsed: Parsed, hit: Hit, target: Hit | None) -> bool:
 
 def _not_finance(parsed: Parsed, hit: Hit) -> bool:
     """"recruitment is on track", "EHCPs within 20 weeks": not the agreement's finances."""
-    return bool(parsed.near("not_finance", hit.start, before=8, after=7) or parsed.near("other_fund", hit.start, before=6, after=3))
+    return bool(parsed.near("not_finance", hit.start, before=8, after=7) or parsed.near("other_fund", hit.start, before=6, after=5))
 
 
 def _aims_elsewhere(parsed: Parsed, hit: Hit) -> bool:

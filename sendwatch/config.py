@@ -19,6 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sendwatch.addresses import AddressError, check_address
 from sendwatch.vocabulary import STATUSES
 
 DEFAULT_COMMITTEES = ["schools'? forum"]
@@ -38,7 +39,7 @@ class Schedule(_Strict):
     timezone: str = "Europe/London"
     misfire_grace_seconds: int = Field(default=6 * 3600, ge=0)
     # How often the daemon retries mail that a server deferred (4xx), between cycles.
-    retry_mail_minutes: int = Field(default=5, ge=1)
+    retry_mail_minutes: float = Field(default=5, gt=0)
 
     @field_validator("cycle", "digest")
     @classmethod
@@ -94,6 +95,12 @@ class Mail(_Strict):
     retry_max_seconds: float = Field(default=3600, gt=0)
     # A CA bundle to verify the server's certificate with (an internal relay); default: the system's.
     ca_file: Path | None = None
+    # The relay speaks SMTPUTF8, so addresses with non-ASCII letters before the @ can be accepted.
+    smtputf8: bool = False
+    # run --once and digest --send retry this run's temporary failures for this long, first after
+    # linger_retry_seconds, doubling, before leaving them for the daemon or the next cycle.
+    linger_seconds: float = Field(default=60, ge=0)
+    linger_retry_seconds: float = Field(default=2, gt=0)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -204,9 +211,11 @@ class Subscriber(_Strict):
     @field_validator("email")
     @classmethod
     def _email_shape(cls, value: str) -> str:
-        if not re.fullmatch(r"[^@\s,<>]+@[^@\s,<>]+\.[^@\s,<>]+", value):
-            raise ValueError(f"{value!r} is not an email address")
-        return value.strip()
+        # Whether the relay can carry a non-ASCII local part is checked against mail.smtputf8 by Config.
+        try:
+            return check_address(value, smtputf8=True)
+        except AddressError as error:
+            raise ValueError(str(error)) from None
 
     @field_validator("statuses")
     @classmethod
@@ -345,7 +354,15 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
             problems.append((("councils", index, "slug"), f"duplicate slug {slug!r} (first used by councils[{first_use[slug]}])"))
         first_use.setdefault(slug, index)
     subscribers = data.get("subscribers") if isinstance(data.get("subscribers"), list) else []
+    mail = data.get("mail") if isinstance(data.get("mail"), dict) else {}
     for index, subscriber in enumerate(subscribers):
+        address = subscriber.get("email") if isinstance(subscriber, dict) else None
+        if isinstance(address, str) and mail.get("smtputf8") is not True:
+            try:
+                check_address(address, smtputf8=False)
+            except AddressError as error:
+                if "mail.smtputf8" in str(error):
+                    problems.append((("subscribers", index, "email"), f"{error}; set mail.smtputf8: true if your relay supports SMTPUTF8"))
         chosen = subscriber.get("councils") if isinstance(subscriber, dict) else None
         if isinstance(chosen, list):
             for position, slug in enumerate(chosen):

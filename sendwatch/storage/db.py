@@ -100,10 +100,21 @@ def open_database(url: str, migrate: bool = True) -> Database:
     return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
 
+def head_revision() -> str:
+    """The newest schema revision this sendwatch knows."""
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()  # type: ignore[return-value]
+
+
 def upgrade(engine: Engine, url: str, revision: str = "head") -> None:
-    """Migrate to ``revision`` under a cross-process lock; refuse a database from newer code."""
+    """Migrate to ``revision`` under a cross-process lock; refuse a database from newer code.
+
+    A database already at the newest revision is left alone without taking the lock (no lock
+    file beside a SQLite database for commands that only read it).
+    """
     config = alembic_config(url)
     script = ScriptDirectory.from_config(config)
+    if revision == "head" and _exists(engine, url) and current_revision(engine) == script.get_current_head():
+        return
     with _migration_lock(engine, url) as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         known = {rev.revision for rev in script.walk_revisions()}
@@ -143,6 +154,14 @@ def _migration_lock(engine: Engine, url: str) -> Iterator:
                 connection.commit()
         else:
             yield connection
+
+
+def _exists(engine: Engine, url: str) -> bool:
+    """Whether there is a database to look at without creating one (SQLite: the file exists)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return bool(parsed.database) and parsed.database != ":memory:" and Path(parsed.database).exists()
+    return True
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -28,6 +28,7 @@ from crawler.spiders import SPIDERS
 from crawler.store import Findings, record_run, save_findings
 from crawler.window import CrawlWindow
 from sendwatch.config import Config
+from sendwatch.lifetime import die_with_parent
 from sendwatch.storage import open_database
 from sendwatch.storage.models import Council, utcnow
 
@@ -36,8 +37,10 @@ def child_main(connection: Connection, config: Config, slug: str, cycle_id: int 
     """Process entry point: crawl, then send the result (or the crash) to the parent.
 
     Ctrl-C reaches the whole process group; only the parent decides to stop (it kills children),
-    so a child never commits a crawl cut short.
+    so a child never commits a crawl cut short. A child whose parent dies is killed with it
+    (``sendwatch.lifetime``): nobody would read its result, and it must not commit.
     """
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:

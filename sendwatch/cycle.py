@@ -30,6 +30,10 @@ from sendwatch.config import Config
 from sendwatch.storage import Database
 from sendwatch.storage.models import ChangeEvent, Council, Cycle, utcnow
 
+# How long the cycle lock lasts without a refresh: how long another machine waits for a cycle
+# whose process died (one on this machine is taken over at once). Refreshed 20 times a lease.
+LOCK_LEASE = dt.timedelta(minutes=10)
+
 
 @dataclass
 class CycleSummary:
@@ -78,14 +82,16 @@ def run_cycle(
     """Run one full cycle under the cycle lock; raise ``locks.LockBusy`` if one is running."""
     stop = stop or threading.Event()
     report = progress or (lambda event, data: None)
-    held = locks.acquire(database, ttl=dt.timedelta(seconds=config.crawl.council_timeout_seconds * 2 + 600))
-    keep_fresh = _Refresher(held, interval=60)
+    held = locks.acquire(database, ttl=LOCK_LEASE)
+    keep_fresh = _Refresher(held, interval=LOCK_LEASE.total_seconds() / 20, lost=stop)
     keep_fresh.start()
     summary = CycleSummary()
     started = utcnow()
+    completed = False
     try:
         with database.session() as session:
-            cycle = Cycle(started_at=started, state="running")
+            close_abandoned_cycles(session, started)
+            cycle = Cycle(started_at=started, state="running", holder=held.holder)
             session.add(cycle)
             session.flush()
             summary.cycle_id = cycle.id
@@ -110,9 +116,12 @@ def run_cycle(
             summary.emails_sent = sent.sent
             summary.emails_pending = sent.deferred
         summary.interrupted = stop.is_set()
+        completed = True
     finally:
         keep_fresh.stop()
         summary.seconds = (utcnow() - started).total_seconds()
+        if not completed:  # an exception or a signal ended it early
+            summary.interrupted = True
         try:
             with database.session() as session:
                 cycle = session.get(Cycle, summary.cycle_id) if summary.cycle_id else None
@@ -124,6 +133,18 @@ def run_cycle(
             held.release()
     report("cycle_finished", summary.as_dict())
     return summary
+
+
+def close_abandoned_cycles(session: Session, now: dt.datetime) -> int:
+    """Close as ``interrupted`` every cycle row still ``running``: called by whoever holds the cycle
+    lock, so no other cycle can be alive (its process was killed, or lost power)."""
+    rows = session.scalars(select(Cycle).where(Cycle.state == "running")).all()
+    for row in rows:
+        row.state = "interrupted"
+        row.finished_at = now
+        row.summary = {**(row.summary or {}), "interrupted": True,
+                       "reason": "the process running this cycle stopped before it finished"}
+    return len(rows)
 
 
 def _crawl(config: Config, database: Database, slugs: list[str] | None, summary: CycleSummary,
@@ -161,18 +182,22 @@ def _describe_event(session: Session, event: ChangeEvent) -> dict[str, Any]:
 
 
 class _Refresher(threading.Thread):
-    """Keeps the cycle lock fresh while a long cycle runs."""
+    """Keeps the cycle lock fresh while a long cycle runs; sets ``lost`` if another process took it
+    (we failed to refresh for a whole lease), so the cycle stops at its next safe point."""
 
-    def __init__(self, held: locks.HeldLock, interval: float):
+    def __init__(self, held: locks.HeldLock, interval: float, lost: threading.Event):
         super().__init__(daemon=True, name="cycle-lock-refresher")
         self.held = held
         self.interval = interval
+        self.lost = lost
         self._stopped = threading.Event()
 
     def run(self) -> None:
         while not self._stopped.wait(self.interval):
             try:
-                self.held.refresh()
+                if not self.held.refresh():
+                    self.lost.set()
+                    return
             except Exception:  # a transient database error: the next refresh tries again
                 pass
 

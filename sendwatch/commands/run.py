@@ -7,6 +7,7 @@ import click
 
 from sendwatch import locks
 from sendwatch.cycle import CycleSummary, run_cycle
+from sendwatch.lifetime import sigterm_unwinds
 
 
 def print_progress(event: str, data: dict) -> None:
@@ -59,8 +60,9 @@ def run(runtime, once: bool, slugs: tuple[str, ...], log_json: bool) -> None:
             raise click.BadParameter(f"{slug!r} is not a configured council", param_hint="--council") from None
     if once:
         try:
-            summary = run_cycle(config, runtime.database, slugs=list(slugs) or None,
-                                progress=print_progress)
+            with sigterm_unwinds():  # `timeout` and systemd stop with SIGTERM: clean up as for Ctrl-C
+                summary = run_cycle(config, runtime.database, slugs=list(slugs) or None,
+                                    progress=print_progress)
         except locks.LockBusy as busy:
             click.echo(f"sendwatch: {busy}; not starting another.", err=True)
             raise click.exceptions.Exit(1)

@@ -12,6 +12,7 @@ from pathlib import Path
 from sendwatch.config import Config, load_config
 from sendwatch.registry import sync_councils
 from sendwatch.storage import Database, open_database
+from sendwatch.storage.db import database_exists
 
 
 @dataclass
@@ -36,6 +37,14 @@ class Runtime:
             with self._database.session() as session:
                 sync_councils(session, self.config)
         return self._database
+
+    @property
+    def existing_database(self) -> Database | None:
+        """The database if sendwatch has made one, else None: for commands that only read, which
+        must never create a database (or files beside it) where none was."""
+        if self._database is None and not database_exists(self.config.database_url):
+            return None
+        return self.database
 
     def validate_if_present(self) -> None:
         """Validate the config file if there is one (commands that can run without one)."""

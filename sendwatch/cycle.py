@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from crawler import CouncilCrawlResult, crawl_councils
 from extractors.pipeline import extract_documents
 from alerts import queue_alerts, send_pending, sync_subscribers, update_statuses
+from alerts.mailq import mail_counts
 from sendwatch import locks
 from sendwatch.config import Config
 from sendwatch.storage import Database
@@ -48,6 +49,10 @@ class CycleSummary:
     changes: list[dict[str, Any]] = field(default_factory=list)
     emails_sent: int = 0
     emails_pending: int = 0
+    # The whole outbox by state after this cycle's send (``alerts.mailq.MAIL_STATES``), and what
+    # the send itself reported (a pause, an unreachable server).
+    mail: dict[str, int] = field(default_factory=dict)
+    mail_problems: list[str] = field(default_factory=list)
     flagged: list[str] = field(default_factory=list)
     interrupted: bool = False
     seconds: float = 0.0
@@ -63,6 +68,8 @@ class CycleSummary:
             "changes": self.changes,
             "emails_sent": self.emails_sent,
             "emails_pending": self.emails_pending,
+            "mail": self.mail,
+            "mail_problems": self.mail_problems,
             "flagged": self.flagged,
             "interrupted": self.interrupted,
             "seconds": round(self.seconds, 1),
@@ -78,8 +85,13 @@ def run_cycle(
     slugs: list[str] | None = None,
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
+    linger_seconds: float = 0.0,
 ) -> CycleSummary:
-    """Run one full cycle under the cycle lock; raise ``locks.LockBusy`` if one is running."""
+    """Run one full cycle under the cycle lock; raise ``locks.LockBusy`` if one is running.
+
+    ``linger_seconds``: how long the send stage keeps retrying temporary failures (``run --once``
+    passes ``mail.linger_seconds``; the daemon retries deferred mail on its own schedule).
+    """
     stop = stop or threading.Event()
     report = progress or (lambda event, data: None)
     held = locks.acquire(database, ttl=LOCK_LEASE)
@@ -112,9 +124,12 @@ def run_cycle(
                 queue_alerts(session, config, events)
         if not stop.is_set():
             report("stage", {"stage": "send"})
-            sent = send_pending(config, database)
+            sent = send_pending(config, database, linger_seconds=linger_seconds)
             summary.emails_sent = sent.sent
             summary.emails_pending = sent.deferred
+            summary.mail_problems = list(sent.errors)
+            with database.session() as session:
+                summary.mail = mail_counts(session)
         summary.interrupted = stop.is_set()
         completed = True
     finally:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from alerts.digest import build_digest, send_digest
+from alerts.mailq import describe_counts, mail_counts, needs_attention
 from alerts.subscriptions import sync_subscribers
 
 
@@ -35,10 +36,13 @@ def digest(runtime, preview: Path | None, send: bool) -> None:
     if send:
         with runtime.database.session() as session:
             sync_subscribers(session, runtime.config)
-        summary = send_digest(runtime.config, runtime.database)
+        summary = send_digest(runtime.config, runtime.database, linger_seconds=runtime.config.mail.linger_seconds)
         click.echo(
             f"Digest: {summary.sent} sent, {summary.deferred} to retry, {summary.failed} failed, "
-            f"{summary.ambiguous} ambiguous."
+            f"{summary.ambiguous} ambiguous, {summary.suppressed} suppressed."
         )
+        with runtime.database.session() as session:
+            counts = mail_counts(session)
+        click.echo(f"Outbox: {describe_counts(counts)}" + (" (see sendwatch mail)" if needs_attention(counts) else "") + ".")
         for error in summary.errors:
             click.echo(f"warning: {error}", err=True)

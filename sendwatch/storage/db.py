@@ -164,6 +164,22 @@ def _exists(engine: Engine, url: str) -> bool:
     return True
 
 
+def database_exists(url: str) -> bool:
+    """Whether sendwatch has made a database at ``url`` yet, found without creating anything."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _exists(None, url)  # type: ignore[arg-type]
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+        try:
+            with engine.connect() as connection:
+                return MigrationContext.configure(connection).get_current_revision() is not None
+        finally:
+            engine.dispose()
+    except Exception as error:
+        raise DatabaseError(f"cannot open database {_safe(url)}: {error.__class__.__name__}: {error}".splitlines()[0]) from error
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

@@ -28,7 +28,7 @@ from crawler.spiders import SPIDERS
 from crawler.store import Findings, record_run, save_findings
 from crawler.window import CrawlWindow
 from sendwatch.config import Config
-from sendwatch.lifetime import die_with_parent
+from sendwatch.lifetime import die_with_parent, leave_forkserver
 from sendwatch.storage import open_database
 from sendwatch.storage.models import Council, utcnow
 
@@ -40,6 +40,7 @@ def child_main(connection: Connection, config: Config, slug: str, cycle_id: int 
     so a child never commits a crawl cut short. A child whose parent dies is killed with it
     (``sendwatch.lifetime``): nobody would read its result, and it must not commit.
     """
+    leave_forkserver()
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)

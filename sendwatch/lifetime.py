@@ -38,6 +38,24 @@ def die_with_parent(expected_parent: int | None = None) -> None:
         os._exit(1)
 
 
+def leave_forkserver() -> None:
+    """In a child started by multiprocessing's fork server: let go of the server's "alive" pipe.
+
+    Every such child inherits the pipe's write end, and the server only stops (taking its
+    children with it, through their parent-death signal) when all write ends are closed: while a
+    child holds one, the parent's death reaches nobody. A child that starts no processes of its
+    own through the server has no use for it.
+    """
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    descriptor = getattr(server, "_forkserver_alive_fd", None)
+    if isinstance(descriptor, int):
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
+
+
 def parent_alive(expected_parent: int) -> bool:
     """Whether the process that started us is still our parent (False once it died)."""
     return os.getppid() == expected_parent

@@ -19,12 +19,20 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import exc as sqlalchemy_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any fixed number: PostgreSQL advisory lock that serialises migrations across processes.
 _PG_MIGRATION_LOCK = 0x5E4D_0001
+
+
+# Failures of the database itself (disk full, locked, connection lost, read-only), not of the
+# data: work that meets one is left to be done again, never recorded as the data's fault.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    sqlalchemy_exc.OperationalError, sqlalchemy_exc.InterfaceError, sqlalchemy_exc.TimeoutError, OSError,
+)
 
 
 class DatabaseError(Exception):

@@ -51,6 +51,7 @@ def scrapy_settings(crawl: Crawl, data_dir: Path, log_level: str | None = None) 
         "LOG_ENABLED": log_level is not None,
         "LOG_LEVEL": log_level or "WARNING",
         "DOWNLOADER_MIDDLEWARES": {
+            "crawler.destinations.OwnSitesMiddleware": 45,
             "crawler.middlewares.SameSiteMiddleware": 50,
             "crawler.middlewares.RetryBackoffMiddleware": 560,
         },

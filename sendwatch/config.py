@@ -158,6 +158,17 @@ class Council(_Strict):
     committees: list[str] = Field(default_factory=lambda: list(DEFAULT_COMMITTEES))
     aliases: list[str] = Field(default_factory=list)
     listing: Listing | None = None
+    # Other hosts this council's papers may come from (a vendor-hosted copy of its site):
+    # "host" or "host:port"; see crawler.destinations.
+    hosts: list[str] = Field(default_factory=list)
+
+    @field_validator("hosts")
+    @classmethod
+    def _host_names(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.fullmatch(r"(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?", value):
+                raise ValueError(f"{value!r} is not a host name or address, optionally with :port (no scheme or path)")
+        return values
 
     @field_validator("slug")
     @classmethod

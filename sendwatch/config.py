@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -47,6 +49,34 @@ class Schedule(_Strict):
         if len(value.split()) != 5:
             raise ValueError(f"{value!r} is not a five-field cron expression (minute hour day month weekday)")
         return value
+
+    @model_validator(mode="after")
+    def _schedules_that_fire(self) -> "Schedule":
+        """Parsed by APScheduler itself, as the daemon will, and each must fire some day."""
+        try:
+            zone = ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone: {self.timezone!r} is not a time zone name (for example Europe/London)") from None
+        for name in ("cycle", "digest"):
+            expression = getattr(self, name)
+            try:
+                trigger = self.trigger(name)
+            except ValueError as error:
+                raise ValueError(f"{name}: {expression!r} is not a valid cron expression: {error}") from None
+            if trigger.get_next_fire_time(None, dt.datetime.now(zone)) is None:
+                raise ValueError(f"{name}: {expression!r} never fires (no such date)")
+        return self
+
+    def trigger(self, name: str):  # type: ignore[no-untyped-def]
+        """The APScheduler trigger for the ``cycle`` or ``digest`` schedule."""
+        from apscheduler.triggers.cron import CronTrigger
+
+        return CronTrigger.from_crontab(getattr(self, name), timezone=ZoneInfo(self.timezone))
+
+    def next_run(self, name: str, now: dt.datetime | None = None) -> dt.datetime | None:
+        """When the ``cycle`` or ``digest`` schedule fires next, in the schedule's time zone."""
+        zone = ZoneInfo(self.timezone)
+        return self.trigger(name).get_next_fire_time(None, (now or dt.datetime.now(zone)).astimezone(zone))
 
 
 class Crawl(_Strict):
@@ -366,6 +396,7 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
         first_use.setdefault(slug, index)
     subscribers = data.get("subscribers") if isinstance(data.get("subscribers"), list) else []
     mail = data.get("mail") if isinstance(data.get("mail"), dict) else {}
+    problems += _named_files(mail, data.get("base_dir") or Path("."))
     for index, subscriber in enumerate(subscribers):
         address = subscriber.get("email") if isinstance(subscriber, dict) else None
         if isinstance(address, str) and mail.get("smtputf8") is not True:
@@ -380,6 +411,21 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
                 if isinstance(slug, str) and slug not in first_use:
                     problems.append((("subscribers", index, "councils", position), f"{slug!r} is not a configured council slug"))
     return problems
+
+
+def _named_files(mail: dict[str, Any], base_dir: Path) -> list[tuple[tuple[Any, ...], str]]:
+    """Files the config names must be there and usable now, not when the first mail goes out."""
+    ca_file = mail.get("ca_file")
+    if not isinstance(ca_file, str) or not ca_file:
+        return []
+    path = Path(ca_file) if Path(ca_file).is_absolute() else (Path(base_dir) / ca_file).resolve()
+    try:
+        ssl.create_default_context(cafile=str(path))
+    except FileNotFoundError:
+        return [(("mail", "ca_file"), f"{str(path)!r} does not exist")]
+    except (OSError, ssl.SSLError) as error:
+        return [(("mail", "ca_file"), f"{str(path)!r} cannot be used as a CA bundle ({error.__class__.__name__}: {error})")]
+    return []
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -460,7 +506,7 @@ def _issues_from(error: ValidationError, filename: str, lines: dict) -> list[Con
     for item in error.errors():
         location = tuple(_FIELD_ALIASES.get(part, part) for part in item["loc"] if not _is_union_tag(part))
         message = _message_for(item, location)
-        if item["type"] == "value_error" and message.startswith(("platform:", "url:")):
+        if item["type"] == "value_error" and message.startswith(("platform:", "url:", "cycle:", "digest:", "timezone:")):
             field, message = message.split(":", 1)
             location = location + (field,)
             message = message.strip()

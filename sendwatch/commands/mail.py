@@ -68,6 +68,6 @@ def mail(runtime, states: tuple[str, ...], as_json: bool, limit: int, retry_id: 
         click.echo(f"... and {total - len(rows)} more (--limit 0 shows all)")
 
 
-def _short(reason: str | None, width: int = 90) -> str:
+def _short(reason: str | None, width: int = 100) -> str:
     text = " ".join((reason or "").split())
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -15,9 +15,14 @@ What may be fetched, for one council:
   ``hosts``). A name resolving to a private address is refused whoever names it (DNS can
   change under us). The address a response actually came from is checked again.
 
+``RedirectLoopMiddleware`` (placed before Scrapy's ``RedirectMiddleware``) turns a redirect
+back to a URL already in the chain into a failure: Scrapy's duplicate filter would otherwise
+drop it without a word, and a looping site would look merely empty.
+
 Refusals raise ``IgnoreRequest`` with a sentence saying what to configure, so they reach the
-spider's errback and the council's crawl report. Stats: ``sendwatch/destinations/refused``.
-Settings read: none; the council comes from the spider (``spider.council``, ``councils[]``).
+spider's errback and the council's crawl report. Stats: ``sendwatch/destinations/refused``,
+``sendwatch/destinations/redirect_loop``. Settings read: none; the council comes from the spider
+(``spider.council``, ``councils[]``).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import ipaddress
 import socket
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest
@@ -141,6 +146,30 @@ class OwnSitesMiddleware:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("sendwatch/destinations/refused")
         raise IgnoreRequest(reason)
+
+
+class RedirectLoopMiddleware:
+    """Fails a request whose redirect leads back to a URL already visited on the way."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "RedirectLoopMiddleware":
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        location = response.headers.get(b"Location") if 300 <= response.status < 400 else None
+        if not location:
+            return response
+        target = urldefrag(urljoin(response.url, location.decode("latin-1").strip()))[0]
+        chain = [urldefrag(url)[0] for url in [*request.meta.get("redirect_urls", []), request.url]]
+        if target in chain:
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("sendwatch/destinations/redirect_loop")
+            shown = " -> ".join([*chain[chain.index(target):], target])
+            raise IgnoreRequest(f"redirect loop: {shown}")
+        return response
 
 
 def _literal(host: str) -> Address | None:

@@ -21,6 +21,7 @@ from typing import Literal, get_args
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from sendwatch.storage.db import fits_row_id
 from sendwatch.storage.models import ChangeEvent, OutboxMessage, Subscriber, utcnow
 
 MailState = Literal["pending", "deferred", "claimed", "ambiguous", "failed", "suppressed", "sent"]
@@ -175,7 +176,7 @@ def mark_sent(session: Session, message_id: int, now: dt.datetime | None = None)
 
 
 def _row(session: Session, message_id: int) -> OutboxMessage:
-    row = session.get(OutboxMessage, message_id) if 0 < message_id < 2**63 else None
+    row = session.get(OutboxMessage, message_id) if fits_row_id(message_id) else None
     if row is None:
         raise MailError(f"there is no outbox message {message_id}")
     return row

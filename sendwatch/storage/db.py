@@ -35,6 +35,14 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+MAX_ROW_ID = 2**63 - 1  # the largest integer key either database can hold
+
+
+def fits_row_id(value: int) -> bool:
+    """Whether ``value`` can be a row's id (a larger number from a URL is simply no row)."""
+    return 0 < value <= MAX_ROW_ID
+
+
 class DatabaseError(Exception):
     """The database cannot be opened or migrated; the message says why in one line."""
 

@@ -84,7 +84,10 @@ def main() -> None:
     except DatabaseError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_FAILURE)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as error:
+        if isinstance(error.__cause__, KeyboardInterrupt):  # click turns Ctrl-C (and SIGTERM, see lifetime) into Abort
+            click.echo(f"sendwatch: {error.__cause__ or 'interrupted'}; stopped cleanly.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         click.echo("Aborted.", err=True)
         sys.exit(EXIT_FAILURE)
     except click.exceptions.Exit as exit_:

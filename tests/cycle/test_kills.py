@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sendwatch.demo_papers import FORUM, eastmoor_off_track_meeting
 from sendwatch.demo_site import DemoSite
 from sendwatch.storage import open_database
-from sendwatch.storage.models import Cycle, Document, OutboxMessage
+from sendwatch.storage.models import Cycle, Document, Lock, OutboxMessage
 from tests.cycle.conftest import REPORTER, sendwatch_command
 from tests.support.waiting import wait_until
 
@@ -132,3 +132,23 @@ def test_sigkill_in_each_stage_then_an_immediate_rerun_completes(site: DemoSite,
         database.dispose()
     alerts = collections.Counter(received.message_id for received in smtp_server.handler.to(REPORTER))
     assert list(alerts.values()) == [1], "the alert reached the reporter exactly once"
+
+
+def test_sigterm_as_from_timeout_or_systemd_stops_run_once_cleanly_and_frees_the_lock(site: DemoSite, cycle_config: Path, sendwatch) -> None:
+    site.fail("eastmoor", "hang")
+    run = Run(cycle_config)
+    wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, message="the crawl to reach the hanging site")
+
+    run.process.send_signal(signal.SIGTERM)
+
+    assert run.process.wait(timeout=60) == 130
+    wait_until(lambda: not run.descendants(), timeout=5, message="the run's processes to end")
+    database = database_of(cycle_config)
+    try:
+        with database.session() as session:
+            assert session.scalars(select(Cycle.state)).all() == ["interrupted"]
+            assert session.scalars(select(Lock)).all() == [], "the lock was released, not left to expire"
+    finally:
+        database.dispose()
+    site.clear_failures("eastmoor")
+    assert sendwatch("run", "--once").returncode == 0

@@ -158,9 +158,11 @@ def scheduled_mail() -> None:
     if daemon is None or daemon.stop_event.is_set():
         return
     result = send_pending(daemon.config, daemon.database)
-    if result.attempted:
+    if result.attempted or result.recovered or result.reclaimed or result.paused:
         log.info("mail retried", extra={"event": "mail_retried", "sent": result.sent, "deferred": result.deferred,
-                                          "failed": result.failed})
+                                          "failed": result.failed, "ambiguous": result.ambiguous,
+                                          "suppressed": result.suppressed, "recovered": result.recovered,
+                                          "reclaimed": result.reclaimed, "paused": result.paused})
 
 
 def _log_progress(event: str, data: dict) -> None:

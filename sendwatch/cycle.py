@@ -95,8 +95,11 @@ def run_cycle(
     stop = stop or threading.Event()
     report = progress or (lambda event, data: None)
     held = locks.acquire(database, ttl=LOCK_LEASE)
-    keep_fresh = _Refresher(held, interval=LOCK_LEASE.total_seconds() / 20, lost=stop)
+    lost = threading.Event()  # our lock was taken over: stop at the next safe point, as if asked to
+    keep_fresh = _Refresher(held, interval=LOCK_LEASE.total_seconds() / 20, lost=lost)
     keep_fresh.start()
+    asked = stop
+    stop = _AnyOf(asked, lost)  # type: ignore[assignment]
     summary = CycleSummary()
     started = utcnow()
     completed = False
@@ -194,6 +197,16 @@ def _describe_event(session: Session, event: ChangeEvent) -> dict[str, Any]:
     council = session.get(Council, event.council_id)
     return {"council": council.slug if council else event.council_id, "old": event.old_status,
             "new": event.new_status, "since": event.since.isoformat() if event.since else None}
+
+
+class _AnyOf:
+    """Set when any of its events is: a stop request, or the loss of the cycle lock."""
+
+    def __init__(self, *events: threading.Event):
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)
 
 
 class _Refresher(threading.Thread):

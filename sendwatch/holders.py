@@ -46,9 +46,12 @@ def parse_holder(text: str | None) -> Holder | None:
     if not text:
         return None
     parts = text.rsplit(":", 4)
-    if len(parts) != 5 or not parts[1].isdigit():
-        return None
-    return Holder(parts[0], int(parts[1]), parts[2], parts[3], parts[4])
+    if len(parts) == 5 and parts[1].isdigit():
+        return Holder(parts[0], int(parts[1]), parts[2], parts[3], parts[4])
+    parts = text.rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit():  # host:pid:token, from sendwatch before this form
+        return Holder(parts[0], int(parts[1]), "-", "-", parts[2])
+    return None
 
 
 def holder_label(text: str | None) -> str:
@@ -60,7 +63,8 @@ def holder_label(text: str | None) -> str:
 def is_local(text: str | None) -> bool:
     """Whether the holder runs on this machine (same host name, kernel and pid namespace)."""
     holder = parse_holder(text)
-    return holder is not None and holder.host == socket.gethostname() and holder.node == _node()
+    # An older holder string has no node: its host name is all there is to go by.
+    return holder is not None and holder.host == socket.gethostname() and holder.node in (_node(), "-")
 
 
 def is_dead(text: str | None) -> bool:

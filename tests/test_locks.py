@@ -85,3 +85,14 @@ def test_refresh_says_when_the_lock_was_lost(database: Database) -> None:
     with database.session() as session:
         session.execute(update(Lock).values(holder="someone-else"))
     assert held.refresh() is False
+
+
+def test_a_lock_left_by_an_older_sendwatch_on_this_host_is_recognised_as_dead() -> None:
+    import socket
+
+    from sendwatch import holders
+
+    finished = holders.parse_holder(_holder_of_a_finished_process())
+    older = f"{socket.gethostname()}:{finished.pid}:1a2b3c4d"  # host:pid:token, the shape before holders
+    assert holders.is_dead(older) and holders.holder_label(older) == f"{socket.gethostname()}:{finished.pid}"
+    assert not holders.is_dead(f"another-host:{finished.pid}:1a2b3c4d"), "elsewhere: only its lease can tell"

@@ -29,7 +29,8 @@ The life of an outbox row (``state``):
   domains in a row, suppresses nobody: the relay is paused (``mail_pauses``, doubling each time)
   and the rows wait. A server that cannot be reached, or refuses us (TLS, login, sender
   address), ends the run and leaves the remaining rows untouched. Any other error while sending
-  one message fails that message (or makes it ambiguous, once handed over), never the drain.
+  one message is that message's failed attempt (or makes it ambiguous, once handed over), never
+  the drain's end; only the same error for several messages in a row stops the drain.
 * **Patience.** ``linger_seconds`` (``run --once`` and ``digest --send``) retries this run's
   temporary failures after short, doubling waits for that long before leaving them for later.
 
@@ -228,6 +229,7 @@ class _Drain:
         self.suppressed_subscribers: set[int] = set()
         self.stopped = False
         self.pause_seen = False  # a pause row exists (expired, or made by this drain)
+        self.unexpected: list[str] = []  # unexpected errors since the last message accepted
 
     # ------------------------------------------------------------------ the pass
 
@@ -288,10 +290,15 @@ class _Drain:
                 self.writer.finish(row.id, state="ambiguous", attempts=row.attempts + 1,
                                    last_error=f"an error after the message was handed over ({reason}); it may have been delivered")
                 self.summary.ambiguous += 1
-            else:
-                self.writer.finish(row.id, state="failed", attempts=row.attempts + 1, last_error=f"could not be sent: {reason}")
-                self.summary.failed += 1
+            else:  # retried later like a temporary failure: its attempts are counted, then it fails
+                self._defer(row, f"could not be sent: {reason}", retry_soon=False)
+                self.unexpected.append(reason)
+                if len(self.unexpected) >= RELAY_STREAK and len(set(self.unexpected[-RELAY_STREAK:])) == 1:
+                    # The same error for every message is ours, not theirs: stop, and keep the rest for later.
+                    self.summary.errors.append(f"sending stopped: {RELAY_STREAK} messages in a row failed alike: {reason}")
+                    self.stopped = True
         else:
+            self.unexpected = []
             self._settle_suspects()
             if self.writer.finish(row.id, state="sent", sent_at=utcnow(), last_error=None, attempts=row.attempts + 1):
                 self.summary.sent += 1

@@ -10,6 +10,7 @@ Secrets never live in the file: keys ending in ``_env`` name an environment vari
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import os
 import re
 import ssl
@@ -133,6 +134,16 @@ class Mail(_Strict):
     linger_retry_seconds: float = Field(default=2, gt=0)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _sender_address(self) -> "Mail":
+        """The envelope sender goes out with every message: checked like any address, now."""
+        address = email.utils.parseaddr(self.from_)[1]
+        try:
+            check_address(address, smtputf8=self.smtputf8)
+        except AddressError as error:
+            raise ValueError(f"from: {self.from_!r} does not hold a usable sender address ({error})") from None
+        return self
 
     def password(self) -> str | None:
         """The SMTP password, read from the environment at the moment it is needed."""
@@ -506,7 +517,7 @@ def _issues_from(error: ValidationError, filename: str, lines: dict) -> list[Con
     for item in error.errors():
         location = tuple(_FIELD_ALIASES.get(part, part) for part in item["loc"] if not _is_union_tag(part))
         message = _message_for(item, location)
-        if item["type"] == "value_error" and message.startswith(("platform:", "url:", "cycle:", "digest:", "timezone:")):
+        if item["type"] == "value_error" and message.startswith(("platform:", "url:", "cycle:", "digest:", "timezone:", "from:")):
             field, message = message.split(":", 1)
             location = location + (field,)
             message = message.strip()

@@ -101,3 +101,11 @@ def test_a_folder_the_demo_made_is_reused_removing_only_the_demo_s_own_files(tmp
     assert sorted(path.name for path in folder.iterdir()) == [MARKER, "my-notes.txt"]
     with pytest.raises(DemoFolderError):
         prepare_folder(folder / MARKER)  # a file, not a folder
+
+
+def test_a_sender_address_the_relay_cannot_carry_is_refused_at_start_up(tmp_path: Path) -> None:
+    write(tmp_path, {"mail": {"transport": "smtp", "from": "Desk <désk@example.org>"}})
+    result = sendwatch("check-config", cwd=tmp_path)
+    assert result.returncode == 2 and "mail.from" in one_line_error(result)
+    write(tmp_path, {"mail": {"transport": "smtp", "from": "Desk <désk@example.org>", "smtputf8": True}})
+    assert sendwatch("check-config", cwd=tmp_path).returncode == 0

@@ -91,7 +91,7 @@ class FaultyTransport(SmtpTransport):
         await super().deliver(message, mark_in_flight)
 
 
-@pytest.mark.parametrize("after_hand_over, state", [(False, "failed"), (True, "ambiguous")])
+@pytest.mark.parametrize("after_hand_over, state", [(False, "pending"), (True, "ambiguous")])
 def test_an_unexpected_error_for_one_message_fails_that_message_not_the_drain(smtp_config, smtp_server, database,
                                                                              after_hand_over, state):
     _, config = smtp_config()
@@ -104,6 +104,23 @@ def test_an_unexpected_error_for_one_message_fails_that_message_not_the_drain(sm
     broken = rows(database)[READERS[1]]
     assert broken.state == state and "unforeseen fault" in broken.last_error and broken.attempts == 1
     assert suppressed(database) == []
+
+
+def test_an_error_that_repeats_for_every_message_is_retried_up_to_the_cap_then_failed(smtp_config, database):
+    _, config = smtp_config(mail={"transport": "smtp", "host": "127.0.0.1", "port": 9, "max_attempts": 2})
+    queue_change_alerts(database, config, READERS)
+
+    class Broken(SmtpTransport):
+        async def deliver(self, message, mark_in_flight):  # type: ignore[no-untyped-def]
+            raise RuntimeError("a bug in this version")
+
+    first = send_pending(config, database, transport=Broken(config))
+    assert first.errors and "failed alike" in first.errors[-1], "stopped after three in a row"
+    assert sorted(row.attempts for row in rows(database).values()) == [0, 0, 1, 1, 1]
+    send_pending(config, database, transport=Broken(config), now=utcnow() + LATER)
+    send_pending(config, database, transport=Broken(config), now=utcnow() + 3 * LATER)
+    failed = [row for row in rows(database).values() if row.state == "failed"]
+    assert failed and all(row.last_error.startswith("gave up after 2 attempts: could not be sent") for row in failed)
 
 
 def test_attempts_are_capped_then_the_row_fails_with_the_reason(smtp_config, smtp_server, database):

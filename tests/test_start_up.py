@@ -63,6 +63,8 @@ def test_serve_with_an_impossible_port_or_data_dir_says_so_in_one_line(tmp_path:
     assert port.returncode == 2 and "99999 is not in the range" in one_line_error(port)
     folder = sendwatch("serve", "--port", "0", cwd=tmp_path)
     assert folder.returncode == 1 and "data_dir" in one_line_error(folder)
+    run = sendwatch("run", "--once", cwd=tmp_path)
+    assert run.returncode == 1 and "data_dir" in one_line_error(run) and not (tmp_path / "sw.db").exists()
 
 
 # --------------------------------------------------------------------------- nothing created, nothing destroyed

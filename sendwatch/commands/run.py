@@ -59,6 +59,7 @@ def run(runtime, once: bool, slugs: tuple[str, ...], log_json: bool) -> None:
     Example: sendwatch run --once
     """
     config = runtime.config
+    runtime.check_folders(mail=True)
     for slug in slugs:
         try:
             config.council(slug)

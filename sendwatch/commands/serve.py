@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import socket
-import tempfile
-from pathlib import Path
 
 import click
 
@@ -27,7 +25,7 @@ def serve(runtime, host: str | None, port: int | None) -> None:
     from sendwatch.web import create_app
 
     config = runtime.config
-    _check_writable(config.resolve(config.data_dir))
+    runtime.check_folders()  # the signing key and the papers served live in data_dir
     app = create_app(config, runtime.database)
     host = host or config.web.host
     port = config.web.port if port is None else port
@@ -43,16 +41,6 @@ def serve(runtime, host: str | None, port: int | None) -> None:
         )
     )
     server.run(sockets=[listener])
-
-
-def _check_writable(folder: Path) -> None:
-    """The web app keeps its signing key and serves documents from data_dir: say so now if it cannot."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as error:
-        raise click.ClickException(f"data_dir {folder} is not a writable folder: {error.strerror or error}") from None
 
 
 def _listen(host: str, port: int) -> socket.socket:

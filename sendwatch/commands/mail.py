@@ -15,12 +15,13 @@ from sendwatch.tables import render_table
               help="Only messages in this state (repeatable; default every state but sent).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array of messages instead of a table.")
 @click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True, help="At most this many messages (0: all).")
-@click.option("--retry", "retry_id", type=click.IntRange(min=1), metavar="ID", help="Send this message again.")
-@click.option("--all", "retry_all", is_flag=True, help="With --retry's meaning: send every failed, ambiguous and deferred message again.")
+@click.option("--retry", "retry_id", is_flag=False, flag_value="all", default=None, metavar="ID",
+              help="Send message ID again (with --all: every failed, ambiguous and deferred message).")
+@click.option("--all", "retry_all", is_flag=True, help="With --retry (or alone): every failed, ambiguous and deferred message.")
 @click.option("--mark-sent", "sent_id", type=click.IntRange(min=1), metavar="ID",
               help="Record this message as delivered (after finding its Message-ID in the relay's log).")
 @click.pass_obj
-def mail(runtime, states: tuple[str, ...], as_json: bool, limit: int, retry_id: int | None, retry_all: bool,
+def mail(runtime, states: tuple[str, ...], as_json: bool, limit: int, retry_id: str | None, retry_all: bool,
          sent_id: int | None) -> None:
     """List the outbox by state (pending, deferred, claimed, ambiguous, failed, suppressed, sent)
     with the reason for each message, or resend or settle messages.
@@ -29,9 +30,14 @@ def mail(runtime, states: tuple[str, ...], as_json: bool, limit: int, retry_id: 
     Message-ID in the relay's log, then --mark-sent ID if it was delivered or --retry ID if not.
     A retried message goes out with the next send (the daemon's, or the next run --once).
 
-    Example: sendwatch mail --state failed --state ambiguous
+    Example: sendwatch mail --state failed --state ambiguous, then sendwatch mail --retry --all
     """
-    chosen = [name for name, value in (("--retry", retry_id), ("--all", retry_all), ("--mark-sent", sent_id)) if value]
+    retry_all = retry_all or retry_id == "all"
+    if retry_id == "all":
+        retry_id = None
+    if retry_id is not None and not (retry_id.isdigit() and int(retry_id) > 0):
+        raise click.BadParameter(f"{retry_id!r} is not a message id (see sendwatch mail)", param_hint="--retry")
+    chosen = [name for name, value in (("--retry ID", retry_id), ("--all", retry_all), ("--mark-sent", sent_id)) if value]
     if len(chosen) > 1:
         raise click.UsageError(f"choose one of {', '.join(chosen)}")
     if chosen:
@@ -40,7 +46,7 @@ def mail(runtime, states: tuple[str, ...], as_json: bool, limit: int, retry_id: 
                 if sent_id:
                     lines = [mark_sent(session, sent_id)]
                 else:
-                    lines = retry(session, None if retry_all else [retry_id])
+                    lines = retry(session, None if retry_all else [int(retry_id)])  # type: ignore[arg-type]
         except MailError as error:
             raise click.ClickException(str(error)) from None
         for line in lines or ["nothing to retry"]:

@@ -181,3 +181,19 @@ def test_unlock_clears_a_dead_holder_s_lock_and_refuses_a_live_one(write_config,
         assert session.scalars(select(Lock)).all() == []
         assert session.scalars(select(Cycle.state)).all() == ["interrupted"]
     assert invoke(path, "unlock").output.strip() == "No cycle lock is held."
+
+
+def test_mail_retry_all_makes_every_failed_and_ambiguous_message_due(smtp_config, smtp_server, database):
+    from alerts import send_pending
+    from alerts_support import queue_change_alerts
+
+    path, config = smtp_config()
+    queue_change_alerts(database, config, ["ann@first.example", "bob@second.example"])
+    smtp_server.handler.behaviour.refuse = {"ann@first.example", "bob@second.example"}
+    send_pending(config, database)
+    assert invoke(path, "mail", "--retry", "--all").output.count("failed -> pending") == 2
+    for spelling in (["--all"], ["--retry"]):  # the same request, spelt otherwise: nothing is left to retry
+        assert invoke(path, "mail", *spelling).output.strip() == "nothing to retry"
+    assert invoke(path, "mail", "--state", "pending").output.startswith("outbox: 2 pending")
+    bad = CliRunner().invoke(cli, ["--config", str(path), "mail", "--retry", "x1"])
+    assert bad.exit_code == 2 and "is not a message id" in bad.output

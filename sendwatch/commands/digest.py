@@ -26,7 +26,10 @@ def digest(runtime, preview: Path | None, send: bool) -> None:
     if not preview and not send:
         raise click.UsageError("choose --preview FILE or --send (or both)")
     if preview:
-        with runtime.database.session() as session:
+        database = runtime.existing_database  # a preview only reads
+        if database is None:
+            raise click.ClickException("no database yet: nothing to put in a digest; run `sendwatch run --once` first")
+        with database.session() as session:
             html, _ = build_digest(session, runtime.config)
         try:
             preview.write_text(html, encoding="utf-8")

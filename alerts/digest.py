@@ -225,9 +225,11 @@ def _archive(session: Session, config: Config, now: dt.datetime) -> None:
     session.add(Digest(period_start=start, period_end=now, html=html, text=text, created_at=utcnow()))
 
 
-def send_digest(config: Config, database: Database, now: dt.datetime | None = None) -> SendSummary:
-    """Queue the week's digests and drain the outbox."""
+def send_digest(config: Config, database: Database, now: dt.datetime | None = None,
+                linger_seconds: float = 0.0) -> SendSummary:
+    """Queue the week's digests and drain the outbox (retrying temporary failures for
+    ``linger_seconds``)."""
     now = now or utcnow()
     with database.session() as session:
         queue_digests(session, config, now)
-    return send_pending(config, database, now=now)
+    return send_pending(config, database, now=now, linger_seconds=linger_seconds)

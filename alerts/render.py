@@ -155,8 +155,12 @@ def build_message(
     links: Links | None,
     now: dt.datetime,
 ) -> EmailMessage:
-    """A multipart/alternative message (text, then HTML) with safe, standard headers."""
-    message = EmailMessage(policy=email.policy.SMTP)
+    """A multipart/alternative message (text, then HTML) with safe, standard headers.
+
+    An address with a non-ASCII local part (accepted only with ``mail.smtputf8``) can only be
+    written as UTF-8 headers, so such a message is built for an SMTPUTF8 relay.
+    """
+    message = EmailMessage(policy=email.policy.SMTP if to.isascii() else email.policy.SMTPUTF8)
     message["From"] = header_text(config.mail.from_, 320)
     message["To"] = header_text(to, 320)
     message["Subject"] = header_text(subject)
@@ -172,7 +176,10 @@ def build_message(
 
 
 def raw_message(message: EmailMessage) -> str:
-    """The message as CRLF text, ASCII only (quoted-printable bodies, encoded headers)."""
+    """The message as CRLF text: ASCII only (quoted-printable bodies, encoded headers), except the
+    UTF-8 headers of a message built for SMTPUTF8."""
+    if getattr(message.policy, "utf8", False):
+        return message.as_bytes(policy=email.policy.SMTPUTF8).decode("utf-8")
     return message.as_bytes(policy=email.policy.SMTP).decode("ascii")
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sendwatch.addresses import AddressError, check_address, same_address_key
 from sendwatch.config import Config
 from sendwatch.storage.models import ChangeEvent, Council, Subscriber, utcnow
 from sendwatch.vocabulary import FREQUENCIES, STATUSES
@@ -54,11 +55,16 @@ def subscribe(
     frequency: str = "immediate",
     source: str = "cli",
     confirmed: bool = True,
+    smtputf8: bool = False,
 ) -> Subscriber:
-    """Create or update a subscription; re-subscribing clears an earlier stop or suppression."""
-    email = email.strip()
-    if "@" not in email or any(char.isspace() for char in email) or any(c in email for c in ",<>\"'"):
-        raise SubscriptionError(f"{email!r} is not an email address")
+    """Create or update a subscription; re-subscribing clears an earlier stop or suppression.
+
+    ``smtputf8`` (``mail.smtputf8``): whether the relay can carry a non-ASCII local part.
+    """
+    try:
+        email = check_address(email, smtputf8=smtputf8)
+    except AddressError as error:
+        raise SubscriptionError(str(error)) from None
     if frequency not in FREQUENCIES:
         raise SubscriptionError(f"frequency must be one of {', '.join(FREQUENCIES)}, not {frequency!r}")
     for status in statuses or []:
@@ -99,7 +105,7 @@ def unsubscribe(session: Session, email: str) -> bool:
 
 def find_subscriber(session: Session, email: str) -> Subscriber | None:
     """The subscriber with this address, compared case-insensitively."""
-    return session.scalars(select(Subscriber).where(func.lower(Subscriber.email) == email.strip().lower())).first()
+    return session.scalars(select(Subscriber).where(func.lower(Subscriber.email) == same_address_key(email))).first()
 
 
 def is_active(subscriber: Subscriber) -> bool:

@@ -7,11 +7,18 @@ Both report the outcome in the same three words the sender understands:
   before the message was handed over);
 * ``PermanentFailure``: certainly not delivered, never retry (5xx);
 * ``OutcomeUnknown``: the message was handed over and no answer came back; it may have been
-  delivered, so it must not be resent blindly.
+  delivered, so it must not be resent blindly;
+* ``Withdrawn``: the sender withdrew the message before it was handed over (another drain holds
+  it now); nothing was sent.
 
 ``deliver`` calls ``mark_in_flight()`` at the last moment before the message is handed over
 (for SMTP, just before DATA; for files, just before the atomic rename), which is where the
-sender records that a crash from then on leaves the outcome unknown.
+sender records that a crash from then on leaves the outcome unknown. It returns False when the
+row is no longer this sender's to send: the transport then hands nothing over.
+
+A 5xx refusal carries its classification (``alerts.refusals``): only one about the recipient's
+address suppresses anybody. Addresses travel IDNA-encoded; one with a non-ASCII local part is
+sent with SMTPUTF8, and fails (suppressing nobody) on a relay that does not offer it.
 
 The SMTP transport keeps ONE connection open for a whole batch and reconnects only after a
 drop. STARTTLS is used when ``mail.starttls`` is true (passed to aiosmtplib as an explicit
@@ -31,6 +38,8 @@ from pathlib import Path
 
 import aiosmtplib
 
+from alerts.refusals import Refusal, classify
+from sendwatch.addresses import AddressError, envelope_address
 from sendwatch.config import Config
 from sendwatch.storage.models import OutboxMessage
 
@@ -44,15 +53,21 @@ class ServerUnavailable(TemporaryFailure):
 
 
 class PermanentFailure(Exception):
-    """Not delivered and never will be; ``suppress`` when the recipient address is the problem."""
+    """Refused with a 5xx; ``refusal`` says whether the address, the mailbox, the relay or the
+    message was the problem (``suppress``: the address, so stop mailing it)."""
 
-    def __init__(self, message: str, suppress: bool = True):
+    def __init__(self, message: str, suppress: bool = True, refusal: Refusal | None = None):
         super().__init__(message)
-        self.suppress = suppress
+        self.refusal = refusal
+        self.suppress = suppress if refusal is None else refusal.verdict == "address"
 
 
 class OutcomeUnknown(Exception):
     """Handed over without an answer: may or may not have been delivered."""
+
+
+class Withdrawn(Exception):
+    """Not handed over: the row stopped being this sender's (another drain holds it)."""
 
 
 class Transport:
@@ -64,8 +79,13 @@ class Transport:
     async def close(self) -> None:  # noqa: B027 - optional hook
         """Release whatever ``open`` or ``deliver`` acquired."""
 
-    async def deliver(self, message: OutboxMessage, mark_in_flight: Callable[[], None]) -> None:
+    relay = "none"  # names the relay whose pauses apply (see alerts.sender)
+
+    async def deliver(self, message: OutboxMessage, mark_in_flight: Callable[[], bool]) -> None:
         raise NotImplementedError
+
+    async def reset(self) -> None:  # noqa: B027 - optional hook
+        """After an unexpected error, start the next message on a clean connection."""
 
     def was_delivered(self, message: OutboxMessage) -> bool | None:
         """For a message found in flight after a crash: True, False, or None when it cannot tell."""
@@ -87,22 +107,25 @@ class FileTransport(Transport):
 
     def __init__(self, directory: Path):
         self.directory = directory
+        self.relay = f"file:{directory}"
 
     def path_for(self, message: OutboxMessage) -> Path:
         return self.directory / f"{message.id:08d}-{message.message_key[:16]}.eml"
 
-    async def deliver(self, message: OutboxMessage, mark_in_flight: Callable[[], None]) -> None:
+    async def deliver(self, message: OutboxMessage, mark_in_flight: Callable[[], bool]) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             final = self.path_for(message)
             partial = final.with_suffix(".eml.partial")
             with open(partial, "wb") as handle:
-                handle.write(message.raw.encode("ascii", "replace"))
+                handle.write(message.raw.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as error:
             raise TemporaryFailure(f"cannot write to {self.directory}: {error}") from error
-        mark_in_flight()
+        if not mark_in_flight():
+            partial.unlink(missing_ok=True)
+            raise Withdrawn("another sender holds this message")
         try:
             os.replace(partial, final)
         except OSError as error:
@@ -123,6 +146,7 @@ class SmtpTransport(Transport):
         self.cert_bundle = str(config.resolve(config.mail.ca_file)) if config.mail.ca_file else None
         self.envelope_from = email.utils.parseaddr(config.mail.from_)[1] or "sendwatch@localhost"
         self.client: aiosmtplib.SMTP | None = None
+        self.relay = f"smtp://{config.mail.host}:{config.mail.port}"
 
     async def _connect(self) -> aiosmtplib.SMTP:
         if self.client is not None and self.client.is_connected:
@@ -151,10 +175,26 @@ class SmtpTransport(Transport):
         self.client = client
         return client
 
-    async def deliver(self, message: OutboxMessage, mark_in_flight: Callable[[], None]) -> None:
-        client = await self._connect()
+    async def deliver(self, message: OutboxMessage, mark_in_flight: Callable[[], bool]) -> None:
         try:
-            await client.mail(self.envelope_from)
+            recipient = envelope_address(message.recipient)
+        except AddressError as error:
+            raise PermanentFailure(f"cannot send to this address: {error}", suppress=False) from error
+        client = await self._connect()
+        utf8 = recipient.needs_smtputf8 or not message.raw.isascii()
+        if utf8 and client.is_ehlo_or_helo_needed:
+            try:
+                await client.ehlo()
+            except (aiosmtplib.SMTPException, OSError) as error:
+                self._drop()
+                raise TemporaryFailure(f"connection lost before the message was sent: {_describe(error)}") from error
+        if utf8 and not client.supports_extension("smtputf8"):
+            raise PermanentFailure(
+                f"the relay {self.mail.host} does not offer SMTPUTF8, which {message.recipient!r} needs", suppress=False
+            )
+        options, encoding = (["SMTPUTF8"], "utf-8") if utf8 else ([], "ascii")
+        try:
+            await client.mail(self.envelope_from, options=options, encoding=encoding)
         except aiosmtplib.SMTPResponseException as error:
             await self._reset()
             if error.code >= 500:
@@ -166,27 +206,34 @@ class SmtpTransport(Transport):
             self._drop()
             raise TemporaryFailure(f"connection lost before the message was sent: {_describe(error)}") from error
         try:
-            await client.rcpt(message.recipient)
+            await client.rcpt(recipient.address, encoding=encoding)
         except aiosmtplib.SMTPResponseException as error:
             await self._reset()
             if error.code >= 500:
-                raise PermanentFailure(f"recipient refused: {_describe(error)}") from error
+                raise PermanentFailure(f"recipient refused: {_describe(error)}",
+                                       refusal=classify(error.code, error.message, "rcpt")) from error
             raise TemporaryFailure(_describe(error)) from error
         except (aiosmtplib.SMTPException, OSError) as error:
             self._drop()
             raise TemporaryFailure(f"connection lost before the message was sent: {_describe(error)}") from error
-        mark_in_flight()
+        if not mark_in_flight():
+            await self._reset()
+            raise Withdrawn("another sender holds this message")
         try:
-            await client.data(message.raw)
+            await client.data(message.raw.encode(encoding))
         except aiosmtplib.SMTPResponseException as error:
             # The server answered: whatever it said, we know the message was not accepted.
             await self._reset()
             if error.code >= 500:
-                raise PermanentFailure(f"message refused: {_describe(error)}") from error
+                raise PermanentFailure(f"message refused: {_describe(error)}",
+                                       refusal=classify(error.code, error.message, "data")) from error
             raise TemporaryFailure(_describe(error)) from error
         except (aiosmtplib.SMTPException, OSError) as error:
             self._drop()
             raise OutcomeUnknown(f"no answer after the message was sent: {_describe(error)}") from error
+
+    async def reset(self) -> None:
+        self._drop()
 
     async def _reset(self) -> None:
         """After a refusal, clear the transaction so the connection can carry the next message."""

@@ -28,16 +28,23 @@ from crawler.spiders import SPIDERS
 from crawler.store import Findings, record_run, save_findings
 from crawler.window import CrawlWindow
 from sendwatch.config import Config
+from sendwatch.lifetime import die_with_parent, leave_forkserver
 from sendwatch.storage import open_database
 from sendwatch.storage.models import Council, utcnow
+
+
+UNSTORED = "could not store the body"
 
 
 def child_main(connection: Connection, config: Config, slug: str, cycle_id: int | None, log_level: str | None) -> None:
     """Process entry point: crawl, then send the result (or the crash) to the parent.
 
     Ctrl-C reaches the whole process group; only the parent decides to stop (it kills children),
-    so a child never commits a crawl cut short.
+    so a child never commits a crawl cut short. A child whose parent dies is killed with it
+    (``sendwatch.lifetime``): nobody would read its result, and it must not commit.
     """
+    leave_forkserver()
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
@@ -71,9 +78,10 @@ def crawl_one(config: Config, slug: str, cycle_id: int | None, log_level: str | 
         meetings = {m.external_id: m for m in findings.meetings}
         in_window = sum(1 for m in meetings.values() if m.in_window)
         documents = {d.url for d in findings.documents}
+        unstored = [d.fetch_error for d in findings.documents if d.fetch_error and d.fetch_error.startswith(UNSTORED)]
         outcome, reason = decide_outcome(
             council_config.platform or "", problems, in_window, len(documents),
-            f"from {window.start.isoformat()} to {window.end.isoformat()}",
+            f"from {window.start.isoformat()} to {window.end.isoformat()}", unstored=unstored,
         )
         errors = [_problem_text(p) for p in problems]
         result = CouncilCrawlResult(
@@ -130,7 +138,7 @@ def _run_spider(config: Config, council_config: Any, known: Any, window: CrawlWi
         # A paper whose body could not be stored is kept as a failed fetch, so the next crawl retries it.
         if isinstance(item, DocumentFound):
             collected.append(replace(item, body=None, fetch_state="error",
-                                     fetch_error=f"could not store the body: {failure.value.__class__.__name__}: {failure.value}"))
+                                     fetch_error=f"{UNSTORED}: {failure.value.__class__.__name__}: {failure.value}"))
         else:
             collected.append(CrawlProblem("error", None, f"could not handle {type(item).__name__}: {failure.value}"))
 

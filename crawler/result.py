@@ -24,16 +24,20 @@ class CouncilCrawlResult:
 
 
 def decide_outcome(platform: str, problems: list[CrawlProblem], meetings_in_window: int, documents: int,
-                   window: str) -> tuple[str, str | None]:
+                   window: str, unstored: list[str] | None = None) -> tuple[str, str | None]:
     """ok / empty / blocked / failing, with the reason when it is not ok.
 
     A refused entry point is ``blocked`` (never "no news"); nothing found with errors on the way
     is ``failing``; nothing found cleanly is ``empty``. Listing councils have no meetings, so
-    their papers count instead.
+    their papers count instead. Papers whose bodies could not be stored here (``unstored``: a
+    full disk, an unwritable data_dir) make the crawl ``failing`` whatever was found: the
+    council's news did not reach us, and the fault is ours to fix.
     """
     blocked = [p for p in problems if p.kind == "blocked" and p.entry]
     if blocked:
         return "blocked", f"{blocked[0].message} at {blocked[0].url}"
+    if unstored:
+        return "failing", f"{len(unstored)} of {documents} papers could not be stored: {unstored[0]}"
     found = documents if platform == "listing" else meetings_in_window
     if found:
         return "ok", None

@@ -51,8 +51,10 @@ def scrapy_settings(crawl: Crawl, data_dir: Path, log_level: str | None = None) 
         "LOG_ENABLED": log_level is not None,
         "LOG_LEVEL": log_level or "WARNING",
         "DOWNLOADER_MIDDLEWARES": {
+            "crawler.destinations.OwnSitesMiddleware": 45,
             "crawler.middlewares.SameSiteMiddleware": 50,
             "crawler.middlewares.RetryBackoffMiddleware": 560,
+            "crawler.destinations.RedirectLoopMiddleware": 610,
         },
         "ITEM_PIPELINES": {"crawler.pipelines.BodyStorePipeline": 100},
         "SENDWATCH_DATA_DIR": str(data_dir),

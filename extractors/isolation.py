@@ -18,6 +18,7 @@ from pathlib import Path
 
 from extractors.text_html import html_to_text
 from extractors.text_pdf import read_pdf
+from sendwatch.lifetime import die_with_parent
 
 _KILL_GRACE_SECONDS = 5.0
 
@@ -126,8 +127,12 @@ class IsolatedReader:
     def _restart(self) -> None:
         self._stop_child()
         parent, child_end = self._context.Pipe(duplex=True)
+        # A forked child gets a copy of our end of the pipe too; it closes it at once, so that
+        # our death reaches it as end-of-file (and, on Linux, as a parent-death SIGKILL).
+        inherited = parent if self._context.get_start_method() == "fork" else None
         self._child = self._context.Process(
-            target=_child_main, args=(child_end, self.engine, self.max_pages, self.memory_mb), daemon=True,
+            target=_child_main, args=(child_end, self.engine, self.max_pages, self.memory_mb, inherited, os.getpid()),
+            daemon=True,
         )
         self._child.start()
         child_end.close()
@@ -160,8 +165,12 @@ def extract_text_isolated(
         return reader.read(path, kind)
 
 
-def _child_main(connection, engine: str, max_pages: int, memory_mb: int) -> None:  # type: ignore[no-untyped-def]
+def _child_main(connection, engine: str, max_pages: int, memory_mb: int, inherited=None,  # type: ignore[no-untyped-def]
+                parent: int | None = None) -> None:
     """Runs in the child: bound memory, then answer one request after another until told to stop."""
+    if inherited is not None:
+        inherited.close()
+    die_with_parent(parent)
     _limit_memory(memory_mb)
     while True:
         try:

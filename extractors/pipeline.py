@@ -28,6 +28,7 @@ from extractors.analyse import Analysis, analyse_pages
 from extractors.isolation import IsolatedReader, TextResult
 from extractors.reading import SV_IN_TEXT
 from extractors.verdict import corroborated
+from sendwatch.storage.db import TRANSIENT_ERRORS
 from sendwatch.storage.models import Council, Document, DocumentPage, Evidence, Figure, utcnow
 
 log = logging.getLogger("sendwatch.extract")
@@ -107,6 +108,13 @@ def _record(database: Any, job: _Job, text: TextResult, summary: ExtractSummary)
             analyse_pages(text.pages, list(job.names), context=_title_context(job.title)) if text.state == "ok" else None
         )
         evidence, figures, before = _store(database, job, text, analysis)
+    except TRANSIENT_ERRORS as error:  # the database failed (disk full...), not the paper: read it again next run
+        log.warning("extract_not_stored", extra={"event": "extract_not_stored", "document_id": job.document_id})
+        summary.errors.append(f"document {job.document_id}: results not stored, left pending for the next run: "
+                              f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+        summary.states["pending"] += 1
+        summary.processed += 1
+        return
     except Exception as error:  # one document's failure is recorded, never fatal
         log.exception("extract_failed", extra={"event": "extract_failed", "document_id": job.document_id})
         summary.errors.append(f"document {job.document_id}: {type(error).__name__}: {error}")

@@ -80,27 +80,33 @@ def _moderngov_fields(markup: str) -> str | None:
 
 
 def _walk(node, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
-    """Depth-first text with newlines around blocks and `` | `` between table cells."""
-    for child in node.children:
-        name = getattr(child, "name", None)
-        if name is None:
-            parts.append(str(child).replace("\n", " "))
+    """Depth-first text with newlines around blocks and `` | `` between table cells.
+
+    With a stack of its own rather than recursion: pages nested thousands of tags deep (exported
+    from word processors, or hostile) must be read, not fail on Python's recursion limit.
+    """
+    stack: list[tuple[bool, object]] = [(True, node)]  # (expand this node's children?, node or text)
+    while stack:
+        expand, item = stack.pop()
+        if not expand:
+            parts.append(item)  # type: ignore[arg-type]
             continue
-        lowered = name.lower()
-        if lowered in ("td", "th"):
-            parts.append(" | ")
-            _walk(child, parts)
-            continue
-        if lowered == "tr":  # rows of one table stay in one paragraph
-            _walk(child, parts)
-            parts.append("\n")
-            continue
-        if lowered in _BLOCKS:
-            parts.append("\n\n")
-            _walk(child, parts)
-            parts.append("\n\n")
-            continue
-        _walk(child, parts)
+        pending: list[tuple[bool, object]] = []
+        for child in item.children:  # type: ignore[attr-defined]
+            name = getattr(child, "name", None)
+            if name is None:
+                pending.append((False, str(child).replace("\n", " ")))
+                continue
+            lowered = name.lower()
+            if lowered in ("td", "th"):
+                pending += [(False, " | "), (True, child)]
+            elif lowered == "tr":  # rows of one table stay in one paragraph
+                pending += [(True, child), (False, "\n")]
+            elif lowered in _BLOCKS:
+                pending += [(False, "\n\n"), (True, child), (False, "\n\n")]
+            else:
+                pending.append((True, child))
+        stack.extend(reversed(pending))
 
 
 def _tidy(text: str) -> str:

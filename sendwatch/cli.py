@@ -2,12 +2,14 @@
 
 Each command lives in its own module under ``sendwatch/commands/`` and receives a ``Runtime``
 (config path, lazily loaded config, lazily opened database). Errors users can fix (a bad
-config, an unreachable database) end with one clear line and a non-zero exit, not a traceback.
+config, an unreachable database, a file that cannot be written) end with one clear line and a
+non-zero exit, never a traceback (``SENDWATCH_TRACEBACK=1`` shows one for an unexpected error).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from sendwatch.storage.db import DatabaseError
 
 EXIT_CONFIG = 2
 EXIT_FAILURE = 1
+EXIT_INTERRUPTED = 130
+TRACEBACK_ENV = "SENDWATCH_TRACEBACK"
 
 
 class LazyGroup(click.Group):
@@ -80,7 +84,10 @@ def main() -> None:
     except DatabaseError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_FAILURE)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as error:
+        if isinstance(error.__cause__, KeyboardInterrupt):  # click turns Ctrl-C (and SIGTERM, see lifetime) into Abort
+            click.echo(f"sendwatch: {error.__cause__ or 'interrupted'}; stopped cleanly.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         click.echo("Aborted.", err=True)
         sys.exit(EXIT_FAILURE)
     except click.exceptions.Exit as exit_:
@@ -88,6 +95,20 @@ def main() -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
+    except KeyboardInterrupt as interrupted:  # Ctrl-C, or SIGTERM where a command unwinds on it
+        click.echo(f"sendwatch: {interrupted or 'interrupted'}; stopped cleanly.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except OSError as error:  # a file or folder the command needs (full disk, permissions, missing)
+        where = f" {error.filename}" if getattr(error, "filename", None) else ""
+        click.echo(f"sendwatch: cannot use{where}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_FAILURE)
+    except Exception as error:  # a bug: one line, and the traceback on request
+        if os.environ.get(TRACEBACK_ENV):
+            raise
+        first = (str(error).splitlines() or [""])[0]
+        click.echo(f"sendwatch: unexpected error: {error.__class__.__name__}: {first} "
+                   f"(set {TRACEBACK_ENV}=1 to see where)", err=True)
+        sys.exit(EXIT_FAILURE)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -10,15 +10,19 @@ Secrets never live in the file: keys ending in ``_env`` name an environment vari
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import os
 import re
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sendwatch.addresses import AddressError, check_address
 from sendwatch.vocabulary import STATUSES
 
 DEFAULT_COMMITTEES = ["schools'? forum"]
@@ -38,7 +42,7 @@ class Schedule(_Strict):
     timezone: str = "Europe/London"
     misfire_grace_seconds: int = Field(default=6 * 3600, ge=0)
     # How often the daemon retries mail that a server deferred (4xx), between cycles.
-    retry_mail_minutes: int = Field(default=5, ge=1)
+    retry_mail_minutes: float = Field(default=5, gt=0)
 
     @field_validator("cycle", "digest")
     @classmethod
@@ -46,6 +50,34 @@ class Schedule(_Strict):
         if len(value.split()) != 5:
             raise ValueError(f"{value!r} is not a five-field cron expression (minute hour day month weekday)")
         return value
+
+    @model_validator(mode="after")
+    def _schedules_that_fire(self) -> "Schedule":
+        """Parsed by APScheduler itself, as the daemon will, and each must fire some day."""
+        try:
+            zone = ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone: {self.timezone!r} is not a time zone name (for example Europe/London)") from None
+        for name in ("cycle", "digest"):
+            expression = getattr(self, name)
+            try:
+                trigger = self.trigger(name)
+            except ValueError as error:
+                raise ValueError(f"{name}: {expression!r} is not a valid cron expression: {error}") from None
+            if trigger.get_next_fire_time(None, dt.datetime.now(zone)) is None:
+                raise ValueError(f"{name}: {expression!r} never fires (no such date)")
+        return self
+
+    def trigger(self, name: str):  # type: ignore[no-untyped-def]
+        """The APScheduler trigger for the ``cycle`` or ``digest`` schedule."""
+        from apscheduler.triggers.cron import CronTrigger
+
+        return CronTrigger.from_crontab(getattr(self, name), timezone=ZoneInfo(self.timezone))
+
+    def next_run(self, name: str, now: dt.datetime | None = None) -> dt.datetime | None:
+        """When the ``cycle`` or ``digest`` schedule fires next, in the schedule's time zone."""
+        zone = ZoneInfo(self.timezone)
+        return self.trigger(name).get_next_fire_time(None, (now or dt.datetime.now(zone)).astimezone(zone))
 
 
 class Crawl(_Strict):
@@ -94,8 +126,24 @@ class Mail(_Strict):
     retry_max_seconds: float = Field(default=3600, gt=0)
     # A CA bundle to verify the server's certificate with (an internal relay); default: the system's.
     ca_file: Path | None = None
+    # The relay speaks SMTPUTF8, so addresses with non-ASCII letters before the @ can be accepted.
+    smtputf8: bool = False
+    # run --once and digest --send retry this run's temporary failures for this long, first after
+    # linger_retry_seconds, doubling, before leaving them for the daemon or the next cycle.
+    linger_seconds: float = Field(default=60, ge=0)
+    linger_retry_seconds: float = Field(default=2, gt=0)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _sender_address(self) -> "Mail":
+        """The envelope sender goes out with every message: checked like any address, now."""
+        address = email.utils.parseaddr(self.from_)[1]
+        try:
+            check_address(address, smtputf8=self.smtputf8)
+        except AddressError as error:
+            raise ValueError(f"from: {self.from_!r} does not hold a usable sender address ({error})") from None
+        return self
 
     def password(self) -> str | None:
         """The SMTP password, read from the environment at the moment it is needed."""
@@ -151,6 +199,17 @@ class Council(_Strict):
     committees: list[str] = Field(default_factory=lambda: list(DEFAULT_COMMITTEES))
     aliases: list[str] = Field(default_factory=list)
     listing: Listing | None = None
+    # Other hosts this council's papers may come from (a vendor-hosted copy of its site):
+    # "host" or "host:port"; see crawler.destinations.
+    hosts: list[str] = Field(default_factory=list)
+
+    @field_validator("hosts")
+    @classmethod
+    def _host_names(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.fullmatch(r"(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?", value):
+                raise ValueError(f"{value!r} is not a host name or address, optionally with :port (no scheme or path)")
+        return values
 
     @field_validator("slug")
     @classmethod
@@ -204,9 +263,11 @@ class Subscriber(_Strict):
     @field_validator("email")
     @classmethod
     def _email_shape(cls, value: str) -> str:
-        if not re.fullmatch(r"[^@\s,<>]+@[^@\s,<>]+\.[^@\s,<>]+", value):
-            raise ValueError(f"{value!r} is not an email address")
-        return value.strip()
+        # Whether the relay can carry a non-ASCII local part is checked against mail.smtputf8 by Config.
+        try:
+            return check_address(value, smtputf8=True)
+        except AddressError as error:
+            raise ValueError(str(error)) from None
 
     @field_validator("statuses")
     @classmethod
@@ -345,13 +406,37 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
             problems.append((("councils", index, "slug"), f"duplicate slug {slug!r} (first used by councils[{first_use[slug]}])"))
         first_use.setdefault(slug, index)
     subscribers = data.get("subscribers") if isinstance(data.get("subscribers"), list) else []
+    mail = data.get("mail") if isinstance(data.get("mail"), dict) else {}
+    problems += _named_files(mail, data.get("base_dir") or Path("."))
     for index, subscriber in enumerate(subscribers):
+        address = subscriber.get("email") if isinstance(subscriber, dict) else None
+        if isinstance(address, str) and mail.get("smtputf8") is not True:
+            try:
+                check_address(address, smtputf8=False)
+            except AddressError as error:
+                if "mail.smtputf8" in str(error):
+                    problems.append((("subscribers", index, "email"), f"{error}; set mail.smtputf8: true if your relay supports SMTPUTF8"))
         chosen = subscriber.get("councils") if isinstance(subscriber, dict) else None
         if isinstance(chosen, list):
             for position, slug in enumerate(chosen):
                 if isinstance(slug, str) and slug not in first_use:
                     problems.append((("subscribers", index, "councils", position), f"{slug!r} is not a configured council slug"))
     return problems
+
+
+def _named_files(mail: dict[str, Any], base_dir: Path) -> list[tuple[tuple[Any, ...], str]]:
+    """Files the config names must be there and usable now, not when the first mail goes out."""
+    ca_file = mail.get("ca_file")
+    if not isinstance(ca_file, str) or not ca_file:
+        return []
+    path = Path(ca_file) if Path(ca_file).is_absolute() else (Path(base_dir) / ca_file).resolve()
+    try:
+        ssl.create_default_context(cafile=str(path))
+    except FileNotFoundError:
+        return [(("mail", "ca_file"), f"{str(path)!r} does not exist")]
+    except (OSError, ssl.SSLError) as error:
+        return [(("mail", "ca_file"), f"{str(path)!r} cannot be used as a CA bundle ({error.__class__.__name__}: {error})")]
+    return []
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -432,7 +517,7 @@ def _issues_from(error: ValidationError, filename: str, lines: dict) -> list[Con
     for item in error.errors():
         location = tuple(_FIELD_ALIASES.get(part, part) for part in item["loc"] if not _is_union_tag(part))
         message = _message_for(item, location)
-        if item["type"] == "value_error" and message.startswith(("platform:", "url:")):
+        if item["type"] == "value_error" and message.startswith(("platform:", "url:", "cycle:", "digest:", "timezone:", "from:")):
             field, message = message.split(":", 1)
             location = location + (field,)
             message = message.strip()

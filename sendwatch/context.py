@@ -6,12 +6,16 @@ themselves. The database is opened (and migrated) only by commands that use it.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import click
 
 from sendwatch.config import Config, load_config
 from sendwatch.registry import sync_councils
 from sendwatch.storage import Database, open_database
+from sendwatch.storage.db import database_exists
 
 
 @dataclass
@@ -36,6 +40,29 @@ class Runtime:
             with self._database.session() as session:
                 sync_councils(session, self.config)
         return self._database
+
+    @property
+    def existing_database(self) -> Database | None:
+        """The database if sendwatch has made one, else None: for commands that only read, which
+        must never create a database (or files beside it) where none was."""
+        if self._database is None and not database_exists(self.config.database_url):
+            return None
+        return self.database
+
+    def check_folders(self, *, mail: bool = False) -> None:
+        """Say now, in one line, if a folder the command will write to cannot be written: data_dir,
+        and with ``mail`` the file transport's outbox_dir."""
+        config = self.config
+        folders = [("data_dir", config.resolve(config.data_dir))]
+        if mail and config.mail.transport == "file":
+            folders.append(("mail.outbox_dir", config.resolve(config.mail.outbox_dir)))
+        for key, folder in folders:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                with tempfile.TemporaryFile(dir=folder):
+                    pass
+            except OSError as error:
+                raise click.ClickException(f"{key} {folder} is not a writable folder: {error.strerror or error}") from None
 
     def validate_if_present(self) -> None:
         """Validate the config file if there is one (commands that can run without one)."""

@@ -25,10 +25,15 @@ from sqlalchemy.orm import Session
 from crawler import CouncilCrawlResult, crawl_councils
 from extractors.pipeline import extract_documents
 from alerts import queue_alerts, send_pending, sync_subscribers, update_statuses
+from alerts.mailq import mail_counts
 from sendwatch import locks
 from sendwatch.config import Config
 from sendwatch.storage import Database
 from sendwatch.storage.models import ChangeEvent, Council, Cycle, utcnow
+
+# How long the cycle lock lasts without a refresh: how long another machine waits for a cycle
+# whose process died (one on this machine is taken over at once). Refreshed 20 times a lease.
+LOCK_LEASE = dt.timedelta(minutes=10)
 
 
 @dataclass
@@ -44,6 +49,10 @@ class CycleSummary:
     changes: list[dict[str, Any]] = field(default_factory=list)
     emails_sent: int = 0
     emails_pending: int = 0
+    # The whole outbox by state after this cycle's send (``alerts.mailq.MAIL_STATES``), and what
+    # the send itself reported (a pause, an unreachable server).
+    mail: dict[str, int] = field(default_factory=dict)
+    mail_problems: list[str] = field(default_factory=list)
     flagged: list[str] = field(default_factory=list)
     interrupted: bool = False
     seconds: float = 0.0
@@ -59,6 +68,8 @@ class CycleSummary:
             "changes": self.changes,
             "emails_sent": self.emails_sent,
             "emails_pending": self.emails_pending,
+            "mail": self.mail,
+            "mail_problems": self.mail_problems,
             "flagged": self.flagged,
             "interrupted": self.interrupted,
             "seconds": round(self.seconds, 1),
@@ -74,18 +85,28 @@ def run_cycle(
     slugs: list[str] | None = None,
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
+    linger_seconds: float = 0.0,
 ) -> CycleSummary:
-    """Run one full cycle under the cycle lock; raise ``locks.LockBusy`` if one is running."""
+    """Run one full cycle under the cycle lock; raise ``locks.LockBusy`` if one is running.
+
+    ``linger_seconds``: how long the send stage keeps retrying temporary failures (``run --once``
+    passes ``mail.linger_seconds``; the daemon retries deferred mail on its own schedule).
+    """
     stop = stop or threading.Event()
     report = progress or (lambda event, data: None)
-    held = locks.acquire(database, ttl=dt.timedelta(seconds=config.crawl.council_timeout_seconds * 2 + 600))
-    keep_fresh = _Refresher(held, interval=60)
+    held = locks.acquire(database, ttl=LOCK_LEASE)
+    lost = threading.Event()  # our lock was taken over: stop at the next safe point, as if asked to
+    keep_fresh = _Refresher(held, interval=LOCK_LEASE.total_seconds() / 20, lost=lost)
     keep_fresh.start()
+    asked = stop
+    stop = _AnyOf(asked, lost)  # type: ignore[assignment]
     summary = CycleSummary()
     started = utcnow()
+    completed = False
     try:
         with database.session() as session:
-            cycle = Cycle(started_at=started, state="running")
+            close_abandoned_cycles(session, started)
+            cycle = Cycle(started_at=started, state="running", holder=held.holder)
             session.add(cycle)
             session.flush()
             summary.cycle_id = cycle.id
@@ -106,13 +127,19 @@ def run_cycle(
                 queue_alerts(session, config, events)
         if not stop.is_set():
             report("stage", {"stage": "send"})
-            sent = send_pending(config, database)
+            sent = send_pending(config, database, linger_seconds=linger_seconds)
             summary.emails_sent = sent.sent
             summary.emails_pending = sent.deferred
+            summary.mail_problems = list(sent.errors)
+            with database.session() as session:
+                summary.mail = mail_counts(session)
         summary.interrupted = stop.is_set()
+        completed = True
     finally:
         keep_fresh.stop()
         summary.seconds = (utcnow() - started).total_seconds()
+        if not completed:  # an exception or a signal ended it early
+            summary.interrupted = True
         try:
             with database.session() as session:
                 cycle = session.get(Cycle, summary.cycle_id) if summary.cycle_id else None
@@ -124,6 +151,18 @@ def run_cycle(
             held.release()
     report("cycle_finished", summary.as_dict())
     return summary
+
+
+def close_abandoned_cycles(session: Session, now: dt.datetime) -> int:
+    """Close as ``interrupted`` every cycle row still ``running``: called by whoever holds the cycle
+    lock, so no other cycle can be alive (its process was killed, or lost power)."""
+    rows = session.scalars(select(Cycle).where(Cycle.state == "running")).all()
+    for row in rows:
+        row.state = "interrupted"
+        row.finished_at = now
+        row.summary = {**(row.summary or {}), "interrupted": True,
+                       "reason": "the process running this cycle stopped before it finished"}
+    return len(rows)
 
 
 def _crawl(config: Config, database: Database, slugs: list[str] | None, summary: CycleSummary,
@@ -160,19 +199,33 @@ def _describe_event(session: Session, event: ChangeEvent) -> dict[str, Any]:
             "new": event.new_status, "since": event.since.isoformat() if event.since else None}
 
 
-class _Refresher(threading.Thread):
-    """Keeps the cycle lock fresh while a long cycle runs."""
+class _AnyOf:
+    """Set when any of its events is: a stop request, or the loss of the cycle lock."""
 
-    def __init__(self, held: locks.HeldLock, interval: float):
+    def __init__(self, *events: threading.Event):
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)
+
+
+class _Refresher(threading.Thread):
+    """Keeps the cycle lock fresh while a long cycle runs; sets ``lost`` if another process took it
+    (we failed to refresh for a whole lease), so the cycle stops at its next safe point."""
+
+    def __init__(self, held: locks.HeldLock, interval: float, lost: threading.Event):
         super().__init__(daemon=True, name="cycle-lock-refresher")
         self.held = held
         self.interval = interval
+        self.lost = lost
         self._stopped = threading.Event()
 
     def run(self) -> None:
         while not self._stopped.wait(self.interval):
             try:
-                self.held.refresh()
+                if not self.held.refresh():
+                    self.lost.set()
+                    return
             except Exception:  # a transient database error: the next refresh tries again
                 pass
 

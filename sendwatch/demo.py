@@ -33,6 +33,9 @@ from sendwatch.storage import open_database
 from sendwatch.storage.models import OutboxMessage
 
 JOURNALIST = "reporter@example.org"
+MARKER = ".sendwatch-demo"
+DEMO_DATABASE = "sendwatch-demo.db"
+DEMO_FILES = {MARKER, "config.yaml", "data", "outbox", "digest-preview.html"}
 EDITOR = "editor@example.org"
 
 
@@ -51,7 +54,7 @@ class DemoResult:
 def write_demo_config(site: DemoSite, workdir: Path) -> Path:
     """A config.yaml pointing at the running demo site, with file mail in ``workdir/outbox``."""
     config = {
-        "database": "sqlite:///sendwatch-demo.db",
+        "database": f"sqlite:///{DEMO_DATABASE}",
         "data_dir": "data",
         "crawl": {"download_delay": 0, "autothrottle": False, "parallel_councils": 3, "retries": 1,
                   "timeout_seconds": 20, "contact": "demo@example.org"},
@@ -73,12 +76,32 @@ def site_councils(site: DemoSite) -> list:
     return [site.council(slug) for slug in ("eastmoor", "riverton", "northfield")]
 
 
-def run_demo(workdir: Path, say: Callable[[str], None] = print, today: dt.date | None = None) -> DemoResult:
-    """Run the demo in ``workdir`` (emptied first) and return what it produced."""
-    today = today or dt.date.today()
+class DemoFolderError(ValueError):
+    """The folder given for the demo holds things the demo did not make: it is left alone."""
+
+
+def prepare_folder(workdir: Path) -> None:
+    """Make ``workdir`` ready: new, empty, or one an earlier demo made (its marker file says so),
+    from which only the demo's own files are removed. Anything else is refused, never emptied."""
+    if workdir.exists() and not workdir.is_dir():
+        raise DemoFolderError(f"{workdir} is a file, not a folder")
     if workdir.exists():
-        shutil.rmtree(workdir)
-    workdir.mkdir(parents=True)
+        entries = list(workdir.iterdir())
+        if entries and not (workdir / MARKER).exists():
+            raise DemoFolderError(f"{workdir} is not empty and was not made by sendwatch demo; "
+                                  "choose a new or empty folder (nothing was changed)")
+        for entry in entries:
+            if entry.name in DEMO_FILES or entry.name.startswith(DEMO_DATABASE):
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / MARKER).write_text("Made by `sendwatch demo`, which may empty this folder's demo files when it runs again.\n",
+                                  encoding="utf-8")
+
+
+def run_demo(workdir: Path, say: Callable[[str], None] = print, today: dt.date | None = None) -> DemoResult:
+    """Run the demo in ``workdir`` (see ``prepare_folder``) and return what it produced."""
+    today = today or dt.date.today()
+    prepare_folder(workdir)
     with DemoSite(demo_councils(today), today=today) as site:
         site.set_web_service("riverton", "not_found")
         config = load_config(write_demo_config(site, workdir))

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from sendwatch import locks
@@ -62,8 +61,8 @@ class Daemon:
         try:
             # Start paused so that jobs missed while we were off keep their old next run time.
             scheduler.start(paused=True)
-            self._ensure_job(scheduler, CYCLE_JOB, scheduled_cycle, self.config.schedule.cycle)
-            self._ensure_job(scheduler, DIGEST_JOB, scheduled_digest, self.config.schedule.digest)
+            self._ensure_job(scheduler, CYCLE_JOB, scheduled_cycle, "cycle")
+            self._ensure_job(scheduler, DIGEST_JOB, scheduled_digest, "digest")
             self._ensure_job(scheduler, MAIL_JOB, scheduled_mail,
                              IntervalTrigger(minutes=self.config.schedule.retry_mail_minutes, timezone=self.config.schedule.timezone))
             for job in scheduler.get_jobs():
@@ -94,9 +93,11 @@ class Daemon:
         self.stop_event.set()
 
     def _ensure_job(self, scheduler: BackgroundScheduler, job_id: str, func, schedule: str | IntervalTrigger) -> None:  # type: ignore[no-untyped-def]
-        """Add the job, or keep the stored one (and its pending run) if its schedule is unchanged."""
-        trigger = (CronTrigger.from_crontab(schedule, timezone=self.config.schedule.timezone)
-                   if isinstance(schedule, str) else schedule)
+        """Add the job, or keep the stored one (and its pending run) if its schedule is unchanged.
+
+        ``schedule`` names a cron schedule of the config (``cycle``, ``digest``) or is a trigger.
+        """
+        trigger = self.config.schedule.trigger(schedule) if isinstance(schedule, str) else schedule
         existing = scheduler.get_job(job_id)
         if existing is not None and str(existing.trigger) == str(trigger):
             return
@@ -157,9 +158,11 @@ def scheduled_mail() -> None:
     if daemon is None or daemon.stop_event.is_set():
         return
     result = send_pending(daemon.config, daemon.database)
-    if result.attempted:
+    if result.attempted or result.recovered or result.reclaimed or result.paused:
         log.info("mail retried", extra={"event": "mail_retried", "sent": result.sent, "deferred": result.deferred,
-                                          "failed": result.failed})
+                                          "failed": result.failed, "ambiguous": result.ambiguous,
+                                          "suppressed": result.suppressed, "recovered": result.recovered,
+                                          "reclaimed": result.reclaimed, "paused": result.paused})
 
 
 def _log_progress(event: str, data: dict) -> None:

@@ -18,4 +18,6 @@ COMMANDS: dict[str, str] = {
     "subscribe": "sendwatch.commands.subscriptions:subscribe",
     "unsubscribe": "sendwatch.commands.subscriptions:unsubscribe",
     "subscribers": "sendwatch.commands.subscriptions:subscribers",
+    "mail": "sendwatch.commands.mail:mail",
+    "unlock": "sendwatch.commands.unlock:unlock",
 }

@@ -25,10 +25,15 @@ def summarise(config: Config) -> list[str]:
         f"database: {config.database}",
         f"documents stored in: {config.resolve(config.data_dir)}",
         f"mail: {mail_line}",
-        f"schedule: cycle '{config.schedule.cycle}', digest '{config.schedule.digest}' ({config.schedule.timezone})",
+        f"schedule: cycle '{config.schedule.cycle}', digest '{config.schedule.digest}' ({config.schedule.timezone}); "
+        f"next cycle {_when(config.schedule.next_run('cycle'))}, next digest {_when(config.schedule.next_run('digest'))}",
         f"crawl: delay {config.crawl.download_delay}s per site, robots.txt {'obeyed' if config.crawl.obey_robots else 'IGNORED'}, "
         f"window {config.crawl.window_days_back} days back to {config.crawl.window_days_ahead} ahead",
     ]
+
+
+def _when(moment) -> str:  # type: ignore[no-untyped-def]
+    return moment.strftime("%a %d %b %Y %H:%M %Z") if moment else "never"
 
 
 @click.command("check-config")

@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 
 from sendwatch.commands.status import status_table
-from sendwatch.demo import run_demo
+from sendwatch.demo import DemoFolderError, run_demo
 
 
 @click.command()
 @click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("sendwatch-demo"),
-              show_default=True, help="Folder for the demo's database, documents, outbox and digest (emptied first).")
+              show_default=True, help="Folder for the demo's database, documents, outbox and digest: new, empty, or made by an earlier demo.")
 @click.pass_obj
 def demo(runtime, workdir: Path) -> None:
     """Run a self-contained offline demonstration of the whole cycle (no network, no mail server).
@@ -27,7 +27,10 @@ def demo(runtime, workdir: Path) -> None:
     Example: sendwatch demo --dir /tmp/sendwatch-demo
     """
     runtime.validate_if_present()
-    result = run_demo(workdir.resolve(), say=click.echo)
+    try:
+        result = run_demo(workdir.resolve(), say=click.echo)
+    except DemoFolderError as error:
+        raise click.BadParameter(str(error), param_hint="--dir") from None
     click.echo("\nStatus after the second cycle:")
     click.echo(status_table(result.statuses))
     if not result.alert_files:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from alerts.digest import build_digest, send_digest
+from alerts.mailq import describe_counts, mail_counts, needs_attention
 from alerts.subscriptions import sync_subscribers
 
 
@@ -25,7 +26,10 @@ def digest(runtime, preview: Path | None, send: bool) -> None:
     if not preview and not send:
         raise click.UsageError("choose --preview FILE or --send (or both)")
     if preview:
-        with runtime.database.session() as session:
+        database = runtime.existing_database  # a preview only reads
+        if database is None:
+            raise click.ClickException("no database yet: nothing to put in a digest; run `sendwatch run --once` first")
+        with database.session() as session:
             html, _ = build_digest(session, runtime.config)
         try:
             preview.write_text(html, encoding="utf-8")
@@ -35,10 +39,13 @@ def digest(runtime, preview: Path | None, send: bool) -> None:
     if send:
         with runtime.database.session() as session:
             sync_subscribers(session, runtime.config)
-        summary = send_digest(runtime.config, runtime.database)
+        summary = send_digest(runtime.config, runtime.database, linger_seconds=runtime.config.mail.linger_seconds)
         click.echo(
             f"Digest: {summary.sent} sent, {summary.deferred} to retry, {summary.failed} failed, "
-            f"{summary.ambiguous} ambiguous."
+            f"{summary.ambiguous} ambiguous, {summary.suppressed} suppressed."
         )
+        with runtime.database.session() as session:
+            counts = mail_counts(session)
+        click.echo(f"Outbox: {describe_counts(counts)}" + (" (see sendwatch mail)" if needs_attention(counts) else "") + ".")
         for error in summary.errors:
             click.echo(f"warning: {error}", err=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import click
 
+from alerts.mailq import describe_counts, needs_attention
 from sendwatch import locks
 from sendwatch.cycle import CycleSummary, run_cycle
+from sendwatch.lifetime import sigterm_unwinds
 
 
 def print_progress(event: str, data: dict) -> None:
@@ -35,6 +37,11 @@ def print_summary(summary: CycleSummary) -> None:
     for change in summary.changes:
         click.echo(f"    {change['council']}: {change['old'] or 'none'} -> {change['new']} (since {change['since']})")
     click.echo(f"  emails sent: {summary.emails_sent}" + (f" ({summary.emails_pending} waiting to retry)" if summary.emails_pending else ""))
+    if summary.mail:
+        attention = needs_attention(summary.mail)
+        click.echo(f"  outbox: {describe_counts(summary.mail)}" + (f" ({attention} need a look: sendwatch mail)" if attention else ""))
+    for problem in summary.mail_problems:
+        click.echo(f"  mail: {problem}")
 
 
 @click.command()
@@ -52,6 +59,7 @@ def run(runtime, once: bool, slugs: tuple[str, ...], log_json: bool) -> None:
     Example: sendwatch run --once
     """
     config = runtime.config
+    runtime.check_folders(mail=True)
     for slug in slugs:
         try:
             config.council(slug)
@@ -59,8 +67,9 @@ def run(runtime, once: bool, slugs: tuple[str, ...], log_json: bool) -> None:
             raise click.BadParameter(f"{slug!r} is not a configured council", param_hint="--council") from None
     if once:
         try:
-            summary = run_cycle(config, runtime.database, slugs=list(slugs) or None,
-                                progress=print_progress)
+            with sigterm_unwinds():  # `timeout` and systemd stop with SIGTERM: clean up as for Ctrl-C
+                summary = run_cycle(config, runtime.database, slugs=list(slugs) or None,
+                                    progress=print_progress, linger_seconds=config.mail.linger_seconds)
         except locks.LockBusy as busy:
             click.echo(f"sendwatch: {busy}; not starting another.", err=True)
             raise click.exceptions.Exit(1)

@@ -9,7 +9,8 @@ import click
 
 @click.command()
 @click.option("--host", default=None, help="Address to listen on (default: web.host from config).")
-@click.option("--port", type=int, default=None, help="Port to listen on, 0 for any free port (default: web.port from config).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Port to listen on, 0 for any free port (default: web.port from config).")
 @click.pass_obj
 def serve(runtime, host: str | None, port: int | None) -> None:
     """Serve the dashboard, council pages, sign-up, unsubscribe and feeds.
@@ -24,6 +25,7 @@ def serve(runtime, host: str | None, port: int | None) -> None:
     from sendwatch.web import create_app
 
     config = runtime.config
+    runtime.check_folders()  # the signing key and the papers served live in data_dir
     app = create_app(config, runtime.database)
     host = host or config.web.host
     port = config.web.port if port is None else port

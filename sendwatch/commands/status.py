@@ -6,8 +6,12 @@ import json
 
 import click
 
+from sqlalchemy import select
+
+from alerts.mailq import MAIL_STATES, describe_counts, mail_counts, mail_counts_by_council, needs_attention
 from alerts.render import money
 from alerts.status import CouncilStatus, current_statuses
+from sendwatch.storage.models import Council
 from sendwatch.tables import render_table
 
 
@@ -18,18 +22,33 @@ def status(runtime, as_json: bool) -> None:
     """Show each council's current status, most serious first, with evidence and figures.
 
     The status comes only from the council's own papers. Known programme membership from
-    published lists is shown beside it for context; sendwatch never alerts on it.
+    published lists is shown beside it for context; sendwatch never alerts on it. --json adds,
+    per council, its alerts in the outbox by state ("mail"). Only reads: with no database yet it
+    says so and creates nothing.
 
     Example: sendwatch status --json
     """
-    with runtime.database.session() as session:
+    database = runtime.existing_database
+    if database is None:  # a read never creates a database
+        click.echo(f"sendwatch: no database yet ({runtime.config.database}): nothing has been crawled; "
+                   "run `sendwatch run --once` first.", err=True)
+        if as_json:
+            click.echo("[]")
+        return
+    with database.session() as session:
         rows = current_statuses(session)
+        slugs = dict(session.execute(select(Council.id, Council.slug)).all())
+        by_council = {slugs.get(council_id): counts for council_id, counts in mail_counts_by_council(session).items()}
+        outbox = mail_counts(session)
     if as_json:
-        click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
+        empty = {state: 0 for state in MAIL_STATES}
+        click.echo(json.dumps([{**row.as_json(), "mail": by_council.get(row.slug, empty)} for row in rows],
+                              ensure_ascii=False, indent=2))
         return
     click.echo(status_table(rows))
     read = sum(row.since is not None for row in rows)
     click.echo(f"\n{len(rows)} councils, {read} with a status found in their papers.")
+    click.echo(f"Outbox: {describe_counts(outbox)}" + (" (see sendwatch mail)" if needs_attention(outbox) else "") + ".")
 
 
 def status_table(rows: list[CouncilStatus]) -> str:

@@ -26,7 +26,8 @@ def subscribe(runtime, email: str, councils: tuple[str, ...], statuses: tuple[st
     """
     try:
         with runtime.database.session() as session:
-            row = add_subscription(session, email, councils=list(councils), statuses=list(statuses), frequency=frequency)
+            row = add_subscription(session, email, councils=list(councils), statuses=list(statuses), frequency=frequency,
+                                   smtputf8=runtime.config.mail.smtputf8)
             what = ", ".join(row.councils) if row.councils else "every council"
     except SubscriptionError as error:
         raise click.UsageError(str(error)) from None

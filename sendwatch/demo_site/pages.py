@@ -299,8 +299,9 @@ def listing_page(council: DemoCouncil) -> str:
         for meeting in sorted(committee.meetings, key=lambda m: m.date, reverse=True):
             when = f"{meeting.date.day} {meeting.date.strftime('%B %Y')}"
             for document in meeting.all_documents():
+                href = escape(document.href) if document.href else f"/downloads/file/{document.id}/{document.slug_name}.pdf"
                 links.append(
-                    f'<li><a href="/downloads/file/{document.id}/{document.slug_name}.pdf">'
+                    f'<li><a href="{href}">'
                     f"{escape(committee.title)} {when}: {escape(document.title)}</a> (PDF)</li>"
                 )
     body = (

@@ -38,6 +38,7 @@ FAILURES = (
     "mangled_encoding",  # HTML declares UTF-8 but is sent as Windows-1252
     "malformed_xml",  # web service XML is cut off mid-element
     "redirect_other_host",  # every page redirects to another host
+    "redirect_loop",  # every page redirects to itself, as a misconfigured site does
 )
 WEB_SERVICE_MODES = ("on", "not_found", "error", "html")
 
@@ -378,7 +379,7 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             site._agents[slug].add(self.headers.get("User-Agent", ""))
             site._cookies[slug] += 1 if self.headers.get("Cookie") else 0
         failure = None if self.path == "/robots.txt" else site._failure(
-            slug, self.path, ("error_500", "forbidden", "reset", "hang", "redirect_other_host"))
+            slug, self.path, ("error_500", "forbidden", "reset", "hang", "redirect_other_host", "redirect_loop"))
         kind = failure[0] if failure else None
         if kind == "hang":
             with site._lock:
@@ -395,6 +396,8 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             return
         if kind == "redirect_other_host":
             reply = _Reply(302, b"", headers={"Location": site.stranger_origin() + self.path})
+        elif kind == "redirect_loop":
+            reply = _Reply(302, b"", headers={"Location": self.path})
         elif kind == "forbidden":
             reply = _Reply(403, b"<html><body><h1>403 - Forbidden: Access is denied.</h1></body></html>")
         elif kind == "error_500":

@@ -23,6 +23,9 @@ class DemoDocument:
     pages: list[str]
     published: dt.date | None = None
     id: int = 0
+    # Where a listing page links this paper when it is not on the council's own site (a file
+    # host, or a hostile link): served from there, not by the demo site.
+    href: str | None = None
     # Bumped when the content changes, so Last-Modified moves like a re-uploaded file's.
     modified: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
 

@@ -19,12 +19,28 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import exc as sqlalchemy_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any fixed number: PostgreSQL advisory lock that serialises migrations across processes.
 _PG_MIGRATION_LOCK = 0x5E4D_0001
+
+
+# Failures of the database itself (disk full, locked, connection lost, read-only), not of the
+# data: work that meets one is left to be done again, never recorded as the data's fault.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    sqlalchemy_exc.OperationalError, sqlalchemy_exc.InterfaceError, sqlalchemy_exc.TimeoutError, OSError,
+)
+
+
+MAX_ROW_ID = 2**63 - 1  # the largest integer key either database can hold
+
+
+def fits_row_id(value: int) -> bool:
+    """Whether ``value`` can be a row's id (a larger number from a URL is simply no row)."""
+    return 0 < value <= MAX_ROW_ID
 
 
 class DatabaseError(Exception):
@@ -100,10 +116,21 @@ def open_database(url: str, migrate: bool = True) -> Database:
     return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
 
+def head_revision() -> str:
+    """The newest schema revision this sendwatch knows."""
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()  # type: ignore[return-value]
+
+
 def upgrade(engine: Engine, url: str, revision: str = "head") -> None:
-    """Migrate to ``revision`` under a cross-process lock; refuse a database from newer code."""
+    """Migrate to ``revision`` under a cross-process lock; refuse a database from newer code.
+
+    A database already at the newest revision is left alone without taking the lock (no lock
+    file beside a SQLite database for commands that only read it).
+    """
     config = alembic_config(url)
     script = ScriptDirectory.from_config(config)
+    if revision == "head" and _exists(engine, url) and current_revision(engine) == script.get_current_head():
+        return
     with _migration_lock(engine, url) as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         known = {rev.revision for rev in script.walk_revisions()}
@@ -143,6 +170,30 @@ def _migration_lock(engine: Engine, url: str) -> Iterator:
                 connection.commit()
         else:
             yield connection
+
+
+def _exists(engine: Engine, url: str) -> bool:
+    """Whether there is a database to look at without creating one (SQLite: the file exists)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return bool(parsed.database) and parsed.database != ":memory:" and Path(parsed.database).exists()
+    return True
+
+
+def database_exists(url: str) -> bool:
+    """Whether sendwatch has made a database at ``url`` yet, found without creating anything."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _exists(None, url)  # type: ignore[arg-type]
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+        try:
+            with engine.connect() as connection:
+                return MigrationContext.configure(connection).get_current_revision() is not None
+        finally:
+            engine.dispose()
+    except Exception as error:
+        raise DatabaseError(f"cannot open database {_safe(url)}: {error.__class__.__name__}: {error}".splitlines()[0]) from error
 
 
 def current_revision(engine: Engine) -> str | None:

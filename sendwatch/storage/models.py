@@ -319,6 +319,23 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
+    # The drain that holds this row (state claimed or sending), and until when its claim lasts
+    # unless renewed: see alerts.sender.
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_until: Mapped[dt.datetime | None]
+
+
+class MailPause(Base):
+    """The relay refused mail for reasons that are not any one recipient's: send nothing until then."""
+
+    __tablename__ = "mail_pauses"
+
+    relay: Mapped[str] = mapped_column(String(300), primary_key=True)
+    paused_until: Mapped[dt.datetime]
+    reason: Mapped[str] = mapped_column(Text)
+    # Pauses in a row without a message accepted in between: each lasts twice the one before.
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    since: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 # --------------------------------------------------------------------------- running
@@ -333,6 +350,8 @@ class Cycle(Base):
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
     state: Mapped[str] = mapped_column(String(20), default="running")  # running | done | interrupted
+    # Who ran it (see sendwatch.holders), so a cycle whose process died can be closed as interrupted.
+    holder: Mapped[str | None] = mapped_column(String(200))
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from alerts.render import safe_url
 from alerts.status import CouncilStatus, current_statuses, describe_reference
+from sendwatch.storage.db import fits_row_id
 from sendwatch.storage.models import (
     ChangeEvent,
     Council,
@@ -297,7 +298,7 @@ def digests(session: Session) -> list[Digest]:
 
 
 def digest(session: Session, digest_id: int) -> Digest | None:
-    return session.get(Digest, digest_id)
+    return session.get(Digest, digest_id) if fits_row_id(digest_id) else None
 
 
 def council_choices(session: Session) -> list[tuple[str, str]]:

@@ -83,7 +83,7 @@ def confirm_subscription(session: Session, request: SignupRequest, now: dt.datet
     """
     subscriber = subscribe(
         session, request.email, councils=request.councils, statuses=request.statuses,
-        frequency=request.frequency, source="web", confirmed=True,
+        frequency=request.frequency, source="web", confirmed=True, smtputf8=True,  # checked at sign-up
     )
     subscriber.confirmed_at = now or utcnow()  # also marks this link (and older ones) as used
     session.flush()

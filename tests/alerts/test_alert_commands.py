@@ -8,6 +8,7 @@ import json
 from click.testing import CliRunner
 
 from alerts import update_statuses
+from alerts.mailq import MAIL_STATES
 from alerts_support import Papers
 from sendwatch.cli import cli
 from sendwatch.registry import sync_councils
@@ -52,6 +53,8 @@ def test_status_json_is_exactly_the_documented_shape_most_serious_first(write_co
     assert result.exit_code == 0
     rows = json.loads(result.output)
     assert [row["council"] for row in rows] == ["northshire", "westbury", "bury"]
+    # Beside the documented keys, each council's alerts in the outbox by state (none queued here).
+    assert [row.pop("mail") for row in rows][0] == dict.fromkeys(MAIL_STATES, 0)
     assert rows[0] == {
         "council": "northshire", "name": "Northshire County Council", "status": "ems", "since": "2024-09-12",
         "evidence": [{"url": rows[0]["evidence"][0]["url"], "title": "DfE letter: enhanced monitoring", "date": "2024-09-12",
@@ -111,3 +114,86 @@ def test_digest_preview_writes_the_html(write_config, database_url, tmp_path):
     html = target.read_text(encoding="utf-8")
     assert "Councils by status" in html and "Enhanced monitoring and support" in html
     assert invoke(path, "digest").exit_code == 2
+
+
+# --------------------------------------------------------------------------- the outbox, for the operator
+
+
+def test_mail_lists_the_outbox_by_state_with_reasons_and_settles_rows(smtp_config, smtp_server, database):
+    from sqlalchemy import select
+
+    from alerts import send_pending
+    from alerts_support import queue_change_alerts
+    from sendwatch.storage.models import OutboxMessage, utcnow
+
+    path, config = smtp_config()
+    queue_change_alerts(database, config, ["ann@first.example", "bob@second.example", "cat@third.example"])
+    smtp_server.handler.behaviour.refuse = {"bob@second.example"}
+    send_pending(config, database)
+    with database.session() as session:  # a drain died after handing this one over
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "cat@third.example")).one()
+        row.state, row.last_error, ambiguous_id = "ambiguous", "no answer after the message was sent", row.id
+        failed_id = session.scalars(select(OutboxMessage.id).where(OutboxMessage.state == "failed")).one()
+
+    listed = invoke(path, "mail")
+    assert listed.exit_code == 0
+    assert listed.output.splitlines()[0] == "outbox: 1 ambiguous, 1 failed, 1 sent"
+    assert "Recipient address rejected" in listed.output and "no answer after the message was sent" in listed.output
+    as_json = json.loads(invoke(path, "mail", "--state", "sent", "--json").output)
+    assert [row["recipient"] for row in as_json] == ["ann@first.example"] and as_json[0]["message_id"].startswith("<")
+
+    assert invoke(path, "mail", "--mark-sent", str(ambiguous_id)).output.strip().endswith("ambiguous -> sent")
+    retried = invoke(path, "mail", "--retry", str(failed_id))
+    assert "failed -> pending" in retried.output and "bob@second.example is no longer suppressed" in retried.output
+    smtp_server.handler.behaviour.refuse = set()
+    assert send_pending(config, database, now=utcnow()).sent == 1
+    assert json.loads(invoke(path, "mail", "--json").output) == []
+
+    refused = CliRunner().invoke(cli, ["--config", str(path), "mail", "--retry", str(failed_id)])
+    assert refused.exit_code == 1 and "is sent; only" in refused.output
+
+
+def test_unlock_clears_a_dead_holder_s_lock_and_refuses_a_live_one(write_config, database):
+    import subprocess
+    import sys
+
+    from sqlalchemy import select
+
+    from sendwatch import locks
+    from sendwatch.storage.models import Cycle, Lock, utcnow
+
+    path, _ = write_config({"database": database.url})
+    held = locks.acquire(database)  # this very process: alive
+    refused = CliRunner().invoke(cli, ["--config", str(path), "unlock"])
+    assert refused.exit_code == 1 and "held by a running process" in refused.output
+    held.release()
+
+    dead = subprocess.run([sys.executable, "-c", "from sendwatch.holders import new_holder; print(new_holder())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    with database.session() as session:
+        now = utcnow()
+        session.add(Lock(name="cycle", holder=dead, acquired_at=now, expires_at=now + locks.dt.timedelta(hours=2)))
+        session.add(Cycle(started_at=now, state="running", holder=dead))
+
+    cleared = invoke(path, "unlock")
+    assert cleared.exit_code == 0 and "closed 1 cycle(s) as interrupted" in cleared.output
+    with database.session() as session:
+        assert session.scalars(select(Lock)).all() == []
+        assert session.scalars(select(Cycle.state)).all() == ["interrupted"]
+    assert invoke(path, "unlock").output.strip() == "No cycle lock is held."
+
+
+def test_mail_retry_all_makes_every_failed_and_ambiguous_message_due(smtp_config, smtp_server, database):
+    from alerts import send_pending
+    from alerts_support import queue_change_alerts
+
+    path, config = smtp_config()
+    queue_change_alerts(database, config, ["ann@first.example", "bob@second.example"])
+    smtp_server.handler.behaviour.refuse = {"ann@first.example", "bob@second.example"}
+    send_pending(config, database)
+    assert invoke(path, "mail", "--retry", "--all").output.count("failed -> pending") == 2
+    for spelling in (["--all"], ["--retry"]):  # the same request, spelt otherwise: nothing is left to retry
+        assert invoke(path, "mail", *spelling).output.strip() == "nothing to retry"
+    assert invoke(path, "mail", "--state", "pending").output.startswith("outbox: 2 pending")
+    bad = CliRunner().invoke(cli, ["--config", str(path), "mail", "--retry", "x1"])
+    assert bad.exit_code == 2 and "is not a message id" in bad.output

@@ -66,3 +66,22 @@ def test_two_cycles_started_together_never_overlap(site: DemoSite, cycle_config,
     out, err = first.communicate(timeout=180)
     assert first.returncode == 0, err
     assert "Cycle 1 finished" in out
+
+
+def test_a_greylisted_alert_is_retried_within_the_same_run_once(site: DemoSite, sendwatch, smtp_server, cycle_config,
+                                                               today: dt.date) -> None:
+    import yaml
+
+    data = yaml.safe_load(cycle_config.read_text())
+    data["mail"]["linger_retry_seconds"] = 0.05  # a short first wait keeps the test fast
+    cycle_config.write_text(yaml.safe_dump(data))
+    assert sendwatch("run", "--once").returncode == 0
+    site.publish_meeting("eastmoor", FORUM, eastmoor_off_track_meeting(today))
+    smtp_server.handler.behaviour.greylist_first = 1  # "451 try again later" to the first attempt
+
+    second = sendwatch("run", "--once")
+
+    assert second.returncode == 0, second.stderr
+    assert "emails sent: 1" in second.stdout and "waiting to retry" not in second.stdout
+    assert "outbox: 1 sent" in second.stdout
+    assert [received.recipients for received in smtp_server.handler.received] == [[REPORTER]]

@@ -155,3 +155,59 @@ def test_a_title_naming_the_programme_gives_context_to_text_that_only_says_the_a
     with database.session() as session:
         assert session.get(Document, with_title).verdict_status == "sv_off_track"
         assert session.get(Document, without).verdict_status == "none"
+
+
+def _fill_the_disk(database) -> None:  # type: ignore[no-untyped-def]
+    """Make every write that needs room fail as on a full disk (SQLITE_FULL; PostgreSQL's disk_full)."""
+    from sqlalchemy import event, text
+
+    if database.is_sqlite:
+        def full(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            pages = cursor.execute("PRAGMA page_count").fetchone()[0]
+            cursor.execute(f"PRAGMA max_page_count = {pages}")
+            cursor.close()
+
+        database.engine.dispose()
+        event.listen(database.engine, "connect", full)
+        return
+    with database.engine.begin() as connection:
+        connection.execute(text(
+            "CREATE FUNCTION disk_is_full() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$ LANGUAGE plpgsql"))
+        connection.execute(text("CREATE TRIGGER disk_full_now BEFORE INSERT ON document_pages FOR EACH ROW EXECUTE FUNCTION disk_is_full()"))
+
+
+def test_a_paper_whose_results_cannot_be_stored_stays_pending_and_is_read_next_time(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config, database = setup
+    pdf = build_report(tmp_path / "q3-report.pdf", [[
+        FILLER * 40, "WCC is not on track to meet condition 5 of the safety valve agreement.", FILLER * 40]])
+    document_id = add_document(database, "westshire", pdf, "pdf")
+    _fill_the_disk(database)
+
+    summary = extract_documents(config, database)
+
+    assert summary.states == {"pending": 1} and "left pending" in summary.errors[0]
+    with database.session() as session:
+        document = session.get(Document, document_id)
+        assert (document.text_state, document.extracted_sha256) == ("pending", None), "not marked corrupt"
+
+    fresh = _reopened(database)
+    try:
+        assert extract_documents(config, fresh).states == {"ok": 1}
+        with fresh.session() as session:
+            assert session.get(Document, document_id).verdict_status == "sv_off_track"
+    finally:
+        fresh.dispose()
+
+
+def _reopened(database):  # type: ignore[no-untyped-def]
+    """The disk has room again: a new engine (SQLite) or the trigger dropped (PostgreSQL)."""
+    from sqlalchemy import text
+
+    from sendwatch.storage import open_database
+
+    if not database.is_sqlite:
+        with database.engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER disk_full_now ON document_pages"))
+    return open_database(database.url)

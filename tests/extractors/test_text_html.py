@@ -70,3 +70,17 @@ def test_windows_1252_bytes_are_decoded() -> None:
 def test_minutes_read_end_to_end_give_the_status() -> None:
     analysis = analyse_pages([html_to_text(MINUTES_XML)], ["Westshire County Council"])
     assert analysis.verdict == "ems"
+
+
+def test_a_page_nested_thousands_of_tags_deep_is_read_not_lost():
+    deep = "<html><body>" + "<div><span>" * 1500 + "<p>The Forum noted the DSG deficit.</p>" + "</span></div>" * 1500 + "</body></html>"
+    assert html_to_text(deep) == "The Forum noted the DSG deficit."
+
+
+def test_a_deep_page_read_in_the_bounded_reader_is_ok(tmp_path):
+    from extractors.isolation import extract_text_isolated
+
+    path = tmp_path / "minutes.html"
+    path.write_text("<html><body>" + "<div>" * 3000 + "<p>Minutes of the Schools Forum.</p>" + "</div>" * 3000 + "</body></html>")
+    result = extract_text_isolated(path, "html")
+    assert (result.state, result.pages) == ("ok", ["Minutes of the Schools Forum."])

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from sendwatch.storage import open_database
-from sendwatch.storage.db import DatabaseError, current_revision, make_engine, upgrade
-from sendwatch.storage.models import Council, Document, Evidence, Figure, utcnow
+from sendwatch.storage.db import DatabaseError, current_revision, head_revision, make_engine, upgrade
+from sendwatch.storage.models import Council, Cycle, Document, Evidence, Figure, MailPause, OutboxMessage, utcnow
 
 
 def test_a_new_database_is_created_and_migrated_to_the_latest_schema(database_url: str) -> None:
@@ -19,7 +19,7 @@ def test_a_new_database_is_created_and_migrated_to_the_latest_schema(database_ur
     tables = set(inspect(db.engine).get_table_names())
     assert {"councils", "meetings", "documents", "document_pages", "evidence", "figures", "status_history",
             "change_events", "subscribers", "outbox", "crawl_runs", "locks"} <= tables
-    assert current_revision(db.engine) == "0002"
+    assert current_revision(db.engine) == head_revision()
     db.dispose()
 
 
@@ -34,7 +34,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
 def test_opening_twice_is_harmless(database_url: str) -> None:
     open_database(database_url).dispose()
     db = open_database(database_url)
-    assert current_revision(db.engine) == "0002"
+    assert current_revision(db.engine) == head_revision()
     db.dispose()
 
 
@@ -66,6 +66,31 @@ def test_an_upgrade_from_the_previous_schema_keeps_every_row(database_url: str) 
         session.add(Figure(document_id=7, council_id=1, amount_gbp=6_000_000, text="£6m", label="off track by"))
     with db.session() as session:
         assert session.scalars(select(Figure.amount_gbp)).all() == [6_000_000]
+    db.dispose()
+
+
+def test_an_upgrade_to_mail_claims_keeps_the_outbox_and_cycles(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine, database_url, revision="0002")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO cycles (id, started_at, state) VALUES (3, :now, 'running')"), {"now": dt.datetime(2025, 1, 6, 6)})
+        connection.execute(
+            text("INSERT INTO outbox (id, message_key, message_id, kind, recipient, subject, raw, event_ids, state, attempts, created_at) "
+                 "VALUES (1, 'k1', '<k1@example.org>', 'alert', 'desk@example.org', 'Now EMS', 'raw', '[]', 'pending', 2, :now)"),
+            {"now": dt.datetime(2025, 1, 6, 6, 5)},
+        )
+    assert "claimed_by" not in {column["name"] for column in inspect(engine).get_columns("outbox")}
+    engine.dispose()
+
+    db = open_database(database_url)
+    with db.session() as session:
+        row = session.get(OutboxMessage, 1)
+        assert (row.state, row.attempts, row.claimed_by, row.claimed_until) == ("pending", 2, None, None)
+        cycle = session.get(Cycle, 3)
+        assert (cycle.state, cycle.holder) == ("running", None)
+        session.add(MailPause(relay="smtp://relay:25", paused_until=utcnow(), reason="550 5.4.5 quota", count=1))
+    with db.session() as session:
+        assert session.scalars(select(MailPause.reason)).all() == ["550 5.4.5 quota"]
     db.dispose()
 
 
@@ -127,5 +152,5 @@ def test_two_processes_opening_a_new_database_at_once_both_succeed(sqlite_url: s
     outputs = [process.communicate(timeout=60) for process in processes]
     assert [process.returncode for process in processes] == [0, 0, 0], outputs
     db = open_database(sqlite_url)
-    assert current_revision(db.engine) == "0002"
+    assert current_revision(db.engine) == head_revision()
     db.dispose()

@@ -36,6 +36,11 @@ class MailBehaviour:
     hang_at_rcpt: int | None = None  # on this RCPT (1-based count) never answer
     hang_at_data: int | None = None  # on this DATA: keep the message (as a server that delivered it), never answer
     drop_at_rcpt: int | None = None  # on this RCPT: close the connection without a word
+    refuse_all_rcpt_after: int | None = None  # accept this many RCPTs, then answer rcpt_refusal to every one
+    rcpt_refusal: str = "550 5.4.5 Daily user sending quota exceeded"
+    refuse_rcpt_text: str = "550 5.1.1 <{address}>: Recipient address rejected: User unknown"  # for ``refuse``
+    data_refusal: str | None = None  # answer every DATA with this (a content filter), keeping nothing
+    delay_seconds: float = 0.0  # a slow relay: wait this long before answering each DATA
 
 
 class RecordingHandler:
@@ -62,7 +67,9 @@ class RecordingHandler:
             self.rcpt_count += 1
             count = self.rcpt_count
         if address in self.behaviour.refuse:
-            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+            return self.behaviour.refuse_rcpt_text.format(address=address)
+        if self.behaviour.refuse_all_rcpt_after is not None and count > self.behaviour.refuse_all_rcpt_after:
+            return self.behaviour.rcpt_refusal
         if self.greylisted < self.behaviour.greylist_first:
             self.greylisted += 1
             return "451 4.7.1 Greylisted, please try again later"
@@ -76,6 +83,10 @@ class RecordingHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        if self.behaviour.delay_seconds:
+            await asyncio.sleep(self.behaviour.delay_seconds)
+        if self.behaviour.data_refusal:
+            return self.behaviour.data_refusal
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         with self._lock:
             self.data_count += 1

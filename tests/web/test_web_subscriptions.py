@@ -239,3 +239,29 @@ def test_unsubscribe_link_opened_in_a_browser_asks_first(site) -> None:
     done = site.client.post("/unsubscribe", data={"csrf_token": csrf_in(page.text), "token": token})
     assert done.status_code == 200 and "You're unsubscribed" in done.text
     assert subscriber(site).unsubscribed_at is not None
+
+
+@pytest.mark.parametrize("address", ["desk\x00@news.example.org", "jöhn@exämple.org", "\"quoted\"@news.example.org"])
+def test_an_address_the_relay_cannot_carry_is_refused_at_sign_up_on_any_database(start_site, database_url, address) -> None:
+    site = start_site(database_url)
+
+    response = sign_up(site, address)
+
+    assert response.status_code == 400
+    if address.startswith("jöhn"):
+        assert "cannot deliver to addresses with accented or non-Latin letters" in response.text
+    with site.database.session() as session:
+        assert session.scalars(select(OutboxMessage)).all() == [] and session.scalars(select(Subscriber)).all() == []
+
+
+def test_an_internationalised_domain_is_stored_and_mailed_idna_encoded(site) -> None:
+    response = sign_up(site, "desk@exämple.org")
+
+    assert response.status_code == 200
+    assert subscriber(site, "desk@xn--exmple-cua.org") is not None
+    assert confirmations(site, "desk@xn--exmple-cua.org")
+
+
+def test_a_digest_number_too_large_for_any_database_is_not_found(site) -> None:
+    assert site.client.get("/digests/99999999999999999999999").status_code == 404
+    assert site.client.get("/digests/99999999999999999999999/email").status_code == 404

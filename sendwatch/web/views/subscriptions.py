@@ -16,7 +16,6 @@ The rules these handlers keep:
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -27,6 +26,7 @@ from starlette.responses import PlainTextResponse, Response
 from alerts.sender import send_pending
 from alerts.subscriptions import SubscriptionError, subscribe
 from alerts.tokens import make_token, read_token
+from sendwatch.addresses import AddressError, check_address
 from sendwatch.storage.models import Subscriber, utcnow
 from sendwatch.vocabulary import FREQUENCIES, STATUSES
 from sendwatch.web import queries
@@ -36,8 +36,6 @@ from sendwatch.web.signup import confirm_subscription, councils_text, request_su
 
 # Pages showing someone's address or carrying their token are never kept by caches.
 PRIVATE = {"Cache-Control": "no-store"}
-EMAIL_SHAPE = re.compile(r"[^@\s,<>\"']+@[^@\s,<>\"']+\.[^@\s,<>\"']+")
-MAX_EMAIL = 254
 
 
 # --------------------------------------------------------------------------- the choices form
@@ -97,8 +95,14 @@ def _subscribe_submit(request: Request, form: FormData) -> Response:
     with web.database.session() as session:
         known = {slug for slug, _ in queries.council_choices(session)}
     choices, problems = parse_choices(form, known)
-    if len(email) > MAX_EMAIL or not EMAIL_SHAPE.fullmatch(email):
-        problems.insert(0, "Enter an email address, like name@example.org.")
+    try:
+        email = check_address(email, smtputf8=web.config.mail.smtputf8)
+    except AddressError as error:
+        if "mail.smtputf8" in str(error):
+            problems.insert(0, "This site's mail server cannot deliver to addresses with accented or non-Latin "
+                               "letters before the @. Please use another address.")
+        else:
+            problems.insert(0, "Enter an email address, like name@example.org.")
     if problems:
         return _form_page(request, "subscribe.html", status_code=400, email=email, choices=choices, problems=problems)
     if not web.signups.allow(client_address(request)):
@@ -251,7 +255,8 @@ def _manage_submit(request: Request, form: FormData) -> Response:
     with web.database.session() as session:
         subscriber = session.get(Subscriber, subscriber_id)
         # confirmed=False: saving choices never stands in for the confirmation link.
-        subscribe(session, subscriber.email, choices["councils"], choices["statuses"], choices["frequency"], source=subscriber.source, confirmed=False)
+        subscribe(session, subscriber.email, choices["councils"], choices["statuses"], choices["frequency"], source=subscriber.source,
+                  confirmed=False, smtputf8=True)  # an address already stored stays deliverable as it was
     return _manage_view(request, token, subscriber_id, saved=True, problems=[])
 
 

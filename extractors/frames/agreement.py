@@ -60,12 +60,12 @@ _RECIPIENTS = frozenset({"schools", "providers", "settings", "parents", "familie
 _DEFICIT_HISTORY = frozenset({"historic", "historical", "cumulative", "accumulated", "accrued", "the", "our", "its",
                               "this", "brought", "remaining", "outstanding", "legacy", "high", "dsg"})
 _INSTALMENTS = frozenset({"instalment", "instalments", "installment", "installments", "tranche", "tranches"})
-_RECEIVED_PAST = frozenset({"received", "paid", "released", "transferred", "allocated"})
+_RECEIVED_PAST = frozenset({"received", "paid", "released", "transferred", "allocated", "awarded", "granted", "given"})
 # What the Department's money does to a deficit under an agreement ("towards", "to pay down", "repaid by").
 _ON_THE_DEFICIT = frozenset({"repaid", "repaying", "repay", "pay down", "paying down", "paid down", "pay off", "paying off",
                              "clear", "clearing", "write off", "written off", "eliminate", "eliminating", "reduce", "towards",
                              "contribute", "contributing", "contributed", "underwrite", "underwritten", "cover", "covering",
-                             "funded", "financed"})
+                             "funded", "financed", "fund"})
 _MONEY_VERBS = frozenset({"pay", "fund", "contribute", "provide", "invest", "write", "clear", "cover", "meet"})
 _SUBMITTED = frozenset({"documentation", "documents", "proposal", "proposals", "bid", "application", "submission",
                         "plan", "plans", "offer", "case"})
@@ -155,7 +155,9 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
     the latest event is the state now.
     """
     tokens = parsed.tokens
-    is_agreement = anchor.role in ("agreement", "agreement_referred") or (
+    if _year_of(parsed, anchor):
+        return Claim("sv_agreed", anchor.start, anchor.end, 0.75, "agreement:year_of", SETTLED)
+    is_agreement = _terms_of(parsed, anchor) or anchor.role in ("agreement", "agreement_referred") or (
         tokens[anchor.end:anchor.end + 1] in (["agreement"], ["deal"]) and tokens[anchor.end + 1:anchor.end + 2] != [] and
         tokens[anchor.end + 1] not in _GENERIC_SENSE or tokens[anchor.end:] in (["agreement"], ["deal"]))
     if anchor.role == "sv" and tokens[anchor.end + 1:anchor.end + 2] and tokens[anchor.end + 1] in _GENERIC_SENSE:
@@ -189,6 +191,8 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
     strong = [hit for hit in strong if not _the_departments_own(parsed, hit)]
     if strong:
         cue = min(strong, key=lambda hit: abs(hit.start - anchor.start))
+        if _in_the_past(parsed, cue):
+            return Claim("sv_agreed", cue.start, cue.end, 0.75, "agreement:since_signing", SETTLED, subject_at=anchor.start)
         if _succeeded(parsed, cue):
             return Claim("sv_agreed", cue.start, cue.end, 0.75, "agreement:bid_succeeded", SETTLED, subject_at=anchor.start)
         return Claim("sv_negotiating", cue.start, cue.end, 0.75, "agreement:negotiating", ASSERTED, subject_at=anchor.start)
@@ -220,6 +224,25 @@ _REACHED = frozenset({"signed", "signed off", "entered into", "entered", "in pla
                       "finalized", "ratified", "commenced", "began", "begun", "started", "struck", "concluded", "in force",
                       "published", "available", "predicated", "awarded", "granted", "given", "agreed", "confirmed",
                       "existing", "current", "accepted", "approved", "extended", "renewed", "negotiated"})
+
+
+_ORDINALS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "first", "second", "third", "fourth", "fifth",
+                       "sixth", "seventh", "final", "last", "1", "2", "3", "4", "5", "6", "7"})
+
+
+def _year_of(parsed: Parsed, anchor: Hit) -> bool:
+    """"in year three of its safety valve plan", "the fourth year of the agreement": it is under way."""
+    before = parsed.tokens[max(0, anchor.start - 6):anchor.start]
+    if "of" not in before:
+        return False
+    head = before[:len(before) - before[::-1].index("of") - 1]
+    return ("year" in head[-2:] and any(word in _ORDINALS for word in head[-2:])) or head[-2:] in (["year", "one"],)
+
+
+def _terms_of(parsed: Parsed, anchor: Hit) -> bool:
+    """"under the terms of the Safety Valve", "the conditions of the programme": the agreement's."""
+    before = parsed.tokens[max(0, anchor.start - 3):anchor.start]
+    return any(word in ("terms", "conditions", "requirements", "obligations") for word in before) and "of" in before
 
 
 def _reached(hit: Hit, anchor: Hit, is_agreement: bool) -> bool:
@@ -552,6 +575,12 @@ def _around(parsed: Parsed, role: str, anchor: Hit) -> list[Hit]:
     return [hit for hit in parsed.of(role)
             if abs(hit.start - anchor.start) <= WINDOW and parsed.clause[hit.start] == clause
             and not (anchor.start <= hit.start < anchor.end)]
+
+
+def _in_the_past(parsed: Parsed, cue: Hit) -> bool:
+    """"since signing the deal", "after joining the programme": the event has happened."""
+    return parsed.tokens[max(0, cue.start - 1):cue.start] in (["since"], ["after"], ["following"]) and \
+        cue.phrase in ("signing", "entering", "joining", "reaching", "securing", "sign")
 
 
 def _is_strong(hit: Hit) -> bool:

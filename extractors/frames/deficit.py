@@ -13,7 +13,7 @@ from __future__ import annotations
 from extractors.cues import Hit, Parsed
 from extractors.frames import ASSERTED, NEGATION, QUESTION, Claim, DocumentContext
 
-TIE_REACH = 12  # words between a deficit and the fund it belongs to
+TIE_REACH = 15  # words between a deficit and the fund it belongs to
 SEND_REACH = 6
 _DEFINITE = frozenset({"the", "this", "our", "its", "that", "cumulative", "accumulated", "historic", "overall", "total",
                        "growing", "in-year", "year", "forecast", "projected", "current"})
@@ -28,6 +28,8 @@ def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """Every DSG / high needs deficit the sentence states."""
     claims: list[Claim] = []
     for hit in parsed.of("deficit"):
+        if hit.phrase == "gap" and not any(word[0] == "£" for word in parsed.tokens[max(0, hit.start - 4):hit.start]):
+            continue  # "a £12m gap" is money missing; "the attainment gap" is not
         strength = _tie(parsed, hit, context)
         if strength is None or _national(parsed, hit) or parsed.has("national_body"):
             continue
@@ -101,6 +103,14 @@ def _tie(parsed: Parsed, deficit: Hit, context: DocumentContext) -> float | None
     return None
 
 
+_UNITS = frozenset({"m", "million", "bn", "billion", "k", "mil", "mn"})
+
+
+def _words_between(parsed: Parsed, start: int, end: int) -> int:
+    """Words from ``start`` to ``end``, an amount ("£56", "m") counting as one."""
+    return sum(1 for word in parsed.tokens[start:end] if word not in _UNITS)
+
+
 def _send_budget(parsed: Parsed) -> bool:
     """"its special needs education budget", "the SEND funding pot": SEND spending named as a budget."""
     tokens = parsed.tokens
@@ -117,9 +127,9 @@ def _distance(parsed: Parsed, deficit: Hit, role: str) -> int | None:
         if parsed.clause[hit.start] != clause or _excluded(parsed, hit):
             continue
         if hit.end <= deficit.start:
-            gap = deficit.start - hit.end
+            gap = _words_between(parsed, hit.end, deficit.start)
         elif hit.start >= deficit.end:
-            gap = hit.start - deficit.end
+            gap = _words_between(parsed, deficit.end, hit.start)
         else:
             gap = 0
         best = gap if best is None else min(best, gap)

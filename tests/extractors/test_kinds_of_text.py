@@ -198,3 +198,42 @@ def test_a_national_announcement_is_not_a_council_s_membership(text: str, names:
 def test_the_council_s_own_part_in_a_programme_it_describes_still_counts() -> None:
     text = "Delivering Better Value, which the DfE launched in 2022, is funding our new outreach service."
     assert verdict(text) == "dbv"
+
+
+# ------------------------------------------------------------------ more phrasings of each status
+
+MORE_PHRASINGS = [
+    ('sv_agreed', 'Since signing the Safety Valve deal in 2022, the council has received £14m.'),
+    ('sv_agreed', 'Under the terms of the Safety Valve, the DfE will fund £20m of the deficit.'),
+    ('sv_agreed', 'The authority is in year three of its safety valve plan with the DfE.'),
+    ('sv_agreed', 'Westshire was among the councils awarded safety valve funding in 2023.'),
+    ('sv_agreed', 'The DfE bailout, agreed last March, will clear the remaining deficit by 2028.'),
+    ('sv_agreed', 'Our DSG recovery agreement with the ESFA runs until 2027.'),
+    ('sv_agreed', 'Westshire secured a safety valve deal worth £30m in 2023.'),
+    ('sv_agreed', 'The council signed up to the safety valve programme in 2021 and receives annual payments from the DfE.'),
+    ('sv_negotiating', 'Westshire has been asked to take part in the next round of the safety valve programme.'),
+    ('sv_negotiating', 'A proposal for entry to the safety valve programme will be submitted in October.'),
+    ('sv_negotiating', 'The council is awaiting the outcome of its safety valve submission.'),
+    ('sv_on_track', 'Safety valve update. The latest quarterly return shows the council is meeting all conditions.'),
+    ('sv_on_track', 'Safety valve update. Expenditure is tracking below the agreed profile.'),
+    ('sv_off_track', 'Safety valve update. The deficit is forecast to exceed the safety valve target by £4m.'),
+    ('sv_off_track', 'The council will not achieve an in-year balance by 2025/26 as required by the safety valve agreement.'),
+    ('ems', 'Westshire has been moved to enhanced monitoring.'),
+    ('payment_withheld', 'Safety valve update. The DfE has not paid the 2024/25 instalment.'),
+    ('sv_completed', 'The final payment under the safety valve agreement was received in March, bringing it to a close.'),
+    ('deficit_only', 'The high needs block ended the year £5m overspent.'),
+    ('deficit_only', 'There is a £12m gap between high needs funding and spending.'),
+    ('deficit_only', 'High needs costs rose to £56m against a grant of £48m, leaving an £8m shortfall.'),
+    ('deficit_only', "Westshire's DSG reserve is £14m in deficit."),
+    ('none', 'The school has a deficit of £200k.'),
+    ('none', "The council's overall budget gap is £20m."),
+    ('none', 'Nationally, high needs deficits total £3bn.'),
+    ('none', 'Kent and Surrey have safety valve agreements; Westshire does not.'),
+    ('dbv', 'Westshire received a £1m DBV grant to fund its SEND projects.'),
+    ('none', "The DfE's Delivering Better Value programme works with 55 councils across England."),
+]
+
+
+@pytest.mark.parametrize("status, text", MORE_PHRASINGS)
+def test_more_phrasings_of_each_status(status: str, text: str) -> None:
+    assert verdict(text) == status

@@ -458,6 +458,9 @@ def who(tokens: list[str], clause: list[int], position: int, discourse: Discours
             return Attribution("other", True)
         return Attribution("self", True) if nearest[3] else Attribution("other", True)
     if generics_before and not _one_of(tokens[first:generics_before[-1][0]]):
+        listed = _listed_after(tokens, position, mentions)
+        if listed is not None:
+            return Attribution("self" if listed else "other", True)  # "the five councils whose ... are A, B and C"
         return Attribution("other", True)
     kinds = [kind for index, kind in mentions.references if first <= index < position]
     if "voice" in kinds:
@@ -485,6 +488,20 @@ def who(tokens: list[str], clause: list[int], position: int, discourse: Discours
     if discourse.focus_elsewhere():
         return Attribution("other", False)  # a press item about another council: its unattributed sentences are that council's
     return Attribution("implicit", False)
+
+
+_LIST_OPENERS = frozenset({"are", "were", "include", "includes", "included", "including", "namely", ":", "being"})
+
+
+def _listed_after(tokens: list[str], position: int, mentions: Mentions) -> bool | None:
+    """Councils named as the members of the group the claim is about, after "are", "include" or a
+    colon: whether this council is among them (None: no such list)."""
+    for index in range(position + 1, len(tokens)):
+        if tokens[index] in _LIST_OPENERS:
+            for group in mentions.groups:
+                if index < group[0] <= index + 2:
+                    return group[3]
+    return None
 
 
 _JOINING = re.compile(r"^[\s,]*(?:(?:and|&|plus|along with|with|is|was|one of|as one of|among|amongst)\s+)*"

@@ -237,3 +237,22 @@ MORE_PHRASINGS = [
 @pytest.mark.parametrize("status, text", MORE_PHRASINGS)
 def test_more_phrasings_of_each_status(status: str, text: str) -> None:
     assert verdict(text) == status
+
+
+# ------------------------------------------------------------------ 4 (again). lists that name the councils a claim is about
+
+LISTS = [
+    ("The five councils whose safety valve payments have been suspended are Cambridgeshire, Dorset, Hillingdon, "
+     "Norfolk and Bath and North East Somerset.", "Dorset Council", "payment_withheld"),
+    ("The councils with safety valve agreements signed this year are: Bristol, Devon and Wiltshire.",
+     "Devon County Council", "sv_agreed"),
+    ("The DfE has agreed safety valve deals with Bristol, Devon and Wiltshire.", "Wiltshire Council", "sv_agreed"),
+    ("Councils including Kent, Surrey and Norfolk have been placed under enhanced monitoring.", "Surrey County Council", "ems"),
+    ("Wiltshire: dedicated schools grant safety valve agreement 2023-2024", "Wiltshire Council", "sv_agreed"),
+]
+
+
+@pytest.mark.parametrize("text, council, status", LISTS)
+def test_a_list_gives_each_council_named_in_it_the_status(text: str, council: str, status: str) -> None:
+    assert verdict(text, [council]) == status
+    assert verdict(text, ["Oldham Council"]) == "none"  # and no council left out of it

@@ -485,12 +485,14 @@ def _titled(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
     colon = tokens.index(":")
     if any(word not in ("selfcouncil", "othercouncil", ",", "and", "'s", "council") for word in tokens[:colon]):
         return []
+    if "selfcouncil" not in tokens[:colon]:
+        return []  # the title names the holder, so whose it is is decided here: another council's entry
     for anchor in anchors:
         is_agreement = anchor.role == "agreement" or tokens[anchor.end:anchor.end + 1] == ["agreement"]
         rest = tokens[colon + 1:anchor.start]
         if anchor.start > colon and is_agreement and len(rest) <= 6 and not parsed.near("negotiating", anchor.start, 6, 2) \
                 and not any(word in ("draft", "proposed", "proposal") for word in rest):
-            return [Claim("sv_agreed", anchor.start, anchor.end, 0.75, "agreement:titled", frozenset({QUESTION}), subject_at=0)]
+            return [Claim("sv_agreed", anchor.start, anchor.end, 0.75, "agreement:titled", frozenset({QUESTION}))]
     return []
 
 

@@ -449,7 +449,7 @@ def who(tokens: list[str], clause: list[int], position: int, discourse: Discours
     first = _clause_start(clause, position)
     last = _clause_end(clause, position)
     groups = [group for group in mentions.groups if clause[group[0]] == own]
-    before = [group for group in groups if group[1] < position]
+    before = [group for group in groups if group[0] <= position and (group[1] < position or group[0] == position)]
     generics_before = [span for span in mentions.generics if first <= span[0] <= position]
     if before:
         nearest = before[-1]

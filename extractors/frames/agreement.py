@@ -492,7 +492,8 @@ def _titled(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
         rest = tokens[colon + 1:anchor.start]
         if anchor.start > colon and is_agreement and len(rest) <= 6 and not parsed.near("negotiating", anchor.start, 6, 2) \
                 and not any(word in ("draft", "proposed", "proposal") for word in rest):
-            return [Claim("sv_agreed", anchor.start, anchor.end, 0.75, "agreement:titled", frozenset({QUESTION}))]
+            return [Claim("sv_agreed", anchor.start, anchor.end, 0.75, "agreement:titled", frozenset({QUESTION}),
+                          subject_at=tokens.index("selfcouncil"))]
     return []
 
 

@@ -446,8 +446,7 @@ def who(tokens: list[str], clause: list[int], position: int, discourse: Discours
         return Attribution("implicit", False)
     position = min(position, len(tokens) - 1)
     own = clause[position]
-    first = _clause_start(clause, position)
-    last = _clause_end(clause, position)
+    first, last = _clause_span(clause, position)
     groups = [group for group in mentions.groups if clause[group[0]] == own]
     before = [group for group in groups if group[0] <= position and (group[1] < position or group[0] == position)]
     generics_before = [span for span in mentions.generics if first <= span[0] <= position]
@@ -537,21 +536,14 @@ def _referred_size(words: list[str]) -> int | None:
     return None
 
 
-def _clause_start(clause: list[int], position: int) -> int:
+def _clause_span(clause: list[int], position: int) -> tuple[int, int]:
+    """The first token of the clause holding ``position`` and the one after its last."""
     if not clause:
-        return 0
-    own = clause[min(position, len(clause) - 1)]
-    start = min(position, len(clause) - 1)
+        return 0, 0
+    own = clause[position]
+    start = end = position
     while start > 0 and clause[start - 1] == own:
         start -= 1
-    return start
-
-
-def _clause_end(clause: list[int], position: int) -> int:
-    if not clause:
-        return 0
-    own = clause[min(position, len(clause) - 1)]
-    end = min(position, len(clause) - 1)
     while end < len(clause) and clause[end] == own:
         end += 1
-    return end
+    return start, end

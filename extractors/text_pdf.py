@@ -27,6 +27,8 @@ class PdfText:
     pages: list[str] = field(default_factory=list)
     error: str | None = None
     engine: str = "pdfium"
+    # Per page: (nearly) no text and an image on it, so a scan that OCR can read.
+    scanned: list[bool] = field(default_factory=list)
 
 
 class PdfError(Exception):
@@ -53,11 +55,12 @@ def read_pdf(path: Path | str, *, engine: str = "pdfium", max_pages: int = 2000)
         except PdfError as second:
             return PdfText(second.state if second.state != "corrupt" else error.state, error=str(error), engine=names[0])
     pages = [_clean(page) for page in pages]
+    scanned = [image and len(page.strip()) < MIN_TEXT_CHARS_PER_PAGE for page, image in zip(pages, images)]
     if pages and _is_image_only(pages, images):
-        return PdfText("needs_ocr", pages, "no text layer: the pages are images (OCR needed)", used)
+        return PdfText("needs_ocr", pages, "no text layer: the pages are images (OCR needed)", used, scanned)
     if not pages:
         return PdfText("corrupt", [], "the PDF has no pages", used)
-    return PdfText("ok", pages, None, used)
+    return PdfText("ok", pages, None, used, scanned)
 
 
 def pdfium_pages(path: Path | str, max_pages: int = 2000) -> list[str]:

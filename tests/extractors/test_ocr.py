@@ -10,17 +10,12 @@ from extractors import analyse_pages
 from extractors.isolation import extract_text_isolated
 from extractors.ocr import unavailable_reason
 from extractors.paper_text import OcrSettings
-from extractors_support import build_report
+from extractors_support import build_report, needs_tesseract
 from sendwatch.demo_site import scan
 
 KEY = "The Department for Education has placed the council under enhanced monitoring and support."
 SCANNED = ["Westshire County Council\nLetter from the Department for Education", f"Dear Director,\n{KEY}"]
 OCR = OcrSettings()
-
-needs_tesseract = pytest.mark.skipif(
-    unavailable_reason(OCR) is not None,
-    reason=f"OCR tests need Tesseract: {unavailable_reason(OCR)} (.ci/run installs it)",
-)
 
 
 def scanned_pdf(tmp_path: Path, pages: list[str] = SCANNED) -> Path:

@@ -250,6 +250,23 @@ def xlsx(title: str, pages: list[str]) -> bytes:
     return _zip(parts)
 
 
+# --------------------------------------------------------------------------- PowerPoint .pptx
+
+
+def pptx(title: str, pages: list[str]) -> bytes:
+    """A presentation (sendwatch does not read these): enough of a package to be recognised."""
+    types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/ppt/presentation.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/></Types>'
+    )
+    presentation = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    '<p:presentation xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"/>')
+    return _zip([("[Content_Types].xml", types), ("docProps/core.xml", _core(title)), ("ppt/presentation.xml", presentation)])
+
+
 def _sheet(page: str, number: int) -> tuple[str, list[list[str]]]:
     lines = [line for line in page.split("\n") if line.strip()]
     name = re.sub(r"[\[\]:*?/\\]", "", lines[0])[:31].strip() if lines else ""

@@ -73,6 +73,7 @@ FORMATS: dict[str, tuple[Writer, str]] = {
     "ods": (office.ods, "application/vnd.oasis.opendocument.spreadsheet"),
     "xlsx": (office.xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "doc": (word97.doc, "application/msword"),
+    "pptx": (office.pptx, "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
     "rtf": (rtf, "application/rtf"),
     "csv": (csv_table, "text/csv; charset=utf-8"),
     "html": (html_page, "text/html; charset=utf-8"),

@@ -125,3 +125,28 @@ def test_the_signing_secret_is_generated_once_in_a_private_file_when_none_is_set
     assert read_token(secret, token, "manage").subscriber_id == 7
     monkeypatch.setenv("SENDWATCH_SECRET", "from-the-environment")
     assert read_token(signing_secret(config), token, "manage") is None  # the environment wins
+
+
+def test_evidence_read_by_ocr_from_a_scan_says_so_in_both_parts(smtp_config, smtp_server, database):
+    from sendwatch.storage.models import DocumentPage
+
+    _, config = smtp_config()
+    with database.session() as session:
+        sync_councils(session, config)
+        subscribe(session, READER, councils=["northshire"])
+        papers = Papers(session)
+        north = papers.council("northshire")
+        typed = papers.document(north, "Safety Valve quarter 2 monitoring", meeting=D(2024, 10, 10))
+        papers.evidence(typed, "sv_on_track", "The authority remains on track against the trajectory in its agreement.", page=4)
+        update_statuses(session)
+        scan = papers.document(north, "Letter from the DfE (scanned)", meeting=D(2025, 1, 16))
+        session.add_all([DocumentPage(document_id=scan.id, page_number=1, text="Dear Director,", text_source="ocr"),
+                         DocumentPage(document_id=scan.id, page_number=2, text="...", text_source="ocr")])
+        papers.evidence(scan, "ems", "The Department has placed the council under enhanced monitoring and support.", page=2)
+        queue_alerts(session, config, update_statuses(session))
+    assert send_pending(config, database).sent == 1
+    (received,) = smtp_server.handler.to(READER)
+    html, text = parts(received)
+    assert "Letter from the DfE (scanned), page 2, 16 January 2025 (read by OCR from a scan" in text
+    assert "read by OCR from a scan" in html
+    assert text.count("read by OCR") == 1

@@ -88,6 +88,58 @@ class ReadError(Exception):
         self.state = state
 
 
+class PageWriter:
+    """Text written block by block, with page breaks, and the notes that belong at each page's foot.
+
+    The word-processor readers (``text_docx``, ``text_odf``) walk their XML and write through
+    this: footnotes are printed at the end of the page that refers to them, endnotes at the end.
+    """
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.page_notes: list[str] = []
+        self.endnotes: list[str] = []
+
+    def text(self, with_endnotes: bool = False) -> str:
+        """Everything written so far (with ``PAGE_BREAK`` between pages)."""
+        self._flush_notes()
+        if with_endnotes and self.endnotes:
+            self.block("\n\n".join(self.endnotes))
+        return "".join(self.out)
+
+    def page_break(self) -> None:
+        self._flush_notes()
+        self.out.append(PAGE_BREAK)
+
+    def block(self, text: str) -> None:
+        """A paragraph of its own (nothing if it holds no words)."""
+        if text.strip():
+            self.out.append("\n\n" + text + "\n\n")
+
+    def row(self, cells: Iterable[str]) -> None:
+        line = table_row(cells)
+        if line:
+            self.out.append(line + "\n")
+
+    def end_table(self) -> None:
+        self.out.append("\n")
+
+    def cell_text(self, cell: "PageWriter") -> tuple[str, bool]:
+        """A table cell written by its own writer: its text on one line, and whether a page broke in it.
+
+        Its notes join this writer's: they print at the foot of the page the row is on.
+        """
+        text = cell.text()
+        self.page_notes.extend(cell.page_notes)
+        self.endnotes.extend(cell.endnotes)
+        return text.replace(PAGE_BREAK, " "), PAGE_BREAK in text
+
+    def _flush_notes(self) -> None:
+        if self.page_notes:
+            notes, self.page_notes = self.page_notes, []
+            self.block("\n\n".join(notes))
+
+
 def split_pages(text: str) -> list[str]:
     """Pages of a text with ``PAGE_BREAK`` between them; never an empty page between two breaks."""
     pages = [tidy(page) for page in text.split(PAGE_BREAK)]

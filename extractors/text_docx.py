@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from extractors.package import attribute, has_part, localname, open_package, parse_part, relationship_targets
-from extractors.paper_text import PAGE_BREAK, ReadError, ReadOptions, TextResult, split_pages, table_row
+from extractors.paper_text import PAGE_BREAK, PageWriter, ReadError, ReadOptions, TextResult, split_pages
 
 _SKIP_INLINE = frozenset({
     "rPr", "pPr", "del", "moveFrom", "delText", "instrText", "fldData", "Fallback", "commentReference",
@@ -51,24 +51,12 @@ class _Note(str):
     """A footnote's text, met where its reference stands in a paragraph."""
 
 
-class _Writer:
+class _Writer(PageWriter):
     """Walks the body's blocks and writes text, page breaks and the current page's footnotes."""
 
     def __init__(self, footnotes: dict[str, str], endnotes: dict[str, str]):
-        self.footnotes, self.endnotes = footnotes, endnotes
-        self.out: list[str] = []
-        self.page_notes: list[str] = []
-        self.endnotes_used: list[str] = []
-
-    def text(self, with_endnotes: bool = False) -> str:
-        self._flush_notes()
-        if with_endnotes and self.endnotes_used:
-            self.out.append("\n\n" + "\n\n".join(self.endnotes_used) + "\n\n")
-        return "".join(self.out)
-
-    def page_break(self) -> None:
-        self._flush_notes()
-        self.out.append(PAGE_BREAK)
+        super().__init__()
+        self.footnote_texts, self.endnote_texts = footnotes, endnotes
 
     def blocks(self, container: etree._Element) -> None:
         for child in container:
@@ -94,12 +82,12 @@ class _Writer:
             if isinstance(token, _Note):
                 self.page_notes.append(token)
             elif token == PAGE_BREAK:
-                self._paragraph_text("".join(piece))
+                self.block("".join(piece))
                 piece = []
                 self.page_break()
             else:
                 piece.append(token)
-        self._paragraph_text("".join(piece))
+        self.block("".join(piece))
         for box in floating:
             self.blocks(box)
         if properties is not None and _starts_new_page(properties):
@@ -109,23 +97,15 @@ class _Writer:
         for row in _children(table, "tr"):
             cells, breaks = [], False
             for cell in _children(row, "tc"):
-                inner = _Writer(self.footnotes, self.endnotes)
+                inner = _Writer(self.footnote_texts, self.endnote_texts)
                 inner.blocks(cell)
-                text = inner.text()
-                breaks = breaks or PAGE_BREAK in text
-                cells.append(text.replace(PAGE_BREAK, " "))
-                self.page_notes.extend(inner.page_notes)
-                self.endnotes_used.extend(inner.endnotes_used)
+                text, broke = self.cell_text(inner)
+                cells.append(text)
+                breaks = breaks or broke
             if breaks:  # a row Word laid out across a page boundary starts the new page
                 self.page_break()
-            line = table_row(cells)
-            if line:
-                self.out.append(line + "\n")
-        self.out.append("\n")
-
-    def _paragraph_text(self, text: str) -> None:
-        if text.strip():
-            self.out.append("\n\n" + text + "\n\n")
+            self.row(cells)
+        self.end_table()
 
     def _inline(self, element: etree._Element, tokens: list[str], floating: list[etree._Element]) -> None:
         for child in element:
@@ -143,25 +123,19 @@ class _Writer:
             elif name == "noBreakHyphen":
                 tokens.append("-")
             elif name == "footnoteReference":
-                note = self.footnotes.get(attribute(child, "id") or "")
+                note = self.footnote_texts.get(attribute(child, "id") or "")
                 if note:
                     tokens.append(_Note(note))
             elif name == "endnoteReference":
-                note = self.endnotes.get(attribute(child, "id") or "")
+                note = self.endnote_texts.get(attribute(child, "id") or "")
                 if note:
-                    self.endnotes_used.append(note)
+                    self.endnotes.append(note)
             elif name in ("txbxContent", "p", "tbl"):
                 floating.append(child)
             elif name == "AlternateContent":
                 self._inline(_choice(child), tokens, floating)
             else:
                 self._inline(child, tokens, floating)
-
-    def _flush_notes(self) -> None:
-        if self.page_notes:
-            self.out.append("\n\n" + "\n\n".join(self.page_notes) + "\n\n")
-            self.page_notes = []
-
 
 def _notes(root: etree._Element) -> dict[str, str]:
     """Footnote or endnote id → its text (separators left out)."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from extractors.package import has_part, localname, open_package, parse_part
-from extractors.paper_text import PAGE_BREAK, ReadError, ReadOptions, TextResult, split_pages, table_row
+from extractors.paper_text import PAGE_BREAK, PageWriter, ReadError, ReadOptions, TextResult, split_pages, table_row
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -106,24 +106,12 @@ def _page_break_styles(*roots: etree._Element | None) -> dict[str, tuple[bool, b
     return resolved
 
 
-class _Writer:
+class _Writer(PageWriter):
     """Walks a text body's blocks; mixed content (text and element tails) is read in order."""
 
     def __init__(self, breaks: dict[str, tuple[bool, bool]]):
+        super().__init__()
         self.breaks = breaks
-        self.out: list[str] = []
-        self.page_notes: list[str] = []
-        self.endnotes: list[str] = []
-
-    def text(self, with_endnotes: bool = False) -> str:
-        self._flush_notes()
-        if with_endnotes and self.endnotes:
-            self.out.append("\n\n" + "\n\n".join(self.endnotes) + "\n\n")
-        return "".join(self.out)
-
-    def page_break(self) -> None:
-        self._flush_notes()
-        self.out.append(PAGE_BREAK)
 
     def blocks(self, container: etree._Element) -> None:
         for child in container:
@@ -149,8 +137,7 @@ class _Writer:
         for index, piece in enumerate("".join(tokens).split(PAGE_BREAK)):
             if index:
                 self.page_break()
-            if piece.strip():
-                self.out.append("\n\n" + piece + "\n\n")
+            self.block(piece)
         for frame in floating:
             self.blocks(frame)
         if after:
@@ -162,18 +149,14 @@ class _Writer:
             for cell in _cells(row):
                 inner = _Writer(self.breaks)
                 inner.blocks(cell)
-                text = inner.text()
-                if PAGE_BREAK in text:
+                text, broke = self.cell_text(inner)
+                if broke:
                     self.page_break()
-                cells.append(text.replace(PAGE_BREAK, " "))
-                self.page_notes.extend(inner.page_notes)
-                self.endnotes.extend(inner.endnotes)
-            line = table_row(cells)
-            if line:
-                self.out.append(line + "\n")
-            elif row.find(f"{{{TEXT}}}soft-page-break") is not None:
+                cells.append(text)
+            if not table_row(cells) and row.find(f"{{{TEXT}}}soft-page-break") is not None:
                 self.page_break()
-        self.out.append("\n")
+            self.row(cells)
+        self.end_table()
 
     def _inline(self, element: etree._Element, tokens: list[str], floating: list[etree._Element]) -> None:
         if element.text:
@@ -206,12 +189,6 @@ class _Writer:
         text = " ".join(inner.text().replace(PAGE_BREAK, " ").split())
         if text:
             (self.endnotes if note.get(f"{{{TEXT}}}note-class") == "endnote" else self.page_notes).append(text)
-
-    def _flush_notes(self) -> None:
-        if self.page_notes:
-            self.out.append("\n\n" + "\n\n".join(self.page_notes) + "\n\n")
-            self.page_notes = []
-
 
 def _table_rows(table: etree._Element):  # type: ignore[no-untyped-def]
     """A table's rows, through header-row, row and row-group wrappers."""

@@ -18,7 +18,7 @@ from extractors.ocr import unavailable_reason
 from extractors.paper_text import OcrSettings
 from sendwatch.demo_site import FORUM, DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting, DemoSite
 from tests.cycle.conftest import REPORTER, sendwatch_command
-from tests.support.smtp import SmtpServer, running_smtp_server
+from tests.support.smtp import SmtpServer
 
 pytestmark = pytest.mark.skipif(unavailable_reason(OcrSettings()) is not None,
                                 reason=f"needs Tesseract: {unavailable_reason(OcrSettings())} (.ci/run installs it)")
@@ -62,20 +62,10 @@ def ems_meeting(today: dt.date) -> DemoMeeting:
 
 
 @pytest.fixture
-def site(today_date: dt.date) -> Iterator[DemoSite]:
-    with DemoSite(councils(today_date), today=today_date) as running:
+def site(today: dt.date) -> Iterator[DemoSite]:
+    """A CMIS council whose status is in a Word paper, a ModernGov one whose status is in scans."""
+    with DemoSite(councils(today), today=today) as running:
         yield running
-
-
-@pytest.fixture
-def today_date() -> dt.date:
-    return dt.date.today()
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    with running_smtp_server() as server:
-        yield server
 
 
 @pytest.fixture
@@ -99,7 +89,7 @@ def run(config_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_statuses_are_read_from_a_word_paper_and_from_scans_and_ocr_evidence_says_so(
-        site: DemoSite, config_path: Path, smtp_server: SmtpServer, today_date: dt.date) -> None:
+        site: DemoSite, config_path: Path, smtp_server: SmtpServer, today: dt.date) -> None:
     first = run(config_path, "run", "--once")
     assert first.returncode == 0, first.stderr
     assert "councils: 2 ok, 0 empty, 0 blocked, 0 failing" in first.stdout, first.stdout
@@ -110,7 +100,7 @@ def test_statuses_are_read_from_a_word_paper_and_from_scans_and_ocr_evidence_say
     assert statuses["kestrel"]["status"] == "sv_on_track"
     assert statuses["kestrel"]["evidence"][0]["page"] == 2
 
-    site.publish_meeting("kestrel", FORUM, ems_meeting(today_date))
+    site.publish_meeting("kestrel", FORUM, ems_meeting(today))
     second = run(config_path, "run", "--once")
     assert second.returncode == 0, second.stderr
     assert "kestrel: sv_on_track -> ems" in second.stdout

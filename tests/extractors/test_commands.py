@@ -139,3 +139,30 @@ def test_extract_reprocess_says_how_many_verdicts_a_new_reading_changed(tmp_path
     again = CliRunner().invoke(cli, ["--config", str(path), "extract", "--reprocess"])
     assert again.exit_code == 0, again.output
     assert "verdicts changed: 1 of 2 re-read document(s) (sv_negotiating -> sv_agreed 1)" in again.output
+
+
+def test_extract_says_when_scanned_pages_wait_for_ocr_and_why(tmp_path: Path, write_config) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    from sqlalchemy import select
+
+    from sendwatch.demo_site import papers
+    from sendwatch.registry import sync_councils
+    from sendwatch.storage import open_database
+    from sendwatch.storage.models import Council, Document
+
+    path, config = write_config({"extract": {"ocr": False}})
+    scan = tmp_path / "letter.pdf"
+    scan.write_bytes(papers.write("scanned_pdf", "Letter", ["Kirklees has signed a safety valve agreement with the DfE."]))
+    database = open_database(config.database_url)
+    with database.session() as session:
+        sync_councils(session, config)
+        council = session.scalars(select(Council)).one()
+        session.add(Document(council_id=council.id, url="https://example.org/letter.pdf", kind="pdf", fetch_state="ok",
+                             sha256=hashlib.sha256(scan.read_bytes()).hexdigest(), file_path=str(scan)))
+    database.dispose()
+
+    result = CliRunner().invoke(cli, ["--config", str(path), "extract"])
+    assert result.exit_code == 0, result.output
+    assert "extracted 1 document(s): needs_ocr 1" in result.output
+    assert "waiting for OCR: 1 scanned page(s); OCR is switched off (extract.ocr: false)" in result.output

@@ -89,3 +89,38 @@ def test_missing_tesseract_or_language_data_is_explained(monkeypatch: pytest.Mon
 @needs_tesseract
 def test_a_language_without_data_is_named() -> None:
     assert "no language data for zzz" in (unavailable_reason(OcrSettings(languages="eng+zzz")) or "")
+
+
+@needs_tesseract
+def test_a_scan_stamped_with_a_text_header_and_page_number_is_still_read_by_ocr(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    (image,) = scan.page_images("Letter", SCANNED[1:])
+    path = tmp_path / "appendix.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=A4)
+    sheet.drawImage(ImageReader(image), 0, 0, width=A4[0], height=A4[1])
+    sheet.drawString(40, A4[1] - 20, "Schools Forum 14 January 2026 - Agenda Item 5 - Appendix B")
+    sheet.drawString(A4[0] / 2, 20, "Page 23")
+    sheet.showPage()
+    sheet.save()
+    result = extract_text_isolated(path, "pdf", timeout_seconds=60, ocr=OCR)
+    assert (result.state, result.sources) == ("ok", ["ocr"])
+    assert "enhanced monitoring and support" in " ".join(result.pages[0].split())
+
+
+def test_a_text_page_with_a_logo_is_not_taken_for_a_scan(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    (logo,) = scan.page_images("Logo", ["WCC"], dpi=20)
+    path = tmp_path / "cover.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=A4)
+    sheet.drawImage(ImageReader(logo), 40, A4[1] - 120, width=80, height=100)
+    sheet.drawString(40, A4[1] - 160, "Schools Forum: report of the Director of Children's Services")
+    sheet.showPage()
+    sheet.save()
+    result = extract_text_isolated(path, "pdf", timeout_seconds=60, ocr=OCR)
+    assert (result.state, result.sources) == ("ok", [])

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import IO, Literal, get_args
 
 # Formats sendwatch reads into text.
-Readable = Literal["pdf", "html", "text", "csv", "docx", "odt", "ods", "rtf", "doc", "xlsx", "image"]
+Readable = Literal["pdf", "html", "text", "csv", "docx", "odt", "ods", "rtf", "doc", "xlsx", "xls", "image"]
 # Formats recognised but not read: recorded as ``unsupported`` (or ``encrypted``), once.
-Unread = Literal["xls", "ppt", "pptx", "odp", "odf", "zip", "ole", "office_encrypted", "unknown"]
+Unread = Literal["ppt", "pptx", "odp", "odf", "zip", "ole", "office_encrypted", "unknown"]
 Format = Literal[Readable, Unread]
 
 READABLE: tuple[str, ...] = get_args(Readable)

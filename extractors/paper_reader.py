@@ -2,8 +2,8 @@
 
 The format comes from the bytes first and the declared type second (``extractors.formats``);
 each readable format has one reader module (``text_pdf``, ``text_html``, ``text_docx``,
-``text_odf``, ``text_rtf``, ``text_doc``, ``text_sheet``, ``ocr`` for images). Formats that are
-recognised but not read (PowerPoint, Excel 97-2003, other archives) come back ``unsupported``
+``text_odf``, ``text_rtf``, ``text_doc``, ``text_sheet`` for spreadsheets, ``ocr`` for images). Formats that are
+recognised but not read (PowerPoint, other archives) come back ``unsupported``
 with what they are, and are not read again until their content or the extractor changes.
 
 Scanned pages (a PDF page with an image and no text layer, or an image paper) are read by OCR
@@ -28,7 +28,7 @@ from extractors.text_html import html_to_text
 from extractors.text_odf import read_ods, read_odt
 from extractors.text_pdf import read_pdf
 from extractors.text_rtf import read_rtf
-from extractors.text_sheet import read_csv, read_xlsx
+from extractors.text_sheet import read_csv, read_xls, read_xlsx
 
 Reader = Callable[[Path, ReadOptions], TextResult]
 
@@ -115,4 +115,5 @@ READERS: dict[str, Reader] = {
     "rtf": read_rtf,
     "doc": read_doc,
     "xlsx": read_xlsx,
+    "xls": read_xls,
 }

@@ -1,4 +1,5 @@
-"""Spreadsheet papers: Excel workbooks (.xlsx, .xlsm) read with lxml, and CSV tables.
+"""Spreadsheet papers: Excel workbooks (.xlsx, .xlsm) read with lxml, Excel 97-2003 (.xls)
+read with xlrd, and CSV tables.
 
 Each sheet is one page, headed by its name, one line per row with cells separated by `` | ``
 (as HTML tables are), so a row keeps its label with its figures. Cells give the value the sheet
@@ -16,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import re
+import struct
 from pathlib import Path
 
 from extractors.package import (
@@ -55,6 +57,59 @@ def read_xlsx(path: Path | str, options: ReadOptions) -> TextResult:
                 lines.extend(_sheet_lines(archive, part, reader, name, notes))
             pages.append("\n".join(lines))
     return TextResult("ok", pages or [""], "; ".join(notes) or None, "lxml", format="xlsx")
+
+
+def read_xls(path: Path | str, options: ReadOptions) -> TextResult:
+    """Every sheet of an Excel 97-2003 workbook, one page each, through xlrd."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except xlrd.XLRDError as error:
+        state = "encrypted" if "encrypt" in str(error).lower() else "corrupt"
+        raise ReadError(state, f"not a readable Excel 97-2003 workbook ({error})") from error
+    except (xlrd.compdoc.CompDocError, struct.error, IndexError, ValueError, AssertionError) as error:
+        raise ReadError("corrupt", f"not a readable Excel 97-2003 workbook ({type(error).__name__}: {error})") from error
+    try:
+        if book.nsheets > options.max_pages:
+            raise ReadError("too_large", f"{book.nsheets} sheets, more than the limit of {options.max_pages}")
+        epoch = dt.datetime(1904, 1, 1) if book.datemode else dt.datetime(1899, 12, 30)
+        pages, notes = [], []
+        for number in range(book.nsheets):
+            sheet = book.get_sheet(number)
+            lines = [sheet.name]
+            for row in range(sheet.nrows):
+                if len(lines) > MAX_SHEET_ROWS:
+                    notes.append(f"sheet {sheet.name!r}: rows after {MAX_SHEET_ROWS} not read")
+                    break
+                line = table_row(_xls_cell(book, sheet.cell(row, column), epoch) for column in range(sheet.ncols))
+                if line:
+                    lines.append(line)
+            pages.append("\n".join(lines))
+            book.unload_sheet(number)
+    finally:
+        book.release_resources()
+    return TextResult("ok", pages or [""], "; ".join(notes) or None, "xlrd", format="xls")
+
+
+def _xls_cell(book, cell, epoch: dt.datetime) -> str:  # type: ignore[no-untyped-def]
+    import xlrd
+
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return ""
+    if cell.ctype == xlrd.XL_CELL_TEXT:
+        return str(cell.value)
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return "TRUE" if cell.value else "FALSE"
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#ERROR")
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        return shown_number(float(cell.value), "date", epoch)
+    code = ""
+    if cell.xf_index is not None and cell.xf_index < len(book.xf_list):
+        shown = book.format_map.get(book.xf_list[cell.xf_index].format_key)
+        code = shown.format_str if shown is not None else ""
+    return shown_number(float(cell.value), code, epoch)
 
 
 def read_csv(path: Path | str, options: ReadOptions) -> TextResult:
@@ -156,17 +211,23 @@ class _CellReader:
         except ValueError:
             return raw
         code = self.formats[int(style)] if style and style.isdigit() and int(style) < len(self.formats) else ""
-        if code == "date" and 0 <= number < 2_958_466:
-            moment = self.epoch + dt.timedelta(days=number)
-            return moment.date().isoformat() if number == int(number) else moment.strftime("%Y-%m-%d %H:%M")
-        if "%" in code:
-            return f"{number * 100:.{_decimals(code)}f}%"
-        if "£" in code:
-            sign = "-" if number < 0 else ""
-            return f"{sign}£{abs(number):,.{_decimals(code)}f}"
-        if number == int(number) and abs(number) < 1e15:
-            return str(int(number))
-        return f"{number:.10g}"
+        return shown_number(number, code, self.epoch)
+
+
+def shown_number(number: float, code: str, epoch: dt.datetime) -> str:
+    """A number as a sheet shows it under format ``code`` ('date' for date formats): dates as
+    YYYY-MM-DD, percentages, pounds with their sign and separators, else plainly."""
+    if code == "date" and 0 <= number < 2_958_466:
+        moment = epoch + dt.timedelta(days=number)
+        return moment.date().isoformat() if number == int(number) else moment.strftime("%Y-%m-%d %H:%M")
+    if "%" in code:
+        return f"{number * 100:.{_decimals(code)}f}%"
+    if "£" in code:
+        sign = "-" if number < 0 else ""
+        return f"{sign}£{abs(number):,.{_decimals(code)}f}"
+    if number == int(number) and abs(number) < 1e15:
+        return str(int(number))
+    return f"{number:.10g}"
 
 
 def _decimals(code: str) -> int:

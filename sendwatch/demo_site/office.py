@@ -135,7 +135,7 @@ def ods(title: str, pages: list[str]) -> bytes:
     """An OpenDocument spreadsheet: one sheet per page, named by its first line."""
     sheets = []
     for number, page in enumerate(pages or [""]):
-        name, rows = _sheet(page, number)
+        name, rows = sheet_rows(page, number)
         sheets.append(_odf_table(rows, name, columns=max((len(row) for row in rows), default=1)))
     content = _odf_content("", f"<office:spreadsheet>{''.join(sheets)}</office:spreadsheet>")
     return _odf_package("application/vnd.oasis.opendocument.spreadsheet", title, content)
@@ -147,7 +147,7 @@ def _odf_table(rows: list[list[str]], name: str, columns: int) -> str:
     for row in rows:
         cells = []
         for cell in row:
-            number = _number(cell)
+            number = number_or_none(cell)
             value = f' office:value-type="float" office:value="{number}"' if number is not None else ' office:value-type="string"'
             cells.append(f"<table:table-cell{value}><text:p>{_odf_text(cell)}</text:p></table:table-cell>")
         out.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
@@ -195,14 +195,14 @@ def xlsx(title: str, pages: list[str]) -> bytes:
     sheets = []
     names = []
     for number, page in enumerate(pages or [""]):
-        name, rows = _sheet(page, number)
+        name, rows = sheet_rows(page, number)
         names.append(name)
         xml_rows = []
         for row_number, row in enumerate(rows, start=1):
             cells = []
             for column, cell in enumerate(row):
                 reference = f"{_column_letters(column)}{row_number}"
-                value = _number(cell)
+                value = number_or_none(cell)
                 if value is not None:
                     cells.append(f'<c r="{reference}"><v>{value}</v></c>')
                 elif cell:
@@ -267,13 +267,14 @@ def pptx(title: str, pages: list[str]) -> bytes:
     return _zip([("[Content_Types].xml", types), ("docProps/core.xml", _core(title)), ("ppt/presentation.xml", presentation)])
 
 
-def _sheet(page: str, number: int) -> tuple[str, list[list[str]]]:
+def sheet_rows(page: str, number: int) -> tuple[str, list[list[str]]]:
+    """A page as a sheet: its name (the first line) and its rows."""
     lines = [line for line in page.split("\n") if line.strip()]
     name = re.sub(r"[\[\]:*?/\\]", "", lines[0])[:31].strip() if lines else ""
     return name or f"Sheet{number + 1}", [[cell.strip() for cell in line.split(_CELL)] for line in lines[1:]]
 
 
-def _number(text: str) -> str | None:
+def number_or_none(text: str) -> str | None:
     """The cell as a number if it is one ("21.4", "-3"), else None (text stays text)."""
     return text if re.fullmatch(r"-?\d+(?:\.\d+)?", text.strip()) else None
 

@@ -14,7 +14,7 @@ import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sendwatch.demo_site import office, scan, word97
+from sendwatch.demo_site import excel97, office, scan, word97
 from sendwatch.demo_site.pdf import render_pdf
 
 if TYPE_CHECKING:
@@ -73,6 +73,7 @@ FORMATS: dict[str, tuple[Writer, str]] = {
     "ods": (office.ods, "application/vnd.oasis.opendocument.spreadsheet"),
     "xlsx": (office.xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "doc": (word97.doc, "application/msword"),
+    "xls": (excel97.xls, "application/vnd.ms-excel"),
     "pptx": (office.pptx, "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
     "rtf": (rtf, "application/rtf"),
     "csv": (csv_table, "text/csv; charset=utf-8"),

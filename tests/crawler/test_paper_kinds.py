@@ -10,7 +10,7 @@ from crawl_support import rows
 from sendwatch.demo_site import FORUM, DemoDocument, sample_council
 from sendwatch.storage.models import Document
 
-FORMATS = ["docx", "odt", "rtf", "doc", "xlsx", "csv", "scanned_pdf", "pptx"]
+FORMATS = ["docx", "odt", "rtf", "doc", "xlsx", "xls", "csv", "scanned_pdf", "pptx"]
 KINDS = {"scanned_pdf": "pdf"}
 
 

@@ -17,7 +17,7 @@ PAGES = ["Schools Forum\nThe DSG deficit is forecast at £4.1m.", "Item | 2024/2
 
 @pytest.mark.parametrize("fmt, expected", [
     ("pdf", "pdf"), ("scanned_pdf", "pdf"), ("png", "image"), ("docx", "docx"), ("odt", "odt"), ("ods", "ods"),
-    ("xlsx", "xlsx"), ("doc", "doc"), ("rtf", "rtf"),
+    ("xlsx", "xlsx"), ("xls", "xls"), ("doc", "doc"), ("rtf", "rtf"), ("pptx", "pptx"),
 ])
 def test_each_format_is_known_by_its_bytes_alone(fmt: str, expected: str) -> None:
     assert sniff_bytes(papers.write(fmt, "Report", PAGES)) == expected

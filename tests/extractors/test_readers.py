@@ -43,7 +43,7 @@ def test_the_key_sentence_is_cited_on_its_page(tmp_path: Path, fmt: str) -> None
     assert analysis.deciding is not None and analysis.deciding.page == 2
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
 def test_spreadsheets_are_one_page_per_sheet_headed_by_its_name(tmp_path: Path, fmt: str) -> None:
     sheets = ["High Needs\nProvision | 2025/26\nIndependent special schools | 14.2",
               "Summary\nLine | Amount\nCumulative deficit | 26.9"]
@@ -113,11 +113,18 @@ def test_formats_that_are_not_read_are_unsupported_and_say_what_they_are(tmp_pat
     assert what in (result.error or "")
 
 
-def test_an_old_excel_workbook_is_unsupported(tmp_path: Path) -> None:
+def test_an_old_powerpoint_file_is_unsupported(tmp_path: Path) -> None:
+    path = tmp_path / "slides.ppt"
+    path.write_bytes(compound_file({"PowerPoint Document": b"\x00" * 4096}))
+    result = extract_text_isolated(path, None, content_type="application/vnd.ms-powerpoint", timeout_seconds=60)
+    assert (result.state, result.format) == ("unsupported", "ppt")
+
+
+def test_a_damaged_excel_97_workbook_is_corrupt(tmp_path: Path) -> None:
     path = tmp_path / "budget.xls"
-    path.write_bytes(compound_file({"Workbook": b"\x09\x08" + b"\x00" * 4094}))
+    path.write_bytes(compound_file({"Workbook": b"\x09\x08\x10\x00" + b"\xff" * 4092}))
     result = extract_text_isolated(path, None, content_type="application/vnd.ms-excel", timeout_seconds=60)
-    assert (result.state, result.format) == ("unsupported", "xls")
+    assert (result.state, result.format) == ("corrupt", "xls")
 
 
 def test_a_password_protected_office_file_is_encrypted(tmp_path: Path) -> None:

@@ -46,6 +46,11 @@ def _rtf_text(text: str) -> str:
     return "".join(char if ord(char) < 128 else f"\\u{ord(char) if ord(char) < 32768 else ord(char) - 65536}?" for char in escaped)
 
 
+def unknown_binary(title: str, pages: list[str]) -> bytes:
+    """A file of a format no reader knows (a desktop-publishing file, say): binary, no signature."""
+    return b"\xe8\xac\x00\x2c" + "\n".join(pages).encode("utf-16-le") + bytes(range(256))
+
+
 def csv_table(title: str, pages: list[str]) -> bytes:
     """A CSV table of the rows of every page (a heading line is a one-cell row)."""
     buffer = io.StringIO()
@@ -78,6 +83,7 @@ FORMATS: dict[str, tuple[Writer, str]] = {
     "rtf": (rtf, "application/rtf"),
     "csv": (csv_table, "text/csv; charset=utf-8"),
     "html": (html_page, "text/html; charset=utf-8"),
+    "bin": (unknown_binary, "application/octet-stream"),
 }
 
 

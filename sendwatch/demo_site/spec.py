@@ -20,7 +20,7 @@ class DemoDocument:
     """A paper: one string of text per page, served as a PDF unless ``format`` says otherwise.
 
     ``format`` is one of ``papers.FORMATS`` (pdf, scanned_pdf, png, docx, odt, ods, xlsx, xls,
-    doc, pptx, rtf, csv, html); ``served_as`` replaces the Content-Type the site declares for it.
+    doc, pptx, rtf, csv, html, bin); ``served_as`` replaces the Content-Type the site declares for it.
     """
 
     title: str

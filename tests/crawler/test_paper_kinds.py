@@ -10,8 +10,8 @@ from crawl_support import rows
 from sendwatch.demo_site import FORUM, DemoDocument, sample_council
 from sendwatch.storage.models import Document
 
-FORMATS = ["docx", "odt", "rtf", "doc", "xlsx", "xls", "csv", "scanned_pdf", "pptx"]
-KINDS = {"scanned_pdf": "pdf"}
+FORMATS = ["docx", "odt", "rtf", "doc", "xlsx", "xls", "csv", "scanned_pdf", "pptx", "bin"]
+KINDS = {"scanned_pdf": "pdf", "bin": "other"}  # no known format: kept, for the reader to record unsupported
 
 
 def with_papers(slug: str, platform: str, today: dt.date, served_as: str | None = None):  # type: ignore[no-untyped-def]

@@ -139,6 +139,10 @@ def test_the_bytes_of_a_paper_decide_its_kind_before_the_declared_type_or_the_li
     assert check_body(docx, "docx", "application/octet-stream", "pdf", 100) is None
     assert classify(papers.write("odt", "Report", ["x"]), "application/pdf", "http://x/a.pdf", "pdf") == "odt"
     assert classify(papers.write("rtf", "Report", ["x"]), None, "http://x/page", "html") == "rtf"
+    publisher = b"\xe8\xac\x00\x2c binary of a format nobody reads"
+    assert classify(publisher, "application/octet-stream", "http://x/Document.ashx?a", "pdf") == "other"
+    assert classify(publisher, "application/octet-stream", "http://x/documents/s1/Report.pdf", "pdf") == "pdf"
+    assert classify(publisher, None, "http://x/Document.ashx?a", "pdf") == "pdf"
 
 
 def test_html_is_compared_without_layout_whitespace():

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from sqlalchemy import select
 
 from extractors.ocr import unavailable_reason
 from extractors.paper_text import OcrSettings
@@ -44,8 +45,10 @@ def councils(today: dt.date) -> list[DemoCouncil]:
          "Table 2: DSG position (£m) | 2025/26\nCumulative deficit | 19.8"],
         published=marsh_day, format="docx", served_as="application/octet-stream",
     )
+    slides = DemoDocument("Presentation to the Forum", ["High needs: the year ahead"], published=marsh_day, format="pptx",
+                          served_as="application/octet-stream")
     fenmarsh = DemoCouncil("fenmarsh", "Fenmarsh District Council", "cmis", mount="/fenmarsh/", committees=[
-        DemoCommittee(FORUM, [DemoMeeting(date=marsh_day, documents=[word_paper])])])
+        DemoCommittee(FORUM, [DemoMeeting(date=marsh_day, documents=[word_paper, slides])])])
     kestrel_day = today - dt.timedelta(days=40)
     on_track = letter("Kestrel County Council", "The quarterly return shows that the authority remains on track against "
                       "the conditions of its safety valve agreement.", kestrel_day)
@@ -83,6 +86,19 @@ def config_path(tmp_path: Path, site: DemoSite, smtp_server: SmtpServer) -> Path
     return path
 
 
+def unsupported_papers(config_path: Path) -> list:  # type: ignore[type-arg]
+    from sendwatch.config import load_config
+    from sendwatch.storage import open_database
+    from sendwatch.storage.models import Document
+
+    database = open_database(load_config(config_path).database_url)
+    try:
+        with database.session() as session:
+            return list(session.scalars(select(Document).where(Document.text_state == "unsupported")))
+    finally:
+        database.dispose()
+
+
 def run(config_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(sendwatch_command(config_path, *args), capture_output=True, text=True, timeout=240,
                           env={**os.environ, "SENDWATCH_SECRET": "test-secret"})
@@ -100,10 +116,17 @@ def test_statuses_are_read_from_a_word_paper_and_from_scans_and_ocr_evidence_say
     assert statuses["kestrel"]["status"] == "sv_on_track"
     assert statuses["kestrel"]["evidence"][0]["page"] == 2
 
+    slides = unsupported_papers(config_path)
+    assert [(d.kind, d.fetch_state, d.text_state) for d in slides] == [("pptx", "ok", "unsupported")]
+    assert "PowerPoint presentation" in (slides[0].text_error or "")
+
     site.publish_meeting("kestrel", FORUM, ems_meeting(today))
     second = run(config_path, "run", "--once")
     assert second.returncode == 0, second.stderr
     assert "kestrel: sv_on_track -> ems" in second.stdout
+    assert "councils: 2 ok, 0 empty, 0 blocked, 0 failing" in second.stdout
+    assert [path for path, count in site.bodies("fenmarsh").items() if count != 1] == [], "every paper fetched once"
+    assert [d.extracted_at for d in unsupported_papers(config_path)] == [slides[0].extracted_at], "recorded once, not read again"
     (received,) = smtp_server.handler.received
     text = received.message.get_body(preferencelist=("plain",)).get_content()
     html = received.message.get_body(preferencelist=("html",)).get_content()

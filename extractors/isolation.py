@@ -75,9 +75,9 @@ class IsolatedReader:
                     self.close()
                     return TextResult("timed_out", error=f"text extraction took longer than {allowed:g} s")
                 message, payload = self._connection.recv()
-                if message == "ocr" and self.ocr is not None:
-                    deadline += self.ocr.document_seconds
-                    allowed += self.ocr.document_seconds
+                if message == "ocr":
+                    extra = self.ocr.document_seconds if self.ocr is not None else 0.0
+                    deadline, allowed = deadline + extra, allowed + extra
                     continue
                 result, exiting = payload
                 break

@@ -69,7 +69,8 @@ def _read_pdf(path: Path, options: ReadOptions) -> TextResult:
     options.starting_ocr(len(scanned))
     failures = []
     for index, page in ocr_pdf_pages(path, scanned, options.ocr).items():
-        result.pages[index] = tidy(page.text)
+        if page.text.strip():  # else keep what little text layer the page had (a stamped header)
+            result.pages[index] = tidy(page.text)
         result.sources[index] = "ocr" if page.error is None else "ocr_failed"
         if page.error:
             failures.append(f"page {index + 1}: {page.error}")

@@ -124,3 +124,17 @@ def test_a_text_page_with_a_logo_is_not_taken_for_a_scan(tmp_path: Path) -> None
     sheet.save()
     result = extract_text_isolated(path, "pdf", timeout_seconds=60, ocr=OCR)
     assert (result.state, result.sources) == ("ok", [])
+
+
+@needs_tesseract
+def test_each_frame_of_a_tiff_is_a_page_read_by_ocr(tmp_path: Path) -> None:
+    import io
+
+    first, second = scan.page_images("Letter", SCANNED)
+    buffer = io.BytesIO()
+    first.save(buffer, format="TIFF", save_all=True, append_images=[second], compression="tiff_deflate")
+    path = tmp_path / "Document.ashx"
+    path.write_bytes(buffer.getvalue())
+    result = extract_text_isolated(path, "pdf", content_type="application/octet-stream", timeout_seconds=60, ocr=OCR)
+    assert (result.state, result.format, result.sources) == ("ok", "image", ["ocr", "ocr"])
+    assert "Department for Education" in result.pages[0] and "enhanced monitoring" in result.pages[1]

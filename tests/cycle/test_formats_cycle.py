@@ -12,13 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 from sqlalchemy import select
 
 from extractors.ocr import unavailable_reason
 from extractors.paper_text import OcrSettings
 from sendwatch.demo_site import FORUM, DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting, DemoSite
-from tests.cycle.conftest import REPORTER, sendwatch_command
+from tests.cycle.conftest import REPORTER, sendwatch_command, write_cycle_config
 from tests.support.smtp import SmtpServer
 
 pytestmark = pytest.mark.skipif(unavailable_reason(OcrSettings()) is not None,
@@ -72,18 +71,9 @@ def site(today: dt.date) -> Iterator[DemoSite]:
 
 
 @pytest.fixture
-def config_path(tmp_path: Path, site: DemoSite, smtp_server: SmtpServer) -> Path:
-    data = {
-        "database": f"sqlite:///{tmp_path / 'sendwatch.db'}",
-        "data_dir": str(tmp_path / "data"),
-        "crawl": {"download_delay": 0, "autothrottle": False, "retries": 0, "timeout_seconds": 10},
-        "mail": {"transport": "smtp", "host": smtp_server.host, "port": smtp_server.port},
-        "councils": [site.council_config(slug) for slug in ("fenmarsh", "kestrel")],
-        "subscribers": [{"email": REPORTER, "councils": "all", "frequency": "immediate"}],
-    }
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
+def cycle_config(tmp_path: Path, site: DemoSite, smtp_server: SmtpServer) -> Path:
+    return write_cycle_config(tmp_path, site, smtp_server, ["fenmarsh", "kestrel"],
+                              [{"email": REPORTER, "councils": "all", "frequency": "immediate"}])
 
 
 def unsupported_papers(config_path: Path) -> list:  # type: ignore[type-arg]
@@ -99,34 +89,29 @@ def unsupported_papers(config_path: Path) -> list:  # type: ignore[type-arg]
         database.dispose()
 
 
-def run(config_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(sendwatch_command(config_path, *args), capture_output=True, text=True, timeout=240,
-                          env={**os.environ, "SENDWATCH_SECRET": "test-secret"})
-
-
 def test_statuses_are_read_from_a_word_paper_and_from_scans_and_ocr_evidence_says_so(
-        site: DemoSite, config_path: Path, smtp_server: SmtpServer, today: dt.date) -> None:
-    first = run(config_path, "run", "--once")
+        site: DemoSite, cycle_config: Path, sendwatch, smtp_server: SmtpServer, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+    first = sendwatch("run", "--once")
     assert first.returncode == 0, first.stderr
     assert "councils: 2 ok, 0 empty, 0 blocked, 0 failing" in first.stdout, first.stdout
-    statuses = {row["council"]: row for row in json.loads(run(config_path, "status", "--json").stdout)}
+    statuses = {row["council"]: row for row in json.loads(sendwatch("status", "--json").stdout)}
     assert statuses["fenmarsh"]["status"] == "sv_agreed"
     assert "Document.ashx?" in statuses["fenmarsh"]["evidence"][0]["url"]
     assert statuses["fenmarsh"]["evidence"][0]["page"] == 2
     assert statuses["kestrel"]["status"] == "sv_on_track"
     assert statuses["kestrel"]["evidence"][0]["page"] == 2
 
-    slides = unsupported_papers(config_path)
+    slides = unsupported_papers(cycle_config)
     assert [(d.kind, d.fetch_state, d.text_state) for d in slides] == [("pptx", "ok", "unsupported")]
     assert "PowerPoint presentation" in (slides[0].text_error or "")
 
     site.publish_meeting("kestrel", FORUM, ems_meeting(today))
-    second = run(config_path, "run", "--once")
+    second = sendwatch("run", "--once")
     assert second.returncode == 0, second.stderr
     assert "kestrel: sv_on_track -> ems" in second.stdout
     assert "councils: 2 ok, 0 empty, 0 blocked, 0 failing" in second.stdout
     assert [path for path, count in site.bodies("fenmarsh").items() if count != 1] == [], "every paper fetched once"
-    assert [d.extracted_at for d in unsupported_papers(config_path)] == [slides[0].extracted_at], "recorded once, not read again"
+    assert [d.extracted_at for d in unsupported_papers(cycle_config)] == [slides[0].extracted_at], "recorded once, not read again"
     (received,) = smtp_server.handler.received
     text = received.message.get_body(preferencelist=("plain",)).get_content()
     html = received.message.get_body(preferencelist=("html",)).get_content()
@@ -134,7 +119,7 @@ def test_statuses_are_read_from_a_word_paper_and_from_scans_and_ocr_evidence_say
     assert "Letter from the Department for Education, page 2, " in text and "(read by OCR from a scan" in text
     assert "read by OCR" in html
 
-    server = subprocess.Popen(sendwatch_command(config_path, "serve", "--host", "127.0.0.1", "--port", "0"),
+    server = subprocess.Popen(sendwatch_command(cycle_config, "serve", "--host", "127.0.0.1", "--port", "0"),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "SENDWATCH_SECRET": "test-secret"})
     try:

@@ -23,7 +23,7 @@ from alerts.render import ChangeView, Links, render_pair, safe_url
 from alerts.sender import SendSummary, send_pending
 from alerts.status import current_statuses, status_counts
 from alerts.subscriptions import active_subscribers
-from alerts.timeline import MIN_CONFIDENCE
+from alerts.timeline import MIN_CONFIDENCE, pages_read_by_ocr
 from alerts.tokens import signing_secret
 from sendwatch.config import Config
 from sendwatch.storage import Database
@@ -133,6 +133,7 @@ def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted
     for figure in session.scalars(select(Figure).where(Figure.document_id.in_(document_ids)).order_by(Figure.page, Figure.id)):
         figures[figure.document_id].append(figure)
     councils = {c.id: c for c in session.scalars(select(Council).where(Council.id.in_({e.council_id for e in evidence})))}
+    scanned = pages_read_by_ocr(session, list(document_ids))
     by_council: dict[int, dict[int, NewFinding]] = defaultdict(dict)
     for item in evidence:
         document = documents[item.document_id]
@@ -151,7 +152,8 @@ def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted
         link = finding.url
         if link and item.page and document.kind == "pdf":
             link = f"{link.split('#', 1)[0]}#page={item.page}"
-        finding.quotes.append({"quote": item.quote, "page": item.page, "status": item.status, "link": link})
+        finding.quotes.append({"quote": item.quote, "page": item.page, "status": item.status, "link": link,
+                               "ocr": (item.document_id, item.page) in scanned})
     return [
         CouncilFindings(name=councils[council_id].name, slug=councils[council_id].slug, documents=list(docs.values()))
         for council_id, docs in sorted(by_council.items(), key=lambda pair: councils[pair[0]].name.lower())

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sendwatch.storage.models import Document, Evidence, Figure, Meeting
+from sendwatch.storage.models import Document, DocumentPage, Evidence, Figure, Meeting
 from sendwatch.vocabulary import STATUSES, seriousness, standing_tier
 
 MIN_CONFIDENCE = 0.45
@@ -62,6 +62,7 @@ class Sighting:
     quote: str
     confidence: float
     is_pdf: bool
+    ocr: bool = False  # the quoted page's text was read by OCR from a scan
 
     @property
     def link(self) -> str:
@@ -80,6 +81,7 @@ class Sighting:
             "status": self.status,
             "link": self.link,
             "confidence": round(self.confidence, 3),
+            "ocr": self.ocr,
         }
 
 
@@ -114,6 +116,7 @@ def load_sightings(session: Session, council_id: int, min_confidence: float = MI
         .order_by(Evidence.id)
     )
     by_content = _first_document_by_content(documents)
+    scanned = pages_read_by_ocr(session, list(documents))
     sightings = []
     for evidence in rows:
         if evidence.status not in STATUSES or evidence.status == "none":
@@ -135,9 +138,21 @@ def load_sightings(session: Session, council_id: int, min_confidence: float = MI
                 quote=evidence.quote.strip(),
                 confidence=evidence.confidence,
                 is_pdf=document.kind == "pdf" or document.url.lower().split("?")[0].endswith(".pdf"),
+                ocr=(document.id, evidence.page) in scanned,
             )
         )
     return first_appearances(sightings)
+
+
+def pages_read_by_ocr(session: Session, document_ids: list[int]) -> set[tuple[int, int]]:
+    """(document id, page number) of the pages among these documents whose text came from OCR."""
+    if not document_ids:
+        return set()
+    rows = session.execute(
+        select(DocumentPage.document_id, DocumentPage.page_number)
+        .where(DocumentPage.text_source == "ocr", DocumentPage.document_id.in_(document_ids))
+    )
+    return {(document_id, page) for document_id, page in rows}
 
 
 def evidence_date(document: Document, documents: dict[int, Document], meeting_dates: dict[int, dt.date | None]) -> dt.date:

@@ -54,7 +54,7 @@ class DocumentFound:
 
     url: str
     title: str | None
-    kind: str = "pdf"  # pdf | html | other
+    kind: str = "pdf"  # pdf | html | other, or a format proven by the bytes (extractors.formats)
     meeting_id: str | None = None
     agenda_item_id: str | None = None
     published_date: dt.date | None = None

@@ -5,68 +5,33 @@ crash in native code would take the whole cycle down. Each document is therefore
 child process: it gets ``memory_mb`` of address space beyond what it starts with and
 ``timeout_seconds`` of wall time; a child that overruns is killed and the document recorded as
 ``timed_out``, one that runs out of memory as ``too_large``, one that crashes as ``corrupt``.
-The caller only ever gets a ``TextResult``.
+The caller only ever gets a ``TextResult``. Scanned pages read by OCR get their own time on
+top (``OcrSettings.document_seconds``), granted when the child says it is starting OCR.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
-from dataclasses import dataclass, field
+import time
+from dataclasses import replace
 from pathlib import Path
 
-from extractors.text_html import html_to_text
-from extractors.text_pdf import read_pdf
+from extractors.paper_reader import read_document
+from extractors.paper_text import OcrSettings, ReadOptions, TextResult
 from sendwatch.lifetime import die_with_parent
+
+__all__ = ["IsolatedReader", "TextResult", "extract_text", "extract_text_isolated"]
 
 _KILL_GRACE_SECONDS = 5.0
 
 
-@dataclass
-class TextResult:
-    """A document's text, page by page, and the state of the extraction."""
-
-    state: str
-    pages: list[str] = field(default_factory=list)
-    error: str | None = None
-    engine: str | None = None
-
-    @property
-    def char_count(self) -> int:
-        return sum(len(page) for page in self.pages)
-
-
-def sniff_kind(path: Path, declared: str | None) -> str:
-    """'pdf', 'html' or 'unsupported', from the file's first bytes and the declared kind."""
-    with open(path, "rb") as handle:
-        head = handle.read(2048)
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    lowered = head.lstrip().lower()
-    if declared in ("html", "minutes") or lowered.startswith((b"<", b"\xef\xbb\xbf<")) or b"&lt;p" in lowered:
-        return "html"
-    if declared == "pdf":
-        return "pdf"  # declared PDF without a PDF header: the PDF reader reports it as corrupt
-    if declared in ("txt", "text") or (head and all(b >= 9 for b in head[:512])):
-        return "text"
-    return "unsupported"
-
-
-def extract_text(path: Path | str, kind: str | None = None, *, engine: str = "pdfium", max_pages: int = 2000) -> TextResult:
+def extract_text(path: Path | str, kind: str | None = None, *, engine: str = "pdfium", max_pages: int = 2000,
+                 content_type: str | None = None, ocr: OcrSettings | None = None) -> TextResult:
     """Read a stored document in this process (no bounds); see ``extract_text_isolated``."""
-    path = Path(path)
-    if not path.exists():
-        return TextResult("corrupt", error=f"stored file missing: {path}")
-    detected = sniff_kind(path, kind)
-    if detected == "pdf":
-        result = read_pdf(path, engine=engine, max_pages=max_pages)
-        return TextResult(result.state, result.pages, result.error, result.engine)
-    if detected == "html":
-        return TextResult("ok", [html_to_text(path.read_bytes())], None, "html")
-    if detected == "text":
-        return TextResult("ok", [path.read_text(encoding="utf-8", errors="replace")], None, "text")
-    return TextResult("unsupported", error=f"not a PDF or HTML document (declared kind {kind!r})")
+    return read_document(path, kind, content_type, ReadOptions(engine=engine, max_pages=max_pages, ocr=ocr))
 
 
 class IsolatedReader:
@@ -77,37 +42,51 @@ class IsolatedReader:
     document after document. It is killed and replaced when a document overruns its time,
     after it ran out of memory or crashed, and every ``recycle_after`` documents so that
     fragmentation never accumulates. Not thread-safe: one reader per thread.
+
+    A document with scanned pages gets ``ocr.document_seconds`` more time once the child says
+    it is starting OCR. The child leads its own process group, so stopping it also stops a
+    Tesseract it started.
     """
 
     def __init__(self, *, timeout_seconds: float = 120.0, memory_mb: int = 1024, engine: str = "pdfium",
-                 max_pages: int = 2000, recycle_after: int = 200):
+                 max_pages: int = 2000, recycle_after: int = 200, ocr: OcrSettings | None = None):
         self.timeout_seconds = timeout_seconds
         self.memory_mb = memory_mb
         self.engine = engine
         self.max_pages = max_pages
         self.recycle_after = recycle_after
+        self.ocr = ocr
         self._context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self._child = None
         self._connection = None
         self._served = 0
 
-    def read(self, path: Path | str, kind: str | None = None) -> TextResult:
+    def read(self, path: Path | str, kind: str | None = None, content_type: str | None = None) -> TextResult:
         """The document's text, or the state saying why there is none."""
         if self._child is None or not self._child.is_alive() or self._served >= self.recycle_after:
             self._restart()
         self._served += 1
+        allowed = self.timeout_seconds
+        deadline = time.monotonic() + allowed
         try:
-            self._connection.send((str(path), kind))
-            if not self._connection.poll(self.timeout_seconds):
-                self.close()
-                return TextResult("timed_out", error=f"text extraction took longer than {self.timeout_seconds:g} s")
-            state, pages, error, used = self._connection.recv()
+            self._connection.send((str(path), kind, content_type))
+            while True:
+                if not self._connection.poll(max(0.0, deadline - time.monotonic())):
+                    self.close()
+                    return TextResult("timed_out", error=f"text extraction took longer than {allowed:g} s")
+                message, payload = self._connection.recv()
+                if message == "ocr":
+                    extra = self.ocr.document_seconds if self.ocr is not None else 0.0
+                    deadline, allowed = deadline + extra, allowed + extra
+                    continue
+                result, exiting = payload
+                break
         except (EOFError, OSError):
             code = self._stop_child()
             return TextResult("corrupt", error=f"the reader process died (exit code {code}) on this document")
-        if state == "too_large":
+        if exiting:
             self.close()  # a child that hit its memory bound starts afresh
-        return TextResult(state, pages, error, used)
+        return result
 
     @property
     def pid(self) -> int | None:
@@ -130,9 +109,9 @@ class IsolatedReader:
         # A forked child gets a copy of our end of the pipe too; it closes it at once, so that
         # our death reaches it as end-of-file (and, on Linux, as a parent-death SIGKILL).
         inherited = parent if self._context.get_start_method() == "fork" else None
+        options = ReadOptions(engine=self.engine, max_pages=self.max_pages, ocr=self.ocr)
         self._child = self._context.Process(
-            target=_child_main, args=(child_end, self.engine, self.max_pages, self.memory_mb, inherited, os.getpid()),
-            daemon=True,
+            target=_child_main, args=(child_end, options, self.memory_mb, inherited, os.getpid()), daemon=True,
         )
         self._child.start()
         child_end.close()
@@ -159,36 +138,45 @@ def extract_text_isolated(
     memory_mb: int = 1024,
     engine: str = "pdfium",
     max_pages: int = 2000,
+    content_type: str | None = None,
+    ocr: OcrSettings | None = None,
 ) -> TextResult:
     """``extract_text`` of one document in a child process bounded in time and memory."""
-    with IsolatedReader(timeout_seconds=timeout_seconds, memory_mb=memory_mb, engine=engine, max_pages=max_pages) as reader:
-        return reader.read(path, kind)
+    with IsolatedReader(timeout_seconds=timeout_seconds, memory_mb=memory_mb, engine=engine, max_pages=max_pages,
+                        ocr=ocr) as reader:
+        return reader.read(path, kind, content_type)
 
 
-def _child_main(connection, engine: str, max_pages: int, memory_mb: int, inherited=None,  # type: ignore[no-untyped-def]
+def _child_main(connection, options: ReadOptions, memory_mb: int, inherited=None,  # type: ignore[no-untyped-def]
                 parent: int | None = None) -> None:
-    """Runs in the child: bound memory, then answer one request after another until told to stop."""
+    """Runs in the child: lead a process group, bound memory, then answer request after request."""
     if inherited is not None:
         inherited.close()
     die_with_parent(parent)
+    try:
+        os.setpgrp()
+    except OSError:  # not permitted here: Tesseract is then only bounded by its own page time-out
+        pass
     _limit_memory(memory_mb)
+    options = replace(options, before_ocr=lambda pages: connection.send(("ocr", pages)))
     while True:
         try:
-            path, kind = connection.recv()
+            path, kind, content_type = connection.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
+        out_of_memory = False
         try:
-            result = extract_text(path, kind, engine=engine, max_pages=max_pages)
-            answer = (result.state, result.pages, result.error, result.engine)
+            result = read_document(path, kind, content_type, options)
         except MemoryError:
-            answer = ("too_large", [], f"reading needed more than {memory_mb} MB of memory", None)
+            result, out_of_memory = TextResult("too_large", error=f"reading needed more than {memory_mb} MB of memory"), True
         except Exception as error:  # any library failure becomes a recorded state, never a crash upstream
-            answer = ("corrupt", [], f"{type(error).__name__}: {error}", None)
+            result = TextResult("corrupt", error=f"{type(error).__name__}: {error}")
         try:
-            connection.send(answer)
+            connection.send(("done", (result, out_of_memory)))
         except MemoryError:
-            connection.send(("too_large", [], f"the text needed more than {memory_mb} MB of memory", None))
-        if answer[0] == "too_large":
+            out_of_memory = True
+            connection.send(("done", (TextResult("too_large", error=f"the text needed more than {memory_mb} MB of memory"), True)))
+        if out_of_memory:
             return
 
 
@@ -218,6 +206,10 @@ def _mapped_bytes() -> int:
 
 
 def _stop(child) -> None:  # type: ignore[no-untyped-def]
+    """Kill the child and whatever it started (its process group), then reap it."""
     if child.is_alive():
-        child.kill()
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except OSError:  # not a group leader (or already gone): the child alone
+            child.kill()
     child.join(_KILL_GRACE_SECONDS)

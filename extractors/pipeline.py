@@ -7,8 +7,12 @@ config (name and aliases) or the council row. Each document's results replace it
 pages, evidence and figures in one transaction, so a reader never sees half of a document.
 One bad document is recorded with its state and error and never stops the others.
 
+Scanned pages are read by OCR where Tesseract is installed; where it is not, the stage says so
+once per run and keeps them ``needs_ocr``, and the first run that finds Tesseract reads every
+document still holding such pages. Each stored page records where its text came from.
+
 Config read: ``extract.timeout_seconds``, ``extract.memory_mb``, ``extract.max_pages``,
-``extract.pdf_engine``; ``councils[].name`` / ``aliases``.
+``extract.pdf_engine``, ``extract.ocr*``; ``councils[].name`` / ``aliases``.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from sqlalchemy import delete, or_, select
 from extractors import EXTRACTOR_VERSION
 from extractors.analyse import Analysis, analyse_pages
 from extractors.isolation import IsolatedReader, TextResult
+from extractors.ocr import unavailable_reason
+from extractors.paper_text import OcrSettings
 from extractors.reading import SV_IN_TEXT
 from extractors.verdict import corroborated
 from sendwatch.storage.db import TRANSIENT_ERRORS
@@ -48,12 +54,16 @@ class ExtractSummary:
     errors: list[str] = field(default_factory=list)
     reread: int = 0  # documents that had been read before (by an older version, or with --reprocess)
     changed: Counter = field(default_factory=Counter)  # (old verdict, new verdict) for re-read documents whose verdict moved
+    ocr_pages: int = 0  # pages read by OCR this run
+    waiting_for_ocr: int = 0  # scanned pages kept ``needs_ocr`` because OCR is unavailable
+    ocr_unavailable: str | None = None  # why, when it is
 
     def as_dict(self) -> dict[str, Any]:
         return {"processed": self.processed, "states": dict(self.states), "evidence": self.evidence,
                 "figures": self.figures, "errors": list(self.errors), "reread": self.reread,
                 "verdicts_changed": sum(self.changed.values()),
-                "changes": {f"{old} -> {new}": count for (old, new), count in sorted(self.changed.items())}}
+                "changes": {f"{old} -> {new}": count for (old, new), count in sorted(self.changed.items())},
+                "ocr_pages": self.ocr_pages, "waiting_for_ocr": self.waiting_for_ocr}
 
 
 @dataclass(frozen=True)
@@ -65,14 +75,19 @@ class _Job:
     sha256: str | None
     names: tuple[str, ...]
     title: str | None = None
+    content_type: str | None = None
 
 
 def extract_documents(config: Any, database: Any, slugs: list[str] | tuple[str, ...] | None = None,
                       reprocess: bool = False, *, workers: int = 2) -> ExtractSummary:
-    """Extract every document that is new, changed, or read by an older extractor version."""
-    jobs = _pending_jobs(config, database, slugs, reprocess)
-    summary = ExtractSummary()
+    """Extract every document that is new, changed, or read by an older extractor version,
+    and, where OCR is available, every document with scanned pages still waiting for it."""
     settings = config.extract
+    ocr = ocr_settings(settings)
+    summary = ExtractSummary(ocr_unavailable=unavailable_reason(ocr))
+    if summary.ocr_unavailable:
+        ocr = None
+    jobs = _pending_jobs(config, database, slugs, reprocess, include_waiting_for_ocr=ocr is not None)
 
     local = threading.local()
     readers: list[IsolatedReader] = []
@@ -84,10 +99,10 @@ def extract_documents(config: Any, database: Any, slugs: list[str] | tuple[str, 
         if reader is None:
             reader = local.reader = IsolatedReader(
                 timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb,
-                engine=settings.pdf_engine, max_pages=settings.max_pages,
+                engine=settings.pdf_engine, max_pages=settings.max_pages, ocr=ocr,
             )
             readers.append(reader)
-        return job, reader.read(job.path, job.kind)
+        return job, reader.read(job.path, job.kind, job.content_type)
 
     workers = max(1, workers)
     try:
@@ -97,8 +112,22 @@ def extract_documents(config: Any, database: Any, slugs: list[str] | tuple[str, 
     finally:
         for reader in readers:
             reader.close()
+    if summary.waiting_for_ocr:
+        log.warning(
+            "ocr_unavailable: %d scanned page(s) kept as needs_ocr, to be read once OCR works: %s",
+            summary.waiting_for_ocr, summary.ocr_unavailable,
+            extra={"event": "ocr_unavailable", "pages": summary.waiting_for_ocr, "reason": summary.ocr_unavailable},
+        )
     log.info("extract_done", extra={"event": "extract_done", **summary.as_dict()})
     return summary
+
+
+def ocr_settings(settings: Any) -> OcrSettings | None:
+    """The OCR settings of the ``extract`` config section (None when OCR is switched off)."""
+    if not settings.ocr:
+        return None
+    return OcrSettings(languages=settings.ocr_languages, dpi=settings.ocr_dpi, page_seconds=settings.ocr_page_seconds,
+                       document_seconds=settings.ocr_document_seconds)
 
 
 def _record(database: Any, job: _Job, text: TextResult, summary: ExtractSummary) -> None:
@@ -126,6 +155,8 @@ def _record(database: Any, job: _Job, text: TextResult, summary: ExtractSummary)
     summary.states[text.state] += 1
     summary.evidence += evidence
     summary.figures += figures
+    summary.ocr_pages += text.pages_from("ocr")
+    summary.waiting_for_ocr += text.pages_from("needs_ocr")
     if before is not None:
         summary.reread += 1
         after = analysis.verdict if analysis is not None else None
@@ -145,7 +176,7 @@ def _bounded_map(pool: ThreadPoolExecutor, function: Any, items: list[Any], ahea
         yield pending.popleft().result()
 
 
-def _pending_jobs(config: Any, database: Any, slugs: Any, reprocess: bool) -> list[_Job]:
+def _pending_jobs(config: Any, database: Any, slugs: Any, reprocess: bool, include_waiting_for_ocr: bool = False) -> list[_Job]:
     """Documents to read now, with the names of their council."""
     configured = {council.slug: council for council in getattr(config, "councils", [])}
     with database.session() as session:
@@ -162,14 +193,20 @@ def _pending_jobs(config: Any, database: Any, slugs: Any, reprocess: bool) -> li
                     Document.extractor_version.is_(None),
                     Document.extractor_version != EXTRACTOR_VERSION,
                     Document.text_state == "pending",
+                    *([Document.id.in_(_waiting_for_ocr())] if include_waiting_for_ocr else []),
                 )
             )
         jobs = []
         for document, council in session.execute(query.order_by(Document.id)).all():
             names = configured[council.slug].names if council.slug in configured else [council.name]
             jobs.append(_Job(document.id, council.id, document.file_path, document.kind, document.sha256, tuple(names),
-                             document.title))
+                             document.title, document.content_type))
     return jobs
+
+
+def _waiting_for_ocr() -> Any:
+    """Ids of documents holding scanned pages that were kept for OCR."""
+    return select(DocumentPage.document_id).where(DocumentPage.text_source == "needs_ocr").distinct()
 
 
 def _title_context(title: str | None) -> set[str]:
@@ -195,7 +232,8 @@ def _store(database: Any, job: _Job, text: TextResult, analysis: Analysis | None
         for table in (DocumentPage, Evidence, Figure):
             session.execute(delete(table).where(table.document_id == job.document_id))
         for number, page in enumerate(text.pages, start=1):
-            session.add(DocumentPage(document_id=job.document_id, page_number=number, text=page))
+            session.add(DocumentPage(document_id=job.document_id, page_number=number, text=page,
+                                     text_source=text.source(number - 1)))
         evidence_count = figure_count = 0
         if analysis is not None:
             support = corroborated(analysis.evidence)

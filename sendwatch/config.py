@@ -106,6 +106,12 @@ class Extract(_Strict):
     memory_mb: int = Field(default=1024, ge=64)
     max_pages: int = Field(default=2000, ge=1)
     pdf_engine: Literal["pdfium", "pdfminer"] = "pdfium"
+    # Scanned pages are read by Tesseract where it is installed (and this is on).
+    ocr: bool = True
+    ocr_languages: str = Field(default="eng", pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$")
+    ocr_dpi: int = Field(default=300, ge=72, le=600)
+    ocr_page_seconds: float = Field(default=60, gt=0)
+    ocr_document_seconds: float = Field(default=600, gt=0)
 
 
 class Mail(_Strict):

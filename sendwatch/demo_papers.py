@@ -97,7 +97,21 @@ def eastmoor_off_track_meeting(today: dt.date) -> DemoMeeting:
 
 
 def riverton(today: dt.date) -> DemoCouncil:
-    """A ModernGov council in Delivering Better Value (its web service is switched off in the demo)."""
+    """A ModernGov council in Delivering Better Value (its web service is switched off in the demo).
+
+    Its DfE letter is a scan: image pages with no text layer, read by OCR where Tesseract is installed.
+    """
+    letter = DemoDocument(
+        title="Letter from the Department for Education",
+        pages=[
+            "Department for Education\nTo the Director of Children's Services, Riverton Borough Council",
+            "Dear Director,\nI am writing to confirm that Riverton Borough Council will take part in the Delivering "
+            "Better Value in SEND programme, with a grant of £1m for its agreed workstreams.\nYours sincerely,\n"
+            "Deputy Director, SEND Funding",
+        ],
+        published=today - dt.timedelta(days=57),
+        format="scanned_pdf",
+    )
     meeting = DemoMeeting(
         date=today - dt.timedelta(days=50),
         items=[
@@ -109,6 +123,7 @@ def riverton(today: dt.date) -> DemoCouncil:
                     "The council had received a grant of £1m from the DfE to fund three workstreams on early "
                     "intervention and inclusion.",
                 ),
+                documents=[letter],
             ),
         ],
     )
@@ -117,8 +132,11 @@ def riverton(today: dt.date) -> DemoCouncil:
 
 
 def northfield(today: dt.date) -> DemoCouncil:
-    """A CMIS council that reports a high needs deficit and no programme."""
+    """A CMIS council that reports a high needs deficit and no programme, in a Word paper that its
+    ``Document.ashx`` link serves as ``application/octet-stream``, as real CMIS sites do."""
     budget = DemoDocument(
+        format="docx",
+        served_as="application/octet-stream",
         title="High Needs Block Budget Monitoring",
         pages=[
             "Northfield City Council\nSchools Forum\nHigh Needs Block budget monitoring",

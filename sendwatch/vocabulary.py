@@ -50,6 +50,11 @@ CRAWL_OUTCOMES: tuple[str, ...] = ("ok", "empty", "blocked", "failing")
 
 TEXT_STATES: tuple[str, ...] = ("pending", "ok", "encrypted", "corrupt", "needs_ocr", "timed_out", "too_large", "unsupported")
 
+# Where a stored page's text came from: the file's own text, OCR of a scanned page, a scanned
+# page waiting for OCR (Tesseract missing: read once it is installed), or a scan OCR could not
+# read in its time (not retried until the document or the extractor changes).
+PAGE_SOURCES: tuple[str, ...] = ("text", "ocr", "needs_ocr", "ocr_failed")
+
 FETCH_STATES: tuple[str, ...] = ("pending", "ok", "not_modified", "too_large", "error", "blocked", "gone")
 
 FREQUENCIES: tuple[str, ...] = ("immediate", "weekly")

@@ -33,6 +33,7 @@ from crawler.items import (
 )
 from crawler.known import KnownState
 from crawler.window import CrawlWindow
+from extractors.formats import declared_format, sniff_bytes
 from sendwatch.config import Council, Crawl
 
 # Statuses the spiders want to see themselves rather than have Scrapy drop (redirects still follow).
@@ -240,17 +241,30 @@ def decode_page(response: Response) -> str:
 
 
 def classify(body: bytes, content_type: str | None, url: str, expected: str) -> str:
-    """pdf, html or other, from the bytes first, then the declared type, then what the link promised."""
+    """The paper's format, from the bytes first, then the declared type, then what the link promised.
+
+    Bytes that prove a document format (``extractors.formats.sniff_bytes``: Word, OpenDocument,
+    RTF, spreadsheets, images) win whatever the server or the link said: CMIS serves Word papers
+    as ``application/octet-stream`` from links that name no type. Otherwise pdf, html or other;
+    a body of no known format under a generic type from a link that names none is ``other``
+    (stored, and recorded ``unsupported`` once by the reader), never a failure of the council.
+    """
     if body[:1024].lstrip().startswith(b"%PDF-"):
         return "pdf"
+    proven = sniff_bytes(body)
+    if proven is not None:
+        return proven
+    named = declared_format(content_type)
+    if named not in (None, "pdf", "html"):
+        return named  # text/csv, text/plain, ...: the server says what it is, over the spider's guess
     declared = (content_type or "").lower()
     if "pdf" in declared:
         return "pdf"
     if "html" in declared or body[:512].lstrip().lower().startswith((b"<!doctype html", b"<html")):
         return "html" if expected != "pdf" else "pdf"
-    if urlsplit(url).path.lower().endswith(".pdf") or expected == "pdf":
-        return "pdf"
-    return "other"
+    if urlsplit(url).path.lower().endswith(".pdf") or (expected == "pdf" and not declared.strip()):
+        return "pdf"  # promised a PDF and not one: an error, retried next crawl
+    return "other"  # a file of a kind nobody promised (octet-stream from an opaque link): kept, recorded unsupported
 
 
 def check_body(body: bytes, kind: str, content_type: str | None, expected: str, max_html_bytes: int) -> str | None:

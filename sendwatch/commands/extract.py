@@ -12,10 +12,11 @@ from extractors.pipeline import extract_documents
 def extract(runtime, slugs: tuple[str, ...], reprocess: bool) -> None:
     """Read crawled documents for status evidence and money figures.
 
-    Documents are read again when their content or the extractor version changed. Prints how
-    many documents were read, by text state (ok, encrypted, corrupt, needs_ocr, timed_out,
-    too_large, unsupported), how much evidence was found, and for documents read before, how
-    many verdicts a new reading changed (and from what to what).
+    Documents are read again when their content or the extractor version changed, and papers
+    with scanned pages once OCR (Tesseract) is available. Prints how many documents were read,
+    by text state (ok, encrypted, corrupt, needs_ocr, timed_out, too_large, unsupported), how
+    many pages were read by OCR or wait for it, how much evidence was found, and for documents
+    read before, how many verdicts a new reading changed (and from what to what).
 
     Example: sendwatch extract --council kirklees --reprocess
     """
@@ -32,5 +33,9 @@ def extract(runtime, slugs: tuple[str, ...], reprocess: bool) -> None:
         moved = sum(summary.changed.values())
         detail = ", ".join(f"{old} -> {new} {count}" for (old, new), count in summary.changed.most_common())
         click.echo(f"verdicts changed: {moved} of {summary.reread} re-read document(s)" + (f" ({detail})" if detail else ""))
+    if summary.ocr_pages:
+        click.echo(f"  read by OCR: {summary.ocr_pages} page(s)")
+    if summary.waiting_for_ocr:
+        click.echo(f"  waiting for OCR: {summary.waiting_for_ocr} scanned page(s); {summary.ocr_unavailable}")
     for error in summary.errors:
         click.echo(f"  error: {error}", err=True)

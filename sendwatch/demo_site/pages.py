@@ -299,10 +299,10 @@ def listing_page(council: DemoCouncil) -> str:
         for meeting in sorted(committee.meetings, key=lambda m: m.date, reverse=True):
             when = f"{meeting.date.day} {meeting.date.strftime('%B %Y')}"
             for document in meeting.all_documents():
-                href = escape(document.href) if document.href else f"/downloads/file/{document.id}/{document.slug_name}.pdf"
+                href = escape(document.href) if document.href else f"/downloads/file/{document.id}/{document.slug_name}{document.suffix}"
                 links.append(
                     f'<li><a href="{href}">'
-                    f"{escape(committee.title)} {when}: {escape(document.title)}</a> (PDF)</li>"
+                    f"{escape(committee.title)} {when}: {escape(document.title)}</a> ({document.suffix[1:].upper()})</li>"
                 )
     body = (
         '<nav><a href="/council-tax">Council tax</a> <a href="/contact-us">Contact us</a>'

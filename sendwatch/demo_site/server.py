@@ -23,7 +23,7 @@ from typing import Any, Iterator
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from sendwatch.demo_site import pages
-from sendwatch.demo_site.pdf import render_pdf
+from sendwatch.demo_site.papers import content_type, render_paper
 from sendwatch.demo_site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
 FAILURES = (
@@ -62,7 +62,7 @@ class DemoSite:
         self._cookies: dict[str, int] = {}
         self._token_salt: dict[str, int] = {}
         self._hang_release: dict[str, threading.Event] = {}
-        self._pdf_cache: dict[tuple[str, tuple[str, ...]], bytes] = {}
+        self._pdf_cache: dict[tuple[str, str, tuple[str, ...]], bytes] = {}
         self._released = threading.Event()
         self._stranger: ThreadingHTTPServer | None = None
         for council in councils:
@@ -317,9 +317,10 @@ class DemoSite:
         return base64.b64encode(digest).decode().replace("+", "-").replace("/", "_") + "%3d"
 
     def _pdf(self, document: DemoDocument) -> bytes:
-        key = (document.title, tuple(document.pages))
+        """The document's bytes (a PDF unless its ``format`` says otherwise), rendered once."""
+        key = (document.format, document.title, tuple(document.pages))
         if key not in self._pdf_cache:
-            self._pdf_cache[key] = render_pdf(document.title, document.pages)
+            self._pdf_cache[key] = render_paper(document)
         return self._pdf_cache[key]
 
     def prerender(self) -> None:
@@ -457,10 +458,10 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             return self._page(pages.mg_agenda_item(committee, meeting, item))
         if local == "mgConvert2PDF.aspx":
             return self._document(council, query.get("id", ""))
-        found = re.fullmatch(r"documents/s(\d+)/[^/]+\.pdf", local)
+        found = re.fullmatch(r"documents/s(\d+)/[^/]+\.\w+", local)
         if found:
             return self._document(council, found.group(1))
-        pack = re.fullmatch(r"documents/g(\d+)/([^/]+\.pdf)", local)
+        pack = re.fullmatch(r"documents/g(\d+)/([^/]+\.\w+)", local)
         if pack:
             try:
                 _, meeting = site._meeting(council.slug, int(pack.group(1)))
@@ -560,10 +561,10 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
         modified = email.utils.format_datetime(document.modified, usegmt=True)
         headers = {"ETag": etag, "Last-Modified": modified, "Accept-Ranges": "bytes",
-                   "Content-Disposition": f'inline; filename="{document.slug_name}.pdf"'}
+                   "Content-Disposition": f'inline; filename="{document.slug_name}{document.suffix}"'}
         if self._not_modified(etag, document.modified):
             return _Reply(304, b"", headers=headers)
-        return _Reply(200, body, "application/pdf", headers, document=True)
+        return _Reply(200, body, content_type(document), headers, document=True)
 
     def _not_modified(self, etag: str, modified: dt.datetime) -> bool:
         if_none_match = self.headers.get("If-None-Match")

@@ -17,7 +17,11 @@ Platform = Literal["moderngov", "cmis", "listing"]
 
 @dataclass
 class DemoDocument:
-    """A paper served as a PDF: one string of text per page."""
+    """A paper: one string of text per page, served as a PDF unless ``format`` says otherwise.
+
+    ``format`` is one of ``papers.FORMATS`` (pdf, scanned_pdf, png, docx, odt, ods, xlsx, xls,
+    doc, pptx, rtf, csv, html, bin); ``served_as`` replaces the Content-Type the site declares for it.
+    """
 
     title: str
     pages: list[str]
@@ -28,12 +32,19 @@ class DemoDocument:
     href: str | None = None
     # Bumped when the content changes, so Last-Modified moves like a re-uploaded file's.
     modified: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+    format: str = "pdf"
+    served_as: str | None = None
+
+    @property
+    def suffix(self) -> str:
+        """The file name's extension (a scanned paper is still a .pdf)."""
+        return ".pdf" if self.format in ("pdf", "scanned_pdf") else f".{self.format}"
 
     @property
     def file_name(self) -> str:
         """The name ModernGov puts in ``documents/s<id>/<name>.pdf`` links."""
         name = re.sub(r"[^A-Za-z0-9 ._-]+", "", self.title).strip() or "Document"
-        return name.replace(" ", "%20") + ".pdf"
+        return name.replace(" ", "%20") + self.suffix
 
     @property
     def slug_name(self) -> str:

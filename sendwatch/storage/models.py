@@ -156,7 +156,8 @@ class Document(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     url: Mapped[str] = mapped_column(String(2000))
     title: Mapped[str | None] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(20), default="pdf")  # pdf | html | minutes | other
+    # The format found when fetched (``extractors.formats``: pdf, html, docx, ...); older rows: minutes, other.
+    kind: Mapped[str] = mapped_column(String(20), default="pdf")
     published_date: Mapped[dt.date | None] = mapped_column(Date)
     # Fetching.
     fetch_state: Mapped[str] = mapped_column(String(20), default="pending")
@@ -185,6 +186,9 @@ class Document(Base):
 
 
 class DocumentPage(Base):
+    """One page's text. ``text_source`` says where it came from (``vocabulary.PAGE_SOURCES``):
+    the file's own text, OCR of a scanned page, or a scan still waiting for OCR."""
+
     __tablename__ = "document_pages"
     __table_args__ = (UniqueConstraint("document_id", "page_number"),)
 
@@ -192,6 +196,7 @@ class DocumentPage(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     page_number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    text_source: Mapped[str] = mapped_column(String(20), default="text", server_default="text", index=True)
 
 
 class Evidence(Base):

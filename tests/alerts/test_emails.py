@@ -13,14 +13,15 @@ from alerts import queue_alerts, send_pending, subscribe, update_statuses
 from alerts.tokens import make_token, read_token, signing_secret
 from alerts_support import Papers
 from sendwatch.registry import sync_councils
-from sendwatch.storage.models import Council
+from sendwatch.storage.models import Council, DocumentPage
 
 D = dt.date
 READER = "education.desk@northshire-gazette.example"
 
 
-def deliver_one_change(config, database, *, title: str, quote: str, url: str | None = None, council_name: str | None = None, papers_url: str | None = None):  # type: ignore[no-untyped-def]
-    """Baseline, then one off-track paper; return the message the SMTP server received."""
+def deliver_one_change(config, database, *, title: str, quote: str, url: str | None = None, council_name: str | None = None,  # type: ignore[no-untyped-def]
+                       papers_url: str | None = None, scanned: bool = False):
+    """Baseline, then one off-track paper (``scanned``: its quoted page read by OCR); send the alert."""
     with database.session() as session:
         sync_councils(session, config)
         subscribe(session, READER, councils=["northshire"])
@@ -37,6 +38,8 @@ def deliver_one_change(config, database, *, title: str, quote: str, url: str | N
         if papers_url:
             north.base_url = papers_url
         later = papers.document(north, title, meeting=D(2025, 1, 16), url=url)
+        if scanned:
+            session.add(DocumentPage(document_id=later.id, page_number=6, text=quote, text_source="ocr"))
         papers.evidence(later, "sv_off_track", quote, page=6)
         papers.figure(later, 4_700_000, "£4.7m", "off track by", page=6, year="2024/25")
         queue_alerts(session, config, update_statuses(session))
@@ -125,3 +128,20 @@ def test_the_signing_secret_is_generated_once_in_a_private_file_when_none_is_set
     assert read_token(secret, token, "manage").subscriber_id == 7
     monkeypatch.setenv("SENDWATCH_SECRET", "from-the-environment")
     assert read_token(signing_secret(config), token, "manage") is None  # the environment wins
+
+
+def test_evidence_read_by_ocr_from_a_scan_says_so_in_both_parts(smtp_config, smtp_server, database):
+    _, config = smtp_config()
+    deliver_one_change(config, database, title="Letter from the DfE (scanned)", scanned=True,
+                       quote="The council is behind its agreed trajectory and is no longer on track.")
+    (received,) = smtp_server.handler.to(READER)
+    html, text = parts(received)
+    assert "Letter from the DfE (scanned), page 6, 16 January 2025 (read by OCR from a scan" in text
+    assert "read by OCR from a scan" in html
+
+
+def test_evidence_from_a_text_page_says_nothing_of_ocr(smtp_config, smtp_server, database):
+    _, config = smtp_config()
+    deliver_one_change(config, database, title="Quarter 3 return", quote="The council is behind its agreed trajectory and is no longer on track.")
+    (received,) = smtp_server.handler.to(READER)
+    assert not any("OCR" in part for part in parts(received))

@@ -131,6 +131,20 @@ def test_bodies_are_checked_before_they_are_kept():
     assert check_body(html * 10, "html", "text/html", "html", 100) == TOO_LARGE
 
 
+def test_the_bytes_of_a_paper_decide_its_kind_before_the_declared_type_or_the_link():
+    from sendwatch.demo_site import papers
+
+    docx = papers.write("docx", "Report", ["The Forum met."])
+    assert classify(docx, "application/octet-stream", "http://x/Document.ashx?a", "pdf") == "docx"
+    assert check_body(docx, "docx", "application/octet-stream", "pdf", 100) is None
+    assert classify(papers.write("odt", "Report", ["x"]), "application/pdf", "http://x/a.pdf", "pdf") == "odt"
+    assert classify(papers.write("rtf", "Report", ["x"]), None, "http://x/page", "html") == "rtf"
+    publisher = b"\xe8\xac\x00\x2c binary of a format nobody reads"
+    assert classify(publisher, "application/octet-stream", "http://x/Document.ashx?a", "pdf") == "other"
+    assert classify(publisher, "application/octet-stream", "http://x/documents/s1/Report.pdf", "pdf") == "pdf"
+    assert classify(publisher, None, "http://x/Document.ashx?a", "pdf") == "pdf"
+
+
 def test_html_is_compared_without_layout_whitespace():
     assert normalise_html("<p>The   Forum\nnoted</p>\n") == normalise_html("<p>The Forum noted</p>")
     assert normalise_html("") == "" and normalise_html("plain words") == "plain words"

@@ -45,20 +45,25 @@ def smtp_server() -> Iterator[SmtpServer]:
 @pytest.fixture
 def cycle_config(tmp_path: Path, site: DemoSite, smtp_server: SmtpServer) -> Path:
     """A config for the site, mailing through the test SMTP server."""
+    return write_cycle_config(tmp_path, site, smtp_server, ["eastmoor", "riverton", "northfield", "brokenshire"], [
+        {"email": REPORTER, "councils": "all", "frequency": "immediate"},
+        {"email": DESK, "councils": ["northfield"], "frequency": "immediate"},
+        {"email": EDITOR, "councils": "all", "frequency": "weekly"},
+    ])
+
+
+def write_cycle_config(folder: Path, site: DemoSite, smtp_server: SmtpServer, slugs: list[str], subscribers: list[dict]) -> Path:
+    """Write ``config.yaml`` in ``folder`` for these councils of the site and these subscribers."""
     data = {
-        "database": f"sqlite:///{tmp_path / 'sendwatch.db'}",
-        "data_dir": str(tmp_path / "data"),
+        "database": f"sqlite:///{folder / 'sendwatch.db'}",
+        "data_dir": str(folder / "data"),
         "schedule": {"cycle": "0 * * * *", "digest": "0 8 * * MON", "misfire_grace_seconds": 6 * 3600},
         "crawl": {"download_delay": 0, "autothrottle": False, "retries": 0, "timeout_seconds": 10, "parallel_councils": 4},
         "mail": {"transport": "smtp", "host": smtp_server.host, "port": smtp_server.port, "from": "sendwatch <alerts@example.org>"},
-        "councils": [site.council_config(slug) for slug in ("eastmoor", "riverton", "northfield", "brokenshire")],
-        "subscribers": [
-            {"email": REPORTER, "councils": "all", "frequency": "immediate"},
-            {"email": DESK, "councils": ["northfield"], "frequency": "immediate"},
-            {"email": EDITOR, "councils": "all", "frequency": "weekly"},
-        ],
+        "councils": [site.council_config(slug) for slug in slugs],
+        "subscribers": subscribers,
     }
-    path = tmp_path / "config.yaml"
+    path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
 

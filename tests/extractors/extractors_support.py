@@ -7,11 +7,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.pdfgen import canvas
+
+def _ocr_missing() -> str | None:
+    from extractors.ocr import unavailable_reason
+    from extractors.paper_text import OcrSettings
+
+    return unavailable_reason(OcrSettings())
+
+
+# Tests that OCR real scans need Tesseract; they skip, saying why, where it is missing.
+needs_tesseract = pytest.mark.skipif(_ocr_missing() is not None, reason=f"needs Tesseract: {_ocr_missing()} (.ci/run installs it)")
 
 FILLER = (
     "The Forum noted the update on admissions for the coming academic year and the work of the "

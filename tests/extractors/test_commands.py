@@ -69,24 +69,28 @@ def test_evaluate_names_the_problem_in_a_bad_corpus(tmp_path: Path) -> None:
     assert "line 2" in result.output and "bailed_out" in result.output
 
 
-def test_extract_runs_the_stage_and_reports_states(tmp_path: Path, write_config) -> None:  # type: ignore[no-untyped-def]
+def add_stored_paper(config, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A fetched paper of the config's one council, as the crawler stores it."""
     import hashlib
 
     from sqlalchemy import select
 
-    from sendwatch.storage import open_database
     from sendwatch.registry import sync_councils
+    from sendwatch.storage import open_database
     from sendwatch.storage.models import Council, Document
 
-    path, config = write_config()
     database = open_database(config.database_url)
-    pdf = build_report(tmp_path / "report.pdf", [["Kirklees has signed a safety valve agreement with the DfE."]])
     with database.session() as session:
         sync_councils(session, config)
         council = session.scalars(select(Council)).one()
-        session.add(Document(council_id=council.id, url="https://example.org/report.pdf", kind="pdf", fetch_state="ok",
-                             sha256=hashlib.sha256(pdf.read_bytes()).hexdigest(), file_path=str(pdf)))
+        session.add(Document(council_id=council.id, url=f"https://example.org/{path.name}", kind="pdf", fetch_state="ok",
+                             sha256=hashlib.sha256(path.read_bytes()).hexdigest(), file_path=str(path)))
     database.dispose()
+
+
+def test_extract_runs_the_stage_and_reports_states(tmp_path: Path, write_config) -> None:  # type: ignore[no-untyped-def]
+    path, config = write_config()
+    add_stored_paper(config, build_report(tmp_path / "report.pdf", [["Kirklees has signed a safety valve agreement with the DfE."]]))
 
     result = CliRunner().invoke(cli, ["--config", str(path), "extract", "--council", "kirklees"])
     assert result.exit_code == 0, result.output
@@ -139,3 +143,17 @@ def test_extract_reprocess_says_how_many_verdicts_a_new_reading_changed(tmp_path
     again = CliRunner().invoke(cli, ["--config", str(path), "extract", "--reprocess"])
     assert again.exit_code == 0, again.output
     assert "verdicts changed: 1 of 2 re-read document(s) (sv_negotiating -> sv_agreed 1)" in again.output
+
+
+def test_extract_says_when_scanned_pages_wait_for_ocr_and_why(tmp_path: Path, write_config) -> None:  # type: ignore[no-untyped-def]
+    from sendwatch.demo_site import papers
+
+    path, config = write_config({"extract": {"ocr": False}})
+    scan = tmp_path / "letter.pdf"
+    scan.write_bytes(papers.write("scanned_pdf", "Letter", ["Kirklees has signed a safety valve agreement with the DfE."]))
+    add_stored_paper(config, scan)
+
+    result = CliRunner().invoke(cli, ["--config", str(path), "extract"])
+    assert result.exit_code == 0, result.output
+    assert "extracted 1 document(s): needs_ocr 1" in result.output
+    assert "waiting for OCR: 1 scanned page(s); OCR is switched off (extract.ocr: false)" in result.output

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from extractors import EXTRACTOR_VERSION
 from extractors.pipeline import extract_documents
-from extractors_support import FILLER, build_corrupt, build_image_only, build_report
+from extractors_support import FILLER, build_corrupt, build_image_only, build_report, needs_tesseract
 from sendwatch.registry import sync_councils
 from sendwatch.storage.models import Council, Document, DocumentPage, Evidence, Figure
 
@@ -211,3 +211,70 @@ def _reopened(database):  # type: ignore[no-untyped-def]
         with database.engine.begin() as connection:
             connection.execute(text("DROP TRIGGER disk_full_now ON document_pages"))
     return open_database(database.url)
+
+
+# --------------------------------------------------------------------------- formats and OCR
+
+
+def _paper(tmp_path: Path, fmt: str, pages: list[str], name: str) -> Path:
+    from sendwatch.demo_site import papers
+
+    path = tmp_path / name
+    path.write_bytes(papers.write(fmt, name, pages))
+    return path
+
+
+def test_a_word_paper_served_as_octet_stream_is_read_as_word(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config, database = setup
+    docx = _paper(tmp_path, "docx", ["Cover", "WCC is not on track to meet condition 5 of the safety valve agreement."], "Document.ashx")
+    document_id = add_document(database, "westshire", docx, "docx")
+    with database.session() as session:
+        session.get(Document, document_id).content_type = "application/octet-stream"
+    extract_documents(config, database)
+    with database.session() as session:
+        document = session.get(Document, document_id)
+        assert (document.text_state, document.page_count, document.verdict_status) == ("ok", 2, "sv_off_track")
+        (evidence,) = [item for item in session.scalars(select(Evidence).where(Evidence.document_id == document_id))
+                       if item.status == "sv_off_track"]
+        assert evidence.page == 2
+
+
+def test_an_unsupported_paper_is_recorded_once_and_not_read_again(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from sendwatch.demo_site.word97 import compound_file
+
+    config, database = setup
+    path = tmp_path / "slides.ppt"
+    path.write_bytes(compound_file({"PowerPoint Document": b"\x00" * 4096}))
+    document_id = add_document(database, "westshire", path, "ppt")
+    assert extract_documents(config, database).states == {"unsupported": 1}
+    assert extract_documents(config, database).processed == 0
+    with database.session() as session:
+        document = session.get(Document, document_id)
+        assert document.text_state == "unsupported" and "PowerPoint" in document.text_error
+
+
+@needs_tesseract
+def test_scanned_pages_wait_for_ocr_and_are_read_on_the_first_run_that_has_it(setup, tmp_path: Path, write_config, caplog) -> None:  # type: ignore[no-untyped-def]
+    _, database = setup
+    scanned = _paper(tmp_path, "scanned_pdf", ["WCC has been placed into enhanced monitoring and support by the DfE."], "scan.pdf")
+    document_id = add_document(database, "westshire", scanned, "pdf")
+    _, without = write_config({"councils": COUNCILS, "database": database.url, "extract": {"ocr_languages": "zzz"}})
+    with caplog.at_level("WARNING", logger="sendwatch.extract"):
+        first = extract_documents(without, database)
+    assert (first.states, first.waiting_for_ocr, first.ocr_pages) == ({"needs_ocr": 1}, 1, 0)
+    warnings = [record.getMessage() for record in caplog.records if "ocr_unavailable" in record.getMessage()]
+    assert len(warnings) == 1 and "no language data for zzz" in warnings[0]
+    assert extract_documents(without, database).processed == 0, "no OCR yet: nothing to read again"
+    with database.session() as session:
+        (page,) = session.scalars(select(DocumentPage).where(DocumentPage.document_id == document_id)).all()
+        assert page.text_source == "needs_ocr"
+
+    _, with_ocr = write_config({"councils": COUNCILS, "database": database.url})
+    second = extract_documents(with_ocr, database)
+    assert (second.processed, second.ocr_pages, second.waiting_for_ocr) == (1, 1, 0)
+    with database.session() as session:
+        document = session.get(Document, document_id)
+        assert (document.text_state, document.verdict_status) == ("ok", "ems")
+        (page,) = session.scalars(select(DocumentPage).where(DocumentPage.document_id == document_id)).all()
+        assert page.text_source == "ocr" and "enhanced monitoring" in page.text
+    assert extract_documents(with_ocr, database).processed == 0, "read by OCR once, not every run"

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, select, text
 
 from sendwatch.storage import open_database
 from sendwatch.storage.db import DatabaseError, current_revision, head_revision, make_engine, upgrade
-from sendwatch.storage.models import Council, Cycle, Document, Evidence, Figure, MailPause, OutboxMessage, utcnow
+from sendwatch.storage.models import Council, Cycle, Document, DocumentPage, Evidence, Figure, MailPause, OutboxMessage, utcnow
 
 
 def test_a_new_database_is_created_and_migrated_to_the_latest_schema(database_url: str) -> None:
@@ -91,6 +91,41 @@ def test_an_upgrade_to_mail_claims_keeps_the_outbox_and_cycles(database_url: str
         session.add(MailPause(relay="smtp://relay:25", paused_until=utcnow(), reason="550 5.4.5 quota", count=1))
     with db.session() as session:
         assert session.scalars(select(MailPause.reason)).all() == ["550 5.4.5 quota"]
+    db.dispose()
+
+
+def test_an_upgrade_to_page_text_sources_marks_pages_read_from_their_text_or_waiting_for_ocr(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine, database_url, revision="0003")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO councils (id, slug, name, enabled, created_at, consecutive_failures, consecutive_empty) "
+                 "VALUES (1, 'kirklees', 'Kirklees Council', :t, :now, 0, 0)"),
+            {"t": True, "now": dt.datetime(2024, 5, 1, 9, 30)},
+        )
+        connection.execute(
+            text("INSERT INTO documents (id, council_id, url, kind, fetch_state, text_state, first_seen_at) "
+                 "VALUES (7, 1, 'https://democracy.kirklees.example/documents/s1/report.pdf', 'pdf', 'ok', 'ok', :now)"),
+            {"now": dt.datetime(2024, 5, 1, 9, 31)},
+        )
+        connection.execute(
+            text("INSERT INTO documents (id, council_id, url, kind, fetch_state, text_state, first_seen_at) "
+                 "VALUES (8, 1, 'https://democracy.kirklees.example/documents/s2/letter.pdf', 'pdf', 'ok', 'needs_ocr', :now)"),
+            {"now": dt.datetime(2024, 5, 1, 9, 32)},
+        )
+        connection.execute(text("INSERT INTO document_pages (document_id, page_number, text) "
+                                "VALUES (7, 1, 'The DSG deficit is £9m.'), (7, 2, ''), (8, 1, '')"))
+    assert "text_source" not in {column["name"] for column in inspect(engine).get_columns("document_pages")}
+    engine.dispose()
+
+    db = open_database(database_url)
+    with db.session() as session:
+        pages = session.scalars(select(DocumentPage).order_by(DocumentPage.document_id, DocumentPage.page_number)).all()
+        assert [(page.document_id, page.page_number, page.text, page.text_source) for page in pages] == [
+            (7, 1, "The DSG deficit is £9m.", "text"), (7, 2, "", "text"), (8, 1, "", "needs_ocr")]
+        session.add(DocumentPage(document_id=7, page_number=3, text="Read from a scan.", text_source="ocr"))
+    with db.session() as session:
+        assert session.scalars(select(DocumentPage.text_source).where(DocumentPage.page_number == 3)).one() == "ocr"
     db.dispose()
 
 

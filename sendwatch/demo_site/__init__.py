@@ -19,14 +19,15 @@ Usage::
         site.fail("northshire", "truncated_pdf")          # see FAILURES; clear_failures() undoes
         meeting = site.publish_meeting("northshire", "Schools Forum", DemoMeeting(date=today))
         site.change_document("northshire", document_id, ["new page text"])
+        sample_council("oxford", "moderngov", today, variants={"items_link_to_reports"})  # see VARIANTS
         site.bodies("northshire")                         # document bodies served, per path
 """
 
 from sendwatch.demo_site.sample import FORUM, sample_council
 from sendwatch.demo_site.server import FAILURES, WEB_SERVICE_MODES, DemoSite
-from sendwatch.demo_site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
+from sendwatch.demo_site.spec import VARIANTS, DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
 __all__ = [
-    "FAILURES", "FORUM", "WEB_SERVICE_MODES", "DemoCommittee", "DemoCouncil", "DemoDocument", "DemoItem",
+    "FAILURES", "FORUM", "VARIANTS", "WEB_SERVICE_MODES", "DemoCommittee", "DemoCouncil", "DemoDocument", "DemoItem",
     "DemoMeeting", "DemoSite", "sample_council",
 ]

@@ -20,6 +20,7 @@ from scrapy.http import Response
 from crawler.items import CrawlProblem, DocumentFound
 from crawler.spiders.base import PACK_TITLE, CouncilSpider, decode_page, find_date
 from sendwatch.config import Listing
+from sendwatch.formats import kind_of_name
 
 
 class ListingSpider(CouncilSpider):
@@ -50,9 +51,8 @@ class ListingSpider(CouncilSpider):
             if urlsplit(url).scheme not in ("http", "https") or url == response.url or not self.wanted(url, text):
                 continue
             found += 1
-            kind = "pdf" if urlsplit(url).path.lower().endswith(".pdf") else "html"
             yield self.document_request(DocumentFound(
-                url=url, title=text or None, kind=kind, published_date=find_date(text),
+                url=url, title=text or None, kind=kind_of_name(url) or "unknown", published_date=find_date(text),
                 is_pack=bool(PACK_TITLE.search(text)),
             ))
         if not found:

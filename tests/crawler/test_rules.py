@@ -14,11 +14,12 @@ from crawler.known import KnownMeeting, KnownState
 from crawler.middlewares import SameSiteMiddleware
 from crawler.result import decide_outcome
 from crawler.settings import scrapy_settings, user_agent
-from crawler.spiders.base import TOO_LARGE, check_body, classify, find_date, normalise_html, parse_uk_date
+from crawler.spiders.base import TOO_LARGE, check_body, find_date, normalise_html, parse_uk_date
 from crawler.spiders.cmis import _day_in_month
 from crawler.spiders.moderngov import _COMMITTEE_LINK, _id_in, _xml_root, moderngov_base
 from crawler.window import CrawlWindow
 from sendwatch.config import Crawl
+from sendwatch.formats import decide_kind
 
 NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)
 
@@ -121,13 +122,13 @@ def test_outcomes():
 
 def test_bodies_are_checked_before_they_are_kept():
     pdf = b"%PDF-1.4\n...\n%%EOF\n"
-    assert classify(pdf, "application/octet-stream", "http://x/Document.ashx?a", "pdf") == "pdf"
+    assert decide_kind(pdf, "application/octet-stream", "http://x/Document.ashx?a") == "pdf"
     assert check_body(pdf, "pdf", "application/pdf", "pdf", 100) is None
     assert "truncated" in check_body(pdf[:10], "pdf", "application/pdf", "pdf", 100)
     html = b"<html><body>Error</body></html>"
-    assert classify(html, "application/pdf", "http://x/a.pdf", "pdf") == "pdf"
+    assert decide_kind(html, "application/pdf", "http://x/a.pdf") == "pdf"
     assert "not a PDF" in check_body(html, "pdf", "application/pdf", "pdf", 100)
-    assert classify(html, "text/html", "http://x/page", "html") == "html"
+    assert decide_kind(html, "text/html", "http://x/page") == "html"
     assert check_body(html * 10, "html", "text/html", "html", 100) == TOO_LARGE
 
 

@@ -53,6 +53,10 @@ def scrapy_settings(crawl: Crawl, data_dir: Path, log_level: str | None = None) 
         "DOWNLOAD_HANDLERS": {"file": None, "s3": None, "ftp": None, "data": None},
         "REDIRECT_MAX_TIMES": 5,
         "TELNETCONSOLE_ENABLED": False,
+        # Scrapy 2.19's remote control runs code sent to a local HTTP port and leaves a job file
+        # (port and token) in the user's profile: not for an unattended crawler, nor a probe that
+        # promises to write nothing.
+        "REMOTE_CONTROL_ENABLED": False,
         "CLOSESPIDER_ERRORCOUNT": 50,
         "LOG_ENABLED": log_level is not None,
         "LOG_LEVEL": log_level or "WARNING",

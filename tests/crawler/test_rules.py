@@ -172,6 +172,11 @@ def test_settings_are_polite_by_default(tmp_path):
     assert all(settings["DOWNLOAD_HANDLERS"][scheme] is None for scheme in ("file", "ftp", "s3", "data"))
 
 
+def test_no_control_server_is_opened_and_no_job_file_written(tmp_path):
+    settings = scrapy_settings(Crawl(), tmp_path)
+    assert settings["TELNETCONSOLE_ENABLED"] is False and settings["REMOTE_CONTROL_ENABLED"] is False
+
+
 @pytest.mark.parametrize("body, usable", [
     (b'<?xml version="1.0" encoding="utf-8"?>\n<committees><committee><committeeid>7</committeeid></committee></committees>', True),
     (b'<?xml version="1.0"?><committees xmlns="http://moderngov.example/ns"><committee><committeeid>7</committeeid>'

@@ -45,6 +45,7 @@ _MEETING_LINK = re.compile(r"(?:ie|ce)ListDocuments\.aspx\?", re.I)
 # ieListMeetings shows one (municipal) year, or the recent meetings; the rest are links on the page.
 _YEAR_PAGE = re.compile(r"ieListMeetings\.aspx\?(?:.*&)?year=(\d{4})", re.I)
 _EARLIER_PAGE = re.compile(r"ieListMeetings\.aspx\?(?:.*&)?act=(?:earlier|prev\w*)\b", re.I)
+_EARLIER_TEXT = re.compile(r"^(?:earlier|previous|older) meetings\b", re.I)
 _TITLE_ATTRIBUTE = re.compile(r"Link to document '(.+)'(?:\s+\w+\s+file)?\s*$", re.S | re.I)
 _FORMAT_WORDS = "|".join(word.upper() for word in EXTENSIONS)
 _LINK_SUFFIX = re.compile(rf"(,\s*item\s+[\w.()]+)?\s*\b({_FORMAT_WORDS})\s+[\d.,]+\s*[KM]B\s*$", re.I)
@@ -212,10 +213,13 @@ class ModernGovSpider(CouncilSpider):
             return None
         title = clean(_text(doc, "title")) or None
         restricted = restricted_item or _text(doc, "isrestricted").lower() == "true"
+        given = _text(doc, "url")
+        same_site = urlsplit(given).scheme in ("http", "https") and urlsplit(given).netloc == urlsplit(self.base).netloc
         return DocumentFound(
-            url=self.document_url(attachment), title=title, kind="pdf", meeting_id=meeting_id, agenda_item_id=item_id,
-            published_date=parse_uk_date(_text(doc, "publicationdate")), is_pack=bool(PACK_TITLE.search(title or "")),
-            fetch_state=EXEMPT if restricted else FETCHED,
+            url=self.document_url(attachment), title=title, kind=kind_of_name(given) or "pdf", meeting_id=meeting_id,
+            agenda_item_id=item_id, published_date=parse_uk_date(_text(doc, "publicationdate")),
+            is_pack=bool(PACK_TITLE.search(title or "")), fetch_state=EXEMPT if restricted else FETCHED,
+            fetch_url=given if same_site and given != self.document_url(attachment) else None,
         )
 
     def item_url(self, meeting_id: str, item_id: str, position: int) -> str:
@@ -310,7 +314,8 @@ class ModernGovSpider(CouncilSpider):
                     yield VariantSeen("year_pages")
                     yield self._meetings_page_request(meta["committee_id"], meta["committee_title"],
                                                       urljoin(response.url, href), listing="year")
-            elif _EARLIER_PAGE.search(href) and meta["listing"] != "year":
+            elif meta["listing"] != "year" and (_EARLIER_PAGE.search(href) or (
+                    "ielistmeetings" in href.lower() and _EARLIER_TEXT.match(clean_text(link.text_content())))):
                 query = {key.lower(): value for key, value in parse_qsl(urlsplit(href).query)}
                 boundary = _date_parameter(query.get("d")) or earliest
                 yield VariantSeen("earlier_meetings")

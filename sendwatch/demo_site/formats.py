@@ -60,32 +60,35 @@ def _zip(parts: list[tuple[str, str]], stored_first: bool = False) -> bytes:
     return buffer.getvalue()
 
 
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def _office_package(main: str, main_type: str, parts: list[tuple[str, str, str]]) -> bytes:
+    """An Office Open XML package: content types, the package's relationship to ``main``, and the parts.
+
+    ``parts`` are ``(name, content type or "", xml)``; the first is the main part.
+    """
+    overrides = "".join(f'<Override PartName="/{name}" ContentType="{kind}"/>' for name, kind, _ in parts if kind)
+    types = (f'{_XML}<Types xmlns="{_PACKAGE}/content-types">'
+             f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+             f'<Default Extension="xml" ContentType="application/xml"/>{overrides}</Types>')
+    relationships = (f'{_XML}<Relationships xmlns="{_PACKAGE}/relationships">'
+                     f'<Relationship Id="rId1" Type="{_RELATIONSHIP}/{main_type}" Target="{main}"/></Relationships>')
+    return _zip([("[Content_Types].xml", types), ("_rels/.rels", relationships), *((name, xml) for name, _, xml in parts)])
+
+
 def _docx(title: str, pages: list[str]) -> bytes:
     body = []
     for number, lines in enumerate(_lines(pages)):
         if number:
             body.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
         body += [f'<w:p><w:r><w:t xml:space="preserve">{xml_escape(line)}</w:t></w:r></w:p>' for line in lines]
-    document = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-        + "".join(body) + "</w:body></w:document>"
-    )
-    return _zip([
-        ("[Content_Types].xml",
-         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-         '<Default Extension="xml" ContentType="application/xml"/>'
-         '<Override PartName="/word/document.xml" '
-         'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'),
-        ("_rels/.rels",
-         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-         'Target="word/document.xml"/></Relationships>'),
-        ("word/document.xml", document),
-    ])
+    document = (f'{_XML}<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+                + "".join(body) + "</w:body></w:document>")
+    return _office_package("word/document.xml", "officeDocument", [
+        ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml", document)])
 
 
 def _odt(title: str, pages: list[str]) -> bytes:
@@ -138,27 +141,13 @@ def _xlsx(title: str, pages: list[str]) -> bytes:
         for number, text in enumerate([title, *rows], start=1)
     )
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    relationship = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    return _zip([
-        ("[Content_Types].xml",
-         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-         '<Default Extension="xml" ContentType="application/xml"/>'
-         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-         '<Override PartName="/xl/worksheets/sheet1.xml" '
-         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
-        ("_rels/.rels",
-         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-         f'<Relationship Id="rId1" Type="{relationship}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
-        ("xl/workbook.xml",
-         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{main}" xmlns:r="{relationship}">'
-         '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
-        ("xl/_rels/workbook.xml.rels",
-         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-         f'<Relationship Id="rId1" Type="{relationship}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
-        ("xl/worksheets/sheet1.xml",
-         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{main}"><sheetData>{cells}</sheetData></worksheet>'),
+    workbook = (f'{_XML}<workbook xmlns="{main}" xmlns:r="{_RELATIONSHIP}">'
+                '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    workbook_rels = (f'{_XML}<Relationships xmlns="{_PACKAGE}/relationships">'
+                     f'<Relationship Id="rId1" Type="{_RELATIONSHIP}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+    sheet = f'{_XML}<worksheet xmlns="{main}"><sheetData>{cells}</sheetData></worksheet>'
+    return _office_package("xl/workbook.xml", "officeDocument", [
+        ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", workbook),
+        ("xl/_rels/workbook.xml.rels", "", workbook_rels),
+        ("xl/worksheets/sheet1.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml", sheet),
     ])

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 from crawl_support import rows
-from variant_support import crawl_twice, forum_meetings_since, start_site
+from variant_support import OncePerKey, crawl_twice, forum_meetings_since, start_site
 
 from sendwatch.storage.models import Document, Meeting
 
@@ -21,22 +21,18 @@ TABS = {"MeetingsCalendar": "/ccc_live/", "CalendarofMeetings": "/cmis/", "Meeti
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """The crawl of a council by key: a calendar tab name, or "non_pdf_papers" (once per test worker)."""
-    done, sites = {}, []
 
-    def get(key: str):
-        if key not in done:
-            if key in TABS:
-                site = start_site("cambridgeshire", "cmis", {"calendar_tab"}, dt.date.today(), mount=TABS[key])
-                site.council("cambridgeshire").cmis_tab_name = key
-            else:
-                site = start_site("cambridgeshire", "cmis", {key}, dt.date.today())
-            sites.append(site)
-            done[key] = crawl_twice(site, "cambridgeshire", tmp_path_factory.mktemp(key))
-        return done[key]
+    def build(key: str):
+        if key in TABS:
+            site = start_site("cambridgeshire", "cmis", {"calendar_tab"}, dt.date.today(), mount=TABS[key])
+            site.council("cambridgeshire").cmis_tab_name = key
+        else:
+            site = start_site("cambridgeshire", "cmis", {key}, dt.date.today())
+        return crawl_twice(site, "cambridgeshire", tmp_path_factory.mktemp(key)), site
 
-    yield get
-    for site in sites:
-        site.stop()
+    runs = OncePerKey(build)
+    yield runs
+    runs.stop()
 
 
 @pytest.mark.parametrize("tab", TABS)

@@ -96,11 +96,16 @@ def test_the_page_shapes_are_named(oxford):
 # --------------------------------------------------------------------------- the meetings list
 
 
+def meetings_list(page: str, committee_id: str, since: dt.date):
+    """What the spider makes of a committee's ``ieListMeetings`` page, crawling back to ``since``."""
+    spider = spider_for("moderngov", BASE, since=since)
+    return answer(spider, "parse_meetings_html", f"{BASE}ieListMeetings.aspx?CommitteeId={committee_id}", page,
+                  committee_id=committee_id, committee_title="Schools Forum", listing="first")
+
+
 @pytest.fixture(scope="module")
 def recent():
-    spider = spider_for("moderngov", BASE, since=dt.date(2025, 6, 1))
-    return answer(spider, "parse_meetings_html", f"{BASE}ieListMeetings.aspx?CommitteeId=568", "moderngov_meetings_recent.html",
-                  committee_id="568", committee_title="Schools Forum", listing="first")
+    return meetings_list("moderngov_meetings_recent.html", "568", since=dt.date(2025, 6, 1))
 
 
 def test_listed_meetings_are_fetched_from_their_pages(recent):
@@ -119,9 +124,7 @@ def test_earlier_meetings_are_followed_while_they_reach_past_since(recent):
 
 
 def test_earlier_meetings_are_not_followed_before_since():
-    spider = spider_for("moderngov", BASE, since=dt.date(2026, 3, 1))
-    result = answer(spider, "parse_meetings_html", f"{BASE}ieListMeetings.aspx?CommitteeId=568", "moderngov_meetings_recent.html",
-                    committee_id="568", committee_title="Schools Forum", listing="first")
+    result = meetings_list("moderngov_meetings_recent.html", "568", since=dt.date(2026, 3, 1))
     assert not [r for r in result.requests if "Act=earlier" in r.url]
 
 
@@ -131,9 +134,7 @@ def test_the_year_form_is_not_needed(recent):
 
 @pytest.fixture(scope="module")
 def senedd():
-    spider = spider_for("moderngov", BASE, since=dt.date(2025, 6, 1))
-    return answer(spider, "parse_meetings_html", f"{BASE}ieListMeetings.aspx?CommitteeId=702", "moderngov_meetings_senedd.html",
-                  committee_id="702", committee_title="Schools Forum", listing="first")
+    return meetings_list("moderngov_meetings_senedd.html", "702", since=dt.date(2025, 6, 1))
 
 
 def test_celistdocuments_links_are_meetings_read_from_iellistdocuments(senedd):
@@ -147,9 +148,7 @@ def test_a_celistdocuments_link_is_kept_to_fall_back_on(senedd):
 
 
 def test_the_date_of_a_link_without_one_comes_from_df():
-    spider = spider_for("moderngov", BASE, since=dt.date(2025, 10, 1))
-    result = answer(spider, "parse_meetings_html", f"{BASE}ieListMeetings.aspx?CommitteeId=702", "moderngov_meetings_senedd.html",
-                    committee_id="702", committee_title="Schools Forum", listing="first")
+    result = meetings_list("moderngov_meetings_senedd.html", "702", since=dt.date(2025, 10, 1))
     assert sorted(r.meta["meeting_id"] for r in result.requests if r.meta.get("meeting_id")) == ["2279", "2281"]
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 from crawl_support import rows
 from lxml import html as lxml_html
-from variant_support import crawl_twice, forum_meetings_since, public_documents, start_site
+from variant_support import OncePerKey, crawl_twice, forum_meetings_since, public_documents, start_site
 
 from sendwatch.storage.models import Committee, Document, Meeting
 
@@ -26,25 +26,16 @@ VARIANTS = [
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory, today_module):
+def crawled(tmp_path_factory):
     """The crawl of a variant's council (each crawled once per test worker, on first use)."""
-    done, sites = {}, []
 
-    def get(variant: str):
-        if variant not in done:
-            site = start_site("variant", "moderngov", {variant}, today_module)
-            sites.append(site)
-            done[variant] = crawl_twice(site, "variant", tmp_path_factory.mktemp(variant))
-        return done[variant]
+    def build(variant: str):
+        site = start_site("variant", "moderngov", {variant}, dt.date.today())
+        return crawl_twice(site, "variant", tmp_path_factory.mktemp(variant)), site
 
-    yield get
-    for site in sites:
-        site.stop()
-
-
-@pytest.fixture(scope="module")
-def today_module() -> dt.date:
-    return dt.date.today()
+    runs = OncePerKey(build)
+    yield runs
+    runs.stop()
 
 
 def text_of(fragment: str | None) -> str:
@@ -87,20 +78,13 @@ def test_item_titles_are_clean(crawled, variant):
         assert [item.title for item in run.items_of(meeting)] == [item.title for item in meeting.items]
 
 
+@pytest.mark.parametrize("field", ["agenda_html", "minutes_html"])
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_item_text_is_read(crawled, variant):
+def test_item_text_and_minutes_are_read(crawled, variant, field):
     run = crawled(variant)
     for meeting in forum_meetings_since(run):
         for stored, published in zip(run.items_of(meeting), meeting.items):
-            assert text_of(stored.agenda_html) == text_of(published.agenda_html), stored.title
-
-
-@pytest.mark.parametrize("variant", VARIANTS)
-def test_minutes_are_read(crawled, variant):
-    run = crawled(variant)
-    for meeting in forum_meetings_since(run):
-        for stored, published in zip(run.items_of(meeting), meeting.items):
-            assert text_of(stored.minutes_html) == text_of(published.minutes_html), stored.title
+            assert text_of(getattr(stored, field)) == text_of(getattr(published, field)), stored.title
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from variant_support import PAGE_VARIANTS, start_site
+from variant_support import OncePerKey, start_site
 
 from crawler.probe import probe_site
 from sendwatch.cli import cli
@@ -41,19 +41,14 @@ def crawl_settings() -> Crawl:
 @pytest.fixture(scope="module")
 def probed():
     """The probe of a variant's council, and its site (each probed once per test worker, on first use)."""
-    done, sites = {}, []
 
-    def get(variant: str):
-        if variant not in done:
-            platform, _ = SHOWN[variant]
-            site = start_site("probed", platform, {variant}, dt.date.today())
-            sites.append(site)
-            done[variant] = (probe_site(site.base_url("probed"), crawl_settings()), site)
-        return done[variant]
+    def build(variant: str):
+        site = start_site("probed", SHOWN[variant][0], {variant}, dt.date.today())
+        return (probe_site(site.base_url("probed"), crawl_settings()), site), site
 
-    yield get
-    for site in sites:
-        site.stop()
+    runs = OncePerKey(build)
+    yield runs
+    runs.stop()
 
 
 def test_every_demo_variant_has_a_probe_test():

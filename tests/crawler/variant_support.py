@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from crawl_support import rows
@@ -94,3 +96,26 @@ def public_documents(meeting: DemoMeeting) -> list[DemoDocument]:
 def forum_meetings_since(crawled: VariantCrawl) -> list[DemoMeeting]:
     since = crawled.config.crawl.since
     return [meeting for meeting in crawled.forum.meetings if meeting.date >= since]
+
+
+class OncePerKey:
+    """Values built on first use, one demo site each (per test worker), the sites stopped together.
+
+    ``build(key)`` returns ``(value, site)``; a module fixture yields the instance and calls ``stop``.
+    """
+
+    def __init__(self, build: Callable[[str], tuple[Any, DemoSite]]):
+        self.build = build
+        self.values: dict[str, Any] = {}
+        self.sites: list[DemoSite] = []
+
+    def __call__(self, key: str) -> Any:
+        if key not in self.values:
+            value, site = self.build(key)
+            self.sites.append(site)
+            self.values[key] = value
+        return self.values[key]
+
+    def stop(self) -> None:
+        for site in self.sites:
+            site.stop()

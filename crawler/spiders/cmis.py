@@ -24,7 +24,7 @@ from lxml import html as lxml_html
 from scrapy.http import Response
 
 from crawler.items import CommitteeFound, CrawlProblem, DocumentFound, MeetingFound, VariantSeen
-from crawler.spiders.base import PACK_TITLE, CouncilSpider, clean_text, decode_page, find_date, fingerprint
+from crawler.spiders.base import PACK_TITLE, CouncilSpider, clean_text, decode_page, find_date, fingerprint, title_cleaner
 from sendwatch.formats import kind_of_name
 
 # A link into the calendar module (a meeting, a month view, the list view) names its tab and module.
@@ -110,6 +110,7 @@ class CmisSpider(CouncilSpider):
             return
         month: dt.date = response.meta["month"]
         tree = lxml_html.fromstring(decode_page(response))
+        clean = title_cleaner(clean_text(link.text_content()) for link in tree.iter("a"))
         for row in tree.iter("tr"):
             heading = row.find_class("SimpleCalendarDate")
             row_day = _day_in_month(heading[0].text_content(), month) if heading else None
@@ -118,7 +119,7 @@ class CmisSpider(CouncilSpider):
                 found = _MEETING_LINK.search(href)
                 if not found:
                     continue
-                text = " ".join(link.text_content().split())
+                text = clean(link.text_content())
                 title = _LEADING_TIME.sub("", text.split(" - ", 1)[-1] if find_date(text) else text).strip()
                 day = row_day or find_date(text) or find_date(link.get("title"))
                 meeting_id, committee_id = found.groups()
@@ -142,12 +143,11 @@ class CmisSpider(CouncilSpider):
         day = find_date(values.get("date/time") or values.get("date"))
         title = meta.get("committee_title") or values.get("committee")
         documents: dict[str, DocumentFound] = {}
-        for link in tree.iter("a"):
-            href = link.get("href") or ""
-            if "document.ashx" not in href.lower():
-                continue
-            url = urljoin(response.url, href)
-            name = clean_text(link.text_content()) or None
+        links = [link for link in tree.iter("a") if "document.ashx" in (link.get("href") or "").lower()]
+        clean = title_cleaner(clean_text(link.text_content()) for link in links)
+        for link in links:
+            url = urljoin(response.url, link.get("href"))
+            name = clean(link.text_content()) or None
             documents.setdefault(url, DocumentFound(url=url, title=name, kind=_icon_kind(link), meeting_id=meeting_id,
                                                     published_date=find_date(name), is_pack=bool(PACK_TITLE.search(name or ""))))
         parsed = {"date": str(day), "status": values.get("status"),

@@ -14,7 +14,9 @@ from crawler.known import KnownMeeting, KnownState
 from crawler.middlewares import SameSiteMiddleware
 from crawler.result import decide_outcome
 from crawler.settings import scrapy_settings, user_agent
-from crawler.spiders.base import TOO_LARGE, check_body, find_date, normalise_html, parse_uk_date
+from crawler.spiders.base import (
+    TOO_LARGE, check_body, escaped_twice, find_date, normalise_html, parse_uk_date, title_cleaner, unescape_once,
+)
 from crawler.spiders.cmis import _day_in_month
 from crawler.spiders.moderngov import _COMMITTEE_LINK, _id_in, _xml_root, moderngov_base
 from crawler.window import CrawlWindow
@@ -192,3 +194,21 @@ def test_web_service_answers_are_used_only_when_they_are_the_xml_asked_for(body,
         assert [node.findtext("committeeid") for node in root.iter("committee")] == ["7"]
     else:
         assert why
+
+
+def test_titles_escaped_twice_are_told_by_the_whole_answer():
+    assert escaped_twice(["Chair&#39;s Communications", "Fees &amp; Charges"])
+    assert not escaped_twice(["Fees & Charges", "Research &amp; Development"])  # a bare & : escaped once
+    assert not escaped_twice(["Schools Forum", "Minutes"])
+
+
+def test_unescaping_happens_once_and_only_for_whole_entities():
+    assert unescape_once("Fees &amp;amp; Charges") == "Fees &amp; Charges"
+    assert unescape_once("Chair&#39;s report") == "Chair's report"
+    assert unescape_once("Fees &notes &amp charges") == "Fees &notes &amp charges"  # no semicolon, no entity
+
+
+def test_a_title_really_saying_amp_is_kept_when_the_answer_escapes_once():
+    clean = title_cleaner(["Fees & Charges", "The &amp; entity in HTML"])
+    assert clean("The &amp; entity in HTML") == "The &amp; entity in HTML"
+    assert title_cleaner(["Fees &amp; Charges"])("  Fees &amp;\n Charges ") == "Fees & Charges"

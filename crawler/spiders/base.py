@@ -113,10 +113,18 @@ class CouncilSpider(scrapy.Spider):
                 yield replace(document, fetch_state=SKIPPED, body=None) if same else document
             elif document.fetch_state == EXEMPT:
                 yield document
-            elif unchanged and not (revalidate and self._has_validator(document.url)) and not self._due_again(document.url):
-                yield replace(document, fetch_state=SKIPPED)
             else:
-                yield self.document_request(document)
+                yield self.paper_request(document, unchanged, revalidate)
+
+    def paper_request(self, document: DocumentFound, unchanged: bool, revalidate: bool) -> Any:
+        """A request for a paper, or a skipped record when nothing says it may have changed.
+
+        ``unchanged``: the page listing it is as before. ``revalidate``: ask anyway, conditionally,
+        if the paper's server sent a validator (an answer then costs a 304, not a body).
+        """
+        if unchanged and not (revalidate and self._has_validator(document.url)) and not self._due_again(document.url):
+            return replace(document, fetch_state=SKIPPED)
+        return self.document_request(document)
 
     def failed_document_retries(self) -> Iterator[scrapy.Request]:
         """Papers whose last fetch failed (and that have no body yet), asked for again on every crawl.

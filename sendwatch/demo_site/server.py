@@ -554,18 +554,19 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             return self._page(pages.listing_page(council))
         found = re.fullmatch(r"/downloads/file/(\d+)/[^/]+", path)
         if found:
-            return self._document(council, found.group(1))
+            return self._document(council, found.group(1), handler=True)
         return _NOT_FOUND
 
     def _committee(self, council: DemoCouncil, committee_id: str | None) -> DemoCommittee | None:
         return next((c for c in council.committees if str(c.id) == (committee_id or "").strip()), None)
 
-    def _document(self, council: DemoCouncil, document_id: str) -> _Reply:
+    def _document(self, council: DemoCouncil, document_id: str, handler: bool = False) -> _Reply:
+        """A paper by id; ``handler``: served by a download script, where only PDFs (from a file store) carry validators."""
         try:
             document = self.site.document(council.slug, int(document_id))
         except (KeyError, ValueError):
             return _NOT_FOUND
-        return self._paper_reply(council, document)
+        return self._paper_reply(council, document, validators=not handler or document.format == "pdf")
 
     def _paper_reply(self, council: DemoCouncil, document: DemoDocument, validators: bool = True) -> _Reply:
         """A paper's bytes in its format, with ETag / Last-Modified (and 304s) when ``validators``."""

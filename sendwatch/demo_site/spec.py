@@ -38,7 +38,8 @@ VARIANTS: dict[str, str] = {
     "calendar_tab": "the calendar module under a tab not called Meetings (MeetingsCalendar), under a site prefix "
                     "(/ccc_live/), reached from the site's navigation; no link to the no-JavaScript view (Cambridgeshire)",
     # Both
-    "non_pdf_papers": "(data) HTML and Word papers among the PDFs (CMIS Document.ashx serves them without validators)",
+    "non_pdf_papers": "(data) HTML and Word papers among the PDFs (served without validators by CMIS Document.ashx "
+                      "and listing sites' download scripts)",
 }
 
 

@@ -374,24 +374,18 @@ class ModernGovSpider(CouncilSpider):
                         clean: Callable[[str | None], str]) -> AgendaItemFound | None:
         """One row of the items table: id (``mgAi.aspx`` link, else ``AI<id>`` anchor, else position), title, text."""
         cells = row.xpath("./td|./th")
-        if not cells:
-            return None
         number_cells = [cell for cell in cells if "mgItemNumberCell" in (cell.get("class") or "")]
         content = next((cell for cell in reversed(cells) if cell not in number_cells), None)
-        heading = next(iter(content.find_class("mgAiTitleTxt")), None) if content is not None else None
-        item_link = next((a for a in row.iter("a") if "mgai.aspx" in (a.get("href") or "").lower()), None)
-        anchor = next((found.group(1) for a in row.iter("a") for found in [_ITEM_ANCHOR.match(a.get("name") or a.get("id") or "")]
-                       if found), None)
-        if content is None or (heading is None and item_link is None and anchor is None):
+        if content is None:
             return None
-        if item_link is not None:
-            query = {key.lower(): value for key, value in parse_qsl(urlsplit(item_link.get("href")).query)}
-            given = query.get("id") or anchor
-        else:
-            given = anchor
+        heading = _item_heading(content, numbered=bool(number_cells))
+        given = _item_id(row)
+        if heading is None and given is None:
+            return None  # a header or spacer row
         external_id = given if given and given not in taken else f"item-{position}"
-        title_source = heading if heading is not None else item_link if item_link is not None else content
-        title = clean(_LINK_SUFFIX.sub("", clean_text(title_source.text_content())))
+        item_link = next((a for a in row.iter("a") if "mgai.aspx" in (a.get("href") or "").lower()), None)
+        title_block = heading if heading is not None else item_link if item_link is not None else content
+        title = clean(_LINK_SUFFIX.sub("", clean_text(title_block.text_content())))
         agenda, minutes = _item_texts(content, heading)
         number = clean_text(number_cells[0].text_content()) if number_cells else None
         return AgendaItemFound(meeting_id=meeting_id, external_id=external_id, title=title, number=number or None,
@@ -525,6 +519,29 @@ def _html_field(node: Any, tag: str) -> str:
     return text
 
 
+def _item_heading(content: Any, numbered: bool) -> Any:
+    """An item's title block: its ``mgAiTitleTxt`` paragraph, else (in a numbered row) its first block with text."""
+    heading = next(iter(content.find_class("mgAiTitleTxt")), None)
+    if heading is None and numbered:
+        heading = next((child for child in content.iterchildren()
+                        if isinstance(child.tag, str) and clean_text(child.text_content()) and _label_of(child) is None), None)
+    return heading
+
+
+def _item_id(row: Any) -> str | None:
+    """The item's own id: from its ``mgAi.aspx?ID=`` link, else its ``<a name="AI<id>">`` anchor."""
+    for link in row.iter("a"):
+        if "mgai.aspx" in (link.get("href") or "").lower():
+            query = {key.lower(): value for key, value in parse_qsl(urlsplit(link.get("href")).query)}
+            if query.get("id"):
+                return query["id"]
+    for link in row.iter("a"):
+        found = _ITEM_ANCHOR.match(link.get("name") or link.get("id") or "")
+        if found:
+            return found.group(1)
+    return None
+
+
 def _item_tables(tree: Any) -> list[Any]:
     """The agenda items table(s): ``table.mgItemTable`` or ``table#mgItemTable``."""
     return tree.xpath("//table[contains(concat(' ', normalize-space(@class), ' '), ' mgItemTable ') or @id='mgItemTable']")
@@ -540,7 +557,7 @@ def _item_texts(content: Any, heading: Any) -> tuple[str, str]:
     section = "agenda"
     for child in content.iterchildren():
         if not isinstance(child.tag, str) or child is heading or "mgAiTitleTxt" in (child.get("class") or ""):
-            continue
+            continue  # the title, not the text
         label = _label_of(child)
         if label is not None:
             section = "minutes" if label.startswith("minutes") else "links" if label in _LINK_SECTIONS else "agenda"

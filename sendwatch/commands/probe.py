@@ -31,7 +31,8 @@ def probe(runtime, url: str | None, slug: str | None, platform: str | None, comm
 
     The site is walked as a first crawl would walk it, just as politely, but papers are not
     downloaded and nothing is stored: no database, no files. Crawl settings come from the
-    config file when there is one. Exits 1 when the site could not be read.
+    config file when there is one. Exits 1 when the site could not be read (unreachable,
+    refused by robots.txt, or no platform recognised).
 
     Example: sendwatch probe https://democracy.example.gov.uk/ --json
     """
@@ -53,7 +54,7 @@ def probe(runtime, url: str | None, slug: str | None, platform: str | None, comm
     except (TimeoutError, RuntimeError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2) if as_json else render(report))
-    if report.outcome == "failing" and not (report.meetings or report.papers):
+    if report.outcome in ("failing", "blocked") and not (report.meetings or report.papers):
         raise click.exceptions.Exit(1)
 
 

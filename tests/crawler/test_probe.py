@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from crawl_support import closed_port
 from variant_support import OncePerKey, start_site
 
 from crawler.probe import probe_site
@@ -161,6 +162,13 @@ def test_probe_council_uses_the_configured_council_and_stores_nothing(northshire
     assert "* " in done.output and "Schools Forum" in done.output
     assert sorted(os.listdir(tmp_path)) == before  # no database, no data folder, nothing
     assert sum(northshire.bodies("northshire").values()) == 0
+
+
+def test_probe_of_a_site_that_refuses_connections_exits_1_saying_why(tmp_path):
+    done = CliRunner().invoke(cli, ["--config", str(tmp_path / "absent.yaml"), "probe", f"http://127.0.0.1:{closed_port()}/"])
+
+    assert done.exit_code == 1
+    assert "unknown" in done.output and "refused" in done.output.lower()
 
 
 def test_probe_needs_a_url_or_a_council(tmp_path):

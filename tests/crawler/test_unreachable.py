@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
+from crawl_support import closed_port
 from scrapy import Request
 from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError
 from twisted.internet.error import DNSLookupError
@@ -13,13 +12,6 @@ from crawler.middlewares import HostUnreachable, UnreachableHostMiddleware
 from crawler.settings import scrapy_settings
 from sendwatch.config import Crawl
 from sendwatch.demo_site import sample_council
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

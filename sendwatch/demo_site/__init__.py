@@ -4,9 +4,13 @@ Each council is data (``DemoCouncil`` → ``DemoCommittee`` → ``DemoMeeting`` 
 ``DemoDocument`` with one text per PDF page) and is served on its own 127.0.x.y address with an
 ephemeral port, in the shapes the real platforms use: ModernGov's ``mgWebService.asmx`` XML and
 public HTML pages (also when installed under a folder such as ``/moderngov/``), CMIS month views
-and meeting pages with opaque ``Document.ashx`` links, and plain listing pages. PDFs are made with
-reportlab and carry ETag / Last-Modified (answering 304 to conditional requests, as IIS does for
-static files); the web service XML carries no validators, as on real servers.
+and meeting pages with opaque ``Document.ashx`` links, and plain listing pages. A council's
+``variants`` (``VARIANTS``) switch on the other shapes live sites show (Oxford's item rows,
+"Earlier meetings" pages, titles escaped twice, restricted papers, CMIS calendar tabs...).
+Papers are PDFs made with reportlab unless their ``format`` says HTML, Word, ODT, RTF, CSV or
+Excel; static files carry ETag / Last-Modified (answering 304 to conditional requests, as IIS
+does), papers served by a script (CMIS ``Document.ashx``, a listing's download handler) carry
+none unless they are PDFs; the web service XML carries no validators, as on real servers.
 
 Usage::
 

@@ -1,13 +1,14 @@
-"""CMIS parsing on saved-shape pages (``pages/``, written by us on real shapes and LGSF's fixtures)."""
+"""CMIS parsing on saved-shape pages (``pages/``, written by us, modelled on real CMIS pages): one field per test."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
+from scrapy.http import Response
 from spider_support import answer, spider_for
 
-from crawler.items import CrawlProblem, VariantSeen
+from crawler.items import WOULD_FETCH, CrawlProblem, DocumentFound, VariantSeen
 
 SITE = "https://cmis.riverton.example/cmis/"
 
@@ -72,3 +73,23 @@ def test_a_calendar_tab_with_another_name_is_named():
                     entry=True, hops=1, tried=[SITE])
     assert [v.code for v in result.of(VariantSeen)] == ["calendar_tab"]
     assert result.requests[0].url.startswith(f"{SITE}CalendarofMeetings/tabid/70/ctl/MeetingCalendarPublicNoJava/mid/397/")
+
+
+def test_a_probe_asks_a_link_that_names_no_format_for_its_declared_type():
+    spider = spider_for("cmis", SITE)
+    spider.probe = True
+    paper = DocumentFound(url=f"{SITE}Document.ashx?a=1", title="Membership list", kind="unknown")
+
+    request = spider.document_request(paper)
+    answered = list(spider.paper_probed(Response(request.url, status=200, request=request, headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})))
+
+    assert request.method == "HEAD"
+    assert (answered[0].kind, answered[0].fetch_state) == ("docx", WOULD_FETCH)
+
+
+def test_a_probe_does_not_ask_for_a_paper_whose_link_names_its_format():
+    spider = spider_for("cmis", SITE)
+    spider.probe = True
+    paper = spider.document_request(DocumentFound(url=f"{SITE}Document.ashx?a=2", title="Pack", kind="pdf"))
+    assert isinstance(paper, DocumentFound) and paper.fetch_state == WOULD_FETCH

@@ -24,6 +24,7 @@ from scrapy.http import Response
 from crawler.items import CrawlProblem
 from crawler.spiders.base import PAGE_STATUSES, decode_page, describe_failure
 from crawler.spiders.moderngov import moderngov_base
+from sendwatch.config import Council
 from sendwatch.formats import kind_of_name
 
 _MODERNGOV = re.compile(
@@ -61,11 +62,12 @@ class PlatformDetector(scrapy.Spider):
 
     name = "detect"
 
-    def __init__(self, url: str, **kwargs: Any):
+    def __init__(self, council: Council, **kwargs: Any):
         super().__init__(**kwargs)
-        self.url = url
-        self.base = moderngov_base(url)
-        self.allowed_hosts = {urlsplit(url).hostname or ""}  # for SameSiteMiddleware: this site only
+        self.council = council  # the hosts it names are the only ones asked (``crawler.destinations``)
+        self.url = council.url or ""
+        self.base = moderngov_base(self.url)
+        self.allowed_hosts = {urlsplit(self.url).hostname or ""}  # for SameSiteMiddleware: this site only
 
     async def start(self) -> AsyncIterator[Any]:
         yield self._ask(self.url, self.parse_page, step=0)

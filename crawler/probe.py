@@ -173,7 +173,7 @@ def _run_probe(council: Council, crawl: Crawl, log_level: str | None) -> tuple[P
     if council.platform:
         run_platform()
     else:
-        started(PlatformDetector, url=council.url).addCallback(run_platform)
+        started(PlatformDetector, council=council).addCallback(run_platform)
     process.start(install_signal_handlers=False)
     stats: dict[str, Counter[str]] = {"all": Counter(), "crawl": Counter()}
     for crawler in crawlers:

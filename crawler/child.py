@@ -67,7 +67,7 @@ def crawl_one(config: Config, slug: str, cycle_id: int | None, log_level: str | 
         window = CrawlWindow.for_crawl(config.crawl, known, started)
         collected, stats = _run_spider(config, council_config, known, window, log_level)
         findings = Findings(
-            committees=[i for i in collected if isinstance(i, CommitteeFound)],
+            committees=[i for i in collected if isinstance(i, CommitteeFound) and i.selected],
             meetings=[i for i in collected if isinstance(i, MeetingFound)],
             items=[i for i in collected if isinstance(i, AgendaItemFound)],
             documents=[i for i in collected if isinstance(i, DocumentFound)],

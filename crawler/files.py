@@ -1,6 +1,6 @@
 """Document bodies stored once, by SHA-256, under the data folder.
 
-``data/ab/abcdef….pdf`` (``.docx``, ``.odt``, ... by the format the crawler found): the same bytes fetched twice (or under two URLs) are one file. Files
+``data/ab/abcdef….pdf`` (the suffix follows the paper's kind): the same bytes fetched twice (or under two URLs) are one file. Files
 are written to a temporary name and renamed, so a crawl killed mid-write leaves no half file
 under a real name.
 """
@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from extractors.formats import SUFFIXES
+from sendwatch.formats import SUFFIXES
 
 
 def sha256_of(body: bytes) -> str:

@@ -11,9 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 # Document fetch results a spider can report. "skipped" means "seen, not requested this time"
-# (the meeting is unchanged); it never reaches the database as a state.
+# (the meeting is unchanged); it never reaches the database as a state. "exempt" papers are
+# restricted by the council (not for publication): recorded, never requested.
 FETCHED, NOT_MODIFIED, SKIPPED = "ok", "not_modified", "skipped"
-TOO_LARGE, ERROR, BLOCKED, GONE = "too_large", "error", "blocked", "gone"
+TOO_LARGE, ERROR, BLOCKED, GONE, EXEMPT = "too_large", "error", "blocked", "gone", "exempt"
+# Only in a probe (``crawler.probe``): a paper a crawl would fetch, left unfetched.
+WOULD_FETCH = "would_fetch"
 
 
 @dataclass
@@ -21,6 +24,8 @@ class CommitteeFound:
     external_id: str
     title: str
     url: str | None = None
+    # False for committees the config's patterns leave out: seen (a probe lists them), not stored.
+    selected: bool = True
 
 
 @dataclass
@@ -52,9 +57,11 @@ class AgendaItemFound:
 class DocumentFound:
     """One paper and the result of fetching it (or of deciding not to)."""
 
-    url: str
+    url: str  # the key: one paper, whichever page or service it was found through
     title: str | None
-    kind: str = "pdf"  # pdf | html | other, or a format proven by the bytes (extractors.formats)
+    # Before fetching, what the link promises (``unknown`` when it names no format); after,
+    # what the bytes are (``sendwatch.vocabulary.DOCUMENT_KINDS``).
+    kind: str = "pdf"
     meeting_id: str | None = None
     agenda_item_id: str | None = None
     published_date: dt.date | None = None
@@ -69,6 +76,8 @@ class DocumentFound:
     file_path: str | None = None
     # A pack holds the meeting's reports; the store points the reports at it.
     is_pack: bool = False
+    # Where to ask for it when that differs from the key (the link as the page gives it).
+    fetch_url: str | None = None
     # Bytes waiting for the pipeline to store them by SHA-256 (then dropped).
     body: bytes | None = field(default=None, repr=False)
 
@@ -81,3 +90,11 @@ class CrawlProblem:
     url: str | None
     message: str
     entry: bool = False
+
+
+@dataclass
+class VariantSeen:
+    """A shape of the platform met on this site (``crawler.variants``), for probes and debugging."""
+
+    code: str
+    detail: str = ""

@@ -7,6 +7,13 @@ reported rather than crawled. Robots.txt fetches pass through.
 
 ``RetryBackoffMiddleware`` waits before each retry that Scrapy's ``RetryMiddleware`` schedules:
 ``SENDWATCH_RETRY_BACKOFF`` seconds, doubled for each further retry.
+
+``UnreachableHostMiddleware`` makes a site that does not resolve, or refuses connections, fail
+in seconds: once a host has failed so, every further request to it in this crawl fails at once
+instead of waiting for its own lookup or connection (it sits right after the robots.txt
+middleware, so the request that waited for robots.txt is stopped too). The settings leave those
+failures out of ``RETRY_EXCEPTIONS`` (a retry seconds later meets the same answer); timeouts and
+dropped connections are still retried.
 """
 
 from __future__ import annotations
@@ -16,7 +23,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, IgnoreRequest, NotConfigured
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
+from twisted.internet.error import DNSLookupError, NoRouteError
+
+# Failures that say the host is not there (no name, nothing listening, no route): retrying cannot help.
+UNREACHABLE = (CannotResolveHostError, DownloadConnectionRefusedError, DNSLookupError, TxConnectionRefusedError, NoRouteError)
 
 
 class SameSiteMiddleware:
@@ -60,4 +72,28 @@ class RetryBackoffMiddleware:
         retries = request.meta.get("retry_times", 0)
         if retries:
             await asyncio.sleep(self.backoff * 2 ** (retries - 1))
+        return None
+
+
+class HostUnreachable(IgnoreRequest):
+    """A request not sent because its host already failed to resolve or refused a connection."""
+
+
+class UnreachableHostMiddleware:
+    def __init__(self) -> None:
+        self.unreachable: dict[str, str] = {}  # host:port -> why, for this crawl
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "UnreachableHostMiddleware":
+        return cls()
+
+    def process_request(self, request: Request) -> None:
+        site = urlsplit(request.url).netloc
+        if site in self.unreachable:
+            raise HostUnreachable(f"{site} is unreachable ({self.unreachable[site]}); not asked again in this crawl")
+        return None
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if isinstance(exception, UNREACHABLE):
+            self.unreachable.setdefault(urlsplit(request.url).netloc, str(exception).strip()[:200] or type(exception).__name__)
         return None

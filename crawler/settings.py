@@ -2,7 +2,8 @@
 
 Politeness is the default, not an option: robots.txt obeyed, an honest User-Agent naming a
 contact, one request at a time per host, a delay between requests (AutoThrottle on top when the
-delay is not zero), no cookies, bounded timeouts and retries with backoff, size caps (pages
+delay is not zero), no cookies, bounded timeouts and retries with backoff (none for a host that
+does not resolve or refuses connections: those fail in seconds), size caps (pages
 ``max_html_bytes``; documents ``max_pdf_bytes``, set per request), certificates verified, and
 only http(s) download handlers.
 """
@@ -12,9 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from scrapy.settings.default_settings import RETRY_EXCEPTIONS
+
 from sendwatch.config import Crawl
 
 ROBOTS_NAME = "sendwatch"
+# Retrying a name that does not resolve, or a port that refuses, meets the same answer seconds later.
+NOT_RETRIED = ("scrapy.exceptions.CannotResolveHostError", "scrapy.exceptions.DownloadConnectionRefusedError")
 
 
 def user_agent(crawl: Crawl) -> str:
@@ -40,6 +45,7 @@ def scrapy_settings(crawl: Crawl, data_dir: Path, log_level: str | None = None) 
         "DOWNLOAD_TIMEOUT": crawl.timeout_seconds,
         "RETRY_ENABLED": crawl.retries > 0,
         "RETRY_TIMES": crawl.retries,
+        "RETRY_EXCEPTIONS": [exception for exception in RETRY_EXCEPTIONS if exception not in NOT_RETRIED],
         "SENDWATCH_RETRY_BACKOFF": crawl.retry_backoff_seconds,
         "DOWNLOAD_MAXSIZE": crawl.max_html_bytes,
         "DOWNLOAD_WARNSIZE": 0,
@@ -47,12 +53,18 @@ def scrapy_settings(crawl: Crawl, data_dir: Path, log_level: str | None = None) 
         "DOWNLOAD_HANDLERS": {"file": None, "s3": None, "ftp": None, "data": None},
         "REDIRECT_MAX_TIMES": 5,
         "TELNETCONSOLE_ENABLED": False,
+        # Scrapy 2.19's remote control runs code sent to a local HTTP port and leaves a job file
+        # (port and token) in the user's profile: not for an unattended crawler, nor a probe that
+        # promises to write nothing.
+        "REMOTE_CONTROL_ENABLED": False,
         "CLOSESPIDER_ERRORCOUNT": 50,
         "LOG_ENABLED": log_level is not None,
         "LOG_LEVEL": log_level or "WARNING",
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.destinations.OwnSitesMiddleware": 45,
             "crawler.middlewares.SameSiteMiddleware": 50,
+            # Right after robots.txt (100): the request robots.txt held back is stopped too.
+            "crawler.middlewares.UnreachableHostMiddleware": 101,
             "crawler.middlewares.RetryBackoffMiddleware": 560,
             "crawler.destinations.RedirectLoopMiddleware": 610,
         },

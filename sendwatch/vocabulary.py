@@ -55,7 +55,14 @@ TEXT_STATES: tuple[str, ...] = ("pending", "ok", "encrypted", "corrupt", "needs_
 # read in its time (not retried until the document or the extractor changes).
 PAGE_SOURCES: tuple[str, ...] = ("text", "ocr", "needs_ocr", "ocr_failed")
 
-FETCH_STATES: tuple[str, ...] = ("pending", "ok", "not_modified", "too_large", "error", "blocked", "gone")
+# ``exempt``: the platform marks the paper restricted (exempt from publication); it is recorded, never fetched.
+FETCH_STATES: tuple[str, ...] = ("pending", "ok", "not_modified", "too_large", "error", "blocked", "gone", "exempt")
+
+# What a paper is, decided from its bytes (``sendwatch.formats``). ``unknown`` is only ever the
+# hint of a link that names no format (CMIS ``Document.ashx``) before the paper is fetched.
+DOCUMENT_KINDS: tuple[str, ...] = (
+    "pdf", "html", "docx", "doc", "odt", "rtf", "xlsx", "xls", "ods", "csv", "text", "image", "other", "unknown",
+)
 
 FREQUENCIES: tuple[str, ...] = ("immediate", "weekly")
 

@@ -1,12 +1,14 @@
 """What every platform spider shares: committee matching, page checks, and document fetching.
 
 Documents are fetched with conditional requests (If-None-Match / If-Modified-Since from the last
-fetch), checked (a body served as PDF must be a whole PDF), size-capped (too large is recorded,
-not fatal) and reported as ``DocumentFound``; the pipeline stores their bodies. A meeting whose
+fetch), typed from their bytes first and then their declared type (``sendwatch.formats``),
+checked (a body served as PDF must be a whole PDF), size-capped (too large is recorded, not
+fatal) and reported as ``DocumentFound``; the pipeline stores their bodies. A meeting whose
 fingerprint is unchanged has its documents reported as skipped, except those that failed last
 time or were last fetched before the re-check horizon; platforms whose pages do not show a
-replaced paper (CMIS) re-validate the window's papers instead, which costs a 304 each. Papers
-whose last fetch failed are asked for again on every crawl.
+replaced paper (CMIS) re-validate the window's papers instead, which costs a 304 each (papers
+whose server sent no validator cannot be re-validated cheaply and are treated like the rest).
+Papers whose last fetch failed are asked for again on every crawl; exempt papers never are.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from lxml import etree
 from lxml import html as lxml_html
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
@@ -29,12 +32,12 @@ from twisted.python.failure import Failure
 
 from crawler.files import sha256_of
 from crawler.items import (
-    BLOCKED, ERROR, FETCHED, GONE, NOT_MODIFIED, SKIPPED, TOO_LARGE, CrawlProblem, DocumentFound,
+    BLOCKED, ERROR, EXEMPT, FETCHED, GONE, NOT_MODIFIED, SKIPPED, TOO_LARGE, WOULD_FETCH, CrawlProblem, DocumentFound,
 )
 from crawler.known import KnownState
 from crawler.window import CrawlWindow
-from extractors.formats import declared_format, sniff_bytes
 from sendwatch.config import Council, Crawl
+from sendwatch.formats import decide_kind, kind_of_content_type
 
 # Statuses the spiders want to see themselves rather than have Scrapy drop (redirects still follow).
 PAGE_STATUSES = list(range(400, 600))
@@ -43,16 +46,22 @@ PACK_TITLE = re.compile(r"\b(agenda|public|supplementary)\b.*\b(reports?\s+)?pac
 
 
 class CouncilSpider(scrapy.Spider):
-    """Base for the platform spiders; one instance crawls one council."""
+    """Base for the platform spiders; one instance crawls one council.
+
+    With ``probe=True`` (``crawler.probe``) papers are not fetched: each is reported as a crawl
+    would fetch it, after a HEAD request when its link names no format.
+    """
 
     revalidate_in_window = False
 
-    def __init__(self, council: Council, crawl_config: Crawl, known: KnownState, window: CrawlWindow, **kwargs: Any):
+    def __init__(self, council: Council, crawl_config: Crawl, known: KnownState, window: CrawlWindow,
+                 probe: bool = False, **kwargs: Any):
         super().__init__(name=f"{council.platform}-{council.slug}", **kwargs)
         self.council = council
         self.crawl_config = crawl_config
         self.known = known
         self.window = window
+        self.probe = probe
         self.committee_patterns = [re.compile(pattern, re.I) for pattern in council.committees]
         self.allowed_hosts = {urlsplit(council.url or "").hostname or ""}
 
@@ -96,16 +105,26 @@ class CouncilSpider(scrapy.Spider):
         """
         known_meeting = self.known.meetings.get(meeting_id)
         unchanged = known_meeting is not None and known_meeting.fingerprint == fingerprint
-        unchanged = unchanged and not (in_window and self.revalidate_in_window)
+        revalidate = in_window and self.revalidate_in_window
         for document in documents:
             if document.body is not None:  # composed here (item HTML): nothing to fetch
                 known = self.known.documents.get(document.url)
                 same = known is not None and known.sha256 == sha256_of(document.body)
                 yield replace(document, fetch_state=SKIPPED, body=None) if same else document
-            elif unchanged and not self._due_again(document.url):
-                yield replace(document, fetch_state=SKIPPED)
+            elif document.fetch_state == EXEMPT:
+                yield document
             else:
-                yield self.document_request(document)
+                yield self.paper_request(document, unchanged, revalidate)
+
+    def paper_request(self, document: DocumentFound, unchanged: bool, revalidate: bool) -> Any:
+        """A request for a paper, or a skipped record when nothing says it may have changed.
+
+        ``unchanged``: the page listing it is as before. ``revalidate``: ask anyway, conditionally,
+        if the paper's server sent a validator (an answer then costs a 304, not a body).
+        """
+        if unchanged and not (revalidate and self._has_validator(document.url)) and not self._due_again(document.url):
+            return replace(document, fetch_state=SKIPPED)
+        return self.document_request(document)
 
     def failed_document_retries(self) -> Iterator[scrapy.Request]:
         """Papers whose last fetch failed (and that have no body yet), asked for again on every crawl.
@@ -117,13 +136,21 @@ class CouncilSpider(scrapy.Spider):
             if known.fetch_state == ERROR and known.sha256 is None and known.kind != "html":
                 yield self.document_request(DocumentFound(url=known.url, title=known.title, kind=known.kind))
 
+    def _has_validator(self, url: str) -> bool:
+        """Whether the paper's last answer carried an ETag or Last-Modified (so a re-check costs a 304)."""
+        known = self.known.documents.get(url)
+        return known is not None and bool(known.etag or known.last_modified)
+
     def _due_again(self, url: str) -> bool:
         known = self.known.documents.get(url)
         if known is None or known.fetch_state not in (FETCHED, NOT_MODIFIED) or known.sha256 is None:
             return True
         return known.fetched_at is None or known.fetched_at < self.window.recheck_before
 
-    def document_request(self, document: DocumentFound) -> scrapy.Request:
+    def document_request(self, document: DocumentFound) -> scrapy.Request | DocumentFound:
+        """A conditional request for a paper (in a probe: the paper as it would be fetched)."""
+        if self.probe:
+            return self._probe_paper(document)
         headers = {}
         known = self.known.documents.get(document.url)
         if known is not None and known.sha256:
@@ -132,7 +159,7 @@ class CouncilSpider(scrapy.Spider):
             if known.last_modified:
                 headers["If-Modified-Since"] = known.last_modified
         return scrapy.Request(
-            document.url, headers=headers, callback=self.document_fetched, errback=self.document_failed,
+            document.fetch_url or document.url, headers=headers, callback=self.document_fetched, errback=self.document_failed,
             meta={"handle_httpstatus_list": DOCUMENT_STATUSES, "document": document,
                   "download_maxsize": self.crawl_config.max_pdf_bytes, "allow_other_host": True},
         )
@@ -155,7 +182,7 @@ class CouncilSpider(scrapy.Spider):
             return
         body = response.body
         content_type = _header(response, "Content-Type") or None
-        kind = classify(body, content_type, response.url, document.kind)
+        kind = decide_kind(body, content_type, _file_name(response))
         document = replace(document, kind=kind, content_type=content_type, size_bytes=len(body))
         problem = check_body(body, kind, content_type, document.kind, self.crawl_config.max_html_bytes)
         if problem == TOO_LARGE:
@@ -176,6 +203,25 @@ class CouncilSpider(scrapy.Spider):
         else:
             yield replace(document, fetch_state=ERROR, fetch_error=describe_failure(failure))
 
+    def _probe_paper(self, document: DocumentFound) -> scrapy.Request | DocumentFound:
+        if document.kind != "unknown":
+            return replace(document, fetch_state=WOULD_FETCH)
+        return scrapy.Request(
+            document.fetch_url or document.url, method="HEAD", callback=self.paper_probed, errback=self.paper_probe_failed,
+            meta={"handle_httpstatus_list": DOCUMENT_STATUSES, "document": document, "allow_other_host": True},
+        )
+
+    def paper_probed(self, response: Response) -> Iterator[DocumentFound]:
+        """The format a paper's server declares for it (a probe's HEAD request)."""
+        content_type = _header(response, "Content-Type") or None
+        kind = kind_of_content_type(content_type) if response.status < 300 else None
+        yield replace(response.meta["document"], fetch_state=WOULD_FETCH, kind=kind or "unknown",
+                      content_type=content_type, http_status=response.status)
+
+    def paper_probe_failed(self, failure: Failure) -> Iterator[DocumentFound]:
+        document: DocumentFound = failure.request.meta["document"]  # type: ignore[attr-defined]
+        yield replace(document, fetch_state=WOULD_FETCH, fetch_error=describe_failure(failure))
+
     def html_document(self, url: str, title: str, body_html: str, meeting_id: str | None,
                       agenda_item_id: str | None = None) -> DocumentFound:
         """A text source composed from what was parsed (an agenda item's text and minutes)."""
@@ -189,6 +235,47 @@ class CouncilSpider(scrapy.Spider):
 
 
 # --------------------------------------------------------------------------- functions
+
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def clean_text(text: str | None) -> str:
+    """Text as shown: layout whitespace (and no-break spaces) collapsed to single spaces."""
+    return " ".join((text or "").split())
+
+
+def escaped_twice(texts: Iterable[str]) -> bool:
+    """Whether titles from one answer were escaped twice: entities are left in them, and no bare ``&``.
+
+    A server that escapes once writes "Fees & Charges" with a bare ampersand once parsed; one
+    that escapes twice leaves "Fees &amp; Charges". Deciding per answer, not per title, keeps a
+    title that really says "&amp;" intact on a server that escapes once.
+    """
+    joined = "\n".join(texts)
+    return bool(_ENTITY.search(joined)) and "&" not in _ENTITY.sub("", joined)
+
+
+def unescape_once(text: str) -> str:
+    """Replace each complete entity (``&#39;``, ``&amp;``) once; never the result again."""
+    return _ENTITY.sub(lambda found: html.unescape(found.group(0)), text)
+
+
+def title_cleaner(texts: Iterable[str]) -> Callable[[str | None], str]:
+    """A function that cleans the titles of one answer: whitespace always, entities once if escaped twice."""
+    twice = escaped_twice([text for text in texts if text])
+    return lambda text: clean_text(unescape_once(text or "") if twice else text)
+
+
+def inner_html(element: Any) -> str:
+    """An element's content as HTML: its text and every child (raw HTML inside XML, or a page's div)."""
+    parts = [html.escape(element.text or "", quote=False)]
+    for child in element:
+        if isinstance(child.tag, str):
+            parts.append(etree.tostring(child, encoding="unicode", method="html", with_tail=False))
+        if child.tail:
+            parts.append(html.escape(child.tail, quote=False))
+    return "".join(parts)
 
 
 def fingerprint(value: Any) -> str:
@@ -240,33 +327,6 @@ def decode_page(response: Response) -> str:
         return body.decode("cp1252", errors="replace")
 
 
-def classify(body: bytes, content_type: str | None, url: str, expected: str) -> str:
-    """The paper's format, from the bytes first, then the declared type, then what the link promised.
-
-    Bytes that prove a document format (``extractors.formats.sniff_bytes``: Word, OpenDocument,
-    RTF, spreadsheets, images) win whatever the server or the link said: CMIS serves Word papers
-    as ``application/octet-stream`` from links that name no type. Otherwise pdf, html or other;
-    a body of no known format under a generic type from a link that names none is ``other``
-    (stored, and recorded ``unsupported`` once by the reader), never a failure of the council.
-    """
-    if body[:1024].lstrip().startswith(b"%PDF-"):
-        return "pdf"
-    proven = sniff_bytes(body)
-    if proven is not None:
-        return proven
-    named = declared_format(content_type)
-    if named not in (None, "pdf", "html"):
-        return named  # text/csv, text/plain, ...: the server says what it is, over the spider's guess
-    declared = (content_type or "").lower()
-    if "pdf" in declared:
-        return "pdf"
-    if "html" in declared or body[:512].lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        return "html" if expected != "pdf" else "pdf"
-    if urlsplit(url).path.lower().endswith(".pdf") or (expected == "pdf" and not declared.strip()):
-        return "pdf"  # promised a PDF and not one: an error, retried next crawl
-    return "other"  # a file of a kind nobody promised (octet-stream from an opaque link): kept, recorded unsupported
-
-
 def check_body(body: bytes, kind: str, content_type: str | None, expected: str, max_html_bytes: int) -> str | None:
     """Why this body cannot be kept (TOO_LARGE or a message), or None when it is fine."""
     if kind == "pdf":
@@ -289,6 +349,15 @@ def describe_failure(failure: Failure) -> str:
 def _header(response: Response, name: str) -> str:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else ""
+
+
+_DISPOSITION_NAME = re.compile(r"""filename\*?=(?:UTF-8'[^']*')?"?([^";]+)""", re.I)
+
+
+def _file_name(response: Response) -> str:
+    """The name the server gives the file (Content-Disposition), else the URL's."""
+    found = _DISPOSITION_NAME.search(_header(response, "Content-Disposition"))
+    return found.group(1).strip() if found else response.url
 
 
 def parse_uk_date(text: str | None) -> dt.date | None:

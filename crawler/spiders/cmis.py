@@ -1,10 +1,15 @@
 """CMIS (Civica, on DotNetNuke): month views → meeting pages → ``Document.ashx`` links.
 
-The month view is ``…/Meetings/tabid/<t>/ctl/MeetingCalendarPublicNoJava/mid/<m>/Date/<yyyy-mm-dd>/Default.aspx``;
+The month view is ``…/<tab>/tabid/<t>/ctl/MeetingCalendarPublicNoJava/mid/<m>/Date/<yyyy-mm-dd>/Default.aspx``;
 its day headings ("Monday, 8 June") carry no year, which comes from the month asked for. The
-configured URL may already hold ``tabid``/``mid``; otherwise they are discovered from links on
-the site's front page and its Meetings page. ``Document.ashx`` links are opaque and may change,
-so documents are also matched by content hash when stored.
+calendar's tab is ``Meetings`` on most installs but ``MeetingsCalendar``, ``CalendarofMeetings``
+or ``Meetingscalendar`` on others, under any site folder (``/ccc_live/``, ``/cmis5/``). So the
+calendar module (its tab path and module id) is discovered, not assumed: from the configured
+URL if it holds one, else from the site's own navigation, following links whose tab or text
+speaks of meetings or a calendar until a page holds the calendar module (a link to a meeting or
+month view, or the module's element ids). ``Document.ashx`` links are opaque, name no format and
+may change: each paper's kind comes from its bytes, and documents are also matched by content
+hash when stored.
 """
 
 from __future__ import annotations
@@ -13,17 +18,24 @@ import datetime as dt
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 from scrapy.http import Response
 
-from crawler.items import CommitteeFound, CrawlProblem, DocumentFound, MeetingFound
-from crawler.spiders.base import PACK_TITLE, CouncilSpider, decode_page, find_date, fingerprint
+from crawler.items import CommitteeFound, CrawlProblem, DocumentFound, MeetingFound, VariantSeen
+from crawler.spiders.base import PACK_TITLE, CouncilSpider, clean_text, decode_page, find_date, fingerprint, title_cleaner
+from sendwatch.formats import kind_of_name
 
-_MODULE = re.compile(r"^(?P<prefix>.*?/Meetings/tabid/\d+/)ctl/\w+/mid/(?P<mid>\d+)/", re.I)
-_MEETINGS_TAB = re.compile(r"/Meetings/tabid/\d+/|/Meetings\.aspx", re.I)
+# A link into the calendar module (a meeting, a month view, the list view) names its tab and module.
+_MODULE = re.compile(
+    r"^(?P<prefix>.*?/(?P<tab>[^/]+)/tabid/\d+/)ctl/(?:ViewMeetingPublic|MeetingCalendar\w*)/mid/(?P<mid>\d+)/", re.I)
+_MODULE_ELEMENT = re.compile(r"dnn_ctr(\d+)_(?:MeetingCalendar|ViewMeetingPublic)", re.I)
+_TAB_PAGE = re.compile(r"^(?P<prefix>.*?/(?P<tab>[^/]+)/tabid/(?P<tabid>\d+)/)", re.I)
+_TAB_ID = re.compile(r"tabid[/=](\d+)", re.I)
+_ABOUT_MEETINGS = re.compile(r"meeting|calendar", re.I)
 _MEETING_LINK = re.compile(r"/ctl/ViewMeetingPublic/mid/\d+/Meeting/(\d+)/Committee/(\d+)/", re.I)
+_MAX_HOPS = 3
 _DAY_HEADING = re.compile(r"(\d{1,2})\s+([A-Za-z]+)")
 _LEADING_TIME = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:-\s*)?", re.I)
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -42,7 +54,7 @@ class CmisSpider(CouncilSpider):
             for request in self._month_requests(url, entry=True):
                 yield request
         else:
-            yield self.page_request(url, self.parse_entry, entry=True, hops=0)
+            yield self.page_request(url, self.parse_entry, entry=True, hops=0, tried=[url])
         for meeting in self.window.due_old_meetings(self.known):
             if meeting.url:
                 yield self.page_request(meeting.url, self.parse_meeting, meeting_id=meeting.external_id,
@@ -51,21 +63,34 @@ class CmisSpider(CouncilSpider):
             yield request
 
     def parse_entry(self, response: Response) -> Iterator[Any]:
-        """Find the calendar module (tab and module ids) from the front page or the Meetings page."""
+        """Find the calendar module on this page, or follow the site's links towards it."""
         problem = self.page_problem(response)
         if problem:
             yield problem
             return
-        links = [urljoin(response.url, href) for href in lxml_html.fromstring(decode_page(response)).xpath("//a/@href")]
-        module = next((link for link in links if _MODULE.search(link)), None)
+        meta = response.meta
+        text = decode_page(response)
+        links = [(urljoin(response.url, link.get("href")), clean_text(link.text_content()))
+                 for link in lxml_html.fromstring(text).iter("a") if link.get("href")]
+        module = next((href for href, _ in links if _MODULE.search(href)), None) or _module_on_page(response.url, text)
         if module:
+            yield from self._variants_of_module(module)
             yield from self._month_requests(module, entry=False)
             return
-        tab = next((link for link in links if _MEETINGS_TAB.search(link)), None)
-        if tab and response.meta["hops"] < 2:
-            yield self.page_request(tab, self.parse_entry, entry=response.meta["entry"], hops=response.meta["hops"] + 1)
+        waiting = [href for href in _calendar_candidates(links, response.url) if href not in meta["tried"]]
+        if waiting and meta["hops"] < _MAX_HOPS:
+            yield self.page_request(waiting[0], self.parse_entry, entry=meta["entry"], hops=meta["hops"] + 1,
+                                    tried=[*meta["tried"], waiting[0]])
         else:
-            yield CrawlProblem("error", response.url, "no CMIS meetings calendar found on the site", entry=True)
+            yield CrawlProblem("error", response.url, "no CMIS meetings calendar found on the site "
+                               f"(looked at {len(meta['tried'])} page(s))", entry=True)
+
+    def _variants_of_module(self, module_url: str) -> Iterator[VariantSeen]:
+        found = _MODULE.search(module_url)
+        assert found is not None
+        if found.group("tab").lower() != "meetings":
+            yield VariantSeen("calendar_tab", f"tab {found.group('tab')!r} at {urlsplit(found.group('prefix')).path}, "
+                                              f"module {found.group('mid')}")
 
     def _month_requests(self, module_url: str, entry: bool) -> Iterator[Any]:
         found = _MODULE.search(module_url)
@@ -85,6 +110,7 @@ class CmisSpider(CouncilSpider):
             return
         month: dt.date = response.meta["month"]
         tree = lxml_html.fromstring(decode_page(response))
+        clean = title_cleaner(clean_text(link.text_content()) for link in tree.iter("a"))
         for row in tree.iter("tr"):
             heading = row.find_class("SimpleCalendarDate")
             row_day = _day_in_month(heading[0].text_content(), month) if heading else None
@@ -93,14 +119,13 @@ class CmisSpider(CouncilSpider):
                 found = _MEETING_LINK.search(href)
                 if not found:
                     continue
-                text = " ".join(link.text_content().split())
+                text = clean(link.text_content())
                 title = _LEADING_TIME.sub("", text.split(" - ", 1)[-1] if find_date(text) else text).strip()
                 day = row_day or find_date(text) or find_date(link.get("title"))
                 meeting_id, committee_id = found.groups()
-                if not self.matches_committee(title):
-                    continue
-                yield CommitteeFound(committee_id, title)
-                if self.window.wants(day, self.known.meetings.get(meeting_id)):
+                selected = self.matches_committee(title)
+                yield CommitteeFound(committee_id, title, selected=selected)
+                if selected and self.window.wants(day, self.known.meetings.get(meeting_id)):
                     yield self.page_request(href, self.parse_meeting, meeting_id=meeting_id, committee_id=committee_id,
                                             committee_title=title)
 
@@ -118,13 +143,12 @@ class CmisSpider(CouncilSpider):
         day = find_date(values.get("date/time") or values.get("date"))
         title = meta.get("committee_title") or values.get("committee")
         documents: dict[str, DocumentFound] = {}
-        for link in tree.iter("a"):
-            href = link.get("href") or ""
-            if "document.ashx" not in href.lower():
-                continue
-            url = urljoin(response.url, href)
-            name = " ".join(link.text_content().split()) or None
-            documents.setdefault(url, DocumentFound(url=url, title=name, kind="pdf", meeting_id=meeting_id,
+        links = [link for link in tree.iter("a") if "document.ashx" in (link.get("href") or "").lower()]
+        clean = title_cleaner(clean_text(link.text_content()) for link in links)
+        for link in links:
+            url = urljoin(response.url, link.get("href"))
+            name = clean(link.text_content()) or None
+            documents.setdefault(url, DocumentFound(url=url, title=name, kind=_icon_kind(link), meeting_id=meeting_id,
                                                     published_date=find_date(name), is_pack=bool(PACK_TITLE.search(name or ""))))
         parsed = {"date": str(day), "status": values.get("status"),
                   "documents": [(d.url, d.title) for d in documents.values()]}
@@ -134,6 +158,50 @@ class CmisSpider(CouncilSpider):
                            in_window=self.window.in_window(day))
         yield from self.documents_of_meeting(meeting_id, meeting_fingerprint, documents.values(),
                                              in_window=self.window.in_window(day))
+
+
+def _module_on_page(url: str, text: str) -> str | None:
+    """A month-view URL for a calendar module this page holds (element ids) when no link names it."""
+    module = _MODULE_ELEMENT.search(text)
+    tab = _TAB_PAGE.search(url)
+    if module is None:
+        return None
+    if tab is not None:
+        prefix = tab.group("prefix")
+    else:  # a friendly URL, ``/cmis5/Meetings.aspx``: the tab path needs the tab id the page carries
+        tab_id = _TAB_ID.search(text)
+        if tab_id is None or not urlsplit(url).path.lower().endswith(".aspx"):
+            return None
+        prefix = f"{url.split('?', 1)[0][: -len('.aspx')]}/tabid/{tab_id.group(1)}/"
+    return f"{prefix}ctl/MeetingCalendarPublicNoJava/mid/{module.group(1)}/"
+
+
+def _calendar_candidates(links: list[tuple[str, str]], page_url: str) -> list[str]:
+    """Links on this site that may lead to the calendar: tabs or pages named for meetings or a calendar first."""
+    host = urlsplit(page_url).netloc
+    by_path, by_text = [], []
+    for href, text in links:
+        parts = urlsplit(href)
+        if parts.netloc != host or "/ctl/" in parts.path.lower() or href in by_path or href in by_text:
+            continue
+        tab = _TAB_PAGE.search(href)
+        name = tab.group("tab") if tab else parts.path.rsplit("/", 1)[-1]
+        if _ABOUT_MEETINGS.search(name):
+            by_path.append(href)
+        elif _ABOUT_MEETINGS.search(text) and (tab or parts.path.lower().endswith(".aspx")):
+            by_text.append(href)
+    return by_path + by_text
+
+
+def _icon_kind(link: Any) -> str:
+    """The format CMIS's file-type icon beside a link shows (``pdf.gif``, ``alt="doc"``); ``unknown`` without one."""
+    holder = link.getparent()
+    for image in holder.iter("img") if holder is not None else []:
+        icon = (image.get("src") or "").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        named = kind_of_name("x." + (image.get("alt") or "").strip()) or kind_of_name("x." + icon)
+        if named:
+            return named
+    return "unknown"
 
 
 def _label(holder: Any) -> str:

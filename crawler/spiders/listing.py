@@ -4,7 +4,8 @@ Which links count is configuration (``listing.include_urls`` / ``exclude_urls`` 
 URL, ``include_text`` / ``exclude_text`` on its text, all case-insensitive regexes); with no
 include patterns every link counts. There are no meetings here: each linked paper is a document,
 dated from its link text where a date is written there. Papers are re-validated on every crawl
-with conditional requests, so unchanged ones cost a 304 and no body.
+with conditional requests, so unchanged ones cost a 304 and no body; papers whose server sends
+no validator are asked for again only at the re-check horizon (``crawl.recheck_old_days``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from scrapy.http import Response
 from crawler.items import CrawlProblem, DocumentFound
 from crawler.spiders.base import PACK_TITLE, CouncilSpider, decode_page, find_date
 from sendwatch.config import Listing
+from sendwatch.formats import kind_of_name
 
 
 class ListingSpider(CouncilSpider):
@@ -50,11 +52,11 @@ class ListingSpider(CouncilSpider):
             if urlsplit(url).scheme not in ("http", "https") or url == response.url or not self.wanted(url, text):
                 continue
             found += 1
-            kind = "pdf" if urlsplit(url).path.lower().endswith(".pdf") else "html"
-            yield self.document_request(DocumentFound(
-                url=url, title=text or None, kind=kind, published_date=find_date(text),
+            # A listing shows nothing that moves when a paper is replaced: re-validate those with validators.
+            yield self.paper_request(DocumentFound(
+                url=url, title=text or None, kind=kind_of_name(url) or "unknown", published_date=find_date(text),
                 is_pack=bool(PACK_TITLE.search(text)),
-            ))
+            ), unchanged=True, revalidate=True)
         if not found:
             yield CrawlProblem("note", response.url, "no links on the listing page matched the configured patterns")
 

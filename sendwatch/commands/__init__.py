@@ -13,6 +13,7 @@ COMMANDS: dict[str, str] = {
     "serve": "sendwatch.commands.serve:serve",
     "crawl": "sendwatch.commands.crawl:crawl",
     "extract": "sendwatch.commands.extract:extract",
+    "probe": "sendwatch.commands.probe:probe",
     "councils": "sendwatch.commands.councils:councils",
     "check-config": "sendwatch.commands.check_config:check_config",
     "subscribe": "sendwatch.commands.subscriptions:subscribe",

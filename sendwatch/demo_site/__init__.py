@@ -4,9 +4,13 @@ Each council is data (``DemoCouncil`` → ``DemoCommittee`` → ``DemoMeeting`` 
 ``DemoDocument`` with one text per PDF page) and is served on its own 127.0.x.y address with an
 ephemeral port, in the shapes the real platforms use: ModernGov's ``mgWebService.asmx`` XML and
 public HTML pages (also when installed under a folder such as ``/moderngov/``), CMIS month views
-and meeting pages with opaque ``Document.ashx`` links, and plain listing pages. PDFs are made with
-reportlab and carry ETag / Last-Modified (answering 304 to conditional requests, as IIS does for
-static files); the web service XML carries no validators, as on real servers.
+and meeting pages with opaque ``Document.ashx`` links, and plain listing pages. A council's
+``variants`` (``VARIANTS``) switch on the other shapes live sites show (Oxford's item rows,
+"Earlier meetings" pages, titles escaped twice, restricted papers, CMIS calendar tabs...).
+Papers are PDFs made with reportlab unless their ``format`` says HTML, Word, ODT, RTF, CSV or
+Excel; static files carry ETag / Last-Modified (answering 304 to conditional requests, as IIS
+does), papers served by a script (CMIS ``Document.ashx``, a listing's download handler) carry
+none unless they are PDFs; the web service XML carries no validators, as on real servers.
 
 Usage::
 
@@ -19,14 +23,15 @@ Usage::
         site.fail("northshire", "truncated_pdf")          # see FAILURES; clear_failures() undoes
         meeting = site.publish_meeting("northshire", "Schools Forum", DemoMeeting(date=today))
         site.change_document("northshire", document_id, ["new page text"])
+        sample_council("oxford", "moderngov", today, variants={"items_link_to_reports"})  # see VARIANTS
         site.bodies("northshire")                         # document bodies served, per path
 """
 
 from sendwatch.demo_site.sample import FORUM, sample_council
 from sendwatch.demo_site.server import FAILURES, WEB_SERVICE_MODES, DemoSite
-from sendwatch.demo_site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
+from sendwatch.demo_site.spec import VARIANTS, DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
 __all__ = [
-    "FAILURES", "FORUM", "WEB_SERVICE_MODES", "DemoCommittee", "DemoCouncil", "DemoDocument", "DemoItem",
+    "FAILURES", "FORUM", "VARIANTS", "WEB_SERVICE_MODES", "DemoCommittee", "DemoCouncil", "DemoDocument", "DemoItem",
     "DemoMeeting", "DemoSite", "sample_council",
 ]

@@ -9,6 +9,7 @@ committee papers.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sendwatch.demo_site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting, Platform
 
@@ -75,11 +76,15 @@ def other_meeting(day: dt.date, committee: str) -> DemoMeeting:
 
 
 def sample_council(slug: str, platform: Platform, today: dt.date, name: str | None = None,
-                   meetings_in_window: int = 3, old_meetings: int = 2, mount: str | None = None) -> DemoCouncil:
+                   meetings_in_window: int = 3, old_meetings: int = 2, mount: str | None = None,
+                   variants: Iterable[str] = ()) -> DemoCouncil:
     """A council with a Schools Forum (meetings in and before the window) and two other committees.
 
     Window meetings fall between 100 days ago and 40 days ahead; old ones 200+ days ago.
+    ``variants`` (``spec.VARIANTS``) are the shapes its site shows; those that need something to
+    show (a cancelled meeting, a restricted paper, Word papers, titles with apostrophes) add it.
     """
+    chosen = set(variants)
     name = name or f"{slug.replace('-', ' ').title()} Council"
     days = [today - dt.timedelta(days=100 - index * 140 // max(1, meetings_in_window)) for index in range(meetings_in_window)]
     days += [today - dt.timedelta(days=200 + 60 * index) for index in range(old_meetings)]
@@ -87,7 +92,39 @@ def sample_council(slug: str, platform: Platform, today: dt.date, name: str | No
                                   for index, day in enumerate(days)], category="Education")
     others = [DemoCommittee(title, [other_meeting(today - dt.timedelta(days=30), title)]) for title in OTHER_COMMITTEES]
     default_mount = {"moderngov": "/", "cmis": f"/{slug.replace('-', '')}/", "listing": "/schools-forum/"}[platform]
-    return DemoCouncil(slug=slug, name=name, platform=platform, committees=[forum, *others], mount=mount or default_mount)
+    if "calendar_tab" in chosen:  # as Cambridgeshire's: /ccc_live/MeetingsCalendar/tabid/70/...
+        default_mount = "/ccc_live/"
+    council = DemoCouncil(slug=slug, name=name, platform=platform, committees=[forum, *others], mount=mount or default_mount,
+                          variants=chosen, cmis_tab_name="MeetingsCalendar" if "calendar_tab" in chosen else "Meetings")
+    _add_variant_data(council, forum, today)
+    return council
+
+
+def _add_variant_data(council: DemoCouncil, forum: DemoCommittee, today: dt.date) -> None:
+    """What the data variants need to show: see ``spec.VARIANTS`` (those marked "(data)")."""
+    variants, first = council.variants, forum.meetings[0] if forum.meetings else None
+    if "cancelled_meeting" in variants:
+        forum.meetings.append(DemoMeeting(date=today - dt.timedelta(days=20), status="Cancelled"))
+    if "exempt_papers" in variants and first is not None:
+        first.items[-1].documents.append(DemoDocument(
+            "Exempt appendix - placement costs by provider", ["Not for publication: commercially sensitive costs."],
+            published=first.date - dt.timedelta(days=7), restricted=True))
+    if "non_pdf_papers" in variants:
+        for meeting in forum.meetings:
+            for document in meeting.all_documents():
+                if document.title.startswith("Appendix"):
+                    document.format = "html"
+                elif document.title.startswith("Minutes"):
+                    document.format = "docx"
+    if "titles_escaped_twice" in variants:
+        forum.title = "Schools' Forum"
+        council.committees.append(DemoCommittee("Children & Young People's Scrutiny Committee",
+                                                [other_meeting(today - dt.timedelta(days=25), "Scrutiny")]))
+        for meeting in forum.meetings:
+            meeting.items.insert(0, DemoItem(
+                "Chair's communications", "<p>The Chair&#8217;s update on schools&#8217; budgets.</p>", "",
+                [DemoDocument("Fees & Charges: schools' traded services", ["Traded services fees & charges for 2026-27."],
+                              published=meeting.date - dt.timedelta(days=7))]))
 
 
 # --------------------------------------------------------------------------- benchmark-sized councils

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from sendwatch.demo_site import pages
+from sendwatch.demo_site import cmis_pages, moderngov_pages, pages
 from sendwatch.demo_site.papers import content_type, render_paper
 from sendwatch.demo_site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
@@ -62,7 +62,7 @@ class DemoSite:
         self._cookies: dict[str, int] = {}
         self._token_salt: dict[str, int] = {}
         self._hang_release: dict[str, threading.Event] = {}
-        self._pdf_cache: dict[tuple[str, str, tuple[str, ...]], bytes] = {}
+        self._paper_cache: dict[tuple[str, str, tuple[str, ...]], bytes] = {}
         self._released = threading.Event()
         self._stranger: ThreadingHTTPServer | None = None
         for council in councils:
@@ -316,18 +316,18 @@ class DemoSite:
         digest = hashlib.sha256(f"{slug}:{self._token_salt[slug]}:{document.id}".encode()).digest()[:21]
         return base64.b64encode(digest).decode().replace("+", "-").replace("/", "_") + "%3d"
 
-    def _pdf(self, document: DemoDocument) -> bytes:
-        """The document's bytes (a PDF unless its ``format`` says otherwise), rendered once."""
+    def _paper(self, document: DemoDocument) -> bytes:
+        """The paper's bytes in its format (rendered once per content)."""
         key = (document.format, document.title, tuple(document.pages))
-        if key not in self._pdf_cache:
-            self._pdf_cache[key] = render_paper(document)
-        return self._pdf_cache[key]
+        if key not in self._paper_cache:
+            self._paper_cache[key] = render_paper(document)
+        return self._paper_cache[key]
 
     def prerender(self) -> None:
-        """Render every document's PDF now (benchmarks time the crawl, not reportlab)."""
+        """Render every document now (benchmarks time the crawl, not reportlab)."""
         for slug in self._councils:
             for _, _, document in self.documents(slug):
-                self._pdf(document)
+                self._paper(document)
 
     def _failure(self, slug: str, path: str, kinds: tuple[str, ...]) -> tuple[str, int] | None:
         with self._lock:
@@ -436,26 +436,21 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         if local.startswith("mgWebService.asmx/"):
             return self._web_service(council, local.split("/", 1)[1], query, base)
         if local == "mgListCommittees.aspx":
-            return self._page(pages.mg_list_committees(council))
+            return self._page(moderngov_pages.mg_list_committees(council))
         if local == "ieListMeetings.aspx":
-            committee = self._committee(council, query.get("committeeid") or query.get("cid"))
-            if committee is None:
-                return _NOT_FOUND
-            years = [m.date.year for m in committee.meetings] or [site.today.year]
-            year = int(query["year"]) if query.get("year", "").isdigit() else max(years)
-            return self._page(pages.mg_list_meetings(committee, year))
-        if local == "ieListDocuments.aspx":
+            return self._meetings_list(council, query)
+        if local in ("ieListDocuments.aspx", "CeListDocuments.aspx"):
             try:
-                committee, meeting = site._meeting(council.slug, int(query.get("mid", "0")))
+                committee, meeting = site._meeting(council.slug, int(query.get("mid") or query.get("meetingid") or "0"))
             except (KeyError, ValueError):
                 return _NOT_FOUND
-            return self._page(pages.mg_list_documents(committee, meeting))
+            return self._page(moderngov_pages.mg_list_documents(council, committee, meeting))
         if local == "mgAi.aspx":
             try:
                 committee, meeting, item = site._item(council.slug, int(query.get("id", "0")))
             except (KeyError, ValueError):
                 return _NOT_FOUND
-            return self._page(pages.mg_agenda_item(committee, meeting, item))
+            return self._page(moderngov_pages.mg_agenda_item(council, committee, meeting, item))
         if local == "mgConvert2PDF.aspx":
             return self._document(council, query.get("id", ""))
         found = re.fullmatch(r"documents/s(\d+)/[^/]+\.\w+", local)
@@ -468,8 +463,23 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             except KeyError:
                 return _NOT_FOUND
             named = [doc for doc in meeting.documents if doc.file_name.replace("%20", " ") == unquote(pack.group(2))]
-            return self._pdf_reply(council, named[0]) if named else _NOT_FOUND
+            return self._paper_reply(council, named[0]) if named else _NOT_FOUND
         return _NOT_FOUND
+
+    def _meetings_list(self, council: DemoCouncil, query: dict[str, str]) -> _Reply:
+        """``ieListMeetings.aspx``: a year's page (with links to the others), or recent / earlier / later meetings."""
+        committee = self._committee(council, query.get("committeeid") or query.get("cid"))
+        if committee is None:
+            return _NOT_FOUND
+        if "earlier_meetings" in council.variants:
+            boundary = _date_parameter(query.get("d", ""))
+            act = query.get("act", "").lower()
+            return self._page(moderngov_pages.mg_list_meetings_recent(
+                council, committee, self.site.today, before=boundary if act == "earlier" else None,
+                after=boundary if act == "later" else None))
+        years = [m.date.year for m in committee.meetings] or [self.site.today.year]
+        year = int(query["year"]) if query.get("year", "").isdigit() else max(years)
+        return self._page(moderngov_pages.mg_list_meetings(council, committee, year))
 
     def _web_service(self, council: DemoCouncil, method: str, query: dict[str, str], base: str) -> _Reply:
         mode = self.site._web_service[council.slug]
@@ -480,8 +490,8 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         if mode == "html":
             return self._page(pages.page("Service unavailable", "<p>This service is not available.</p>"))
         if method == "GetCommittees":
-            text = pages.mg_committees_xml(council)
-        elif method == "GetMeetings":
+            text = moderngov_pages.mg_committees_xml(council)
+        elif method in ("GetMeetings", "GetAllMeetingsByDate", "GetMeetingsByDate"):
             committee = self._committee(council, query.get("lcommitteeid"))
             try:
                 start = dt.datetime.strptime(query["sfromdate"], "%d/%m/%Y").date()
@@ -489,15 +499,19 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             except (KeyError, ValueError):
                 # Real servers fail like this when either date is missing.
                 return _Reply(500, b"System.InvalidOperationException: Missing parameter: sFromDate.", "text/plain")
-            if committee is None:
+            if method != "GetMeetings":  # lCommitteeId=0 (or none): every committee
+                chosen = [committee] if committee is not None else council.committees
+                text = moderngov_pages.mg_all_meetings_by_date_xml(council, chosen, start, end)
+            elif committee is None:
                 return _Reply(500, b"System.NullReferenceException", "text/plain")
-            text = pages.mg_meetings_xml(committee, start, end)
+            else:
+                text = moderngov_pages.mg_meetings_xml(council, committee, start, end)
         elif method == "GetMeeting":
             try:
                 committee, meeting = self.site._meeting(council.slug, int(query.get("lmeetingid", "0")))
             except (KeyError, ValueError):
                 return _Reply(500, b"System.NullReferenceException", "text/plain")
-            text = pages.mg_meeting_xml(base, committee, meeting)
+            text = moderngov_pages.mg_meeting_xml(base, council, committee, meeting)
         else:
             return _NOT_FOUND
         if self.site._failure(council.slug, self.path, ("malformed_xml",)):
@@ -506,28 +520,32 @@ class _CouncilHandler(BaseHTTPRequestHandler):
 
     def _cmis(self, council: DemoCouncil, local: str, raw_query: str) -> _Reply:
         site = self.site
-        if local in ("", "Default.aspx"):
-            return self._page(pages.cmis_home(council))
-        if local == f"Meetings/tabid/{council.cmis_tab}/Default.aspx":
-            return self._page(pages.cmis_meetings_tab(council, site.today))
+        tab = cmis_pages.tab_path(council)[len(council.mount):]
+        if local in ("", "Default.aspx", "Home/tabid/36/Default.aspx"):
+            return self._page(cmis_pages.cmis_home(council))
+        if local == f"Committees/tabid/{cmis_pages.COMMITTEES_TAB}/Default.aspx":
+            return self._page(cmis_pages.cmis_committees_tab(council))
+        if local == f"{tab}Default.aspx":
+            return self._page(cmis_pages.cmis_meetings_tab(council, site.origin(council.slug), site.today))
         month = re.fullmatch(
-            rf"Meetings/tabid/{council.cmis_tab}/ctl/MeetingCalendarPublicNoJava/mid/{council.cmis_module}/Date/(\d{{4}}-\d{{2}}-\d{{2}})/Default\.aspx",
+            rf"{re.escape(tab)}ctl/MeetingCalendarPublicNoJava/mid/{council.cmis_module}/Date/(\d{{4}}-\d{{2}}-\d{{2}})/Default\.aspx",
             local,
         )
         if month:
             start = dt.date.fromisoformat(month.group(1)).replace(day=1)
-            return self._page(pages.cmis_month(council, site.origin(council.slug), start))
-        meeting_page = re.fullmatch(rf"Meetings/tabid/{council.cmis_tab}/ctl/ViewMeetingPublic/mid/{council.cmis_module}/Meeting/(\d+)/Committee/(\d+)/.*", local)
+            return self._page(cmis_pages.cmis_month(council, site.origin(council.slug), start))
+        meeting_page = re.fullmatch(rf"{re.escape(tab)}ctl/ViewMeetingPublic/mid/{council.cmis_module}/Meeting/(\d+)/Committee/(\d+)/.*", local)
         if meeting_page:
             try:
                 committee, meeting = site._meeting(council.slug, int(meeting_page.group(1)))
             except KeyError:
                 return _NOT_FOUND
-            return self._page(pages.cmis_meeting(council, committee, meeting, lambda d: site._token(council.slug, d)))
+            return self._page(cmis_pages.cmis_meeting(council, committee, meeting, lambda d: site._token(council.slug, d)))
         if local == "Document.ashx":
             for _, _, document in site.documents(council.slug):
                 if site._token(council.slug, document) == raw_query:
-                    return self._pdf_reply(council, document)
+                    # A handler, not a static file: only PDFs (served from a file store) carry validators.
+                    return self._paper_reply(council, document, validators=document.suffix == ".pdf")
             return _NOT_FOUND
         return _NOT_FOUND
 
@@ -536,21 +554,25 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             return self._page(pages.listing_page(council))
         found = re.fullmatch(r"/downloads/file/(\d+)/[^/]+", path)
         if found:
-            return self._document(council, found.group(1))
+            return self._document(council, found.group(1), handler=True)
         return _NOT_FOUND
 
     def _committee(self, council: DemoCouncil, committee_id: str | None) -> DemoCommittee | None:
         return next((c for c in council.committees if str(c.id) == (committee_id or "").strip()), None)
 
-    def _document(self, council: DemoCouncil, document_id: str) -> _Reply:
+    def _document(self, council: DemoCouncil, document_id: str, handler: bool = False) -> _Reply:
+        """A paper by id; ``handler``: served by a download script, where only PDFs (from a file store) carry validators."""
         try:
             document = self.site.document(council.slug, int(document_id))
         except (KeyError, ValueError):
             return _NOT_FOUND
-        return self._pdf_reply(council, document)
+        return self._paper_reply(council, document, validators=not handler or document.suffix == ".pdf")
 
-    def _pdf_reply(self, council: DemoCouncil, document: DemoDocument) -> _Reply:
-        body = self.site._pdf(document)
+    def _paper_reply(self, council: DemoCouncil, document: DemoDocument, validators: bool = True) -> _Reply:
+        """A paper's bytes in its format, with ETag / Last-Modified (and 304s) when ``validators``."""
+        if document.restricted:
+            return _Reply(403, b"<html><body><h1>This document is restricted.</h1></body></html>")
+        body = self.site._paper(document)
         failure = self.site._failure(council.slug, self.path, ("truncated_pdf", "not_pdf", "oversized"))
         if failure and failure[0] == "truncated_pdf":
             body = body[: len(body) // 2]
@@ -558,12 +580,13 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             body = b"<html><head><title>Runtime Error</title></head><body><h1>Server Error</h1></body></html>"
         elif failure and failure[0] == "oversized":
             body = body + b"%" + b"0" * max(0, failure[1] - len(body)) + b"\n%%EOF\n"
-        etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
-        modified = email.utils.format_datetime(document.modified, usegmt=True)
-        headers = {"ETag": etag, "Last-Modified": modified, "Accept-Ranges": "bytes",
+        headers = {"Accept-Ranges": "bytes",
                    "Content-Disposition": f'inline; filename="{document.slug_name}{document.suffix}"'}
-        if self._not_modified(etag, document.modified):
-            return _Reply(304, b"", headers=headers)
+        if validators:
+            etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+            headers |= {"ETag": etag, "Last-Modified": email.utils.format_datetime(document.modified, usegmt=True)}
+            if self._not_modified(etag, document.modified):
+                return _Reply(304, b"", headers=headers)
         return _Reply(200, body, content_type(document), headers, document=True)
 
     def _not_modified(self, etag: str, modified: dt.datetime) -> bool:
@@ -597,6 +620,14 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             if reply.document and reply.status == 200:
                 with self.site._lock:
                     self.site._bodies[self.slug][self.path] += 1
+
+
+def _date_parameter(value: str) -> dt.date | None:
+    """``D=202501150000`` (ieListMeetings' Earlier / Later links) as a date."""
+    try:
+        return dt.datetime.strptime(value[:8], "%Y%m%d").date()
+    except ValueError:
+        return None
 
 
 class _StrangerHandler(BaseHTTPRequestHandler):

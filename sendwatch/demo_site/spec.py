@@ -14,13 +14,43 @@ from typing import Literal
 
 Platform = Literal["moderngov", "cmis", "listing"]
 
+# Shapes real councils' sites show (``platforms.md``, "Variants seen on live sites"); a demo
+# council shows those in its ``variants``. Those marked (data) change what the sample council
+# publishes (``sample_council`` adds it); the rest change how the site renders it.
+VARIANTS: dict[str, str] = {
+    # ModernGov public pages
+    "items_link_to_reports": "ieListDocuments: item titles link straight to their report (documents/s<id>/<Name>.pdf, "
+                             "\"Link to document '<Name>' pdf file\"), anchored <a name=\"AI<id>\">, no mgAi.aspx link (Oxford)",
+    "plain_paragraphs": "ieListDocuments: item text in plain <p> paragraphs, not div.mgWordPara (Oxford)",
+    "earlier_meetings": "ieListMeetings: recent meetings only, older ones behind 'Earlier meetings' "
+                        "(Act=earlier&CId=..&D=yyyymmdd0000&MD=ielistmeetings); the year selector is a POST form",
+    "ce_list_documents": "ieListMeetings: meeting links to CeListDocuments.aspx?CommitteeId=..&MeetingId=..&DF=.. (Senedd)",
+    "cancelled_meeting": "(data) a cancelled forum meeting, '- CANCELLED' after its link on ieListMeetings (Oxford)",
+    # ModernGov web service
+    "titles_escaped_twice": "web service titles escaped twice: Chair&amp;#39;s report, Fees &amp;amp; Charges "
+                            "(Brighton & Hove, Lambeth); (data) titles with apostrophes and ampersands",
+    "exempt_papers": "(data) a restricted paper: <isrestricted>True</isrestricted> in the web service, not linked "
+                     "on the pages, refused if asked for (Lambeth)",
+    "items_without_ids": "web service agenda items without an <agendaitemid>",
+    "raw_html_agendatext": "<agendatext> and minutes holding raw, well-formed HTML elements instead of escaped HTML",
+    "malformed_html_agendatext": "<agendatext> and minutes holding raw HTML that is not well-formed",
+    # CMIS
+    "calendar_tab": "the calendar module under a tab not called Meetings (MeetingsCalendar), under a site prefix "
+                    "(/ccc_live/), reached from the site's navigation; no link to the no-JavaScript view (Cambridgeshire)",
+    # Both
+    "non_pdf_papers": "(data) HTML and Word papers among the PDFs (served without validators by CMIS Document.ashx "
+                      "and listing sites' download scripts)",
+}
+
 
 @dataclass
 class DemoDocument:
-    """A paper: one string of text per page, served as a PDF unless ``format`` says otherwise.
+    """A paper: one string of text per page, published as a PDF unless ``format`` says otherwise.
 
     ``format`` is one of ``papers.FORMATS`` (pdf, scanned_pdf, png, docx, odt, ods, xlsx, xls,
     doc, pptx, rtf, csv, html, bin); ``served_as`` replaces the Content-Type the site declares for it.
+    A ``restricted`` paper is exempt from publication: the web service lists it as restricted,
+    the pages do not link it, and asking for it anyway is refused.
     """
 
     title: str
@@ -34,15 +64,20 @@ class DemoDocument:
     modified: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
     format: str = "pdf"
     served_as: str | None = None
+    restricted: bool = False
+
+    @property
+    def extension(self) -> str:
+        """The file type a site shows and names the file by (a scanned paper is still a pdf)."""
+        return "pdf" if self.format in ("pdf", "scanned_pdf") else self.format
 
     @property
     def suffix(self) -> str:
-        """The file name's extension (a scanned paper is still a .pdf)."""
-        return ".pdf" if self.format in ("pdf", "scanned_pdf") else f".{self.format}"
+        return f".{self.extension}"
 
     @property
     def file_name(self) -> str:
-        """The name ModernGov puts in ``documents/s<id>/<name>.pdf`` links."""
+        """The name ModernGov puts in ``documents/s<id>/<name>.<ext>`` links."""
         name = re.sub(r"[^A-Za-z0-9 ._-]+", "", self.title).strip() or "Document"
         return name.replace(" ", "%20") + self.suffix
 
@@ -95,10 +130,15 @@ class DemoCouncil:
     platform: Platform
     committees: list[DemoCommittee] = field(default_factory=list)
     mount: str = "/"
-    # CMIS installs sit under a site folder and a DNN tab / module id.
+    # CMIS installs sit under a site folder and a DNN tab (named, numbered) / module id.
     cmis_tab: int = 70
     cmis_module: int = 397
+    cmis_tab_name: str = "Meetings"
+    variants: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if not self.mount.startswith("/") or not self.mount.endswith("/"):
             raise ValueError(f"mount {self.mount!r} must start and end with '/'")
+        unknown = set(self.variants) - set(VARIANTS)
+        if unknown:
+            raise ValueError(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")

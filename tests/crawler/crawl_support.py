@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from sqlalchemy import func, select
@@ -32,3 +33,10 @@ def table_sizes(config: Config) -> dict[str, int]:
                     for model in (Committee, Meeting, AgendaItem, Document)}
     finally:
         database.dispose()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

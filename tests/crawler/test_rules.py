@@ -14,11 +14,14 @@ from crawler.known import KnownMeeting, KnownState
 from crawler.middlewares import SameSiteMiddleware
 from crawler.result import decide_outcome
 from crawler.settings import scrapy_settings, user_agent
-from crawler.spiders.base import TOO_LARGE, check_body, classify, find_date, normalise_html, parse_uk_date
+from crawler.spiders.base import (
+    TOO_LARGE, check_body, escaped_twice, find_date, normalise_html, parse_uk_date, title_cleaner, unescape_once,
+)
 from crawler.spiders.cmis import _day_in_month
 from crawler.spiders.moderngov import _COMMITTEE_LINK, _id_in, _xml_root, moderngov_base
 from crawler.window import CrawlWindow
 from sendwatch.config import Crawl
+from sendwatch.formats import decide_kind
 
 NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)
 
@@ -121,13 +124,13 @@ def test_outcomes():
 
 def test_bodies_are_checked_before_they_are_kept():
     pdf = b"%PDF-1.4\n...\n%%EOF\n"
-    assert classify(pdf, "application/octet-stream", "http://x/Document.ashx?a", "pdf") == "pdf"
+    assert decide_kind(pdf, "application/octet-stream", "http://x/Document.ashx?a") == "pdf"
     assert check_body(pdf, "pdf", "application/pdf", "pdf", 100) is None
     assert "truncated" in check_body(pdf[:10], "pdf", "application/pdf", "pdf", 100)
     html = b"<html><body>Error</body></html>"
-    assert classify(html, "application/pdf", "http://x/a.pdf", "pdf") == "pdf"
+    assert decide_kind(html, "application/pdf", "http://x/a.pdf") == "pdf"
     assert "not a PDF" in check_body(html, "pdf", "application/pdf", "pdf", 100)
-    assert classify(html, "text/html", "http://x/page", "html") == "html"
+    assert decide_kind(html, "text/html", "http://x/page") == "html"
     assert check_body(html * 10, "html", "text/html", "html", 100) == TOO_LARGE
 
 
@@ -185,6 +188,11 @@ def test_settings_are_polite_by_default(tmp_path):
     assert all(settings["DOWNLOAD_HANDLERS"][scheme] is None for scheme in ("file", "ftp", "s3", "data"))
 
 
+def test_no_control_server_is_opened_and_no_job_file_written(tmp_path):
+    settings = scrapy_settings(Crawl(), tmp_path)
+    assert settings["TELNETCONSOLE_ENABLED"] is False and settings["REMOTE_CONTROL_ENABLED"] is False
+
+
 @pytest.mark.parametrize("body, usable", [
     (b'<?xml version="1.0" encoding="utf-8"?>\n<committees><committee><committeeid>7</committeeid></committee></committees>', True),
     (b'<?xml version="1.0"?><committees xmlns="http://moderngov.example/ns"><committee><committeeid>7</committeeid>'
@@ -200,3 +208,21 @@ def test_web_service_answers_are_used_only_when_they_are_the_xml_asked_for(body,
         assert [node.findtext("committeeid") for node in root.iter("committee")] == ["7"]
     else:
         assert why
+
+
+def test_titles_escaped_twice_are_told_by_the_whole_answer():
+    assert escaped_twice(["Chair&#39;s Communications", "Fees &amp; Charges"])
+    assert not escaped_twice(["Fees & Charges", "Research &amp; Development"])  # a bare & : escaped once
+    assert not escaped_twice(["Schools Forum", "Minutes"])
+
+
+def test_unescaping_happens_once_and_only_for_whole_entities():
+    assert unescape_once("Fees &amp;amp; Charges") == "Fees &amp; Charges"
+    assert unescape_once("Chair&#39;s report") == "Chair's report"
+    assert unescape_once("Fees &notes &amp charges") == "Fees &notes &amp charges"  # no semicolon, no entity
+
+
+def test_a_title_really_saying_amp_is_kept_when_the_answer_escapes_once():
+    clean = title_cleaner(["Fees & Charges", "The &amp; entity in HTML"])
+    assert clean("The &amp; entity in HTML") == "The &amp; entity in HTML"
+    assert title_cleaner(["Fees &amp; Charges"])("  Fees &amp;\n Charges ") == "Fees & Charges"

@@ -1,6 +1,6 @@
 """One stored paper to text: decide its format, hand it to that format's reader, OCR its scans.
 
-The format comes from the bytes first and the declared type second (``extractors.formats``);
+The format comes from the bytes first and the declared type second (``sendwatch.formats``);
 each readable format has one reader module (``text_pdf``, ``text_html``, ``text_docx``,
 ``text_odf``, ``text_rtf``, ``text_doc``, ``text_sheet`` for spreadsheets, ``ocr`` for images). Formats that are
 recognised but not read (PowerPoint, other archives) come back ``unsupported``
@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from extractors.formats import describe, detect_format
 from extractors.ocr import ocr_image_file, ocr_pdf_pages
 from extractors.paper_text import ReadError, ReadOptions, TextResult, tidy
 from extractors.text_doc import read_doc
@@ -29,6 +28,7 @@ from extractors.text_odf import read_ods, read_odt
 from extractors.text_pdf import read_pdf
 from extractors.text_rtf import read_rtf
 from extractors.text_sheet import read_csv, read_xls, read_xlsx
+from sendwatch.formats import describe, kind_of_file
 
 Reader = Callable[[Path, ReadOptions], TextResult]
 
@@ -40,7 +40,7 @@ def read_document(path: Path | str, kind: str | None = None, content_type: str |
     options = options or ReadOptions()
     if not path.exists():
         return TextResult("corrupt", error=f"stored file missing: {path}")
-    fmt = detect_format(path, kind, content_type)
+    fmt = kind_of_file(path, kind, content_type)
     if fmt == "office_encrypted":
         return TextResult("encrypted", error=f"{describe(fmt)}: it needs a password to open", format=fmt)
     reader = READERS.get(fmt)

@@ -57,7 +57,7 @@ class TextResult:
     """A document's text, page by page, and the state of the extraction.
 
     ``sources`` has one entry per page (empty means every page is the file's own text);
-    ``format`` is what the reader took the file to be (``extractors.formats``).
+    ``format`` is the kind the reader took the file to be (``sendwatch.formats``).
     """
 
     state: str

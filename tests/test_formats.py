@@ -2,25 +2,111 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+from pathlib import Path
+
 import pytest
 
-from sendwatch.demo_site.formats import CONTENT_TYPES, FORMATS, render_document
-from sendwatch.formats import decide_kind, kind_of_content_type, kind_of_name, sniff
+from sendwatch.demo_site import papers
+from sendwatch.demo_site.word97 import compound_file
+from sendwatch.formats import (
+    DESCRIPTIONS, decide_kind, declared_kind, kind_of_content_type, kind_of_file, kind_of_name, proven_kind, sniff,
+)
 from sendwatch.vocabulary import DOCUMENT_KINDS
 
-PAGES = ["Schools Forum, 3 March 2026", "The forecast DSG deficit is £8.5m."]
+# Table rows (" | " between cells), so that the demo's CSV of them is a table its bytes show.
+PAGES = ["Schools Forum | 3 March 2026\nForecast DSG deficit | £8.5m", "Cumulative deficit | £21.4m\nRecovery plan | agreed"]
+REPORT = ["Schools Forum\nThe DSG deficit is forecast at £4.1m.", "Item | 2024/25\nCumulative deficit | 21.4"]
+# The kind each format the demo publishes is; most are named after theirs.
+DEMO_KINDS = {fmt: {"scanned_pdf": "pdf", "png": "image", "bin": "other"}.get(fmt, fmt) for fmt in papers.FORMATS}
+FORMATS = [fmt for fmt, kind in DEMO_KINDS.items() if kind == fmt]
+CONTENT_TYPES = {fmt: papers.FORMATS[fmt][1] for fmt in FORMATS}
 OLE_WORD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "WordDocument".encode("utf-16-le") + b"\x00" * 100
 OLE_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "Workbook".encode("utf-16-le") + b"\x00" * 100
 
 
+# --------------------------------------------------------------------------- what the bytes prove
+
+
+@pytest.mark.parametrize("fmt, expected", [
+    ("pdf", "pdf"), ("scanned_pdf", "pdf"), ("png", "image"), ("docx", "docx"), ("odt", "odt"), ("ods", "ods"),
+    ("xlsx", "xlsx"), ("xls", "xls"), ("doc", "doc"), ("rtf", "rtf"), ("pptx", "pptx"),
+])
+def test_each_format_is_known_by_its_bytes_alone(fmt: str, expected: str) -> None:
+    assert proven_kind(papers.write(fmt, "Report", REPORT)) == expected
+
+
+@pytest.mark.parametrize("fmt", ["csv", "html"])
+def test_text_formats_are_not_claimed_by_the_bytes(fmt: str) -> None:
+    assert proven_kind(papers.write(fmt, "Report", REPORT)) is None
+
+
+def test_the_bytes_win_over_a_wrong_or_generic_declared_type(tmp_path: Path) -> None:
+    path = tmp_path / "Document.ashx"
+    path.write_bytes(papers.write("docx", "Report", REPORT))
+    assert kind_of_file(path, "pdf", "application/octet-stream") == "docx"
+    assert kind_of_file(path, "html", "text/html") == "docx"
+
+
+def test_text_bytes_follow_the_declared_type(tmp_path: Path) -> None:
+    path = tmp_path / "download"
+    path.write_bytes(papers.write("csv", "Report", REPORT))
+    assert kind_of_file(path, None, "text/csv") == "csv"
+    assert kind_of_file(path, "csv", None) == "csv"
+    assert kind_of_file(path, None, "application/vnd.ms-excel") == "csv", "servers label CSV downloads as Excel"
+    assert kind_of_file(path, None, None) == "text"
+
+
+def test_the_link_alone_decides_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "budget.xlsx"
+    path.write_bytes(b"\x00\x01\x02 not a workbook at all")
+    assert kind_of_file(path, "other", None) == "other"  # fetched, of no known format (DOCUMENT_KINDS)
+
+
+def test_zip_containers_are_told_apart_by_what_they_hold() -> None:
+    def archive(entries: dict[str, bytes]) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as handle:
+            for name, data in entries.items():
+                handle.writestr(name, data)
+        return buffer.getvalue()
+
+    macro = b'<Types><Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>'
+    assert proven_kind(archive({"[Content_Types].xml": macro, "word/document.xml": b"<x/>"})) == "docx"
+    assert proven_kind(archive({"ppt/presentation.xml": b"<x/>"})) == "pptx"
+    assert proven_kind(archive({"mimetype": b"application/vnd.oasis.opendocument.presentation"})) == "odp"
+    assert proven_kind(archive({"minutes.txt": b"The Forum met."})) == "zip"
+    assert proven_kind(b"PK\x03\x04" + bytes(range(256)) * 4) == "zip"
+
+
+def test_ole2_files_are_told_apart_by_their_streams() -> None:
+    filler = b"\x00" * 4096
+    assert proven_kind(compound_file({"Workbook": filler})) == "xls"
+    assert proven_kind(compound_file({"EncryptionInfo": filler, "EncryptedPackage": filler})) == "office_encrypted"
+    assert proven_kind(compound_file({"PowerPoint Document": filler})) == "ppt"
+    assert proven_kind(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\xff" * 600) == "ole"
+
+
+def test_declared_types_name_formats() -> None:
+    assert declared_kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document") == "docx"
+    assert declared_kind("text/csv; charset=utf-8") == "csv"
+    assert declared_kind("image/tiff") == "image"
+    assert declared_kind("application/octet-stream", "minutes") == "html"
+    assert declared_kind("application/octet-stream") is None
+
+
+# --------------------------------------------------------------------------- deciding a fetched paper's kind
+
+
 @pytest.mark.parametrize("format", FORMATS)
 def test_each_published_format_is_told_from_its_bytes(format):
-    assert sniff(render_document("Report", PAGES, format)) == format
+    assert sniff(papers.write(format, "Report", PAGES)) == format
 
 
 @pytest.mark.parametrize("format", ["docx", "xlsx", "odt"])
 def test_office_zips_are_told_apart_from_their_first_kilobytes_too(format):
-    assert sniff(render_document("Report", PAGES, format)[:2048]) == format
+    assert sniff(papers.write(format, "Report", PAGES)[:2048]) == format
 
 
 @pytest.mark.parametrize("body, kind", [(OLE_WORD, "doc"), (OLE_EXCEL, "xls"), (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "image"),
@@ -31,11 +117,11 @@ def test_legacy_office_files_images_and_rtf(body, kind):
 
 @pytest.mark.parametrize("format", FORMATS)
 def test_the_bytes_win_over_a_generic_declared_type(format):
-    assert decide_kind(render_document("Report", PAGES, format), "application/octet-stream") == format
+    assert decide_kind(papers.write(format, "Report", PAGES), "application/octet-stream") == format
 
 
 def test_a_word_file_behind_a_pdf_link_is_word():
-    body = render_document("Report", PAGES, "docx")
+    body = papers.write("docx", "Report", PAGES)
     assert decide_kind(body, "application/pdf", "https://democracy.example.gov.uk/documents/s1/Report.pdf") == "docx"
 
 
@@ -79,5 +165,9 @@ def test_names_only_hint(name, kind):
 
 
 def test_every_kind_the_demo_publishes_is_in_the_vocabulary():
-    assert set(FORMATS) <= set(DOCUMENT_KINDS)
+    assert set(DEMO_KINDS.values()) <= set(DOCUMENT_KINDS)
     assert all(kind_of_content_type(content_type) == format for format, content_type in CONTENT_TYPES.items())
+
+
+def test_every_kind_is_described_for_users():
+    assert set(DESCRIPTIONS) == set(DOCUMENT_KINDS)

@@ -156,7 +156,7 @@ class Document(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     url: Mapped[str] = mapped_column(String(2000))
     title: Mapped[str | None] = mapped_column(Text)
-    # The format found when fetched (``extractors.formats``: pdf, html, docx, ...); older rows: minutes, other.
+    # What the paper is, from its bytes when fetched (``vocabulary.DOCUMENT_KINDS``; older rows: minutes).
     kind: Mapped[str] = mapped_column(String(20), default="pdf")
     published_date: Mapped[dt.date | None] = mapped_column(Date)
     # Fetching.

@@ -138,14 +138,16 @@ def test_the_bytes_of_a_paper_decide_its_kind_before_the_declared_type_or_the_li
     from sendwatch.demo_site import papers
 
     docx = papers.write("docx", "Report", ["The Forum met."])
-    assert classify(docx, "application/octet-stream", "http://x/Document.ashx?a", "pdf") == "docx"
+    assert decide_kind(docx, "application/octet-stream", "http://x/Document.ashx?a") == "docx"
     assert check_body(docx, "docx", "application/octet-stream", "pdf", 100) is None
-    assert classify(papers.write("odt", "Report", ["x"]), "application/pdf", "http://x/a.pdf", "pdf") == "odt"
-    assert classify(papers.write("rtf", "Report", ["x"]), None, "http://x/page", "html") == "rtf"
+    assert decide_kind(papers.write("odt", "Report", ["x"]), "application/pdf", "http://x/a.pdf") == "odt"
+    assert decide_kind(papers.write("rtf", "Report", ["x"]), None, "http://x/page") == "rtf"
     publisher = b"\xe8\xac\x00\x2c binary of a format nobody reads"
-    assert classify(publisher, "application/octet-stream", "http://x/Document.ashx?a", "pdf") == "other"
-    assert classify(publisher, "application/octet-stream", "http://x/documents/s1/Report.pdf", "pdf") == "pdf"
-    assert classify(publisher, None, "http://x/Document.ashx?a", "pdf") == "pdf"
+    assert decide_kind(publisher, "application/octet-stream", "http://x/Document.ashx?a") == "other"
+    # A link that promised a PDF decides nothing: bytes of no known format are kept as other
+    # (recorded unsupported once), not failed as a PDF and fetched again every crawl.
+    assert decide_kind(publisher, "application/octet-stream", "http://x/documents/s1/Report.pdf") == "other"
+    assert decide_kind(publisher, None, "http://x/Document.ashx?a") == "other"
 
 
 def test_html_is_compared_without_layout_whitespace():

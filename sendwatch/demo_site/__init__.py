@@ -7,8 +7,10 @@ public HTML pages (also when installed under a folder such as ``/moderngov/``), 
 and meeting pages with opaque ``Document.ashx`` links, and plain listing pages. A council's
 ``variants`` (``VARIANTS``) switch on the other shapes live sites show (Oxford's item rows,
 "Earlier meetings" pages, titles escaped twice, restricted papers, CMIS calendar tabs...).
-Papers are PDFs made with reportlab unless their ``format`` says HTML, Word, ODT, RTF, CSV or
-Excel; static files carry ETag / Last-Modified (answering 304 to conditional requests, as IIS
+Papers are PDFs made with reportlab unless their ``format`` says otherwise (``papers.FORMATS``:
+HTML, Word and Word 97, OpenDocument, RTF, Excel and Excel 97, CSV, PowerPoint, scanned PDFs and
+images, a binary of no known format), served as their own type unless ``served_as`` says
+another. Static files carry ETag / Last-Modified (answering 304 to conditional requests, as IIS
 does), papers served by a script (CMIS ``Document.ashx``, a listing's download handler) carry
 none unless they are PDFs; the web service XML carries no validators, as on real servers.
 

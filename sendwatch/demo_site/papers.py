@@ -2,7 +2,7 @@
 
 ``DemoDocument.format`` picks the writer; ``DemoDocument.served_as`` overrides the
 Content-Type the site declares (CMIS serves Word papers as ``application/octet-stream``).
-Writers live beside this module (``pdf``, ``scan``, ``office``, ``word97``); RTF, CSV and HTML
+Writers live beside this module (``pdf``, ``scan``, ``office``, ``word97``, ``excel97``); RTF, CSV and HTML
 are small enough to write here.
 """
 

@@ -153,6 +153,11 @@ def sniff(data: bytes) -> str | None:
     return proven_kind(data) or _looks_kind(data[:_HEAD], cut=len(data) > _HEAD)
 
 
+def is_pdf(data: bytes) -> bool:
+    """Whether the bytes start a PDF: its header within the first kilobyte, as PDF readers accept it."""
+    return b"%PDF-" in data[:1024]
+
+
 def kind_of_content_type(content_type: str | None) -> str | None:
     """The kind a ``Content-Type`` header declares: None when it declares nothing, ``other`` for types of no known kind."""
     mime = (content_type or "").split(";", 1)[0].strip().lower()
@@ -204,7 +209,7 @@ def _unproven_kind(head: bytes, declared: str | None, name: str | None, cut: boo
 
 
 def _proven(head: bytes, opener: Callable[[], IO[bytes]]) -> str | None:
-    if b"%PDF-" in head[:1024]:
+    if is_pdf(head):
         return "pdf"
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         return "rtf"

@@ -37,7 +37,7 @@ from crawler.items import (
 from crawler.known import KnownState
 from crawler.window import CrawlWindow
 from sendwatch.config import Council, Crawl
-from sendwatch.formats import decide_kind, kind_of_content_type
+from sendwatch.formats import decide_kind, is_pdf, kind_of_content_type
 
 # Statuses the spiders want to see themselves rather than have Scrapy drop (redirects still follow).
 PAGE_STATUSES = list(range(400, 600))
@@ -330,7 +330,7 @@ def decode_page(response: Response) -> str:
 def check_body(body: bytes, kind: str, content_type: str | None, expected: str, max_html_bytes: int) -> str | None:
     """Why this body cannot be kept (TOO_LARGE or a message), or None when it is fine."""
     if kind == "pdf":
-        if not body[:1024].lstrip().startswith(b"%PDF-"):
+        if not is_pdf(body):
             start = body[:20].decode("latin-1", errors="replace").strip()
             return f"served as PDF ({content_type or 'no type'}) but the body is not a PDF (starts {start!r})"
         if b"%%EOF" not in body[-2048:]:

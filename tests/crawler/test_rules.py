@@ -134,6 +134,12 @@ def test_bodies_are_checked_before_they_are_kept():
     assert check_body(html * 10, "html", "text/html", "html", 100) == TOO_LARGE
 
 
+def test_a_pdf_whose_header_follows_a_few_stray_bytes_is_kept_as_its_kind_says():
+    pdf = b"\x00\x0d\x0aJUNK%PDF-1.4\n...\n%%EOF\n"  # readers accept a header within the first kilobyte
+    assert decide_kind(pdf, "application/pdf") == "pdf"
+    assert check_body(pdf, "pdf", "application/pdf", "pdf", 100) is None
+
+
 def test_the_bytes_of_a_paper_decide_its_kind_before_the_declared_type_or_the_link():
     from sendwatch.demo_site import papers
 

@@ -34,6 +34,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -275,21 +276,38 @@ def _zip_kind(stream: IO[bytes]) -> str:
 
 def _cut_zip_kind(head: bytes) -> str:
     """A ZIP whose directory is missing (a download cut short, or only its first kilobytes): the
-    local headers of its entries still name them, so a broken Word or OpenDocument file is still
-    known (and read as corrupt)."""
+    local headers of its entries still name them and hold their data, so a broken Word or
+    OpenDocument file is still known (and read as corrupt)."""
     names = []
     for found in re.finditer(rb"PK\x03\x04", head):
         start = found.start()
         if len(head) < start + 30:
             break
-        size, name_length, extra_length = (int.from_bytes(head[start + at:start + at + width], "little")
-                                           for at, width in ((18, 4), (26, 2), (28, 2)))
+        method, size, name_length, extra_length = (int.from_bytes(head[start + at:start + at + width], "little")
+                                                   for at, width in ((8, 2), (18, 4), (26, 2), (28, 2)))
         name = head[start + 30:start + 30 + name_length].decode("ascii", errors="replace")
+        data = head[start + 30 + name_length + extra_length:][:size or None]
         if name == "mimetype" and start == 0:  # stored uncompressed first, as OpenDocument requires
-            data = head[start + 30 + name_length + extra_length:][:size or 80]
-            return _odf_kind(data.split(b"PK", 1)[0].decode("ascii", errors="replace").strip(), "zip")
+            return _odf_kind(data[:80].split(b"PK", 1)[0].decode("ascii", errors="replace").strip(), "zip")
+        if name == "[Content_Types].xml":  # Office writes it first
+            types = _entry_data(data, method)
+            for pattern, kind in _OOXML_MAIN:
+                if pattern.search(types):
+                    return kind
         names.append(name)
     return _ooxml_kind_by_folder(names)
+
+
+def _entry_data(data: bytes, method: int) -> bytes:
+    """An entry's bytes from its local header's data (stored, or as much as inflates of deflated)."""
+    if method == 0:
+        return data
+    if method != 8:
+        return b""
+    try:
+        return zlib.decompressobj(-15).decompress(data, _MAX_SNIFF_ENTRY)
+    except zlib.error:
+        return b""
 
 
 def _odf_kind(mimetype: str, otherwise: str) -> str:

@@ -80,6 +80,12 @@ def test_zip_containers_are_told_apart_by_what_they_hold() -> None:
     assert proven_kind(b"PK\x03\x04" + bytes(range(256)) * 4) == "zip"
 
 
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "pptx", "odt", "ods"])
+def test_an_office_file_cut_short_is_still_known_by_its_first_entry(fmt: str) -> None:
+    body = papers.write(fmt, "Report", REPORT)
+    assert proven_kind(body[: len(body) // 2]) == fmt  # so the reader records it corrupt, not unsupported
+
+
 def test_ole2_files_are_told_apart_by_their_streams() -> None:
     filler = b"\x00" * 4096
     assert proven_kind(compound_file({"Workbook": filler})) == "xls"

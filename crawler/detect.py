@@ -25,7 +25,7 @@ from crawler.items import CrawlProblem
 from crawler.spiders.base import PAGE_STATUSES, decode_page, describe_failure
 from crawler.spiders.moderngov import moderngov_base
 from sendwatch.config import Council
-from sendwatch.formats import kind_of_name
+from sendwatch.formats import PAPER_KINDS, kind_of_name
 
 _MODERNGOV = re.compile(
     r"Modern\.gov Reverse CMS|\b(?:mg|ie)(?:WhatsNew|DocHome|ListMeetings|ListCommittees|CommitteeDetails|CalendarMonthView"
@@ -51,7 +51,7 @@ def guess_platform(text: str) -> PlatformGuess | None:
         return PlatformGuess("cmis", "CMIS modules or Document.ashx papers")
     if len(_DNN_TAB.findall(text)) >= 2:
         return PlatformGuess("cmis", "DotNetNuke tab navigation (tabid links), as CMIS sites have")
-    papers = [href for href in _LINK.findall(text) if kind_of_name(href) not in (None, "html", "image")]
+    papers = [href for href in _LINK.findall(text) if kind_of_name(href) in PAPER_KINDS]
     if papers:
         return PlatformGuess("listing", f"a page linking {len(papers)} paper(s) directly")
     return None

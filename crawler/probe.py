@@ -34,10 +34,11 @@ from crawler.spiders import SPIDERS
 from crawler.variants import VARIANTS
 from crawler.window import CrawlWindow
 from sendwatch.config import DEFAULT_COMMITTEES, Council, Crawl, Listing
+from sendwatch.formats import PAPER_EXTENSIONS
 from sendwatch.storage.models import utcnow
 
 # Links a listing page's probe counts as papers when no council config says which.
-PAPER_LINKS = r"\.(?:pdf|docx?|odt|rtf|xlsx?|ods|csv)(?:[?#]|$)"
+PAPER_LINKS = r"\.(?:" + "|".join(PAPER_EXTENSIONS) + r")(?:[?#]|$)"
 
 
 @dataclass

@@ -86,6 +86,9 @@ EXTENSIONS: dict[str, str] = {
     "xlsx": "xlsx", "xls": "xls", "ods": "ods", "csv": "csv", "txt": "text", "pptx": "pptx", "ppt": "ppt", "odp": "odp",
     "png": "image", "jpg": "image", "jpeg": "image", "tif": "image", "tiff": "image", "gif": "image",
 }
+# What a link's extension must name for a listing page's link to be a paper, not a web page or a picture.
+PAPER_KINDS: frozenset[str] = frozenset(EXTENSIONS.values()) - {"html", "image"}
+PAPER_EXTENSIONS: tuple[str, ...] = tuple(ext for ext, kind in EXTENSIONS.items() if kind in PAPER_KINDS)
 # Kinds older rows were stored with.
 _LEGACY_KINDS = {"minutes": "html", "txt": "text"}
 _SPREADSHEETS = ("xls", "xlsx", "ods")

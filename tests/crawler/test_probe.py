@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,11 @@ from click.testing import CliRunner
 from crawl_support import closed_port
 from variant_support import OncePerKey, start_site
 
-from crawler.probe import probe_site
+from crawler.probe import PAPER_LINKS, probe_site
 from sendwatch.cli import cli
 from sendwatch.config import Crawl
 from sendwatch.demo_site import VARIANTS
+from sendwatch.formats import PAPER_KINDS, kind_of_name
 
 # Each demo variant, the platform that shows it, and the code the probe names it by.
 SHOWN = {
@@ -50,6 +52,15 @@ def probed():
     runs = OncePerKey(build)
     yield runs
     runs.stop()
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.example.gov.uk/downloads/file/1/Report.pdf", "https://www.example.gov.uk/media/Budget.XLSX",
+    "https://www.example.gov.uk/media/Slides.pptx?v=2", "https://www.example.gov.uk/media/logo.png",
+    "https://www.example.gov.uk/schools-forum.html", "https://www.example.gov.uk/Document.ashx?a=1",
+])
+def test_a_listing_probe_takes_as_papers_the_links_platform_detection_counts(url):
+    assert bool(re.search(PAPER_LINKS, url, re.I)) == (kind_of_name(url) in PAPER_KINDS)
 
 
 def test_every_demo_variant_has_a_probe_test():

@@ -11,7 +11,7 @@ the grant says the same thing without the word.
 from __future__ import annotations
 
 from extractors.cues import Hit, Parsed
-from extractors.frames import ASSERTED, NEGATION, QUESTION, Claim, DocumentContext
+from extractors.frames import ASSERTED, QUESTION, Claim, DocumentContext
 
 TIE_REACH = 15  # words between a deficit and the fund it belongs to
 SEND_REACH = 6

@@ -341,7 +341,7 @@ def _possessed(parsed: Parsed, anchor: Hit) -> int | None:
 
 def _drafted(parsed: Parsed, anchor: Hit) -> bool:
     """"the draft agreement", "a proposed safety valve agreement": not reached."""
-    before = parsed.tokens[max(0, anchor.start - 3):anchor.start]
+    before = parsed.tokens[max(0, anchor.start - 2):anchor.start]
     return any(word in ("draft", "proposed", "provisional", "potential", "possible", "prospective", "future") for word in before)
 
 
@@ -354,7 +354,9 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
         if review:  # in a safety valve paper, "the agreements of A, B and C ... under review" are theirs
             named = [a for a in loose if hit.start - 11 <= a.start < hit.start]
             subject = named or _self_before(parsed, hit.start, 6)
-            if named and all(a.phrase.endswith("agreements") for a in named) and not council_named(parsed):
+            plural = any(a.phrase.endswith("agreements") for a in named) and \
+                not any(a.role in ("agreement", "agreement_referred") and not a.phrase.endswith("s") for a in named)
+            if plural and not council_named(parsed):
                 continue  # "the future use of safety valve agreements is under review": the programme's, not a council's
             routine = any(word in _REVIEW_ROUTINE for word in tokens[max(0, hit.start - 3):hit.end + 2])
             if not subject or routine or not (context.sv or parsed.has("sv")):

@@ -19,8 +19,9 @@ _DEFINITE = frozenset({"the", "this", "our", "its", "that", "cumulative", "accum
                        "growing", "in-year", "year", "forecast", "projected", "current"})
 _SPEND = frozenset({"spend", "spending", "expenditure", "costs", "cost", "demand", "pressures"})
 _ABOVE = frozenset({"exceed", "exceeds", "exceeded", "exceeding", "above", "outstrip", "outstrips", "outstripping",
-                    "outstripped", "beyond"})
-_INCOME = frozenset({"grant", "funding", "allocation", "income", "budget", "settlement"})
+                    "outstripped", "beyond", "more", "higher", "greater"})
+_INCOME = frozenset({"grant", "funding", "allocation", "income", "budget", "settlement", "receives", "received", "gets",
+                     "allocated"})
 _NATIONAL = frozenset({"national", "nationally", "england's", "country's", "sector", "sector's", "total"})
 
 
@@ -168,15 +169,17 @@ def _national(parsed: Parsed, deficit: Hit) -> bool:
 
 
 def _spend_above_grant(parsed: Parsed) -> list[Claim]:
-    """"High needs spending is forecast to exceed the grant by £8.9m"."""
-    if not parsed.has("hn"):
+    """"High needs spending is forecast to exceed the grant by £8.9m", "spending on special
+    educational needs is £5m more than the council receives"."""
+    if not (parsed.has("hn") or parsed.has("send")) or parsed.has("other_fund"):
         return []
     tokens = parsed.tokens
     for position, word in enumerate(tokens):
         if word not in _ABOVE:
             continue
-        window = tokens[max(0, position - 6):position]
+        window = tokens[max(0, position - 9):position]
         ahead = tokens[position + 1:position + 6]
-        if any(w in _SPEND for w in window) and any(w in _INCOME for w in ahead) and parsed.near("hn", position, before=8, after=6):
+        tied = parsed.near("hn", position, before=8, after=6) or parsed.near("send", position, before=8, after=6)
+        if any(w in _SPEND for w in window) and any(w in _INCOME for w in ahead) and tied:
             return [Claim("deficit_only", position, position + 1, 0.7, "deficit:spend_above_grant")]
     return []

@@ -59,6 +59,7 @@ _OTHERS = re.compile(
     r"(?:members|member councils|member authorities|authorities|councils|las)\b"
     r"|\b(?:an?|any|every|each)\s+(?:area|local area|council|local authority|authority|la)\s+(?:has|have|is|which|that|with|in|on|falls?|goes)\b"
     r"|\b(?:allows?|allowed|allowing|enables?|enabled|lets|forces?|forced|requires?|required|leaves?|left|help|helping|urges?|urged|told|asked)\s+(?:local authorities|local councils|councils|las)\b"
+    r"|\bthe\s+(?:highest|largest|biggest|most|worst|hardest)(?:[\s-]+[a-z]+){0,2}\s+(?:local authorities|councils|las|authorities)\b"
     r"|\bothercouncil\b"
     r"|\b(?:nationally|across the country|other areas)\b",
     re.I,

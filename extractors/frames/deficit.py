@@ -32,7 +32,7 @@ def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
         if hit.phrase == "gap" and not any(word[0] == "£" for word in parsed.tokens[max(0, hit.start - 4):hit.start]):
             continue  # "a £12m gap" is money missing; "the attainment gap" is not
         strength = _tie(parsed, hit, context)
-        if strength is None or _national(parsed, hit) or parsed.has("national_body"):
+        if strength is None or _national(parsed, hit) or parsed.has("national_body") or _schools_own(parsed, hit):
             continue
         # "plans to reduce the deficit", "to prevent the deficit growing": a definite deficit is
         # one that exists, whatever is hoped for it; "there could be a deficit" is not.
@@ -99,7 +99,8 @@ def _tie(parsed: Parsed, deficit: Hit, context: DocumentContext) -> float | None
     if other is None and hn is None and known_fund == "hn" and (_definite(parsed, deficit) or _predicative(parsed, deficit)):
         return 0.55
     if other is None and hn is None and context.fund == "hn" and context.fund_age <= 1 and \
-            deficit.phrase not in ("shortfall", "shortfalls", "funding gap"):
+            deficit.phrase not in ("shortfall", "shortfalls", "funding gap") and not deficit.phrase.endswith("s") and \
+            "any" not in parsed.tokens[max(0, deficit.start - 4):deficit.start]:
         return 0.5  # the sentence before was about the high needs block: "a £1.6m overspend in the sector"
     return None
 
@@ -155,6 +156,16 @@ def _denied(parsed: Parsed, deficit: Hit) -> bool:
     """The deficit itself said not to exist (not a verb about it negated)."""
     before = parsed.tokens[max(0, deficit.start - 4):deficit.start]
     return any(word in ("no", "none", "nil", "without") for word in before) or before[-2:] in (["not", "in"], ["no", "longer"])
+
+
+def _schools_own(parsed: Parsed, deficit: Hit) -> bool:
+    """"13 schools (17%) were in deficit", "academies with deficits": schools' own budgets."""
+    tokens = parsed.tokens
+    for position in range(max(0, deficit.start - 7), deficit.start):
+        if tokens[position] in ("schools", "academies") and \
+                any(word in ("were", "are", "in", "with", "had", "have", "reported", "running") for word in tokens[position + 1:deficit.start]):
+            return not any(hit.start in range(position, deficit.start) for hit in parsed.of("hn"))
+    return False
 
 
 def _predicative(parsed: Parsed, deficit: Hit) -> bool:

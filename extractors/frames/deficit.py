@@ -88,14 +88,16 @@ def _tie(parsed: Parsed, deficit: Hit, context: DocumentContext) -> float | None
     """How surely this deficit belongs to the high needs block, or None if it does not."""
     hn = _distance(parsed, deficit, "hn")
     other = _distance(parsed, deficit, "other_fund")
+    known_fund = context.fund if context.fund is not None else ("hn" if context.hn_topic else None)
     if other is not None and (hn is None or other <= hn):
+        if hn is None and other > 8 and known_fund == "hn" and _refers_back(parsed, deficit):
+            return 0.5  # "this overspend ..., saving the council from bankruptcy": the fund just spoken of
         return None
     if hn is not None and hn <= TIE_REACH:
         return 0.8 if hn <= 4 else 0.7
     send = _distance(parsed, deficit, "send")
     if send is not None and other is None and (send <= SEND_REACH or (send <= TIE_REACH and _send_budget(parsed))):
         return 0.6
-    known_fund = context.fund if context.fund is not None else ("hn" if context.hn_topic else None)
     if other is None and hn is None and known_fund == "hn" and (_definite(parsed, deficit) or _predicative(parsed, deficit)):
         return 0.55
     if other is None and hn is None and context.fund == "hn" and context.fund_age <= 1 and \
@@ -142,6 +144,11 @@ def _excluded(parsed: Parsed, hit: Hit) -> bool:
     before = parsed.tokens[max(0, hit.start - 3):hit.start]
     return "than" in before or before[-2:] == ["instead", "of"] or before[-3:-1] == ["instead", "of"] or \
         (before[-1:] == ["not"])
+
+
+def _refers_back(parsed: Parsed, deficit: Hit) -> bool:
+    """"this overspend", "that deficit": pointing back at the one just named."""
+    return parsed.tokens[max(0, deficit.start - 1):deficit.start] in (["this"], ["that"], ["the"])
 
 
 def _definite(parsed: Parsed, deficit: Hit) -> bool:

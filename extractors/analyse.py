@@ -15,7 +15,7 @@ from extractors.cues import Cues, default_cues
 from extractors.money import Money, figures_in
 from extractors.reading import SV_IN_TEXT, Signal, read_sentences
 from extractors.sentences import split_pages
-from extractors.verdict import decide, rank_evidence, settle_superseded
+from extractors.verdict import decide, rank_evidence, settle_implied, settle_superseded
 
 
 @dataclass
@@ -50,7 +50,7 @@ def analyse_pages(
     context = frozenset(context) | ({"sv"} if any(SV_IN_TEXT.search(page) for page in pages) else set())
     programme = "sv" in context
     sentences = split_pages(pages, keep=lambda text: cues.worth_reading(text, programme))
-    signals = settle_superseded(read_sentences(sentences, subject, context, cues))
+    signals = settle_implied(settle_superseded(read_sentences(sentences, subject, context, cues)))
     status, confidence, deciding = decide(signals)
     return Analysis(status, confidence, rank_evidence(signals), figures_in(sentences), deciding)
 

@@ -58,6 +58,8 @@ _OTHERS = re.compile(
     r"|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|many|most|some|several|all|half|none)\s+of\s+(?:its|their|the|our)\s+"
     r"(?:members|member councils|member authorities|authorities|councils|las)\b"
     r"|\b(?:an?|any|every|each)\s+(?:area|local area|council|local authority|authority|la)\s+(?:has|have|is|which|that|with|in|on|falls?|goes)\b"
+    r"|\b(?:allows?|allowed|allowing|enables?|enabled|lets|forces?|forced|requires?|required|leaves?|left|help|helping|urges?|urged|told|asked)\s+(?:local authorities|local councils|councils|las)\b"
+    r"|\bthe\s+(?:highest|largest|biggest|most|worst|hardest)(?:[\s-]+[a-z]+){0,2}\s+(?:local authorities|councils|las|authorities)\b"
     r"|\bothercouncil\b"
     r"|\b(?:nationally|across the country|other areas)\b",
     re.I,

@@ -70,9 +70,6 @@ class Parsed:
             if position - before <= hit.start <= position + after and (not same_clause or self.clause[hit.start] == clause)
         ]
 
-    def words(self, start: int, end: int) -> str:
-        return " ".join(self.tokens[max(0, start):end])
-
 
 Entry = tuple[tuple[str, ...], str]  # (the phrase's words, its role)
 

@@ -129,7 +129,11 @@ _TOPIC_ROLES = ("hn", "sv", "agreement", "dbv", "ems", "deficit", "send", "payme
 def _noun_phrase_start(parsed: Parsed, start: int) -> int:
     """The first word of the noun phrase ending at ``start`` ("a DSG deficit", "its safety valve agreement")."""
     position = start
-    topic_words = {index for role in _TOPIC_ROLES for hit in parsed.of(role) for index in range(hit.start, hit.end)}
+    topic_words = parsed.memo.get("topic_words")
+    if topic_words is None:
+        topic_words = parsed.memo["topic_words"] = {
+            index for role in _TOPIC_ROLES for hit in parsed.of(role) for index in range(hit.start, hit.end)
+        }
     while position > 0 and (parsed.tokens[position - 1] in _NOUN_PHRASE_WORDS or position - 1 in topic_words) \
             and start - position < 8:
         position -= 1

@@ -23,7 +23,7 @@ from extractors import modality
 from extractors.attribution import Discourse, Subject, council_groups, mentions_in, who
 from extractors.cues import Cues, Parsed, default_cues
 from extractors.frames import FUTURE, HYPOTHETICAL, NEGATION, NEGATION_BEFORE, PROCESS, QUESTION, Claim, DocumentContext
-from extractors.frames.agreement import agreement_claims, programme_anchors
+from extractors.frames.agreement import agreement_claims
 from extractors.frames.deficit import deficit_claims, fund_of_sentence
 from extractors.frames.programmes import dbv_claims, ems_claims
 from extractors.frames.tracking import tracking_claims

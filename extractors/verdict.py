@@ -2,7 +2,8 @@
 
 Only signals count (warnings are shown, never decide). A later signal can end an earlier state
 ("back on track" after "off track"): signals that ``supersede`` statuses turn the earlier
-signals of those statuses into warnings. Among what remains the most serious status wins (``sendwatch.vocabulary``
+signals of those statuses into warnings; implied evidence of an agreement yields, as a warning,
+to a plain statement that talks are still going on. Among what remains the most serious status wins (``sendwatch.vocabulary``
 order); its confidence grows a little with each further sentence saying the same.
 """
 
@@ -27,12 +28,22 @@ def settle_superseded(signals: list[Signal]) -> list[Signal]:
     return settled
 
 
+def settle_implied(signals: list[Signal]) -> list[Signal]:
+    """Signals that only imply an agreement ("the agreement will require ...") become warnings
+    when the same paper says plainly that the council is still negotiating: that agreement is
+    the one being negotiated. Done on the evidence itself, so the status history (which reads
+    evidence, not verdicts) agrees with the paper's verdict."""
+    negotiating = any(s.kind == "signal" and s.status == "sv_negotiating" and not s.weak and s.confidence >= MIN_CONFIDENCE
+                      for s in signals)
+    if not negotiating:
+        return signals
+    return [s.demoted("implied") if s.kind == "signal" and s.weak and seriousness(s.status) > seriousness("sv_negotiating")
+            else s for s in signals]
+
+
 def decide(signals: list[Signal]) -> tuple[str, float, Signal | None]:
     """(status, confidence, deciding signal); ``none`` when no signal is strong enough."""
     strong = [s for s in signals if s.kind == "signal" and s.confidence >= MIN_CONFIDENCE]
-    if any(s.status == "sv_negotiating" and not s.weak for s in strong):
-        # "the agreement" in a paper that says the council is still negotiating is the one being negotiated
-        strong = [s for s in strong if not (s.weak and seriousness(s.status) > seriousness("sv_negotiating"))]
     if not strong:
         return "none", 0.0, None
     top = max(strong, key=lambda s: (seriousness(s.status), s.confidence))

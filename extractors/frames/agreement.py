@@ -32,7 +32,7 @@ from extractors.frames.programmes import speaks_of_self
 
 WINDOW = 12  # words around an anchor that its state words may be
 STRONG_NEGOTIATION = frozenset({
-    "propos", "draft", "bid", "bids", "bidding", "application", "applications", "apply", "applying", "negotiat",
+    "propos", "draft", "bid", "bids", "bidding", "application", "applications", "apply", "applying", "applied", "negotiat",
     "invit", "submit", "submission", "submissions", "entrant", "entrants", "shortlisted", "in principle", "seek",
     "sought", "considered for", "discussions", "discussion", "talks", "discussing", "conversations", "dialogue",
     "asked to", "selected", "sign", "signing", "preparing", "prepare", "to reach", "reaching", "progress towards",
@@ -65,7 +65,7 @@ _RECEIVED_PAST = frozenset({"received", "paid", "released", "transferred", "allo
 _ON_THE_DEFICIT = frozenset({"repaid", "repaying", "repay", "pay down", "paying down", "paid down", "pay off", "paying off",
                              "clear", "clearing", "write off", "written off", "eliminate", "eliminating", "reduce", "towards",
                              "contribute", "contributing", "contributed", "underwrite", "underwritten", "cover", "covering",
-                             "funded", "financed", "fund"})
+                             "funded", "financed", "fund", "relief", "against"})
 _MONEY_VERBS = frozenset({"pay", "fund", "contribute", "provide", "invest", "write", "clear", "cover", "meet"})
 _SUBMITTED = frozenset({"documentation", "documents", "proposal", "proposals", "bid", "application", "submission",
                         "plan", "plans", "offer", "case"})
@@ -200,6 +200,8 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
     if body is not None:
         return Claim("sv_negotiating", body.start, body.end, 0.7, "agreement:approved_by_council", ASSERTED, subject_at=anchor.start)
     weak = [hit for hit in _around(parsed, "negotiating", anchor) if not _the_departments_own(parsed, hit)]
+    if weak and _declined(parsed):
+        return None
     if not weak and anchor.role == "sv" and not is_agreement and \
             any(word in ("under", "through", "via", "within") for word in tokens[max(0, anchor.start - 7):anchor.start]):
         weak = [Hit("negotiating", anchor.start, anchor.end, "under the programme")]  # "work under the programme"
@@ -285,7 +287,9 @@ def _approves_a_plan(parsed: Parsed) -> bool:
 
 _DECLINED = (("not", "to", "pursue"), ("not", "to", "proceed"), ("not", "to", "apply"), ("not", "to", "join"),
              ("not", "to", "enter"), ("not", "to", "seek"), ("decided", "against"), ("withdrew", "from"),
-             ("withdrawn", "from"), ("pulled", "out"), ("declined", "the"), ("turned", "down"))
+             ("withdrawn", "from"), ("pulled", "out"), ("declined", "the"), ("turned", "down"), ("was", "refused"),
+             ("were", "refused"), ("been", "refused"), ("was", "rejected"), ("were", "rejected"), ("been", "rejected"),
+             ("was", "unsuccessful"), ("were", "unsuccessful"), ("been", "unsuccessful"))
 
 
 def _the_departments_own(parsed: Parsed, cue: Hit) -> bool:
@@ -294,8 +298,10 @@ def _the_departments_own(parsed: Parsed, cue: Hit) -> bool:
     if cue.phrase.startswith(("invit", "asked", "select", "shortlist")):
         return False
     tokens = parsed.tokens
-    return any(cue.start - 4 <= d.end <= cue.start and not any(word in ("selfcouncil", "we", "council")
-                                                                  for word in tokens[d.end:cue.start])
+    programme = {index for hit in parsed.of("sv") for index in range(hit.start, hit.end)}
+    return any(cue.start - 4 <= d.end <= cue.start and
+               not any(word in ("selfcouncil", "we", "council") for word in tokens[d.end:cue.start]) and
+               not programme.intersection(range(d.end, cue.start))  # "the DfE Safety Valve programme discussed"
                for d in parsed.of("dfe"))
 
 
@@ -341,7 +347,7 @@ def _possessed(parsed: Parsed, anchor: Hit) -> int | None:
 
 def _drafted(parsed: Parsed, anchor: Hit) -> bool:
     """"the draft agreement", "a proposed safety valve agreement": not reached."""
-    before = parsed.tokens[max(0, anchor.start - 3):anchor.start]
+    before = parsed.tokens[max(0, anchor.start - 2):anchor.start]
     return any(word in ("draft", "proposed", "provisional", "potential", "possible", "prospective", "future") for word in before)
 
 
@@ -354,7 +360,9 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
         if review:  # in a safety valve paper, "the agreements of A, B and C ... under review" are theirs
             named = [a for a in loose if hit.start - 11 <= a.start < hit.start]
             subject = named or _self_before(parsed, hit.start, 6)
-            if named and all(a.phrase.endswith("agreements") for a in named) and not council_named(parsed):
+            plural = any(a.phrase.endswith("agreements") for a in named) and \
+                not any(a.role in ("agreement", "agreement_referred") and not a.phrase.endswith("s") for a in named)
+            if plural and not council_named(parsed):
                 continue  # "the future use of safety valve agreements is under review": the programme's, not a council's
             routine = any(word in _REVIEW_ROUTINE for word in tokens[max(0, hit.start - 3):hit.end + 2])
             if not subject or routine or not (context.sv or parsed.has("sv")):

@@ -11,7 +11,7 @@ the grant says the same thing without the word.
 from __future__ import annotations
 
 from extractors.cues import Hit, Parsed
-from extractors.frames import ASSERTED, NEGATION, QUESTION, Claim, DocumentContext
+from extractors.frames import ASSERTED, QUESTION, Claim, DocumentContext
 
 TIE_REACH = 15  # words between a deficit and the fund it belongs to
 SEND_REACH = 6
@@ -19,8 +19,9 @@ _DEFINITE = frozenset({"the", "this", "our", "its", "that", "cumulative", "accum
                        "growing", "in-year", "year", "forecast", "projected", "current"})
 _SPEND = frozenset({"spend", "spending", "expenditure", "costs", "cost", "demand", "pressures"})
 _ABOVE = frozenset({"exceed", "exceeds", "exceeded", "exceeding", "above", "outstrip", "outstrips", "outstripping",
-                    "outstripped", "beyond"})
-_INCOME = frozenset({"grant", "funding", "allocation", "income", "budget", "settlement"})
+                    "outstripped", "beyond", "more", "higher", "greater"})
+_INCOME = frozenset({"grant", "funding", "allocation", "income", "budget", "settlement", "receives", "received", "gets",
+                     "allocated"})
 _NATIONAL = frozenset({"national", "nationally", "england's", "country's", "sector", "sector's", "total"})
 
 
@@ -31,7 +32,7 @@ def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
         if hit.phrase == "gap" and not any(word[0] == "£" for word in parsed.tokens[max(0, hit.start - 4):hit.start]):
             continue  # "a £12m gap" is money missing; "the attainment gap" is not
         strength = _tie(parsed, hit, context)
-        if strength is None or _national(parsed, hit) or parsed.has("national_body"):
+        if strength is None or _national(parsed, hit) or parsed.has("national_body") or _schools_own(parsed, hit):
             continue
         # "plans to reduce the deficit", "to prevent the deficit growing": a definite deficit is
         # one that exists, whatever is hoped for it; "there could be a deficit" is not.
@@ -87,18 +88,21 @@ def _tie(parsed: Parsed, deficit: Hit, context: DocumentContext) -> float | None
     """How surely this deficit belongs to the high needs block, or None if it does not."""
     hn = _distance(parsed, deficit, "hn")
     other = _distance(parsed, deficit, "other_fund")
+    known_fund = context.fund if context.fund is not None else ("hn" if context.hn_topic else None)
     if other is not None and (hn is None or other <= hn):
+        if hn is None and other > 8 and known_fund == "hn" and _refers_back(parsed, deficit):
+            return 0.5  # "this overspend ..., saving the council from bankruptcy": the fund just spoken of
         return None
     if hn is not None and hn <= TIE_REACH:
         return 0.8 if hn <= 4 else 0.7
     send = _distance(parsed, deficit, "send")
     if send is not None and other is None and (send <= SEND_REACH or (send <= TIE_REACH and _send_budget(parsed))):
         return 0.6
-    known_fund = context.fund if context.fund is not None else ("hn" if context.hn_topic else None)
     if other is None and hn is None and known_fund == "hn" and (_definite(parsed, deficit) or _predicative(parsed, deficit)):
         return 0.55
     if other is None and hn is None and context.fund == "hn" and context.fund_age <= 1 and \
-            deficit.phrase not in ("shortfall", "shortfalls", "funding gap"):
+            deficit.phrase not in ("shortfall", "shortfalls", "funding gap") and not deficit.phrase.endswith("s") and \
+            "any" not in parsed.tokens[max(0, deficit.start - 4):deficit.start]:
         return 0.5  # the sentence before was about the high needs block: "a £1.6m overspend in the sector"
     return None
 
@@ -142,6 +146,11 @@ def _excluded(parsed: Parsed, hit: Hit) -> bool:
         (before[-1:] == ["not"])
 
 
+def _refers_back(parsed: Parsed, deficit: Hit) -> bool:
+    """"this overspend", "that deficit": pointing back at the one just named."""
+    return parsed.tokens[max(0, deficit.start - 1):deficit.start] in (["this"], ["that"], ["the"])
+
+
 def _definite(parsed: Parsed, deficit: Hit) -> bool:
     """"the deficit", "our cumulative deficit", "the projected £43 million deficit": a deficit
     already known to the reader."""
@@ -156,6 +165,16 @@ def _denied(parsed: Parsed, deficit: Hit) -> bool:
     return any(word in ("no", "none", "nil", "without") for word in before) or before[-2:] in (["not", "in"], ["no", "longer"])
 
 
+def _schools_own(parsed: Parsed, deficit: Hit) -> bool:
+    """"13 schools (17%) were in deficit", "academies with deficits": schools' own budgets."""
+    tokens = parsed.tokens
+    for position in range(max(0, deficit.start - 7), deficit.start):
+        if tokens[position] in ("schools", "academies") and \
+                any(word in ("were", "are", "in", "with", "had", "have", "reported", "running") for word in tokens[position + 1:deficit.start]):
+            return not any(hit.start in range(position, deficit.start) for hit in parsed.of("hn"))
+    return False
+
+
 def _predicative(parsed: Parsed, deficit: Hit) -> bool:
     """"it is set to be in deficit by £31m": the subject is the fund the text is about."""
     return parsed.tokens[max(0, deficit.start - 1):deficit.start] == ["in"] and deficit.phrase == "deficit"
@@ -168,15 +187,17 @@ def _national(parsed: Parsed, deficit: Hit) -> bool:
 
 
 def _spend_above_grant(parsed: Parsed) -> list[Claim]:
-    """"High needs spending is forecast to exceed the grant by £8.9m"."""
-    if not parsed.has("hn"):
+    """"High needs spending is forecast to exceed the grant by £8.9m", "spending on special
+    educational needs is £5m more than the council receives"."""
+    if not (parsed.has("hn") or parsed.has("send")) or parsed.has("other_fund"):
         return []
     tokens = parsed.tokens
     for position, word in enumerate(tokens):
         if word not in _ABOVE:
             continue
-        window = tokens[max(0, position - 6):position]
+        window = tokens[max(0, position - 9):position]
         ahead = tokens[position + 1:position + 6]
-        if any(w in _SPEND for w in window) and any(w in _INCOME for w in ahead) and parsed.near("hn", position, before=8, after=6):
+        tied = parsed.near("hn", position, before=8, after=6) or parsed.near("send", position, before=8, after=6)
+        if any(w in _SPEND for w in window) and any(w in _INCOME for w in ahead) and tied:
             return [Claim("deficit_only", position, position + 1, 0.7, "deficit:spend_above_grant")]
     return []

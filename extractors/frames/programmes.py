@@ -66,6 +66,8 @@ def takes_part(parsed: Parsed) -> bool:
     tokens = parsed.tokens
     own = [index for index, word in enumerate(tokens) if word in (SELF_TOKEN, "we", "our", "us")] + \
         [index for index in range(len(tokens) - 1) if tokens[index] == "the" and tokens[index + 1] in ("council", "authority", "la")]
+    if any(index and tokens[index - 1] == "for" and tokens[index] == SELF_TOKEN for index in own):
+        return True  # "the Government has announced relief of £25m for Westshire": the council is the one concerned
     return any(abs(index - other) <= 4 and tokens[other] in _PARTICIPATION for index in own for other in range(len(tokens)))
 
 

@@ -30,7 +30,8 @@ _NEEDS_TARGET = frozenset({"behind", "above", "exceed", "exceeds", "exceeded", "
                            "compliant", "complied", "adrift", "deviat", "diverg", "breach"})
 # Words that carry their own verdict, given a position to be about.
 _SELF_CONTAINED = frozenset({"on track", "back on track", "on target", "on course", "off track", "off course", "slippage",
-                             "adverse", "adversely", "at risk", "green", "according to plan", "as planned", "red rated", "rated red",
+                             "adverse", "adversely", "at risk", "rated green", "rag rated green", "as green", "are green", "is green",
+                             "remains green", "remained green", "according to plan", "as planned", "red rated", "rated red",
                              "performing well", "progressing well", "good progress", "positive progress",
                              "strong progress", "favourable", "favorable", "deteriorat", "slipp"})
 # "On track to" + what counts as the agreement's aims.
@@ -39,7 +40,8 @@ _AIMS = frozenset({"meet", "achieve", "deliver", "balance", "reduce", "eliminate
 _OPEN_ENDED_UP = frozenset({"more than", "higher than", "greater than", "above", "exceed", "exceeds", "exceeded",
                             "exceeding", "in excess of"})
 _ADJECTIVES = frozenset({"adverse", "adversely", "favourable", "favorable"})
-_IMPLIED = frozenset({"adverse", "adversely", "at risk", "green", "favourable", "favorable"})
+_IMPLIED = frozenset({"adverse", "adversely", "at risk", "rated green", "rag rated green", "as green", "are green", "is green",
+                             "remains green", "remained green", "favourable", "favorable"})
 _BASE_FORMS = frozenset({"meet", "achieve", "deliver"})
 _SIZES = frozenset({"within", "below", "lower than", "above", "more than", "higher than", "greater than", "in excess of",
                     "exceed", "exceeds", "exceeded", "exceeding"})

@@ -256,3 +256,34 @@ LISTS = [
 def test_a_list_gives_each_council_named_in_it_the_status(text: str, council: str, status: str) -> None:
     assert verdict(text, [council]) == status
     assert verdict(text, ["Oldham Council"]) == "none"  # and no council left out of it
+
+
+# ------------------------------------------------------------------ deficits: the high needs block's, or another fund's
+
+DEFICITS = [
+    ('none', 'Schools in the county face a combined deficit of £4m.'),
+    ('none', "The council's children's services overspent by £6m, largely on placements."),
+    ('none', 'Home to school transport for SEND pupils is £3m over budget.'),
+    ('none', 'The DSG is expected to balance this year.'),
+    ('none', 'The high needs block underspent by £1.2m.'),
+    ('deficit_only', 'A £2m overspend on high needs was offset by underspends elsewhere in the DSG.'),
+    ('deficit_only', 'Like many councils, Westshire has a growing high needs deficit.'),
+    ('none', 'High needs deficits are rising across England, the LGA said.'),
+    ('none', 'The early years block is forecast to overspend by £0.5m.'),
+    ('none', 'The council is lobbying for the statutory override to be extended.'),
+    ('deficit_only', 'The DSG deficit is forecast to be eliminated by 2026.'),
+    ('deficit_only', "Westshire's high needs spending exceeded its allocation by £7m last year."),
+    ('deficit_only', 'The cumulative deficit on the DSG now stands at £31m.'),
+    ('none', 'The general fund deficit is £9m, while the DSG is balanced.'),
+    ('deficit_only', 'Spending on special educational needs is £5m more than the council receives from government.'),
+    ('none', 'Academies in Westshire reported deficits totalling £2m.'),
+    ('deficit_only', 'The council expects to carry a £19m DSG deficit into 2025/26.'),
+    ('none', 'Councils across England face a £5bn SEND black hole, a report warns.'),
+    ('deficit_only', 'Westshire faces a £40m SEND black hole.'),
+    ('none', "The council's budget has a £12m gap for next year."),
+]
+
+
+@pytest.mark.parametrize("status, text", DEFICITS)
+def test_a_deficit_is_the_councils_high_needs_deficit_or_not(status: str, text: str) -> None:
+    assert verdict(text) == status

@@ -7,6 +7,10 @@ child process: it gets ``memory_mb`` of address space beyond what it starts with
 ``timed_out``, one that runs out of memory as ``too_large``, one that crashes as ``corrupt``.
 The caller only ever gets a ``TextResult``. Scanned pages read by OCR get their own time on
 top (``OcrSettings.document_seconds``), granted when the child says it is starting OCR.
+
+Asked to read a paper for a council (``Reading``), the child also analyses it: the analysis of
+a hostile paper (a megabyte in one paragraph) is bounded like its text extraction, and never
+holds up the cycle in the main process.
 """
 
 from __future__ import annotations
@@ -20,10 +24,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from extractors.paper_reader import read_document
-from extractors.paper_text import OcrSettings, ReadOptions, TextResult
+from extractors.paper_text import OcrSettings, Reading, ReadOptions, TextResult
 from sendwatch.lifetime import die_with_parent
 
-__all__ = ["IsolatedReader", "TextResult", "extract_text", "extract_text_isolated"]
+__all__ = ["IsolatedReader", "Reading", "TextResult", "extract_text", "extract_text_isolated"]
 
 _KILL_GRACE_SECONDS = 5.0
 
@@ -61,19 +65,20 @@ class IsolatedReader:
         self._connection = None
         self._served = 0
 
-    def read(self, path: Path | str, kind: str | None = None, content_type: str | None = None) -> TextResult:
-        """The document's text, or the state saying why there is none."""
+    def read(self, path: Path | str, kind: str | None = None, content_type: str | None = None,
+             reading: Reading | None = None) -> TextResult:
+        """The document's text (and, for a ``reading``, its analysis), or the state saying why there is none."""
         if self._child is None or not self._child.is_alive() or self._served >= self.recycle_after:
             self._restart()
         self._served += 1
         allowed = self.timeout_seconds
         deadline = time.monotonic() + allowed
         try:
-            self._connection.send((str(path), kind, content_type))
+            self._connection.send((str(path), kind, content_type, reading))
             while True:
                 if not self._connection.poll(max(0.0, deadline - time.monotonic())):
                     self.close()
-                    return TextResult("timed_out", error=f"text extraction took longer than {allowed:g} s")
+                    return TextResult("timed_out", error=f"reading took longer than {allowed:g} s")
                 message, payload = self._connection.recv()
                 if message == "ocr":
                     extra = self.ocr.document_seconds if self.ocr is not None else 0.0
@@ -161,12 +166,14 @@ def _child_main(connection, options: ReadOptions, memory_mb: int, inherited=None
     options = replace(options, before_ocr=lambda pages: connection.send(("ocr", pages)))
     while True:
         try:
-            path, kind, content_type = connection.recv()
+            path, kind, content_type, reading = connection.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
         out_of_memory = False
         try:
             result = read_document(path, kind, content_type, options)
+            if reading is not None and result.state == "ok":
+                result.analysis = _analyse(result, reading)
         except MemoryError:
             result, out_of_memory = TextResult("too_large", error=f"reading needed more than {memory_mb} MB of memory"), True
         except Exception as error:  # any library failure becomes a recorded state, never a crash upstream
@@ -178,6 +185,12 @@ def _child_main(connection, options: ReadOptions, memory_mb: int, inherited=None
             connection.send(("done", (TextResult("too_large", error=f"the text needed more than {memory_mb} MB of memory"), True)))
         if out_of_memory:
             return
+
+
+def _analyse(result: TextResult, reading: Reading) -> object:
+    from extractors.analyse import analyse_pages  # imported by the child only when it analyses
+
+    return analyse_pages(result.pages, list(reading.names), context=reading.context)
 
 
 def _limit_memory(memory_mb: int) -> None:

@@ -52,6 +52,15 @@ class ReadOptions:
             self.before_ocr(pages)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """Whose paper it is, so the bounded reader can also say what it states about that council:
+    the council's names and context known from elsewhere (``{"sv"}`` from a title)."""
+
+    names: tuple[str, ...]
+    context: frozenset[str] = frozenset()
+
+
 @dataclass
 class TextResult:
     """A document's text, page by page, and the state of the extraction.
@@ -66,6 +75,9 @@ class TextResult:
     engine: str | None = None
     sources: list[str] = field(default_factory=list)
     format: str | None = None
+    # What the paper says about its council (``extractors.analyse.Analysis``), when the bounded
+    # reader was asked to read it for a council (``Reading``): analysis runs under the same limits.
+    analysis: object | None = None
 
     @property
     def char_count(self) -> int:

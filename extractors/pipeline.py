@@ -31,7 +31,7 @@ from extractors import EXTRACTOR_VERSION
 from extractors.analyse import Analysis, analyse_pages
 from extractors.isolation import IsolatedReader, TextResult
 from extractors.ocr import unavailable_reason
-from extractors.paper_text import OcrSettings
+from extractors.paper_text import OcrSettings, Reading
 from extractors.reading import SV_IN_TEXT
 from extractors.verdict import corroborated
 from sendwatch.storage.db import TRANSIENT_ERRORS
@@ -102,7 +102,8 @@ def extract_documents(config: Any, database: Any, slugs: list[str] | tuple[str, 
                 engine=settings.pdf_engine, max_pages=settings.max_pages, ocr=ocr,
             )
             readers.append(reader)
-        return job, reader.read(job.path, job.kind, job.content_type)
+        return job, reader.read(job.path, job.kind, job.content_type,
+                                Reading(tuple(job.names), frozenset(_title_context(job.title))))
 
     workers = max(1, workers)
     try:
@@ -133,9 +134,9 @@ def ocr_settings(settings: Any) -> OcrSettings | None:
 def _record(database: Any, job: _Job, text: TextResult, summary: ExtractSummary) -> None:
     """Analyse one document's text and store everything; a failure is recorded, never raised."""
     try:
-        analysis = (
-            analyse_pages(text.pages, list(job.names), context=_title_context(job.title)) if text.state == "ok" else None
-        )
+        analysis = text.analysis if isinstance(text.analysis, Analysis) else None  # analysed in the bounded reader
+        if analysis is None and text.state == "ok":
+            analysis = analyse_pages(text.pages, list(job.names), context=_title_context(job.title))
         evidence, figures, before = _store(database, job, text, analysis)
     except TRANSIENT_ERRORS as error:  # the database failed (disk full...), not the paper: read it again next run
         log.warning("extract_not_stored", extra={"event": "extract_not_stored", "document_id": job.document_id})

@@ -72,3 +72,32 @@ def test_the_reader_is_replaced_after_a_number_of_documents(tmp_path: Path) -> N
             assert reader.read(good, "pdf").state == "ok"
             children.add(reader.pid)
     assert len(children) == 3
+
+
+def _one_paragraph_megabyte(path: Path) -> Path:
+    """A paper of 1 MB in one paragraph: no full stop, no line break, dense with programme words."""
+    sentence = ("the forecast outturn on the high needs block is an overspend of £2.1m which adds to the cumulative "
+                "DSG deficit while the council remains on track against the conditions of its safety valve agreement ")
+    path.write_text("<html><body><p>" + (sentence * (1_000_000 // len(sentence) + 1))[:1_000_000] + "</p></body></html>",
+                    encoding="utf-8")
+    return path
+
+
+def test_a_megabyte_in_one_paragraph_is_read_and_analysed_within_its_limit(tmp_path: Path) -> None:
+    from extractors.isolation import Reading
+
+    paper = _one_paragraph_megabyte(tmp_path / "run-on.html")
+    with IsolatedReader(timeout_seconds=120) as reader:
+        result = reader.read(paper, "html", reading=Reading(("Westshire County Council",)))
+    assert result.state == "ok"
+    assert result.analysis is not None and result.analysis.verdict != "none"
+
+
+def test_the_analysis_is_bounded_by_the_readers_time_limit_too(tmp_path: Path) -> None:
+    from extractors.isolation import Reading
+
+    paper = _one_paragraph_megabyte(tmp_path / "run-on.html")
+    with IsolatedReader(timeout_seconds=1.0) as reader:
+        # Its text alone comes out in time; reading a megabyte of programme talk for a council does not.
+        assert reader.read(paper, "html").state == "ok"
+        assert reader.read(paper, "html", reading=Reading(("Westshire County Council",))).state == "timed_out"

@@ -95,8 +95,11 @@ class Cues:
         return "£" in text or self.may_claim(text, programme)
 
     def may_claim(self, text: str, programme: bool) -> bool:
-        """Whether a sentence can hold a claim (a trigger, or a progress phrase in a programme paper)."""
-        words = _TOKEN.findall(text.lower())
+        """Whether a sentence can hold a claim (a trigger, or a progress phrase in a programme paper).
+
+        Words are split at spaces (in C); each distinct word, punctuation and all, is classified
+        once, so a paragraph with no trigger costs a dictionary look-up per word."""
+        words = text.lower().replace("-", " ").split()
         return self._base.found_in(words) or (programme and self._programme.found_in(words))
 
     def tokens(self, text: str) -> list[str]:
@@ -179,11 +182,14 @@ class Triggers:
                 if len(phrase) == 1:
                     return True
                 following = position + 1
-                if following < len(words) and words[following].startswith(phrase[1]) and _continues(words, position, phrase):
+                if following < len(words) and _core(words[following]).startswith(phrase[1]) and \
+                        _continues([_core(word) for word in words[position:position + len(phrase)]], 0, phrase):
                     return True
         return False
 
-    def _entries(self, word: str) -> tuple[tuple[str, ...], ...]:
+    def _entries(self, raw: str) -> tuple[tuple[str, ...], ...]:
+        """The phrases that can start at a word (given as split from the text: "(dsg)," is "dsg")."""
+        word = _core(raw)
         found: list[tuple[str, ...]] = []
         for length in range(1, len(word) + 1):
             for phrase in self._by_start.get(word[:length], ()):
@@ -191,9 +197,17 @@ class Triggers:
                     continue  # inner words of a phrase, short words and whole-word phrases must be whole
                 found.append(phrase)
         entries = tuple(found)
-        if len(self._starts) < 200_000:
-            self._starts[word] = entries
+        if len(self._starts) < 200_000:  # a bounded cache: hostile text cannot grow it forever
+            self._starts[raw] = entries
         return entries
+
+
+_PUNCTUATION = "\"'“”‘’()[]{}.,;:!?*•·–—/\\"
+
+
+def _core(word: str) -> str:
+    """A split word without the punctuation around it ("(dsg)," is "dsg"; "council's" stays)."""
+    return word.strip(_PUNCTUATION)
 
 
 def _continues(words: list[str], position: int, phrase: tuple[str, ...]) -> bool:

@@ -7,8 +7,8 @@ Run: python bench/extract.py [--pages 200] [--text-mb 20]
    and the ratio (target: PDFium at least 20x pdfminer.six).
 2. Builds page texts in the shape of an agenda pack (mostly routine business, a few paragraphs
    on the high needs block, figures and the safety valve) and times ``analyse_pages`` on one
-   core, in MB of text per second (target: at least 5 MB/s). A dense variant, where every
-   paragraph is about the programme, shows the worst case.
+   core, in MB of text per second (target: at least 8 MB/s). A dense variant, where every
+   paragraph is about the programme, shows the worst case (target: at least 5 MB/s).
 
 Times are CPU time of this process (one core), so other work on the machine does not skew them;
 the isolated reader (a child process) is timed by the wall clock.
@@ -112,7 +112,7 @@ def pack_text(megabytes: float, programme_share: float, seed: int = 11) -> list[
 def signal_throughput(pages: list[str], pages_per_document: int = 40) -> tuple[float, int]:
     """MB of text per second through ``analyse_pages`` (one core), and the evidence found."""
     names = ["Westshire County Council", "WCC"]
-    analyse_pages(pages[:pages_per_document], names)  # compile the lexicon outside the timing
+    analyse_pages(pages[:pages_per_document], names)  # load the vocabulary outside the timing
     found = 0
     size = sum(len(page.encode("utf-8")) for page in pages)
     start = time.process_time()
@@ -151,8 +151,8 @@ def main() -> None:
     typical, found = signal_throughput(pack_text(args.text_mb, programme_share=0.05))
     dense, dense_found = signal_throughput(pack_text(args.text_mb / 4, programme_share=1.0))
     print(f"Signal extraction (analyse_pages, one core):")
-    print(f"  agenda-pack text, 5% on the programme   {typical:6.1f} MB/s  ({found:,} evidence items; target >= 5 MB/s)")
-    print(f"  dense text, every paragraph on it       {dense:6.1f} MB/s  ({dense_found:,} evidence items)")
+    print(f"  agenda-pack text, 5% on the programme   {typical:6.1f} MB/s  ({found:,} evidence items; target >= 8 MB/s)")
+    print(f"  dense text, every paragraph on it       {dense:6.1f} MB/s  ({dense_found:,} evidence items; target >= 5 MB/s)")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.timeline import MIN_CONFIDENCE, Period, council_timeline, normalise_quote
-from sendwatch.storage.models import ChangeEvent, Council, Evidence, StatusRecord, utcnow
+from sendwatch.core.storage.models import ChangeEvent, Council, Evidence, StatusRecord, utcnow
 
 log = logging.getLogger(__name__)
 

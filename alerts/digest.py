@@ -25,10 +25,10 @@ from alerts.status import current_statuses, status_counts
 from alerts.subscriptions import active_subscribers
 from alerts.timeline import MIN_CONFIDENCE, pages_read_by_ocr
 from alerts.tokens import signing_secret
-from sendwatch.config import Config
-from sendwatch.storage import Database
-from sendwatch.storage.models import ChangeEvent, Council, Digest, Document, Evidence, Figure, utcnow
-from sendwatch.vocabulary import STATUS_LABELS, STATUSES
+from sendwatch.core.config import Config
+from sendwatch.core.storage import Database
+from sendwatch.core.storage.models import ChangeEvent, Council, Digest, Document, Evidence, Figure, utcnow
+from sendwatch.core.vocabulary import STATUS_LABELS, STATUSES
 
 WEEK = dt.timedelta(days=7)
 BAR_COLOURS = {

@@ -21,8 +21,8 @@ from typing import Literal, get_args
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from sendwatch.storage.db import fits_row_id
-from sendwatch.storage.models import ChangeEvent, OutboxMessage, Subscriber, utcnow
+from sendwatch.core.storage.db import fits_row_id
+from sendwatch.core.storage.models import ChangeEvent, OutboxMessage, Subscriber, utcnow
 
 MailState = Literal["pending", "deferred", "claimed", "ambiguous", "failed", "suppressed", "sent"]
 MAIL_STATES: tuple[str, ...] = get_args(MailState)

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from alerts.render import ChangeView, Links, build_message, message_id_for, raw_message, render_alert, subscriber_links
 from alerts.subscriptions import active_subscribers, matching_events
 from alerts.tokens import make_token, signing_secret
-from sendwatch.config import Config
-from sendwatch.storage.models import ChangeEvent, Council, OutboxMessage, Subscriber, utcnow
+from sendwatch.core.config import Config
+from sendwatch.core.storage.models import ChangeEvent, Council, OutboxMessage, Subscriber, utcnow
 
 log = logging.getLogger(__name__)
 

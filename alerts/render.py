@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from sendwatch.config import Config
-from sendwatch.vocabulary import STATUS_LABELS
+from sendwatch.core.config import Config
+from sendwatch.core.vocabulary import STATUS_LABELS
 
 MAX_SUBJECT = 200
 _CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029\u0085]+")

@@ -8,7 +8,7 @@ The life of an outbox row (``state``):
                           |-> failed (refused about the address: suppressed; attempts used up;
                           |           an error of this message alone) or suppressed
 
-* **Claim.** A drain names itself (``claimed_by``, see ``sendwatch.holders``) on the due rows it
+* **Claim.** A drain names itself (``claimed_by``, see ``sendwatch.core.holders``) on the due rows it
   takes, a batch at a time, by one UPDATE that re-checks "pending and due": two drains never
   take the same row. The claim lasts ``claimed_until`` and a keeper thread renews it while the
   drain lives, however slow the relay; a drain whose process died on this machine loses its
@@ -59,10 +59,10 @@ from alerts.transports import (
     Withdrawn,
     make_transport,
 )
-from sendwatch import holders
-from sendwatch.config import Config
-from sendwatch.storage import Database
-from sendwatch.storage.models import MailPause, OutboxMessage, Subscriber, utcnow
+from sendwatch.core import holders
+from sendwatch.core.config import Config
+from sendwatch.core.storage import Database
+from sendwatch.core.storage.models import MailPause, OutboxMessage, Subscriber, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sendwatch.storage.models import Council, ReferenceProgramme, StatusRecord
-from sendwatch.vocabulary import STATUS_LABELS, seriousness
+from sendwatch.core.storage.models import Council, ReferenceProgramme, StatusRecord
+from sendwatch.core.vocabulary import STATUS_LABELS, seriousness
 
 EVIDENCE_KEYS = ("url", "title", "date", "page", "quote")
 FIGURE_KEYS = ("amount_gbp", "text", "label")

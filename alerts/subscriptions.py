@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sendwatch.addresses import AddressError, check_address, same_address_key
-from sendwatch.config import Config
-from sendwatch.storage.models import ChangeEvent, Council, Subscriber, utcnow
-from sendwatch.vocabulary import FREQUENCIES, STATUSES
+from sendwatch.core.addresses import AddressError, check_address, same_address_key
+from sendwatch.core.config import Config
+from sendwatch.core.storage.models import ChangeEvent, Council, Subscriber, utcnow
+from sendwatch.core.vocabulary import FREQUENCIES, STATUSES
 
 
 class SubscriptionError(ValueError):

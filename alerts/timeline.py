@@ -16,9 +16,9 @@ The rules (issue 5), in the order they are applied:
    ("the authority remains on track") cannot by itself mark a return to an earlier status;
    a report announcing one in words of its own does.
 4. The most recent date decides; evidence of the same date resolves to the most serious status
-   (``sendwatch.vocabulary.seriousness``). A later, less serious status ("back on track") is a
+   (``sendwatch.core.vocabulary.seriousness``). A later, less serious status ("back on track") is a
    change like any other.
-5. Background never undoes a more specific standing (``sendwatch.vocabulary.STANDING_TIER``):
+5. Background never undoes a more specific standing (``sendwatch.core.vocabulary.STANDING_TIER``):
    a later paper that only reports the DSG deficit, or DBV work, leaves a council in the safety
    valve programme where it was, and a DBV council stays DBV when a budget paper mentions its
    deficit.
@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sendwatch.storage.models import Document, DocumentPage, Evidence, Figure, Meeting
-from sendwatch.vocabulary import STATUSES, seriousness, standing_tier
+from sendwatch.core.storage.models import Document, DocumentPage, Evidence, Figure, Meeting
+from sendwatch.core.vocabulary import STATUSES, seriousness, standing_tier
 
 MIN_CONFIDENCE = 0.45
 MAX_EVIDENCE_PER_PERIOD = 5

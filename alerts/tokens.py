@@ -22,7 +22,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from sendwatch.config import Config
+from sendwatch.core.config import Config
 
 SECRET_FILE_NAME = "secret.key"
 PURPOSES = ("unsubscribe", "manage", "confirm")

@@ -39,9 +39,9 @@ from pathlib import Path
 import aiosmtplib
 
 from alerts.refusals import Refusal, classify
-from sendwatch.addresses import AddressError, envelope_address
-from sendwatch.config import Config
-from sendwatch.storage.models import OutboxMessage
+from sendwatch.core.addresses import AddressError, envelope_address
+from sendwatch.core.config import Config
+from sendwatch.core.storage.models import OutboxMessage
 
 
 class TemporaryFailure(Exception):

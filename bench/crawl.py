@@ -23,10 +23,10 @@ from pathlib import Path
 import yaml
 
 from crawler import crawl_councils
-from sendwatch.config import parse_config
-from sendwatch.demo_site import DemoSite
-from sendwatch.demo_site.sample import typical_council
-from sendwatch.storage import open_database
+from sendwatch.core.config import parse_config
+from sendwatch.demo.site import DemoSite
+from sendwatch.demo.site.sample import typical_council
+from sendwatch.core.storage import open_database
 
 def run_pass(label: str, config, database, site: DemoSite, slugs: list[str]) -> None:
     site.reset_counts()

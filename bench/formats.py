@@ -26,8 +26,8 @@ from extractors.isolation import IsolatedReader  # noqa: E402
 from extractors.ocr import unavailable_reason  # noqa: E402
 from extractors.paper_reader import read_document  # noqa: E402
 from extractors.paper_text import OcrSettings, ReadOptions  # noqa: E402
-from sendwatch.demo_site import papers  # noqa: E402
-from sendwatch.demo_site.sample import dsg_report  # noqa: E402
+from sendwatch.demo.site import papers  # noqa: E402
+from sendwatch.demo.site.sample import dsg_report  # noqa: E402
 
 FORMATS = ["pdf", "docx", "odt", "doc", "rtf", "xlsx", "ods", "xls", "csv", "html"]
 TABLE = "Table 1: DSG position (£m) | 2024/25 | 2025/26\nCumulative deficit | 21.4 | 26.9\nIn-year deficit | 4.2 | 5.5"

@@ -25,10 +25,10 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from alerts import queue_alerts, send_pending, subscribe
-from sendwatch.config import load_config
-from sendwatch.registry import sync_councils
-from sendwatch.storage import open_database
-from sendwatch.storage.models import ChangeEvent, Council
+from sendwatch.core.config import load_config
+from sendwatch.core.registry import sync_councils
+from sendwatch.core.storage import open_database
+from sendwatch.core.storage.models import ChangeEvent, Council
 
 
 class CountingHandler:

@@ -20,8 +20,8 @@ from pathlib import Path
 import yaml
 
 from crawler import crawl_councils
-from sendwatch.config import parse_config
-from sendwatch.storage import open_database
+from sendwatch.core.config import parse_config
+from sendwatch.core.storage import open_database
 
 
 def closed_ports(count: int) -> list[int]:

@@ -24,11 +24,11 @@ from pathlib import Path
 import httpx
 import yaml
 
-from sendwatch.config import load_config
-from sendwatch.registry import sync_councils
-from sendwatch.storage import open_database
-from sendwatch.storage.models import ChangeEvent, Council, Document, Figure, Meeting, StatusRecord, utcnow
-from sendwatch.vocabulary import STATUSES
+from sendwatch.core.config import load_config
+from sendwatch.core.registry import sync_councils
+from sendwatch.core.storage import open_database
+from sendwatch.core.storage.models import ChangeEvent, Council, Document, Figure, Meeting, StatusRecord, utcnow
+from sendwatch.core.vocabulary import STATUSES
 
 PAGES = ["/", "/?status=ems", "/?q=shire", "/councils/council-7", "/feeds/changes.atom", "/export/statuses.csv", "/export/statuses.json"]
 

@@ -27,10 +27,10 @@ from crawler.settings import scrapy_settings
 from crawler.spiders import SPIDERS
 from crawler.store import Findings, record_run, save_findings
 from crawler.window import CrawlWindow
-from sendwatch.config import Config
-from sendwatch.lifetime import die_with_parent, leave_forkserver
-from sendwatch.storage import open_database
-from sendwatch.storage.models import Council, utcnow
+from sendwatch.core.config import Config
+from sendwatch.core.lifetime import die_with_parent, leave_forkserver
+from sendwatch.core.storage import open_database
+from sendwatch.core.storage.models import Council, utcnow
 
 
 UNSTORED = "could not store the body"
@@ -41,7 +41,7 @@ def child_main(connection: Connection, config: Config, slug: str, cycle_id: int 
 
     Ctrl-C reaches the whole process group; only the parent decides to stop (it kills children),
     so a child never commits a crawl cut short. A child whose parent dies is killed with it
-    (``sendwatch.lifetime``): nobody would read its result, and it must not commit.
+    (``sendwatch.core.lifetime``): nobody would read its result, and it must not commit.
     """
     leave_forkserver()
     die_with_parent()

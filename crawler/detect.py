@@ -24,8 +24,8 @@ from scrapy.http import Response
 from crawler.items import CrawlProblem
 from crawler.spiders.base import PAGE_STATUSES, decode_page, describe_failure
 from crawler.spiders.moderngov import moderngov_base
-from sendwatch.config import Council
-from sendwatch.formats import PAPER_KINDS, kind_of_name
+from sendwatch.core.config import Council
+from sendwatch.core.formats import PAPER_KINDS, kind_of_name
 
 _MODERNGOV = re.compile(
     r"Modern\.gov Reverse CMS|\b(?:mg|ie)(?:WhatsNew|DocHome|ListMeetings|ListCommittees|CommitteeDetails|CalendarMonthView"

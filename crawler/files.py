@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from sendwatch.formats import SUFFIXES
+from sendwatch.core.formats import SUFFIXES
 
 
 def sha256_of(body: bytes) -> str:

@@ -60,7 +60,7 @@ class DocumentFound:
     url: str  # the key: one paper, whichever page or service it was found through
     title: str | None
     # Before fetching, what the link promises (``unknown`` when it names no format); after,
-    # what the bytes are (``sendwatch.vocabulary.DOCUMENT_KINDS``).
+    # what the bytes are (``sendwatch.core.vocabulary.DOCUMENT_KINDS``).
     kind: str = "pdf"
     meeting_id: str | None = None
     agenda_item_id: str | None = None

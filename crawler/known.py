@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sendwatch.storage.models import Council, Document, Meeting
+from sendwatch.core.storage.models import Council, Document, Meeting
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,9 @@ from crawler.settings import scrapy_settings
 from crawler.spiders import SPIDERS
 from crawler.variants import VARIANTS
 from crawler.window import CrawlWindow
-from sendwatch.config import DEFAULT_COMMITTEES, Council, Crawl, Listing
-from sendwatch.formats import PAPER_EXTENSIONS
-from sendwatch.storage.models import utcnow
+from sendwatch.core.config import DEFAULT_COMMITTEES, Council, Crawl, Listing
+from sendwatch.core.formats import PAPER_EXTENSIONS
+from sendwatch.core.storage.models import utcnow
 
 # Links a listing page's probe counts as papers when no council config says which.
 PAPER_LINKS = r"\.(?:" + "|".join(PAPER_EXTENSIONS) + r")(?:[?#]|$)"

@@ -22,11 +22,11 @@ from sqlalchemy import select
 from crawler.child import child_main
 from crawler.result import CouncilCrawlResult
 from crawler.store import record_run
-from sendwatch.config import Config, Council
-from sendwatch.registry import sync_councils
-from sendwatch.storage import Database
-from sendwatch.storage.models import Council as CouncilRow
-from sendwatch.storage.models import utcnow
+from sendwatch.core.config import Config, Council
+from sendwatch.core.registry import sync_councils
+from sendwatch.core.storage import Database
+from sendwatch.core.storage.models import Council as CouncilRow
+from sendwatch.core.storage.models import utcnow
 
 _POLL_SECONDS = 0.2
 

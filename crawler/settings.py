@@ -15,7 +15,7 @@ from typing import Any
 
 from scrapy.settings.default_settings import RETRY_EXCEPTIONS
 
-from sendwatch.config import Crawl
+from sendwatch.core.config import Crawl
 
 ROBOTS_NAME = "sendwatch"
 # Retrying a name that does not resolve, or a port that refuses, meets the same answer seconds later.

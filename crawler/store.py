@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from crawler.items import (
     FETCHED, NOT_MODIFIED, SKIPPED, TOO_LARGE, AgendaItemFound, CommitteeFound, DocumentFound, MeetingFound,
 )
-from sendwatch.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
+from sendwatch.core.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
 
 _MINUTES_TITLE = re.compile(r"\bminutes\b", re.I)
 

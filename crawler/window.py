@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from crawler.known import KnownMeeting, KnownState
-from sendwatch.config import Crawl
+from sendwatch.core.config import Crawl
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors.analyse import Analysis, analyse_pages
-from sendwatch.vocabulary import STATUSES
+from sendwatch.core.vocabulary import STATUSES
 
 FIGURE_TOLERANCE = 0.005
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from extractors.paper_reader import read_document
 from extractors.paper_text import OcrSettings, Reading, ReadOptions, TextResult
-from sendwatch.lifetime import die_with_parent
+from sendwatch.core.lifetime import die_with_parent
 
 __all__ = ["IsolatedReader", "Reading", "TextResult", "extract_text", "extract_text_isolated"]
 

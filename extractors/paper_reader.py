@@ -1,6 +1,6 @@
 """One stored paper to text: decide its format, hand it to that format's reader, OCR its scans.
 
-The format comes from the bytes first and the declared type second (``sendwatch.formats``);
+The format comes from the bytes first and the declared type second (``sendwatch.core.formats``);
 each readable format has one reader module (``text_pdf``, ``text_html``, ``text_docx``,
 ``text_odf``, ``text_rtf``, ``text_doc``, ``text_sheet`` for spreadsheets, ``ocr`` for images). Formats that are
 recognised but not read (PowerPoint, other archives) come back ``unsupported``
@@ -28,7 +28,7 @@ from extractors.text_odf import read_ods, read_odt
 from extractors.text_pdf import read_pdf
 from extractors.text_rtf import read_rtf
 from extractors.text_sheet import read_csv, read_xls, read_xlsx
-from sendwatch.formats import describe, kind_of_file
+from sendwatch.core.formats import describe, kind_of_file
 
 Reader = Callable[[Path, ReadOptions], TextResult]
 

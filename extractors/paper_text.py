@@ -1,8 +1,8 @@
 """What every format reader gives back, and the small pieces of text layout they share.
 
-A reader turns one stored paper into a ``TextResult``: a state (``sendwatch.vocabulary.
+A reader turns one stored paper into a ``TextResult``: a state (``sendwatch.core.vocabulary.
 TEXT_STATES``), the text page by page, and per page where its text came from
-(``sendwatch.vocabulary.PAGE_SOURCES``: the file's own text, OCR, or an image still waiting
+(``sendwatch.core.vocabulary.PAGE_SOURCES``: the file's own text, OCR, or an image still waiting
 for OCR). Readers that meet a file they cannot read raise ``ReadError`` with the state to
 record; nothing else escapes them.
 
@@ -66,7 +66,7 @@ class TextResult:
     """A document's text, page by page, and the state of the extraction.
 
     ``sources`` has one entry per page (empty means every page is the file's own text);
-    ``format`` is the kind the reader took the file to be (``sendwatch.formats``).
+    ``format`` is the kind the reader took the file to be (``sendwatch.core.formats``).
     """
 
     state: str

@@ -34,8 +34,8 @@ from extractors.ocr import unavailable_reason
 from extractors.paper_text import OcrSettings, Reading
 from extractors.reading import SV_IN_TEXT
 from extractors.verdict import corroborated
-from sendwatch.storage.db import TRANSIENT_ERRORS
-from sendwatch.storage.models import Council, Document, DocumentPage, Evidence, Figure, utcnow
+from sendwatch.core.storage.db import TRANSIENT_ERRORS
+from sendwatch.core.storage.models import Council, Document, DocumentPage, Evidence, Figure, utcnow
 
 log = logging.getLogger("sendwatch.extract")
 

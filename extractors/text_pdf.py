@@ -4,7 +4,7 @@ pypdfium2 (PDFium) is the primary engine: on council packs it gives the same tex
 pdfminer.six at well over twenty times the speed. pdfminer.six stays as the reference engine
 (``engine="pdfminer"``) and the fallback when PDFium cannot open a file it can.
 
-States (``sendwatch.vocabulary.TEXT_STATES``): ``ok``; ``encrypted`` (needs a password to open);
+States (``sendwatch.core.vocabulary.TEXT_STATES``): ``ok``; ``encrypted`` (needs a password to open);
 ``corrupt`` (not a readable PDF); ``needs_ocr`` (pages are images with no text layer);
 ``too_large`` (more pages than the configured bound).
 """

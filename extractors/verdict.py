@@ -3,14 +3,14 @@
 Only signals count (warnings are shown, never decide). A later signal can end an earlier state
 ("back on track" after "off track"): signals that ``supersede`` statuses turn the earlier
 signals of those statuses into warnings; implied evidence of an agreement yields, as a warning,
-to a plain statement that talks are still going on. Among what remains the most serious status wins (``sendwatch.vocabulary``
+to a plain statement that talks are still going on. Among what remains the most serious status wins (``sendwatch.core.vocabulary``
 order); its confidence grows a little with each further sentence saying the same.
 """
 
 from __future__ import annotations
 
 from extractors.reading import Signal
-from sendwatch.vocabulary import seriousness
+from sendwatch.core.vocabulary import seriousness
 
 MIN_CONFIDENCE = 0.45
 

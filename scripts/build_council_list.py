@@ -5,7 +5,7 @@ Run from the project root with the team's ``councils.csv`` and ``programmes.csv`
     python scripts/build_council_list.py PATH/TO/councils.csv PATH/TO/programmes.csv
 
 It rewrites the ``councils:`` section of ``config.yaml`` (everything after the marker line) and
-``sendwatch/data/programmes.csv``. Councils whose committee platform is unknown are written
+``sendwatch/core/data/programmes.csv``. Councils whose committee platform is unknown are written
 disabled, with a comment saying why, so an operator can find and fix them.
 """
 
@@ -84,7 +84,7 @@ def main(councils_csv: str, programmes_csv: str) -> None:
     config_path.write_text(head + MARKER + "\ncouncils:\n" + body + "\n", encoding="utf-8")
 
     keep = ["council", "gss_code", "programme", "status", "date", "tranche", "verified", "source_url"]
-    out = Path("sendwatch/data/programmes.csv")
+    out = Path("sendwatch/core/data/programmes.csv")
     with open(programmes_csv, encoding="utf-8") as source, open(out, "w", newline="", encoding="utf-8") as target:
         writer = csv.DictWriter(target, fieldnames=keep)
         writer.writeheader()

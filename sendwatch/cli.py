@@ -17,9 +17,9 @@ import click
 
 from sendwatch import __version__
 from sendwatch.commands import COMMANDS
-from sendwatch.config import ConfigError, default_config_path
-from sendwatch.context import Runtime
-from sendwatch.storage.db import DatabaseError
+from sendwatch.core.config import ConfigError, default_config_path
+from sendwatch.commands.runtime import Runtime
+from sendwatch.core.storage.db import DatabaseError
 
 EXIT_CONFIG = 2
 EXIT_FAILURE = 1

@@ -26,10 +26,10 @@ from crawler import CouncilCrawlResult, crawl_councils
 from extractors.pipeline import extract_documents
 from alerts import queue_alerts, send_pending, sync_subscribers, update_statuses
 from alerts.mailq import mail_counts
-from sendwatch import locks
-from sendwatch.config import Config
-from sendwatch.storage import Database
-from sendwatch.storage.models import ChangeEvent, Council, Cycle, utcnow
+from sendwatch.core import locks
+from sendwatch.core.config import Config
+from sendwatch.core.storage import Database
+from sendwatch.core.storage.models import ChangeEvent, Council, Cycle, utcnow
 
 # How long the cycle lock lasts without a refresh: how long another machine waits for a cycle
 # whose process died (one on this machine is taken over at once). Refreshed 20 times a lease.

@@ -24,9 +24,9 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from sendwatch import locks
-from sendwatch.config import Config
-from sendwatch.storage import Database
+from sendwatch.core import locks
+from sendwatch.core.config import Config
+from sendwatch.core.storage import Database
 
 log = logging.getLogger("sendwatch.scheduler")
 

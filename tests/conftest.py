@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sendwatch.config import Config, load_config
-from sendwatch.storage import Database, open_database
+from sendwatch.core.config import Config, load_config
+from sendwatch.core.storage import Database, open_database
 
 POSTGRES_URL = os.environ.get("SENDWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sendwatch.config import ConfigError, load_config, parse_config
+from sendwatch.core.config import ConfigError, load_config, parse_config
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,9 +9,9 @@ import sys
 import pytest
 from sqlalchemy import update
 
-from sendwatch import locks
-from sendwatch.storage import Database
-from sendwatch.storage.models import Lock, utcnow
+from sendwatch.core import locks
+from sendwatch.core.storage import Database
+from sendwatch.core.storage.models import Lock, utcnow
 
 
 def test_a_second_taker_is_told_who_holds_the_lock(database: Database) -> None:
@@ -44,7 +44,7 @@ def test_refresh_keeps_a_long_cycle_s_lock(database: Database) -> None:
 def test_the_lock_holds_across_processes(database_url: str, database: Database) -> None:
     held = locks.acquire(database)
     script = (
-        "import sys; from sendwatch import locks; from sendwatch.storage import open_database\n"
+        "import sys; from sendwatch.core import locks; from sendwatch.core.storage import open_database\n"
         "try:\n    locks.acquire(open_database(sys.argv[1]))\nexcept locks.LockBusy as busy:\n    print('busy:', busy); sys.exit(3)\n"
     )
     result = subprocess.run([sys.executable, "-c", script, database_url], capture_output=True, text=True, timeout=60)
@@ -55,7 +55,7 @@ def test_the_lock_holds_across_processes(database_url: str, database: Database) 
 
 
 def _holder_of_a_finished_process() -> str:
-    script = "from sendwatch.holders import new_holder; print(new_holder())"
+    script = "from sendwatch.core.holders import new_holder; print(new_holder())"
     return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()
 
 
@@ -90,7 +90,7 @@ def test_refresh_says_when_the_lock_was_lost(database: Database) -> None:
 def test_a_lock_left_by_an_older_sendwatch_on_this_host_is_recognised_as_dead() -> None:
     import socket
 
-    from sendwatch import holders
+    from sendwatch.core import holders
 
     finished = holders.parse_holder(_holder_of_a_finished_process())
     older = f"{socket.gethostname()}:{finished.pid}:1a2b3c4d"  # host:pid:token, the shape before holders

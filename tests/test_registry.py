@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from sendwatch.registry import sync_councils
-from sendwatch.storage import Database
-from sendwatch.storage.models import Council, ReferenceProgramme
+from sendwatch.core.registry import sync_councils
+from sendwatch.core.storage import Database
+from sendwatch.core.storage.models import Council, ReferenceProgramme
 
 
 def test_councils_are_mirrored_and_removed_ones_disabled_not_deleted(database: Database, write_config) -> None:

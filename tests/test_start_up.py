@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sendwatch.demo import MARKER, DemoFolderError, prepare_folder
+from sendwatch.demo.run import MARKER, DemoFolderError, prepare_folder
 
 
 def sendwatch(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -1,7 +1,7 @@
 """What every platform spider shares: committee matching, page checks, and document fetching.
 
 Documents are fetched with conditional requests (If-None-Match / If-Modified-Since from the last
-fetch), typed from their bytes first and then their declared type (``sendwatch.formats``),
+fetch), typed from their bytes first and then their declared type (``sendwatch.core.formats``),
 checked (a body served as PDF must be a whole PDF), size-capped (too large is recorded, not
 fatal) and reported as ``DocumentFound``; the pipeline stores their bodies. A meeting whose
 fingerprint is unchanged has its documents reported as skipped, except those that failed last
@@ -36,8 +36,8 @@ from crawler.items import (
 )
 from crawler.known import KnownState
 from crawler.window import CrawlWindow
-from sendwatch.config import Council, Crawl
-from sendwatch.formats import decide_kind, is_pdf, kind_of_content_type
+from sendwatch.core.config import Council, Crawl
+from sendwatch.core.formats import decide_kind, is_pdf, kind_of_content_type
 
 # Statuses the spiders want to see themselves rather than have Scrapy drop (redirects still follow).
 PAGE_STATUSES = list(range(400, 600))

@@ -25,7 +25,7 @@ from scrapy.http import Response
 
 from crawler.items import CommitteeFound, CrawlProblem, DocumentFound, MeetingFound, VariantSeen
 from crawler.spiders.base import PACK_TITLE, CouncilSpider, clean_text, decode_page, find_date, fingerprint, title_cleaner
-from sendwatch.formats import kind_of_name
+from sendwatch.core.formats import kind_of_name
 
 # A link into the calendar module (a meeting, a month view, the list view) names its tab and module.
 _MODULE = re.compile(

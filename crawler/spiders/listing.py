@@ -20,8 +20,8 @@ from scrapy.http import Response
 
 from crawler.items import CrawlProblem, DocumentFound
 from crawler.spiders.base import PACK_TITLE, CouncilSpider, decode_page, find_date
-from sendwatch.config import Listing
-from sendwatch.formats import kind_of_name
+from sendwatch.core.config import Listing
+from sendwatch.core.formats import kind_of_name
 
 
 class ListingSpider(CouncilSpider):

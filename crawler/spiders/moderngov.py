@@ -36,7 +36,7 @@ from crawler.spiders.base import (
     PACK_TITLE, CouncilSpider, clean_text, decode_page, find_date, fingerprint, inner_html, item_html,
     normalise_html, parse_uk_date, title_cleaner, unescape_once,
 )
-from sendwatch.formats import EXTENSIONS, kind_of_name
+from sendwatch.core.formats import EXTENSIONS, kind_of_name
 
 _DOC_ID = re.compile(r"(?:mgConvert2PDF\.aspx\?(?:.*&)?id=|(?:^|/)documents/s)(\d+)", re.I)
 _MEETING_PAPER = re.compile(r"documents/[gb]\d+/[^?#]+\.\w{2,5}", re.I)

@@ -6,7 +6,7 @@ from collections import Counter
 
 import click
 
-from sendwatch.config import Config
+from sendwatch.core.config import Config
 
 
 def summarise(config: Config) -> list[str]:

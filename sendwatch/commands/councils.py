@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass
 import click
 from sqlalchemy import select
 
-from sendwatch.storage.models import Council
-from sendwatch.tables import render_table
+from sendwatch.core.storage.models import Council
+from sendwatch.commands.tables import render_table
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import threading
 import click
 
 from crawler import CouncilCrawlResult, crawl_councils
-from sendwatch.tables import render_table
+from sendwatch.commands.tables import render_table
 
 
 @click.command()

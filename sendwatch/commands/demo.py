@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from sendwatch.commands.status import status_table
-from sendwatch.demo import DemoFolderError, run_demo
+from sendwatch.demo.run import DemoFolderError, run_demo
 
 
 @click.command()

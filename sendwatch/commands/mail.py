@@ -7,7 +7,7 @@ import json
 import click
 
 from alerts.mailq import MAIL_STATES, MailError, describe_counts, list_mail, mail_counts, mark_sent, retry
-from sendwatch.tables import render_table
+from sendwatch.commands.tables import render_table
 
 
 @click.command()

@@ -8,8 +8,8 @@ import click
 
 from crawler.probe import ProbeReport, probe_site
 from crawler.variants import VARIANTS
-from sendwatch.config import Config
-from sendwatch.vocabulary import PLATFORMS
+from sendwatch.core.config import Config
+from sendwatch.core.vocabulary import PLATFORMS
 
 _SHOWN_MEETINGS = 12
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import click
 
 from alerts.mailq import describe_counts, needs_attention
-from sendwatch import locks
+from sendwatch.core import locks
 from sendwatch.cycle import CycleSummary, run_cycle
-from sendwatch.lifetime import sigterm_unwinds
+from sendwatch.core.lifetime import sigterm_unwinds
 
 
 def print_progress(event: str, data: dict) -> None:
@@ -75,7 +75,7 @@ def run(runtime, once: bool, slugs: tuple[str, ...], log_json: bool) -> None:
             raise click.exceptions.Exit(1)
         print_summary(summary)
         return
-    from sendwatch import logs
+    from sendwatch.commands import logs
     from sendwatch.scheduler import Daemon
 
     logs.configure(json_lines=log_json)

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from alerts.mailq import MAIL_STATES, describe_counts, mail_counts, mail_counts_by_council, needs_attention
 from alerts.render import money
 from alerts.status import CouncilStatus, current_statuses
-from sendwatch.storage.models import Council
-from sendwatch.tables import render_table
+from sendwatch.core.storage.models import Council
+from sendwatch.commands.tables import render_table
 
 
 @click.command()

@@ -6,8 +6,8 @@ import click
 
 from alerts.subscriptions import SubscriptionError, list_subscribers, subscribe as add_subscription, sync_subscribers
 from alerts.subscriptions import unsubscribe as stop_subscription
-from sendwatch.tables import render_table
-from sendwatch.vocabulary import STATUSES
+from sendwatch.commands.tables import render_table
+from sendwatch.core.vocabulary import STATUSES
 
 
 @click.command()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from sendwatch import locks
+from sendwatch.core import locks
 from sendwatch.cycle import close_abandoned_cycles
-from sendwatch.storage.models import utcnow
+from sendwatch.core.storage.models import utcnow
 
 
 @click.command()

@@ -16,8 +16,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alerts.tokens import signing_secret
-from sendwatch.config import Config
-from sendwatch.storage import Database
+from sendwatch.core.config import Config
+from sendwatch.core.storage import Database
 from sendwatch.web.responses import WebState, refusal
 from sendwatch.web.security import RateLimiter
 from sendwatch.web.templating import templates_dir

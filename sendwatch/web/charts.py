@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 from alerts.render import money
-from sendwatch.vocabulary import STATUS_LABELS
+from sendwatch.core.vocabulary import STATUS_LABELS
 
 # Fill colours for the status strip and summary bar (the CSS badges use paler tints of these).
 STATUS_FILL: dict[str, str] = {

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from alerts.render import safe_url
 from alerts.status import CouncilStatus, current_statuses, describe_reference
-from sendwatch.storage.db import fits_row_id
-from sendwatch.storage.models import (
+from sendwatch.core.storage.db import fits_row_id
+from sendwatch.core.storage.models import (
     ChangeEvent,
     Council,
     CrawlRun,
@@ -28,7 +28,7 @@ from sendwatch.storage.models import (
     ReferenceProgramme,
     StatusRecord,
 )
-from sendwatch.vocabulary import STATUSES
+from sendwatch.core.vocabulary import STATUSES
 
 RECENT_DOCUMENTS = 25
 RECENT_RUNS = 5

@@ -13,8 +13,8 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from sendwatch.config import Config
-from sendwatch.storage import Database
+from sendwatch.core.config import Config
+from sendwatch.core.storage import Database
 from sendwatch.web.security import CSRF_COOKIE, CSRF_FIELD, RateLimiter, csrf_token, csrf_valid, new_csrf_cookie
 from sendwatch.web.templating import render
 

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from alerts.outbox import enqueue, links_for, message_key
 from alerts.render import render_pair
 from alerts.subscriptions import find_subscriber, subscribe
-from sendwatch.config import Config
-from sendwatch.storage.models import Council, OutboxMessage, Subscriber, utcnow
+from sendwatch.core.config import Config
+from sendwatch.core.storage.models import Council, OutboxMessage, Subscriber, utcnow
 from sendwatch.web.security import SignupRequest, make_confirmation_token
 
 DAY = dt.timedelta(days=1)

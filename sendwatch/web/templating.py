@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from alerts.render import long_date, money, safe_url
-from sendwatch.vocabulary import STATUS_LABELS, STATUSES
+from sendwatch.core.vocabulary import STATUS_LABELS, STATUSES
 
 LONDON = ZoneInfo("Europe/London")
 # Characters no HTML or XML page may carry (papers' text extraction sometimes yields them).

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import itertools
 
-from sendwatch.storage.models import Council, Document, Evidence, Figure, Meeting, utcnow
+from sendwatch.core.storage.models import Council, Document, Evidence, Figure, Meeting, utcnow
 
 
 _numbers = itertools.count(1)
@@ -91,8 +91,8 @@ def queue_change_alerts(database, config, emails: list[str]) -> list[str]:  # ty
     from sqlalchemy import select
 
     from alerts import queue_alerts, subscribe
-    from sendwatch.registry import sync_councils
-    from sendwatch.storage.models import ChangeEvent, Council, OutboxMessage
+    from sendwatch.core.registry import sync_councils
+    from sendwatch.core.storage.models import ChangeEvent, Council, OutboxMessage
 
     with database.session() as session:
         sync_councils(session, config)

@@ -6,8 +6,8 @@ Usage: python sender_process.py CONFIG_PATH
 import sys
 
 from alerts import send_pending
-from sendwatch.config import load_config
-from sendwatch.storage import open_database
+from sendwatch.core.config import load_config
+from sendwatch.core.storage import open_database
 
 if __name__ == "__main__":
     config = load_config(sys.argv[1])

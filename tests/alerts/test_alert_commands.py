@@ -11,8 +11,8 @@ from alerts import update_statuses
 from alerts.mailq import MAIL_STATES
 from alerts_support import Papers
 from sendwatch.cli import cli
-from sendwatch.registry import sync_councils
-from sendwatch.storage import open_database
+from sendwatch.core.registry import sync_councils
+from sendwatch.core.storage import open_database
 
 D = dt.date
 
@@ -124,7 +124,7 @@ def test_mail_lists_the_outbox_by_state_with_reasons_and_settles_rows(smtp_confi
 
     from alerts import send_pending
     from alerts_support import queue_change_alerts
-    from sendwatch.storage.models import OutboxMessage, utcnow
+    from sendwatch.core.storage.models import OutboxMessage, utcnow
 
     path, config = smtp_config()
     queue_change_alerts(database, config, ["ann@first.example", "bob@second.example", "cat@third.example"])
@@ -159,8 +159,8 @@ def test_unlock_clears_a_dead_holder_s_lock_and_refuses_a_live_one(write_config,
 
     from sqlalchemy import select
 
-    from sendwatch import locks
-    from sendwatch.storage.models import Cycle, Lock, utcnow
+    from sendwatch.core import locks
+    from sendwatch.core.storage.models import Cycle, Lock, utcnow
 
     path, _ = write_config({"database": database.url})
     held = locks.acquire(database)  # this very process: alive
@@ -168,7 +168,7 @@ def test_unlock_clears_a_dead_holder_s_lock_and_refuses_a_live_one(write_config,
     assert refused.exit_code == 1 and "held by a running process" in refused.output
     held.release()
 
-    dead = subprocess.run([sys.executable, "-c", "from sendwatch.holders import new_holder; print(new_holder())"],
+    dead = subprocess.run([sys.executable, "-c", "from sendwatch.core.holders import new_holder; print(new_holder())"],
                           capture_output=True, text=True, check=True).stdout.strip()
     with database.session() as session:
         now = utcnow()

@@ -12,8 +12,8 @@ from sqlalchemy import delete, func, select
 
 from alerts import queue_alerts, send_pending, sync_subscribers, update_statuses
 from alerts_support import Papers
-from sendwatch.registry import sync_councils
-from sendwatch.storage.models import ChangeEvent, Evidence, OutboxMessage, StatusRecord
+from sendwatch.core.registry import sync_councils
+from sendwatch.core.storage.models import ChangeEvent, Evidence, OutboxMessage, StatusRecord
 
 D = dt.date
 

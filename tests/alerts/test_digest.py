@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 
 from alerts import build_digest, send_digest, sync_subscribers, update_statuses
 from alerts_support import Papers
-from sendwatch.registry import sync_councils
-from sendwatch.storage.models import ChangeEvent, Council, Digest, Evidence, utcnow
+from sendwatch.core.registry import sync_councils
+from sendwatch.core.storage.models import ChangeEvent, Council, Digest, Evidence, utcnow
 
 D = dt.date
 

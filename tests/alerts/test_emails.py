@@ -12,8 +12,8 @@ from sqlalchemy import select
 from alerts import queue_alerts, send_pending, subscribe, update_statuses
 from alerts.tokens import make_token, read_token, signing_secret
 from alerts_support import Papers
-from sendwatch.registry import sync_councils
-from sendwatch.storage.models import Council, DocumentPage
+from sendwatch.core.registry import sync_councils
+from sendwatch.core.storage.models import Council, DocumentPage
 
 D = dt.date
 READER = "education.desk@northshire-gazette.example"

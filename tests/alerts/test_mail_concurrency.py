@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from alerts import send_pending
 from alerts_support import queue_change_alerts
-from sendwatch.storage.models import OutboxMessage
+from sendwatch.core.storage.models import OutboxMessage
 from tests.cycle.test_daemon import daemon
 from tests.support.waiting import wait_until
 

@@ -13,7 +13,7 @@ from alerts import send_pending
 from alerts.outbox import enqueue, message_key
 from alerts.transports import SmtpTransport
 from alerts_support import queue_change_alerts
-from sendwatch.storage.models import MailPause, OutboxMessage, Subscriber, utcnow
+from sendwatch.core.storage.models import MailPause, OutboxMessage, Subscriber, utcnow
 from tests.support.smtp import running_smtp_server
 
 READERS = [f"reader{n}@newsroom.example" for n in range(1, 6)]

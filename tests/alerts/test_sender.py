@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from alerts import queue_alerts, send_pending
 from alerts_support import queue_change_alerts
-from sendwatch.storage.models import ChangeEvent, OutboxMessage, Subscriber, utcnow
+from sendwatch.core.storage.models import ChangeEvent, OutboxMessage, Subscriber, utcnow
 
 SENDER_PROCESS = Path(__file__).with_name("sender_process.py")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -173,7 +173,7 @@ def test_the_file_transport_writes_one_eml_per_message_and_settles_a_crash_by_th
         "councils": [{"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov",
                       "url": "https://democracy.northshire.example.gov.uk/"}],
     })
-    from sendwatch.storage import open_database
+    from sendwatch.core.storage import open_database
 
     database = open_database(config.database_url)
     try:

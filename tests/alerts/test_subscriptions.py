@@ -6,14 +6,14 @@ from sqlalchemy import select
 
 from alerts import subscribe, sync_subscribers, unsubscribe
 from alerts.subscriptions import active_subscribers, wants
-from sendwatch.registry import sync_councils
-from sendwatch.storage.models import Subscriber
+from sendwatch.core.registry import sync_councils
+from sendwatch.core.storage.models import Subscriber
 
 COUNCILS = [{"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov", "url": "https://democracy.northshire.example.gov.uk/"}]
 
 
 def test_config_subscribers_are_mirrored_but_a_persons_stop_is_respected(write_config, database_url):
-    from sendwatch.storage import open_database
+    from sendwatch.core.storage import open_database
 
     listed = [{"email": "Editor@Example.org", "councils": ["northshire"], "frequency": "weekly", "statuses": ["ems"]}]
     _, config = write_config({"database": database_url, "councils": COUNCILS, "subscribers": listed})

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from crawler import CouncilCrawlResult, crawl_councils
-from sendwatch.config import Config, parse_config
-from sendwatch.demo_site import DemoCouncil, DemoSite
-from sendwatch.storage import Database, open_database
+from sendwatch.core.config import Config, parse_config
+from sendwatch.demo.site import DemoCouncil, DemoSite
+from sendwatch.core.storage import Database, open_database
 
 
 @pytest.fixture

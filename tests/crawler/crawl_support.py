@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from sendwatch.config import Config
-from sendwatch.storage import open_database
-from sendwatch.storage.models import AgendaItem, Committee, Document, Meeting
+from sendwatch.core.config import Config
+from sendwatch.core.storage import open_database
+from sendwatch.core.storage.models import AgendaItem, Committee, Document, Meeting
 
 
 def rows(config: Config, model: type, **filters: Any) -> list[Any]:

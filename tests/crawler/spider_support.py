@@ -18,7 +18,7 @@ from scrapy.http import HtmlResponse, XmlResponse
 from crawler.known import KnownState
 from crawler.spiders import SPIDERS, CouncilSpider
 from crawler.window import CrawlWindow
-from sendwatch.config import Council, Crawl
+from sendwatch.core.config import Council, Crawl
 
 PAGES = Path(__file__).parent / "pages"
 NOW = dt.datetime(2026, 8, 20, 9, tzinfo=dt.timezone.utc)

@@ -12,8 +12,8 @@ import pytest
 from crawl_support import rows
 from tests.support.waiting import wait_until
 
-from sendwatch.demo_site import sample_council
-from sendwatch.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
+from sendwatch.demo.site import sample_council
+from sendwatch.core.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from crawl_support import rows
 from variant_support import OncePerKey, crawl_twice, forum_meetings_since, start_site
 
-from sendwatch.storage.models import Document, Meeting
+from sendwatch.core.storage.models import Document, Meeting
 
 # Tab names seen on live sites (Cambridgeshire, Hull, elsewhere), each under a site folder.
 TABS = {"MeetingsCalendar": "/ccc_live/", "CalendarofMeetings": "/cmis/", "Meetingscalendar": "/cmis5public/"}

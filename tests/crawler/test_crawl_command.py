@@ -8,7 +8,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from sendwatch.cli import cli
-from sendwatch.demo_site import sample_council
+from sendwatch.demo.site import sample_council
 
 
 def sendwatch(config_path: Path, *args: str) -> Result:

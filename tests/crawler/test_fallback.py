@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from crawl_support import rows, table_sizes
 
-from sendwatch.demo_site import sample_council
-from sendwatch.storage.models import AgendaItem, Document, Meeting
+from sendwatch.demo.site import sample_council
+from sendwatch.core.storage.models import AgendaItem, Document, Meeting
 
 
 def found(config) -> dict[str, set]:
@@ -99,7 +99,7 @@ def test_a_failing_getmeeting_falls_back_for_that_meeting_only(demo, make_config
 def test_the_pages_of_earlier_years_are_followed_back_to_since(demo, make_config, crawl, today):
     import datetime as dt
 
-    from sendwatch.demo_site import FORUM, DemoDocument, DemoItem, DemoMeeting
+    from sendwatch.demo.site import FORUM, DemoDocument, DemoItem, DemoMeeting
 
     site = demo([sample_council("northshire", "moderngov", today)])
     last_year = site.publish_meeting("northshire", FORUM, DemoMeeting(
@@ -118,7 +118,7 @@ def test_the_pages_of_earlier_years_are_followed_back_to_since(demo, make_config
 
 
 def test_the_pages_show_the_reports_pack_and_its_reports_point_at_it(demo, make_config, crawl, today):
-    from sendwatch.demo_site import FORUM, DemoDocument
+    from sendwatch.demo.site import FORUM, DemoDocument
 
     site = demo([sample_council("northshire", "moderngov", today)])
     meeting = next(c for c in site.council("northshire").committees if c.title == FORUM).meetings[0]

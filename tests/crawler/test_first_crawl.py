@@ -11,11 +11,11 @@ import yaml
 from crawl_support import rows
 
 from crawler import crawl_councils
-from sendwatch.config import parse_config
-from sendwatch.storage import open_database
+from sendwatch.core.config import parse_config
+from sendwatch.core.storage import open_database
 
-from sendwatch.demo_site import FORUM, DemoSite, sample_council
-from sendwatch.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
+from sendwatch.demo.site import FORUM, DemoSite, sample_council
+from sendwatch.core.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +128,7 @@ def test_cmis_first_crawl_walks_month_views_to_the_forum_papers(demo, make_confi
 
 
 def test_cmis_pack_is_the_parent_of_the_meetings_reports(demo, make_config, crawl, today):
-    from sendwatch.demo_site import DemoDocument
+    from sendwatch.demo.site import DemoDocument
 
     site = demo([sample_council("eastshire", "cmis", today)])
     meeting = forum_meetings(site, "eastshire")[0]

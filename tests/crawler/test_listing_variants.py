@@ -8,7 +8,7 @@ import pytest
 from crawl_support import rows
 from variant_support import crawl_twice, start_site
 
-from sendwatch.storage.models import Document
+from sendwatch.core.storage.models import Document
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from crawl_support import rows
 from lxml import html as lxml_html
 from variant_support import OncePerKey, crawl_twice, forum_meetings_since, public_documents, start_site
 
-from sendwatch.storage.models import Committee, Document, Meeting
+from sendwatch.core.storage.models import Committee, Document, Meeting
 
 VARIANTS = [
     "items_link_to_reports", "plain_paragraphs", "earlier_meetings", "ce_list_documents", "cancelled_meeting",

@@ -16,9 +16,9 @@ from variant_support import OncePerKey, start_site
 
 from crawler.probe import PAPER_LINKS, probe_site
 from sendwatch.cli import cli
-from sendwatch.config import Crawl
-from sendwatch.demo_site import VARIANTS
-from sendwatch.formats import PAPER_KINDS, kind_of_name
+from sendwatch.core.config import Crawl
+from sendwatch.demo.site import VARIANTS
+from sendwatch.core.formats import PAPER_KINDS, kind_of_name
 
 # Each demo variant, the platform that shows it, and the code the probe names it by.
 SHOWN = {

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from crawl_support import rows, table_sizes
 
-from sendwatch.demo_site import FORUM, DemoDocument, DemoItem, DemoMeeting, sample_council
-from sendwatch.storage.models import Document, Meeting
+from sendwatch.demo.site import FORUM, DemoDocument, DemoItem, DemoMeeting, sample_council
+from sendwatch.core.storage.models import Document, Meeting
 
 
 def snapshot(config) -> dict:
@@ -126,7 +126,7 @@ def test_old_meetings_are_rechecked_only_when_due(demo, make_config, crawl, toda
 
     soon = make_config(site, ["northshire"], recheck_old_days=1)
     due = soon.model_copy(update={"database": config.database})
-    from sendwatch.storage import open_database
+    from sendwatch.core.storage import open_database
     database = open_database(config.database_url, migrate=False)
     with database.session() as session:
         for meeting in session.query(Meeting):

@@ -20,8 +20,8 @@ from crawler.spiders.base import (
 from crawler.spiders.cmis import _day_in_month
 from crawler.spiders.moderngov import _COMMITTEE_LINK, _id_in, _xml_root, moderngov_base
 from crawler.window import CrawlWindow
-from sendwatch.config import Crawl
-from sendwatch.formats import decide_kind
+from sendwatch.core.config import Crawl
+from sendwatch.core.formats import decide_kind
 
 NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)
 
@@ -141,7 +141,7 @@ def test_a_pdf_whose_header_follows_a_few_stray_bytes_is_kept_as_its_kind_says()
 
 
 def test_the_bytes_of_a_paper_decide_its_kind_before_the_declared_type_or_the_link():
-    from sendwatch.demo_site import papers
+    from sendwatch.demo.site import papers
 
     docx = papers.write("docx", "Report", ["The Forum met."])
     assert decide_kind(docx, "application/octet-stream", "http://x/Document.ashx?a") == "docx"

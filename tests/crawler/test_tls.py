@@ -11,8 +11,8 @@ import pytest
 import yaml
 from crawl_support import rows
 
-from sendwatch.config import parse_config
-from sendwatch.storage.models import Document
+from sendwatch.core.config import parse_config
+from sendwatch.core.storage.models import Document
 from tests.support.tls import self_signed_certificate
 
 

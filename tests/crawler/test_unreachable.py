@@ -10,8 +10,8 @@ from twisted.internet.error import DNSLookupError
 
 from crawler.middlewares import HostUnreachable, UnreachableHostMiddleware
 from crawler.settings import scrapy_settings
-from sendwatch.config import Crawl
-from sendwatch.demo_site import sample_council
+from sendwatch.core.config import Crawl
+from sendwatch.demo.site import sample_council
 
 
 @pytest.fixture

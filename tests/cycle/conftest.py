@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sendwatch.demo_papers import demo_councils
-from sendwatch.demo_site import DemoSite, sample_council
+from sendwatch.demo.councils import demo_councils
+from sendwatch.demo.site import DemoSite, sample_council
 from tests.support.smtp import SmtpServer, running_smtp_server
 
 REPORTER = "reporter@example.org"

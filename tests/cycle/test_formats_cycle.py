@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from extractors.ocr import unavailable_reason
 from extractors.paper_text import OcrSettings
-from sendwatch.demo_site import FORUM, DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting, DemoSite
+from sendwatch.demo.site import FORUM, DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting, DemoSite
 from tests.cycle.conftest import REPORTER, sendwatch_command, write_cycle_config
 from tests.support.smtp import SmtpServer
 
@@ -77,9 +77,9 @@ def cycle_config(tmp_path: Path, site: DemoSite, smtp_server: SmtpServer) -> Pat
 
 
 def unsupported_papers(config_path: Path) -> list:  # type: ignore[type-arg]
-    from sendwatch.config import load_config
-    from sendwatch.storage import open_database
-    from sendwatch.storage.models import Document
+    from sendwatch.core.config import load_config
+    from sendwatch.core.storage import open_database
+    from sendwatch.core.storage.models import Document
 
     database = open_database(load_config(config_path).database_url)
     try:

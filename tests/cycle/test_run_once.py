@@ -7,8 +7,8 @@ import json
 import os
 import subprocess
 
-from sendwatch.demo_papers import FORUM, eastmoor_off_track_meeting
-from sendwatch.demo_site import DemoSite
+from sendwatch.demo.councils import FORUM, eastmoor_off_track_meeting
+from sendwatch.demo.site import DemoSite
 from tests.cycle.conftest import DESK, EDITOR, REPORTER, sendwatch_command
 from tests.support.waiting import wait_until
 

@@ -75,9 +75,9 @@ def add_stored_paper(config, path: Path) -> None:  # type: ignore[no-untyped-def
 
     from sqlalchemy import select
 
-    from sendwatch.registry import sync_councils
-    from sendwatch.storage import open_database
-    from sendwatch.storage.models import Council, Document
+    from sendwatch.core.registry import sync_councils
+    from sendwatch.core.storage import open_database
+    from sendwatch.core.storage.models import Council, Document
 
     database = open_database(config.database_url)
     with database.session() as session:
@@ -118,9 +118,9 @@ def test_extract_reprocess_says_how_many_verdicts_a_new_reading_changed(tmp_path
 
     from sqlalchemy import select
 
-    from sendwatch.registry import sync_councils
-    from sendwatch.storage import open_database
-    from sendwatch.storage.models import Council, Document
+    from sendwatch.core.registry import sync_councils
+    from sendwatch.core.storage import open_database
+    from sendwatch.core.storage.models import Council, Document
 
     path, config = write_config()
     database = open_database(config.database_url)
@@ -146,7 +146,7 @@ def test_extract_reprocess_says_how_many_verdicts_a_new_reading_changed(tmp_path
 
 
 def test_extract_says_when_scanned_pages_wait_for_ocr_and_why(tmp_path: Path, write_config) -> None:  # type: ignore[no-untyped-def]
-    from sendwatch.demo_site import papers
+    from sendwatch.demo.site import papers
 
     path, config = write_config({"extract": {"ocr": False}})
     scan = tmp_path / "letter.pdf"

@@ -11,7 +11,7 @@ from extractors.isolation import extract_text_isolated
 from extractors.ocr import unavailable_reason
 from extractors.paper_text import OcrSettings
 from extractors_support import build_report, needs_tesseract
-from sendwatch.demo_site import scan
+from sendwatch.demo.site import scan
 
 KEY = "The Department for Education has placed the council under enhanced monitoring and support."
 SCANNED = ["Westshire County Council\nLetter from the Department for Education", f"Dear Director,\n{KEY}"]

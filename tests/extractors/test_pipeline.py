@@ -11,8 +11,8 @@ from sqlalchemy import select
 from extractors import EXTRACTOR_VERSION
 from extractors.pipeline import extract_documents
 from extractors_support import FILLER, build_corrupt, build_image_only, build_report, needs_tesseract
-from sendwatch.registry import sync_councils
-from sendwatch.storage.models import Council, Document, DocumentPage, Evidence, Figure
+from sendwatch.core.registry import sync_councils
+from sendwatch.core.storage.models import Council, Document, DocumentPage, Evidence, Figure
 
 COUNCILS = [
     {"slug": "westshire", "name": "Westshire County Council", "aliases": ["WCC"], "platform": "moderngov",
@@ -205,7 +205,7 @@ def _reopened(database):  # type: ignore[no-untyped-def]
     """The disk has room again: a new engine (SQLite) or the trigger dropped (PostgreSQL)."""
     from sqlalchemy import text
 
-    from sendwatch.storage import open_database
+    from sendwatch.core.storage import open_database
 
     if not database.is_sqlite:
         with database.engine.begin() as connection:
@@ -217,7 +217,7 @@ def _reopened(database):  # type: ignore[no-untyped-def]
 
 
 def _paper(tmp_path: Path, fmt: str, pages: list[str], name: str) -> Path:
-    from sendwatch.demo_site import papers
+    from sendwatch.demo.site import papers
 
     path = tmp_path / name
     path.write_bytes(papers.write(fmt, name, pages))
@@ -240,7 +240,7 @@ def test_a_word_paper_served_as_octet_stream_is_read_as_word(setup, tmp_path: Pa
 
 
 def test_an_unsupported_paper_is_recorded_once_and_not_read_again(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from sendwatch.demo_site.word97 import compound_file
+    from sendwatch.demo.site.word97 import compound_file
 
     config, database = setup
     path = tmp_path / "slides.ppt"

@@ -10,8 +10,8 @@ import pytest
 
 from extractors import analyse_pages
 from extractors.isolation import extract_text_isolated
-from sendwatch.demo_site import office, papers
-from sendwatch.demo_site.word97 import compound_file
+from sendwatch.demo.site import office, papers
+from sendwatch.demo.site.word97 import compound_file
 
 KEY = "The council is not on track to meet condition 3 of its safety valve agreement with the DfE."
 PAGES = [

@@ -9,9 +9,9 @@ import sys
 import pytest
 from sqlalchemy import inspect, select, text
 
-from sendwatch.storage import open_database
-from sendwatch.storage.db import DatabaseError, current_revision, head_revision, make_engine, upgrade
-from sendwatch.storage.models import Council, Cycle, Document, DocumentPage, Evidence, Figure, MailPause, OutboxMessage, utcnow
+from sendwatch.core.storage import open_database
+from sendwatch.core.storage.db import DatabaseError, current_revision, head_revision, make_engine, upgrade
+from sendwatch.core.storage.models import Council, Cycle, Document, DocumentPage, Evidence, Figure, MailPause, OutboxMessage, utcnow
 
 
 def test_a_new_database_is_created_and_migrated_to_the_latest_schema(database_url: str) -> None:
@@ -182,7 +182,7 @@ def test_deleting_a_document_takes_its_evidence_with_it(database: "Database") ->
 
 
 def test_two_processes_opening_a_new_database_at_once_both_succeed(sqlite_url: str) -> None:
-    script = "import sys; from sendwatch.storage import open_database; open_database(sys.argv[1]).dispose(); print('ok')"
+    script = "import sys; from sendwatch.core.storage import open_database; open_database(sys.argv[1]).dispose(); print('ok')"
     processes = [subprocess.Popen([sys.executable, "-c", script, sqlite_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
     outputs = [process.communicate(timeout=60) for process in processes]
     assert [process.returncode for process in processes] == [0, 0, 0], outputs

@@ -17,9 +17,9 @@ import httpx
 import pytest
 import uvicorn
 
-from sendwatch.config import Config
-from sendwatch.registry import sync_councils
-from sendwatch.storage import Database, open_database
+from sendwatch.core.config import Config
+from sendwatch.core.registry import sync_councils
+from sendwatch.core.storage import Database, open_database
 from web_support import SECRET, csrf_in, seed_councils, site_config
 from sendwatch.web import create_app
 from tests.support.smtp import SmtpServer, running_smtp_server

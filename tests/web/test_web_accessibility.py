@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from alerts.tokens import make_token
-from sendwatch.storage.models import Subscriber
-from sendwatch.vocabulary import STATUS_LABELS, STATUSES
+from sendwatch.core.storage.models import Subscriber
+from sendwatch.core.vocabulary import STATUS_LABELS, STATUSES
 from sendwatch.web.templating import templates_dir
 from web_support import SECRET
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from alerts import queue_alerts, send_pending
-from sendwatch.storage import open_database
-from sendwatch.registry import sync_councils
+from sendwatch.core.storage import open_database
+from sendwatch.core.registry import sync_councils
 
 from web_support import SECRET, change_status, link_in, seed_councils, site_config
 

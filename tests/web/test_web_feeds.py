@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from sendwatch.storage.models import utcnow
+from sendwatch.core.storage.models import utcnow
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -117,7 +117,7 @@ def test_robots_keep_personal_links_out_of_search_engines(site) -> None:
 def test_evidence_read_by_ocr_from_a_scan_says_so_on_the_council_page(site) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 
-    from sendwatch.storage.models import StatusRecord
+    from sendwatch.core.storage.models import StatusRecord
     from web_support import council, evidence
 
     with site.database.session() as session:

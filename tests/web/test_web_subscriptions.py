@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from alerts.tokens import make_token
-from sendwatch.storage.models import OutboxMessage, Subscriber, utcnow
+from sendwatch.core.storage.models import OutboxMessage, Subscriber, utcnow
 from sendwatch.web.security import SignupRequest, make_confirmation_token
 from web_support import SECRET, csrf_in, link_in
 

@@ -10,10 +10,10 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sendwatch.config import Config
+from sendwatch.core.config import Config
 from tests.support.smtp import SmtpServer
 
-from sendwatch.storage.models import (
+from sendwatch.core.storage.models import (
     ChangeEvent,
     Council,
     CrawlRun,

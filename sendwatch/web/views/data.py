@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from alerts.status import current_statuses
-from sendwatch.storage.models import utcnow
+from sendwatch.core.storage.models import utcnow
 from sendwatch.web import queries
 from sendwatch.web.responses import page, refusal, state
 from sendwatch.web.templating import render

@@ -7,7 +7,7 @@ import datetime as dt
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sendwatch.vocabulary import STATUSES
+from sendwatch.core.vocabulary import STATUSES
 from sendwatch.web import charts, queries
 from sendwatch.web.responses import page, refusal, state
 from sendwatch.web.templating import LONDON

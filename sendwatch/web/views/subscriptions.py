@@ -26,9 +26,9 @@ from starlette.responses import PlainTextResponse, Response
 from alerts.sender import send_pending
 from alerts.subscriptions import SubscriptionError, subscribe
 from alerts.tokens import make_token, read_token
-from sendwatch.addresses import AddressError, check_address
-from sendwatch.storage.models import Subscriber, utcnow
-from sendwatch.vocabulary import FREQUENCIES, STATUSES
+from sendwatch.core.addresses import AddressError, check_address
+from sendwatch.core.storage.models import Subscriber, utcnow
+from sendwatch.core.vocabulary import FREQUENCIES, STATUSES
 from sendwatch.web import queries
 from sendwatch.web.responses import WebState, check_csrf, client_address, page, refusal, state
 from sendwatch.web.security import SignupRequest, read_confirmation_token, superseded

@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from sendwatch.addresses import AddressError, check_address
-from sendwatch.vocabulary import STATUSES
+from sendwatch.core.addresses import AddressError, check_address
+from sendwatch.core.vocabulary import STATUSES
 
 DEFAULT_COMMITTEES = ["schools'? forum"]
 DEFAULT_CONFIG_NAME = "config.yaml"

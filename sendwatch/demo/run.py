@@ -24,13 +24,13 @@ from sqlalchemy.orm import Session
 
 from alerts import build_digest, current_statuses
 from alerts.transports import FileTransport
-from sendwatch.config import Config, load_config
+from sendwatch.core.config import Config, load_config
 from sendwatch.cycle import CycleSummary, run_cycle
-from sendwatch.demo_papers import FORUM, demo_councils, eastmoor_off_track_meeting
-from sendwatch.demo_site import DemoSite
-from sendwatch.registry import sync_councils
-from sendwatch.storage import open_database
-from sendwatch.storage.models import OutboxMessage
+from sendwatch.demo.councils import FORUM, demo_councils, eastmoor_off_track_meeting
+from sendwatch.demo.site import DemoSite
+from sendwatch.core.registry import sync_councils
+from sendwatch.core.storage import open_database
+from sendwatch.core.storage.models import OutboxMessage
 
 JOURNALIST = "reporter@example.org"
 MARKER = ".sendwatch-demo"

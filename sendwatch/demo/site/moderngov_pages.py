@@ -14,8 +14,8 @@ import datetime as dt
 from html import escape
 from xml.sax.saxutils import escape as xml_escape
 
-from sendwatch.demo_site.pages import XML_HEADER, long_date, page, uk_date
-from sendwatch.demo_site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
+from sendwatch.demo.site.pages import XML_HEADER, long_date, page, uk_date
+from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
 # How far back ieListMeetings reaches before "Earlier meetings", and how many each earlier page shows.
 RECENT_DAYS = 183

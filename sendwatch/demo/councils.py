@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sendwatch.demo_site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
+from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
 FORUM = "Schools Forum"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from sendwatch.demo_site.spec import DemoCouncil
+from sendwatch.demo.site.spec import DemoCouncil
 
 XML_HEADER = '<?xml version="1.0" encoding="utf-8"?>\n'
 

@@ -14,8 +14,8 @@ import datetime as dt
 from collections.abc import Callable
 from html import escape
 
-from sendwatch.demo_site.pages import page
-from sendwatch.demo_site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoMeeting
+from sendwatch.demo.site.pages import page
+from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoMeeting
 
 COMMITTEES_TAB = 62
 

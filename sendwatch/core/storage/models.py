@@ -47,7 +47,7 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column; use sendwatch.storage.models.utcnow()")
+            raise ValueError("naive datetime given to a UTC column; use sendwatch.core.storage.models.utcnow()")
         return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
     def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
@@ -355,7 +355,7 @@ class Cycle(Base):
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
     state: Mapped[str] = mapped_column(String(20), default="running")  # running | done | interrupted
-    # Who ran it (see sendwatch.holders), so a cycle whose process died can be closed as interrupted.
+    # Who ran it (see sendwatch.core.holders), so a cycle whose process died can be closed as interrupted.
     holder: Mapped[str | None] = mapped_column(String(200))
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

@@ -14,11 +14,11 @@ import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sendwatch.demo_site import excel97, office, scan, word97
-from sendwatch.demo_site.pdf import render_pdf
+from sendwatch.demo.site import excel97, office, scan, word97
+from sendwatch.demo.site.pdf import render_pdf
 
 if TYPE_CHECKING:
-    from sendwatch.demo_site.spec import DemoDocument
+    from sendwatch.demo.site.spec import DemoDocument
 
 Writer = Callable[[str, list[str]], bytes]
 

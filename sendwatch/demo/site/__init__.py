@@ -16,7 +16,7 @@ none unless they are PDFs; the web service XML carries no validators, as on real
 
 Usage::
 
-    from sendwatch.demo_site import DemoSite, sample_council
+    from sendwatch.demo.site import DemoSite, sample_council
 
     with DemoSite([sample_council("northshire", "moderngov", today)]) as site:
         entry = site.council_config("northshire")        # a ``councils:`` entry for config.yaml
@@ -29,9 +29,9 @@ Usage::
         site.bodies("northshire")                         # document bodies served, per path
 """
 
-from sendwatch.demo_site.sample import FORUM, sample_council
-from sendwatch.demo_site.server import FAILURES, WEB_SERVICE_MODES, DemoSite
-from sendwatch.demo_site.spec import VARIANTS, DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
+from sendwatch.demo.site.sample import FORUM, sample_council
+from sendwatch.demo.site.server import FAILURES, WEB_SERVICE_MODES, DemoSite
+from sendwatch.demo.site.spec import VARIANTS, DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
 __all__ = [
     "FAILURES", "FORUM", "VARIANTS", "WEB_SERVICE_MODES", "DemoCommittee", "DemoCouncil", "DemoDocument", "DemoItem",

@@ -15,8 +15,8 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sendwatch.config import Config
-from sendwatch.storage.models import Council, ReferenceProgramme
+from sendwatch.core.config import Config
+from sendwatch.core.storage.models import Council, ReferenceProgramme
 
 
 def sync_councils(session: Session, config: Config) -> None:
@@ -64,6 +64,6 @@ def seed_reference_programmes(session: Session) -> int:
 
 
 def load_reference_rows() -> list[dict[str, str]]:
-    """The bundled reference data (``sendwatch/data/programmes.csv``)."""
-    text = resources.files("sendwatch").joinpath("data/programmes.csv").read_text(encoding="utf-8")
+    """The bundled reference data (``sendwatch/core/data/programmes.csv``)."""
+    text = resources.files("sendwatch.core").joinpath("data/programmes.csv").read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))

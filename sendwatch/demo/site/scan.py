@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from sendwatch.demo_site.pdf import render_pdf
+from sendwatch.demo.site.pdf import render_pdf
 
 SCAN_DPI = 150
 

@@ -1,6 +1,6 @@
 """Alembic environment: runs migrations on the connection sendwatch hands over.
 
-sendwatch always passes its own connection (see ``sendwatch.storage.db.upgrade``), so the
+sendwatch always passes its own connection (see ``sendwatch.core.storage.db.upgrade``), so the
 migration lock it holds covers the whole upgrade. ``alembic`` on the command line also works
 with ``-x url=...`` for developers writing new revisions.
 """
@@ -8,7 +8,7 @@ with ``-x url=...`` for developers writing new revisions.
 from alembic import context
 from sqlalchemy import create_engine
 
-from sendwatch.storage.models import Base
+from sendwatch.core.storage.models import Base
 
 target_metadata = Base.metadata
 

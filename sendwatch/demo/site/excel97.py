@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import struct
 
-from sendwatch.demo_site.office import number_or_none, sheet_rows
-from sendwatch.demo_site.word97 import compound_file
+from sendwatch.demo.site.office import number_or_none, sheet_rows
+from sendwatch.demo.site.word97 import compound_file
 
 _BOF, _EOF, _CODEPAGE, _BOUNDSHEET, _SST, _CONTINUE = 0x0809, 0x000A, 0x0042, 0x0085, 0x00FC, 0x003C
 _DIMENSIONS, _NUMBER, _LABELSST = 0x0200, 0x0203, 0x00FD

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import click
 
-from sendwatch.config import Config, load_config
-from sendwatch.registry import sync_councils
-from sendwatch.storage import Database, open_database
-from sendwatch.storage.db import database_exists
+from sendwatch.core.config import Config, load_config
+from sendwatch.core.registry import sync_councils
+from sendwatch.core.storage import Database, open_database
+from sendwatch.core.storage.db import database_exists
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 One home for this idea, shared by the crawler (which records ``Document.kind`` and stores the
 body under a matching suffix) and the readers (which decide again from the stored bytes and pick
-a reader by kind). The kinds are ``sendwatch.vocabulary.DOCUMENT_KINDS``.
+a reader by kind). The kinds are ``sendwatch.core.vocabulary.DOCUMENT_KINDS``.
 
 Councils serve Word, OpenDocument, RTF and spreadsheet papers as well as PDFs, often from links
 that say nothing (CMIS ``Document.ashx?...``) with a generic ``application/octet-stream`` type,
@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import unquote, urlsplit
 
-from sendwatch.vocabulary import DOCUMENT_KINDS
+from sendwatch.core.vocabulary import DOCUMENT_KINDS
 
 # What each kind is called in messages users read.
 DESCRIPTIONS: dict[str, str] = {

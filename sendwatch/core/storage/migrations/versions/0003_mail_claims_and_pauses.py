@@ -13,7 +13,7 @@ interrupted. Existing rows keep their data: every new column may be empty.
 
 from alembic import op
 import sqlalchemy as sa
-import sendwatch.storage.models
+import sendwatch.core.storage.models
 
 revision = "0003"
 down_revision = "0002"
@@ -24,16 +24,16 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("claimed_by", sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column("claimed_until", sendwatch.storage.models.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("claimed_until", sendwatch.core.storage.models.UTCDateTime(), nullable=True))
     with op.batch_alter_table("cycles", schema=None) as batch_op:
         batch_op.add_column(sa.Column("holder", sa.String(length=200), nullable=True))
     op.create_table(
         "mail_pauses",
         sa.Column("relay", sa.String(length=300), nullable=False),
-        sa.Column("paused_until", sendwatch.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("paused_until", sendwatch.core.storage.models.UTCDateTime(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
-        sa.Column("since", sendwatch.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("since", sendwatch.core.storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("relay"),
     )
 

@@ -58,7 +58,7 @@ PAGE_SOURCES: tuple[str, ...] = ("text", "ocr", "needs_ocr", "ocr_failed")
 # ``exempt``: the platform marks the paper restricted (exempt from publication); it is recorded, never fetched.
 FETCH_STATES: tuple[str, ...] = ("pending", "ok", "not_modified", "too_large", "error", "blocked", "gone", "exempt")
 
-# What a paper is (``Document.kind``), decided from its bytes first (``sendwatch.formats``).
+# What a paper is (``Document.kind``), decided from its bytes first (``sendwatch.core.formats``).
 # Read into text: pdf ... image. Recognised but not read (recorded ``unsupported``, or
 # ``encrypted`` for a password-protected Office file): pptx ... office_encrypted. ``other``: fetched,
 # of no format sendwatch knows. ``unknown`` is only ever the hint of a link that names no format

@@ -9,7 +9,7 @@ Every table of the first release. Revision 0002 adds crawl health and figures.
 
 from alembic import op
 import sqlalchemy as sa
-import sendwatch.storage.models
+import sendwatch.core.storage.models
 
 
 revision = '0001'
@@ -27,32 +27,32 @@ def upgrade() -> None:
     sa.Column('platform', sa.String(length=20), nullable=True),
     sa.Column('base_url', sa.String(length=500), nullable=True),
     sa.Column('enabled', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('slug')
     )
     op.create_table('cycles',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('started_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
-    sa.Column('finished_at', sendwatch.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('started_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('finished_at', sendwatch.core.storage.models.UTCDateTime(), nullable=True),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('summary', sa.JSON(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('digests',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('period_start', sendwatch.storage.models.UTCDateTime(), nullable=False),
-    sa.Column('period_end', sendwatch.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('period_start', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('period_end', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
     sa.Column('html', sa.Text(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('created_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('locks',
     sa.Column('name', sa.String(length=60), nullable=False),
     sa.Column('holder', sa.String(length=200), nullable=False),
-    sa.Column('acquired_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('acquired_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('name')
     )
     op.create_table('subscribers',
@@ -62,11 +62,11 @@ def upgrade() -> None:
     sa.Column('statuses', sa.JSON(), nullable=True),
     sa.Column('frequency', sa.String(length=20), nullable=False),
     sa.Column('source', sa.String(length=20), nullable=False),
-    sa.Column('confirmed_at', sendwatch.storage.models.UTCDateTime(), nullable=True),
-    sa.Column('unsubscribed_at', sendwatch.storage.models.UTCDateTime(), nullable=True),
-    sa.Column('suppressed_at', sendwatch.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('confirmed_at', sendwatch.core.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('unsubscribed_at', sendwatch.core.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('suppressed_at', sendwatch.core.storage.models.UTCDateTime(), nullable=True),
     sa.Column('suppressed_reason', sa.Text(), nullable=True),
-    sa.Column('created_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email')
     )
@@ -80,7 +80,7 @@ def upgrade() -> None:
     sa.Column('evidence', sa.JSON(), nullable=False),
     sa.Column('figures', sa.JSON(), nullable=False),
     sa.Column('is_baseline', sa.Boolean(), nullable=False),
-    sa.Column('detected_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('detected_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
     sa.Column('cycle_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['cycle_id'], ['cycles.id'], ondelete='SET NULL'),
@@ -97,7 +97,7 @@ def upgrade() -> None:
     sa.Column('external_id', sa.String(length=200), nullable=False),
     sa.Column('title', sa.String(length=500), nullable=False),
     sa.Column('url', sa.String(length=1000), nullable=True),
-    sa.Column('first_seen_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('first_seen_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('council_id', 'external_id')
@@ -109,8 +109,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('council_id', sa.Integer(), nullable=False),
     sa.Column('cycle_id', sa.Integer(), nullable=True),
-    sa.Column('started_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
-    sa.Column('finished_at', sendwatch.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('started_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('finished_at', sendwatch.core.storage.models.UTCDateTime(), nullable=True),
     sa.Column('outcome', sa.String(length=20), nullable=True),
     sa.Column('meetings_found', sa.Integer(), nullable=False),
     sa.Column('items_found', sa.Integer(), nullable=False),
@@ -138,10 +138,10 @@ def upgrade() -> None:
     sa.Column('event_ids', sa.JSON(), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', sendwatch.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('next_attempt_at', sendwatch.core.storage.models.UTCDateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('created_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
-    sa.Column('sent_at', sendwatch.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('created_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('sent_at', sendwatch.core.storage.models.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['subscriber_id'], ['subscribers.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('message_id'),
@@ -174,7 +174,7 @@ def upgrade() -> None:
     sa.Column('evidence', sa.JSON(), nullable=False),
     sa.Column('figures', sa.JSON(), nullable=False),
     sa.Column('is_current', sa.Boolean(), nullable=False),
-    sa.Column('recorded_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('recorded_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )
@@ -192,9 +192,9 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=60), nullable=True),
     sa.Column('url', sa.String(length=1000), nullable=True),
     sa.Column('fingerprint', sa.String(length=64), nullable=True),
-    sa.Column('first_seen_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
-    sa.Column('last_checked_at', sendwatch.storage.models.UTCDateTime(), nullable=True),
-    sa.Column('changed_at', sendwatch.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('first_seen_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('last_checked_at', sendwatch.core.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('changed_at', sendwatch.core.storage.models.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['committee_id'], ['committees.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
@@ -215,7 +215,7 @@ def upgrade() -> None:
     sa.Column('agenda_html', sa.Text(), nullable=True),
     sa.Column('minutes_html', sa.Text(), nullable=True),
     sa.Column('fingerprint', sa.String(length=64), nullable=True),
-    sa.Column('first_seen_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('first_seen_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('meeting_id', 'external_id')
@@ -242,16 +242,16 @@ def upgrade() -> None:
     sa.Column('size_bytes', sa.BigInteger(), nullable=True),
     sa.Column('sha256', sa.String(length=64), nullable=True),
     sa.Column('file_path', sa.String(length=1000), nullable=True),
-    sa.Column('first_seen_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
-    sa.Column('fetched_at', sendwatch.storage.models.UTCDateTime(), nullable=True),
-    sa.Column('changed_at', sendwatch.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('first_seen_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('fetched_at', sendwatch.core.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('changed_at', sendwatch.core.storage.models.UTCDateTime(), nullable=True),
     sa.Column('text_state', sa.String(length=20), nullable=False),
     sa.Column('text_error', sa.Text(), nullable=True),
     sa.Column('page_count', sa.Integer(), nullable=True),
     sa.Column('char_count', sa.Integer(), nullable=True),
     sa.Column('extracted_sha256', sa.String(length=64), nullable=True),
     sa.Column('extractor_version', sa.String(length=40), nullable=True),
-    sa.Column('extracted_at', sendwatch.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('extracted_at', sendwatch.core.storage.models.UTCDateTime(), nullable=True),
     sa.Column('verdict_status', sa.String(length=30), nullable=True),
     sa.Column('verdict_confidence', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_items.id'], ondelete='SET NULL'),
@@ -289,7 +289,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('rule', sa.String(length=100), nullable=True),
     sa.Column('extractor_version', sa.String(length=40), nullable=False),
-    sa.Column('created_at', sendwatch.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sendwatch.core.storage.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')

@@ -10,7 +10,7 @@ documents get their own table. Existing rows keep their data: new columns have d
 
 from alembic import op
 import sqlalchemy as sa
-import sendwatch.storage.models
+import sendwatch.core.storage.models
 
 revision = "0002"
 down_revision = "0001"
@@ -21,8 +21,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("councils", schema=None) as batch_op:
         batch_op.add_column(sa.Column("last_outcome", sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column("last_crawled_at", sendwatch.storage.models.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column("last_success_at", sendwatch.storage.models.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("last_crawled_at", sendwatch.core.storage.models.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("last_success_at", sendwatch.core.storage.models.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column("consecutive_failures", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("consecutive_empty", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("last_error", sa.Text(), nullable=True))

@@ -3,7 +3,7 @@
 Works across processes and machines sharing one database, on SQLite and PostgreSQL alike: the
 lock is a row whose primary key is the lock's name. Taking it is an INSERT that fails if the
 row exists. A holder that died is found out two ways: one on this machine whose process is gone
-(``sendwatch.holders``) is taken over at once; one elsewhere when its ``expires_at`` has passed.
+(``sendwatch.core.holders``) is taken over at once; one elsewhere when its ``expires_at`` has passed.
 A long cycle keeps its lock fresh with ``refresh``, which also says when the lock was lost.
 """
 
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sendwatch import holders
-from sendwatch.storage import Database
-from sendwatch.storage.models import Lock, utcnow
+from sendwatch.core import holders
+from sendwatch.core.storage import Database
+from sendwatch.core.storage.models import Lock, utcnow
 
 CYCLE_LOCK = "cycle"
 
@@ -47,7 +47,7 @@ class HeldLock:
 
 
 def describe_holder() -> str:
-    """Who is taking a lock (see ``sendwatch.holders``)."""
+    """Who is taking a lock (see ``sendwatch.core.holders``)."""
     return holders.new_holder()
 
 

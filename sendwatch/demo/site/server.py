@@ -22,9 +22,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from sendwatch.demo_site import cmis_pages, moderngov_pages, pages
-from sendwatch.demo_site.papers import content_type, render_paper
-from sendwatch.demo_site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
+from sendwatch.demo.site import cmis_pages, moderngov_pages, pages
+from sendwatch.demo.site.papers import content_type, render_paper
+from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
 FAILURES = (
     "error_500",  # every page answers 500

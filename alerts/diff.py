@@ -20,8 +20,9 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.timeline import MIN_CONFIDENCE, Period, council_timeline, normalise_quote
+from alerts.timeline import Period, council_timeline, normalise_quote
 from sendwatch.core.storage.models import ChangeEvent, Council, Evidence, StatusRecord, utcnow
+from sendwatch.core.vocabulary import MIN_CONFIDENCE
 
 log = logging.getLogger(__name__)
 

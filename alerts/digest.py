@@ -4,9 +4,9 @@
 ``ChangeEvent.detected_at`` and ``Evidence.created_at``, never on the papers' own dates.
 
 It has four parts: the week's status changes; new evidence and figures by council; councils
-whose crawls are failing or blocked; and a national summary (councils per status) drawn as
-table-cell bars with inline CSS, which every common mail client renders without scripts or
-images. It is mailed only to ``weekly`` subscribers, at most once per person per ISO week.
+whose crawls keep failing or finding nothing (flagged, as ``sendwatch councils --flagged`` says);
+and a national summary (councils per status) drawn as table-cell bars with inline CSS, which
+every common mail client renders without scripts or images. It is mailed only to ``weekly`` subscribers, at most once per person per ISO week.
 """
 
 from __future__ import annotations
@@ -19,16 +19,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.outbox import change_views, enqueue, links_for, message_key
-from alerts.render import ChangeView, Links, render_pair, safe_url
+from alerts.render import ChangeView, Links, render_pair
 from alerts.sender import SendSummary, send_pending
 from alerts.status import current_statuses, status_counts
 from alerts.subscriptions import active_subscribers
-from alerts.timeline import MIN_CONFIDENCE, pages_read_by_ocr
-from alerts.tokens import signing_secret
+from alerts.timeline import pages_read_by_ocr
 from sendwatch.core.config import Config
+from sendwatch.core.formatting import page_link, safe_url, status_label
+from sendwatch.core.health import crawl_health, flagged_councils
 from sendwatch.core.storage import Database
 from sendwatch.core.storage.models import ChangeEvent, Council, Digest, Document, Evidence, Figure, utcnow
-from sendwatch.core.vocabulary import STATUS_LABELS, STATUSES
+from sendwatch.core.tokens import signing_secret
+from sendwatch.core.vocabulary import MIN_CONFIDENCE, STATUSES
 
 WEEK = dt.timedelta(days=7)
 BAR_COLOURS = {
@@ -101,7 +103,7 @@ def collect_digest(session: Session, config: Config, now: dt.datetime, councils:
     counts = status_counts(rows)
     total = max(1, len(rows))
     bars = [
-        SummaryBar(status, STATUS_LABELS[status], counts.get(status, 0), round(100 * counts.get(status, 0) / total), BAR_COLOURS[status])
+        SummaryBar(status, status_label(status), counts.get(status, 0), round(100 * counts.get(status, 0) / total), BAR_COLOURS[status])
         for status in reversed(STATUSES)
     ]
     return DigestContent(
@@ -149,9 +151,7 @@ def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted
                 ],
             )
             by_council[item.council_id][document.id] = finding
-        link = finding.url
-        if link and item.page and document.kind == "pdf":
-            link = f"{link.split('#', 1)[0]}#page={item.page}"
+        link = page_link(finding.url, item.page, is_pdf=document.kind == "pdf") if finding.url else None
         finding.quotes.append({"quote": item.quote, "page": item.page, "status": item.status, "link": link,
                                "ocr": (item.document_id, item.page) in scanned})
     return [
@@ -161,22 +161,19 @@ def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted
 
 
 def _troubled_councils(session: Session, config: Config) -> list[dict]:
-    """Enabled councils whose last crawl failed or was blocked, or that keep finding nothing."""
-    flag_after = config.crawl.flag_after_cycles
-    troubled = []
-    for council in session.scalars(select(Council).where(Council.enabled.is_(True)).order_by(Council.name)):
-        if council.last_outcome in ("failing", "blocked") or council.consecutive_failures > 0 or council.consecutive_empty >= flag_after:
-            troubled.append(
-                {
-                    "name": council.name,
-                    "outcome": council.last_outcome or "unknown",
-                    "failures": council.consecutive_failures,
-                    "empty": council.consecutive_empty,
-                    "last_success": council.last_success_at.date().isoformat() if council.last_success_at else None,
-                    "error": (council.last_error or "").strip().splitlines()[0][:200] if council.last_error else None,
-                }
-            )
-    return troubled
+    """The councils flagged for the operator (``sendwatch.core.health``), by name."""
+    flagged = sorted(flagged_councils(session, config.crawl.flag_after_cycles), key=lambda council: council.name)
+    return [
+        {
+            "name": council.name,
+            "outcome": crawl_health(council),
+            "failures": council.consecutive_failures,
+            "empty": council.consecutive_empty,
+            "last_success": council.last_success_at.date().isoformat() if council.last_success_at else None,
+            "error": (council.last_error or "").strip().splitlines()[0][:200] if council.last_error else None,
+        }
+        for council in flagged
+    ]
 
 
 def render_digest(content: DigestContent, links: Links | None) -> tuple[str, str, str]:

@@ -4,8 +4,9 @@ Scraped text is hostile input. Three rules keep it inert:
 
 * every HTML template is rendered with autoescaping on (a separate environment, without
   autoescape, renders only the ``.txt`` parts, where markup means nothing);
-* links taken from scraped data pass ``safe_url``: only absolute http(s) URLs survive, anything
-  else (``javascript:``, ``data:``, relative, with spaces or control characters) is dropped;
+* links taken from scraped data pass ``safe_url`` (``sendwatch.core.formatting``): only absolute
+  http(s) URLs survive, anything else (``javascript:``, ``data:``, relative, with spaces or
+  control characters) is dropped;
 * headers are built with the standard ``email`` package from values passed through
   ``header_text``, which folds every run of whitespace and control characters (CR, LF, ...)
   into one space, so no value can start a header of its own.
@@ -20,98 +21,20 @@ import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 from functools import lru_cache
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 
 from sendwatch.core.config import Config
-from sendwatch.core.vocabulary import STATUS_LABELS
-
-MAX_SUBJECT = 200
-_CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029\u0085]+")
-
-
-# --------------------------------------------------------------------------- safety helpers
-
-
-def safe_url(value: object) -> str | None:
-    """``value`` if it is an absolute http(s) URL with a host and no spaces or controls, else None."""
-    if not isinstance(value, str):
-        return None
-    url = value.strip()
-    if not url or _CONTROL_OR_SPACE.search(url) or '"' in url or "<" in url or ">" in url:
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
-
-
-def header_text(value: object, limit: int = MAX_SUBJECT) -> str:
-    """One line of header text: controls and whitespace runs become one space; long text is cut."""
-    text = _CONTROL_OR_SPACE.sub(" ", str(value)).strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def status_label(status: str | None) -> str:
-    return STATUS_LABELS.get(status or "", status or "no status yet")
-
-
-def long_date(value: object) -> str:
-    """'12 September 2024' from a date or an ISO date string; '' when unknown."""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return f"{value.day} {value:%B %Y}"
-    return ""
-
-
-def money(amount: object) -> str:
-    """£6.2m, £950k or £107,739: how papers and reporters say amounts."""
-    try:
-        value = float(amount)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return ""
-    if abs(value) >= 1_000_000:
-        return f"£{value / 1_000_000:,.1f}m".replace(".0m", "m")
-    if abs(value) >= 100_000:
-        return f"£{value / 1000:,.0f}k"
-    return f"£{value:,.0f}"
-
+from sendwatch.core.formatting import header_text, safe_url, status_label
+from sendwatch.core.templating import make_environment
 
 # --------------------------------------------------------------------------- templates
 
 
-def templates_dir() -> Path:
-    """The email templates: ``templates/email`` (installed as the ``sendwatch.templates`` package)."""
-    try:
-        from importlib.resources import files
-
-        installed = Path(str(files("sendwatch.templates"))) / "email"
-        if installed.is_dir():
-            return installed
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "templates" / "email"
-
-
 @lru_cache(maxsize=1)
 def _environments() -> tuple[jinja2.Environment, jinja2.Environment]:
-    loader = jinja2.FileSystemLoader(str(templates_dir()))
-    html = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
-    text = jinja2.Environment(loader=loader, autoescape=False, undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
-    for env in (html, text):
-        env.filters.update(safe_url=safe_url, long_date=long_date, money=money, status_label=status_label, oneline=header_text)
-    return html, text
+    """HTML parts autoescaped; plain-text parts without (markup means nothing there)."""
+    return make_environment("email", strict=False), make_environment("email", autoescape=False, strict=False)
 
 
 def render_pair(name: str, **context: object) -> tuple[str, str]:

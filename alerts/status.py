@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendwatch.core.storage.models import Council, ReferenceProgramme, StatusRecord
-from sendwatch.core.vocabulary import STATUS_LABELS, seriousness
+from sendwatch.core.formatting import status_label
+from sendwatch.core.vocabulary import seriousness
 
 EVIDENCE_KEYS = ("url", "title", "date", "page", "quote")
 FIGURE_KEYS = ("amount_gbp", "text", "label")
@@ -34,7 +35,7 @@ class CouncilStatus:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return status_label(self.status)
 
     def as_json(self) -> dict:
         """Exactly the element of ``status --json`` in the team's interfaces."""

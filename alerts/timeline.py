@@ -23,8 +23,8 @@ The rules (issue 5), in the order they are applied:
    valve programme where it was, and a DBV council stays DBV when a budget paper mentions its
    deficit.
 
-MIN_CONFIDENCE is 0.45, the bar the extractor itself uses for a document's verdict
-(``extractors.verdict``), so a paper's verdict and the status it contributes never disagree.
+``MIN_CONFIDENCE`` (``sendwatch.core.vocabulary``) is the bar the extractor itself uses for a
+document's verdict, so a paper's verdict and the status it contributes never disagree.
 The extractor already turns hedged, hypothetical, questioned or superseded sentences into
 warnings (which never count here) and scores sentences about other councils low; what is left
 at 0.45 or more is a plain statement about this council's own position.
@@ -41,9 +41,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendwatch.core.storage.models import Document, DocumentPage, Evidence, Figure, Meeting
-from sendwatch.core.vocabulary import STATUSES, seriousness, standing_tier
+from sendwatch.core.formatting import looks_like_pdf, page_link
+from sendwatch.core.vocabulary import MIN_CONFIDENCE, STATUSES, seriousness, standing_tier
 
-MIN_CONFIDENCE = 0.45
 MAX_EVIDENCE_PER_PERIOD = 5
 MAX_FIGURES_PER_PERIOD = 6
 
@@ -67,9 +67,7 @@ class Sighting:
     @property
     def link(self) -> str:
         """The document URL, opened at the quoted page for PDFs."""
-        if self.is_pdf and self.page:
-            return f"{self.url.split('#', 1)[0]}#page={self.page}"
-        return self.url
+        return page_link(self.url, self.page, is_pdf=self.is_pdf)
 
     def as_json(self) -> dict:
         return {
@@ -137,7 +135,7 @@ def load_sightings(session: Session, council_id: int, min_confidence: float = MI
                 page=evidence.page,
                 quote=evidence.quote.strip(),
                 confidence=evidence.confidence,
-                is_pdf=document.kind == "pdf" or document.url.lower().split("?")[0].endswith(".pdf"),
+                is_pdf=document.kind == "pdf" or looks_like_pdf(document.url),
                 ocr=(document.id, evidence.page) in scanned,
             )
         )

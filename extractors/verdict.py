@@ -10,9 +10,7 @@ order); its confidence grows a little with each further sentence saying the same
 from __future__ import annotations
 
 from extractors.reading import Signal
-from sendwatch.core.vocabulary import seriousness
-
-MIN_CONFIDENCE = 0.45
+from sendwatch.core.vocabulary import MIN_CONFIDENCE, seriousness
 
 
 def settle_superseded(signals: list[Signal]) -> list[Signal]:

@@ -28,6 +28,7 @@ from alerts import queue_alerts, send_pending, sync_subscribers, update_statuses
 from alerts.mailq import mail_counts
 from sendwatch.core import locks
 from sendwatch.core.config import Config
+from sendwatch.core.health import flagged_councils
 from sendwatch.core.storage import Database
 from sendwatch.core.storage.models import ChangeEvent, Council, Cycle, utcnow
 
@@ -112,7 +113,8 @@ def run_cycle(
             summary.cycle_id = cycle.id
         report("cycle_started", {"cycle_id": summary.cycle_id})
         _crawl(config, database, slugs, summary, report, stop)
-        summary.flagged = flagged_councils(database, config.crawl.flag_after_cycles)
+        with database.session() as session:
+            summary.flagged = [council.slug for council in flagged_councils(session, config.crawl.flag_after_cycles)]
         if not stop.is_set():
             report("stage", {"stage": "extract"})
             extracted = extract_documents(config, database, slugs=slugs)
@@ -179,18 +181,6 @@ def _crawl(config: Config, database: Database, slugs: list[str] | None, summary:
                            "documents_changed": result.documents_changed, "reason": result.reason})
 
     crawl_councils(config, database, slugs=slugs, cycle_id=summary.cycle_id, on_result=on_result, stop=stop)
-
-
-def flagged_councils(database: Database, cycles: int) -> list[str]:
-    """Enabled councils that failed, or found nothing, in ``cycles`` cycles in a row."""
-    with database.session() as session:
-        rows = session.scalars(
-            select(Council.slug)
-            .where(Council.enabled.is_(True))
-            .where((Council.consecutive_failures >= cycles) | (Council.consecutive_empty >= cycles))
-            .order_by(Council.slug)
-        )
-        return list(rows)
 
 
 def _describe_event(session: Session, event: ChangeEvent) -> dict[str, Any]:

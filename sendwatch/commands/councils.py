@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 import click
 from sqlalchemy import select
 
+from sendwatch.core.health import is_flagged
 from sendwatch.core.storage.models import Council
 from sendwatch.commands.tables import render_table
 
@@ -33,8 +34,6 @@ def council_health(session, flag_after: int) -> list[CouncilHealth]:
     """Every council with its crawl health; ``flagged`` marks those an operator should look at."""
     rows = []
     for council in session.scalars(select(Council).order_by(Council.slug)):
-        failing = council.consecutive_failures >= flag_after
-        empty = council.consecutive_empty >= flag_after
         rows.append(
             CouncilHealth(
                 slug=council.slug,
@@ -46,7 +45,7 @@ def council_health(session, flag_after: int) -> list[CouncilHealth]:
                 last_success=_day(council.last_success_at),
                 consecutive_failures=council.consecutive_failures,
                 consecutive_empty=council.consecutive_empty,
-                flagged=council.enabled and (failing or empty),
+                flagged=is_flagged(council, flag_after),
                 last_error=council.last_error,
             )
         )

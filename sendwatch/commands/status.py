@@ -9,7 +9,7 @@ import click
 from sqlalchemy import select
 
 from alerts.mailq import MAIL_STATES, describe_counts, mail_counts, mail_counts_by_council, needs_attention
-from alerts.render import money
+from sendwatch.core.formatting import money
 from alerts.status import CouncilStatus, current_statuses
 from sendwatch.core.storage.models import Council
 from sendwatch.commands.tables import render_table

@@ -15,12 +15,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from alerts.tokens import signing_secret
+from sendwatch.core.tokens import signing_secret
 from sendwatch.core.config import Config
 from sendwatch.core.storage import Database
 from sendwatch.web.responses import WebState, refusal
 from sendwatch.web.security import RateLimiter
-from sendwatch.web.templating import templates_dir
+from sendwatch.core.templating import templates_dir
 from sendwatch.web.views import data, public, subscriptions
 
 SECURITY_HEADERS = {
@@ -80,7 +80,7 @@ def routes() -> list:
         Route("/digests/{digest_id:int}/email", data.digest_email),
         Route("/healthz", lambda request: Response("ok\n", media_type="text/plain")),
         Route("/robots.txt", lambda request: Response(ROBOTS, media_type="text/plain")),
-        Mount("/static", StaticFiles(directory=str(templates_dir() / "static")), name="static"),
+        Mount("/static", StaticFiles(directory=str(templates_dir("web") / "static")), name="static"),
     ]
 
 

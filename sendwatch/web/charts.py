@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from alerts.render import money
-from sendwatch.core.vocabulary import STATUS_LABELS
+from sendwatch.core.formatting import money
+from sendwatch.core.formatting import status_label
 
 # Fill colours for the status strip and summary bar (the CSS badges use paler tints of these).
 STATUS_FILL: dict[str, str] = {
@@ -58,7 +58,7 @@ def timeline_strip(periods: Sequence[object], today: dt.date, width: int = 560, 
         x = (since - start).days * scale
         segment = max(MIN_SEGMENT, (until - since).days * scale)
         status = period.status  # type: ignore[attr-defined]
-        label = STATUS_LABELS.get(status, status)
+        label = status_label(status)
         parts.append(
             f'<rect x="{x:.1f}" y="0" width="{min(segment, width - x):.1f}" height="{bar_height}" '
             f'fill="{STATUS_FILL.get(status, "#57606a")}" stroke="#ffffff" stroke-width="1">'
@@ -74,7 +74,7 @@ def timeline_strip(periods: Sequence[object], today: dt.date, width: int = 560, 
 
 
 def _describe_periods(periods: Sequence[object], today: dt.date) -> str:
-    words = [f"{STATUS_LABELS.get(p.status, p.status)} from {_day(p.since)}" for p in periods]  # type: ignore[attr-defined]
+    words = [f"{status_label(p.status)} from {_day(p.since)}" for p in periods]  # type: ignore[attr-defined]
     return "Status over time: " + "; then ".join(words)
 
 
@@ -93,7 +93,7 @@ def summary_bar(counts: dict[str, int], width: int = 720, height: int = 20) -> M
         segment = width * count / total
         parts.append(
             f'<rect x="{x:.1f}" y="0" width="{segment:.1f}" height="{height}" fill="{STATUS_FILL.get(status, "#57606a")}" '
-            f'stroke="#ffffff" stroke-width="1"><title>{escape(STATUS_LABELS.get(status, status))}: {count}</title></rect>'
+            f'stroke="#ffffff" stroke-width="1"><title>{escape(status_label(status))}: {count}</title></rect>'
         )
         x += segment
     parts.append("</svg>")
@@ -153,7 +153,7 @@ def figures_chart(series: dict[str, Sequence[object]], width: int = 560, height:
 
 
 def _describe_counts(counts: dict[str, int]) -> str:
-    return "Councils by status: " + ", ".join(f"{STATUS_LABELS.get(status, status)} {count}" for status, count in counts.items())
+    return "Councils by status: " + ", ".join(f"{status_label(status)} {count}" for status, count in counts.items())
 
 
 def series_style(index: int) -> tuple[str, str]:

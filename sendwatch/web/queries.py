@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.render import safe_url
+from sendwatch.core.formatting import looks_like_pdf, page_link, safe_url
+from sendwatch.core.health import crawl_health, is_flagged
 from alerts.status import CouncilStatus, current_statuses, describe_reference
 from sendwatch.core.storage.db import fits_row_id
 from sendwatch.core.storage.models import (
@@ -28,7 +29,7 @@ from sendwatch.core.storage.models import (
     ReferenceProgramme,
     StatusRecord,
 )
-from sendwatch.core.vocabulary import STATUSES
+from sendwatch.core.vocabulary import STATUSES, CrawlHealth
 
 RECENT_DOCUMENTS = 25
 RECENT_RUNS = 5
@@ -44,10 +45,7 @@ def evidence_link(item: dict) -> str | None:
     if link:
         return link  # the diff engine already pointed it at the page
     url = safe_url(item.get("url"))
-    page = item.get("page")
-    if url and isinstance(page, int) and "#" not in url and url.lower().split("?", 1)[0].endswith(".pdf"):
-        return f"{url}#page={page}"
-    return url
+    return page_link(url, item.get("page"), is_pdf=looks_like_pdf(url)) if url else None
 
 
 # --------------------------------------------------------------------------- dashboard
@@ -58,7 +56,8 @@ class DashboardRow:
     """One council on the national dashboard."""
 
     status: CouncilStatus
-    outcome: str | None  # the last crawl's outcome: ok | empty | blocked | failing | None (never)
+    health: CrawlHealth  # the last crawl's outcome, or never_checked (``sendwatch.core.health``)
+    flagged: bool  # failing or empty crawl after crawl: flagged for the operator
 
     @property
     def slug(self) -> str:
@@ -89,19 +88,21 @@ class Dashboard:
     sort: str = "status"
 
 
-def dashboard(session: Session, status: str | None = None, query: str = "", sort: str = "status") -> Dashboard:
+def dashboard(session: Session, flag_after: int, status: str | None = None, query: str = "", sort: str = "status") -> Dashboard:
     """Every council's current status, filtered by status and by a search on the name, sorted.
+
+    ``flag_after``: ``crawl.flag_after_cycles``, for the crawl health each row shows.
 
     ``sort``: ``status`` (most serious first, as ``current_statuses`` orders them), ``recent``
     (latest ``since`` first, councils with none last) or ``name``.
     """
     statuses = current_statuses(session)
-    outcomes = dict(session.execute(select(Council.slug, Council.last_outcome)).all())
+    councils = {council.slug: council for council in session.scalars(select(Council))}
     counted = Counter(row.status for row in statuses)
     counts = {name: counted[name] for name in STATUSES if counted[name]}
     wanted = query.strip().lower()
     rows = [
-        DashboardRow(row, outcomes.get(row.slug))
+        DashboardRow(row, crawl_health(councils[row.slug]), is_flagged(councils[row.slug], flag_after))
         for row in statuses
         if (status is None or row.status == status) and (not wanted or wanted in row.name.lower() or wanted in row.slug)
     ]
@@ -155,11 +156,13 @@ class CouncilPage:
     series: dict[str, list[FigurePoint]]
     documents: list[DocumentRow]
     runs: list[CrawlRun]
+    flagged: bool
     references: list[tuple[str, str | None]] = field(default_factory=list)  # (words, source link)
 
 
-def council_page(session: Session, slug: str) -> CouncilPage | None:
-    """Everything the council page shows, or None for an unknown slug."""
+def council_page(session: Session, slug: str, flag_after: int) -> CouncilPage | None:
+    """Everything the council page shows, or None for an unknown slug (``flag_after``:
+    ``crawl.flag_after_cycles``, for its crawl health)."""
     council = session.scalars(select(Council).where(Council.slug == slug)).first()
     if council is None:
         return None
@@ -188,6 +191,7 @@ def council_page(session: Session, slug: str) -> CouncilPage | None:
                 select(CrawlRun).where(CrawlRun.council_id == council.id).order_by(CrawlRun.started_at.desc()).limit(RECENT_RUNS)
             )
         ),
+        flagged=is_flagged(council, flag_after),
         references=references,
     )
 
@@ -223,8 +227,8 @@ def _figures(session: Session, council_id: int) -> list[FigurePoint]:
             continue
         document = documents.get(figure.document_id)
         link = safe_url(document.url) if document else None
-        if link and figure.page and document.kind == "pdf" and "#" not in link:
-            link = f"{link}#page={figure.page}"
+        if link and document:
+            link = page_link(link, figure.page, is_pdf=document.kind == "pdf")
         points.append(
             FigurePoint(date, figure.amount_gbp, figure.text, figure.label, figure.financial_year, document.title if document else None, link)
         )

@@ -2,16 +2,17 @@
 
 Why each exists:
 
-* **CSRF.** Every form carries a token tied to a random cookie by an HMAC with sendwatch's
-  secret (the "signed double submit" pattern): another site can make a browser post a form, but
-  cannot read the cookie to make the matching token. Nothing is stored server-side.
+* **CSRF.** Every form carries a token tied to a random cookie by an itsdangerous signature with
+  sendwatch's secret (the "signed double submit" pattern): another site can make a browser post
+  a form, but cannot read the cookie to make the matching token. Nothing is stored server-side.
 * **Rate limits.** Sign-up sends email to an address someone typed, so it is limited per client
   address in memory (a sliding window); the number of confirmation emails per address is limited
   separately from the outbox, so a restart cannot be used to mail-bomb anyone.
-* **Confirmation links.** The alerts package's tokens never expire (an unsubscribe link must work
-  forever). A confirmation link must: it carries the subscription asked for, when it was issued,
-  and an HMAC over both, and is refused once older than ``web.confirm_hours`` or once a later
-  confirmation or unsubscription of that address has superseded it (replay).
+* **Confirmation links.** Subscriber tokens never expire (an unsubscribe link must work forever).
+  A confirmation link must: it carries the subscription asked for and when it was issued, signed
+  together (``sendwatch.core.tokens``, purpose ``confirm``), and is refused once older than
+  ``web.confirm_hours`` or once a later confirmation or unsubscription of that address has
+  superseded it (replay).
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import hashlib
-import hmac
-import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from alerts.tokens import b64_bytes, b64_text
+from itsdangerous import Signer
+
+from sendwatch.core.tokens import sign, unsign
 
 CSRF_COOKIE = "sendwatch_csrf"
 CSRF_FIELD = "csrf_token"
@@ -41,17 +43,23 @@ def new_csrf_cookie() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _csrf_signer(secret: bytes) -> Signer:
+    return Signer(secret, salt="sendwatch.csrf", key_derivation="hmac", digest_method=hashlib.sha256)
+
+
 def csrf_token(secret: bytes, cookie_value: str) -> str:
     """The form token that matches ``cookie_value``; only the holder of the secret can make it."""
-    digest = hmac.new(secret, b"sendwatch-csrf\0" + cookie_value.encode("utf-8"), hashlib.sha256).digest()
-    return b64_text(digest)
+    return _csrf_signer(secret).get_signature(cookie_value.encode("utf-8")).decode("ascii")
 
 
 def csrf_valid(secret: bytes, cookie_value: str | None, submitted: str | None) -> bool:
     """True when a form's token matches the browser's CSRF cookie."""
     if not cookie_value or not submitted:
         return False
-    return hmac.compare_digest(csrf_token(secret, cookie_value), submitted)
+    try:
+        return _csrf_signer(secret).verify_signature(cookie_value.encode("utf-8"), submitted.encode("ascii"))
+    except UnicodeError:
+        return False
 
 
 # --------------------------------------------------------------------------- rate limiting
@@ -64,7 +72,7 @@ class RateLimiter:
     bounded by the number of recent clients. ``clock`` is injectable for tests.
     """
 
-    def __init__(self, limit: int, window_seconds: float, clock=time.monotonic):  # type: ignore[no-untyped-def]
+    def __init__(self, limit: int, window_seconds: float, clock: Callable[[], float] = time.monotonic):
         self.limit = limit
         self.window = window_seconds
         self.clock = clock
@@ -116,33 +124,23 @@ class TokenCheck:
 
 def make_confirmation_token(secret: bytes, request: SignupRequest) -> str:
     """A URL-safe token carrying ``request``, signed so it cannot be altered."""
-    payload = json.dumps(
-        {
-            "s": request.subscriber_id,
-            "e": request.email.lower(),
-            "c": request.councils,
-            "st": request.statuses,
-            "f": request.frequency,
-            "t": (request.issued_at - EPOCH) // dt.timedelta(milliseconds=1),
-            "n": secrets.token_urlsafe(6),
-        },
-        separators=(",", ":"),
-    ).encode("utf-8")
-    return f"{b64_text(payload)}.{b64_text(_sign_confirmation(secret, payload))}"
+    return sign(secret, "confirm", {
+        "s": request.subscriber_id,
+        "e": request.email.lower(),
+        "c": request.councils,
+        "st": request.statuses,
+        "f": request.frequency,
+        "t": (request.issued_at - EPOCH) // dt.timedelta(milliseconds=1),
+        "n": secrets.token_urlsafe(6),
+    })
 
 
 def read_confirmation_token(secret: bytes, token: str | None, now: dt.datetime, max_age: dt.timedelta) -> TokenCheck:
     """Check signature and age; the caller still checks replay against the subscriber's row."""
-    try:
-        payload_part, signature_part = (token or "").split(".", 1)
-        payload = b64_bytes(payload_part)
-        signature = b64_bytes(signature_part)
-    except (ValueError, AttributeError):
-        return TokenCheck(None, "invalid")
-    if not hmac.compare_digest(signature, _sign_confirmation(secret, payload)):
+    data = unsign(secret, "confirm", token)
+    if data is None:
         return TokenCheck(None, "invalid")
     try:
-        data = json.loads(payload)
         issued = EPOCH + dt.timedelta(milliseconds=int(data["t"]))
         request = SignupRequest(
             subscriber_id=int(data["s"]),
@@ -152,7 +150,7 @@ def read_confirmation_token(secret: bytes, token: str | None, now: dt.datetime, 
             frequency=str(data["f"]),
             issued_at=issued,
         )
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, OverflowError):
         return TokenCheck(None, "invalid")
     if now - issued > max_age or issued - now > dt.timedelta(minutes=5):
         return TokenCheck(request, "expired")
@@ -174,8 +172,3 @@ def _optional_strings(value: object) -> list[str] | None:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise TypeError("expected a list of strings")
     return list(value)
-
-
-def _sign_confirmation(secret: bytes, payload: bytes) -> bytes:
-    return hmac.new(secret, b"sendwatch-web-confirm\0" + payload, hashlib.sha256).digest()
-

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import select
 
 from alerts import queue_alerts, send_pending, subscribe, update_statuses
-from alerts.tokens import make_token, read_token, signing_secret
+from sendwatch.core.tokens import make_token, read_token, signing_secret
 from alerts_support import Papers
 from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage.models import Council, DocumentPage

@@ -11,14 +11,14 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from alerts.tokens import make_token
+from sendwatch.core.tokens import make_token
 from sendwatch.core.storage.models import Subscriber
 from sendwatch.core.vocabulary import STATUS_LABELS, STATUSES
-from sendwatch.web.templating import templates_dir
+from sendwatch.core.templating import templates_dir
 from web_support import SECRET
 
 
-CSS = (templates_dir() / "static" / "sendwatch.css").read_text(encoding="utf-8")
+CSS = (templates_dir("web") / "static" / "sendwatch.css").read_text(encoding="utf-8")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import email.policy
 import pytest
 from sqlalchemy import select
 
-from alerts.tokens import make_token
+from sendwatch.core.tokens import make_token
 from sendwatch.core.storage.models import OutboxMessage, Subscriber, utcnow
 from sendwatch.web.security import SignupRequest, make_confirmation_token
 from web_support import SECRET, csrf_in, link_in

@@ -59,8 +59,9 @@ def export_json(request: Request) -> Response:
 
 def export_csv(request: Request) -> Response:
     """One row per council: status, since, the first figure and the latest evidence."""
-    with state(request).database.session() as session:
-        board = queries.dashboard(session)
+    web = state(request)
+    with web.database.session() as session:
+        board = queries.dashboard(session, web.config.crawl.flag_after_cycles)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

@@ -7,10 +7,10 @@ import datetime as dt
 from starlette.requests import Request
 from starlette.responses import Response
 
+from sendwatch.core.formatting import LONDON
 from sendwatch.core.vocabulary import STATUSES
 from sendwatch.web import charts, queries
 from sendwatch.web.responses import page, refusal, state
-from sendwatch.web.templating import LONDON
 
 
 def dashboard(request: Request) -> Response:
@@ -20,16 +20,18 @@ def dashboard(request: Request) -> Response:
         wanted = None
     query = (request.query_params.get("q") or "")[:100]
     sort = request.query_params.get("sort") or "status"
-    with state(request).database.session() as session:
-        board = queries.dashboard(session, wanted, query, sort if sort in queries.SORTS else "status")
+    web = state(request)
+    with web.database.session() as session:
+        board = queries.dashboard(session, web.config.crawl.flag_after_cycles, wanted, query, sort if sort in queries.SORTS else "status")
         return page(request, "dashboard.html", board=board, sorts=queries.SORTS, summary_bar=charts.summary_bar(board.counts), evidence_link=queries.evidence_link)
 
 
 def council(request: Request) -> Response:
     """One council: status timeline, changes with evidence, figures, papers, crawl health."""
     slug = request.path_params["slug"]
-    with state(request).database.session() as session:
-        found = queries.council_page(session, slug)
+    web = state(request)
+    with web.database.session() as session:
+        found = queries.council_page(session, slug, web.config.crawl.flag_after_cycles)
         if found is None:
             return refusal(request, 404, "Council not found", "sendwatch does not watch a council with that address.", "See the list of councils on the dashboard.")
         today = dt.datetime.now(LONDON).date()

@@ -25,7 +25,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from alerts.sender import send_pending
 from alerts.subscriptions import SubscriptionError, subscribe
-from alerts.tokens import make_token, read_token
+from sendwatch.core.tokens import make_token, read_token
 from sendwatch.core.addresses import AddressError, check_address
 from sendwatch.core.storage.models import Subscriber, utcnow
 from sendwatch.core.vocabulary import FREQUENCIES, STATUSES

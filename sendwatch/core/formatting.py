@@ -1,0 +1,107 @@
+"""How sendwatch writes values for people, the same in emails, the web app and the terminal.
+
+Scraped text is hostile input: links taken from papers pass ``safe_url`` (absolute http(s) URLs
+only) before any template or header sees them. Amounts are written the way papers and reporters
+say them, dates as people in England read them (Europe/London time for moments).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from sendwatch.core.vocabulary import STATUS_LABELS
+
+LONDON = ZoneInfo("Europe/London")
+MAX_HEADER = 200
+_CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029\u0085]+")
+
+
+def safe_url(value: object) -> str | None:
+    """``value`` if it is an absolute http(s) URL with a host and no spaces or controls, else None."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or _CONTROL_OR_SPACE.search(url) or '"' in url or "<" in url or ">" in url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def looks_like_pdf(url: str) -> bool:
+    """Whether a link's path names a PDF (for stored evidence that predates its paper's kind)."""
+    return url.lower().split("?", 1)[0].split("#", 1)[0].endswith(".pdf")
+
+
+def page_link(url: str, page: int | None, *, is_pdf: bool) -> str:
+    """The link to a quoted page: a PDF opens at ``#page=N`` (any fragment it had is replaced);
+    other papers, and quotes with no page, link to the paper itself."""
+    if is_pdf and isinstance(page, int) and page > 0:
+        return f"{url.split('#', 1)[0]}#page={page}"
+    return url
+
+
+def status_label(status: str | None) -> str:
+    """The words for a status (``vocabulary.STATUS_LABELS``); an unknown one as it is spelt."""
+    return STATUS_LABELS.get(status or "", status or "No status yet")
+
+
+def long_date(value: object) -> str:
+    """'12 September 2024' from a date or an ISO date string; '' when unknown."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%B %Y}"
+    return ""
+
+
+def local_time(moment: dt.datetime | None) -> str:
+    """'3 March 2025, 14:05' in London time; '' when unknown."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(LONDON)
+    return f"{local.day} {local:%B %Y, %H:%M}"
+
+
+def iso_time(moment: dt.datetime | dt.date | None) -> str:
+    """RFC 3339 for feeds and <time datetime=...>."""
+    if moment is None:
+        return ""
+    if isinstance(moment, dt.datetime):
+        return moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment.isoformat()
+
+
+def money(amount: object) -> str:
+    """£6.2m, £950k or £107,739: how papers and reporters say amounts."""
+    if not isinstance(amount, (int, float, str, Decimal)):
+        return ""
+    try:
+        value = float(amount)
+    except ValueError:
+        return ""
+    if abs(value) >= 1_000_000:
+        return f"£{value / 1_000_000:,.1f}m".replace(".0m", "m")
+    if abs(value) >= 100_000:
+        return f"£{value / 1000:,.0f}k"
+    return f"£{value:,.0f}"
+
+
+def header_text(value: object, limit: int = MAX_HEADER) -> str:
+    """One line of (header) text: controls and whitespace runs become one space, so no value can
+    start a header of its own; long text is cut."""
+    text = _CONTROL_OR_SPACE.sub(" ", str(value)).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -83,39 +83,32 @@ def crawl_one(config: Config, slug: str, cycle_id: int | None, log_level: str | 
             council_config.platform or "", problems, in_window, len(documents),
             f"from {window.start.isoformat()} to {window.end.isoformat()}", unstored=unstored,
         )
-        errors = [_problem_text(p) for p in problems]
+        errors = [_problem_text(p) for p in problems if p.kind != "note"]
         result = CouncilCrawlResult(
             slug=slug, outcome=outcome, meetings=len(meetings), items=len(findings.items), documents=len(documents),
-            requests=int(stats.get("downloader/request_count", 0)), errors=errors, reason=reason,
+            requests=int(stats.get("downloader/request_count", 0)), errors=errors,
+            notes=[_problem_text(p) for p in problems if p.kind == "note"], reason=reason,
         )
         try:
             with database.session() as session:
                 council = session.scalars(select(Council).where(Council.slug == slug)).one()
                 counts = save_findings(session, council, findings, started)
                 result.documents_new, result.documents_changed = counts.documents_new, counts.documents_changed
-                _record(session, council, result, started, cycle_id)
+                record_run(session, council, result, started_at=started, finished_at=utcnow(), cycle_id=cycle_id)
         except Exception as error:  # rolled back: record the failure on its own
             result = CouncilCrawlResult(slug=slug, outcome="failing", requests=result.requests,
-                                        errors=[*errors, f"could not save the results: {error}"],
+                                        errors=[*errors, f"could not save the results: {error}"], notes=result.notes,
                                         reason=f"could not save the results: {error.__class__.__name__}: {error}")
             with database.session() as session:
                 council = session.scalars(select(Council).where(Council.slug == slug)).one()
-                _record(session, council, result, started, cycle_id)
+                record_run(session, council, result, started_at=started, finished_at=utcnow(), cycle_id=cycle_id)
         return result
     finally:
         database.dispose()
 
 
-def _record(session: Any, council: Council, result: CouncilCrawlResult, started: Any, cycle_id: int | None) -> None:
-    record_run(session, council, outcome=result.outcome, started_at=started, finished_at=utcnow(), cycle_id=cycle_id,
-               meetings=result.meetings, items=result.items, documents=result.documents,
-               documents_new=result.documents_new, documents_changed=result.documents_changed,
-               requests=result.requests, errors=result.errors)
-
-
 def _problem_text(problem: CrawlProblem) -> str:
-    prefix = "note: " if problem.kind == "note" else ""
-    return f"{prefix}{problem.message}" + (f" ({problem.url})" if problem.url and problem.url not in problem.message else "")
+    return problem.message + (f" ({problem.url})" if problem.url and problem.url not in problem.message else "")
 
 
 def _run_spider(config: Config, council_config: Any, known: Any, window: CrawlWindow,

@@ -5,14 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crawler.items import CrawlProblem
+from sendwatch.core.vocabulary import CrawlOutcome
 
 
 @dataclass
 class CouncilCrawlResult:
-    """What one council's crawl found and how it ended (``outcome`` is one of CRAWL_OUTCOMES)."""
+    """What one council's crawl found and how it ended.
+
+    ``errors`` are what went wrong (the first one is the council's ``last_error``); ``notes`` are
+    what the spider worked around on the way (a web service down, so the HTML pages were read):
+    worth knowing, never a failure.
+    """
 
     slug: str
-    outcome: str  # ok | empty | blocked | failing
+    outcome: CrawlOutcome
     meetings: int = 0
     items: int = 0
     documents: int = 0
@@ -20,11 +26,12 @@ class CouncilCrawlResult:
     documents_changed: int = 0
     requests: int = 0
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     reason: str | None = None
 
 
 def decide_outcome(platform: str, problems: list[CrawlProblem], meetings_in_window: int, documents: int,
-                   window: str, unstored: list[str] | None = None) -> tuple[str, str | None]:
+                   window: str, unstored: list[str] | None = None) -> tuple[CrawlOutcome, str | None]:
     """ok / empty / blocked / failing, with the reason when it is not ok.
 
     A refused entry point is ``blocked`` (never "no news"); nothing found with errors on the way

@@ -141,11 +141,11 @@ def _kill(child: _Running) -> None:
 
 def _record_failure(database: Database, slug: str, cycle_id: int | None, started_at: Any, message: str) -> CouncilCrawlResult:
     """Record a council whose child gave no result as failing (its own work was never committed)."""
+    result = CouncilCrawlResult(slug=slug, outcome="failing", errors=[message], reason=message)
     with database.session() as session:
         council = session.scalars(select(CouncilRow).where(CouncilRow.slug == slug)).one()
-        record_run(session, council, outcome="failing", started_at=started_at, finished_at=utcnow(), cycle_id=cycle_id,
-                   meetings=0, items=0, documents=0, documents_new=0, documents_changed=0, requests=0, errors=[message])
-    return CouncilCrawlResult(slug=slug, outcome="failing", errors=[message], reason=message)
+        record_run(session, council, result, started_at=started_at, finished_at=utcnow(), cycle_id=cycle_id)
+    return result
 
 
 def _councils_to_crawl(config: Config, slugs: list[str] | None) -> list[Council]:

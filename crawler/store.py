@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from crawler.items import (
     FETCHED, NOT_MODIFIED, SKIPPED, TOO_LARGE, AgendaItemFound, CommitteeFound, DocumentFound, MeetingFound,
 )
+from crawler.result import CouncilCrawlResult
 from sendwatch.core.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
 
 _MINUTES_TITLE = re.compile(r"\bminutes\b", re.I)
@@ -222,22 +223,21 @@ def _link_packs(found: list[DocumentFound], rows: dict[str, Document]) -> None:
 # --------------------------------------------------------------------------- runs and health
 
 
-def record_run(session: Session, council: Council, *, outcome: str, started_at: dt.datetime, finished_at: dt.datetime,
-               cycle_id: int | None, meetings: int, items: int, documents: int, documents_new: int,
-               documents_changed: int, requests: int, errors: list[str]) -> None:
-    """Add the council's ``CrawlRun`` and update its health columns (never its status)."""
+def record_run(session: Session, council: Council, result: CouncilCrawlResult, *, started_at: dt.datetime,
+               finished_at: dt.datetime, cycle_id: int | None) -> None:
+    """Add the council's ``CrawlRun`` for ``result`` and update its health columns (never its status)."""
     session.add(CrawlRun(
-        council_id=council.id, cycle_id=cycle_id, started_at=started_at, finished_at=finished_at, outcome=outcome,
-        meetings_found=meetings, items_found=items, documents_found=documents, documents_new=documents_new,
-        documents_changed=documents_changed, requests=requests, errors=list(errors),
+        council_id=council.id, cycle_id=cycle_id, started_at=started_at, finished_at=finished_at, outcome=result.outcome,
+        meetings_found=result.meetings, items_found=result.items, documents_found=result.documents,
+        documents_new=result.documents_new, documents_changed=result.documents_changed, requests=result.requests,
+        errors=list(result.errors),
     ))
-    council.last_outcome = outcome
+    council.last_outcome = result.outcome
     council.last_crawled_at = finished_at
-    real_errors = [error for error in errors if not error.startswith("note:")]
-    if outcome in ("ok", "empty"):
+    if result.outcome in ("ok", "empty"):
         council.last_success_at = finished_at
         council.consecutive_failures = 0
-        council.consecutive_empty = (council.consecutive_empty or 0) + 1 if outcome == "empty" else 0
+        council.consecutive_empty = (council.consecutive_empty or 0) + 1 if result.outcome == "empty" else 0
     else:
         council.consecutive_failures = (council.consecutive_failures or 0) + 1
-    council.last_error = real_errors[0][:2000] if real_errors else None
+    council.last_error = result.errors[0][:2000] if result.errors else None

@@ -30,7 +30,7 @@ def test_web_service_switched_off_the_html_pages_find_the_same(demo, make_config
 
     assert result.outcome == "ok", result
     assert found(without_service) == found(with_service)
-    assert any("web service unavailable" in error for error in result.errors)
+    assert any("web service unavailable" in note for note in result.notes)
     assert not [path for path in site.requests("northshire") if "mgWebService" in path and "GetMeetings" in path
                 and site.requests("northshire")[path] > 1]
 
@@ -77,7 +77,7 @@ def test_malformed_xml_falls_back_to_the_pages(demo, make_config, crawl, today):
     result = crawl(config)["northshire"]
 
     assert result.outcome == "ok", result
-    assert any("malformed XML" in error for error in result.errors)
+    assert any("malformed XML" in note for note in result.notes)
     assert found(config) == found(reference)
 
 

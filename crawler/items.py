@@ -9,14 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Final, Literal, TypeAlias
 
-# Document fetch results a spider can report. "skipped" means "seen, not requested this time"
-# (the meeting is unchanged); it never reaches the database as a state. "exempt" papers are
-# restricted by the council (not for publication): recorded, never requested.
-FETCHED, NOT_MODIFIED, SKIPPED = "ok", "not_modified", "skipped"
-TOO_LARGE, ERROR, BLOCKED, GONE, EXEMPT = "too_large", "error", "blocked", "gone", "exempt"
-# Only in a probe (``crawler.probe``): a paper a crawl would fetch, left unfetched.
-WOULD_FETCH = "would_fetch"
+import scrapy
+
+from sendwatch.core.vocabulary import DocumentKind, FetchState, ProblemKind
+
+# Document fetch results a spider can report: a stored ``FetchState``, or "skipped" ("seen, not
+# requested this time": the meeting is unchanged; it never reaches the database as a state), or,
+# only in a probe (``crawler.probe``), "would_fetch": a paper a crawl would fetch, left unfetched.
+# "exempt" papers are restricted by the council (not for publication): recorded, never requested.
+FetchResult: TypeAlias = Literal[FetchState, "skipped", "would_fetch"]
+FETCHED: Final = "ok"
+NOT_MODIFIED: Final = "not_modified"
+SKIPPED: Final = "skipped"
+TOO_LARGE: Final = "too_large"
+ERROR: Final = "error"
+BLOCKED: Final = "blocked"
+GONE: Final = "gone"
+EXEMPT: Final = "exempt"
+WOULD_FETCH: Final = "would_fetch"
 
 
 @dataclass
@@ -61,11 +73,11 @@ class DocumentFound:
     title: str | None
     # Before fetching, what the link promises (``unknown`` when it names no format); after,
     # what the bytes are (``sendwatch.core.vocabulary.DOCUMENT_KINDS``).
-    kind: str = "pdf"
+    kind: DocumentKind = "pdf"
     meeting_id: str | None = None
     agenda_item_id: str | None = None
     published_date: dt.date | None = None
-    fetch_state: str = FETCHED
+    fetch_state: FetchResult = FETCHED
     fetch_error: str | None = None
     http_status: int | None = None
     etag: str | None = None
@@ -86,7 +98,7 @@ class DocumentFound:
 class CrawlProblem:
     """Something that went wrong. ``blocked`` problems at the entry point make the council blocked."""
 
-    kind: str  # error | blocked | note
+    kind: ProblemKind
     url: str | None
     message: str
     entry: bool = False
@@ -98,3 +110,8 @@ class VariantSeen:
 
     code: str
     detail: str = ""
+
+
+# What a spider's callbacks yield: findings, and further requests.
+Found: TypeAlias = CommitteeFound | MeetingFound | AgendaItemFound | DocumentFound | CrawlProblem | VariantSeen
+Yielded: TypeAlias = Found | scrapy.Request

@@ -14,13 +14,14 @@ Papers whose last fetch failed are asked for again on every crawl; exempt papers
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import scrapy
@@ -33,6 +34,7 @@ from twisted.python.failure import Failure
 from crawler.files import sha256_of
 from crawler.items import (
     BLOCKED, ERROR, EXEMPT, FETCHED, GONE, NOT_MODIFIED, SKIPPED, TOO_LARGE, WOULD_FETCH, CrawlProblem, DocumentFound,
+    Yielded,
 )
 from crawler.known import KnownState
 from crawler.window import CrawlWindow
@@ -43,6 +45,25 @@ from sendwatch.core.formats import decide_kind, is_pdf, kind_of_content_type
 PAGE_STATUSES = list(range(400, 600))
 DOCUMENT_STATUSES = [304, *PAGE_STATUSES]
 PACK_TITLE = re.compile(r"\b(agenda|public|supplementary)\b.*\b(reports?\s+)?pack\b|^(final\s+)?agenda\s+reports?\b", re.I)
+
+
+Spider = TypeVar("Spider", bound="CouncilSpider")
+PageCallback = Callable[[Spider, Response], Iterator[Yielded]]
+
+
+def answered_page(callback: PageCallback[Spider]) -> PageCallback[Spider]:
+    """For a callback of a page request: a page that did not answer 2xx yields its problem
+    (``CouncilSpider.page_problem``) and is not parsed."""
+
+    @functools.wraps(callback)
+    def checked(spider: Spider, response: Response) -> Iterator[Yielded]:
+        problem = spider.page_problem(response)
+        if problem:
+            yield problem
+            return
+        yield from callback(spider, response)
+
+    return checked
 
 
 class CouncilSpider(scrapy.Spider):
@@ -77,7 +98,7 @@ class CouncilSpider(scrapy.Spider):
             meta={"handle_httpstatus_list": PAGE_STATUSES, "entry": entry, **meta},
         )
 
-    def page_problem(self, response: Response) -> CrawlProblem | None:
+    def page_problem(self, response: Response) -> CrawlProblem | None:  # see ``answered_page``
         """A problem for a page that did not answer 200, else None."""
         if response.status < 300:
             return None
@@ -97,7 +118,7 @@ class CouncilSpider(scrapy.Spider):
     # ------------------------------------------------------------------ documents
 
     def documents_of_meeting(self, meeting_id: str, fingerprint: str, documents: Iterable[DocumentFound],
-                             in_window: bool = False) -> Iterator[Any]:
+                             in_window: bool = False) -> Iterator[Yielded]:
         """Requests for a meeting's documents, or skipped records when the meeting is unchanged.
 
         Platforms whose pages show nothing that moves when a paper is replaced at the same URL

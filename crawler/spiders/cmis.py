@@ -23,8 +23,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import html as lxml_html
 from scrapy.http import Response
 
-from crawler.items import CommitteeFound, CrawlProblem, DocumentFound, MeetingFound, VariantSeen
-from crawler.spiders.base import PACK_TITLE, CouncilSpider, clean_text, decode_page, find_date, fingerprint, title_cleaner
+from crawler.items import CommitteeFound, CrawlProblem, DocumentFound, MeetingFound, VariantSeen, Yielded
+from crawler.spiders.base import PACK_TITLE, CouncilSpider, answered_page, clean_text, decode_page, find_date, fingerprint, title_cleaner
 from sendwatch.core.formats import kind_of_name
 
 # A link into the calendar module (a meeting, a month view, the list view) names its tab and module.
@@ -48,7 +48,7 @@ class CmisSpider(CouncilSpider):
     # A CMIS meeting page shows nothing that changes when a paper is replaced under the same link.
     revalidate_in_window = True
 
-    async def start(self) -> AsyncIterator[Any]:
+    async def start(self) -> AsyncIterator[Yielded]:
         url = self.council.url or ""
         if _MODULE.search(url):
             for request in self._month_requests(url, entry=True):
@@ -62,12 +62,9 @@ class CmisSpider(CouncilSpider):
         for request in self.failed_document_retries():
             yield request
 
-    def parse_entry(self, response: Response) -> Iterator[Any]:
+    @answered_page
+    def parse_entry(self, response: Response) -> Iterator[Yielded]:
         """Find the calendar module on this page, or follow the site's links towards it."""
-        problem = self.page_problem(response)
-        if problem:
-            yield problem
-            return
         meta = response.meta
         text = decode_page(response)
         links = [(urljoin(response.url, link.get("href")), clean_text(link.text_content()))
@@ -92,7 +89,7 @@ class CmisSpider(CouncilSpider):
             yield VariantSeen("calendar_tab", f"tab {found.group('tab')!r} at {urlsplit(found.group('prefix')).path}, "
                                               f"module {found.group('mid')}")
 
-    def _month_requests(self, module_url: str, entry: bool) -> Iterator[Any]:
+    def _month_requests(self, module_url: str, entry: bool) -> Iterator[Yielded]:
         found = _MODULE.search(module_url)
         assert found is not None
         month = self.window.listing_start.replace(day=1)
@@ -102,12 +99,9 @@ class CmisSpider(CouncilSpider):
             entry = False
             month = (month + dt.timedelta(days=32)).replace(day=1)
 
-    def parse_month(self, response: Response) -> Iterator[Any]:
+    @answered_page
+    def parse_month(self, response: Response) -> Iterator[Yielded]:
         """Meetings of one month: each link names the committee after the start time."""
-        problem = self.page_problem(response)
-        if problem:
-            yield problem
-            return
         month: dt.date = response.meta["month"]
         tree = lxml_html.fromstring(decode_page(response))
         clean = title_cleaner(clean_text(link.text_content()) for link in tree.iter("a"))
@@ -129,12 +123,9 @@ class CmisSpider(CouncilSpider):
                     yield self.page_request(href, self.parse_meeting, meeting_id=meeting_id, committee_id=committee_id,
                                             committee_title=title)
 
-    def parse_meeting(self, response: Response) -> Iterator[Any]:
+    @answered_page
+    def parse_meeting(self, response: Response) -> Iterator[Yielded]:
         """A meeting page: committee, date, status and the document list."""
-        problem = self.page_problem(response)
-        if problem:
-            yield problem
-            return
         meta = response.meta
         meeting_id = meta["meeting_id"]
         tree = lxml_html.fromstring(decode_page(response))

@@ -18,8 +18,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from lxml import html as lxml_html
 from scrapy.http import Response
 
-from crawler.items import CrawlProblem, DocumentFound
-from crawler.spiders.base import PACK_TITLE, CouncilSpider, decode_page, find_date
+from crawler.items import CrawlProblem, DocumentFound, Yielded
+from crawler.spiders.base import PACK_TITLE, CouncilSpider, answered_page, decode_page, find_date
 from sendwatch.core.config import Listing
 from sendwatch.core.formats import kind_of_name
 
@@ -33,17 +33,14 @@ class ListingSpider(CouncilSpider):
         self.pages = self.listing.pages or [self.council.url or ""]
         self.allowed_hosts |= {urlsplit(page).hostname or "" for page in self.pages}
 
-    async def start(self) -> AsyncIterator[Any]:
+    async def start(self) -> AsyncIterator[Yielded]:
         for index, page in enumerate(self.pages):
             yield self.page_request(page, self.parse_listing, entry=index == 0)
         for request in self.failed_document_retries():
             yield request
 
-    def parse_listing(self, response: Response) -> Iterator[Any]:
-        problem = self.page_problem(response)
-        if problem:
-            yield problem
-            return
+    @answered_page
+    def parse_listing(self, response: Response) -> Iterator[Yielded]:
         tree = lxml_html.fromstring(decode_page(response))
         found = 0
         for link in tree.iter("a"):

@@ -30,9 +30,10 @@ from lxml import html as lxml_html
 from scrapy.http import Response
 
 from crawler.items import (
-    EXEMPT, FETCHED, AgendaItemFound, CommitteeFound, CrawlProblem, DocumentFound, MeetingFound, VariantSeen,
+    EXEMPT, FETCHED, AgendaItemFound, CommitteeFound, CrawlProblem, DocumentFound, MeetingFound, VariantSeen, Yielded,
 )
 from crawler.spiders.base import (
+    answered_page,
     PACK_TITLE, CouncilSpider, clean_text, decode_page, find_date, fingerprint, inner_html, item_html,
     normalise_html, parse_uk_date, title_cleaner, unescape_once,
 )
@@ -65,7 +66,7 @@ class ModernGovSpider(CouncilSpider):
         super().__init__(*args, **kwargs)
         self.base = moderngov_base(self.council.url or "")
 
-    async def start(self) -> AsyncIterator[Any]:
+    async def start(self) -> AsyncIterator[Yielded]:
         probe = self.page_request(self._service("GetCommittees"), self.parse_committees_xml, dont_retry=True)
         yield probe.replace(errback=self.probe_failed)
         for meeting in self.window.due_old_meetings(self.known):
@@ -101,7 +102,7 @@ class ModernGovSpider(CouncilSpider):
 
     # ------------------------------------------------------------------ web service
 
-    def parse_committees_xml(self, response: Response) -> Iterator[Any]:
+    def parse_committees_xml(self, response: Response) -> Iterator[Yielded]:
         """Committees from the web service, or the HTML committee list when it is not there."""
         root, problem = _xml_root(response, "committees")
         if root is None:
@@ -121,14 +122,14 @@ class ModernGovSpider(CouncilSpider):
             if selected:
                 yield self._meetings_xml_request("GetMeetings", committee_id, title)
 
-    def probe_failed(self, failure: Any) -> Iterator[Any]:
+    def probe_failed(self, failure: Any) -> Iterator[Yielded]:
         """The web service could not be reached at all (reset, timeout, robots.txt): use the HTML pages."""
         for problem in self.page_failed(failure):
             yield CrawlProblem("note", problem.url, f"web service unavailable ({problem.message}); using the HTML pages")
             yield VariantSeen("html_pages", problem.message)
         yield self.page_request(f"{self.base}mgListCommittees.aspx", self.parse_committees_html, entry=True)
 
-    def parse_meetings_xml(self, response: Response) -> Iterator[Any]:
+    def parse_meetings_xml(self, response: Response) -> Iterator[Yielded]:
         """A committee's meetings in the window (``GetMeetings``, or ``GetAllMeetingsByDate`` after it failed)."""
         committee_id, title, method = response.meta["committee_id"], response.meta["committee_title"], response.meta["method"]
         root, problem = _xml_root(response, "getmeetings" if method == "GetMeetings" else None)
@@ -150,7 +151,7 @@ class ModernGovSpider(CouncilSpider):
             if meeting_id and self.window.wants(day, self.known.meetings.get(meeting_id)):
                 yield self._meeting_xml_request(meeting_id, committee_id, title)
 
-    def parse_meeting_xml(self, response: Response) -> Iterator[Any]:
+    def parse_meeting_xml(self, response: Response) -> Iterator[Yielded]:
         """One meeting: its agenda items (text and minutes inline) and their linked documents."""
         meta = response.meta
         meeting_id, committee_id = meta["meeting_id"], meta["committee_id"]
@@ -230,11 +231,8 @@ class ModernGovSpider(CouncilSpider):
 
     # ------------------------------------------------------------------ HTML pages
 
-    def parse_committees_html(self, response: Response) -> Iterator[Any]:
-        problem = self.page_problem(response)
-        if problem:
-            yield problem
-            return
+    @answered_page
+    def parse_committees_html(self, response: Response) -> Iterator[Yielded]:
         tree = lxml_html.fromstring(decode_page(response), base_url=response.url)
         found: dict[str, tuple[str, str]] = {}
         for link in tree.iter("a"):
@@ -262,12 +260,9 @@ class ModernGovSpider(CouncilSpider):
         return self.page_request(url, self.parse_meeting_html, meeting_id=meeting_id, committee_id=committee_id,
                                  committee_title=committee_title, listed_url=listed_url)
 
-    def parse_meetings_html(self, response: Response) -> Iterator[Any]:
+    @answered_page
+    def parse_meetings_html(self, response: Response) -> Iterator[Yielded]:
         """``ieListMeetings.aspx``: meetings of one committee, and the pages of older ones."""
-        problem = self.page_problem(response)
-        if problem:
-            yield problem
-            return
         meta = response.meta
         tree = lxml_html.fromstring(decode_page(response), base_url=response.url)
         listed = [meeting for meeting in (self._parse_listed_meeting(link) for link in tree.iter("a")) if meeting]
@@ -303,7 +298,7 @@ class ModernGovSpider(CouncilSpider):
         cancelled = bool(re.search(r"\bcancell?ed\b", around, re.I))
         return meeting_id, query.get("cid") or query.get("committeeid"), day, cancelled, href
 
-    def _older_listing_pages(self, tree: Any, response: Response, earliest: dt.date | None) -> Iterator[Any]:
+    def _older_listing_pages(self, tree: Any, response: Response, earliest: dt.date | None) -> Iterator[Yielded]:
         """Other years' pages (from the first page only) and "Earlier meetings" pages, back to ``since``."""
         meta = response.meta
         for link in tree.iter("a"):
@@ -323,7 +318,7 @@ class ModernGovSpider(CouncilSpider):
                     yield self._meetings_page_request(meta["committee_id"], meta["committee_title"],
                                                       urljoin(response.url, href), listing="earlier")
 
-    def _cancelled_meeting(self, meeting_id: str, committee_id: str, title: str, day: dt.date | None) -> Iterator[Any]:
+    def _cancelled_meeting(self, meeting_id: str, committee_id: str, title: str, day: dt.date | None) -> Iterator[Yielded]:
         """A meeting the list marks cancelled: recorded as cancelled, its page not fetched."""
         yield MeetingFound(
             external_id=meeting_id, committee_id=committee_id, title=title, date=day,
@@ -331,7 +326,7 @@ class ModernGovSpider(CouncilSpider):
             fingerprint=fingerprint({"date": str(day), "status": "Cancelled"}), in_window=self.window.in_window(day),
         )
 
-    def parse_meeting_html(self, response: Response) -> Iterator[Any]:
+    def parse_meeting_html(self, response: Response) -> Iterator[Yielded]:
         """``ieListDocuments.aspx``: items with their text, minutes and document links."""
         meta = response.meta
         listed = meta.get("listed_url")
@@ -339,10 +334,12 @@ class ModernGovSpider(CouncilSpider):
             # Found through a CeListDocuments link on a site without ieListDocuments: read the page linked.
             yield self.page_request(listed, self.parse_meeting_html, **{k: meta[k] for k in ("meeting_id", "committee_id", "committee_title")})
             return
-        problem = self.page_problem(response)
-        if problem:
-            yield problem
-            return
+        yield from self._parse_meeting_page(response)
+
+    @answered_page
+    def _parse_meeting_page(self, response: Response) -> Iterator[Yielded]:
+        """The items of an ``ieListDocuments.aspx`` page that answered."""
+        meta = response.meta
         meeting_id, committee_id = meta["meeting_id"], meta.get("committee_id")
         tree = lxml_html.fromstring(decode_page(response), base_url=response.url)
         heading = " ".join(clean_text(node.text_content()) for node in tree.find_class("mgSubTitleTxt"))
@@ -424,7 +421,7 @@ class ModernGovSpider(CouncilSpider):
     # ------------------------------------------------------------------ shared
 
     def _emit_meeting(self, meeting_id: str, committee_id: str | None, title: str | None, day: Any, status: str | None,
-                      items: list[AgendaItemFound], documents: list[DocumentFound], extra: Any = None) -> Iterator[Any]:
+                      items: list[AgendaItemFound], documents: list[DocumentFound], extra: Any = None) -> Iterator[Yielded]:
         """Yield the meeting, its items, their HTML text sources and its documents (fetched or skipped)."""
         parsed = {
             "date": str(day), "status": status,

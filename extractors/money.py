@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.amounts import parse_amounts, to_float
 from extractors.sentences import Sentence
 
 
@@ -28,22 +29,8 @@ class Money:
     quote: str
 
 
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_UNIT = r"bn|billion|mn|mil|millions?|m|k|thousand"
-_UNIT_VALUES = {"bn": 1e9, "billion": 1e9, "mn": 1e6, "mil": 1e6, "million": 1e6, "millions": 1e6,
-                "m": 1e6, "k": 1e3, "thousand": 1e3}
-
-# £A, optionally a range to a second amount (with or without its own £), each with an optional unit.
-_AMOUNT = re.compile(
-    rf"(?:\b(?:c|ca|circa|approx|approximately)\.?\s*)?£\s?(?:c\.?\s?)?(?P<a>{_NUMBER})(?:\s?(?P<ua>{_UNIT})(?![a-z]))?"
-    rf"(?:\s?(?:-|–|—|to)\s?(?P<pb>£\s?)?(?P<b>{_NUMBER})(?:\s?(?P<ub>{_UNIT})(?![a-z]))?)?",
-    re.IGNORECASE,
-)
-
-# Table headings that give a unit to the bare numbers below them.
-_TABLE_UNIT = re.compile(r"£\s?(?P<unit>m|000|'000|k|millions?|bn)(?![\w.,]*\d)|\(£(?P<unit2>m|000|'000|k)\)", re.IGNORECASE)
+# A bare number on a table row (the heading above gives its unit: ``amounts.table_unit_of``).
 _TABLE_NUMBER = re.compile(r"(?<![\w.,/-])\(?-?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d+)\)?(?![\w/%-])")
-_TABLE_UNITS = {"m": 1e6, "million": 1e6, "millions": 1e6, "000": 1e3, "'000": 1e3, "k": 1e3, "bn": 1e9}
 
 _YEAR = re.compile(
     r"\b(?P<fy>(?:19|20)\d\d)\s?[/-]\s?(?P<fy2>(?:19|20)?\d\d)\b"
@@ -71,28 +58,6 @@ _AFTER_GAP = re.compile(
 )
 
 
-def parse_amounts(text: str) -> list[tuple[float, str, int]]:
-    """Every £ amount in ``text`` as (pounds, matched text, offset); a range gives two."""
-    found: list[tuple[float, str, int]] = []
-    for match in _AMOUNT.finditer(text):
-        first, second = match.group("a"), match.group("b")
-        unit_a, unit_b = match.group("ua"), match.group("ub")
-        if second is not None and unit_b is None and match.group("pb") is None:
-            # "£5m to 10 schools": the second number is not money.
-            found.append((_to_float(first) * _unit(unit_a), match.group(0)[: match.end("a") - match.start()].strip(), match.start("a")))
-            continue
-        value_a = _to_float(first)
-        if second is None:
-            found.append((value_a * _unit(unit_a), match.group(0).strip(), match.start("a")))
-            continue
-        value_b = _to_float(second)
-        # "£4.7 to £2.2 million", "£6.5-7m": one unit written for both ends of the range.
-        shared = unit_a or (unit_b if value_a < 1000 and "," not in first else None)
-        found.append((value_a * _unit(shared), match.group(0).strip(), match.start("a")))
-        found.append((value_b * _unit(unit_b), match.group(0).strip(), match.start("b")))
-    return found
-
-
 def figures_in(sentences: list[Sentence]) -> list[Money]:
     """The money figures stated in these sentences (prose and table rows)."""
     figures: list[Money] = []
@@ -106,17 +71,6 @@ def figures_in(sentences: list[Sentence]) -> list[Money]:
         if sentence.table_unit is not None and "£" not in text:
             figures.extend(_table_row_figures(sentence))
     return figures
-
-
-def table_unit_of(line: str) -> float | None:
-    """The multiplier a table heading like ``£m`` or ``(£000)`` gives the numbers below it."""
-    if "£" not in line:
-        return None
-    match = _TABLE_UNIT.search(line)
-    if match is None:
-        return None
-    unit = (match.group("unit") or match.group("unit2") or "").lower()
-    return _TABLE_UNITS.get(unit)
 
 
 def label_before(text: str, offset: int) -> str | None:
@@ -190,7 +144,7 @@ def _table_row_figures(sentence: Sentence) -> list[Money]:
     offset = len(years) - len(numbers)
     return [
         Money(
-            _to_float(m.group(1)) * unit, m.group(0), label,
+            to_float(m.group(1)) * unit, m.group(0), label,
             years[offset + i] if years and 0 <= offset + i < len(years) else year_near(text, m.start()),
             sentence.page, text,
         )
@@ -200,11 +154,3 @@ def _table_row_figures(sentence: Sentence) -> list[Money]:
 
 def _looks_like_year(token: str) -> bool:
     return bool(re.fullmatch(r"(?:19|20)\d\d", token))
-
-
-def _to_float(number: str) -> float:
-    return float(number.replace(",", ""))
-
-
-def _unit(unit: str | None) -> float:
-    return _UNIT_VALUES.get(unit.lower(), 1.0) if unit else 1.0

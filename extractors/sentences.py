@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from extractors.amounts import parse_amounts, table_unit_of
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -64,8 +66,6 @@ Segment = tuple[str, "float | None", "tuple[str, ...]"]
 
 def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[Segment]:
     """Segments (joined wrapped lines, bullets, headings, table rows) with any table unit."""
-    from extractors.money import parse_amounts, table_unit_of  # money imports Sentence from here
-
     page = _HYPHEN_BREAK.sub(r"\1", page.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", ""))
     segments: list[Segment] = []
     for paragraph in re.split(r"\n\s*\n", page):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors import analyse_pages
-from extractors.money import parse_amounts
+from extractors.amounts import parse_amounts
 
 COUNCIL = ["Westshire County Council"]
 

@@ -1,0 +1,68 @@
+"""Amounts of money as papers write them, turned into pounds: the part of reading money that
+sentence splitting needs too (is this line a table heading with a unit? does it state an amount?).
+
+``extractors.money`` builds labelled figures on top of these; ``extractors.sentences`` asks them
+where a table's rows begin. Both import this module, which imports neither.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_UNIT = r"bn|billion|mn|mil|millions?|m|k|thousand"
+_UNIT_VALUES = {"bn": 1e9, "billion": 1e9, "mn": 1e6, "mil": 1e6, "million": 1e6, "millions": 1e6,
+                "m": 1e6, "k": 1e3, "thousand": 1e3}
+
+# £A, optionally a range to a second amount (with or without its own £), each with an optional unit.
+_AMOUNT = re.compile(
+    rf"(?:\b(?:c|ca|circa|approx|approximately)\.?\s*)?£\s?(?:c\.?\s?)?(?P<a>{_NUMBER})(?:\s?(?P<ua>{_UNIT})(?![a-z]))?"
+    rf"(?:\s?(?:-|–|—|to)\s?(?P<pb>£\s?)?(?P<b>{_NUMBER})(?:\s?(?P<ub>{_UNIT})(?![a-z]))?)?",
+    re.IGNORECASE,
+)
+
+# Table headings that give a unit to the bare numbers below them.
+_TABLE_UNIT = re.compile(r"£\s?(?P<unit>m|000|'000|k|millions?|bn)(?![\w.,]*\d)|\(£(?P<unit2>m|000|'000|k)\)", re.IGNORECASE)
+_TABLE_UNITS = {"m": 1e6, "million": 1e6, "millions": 1e6, "000": 1e3, "'000": 1e3, "k": 1e3, "bn": 1e9}
+
+
+def parse_amounts(text: str) -> list[tuple[float, str, int]]:
+    """Every £ amount in ``text`` as (pounds, matched text, offset); a range gives two."""
+    found: list[tuple[float, str, int]] = []
+    for match in _AMOUNT.finditer(text):
+        first, second = match.group("a"), match.group("b")
+        unit_a, unit_b = match.group("ua"), match.group("ub")
+        if second is not None and unit_b is None and match.group("pb") is None:
+            # "£5m to 10 schools": the second number is not money.
+            found.append((to_float(first) * _unit(unit_a), match.group(0)[: match.end("a") - match.start()].strip(), match.start("a")))
+            continue
+        value_a = to_float(first)
+        if second is None:
+            found.append((value_a * _unit(unit_a), match.group(0).strip(), match.start("a")))
+            continue
+        value_b = to_float(second)
+        # "£4.7 to £2.2 million", "£6.5-7m": one unit written for both ends of the range.
+        shared = unit_a or (unit_b if value_a < 1000 and "," not in first else None)
+        found.append((value_a * _unit(shared), match.group(0).strip(), match.start("a")))
+        found.append((value_b * _unit(unit_b), match.group(0).strip(), match.start("b")))
+    return found
+
+
+def table_unit_of(line: str) -> float | None:
+    """The multiplier a table heading like ``£m`` or ``(£000)`` gives the numbers below it."""
+    if "£" not in line:
+        return None
+    match = _TABLE_UNIT.search(line)
+    if match is None:
+        return None
+    unit = (match.group("unit") or match.group("unit2") or "").lower()
+    return _TABLE_UNITS.get(unit)
+
+
+def to_float(number: str) -> float:
+    """A number as papers write it (``1,003.6``), as a float."""
+    return float(number.replace(",", ""))
+
+
+def _unit(unit: str | None) -> float:
+    return _UNIT_VALUES.get(unit.lower(), 1.0) if unit else 1.0

@@ -68,7 +68,7 @@ def mail_counts_by_council(session: Session, now: dt.datetime | None = None) -> 
     for state, last_error, next_attempt_at, event_ids in rows:
         shown = shown_state(state, last_error, next_attempt_at, now)
         for council_id in {council_of.get(event_id) for event_id in event_ids or []} - {None}:
-            counts = result.setdefault(council_id, {name: 0 for name in MAIL_STATES})  # type: ignore[arg-type]
+            counts = result.setdefault(council_id, dict.fromkeys(MAIL_STATES, 0))  # type: ignore[arg-type]
             counts[shown] += 1
     return result
 

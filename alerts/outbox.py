@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from alerts.render import ChangeView, Links, build_message, message_id_for, raw_message, render_alert, subscriber_links
 from alerts.subscriptions import active_subscribers, matching_events
-from sendwatch.core.tokens import make_token, signing_secret
 from sendwatch.core.config import Config
 from sendwatch.core.storage.models import ChangeEvent, Council, OutboxMessage, Subscriber, utcnow
+from sendwatch.core.tokens import make_token, signing_secret
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sendwatch.core.storage.models import Council, ReferenceProgramme, StatusRecord
 from sendwatch.core.formatting import status_label
+from sendwatch.core.storage.models import Council, ReferenceProgramme, StatusRecord
 from sendwatch.core.vocabulary import seriousness
 
 EVIDENCE_KEYS = ("url", "title", "date", "page", "quote")

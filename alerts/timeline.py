@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sendwatch.core.storage.models import Document, DocumentPage, Evidence, Figure, Meeting
 from sendwatch.core.formatting import looks_like_pdf, page_link
+from sendwatch.core.storage.models import Document, DocumentPage, Evidence, Figure, Meeting
 from sendwatch.core.vocabulary import MIN_CONFIDENCE, STATUSES, seriousness, standing_tier
 
 MAX_EVIDENCE_PER_PERIOD = 5

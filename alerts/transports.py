@@ -73,10 +73,10 @@ class Withdrawn(Exception):
 class Transport:
     """Base class: open once, deliver many, close once."""
 
-    async def open(self) -> None:  # noqa: B027 - optional hook
+    async def open(self) -> None:
         """Prepare for a batch (connections are opened lazily on first delivery)."""
 
-    async def close(self) -> None:  # noqa: B027 - optional hook
+    async def close(self) -> None:
         """Release whatever ``open`` or ``deliver`` acquired."""
 
     relay = "none"  # names the relay whose pauses apply (see alerts.sender)
@@ -84,7 +84,7 @@ class Transport:
     async def deliver(self, message: OutboxMessage, mark_in_flight: Callable[[], bool]) -> None:
         raise NotImplementedError
 
-    async def reset(self) -> None:  # noqa: B027 - optional hook
+    async def reset(self) -> None:
         """After an unexpected error, start the next message on a clean connection."""
 
     def was_delivered(self, message: OutboxMessage) -> bool | None:

@@ -24,9 +24,10 @@ import yaml
 
 from crawler import crawl_councils
 from sendwatch.core.config import parse_config
+from sendwatch.core.storage import open_database
 from sendwatch.demo.site import DemoSite
 from sendwatch.demo.site.sample import typical_council
-from sendwatch.core.storage import open_database
+
 
 def run_pass(label: str, config, database, site: DemoSite, slugs: list[str]) -> None:
     site.reset_counts()

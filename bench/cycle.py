@@ -21,10 +21,10 @@ from pathlib import Path
 import yaml
 
 from sendwatch.core.config import load_config
+from sendwatch.core.storage import open_database
 from sendwatch.cycle import run_cycle
 from sendwatch.demo.site import DemoSite
 from sendwatch.demo.site.sample import typical_council
-from sendwatch.core.storage import open_database
 
 
 def peak_mb(who: int) -> float:

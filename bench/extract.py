@@ -25,13 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table  # noqa: E402
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
-from extractors import analyse_pages  # noqa: E402
-from extractors.isolation import IsolatedReader  # noqa: E402
-from extractors.text_pdf import pdfium_pages, pdfminer_pages  # noqa: E402
+from extractors import analyse_pages
+from extractors.isolation import IsolatedReader
+from extractors.text_pdf import pdfium_pages, pdfminer_pages
 
 ROUTINE = [
     "The Forum noted the update on admissions for the coming academic year and the work of the inclusion team.",
@@ -150,7 +150,7 @@ def main() -> None:
 
     typical, found = signal_throughput(pack_text(args.text_mb, programme_share=0.05))
     dense, dense_found = signal_throughput(pack_text(args.text_mb / 4, programme_share=1.0))
-    print(f"Signal extraction (analyse_pages, one core):")
+    print("Signal extraction (analyse_pages, one core):")
     print(f"  agenda-pack text, 5% on the programme   {typical:6.1f} MB/s  ({found:,} evidence items; target >= 8 MB/s)")
     print(f"  dense text, every paragraph on it       {dense:6.1f} MB/s  ({dense_found:,} evidence items; target >= 5 MB/s)")
 

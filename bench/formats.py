@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extractors.isolation import IsolatedReader  # noqa: E402
-from extractors.ocr import unavailable_reason  # noqa: E402
-from extractors.paper_reader import read_document  # noqa: E402
-from extractors.paper_text import OcrSettings, ReadOptions  # noqa: E402
-from sendwatch.demo.site import papers  # noqa: E402
-from sendwatch.demo.site.sample import dsg_report  # noqa: E402
+from extractors.isolation import IsolatedReader
+from extractors.ocr import unavailable_reason
+from extractors.paper_reader import read_document
+from extractors.paper_text import OcrSettings, ReadOptions
+from sendwatch.demo.site import papers
+from sendwatch.demo.site.sample import dsg_report
 
 FORMATS = ["pdf", "docx", "odt", "doc", "rtf", "xlsx", "ods", "xls", "csv", "html"]
 TABLE = "Table 1: DSG position (£m) | 2024/25 | 2025/26\nCumulative deficit | 21.4 | 26.9\nIn-year deficit | 4.2 | 5.5"
@@ -71,7 +71,7 @@ def main() -> None:
             declared = "text/csv" if fmt == "csv" else None
             result = read_document(path, None, declared, options)
             assert result.state == "ok", (fmt, result.state, result.error)
-            seconds = best_cpu(lambda: read_document(path, None, declared, options), args.repeat)
+            seconds = best_cpu(lambda path=path, declared=declared: read_document(path, None, declared, options), args.repeat)
             size = path.stat().st_size / 1e6
             rows.append((fmt, size, len(result.pages), result.char_count / 1e6, seconds))
         pdf_seconds = next(row[4] for row in rows if row[0] == "pdf")

@@ -32,7 +32,6 @@ from sendwatch.core.lifetime import die_with_parent, leave_forkserver
 from sendwatch.core.storage import open_database
 from sendwatch.core.storage.models import Council, utcnow
 
-
 UNSTORED = "could not store the body"
 
 

@@ -83,7 +83,7 @@ class OwnSitesMiddleware:
         self._resolved: dict[tuple[str, int], list[Address]] = {}
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "OwnSitesMiddleware":
+    def from_crawler(cls, crawler: Any) -> OwnSitesMiddleware:
         middleware = cls(crawler)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
@@ -155,7 +155,7 @@ class RedirectLoopMiddleware:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "RedirectLoopMiddleware":
+    def from_crawler(cls, crawler: Any) -> RedirectLoopMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:

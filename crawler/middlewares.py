@@ -36,7 +36,7 @@ class SameSiteMiddleware:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "SameSiteMiddleware":
+    def from_crawler(cls, crawler: Any) -> SameSiteMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
@@ -62,7 +62,7 @@ class RetryBackoffMiddleware:
         self.backoff = backoff
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "RetryBackoffMiddleware":
+    def from_crawler(cls, crawler: Any) -> RetryBackoffMiddleware:
         backoff = crawler.settings.getfloat("SENDWATCH_RETRY_BACKOFF", 0.0)
         if backoff <= 0:
             raise NotConfigured
@@ -84,7 +84,7 @@ class UnreachableHostMiddleware:
         self.unreachable: dict[str, str] = {}  # host:port -> why, for this crawl
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "UnreachableHostMiddleware":
+    def from_crawler(cls, crawler: Any) -> UnreachableHostMiddleware:
         return cls()
 
     def process_request(self, request: Request) -> None:

@@ -19,7 +19,7 @@ class BodyStorePipeline:
         self.data_dir = data_dir
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "BodyStorePipeline":
+    def from_crawler(cls, crawler: Any) -> BodyStorePipeline:
         data_dir = crawler.settings.get("SENDWATCH_DATA_DIR")
         if not data_dir:
             raise NotConfigured("SENDWATCH_DATA_DIR is not set")

@@ -19,7 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.items import (
-    FETCHED, NOT_MODIFIED, SKIPPED, TOO_LARGE, AgendaItemFound, CommitteeFound, DocumentFound, MeetingFound,
+    FETCHED,
+    NOT_MODIFIED,
+    SKIPPED,
+    TOO_LARGE,
+    AgendaItemFound,
+    CommitteeFound,
+    DocumentFound,
+    MeetingFound,
 )
 from crawler.result import CouncilCrawlResult
 from sendwatch.core.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting

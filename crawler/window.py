@@ -24,7 +24,7 @@ class CrawlWindow:
     recheck_before: dt.datetime
 
     @classmethod
-    def for_crawl(cls, crawl: Crawl, known: KnownState, now: dt.datetime) -> "CrawlWindow":
+    def for_crawl(cls, crawl: Crawl, known: KnownState, now: dt.datetime) -> CrawlWindow:
         today = now.date()
         start = max(crawl.since, today - dt.timedelta(days=crawl.window_days_back))
         return cls(

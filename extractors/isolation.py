@@ -102,7 +102,7 @@ class IsolatedReader:
         """Stop the child (a new one starts on the next read)."""
         self._stop_child()
 
-    def __enter__(self) -> "IsolatedReader":
+    def __enter__(self) -> IsolatedReader:
         return self
 
     def __exit__(self, *exc: object) -> None:

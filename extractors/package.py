@@ -69,7 +69,7 @@ def iterparse_part(archive: zipfile.ZipFile, name: str, tags: tuple[str, ...], l
         stream.close()
 
 
-def open_part(archive: zipfile.ZipFile, name: str, limit: int) -> "_LimitedPart":
+def open_part(archive: zipfile.ZipFile, name: str, limit: int) -> _LimitedPart:
     try:
         info = archive.getinfo(name)
     except KeyError:
@@ -138,7 +138,7 @@ class _LimitedPart:
     def close(self) -> None:
         self._stream.close()
 
-    def __enter__(self) -> "_LimitedPart":
+    def __enter__(self) -> _LimitedPart:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -136,7 +136,7 @@ class PageWriter:
     def end_table(self) -> None:
         self.out.append("\n")
 
-    def cell_text(self, cell: "PageWriter") -> tuple[str, bool]:
+    def cell_text(self, cell: PageWriter) -> tuple[str, bool]:
         """A table cell written by its own writer: its text on one line, and whether a page broke in it.
 
         Its notes join this writer's: they print at the foot of the page the row is on.

@@ -21,7 +21,12 @@ import struct
 from pathlib import Path
 
 from extractors.package import (
-    has_part, iterparse_part, localname, open_package, parse_part, relationship_targets,
+    has_part,
+    iterparse_part,
+    localname,
+    open_package,
+    parse_part,
+    relationship_targets,
 )
 from extractors.paper_text import ReadError, ReadOptions, TextResult, table_row
 from extractors.text_html import decode_bytes

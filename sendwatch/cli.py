@@ -17,8 +17,8 @@ import click
 
 from sendwatch import __version__
 from sendwatch.commands import COMMANDS
-from sendwatch.core.config import ConfigError, default_config_path
 from sendwatch.commands.runtime import Runtime
+from sendwatch.core.config import ConfigError, default_config_path
 from sendwatch.core.storage.db import DatabaseError
 
 EXIT_CONFIG = 2

@@ -22,10 +22,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler import CouncilCrawlResult, crawl_councils
-from extractors.pipeline import extract_documents
 from alerts import queue_alerts, send_pending, sync_subscribers, update_statuses
 from alerts.mailq import mail_counts
+from crawler import CouncilCrawlResult, crawl_councils
+from extractors.pipeline import extract_documents
 from sendwatch.core import locks
 from sendwatch.core.config import Config
 from sendwatch.core.health import flagged_councils

@@ -35,7 +35,7 @@ CYCLE_JOB = "cycle"
 DIGEST_JOB = "digest"
 MAIL_JOB = "mail"
 
-_RUNNING: "Daemon | None" = None
+_RUNNING: Daemon | None = None
 
 
 @dataclass

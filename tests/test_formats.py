@@ -8,12 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from sendwatch.demo.site import papers
-from sendwatch.demo.site.word97 import compound_file
 from sendwatch.core.formats import (
-    DESCRIPTIONS, decide_kind, declared_kind, kind_of_content_type, kind_of_file, kind_of_name, proven_kind, sniff,
+    DESCRIPTIONS,
+    decide_kind,
+    declared_kind,
+    kind_of_content_type,
+    kind_of_file,
+    kind_of_name,
+    proven_kind,
+    sniff,
 )
 from sendwatch.core.vocabulary import DOCUMENT_KINDS
+from sendwatch.demo.site import papers
+from sendwatch.demo.site.word97 import compound_file
 
 # Table rows (" | " between cells), so that the demo's CSV of them is a table its bytes show.
 PAGES = ["Schools Forum | 3 March 2026\nForecast DSG deficit | £8.5m", "Cumulative deficit | £21.4m\nRecovery plan | agreed"]

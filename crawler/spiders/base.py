@@ -33,7 +33,17 @@ from twisted.python.failure import Failure
 
 from crawler.files import sha256_of
 from crawler.items import (
-    BLOCKED, ERROR, EXEMPT, FETCHED, GONE, NOT_MODIFIED, SKIPPED, TOO_LARGE, WOULD_FETCH, CrawlProblem, DocumentFound,
+    BLOCKED,
+    ERROR,
+    EXEMPT,
+    FETCHED,
+    GONE,
+    NOT_MODIFIED,
+    SKIPPED,
+    TOO_LARGE,
+    WOULD_FETCH,
+    CrawlProblem,
+    DocumentFound,
     Yielded,
 )
 from crawler.known import KnownState

@@ -24,7 +24,16 @@ from lxml import html as lxml_html
 from scrapy.http import Response
 
 from crawler.items import CommitteeFound, CrawlProblem, DocumentFound, MeetingFound, VariantSeen, Yielded
-from crawler.spiders.base import PACK_TITLE, CouncilSpider, answered_page, clean_text, decode_page, find_date, fingerprint, title_cleaner
+from crawler.spiders.base import (
+    PACK_TITLE,
+    CouncilSpider,
+    answered_page,
+    clean_text,
+    decode_page,
+    find_date,
+    fingerprint,
+    title_cleaner,
+)
 from sendwatch.core.formats import kind_of_name
 
 # A link into the calendar module (a meeting, a month view, the list view) names its tab and module.

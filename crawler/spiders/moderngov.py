@@ -30,12 +30,30 @@ from lxml import html as lxml_html
 from scrapy.http import Response
 
 from crawler.items import (
-    EXEMPT, FETCHED, AgendaItemFound, CommitteeFound, CrawlProblem, DocumentFound, MeetingFound, VariantSeen, Yielded,
+    EXEMPT,
+    FETCHED,
+    AgendaItemFound,
+    CommitteeFound,
+    CrawlProblem,
+    DocumentFound,
+    MeetingFound,
+    VariantSeen,
+    Yielded,
 )
 from crawler.spiders.base import (
+    PACK_TITLE,
+    CouncilSpider,
     answered_page,
-    PACK_TITLE, CouncilSpider, clean_text, decode_page, find_date, fingerprint, inner_html, item_html,
-    normalise_html, parse_uk_date, title_cleaner, unescape_once,
+    clean_text,
+    decode_page,
+    find_date,
+    fingerprint,
+    inner_html,
+    item_html,
+    normalise_html,
+    parse_uk_date,
+    title_cleaner,
+    unescape_once,
 )
 from sendwatch.core.formats import EXTENSIONS, kind_of_name
 

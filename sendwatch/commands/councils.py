@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass
 import click
 from sqlalchemy import select
 
+from sendwatch.commands.tables import render_table
 from sendwatch.core.health import is_flagged
 from sendwatch.core.storage.models import Council
-from sendwatch.commands.tables import render_table
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-
 import click
 
 from alerts.mailq import describe_counts, needs_attention
 from sendwatch.core import locks
-from sendwatch.cycle import CycleSummary, run_cycle
 from sendwatch.core.lifetime import sigterm_unwinds
+from sendwatch.cycle import CycleSummary, run_cycle
 
 
 def print_progress(event: str, data: dict) -> None:
@@ -72,7 +71,7 @@ def run(runtime, once: bool, slugs: tuple[str, ...], log_json: bool) -> None:
                                     progress=print_progress, linger_seconds=config.mail.linger_seconds)
         except locks.LockBusy as busy:
             click.echo(f"sendwatch: {busy}; not starting another.", err=True)
-            raise click.exceptions.Exit(1)
+            raise click.exceptions.Exit(1) from None
         print_summary(summary)
         return
     from sendwatch.commands import logs

@@ -67,7 +67,7 @@ class Runtime:
     def validate_if_present(self) -> None:
         """Validate the config file if there is one (commands that can run without one)."""
         if self.config_path.exists():
-            self.config
+            _ = self.config  # loading validates it, and keeps it for the command
 
     def close(self) -> None:
         if self._database is not None:

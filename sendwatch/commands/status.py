@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 
 import click
-
 from sqlalchemy import select
 
 from alerts.mailq import MAIL_STATES, describe_counts, mail_counts, mail_counts_by_council, needs_attention
-from sendwatch.core.formatting import money
 from alerts.status import CouncilStatus, current_statuses
-from sendwatch.core.storage.models import Council
 from sendwatch.commands.tables import render_table
+from sendwatch.core.formatting import money
+from sendwatch.core.storage.models import Council
 
 
 @click.command()
@@ -41,7 +40,7 @@ def status(runtime, as_json: bool) -> None:
         by_council = {slugs.get(council_id): counts for council_id, counts in mail_counts_by_council(session).items()}
         outbox = mail_counts(session)
     if as_json:
-        empty = {state: 0 for state in MAIL_STATES}
+        empty = dict.fromkeys(MAIL_STATES, 0)
         click.echo(json.dumps([{**row.as_json(), "mail": by_council.get(row.slug, empty)} for row in rows],
                               ensure_ascii=False, indent=2))
         return

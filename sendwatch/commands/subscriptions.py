@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from alerts.subscriptions import SubscriptionError, list_subscribers, subscribe as add_subscription, sync_subscribers
+from alerts.subscriptions import SubscriptionError, list_subscribers, sync_subscribers
+from alerts.subscriptions import subscribe as add_subscription
 from alerts.subscriptions import unsubscribe as stop_subscription
 from sendwatch.commands.tables import render_table
 from sendwatch.core.vocabulary import STATUSES

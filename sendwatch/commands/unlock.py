@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from sendwatch.core import locks
-from sendwatch.cycle import close_abandoned_cycles
 from sendwatch.core.storage.models import utcnow
+from sendwatch.cycle import close_abandoned_cycles
 
 
 @click.command()

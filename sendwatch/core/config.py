@@ -52,7 +52,7 @@ class Schedule(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _schedules_that_fire(self) -> "Schedule":
+    def _schedules_that_fire(self) -> Schedule:
         """Parsed by APScheduler itself, as the daemon will, and each must fire some day."""
         try:
             zone = ZoneInfo(self.timezone)
@@ -142,7 +142,7 @@ class Mail(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @model_validator(mode="after")
-    def _sender_address(self) -> "Mail":
+    def _sender_address(self) -> Mail:
         """The envelope sender goes out with every message: checked like any address, now."""
         address = email.utils.parseaddr(self.from_)[1]
         try:
@@ -246,7 +246,7 @@ class Council(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _enabled_needs_where(self) -> "Council":
+    def _enabled_needs_where(self) -> Council:
         if self.enabled:
             if self.platform is None:
                 raise ValueError("platform: an enabled council needs one of moderngov, cmis, listing")

@@ -41,7 +41,7 @@ def sync_councils(session: Session, config: Config) -> None:
 def seed_reference_programmes(session: Session) -> int:
     """Load the bundled reference rows for councils that have none yet; return how many."""
     councils_by_gss = {c.gss_code: c for c in session.scalars(select(Council)) if c.gss_code}
-    seeded = {council_id for council_id in session.scalars(select(ReferenceProgramme.council_id).distinct())}
+    seeded = set(session.scalars(select(ReferenceProgramme.council_id).distinct()))
     added = 0
     for row in load_reference_rows():
         council = councils_by_gss.get(row["gss_code"])

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import yaml
 from sqlalchemy import select
@@ -25,12 +25,12 @@ from sqlalchemy.orm import Session
 from alerts import build_digest, current_statuses
 from alerts.transports import FileTransport
 from sendwatch.core.config import Config, load_config
-from sendwatch.cycle import CycleSummary, run_cycle
-from sendwatch.demo.councils import FORUM, demo_councils, eastmoor_off_track_meeting
-from sendwatch.demo.site import DemoSite
 from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage import open_database
 from sendwatch.core.storage.models import OutboxMessage
+from sendwatch.cycle import CycleSummary, run_cycle
+from sendwatch.demo.councils import FORUM, demo_councils, eastmoor_off_track_meeting
+from sendwatch.demo.site import DemoSite
 
 JOURNALIST = "reporter@example.org"
 MARKER = ".sendwatch-demo"

@@ -15,12 +15,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sendwatch.core.tokens import signing_secret
 from sendwatch.core.config import Config
 from sendwatch.core.storage import Database
+from sendwatch.core.templating import templates_dir
+from sendwatch.core.tokens import signing_secret
 from sendwatch.web.responses import WebState, refusal
 from sendwatch.web.security import RateLimiter
-from sendwatch.core.templating import templates_dir
 from sendwatch.web.views import data, public, subscriptions
 
 SECURITY_HEADERS = {

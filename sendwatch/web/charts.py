@@ -13,8 +13,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from sendwatch.core.formatting import money
-from sendwatch.core.formatting import status_label
+from sendwatch.core.formatting import money, status_label
 
 # Fill colours for the status strip and summary bar (the CSS badges use paler tints of these).
 STATUS_FILL: dict[str, str] = {

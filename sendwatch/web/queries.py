@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.status import CouncilStatus, current_statuses, describe_reference
 from sendwatch.core.formatting import looks_like_pdf, page_link, safe_url
 from sendwatch.core.health import crawl_health, is_flagged
-from alerts.status import CouncilStatus, current_statuses, describe_reference
 from sendwatch.core.storage.db import fits_row_id
 from sendwatch.core.storage.models import (
     ChangeEvent,

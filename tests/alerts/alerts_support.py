@@ -9,7 +9,6 @@ import itertools
 
 from sendwatch.core.storage.models import Council, Document, Evidence, Figure, Meeting, utcnow
 
-
 _numbers = itertools.count(1)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from alerts_support import Papers
 from click.testing import CliRunner
 
 from alerts import update_statuses
 from alerts.mailq import MAIL_STATES
-from alerts_support import Papers
 from sendwatch.cli import cli
 from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage import open_database
@@ -120,10 +120,10 @@ def test_digest_preview_writes_the_html(write_config, database_url, tmp_path):
 
 
 def test_mail_lists_the_outbox_by_state_with_reasons_and_settles_rows(smtp_config, smtp_server, database):
+    from alerts_support import queue_change_alerts
     from sqlalchemy import select
 
     from alerts import send_pending
-    from alerts_support import queue_change_alerts
     from sendwatch.core.storage.models import OutboxMessage, utcnow
 
     path, config = smtp_config()
@@ -184,8 +184,9 @@ def test_unlock_clears_a_dead_holder_s_lock_and_refuses_a_live_one(write_config,
 
 
 def test_mail_retry_all_makes_every_failed_and_ambiguous_message_due(smtp_config, smtp_server, database):
-    from alerts import send_pending
     from alerts_support import queue_change_alerts
+
+    from alerts import send_pending
 
     path, config = smtp_config()
     queue_change_alerts(database, config, ["ann@first.example", "bob@second.example"])

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from alerts_support import Papers
 from sqlalchemy import delete, func, select
 
 from alerts import queue_alerts, send_pending, sync_subscribers, update_statuses
-from alerts_support import Papers
 from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage.models import ChangeEvent, Evidence, OutboxMessage, StatusRecord
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from alerts_support import Papers
 from sqlalchemy import select, update
 
 from alerts import build_digest, send_digest, sync_subscribers, update_statuses
-from alerts_support import Papers
 from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage.models import ChangeEvent, Council, Digest, Evidence, utcnow
 

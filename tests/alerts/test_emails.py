@@ -7,13 +7,13 @@ import re
 import stat
 from urllib.parse import parse_qs, urlsplit
 
+from alerts_support import Papers
 from sqlalchemy import select
 
 from alerts import queue_alerts, send_pending, subscribe, update_statuses
-from sendwatch.core.tokens import make_token, read_token, signing_secret
-from alerts_support import Papers
 from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage.models import Council, DocumentPage
+from sendwatch.core.tokens import make_token, read_token, signing_secret
 
 D = dt.date
 READER = "education.desk@northshire-gazette.example"

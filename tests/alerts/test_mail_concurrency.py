@@ -9,10 +9,10 @@ import sys
 import threading
 from pathlib import Path
 
+from alerts_support import queue_change_alerts
 from sqlalchemy import func, select
 
 from alerts import send_pending
-from alerts_support import queue_change_alerts
 from sendwatch.core.storage.models import OutboxMessage
 from tests.cycle.test_daemon import daemon
 from tests.support.waiting import wait_until

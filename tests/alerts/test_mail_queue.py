@@ -7,12 +7,12 @@ import collections
 import datetime as dt
 
 import pytest
+from alerts_support import queue_change_alerts
 from sqlalchemy import select
 
 from alerts import send_pending
 from alerts.outbox import enqueue, message_key
 from alerts.transports import SmtpTransport
-from alerts_support import queue_change_alerts
 from sendwatch.core.storage.models import MailPause, OutboxMessage, Subscriber, utcnow
 from tests.support.smtp import running_smtp_server
 

@@ -9,10 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from alerts_support import queue_change_alerts
 from sqlalchemy import select
 
 from alerts import queue_alerts, send_pending
-from alerts_support import queue_change_alerts
 from sendwatch.core.storage.models import ChangeEvent, OutboxMessage, Subscriber, utcnow
 
 SENDER_PROCESS = Path(__file__).with_name("sender_process.py")

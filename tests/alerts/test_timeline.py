@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from alerts.timeline import council_timeline
 from alerts_support import Papers
+
+from alerts.timeline import council_timeline
 
 D = dt.date
 

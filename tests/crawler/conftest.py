@@ -16,8 +16,8 @@ import yaml
 
 from crawler import CouncilCrawlResult, crawl_councils
 from sendwatch.core.config import Config, parse_config
-from sendwatch.demo.site import DemoCouncil, DemoSite
 from sendwatch.core.storage import Database, open_database
+from sendwatch.demo.site import DemoCouncil, DemoSite
 
 
 @pytest.fixture

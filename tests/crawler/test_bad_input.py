@@ -10,10 +10,10 @@ import threading
 
 import pytest
 from crawl_support import rows
-from tests.support.waiting import wait_until
 
-from sendwatch.demo.site import sample_council
 from sendwatch.core.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
+from sendwatch.demo.site import sample_council
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture

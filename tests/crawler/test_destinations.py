@@ -9,12 +9,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
-
 from crawl_support import rows
+
 from crawler.destinations import Destination, is_public, named_destinations
 from sendwatch.core.config import Council, parse_config
-from sendwatch.demo.site import DemoDocument, sample_council
 from sendwatch.core.storage.models import Document
+from sendwatch.demo.site import DemoDocument, sample_council
 
 
 class _Internal(BaseHTTPRequestHandler):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from crawl_support import rows, table_sizes
 
-from sendwatch.demo.site import sample_council
 from sendwatch.core.storage.models import AgendaItem, Document, Meeting
+from sendwatch.demo.site import sample_council
 
 
 def found(config) -> dict[str, set]:

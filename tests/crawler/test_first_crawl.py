@@ -13,9 +13,8 @@ from crawl_support import rows
 from crawler import crawl_councils
 from sendwatch.core.config import parse_config
 from sendwatch.core.storage import open_database
-
-from sendwatch.demo.site import FORUM, DemoSite, sample_council
 from sendwatch.core.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
+from sendwatch.demo.site import FORUM, DemoSite, sample_council
 
 
 @pytest.fixture(scope="module")

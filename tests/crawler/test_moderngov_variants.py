@@ -7,9 +7,8 @@ the second crawl asked for. Page variants are crawled with the web service switc
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
 
 import pytest
 from crawl_support import rows

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from crawl_support import rows
 
-from sendwatch.demo.site import FORUM, DemoDocument, sample_council
 from sendwatch.core.storage.models import Document
+from sendwatch.demo.site import FORUM, DemoDocument, sample_council
 
 FORMATS = ["docx", "odt", "rtf", "doc", "xlsx", "xls", "csv", "scanned_pdf", "pptx", "bin"]
 KINDS = {"scanned_pdf": "pdf", "bin": "other"}  # no known format: kept, for the reader to record unsupported

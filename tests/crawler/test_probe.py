@@ -17,8 +17,8 @@ from variant_support import OncePerKey, start_site
 from crawler.probe import PAPER_LINKS, probe_site
 from sendwatch.cli import cli
 from sendwatch.core.config import Crawl
-from sendwatch.demo.site import VARIANTS
 from sendwatch.core.formats import PAPER_KINDS, kind_of_name
+from sendwatch.demo.site import VARIANTS
 
 # Each demo variant, the platform that shows it, and the code the probe names it by.
 SHOWN = {

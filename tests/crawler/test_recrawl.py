@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from crawl_support import rows, table_sizes
 
-from sendwatch.demo.site import FORUM, DemoDocument, DemoItem, DemoMeeting, sample_council
 from sendwatch.core.storage.models import Document, Meeting
+from sendwatch.demo.site import FORUM, DemoDocument, DemoItem, DemoMeeting, sample_council
 
 
 def snapshot(config) -> dict:

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 from scrapy import Request
-from scrapy.http import XmlResponse
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import XmlResponse
 
 from crawler.items import CrawlProblem
 from crawler.known import KnownMeeting, KnownState
@@ -15,7 +15,14 @@ from crawler.middlewares import SameSiteMiddleware
 from crawler.result import decide_outcome
 from crawler.settings import scrapy_settings, user_agent
 from crawler.spiders.base import (
-    TOO_LARGE, check_body, escaped_twice, find_date, normalise_html, parse_uk_date, title_cleaner, unescape_once,
+    TOO_LARGE,
+    check_body,
+    escaped_twice,
+    find_date,
+    normalise_html,
+    parse_uk_date,
+    title_cleaner,
+    unescape_once,
 )
 from crawler.spiders.cmis import _day_in_month
 from crawler.spiders.moderngov import _COMMITTEE_LINK, _id_in, _xml_root, moderngov_base

@@ -19,7 +19,7 @@ from tests.support.tls import self_signed_certificate
 class _Papers(BaseHTTPRequestHandler):
     served = 0
 
-    def log_message(self, format, *args):  # noqa: A002
+    def log_message(self, format, *args):
         """Quiet."""
 
     def do_GET(self) -> None:

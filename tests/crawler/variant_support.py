@@ -19,10 +19,10 @@ from crawl_support import rows
 
 from crawler import CouncilCrawlResult, crawl_councils
 from sendwatch.core.config import Config, parse_config
-from sendwatch.demo.site import DemoSite, sample_council
-from sendwatch.demo.site.spec import DemoCommittee, DemoDocument, DemoMeeting
 from sendwatch.core.storage import open_database
 from sendwatch.core.storage.models import AgendaItem, Document, Meeting
+from sendwatch.demo.site import DemoSite, sample_council
+from sendwatch.demo.site.spec import DemoCommittee, DemoDocument, DemoMeeting
 
 # Variants shown only on ModernGov's public pages: their councils' web service is switched off.
 PAGE_VARIANTS = {"items_link_to_reports", "plain_paragraphs", "earlier_meetings", "ce_list_documents", "cancelled_meeting"}

@@ -16,10 +16,10 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
-from sendwatch.demo.site import DemoSite
-from sendwatch.scheduler import CYCLE_JOB, JOB_TABLE
 from sendwatch.core.storage import open_database
 from sendwatch.core.storage.models import ChangeEvent, Cycle, Document, Evidence, Lock
+from sendwatch.demo.site import DemoSite
+from sendwatch.scheduler import CYCLE_JOB, JOB_TABLE
 from tests.cycle.conftest import sendwatch_command
 from tests.support.waiting import wait_until
 

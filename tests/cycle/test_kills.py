@@ -14,10 +14,10 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from sendwatch.demo.councils import FORUM, eastmoor_off_track_meeting
-from sendwatch.demo.site import DemoSite
 from sendwatch.core.storage import open_database
 from sendwatch.core.storage.models import Cycle, Document, Lock, OutboxMessage
+from sendwatch.demo.councils import FORUM, eastmoor_off_track_meeting
+from sendwatch.demo.site import DemoSite
 from tests.cycle.conftest import REPORTER, sendwatch_command
 from tests.support.waiting import wait_until
 

@@ -11,8 +11,9 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.pdfgen import canvas
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+
 
 def _ocr_missing() -> str | None:
     from extractors.ocr import unavailable_reason
@@ -59,9 +60,10 @@ def build_table_report(path: Path, heading: str, rows: list[list[str]]) -> Path:
 
 def build_image_only(path: Path, pages: int = 2) -> Path:
     """A 'scanned' paper: each page is a drawn image and carries no text layer."""
-    from reportlab.lib.utils import ImageReader
     import io
     import zlib
+
+    from reportlab.lib.utils import ImageReader
 
     width, height = 60, 80
     raw = b"".join(b"\x00" + bytes([(x * y) % 256 for x in range(width)]) for y in range(height))

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from extractors_support import build_report
+
 from sendwatch.cli import cli
 
 DOCUMENTS = {

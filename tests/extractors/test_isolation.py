@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from extractors_support import build_corrupt, build_report
 
 from extractors.isolation import IsolatedReader, extract_text_isolated
-from extractors_support import build_corrupt, build_report
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX named pipes")

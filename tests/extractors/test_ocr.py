@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from extractors_support import build_report, needs_tesseract
 
 from extractors import analyse_pages
 from extractors.isolation import extract_text_isolated
 from extractors.ocr import unavailable_reason
 from extractors.paper_text import OcrSettings
-from extractors_support import build_report, needs_tesseract
 from sendwatch.demo.site import scan
 
 KEY = "The Department for Education has placed the council under enhanced monitoring and support."

@@ -6,11 +6,11 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from extractors_support import FILLER, build_corrupt, build_image_only, build_report, needs_tesseract
 from sqlalchemy import select
 
 from extractors import EXTRACTOR_VERSION
 from extractors.pipeline import extract_documents
-from extractors_support import FILLER, build_corrupt, build_image_only, build_report, needs_tesseract
 from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage.models import Council, Document, DocumentPage, Evidence, Figure
 

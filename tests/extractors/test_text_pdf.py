@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from extractors_support import FILLER, build_corrupt, build_image_only, build_report, build_table_report
 
 from extractors import analyse_pages
-from extractors.text_pdf import pdfminer_pages, pdfium_pages, read_pdf
-from extractors_support import FILLER, build_corrupt, build_image_only, build_report, build_table_report
+from extractors.text_pdf import pdfium_pages, pdfminer_pages, read_pdf
 
 KEY_SENTENCE = "The council is not on track to meet condition 3 of its safety valve agreement with the DfE."
 COUNCIL = ["Westshire County Council"]

@@ -11,7 +11,17 @@ from sqlalchemy import inspect, select, text
 
 from sendwatch.core.storage import open_database
 from sendwatch.core.storage.db import DatabaseError, current_revision, head_revision, make_engine, upgrade
-from sendwatch.core.storage.models import Council, Cycle, Document, DocumentPage, Evidence, Figure, MailPause, OutboxMessage, utcnow
+from sendwatch.core.storage.models import (
+    Council,
+    Cycle,
+    Document,
+    DocumentPage,
+    Evidence,
+    Figure,
+    MailPause,
+    OutboxMessage,
+    utcnow,
+)
 
 
 def test_a_new_database_is_created_and_migrated_to_the_latest_schema(database_url: str) -> None:
@@ -149,7 +159,7 @@ def test_passwords_never_appear_in_errors() -> None:
     assert "s3cr3t" not in str(caught.value)
 
 
-def test_datetimes_come_back_aware_in_utc(database: "Database") -> None:  # noqa: F821
+def test_datetimes_come_back_aware_in_utc(database: Database) -> None:  # noqa: F821
     moment = dt.datetime(2025, 3, 30, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     with database.session() as session:
         council = Council(slug="york", name="City of York Council", last_crawled_at=moment)
@@ -159,13 +169,13 @@ def test_datetimes_come_back_aware_in_utc(database: "Database") -> None:  # noqa
     assert stored == moment and stored.tzinfo is not None and stored.utcoffset() == dt.timedelta(0)
 
 
-def test_naive_datetimes_are_refused(database: "Database") -> None:  # noqa: F821
+def test_naive_datetimes_are_refused(database: Database) -> None:  # noqa: F821
     with pytest.raises(Exception, match="naive datetime"):
         with database.session() as session:
             session.add(Council(slug="york", name="York", last_crawled_at=dt.datetime(2025, 1, 1)))
 
 
-def test_deleting_a_document_takes_its_evidence_with_it(database: "Database") -> None:  # noqa: F821
+def test_deleting_a_document_takes_its_evidence_with_it(database: Database) -> None:  # noqa: F821
     with database.session() as session:
         council = Council(slug="york", name="City of York Council")
         session.add(council)

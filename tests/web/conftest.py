@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 import uvicorn
+from web_support import SECRET, csrf_in, seed_councils, site_config
 
 from sendwatch.core.config import Config
 from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage import Database, open_database
-from web_support import SECRET, csrf_in, seed_councils, site_config
 from sendwatch.web import create_app
 from tests.support.smtp import SmtpServer, running_smtp_server
+
 
 @pytest.fixture(autouse=True)
 def signing_secret_env(monkeypatch: pytest.MonkeyPatch) -> None:

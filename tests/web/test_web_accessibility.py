@@ -10,13 +10,12 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-
-from sendwatch.core.tokens import make_token
-from sendwatch.core.storage.models import Subscriber
-from sendwatch.core.vocabulary import STATUS_LABELS, STATUSES
-from sendwatch.core.templating import templates_dir
 from web_support import SECRET
 
+from sendwatch.core.storage.models import Subscriber
+from sendwatch.core.templating import templates_dir
+from sendwatch.core.tokens import make_token
+from sendwatch.core.vocabulary import STATUS_LABELS, STATUSES
 
 CSS = (templates_dir("web") / "static" / "sendwatch.css").read_text(encoding="utf-8")
 

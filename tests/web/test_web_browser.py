@@ -18,12 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from web_support import SECRET, change_status, link_in, seed_councils, site_config
 
 from alerts import queue_alerts, send_pending
-from sendwatch.core.storage import open_database
 from sendwatch.core.registry import sync_councils
-
-from web_support import SECRET, change_status, link_in, seed_councils, site_config
+from sendwatch.core.storage import open_database
 
 CHROMIUM = os.environ.get("SENDWATCH_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -117,8 +117,9 @@ def test_robots_keep_personal_links_out_of_search_engines(site) -> None:
 def test_evidence_read_by_ocr_from_a_scan_says_so_on_the_council_page(site) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 
-    from sendwatch.core.storage.models import StatusRecord
     from web_support import council, evidence
+
+    from sendwatch.core.storage.models import StatusRecord
 
     with site.database.session() as session:
         south = council(session, "southbrook")

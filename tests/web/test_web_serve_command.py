@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
-
-import re
 
 import httpx
 from web_support import SECRET, site_config

@@ -8,12 +8,11 @@ import email.policy
 
 import pytest
 from sqlalchemy import select
-
-from sendwatch.core.tokens import make_token
-from sendwatch.core.storage.models import OutboxMessage, Subscriber, utcnow
-from sendwatch.web.security import SignupRequest, make_confirmation_token
 from web_support import SECRET, csrf_in, link_in
 
+from sendwatch.core.storage.models import OutboxMessage, Subscriber, utcnow
+from sendwatch.core.tokens import make_token
+from sendwatch.web.security import SignupRequest, make_confirmation_token
 
 READER = "reporter@news.example.org"
 

@@ -11,8 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendwatch.core.config import Config
-from tests.support.smtp import SmtpServer
-
 from sendwatch.core.storage.models import (
     ChangeEvent,
     Council,
@@ -24,6 +22,7 @@ from sendwatch.core.storage.models import (
     StatusRecord,
     utcnow,
 )
+from tests.support.smtp import SmtpServer
 
 COUNCILS = [
     {"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov", "url": "https://democracy.northshire.example.gov.uk/"},

@@ -65,7 +65,7 @@ def csv_table(title: str, pages: list[str]) -> bytes:
 def html_page(title: str, pages: list[str]) -> bytes:
     paragraphs = "".join(f"<p>{html.escape(line)}</p>\n" for page in pages for line in page.split("\n") if line.strip())
     return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>\n'
-            f"<body>\n<h1>{html.escape(title)}</h1>\n{paragraphs}</body></html>\n").encode("utf-8")
+            f"<body>\n<h1>{html.escape(title)}</h1>\n{paragraphs}</body></html>\n").encode()
 
 
 # format → (writer, the Content-Type a server declares for it)
@@ -87,7 +87,7 @@ FORMATS: dict[str, tuple[Writer, str]] = {
 }
 
 
-def render_paper(document: "DemoDocument") -> bytes:
+def render_paper(document: DemoDocument) -> bytes:
     """The document's bytes in its format (the same document always gives the same bytes)."""
     return write(document.format, document.title, document.pages)
 
@@ -97,6 +97,6 @@ def write(fmt: str, title: str, pages: list[str]) -> bytes:
     return FORMATS[fmt][0](title, pages)
 
 
-def content_type(document: "DemoDocument") -> str:
+def content_type(document: DemoDocument) -> str:
     """The Content-Type the site declares for the document."""
     return document.served_as or FORMATS[document.format][1]

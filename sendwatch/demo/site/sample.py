@@ -135,8 +135,8 @@ TYPICAL_OTHER_COMMITTEES = 40
 def typical_forum_meeting(name: str, day: dt.date, index: int) -> DemoMeeting:
     """Four items, twelve papers: a typical Schools Forum agenda."""
     items = []
-    for number, title in enumerate(("Minutes of the previous meeting", "Dedicated Schools Grant monitoring",
-                                    "High Needs Block update", "Schools budget consultation"), start=1):
+    for title in ("Minutes of the previous meeting", "Dedicated Schools Grant monitoring",
+                  "High Needs Block update", "Schools budget consultation"):
         papers = [DemoDocument(f"{title} - paper {n}", dsg_report(name, day, 6.0 + index + n / 10),
                                published=day - dt.timedelta(days=7)) for n in range(1, 4)]
         items.append(DemoItem(title, f"<p>Report on {title.lower()}.</p>",

@@ -18,8 +18,9 @@ import socket
 import struct
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from sendwatch.demo.site import cmis_pages, moderngov_pages, pages
@@ -90,7 +91,7 @@ class DemoSite:
                 self._serve(council.slug)
         return council
 
-    def start(self) -> "DemoSite":
+    def start(self) -> DemoSite:
         """Start one server per council (and the stranger host) on loopback addresses."""
         self._released.clear()
         self._stranger = self._bind(_StrangerHandler, 999)
@@ -111,7 +112,7 @@ class DemoSite:
         self._threads.clear()
         self._stranger = None
 
-    def __enter__(self) -> "DemoSite":
+    def __enter__(self) -> DemoSite:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -367,7 +368,7 @@ class _CouncilHandler(BaseHTTPRequestHandler):
     server_version = "Microsoft-IIS/10.0"
     sys_version = ""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests read counters, not logs."""
 
     def do_HEAD(self) -> None:
@@ -635,7 +636,7 @@ class _StrangerHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet."""
 
     def do_GET(self) -> None:

@@ -25,9 +25,9 @@ from starlette.responses import PlainTextResponse, Response
 
 from alerts.sender import send_pending
 from alerts.subscriptions import SubscriptionError, subscribe
-from sendwatch.core.tokens import make_token, read_token
 from sendwatch.core.addresses import AddressError, check_address
 from sendwatch.core.storage.models import Subscriber, utcnow
+from sendwatch.core.tokens import make_token, read_token
 from sendwatch.core.vocabulary import FREQUENCIES, STATUSES
 from sendwatch.web import queries
 from sendwatch.web.responses import WebState, check_csrf, client_address, page, refusal, state

@@ -117,7 +117,7 @@ def collect_digest(session: Session, config: Config, now: dt.datetime, councils:
     )
 
 
-def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted) -> list[CouncilFindings]:  # type: ignore[no-untyped-def]
+def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted) -> list[CouncilFindings]:
     evidence = session.scalars(
         select(Evidence)
         .where(

@@ -42,7 +42,7 @@ def shown_state(state: str, last_error: str | None, next_attempt_at: dt.datetime
     return state
 
 
-def _shown_state_sql(now: dt.datetime):  # type: ignore[no-untyped-def]
+def _shown_state_sql(now: dt.datetime):
     return case(
         (OutboxMessage.state.in_(("claimed", "sending")), "claimed"),
         ((OutboxMessage.state == "pending") & OutboxMessage.last_error.is_not(None)
@@ -54,7 +54,7 @@ def _shown_state_sql(now: dt.datetime):  # type: ignore[no-untyped-def]
 def mail_counts(session: Session, now: dt.datetime | None = None) -> dict[str, int]:
     """How many outbox rows are in each state, every state present (zero when none)."""
     shown = _shown_state_sql(now or utcnow())
-    counts = dict(session.execute(select(shown, func.count()).group_by(shown)).all())
+    counts: dict[str, int] = dict(session.execute(select(shown, func.count()).group_by(shown)).tuples().all())
     return {state: int(counts.get(state, 0)) for state in MAIL_STATES}
 
 
@@ -93,7 +93,7 @@ class MailRow:
     recipient: str
     subject: str
     attempts: int
-    created_at: str
+    created_at: str | None
     next_attempt_at: str | None
     sent_at: str | None
     message_id: str

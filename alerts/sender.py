@@ -62,7 +62,8 @@ from alerts.transports import (
 from sendwatch.core import holders
 from sendwatch.core.config import Config
 from sendwatch.core.storage import Database
-from sendwatch.core.storage.models import MailPause, OutboxMessage, Subscriber, utcnow
+from sendwatch.core.storage.db import rows_matched
+from sendwatch.core.storage.models import Base, MailPause, OutboxMessage, Subscriber, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -526,7 +527,7 @@ class _OutboxWriter:
         key = (*sorted(values), "claimed" if only_claimed else "")
         statement = self._statements.get(key)
         if statement is None:
-            table = OutboxMessage.__table__
+            table = Base.metadata.tables[OutboxMessage.__tablename__]
             condition = and_(table.c.id == bindparam("row_id"), table.c.claimed_by == bindparam("holder"))
             if only_claimed:
                 condition = and_(condition, table.c.state == "claimed")
@@ -563,7 +564,7 @@ def _fail_and_suppress(database: Database, holder: str, row: OutboxMessage, erro
             .values(state="failed", last_error=error, attempts=row.attempts + 1, claimed_by=None, claimed_until=None)
             .execution_options(synchronize_session=False)
         )
-        if not result.rowcount:
+        if not rows_matched(result):
             return False
         if row.subscriber_id is not None:
             subscriber = session.get(Subscriber, row.subscriber_id)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sendwatch.core.addresses import AddressError, check_address, same_address_key
 from sendwatch.core.config import Config
 from sendwatch.core.storage.models import ChangeEvent, Council, Subscriber, utcnow
-from sendwatch.core.vocabulary import FREQUENCIES, STATUSES
+from sendwatch.core.vocabulary import FREQUENCIES, STATUSES, SubscriberSource
 
 
 class SubscriptionError(ValueError):
@@ -53,7 +53,7 @@ def subscribe(
     councils: list[str] | None = None,
     statuses: list[str] | None = None,
     frequency: str = "immediate",
-    source: str = "cli",
+    source: SubscriberSource = "cli",
     confirmed: bool = True,
     smtputf8: bool = False,
 ) -> Subscriber:

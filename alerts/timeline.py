@@ -159,8 +159,8 @@ def evidence_date(document: Document, documents: dict[int, Document], meeting_da
     while chain[-1].parent_id and chain[-1].parent_id in documents and len(chain) < 10:
         chain.append(documents[chain[-1].parent_id])
     for doc in chain:
-        if doc.meeting_id and meeting_dates.get(doc.meeting_id):
-            return meeting_dates[doc.meeting_id]
+        if doc.meeting_id and (day := meeting_dates.get(doc.meeting_id)):
+            return day
     for doc in chain:
         if doc.published_date:
             return doc.published_date

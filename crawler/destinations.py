@@ -139,7 +139,7 @@ class OwnSitesMiddleware:
                 found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
             except (OSError, RuntimeError):
                 return []  # unresolvable here: the download fails on its own, and the answer's address is checked
-            self._resolved[(host, port)] = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found]
+            self._resolved[(host, port)] = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in found]
         return self._resolved[(host, port)]
 
     def _refuse(self, reason: str) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendwatch.core.storage.models import Council, Document, Meeting
+from sendwatch.core.vocabulary import DocumentKind, FetchState
 
 
 @dataclass(frozen=True)
@@ -28,12 +29,12 @@ class KnownMeeting:
 @dataclass(frozen=True)
 class KnownDocument:
     url: str
-    fetch_state: str
+    fetch_state: FetchState
     etag: str | None
     last_modified: str | None
     sha256: str | None
     fetched_at: dt.datetime | None
-    kind: str = "pdf"
+    kind: DocumentKind = "pdf"
     title: str | None = None
 
 

@@ -45,7 +45,7 @@ class SameSiteMiddleware:
             raise IgnoreRequest(f"refused: only http(s) URLs are fetched, not {parts.scheme}:")
         if request.meta.get("dont_obey_robotstxt") and parts.path == "/robots.txt":
             return None
-        allowed = getattr(self.crawler.spider, "allowed_hosts", set())
+        allowed: set[str] = getattr(self.crawler.spider, "allowed_hosts", set())
         host = parts.hostname or ""
         if host in allowed:
             return None

@@ -138,9 +138,9 @@ def _save_documents(session: Session, council: Council, found: list[DocumentFoun
     seen_urls = {document.url for document in found}
     # Rows whose URL was not seen this time, by hash: candidates for "same paper, new link".
     moved: dict[str, list[Document]] = {}
-    for row in by_url.values():
-        if row.url not in seen_urls and row.sha256:
-            moved.setdefault(row.sha256, []).append(row)
+    for existing in by_url.values():
+        if existing.url not in seen_urls and existing.sha256:
+            moved.setdefault(existing.sha256, []).append(existing)
     latest: dict[str, DocumentFound] = {}
     for document in found:  # one record per URL; a real fetch wins over "skipped"
         if document.url not in latest or latest[document.url].fetch_state == SKIPPED:
@@ -204,8 +204,9 @@ def _record_failure(row: Document, document: DocumentFound) -> None:
     """A failed fetch: keep a body we already have; otherwise say why there is none."""
     row.fetch_error = document.fetch_error
     row.http_status = document.http_status or row.http_status
-    if row.sha256 is None or document.fetch_state != "error":
-        row.fetch_state = document.fetch_state
+    state = document.fetch_state
+    if (row.sha256 is None or state != "error") and state != "skipped" and state != "would_fetch":  # those two are never stored
+        row.fetch_state = state
         row.kind = document.kind if row.sha256 is None else row.kind
     if document.fetch_state == TOO_LARGE and row.sha256 is None:
         row.text_state = "too_large"

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
 from importlib import resources
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -48,7 +48,7 @@ class Parsed:
     hits: list[Hit]
     clause: list[int]
     by_role: dict[str, list[Hit]] = field(default_factory=dict)
-    memo: dict[str, object] = field(default_factory=dict)  # what later stages compute once per sentence
+    memo: dict[str, Any] = field(default_factory=dict)  # what later stages compute once per sentence
     words: frozenset[str] = frozenset()  # the distinct tokens, for "does the sentence say X at all?"
 
     def of(self, role: str) -> list[Hit]:

@@ -21,6 +21,9 @@ import signal
 import sys
 import time
 from dataclasses import replace
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext, SpawnContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from extractors.paper_reader import read_document
@@ -60,26 +63,29 @@ class IsolatedReader:
         self.max_pages = max_pages
         self.recycle_after = recycle_after
         self.ocr = ocr
-        self._context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        self._child = None
-        self._connection = None
+        self._context: ForkContext | SpawnContext = (
+            multiprocessing.get_context("fork") if sys.platform.startswith("linux") else multiprocessing.get_context("spawn")
+        )
+        self._child: BaseProcess | None = None
+        self._connection: Connection | None = None
         self._served = 0
 
     def read(self, path: Path | str, kind: str | None = None, content_type: str | None = None,
              reading: Reading | None = None) -> TextResult:
         """The document's text (and, for a ``reading``, its analysis), or the state saying why there is none."""
-        if self._child is None or not self._child.is_alive() or self._served >= self.recycle_after:
-            self._restart()
+        connection = self._connection
+        if connection is None or self._child is None or not self._child.is_alive() or self._served >= self.recycle_after:
+            connection = self._restart()
         self._served += 1
         allowed = self.timeout_seconds
         deadline = time.monotonic() + allowed
         try:
-            self._connection.send((str(path), kind, content_type, reading))
+            connection.send((str(path), kind, content_type, reading))
             while True:
-                if not self._connection.poll(max(0.0, deadline - time.monotonic())):
+                if not connection.poll(max(0.0, deadline - time.monotonic())):
                     self.close()
                     return TextResult("timed_out", error=f"reading took longer than {allowed:g} s")
-                message, payload = self._connection.recv()
+                message, payload = connection.recv()
                 if message == "ocr":
                     extra = self.ocr.document_seconds if self.ocr is not None else 0.0
                     deadline, allowed = deadline + extra, allowed + extra
@@ -108,20 +114,22 @@ class IsolatedReader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _restart(self) -> None:
+    def _restart(self) -> Connection:
         self._stop_child()
         parent, child_end = self._context.Pipe(duplex=True)
         # A forked child gets a copy of our end of the pipe too; it closes it at once, so that
         # our death reaches it as end-of-file (and, on Linux, as a parent-death SIGKILL).
         inherited = parent if self._context.get_start_method() == "fork" else None
         options = ReadOptions(engine=self.engine, max_pages=self.max_pages, ocr=self.ocr)
-        self._child = self._context.Process(
+        child = self._context.Process(
             target=_child_main, args=(child_end, options, self.memory_mb, inherited, os.getpid()), daemon=True,
         )
-        self._child.start()
+        child.start()
+        self._child = child
         child_end.close()
         self._connection = parent
         self._served = 0
+        return parent
 
     def _stop_child(self) -> int | None:
         code = None
@@ -152,7 +160,7 @@ def extract_text_isolated(
         return reader.read(path, kind, content_type)
 
 
-def _child_main(connection, options: ReadOptions, memory_mb: int, inherited=None,  # type: ignore[no-untyped-def]
+def _child_main(connection, options: ReadOptions, memory_mb: int, inherited=None,
                 parent: int | None = None) -> None:
     """Runs in the child: lead a process group, bound memory, then answer request after request."""
     if inherited is not None:
@@ -218,7 +226,7 @@ def _mapped_bytes() -> int:
     return 0
 
 
-def _stop(child) -> None:  # type: ignore[no-untyped-def]
+def _stop(child) -> None:
     """Kill the child and whatever it started (its process group), then reap it."""
     if child.is_alive():
         try:

@@ -57,7 +57,7 @@ def parse_part(archive: zipfile.ZipFile, name: str, limit: int = MAX_PART_BYTES)
         raise ReadError("corrupt", f"{name} is not well-formed XML ({error})") from error
 
 
-def iterparse_part(archive: zipfile.ZipFile, name: str, tags: tuple[str, ...], limit: int = MAX_STREAMED_PART_BYTES):  # type: ignore[no-untyped-def]
+def iterparse_part(archive: zipfile.ZipFile, name: str, tags: tuple[str, ...], limit: int = MAX_STREAMED_PART_BYTES):
     """Elements named ``tags`` of a large part, one at a time (the caller clears them)."""
     stream = open_part(archive, name, limit)
     try:

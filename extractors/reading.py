@@ -51,7 +51,7 @@ class Signal:
     supersedes: tuple[str, ...] = ()  # statuses this signal ends when it comes later
     weak: bool = False  # implied, not said: yields to a plain statement that talks are still going on
 
-    def demoted(self, why: str) -> "Signal":
+    def demoted(self, why: str) -> Signal:
         return replace(self, kind="warning", confidence=round(self.confidence * WARNING_WEIGHT, 3), rule=f"{self.rule}:{why}")
 
 

@@ -64,7 +64,7 @@ def _streams(path: Path) -> tuple[bytes, bytes]:
         ole.close()
 
 
-def _read_stream(ole, name: str) -> bytes:  # type: ignore[no-untyped-def]
+def _read_stream(ole, name: str) -> bytes:
     if ole.get_size(name) > _MAX_STREAM_BYTES:
         raise ReadError("too_large", f"the {name} stream is larger than {_MAX_STREAM_BYTES} bytes")
     try:
@@ -163,7 +163,7 @@ def _visible(text: str) -> str:
             depth_codes.pop()
         elif not any(depth_codes):
             shown.append(character)
-    lines = []
+    lines: list[str] = []
     for paragraph in "".join(shown).split("\r"):
         # Cells end in 7 and a row's end is a second 7; what follows the last row is a paragraph.
         *rows, rest = paragraph.split("\x07\x07")

@@ -151,7 +151,7 @@ def _notes(root: etree._Element) -> dict[str, str]:
     return notes
 
 
-def _children(element: etree._Element, name: str):  # type: ignore[no-untyped-def]
+def _children(element: etree._Element, name: str):
     """Children called ``name``, looking through content controls and custom XML wrappers."""
     for child in element:
         local = localname(child)

@@ -79,7 +79,7 @@ def _moderngov_fields(markup: str) -> str | None:
     return "\n\n".join(pieces)
 
 
-def _walk(node, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _walk(node, parts: list[str]) -> None:
     """Depth-first text with newlines around blocks and `` | `` between table cells.
 
     With a stack of its own rather than recursion: pages nested thousands of tags deep (exported

@@ -53,7 +53,7 @@ def read_ods(path: Path | str, options: ReadOptions) -> TextResult:
     """The cells of an OpenDocument spreadsheet, one page per sheet."""
     content, _ = _load(path, with_styles=False)
     body = _office_body(content, "spreadsheet")
-    pages = []
+    pages: list[str] = []
     for sheet in body.iterchildren(f"{{{TABLE}}}table"):
         lines = [sheet.get(f"{{{TABLE}}}name") or f"Sheet {len(pages) + 1}"]
         lines.extend(row for row in _rows(sheet) if row)
@@ -190,7 +190,7 @@ class _Writer(PageWriter):
         if text:
             (self.endnotes if note.get(f"{{{TEXT}}}note-class") == "endnote" else self.page_notes).append(text)
 
-def _table_rows(table: etree._Element):  # type: ignore[no-untyped-def]
+def _table_rows(table: etree._Element):
     """A table's rows, through header-row, row and row-group wrappers."""
     for child in table:
         name = localname(child)
@@ -204,7 +204,7 @@ def _cells(row: etree._Element) -> list[etree._Element]:
     return [child for child in row if localname(child) in ("table-cell", "covered-table-cell")]
 
 
-def _rows(sheet: etree._Element):  # type: ignore[no-untyped-def]
+def _rows(sheet: etree._Element):
     """A sheet's rows as lines, expanding repeated cells and rows within reason."""
     for row in _table_rows(sheet):
         values: list[str] = []

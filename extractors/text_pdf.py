@@ -93,7 +93,7 @@ def _pages_pdfium(path: Path, max_pages: int) -> tuple[list[str], list[float]]:
         if count > max_pages:
             raise PdfError("too_large", f"{count} pages, more than the limit of {max_pages}")
         pages: list[str] = []
-        images: list[bool] = []
+        images: list[float] = []
         for index in range(count):
             page = document[index]
             try:

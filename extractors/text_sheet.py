@@ -97,7 +97,7 @@ def read_xls(path: Path | str, options: ReadOptions) -> TextResult:
     return TextResult("ok", pages or [""], "; ".join(notes) or None, "xlrd", format="xls")
 
 
-def _xls_cell(book, cell, epoch: dt.datetime) -> str:  # type: ignore[no-untyped-def]
+def _xls_cell(book, cell, epoch: dt.datetime) -> str:
     import xlrd
 
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
@@ -138,21 +138,21 @@ def read_csv(path: Path | str, options: ReadOptions) -> TextResult:
     return TextResult("ok", ["\n".join(lines)], error, "csv", format="csv")
 
 
-def _sheets(workbook, relations: dict[str, str]) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
+def _sheets(workbook, relations: dict[str, str]) -> list[tuple[str, str | None]]:
     """(name, part) of each sheet in the workbook's own order."""
-    sheets = []
+    sheets: list[tuple[str, str | None]] = []
     for element in workbook.iter(f"{{{_MAIN}}}sheet", f"{{{_STRICT}}}sheet"):
         ident = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
         sheets.append((element.get("name") or f"Sheet {len(sheets) + 1}", relations.get(ident or "")))
     return sheets
 
 
-def _uses_1904(workbook) -> bool:  # type: ignore[no-untyped-def]
+def _uses_1904(workbook) -> bool:
     properties = next(workbook.iter(f"{{{_MAIN}}}workbookPr", f"{{{_STRICT}}}workbookPr"), None)
     return properties is not None and (properties.get("date1904") or "").lower() in ("1", "true")
 
 
-def _shared_strings(archive, part: str | None) -> list[str]:  # type: ignore[no-untyped-def]
+def _shared_strings(archive, part: str | None) -> list[str]:
     if not part or not has_part(archive, part):
         return []
     strings = []
@@ -162,12 +162,12 @@ def _shared_strings(archive, part: str | None) -> list[str]:  # type: ignore[no-
     return strings
 
 
-def _rich_text(element) -> str:  # type: ignore[no-untyped-def]
+def _rich_text(element) -> str:
     """The text of a string item: its runs, without phonetic guides."""
     return "".join(node.text or "" for node in element.iter() if localname(node) == "t" and localname(node.getparent()) != "rPh")
 
 
-def _cell_formats(archive, part: str | None) -> list[str]:  # type: ignore[no-untyped-def]
+def _cell_formats(archive, part: str | None) -> list[str]:
     """Number format code of each cell style (index = the cell's ``s``): 'date', a code, or ''."""
     if not part or not has_part(archive, part):
         return []
@@ -194,7 +194,7 @@ class _CellReader:
     def __init__(self, strings: list[str], formats: list[str], epoch: dt.datetime):
         self.strings, self.formats, self.epoch = strings, formats, epoch
 
-    def value(self, cell) -> str:  # type: ignore[no-untyped-def]
+    def value(self, cell) -> str:
         kind = cell.get("t") or "n"
         raw = next((node.text or "" for node in cell if localname(node) == "v"), None)
         if kind == "inlineStr":
@@ -240,7 +240,7 @@ def _decimals(code: str) -> int:
     return len(match.group(1)) if match else 0
 
 
-def _sheet_lines(archive, part: str, reader: _CellReader, name: str, notes: list[str]):  # type: ignore[no-untyped-def]
+def _sheet_lines(archive, part: str, reader: _CellReader, name: str, notes: list[str]):
     """The sheet's non-empty rows as lines, streaming its XML."""
     count = 0
     for row in iterparse_part(archive, part, (f"{{{_MAIN}}}row", f"{{{_STRICT}}}row")):

@@ -30,7 +30,7 @@ TRACEBACK_ENV = "SENDWATCH_TRACEBACK"
 class LazyGroup(click.Group):
     """A click group that imports each command's module only when the command is needed."""
 
-    def __init__(self, *args, lazy_commands: dict[str, str], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, lazy_commands: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
         self.lazy_commands = lazy_commands
 

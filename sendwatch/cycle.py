@@ -144,11 +144,11 @@ def run_cycle(
             summary.interrupted = True
         try:
             with database.session() as session:
-                cycle = session.get(Cycle, summary.cycle_id) if summary.cycle_id else None
-                if cycle is not None:
-                    cycle.finished_at = utcnow()
-                    cycle.state = "interrupted" if summary.interrupted or stop.is_set() else "done"
-                    cycle.summary = summary.as_dict()
+                finished = session.get(Cycle, summary.cycle_id) if summary.cycle_id else None
+                if finished is not None:
+                    finished.finished_at = utcnow()
+                    finished.state = "interrupted" if summary.interrupted or stop.is_set() else "done"
+                    finished.summary = summary.as_dict()
         finally:
             held.release()
     report("cycle_finished", summary.as_dict())

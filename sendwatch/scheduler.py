@@ -92,7 +92,7 @@ class Daemon:
             tick.wait(0.25)
         self.stop_event.set()
 
-    def _ensure_job(self, scheduler: BackgroundScheduler, job_id: str, func, schedule: str | IntervalTrigger) -> None:  # type: ignore[no-untyped-def]
+    def _ensure_job(self, scheduler: BackgroundScheduler, job_id: str, func, schedule: str | IntervalTrigger) -> None:
         """Add the job, or keep the stored one (and its pending run) if its schedule is unchanged.
 
         ``schedule`` names a cron schedule of the config (``cycle``, ``digest``) or is a trigger.
@@ -109,7 +109,7 @@ class Daemon:
     def _install_signal_handlers(self) -> dict[int, object]:
         if threading.current_thread() is not threading.main_thread():
             return {}
-        previous = {}
+        previous: dict[int, object] = {}
         for signum in (signal.SIGINT, signal.SIGTERM):
             previous[signum] = signal.signal(signum, self._on_signal)
         return previous

@@ -157,7 +157,7 @@ class CouncilSpider(scrapy.Spider):
             return replace(document, fetch_state=SKIPPED)
         return self.document_request(document)
 
-    def failed_document_retries(self) -> Iterator[scrapy.Request]:
+    def failed_document_retries(self) -> Iterator[Yielded]:
         """Papers whose last fetch failed (and that have no body yet), asked for again on every crawl.
 
         Their meetings may not be visited this time (older meetings are re-checked rarely), and a

@@ -35,6 +35,7 @@ from crawler.spiders.base import (
     title_cleaner,
 )
 from sendwatch.core.formats import kind_of_name
+from sendwatch.core.vocabulary import DocumentKind
 
 # A link into the calendar module (a meeting, a month view, the list view) names its tab and module.
 _MODULE = re.compile(
@@ -193,7 +194,7 @@ def _calendar_candidates(links: list[tuple[str, str]], page_url: str) -> list[st
     return by_path + by_text
 
 
-def _icon_kind(link: Any) -> str:
+def _icon_kind(link: Any) -> DocumentKind:
     """The format CMIS's file-type icon beside a link shows (``pdf.gif``, ``alt="doc"``); ``unknown`` without one."""
     holder = link.getparent()
     for image in holder.iter("img") if holder is not None else []:

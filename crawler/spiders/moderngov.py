@@ -182,7 +182,8 @@ class ModernGovSpider(CouncilSpider):
             yield VariantSeen("raw_html_agendatext", note)
         clean = title_cleaner(element.text or "" for element in root.iter() if str(element.tag).endswith("title"))
         yield from self._variants_of_meeting_xml(root, clean)
-        items, documents = [], []
+        items: list[AgendaItemFound] = []
+        documents: list[DocumentFound] = []
         for position, node in enumerate(root.iter("agendaitem"), start=1):
             item = self._parse_item_xml(node, meeting_id, position, {i.external_id for i in items}, clean)
             items.append(item)
@@ -363,7 +364,8 @@ class ModernGovSpider(CouncilSpider):
         heading = " ".join(clean_text(node.text_content()) for node in tree.find_class("mgSubTitleTxt"))
         rows = [row for table in _item_tables(tree) for row in table.xpath("./tr|./tbody/tr")]
         clean = title_cleaner(clean_text(node.text_content()) for node in tree.find_class("mgAiTitleTxt"))
-        items, documents = [], []
+        items: list[AgendaItemFound] = []
+        documents: list[DocumentFound] = []
         in_items: set[Any] = set()  # the elements themselves: holding them keeps lxml's proxies (and identities) alive
         for row in rows:
             item = self._parse_item_row(row, meeting_id, len(items) + 1, {i.external_id for i in items}, clean)
@@ -431,7 +433,12 @@ class ModernGovSpider(CouncilSpider):
         suffix = _LINK_SUFFIX.search(shown)
         kind = (EXTENSIONS.get(suffix.group(2).lower()) if suffix else None) or kind_of_name(href) or "pdf"
         # Meeting-level papers have no attachment id: key them by their path, without the ?T= view flag.
-        url = self.document_url(attachment) if attachment else urljoin(self.base, meeting_paper.group(0).lstrip("/"))
+        if attachment:
+            url = self.document_url(attachment)
+        elif meeting_paper:
+            url = urljoin(self.base, meeting_paper.group(0).lstrip("/"))
+        else:
+            return None
         fetch_url = urljoin(page_url, href) if attachment and "mgconvert2pdf" not in href.lower() else None
         return DocumentFound(url=url, title=title or None, kind=kind, meeting_id=meeting_id, agenda_item_id=item_id,
                              is_pack=bool(PACK_TITLE.search(title or "")), fetch_url=fetch_url)

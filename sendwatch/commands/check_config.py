@@ -32,7 +32,7 @@ def summarise(config: Config) -> list[str]:
     ]
 
 
-def _when(moment) -> str:  # type: ignore[no-untyped-def]
+def _when(moment) -> str:
     return moment.strftime("%a %d %b %Y %H:%M %Z") if moment else "never"
 
 

@@ -52,7 +52,7 @@ def council_health(session, flag_after: int) -> list[CouncilHealth]:
     return rows
 
 
-def _day(moment) -> str | None:  # type: ignore[no-untyped-def]
+def _day(moment) -> str | None:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else None
 
 

@@ -47,5 +47,5 @@ def digest(runtime, preview: Path | None, send: bool) -> None:
         with runtime.database.session() as session:
             counts = mail_counts(session)
         click.echo(f"Outbox: {describe_counts(counts)}" + (" (see sendwatch mail)" if needs_attention(counts) else "") + ".")
-        for error in summary.errors:
-            click.echo(f"warning: {error}", err=True)
+        for problem in summary.errors:
+            click.echo(f"warning: {problem}", err=True)

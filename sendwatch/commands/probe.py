@@ -48,8 +48,11 @@ def probe(runtime, url: str | None, slug: str | None, platform: str | None, comm
             raise click.ClickException(f"no council with slug {slug!r} in the config") from None
         if not council.platform or not council.url:
             raise click.ClickException(f"council {slug!r} has no platform or url to probe")
+    address = url or (council.url if council else None)
+    if not address:
+        raise click.UsageError("give a URL or --council SLUG (one of them)")
     try:
-        report = probe_site(url or council.url, config.crawl, platform=platform, committees=list(committees) or None,
+        report = probe_site(address, config.crawl, platform=platform, committees=list(committees) or None,
                             council=council, log_level=log_level)
     except (TimeoutError, RuntimeError) as error:
         raise click.ClickException(str(error)) from None

@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from sendwatch.core.addresses import AddressError, check_address
-from sendwatch.core.vocabulary import STATUSES
+from sendwatch.core.vocabulary import PLATFORMS, STATUSES, Frequency, Platform
 
 DEFAULT_COMMITTEES = ["schools'? forum"]
 DEFAULT_CONFIG_NAME = "config.yaml"
@@ -68,7 +69,7 @@ class Schedule(_Strict):
                 raise ValueError(f"{name}: {expression!r} never fires (no such date)")
         return self
 
-    def trigger(self, name: str):  # type: ignore[no-untyped-def]
+    def trigger(self, name: str):
         """The APScheduler trigger for the ``cycle`` or ``digest`` schedule."""
         from apscheduler.triggers.cron import CronTrigger
 
@@ -198,7 +199,7 @@ class Listing(_Strict):
 class Council(_Strict):
     slug: str
     name: str
-    platform: Literal["moderngov", "cmis", "listing"] | None = None
+    platform: Platform | None = None
     url: str | None = None
     gss_code: str | None = None
     enabled: bool = True
@@ -249,7 +250,7 @@ class Council(_Strict):
     def _enabled_needs_where(self) -> Council:
         if self.enabled:
             if self.platform is None:
-                raise ValueError("platform: an enabled council needs one of moderngov, cmis, listing")
+                raise ValueError(f"platform: an enabled council needs one of {', '.join(PLATFORMS)}")
             if not self.url:
                 raise ValueError("url: an enabled council needs the URL of its committee site")
         return self
@@ -263,7 +264,7 @@ class Council(_Strict):
 class Subscriber(_Strict):
     email: str
     councils: list[str] | Literal["all"] = "all"
-    frequency: Literal["immediate", "weekly"] = "immediate"
+    frequency: Frequency = "immediate"
     statuses: list[str] | None = None
 
     @field_validator("email")
@@ -402,7 +403,7 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
     Done on the raw data so they are reported together with every other error in one pass.
     """
     problems: list[tuple[tuple[Any, ...], str]] = []
-    councils = data.get("councils") if isinstance(data.get("councils"), list) else []
+    councils = _list_at(data, "councils")
     first_use: dict[str, int] = {}
     for index, council in enumerate(councils):
         slug = council.get("slug") if isinstance(council, dict) else None
@@ -411,8 +412,8 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
         if slug in first_use:
             problems.append((("councils", index, "slug"), f"duplicate slug {slug!r} (first used by councils[{first_use[slug]}])"))
         first_use.setdefault(slug, index)
-    subscribers = data.get("subscribers") if isinstance(data.get("subscribers"), list) else []
-    mail = data.get("mail") if isinstance(data.get("mail"), dict) else {}
+    subscribers = _list_at(data, "subscribers")
+    mail = _dict_at(data, "mail")
     problems += _named_files(mail, data.get("base_dir") or Path("."))
     for index, subscriber in enumerate(subscribers):
         address = subscriber.get("email") if isinstance(subscriber, dict) else None
@@ -428,6 +429,16 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
                 if isinstance(slug, str) and slug not in first_use:
                     problems.append((("subscribers", index, "councils", position), f"{slug!r} is not a configured council slug"))
     return problems
+
+
+def _list_at(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _dict_at(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _named_files(mail: dict[str, Any], base_dir: Path) -> list[tuple[tuple[Any, ...], str]]:
@@ -521,7 +532,8 @@ _FIELD_ALIASES = {"from_": "from"}
 def _issues_from(error: ValidationError, filename: str, lines: dict) -> list[ConfigIssue]:
     issues: list[ConfigIssue] = []
     for item in error.errors():
-        location = tuple(_FIELD_ALIASES.get(part, part) for part in item["loc"] if not _is_union_tag(part))
+        location = tuple(_FIELD_ALIASES.get(part, part) if isinstance(part, str) else part
+                         for part in item["loc"] if not _is_union_tag(part))
         message = _message_for(item, location)
         if item["type"] == "value_error" and message.startswith(("platform:", "url:", "cycle:", "digest:", "timezone:", "from:")):
             field, message = message.split(":", 1)
@@ -536,7 +548,7 @@ def _is_union_tag(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part or part in {"str", "int", "bool", "float"})
 
 
-def _message_for(item: dict[str, Any], location: tuple[Any, ...]) -> str:
+def _message_for(item: ErrorDetails, location: tuple[Any, ...]) -> str:
     kind = item["type"]
     value = item.get("input")
     if kind == "literal_error":

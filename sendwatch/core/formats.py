@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import unquote, urlsplit
 
-from sendwatch.core.vocabulary import DOCUMENT_KINDS
+from sendwatch.core.vocabulary import DOCUMENT_KINDS, DocumentKind
 
 # What each kind is called in messages users read.
 DESCRIPTIONS: dict[str, str] = {
@@ -62,7 +62,7 @@ SUFFIXES: dict[str, str] = {
 }
 
 # Declared types (Content-Type) to kinds.
-CONTENT_TYPES: dict[str, str] = {
+CONTENT_TYPES: dict[str, DocumentKind] = {
     "application/pdf": "pdf", "application/x-pdf": "pdf",
     "text/html": "html", "application/xhtml+xml": "html",
     "text/plain": "text", "text/csv": "csv", "application/csv": "csv",
@@ -81,17 +81,17 @@ CONTENT_TYPES: dict[str, str] = {
 _UNINFORMATIVE = ("", "application/octet-stream", "binary/octet-stream", "application/download",
                   "application/force-download", "application/x-download")
 # File name extensions to kinds: a hint (a probe's guess, CSV versus text), never a decision.
-EXTENSIONS: dict[str, str] = {
+EXTENSIONS: dict[str, DocumentKind] = {
     "pdf": "pdf", "htm": "html", "html": "html", "docx": "docx", "doc": "doc", "odt": "odt", "rtf": "rtf",
     "xlsx": "xlsx", "xls": "xls", "ods": "ods", "csv": "csv", "txt": "text", "pptx": "pptx", "ppt": "ppt", "odp": "odp",
     "png": "image", "jpg": "image", "jpeg": "image", "tif": "image", "tiff": "image", "gif": "image",
 }
 # What a link's extension must name for a listing page's link to be a paper, not a web page or a picture.
-PAPER_KINDS: frozenset[str] = frozenset(EXTENSIONS.values()) - {"html", "image"}
+PAPER_KINDS: frozenset[DocumentKind] = frozenset(EXTENSIONS.values()) - {"html", "image"}
 PAPER_EXTENSIONS: tuple[str, ...] = tuple(ext for ext, kind in EXTENSIONS.items() if kind in PAPER_KINDS)
 # Kinds older rows were stored with.
-_LEGACY_KINDS = {"minutes": "html", "txt": "text"}
-_SPREADSHEETS = ("xls", "xlsx", "ods")
+_LEGACY_KINDS: dict[str, DocumentKind] = {"minutes": "html", "txt": "text"}
+_SPREADSHEETS: tuple[DocumentKind, ...] = ("xls", "xlsx", "ods")
 
 _HEAD = 4096
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -102,7 +102,7 @@ _ESCAPED_HTML = re.compile(rb"&lt;(?:p|div|table|br)\b", re.I)  # ModernGov item
 # Reading a ZIP's entries to tell what it is never decompresses more than this.
 _MAX_SNIFF_ENTRY = 1 << 20
 
-_ODF_TYPES = {
+_ODF_TYPES: dict[str, DocumentKind] = {
     "application/vnd.oasis.opendocument.text": "odt",
     "application/vnd.oasis.opendocument.text-template": "odt",
     "application/vnd.oasis.opendocument.spreadsheet": "ods",
@@ -110,25 +110,25 @@ _ODF_TYPES = {
     "application/vnd.oasis.opendocument.presentation": "odp",
 }
 # The content type of an OOXML package's main part names the application.
-_OOXML_MAIN = (
+_OOXML_MAIN: tuple[tuple[re.Pattern[bytes], DocumentKind], ...] = (
     (re.compile(rb"wordprocessingml\.(?:document|template)\.main\+xml|ms-word\.(?:document|template)\.macroenabled", re.I), "docx"),
     (re.compile(rb"spreadsheetml\.(?:sheet|template)\.main\+xml|ms-excel\.(?:sheet|template)\.macroenabled", re.I), "xlsx"),
     (re.compile(rb"presentationml\.|ms-powerpoint\.", re.I), "pptx"),
 )
 # Failing that, the folder its parts are in.
-_OOXML_FOLDERS = (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx"))
+_OOXML_FOLDERS: tuple[tuple[str, DocumentKind], ...] = (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx"))
 # An OLE2 file's main stream names the application (an encrypted OOXML file is OLE2 too).
-_OLE_STREAMS = (("EncryptedPackage", "office_encrypted"), ("WordDocument", "doc"), ("Workbook", "xls"), ("Book", "xls"),
+_OLE_STREAMS: tuple[tuple[str, DocumentKind], ...] = (("EncryptedPackage", "office_encrypted"), ("WordDocument", "doc"), ("Workbook", "xls"), ("Book", "xls"),
                 ("PowerPoint Document", "ppt"))
 
 
-def decide_kind(body: bytes, content_type: str | None, name: str | None = None) -> str:
+def decide_kind(body: bytes, content_type: str | None, name: str | None = None) -> DocumentKind:
     """The kind to store a fetched body as: its bytes, then its Content-Type, the name only for CSV."""
     return proven_kind(body) or _unproven_kind(body[:_HEAD], kind_of_content_type(content_type), name,
                                                cut=len(body) > _HEAD)
 
 
-def kind_of_file(path: Path | str, kind: str | None = None, content_type: str | None = None) -> str:
+def kind_of_file(path: Path | str, kind: str | None = None, content_type: str | None = None) -> DocumentKind:
     """The kind to read a stored file as: its bytes, then its Content-Type, then the kind stored with it.
 
     Reads only what it needs (a ZIP's or OLE2 file's directory, else its head).
@@ -140,7 +140,7 @@ def kind_of_file(path: Path | str, kind: str | None = None, content_type: str | 
     return _proven(head, lambda: open(path, "rb")) or _unproven_kind(head, declared_kind(content_type, kind), None, cut)
 
 
-def proven_kind(data: bytes) -> str | None:
+def proven_kind(data: bytes) -> DocumentKind | None:
     """The kind the bytes themselves prove, or None when they could be anything (text, markup, junk).
 
     ``data`` is a whole body, or its first kilobytes (a ZIP or OLE2 file cut short is still
@@ -149,7 +149,7 @@ def proven_kind(data: bytes) -> str | None:
     return _proven(data[:_HEAD], lambda: io.BytesIO(data))
 
 
-def sniff(data: bytes) -> str | None:
+def sniff(data: bytes) -> DocumentKind | None:
     """The kind the bytes show: a proven one, else ``html``, ``csv`` or ``text`` by their look, else None.
 
     The look is a weak answer that a declared type may refine (``decide_kind``).
@@ -162,7 +162,7 @@ def is_pdf(data: bytes) -> bool:
     return b"%PDF-" in data[:1024]
 
 
-def kind_of_content_type(content_type: str | None) -> str | None:
+def kind_of_content_type(content_type: str | None) -> DocumentKind | None:
     """The kind a ``Content-Type`` header declares: None when it declares nothing, ``other`` for types of no known kind."""
     mime = (content_type or "").split(";", 1)[0].strip().lower()
     if mime in _UNINFORMATIVE:
@@ -172,16 +172,17 @@ def kind_of_content_type(content_type: str | None) -> str | None:
     return CONTENT_TYPES.get(mime, "other")
 
 
-def declared_kind(content_type: str | None = None, kind: str | None = None) -> str | None:
+def declared_kind(content_type: str | None = None, kind: str | None = None) -> DocumentKind | None:
     """The kind a Content-Type declares, else the one stored for a paper (older rows' names too); None if neither names one."""
     declared = kind_of_content_type(content_type)
     if declared not in (None, "other"):
         return declared
-    stored = _LEGACY_KINDS.get((kind or "").lower(), (kind or "").lower())
-    return stored if stored in DOCUMENT_KINDS and stored not in ("other", "unknown") else None
+    named = (kind or "").lower()
+    stored = _LEGACY_KINDS.get(named) or next((known for known in DOCUMENT_KINDS if known == named), None)
+    return stored if stored not in ("other", "unknown") else None
 
 
-def kind_of_name(name: str | None) -> str | None:
+def kind_of_name(name: str | None) -> DocumentKind | None:
     """The kind a file name or URL suggests by its extension (a hint, never a decision)."""
     if not name:
         return None
@@ -198,7 +199,7 @@ def describe(kind: str) -> str:
 # --------------------------------------------------------------------------- deciding
 
 
-def _unproven_kind(head: bytes, declared: str | None, name: str | None, cut: bool) -> str:
+def _unproven_kind(head: bytes, declared: DocumentKind | None, name: str | None, cut: bool) -> DocumentKind:
     """Bytes no signature proves: what they look like, refined by the declared kind (see the module docstring)."""
     if declared == "pdf":
         return "pdf"  # a PDF was promised and these bytes are none: the PDF check rejects them
@@ -212,7 +213,7 @@ def _unproven_kind(head: bytes, declared: str | None, name: str | None, cut: boo
     return looks
 
 
-def _proven(head: bytes, opener: Callable[[], IO[bytes]]) -> str | None:
+def _proven(head: bytes, opener: Callable[[], IO[bytes]]) -> DocumentKind | None:
     if is_pdf(head):
         return "pdf"
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
@@ -228,7 +229,7 @@ def _proven(head: bytes, opener: Callable[[], IO[bytes]]) -> str | None:
     return None
 
 
-def _looks_kind(head: bytes, cut: bool) -> str | None:
+def _looks_kind(head: bytes, cut: bool) -> DocumentKind | None:
     """``html`` for markup, ``text`` for readable text, ``csv`` when its first lines share a field count; else None."""
     if _HTML_START.match(head) or _HTML_FRAGMENT.match(head) or _ESCAPED_HTML.search(head[:1024]):
         return "html"
@@ -258,7 +259,7 @@ def _looks_kind(head: bytes, cut: bool) -> str | None:
 # --------------------------------------------------------------------------- containers
 
 
-def _zip_kind(stream: IO[bytes]) -> str:
+def _zip_kind(stream: IO[bytes]) -> DocumentKind:
     """docx, xlsx, pptx, odt, ods, odp, odf or plain zip, from the container's own declarations."""
     try:
         archive = zipfile.ZipFile(stream)
@@ -277,7 +278,7 @@ def _zip_kind(stream: IO[bytes]) -> str:
         return _ooxml_kind_by_folder(names)
 
 
-def _cut_zip_kind(head: bytes) -> str:
+def _cut_zip_kind(head: bytes) -> DocumentKind:
     """A ZIP whose directory is missing (a download cut short, or only its first kilobytes): the
     local headers of its entries still name them and hold their data, so a broken Word or
     OpenDocument file is still known (and read as corrupt)."""
@@ -313,13 +314,13 @@ def _entry_data(data: bytes, method: int) -> bytes:
         return b""
 
 
-def _odf_kind(mimetype: str, otherwise: str) -> str:
+def _odf_kind(mimetype: str, otherwise: DocumentKind) -> DocumentKind:
     if mimetype in _ODF_TYPES:
         return _ODF_TYPES[mimetype]
     return "odf" if mimetype.startswith("application/vnd.oasis.opendocument.") else otherwise
 
 
-def _ooxml_kind_by_folder(names: list[str]) -> str:
+def _ooxml_kind_by_folder(names: list[str]) -> DocumentKind:
     for folder, kind in _OOXML_FOLDERS:
         if any(name.startswith(folder) for name in names):
             return kind
@@ -335,7 +336,7 @@ def _small_entry(archive: zipfile.ZipFile, name: str) -> bytes:
         return b""
 
 
-def _ole_kind(stream: IO[bytes]) -> str:
+def _ole_kind(stream: IO[bytes]) -> DocumentKind:
     """Legacy Office files, by the streams in their directory; a damaged or cut directory by the names in plain sight."""
     import olefile  # only for OLE2 files
 

@@ -58,7 +58,7 @@ def long_date(value: object) -> str:
     """'12 September 2024' from a date or an ISO date string; '' when unknown."""
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value[:10])
+            return long_date(dt.date.fromisoformat(value[:10]))
         except ValueError:
             return value
     if isinstance(value, dt.datetime):

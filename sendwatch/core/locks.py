@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sendwatch.core import holders
 from sendwatch.core.storage import Database
+from sendwatch.core.storage.db import rows_matched
 from sendwatch.core.storage.models import Lock, utcnow
 
 CYCLE_LOCK = "cycle"
@@ -39,7 +40,7 @@ class HeldLock:
             result = session.execute(
                 update(Lock).where(Lock.name == self.name, Lock.holder == self.holder).values(expires_at=utcnow() + self.ttl)
             )
-            return bool(result.rowcount)
+            return bool(rows_matched(result))
 
     def release(self) -> None:
         with self.database.session() as session:

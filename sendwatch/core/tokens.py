@@ -91,6 +91,7 @@ def unsign(secret: bytes, purpose: Purpose, token: str | None) -> dict[str, Any]
     anything forged, altered, malformed or made for another purpose."""
     if not isinstance(token, str) or token.count(".") != 1:
         return None
+    payload: bytes | None
     try:
         payload = _b64_bytes(_signer(secret, purpose).unsign(token.encode("ascii")).decode("ascii"))
     except BadSignature:

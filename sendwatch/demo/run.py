@@ -135,7 +135,7 @@ def _alert_files(session: Session, config: Config) -> list[Path]:
     return [transport.path_for(message) for message in sent]
 
 
-def _progress(say: Callable[[str], None]):  # type: ignore[no-untyped-def]
+def _progress(say: Callable[[str], None]):
     def report(event: str, data: dict) -> None:
         if event == "council":
             say(f"  crawled {data['slug']:<12} {data['outcome']:<8} {data['documents_new']} new documents")

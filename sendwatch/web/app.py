@@ -84,7 +84,9 @@ def routes() -> list:
     ]
 
 
-async def _http_error(request: Request, error: HTTPException) -> Response:
+async def _http_error(request: Request, error: Exception) -> Response:
+    if not isinstance(error, HTTPException):  # registered for HTTPException only
+        return await _server_error(request, error)
     if error.status_code == 404:
         return refusal(request, 404, "Page not found", "There is no page at this address.", "Start again from the dashboard.")
     if error.status_code == 405:

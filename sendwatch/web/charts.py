@@ -9,7 +9,8 @@ bit of text is escaped, because labels can come from scraped papers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from markupsafe import Markup, escape
 
@@ -33,30 +34,49 @@ SERIES_DASHES = ("", "6 3", "2 3")  # a second cue besides colour
 MIN_SEGMENT = 6.0  # px: even a one-day status stays visible
 
 
-def timeline_strip(periods: Sequence[object], today: dt.date, width: int = 560, height: int = 44) -> Markup:
+class StatusPeriod(Protocol):
+    """A period of a council's status history (``queries.Period``)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def since(self) -> dt.date | None: ...
+    @property
+    def until(self) -> dt.date | None: ...
+
+
+class AmountPoint(Protocol):
+    """A dated amount (``queries.FigurePoint``)."""
+
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def amount_gbp(self) -> float: ...
+
+
+def timeline_strip(periods: Sequence[StatusPeriod], today: dt.date, width: int = 560, height: int = 44) -> Markup:
     """A horizontal strip: one coloured segment per status period, scaled to time, with year ticks.
 
     ``periods`` are objects with ``status``, ``since`` and ``until`` (``until`` None: ongoing).
     """
-    dated = [period for period in periods if getattr(period, "since", None) is not None]
+    dated = [(period, period.since) for period in periods if period.since is not None]
     if not dated:
         return Markup("")
-    start = min(period.since for period in dated)  # type: ignore[attr-defined]
-    end = max(today, max(period.since for period in dated)) + dt.timedelta(days=1)  # type: ignore[attr-defined]
+    start = min(since for _, since in dated)
+    end = max(today, max(since for _, since in dated)) + dt.timedelta(days=1)
     span = max(1, (end - start).days)
     bar_height = height - 18
     scale = width / span
     parts = [
         f'<svg class="chart timeline-strip" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-labelledby="timeline-title" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="timeline-title">{escape(_describe_periods(dated, today))}</title>',
+        f'<title id="timeline-title">{escape(_describe_periods([period for period, _ in dated], today))}</title>',
     ]
-    for period in dated:
-        since = period.since  # type: ignore[attr-defined]
-        until = getattr(period, "until", None) or end
+    for period, since in dated:
+        until = period.until or end
         x = (since - start).days * scale
         segment = max(MIN_SEGMENT, (until - since).days * scale)
-        status = period.status  # type: ignore[attr-defined]
+        status = period.status
         label = status_label(status)
         parts.append(
             f'<rect x="{x:.1f}" y="0" width="{min(segment, width - x):.1f}" height="{bar_height}" '
@@ -72,8 +92,8 @@ def timeline_strip(periods: Sequence[object], today: dt.date, width: int = 560, 
     return Markup("".join(parts))
 
 
-def _describe_periods(periods: Sequence[object], today: dt.date) -> str:
-    words = [f"{status_label(p.status)} from {_day(p.since)}" for p in periods]  # type: ignore[attr-defined]
+def _describe_periods(periods: Sequence[StatusPeriod], today: dt.date) -> str:
+    words = [f"{status_label(p.status)} from {_day(p.since)}" for p in periods if p.since is not None]
     return "Status over time: " + "; then ".join(words)
 
 
@@ -99,7 +119,7 @@ def summary_bar(counts: dict[str, int], width: int = 720, height: int = 20) -> M
     return Markup("".join(parts))
 
 
-def figures_chart(series: dict[str, Sequence[object]], width: int = 560, height: int = 220) -> Markup:
+def figures_chart(series: Mapping[str, Sequence[AmountPoint]], width: int = 560, height: int = 220) -> Markup:
     """A small line chart of amounts over time, one line per label (colour and dash differ).
 
     ``series`` maps a label to points with ``date`` and ``amount_gbp``, oldest first.
@@ -108,11 +128,11 @@ def figures_chart(series: dict[str, Sequence[object]], width: int = 560, height:
     if not points:
         return Markup("")
     left, right, top, bottom = 64, 12, 12, 28
-    dates = [point.date for point in points]  # type: ignore[attr-defined]
+    dates = [point.date for point in points]
     first, last = min(dates), max(dates)
     span = max(1, (last - first).days)
-    highest = max(point.amount_gbp for point in points) or 1  # type: ignore[attr-defined]
-    lowest = min(0.0, min(point.amount_gbp for point in points))  # type: ignore[attr-defined]
+    highest = max(point.amount_gbp for point in points) or 1
+    lowest = min(0.0, min(point.amount_gbp for point in points))
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x_of(day: dt.date) -> float:
@@ -139,13 +159,13 @@ def figures_chart(series: dict[str, Sequence[object]], width: int = 560, height:
     for index, (label, values) in enumerate(series.items()):
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         dash = SERIES_DASHES[index % len(SERIES_DASHES)]
-        coords = " ".join(f"{x_of(p.date):.1f},{y_of(p.amount_gbp):.1f}" for p in values)  # type: ignore[attr-defined]
+        coords = " ".join(f"{x_of(p.date):.1f},{y_of(p.amount_gbp):.1f}" for p in values)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>')
         for point in values:
             parts.append(
-                f'<circle cx="{x_of(point.date):.1f}" cy="{y_of(point.amount_gbp):.1f}" r="4" fill="{colour}">'  # type: ignore[attr-defined]
-                f"<title>{escape(label)}: {escape(money(point.amount_gbp))} ({escape(_day(point.date))})</title></circle>"  # type: ignore[attr-defined]
+                f'<circle cx="{x_of(point.date):.1f}" cy="{y_of(point.amount_gbp):.1f}" r="4" fill="{colour}">'
+                f"<title>{escape(label)}: {escape(money(point.amount_gbp))} ({escape(_day(point.date))})</title></circle>"
             )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -160,10 +180,10 @@ def series_style(index: int) -> tuple[str, str]:
     return SERIES_COLOURS[index % len(SERIES_COLOURS)], SERIES_DASHES[index % len(SERIES_DASHES)]
 
 
-def _describe_series(series: dict[str, Sequence[object]]) -> str:
+def _describe_series(series: Mapping[str, Sequence[AmountPoint]]) -> str:
     words = []
     for label, values in series.items():
-        stated = ", ".join(f"{money(p.amount_gbp)} ({_month(p.date)})" for p in values)  # type: ignore[attr-defined]
+        stated = ", ".join(f"{money(p.amount_gbp)} ({_month(p.date)})" for p in values)
         words.append(f"{label}: {stated}")
     return "Figures over time. " + "; ".join(words)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -99,7 +100,7 @@ def dashboard(session: Session, flag_after: int, status: str | None = None, quer
     statuses = current_statuses(session)
     councils = {council.slug: council for council in session.scalars(select(Council))}
     counted = Counter(row.status for row in statuses)
-    counts = {name: counted[name] for name in STATUSES if counted[name]}
+    counts: dict[str, int] = {name: counted[name] for name in STATUSES if counted[name]}
     wanted = query.strip().lower()
     rows = [
         DashboardRow(row, crawl_health(councils[row.slug]), is_flagged(councils[row.slug], flag_after))
@@ -196,7 +197,7 @@ def council_page(session: Session, slug: str, flag_after: int) -> CouncilPage | 
     )
 
 
-def _periods(records: list[StatusRecord]) -> list[Period]:
+def _periods(records: Sequence[StatusRecord]) -> list[Period]:
     """Status records as consecutive periods, oldest first, each ending where the next begins."""
     ordered = sorted(records, key=lambda record: (record.since or dt.date.min, record.id))
     periods = []

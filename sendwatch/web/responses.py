@@ -43,7 +43,7 @@ def page(
 ) -> HTMLResponse:
     """Render ``template`` with the request's CSRF token, setting the cookie if it is new."""
     web = state(request)
-    cookie = request.cookies.get(CSRF_COOKIE)
+    cookie = request.cookies.get(CSRF_COOKIE) or ""
     fresh = not cookie or len(cookie) > 100
     if fresh:
         cookie = new_csrf_cookie()

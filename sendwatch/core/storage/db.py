@@ -13,12 +13,13 @@ import fcntl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy import exc as sqlalchemy_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,6 +42,12 @@ MAX_ROW_ID = 2**63 - 1  # the largest integer key either database can hold
 def fits_row_id(value: int) -> bool:
     """Whether ``value`` can be a row's id (a larger number from a URL is simply no row)."""
     return 0 < value <= MAX_ROW_ID
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched (what ``Session.execute`` returns for one is a
+    cursor result, which counts them)."""
+    return result.rowcount if isinstance(result, CursorResult) else 0
 
 
 class DatabaseError(Exception):
@@ -87,7 +94,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -176,7 +183,7 @@ def _exists(engine: Engine, url: str) -> bool:
     """Whether there is a database to look at without creating one (SQLite: the file exists)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return bool(parsed.database) and parsed.database != ":memory:" and Path(parsed.database).exists()
+        return parsed.database is not None and parsed.database not in ("", ":memory:") and Path(parsed.database).exists()
     return True
 
 

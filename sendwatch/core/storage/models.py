@@ -6,7 +6,9 @@ verdict; the diff engine writes ``StatusRecord`` and ``ChangeEvent``; alerting w
 ``OutboxMessage``. Each stage reads only what the stages before it wrote.
 
 Only portable SQL types are used (SQLite and PostgreSQL both run the suite). Datetimes are
-stored in UTC and come back timezone-aware.
+stored in UTC and come back timezone-aware. Columns holding a closed vocabulary are typed with
+its ``Literal`` (``sendwatch.core.vocabulary``) and stored as strings, so the type checker holds
+every value the code writes to the vocabulary's spelling.
 """
 
 from __future__ import annotations
@@ -30,6 +32,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+from sendwatch.core.vocabulary import (
+    CrawlOutcome,
+    CycleState,
+    DocumentKind,
+    EvidenceKind,
+    FetchState,
+    Frequency,
+    MessageKind,
+    OutboxState,
+    PageSource,
+    Platform,
+    Status,
+    SubscriberSource,
+    TextState,
+)
 
 
 def utcnow() -> dt.datetime:
@@ -70,12 +88,12 @@ class Council(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     gss_code: Mapped[str | None] = mapped_column(String(12))
-    platform: Mapped[str | None] = mapped_column(String(20))
+    platform: Mapped[Platform | None] = mapped_column(String(20))
     base_url: Mapped[str | None] = mapped_column(String(500))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Crawl health, updated after every crawl of this council.
-    last_outcome: Mapped[str | None] = mapped_column(String(20))
+    last_outcome: Mapped[CrawlOutcome | None] = mapped_column(String(20))
     last_crawled_at: Mapped[dt.datetime | None]
     last_success_at: Mapped[dt.datetime | None]
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
@@ -157,10 +175,10 @@ class Document(Base):
     url: Mapped[str] = mapped_column(String(2000))
     title: Mapped[str | None] = mapped_column(Text)
     # What the paper is, from its bytes when fetched (``vocabulary.DOCUMENT_KINDS``; older rows: minutes).
-    kind: Mapped[str] = mapped_column(String(20), default="pdf")
+    kind: Mapped[DocumentKind] = mapped_column(String(20), default="pdf")
     published_date: Mapped[dt.date | None] = mapped_column(Date)
     # Fetching.
-    fetch_state: Mapped[str] = mapped_column(String(20), default="pending")
+    fetch_state: Mapped[FetchState] = mapped_column(String(20), default="pending")
     fetch_error: Mapped[str | None] = mapped_column(Text)
     http_status: Mapped[int | None] = mapped_column(Integer)
     etag: Mapped[str | None] = mapped_column(String(500))
@@ -173,7 +191,7 @@ class Document(Base):
     fetched_at: Mapped[dt.datetime | None]
     changed_at: Mapped[dt.datetime | None]
     # Text extraction.
-    text_state: Mapped[str] = mapped_column(String(20), default="pending")
+    text_state: Mapped[TextState] = mapped_column(String(20), default="pending")
     text_error: Mapped[str | None] = mapped_column(Text)
     page_count: Mapped[int | None] = mapped_column(Integer)
     char_count: Mapped[int | None] = mapped_column(Integer)
@@ -196,7 +214,7 @@ class DocumentPage(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     page_number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
-    text_source: Mapped[str] = mapped_column(String(20), default="text", server_default="text", index=True)
+    text_source: Mapped[PageSource] = mapped_column(String(20), default="text", server_default="text", index=True)
 
 
 class Evidence(Base):
@@ -207,12 +225,12 @@ class Evidence(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(30))
+    status: Mapped[Status] = mapped_column(String(30))
     quote: Mapped[str] = mapped_column(Text)
     page: Mapped[int | None] = mapped_column(Integer)
     confidence: Mapped[float] = mapped_column(Float)
     # signal: a statement of the council's position; warning: a risk or hypothetical.
-    kind: Mapped[str] = mapped_column(String(20), default="signal")
+    kind: Mapped[EvidenceKind] = mapped_column(String(20), default="signal")
     rule: Mapped[str | None] = mapped_column(String(100))
     extractor_version: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -244,7 +262,7 @@ class StatusRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(30))
+    status: Mapped[Status] = mapped_column(String(30))
     since: Mapped[dt.date | None] = mapped_column(Date)
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
     figures: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -275,8 +293,8 @@ class ChangeEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_key: Mapped[str] = mapped_column(String(64), unique=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
-    old_status: Mapped[str | None] = mapped_column(String(30))
-    new_status: Mapped[str] = mapped_column(String(30))
+    old_status: Mapped[Status | None] = mapped_column(String(30))
+    new_status: Mapped[Status] = mapped_column(String(30))
     since: Mapped[dt.date | None] = mapped_column(Date)
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
     figures: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -295,8 +313,8 @@ class Subscriber(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     councils: Mapped[list[Any] | None] = mapped_column(JSON)  # None means every council
     statuses: Mapped[list[Any] | None] = mapped_column(JSON)  # None means every change
-    frequency: Mapped[str] = mapped_column(String(20), default="immediate")
-    source: Mapped[str] = mapped_column(String(20), default="cli")  # config | cli | web
+    frequency: Mapped[Frequency] = mapped_column(String(20), default="immediate")
+    source: Mapped[SubscriberSource] = mapped_column(String(20), default="cli")
     confirmed_at: Mapped[dt.datetime | None]
     unsubscribed_at: Mapped[dt.datetime | None]
     suppressed_at: Mapped[dt.datetime | None]
@@ -312,13 +330,13 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     message_key: Mapped[str] = mapped_column(String(64), unique=True)
     message_id: Mapped[str] = mapped_column(String(300), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))  # alert | digest | confirm
+    kind: Mapped[MessageKind] = mapped_column(String(20))
     subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscribers.id", ondelete="SET NULL"), index=True)
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(Text)
     raw: Mapped[str] = mapped_column(Text)  # the whole RFC 5322 message, headers and parts
     event_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    state: Mapped[OutboxState] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -354,7 +372,7 @@ class Cycle(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
-    state: Mapped[str] = mapped_column(String(20), default="running")  # running | done | interrupted
+    state: Mapped[CycleState] = mapped_column(String(20), default="running")
     # Who ran it (see sendwatch.core.holders), so a cycle whose process died can be closed as interrupted.
     holder: Mapped[str | None] = mapped_column(String(200))
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -370,7 +388,7 @@ class CrawlRun(Base):
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id", ondelete="SET NULL"))
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
-    outcome: Mapped[str | None] = mapped_column(String(20))  # ok | empty | blocked | failing
+    outcome: Mapped[CrawlOutcome | None] = mapped_column(String(20))
     meetings_found: Mapped[int] = mapped_column(Integer, default=0)
     items_found: Mapped[int] = mapped_column(Integer, default=0)
     documents_found: Mapped[int] = mapped_column(Integer, default=0)

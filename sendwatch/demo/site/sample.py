@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting, Platform
+from sendwatch.core.vocabulary import Platform
+from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
 FORUM = "Schools Forum"
 OTHER_COMMITTEES = ("Audit and Governance Committee", "Planning Committee")
@@ -146,7 +147,7 @@ def typical_forum_meeting(name: str, day: dt.date, index: int) -> DemoMeeting:
 
 def typical_council(index: int, today: dt.date) -> DemoCouncil:
     """Council number ``index`` of a benchmark set, of realistic size, in the national platform mix."""
-    platform = "cmis" if index % 14 == 0 else "listing" if index % 25 == 1 else "moderngov"
+    platform: Platform = "cmis" if index % 14 == 0 else "listing" if index % 25 == 1 else "moderngov"
     slug = f"council-{index:03d}"
     name = f"Council {index:03d}"
     days = [today - dt.timedelta(days=d) for d in (100, 40, -20, 160, 220, 300)]

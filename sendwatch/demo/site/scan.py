@@ -15,7 +15,7 @@ from sendwatch.demo.site.pdf import render_pdf
 SCAN_DPI = 150
 
 
-def page_images(title: str, pages: list[str], dpi: int = SCAN_DPI) -> list:  # type: ignore[type-arg]
+def page_images(title: str, pages: list[str], dpi: int = SCAN_DPI) -> list:
     """Each page as a greyscale Pillow image, as a scanner would return it."""
     import pypdfium2 as pdfium
 

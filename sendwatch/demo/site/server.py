@@ -121,8 +121,7 @@ class DemoSite:
     # ------------------------------------------------------------------ addresses
 
     def origin(self, slug: str) -> str:
-        host, port = self._servers[slug].server_address[:2]
-        return f"http://{host}:{port}"
+        return _origin(self._servers[slug])
 
     def base_url(self, slug: str) -> str:
         """The URL to configure: the folder holding mgWebService.asmx, the CMIS site or the listing page."""
@@ -130,8 +129,7 @@ class DemoSite:
 
     def stranger_origin(self) -> str:
         assert self._stranger is not None, "the demo site is not running"
-        host, port = self._stranger.server_address[:2]
-        return f"http://{host}:{port}"
+        return _origin(self._stranger)
 
     def council_config(self, slug: str, committees: list[str] | None = None) -> dict[str, Any]:
         """The ``councils:`` entry of config.yaml that points sendwatch at this council."""
@@ -647,3 +645,9 @@ class _StrangerHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+def _origin(server: ThreadingHTTPServer) -> str:
+    """``http://host:port`` of a server listening on TCP."""
+    host, port = server.server_address[:2]
+    return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Literal
 
-Platform = Literal["moderngov", "cmis", "listing"]
+from sendwatch.core.vocabulary import Platform
 
 # Shapes real councils' sites show (``platforms.md``, "Variants seen on live sites"); a demo
 # council shows those in its ``variants``. Those marked (data) change what the sample council

@@ -16,6 +16,7 @@ The rules these handlers keep:
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -27,7 +28,7 @@ from alerts.sender import send_pending
 from alerts.subscriptions import SubscriptionError, subscribe
 from sendwatch.core.addresses import AddressError, check_address
 from sendwatch.core.storage.models import Subscriber, utcnow
-from sendwatch.core.tokens import make_token, read_token
+from sendwatch.core.tokens import Purpose, make_token, read_token
 from sendwatch.core.vocabulary import FREQUENCIES, STATUSES
 from sendwatch.web import queries
 from sendwatch.web.responses import WebState, check_csrf, client_address, page, refusal, state
@@ -64,7 +65,7 @@ def parse_choices(form: FormData, known_councils: set[str]) -> tuple[dict, list[
     return choices, problems
 
 
-def _form_page(request: Request, template: str, status_code: int = 200, **context: object) -> Response:
+def _form_page(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
     with state(request).database.session() as session:
         councils = queries.council_choices(session)
     return page(request, template, status_code=status_code, councils=councils, **context)
@@ -126,13 +127,13 @@ def _deliver(web: WebState) -> None:
 # --------------------------------------------------------------------------- confirmation
 
 
-def _check_confirmation(request: Request, token: str | None) -> tuple[SignupRequest | None, Response | None]:
+def _check_confirmation(request: Request, token: str | None) -> SignupRequest | Response:
     """The sign-up request a confirmation link carries, or the refusal page to show instead."""
     web = state(request)
     max_age = dt.timedelta(hours=web.config.web.confirm_hours)
     check = read_confirmation_token(web.secret, token, utcnow(), max_age)
     if check.problem == "expired":
-        return None, refusal(
+        return refusal(
             request, 410, "This link has expired",
             f"Confirmation links work for {web.config.web.confirm_hours:g} hours, and this one is older.",
             "Sign up again to get a fresh link.",
@@ -143,26 +144,26 @@ def _check_confirmation(request: Request, token: str | None) -> tuple[SignupRequ
         "Copy the whole link from the email, or sign up again.",
     )
     if check.request is None:
-        return None, invalid
+        return invalid
     with web.database.session() as session:
         subscriber = session.get(Subscriber, check.request.subscriber_id)
         if subscriber is None or subscriber.email.lower() != check.request.email:
-            return None, invalid
+            return invalid
         if superseded(check.request, subscriber.confirmed_at, subscriber.unsubscribed_at):
-            return None, refusal(
+            return refusal(
                 request, 409, "This link has already been used",
                 "This confirmation link was used already, or a later change to this subscription replaced it.",
                 "Your subscription is as you last set it. To change it, use the manage link in any email from sendwatch, or sign up again.",
             )
-    return check.request, None
+    return check.request
 
 
 def confirm_page(request: Request) -> Response:
     """Show what will be confirmed, with a button (a GET alone changes nothing)."""
     token = request.query_params.get("token")
-    signup, refused = _check_confirmation(request, token)
-    if refused:
-        return refused
+    signup = _check_confirmation(request, token)
+    if isinstance(signup, Response):
+        return signup
     with state(request).database.session() as session:
         described = councils_text(session, signup.councils)
     return page(request, "confirm.html", headers=PRIVATE, token=token, signup=signup, councils_text=described)
@@ -176,10 +177,9 @@ def _confirm_submit(request: Request, form: FormData) -> Response:
     refused = check_csrf(request, form)
     if refused:
         return refused
-    token = form.get("token")
-    signup, refused = _check_confirmation(request, token if isinstance(token, str) else None)
-    if refused:
-        return refused
+    signup = _check_confirmation(request, _form_text(form, "token"))
+    if isinstance(signup, Response):
+        return signup
     web = state(request)
     try:
         with web.database.session() as session:
@@ -194,11 +194,11 @@ def _confirm_submit(request: Request, form: FormData) -> Response:
 # --------------------------------------------------------------------------- manage
 
 
-def _subscriber_for(request: Request, token: str | None, purpose: str) -> tuple[int | None, Response | None]:
+def _subscriber_for(request: Request, token: str | None, purpose: Purpose) -> int | Response:
     """The subscriber id a manage/unsubscribe link names, or the refusal page."""
     claims = read_token(state(request).secret, token or "", purpose)
     if claims is None:
-        return None, refusal(
+        return refusal(
             request, 400, "This link is not valid",
             "This link is incomplete or has been changed, so it cannot be used.",
             "Use the link exactly as it appears in an email from sendwatch.",
@@ -206,26 +206,40 @@ def _subscriber_for(request: Request, token: str | None, purpose: str) -> tuple[
     with state(request).database.session() as session:
         subscriber = session.get(Subscriber, claims.subscriber_id)
         if subscriber is None or subscriber.email.lower() != claims.email:
-            return None, refusal(
-                request, 410, "This subscription no longer exists",
-                "The subscription this link belonged to has been removed. No more emails will be sent to it.",
-                "You can sign up again at any time.",
-            )
-    return claims.subscriber_id, None
+            return _gone(request)
+    return claims.subscriber_id
+
+
+def _gone(request: Request) -> Response:
+    """The page for a link whose subscription has been removed."""
+    return refusal(
+        request, 410, "This subscription no longer exists",
+        "The subscription this link belonged to has been removed. No more emails will be sent to it.",
+        "You can sign up again at any time.",
+    )
+
+
+def _form_text(form: FormData, name: str) -> str | None:
+    """A text field of a form (None when missing, or a file)."""
+    value = form.get(name)
+    return value if isinstance(value, str) else None
 
 
 def manage_page(request: Request) -> Response:
     token = request.query_params.get("token")
-    subscriber_id, refused = _subscriber_for(request, token, "manage")
-    if refused:
-        return refused
+    subscriber_id = _subscriber_for(request, token, "manage")
+    if isinstance(subscriber_id, Response):
+        return subscriber_id
     return _manage_view(request, token, subscriber_id, saved=False, problems=[])
 
 
-def _manage_view(request: Request, token: str, subscriber_id: int, saved: bool, problems: list[str], status_code: int = 200) -> Response:
+def _manage_view(request: Request, token: str | None, subscriber_id: int, saved: bool, problems: list[str],
+                 status_code: int = 200) -> Response:
     web = state(request)
     with web.database.session() as session:
         subscriber = session.get(Subscriber, subscriber_id)
+        if subscriber is None:
+            return _gone(request)
         choices = {"councils": subscriber.councils, "statuses": subscriber.statuses, "frequency": subscriber.frequency}
         return page(
             request, "manage.html", status_code=status_code, headers=PRIVATE, token=token, subscriber=subscriber, choices=choices,
@@ -242,10 +256,10 @@ def _manage_submit(request: Request, form: FormData) -> Response:
     refused = check_csrf(request, form)
     if refused:
         return refused
-    token = form.get("token") if isinstance(form.get("token"), str) else None
-    subscriber_id, refused = _subscriber_for(request, token, "manage")
-    if refused:
-        return refused
+    token = _form_text(form, "token")
+    subscriber_id = _subscriber_for(request, token, "manage")
+    if isinstance(subscriber_id, Response):
+        return subscriber_id
     web = state(request)
     with web.database.session() as session:
         known = {slug for slug, _ in queries.council_choices(session)}
@@ -254,6 +268,8 @@ def _manage_submit(request: Request, form: FormData) -> Response:
         return _manage_view(request, token, subscriber_id, saved=False, problems=problems, status_code=400)
     with web.database.session() as session:
         subscriber = session.get(Subscriber, subscriber_id)
+        if subscriber is None:
+            return _gone(request)
         # confirmed=False: saving choices never stands in for the confirmation link.
         subscribe(session, subscriber.email, choices["councils"], choices["statuses"], choices["frequency"], source=subscriber.source,
                   confirmed=False, smtputf8=True)  # an address already stored stays deliverable as it was
@@ -265,11 +281,13 @@ def _manage_submit(request: Request, form: FormData) -> Response:
 
 def unsubscribe_page(request: Request) -> Response:
     token = request.query_params.get("token")
-    subscriber_id, refused = _subscriber_for(request, token, "unsubscribe")
-    if refused:
-        return refused
+    subscriber_id = _subscriber_for(request, token, "unsubscribe")
+    if isinstance(subscriber_id, Response):
+        return subscriber_id
     with state(request).database.session() as session:
         subscriber = session.get(Subscriber, subscriber_id)
+        if subscriber is None:
+            return _gone(request)
         return page(request, "unsubscribe.html", headers=PRIVATE, token=token, email=subscriber.email, already=subscriber.unsubscribed_at is not None)
 
 
@@ -283,7 +301,7 @@ def _unsubscribe_submit(request: Request, form: FormData) -> Response:
         refused = check_csrf(request, form)
         if refused:
             return refused
-    token = form.get("token") if isinstance(form.get("token"), str) else request.query_params.get("token")
+    token = _form_text(form, "token") or request.query_params.get("token")
     claims = read_token(state(request).secret, token or "", "unsubscribe")
     if claims is None:
         if one_click:

@@ -19,13 +19,15 @@ def run_migrations() -> None:
         _run(connection)
         return
     url = context.get_x_argument(as_dictionary=True).get("url") or context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no database URL: run alembic with -x url=...")
     engine = create_engine(url)
     with engine.connect() as connection:
         _run(connection)
         connection.commit()
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -31,3 +31,13 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 def test_every_command_is_documented_in_the_readme() -> None:
     documented = set(re.findall(r"`sendwatch ([a-z-]+)", README)) | set(re.findall(r"`([a-z-]+)[ `]", README))
     assert set(COMMANDS) <= documented, set(COMMANDS) - documented
+
+
+def test_ci_runs_the_checks_the_readme_names() -> None:
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.strip() and not line.startswith("#")]
+    assert "bash .ci/checks" in ci_lines
+    checks = (ROOT / ".ci" / "checks").read_text()
+    for tool in ('ruff" check', 'ruff" format --check', 'mypy"', 'lint-imports"'):
+        assert tool in checks, tool
+    developing = README.split("## Developing", 1)[1]
+    assert "bash .ci/checks" in developing and "ruff" in developing and "mypy" in developing and "import-linter" in developing

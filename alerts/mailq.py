@@ -54,7 +54,7 @@ def _shown_state_sql(now: dt.datetime):
 def mail_counts(session: Session, now: dt.datetime | None = None) -> dict[str, int]:
     """How many outbox rows are in each state, every state present (zero when none)."""
     shown = _shown_state_sql(now or utcnow())
-    counts: dict[str, int] = dict(session.execute(select(shown, func.count()).group_by(shown)).tuples().all())
+    counts: dict[str, int] = dict(session.execute(select(shown, func.count()).group_by(shown)).all())
     return {state: int(counts.get(state, 0)) for state in MAIL_STATES}
 
 

@@ -74,7 +74,11 @@ def update_council(session: Session, council: Council, periods: list[Period], cy
     if stored.since and derived.since < stored.since:
         log.warning(
             "council %s: derived status %s since %s is older than stored %s since %s; keeping the stored one",
-            council.slug, derived.status, derived.since, stored.status, stored.since,
+            council.slug,
+            derived.status,
+            derived.since,
+            stored.status,
+            stored.since,
         )
         return None
     stored.is_current = False
@@ -111,7 +115,9 @@ def event_key(slug: str, old: str | None, period: Period, baseline: bool) -> str
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def _new_event(session: Session, council: Council, old: str | None, period: Period, cycle_id: int | None, baseline: bool) -> ChangeEvent | None:
+def _new_event(
+    session: Session, council: Council, old: str | None, period: Period, cycle_id: int | None, baseline: bool
+) -> ChangeEvent | None:
     key = event_key(council.slug, old, period, baseline)
     if session.scalars(select(ChangeEvent.id).where(ChangeEvent.event_key == key)).first() is not None:
         return None

@@ -103,7 +103,9 @@ def collect_digest(session: Session, config: Config, now: dt.datetime, councils:
     counts = status_counts(rows)
     total = max(1, len(rows))
     bars = [
-        SummaryBar(status, status_label(status), counts.get(status, 0), round(100 * counts.get(status, 0) / total), BAR_COLOURS[status])
+        SummaryBar(
+            status, status_label(status), counts.get(status, 0), round(100 * counts.get(status, 0) / total), BAR_COLOURS[status]
+        )
         for status in reversed(STATUSES)
     ]
     return DigestContent(
@@ -121,8 +123,10 @@ def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted
     evidence = session.scalars(
         select(Evidence)
         .where(
-            Evidence.created_at >= start, Evidence.created_at < end,
-            Evidence.kind == "signal", Evidence.confidence >= MIN_CONFIDENCE,
+            Evidence.created_at >= start,
+            Evidence.created_at < end,
+            Evidence.kind == "signal",
+            Evidence.confidence >= MIN_CONFIDENCE,
         )
         .order_by(Evidence.council_id, Evidence.document_id, Evidence.page, Evidence.id)
     ).all()
@@ -152,8 +156,15 @@ def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted
             )
             by_council[item.council_id][document.id] = finding
         link = page_link(finding.url, item.page, is_pdf=document.kind == "pdf") if finding.url else None
-        finding.quotes.append({"quote": item.quote, "page": item.page, "status": item.status, "link": link,
-                               "ocr": (item.document_id, item.page) in scanned})
+        finding.quotes.append(
+            {
+                "quote": item.quote,
+                "page": item.page,
+                "status": item.status,
+                "link": link,
+                "ocr": (item.document_id, item.page) in scanned,
+            }
+        )
     return [
         CouncilFindings(name=councils[council_id].name, slug=councils[council_id].slug, documents=list(docs.values()))
         for council_id, docs in sorted(by_council.items(), key=lambda pair: councils[pair[0]].name.lower())
@@ -185,7 +196,9 @@ def render_digest(content: DigestContent, links: Links | None) -> tuple[str, str
     return subject, html, text
 
 
-def build_digest(session: Session, config: Config, now: dt.datetime | None = None, councils: list[str] | None = None) -> tuple[str, str]:
+def build_digest(
+    session: Session, config: Config, now: dt.datetime | None = None, councils: list[str] | None = None
+) -> tuple[str, str]:
     """The digest's HTML and text for the week ending ``now`` (a preview: no personal links)."""
     _, html, text = render_digest(collect_digest(session, config, now or utcnow(), councils), None)
     return html, text
@@ -206,8 +219,16 @@ def queue_digests(session: Session, config: Config, now: dt.datetime) -> int:
         links = links_for(config, subscriber, secret)
         subject, html, text = render_digest(content, links)
         row = enqueue(
-            session, config, kind="digest", key=message_key("digest", subscriber, week_id(now)),
-            subscriber=subscriber, subject=subject, html=html, text=text, links=links, now=now,
+            session,
+            config,
+            kind="digest",
+            key=message_key("digest", subscriber, week_id(now)),
+            subscriber=subscriber,
+            subject=subject,
+            html=html,
+            text=text,
+            links=links,
+            now=now,
         )
         queued += row is not None
     _archive(session, config, now)
@@ -224,8 +245,7 @@ def _archive(session: Session, config: Config, now: dt.datetime) -> None:
     session.add(Digest(period_start=start, period_end=now, html=html, text=text, created_at=utcnow()))
 
 
-def send_digest(config: Config, database: Database, now: dt.datetime | None = None,
-                linger_seconds: float = 0.0) -> SendSummary:
+def send_digest(config: Config, database: Database, now: dt.datetime | None = None, linger_seconds: float = 0.0) -> SendSummary:
     """Queue the week's digests and drain the outbox (retrying temporary failures for
     ``linger_seconds``)."""
     now = now or utcnow()

@@ -45,8 +45,10 @@ def shown_state(state: str, last_error: str | None, next_attempt_at: dt.datetime
 def _shown_state_sql(now: dt.datetime):
     return case(
         (OutboxMessage.state.in_(("claimed", "sending")), "claimed"),
-        ((OutboxMessage.state == "pending") & OutboxMessage.last_error.is_not(None)
-         & (OutboxMessage.next_attempt_at > now), "deferred"),
+        (
+            (OutboxMessage.state == "pending") & OutboxMessage.last_error.is_not(None) & (OutboxMessage.next_attempt_at > now),
+            "deferred",
+        ),
         else_=OutboxMessage.state,
     )
 
@@ -63,8 +65,11 @@ def mail_counts_by_council(session: Session, now: dt.datetime | None = None) -> 
     now = now or utcnow()
     council_of = dict(session.execute(select(ChangeEvent.id, ChangeEvent.council_id)).all())
     result: dict[int, dict[str, int]] = {}
-    rows = session.execute(select(OutboxMessage.state, OutboxMessage.last_error, OutboxMessage.next_attempt_at,
-                                  OutboxMessage.event_ids).where(OutboxMessage.kind == "alert"))
+    rows = session.execute(
+        select(OutboxMessage.state, OutboxMessage.last_error, OutboxMessage.next_attempt_at, OutboxMessage.event_ids).where(
+            OutboxMessage.kind == "alert"
+        )
+    )
     for state, last_error, next_attempt_at, event_ids in rows:
         shown = shown_state(state, last_error, next_attempt_at, now)
         for council_id in {council_of.get(event_id) for event_id in event_ids or []} - {None}:
@@ -103,8 +108,9 @@ class MailRow:
         return asdict(self)
 
 
-def list_mail(session: Session, states: list[str] | None = None, limit: int | None = None,
-              now: dt.datetime | None = None) -> tuple[list[MailRow], int]:
+def list_mail(
+    session: Session, states: list[str] | None = None, limit: int | None = None, now: dt.datetime | None = None
+) -> tuple[list[MailRow], int]:
     """Rows in ``states`` (default: every state but sent), newest first, and how many match in all."""
     now = now or utcnow()
     shown = _shown_state_sql(now)
@@ -116,9 +122,17 @@ def list_mail(session: Session, states: list[str] | None = None, limit: int | No
         query = query.limit(limit)
     rows = [
         MailRow(
-            id=row.id, state=state, kind=row.kind, recipient=row.recipient, subject=row.subject, attempts=row.attempts,
-            created_at=_iso(row.created_at), next_attempt_at=_iso(row.next_attempt_at), sent_at=_iso(row.sent_at),
-            message_id=row.message_id, reason=row.last_error,
+            id=row.id,
+            state=state,
+            kind=row.kind,
+            recipient=row.recipient,
+            subject=row.subject,
+            attempts=row.attempts,
+            created_at=_iso(row.created_at),
+            next_attempt_at=_iso(row.next_attempt_at),
+            sent_at=_iso(row.sent_at),
+            message_id=row.message_id,
+            reason=row.last_error,
         )
         for row, state in session.execute(query).all()
     ]
@@ -133,8 +147,11 @@ def retry(session: Session, message_ids: list[int] | None = None, now: dt.dateti
     """
     now = now or utcnow()
     if message_ids is None:
-        rows = [row for row in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
-                if shown_state(row.state, row.last_error, row.next_attempt_at, now) in ("failed", "ambiguous", "deferred")]
+        rows = [
+            row
+            for row in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+            if shown_state(row.state, row.last_error, row.next_attempt_at, now) in ("failed", "ambiguous", "deferred")
+        ]
     else:
         rows = [_row(session, message_id) for message_id in message_ids]
     done = []

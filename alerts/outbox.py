@@ -104,7 +104,9 @@ def change_views(session: Session, config: Config, events: list[ChangeEvent]) ->
     return views
 
 
-def queue_alerts(session: Session, config: Config, events: list[ChangeEvent], now: dt.datetime | None = None) -> list[OutboxMessage]:
+def queue_alerts(
+    session: Session, config: Config, events: list[ChangeEvent], now: dt.datetime | None = None
+) -> list[OutboxMessage]:
     """One email per immediate subscriber covering all of this cycle's changes they asked for."""
     events = [event for event in events if not event.is_baseline]
     if not events:
@@ -122,8 +124,17 @@ def queue_alerts(session: Session, config: Config, events: list[ChangeEvent], no
         try:
             subject, html, text = render_alert(config, [views[event.id] for event in chosen], links)
             row = enqueue(
-                session, config, kind="alert", key=key, subscriber=subscriber, subject=subject, html=html, text=text,
-                links=links, event_ids=[event.id for event in chosen], now=now,
+                session,
+                config,
+                kind="alert",
+                key=key,
+                subscriber=subscriber,
+                subject=subject,
+                html=html,
+                text=text,
+                links=links,
+                event_ids=[event.id for event in chosen],
+                now=now,
             )
         except (ValueError, UnicodeError, jinja2.TemplateError) as error:
             # One subscriber's unusable address or a template fault must not cost everyone else their alert.

@@ -73,7 +73,7 @@ def classify(code: int, message: str, stage: Literal["rcpt", "data"]) -> Refusal
 def signature(code: int, message: str) -> str:
     """The answer without the addresses, queue ids and numbers that differ between recipients."""
     enhanced = _ENHANCED.match(message or "")
-    rest = (message or "")[enhanced.end():] if enhanced else (message or "")
+    rest = (message or "")[enhanced.end() :] if enhanced else (message or "")
     text = _NUMBERS.sub("#", _ADDRESS_LIKE.sub("<>", rest))
     prefix = f"{code} {enhanced.group(0).strip()}" if enhanced else str(code)
     return f"{prefix} {' '.join(text.lower().split())}"

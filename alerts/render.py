@@ -136,5 +136,7 @@ def alert_subject(changes: list[ChangeView]) -> str:
 def render_alert(config: Config, changes: list[ChangeView], links: Links) -> tuple[str, str, str]:
     """Subject, HTML and text of one immediate alert covering ``changes``."""
     subject = alert_subject(changes)
-    html, text = render_pair("alert", subject=header_text(subject), changes=changes, links=links, base_url=safe_url(config.web.base_url))
+    html, text = render_pair(
+        "alert", subject=header_text(subject), changes=changes, links=links, base_url=safe_url(config.web.base_url)
+    )
     return subject, html, text

@@ -109,8 +109,14 @@ def send_pending(
     With ``linger_seconds``, temporary failures are retried within this call for that long.
     """
     coroutine = send_pending_async(
-        config, database, now=now, transport=transport, limit=limit,
-        retry_base_seconds=retry_base_seconds, retry_max_seconds=retry_max_seconds, linger_seconds=linger_seconds,
+        config,
+        database,
+        now=now,
+        transport=transport,
+        limit=limit,
+        retry_base_seconds=retry_base_seconds,
+        retry_max_seconds=retry_max_seconds,
+        linger_seconds=linger_seconds,
     )
     try:
         asyncio.get_running_loop()
@@ -148,8 +154,9 @@ async def send_pending_async(
     now = now or utcnow()
     transport = transport or make_transport(config)
     mail = config.mail
-    policy = _RetryPolicy(retry_base_seconds or mail.retry_base_seconds, retry_max_seconds or mail.retry_max_seconds,
-                          mail.max_attempts)
+    policy = _RetryPolicy(
+        retry_base_seconds or mail.retry_base_seconds, retry_max_seconds or mail.retry_max_seconds, mail.max_attempts
+    )
     drain = _Drain(database, transport, policy, holders.new_holder(), _claim_lease(config), now)
     drain.recover(now - dt.timedelta(seconds=mail.timeout_seconds + 30))
     deadline = time.monotonic() + linger_seconds
@@ -214,8 +221,9 @@ class _Suspect:
 class _Drain:
     """One sender's pass over the outbox; its claims, its outcomes and its summary."""
 
-    def __init__(self, database: Database, transport: Transport, policy: _RetryPolicy, holder: str,
-                 lease: dt.timedelta, now: dt.datetime):
+    def __init__(
+        self, database: Database, transport: Transport, policy: _RetryPolicy, holder: str, lease: dt.timedelta, now: dt.datetime
+    ):
         self.database = database
         self.transport = transport
         self.policy = policy
@@ -288,8 +296,12 @@ class _Drain:
             await self.transport.reset()
             reason = f"{type(error).__name__}: {error}"
             if in_flight:
-                self.writer.finish(row.id, state="ambiguous", attempts=row.attempts + 1,
-                                   last_error=f"an error after the message was handed over ({reason}); it may have been delivered")
+                self.writer.finish(
+                    row.id,
+                    state="ambiguous",
+                    attempts=row.attempts + 1,
+                    last_error=f"an error after the message was handed over ({reason}); it may have been delivered",
+                )
                 self.summary.ambiguous += 1
             else:  # retried later like a temporary failure: its attempts are counted, then it fails
                 self._defer(row, f"could not be sent: {reason}", retry_soon=False)
@@ -310,11 +322,14 @@ class _Drain:
 
     # ------------------------------------------------------------------ outcomes
 
-    def _defer(self, row: OutboxMessage, error: str, *, retry_soon: bool = True,
-               at_least: dt.timedelta = dt.timedelta(0)) -> None:
+    def _defer(
+        self, row: OutboxMessage, error: str, *, retry_soon: bool = True, at_least: dt.timedelta = dt.timedelta(0)
+    ) -> None:
         attempts = row.attempts + 1
         if attempts >= self.policy.max_attempts:
-            if self.writer.finish(row.id, state="failed", attempts=attempts, last_error=f"gave up after {attempts} attempts: {error}"):
+            if self.writer.finish(
+                row.id, state="failed", attempts=attempts, last_error=f"gave up after {attempts} attempts: {error}"
+            ):
                 self.summary.failed += 1
             self.deferred_ids.discard(row.id)
             return
@@ -341,8 +356,10 @@ class _Drain:
             self.suspects.append(_Suspect(row, refusal, str(error)))
             domains = {suspect.row.recipient.rpartition("@")[2].lower() for suspect in self.suspects}
             if len(self.suspects) >= RELAY_STREAK and len(domains) >= RELAY_STREAK:
-                self._relay_wide(f"{len(self.suspects)} recipients at different domains refused alike: {refusal.text}",
-                                 [suspect.row for suspect in self.suspects])
+                self._relay_wide(
+                    f"{len(self.suspects)} recipients at different domains refused alike: {refusal.text}",
+                    [suspect.row for suspect in self.suspects],
+                )
                 self.suspects = []
             return
         self._settle_suspects()
@@ -376,8 +393,7 @@ class _Drain:
             self.pause_seen = pause is not None
             if pause is not None and pause.paused_until > self.now:
                 self.summary.paused = pause.reason
-                self.summary.errors.append(
-                    f"sending paused until {pause.paused_until:%Y-%m-%d %H:%M:%S} UTC: {pause.reason}")
+                self.summary.errors.append(f"sending paused until {pause.paused_until:%Y-%m-%d %H:%M:%S} UTC: {pause.reason}")
                 return True
         return False
 
@@ -426,8 +442,10 @@ class _Drain:
         """Bring this run's temporary failures forward for one more try (lingering)."""
         with self.database.session() as session:
             session.execute(
-                update(OutboxMessage).where(OutboxMessage.id.in_(message_ids), OutboxMessage.state == "pending")
-                .values(next_attempt_at=self.now).execution_options(synchronize_session=False)
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(message_ids), OutboxMessage.state == "pending")
+                .values(next_attempt_at=self.now)
+                .execution_options(synchronize_session=False)
             )
 
     def release_unsent(self) -> None:
@@ -461,9 +479,11 @@ class _Drain:
                     row.state, row.last_error = "pending", "interrupted before delivery; sending again"
                 else:
                     row.state = "ambiguous"
-                    row.last_error = ("the sender stopped after handing this message to the server and before its answer; "
-                                      "it may have been delivered, so it was not resent (check the relay's log for its "
-                                      "Message-ID, then: sendwatch mail --retry ID or --mark-sent ID)")
+                    row.last_error = (
+                        "the sender stopped after handing this message to the server and before its answer; "
+                        "it may have been delivered, so it was not resent (check the relay's log for its "
+                        "Message-ID, then: sendwatch mail --retry ID or --mark-sent ID)"
+                    )
                     self.summary.ambiguous += 1
                 row.claimed_by, row.claimed_until = None, None
                 self.summary.recovered += 1
@@ -560,7 +580,8 @@ def _fail_and_suppress(database: Database, holder: str, row: OutboxMessage, erro
     """A refusal about the address: fail this row and stop all mail to its subscriber."""
     with database.session() as session:
         result = session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.claimed_by == holder)
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id, OutboxMessage.claimed_by == holder)
             .values(state="failed", last_error=error, attempts=row.attempts + 1, claimed_by=None, claimed_until=None)
             .execution_options(synchronize_session=False)
         )

@@ -105,9 +105,7 @@ def normalise_quote(quote: str) -> str:
 def load_sightings(session: Session, council_id: int, min_confidence: float = MIN_CONFIDENCE) -> list[Sighting]:
     """Every usable piece of evidence for one council, dated and attributed to its source."""
     documents = {doc.id: doc for doc in session.scalars(select(Document).where(Document.council_id == council_id))}
-    meeting_dates = dict(
-        session.execute(select(Meeting.id, Meeting.date).where(Meeting.council_id == council_id)).all()
-    )
+    meeting_dates = dict(session.execute(select(Meeting.id, Meeting.date).where(Meeting.council_id == council_id)).all())
     rows = session.scalars(
         select(Evidence)
         .where(Evidence.council_id == council_id, Evidence.kind == "signal", Evidence.confidence >= min_confidence)
@@ -147,8 +145,9 @@ def pages_read_by_ocr(session: Session, document_ids: list[int]) -> set[tuple[in
     if not document_ids:
         return set()
     rows = session.execute(
-        select(DocumentPage.document_id, DocumentPage.page_number)
-        .where(DocumentPage.text_source == "ocr", DocumentPage.document_id.in_(document_ids))
+        select(DocumentPage.document_id, DocumentPage.page_number).where(
+            DocumentPage.text_source == "ocr", DocumentPage.document_id.in_(document_ids)
+        )
     )
     return {(document_id, page) for document_id, page in rows}
 
@@ -230,11 +229,7 @@ def _add_support(period: Period, sightings: list[Sighting]) -> None:
 
 def attach_figures(session: Session, council_id: int, periods: list[Period]) -> None:
     """Give each period the figures of its latest supporting source that states any."""
-    documents = dict(
-        session.execute(
-            select(Document.id, Document.parent_id).where(Document.council_id == council_id)
-        ).all()
-    )
+    documents = dict(session.execute(select(Document.id, Document.parent_id).where(Document.council_id == council_id)).all())
     figures_by_source: dict[int, list[Figure]] = defaultdict(list)
     for figure in session.scalars(select(Figure).where(Figure.council_id == council_id).order_by(Figure.page, Figure.id)):
         figures_by_source[_root_id(figure.document_id, documents)].append(figure)

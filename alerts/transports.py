@@ -164,7 +164,9 @@ class SmtpTransport(Transport):
             if self.mail.username:
                 password = self.mail.password()
                 if password is None:
-                    raise ServerUnavailable(f"mail.username is set but the environment variable {self.mail.password_env} is empty")
+                    raise ServerUnavailable(
+                        f"mail.username is set but the environment variable {self.mail.password_env} is empty"
+                    )
                 await client.login(self.mail.username, password)
         except ServerUnavailable:
             client.close()
@@ -210,8 +212,9 @@ class SmtpTransport(Transport):
         except aiosmtplib.SMTPResponseException as error:
             await self._reset()
             if error.code >= 500:
-                raise PermanentFailure(f"recipient refused: {_describe(error)}",
-                                       refusal=classify(error.code, error.message, "rcpt")) from error
+                raise PermanentFailure(
+                    f"recipient refused: {_describe(error)}", refusal=classify(error.code, error.message, "rcpt")
+                ) from error
             raise TemporaryFailure(_describe(error)) from error
         except (aiosmtplib.SMTPException, OSError) as error:
             self._drop()
@@ -225,8 +228,9 @@ class SmtpTransport(Transport):
             # The server answered: whatever it said, we know the message was not accepted.
             await self._reset()
             if error.code >= 500:
-                raise PermanentFailure(f"message refused: {_describe(error)}",
-                                       refusal=classify(error.code, error.message, "data")) from error
+                raise PermanentFailure(
+                    f"message refused: {_describe(error)}", refusal=classify(error.code, error.message, "data")
+                ) from error
             raise TemporaryFailure(_describe(error)) from error
         except (aiosmtplib.SMTPException, OSError) as error:
             self._drop()

@@ -39,9 +39,11 @@ def run_pass(label: str, config, database, site: DemoSite, slugs: list[str]) -> 
         outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
     requests = sum(sum(site.requests(slug).values()) for slug in slugs)
     bodies = sum(sum(site.bodies(slug).values()) for slug in slugs)
-    print(f"{label:<18} {wall:7.1f} s  {requests:6d} requests ({requests / wall:6.1f}/s)  "
-          f"{bodies:5d} document bodies  {sum(r.documents_new for r in results):5d} new  "
-          f"{sum(r.documents_changed for r in results):3d} changed  outcomes {outcomes}")
+    print(
+        f"{label:<18} {wall:7.1f} s  {requests:6d} requests ({requests / wall:6.1f}/s)  "
+        f"{bodies:5d} document bodies  {sum(r.documents_new for r in results):5d} new  "
+        f"{sum(r.documents_changed for r in results):3d} changed  outcomes {outcomes}"
+    )
 
 
 def main() -> None:
@@ -55,12 +57,21 @@ def main() -> None:
     slugs = [f"council-{index:03d}" for index in range(args.councils)]
     with tempfile.TemporaryDirectory(prefix="sendwatch-bench-") as folder:
         base = Path(folder)
-        config = parse_config(yaml.safe_dump({
-            "database": f"sqlite:///{base / 'bench.db'}", "data_dir": str(base / "data"),
-            "crawl": {"download_delay": 0, "parallel_councils": args.parallel,
-                      "since": (today - dt.timedelta(days=365)).isoformat()},
-            "councils": [site.council_config(slug) for slug in slugs],
-        }), base_dir=base)
+        config = parse_config(
+            yaml.safe_dump(
+                {
+                    "database": f"sqlite:///{base / 'bench.db'}",
+                    "data_dir": str(base / "data"),
+                    "crawl": {
+                        "download_delay": 0,
+                        "parallel_councils": args.parallel,
+                        "since": (today - dt.timedelta(days=365)).isoformat(),
+                    },
+                    "councils": [site.council_config(slug) for slug in slugs],
+                }
+            ),
+            base_dir=base,
+        )
         database = open_database(config.database_url)
         platforms = {p: sum(site.council(s).platform == p for s in slugs) for p in ("moderngov", "cmis", "listing")}
         print(f"{args.councils} councils {platforms}, parallel {args.parallel}, {os.cpu_count()} CPUs, download delay 0")

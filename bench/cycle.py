@@ -62,9 +62,13 @@ def main() -> None:
         database.dispose()
     print(f"{args.councils} councils, parallel_councils={args.parallel}, download delay 0")
     for label, seconds, summary, outcomes in figures:
-        print(f"  {label:<17} {seconds:7.1f} s wall   outcomes {outcomes}   documents new {summary.documents_new}, "
-              f"changed {summary.documents_changed}, read {summary.documents_extracted}")
-    print(f"  peak memory: this process {peak_mb(resource.RUSAGE_SELF):.0f} MB, largest child {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+        print(
+            f"  {label:<17} {seconds:7.1f} s wall   outcomes {outcomes}   documents new {summary.documents_new}, "
+            f"changed {summary.documents_changed}, read {summary.documents_extracted}"
+        )
+    print(
+        f"  peak memory: this process {peak_mb(resource.RUSAGE_SELF):.0f} MB, largest child {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB"
+    )
 
 
 if __name__ == "__main__":

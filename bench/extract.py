@@ -117,7 +117,7 @@ def signal_throughput(pages: list[str], pages_per_document: int = 40) -> tuple[f
     size = sum(len(page.encode("utf-8")) for page in pages)
     start = time.process_time()
     for first in range(0, len(pages), pages_per_document):
-        found += len(analyse_pages(pages[first:first + pages_per_document], names).evidence)
+        found += len(analyse_pages(pages[first : first + pages_per_document], names).evidence)
     return size / 1_000_000 / (time.process_time() - start), found
 
 

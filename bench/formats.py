@@ -76,10 +76,14 @@ def main() -> None:
             rows.append((fmt, size, len(result.pages), result.char_count / 1e6, seconds))
         pdf_seconds = next(row[4] for row in rows if row[0] == "pdf")
         print(f"Reading {args.pages} pages of council text in each format, in process (CPU, best of {args.repeat}):")
-        print(f"{'format':<8}{'file MB':>9}{'pages':>7}{'text MB':>9}{'seconds':>9}{'pages/s':>10}{'file MB/s':>11}{'text MB/s':>11}{'vs PDF':>8}")
+        print(
+            f"{'format':<8}{'file MB':>9}{'pages':>7}{'text MB':>9}{'seconds':>9}{'pages/s':>10}{'file MB/s':>11}{'text MB/s':>11}{'vs PDF':>8}"
+        )
         for fmt, size, count, text_mb, seconds in rows:
-            print(f"{fmt:<8}{size:>9.2f}{count:>7}{text_mb:>9.2f}{seconds:>9.3f}{count / seconds:>10.0f}"
-                  f"{size / seconds:>11.1f}{text_mb / seconds:>11.1f}{pdf_seconds / seconds:>7.1f}x")
+            print(
+                f"{fmt:<8}{size:>9.2f}{count:>7}{text_mb:>9.2f}{seconds:>9.3f}{count / seconds:>10.0f}"
+                f"{size / seconds:>11.1f}{text_mb / seconds:>11.1f}{pdf_seconds / seconds:>7.1f}x"
+            )
 
         print("\nThe bounded reader (child process), wall clock, 5 documents each:")
         with IsolatedReader(timeout_seconds=120) as reader:
@@ -103,9 +107,11 @@ def main() -> None:
             result = read_document(scanned, None, None, ReadOptions(ocr=settings))
             elapsed = time.perf_counter() - start
             assert result.sources == ["ocr"] * args.ocr_pages, result.sources
-            print(f"\nOCR (Tesseract, one thread, {dpi} dpi): {args.ocr_pages} scanned pages in {elapsed:.1f} s = "
-                  f"{args.ocr_pages / elapsed:.2f} pages/s; {pdf_seconds and (args.pages / pdf_seconds) / (args.ocr_pages / elapsed):.0f}x "
-                  "slower than a text-layer PDF page")
+            print(
+                f"\nOCR (Tesseract, one thread, {dpi} dpi): {args.ocr_pages} scanned pages in {elapsed:.1f} s = "
+                f"{args.ocr_pages / elapsed:.2f} pages/s; {pdf_seconds and (args.pages / pdf_seconds) / (args.ocr_pages / elapsed):.0f}x "
+                "slower than a text-layer PDF page"
+            )
 
 
 if __name__ == "__main__":

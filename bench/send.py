@@ -89,12 +89,22 @@ def main() -> None:
     server, port = start_smtp_process()
     with tempfile.TemporaryDirectory() as folder:
         config_path = Path(folder) / "config.yaml"
-        config_path.write_text(yaml.safe_dump({
-            "database": args.database or f"sqlite:///{folder}/bench.db",
-            "mail": {"transport": "smtp", "host": "127.0.0.1", "port": port, "from": "sendwatch <alerts@example.org>"},
-            "councils": [{"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov",
-                          "url": "https://democracy.northshire.example.gov.uk/"}],
-        }))
+        config_path.write_text(
+            yaml.safe_dump(
+                {
+                    "database": args.database or f"sqlite:///{folder}/bench.db",
+                    "mail": {"transport": "smtp", "host": "127.0.0.1", "port": port, "from": "sendwatch <alerts@example.org>"},
+                    "councils": [
+                        {
+                            "slug": "northshire",
+                            "name": "Northshire County Council",
+                            "platform": "moderngov",
+                            "url": "https://democracy.northshire.example.gov.uk/",
+                        }
+                    ],
+                }
+            )
+        )
         config = load_config(config_path)
         database = open_database(config.database_url)
         started = time.perf_counter()
@@ -104,11 +114,22 @@ def main() -> None:
                 subscribe(session, f"reader{number}@newsroom.example", councils=["northshire"])
             council = session.scalars(select(Council)).one()
             event = ChangeEvent(
-                event_key=f"bench-{time.time_ns()}", council_id=council.id, old_status="sv_on_track", new_status="sv_off_track",
-                since=dt.date(2025, 1, 16), is_baseline=False,
-                evidence=[{"url": "https://democracy.northshire.example.gov.uk/documents/s1/q3.pdf", "title": "Quarter 3 return",
-                           "date": "2025-01-16", "page": 6, "quote": "The council is behind its agreed trajectory.",
-                           "link": "https://democracy.northshire.example.gov.uk/documents/s1/q3.pdf#page=6"}],
+                event_key=f"bench-{time.time_ns()}",
+                council_id=council.id,
+                old_status="sv_on_track",
+                new_status="sv_off_track",
+                since=dt.date(2025, 1, 16),
+                is_baseline=False,
+                evidence=[
+                    {
+                        "url": "https://democracy.northshire.example.gov.uk/documents/s1/q3.pdf",
+                        "title": "Quarter 3 return",
+                        "date": "2025-01-16",
+                        "page": 6,
+                        "quote": "The council is behind its agreed trajectory.",
+                        "link": "https://democracy.northshire.example.gov.uk/documents/s1/q3.pdf#page=6",
+                    }
+                ],
                 figures=[{"amount_gbp": 4700000, "text": "£4.7m", "label": "off track by"}],
             )
             session.add(event)
@@ -136,7 +157,9 @@ def main() -> None:
     print(f"database: {'SQLite' if not args.database else args.database.split(':')[0]}")
     print(f"queued {queued} alerts in {queue_seconds:.2f} s ({queued / queue_seconds:.0f}/s, rendering and signing included)")
     print(f"sent {summary.sent} in {send_seconds:.2f} s: {summary.sent / send_seconds:.0f} messages/s")
-    print(f"sender CPU: {cpu_seconds:.2f} s ({summary.sent / cpu_seconds:.0f} messages per CPU-second; load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"sender CPU: {cpu_seconds:.2f} s ({summary.sent / cpu_seconds:.0f} messages per CPU-second; load average {os.getloadavg()[0]:.1f})"
+    )
     print(f"server received {messages} messages over {connections} connection(s)")
 
 

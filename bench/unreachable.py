@@ -46,14 +46,22 @@ def main() -> None:
     for index, port in enumerate(ports):
         platform = "cmis" if index % 14 == 0 else "listing" if index % 25 == 1 else "moderngov"
         host = f"democracy.council-{index:03d}.invalid" if args.dns and index % 2 else f"127.0.0.1:{port}"
-        councils.append({"slug": f"council-{index:03d}", "name": f"Council {index:03d}", "platform": platform,
-                         "url": f"http://{host}/"})
+        councils.append(
+            {"slug": f"council-{index:03d}", "name": f"Council {index:03d}", "platform": platform, "url": f"http://{host}/"}
+        )
     with tempfile.TemporaryDirectory(prefix="sendwatch-bench-") as folder:
         base = Path(folder)
-        config = parse_config(yaml.safe_dump({
-            "database": f"sqlite:///{base / 'bench.db'}", "data_dir": str(base / "data"),
-            "crawl": {"download_delay": 0, "parallel_councils": args.parallel}, "councils": councils,
-        }), base_dir=base)
+        config = parse_config(
+            yaml.safe_dump(
+                {
+                    "database": f"sqlite:///{base / 'bench.db'}",
+                    "data_dir": str(base / "data"),
+                    "crawl": {"download_delay": 0, "parallel_councils": args.parallel},
+                    "councils": councils,
+                }
+            ),
+            base_dir=base,
+        )
         database = open_database(config.database_url)
         started = time.perf_counter()
         results = crawl_councils(config, database)
@@ -61,10 +69,11 @@ def main() -> None:
         database.dispose()
     failing = sum(result.outcome == "failing" for result in results)
     requests = sum(result.requests for result in results)
-    print(f"{args.councils} unreachable councils, parallel {args.parallel}, {os.cpu_count()} CPUs, "
-          f"retries {config.crawl.retries}, dns {'on' if args.dns else 'off'}")
-    print(f"offline cycle  {wall:7.1f} s  {wall / args.councils:5.2f} s a council  {requests:5d} requests  "
-          f"{failing} failing")
+    print(
+        f"{args.councils} unreachable councils, parallel {args.parallel}, {os.cpu_count()} CPUs, "
+        f"retries {config.crawl.retries}, dns {'on' if args.dns else 'off'}"
+    )
+    print(f"offline cycle  {wall:7.1f} s  {wall / args.councils:5.2f} s a council  {requests:5d} requests  {failing} failing")
 
 
 if __name__ == "__main__":

@@ -72,21 +72,34 @@ def crawl_one(config: Config, slug: str, cycle_id: int | None, log_level: str | 
             documents=[i for i in collected if isinstance(i, DocumentFound)],
         )
         problems = [i for i in collected if isinstance(i, CrawlProblem)]
-        problems += [CrawlProblem("error", d.url, f"document {d.fetch_state}: {d.fetch_error}")
-                     for d in findings.documents if d.fetch_error]
+        problems += [
+            CrawlProblem("error", d.url, f"document {d.fetch_state}: {d.fetch_error}")
+            for d in findings.documents
+            if d.fetch_error
+        ]
         meetings = {m.external_id: m for m in findings.meetings}
         in_window = sum(1 for m in meetings.values() if m.in_window)
         documents = {d.url for d in findings.documents}
         unstored = [d.fetch_error for d in findings.documents if d.fetch_error and d.fetch_error.startswith(UNSTORED)]
         outcome, reason = decide_outcome(
-            council_config.platform or "", problems, in_window, len(documents),
-            f"from {window.start.isoformat()} to {window.end.isoformat()}", unstored=unstored,
+            council_config.platform or "",
+            problems,
+            in_window,
+            len(documents),
+            f"from {window.start.isoformat()} to {window.end.isoformat()}",
+            unstored=unstored,
         )
         errors = [_problem_text(p) for p in problems if p.kind != "note"]
         result = CouncilCrawlResult(
-            slug=slug, outcome=outcome, meetings=len(meetings), items=len(findings.items), documents=len(documents),
-            requests=int(stats.get("downloader/request_count", 0)), errors=errors,
-            notes=[_problem_text(p) for p in problems if p.kind == "note"], reason=reason,
+            slug=slug,
+            outcome=outcome,
+            meetings=len(meetings),
+            items=len(findings.items),
+            documents=len(documents),
+            requests=int(stats.get("downloader/request_count", 0)),
+            errors=errors,
+            notes=[_problem_text(p) for p in problems if p.kind == "note"],
+            reason=reason,
         )
         try:
             with database.session() as session:
@@ -95,9 +108,14 @@ def crawl_one(config: Config, slug: str, cycle_id: int | None, log_level: str | 
                 result.documents_new, result.documents_changed = counts.documents_new, counts.documents_changed
                 record_run(session, council, result, started_at=started, finished_at=utcnow(), cycle_id=cycle_id)
         except Exception as error:  # rolled back: record the failure on its own
-            result = CouncilCrawlResult(slug=slug, outcome="failing", requests=result.requests,
-                                        errors=[*errors, f"could not save the results: {error}"], notes=result.notes,
-                                        reason=f"could not save the results: {error.__class__.__name__}: {error}")
+            result = CouncilCrawlResult(
+                slug=slug,
+                outcome="failing",
+                requests=result.requests,
+                errors=[*errors, f"could not save the results: {error}"],
+                notes=result.notes,
+                reason=f"could not save the results: {error.__class__.__name__}: {error}",
+            )
             with database.session() as session:
                 council = session.scalars(select(Council).where(Council.slug == slug)).one()
                 record_run(session, council, result, started_at=started, finished_at=utcnow(), cycle_id=cycle_id)
@@ -110,8 +128,9 @@ def _problem_text(problem: CrawlProblem) -> str:
     return problem.message + (f" ({problem.url})" if problem.url and problem.url not in problem.message else "")
 
 
-def _run_spider(config: Config, council_config: Any, known: Any, window: CrawlWindow,
-                log_level: str | None) -> tuple[list[Any], dict[str, Any]]:
+def _run_spider(
+    config: Config, council_config: Any, known: Any, window: CrawlWindow, log_level: str | None
+) -> tuple[list[Any], dict[str, Any]]:
     """Run the platform's spider to completion; return what it yielded and Scrapy's stats."""
     collected: list[Any] = []
     settings = scrapy_settings(config.crawl, config.resolve(config.data_dir), log_level)
@@ -124,13 +143,21 @@ def _run_spider(config: Config, council_config: Any, known: Any, window: CrawlWi
 
     def on_error(failure: Any, response: Any = None, **_: Any) -> None:
         url = getattr(response, "url", None)
-        collected.append(CrawlProblem("error", url, f"could not parse the page: {failure.value.__class__.__name__}: {failure.value}"))
+        collected.append(
+            CrawlProblem("error", url, f"could not parse the page: {failure.value.__class__.__name__}: {failure.value}")
+        )
 
     def on_item_error(item: Any, failure: Any, **_: Any) -> None:
         # A paper whose body could not be stored is kept as a failed fetch, so the next crawl retries it.
         if isinstance(item, DocumentFound):
-            collected.append(replace(item, body=None, fetch_state="error",
-                                     fetch_error=f"{UNSTORED}: {failure.value.__class__.__name__}: {failure.value}"))
+            collected.append(
+                replace(
+                    item,
+                    body=None,
+                    fetch_state="error",
+                    fetch_error=f"{UNSTORED}: {failure.value.__class__.__name__}: {failure.value}",
+                )
+            )
         else:
             collected.append(CrawlProblem("error", None, f"could not handle {type(item).__name__}: {failure.value}"))
 
@@ -140,4 +167,3 @@ def _run_spider(config: Config, council_config: Any, known: Any, window: CrawlWi
     process.crawl(crawler, council=council_config, crawl_config=config.crawl, known=known, window=window)
     process.start(install_signal_handlers=False)
     return collected, crawler.stats.get_stats() if crawler.stats else {}
-

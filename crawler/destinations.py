@@ -106,8 +106,10 @@ class OwnSitesMiddleware:
         if not any(destination.allows(host, port, scheme) for destination in self.named):
             redirected = request.meta.get("redirect_urls")
             where = f"{redirected[0]} redirects to another host" if redirected else f"{request.url} is on another host"
-            self._refuse(f"refused: {where} ({host}:{port}), not one of the council's own; "
-                         "list it in the council's hosts in config.yaml to fetch from it")
+            self._refuse(
+                f"refused: {where} ({host}:{port}), not one of the council's own; "
+                "list it in the council's hosts in config.yaml to fetch from it"
+            )
         for address in await self._addresses(host, port):
             self._check_address(host, port, scheme, address)
         return None
@@ -124,11 +126,16 @@ class OwnSitesMiddleware:
     def _check_address(self, host: str, port: int, scheme: str, address: Address) -> None:
         if is_public(address):
             return
-        if any(destination.address == address and destination.allows(str(address), port, scheme)
-               for destination in self.named if destination.address is not None):
+        if any(
+            destination.address == address and destination.allows(str(address), port, scheme)
+            for destination in self.named
+            if destination.address is not None
+        ):
             return
-        self._refuse(f"refused: {host} is at {address}, a loopback, private or reserved address; "
-                     "only an address named in config.yaml (the council's url or hosts) is fetched from there")
+        self._refuse(
+            f"refused: {host} is at {address}, a loopback, private or reserved address; "
+            "only an address named in config.yaml (the council's url or hosts) is fetched from there"
+        )
 
     async def _addresses(self, host: str, port: int) -> list[Address]:
         literal = _literal(host)
@@ -167,7 +174,7 @@ class RedirectLoopMiddleware:
         if target in chain:
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("sendwatch/destinations/redirect_loop")
-            shown = " -> ".join([*chain[chain.index(target):], target])
+            shown = " -> ".join([*chain[chain.index(target) :], target])
             raise IgnoreRequest(f"redirect loop: {shown}")
         return response
 

@@ -29,7 +29,9 @@ from sendwatch.core.formats import PAPER_KINDS, kind_of_name
 
 _MODERNGOV = re.compile(
     r"Modern\.gov Reverse CMS|\b(?:mg|ie)(?:WhatsNew|DocHome|ListMeetings|ListCommittees|CommitteeDetails|CalendarMonthView"
-    r"|ListDocuments|DocSearch|Ai|Convert2PDF|UserInfo|MemberIndex)\.aspx|mgWebService\.asmx", re.I)
+    r"|ListDocuments|DocSearch|Ai|Convert2PDF|UserInfo|MemberIndex)\.aspx|mgWebService\.asmx",
+    re.I,
+)
 _CMIS = re.compile(r"ModCMIS|CMIS_ModuleWrapper|/ctl/ViewMeetingPublic/|MeetingCalendarPublic|Skins/CMIS|Document\.ashx\?", re.I)
 _DNN_TAB = re.compile(r"/[^/\"'\s]+/tabid/\d+/", re.I)
 _LINK = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.I)
@@ -73,8 +75,13 @@ class PlatformDetector(scrapy.Spider):
         yield self._ask(self.url, self.parse_page, step=0)
 
     def _ask(self, url: str, callback: Any, step: int) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback, errback=self.failed, dont_filter=True,
-                              meta={"handle_httpstatus_list": PAGE_STATUSES, "step": step, "dont_retry": step > 0})
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.failed,
+            dont_filter=True,
+            meta={"handle_httpstatus_list": PAGE_STATUSES, "step": step, "dont_retry": step > 0},
+        )
 
     def _next(self, step: int) -> Iterator[Any]:
         """The next place to look (after step ``step``), or the verdict that nothing showed a platform."""
@@ -106,7 +113,11 @@ class PlatformDetector(scrapy.Spider):
     def failed(self, failure: Any) -> Iterator[Any]:
         request = failure.request
         robots = failure.check(IgnoreRequest) and "robots.txt" in str(failure.value)
-        yield CrawlProblem("blocked" if robots else "error", request.url,
-                           "disallowed by robots.txt" if robots else describe_failure(failure), entry=request.meta["step"] == 0)
+        yield CrawlProblem(
+            "blocked" if robots else "error",
+            request.url,
+            "disallowed by robots.txt" if robots else describe_failure(failure),
+            entry=request.meta["step"] == 0,
+        )
         if not robots:
             yield from self._next(request.meta["step"])

@@ -52,12 +52,22 @@ def load_known(session: Session, council: Council) -> KnownState:
     known = KnownState(council_id=council.id, never_crawled=council.last_success_at is None)
     for meeting in session.scalars(select(Meeting).where(Meeting.council_id == council.id)):
         known.meetings[meeting.external_id] = KnownMeeting(
-            meeting.external_id, meeting.date, meeting.url, meeting.fingerprint, meeting.last_checked_at,
+            meeting.external_id,
+            meeting.date,
+            meeting.url,
+            meeting.fingerprint,
+            meeting.last_checked_at,
             committees.get(meeting.committee_id) if meeting.committee_id else None,
         )
     for document in session.scalars(select(Document).where(Document.council_id == council.id)):
         known.documents[document.url] = KnownDocument(
-            document.url, document.fetch_state, document.etag, document.last_modified, document.sha256, document.fetched_at,
-            document.kind, document.title,
+            document.url,
+            document.fetch_state,
+            document.etag,
+            document.last_modified,
+            document.sha256,
+            document.fetched_at,
+            document.kind,
+            document.title,
         )
     return known

@@ -78,23 +78,46 @@ class ProbeReport:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "url": self.url, "platform": self.platform, "detected_by": self.detected_by,
+            "url": self.url,
+            "platform": self.platform,
+            "detected_by": self.detected_by,
             "robots": {"verdict": self.robots, "detail": self.robots_detail},
-            "variants": [{"code": code, "description": VARIANTS.get(code, ""), "detail": detail}
-                         for code, detail in self.variants.items()],
+            "variants": [
+                {"code": code, "description": VARIANTS.get(code, ""), "detail": detail} for code, detail in self.variants.items()
+            ],
             "committee_patterns": self.patterns,
             "committees": [{"id": c.external_id, "title": c.title, "selected": c.selected} for c in self.committees],
-            "since": self.since.isoformat(), "window": {"start": self.window[0].isoformat(), "end": self.window[1].isoformat()},
-            "meetings": [{"id": m.external_id, "committee_id": m.committee_id, "title": m.title,
-                          "date": m.date.isoformat() if m.date else None, "status": m.status, "in_window": m.in_window}
-                         for m in self.meetings],
-            "papers": [{"url": p.url, "title": p.title, "format": p.kind, "meeting_id": p.meeting_id,
-                        "state": "exempt" if p.fetch_state == EXEMPT else "would_fetch"} for p in self.papers],
+            "since": self.since.isoformat(),
+            "window": {"start": self.window[0].isoformat(), "end": self.window[1].isoformat()},
+            "meetings": [
+                {
+                    "id": m.external_id,
+                    "committee_id": m.committee_id,
+                    "title": m.title,
+                    "date": m.date.isoformat() if m.date else None,
+                    "status": m.status,
+                    "in_window": m.in_window,
+                }
+                for m in self.meetings
+            ],
+            "papers": [
+                {
+                    "url": p.url,
+                    "title": p.title,
+                    "format": p.kind,
+                    "meeting_id": p.meeting_id,
+                    "state": "exempt" if p.fetch_state == EXEMPT else "would_fetch",
+                }
+                for p in self.papers
+            ],
             "papers_by_format": self.papers_by_format,
             "exempt_papers": len(self.exempt),
             "item_texts": self.item_texts,
             "would_fetch": {"pages": self.pages, "papers": len(self.to_fetch)},
-            "requests": self.requests, "outcome": self.outcome, "reason": self.reason, "problems": self.problems,
+            "requests": self.requests,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "problems": self.problems,
         }
 
 
@@ -102,12 +125,19 @@ def probe_target(url: str, platform: str | None = None, committees: list[str] | 
     """The council a probe of a bare URL crawls: the platform given (or to detect), the patterns given."""
     patterns = list(committees or DEFAULT_COMMITTEES)
     listing = Listing(pages=[url], include_urls=[PAPER_LINKS]) if platform in (None, "listing") else None
-    return Council(slug="probe", name=url, platform=platform, url=url, committees=patterns, listing=listing,
-                   enabled=platform is not None)
+    return Council(
+        slug="probe", name=url, platform=platform, url=url, committees=patterns, listing=listing, enabled=platform is not None
+    )
 
 
-def probe_site(url: str, crawl: Crawl, platform: str | None = None, committees: list[str] | None = None,
-               council: Council | None = None, log_level: str | None = None) -> ProbeReport:
+def probe_site(
+    url: str,
+    crawl: Crawl,
+    platform: str | None = None,
+    committees: list[str] | None = None,
+    council: Council | None = None,
+    log_level: str | None = None,
+) -> ProbeReport:
     """Probe a site (or a configured ``council``); waits at most ``crawl.council_timeout_seconds``."""
     target = council or probe_target(url, platform, committees)
     context = multiprocessing.get_context("forkserver")
@@ -141,8 +171,11 @@ def _probe_child(connection: Connection, council: Council, crawl: Crawl, log_lev
 
 def _run_probe(council: Council, crawl: Crawl, log_level: str | None) -> tuple[PlatformGuess, list[Any], dict[str, Counter[str]]]:
     """Detect the platform if needed, then run its spider in probe mode; keep what they yield."""
-    settings = {**scrapy_settings(crawl, Path("."), log_level), "ITEM_PIPELINES": {},
-                "LOG_INSTALL_ROOT_HANDLER": log_level is not None}
+    settings = {
+        **scrapy_settings(crawl, Path("."), log_level),
+        "ITEM_PIPELINES": {},
+        "LOG_INSTALL_ROOT_HANDLER": log_level is not None,
+    }
     settings.pop("SENDWATCH_DATA_DIR", None)
     process = CrawlerProcess(settings)
     collected: list[Any] = []
@@ -168,8 +201,14 @@ def _run_probe(council: Council, crawl: Crawl, log_level: str | None) -> tuple[P
             return None
         guess[:] = found[:1]
         known = KnownState(0, never_crawled=True)
-        return started(SPIDERS[found[0].platform], council=council.model_copy(update={"platform": found[0].platform}),
-                       crawl_config=crawl, known=known, window=CrawlWindow.for_crawl(crawl, known, utcnow()), probe=True)
+        return started(
+            SPIDERS[found[0].platform],
+            council=council.model_copy(update={"platform": found[0].platform}),
+            crawl_config=crawl,
+            known=known,
+            window=CrawlWindow.for_crawl(crawl, known, utcnow()),
+            probe=True,
+        )
 
     if council.platform:
         run_platform()
@@ -178,7 +217,9 @@ def _run_probe(council: Council, crawl: Crawl, log_level: str | None) -> tuple[P
     process.start(install_signal_handlers=False)
     stats: dict[str, Counter[str]] = {"all": Counter(), "crawl": Counter()}
     for crawler in crawlers:
-        counts = {key: value for key, value in (crawler.stats.get_stats() if crawler.stats else {}).items() if isinstance(value, int)}
+        counts = {
+            key: value for key, value in (crawler.stats.get_stats() if crawler.stats else {}).items() if isinstance(value, int)
+        }
         stats["all"].update(counts)
         if crawler.spidercls is not PlatformDetector:
             stats["crawl"].update(counts)
@@ -186,8 +227,9 @@ def _run_probe(council: Council, crawl: Crawl, log_level: str | None) -> tuple[P
     return (found[0] if found else PlatformGuess(None, "the site could not be asked")), collected, stats
 
 
-def build_report(council: Council, crawl: Crawl, guess: PlatformGuess, collected: list[Any],
-                 stats: dict[str, Counter[str]]) -> ProbeReport:
+def build_report(
+    council: Council, crawl: Crawl, guess: PlatformGuess, collected: list[Any], stats: dict[str, Counter[str]]
+) -> ProbeReport:
     """Sum up what the probe's spiders yielded: committees, meetings, papers, variants, robots, outcome.
 
     ``stats`` holds Scrapy's counts for the whole probe (``all``) and for the platform's spider
@@ -195,8 +237,16 @@ def build_report(council: Council, crawl: Crawl, guess: PlatformGuess, collected
     """
     known = KnownState(0, never_crawled=True)
     window = CrawlWindow.for_crawl(crawl, known, utcnow())
-    report = ProbeReport(url=council.url or "", platform=guess.platform, detected_by=guess.evidence, robots="unknown",
-                         robots_detail="", patterns=list(council.committees), since=window.since, window=(window.start, window.end))
+    report = ProbeReport(
+        url=council.url or "",
+        platform=guess.platform,
+        detected_by=guess.evidence,
+        robots="unknown",
+        robots_detail="",
+        patterns=list(council.committees),
+        since=window.since,
+        window=(window.start, window.end),
+    )
     committees: dict[str, CommitteeFound] = {}
     meetings: dict[str, MeetingFound] = {}
     papers: dict[str, DocumentFound] = {}
@@ -220,7 +270,9 @@ def build_report(council: Council, crawl: Crawl, guess: PlatformGuess, collected
     other_formats = sorted({p.kind for p in report.to_fetch} - {"pdf", "unknown"})
     if other_formats:
         report.variants.setdefault("non_pdf_papers", ", ".join(other_formats))
-    problems += [CrawlProblem("error", p.url, f"could not ask for the paper: {p.fetch_error}") for p in report.papers if p.fetch_error]
+    problems += [
+        CrawlProblem("error", p.url, f"could not ask for the paper: {p.fetch_error}") for p in report.papers if p.fetch_error
+    ]
     report.problems = [("note: " if p.kind == "note" else "") + p.message + (f" ({p.url})" if p.url else "") for p in problems]
     report.robots, report.robots_detail = _robots_verdict(problems, stats["all"])
     crawled = stats["crawl"]
@@ -230,8 +282,13 @@ def build_report(council: Council, crawl: Crawl, guess: PlatformGuess, collected
         report.outcome, report.reason = "failing", guess.evidence
     else:
         in_window = sum(1 for m in report.meetings if m.in_window)
-        report.outcome, report.reason = decide_outcome(report.platform or "", problems, in_window, len(report.to_fetch),
-                                                       f"from {window.start.isoformat()} to {window.end.isoformat()}")
+        report.outcome, report.reason = decide_outcome(
+            report.platform or "",
+            problems,
+            in_window,
+            len(report.to_fetch),
+            f"from {window.start.isoformat()} to {window.end.isoformat()}",
+        )
     return report
 
 
@@ -240,7 +297,9 @@ def _robots_verdict(problems: list[CrawlProblem], stats: dict[str, Any]) -> tupl
     refused = [p for p in problems if p.kind == "blocked" and "robots.txt" in p.message]
     if refused:
         return "disallowed", f"robots.txt disallows {refused[0].url}"
-    statuses = {key.rsplit("/", 1)[-1]: value for key, value in stats.items() if key.startswith("robotstxt/response_status_count/")}
+    statuses = {
+        key.rsplit("/", 1)[-1]: value for key, value in stats.items() if key.startswith("robotstxt/response_status_count/")
+    }
     if statuses.get("200"):
         return "allowed", "robots.txt read: nothing the probe asked for is disallowed"
     if any(status.startswith("4") for status in statuses):

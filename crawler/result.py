@@ -30,8 +30,14 @@ class CouncilCrawlResult:
     reason: str | None = None
 
 
-def decide_outcome(platform: str, problems: list[CrawlProblem], meetings_in_window: int, documents: int,
-                   window: str, unstored: list[str] | None = None) -> tuple[CrawlOutcome, str | None]:
+def decide_outcome(
+    platform: str,
+    problems: list[CrawlProblem],
+    meetings_in_window: int,
+    documents: int,
+    window: str,
+    unstored: list[str] | None = None,
+) -> tuple[CrawlOutcome, str | None]:
     """ok / empty / blocked / failing, with the reason when it is not ok.
 
     A refused entry point is ``blocked`` (never "no news"); nothing found with errors on the way

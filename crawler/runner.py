@@ -40,9 +40,15 @@ class _Running:
     started_at: Any
 
 
-def crawl_councils(config: Config, database: Database, slugs: list[str] | None = None, cycle_id: int | None = None,
-                   on_result: Callable[[CouncilCrawlResult], None] | None = None, stop: threading.Event | None = None,
-                   log_level: str | None = None) -> list[CouncilCrawlResult]:
+def crawl_councils(
+    config: Config,
+    database: Database,
+    slugs: list[str] | None = None,
+    cycle_id: int | None = None,
+    on_result: Callable[[CouncilCrawlResult], None] | None = None,
+    stop: threading.Event | None = None,
+    log_level: str | None = None,
+) -> list[CouncilCrawlResult]:
     """Crawl the enabled councils (or those named in ``slugs``); one result per council, in order.
 
     At most ``crawl.parallel_councils`` children run at once, each killed after
@@ -77,17 +83,29 @@ def crawl_councils(config: Config, database: Database, slugs: list[str] | None =
     return [results[council.slug] for council in councils if council.slug in results]
 
 
-def _schedule(config: Config, database: Database, context: Any, waiting: list[Council], running: dict[str, _Running],
-              finish: Callable[[CouncilCrawlResult], None], cycle_id: int | None, stop: threading.Event | None,
-              log_level: str | None) -> None:
+def _schedule(
+    config: Config,
+    database: Database,
+    context: Any,
+    waiting: list[Council],
+    running: dict[str, _Running],
+    finish: Callable[[CouncilCrawlResult], None],
+    cycle_id: int | None,
+    stop: threading.Event | None,
+    log_level: str | None,
+) -> None:
     """Start children up to the parallel limit, collect their results, and honour ``stop``."""
     while waiting or running:
         stopping = stop is not None and stop.is_set()
         while waiting and not stopping and len(running) < config.crawl.parallel_councils:
             council = waiting.pop(0)
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=child_main, args=(send, config, council.slug, cycle_id, log_level),
-                                      name=f"crawl-{council.slug}", daemon=True)
+            process = context.Process(
+                target=child_main,
+                args=(send, config, council.slug, cycle_id, log_level),
+                name=f"crawl-{council.slug}",
+                daemon=True,
+            )
             started_at = utcnow()
             process.start()  # the first start also boots the fork server: not part of the council's time
             send.close()
@@ -95,8 +113,14 @@ def _schedule(config: Config, database: Database, context: Any, waiting: list[Co
         if stopping:
             for slug, child in list(running.items()):
                 _kill(child)
-                finish(CouncilCrawlResult(slug=slug, outcome="failing", reason="interrupted: the crawl was stopped",
-                                          errors=["interrupted: the crawl was stopped"]))
+                finish(
+                    CouncilCrawlResult(
+                        slug=slug,
+                        outcome="failing",
+                        reason="interrupted: the crawl was stopped",
+                        errors=["interrupted: the crawl was stopped"],
+                    )
+                )
             running.clear()
             return
         handles = [child.connection for child in running.values()] + [child.process.sentinel for child in running.values()]
@@ -124,12 +148,22 @@ def _collect(child: _Running, config: Config, database: Database, cycle_id: int 
         return _record_failure(database, slug, cycle_id, child.started_at, f"crawl process failed: {payload.splitlines()[0]}")
     if not child.process.is_alive():
         child.process.join()
-        return _record_failure(database, slug, cycle_id, child.started_at,
-                               f"crawl process died without a result (exit code {child.process.exitcode})")
+        return _record_failure(
+            database,
+            slug,
+            cycle_id,
+            child.started_at,
+            f"crawl process died without a result (exit code {child.process.exitcode})",
+        )
     if time.monotonic() - child.started > config.crawl.council_timeout_seconds:
         _kill(child)
-        return _record_failure(database, slug, cycle_id, child.started_at,
-                               f"timed out after {config.crawl.council_timeout_seconds:g} s; nothing from this crawl was kept")
+        return _record_failure(
+            database,
+            slug,
+            cycle_id,
+            child.started_at,
+            f"timed out after {config.crawl.council_timeout_seconds:g} s; nothing from this crawl was kept",
+        )
     return None
 
 

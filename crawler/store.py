@@ -77,16 +77,18 @@ def _save_committees(session: Session, council: Council, found: Iterable[Committ
     for committee in found:
         row = rows.get(committee.external_id)
         if row is None:
-            row = rows[committee.external_id] = Committee(council_id=council.id, external_id=committee.external_id,
-                                                          title=committee.title)
+            row = rows[committee.external_id] = Committee(
+                council_id=council.id, external_id=committee.external_id, title=committee.title
+            )
             session.add(row)
         row.title = committee.title
         row.url = committee.url or row.url
     return rows
 
 
-def _save_meetings(session: Session, council: Council, found: Iterable[MeetingFound], committees: dict[str, Committee],
-                   now: dt.datetime) -> dict[str, Meeting]:
+def _save_meetings(
+    session: Session, council: Council, found: Iterable[MeetingFound], committees: dict[str, Committee], now: dt.datetime
+) -> dict[str, Meeting]:
     rows = {row.external_id: row for row in session.scalars(select(Meeting).where(Meeting.council_id == council.id))}
     session.flush()  # committees need ids before meetings point at them
     for meeting in found:
@@ -108,7 +110,9 @@ def _save_meetings(session: Session, council: Council, found: Iterable[MeetingFo
     return rows
 
 
-def _save_items(session: Session, found: Iterable[AgendaItemFound], meetings: dict[str, Meeting]) -> dict[tuple[str, str], AgendaItem]:
+def _save_items(
+    session: Session, found: Iterable[AgendaItemFound], meetings: dict[str, Meeting]
+) -> dict[tuple[str, str], AgendaItem]:
     session.flush()
     meeting_ids = [m.id for m in meetings.values()]
     by_key: dict[tuple[int, str], AgendaItem] = {
@@ -122,8 +126,9 @@ def _save_items(session: Session, found: Iterable[AgendaItemFound], meetings: di
             continue
         row = by_key.get((meeting.id, item.external_id))
         if row is None:
-            row = by_key[(meeting.id, item.external_id)] = AgendaItem(meeting_id=meeting.id, external_id=item.external_id,
-                                                                      title=item.title)
+            row = by_key[(meeting.id, item.external_id)] = AgendaItem(
+                meeting_id=meeting.id, external_id=item.external_id, title=item.title
+            )
             session.add(row)
         row.title, row.number, row.url = item.title, item.number, item.url
         row.agenda_html, row.minutes_html, row.fingerprint = item.agenda_html, item.minutes_html, item.fingerprint
@@ -131,8 +136,15 @@ def _save_items(session: Session, found: Iterable[AgendaItemFound], meetings: di
     return rows
 
 
-def _save_documents(session: Session, council: Council, found: list[DocumentFound], meetings: dict[str, Meeting],
-                    items: dict[tuple[str, str], AgendaItem], now: dt.datetime, counts: StoreCounts) -> dict[str, Document]:
+def _save_documents(
+    session: Session,
+    council: Council,
+    found: list[DocumentFound],
+    meetings: dict[str, Meeting],
+    items: dict[tuple[str, str], AgendaItem],
+    now: dt.datetime,
+    counts: StoreCounts,
+) -> dict[str, Document]:
     session.flush()
     by_url = {row.url: row for row in session.scalars(select(Document).where(Document.council_id == council.id))}
     seen_urls = {document.url for document in found}
@@ -231,15 +243,32 @@ def _link_packs(found: list[DocumentFound], rows: dict[str, Document]) -> None:
 # --------------------------------------------------------------------------- runs and health
 
 
-def record_run(session: Session, council: Council, result: CouncilCrawlResult, *, started_at: dt.datetime,
-               finished_at: dt.datetime, cycle_id: int | None) -> None:
+def record_run(
+    session: Session,
+    council: Council,
+    result: CouncilCrawlResult,
+    *,
+    started_at: dt.datetime,
+    finished_at: dt.datetime,
+    cycle_id: int | None,
+) -> None:
     """Add the council's ``CrawlRun`` for ``result`` and update its health columns (never its status)."""
-    session.add(CrawlRun(
-        council_id=council.id, cycle_id=cycle_id, started_at=started_at, finished_at=finished_at, outcome=result.outcome,
-        meetings_found=result.meetings, items_found=result.items, documents_found=result.documents,
-        documents_new=result.documents_new, documents_changed=result.documents_changed, requests=result.requests,
-        errors=list(result.errors),
-    ))
+    session.add(
+        CrawlRun(
+            council_id=council.id,
+            cycle_id=cycle_id,
+            started_at=started_at,
+            finished_at=finished_at,
+            outcome=result.outcome,
+            meetings_found=result.meetings,
+            items_found=result.items,
+            documents_found=result.documents,
+            documents_new=result.documents_new,
+            documents_changed=result.documents_changed,
+            requests=result.requests,
+            errors=list(result.errors),
+        )
+    )
     council.last_outcome = result.outcome
     council.last_crawled_at = finished_at
     if result.outcome in ("ok", "empty"):

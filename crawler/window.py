@@ -60,6 +60,7 @@ class CrawlWindow:
     def due_old_meetings(self, known: KnownState) -> list[KnownMeeting]:
         """Known meetings before the window whose re-check is due (fetched directly by URL)."""
         return [
-            meeting for meeting in known.meetings.values()
+            meeting
+            for meeting in known.meetings.values()
             if meeting.date is not None and self.since <= meeting.date < self.start and self.is_due(meeting)
         ]

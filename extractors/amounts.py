@@ -11,8 +11,17 @@ import re
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _UNIT = r"bn|billion|mn|mil|millions?|m|k|thousand"
-_UNIT_VALUES = {"bn": 1e9, "billion": 1e9, "mn": 1e6, "mil": 1e6, "million": 1e6, "millions": 1e6,
-                "m": 1e6, "k": 1e3, "thousand": 1e3}
+_UNIT_VALUES = {
+    "bn": 1e9,
+    "billion": 1e9,
+    "mn": 1e6,
+    "mil": 1e6,
+    "million": 1e6,
+    "millions": 1e6,
+    "m": 1e6,
+    "k": 1e3,
+    "thousand": 1e3,
+}
 
 # £A, optionally a range to a second amount (with or without its own £), each with an optional unit.
 _AMOUNT = re.compile(
@@ -34,7 +43,9 @@ def parse_amounts(text: str) -> list[tuple[float, str, int]]:
         unit_a, unit_b = match.group("ua"), match.group("ub")
         if second is not None and unit_b is None and match.group("pb") is None:
             # "£5m to 10 schools": the second number is not money.
-            found.append((to_float(first) * _unit(unit_a), match.group(0)[: match.end("a") - match.start()].strip(), match.start("a")))
+            found.append(
+                (to_float(first) * _unit(unit_a), match.group(0)[: match.end("a") - match.start()].strip(), match.start("a"))
+            )
             continue
         value_a = to_float(first)
         if second is None:

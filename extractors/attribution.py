@@ -39,10 +39,53 @@ _NAMED_COUNCIL = re.compile(
     r"(?!\s+(?:Tax|tax|House|Offices|Chamber|Plan|Strategy|[Mm]eeting|[Mm]embers|Leader|Constitution|Procedure))"
 )
 _GENERIC_COUNCIL_WORDS = {
-    "the", "this", "that", "our", "each", "every", "full", "county", "city", "borough", "district", "town",
-    "parish", "schools", "cabinet", "executive", "local", "a", "an", "any", "which", "whole", "metropolitan",
-    "said", "and", "whilst", "while", "however", "further", "all", "other", "both", "if", "where", "when",
-    "although", "as", "by", "for", "to", "of", "in", "on", "at", "with", "from", "that", "forum",
+    "the",
+    "this",
+    "that",
+    "our",
+    "each",
+    "every",
+    "full",
+    "county",
+    "city",
+    "borough",
+    "district",
+    "town",
+    "parish",
+    "schools",
+    "cabinet",
+    "executive",
+    "local",
+    "a",
+    "an",
+    "any",
+    "which",
+    "whole",
+    "metropolitan",
+    "said",
+    "and",
+    "whilst",
+    "while",
+    "however",
+    "further",
+    "all",
+    "other",
+    "both",
+    "if",
+    "where",
+    "when",
+    "although",
+    "as",
+    "by",
+    "for",
+    "to",
+    "of",
+    "in",
+    "on",
+    "at",
+    "with",
+    "from",
+    "forum",
 }
 
 # Plural or numbered local authorities: the sentence is about others, or about the programme.
@@ -230,8 +273,10 @@ class _OtherPlaces:
 
     def may_name(self, text: str) -> bool:
         """Whether a capitalised word of the text starts one of the place names."""
-        return any(word.group(0) in self._by_first or word.group(0).rstrip("'’-s") in self._by_first
-                   for word in _CAPITALISED.finditer(text))
+        return any(
+            word.group(0) in self._by_first or word.group(0).rstrip("'’-s") in self._by_first
+            for word in _CAPITALISED.finditer(text)
+        )
 
     def sub(self, text: str) -> str:
         if not self._by_first:
@@ -242,7 +287,9 @@ class _OtherPlaces:
             start = word.start()
             if start < done:
                 continue
-            candidates = self._by_first.get(word.group(0).rstrip("'’-s") if word.group(0) not in self._by_first else word.group(0))
+            candidates = self._by_first.get(
+                word.group(0).rstrip("'’-s") if word.group(0) not in self._by_first else word.group(0)
+            )
             if not candidates or (start and (text[start - 1].isalnum() or text[start - 1] in "-'’")):
                 continue
             for name, ambiguous in candidates:
@@ -265,7 +312,7 @@ class _OtherPlaces:
 
 def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
     """Whether ``part`` is a run of whole words of ``words`` ("Bedford" is not in "Central Bedfordshire")."""
-    return any(words[index:index + len(part)] == part for index in range(len(words) - len(part) + 1)) if part else False
+    return any(words[index : index + len(part)] == part for index in range(len(words) - len(part) + 1)) if part else False
 
 
 @lru_cache(maxsize=512)
@@ -274,9 +321,13 @@ def _other_places_pattern(own_lower: frozenset[str]) -> _OtherPlaces:
     places, ambiguous = _places()
     own_words = [tuple(re.findall(r"[\w'-]+", own)) for own in own_lower if len(own) > 3]
     kept = [
-        (place, place in ambiguous) for place in places
-        if not any(_contains(own, tuple(re.findall(r"[\w'-]+", place.lower()))) or
-                   _contains(tuple(re.findall(r"[\w'-]+", place.lower())), own) for own in own_words)
+        (place, place in ambiguous)
+        for place in places
+        if not any(
+            _contains(own, tuple(re.findall(r"[\w'-]+", place.lower())))
+            or _contains(tuple(re.findall(r"[\w'-]+", place.lower())), own)
+            for own in own_words
+        )
     ]
     return _OtherPlaces(kept)
 
@@ -284,16 +335,41 @@ def _other_places_pattern(own_lower: frozenset[str]) -> _OtherPlaces:
 # ---------------------------------------------------------------- who a claim is about, by position
 
 _SELF_ROLE_WORDS = (
-    ("the", "council"), ("the", "authority"), ("the", "local", "authority"), ("the", "la"), ("this", "la"),
-    ("the", "county", "council"), ("the", "borough", "council"), ("the", "city", "council"), ("this", "council"),
-    ("this", "authority"), ("the", "county"), ("the", "borough"), ("the", "city"), ("it",), ("its",),
+    ("the", "council"),
+    ("the", "authority"),
+    ("the", "local", "authority"),
+    ("the", "la"),
+    ("this", "la"),
+    ("the", "county", "council"),
+    ("the", "borough", "council"),
+    ("the", "city", "council"),
+    ("this", "council"),
+    ("this", "authority"),
+    ("the", "county"),
+    ("the", "borough"),
+    ("the", "city"),
+    ("it",),
+    ("its",),
 )
 _OWN_VOICE = frozenset({"we", "our", "us", "ours"})
 # Words that refer back to a group named before: "both were already off track".
 _GROUP_BACK_REFERENCES = (
-    ("both",), ("the", "two"), ("all", "three"), ("all", "four"), ("all", "five"), ("the", "three"), ("they",),
-    ("their",), ("these", "councils"), ("those", "councils"), ("these", "authorities"), ("those", "authorities"),
-    ("all", "of", "them"), ("each", "of", "them"), ("the", "councils"), ("the", "authorities"),
+    ("both",),
+    ("the", "two"),
+    ("all", "three"),
+    ("all", "four"),
+    ("all", "five"),
+    ("the", "three"),
+    ("they",),
+    ("their",),
+    ("these", "councils"),
+    ("those", "councils"),
+    ("these", "authorities"),
+    ("those", "authorities"),
+    ("all", "of", "them"),
+    ("each", "of", "them"),
+    ("the", "councils"),
+    ("the", "authorities"),
 )
 _GROUP_REFERENCES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in _GROUP_BACK_REFERENCES:
@@ -388,9 +464,12 @@ _GENERIC_WORDS = ("authorit", "council", "las", "la's", "nationally", "across th
 
 
 # Words every phrase of _OTHERS holds one of (as whole words): a sentence with none needs no regex scan.
-_GENERIC_HEADS = frozenset({"authorities", "councils", "las", "la's", "areas", "nationally", "country", "members",
-                            "council", "authority", "area", "la"})
-_REFERENCE_FIRSTS = frozenset(_GROUP_REFERENCES_BY_FIRST) | frozenset(_ROLE_WORDS_BY_FIRST) | _OWN_VOICE | {"these", "those", "all"}
+_GENERIC_HEADS = frozenset(
+    {"authorities", "councils", "las", "la's", "areas", "nationally", "country", "members", "council", "authority", "area", "la"}
+)
+_REFERENCE_FIRSTS = (
+    frozenset(_GROUP_REFERENCES_BY_FIRST) | frozenset(_ROLE_WORDS_BY_FIRST) | _OWN_VOICE | {"these", "those", "all"}
+)
 
 
 def mentions_in(tokens: list[str]) -> Mentions:
@@ -417,24 +496,29 @@ def mentions_in(tokens: list[str]) -> Mentions:
         if word in _OWN_VOICE:
             references.append((index, "voice"))
             continue
-        if word in ("the", "these", "those", "all") and index + 1 < count and \
-                (tokens[index + 1] in _NUMBER_WORDS or tokens[index + 1].isdigit()) and tokens[index + 1] != "both":
+        if (
+            word in ("the", "these", "those", "all")
+            and index + 1 < count
+            and (tokens[index + 1] in _NUMBER_WORDS or tokens[index + 1].isdigit())
+            and tokens[index + 1] != "both"
+        ):
             references.append((index, "group"))
             continue
         for phrase in _GROUP_REFERENCES_BY_FIRST.get(word, ()):
-            if tuple(tokens[index:index + len(phrase)]) == phrase:
+            if tuple(tokens[index : index + len(phrase)]) == phrase:
                 references.append((index, "group"))
                 break
         else:
             for phrase in _ROLE_WORDS_BY_FIRST.get(word, ()):
-                if tuple(tokens[index:index + len(phrase)]) == phrase:
+                if tuple(tokens[index : index + len(phrase)]) == phrase:
                     references.append((index, "role"))
                     break
     return Mentions(council_groups(tokens), generics, references)
 
 
-def who(tokens: list[str], clause: list[int], position: int, discourse: Discourse,
-        mentions: Mentions | None = None) -> Attribution:
+def who(
+    tokens: list[str], clause: list[int], position: int, discourse: Discourse, mentions: Mentions | None = None
+) -> Attribution:
     """Whose position the claim at token ``position`` states.
 
     The nearest council named before the claim in its clause is its subject ("Eastbury, which
@@ -455,10 +539,10 @@ def who(tokens: list[str], clause: list[int], position: int, discourse: Discours
     if before:
         nearest = before[-1]
         later = [span for span in generics_before if span[0] > nearest[1]]
-        if later and not (nearest[3] and _joins_self(" ".join(tokens[nearest[1] + 1:later[-1][0]]))):
+        if later and not (nearest[3] and _joins_self(" ".join(tokens[nearest[1] + 1 : later[-1][0]]))):
             return Attribution("other", True)
         return Attribution("self", True) if nearest[3] else Attribution("other", True)
-    if generics_before and not _one_of(tokens[first:generics_before[-1][0]]):
+    if generics_before and not _one_of(tokens[first : generics_before[-1][0]]):
         listed = _listed_after(tokens, position, mentions)
         if listed is not None:
             return Attribution("self" if listed else "other", True)  # "the five councils whose ... are A, B and C"
@@ -482,9 +566,11 @@ def who(tokens: list[str], clause: list[int], position: int, discourse: Discours
     after = [group for group in groups if group[0] > position]
     if after:
         return Attribution("self", True) if after[0][3] else Attribution("other", True)
-    if any(position < span[0] <= min(last, position + 10) and
-           not any(word in ("which", "who", "that", "whose") for word in tokens[position:span[0]])
-           for span in mentions.generics):
+    if any(
+        position < span[0] <= min(last, position + 10)
+        and not any(word in ("which", "who", "that", "whose") for word in tokens[position : span[0]])
+        for span in mentions.generics
+    ):
         return Attribution("other", True)  # but not "DBV, which analysed several local councils"
     if discourse.focus_elsewhere():
         return Attribution("other", False)  # a press item about another council: its unattributed sentences are that council's
@@ -505,20 +591,26 @@ def _listed_after(tokens: list[str], position: int, mentions: Mentions) -> bool 
     return None
 
 
-_JOINING = re.compile(r"^[\s,]*(?:(?:and|&|plus|along with|with|is|was|one of|as one of|among|amongst)\s+)*"
-                      r"(?:an?\s+|the\s+)?(?:additional\s+|further\s+|other\s+|latest\s+)*$")
+_JOINING = re.compile(
+    r"^[\s,]*(?:(?:and|&|plus|along with|with|is|was|one of|as one of|among|amongst)\s+)*"
+    r"(?:an?\s+|the\s+)?(?:additional\s+|further\s+|other\s+|latest\s+)*$"
+)
 
 
 def _joins_self(between: str) -> bool:
-    """"selfcouncil and an additional five local authorities", "selfcouncil is one of the 5 latest
+    """ "selfcouncil and an additional five local authorities", "selfcouncil is one of the 5 latest
     local authorities": a list of councils that includes this one."""
     return bool(_JOINING.match(between)) or "one of" in between
 
 
 def _one_of(before: list[str]) -> bool:
-    """"one of 38 local authorities with an agreement" said of this council (its subject elsewhere)."""
-    return (before[-2:] == ["one", "of"]) or (before[-3:] == ["one", "of", "the"]) or \
-        before[-1:] in (["among"], ["amongst"]) or before[-2:] in (["among", "the"], ["amongst", "the"])
+    """ "one of 38 local authorities with an agreement" said of this council (its subject elsewhere)."""
+    return (
+        (before[-2:] == ["one", "of"])
+        or (before[-3:] == ["one", "of", "the"])
+        or before[-1:] in (["among"], ["amongst"])
+        or before[-2:] in (["among", "the"], ["amongst", "the"])
+    )
 
 
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 2}

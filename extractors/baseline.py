@@ -39,6 +39,6 @@ def naive_analyse(pages: list[str], council_names: list[str]) -> Analysis:
     for status, pattern in _KEYWORDS:
         found = pattern.search(text)
         if found:
-            signal = Signal(status, text[max(0, found.start() - 80):found.end() + 80], 1, 0.5, "signal", f"keyword:{status}")
+            signal = Signal(status, text[max(0, found.start() - 80) : found.end() + 80], 1, 0.5, "signal", f"keyword:{status}")
             return Analysis(status, 0.5, [signal], figures, signal)
     return Analysis("none", 0.0, [], figures, None)

@@ -66,7 +66,8 @@ class Parsed:
         """Hits of ``role`` starting from ``before`` words before ``position`` to ``after`` words after it."""
         clause = self.clause[position] if self.clause else 0
         return [
-            hit for hit in self.of(role)
+            hit
+            for hit in self.of(role)
             if position - before <= hit.start <= position + after and (not same_clause or self.clause[hit.start] == clause)
         ]
 
@@ -77,9 +78,15 @@ Entry = tuple[tuple[str, ...], str]  # (the phrase's words, its role)
 class Cues:
     """The compiled vocabulary: phrase tables by first word, and the trigger substrings."""
 
-    def __init__(self, exact: dict[str, tuple[Entry, ...]], stems: tuple[tuple[str, tuple[str, ...], str], ...],
-                 triggers: tuple[str, ...], roles: frozenset[str], programme_triggers: tuple[str, ...] = (),
-                 whole_programme_triggers: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        exact: dict[str, tuple[Entry, ...]],
+        stems: tuple[tuple[str, tuple[str, ...], str], ...],
+        triggers: tuple[str, ...],
+        roles: frozenset[str],
+        programme_triggers: tuple[str, ...] = (),
+        whole_programme_triggers: frozenset[str] = frozenset(),
+    ):
         self.exact = exact
         self.stems = stems
         self.triggers = triggers
@@ -131,7 +138,7 @@ class Cues:
                 for rest, role, phrase in entries:
                     if rest:
                         end = position + 1 + len(rest)
-                        if end > count or words_at[position + 1:end] != rest:
+                        if end > count or words_at[position + 1 : end] != rest:
                             continue
                         found = Hit(role, position, end, phrase)
                     else:
@@ -147,8 +154,9 @@ class Cues:
         """(the phrase's other words, its role, the phrase) for every phrase that can start at
         ``token``: exact first words and stems, computed once per distinct word."""
         found = [(words[1:], role, " ".join(words)) for words, role in self.exact.get(token, ())]
-        found.extend((words[1:], role, " ".join((token,) + words[1:])) for stem, words, role in self.stems
-                     if token.startswith(stem))
+        found.extend(
+            (words[1:], role, " ".join((token,) + words[1:])) for stem, words, role in self.stems if token.startswith(stem)
+        )
         entries = tuple(found)
         if len(self._by_token) < 200_000:  # a bounded cache: hostile text cannot grow it forever
             self._by_token[token] = entries
@@ -182,8 +190,11 @@ class Triggers:
                 if len(phrase) == 1:
                     return True
                 following = position + 1
-                if following < len(words) and _core(words[following]).startswith(phrase[1]) and \
-                        _continues([_core(word) for word in words[position:position + len(phrase)]], 0, phrase):
+                if (
+                    following < len(words)
+                    and _core(words[following]).startswith(phrase[1])
+                    and _continues([_core(word) for word in words[position : position + len(phrase)]], 0, phrase)
+                ):
                     return True
         return False
 
@@ -218,7 +229,6 @@ def _continues(words: list[str], position: int, phrase: tuple[str, ...]) -> bool
     return all(words[position + k] == phrase[k] for k in range(1, last)) and words[position + last].startswith(phrase[last])
 
 
-
 def load_cues(path: Path | None = None) -> Cues:
     """Read and check a cues file (the bundled one by default)."""
     if path is None:
@@ -238,7 +248,7 @@ def load_cues(path: Path | None = None) -> Cues:
             roles.add(role)
             for phrase in phrases:
                 if not isinstance(phrase, str):  # YAML reads a bare no, yes, on or off as a boolean
-                    raise CuesError(f"{section}.{role}: {phrase!r} is not text (quote it: \"no\")")
+                    raise CuesError(f'{section}.{role}: {phrase!r} is not text (quote it: "no")')
                 words = tuple(
                     word.replace("zzstar", "*")
                     for word in _TOKEN.findall(str(phrase).lower().replace("*", "zzstar").replace("-", " "))
@@ -272,9 +282,14 @@ def load_cues(path: Path | None = None) -> Cues:
             if role in (data.get("programme_roles") or ()):
                 role_phrases |= {str(p).lower().replace("-", " ") for p in phrases if "*" not in str(p)}
                 role_phrases |= {str(p).lower().replace("-", " ").replace("*", "") for p in phrases if "*" in str(p)}
-    stem_phrases = {str(p).lower().replace("*", "") for section in ("topics", "states", "modality")
-             for role, phrases in (data.get(section) or {}).items() if role in (data.get("programme_roles") or ())
-             for p in phrases if "*" in str(p)}
+    stem_phrases = {
+        str(p).lower().replace("*", "")
+        for section in ("topics", "states", "modality")
+        for role, phrases in (data.get(section) or {}).items()
+        if role in (data.get("programme_roles") or ())
+        for p in phrases
+        if "*" in str(p)
+    }
     programme_words = {str(word).lower() for word in data.get("programme_words") or ()}
     programme_triggers = tuple(sorted(role_phrases | programme_words))
     whole = frozenset(role_phrases - stem_phrases - programme_words)

@@ -143,7 +143,12 @@ def _score(rows: list[Row]) -> Scores:
         precision = hits / predicted if predicted else 0.0
         recall = hits / support if support else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_status[status] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": support}
+        per_status[status] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": support,
+        }
         if support > 0:
             f1s.append(f1)
     listed = sum(len(row.amounts) for row in rows)
@@ -176,7 +181,7 @@ def format_report(scores: Scores) -> str:
         lines.append(f"  {row.file}  {row.council}: expected {row.expected}, got {row.predicted}")
         if row.deciding_quote:
             quote = row.deciding_quote if len(row.deciding_quote) <= 300 else row.deciding_quote[:297] + "..."
-            lines.append(f"      decided by (page {row.deciding_page}): \"{quote}\"")
+            lines.append(f'      decided by (page {row.deciding_page}): "{quote}"')
         else:
             lines.append("      no sentence gave a signal for this council")
     return "\n".join(lines)

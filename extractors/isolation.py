@@ -35,8 +35,15 @@ __all__ = ["IsolatedReader", "Reading", "TextResult", "extract_text", "extract_t
 _KILL_GRACE_SECONDS = 5.0
 
 
-def extract_text(path: Path | str, kind: str | None = None, *, engine: str = "pdfium", max_pages: int = 2000,
-                 content_type: str | None = None, ocr: OcrSettings | None = None) -> TextResult:
+def extract_text(
+    path: Path | str,
+    kind: str | None = None,
+    *,
+    engine: str = "pdfium",
+    max_pages: int = 2000,
+    content_type: str | None = None,
+    ocr: OcrSettings | None = None,
+) -> TextResult:
     """Read a stored document in this process (no bounds); see ``extract_text_isolated``."""
     return read_document(path, kind, content_type, ReadOptions(engine=engine, max_pages=max_pages, ocr=ocr))
 
@@ -55,8 +62,16 @@ class IsolatedReader:
     Tesseract it started.
     """
 
-    def __init__(self, *, timeout_seconds: float = 120.0, memory_mb: int = 1024, engine: str = "pdfium",
-                 max_pages: int = 2000, recycle_after: int = 200, ocr: OcrSettings | None = None):
+    def __init__(
+        self,
+        *,
+        timeout_seconds: float = 120.0,
+        memory_mb: int = 1024,
+        engine: str = "pdfium",
+        max_pages: int = 2000,
+        recycle_after: int = 200,
+        ocr: OcrSettings | None = None,
+    ):
         self.timeout_seconds = timeout_seconds
         self.memory_mb = memory_mb
         self.engine = engine
@@ -70,8 +85,9 @@ class IsolatedReader:
         self._connection: Connection | None = None
         self._served = 0
 
-    def read(self, path: Path | str, kind: str | None = None, content_type: str | None = None,
-             reading: Reading | None = None) -> TextResult:
+    def read(
+        self, path: Path | str, kind: str | None = None, content_type: str | None = None, reading: Reading | None = None
+    ) -> TextResult:
         """The document's text (and, for a ``reading``, its analysis), or the state saying why there is none."""
         connection = self._connection
         if connection is None or self._child is None or not self._child.is_alive() or self._served >= self.recycle_after:
@@ -122,7 +138,9 @@ class IsolatedReader:
         inherited = parent if self._context.get_start_method() == "fork" else None
         options = ReadOptions(engine=self.engine, max_pages=self.max_pages, ocr=self.ocr)
         child = self._context.Process(
-            target=_child_main, args=(child_end, options, self.memory_mb, inherited, os.getpid()), daemon=True,
+            target=_child_main,
+            args=(child_end, options, self.memory_mb, inherited, os.getpid()),
+            daemon=True,
         )
         child.start()
         self._child = child
@@ -155,13 +173,13 @@ def extract_text_isolated(
     ocr: OcrSettings | None = None,
 ) -> TextResult:
     """``extract_text`` of one document in a child process bounded in time and memory."""
-    with IsolatedReader(timeout_seconds=timeout_seconds, memory_mb=memory_mb, engine=engine, max_pages=max_pages,
-                        ocr=ocr) as reader:
+    with IsolatedReader(
+        timeout_seconds=timeout_seconds, memory_mb=memory_mb, engine=engine, max_pages=max_pages, ocr=ocr
+    ) as reader:
         return reader.read(path, kind, content_type)
 
 
-def _child_main(connection, options: ReadOptions, memory_mb: int, inherited=None,
-                parent: int | None = None) -> None:
+def _child_main(connection, options: ReadOptions, memory_mb: int, inherited=None, parent: int | None = None) -> None:
     """Runs in the child: lead a process group, bound memory, then answer request after request."""
     if inherited is not None:
         inherited.close()
@@ -190,7 +208,9 @@ def _child_main(connection, options: ReadOptions, memory_mb: int, inherited=None
             connection.send(("done", (result, out_of_memory)))
         except MemoryError:
             out_of_memory = True
-            connection.send(("done", (TextResult("too_large", error=f"the text needed more than {memory_mb} MB of memory"), True)))
+            connection.send(
+                ("done", (TextResult("too_large", error=f"the text needed more than {memory_mb} MB of memory"), True))
+            )
         if out_of_memory:
             return
 

@@ -40,8 +40,10 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
     if not look_after:
         return False
     stop = end if end is not None else start + 1
-    after = tokens[stop:stop + 5]
-    if any(word in _NEGATING_AFTER for word in after) and any(word in ("was", "were", "been", "is", "are", "be") for word in after):
+    after = tokens[stop : stop + 5]
+    if any(word in _NEGATING_AFTER for word in after) and any(
+        word in ("was", "were", "been", "is", "are", "be") for word in after
+    ):
         return True
     return "not" in after[:3] and any(word in ("successful", "accepted", "approved", "agreed") for word in after[:5])
 
@@ -52,8 +54,11 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
     tokens = parsed.tokens
     if tokens and tokens[0] in _CONDITIONAL_OPENINGS and _opens_with_condition(tokens):
         return True
-    if tokens[:4] in (["there", "is", "a", "risk"], ["there", "is", "a", "danger"], ["there", "is", "a", "possibility"]) \
-            or tokens[:3] in (["the", "risk", "is"], ["the", "danger", "is"]):
+    if tokens[:4] in (
+        ["there", "is", "a", "risk"],
+        ["there", "is", "a", "danger"],
+        ["there", "is", "a", "possibility"],
+    ) or tokens[:3] in (["the", "risk", "is"], ["the", "danger", "is"]):
         return True  # "There is a risk that ...": the whole sentence is the risk
     first = _phrase_start(parsed, start, HYPOTHESIS_REACH)
     # "subject to enhanced monitoring" is the state itself, not a condition on it
@@ -66,12 +71,13 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
     return _condition_after(parsed, start)
 
 
-_CONDITIONS = frozenset({"subject to", "dependent on", "depending on", "contingent", "provided that", "conditional on",
-                         "on condition that"})
+_CONDITIONS = frozenset(
+    {"subject to", "dependent on", "depending on", "contingent", "provided that", "conditional on", "on condition that"}
+)
 
 
 def _condition_after(parsed: Parsed, start: int) -> bool:
-    """"payments would be suspended if the trajectory slips": the consequent of a condition."""
+    """ "payments would be suspended if the trajectory slips": the consequent of a condition."""
     clause = parsed.clause[start]
     for position in range(start + 1, min(len(parsed.tokens), start + 12)):
         if parsed.clause[position] != clause:
@@ -88,9 +94,12 @@ def opens_with_condition(parsed: Parsed) -> bool:
 
 
 def continues_condition(parsed: Parsed) -> bool:
-    """"For this, the DfE will pay ..." right after a conditional sentence: still the condition's world."""
-    return parsed.tokens[:2] in (["for", "this"], ["in", "return"], ["in", "exchange"], ["then"]) or \
-        parsed.tokens[:1] == ["then"] or parsed.tokens[:3] == ["in", "that", "case"]
+    """ "For this, the DfE will pay ..." right after a conditional sentence: still the condition's world."""
+    return (
+        parsed.tokens[:2] in (["for", "this"], ["in", "return"], ["in", "exchange"], ["then"])
+        or parsed.tokens[:1] == ["then"]
+        or parsed.tokens[:3] == ["in", "that", "case"]
+    )
 
 
 def future(parsed: Parsed, start: int) -> bool:
@@ -118,11 +127,39 @@ def describes_process(parsed: Parsed, start: int) -> bool:
 
 
 _SCOPE_BREAKING_PREPOSITIONS = frozenset({"towards", "toward", "for", "against", "from", "by", "with", "despite"})
-_NOUN_PHRASE_WORDS = frozenset({
-    "a", "an", "the", "any", "its", "our", "their", "this", "that", "such", "further", "new", "formal", "signed",
-    "current", "currently", "cumulative", "accumulated", "historic", "in", "year", "forecast", "projected", "overall",
-    "total", "significant", "large", "'s", "selfcouncil",
-})
+_NOUN_PHRASE_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "any",
+        "its",
+        "our",
+        "their",
+        "this",
+        "that",
+        "such",
+        "further",
+        "new",
+        "formal",
+        "signed",
+        "current",
+        "currently",
+        "cumulative",
+        "accumulated",
+        "historic",
+        "in",
+        "year",
+        "forecast",
+        "projected",
+        "overall",
+        "total",
+        "significant",
+        "large",
+        "'s",
+        "selfcouncil",
+    }
+)
 _TOPIC_ROLES = ("hn", "sv", "agreement", "dbv", "ems", "deficit", "send", "payment")
 
 
@@ -134,8 +171,11 @@ def _noun_phrase_start(parsed: Parsed, start: int) -> int:
         topic_words = parsed.memo["topic_words"] = {
             index for role in _TOPIC_ROLES for hit in parsed.of(role) for index in range(hit.start, hit.end)
         }
-    while position > 0 and (parsed.tokens[position - 1] in _NOUN_PHRASE_WORDS or position - 1 in topic_words) \
-            and start - position < 8:
+    while (
+        position > 0
+        and (parsed.tokens[position - 1] in _NOUN_PHRASE_WORDS or position - 1 in topic_words)
+        and start - position < 8
+    ):
         position -= 1
     return position
 
@@ -156,7 +196,7 @@ def _phrase_start(parsed: Parsed, start: int, reach: int) -> int:
 
 
 def _opens_with_condition(tokens: list[str]) -> bool:
-    """"If ...", "Unless ...", "Should the council ...", "In the event ...", "Where an LA ...",
+    """ "If ...", "Unless ...", "Should the council ...", "In the event ...", "Where an LA ...",
     and a proposed decision: "To enter into the agreement ..." (not "To date, ...")."""
     first = tokens[0]
     if first == "to" and len(tokens) > 1:

@@ -41,11 +41,41 @@ _YEAR = re.compile(
 
 # Label cues, most specific first; the cue nearest before the amount wins.
 _LABELS: list[tuple[str, re.Pattern[str]]] = [
-    ("off track by", re.compile(r"off[- ]track by|behind (?:the |its |our )?(?:agreed )?(?:plan|trajectory|target)s?(?: by)?|adverse variance|worse than (?:the )?(?:agreed )?(?:plan|trajectory)", re.I)),
-    ("DfE contribution", re.compile(r"(?:dfe|department for education|department|esfa|government)(?:'s)? (?:will )?(?:contribut\w*|invest\w*|pay\w*|provid\w*|fund\w*)|safety valve (?:funding|payments?|contributions?|instalments?)|(?:contribution|funding|investment|payments?) from (?:the )?(?:dfe|department)", re.I)),
-    ("block transfer", re.compile(r"block transfer|transfer\w* (?:of )?(?:[^.]{0,40})?(?:from|out of) (?:the )?schools block|schools block (?:to|into) (?:the )?high needs", re.I)),
-    ("cumulative deficit", re.compile(r"(?:cumulative|accumulated|historic|total|overall|brought forward|carried forward)\s+(?:dsg\s+|high needs\s+)?(?:deficit|overspend)|(?:deficit|overspend) (?:carried|brought) forward|in deficit by", re.I)),
-    ("in-year deficit", re.compile(r"in[- ]year (?:deficit|overspend|pressure)|(?:deficit|overspend) (?:in|for) (?:the )?(?:year|20\d\d)|overspen[dt]|overspending", re.I)),
+    (
+        "off track by",
+        re.compile(
+            r"off[- ]track by|behind (?:the |its |our )?(?:agreed )?(?:plan|trajectory|target)s?(?: by)?|adverse variance|worse than (?:the )?(?:agreed )?(?:plan|trajectory)",
+            re.I,
+        ),
+    ),
+    (
+        "DfE contribution",
+        re.compile(
+            r"(?:dfe|department for education|department|esfa|government)(?:'s)? (?:will )?(?:contribut\w*|invest\w*|pay\w*|provid\w*|fund\w*)|safety valve (?:funding|payments?|contributions?|instalments?)|(?:contribution|funding|investment|payments?) from (?:the )?(?:dfe|department)",
+            re.I,
+        ),
+    ),
+    (
+        "block transfer",
+        re.compile(
+            r"block transfer|transfer\w* (?:of )?(?:[^.]{0,40})?(?:from|out of) (?:the )?schools block|schools block (?:to|into) (?:the )?high needs",
+            re.I,
+        ),
+    ),
+    (
+        "cumulative deficit",
+        re.compile(
+            r"(?:cumulative|accumulated|historic|total|overall|brought forward|carried forward)\s+(?:dsg\s+|high needs\s+)?(?:deficit|overspend)|(?:deficit|overspend) (?:carried|brought) forward|in deficit by",
+            re.I,
+        ),
+    ),
+    (
+        "in-year deficit",
+        re.compile(
+            r"in[- ]year (?:deficit|overspend|pressure)|(?:deficit|overspend) (?:in|for) (?:the )?(?:year|20\d\d)|overspen[dt]|overspending",
+            re.I,
+        ),
+    ),
     ("forecast", re.compile(r"forecast\w*|project(?:ed|ion)s?|predicted|anticipated|expected", re.I)),
 ]
 
@@ -80,7 +110,7 @@ def label_before(text: str, offset: int) -> str | None:
     cumulative deficit is forecast to be £18m" is labelled cumulative deficit.
     """
     # "£6.2m behind the agreed trajectory", "£2m worse than plan": the gap is named after it.
-    right_after = text[offset:offset + 60]
+    right_after = text[offset : offset + 60]
     if _AFTER_GAP.match(right_after):
         return "off track by"
     window_start = max(0, offset - 160)
@@ -94,7 +124,7 @@ def label_before(text: str, offset: int) -> str | None:
                 best = candidate
     if best is not None:
         return best[3]
-    after = text[offset:offset + 60]
+    after = text[offset : offset + 60]
     for label, pattern in _LABELS:
         if pattern.search(after):
             return label
@@ -144,9 +174,12 @@ def _table_row_figures(sentence: Sentence) -> list[Money]:
     offset = len(years) - len(numbers)
     return [
         Money(
-            to_float(m.group(1)) * unit, m.group(0), label,
+            to_float(m.group(1)) * unit,
+            m.group(0),
+            label,
             years[offset + i] if years and 0 <= offset + i < len(years) else year_near(text, m.start()),
-            sentence.page, text,
+            sentence.page,
+            text,
         )
         for i, m in enumerate(numbers)
     ]

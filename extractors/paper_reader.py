@@ -33,8 +33,9 @@ from sendwatch.core.formats import describe, kind_of_file
 Reader = Callable[[Path, ReadOptions], TextResult]
 
 
-def read_document(path: Path | str, kind: str | None = None, content_type: str | None = None,
-                  options: ReadOptions | None = None) -> TextResult:
+def read_document(
+    path: Path | str, kind: str | None = None, content_type: str | None = None, options: ReadOptions | None = None
+) -> TextResult:
     """The paper's text page by page, or the state saying why there is none."""
     path = Path(path)
     options = options or ReadOptions()

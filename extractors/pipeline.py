@@ -59,11 +59,18 @@ class ExtractSummary:
     ocr_unavailable: str | None = None  # why, when it is
 
     def as_dict(self) -> dict[str, Any]:
-        return {"processed": self.processed, "states": dict(self.states), "evidence": self.evidence,
-                "figures": self.figures, "errors": list(self.errors), "reread": self.reread,
-                "verdicts_changed": sum(self.changed.values()),
-                "changes": {f"{old} -> {new}": count for (old, new), count in sorted(self.changed.items())},
-                "ocr_pages": self.ocr_pages, "waiting_for_ocr": self.waiting_for_ocr}
+        return {
+            "processed": self.processed,
+            "states": dict(self.states),
+            "evidence": self.evidence,
+            "figures": self.figures,
+            "errors": list(self.errors),
+            "reread": self.reread,
+            "verdicts_changed": sum(self.changed.values()),
+            "changes": {f"{old} -> {new}": count for (old, new), count in sorted(self.changed.items())},
+            "ocr_pages": self.ocr_pages,
+            "waiting_for_ocr": self.waiting_for_ocr,
+        }
 
 
 @dataclass(frozen=True)
@@ -78,8 +85,9 @@ class _Job:
     content_type: str | None = None
 
 
-def extract_documents(config: Any, database: Any, slugs: list[str] | tuple[str, ...] | None = None,
-                      reprocess: bool = False, *, workers: int = 2) -> ExtractSummary:
+def extract_documents(
+    config: Any, database: Any, slugs: list[str] | tuple[str, ...] | None = None, reprocess: bool = False, *, workers: int = 2
+) -> ExtractSummary:
     """Extract every document that is new, changed, or read by an older extractor version,
     and, where OCR is available, every document with scanned pages still waiting for it."""
     settings = config.extract
@@ -98,12 +106,16 @@ def extract_documents(config: Any, database: Any, slugs: list[str] | tuple[str, 
         reader = getattr(local, "reader", None)
         if reader is None:
             reader = local.reader = IsolatedReader(
-                timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb,
-                engine=settings.pdf_engine, max_pages=settings.max_pages, ocr=ocr,
+                timeout_seconds=settings.timeout_seconds,
+                memory_mb=settings.memory_mb,
+                engine=settings.pdf_engine,
+                max_pages=settings.max_pages,
+                ocr=ocr,
             )
             readers.append(reader)
-        return job, reader.read(job.path, job.kind, job.content_type,
-                                Reading(tuple(job.names), frozenset(_title_context(job.title))))
+        return job, reader.read(
+            job.path, job.kind, job.content_type, Reading(tuple(job.names), frozenset(_title_context(job.title)))
+        )
 
     workers = max(1, workers)
     try:
@@ -116,7 +128,8 @@ def extract_documents(config: Any, database: Any, slugs: list[str] | tuple[str, 
     if summary.waiting_for_ocr:
         log.warning(
             "ocr_unavailable: %d scanned page(s) kept as needs_ocr, to be read once OCR works: %s",
-            summary.waiting_for_ocr, summary.ocr_unavailable,
+            summary.waiting_for_ocr,
+            summary.ocr_unavailable,
             extra={"event": "ocr_unavailable", "pages": summary.waiting_for_ocr, "reason": summary.ocr_unavailable},
         )
     log.info("extract_done", extra={"event": "extract_done", **summary.as_dict()})
@@ -127,8 +140,12 @@ def ocr_settings(settings: Any) -> OcrSettings | None:
     """The OCR settings of the ``extract`` config section (None when OCR is switched off)."""
     if not settings.ocr:
         return None
-    return OcrSettings(languages=settings.ocr_languages, dpi=settings.ocr_dpi, page_seconds=settings.ocr_page_seconds,
-                       document_seconds=settings.ocr_document_seconds)
+    return OcrSettings(
+        languages=settings.ocr_languages,
+        dpi=settings.ocr_dpi,
+        page_seconds=settings.ocr_page_seconds,
+        document_seconds=settings.ocr_document_seconds,
+    )
 
 
 def _record(database: Any, job: _Job, text: TextResult, summary: ExtractSummary) -> None:
@@ -140,8 +157,10 @@ def _record(database: Any, job: _Job, text: TextResult, summary: ExtractSummary)
         evidence, figures, before = _store(database, job, text, analysis)
     except TRANSIENT_ERRORS as error:  # the database failed (disk full...), not the paper: read it again next run
         log.warning("extract_not_stored", extra={"event": "extract_not_stored", "document_id": job.document_id})
-        summary.errors.append(f"document {job.document_id}: results not stored, left pending for the next run: "
-                              f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+        summary.errors.append(
+            f"document {job.document_id}: results not stored, left pending for the next run: "
+            f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+        )
         summary.states["pending"] += 1
         summary.processed += 1
         return
@@ -181,9 +200,7 @@ def _pending_jobs(config: Any, database: Any, slugs: Any, reprocess: bool, inclu
     """Documents to read now, with the names of their council."""
     configured = {council.slug: council for council in getattr(config, "councils", [])}
     with database.session() as session:
-        query = select(Document, Council).join(Council, Document.council_id == Council.id).where(
-            Document.file_path.is_not(None)
-        )
+        query = select(Document, Council).join(Council, Document.council_id == Council.id).where(Document.file_path.is_not(None))
         if slugs:
             query = query.where(Council.slug.in_(list(slugs)))
         if not reprocess:
@@ -200,8 +217,18 @@ def _pending_jobs(config: Any, database: Any, slugs: Any, reprocess: bool, inclu
         jobs = []
         for document, council in session.execute(query.order_by(Document.id)).all():
             names = configured[council.slug].names if council.slug in configured else [council.name]
-            jobs.append(_Job(document.id, council.id, document.file_path, document.kind, document.sha256, tuple(names),
-                             document.title, document.content_type))
+            jobs.append(
+                _Job(
+                    document.id,
+                    council.id,
+                    document.file_path,
+                    document.kind,
+                    document.sha256,
+                    tuple(names),
+                    document.title,
+                    document.content_type,
+                )
+            )
     return jobs
 
 
@@ -233,25 +260,41 @@ def _store(database: Any, job: _Job, text: TextResult, analysis: Analysis | None
         for table in (DocumentPage, Evidence, Figure):
             session.execute(delete(table).where(table.document_id == job.document_id))
         for number, page in enumerate(text.pages, start=1):
-            session.add(DocumentPage(document_id=job.document_id, page_number=number, text=page,
-                                     text_source=text.source(number - 1)))
+            session.add(
+                DocumentPage(document_id=job.document_id, page_number=number, text=page, text_source=text.source(number - 1))
+            )
         evidence_count = figure_count = 0
         if analysis is not None:
             support = corroborated(analysis.evidence)
             for item in analysis.evidence:
                 confidence = max(item.confidence, support.get(item.status, 0.0)) if item.kind == "signal" else item.confidence
-                session.add(Evidence(
-                    document_id=job.document_id, council_id=job.council_id, status=item.status,
-                    quote=item.quote[:MAX_QUOTE_CHARS], page=item.page, confidence=round(confidence, 3),
-                    kind=item.kind, rule=item.rule[:100], extractor_version=EXTRACTOR_VERSION,
-                ))
+                session.add(
+                    Evidence(
+                        document_id=job.document_id,
+                        council_id=job.council_id,
+                        status=item.status,
+                        quote=item.quote[:MAX_QUOTE_CHARS],
+                        page=item.page,
+                        confidence=round(confidence, 3),
+                        kind=item.kind,
+                        rule=item.rule[:100],
+                        extractor_version=EXTRACTOR_VERSION,
+                    )
+                )
                 evidence_count += 1
             for money in analysis.figures:
-                session.add(Figure(
-                    document_id=job.document_id, council_id=job.council_id, amount_gbp=money.amount_gbp,
-                    text=money.text[:MAX_FIGURE_TEXT], label=money.label, financial_year=money.financial_year,
-                    page=money.page, quote=money.quote[:MAX_QUOTE_CHARS],
-                ))
+                session.add(
+                    Figure(
+                        document_id=job.document_id,
+                        council_id=job.council_id,
+                        amount_gbp=money.amount_gbp,
+                        text=money.text[:MAX_FIGURE_TEXT],
+                        label=money.label,
+                        financial_year=money.financial_year,
+                        page=money.page,
+                        quote=money.quote[:MAX_QUOTE_CHARS],
+                    )
+                )
                 figure_count += 1
         document.text_state = text.state
         document.text_error = text.error

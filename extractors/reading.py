@@ -34,7 +34,9 @@ WARNING_WEIGHT = 0.5
 SUBJECT_WEIGHT = {"self_explicit": 1.0, "self_role": 0.95, "implicit": 0.9}
 # The programme named, or its enhanced monitoring (which only safety valve councils are under).
 SV_IN_TEXT = re.compile(r"safety[\s-]+val(?:ve|ue)|very high deficit intervention|\bsv\b|enhanced monitoring", re.I)
-HN_IN_TEXT = re.compile(r"(?i:high(?:er)?[\s-]+needs?\b|\bdsg\b|dedicated schools?'? grant|\bhnb\b|special educational needs)|\bSEND\b")
+HN_IN_TEXT = re.compile(
+    r"(?i:high(?:er)?[\s-]+needs?\b|\bdsg\b|dedicated schools?'? grant|\bhnb\b|special educational needs)|\bSEND\b"
+)
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,9 @@ class Signal:
         return replace(self, kind="warning", confidence=round(self.confidence * WARNING_WEIGHT, 3), rule=f"{self.rule}:{why}")
 
 
-def read_sentences(sentences: list[Sentence], subject: Subject, context: set[str] | frozenset[str] = frozenset(),
-                   cues: Cues | None = None) -> list[Signal]:
+def read_sentences(
+    sentences: list[Sentence], subject: Subject, context: set[str] | frozenset[str] = frozenset(), cues: Cues | None = None
+) -> list[Signal]:
     """Every signal and warning the sentences give about the council, in document order."""
     cues = cues or default_cues()
     document = DocumentContext(
@@ -120,21 +123,34 @@ def _judge(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discours
     if whose.subject == "other":
         return None
     checks = claim.checks
-    if NEGATION in checks and (modality.negated(parsed, claim.start, claim.end)
-                               or (subject_at < claim.start and modality.negated(parsed, subject_at))):
+    if NEGATION in checks and (
+        modality.negated(parsed, claim.start, claim.end) or (subject_at < claim.start and modality.negated(parsed, subject_at))
+    ):
         return None
     if NEGATION_BEFORE in checks and modality.negated(parsed, claim.start, claim.end, look_after=False):
         return None
     if PROCESS in checks and modality.describes_process(parsed, claim.start):
         return None
     weight = SUBJECT_WEIGHT["self_explicit" if whose.explicit else ("self_role" if whose.subject == "self" else "implicit")]
-    signal = Signal(claim.status, sentence.text, sentence.page, round(claim.confidence * weight, 3), "signal", claim.rule,
-                    sentence.index, claim.supersedes, claim.weak)
+    signal = Signal(
+        claim.status,
+        sentence.text,
+        sentence.page,
+        round(claim.confidence * weight, 3),
+        "signal",
+        claim.rule,
+        sentence.index,
+        claim.supersedes,
+        claim.weak,
+    )
     first = min(subject_at, claim.start)
     if QUESTION in checks and modality.question(parsed, claim.start):
         return signal.demoted("question")
-    if HYPOTHETICAL in checks and (modality.hypothetical(parsed, claim.start) or modality.hypothetical(parsed, first)
-                                   or (discourse.conditional and modality.continues_condition(parsed))):
+    if HYPOTHETICAL in checks and (
+        modality.hypothetical(parsed, claim.start)
+        or modality.hypothetical(parsed, first)
+        or (discourse.conditional and modality.continues_condition(parsed))
+    ):
         return signal.demoted("hypothetical")
     if FUTURE in checks and (modality.future(parsed, claim.start) or (first < claim.start and modality.future(parsed, first))):
         return signal.demoted("future")
@@ -144,10 +160,11 @@ def _judge(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discours
 
 
 def _agreed_with_department(parsed: Parsed) -> bool:
-    """"the profile agreed with the Department": a plan that is the agreement's."""
+    """ "the profile agreed with the Department": a plan that is the agreement's."""
     tokens = parsed.tokens
     return any(
-        word == "agreed" and tokens[position + 1:position + 2] == ["with"] and
-        any(hit.start in (position + 2, position + 3) for hit in parsed.of("dfe"))
+        word == "agreed"
+        and tokens[position + 1 : position + 2] == ["with"]
+        and any(hit.start in (position + 2, position + 3) for hit in parsed.of("dfe"))
         for position, word in enumerate(tokens)
     )

@@ -31,7 +31,8 @@ class Sentence:
 
 
 _BULLET = re.compile(
-    r"^\s*(?:[•·●▪◦‣■□➢►\-–—*]|\(?[a-z]{1,2}\)|\(?[ivx]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2})*[.)]|\d{1,2}(?:\.\d{1,2})+|[QA]\.|[QA]:)\s+(?=\S)", re.I
+    r"^\s*(?:[•·●▪◦‣■□➢►\-–—*]|\(?[a-z]{1,2}\)|\(?[ivx]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2})*[.)]|\d{1,2}(?:\.\d{1,2})+|[QA]\.|[QA]:)\s+(?=\S)",
+    re.I,
 )
 _TABLE_ROW = re.compile(r"\S(?: {3,}|\t| \| )\S")
 # A sentence ends at a full stop and a space before a capital, or (text pasted from web pages)
@@ -71,7 +72,9 @@ def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[Segmen
     for paragraph in re.split(r"\n\s*\n", page):
         if keep is not None and not keep(paragraph):
             continue
-        lines = [_SPACES.sub(" ", line).strip() if not _TABLE_ROW.search(line) else line.strip() for line in paragraph.split("\n")]
+        lines = [
+            _SPACES.sub(" ", line).strip() if not _TABLE_ROW.search(line) else line.strip() for line in paragraph.split("\n")
+        ]
         current: list[str] = []
         table_unit: float | None = None
         table_years: tuple[str, ...] = ()

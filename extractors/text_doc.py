@@ -35,7 +35,7 @@ def read_doc(path: Path | str, options: ReadOptions) -> TextResult:
     fib = _Fib(word)
     pieces = _pieces(table, fib.fc_clx, fib.lcb_clx)
     characters = _characters(word, pieces, fib.ccp_text + fib.ccp_footnotes)
-    main, footnotes = characters[: fib.ccp_text], characters[fib.ccp_text:]
+    main, footnotes = characters[: fib.ccp_text], characters[fib.ccp_text :]
     text = _visible(main) + ("\n\n" + _visible(footnotes).replace(PAGE_BREAK, "\n") if footnotes.strip() else "")
     pages = split_pages(text)
     if len(pages) > options.max_pages:
@@ -106,7 +106,7 @@ class _Fib:
 
 def _pieces(table: bytes, offset: int, length: int) -> list[tuple[int, int, int, bool]]:
     """(first character, last character, byte offset, 8-bit) of each piece of text."""
-    clx = table[offset: offset + length]
+    clx = table[offset : offset + length]
     if len(clx) != length or not length:
         raise ReadError("corrupt", "the piece table lies outside the table stream")
     position = 0
@@ -117,7 +117,7 @@ def _pieces(table: bytes, offset: int, length: int) -> list[tuple[int, int, int,
         if clx[position] != 0x02:
             raise ReadError("corrupt", "the piece table is malformed")
         (size,) = struct.unpack_from("<I", clx, position + 1)
-        plc = clx[position + 5: position + 5 + size]
+        plc = clx[position + 5 : position + 5 + size]
         count = (len(plc) - 4) // 12
         if count <= 0:
             raise ReadError("corrupt", "the piece table is empty")
@@ -143,7 +143,7 @@ def _characters(word: bytes, pieces: list[tuple[int, int, int, bool]], wanted: i
         if count <= 0:
             continue
         width = 1 if compressed else 2
-        data = word[start: start + count * width]
+        data = word[start : start + count * width]
         if len(data) < count * width:
             raise ReadError("corrupt", "a piece of text lies outside the WordDocument stream")
         parts.append(data.decode("cp1252", errors="replace") if compressed else data.decode("utf-16-le", errors="replace"))

@@ -20,10 +20,26 @@ from lxml import etree
 from extractors.package import attribute, has_part, localname, open_package, parse_part, relationship_targets
 from extractors.paper_text import PAGE_BREAK, PageWriter, ReadError, ReadOptions, TextResult, split_pages
 
-_SKIP_INLINE = frozenset({
-    "rPr", "pPr", "del", "moveFrom", "delText", "instrText", "fldData", "Fallback", "commentReference",
-    "annotationRef", "footnoteRef", "endnoteRef", "separator", "continuationSeparator", "sym", "softHyphen",
-})
+_SKIP_INLINE = frozenset(
+    {
+        "rPr",
+        "pPr",
+        "del",
+        "moveFrom",
+        "delText",
+        "instrText",
+        "fldData",
+        "Fallback",
+        "commentReference",
+        "annotationRef",
+        "footnoteRef",
+        "endnoteRef",
+        "separator",
+        "continuationSeparator",
+        "sym",
+        "softHyphen",
+    }
+)
 _WRAPPERS = frozenset({"sdt", "sdtContent", "customXml", "smartTag", "ins", "moveTo"})
 _FALSE = ("0", "false", "off")
 
@@ -33,8 +49,11 @@ def read_docx(path: Path | str, options: ReadOptions) -> TextResult:
     with open_package(path) as archive:
         main = relationship_targets(archive, "").get("officeDocument") or "word/document.xml"
         parts = relationship_targets(archive, main)
-        notes = {kind: _notes(parse_part(archive, parts[kind]))
-                 for kind in ("footnotes", "endnotes") if kind in parts and has_part(archive, parts[kind])}
+        notes = {
+            kind: _notes(parse_part(archive, parts[kind]))
+            for kind in ("footnotes", "endnotes")
+            if kind in parts and has_part(archive, parts[kind])
+        }
         root = parse_part(archive, main)
     body = next((child for child in root if localname(child) == "body"), None)
     if localname(root) != "document" or body is None:
@@ -137,11 +156,16 @@ class _Writer(PageWriter):
             else:
                 self._inline(child, tokens, floating)
 
+
 def _notes(root: etree._Element) -> dict[str, str]:
     """Footnote or endnote id → its text (separators left out)."""
     notes = {}
     for note in root:
-        if localname(note) not in ("footnote", "endnote") or attribute(note, "type") in ("separator", "continuationSeparator", "continuationNotice"):
+        if localname(note) not in ("footnote", "endnote") or attribute(note, "type") in (
+            "separator",
+            "continuationSeparator",
+            "continuationNotice",
+        ):
             continue
         writer = _Writer({}, {})
         writer.blocks(note)

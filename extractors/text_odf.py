@@ -30,10 +30,22 @@ FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
 MAX_REPEAT = 100
 MAX_SHEET_ROWS = 100_000
 
-_SKIP_BLOCKS = frozenset({
-    "tracked-changes", "table-of-content", "alphabetical-index", "illustration-index", "object-index", "user-index",
-    "bibliography", "table-index", "sequence-decls", "variable-decls", "user-field-decls", "forms",
-})
+_SKIP_BLOCKS = frozenset(
+    {
+        "tracked-changes",
+        "table-of-content",
+        "alphabetical-index",
+        "illustration-index",
+        "object-index",
+        "user-index",
+        "bibliography",
+        "table-index",
+        "sequence-decls",
+        "variable-decls",
+        "user-field-decls",
+        "forms",
+    }
+)
 _SKIP_INLINE = frozenset({"note-citation", "annotation", "annotation-end", "tracked-changes", "bookmark", "change"})
 
 
@@ -189,6 +201,7 @@ class _Writer(PageWriter):
         text = " ".join(inner.text().replace(PAGE_BREAK, " ").split())
         if text:
             (self.endnotes if note.get(f"{{{TEXT}}}note-class") == "endnote" else self.page_notes).append(text)
+
 
 def _table_rows(table: etree._Element):
     """A table's rows, through header-row, row and row-group wrappers."""

@@ -158,8 +158,9 @@ def _is_image_only(pages: list[str], images: list[float]) -> bool:
 def _is_scan(text: str, coverage: float) -> bool:
     """A page OCR should read: an image and (nearly) no text, or mostly image and a few stamped words."""
     length = len(text.strip())
-    return coverage > 0 and (length < MIN_TEXT_CHARS_PER_PAGE
-                             or (length < STAMPED_SCAN_TEXT_CHARS and coverage >= STAMPED_SCAN_COVERAGE))
+    return coverage > 0 and (
+        length < MIN_TEXT_CHARS_PER_PAGE or (length < STAMPED_SCAN_TEXT_CHARS and coverage >= STAMPED_SCAN_COVERAGE)
+    )
 
 
 def _coverage(boxes: list[tuple[float, float, float, float]], page_area: float) -> float:

@@ -172,8 +172,10 @@ def _cell_formats(archive, part: str | None) -> list[str]:
     if not part or not has_part(archive, part):
         return []
     styles = parse_part(archive, part)
-    codes = {int(fmt.get("numFmtId") or -1): fmt.get("formatCode") or ""
-             for fmt in styles.iter(f"{{{_MAIN}}}numFmt", f"{{{_STRICT}}}numFmt")}
+    codes = {
+        int(fmt.get("numFmtId") or -1): fmt.get("formatCode") or ""
+        for fmt in styles.iter(f"{{{_MAIN}}}numFmt", f"{{{_STRICT}}}numFmt")
+    }
     formats = []
     cell_xfs = next(styles.iter(f"{{{_MAIN}}}cellXfs", f"{{{_STRICT}}}cellXfs"), None)
     for xf in cell_xfs if cell_xfs is not None else []:

@@ -31,12 +31,15 @@ def settle_implied(signals: list[Signal]) -> list[Signal]:
     when the same paper says plainly that the council is still negotiating: that agreement is
     the one being negotiated. Done on the evidence itself, so the status history (which reads
     evidence, not verdicts) agrees with the paper's verdict."""
-    negotiating = any(s.kind == "signal" and s.status == "sv_negotiating" and not s.weak and s.confidence >= MIN_CONFIDENCE
-                      for s in signals)
+    negotiating = any(
+        s.kind == "signal" and s.status == "sv_negotiating" and not s.weak and s.confidence >= MIN_CONFIDENCE for s in signals
+    )
     if not negotiating:
         return signals
-    return [s.demoted("implied") if s.kind == "signal" and s.weak and seriousness(s.status) > seriousness("sv_negotiating")
-            else s for s in signals]
+    return [
+        s.demoted("implied") if s.kind == "signal" and s.weak and seriousness(s.status) > seriousness("sv_negotiating") else s
+        for s in signals
+    ]
 
 
 def decide(signals: list[Signal]) -> tuple[str, float, Signal | None]:

@@ -106,8 +106,9 @@ def main() -> None:
         if os.environ.get(TRACEBACK_ENV):
             raise
         first = (str(error).splitlines() or [""])[0]
-        click.echo(f"sendwatch: unexpected error: {error.__class__.__name__}: {first} "
-                   f"(set {TRACEBACK_ENV}=1 to see where)", err=True)
+        click.echo(
+            f"sendwatch: unexpected error: {error.__class__.__name__}: {first} (set {TRACEBACK_ENV}=1 to see where)", err=True
+        )
         sys.exit(EXIT_FAILURE)
     sys.exit(code if isinstance(code, int) else 0)
 

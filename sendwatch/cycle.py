@@ -162,13 +162,22 @@ def close_abandoned_cycles(session: Session, now: dt.datetime) -> int:
     for row in rows:
         row.state = "interrupted"
         row.finished_at = now
-        row.summary = {**(row.summary or {}), "interrupted": True,
-                       "reason": "the process running this cycle stopped before it finished"}
+        row.summary = {
+            **(row.summary or {}),
+            "interrupted": True,
+            "reason": "the process running this cycle stopped before it finished",
+        }
     return len(rows)
 
 
-def _crawl(config: Config, database: Database, slugs: list[str] | None, summary: CycleSummary,
-           report: ProgressCallback, stop: threading.Event) -> None:
+def _crawl(
+    config: Config,
+    database: Database,
+    slugs: list[str] | None,
+    summary: CycleSummary,
+    report: ProgressCallback,
+    stop: threading.Event,
+) -> None:
     report("stage", {"stage": "crawl"})
 
     def on_result(result: CouncilCrawlResult) -> None:
@@ -177,16 +186,28 @@ def _crawl(config: Config, database: Database, slugs: list[str] | None, summary:
             summary.reasons[result.slug] = result.reason
         summary.documents_new += result.documents_new
         summary.documents_changed += result.documents_changed
-        report("council", {"slug": result.slug, "outcome": result.outcome, "documents_new": result.documents_new,
-                           "documents_changed": result.documents_changed, "reason": result.reason})
+        report(
+            "council",
+            {
+                "slug": result.slug,
+                "outcome": result.outcome,
+                "documents_new": result.documents_new,
+                "documents_changed": result.documents_changed,
+                "reason": result.reason,
+            },
+        )
 
     crawl_councils(config, database, slugs=slugs, cycle_id=summary.cycle_id, on_result=on_result, stop=stop)
 
 
 def _describe_event(session: Session, event: ChangeEvent) -> dict[str, Any]:
     council = session.get(Council, event.council_id)
-    return {"council": council.slug if council else event.council_id, "old": event.old_status,
-            "new": event.new_status, "since": event.since.isoformat() if event.since else None}
+    return {
+        "council": council.slug if council else event.council_id,
+        "old": event.old_status,
+        "new": event.new_status,
+        "since": event.since.isoformat() if event.since else None,
+    }
 
 
 class _AnyOf:

@@ -63,8 +63,12 @@ class Daemon:
             scheduler.start(paused=True)
             self._ensure_job(scheduler, CYCLE_JOB, scheduled_cycle, "cycle")
             self._ensure_job(scheduler, DIGEST_JOB, scheduled_digest, "digest")
-            self._ensure_job(scheduler, MAIL_JOB, scheduled_mail,
-                             IntervalTrigger(minutes=self.config.schedule.retry_mail_minutes, timezone=self.config.schedule.timezone))
+            self._ensure_job(
+                scheduler,
+                MAIL_JOB,
+                scheduled_mail,
+                IntervalTrigger(minutes=self.config.schedule.retry_mail_minutes, timezone=self.config.schedule.timezone),
+            )
             for job in scheduler.get_jobs():
                 log.info("scheduled", extra={"event": "scheduled", "job": job.id, "next_run": str(job.next_run_time)})
             scheduler.resume()
@@ -159,10 +163,20 @@ def scheduled_mail() -> None:
         return
     result = send_pending(daemon.config, daemon.database)
     if result.attempted or result.recovered or result.reclaimed or result.paused:
-        log.info("mail retried", extra={"event": "mail_retried", "sent": result.sent, "deferred": result.deferred,
-                                          "failed": result.failed, "ambiguous": result.ambiguous,
-                                          "suppressed": result.suppressed, "recovered": result.recovered,
-                                          "reclaimed": result.reclaimed, "paused": result.paused})
+        log.info(
+            "mail retried",
+            extra={
+                "event": "mail_retried",
+                "sent": result.sent,
+                "deferred": result.deferred,
+                "failed": result.failed,
+                "ambiguous": result.ambiguous,
+                "suppressed": result.suppressed,
+                "recovered": result.recovered,
+                "reclaimed": result.reclaimed,
+                "paused": result.paused,
+            },
+        )
 
 
 def _log_progress(event: str, data: dict) -> None:

@@ -32,11 +32,18 @@ def _postgres_admin():  # type: ignore[no-untyped-def]
     url = make_url(POSTGRES_URL)
     try:
         return psycopg.connect(
-            host=url.host, port=url.port or 5432, user=url.username, password=url.password, dbname=url.database,
-            autocommit=True, connect_timeout=3,
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            dbname=url.database,
+            autocommit=True,
+            connect_timeout=3,
         )
     except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL tests skipped: no server reachable at {url.host}:{url.port or 5432} ({str(error).strip().splitlines()[0]})")
+        pytest.skip(
+            f"PostgreSQL tests skipped: no server reachable at {url.host}:{url.port or 5432} ({str(error).strip().splitlines()[0]})"
+        )
 
 
 @pytest.fixture
@@ -82,7 +89,12 @@ def write_config(tmp_path: Path):  # type: ignore[no-untyped-def]
             "data_dir": str(tmp_path / "data"),
             "mail": {"transport": "file", "outbox_dir": str(tmp_path / "outbox")},
             "councils": [
-                {"slug": "kirklees", "name": "Kirklees Council", "platform": "moderngov", "url": "https://democracy.kirklees.example/"},
+                {
+                    "slug": "kirklees",
+                    "name": "Kirklees Council",
+                    "platform": "moderngov",
+                    "url": "https://democracy.kirklees.example/",
+                },
             ],
         }
         data.update(overrides or {})

@@ -56,9 +56,7 @@ def test_the_config_can_come_from_the_environment(tmp_path: Path, write_config, 
 
 
 def test_check_config_summarises_what_will_be_watched(write_config) -> None:
-    path, _ = write_config(
-        {"subscribers": [{"email": "desk@example.org", "councils": ["kirklees"], "frequency": "weekly"}]}
-    )
+    path, _ = write_config({"subscribers": [{"email": "desk@example.org", "councils": ["kirklees"], "frequency": "weekly"}]})
     result = sendwatch("--config", str(path), "check-config")
     assert result.returncode == 0, result.stderr
     assert "councils: 1 configured, 1 enabled (1 moderngov), 0 disabled" in result.stdout
@@ -67,10 +65,12 @@ def test_check_config_summarises_what_will_be_watched(write_config) -> None:
 
 def test_councils_lists_platform_enabled_and_crawl_health(write_config) -> None:
     path, _ = write_config(
-        {"councils": [
-            {"slug": "kirklees", "name": "Kirklees Council", "platform": "moderngov", "url": "https://kirklees.example/"},
-            {"slug": "hartlepool", "name": "Hartlepool Council", "enabled": False},
-        ]}
+        {
+            "councils": [
+                {"slug": "kirklees", "name": "Kirklees Council", "platform": "moderngov", "url": "https://kirklees.example/"},
+                {"slug": "hartlepool", "name": "Hartlepool Council", "enabled": False},
+            ]
+        }
     )
     result = sendwatch("--config", str(path), "councils")
     assert result.returncode == 0, result.stderr

@@ -103,7 +103,10 @@ def test_a_key_written_twice_is_an_error_not_a_silent_override() -> None:
 
 
 def test_every_problem_is_reported_at_once_in_line_order() -> None:
-    text = VALID.replace("platform: moderngov", "platform: modgov") + "crawl:\n  retries: many\nsubscribers:\n  - email: not-an-address\n"
+    text = (
+        VALID.replace("platform: moderngov", "platform: modgov")
+        + "crawl:\n  retries: many\nsubscribers:\n  - email: not-an-address\n"
+    )
     errors = errors_of(text)
     assert [error.split(":")[1] for error in errors] == ["5", "8", "10"]
 
@@ -146,7 +149,10 @@ def test_relative_paths_resolve_beside_the_config_file(tmp_path: Path) -> None:
         (VALID + "colour: blue\n", ":7: colour: unknown key"),
         (VALID + "crawl:\n  since: yesterday\n", ":8: crawl.since:"),
         (VALID.replace("    url: https://democracy.kirklees.example/\n", ""), ":3: councils[0].url:"),
-        (VALID + "  - slug: kirklees\n    name: K\n    platform: cmis\n    url: https://k.example/\n", ":7: councils[1].slug: duplicate"),
+        (
+            VALID + "  - slug: kirklees\n    name: K\n    platform: cmis\n    url: https://k.example/\n",
+            ":7: councils[1].slug: duplicate",
+        ),
     ],
     ids=["bad-yaml", "unknown-key", "wrong-type", "missing-url", "duplicate-slug"],
 )

@@ -24,7 +24,9 @@ def test_the_quick_start_is_two_commands_install_and_demo_then_install_and_test(
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     _, test_command = quick_start_commands()
-    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.strip() and not line.startswith("#")]
+    ci_lines = [
+        line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.strip() and not line.startswith("#")
+    ]
     assert test_command in ci_lines
 
 
@@ -34,7 +36,9 @@ def test_every_command_is_documented_in_the_readme() -> None:
 
 
 def test_ci_runs_the_checks_the_readme_names() -> None:
-    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.strip() and not line.startswith("#")]
+    ci_lines = [
+        line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.strip() and not line.startswith("#")
+    ]
     assert "bash .ci/checks" in ci_lines
     checks = (ROOT / ".ci" / "checks").read_text()
     for tool in ('ruff" check', 'ruff" format --check', 'mypy"', 'lint-imports"'):

@@ -36,10 +36,22 @@ OLE_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "Workbook".enc
 # --------------------------------------------------------------------------- what the bytes prove
 
 
-@pytest.mark.parametrize("fmt, expected", [
-    ("pdf", "pdf"), ("scanned_pdf", "pdf"), ("png", "image"), ("docx", "docx"), ("odt", "odt"), ("ods", "ods"),
-    ("xlsx", "xlsx"), ("xls", "xls"), ("doc", "doc"), ("rtf", "rtf"), ("pptx", "pptx"),
-])
+@pytest.mark.parametrize(
+    "fmt, expected",
+    [
+        ("pdf", "pdf"),
+        ("scanned_pdf", "pdf"),
+        ("png", "image"),
+        ("docx", "docx"),
+        ("odt", "odt"),
+        ("ods", "ods"),
+        ("xlsx", "xlsx"),
+        ("xls", "xls"),
+        ("doc", "doc"),
+        ("rtf", "rtf"),
+        ("pptx", "pptx"),
+    ],
+)
 def test_each_format_is_known_by_its_bytes_alone(fmt: str, expected: str) -> None:
     assert proven_kind(papers.write(fmt, "Report", REPORT)) == expected
 
@@ -122,8 +134,15 @@ def test_office_zips_are_told_apart_from_their_first_kilobytes_too(format):
     assert sniff(papers.write(format, "Report", PAGES)[:2048]) == format
 
 
-@pytest.mark.parametrize("body, kind", [(OLE_WORD, "doc"), (OLE_EXCEL, "xls"), (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "image"),
-                                        (b"{\\rtf1\\ansi Minutes\\par}", "rtf")])
+@pytest.mark.parametrize(
+    "body, kind",
+    [
+        (OLE_WORD, "doc"),
+        (OLE_EXCEL, "xls"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "image"),
+        (b"{\\rtf1\\ansi Minutes\\par}", "rtf"),
+    ],
+)
 def test_legacy_office_files_images_and_rtf(body, kind):
     assert sniff(body) == kind
 
@@ -159,20 +178,33 @@ def test_bytes_that_say_nothing_with_nothing_declared_are_other():
     assert decide_kind(b"\x00\x01\x02\x03binary", "application/octet-stream", "https://x.example/report.pdf") == "other"
 
 
-@pytest.mark.parametrize("content_type, kind", [
-    ("application/pdf", "pdf"), ("text/html; charset=utf-8", "html"), ("application/msword", "doc"),
-    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-    ("APPLICATION/RTF", "rtf"), ("image/tiff", "image"), ("application/zip", "other"),
-    ("application/octet-stream", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "content_type, kind",
+    [
+        ("application/pdf", "pdf"),
+        ("text/html; charset=utf-8", "html"),
+        ("application/msword", "doc"),
+        ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+        ("APPLICATION/RTF", "rtf"),
+        ("image/tiff", "image"),
+        ("application/zip", "other"),
+        ("application/octet-stream", None),
+        (None, None),
+    ],
+)
 def test_declared_types(content_type, kind):
     assert kind_of_content_type(content_type) == kind
 
 
-@pytest.mark.parametrize("name, kind", [
-    ("https://democracy.example.gov.uk/documents/s60860/Minutes%20Audit.pdf", "pdf"), ("Budget 2026-27.xlsx", "xlsx"),
-    ("https://cmis.example.gov.uk/cmis/Document.ashx?czJKcaeAi5tUFL1DTL2UE4zNRBcoShgo=abc", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("https://democracy.example.gov.uk/documents/s60860/Minutes%20Audit.pdf", "pdf"),
+        ("Budget 2026-27.xlsx", "xlsx"),
+        ("https://cmis.example.gov.uk/cmis/Document.ashx?czJKcaeAi5tUFL1DTL2UE4zNRBcoShgo=abc", None),
+        (None, None),
+    ],
+)
 def test_names_only_hint(name, kind):
     assert kind_of_name(name) == kind
 

@@ -51,7 +51,9 @@ def test_the_lock_holds_across_processes(database_url: str, database: Database) 
     assert result.returncode == 3, result.stderr
     assert result.stdout.startswith("busy: a cycle is already running (")
     held.release()
-    assert subprocess.run([sys.executable, "-c", script, database_url], capture_output=True, text=True, timeout=60).returncode == 0
+    assert (
+        subprocess.run([sys.executable, "-c", script, database_url], capture_output=True, text=True, timeout=60).returncode == 0
+    )
 
 
 def _holder_of_a_finished_process() -> str:
@@ -63,7 +65,9 @@ def test_a_lock_whose_holder_died_on_this_machine_is_taken_over_at_once(database
 
     now = utcnow()
     with database.session() as session:  # the lease has hours to run, but its process is gone
-        session.add(Lock(name="cycle", holder=_holder_of_a_finished_process(), acquired_at=now, expires_at=now + dt.timedelta(hours=2)))
+        session.add(
+            Lock(name="cycle", holder=_holder_of_a_finished_process(), acquired_at=now, expires_at=now + dt.timedelta(hours=2))
+        )
 
     locks.acquire(database).release()
 
@@ -72,7 +76,9 @@ def test_a_lock_held_on_another_machine_waits_for_its_lease(database: Database) 
 
     now = utcnow()
     with database.session() as session:
-        session.add(Lock(name="cycle", holder="elsewhere:4242:-:-:0badc0de", acquired_at=now, expires_at=now + dt.timedelta(minutes=5)))
+        session.add(
+            Lock(name="cycle", holder="elsewhere:4242:-:-:0badc0de", acquired_at=now, expires_at=now + dt.timedelta(minutes=5))
+        )
     with pytest.raises(locks.LockBusy, match=r"elsewhere:4242, since"):
         locks.acquire(database)
     with database.session() as session:

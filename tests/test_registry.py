@@ -11,10 +11,24 @@ from sendwatch.core.storage.models import Council, ReferenceProgramme
 
 def test_councils_are_mirrored_and_removed_ones_disabled_not_deleted(database: Database, write_config) -> None:
     _, config = write_config(
-        {"councils": [
-            {"slug": "norfolk", "name": "Norfolk County Council", "gss_code": "E10000020", "platform": "cmis", "url": "https://norfolk.example/"},
-            {"slug": "kirklees", "name": "Kirklees Council", "gss_code": "E08000034", "platform": "moderngov", "url": "https://kirklees.example/"},
-        ]}
+        {
+            "councils": [
+                {
+                    "slug": "norfolk",
+                    "name": "Norfolk County Council",
+                    "gss_code": "E10000020",
+                    "platform": "cmis",
+                    "url": "https://norfolk.example/",
+                },
+                {
+                    "slug": "kirklees",
+                    "name": "Kirklees Council",
+                    "gss_code": "E08000034",
+                    "platform": "moderngov",
+                    "url": "https://kirklees.example/",
+                },
+            ]
+        }
     )
     with database.session() as session:
         sync_councils(session, config)
@@ -29,7 +43,17 @@ def test_councils_are_mirrored_and_removed_ones_disabled_not_deleted(database: D
 
 def test_known_programme_membership_is_seeded_as_reference_data_once(database: Database, write_config) -> None:
     _, config = write_config(
-        {"councils": [{"slug": "norfolk", "name": "Norfolk County Council", "gss_code": "E10000020", "platform": "cmis", "url": "https://norfolk.example/"}]}
+        {
+            "councils": [
+                {
+                    "slug": "norfolk",
+                    "name": "Norfolk County Council",
+                    "gss_code": "E10000020",
+                    "platform": "cmis",
+                    "url": "https://norfolk.example/",
+                }
+            ]
+        }
     )
     for _ in range(2):
         with database.session() as session:

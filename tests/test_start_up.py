@@ -32,11 +32,14 @@ def write(folder: Path, data: dict) -> Path:
 # --------------------------------------------------------------------------- the config, checked up front
 
 
-@pytest.mark.parametrize("schedule, expected", [
-    ({"cycle": "99 * * * *"}, "schedule.cycle: '99 * * * *' is not a valid cron expression"),
-    ({"digest": "0 0 31 2 *"}, "schedule.digest: '0 0 31 2 *' never fires"),
-    ({"timezone": "Europe/Londn"}, "schedule.timezone: 'Europe/Londn' is not a time zone name"),
-])
+@pytest.mark.parametrize(
+    "schedule, expected",
+    [
+        ({"cycle": "99 * * * *"}, "schedule.cycle: '99 * * * *' is not a valid cron expression"),
+        ({"digest": "0 0 31 2 *"}, "schedule.digest: '0 0 31 2 *' never fires"),
+        ({"timezone": "Europe/Londn"}, "schedule.timezone: 'Europe/Londn' is not a time zone name"),
+    ],
+)
 def test_a_schedule_the_daemon_could_not_run_fails_check_config(tmp_path: Path, schedule: dict, expected: str) -> None:
     result = sendwatch("check-config", cwd=write(tmp_path, {"schedule": schedule}).parent)
     assert result.returncode == 2 and expected in one_line_error(result)

@@ -30,7 +30,11 @@ def old_format(context: bytes, data: dict) -> str:
 def test_a_subscriber_token_round_trips_for_its_purpose_only() -> None:
     token = make_token(SECRET, 12, "Reader@Example.org", "unsubscribe")
     claims = read_token(SECRET, token, "unsubscribe")
-    assert claims is not None and (claims.subscriber_id, claims.email, claims.purpose) == (12, "reader@example.org", "unsubscribe")
+    assert claims is not None and (claims.subscriber_id, claims.email, claims.purpose) == (
+        12,
+        "reader@example.org",
+        "unsubscribe",
+    )
     assert read_token(SECRET, token, "manage") is None
     assert read_token(b"another-secret", token, "unsubscribe") is None
 
@@ -47,10 +51,18 @@ def test_unsubscribe_and_manage_links_from_emails_already_sent_still_work() -> N
 
 
 def test_a_confirmation_link_from_an_email_already_sent_still_works() -> None:
-    old = old_format(b"sendwatch-web-confirm\0", {
-        "s": 3, "e": "new@example.org", "c": ["northshire"], "st": None, "f": "weekly",
-        "t": (ISSUED - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)) // dt.timedelta(milliseconds=1), "n": "abcd",
-    })
+    old = old_format(
+        b"sendwatch-web-confirm\0",
+        {
+            "s": 3,
+            "e": "new@example.org",
+            "c": ["northshire"],
+            "st": None,
+            "f": "weekly",
+            "t": (ISSUED - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)) // dt.timedelta(milliseconds=1),
+            "n": "abcd",
+        },
+    )
     check = read_confirmation_token(SECRET, old, ISSUED + dt.timedelta(hours=1), DAY)
     assert check.problem is None and check.request is not None
     assert (check.request.subscriber_id, check.request.councils, check.request.frequency) == (3, ["northshire"], "weekly")

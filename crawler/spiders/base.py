@@ -85,8 +85,9 @@ class CouncilSpider(scrapy.Spider):
 
     revalidate_in_window = False
 
-    def __init__(self, council: Council, crawl_config: Crawl, known: KnownState, window: CrawlWindow,
-                 probe: bool = False, **kwargs: Any):
+    def __init__(
+        self, council: Council, crawl_config: Crawl, known: KnownState, window: CrawlWindow, probe: bool = False, **kwargs: Any
+    ):
         super().__init__(name=f"{council.platform}-{council.slug}", **kwargs)
         self.council = council
         self.crawl_config = crawl_config
@@ -104,7 +105,9 @@ class CouncilSpider(scrapy.Spider):
     def page_request(self, url: str, callback: Any, entry: bool = False, **meta: Any) -> scrapy.Request:
         """A request for an HTML/XML page; failures come back as problems, not exceptions."""
         return scrapy.Request(
-            url, callback=callback, errback=self.page_failed,
+            url,
+            callback=callback,
+            errback=self.page_failed,
             meta={"handle_httpstatus_list": PAGE_STATUSES, "entry": entry, **meta},
         )
 
@@ -127,8 +130,9 @@ class CouncilSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ documents
 
-    def documents_of_meeting(self, meeting_id: str, fingerprint: str, documents: Iterable[DocumentFound],
-                             in_window: bool = False) -> Iterator[Yielded]:
+    def documents_of_meeting(
+        self, meeting_id: str, fingerprint: str, documents: Iterable[DocumentFound], in_window: bool = False
+    ) -> Iterator[Yielded]:
         """Requests for a meeting's documents, or skipped records when the meeting is unchanged.
 
         Platforms whose pages show nothing that moves when a paper is replaced at the same URL
@@ -190,9 +194,16 @@ class CouncilSpider(scrapy.Spider):
             if known.last_modified:
                 headers["If-Modified-Since"] = known.last_modified
         return scrapy.Request(
-            document.fetch_url or document.url, headers=headers, callback=self.document_fetched, errback=self.document_failed,
-            meta={"handle_httpstatus_list": DOCUMENT_STATUSES, "document": document,
-                  "download_maxsize": self.crawl_config.max_pdf_bytes, "allow_other_host": True},
+            document.fetch_url or document.url,
+            headers=headers,
+            callback=self.document_fetched,
+            errback=self.document_failed,
+            meta={
+                "handle_httpstatus_list": DOCUMENT_STATUSES,
+                "document": document,
+                "download_maxsize": self.crawl_config.max_pdf_bytes,
+                "allow_other_host": True,
+            },
         )
 
     def document_fetched(self, response: Response) -> Iterator[DocumentFound]:
@@ -227,8 +238,11 @@ class CouncilSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         document: DocumentFound = request.meta["document"]
         if failure.check(DownloadCancelledError):
-            yield replace(document, fetch_state=TOO_LARGE,
-                          fetch_error=f"larger than the {self.crawl_config.max_pdf_bytes}-byte document cap")
+            yield replace(
+                document,
+                fetch_state=TOO_LARGE,
+                fetch_error=f"larger than the {self.crawl_config.max_pdf_bytes}-byte document cap",
+            )
         elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             yield replace(document, fetch_state=BLOCKED, fetch_error="disallowed by robots.txt")
         else:
@@ -238,7 +252,10 @@ class CouncilSpider(scrapy.Spider):
         if document.kind != "unknown":
             return replace(document, fetch_state=WOULD_FETCH)
         return scrapy.Request(
-            document.fetch_url or document.url, method="HEAD", callback=self.paper_probed, errback=self.paper_probe_failed,
+            document.fetch_url or document.url,
+            method="HEAD",
+            callback=self.paper_probed,
+            errback=self.paper_probe_failed,
             meta={"handle_httpstatus_list": DOCUMENT_STATUSES, "document": document, "allow_other_host": True},
         )
 
@@ -246,23 +263,38 @@ class CouncilSpider(scrapy.Spider):
         """The format a paper's server declares for it (a probe's HEAD request)."""
         content_type = _header(response, "Content-Type") or None
         kind = kind_of_content_type(content_type) if response.status < 300 else None
-        yield replace(response.meta["document"], fetch_state=WOULD_FETCH, kind=kind or "unknown",
-                      content_type=content_type, http_status=response.status)
+        yield replace(
+            response.meta["document"],
+            fetch_state=WOULD_FETCH,
+            kind=kind or "unknown",
+            content_type=content_type,
+            http_status=response.status,
+        )
 
     def paper_probe_failed(self, failure: Failure) -> Iterator[DocumentFound]:
         document: DocumentFound = failure.request.meta["document"]  # type: ignore[attr-defined]
         yield replace(document, fetch_state=WOULD_FETCH, fetch_error=describe_failure(failure))
 
-    def html_document(self, url: str, title: str, body_html: str, meeting_id: str | None,
-                      agenda_item_id: str | None = None) -> DocumentFound:
+    def html_document(
+        self, url: str, title: str, body_html: str, meeting_id: str | None, agenda_item_id: str | None = None
+    ) -> DocumentFound:
         """A text source composed from what was parsed (an agenda item's text and minutes)."""
         page = (
             '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>' + html.escape(title) + "</title></head>\n"
             "<body>\n" + body_html + "\n</body></html>\n"
         )
         body = page.encode("utf-8")
-        return DocumentFound(url=url, title=title, kind="html", meeting_id=meeting_id, agenda_item_id=agenda_item_id,
-                             fetch_state=FETCHED, content_type="text/html; charset=utf-8", size_bytes=len(body), body=body)
+        return DocumentFound(
+            url=url,
+            title=title,
+            kind="html",
+            meeting_id=meeting_id,
+            agenda_item_id=agenda_item_id,
+            fetch_state=FETCHED,
+            content_type="text/html; charset=utf-8",
+            size_bytes=len(body),
+            body=body,
+        )
 
 
 # --------------------------------------------------------------------------- functions
@@ -400,8 +432,10 @@ def parse_uk_date(text: str | None) -> dt.date | None:
         return None
 
 
-_MONTHS = {name: index for index, name in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    name: index
+    for index, name in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
 _LONG_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9}),?\s+(\d{4})\b")
 
 

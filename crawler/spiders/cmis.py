@@ -39,7 +39,8 @@ from sendwatch.core.vocabulary import DocumentKind
 
 # A link into the calendar module (a meeting, a month view, the list view) names its tab and module.
 _MODULE = re.compile(
-    r"^(?P<prefix>.*?/(?P<tab>[^/]+)/tabid/\d+/)ctl/(?:ViewMeetingPublic|MeetingCalendar\w*)/mid/(?P<mid>\d+)/", re.I)
+    r"^(?P<prefix>.*?/(?P<tab>[^/]+)/tabid/\d+/)ctl/(?:ViewMeetingPublic|MeetingCalendar\w*)/mid/(?P<mid>\d+)/", re.I
+)
 _MODULE_ELEMENT = re.compile(r"dnn_ctr(\d+)_(?:MeetingCalendar|ViewMeetingPublic)", re.I)
 _TAB_PAGE = re.compile(r"^(?P<prefix>.*?/(?P<tab>[^/]+)/tabid/(?P<tabid>\d+)/)", re.I)
 _TAB_ID = re.compile(r"tabid[/=](\d+)", re.I)
@@ -48,8 +49,20 @@ _MEETING_LINK = re.compile(r"/ctl/ViewMeetingPublic/mid/\d+/Meeting/(\d+)/Commit
 _MAX_HOPS = 3
 _DAY_HEADING = re.compile(r"(\d{1,2})\s+([A-Za-z]+)")
 _LEADING_TIME = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:-\s*)?", re.I)
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-           "october", "november", "december"]
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 
 class CmisSpider(CouncilSpider):
@@ -67,8 +80,13 @@ class CmisSpider(CouncilSpider):
             yield self.page_request(url, self.parse_entry, entry=True, hops=0, tried=[url])
         for meeting in self.window.due_old_meetings(self.known):
             if meeting.url:
-                yield self.page_request(meeting.url, self.parse_meeting, meeting_id=meeting.external_id,
-                                        committee_id=meeting.committee_external_id, committee_title=None)
+                yield self.page_request(
+                    meeting.url,
+                    self.parse_meeting,
+                    meeting_id=meeting.external_id,
+                    committee_id=meeting.committee_external_id,
+                    committee_title=None,
+                )
         for request in self.failed_document_retries():
             yield request
 
@@ -77,8 +95,11 @@ class CmisSpider(CouncilSpider):
         """Find the calendar module on this page, or follow the site's links towards it."""
         meta = response.meta
         text = decode_page(response)
-        links = [(urljoin(response.url, link.get("href")), clean_text(link.text_content()))
-                 for link in lxml_html.fromstring(text).iter("a") if link.get("href")]
+        links = [
+            (urljoin(response.url, link.get("href")), clean_text(link.text_content()))
+            for link in lxml_html.fromstring(text).iter("a")
+            if link.get("href")
+        ]
         module = next((href for href, _ in links if _MODULE.search(href)), None) or _module_on_page(response.url, text)
         if module:
             yield from self._variants_of_module(module)
@@ -86,18 +107,25 @@ class CmisSpider(CouncilSpider):
             return
         waiting = [href for href in _calendar_candidates(links, response.url) if href not in meta["tried"]]
         if waiting and meta["hops"] < _MAX_HOPS:
-            yield self.page_request(waiting[0], self.parse_entry, entry=meta["entry"], hops=meta["hops"] + 1,
-                                    tried=[*meta["tried"], waiting[0]])
+            yield self.page_request(
+                waiting[0], self.parse_entry, entry=meta["entry"], hops=meta["hops"] + 1, tried=[*meta["tried"], waiting[0]]
+            )
         else:
-            yield CrawlProblem("error", response.url, "no CMIS meetings calendar found on the site "
-                               f"(looked at {len(meta['tried'])} page(s))", entry=True)
+            yield CrawlProblem(
+                "error",
+                response.url,
+                f"no CMIS meetings calendar found on the site (looked at {len(meta['tried'])} page(s))",
+                entry=True,
+            )
 
     def _variants_of_module(self, module_url: str) -> Iterator[VariantSeen]:
         found = _MODULE.search(module_url)
         assert found is not None
         if found.group("tab").lower() != "meetings":
-            yield VariantSeen("calendar_tab", f"tab {found.group('tab')!r} at {urlsplit(found.group('prefix')).path}, "
-                                              f"module {found.group('mid')}")
+            yield VariantSeen(
+                "calendar_tab",
+                f"tab {found.group('tab')!r} at {urlsplit(found.group('prefix')).path}, module {found.group('mid')}",
+            )
 
     def _month_requests(self, module_url: str, entry: bool) -> Iterator[Yielded]:
         found = _MODULE.search(module_url)
@@ -130,8 +158,9 @@ class CmisSpider(CouncilSpider):
                 selected = self.matches_committee(title)
                 yield CommitteeFound(committee_id, title, selected=selected)
                 if selected and self.window.wants(day, self.known.meetings.get(meeting_id)):
-                    yield self.page_request(href, self.parse_meeting, meeting_id=meeting_id, committee_id=committee_id,
-                                            committee_title=title)
+                    yield self.page_request(
+                        href, self.parse_meeting, meeting_id=meeting_id, committee_id=committee_id, committee_title=title
+                    )
 
     @answered_page
     def parse_meeting(self, response: Response) -> Iterator[Yielded]:
@@ -139,8 +168,11 @@ class CmisSpider(CouncilSpider):
         meta = response.meta
         meeting_id = meta["meeting_id"]
         tree = lxml_html.fromstring(decode_page(response))
-        values = {_label(holder): " ".join(value.text_content().split())
-                  for holder in tree.find_class("holder") for value in holder.find_class("Value")[:1]}
+        values = {
+            _label(holder): " ".join(value.text_content().split())
+            for holder in tree.find_class("holder")
+            for value in holder.find_class("Value")[:1]
+        }
         day = find_date(values.get("date/time") or values.get("date"))
         title = meta.get("committee_title") or values.get("committee")
         documents: dict[str, DocumentFound] = {}
@@ -149,16 +181,32 @@ class CmisSpider(CouncilSpider):
         for link in links:
             url = urljoin(response.url, link.get("href"))
             name = clean(link.text_content()) or None
-            documents.setdefault(url, DocumentFound(url=url, title=name, kind=_icon_kind(link), meeting_id=meeting_id,
-                                                    published_date=find_date(name), is_pack=bool(PACK_TITLE.search(name or ""))))
-        parsed = {"date": str(day), "status": values.get("status"),
-                  "documents": [(d.url, d.title) for d in documents.values()]}
+            documents.setdefault(
+                url,
+                DocumentFound(
+                    url=url,
+                    title=name,
+                    kind=_icon_kind(link),
+                    meeting_id=meeting_id,
+                    published_date=find_date(name),
+                    is_pack=bool(PACK_TITLE.search(name or "")),
+                ),
+            )
+        parsed = {"date": str(day), "status": values.get("status"), "documents": [(d.url, d.title) for d in documents.values()]}
         meeting_fingerprint = fingerprint(parsed)
-        yield MeetingFound(external_id=meeting_id, committee_id=meta.get("committee_id"), title=title, date=day,
-                           url=response.url, status=values.get("status"), fingerprint=meeting_fingerprint,
-                           in_window=self.window.in_window(day))
-        yield from self.documents_of_meeting(meeting_id, meeting_fingerprint, documents.values(),
-                                             in_window=self.window.in_window(day))
+        yield MeetingFound(
+            external_id=meeting_id,
+            committee_id=meta.get("committee_id"),
+            title=title,
+            date=day,
+            url=response.url,
+            status=values.get("status"),
+            fingerprint=meeting_fingerprint,
+            in_window=self.window.in_window(day),
+        )
+        yield from self.documents_of_meeting(
+            meeting_id, meeting_fingerprint, documents.values(), in_window=self.window.in_window(day)
+        )
 
 
 def _module_on_page(url: str, text: str) -> str | None:

@@ -50,10 +50,17 @@ class ListingSpider(CouncilSpider):
                 continue
             found += 1
             # A listing shows nothing that moves when a paper is replaced: re-validate those with validators.
-            yield self.paper_request(DocumentFound(
-                url=url, title=text or None, kind=kind_of_name(url) or "unknown", published_date=find_date(text),
-                is_pack=bool(PACK_TITLE.search(text)),
-            ), unchanged=True, revalidate=True)
+            yield self.paper_request(
+                DocumentFound(
+                    url=url,
+                    title=text or None,
+                    kind=kind_of_name(url) or "unknown",
+                    published_date=find_date(text),
+                    is_pack=bool(PACK_TITLE.search(text)),
+                ),
+                unchanged=True,
+                revalidate=True,
+            )
         if not found:
             yield CrawlProblem("note", response.url, "no links on the listing page matched the configured patterns")
 

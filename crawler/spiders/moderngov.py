@@ -70,8 +70,15 @@ _FORMAT_WORDS = "|".join(word.upper() for word in EXTENSIONS)
 _LINK_SUFFIX = re.compile(rf"(,\s*item\s+[\w.()]+)?\s*\b({_FORMAT_WORDS})\s+[\d.,]+\s*[KM]B\s*$", re.I)
 _ITEM_ANCHOR = re.compile(r"^AI(\d+)$", re.I)
 _LABEL = re.compile(r"^[A-Za-z][A-Za-z ']{1,40}:?$")
-_LINK_SECTIONS = ("documents", "additional documents", "supporting documents", "attachments", "background papers",
-                  "appendices", "enclosures")
+_LINK_SECTIONS = (
+    "documents",
+    "additional documents",
+    "supporting documents",
+    "attachments",
+    "background papers",
+    "appendices",
+    "enclosures",
+)
 # Fields of GetMeeting that hold HTML (escaped, or raw elements on some installs).
 _HTML_FIELDS = (b"agendatext", b"minutesnonemptyhtmlbody", b"decisiontext", b"minutestext")
 _RAW_HTML_FIELD = re.compile(rb"<(" + b"|".join(_HTML_FIELDS) + rb")>(.*?)</\1>", re.S)
@@ -106,17 +113,28 @@ class ModernGovSpider(CouncilSpider):
 
     def _meeting_xml_request(self, meeting_id: str, committee_id: str | None, committee_title: str | None) -> Any:
         return self.page_request(
-            self._service("GetMeeting", lMeetingId=meeting_id), self.parse_meeting_xml,
-            meeting_id=meeting_id, committee_id=committee_id, committee_title=committee_title,
+            self._service("GetMeeting", lMeetingId=meeting_id),
+            self.parse_meeting_xml,
+            meeting_id=meeting_id,
+            committee_id=committee_id,
+            committee_title=committee_title,
         )
 
     def _meetings_xml_request(self, method: str, committee_id: str, title: str) -> Any:
-        query = {"lCommitteeId": committee_id, "sFromDate": self.window.listing_start.strftime("%d/%m/%Y"),
-                 "sToDate": self.window.end.strftime("%d/%m/%Y")}
+        query = {
+            "lCommitteeId": committee_id,
+            "sFromDate": self.window.listing_start.strftime("%d/%m/%Y"),
+            "sToDate": self.window.end.strftime("%d/%m/%Y"),
+        }
         if method == "GetAllMeetingsByDate":
             query["bIsAscendingDateOrder"] = "true"
-        return self.page_request(self._service(method, **query), self.parse_meetings_xml,
-                                 committee_id=committee_id, committee_title=title, method=method)
+        return self.page_request(
+            self._service(method, **query),
+            self.parse_meetings_xml,
+            committee_id=committee_id,
+            committee_title=title,
+            method=method,
+        )
 
     # ------------------------------------------------------------------ web service
 
@@ -193,9 +211,13 @@ class ModernGovSpider(CouncilSpider):
                 if document:
                     documents.append(document)
         yield from self._emit_meeting(
-            meeting_id, committee_id, meta.get("committee_title") or clean(_text(root, "committeetitle")) or None,
-            day=parse_uk_date(_text(root, "meetingdate")), status=_text(root, "meetingstatus") or None,
-            items=items, documents=documents,
+            meeting_id,
+            committee_id,
+            meta.get("committee_title") or clean(_text(root, "committeetitle")) or None,
+            day=parse_uk_date(_text(root, "meetingdate")),
+            status=_text(root, "meetingstatus") or None,
+            items=items,
+            documents=documents,
             extra={"published": [(d.url, str(d.published_date), d.fetch_state) for d in documents]},
         )
 
@@ -211,13 +233,16 @@ class ModernGovSpider(CouncilSpider):
         if any(len(field) for name in _HTML_FIELDS for field in root.iter(name.decode())):
             yield VariantSeen("raw_html_agendatext", "raw HTML elements in the XML")
 
-    def _parse_item_xml(self, node: Any, meeting_id: str, position: int, taken: set[str],
-                        clean: Callable[[str | None], str]) -> AgendaItemFound:
+    def _parse_item_xml(
+        self, node: Any, meeting_id: str, position: int, taken: set[str], clean: Callable[[str | None], str]
+    ) -> AgendaItemFound:
         """An ``<agendaitem>``: keyed by its id, or by its position when it has none (or repeats one)."""
         given = _text(node, "agendaitemid")
         external_id = given if given and given not in taken else f"item-{position}"
         item = AgendaItemFound(
-            meeting_id=meeting_id, external_id=external_id, title=clean(_text(node, "agendaitemtitle")),
+            meeting_id=meeting_id,
+            external_id=external_id,
+            title=clean(_text(node, "agendaitemtitle")),
             number=_text(node, "fulldisplaynumberformat") or _text(node, "agendaitemnumber") or None,
             agenda_html=normalise_html(_html_field(node, "agendatext")),
             minutes_html=normalise_html(_html_field(node, "minutesnonemptyhtmlbody")),
@@ -225,8 +250,9 @@ class ModernGovSpider(CouncilSpider):
         item.url = self.item_url(meeting_id, external_id, position)
         return item
 
-    def _parse_linked_doc(self, doc: Any, meeting_id: str, item_id: str, restricted_item: bool,
-                          clean: Callable[[str | None], str]) -> DocumentFound | None:
+    def _parse_linked_doc(
+        self, doc: Any, meeting_id: str, item_id: str, restricted_item: bool, clean: Callable[[str | None], str]
+    ) -> DocumentFound | None:
         """A ``<linkeddoc>``: a paper to fetch, or an exempt one to record and leave alone."""
         attachment = _text(doc, "attachmentid") or _id_in(_text(doc, "url"))
         if not attachment:
@@ -236,9 +262,14 @@ class ModernGovSpider(CouncilSpider):
         given = _text(doc, "url")
         same_site = urlsplit(given).scheme in ("http", "https") and urlsplit(given).netloc == urlsplit(self.base).netloc
         return DocumentFound(
-            url=self.document_url(attachment), title=title, kind=kind_of_name(given) or "pdf", meeting_id=meeting_id,
-            agenda_item_id=item_id, published_date=parse_uk_date(_text(doc, "publicationdate")),
-            is_pack=bool(PACK_TITLE.search(title or "")), fetch_state=EXEMPT if restricted else FETCHED,
+            url=self.document_url(attachment),
+            title=title,
+            kind=kind_of_name(given) or "pdf",
+            meeting_id=meeting_id,
+            agenda_item_id=item_id,
+            published_date=parse_uk_date(_text(doc, "publicationdate")),
+            is_pack=bool(PACK_TITLE.search(title or "")),
+            fetch_state=EXEMPT if restricted else FETCHED,
             fetch_url=given if same_site and given != self.document_url(attachment) else None,
         )
 
@@ -269,15 +300,27 @@ class ModernGovSpider(CouncilSpider):
                 yield self._meetings_page_request(committee_id, clean(title))
 
     def _meetings_page_request(self, committee_id: str, title: str, url: str | None = None, listing: str = "first") -> Any:
-        return self.page_request(url or f"{self.base}ieListMeetings.aspx?CommitteeId={committee_id}", self.parse_meetings_html,
-                                 committee_id=committee_id, committee_title=title, listing=listing)
+        return self.page_request(
+            url or f"{self.base}ieListMeetings.aspx?CommitteeId={committee_id}",
+            self.parse_meetings_html,
+            committee_id=committee_id,
+            committee_title=title,
+            listing=listing,
+        )
 
-    def _meeting_page_request(self, meeting_id: str, committee_id: str | None, committee_title: str | None = None,
-                              listed_url: str | None = None) -> Any:
+    def _meeting_page_request(
+        self, meeting_id: str, committee_id: str | None, committee_title: str | None = None, listed_url: str | None = None
+    ) -> Any:
         known = self.known.meetings.get(meeting_id)
         url = self.meeting_url(committee_id, meeting_id) if committee_id or not known or not known.url else known.url
-        return self.page_request(url, self.parse_meeting_html, meeting_id=meeting_id, committee_id=committee_id,
-                                 committee_title=committee_title, listed_url=listed_url)
+        return self.page_request(
+            url,
+            self.parse_meeting_html,
+            meeting_id=meeting_id,
+            committee_id=committee_id,
+            committee_title=committee_title,
+            listed_url=listed_url,
+        )
 
     @answered_page
     def parse_meetings_html(self, response: Response) -> Iterator[Yielded]:
@@ -295,8 +338,9 @@ class ModernGovSpider(CouncilSpider):
             else:
                 if "celistdocuments" in href.lower():
                     yield VariantSeen("ce_list_documents")
-                yield self._meeting_page_request(meeting_id, committee_id, meta["committee_title"],
-                                                 listed_url=urljoin(response.url, href))
+                yield self._meeting_page_request(
+                    meeting_id, committee_id, meta["committee_title"], listed_url=urljoin(response.url, href)
+                )
         earliest = min((day for _, _, day, _, _ in listed if day), default=None)
         yield from self._older_listing_pages(tree, response, earliest)
 
@@ -326,23 +370,32 @@ class ModernGovSpider(CouncilSpider):
             if year and meta["listing"] == "first":
                 if self.window.listing_start.year - 1 <= int(year.group(1)) <= self.window.end.year:
                     yield VariantSeen("year_pages")
-                    yield self._meetings_page_request(meta["committee_id"], meta["committee_title"],
-                                                      urljoin(response.url, href), listing="year")
-            elif meta["listing"] != "year" and (_EARLIER_PAGE.search(href) or (
-                    "ielistmeetings" in href.lower() and _EARLIER_TEXT.match(clean_text(link.text_content())))):
+                    yield self._meetings_page_request(
+                        meta["committee_id"], meta["committee_title"], urljoin(response.url, href), listing="year"
+                    )
+            elif meta["listing"] != "year" and (
+                _EARLIER_PAGE.search(href)
+                or ("ielistmeetings" in href.lower() and _EARLIER_TEXT.match(clean_text(link.text_content())))
+            ):
                 query = {key.lower(): value for key, value in parse_qsl(urlsplit(href).query)}
                 boundary = _date_parameter(query.get("d")) or earliest
                 yield VariantSeen("earlier_meetings")
                 if boundary is not None and boundary > self.window.listing_start:
-                    yield self._meetings_page_request(meta["committee_id"], meta["committee_title"],
-                                                      urljoin(response.url, href), listing="earlier")
+                    yield self._meetings_page_request(
+                        meta["committee_id"], meta["committee_title"], urljoin(response.url, href), listing="earlier"
+                    )
 
     def _cancelled_meeting(self, meeting_id: str, committee_id: str, title: str, day: dt.date | None) -> Iterator[Yielded]:
         """A meeting the list marks cancelled: recorded as cancelled, its page not fetched."""
         yield MeetingFound(
-            external_id=meeting_id, committee_id=committee_id, title=title, date=day,
-            url=self.meeting_url(committee_id, meeting_id), status="Cancelled",
-            fingerprint=fingerprint({"date": str(day), "status": "Cancelled"}), in_window=self.window.in_window(day),
+            external_id=meeting_id,
+            committee_id=committee_id,
+            title=title,
+            date=day,
+            url=self.meeting_url(committee_id, meeting_id),
+            status="Cancelled",
+            fingerprint=fingerprint({"date": str(day), "status": "Cancelled"}),
+            in_window=self.window.in_window(day),
         )
 
     def parse_meeting_html(self, response: Response) -> Iterator[Yielded]:
@@ -351,7 +404,9 @@ class ModernGovSpider(CouncilSpider):
         listed = meta.get("listed_url")
         if response.status in (404, 410) and listed and listed != response.url:
             # Found through a CeListDocuments link on a site without ieListDocuments: read the page linked.
-            yield self.page_request(listed, self.parse_meeting_html, **{k: meta[k] for k in ("meeting_id", "committee_id", "committee_title")})
+            yield self.page_request(
+                listed, self.parse_meeting_html, **{k: meta[k] for k in ("meeting_id", "committee_id", "committee_title")}
+            )
             return
         yield from self._parse_meeting_page(response)
 
@@ -387,8 +442,9 @@ class ModernGovSpider(CouncilSpider):
         status = "Cancelled" if "cancelled" in heading.lower() else None
         yield from self._emit_meeting(meeting_id, committee_id, title, find_date(heading), status, items, documents)
 
-    def _parse_item_row(self, row: Any, meeting_id: str, position: int, taken: set[str],
-                        clean: Callable[[str | None], str]) -> AgendaItemFound | None:
+    def _parse_item_row(
+        self, row: Any, meeting_id: str, position: int, taken: set[str], clean: Callable[[str | None], str]
+    ) -> AgendaItemFound | None:
         """One row of the items table: id (``mgAi.aspx`` link, else ``AI<id>`` anchor, else position), title, text."""
         cells = row.xpath("./td|./th")
         number_cells = [cell for cell in cells if "mgItemNumberCell" in (cell.get("class") or "")]
@@ -405,8 +461,15 @@ class ModernGovSpider(CouncilSpider):
         title = clean(_LINK_SUFFIX.sub("", clean_text(title_block.text_content())))
         agenda, minutes = _item_texts(content, heading)
         number = clean_text(number_cells[0].text_content()) if number_cells else None
-        return AgendaItemFound(meeting_id=meeting_id, external_id=external_id, title=title, number=number or None,
-                               url=self.item_url(meeting_id, external_id, position), agenda_html=agenda, minutes_html=minutes)
+        return AgendaItemFound(
+            meeting_id=meeting_id,
+            external_id=external_id,
+            title=title,
+            number=number or None,
+            url=self.item_url(meeting_id, external_id, position),
+            agenda_html=agenda,
+            minutes_html=minutes,
+        )
 
     def _variants_of_item_row(self, row: Any) -> Iterator[VariantSeen]:
         """The page shapes one item row shows (title linking to its report, text in plain paragraphs)."""
@@ -415,12 +478,14 @@ class ModernGovSpider(CouncilSpider):
             if any(_id_in(a.get("href") or "") for a in heading_links):
                 yield VariantSeen("items_link_to_reports")
         if not row.find_class("mgWordPara") and any(
-                "mgAiTitleTxt" not in (p.get("class") or "") and _label_of(p) is None and clean_text(p.text_content())
-                for p in row.iter("p")):
+            "mgAiTitleTxt" not in (p.get("class") or "") and _label_of(p) is None and clean_text(p.text_content())
+            for p in row.iter("p")
+        ):
             yield VariantSeen("plain_paragraphs")
 
-    def _document_from_link(self, link: Any, page_url: str, meeting_id: str, item_id: str | None,
-                            clean: Callable[[str | None], str]) -> DocumentFound | None:
+    def _document_from_link(
+        self, link: Any, page_url: str, meeting_id: str, item_id: str | None, clean: Callable[[str | None], str]
+    ) -> DocumentFound | None:
         """A paper from a link: an attachment (``s<id>`` / ``mgConvert2PDF``) or a meeting-level ``g<id>`` paper."""
         href = link.get("href") or ""
         attachment = _id_in(href)
@@ -440,16 +505,33 @@ class ModernGovSpider(CouncilSpider):
         else:
             return None
         fetch_url = urljoin(page_url, href) if attachment and "mgconvert2pdf" not in href.lower() else None
-        return DocumentFound(url=url, title=title or None, kind=kind, meeting_id=meeting_id, agenda_item_id=item_id,
-                             is_pack=bool(PACK_TITLE.search(title or "")), fetch_url=fetch_url)
+        return DocumentFound(
+            url=url,
+            title=title or None,
+            kind=kind,
+            meeting_id=meeting_id,
+            agenda_item_id=item_id,
+            is_pack=bool(PACK_TITLE.search(title or "")),
+            fetch_url=fetch_url,
+        )
 
     # ------------------------------------------------------------------ shared
 
-    def _emit_meeting(self, meeting_id: str, committee_id: str | None, title: str | None, day: Any, status: str | None,
-                      items: list[AgendaItemFound], documents: list[DocumentFound], extra: Any = None) -> Iterator[Yielded]:
+    def _emit_meeting(
+        self,
+        meeting_id: str,
+        committee_id: str | None,
+        title: str | None,
+        day: Any,
+        status: str | None,
+        items: list[AgendaItemFound],
+        documents: list[DocumentFound],
+        extra: Any = None,
+    ) -> Iterator[Yielded]:
         """Yield the meeting, its items, their HTML text sources and its documents (fetched or skipped)."""
         parsed = {
-            "date": str(day), "status": status,
+            "date": str(day),
+            "status": status,
             "items": [(i.external_id, i.number, i.title, i.agenda_html, i.minutes_html) for i in items],
             "documents": [(d.url, d.title, d.agenda_item_id) for d in documents],
             "extra": extra,
@@ -457,19 +539,29 @@ class ModernGovSpider(CouncilSpider):
         meeting_fingerprint = fingerprint(parsed)
         known = self.known.meetings.get(meeting_id)
         yield MeetingFound(
-            external_id=meeting_id, committee_id=committee_id or (known.committee_external_id if known else None),
-            title=title, date=day, url=self.meeting_url(committee_id, meeting_id) if committee_id else (known.url if known else None),
-            status=status, fingerprint=meeting_fingerprint, in_window=self.window.in_window(day),
+            external_id=meeting_id,
+            committee_id=committee_id or (known.committee_external_id if known else None),
+            title=title,
+            date=day,
+            url=self.meeting_url(committee_id, meeting_id) if committee_id else (known.url if known else None),
+            status=status,
+            fingerprint=meeting_fingerprint,
+            in_window=self.window.in_window(day),
         )
         sources = []
         for item in items:
             item.fingerprint = fingerprint([item.title, item.number, item.agenda_html, item.minutes_html])
             yield item
             if item.agenda_html or item.minutes_html:
-                sources.append(self.html_document(
-                    item.url or "", item.title, item_html(item.number, item.title, item.agenda_html or "", item.minutes_html or ""),
-                    meeting_id, item.external_id,
-                ))
+                sources.append(
+                    self.html_document(
+                        item.url or "",
+                        item.title,
+                        item_html(item.number, item.title, item.agenda_html or "", item.minutes_html or ""),
+                        meeting_id,
+                        item.external_id,
+                    )
+                )
         unique = {document.url: document for document in documents}
         yield from self.documents_of_meeting(meeting_id, meeting_fingerprint, [*sources, *unique.values()])
 
@@ -545,8 +637,14 @@ def _item_heading(content: Any, numbered: bool) -> Any:
     """An item's title block: its ``mgAiTitleTxt`` paragraph, else (in a numbered row) its first block with text."""
     heading = next(iter(content.find_class("mgAiTitleTxt")), None)
     if heading is None and numbered:
-        heading = next((child for child in content.iterchildren()
-                        if isinstance(child.tag, str) and clean_text(child.text_content()) and _label_of(child) is None), None)
+        heading = next(
+            (
+                child
+                for child in content.iterchildren()
+                if isinstance(child.tag, str) and clean_text(child.text_content()) and _label_of(child) is None
+            ),
+            None,
+        )
     return heading
 
 
@@ -584,8 +682,9 @@ def _item_texts(content: Any, heading: Any) -> tuple[str, str]:
         if label is not None:
             section = "minutes" if label.startswith("minutes") else "links" if label in _LINK_SECTIONS else "agenda"
             continue
-        if child.tag in ("ul", "ol") and any(_id_in(a.get("href") or "") or _MEETING_PAPER.search(a.get("href") or "")
-                                            for a in child.iter("a")):
+        if child.tag in ("ul", "ol") and any(
+            _id_in(a.get("href") or "") or _MEETING_PAPER.search(a.get("href") or "") for a in child.iter("a")
+        ):
             continue  # a list of papers: read as documents, not text
         block = inner_html(child) if "mgWordPara" in (child.get("class") or "") else _outer_html(child)
         parts[section].append(block)

@@ -31,49 +31,250 @@ from extractors.frames import ASSERTED, NEGATION, NEGATION_BEFORE, QUESTION, SET
 from extractors.frames.programmes import speaks_of_self
 
 WINDOW = 12  # words around an anchor that its state words may be
-STRONG_NEGOTIATION = frozenset({
-    "propos", "draft", "bid", "bids", "bidding", "application", "applications", "apply", "applying", "applied", "negotiat",
-    "invit", "submit", "submission", "submissions", "entrant", "entrants", "shortlisted", "in principle", "seek",
-    "sought", "considered for", "discussions", "discussion", "talks", "discussing", "conversations", "dialogue",
-    "asked to", "selected", "sign", "signing", "preparing", "prepare", "to reach", "reaching", "progress towards",
-    "to agree", "to secure", "securing",
-})
+STRONG_NEGOTIATION = frozenset(
+    {
+        "propos",
+        "draft",
+        "bid",
+        "bids",
+        "bidding",
+        "application",
+        "applications",
+        "apply",
+        "applying",
+        "applied",
+        "negotiat",
+        "invit",
+        "submit",
+        "submission",
+        "submissions",
+        "entrant",
+        "entrants",
+        "shortlisted",
+        "in principle",
+        "seek",
+        "sought",
+        "considered for",
+        "discussions",
+        "discussion",
+        "talks",
+        "discussing",
+        "conversations",
+        "dialogue",
+        "asked to",
+        "selected",
+        "sign",
+        "signing",
+        "preparing",
+        "prepare",
+        "to reach",
+        "reaching",
+        "progress towards",
+        "to agree",
+        "to secure",
+        "securing",
+    }
+)
 _TALKS = frozenset({"negotiations", "negotiation", "talks", "discussions"})
-_TALKS_ENDED = frozenset({"concluded", "completed", "finalised", "finalized", "successful", "successfully", "ended",
-                          "closed", "close", "agreed", "complete", "culminated"})
-_COUNCIL_BODIES = frozenset({"cabinet", "council", "executive", "committee", "members", "forum", "leader", "mayor",
-                             "councillors", "board"})
-_APPROVALS = frozenset({"approved", "approve", "approval", "agreed", "endorsed", "endorse", "signed", "accepted",
-                        "confirmed", "signed off", "ratified"})
+_TALKS_ENDED = frozenset(
+    {
+        "concluded",
+        "completed",
+        "finalised",
+        "finalized",
+        "successful",
+        "successfully",
+        "ended",
+        "closed",
+        "close",
+        "agreed",
+        "complete",
+        "culminated",
+    }
+)
+_COUNCIL_BODIES = frozenset(
+    {"cabinet", "council", "executive", "committee", "members", "forum", "leader", "mayor", "councillors", "board"}
+)
+_APPROVALS = frozenset(
+    {
+        "approved",
+        "approve",
+        "approval",
+        "agreed",
+        "endorsed",
+        "endorse",
+        "signed",
+        "accepted",
+        "confirmed",
+        "signed off",
+        "ratified",
+    }
+)
 _PRESUPPOSING = frozenset({"under", "since", "within", "against", "through", "via", "of", "in", "to", "from"})
 _DEFINITE = frozenset({"the", "our", "its", "this", "their", "'s", "selfcouncil", "that", "existing", "current"})
 # An agreement that is a description of the programme, not one council's: "the Safety Valve Agreement framework".
 _GENERIC_SENSE = frozenset({"framework", "template", "templates", "guidance", "model", "process", "programme's"})
-_CONSENT = frozenset({"forum", "forum's", "members", "members'", "headteachers", "governors", "unions", "lease",
-                      "tenancy", "service", "partnership", "s106", "section", "collective", "mutual",
-                      "general", "verbal", "informal", "procurement", "supplier", "pay", "schools", "staff",
-                      "employment", "licence", "loan", "transfer", "consent", "academy", "trust"})
+_CONSENT = frozenset(
+    {
+        "forum",
+        "forum's",
+        "members",
+        "members'",
+        "headteachers",
+        "governors",
+        "unions",
+        "lease",
+        "tenancy",
+        "service",
+        "partnership",
+        "s106",
+        "section",
+        "collective",
+        "mutual",
+        "general",
+        "verbal",
+        "informal",
+        "procurement",
+        "supplier",
+        "pay",
+        "schools",
+        "staff",
+        "employment",
+        "licence",
+        "loan",
+        "transfer",
+        "consent",
+        "academy",
+        "trust",
+    }
+)
 _TEMPORAL_FUTURE = frozenset({"once", "until", "before", "when", "after", "pending", "awaiting"})
-_REVIEW_ROUTINE = frozenset({"annual", "annually", "quarterly", "regular", "regularly", "periodic", "termly", "monthly",
-                             "ongoing", "each", "every", "routine", "six-monthly"})
+_REVIEW_ROUTINE = frozenset(
+    {
+        "annual",
+        "annually",
+        "quarterly",
+        "regular",
+        "regularly",
+        "periodic",
+        "termly",
+        "monthly",
+        "ongoing",
+        "each",
+        "every",
+        "routine",
+        "six-monthly",
+    }
+)
 _RECIPIENTS = frozenset({"schools", "providers", "settings", "parents", "families", "academies", "nurseries"})
-_DEFICIT_HISTORY = frozenset({"historic", "historical", "cumulative", "accumulated", "accrued", "the", "our", "its",
-                              "this", "brought", "remaining", "outstanding", "legacy", "high", "dsg"})
+_DEFICIT_HISTORY = frozenset(
+    {
+        "historic",
+        "historical",
+        "cumulative",
+        "accumulated",
+        "accrued",
+        "the",
+        "our",
+        "its",
+        "this",
+        "brought",
+        "remaining",
+        "outstanding",
+        "legacy",
+        "high",
+        "dsg",
+    }
+)
 _INSTALMENTS = frozenset({"instalment", "instalments", "installment", "installments", "tranche", "tranches"})
 _RECEIVED_PAST = frozenset({"received", "paid", "released", "transferred", "allocated", "awarded", "granted", "given"})
 # What the Department's money does to a deficit under an agreement ("towards", "to pay down", "repaid by").
-_ON_THE_DEFICIT = frozenset({"repaid", "repaying", "repay", "pay down", "paying down", "paid down", "pay off", "paying off",
-                             "clear", "clearing", "write off", "written off", "eliminate", "eliminating", "reduce", "towards",
-                             "contribute", "contributing", "contributed", "underwrite", "underwritten", "cover", "covering",
-                             "funded", "financed", "fund", "relief", "against"})
+_ON_THE_DEFICIT = frozenset(
+    {
+        "repaid",
+        "repaying",
+        "repay",
+        "pay down",
+        "paying down",
+        "paid down",
+        "pay off",
+        "paying off",
+        "clear",
+        "clearing",
+        "write off",
+        "written off",
+        "eliminate",
+        "eliminating",
+        "reduce",
+        "towards",
+        "contribute",
+        "contributing",
+        "contributed",
+        "underwrite",
+        "underwritten",
+        "cover",
+        "covering",
+        "funded",
+        "financed",
+        "fund",
+        "relief",
+        "against",
+    }
+)
 _MONEY_VERBS = frozenset({"pay", "fund", "contribute", "provide", "invest", "write", "clear", "cover", "meet"})
-_SUBMITTED = frozenset({"documentation", "documents", "proposal", "proposals", "bid", "application", "submission",
-                        "plan", "plans", "offer", "case"})
-_INVITATIONS_TO_JOIN = frozenset({"join", "participate", "take", "enter", "be", "into", "onto", "on", "have", "agree",
-                                  "negotiate", "discuss", "develop", "submit", "work", "the"})
-_MINUTES_INVITATIONS = frozenset({"note", "comment", "comments", "consider", "approve", "attend", "ask", "make", "give",
-                                  "raise", "respond", "contribute", "vote", "observe", "speak", "present", "provide",
-                                  "share", "send", "email", "a", "an", "all", "any", "schools", "members"})
+_SUBMITTED = frozenset(
+    {"documentation", "documents", "proposal", "proposals", "bid", "application", "submission", "plan", "plans", "offer", "case"}
+)
+_INVITATIONS_TO_JOIN = frozenset(
+    {
+        "join",
+        "participate",
+        "take",
+        "enter",
+        "be",
+        "into",
+        "onto",
+        "on",
+        "have",
+        "agree",
+        "negotiate",
+        "discuss",
+        "develop",
+        "submit",
+        "work",
+        "the",
+    }
+)
+_MINUTES_INVITATIONS = frozenset(
+    {
+        "note",
+        "comment",
+        "comments",
+        "consider",
+        "approve",
+        "attend",
+        "ask",
+        "make",
+        "give",
+        "raise",
+        "respond",
+        "contribute",
+        "vote",
+        "observe",
+        "speak",
+        "present",
+        "provide",
+        "share",
+        "send",
+        "email",
+        "a",
+        "an",
+        "all",
+        "any",
+        "schools",
+        "members",
+    }
+)
 
 
 def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
@@ -113,22 +314,30 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
     """
     anchors = list(parsed.of("sv"))
     for hit in parsed.of("agreement"):
-        if parsed.tokens[hit.end:hit.end + 1] and parsed.tokens[hit.end] in _GENERIC_SENSE:
+        if parsed.tokens[hit.end : hit.end + 1] and parsed.tokens[hit.end] in _GENERIC_SENSE:
             continue
         if _consent_sense(parsed, hit) and not _right_after_sv(parsed, hit):
             continue
         if _with_someone_else(parsed, hit):
             continue  # "the agreement with the transport provider"
-        if _right_after_sv(parsed, hit) or parsed.in_clause("sv", hit.start) or (parsed.has("dfe") and parsed.has("deficit")) \
-                or (_with_the_department(parsed, hit) and (context.hn_topic or _definite(parsed, hit))):
+        if (
+            _right_after_sv(parsed, hit)
+            or parsed.in_clause("sv", hit.start)
+            or (parsed.has("dfe") and parsed.has("deficit"))
+            or (_with_the_department(parsed, hit) and (context.hn_topic or _definite(parsed, hit)))
+        ):
             anchors.append(hit)
         elif context.sv and _definite(parsed, hit) and _plainly_named(parsed, hit):
             anchors.append(hit._replace(role="agreement_referred"))
     if context.sv and not parsed.has("dbv") and context.programme != "dbv":
         tokens = parsed.tokens
         for position, word in enumerate(tokens):
-            if word == "programme" and position and tokens[position - 1] in ("the", "this", "our") and \
-                    not any(hit.start <= position < hit.end + 2 for hit in anchors):
+            if (
+                word == "programme"
+                and position
+                and tokens[position - 1] in ("the", "this", "our")
+                and not any(hit.start <= position < hit.end + 2 for hit in anchors)
+            ):
                 anchors.append(Hit("sv", position, position + 1, "the programme"))
     return sorted(anchors, key=lambda hit: hit.start)
 
@@ -157,34 +366,60 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
     tokens = parsed.tokens
     if _year_of(parsed, anchor):
         return Claim("sv_agreed", anchor.start, anchor.end, 0.75, "agreement:year_of", SETTLED)
-    is_agreement = _terms_of(parsed, anchor) or anchor.role in ("agreement", "agreement_referred") or (
-        tokens[anchor.end:anchor.end + 1] in (["agreement"], ["deal"]) and tokens[anchor.end + 1:anchor.end + 2] != [] and
-        tokens[anchor.end + 1] not in _GENERIC_SENSE or tokens[anchor.end:] in (["agreement"], ["deal"]))
-    if anchor.role == "sv" and tokens[anchor.end + 1:anchor.end + 2] and tokens[anchor.end + 1] in _GENERIC_SENSE:
+    is_agreement = (
+        _terms_of(parsed, anchor)
+        or anchor.role in ("agreement", "agreement_referred")
+        or (
+            tokens[anchor.end : anchor.end + 1] in (["agreement"], ["deal"])
+            and tokens[anchor.end + 1 : anchor.end + 2] != []
+            and tokens[anchor.end + 1] not in _GENERIC_SENSE
+            or tokens[anchor.end :] in (["agreement"], ["deal"])
+        )
+    )
+    if anchor.role == "sv" and tokens[anchor.end + 1 : anchor.end + 2] and tokens[anchor.end + 1] in _GENERIC_SENSE:
         return None  # "the Safety Valve Agreement framework": the programme's rules, not an agreement
     strong = [hit for hit in _around(parsed, "negotiating", anchor) if _is_strong(hit)]
     if _drafted(parsed, anchor):
         # "a possible agreement" is not hypothetical talks: the hedge is the agreement's
         return Claim("sv_negotiating", anchor.start, anchor.end, 0.75, "agreement:draft", frozenset({NEGATION, QUESTION}))
     latest_strong = max((hit.start for hit in strong), default=-1)
-    approval = _department_approval(parsed, anchor) if is_agreement or _approves_a_plan(parsed) else _accepted_by_department(parsed, anchor)
+    approval = (
+        _department_approval(parsed, anchor)
+        if is_agreement or _approves_a_plan(parsed)
+        else _accepted_by_department(parsed, anchor)
+    )
     if approval is None and anchor.role == "sv":
         approval = _admitted(parsed, anchor)
     if approval is not None and approval.start > latest_strong:
-        return Claim("sv_agreed", approval.start, approval.end, 0.8, "agreement:approved_by_department", SETTLED,
-                     subject_at=anchor.start)
+        return Claim(
+            "sv_agreed", approval.start, approval.end, 0.8, "agreement:approved_by_department", SETTLED, subject_at=anchor.start
+        )
     reached = [hit for hit in _around(parsed, "agreed", anchor) if _reached(hit, anchor, is_agreement)]
     if reached and max(hit.start for hit in reached) > latest_strong:
         cue = max(reached, key=lambda hit: hit.start)
         if _not_yet(parsed, cue):
-            return Claim("sv_negotiating", cue.start, cue.end, 0.65, "agreement:not_yet_reached", frozenset({QUESTION}),
-                         subject_at=anchor.start)
+            return Claim(
+                "sv_negotiating",
+                cue.start,
+                cue.end,
+                0.65,
+                "agreement:not_yet_reached",
+                frozenset({QUESTION}),
+                subject_at=anchor.start,
+            )
         if _temporal_future(parsed, anchor) or _temporal_future(parsed, cue):
             return Claim("sv_negotiating", cue.start, cue.end, 0.65, "agreement:to_be_signed", ASSERTED, subject_at=anchor.start)
         if cue.phrase in ("current", "existing") and cue.end <= anchor.start:
             # "the current agreement would be withdrawn": there is one, whatever is feared for it
-            return Claim("sv_agreed", cue.start, cue.end, 0.75, "agreement:current", frozenset({NEGATION_BEFORE, QUESTION}),
-                         subject_at=anchor.start)
+            return Claim(
+                "sv_agreed",
+                cue.start,
+                cue.end,
+                0.75,
+                "agreement:current",
+                frozenset({NEGATION_BEFORE, QUESTION}),
+                subject_at=anchor.start,
+            )
         return Claim("sv_agreed", cue.start, cue.end, 0.8, "agreement:signed", SETTLED, subject_at=anchor.start)
     if strong and _declined(parsed):
         return None  # "following talks with the DfE, the council decided not to pursue an agreement"
@@ -198,52 +433,126 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
         return Claim("sv_negotiating", cue.start, cue.end, 0.75, "agreement:negotiating", ASSERTED, subject_at=anchor.start)
     body = _council_body_approval(parsed, anchor)
     if body is not None:
-        return Claim("sv_negotiating", body.start, body.end, 0.7, "agreement:approved_by_council", ASSERTED, subject_at=anchor.start)
+        return Claim(
+            "sv_negotiating", body.start, body.end, 0.7, "agreement:approved_by_council", ASSERTED, subject_at=anchor.start
+        )
     weak = [hit for hit in _around(parsed, "negotiating", anchor) if not _the_departments_own(parsed, hit)]
     if weak and _declined(parsed):
         return None
-    if not weak and anchor.role == "sv" and not is_agreement and \
-            any(word in ("under", "through", "via", "within") for word in tokens[max(0, anchor.start - 7):anchor.start]):
+    if (
+        not weak
+        and anchor.role == "sv"
+        and not is_agreement
+        and any(word in ("under", "through", "via", "within") for word in tokens[max(0, anchor.start - 7) : anchor.start])
+    ):
         weak = [Hit("negotiating", anchor.start, anchor.end, "under the programme")]  # "work under the programme"
     if weak and anchor.role == "sv" and not is_agreement:
         # "taking part in the safety valve programme": in it, but whether agreed is not said
         cue = min(weak, key=lambda hit: abs(hit.start - anchor.start))
-        return Claim("sv_negotiating", cue.start, cue.end, 0.65, "agreement:in_programme", ASSERTED, subject_at=anchor.start,
-                     weak=True)
+        return Claim(
+            "sv_negotiating", cue.start, cue.end, 0.65, "agreement:in_programme", ASSERTED, subject_at=anchor.start, weak=True
+        )
     holder = _possessed(parsed, anchor) if is_agreement else None
     if holder is not None:  # the claim sits on the verb ("does not have a ...") or the membership ("not one of ...")
         return Claim("sv_agreed", holder, holder + 1, 0.75, "agreement:held", SETTLED)
     if is_agreement and _presupposed(parsed, anchor) and not _temporal_future(parsed, anchor):
         # "the current agreement", "our agreement", "Westshire's agreement" say it exists; a bare
         # "the agreement" may be the one under negotiation, so it yields to plain negotiating.
-        owned = any(word in ("current", "existing", "our", "its", "their", "'s") for word in tokens[max(0, anchor.start - 4):anchor.start])
-        return Claim("sv_agreed", anchor.start, anchor.end, 0.7, "agreement:referred_to", frozenset({NEGATION_BEFORE, QUESTION}),
-                     weak=not owned)
+        owned = any(
+            word in ("current", "existing", "our", "its", "their", "'s")
+            for word in tokens[max(0, anchor.start - 4) : anchor.start]
+        )
+        return Claim(
+            "sv_agreed",
+            anchor.start,
+            anchor.end,
+            0.7,
+            "agreement:referred_to",
+            frozenset({NEGATION_BEFORE, QUESTION}),
+            weak=not owned,
+        )
     return None
 
 
-_REACHED = frozenset({"signed", "signed off", "entered into", "entered", "in place", "secured", "reached", "finalised",
-                      "finalized", "ratified", "commenced", "began", "begun", "started", "struck", "concluded", "in force",
-                      "published", "available", "predicated", "awarded", "granted", "given", "agreed", "confirmed",
-                      "existing", "current", "accepted", "approved", "extended", "renewed", "negotiated"})
+_REACHED = frozenset(
+    {
+        "signed",
+        "signed off",
+        "entered into",
+        "entered",
+        "in place",
+        "secured",
+        "reached",
+        "finalised",
+        "finalized",
+        "ratified",
+        "commenced",
+        "began",
+        "begun",
+        "started",
+        "struck",
+        "concluded",
+        "in force",
+        "published",
+        "available",
+        "predicated",
+        "awarded",
+        "granted",
+        "given",
+        "agreed",
+        "confirmed",
+        "existing",
+        "current",
+        "accepted",
+        "approved",
+        "extended",
+        "renewed",
+        "negotiated",
+    }
+)
 
 
-_ORDINALS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "first", "second", "third", "fourth", "fifth",
-                       "sixth", "seventh", "final", "last", "1", "2", "3", "4", "5", "6", "7"})
+_ORDINALS = frozenset(
+    {
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "final",
+        "last",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+    }
+)
 
 
 def _year_of(parsed: Parsed, anchor: Hit) -> bool:
-    """"in year three of its safety valve plan", "the fourth year of the agreement": it is under way."""
-    before = parsed.tokens[max(0, anchor.start - 6):anchor.start]
+    """ "in year three of its safety valve plan", "the fourth year of the agreement": it is under way."""
+    before = parsed.tokens[max(0, anchor.start - 6) : anchor.start]
     if "of" not in before:
         return False
-    head = before[:len(before) - before[::-1].index("of") - 1]
+    head = before[: len(before) - before[::-1].index("of") - 1]
     return ("year" in head[-2:] and any(word in _ORDINALS for word in head[-2:])) or head[-2:] in (["year", "one"],)
 
 
 def _terms_of(parsed: Parsed, anchor: Hit) -> bool:
-    """"under the terms of the Safety Valve", "the conditions of the programme": the agreement's."""
-    before = parsed.tokens[max(0, anchor.start - 3):anchor.start]
+    """ "under the terms of the Safety Valve", "the conditions of the programme": the agreement's."""
+    before = parsed.tokens[max(0, anchor.start - 3) : anchor.start]
     return any(word in ("terms", "conditions", "requirements", "obligations") for word in before) and "of" in before
 
 
@@ -253,29 +562,48 @@ def _reached(hit: Hit, anchor: Hit, is_agreement: bool) -> bool:
         return False
     if hit.phrase in ("current", "existing"):
         return hit.end <= anchor.start and is_agreement
-    if hit.phrase in ("agreed", "confirmed", "accepted", "approved", "available", "published", "given", "granted", "awarded",
-                      "extended", "renewed", "negotiated"):
+    if hit.phrase in (
+        "agreed",
+        "confirmed",
+        "accepted",
+        "approved",
+        "available",
+        "published",
+        "given",
+        "granted",
+        "awarded",
+        "extended",
+        "renewed",
+        "negotiated",
+    ):
         return is_agreement
     return is_agreement or hit.phrase in ("signed", "entered into", "secured", "reached")
 
 
 def _accepted_by_department(parsed: Parsed, anchor: Hit) -> Hit | None:
-    """"Project Safety Valve had been accepted by the Government": the council's entry approved."""
+    """ "Project Safety Valve had been accepted by the Government": the council's entry approved."""
     tokens = parsed.tokens
     for hit in _around(parsed, "agreed", anchor):
-        if hit.phrase in ("accepted", "approved", "agreed", "signed off") and hit.start > anchor.start and \
-                tokens[hit.end:hit.end + 1] == ["by"] and any(d.start in (hit.end + 1, hit.end + 2) for d in parsed.of("dfe")):
+        if (
+            hit.phrase in ("accepted", "approved", "agreed", "signed off")
+            and hit.start > anchor.start
+            and tokens[hit.end : hit.end + 1] == ["by"]
+            and any(d.start in (hit.end + 1, hit.end + 2) for d in parsed.of("dfe"))
+        ):
             return hit
     return None
 
 
 def _admitted(parsed: Parsed, anchor: Hit) -> Hit | None:
-    """"approved to be part of the Safety Valve Programme", "accepted onto the programme": the
+    """ "approved to be part of the Safety Valve Programme", "accepted onto the programme": the
     Department has agreed to take the council on."""
     tokens = parsed.tokens
     for hit in _around(parsed, "agreed", anchor):
-        if hit.phrase in ("approved", "accepted") and hit.end <= anchor.start and \
-                any(word in ("part", "onto", "into", "join", "on") for word in tokens[hit.end:anchor.start]):
+        if (
+            hit.phrase in ("approved", "accepted")
+            and hit.end <= anchor.start
+            and any(word in ("part", "onto", "into", "join", "on") for word in tokens[hit.end : anchor.start])
+        ):
             return hit
     return None
 
@@ -285,44 +613,89 @@ def _approves_a_plan(parsed: Parsed) -> bool:
     return any(word in ("plan", "plans", "proposal", "proposals", "bid", "application", "submission") for word in parsed.tokens)
 
 
-_DECLINED = (("not", "to", "pursue"), ("not", "to", "proceed"), ("not", "to", "apply"), ("not", "to", "join"),
-             ("not", "to", "enter"), ("not", "to", "seek"), ("decided", "against"), ("withdrew", "from"),
-             ("withdrawn", "from"), ("pulled", "out"), ("declined", "the"), ("turned", "down"), ("was", "refused"),
-             ("were", "refused"), ("been", "refused"), ("was", "rejected"), ("were", "rejected"), ("been", "rejected"),
-             ("was", "unsuccessful"), ("were", "unsuccessful"), ("been", "unsuccessful"))
+_DECLINED = (
+    ("not", "to", "pursue"),
+    ("not", "to", "proceed"),
+    ("not", "to", "apply"),
+    ("not", "to", "join"),
+    ("not", "to", "enter"),
+    ("not", "to", "seek"),
+    ("decided", "against"),
+    ("withdrew", "from"),
+    ("withdrawn", "from"),
+    ("pulled", "out"),
+    ("declined", "the"),
+    ("turned", "down"),
+    ("was", "refused"),
+    ("were", "refused"),
+    ("been", "refused"),
+    ("was", "rejected"),
+    ("were", "rejected"),
+    ("been", "rejected"),
+    ("was", "unsuccessful"),
+    ("were", "unsuccessful"),
+    ("been", "unsuccessful"),
+)
 
 
 def _the_departments_own(parsed: Parsed, cue: Hit) -> bool:
-    """"the government's white paper proposes ...": the Department proposing, not the council
+    """ "the government's white paper proposes ...": the Department proposing, not the council
     negotiating (but "the DfE invited the council" is the council's invitation)."""
     if cue.phrase.startswith(("invit", "asked", "select", "shortlist")):
         return False
     tokens = parsed.tokens
     programme = {index for hit in parsed.of("sv") for index in range(hit.start, hit.end)}
-    return any(cue.start - 4 <= d.end <= cue.start and
-               not any(word in ("selfcouncil", "we", "council") for word in tokens[d.end:cue.start]) and
-               not programme.intersection(range(d.end, cue.start))  # "the DfE Safety Valve programme discussed"
-               for d in parsed.of("dfe"))
+    return any(
+        cue.start - 4 <= d.end <= cue.start
+        and not any(word in ("selfcouncil", "we", "council") for word in tokens[d.end : cue.start])
+        and not programme.intersection(range(d.end, cue.start))  # "the DfE Safety Valve programme discussed"
+        for d in parsed.of("dfe")
+    )
 
 
 def _declined(parsed: Parsed) -> bool:
     """The council turned the programme down or walked away from the talks."""
     tokens = parsed.tokens
-    return any(tuple(tokens[index:index + len(phrase)]) == phrase
-               for index in range(len(tokens)) for phrase in _DECLINED if tokens[index] == phrase[0])
+    return any(
+        tuple(tokens[index : index + len(phrase)]) == phrase
+        for index in range(len(tokens))
+        for phrase in _DECLINED
+        if tokens[index] == phrase[0]
+    )
 
 
 def _not_yet(parsed: Parsed, cue: Hit) -> bool:
-    """"not yet signed", "yet to be finalised", "has not yet finalised": still to come."""
+    """ "not yet signed", "yet to be finalised", "has not yet finalised": still to come."""
     tokens = parsed.tokens
-    before = tokens[max(0, cue.start - 4):cue.start]
-    after = tokens[cue.end:cue.end + 2]
-    return ("yet" in before and any(w in ("not", "yet") or w.endswith("n't") for w in before)) or \
-        ("yet" in after and any(w == "not" or w == "no" or w.endswith("n't") for w in tokens[max(0, cue.start - 8):cue.start]))
+    before = tokens[max(0, cue.start - 4) : cue.start]
+    after = tokens[cue.end : cue.end + 2]
+    return ("yet" in before and any(w in ("not", "yet") or w.endswith("n't") for w in before)) or (
+        "yet" in after and any(w == "not" or w == "no" or w.endswith("n't") for w in tokens[max(0, cue.start - 8) : cue.start])
+    )
 
 
-_POSSESSION = frozenset({"has", "have", "had", "holds", "hold", "with", "having", "got", "gets", "received", "receives",
-                         "secured", "won", "awarded", "given", "granted", "handed", "signed"})
+_POSSESSION = frozenset(
+    {
+        "has",
+        "have",
+        "had",
+        "holds",
+        "hold",
+        "with",
+        "having",
+        "got",
+        "gets",
+        "received",
+        "receives",
+        "secured",
+        "won",
+        "awarded",
+        "given",
+        "granted",
+        "handed",
+        "signed",
+    }
+)
 _DETERMINERS = frozenset({"a", "an", "its", "our", "their", "his", "her"})
 
 
@@ -330,24 +703,27 @@ def _possessed(parsed: Parsed, anchor: Hit) -> int | None:
     """Where "the council has a safety valve agreement" or "one of 38 councils with a safety valve
     agreement" says it: the holding verb, or the "one of" that makes this council a holder."""
     tokens = parsed.tokens
-    determiner = next((position for position in range(anchor.start - 1, max(-1, anchor.start - 7), -1)
-                       if tokens[position] in _DETERMINERS), None)
-    if determiner is None or any(tokens[position] in (",", ";", "and", "or", "which", "that")
-                                 for position in range(determiner + 1, anchor.start)):
+    determiner = next(
+        (position for position in range(anchor.start - 1, max(-1, anchor.start - 7), -1) if tokens[position] in _DETERMINERS),
+        None,
+    )
+    if determiner is None or any(
+        tokens[position] in (",", ";", "and", "or", "which", "that") for position in range(determiner + 1, anchor.start)
+    ):
         return None
     if determiner == 0 or tokens[determiner - 1] not in _POSSESSION:
         return None
     verb = determiner - 1
     if tokens[verb] == "with":
         for position in range(verb - 1, max(-1, verb - 7), -1):
-            if tokens[position:position + 2] == ["one", "of"]:
+            if tokens[position : position + 2] == ["one", "of"]:
                 return position
     return verb
 
 
 def _drafted(parsed: Parsed, anchor: Hit) -> bool:
-    """"the draft agreement", "a proposed safety valve agreement": not reached."""
-    before = parsed.tokens[max(0, anchor.start - 2):anchor.start]
+    """ "the draft agreement", "a proposed safety valve agreement": not reached."""
+    before = parsed.tokens[max(0, anchor.start - 2) : anchor.start]
     return any(word in ("draft", "proposed", "provisional", "potential", "possible", "prospective", "future") for word in before)
 
 
@@ -360,22 +736,34 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
         if review:  # in a safety valve paper, "the agreements of A, B and C ... under review" are theirs
             named = [a for a in loose if hit.start - 11 <= a.start < hit.start]
             subject = named or _self_before(parsed, hit.start, 6)
-            plural = any(a.phrase.endswith("agreements") for a in named) and \
-                not any(a.role in ("agreement", "agreement_referred") and not a.phrase.endswith("s") for a in named)
+            plural = any(a.phrase.endswith("agreements") for a in named) and not any(
+                a.role in ("agreement", "agreement_referred") and not a.phrase.endswith("s") for a in named
+            )
             if plural and not council_named(parsed):
                 continue  # "the future use of safety valve agreements is under review": the programme's, not a council's
-            routine = any(word in _REVIEW_ROUTINE for word in tokens[max(0, hit.start - 3):hit.end + 2])
+            routine = any(word in _REVIEW_ROUTINE for word in tokens[max(0, hit.start - 3) : hit.end + 2])
             if not subject or routine or not (context.sv or parsed.has("sv")):
                 continue
         else:
-            payments = parsed.near("payment", hit.start, before=7, after=9) or parsed.near("agreement", hit.start, before=6, after=6)
+            payments = parsed.near("payment", hit.start, before=7, after=9) or parsed.near(
+                "agreement", hit.start, before=6, after=6
+            )
             if not payments or not (context.sv or parsed.has("sv") or parsed.has("dfe")):
                 continue
-            if any(word in _RECIPIENTS for word in tokens[max(0, hit.start - 6):hit.end + 4]) and not parsed.has("dfe"):
+            if any(word in _RECIPIENTS for word in tokens[max(0, hit.start - 6) : hit.end + 4]) and not parsed.has("dfe"):
                 continue
         over = bool(parsed.near("resumed", hit.start, before=0, after=14, same_clause=False))
-        claims.append(Claim("payment_withheld", hit.start, hit.end, 0.85 if not review else 0.75,
-                            "withheld:" + ("review" if review else "payments"), ASSERTED, over=over))
+        claims.append(
+            Claim(
+                "payment_withheld",
+                hit.start,
+                hit.end,
+                0.85 if not review else 0.75,
+                "withheld:" + ("review" if review else "payments"),
+                ASSERTED,
+                over=over,
+            )
+        )
     return claims
 
 
@@ -387,8 +775,17 @@ def _resumed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> li
             continue  # read by the tracking frame
         if not parsed.near("payment", hit.start, before=7, after=5) or not (context.sv or parsed.has("sv")):
             continue
-        claims.append(Claim("sv_on_track", hit.start, hit.end, 0.75, "withheld:resumed", SETTLED,
-                            supersedes=("payment_withheld", "sv_off_track")))
+        claims.append(
+            Claim(
+                "sv_on_track",
+                hit.start,
+                hit.end,
+                0.75,
+                "withheld:resumed",
+                SETTLED,
+                supersedes=("payment_withheld", "sv_off_track"),
+            )
+        )
     return claims
 
 
@@ -408,13 +805,20 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
         if talks:
             continue  # negotiations concluded: agreed (see _talks_concluded)
         near_anchor = [a for a in anchors if abs(a.start - hit.start) <= 6 and parsed.clause[a.start] == parsed.clause[hit.start]]
-        cleared = hit.phrase in ("eliminated", "cleared", "paid off", "repaid", "extinguished", "fully repaid") and \
-            parsed.near("deficit", hit.start, before=6, after=3) and _past_or_perfect(tokens, hit.start)
+        cleared = (
+            hit.phrase in ("eliminated", "cleared", "paid off", "repaid", "extinguished", "fully repaid")
+            and parsed.near("deficit", hit.start, before=6, after=3)
+            and _past_or_perfect(tokens, hit.start)
+        )
         if hit.phrase in ("concluded", "conclusion", "completion") and near_anchor and near_anchor[0].start > hit.start:
             continue  # "concluded an agreement": reached, not completed
-        following = tokens[hit.end:hit.end + 3]
-        if near_anchor and near_anchor[0].start < hit.start and following[:1] in (["the"], ["its"], ["a"], ["their"]) and \
-                not any(a.start in range(hit.end, hit.end + 4) for a in anchors):
+        following = tokens[hit.end : hit.end + 3]
+        if (
+            near_anchor
+            and near_anchor[0].start < hit.start
+            and following[:1] in (["the"], ["its"], ["a"], ["their"])
+            and not any(a.start in range(hit.end, hit.end + 4) for a in anchors)
+        ):
             continue  # "engaging with the programme and has completed the first phase": something else completed
         if near_anchor and hit.phrase not in ("eliminated", "cleared", "repaid", "paid off", "extinguished", "fully repaid"):
             claims.append(Claim("sv_completed", hit.start, hit.end, 0.8, "completed:agreement", SETTLED))
@@ -424,7 +828,7 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
 
 
 def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
-    """"The negotiations were brought to a close", "accepted the Department's offer of an agreement"."""
+    """ "The negotiations were brought to a close", "accepted the Department's offer of an agreement"."""
     tokens = parsed.tokens
     if _TALKS.isdisjoint(parsed.words) and "offer" not in parsed.words:
         return []
@@ -432,60 +836,93 @@ def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
         return []
     for position, word in enumerate(tokens):
         if word in _TALKS:
-            ahead = tokens[position + 1:position + 10]
-            behind = tokens[max(0, position - 10):position]
-            ended_after = any(w in _TALKS_ENDED for w in ahead) or "to a close" in " ".join(ahead) or "to an end" in " ".join(ahead)
-            ended_before = any(w in ("conclusion", "completion", "successful", "concluded") for w in behind) or \
-                any(w in ("close", "end") for w in behind[-3:])
+            ahead = tokens[position + 1 : position + 10]
+            behind = tokens[max(0, position - 10) : position]
+            ended_after = (
+                any(w in _TALKS_ENDED for w in ahead) or "to a close" in " ".join(ahead) or "to an end" in " ".join(ahead)
+            )
+            ended_before = any(w in ("conclusion", "completion", "successful", "concluded") for w in behind) or any(
+                w in ("close", "end") for w in behind[-3:]
+            )
             if ended_after or ended_before:
                 if "not" in ahead or "yet" in ahead or any(w in ("expected", "due", "hope", "hoped", "aim") for w in ahead):
                     continue
                 return [Claim("sv_agreed", position, position + 1, 0.75, "agreement:talks_concluded", SETTLED)]
-        if word in ("accepted", "accept", "accepting") and "offer" in tokens[position + 1:position + 6]:
+        if word in ("accepted", "accept", "accepting") and "offer" in tokens[position + 1 : position + 6]:
             return [Claim("sv_agreed", position, position + 1, 0.75, "agreement:offer_accepted", SETTLED)]
     return []
 
 
 def _department_approved_plan(parsed: Parsed, context: DocumentContext) -> list[Claim]:
-    """"The Secretary of State has approved the council's proposals", "the plan was accepted by the DfE"."""
+    """ "The Secretary of State has approved the council's proposals", "the plan was accepted by the DfE"."""
     if not (context.sv or parsed.has("sv")) or not parsed.has("dfe") or not parsed.has("agreed"):
         return []
     tokens = parsed.tokens
     for hit in parsed.of("agreed"):
         if hit.phrase not in _APPROVALS or hit.phrase == "confirmed":
             continue
-        if hit.phrase == "agreed" and tokens[hit.end:hit.end + 1] == ["to"] and tokens[hit.end + 1:hit.end + 2] and \
-                tokens[hit.end + 1] not in _MONEY_VERBS:
+        if (
+            hit.phrase == "agreed"
+            and tokens[hit.end : hit.end + 1] == ["to"]
+            and tokens[hit.end + 1 : hit.end + 2]
+            and tokens[hit.end + 1] not in _MONEY_VERBS
+        ):
             continue  # "the DfE has agreed to support the council": a promise of help, not an approval
-        by_department = any(d.end <= hit.start and hit.start - d.end <= 4 for d in parsed.of("dfe")) or \
-            (tokens[hit.end:hit.end + 1] == ["by"] and any(d.start in (hit.end + 1, hit.end + 2) for d in parsed.of("dfe")))
+        by_department = any(d.end <= hit.start and hit.start - d.end <= 4 for d in parsed.of("dfe")) or (
+            tokens[hit.end : hit.end + 1] == ["by"] and any(d.start in (hit.end + 1, hit.end + 2) for d in parsed.of("dfe"))
+        )
         # "Bristol, Devon and Wiltshire have had plans accepted": by the Department, in a paper on the programme
-        had_accepted = any(word in ("had", "have", "has", "having") for word in tokens[max(0, hit.start - 4):hit.start]) and \
-            any(word in _SUBMITTED for word in tokens[max(0, hit.start - 2):hit.start])
+        had_accepted = any(
+            word in ("had", "have", "has", "having") for word in tokens[max(0, hit.start - 4) : hit.start]
+        ) and any(word in _SUBMITTED for word in tokens[max(0, hit.start - 2) : hit.start])
         by_department = by_department or had_accepted
-        plan = any(word in _SUBMITTED for word in tokens[max(0, hit.start - 6):hit.end + 6])
+        plan = any(word in _SUBMITTED for word in tokens[max(0, hit.start - 6) : hit.end + 6])
         if by_department and plan:
             return [Claim("sv_agreed", hit.start, hit.end, 0.75, "agreement:plan_approved_by_department", SETTLED)]
     return []
 
 
 def _department_pays(parsed: Parsed, context: DocumentContext) -> list[Claim]:
-    """"The DfE will pay Devon County Council £95 million in instalments": money under an agreement."""
+    """ "The DfE will pay Devon County Council £95 million in instalments": money under an agreement."""
     if not (context.sv or parsed.has("sv")) or not parsed.has("money") or not parsed.has("dfe"):
         return []
     tokens = parsed.tokens
     for department in parsed.of("dfe"):
         for position in range(department.end, min(len(tokens), department.end + 4)):
-            if tokens[position] in ("pay", "pays", "paid", "paying", "give", "gives", "given", "provide", "provides",
-                                    "provided", "providing", "contribute", "contributes", "award", "awarded"):
+            if tokens[position] in (
+                "pay",
+                "pays",
+                "paid",
+                "paying",
+                "give",
+                "gives",
+                "given",
+                "provide",
+                "provides",
+                "provided",
+                "providing",
+                "contribute",
+                "contributes",
+                "award",
+                "awarded",
+            ):
                 if any(hit.start > position and hit.start <= position + 12 for hit in parsed.of("money")):
-                    return [Claim("sv_agreed", position, position + 1, 0.7, "agreement:department_pays", ASSERTED,
-                                  subject_at=min(len(tokens) - 1, position + 1))]
+                    return [
+                        Claim(
+                            "sv_agreed",
+                            position,
+                            position + 1,
+                            0.7,
+                            "agreement:department_pays",
+                            ASSERTED,
+                            subject_at=min(len(tokens) - 1, position + 1),
+                        )
+                    ]
     return []
 
 
 def _titled(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
-    """"Bracknell Forest: dedicated schools grant 'safety valve' agreement 2023-2024": a council
+    """ "Bracknell Forest: dedicated schools grant 'safety valve' agreement 2023-2024": a council
     named as the holder of an agreement in a title or a list of agreements."""
     tokens = parsed.tokens
     if ":" not in parsed.words or not tokens or tokens[0] not in ("selfcouncil", "othercouncil"):
@@ -496,12 +933,26 @@ def _titled(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
     if "selfcouncil" not in tokens[:colon]:
         return []  # the title names the holder, so whose it is is decided here: another council's entry
     for anchor in anchors:
-        is_agreement = anchor.role == "agreement" or tokens[anchor.end:anchor.end + 1] == ["agreement"]
-        rest = tokens[colon + 1:anchor.start]
-        if anchor.start > colon and is_agreement and len(rest) <= 6 and not parsed.near("negotiating", anchor.start, 6, 2) \
-                and not any(word in ("draft", "proposed", "proposal") for word in rest):
-            return [Claim("sv_agreed", anchor.start, anchor.end, 0.75, "agreement:titled", frozenset({QUESTION}),
-                          subject_at=tokens.index("selfcouncil"))]
+        is_agreement = anchor.role == "agreement" or tokens[anchor.end : anchor.end + 1] == ["agreement"]
+        rest = tokens[colon + 1 : anchor.start]
+        if (
+            anchor.start > colon
+            and is_agreement
+            and len(rest) <= 6
+            and not parsed.near("negotiating", anchor.start, 6, 2)
+            and not any(word in ("draft", "proposed", "proposal") for word in rest)
+        ):
+            return [
+                Claim(
+                    "sv_agreed",
+                    anchor.start,
+                    anchor.end,
+                    0.75,
+                    "agreement:titled",
+                    frozenset({QUESTION}),
+                    subject_at=tokens.index("selfcouncil"),
+                )
+            ]
     return []
 
 
@@ -519,7 +970,7 @@ def _money_route(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     for deficit in parsed.of("deficit"):
         if deficit.phrase.endswith("s"):
             continue  # "the deficits accrued by councils": councils in general
-        history = tokens[max(0, deficit.start - 3):deficit.start]
+        history = tokens[max(0, deficit.start - 3) : deficit.start]
         if not any(word in _DEFICIT_HISTORY for word in history):
             continue
         verbs = [hit for hit in parsed.near("received", deficit.start, before=8, after=6) if hit.phrase in _ON_THE_DEFICIT]
@@ -530,7 +981,7 @@ def _money_route(parsed: Parsed, context: DocumentContext) -> list[Claim]:
 
 
 def _instalments_received(parsed: Parsed, context: DocumentContext) -> list[Claim]:
-    """"The LA received the first tranche of funding": instalments paid under an agreement."""
+    """ "The LA received the first tranche of funding": instalments paid under an agreement."""
     if not (context.sv or parsed.has("sv")):
         return []
     tokens = parsed.tokens
@@ -540,8 +991,10 @@ def _instalments_received(parsed: Parsed, context: DocumentContext) -> list[Clai
         return []
     sv_money = {hit.end for hit in parsed.of("sv")}  # "safety valve funding", "safety valve payments"
     for position, word in enumerate(tokens):
-        if word in _INSTALMENTS or (position in sv_money and word in ("funding", "payment", "payments", "contribution",
-                                                                        "contributions", "income", "grant")):
+        if word in _INSTALMENTS or (
+            position in sv_money
+            and word in ("funding", "payment", "payments", "contribution", "contributions", "income", "grant")
+        ):
             for verb in range(max(0, position - 6), min(len(tokens), position + 6)):
                 if tokens[verb] in _RECEIVED_PAST:  # the claim sits on the verb, whose tense decides
                     return [Claim("sv_agreed", verb, verb + 1, 0.7, "agreement:instalment_received", SETTLED)]
@@ -557,18 +1010,24 @@ def _invitation(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) ->
     tokens = parsed.tokens
     for hit in parsed.of("negotiating"):
         word = tokens[hit.start]
-        if word.startswith("submi") and any(w in _SUBMITTED for w in tokens[max(0, hit.start - 4):hit.end + 5]) \
-                and not parsed.has("other_fund"):
+        if (
+            word.startswith("submi")
+            and any(w in _SUBMITTED for w in tokens[max(0, hit.start - 4) : hit.end + 5])
+            and not parsed.has("other_fund")
+        ):
             return [Claim("sv_negotiating", hit.start, hit.end, 0.6, "agreement:submitting", ASSERTED)]
         if word.startswith("invit"):
-            following = tokens[hit.end:hit.end + 2]
+            following = tokens[hit.end : hit.end + 2]
             if following[:1] == ["to"] and (len(following) < 2 or following[1] in _MINUTES_INVITATIONS):
                 continue
-            if not (following[:1] == ["to"] and following[1:2] and following[1] in _INVITATIONS_TO_JOIN) and \
-                    not (word.startswith("invitation") and (following[:1] in (["to"], ["from"], ["letter"]) or parsed.has("dfe"))):
+            if not (following[:1] == ["to"] and following[1:2] and following[1] in _INVITATIONS_TO_JOIN) and not (
+                word.startswith("invitation") and (following[:1] in (["to"], ["from"], ["letter"]) or parsed.has("dfe"))
+            ):
                 continue
-        elif word in ("talks", "discussions", "discussion", "conversations", "meetings", "meeting", "dialogue") or \
-                hit.phrase in ("meetings with", "meeting with"):
+        elif word in ("talks", "discussions", "discussion", "conversations", "meetings", "meeting", "dialogue") or hit.phrase in (
+            "meetings with",
+            "meeting with",
+        ):
             if any(d.start <= hit.end + 4 and d.start > hit.start for d in parsed.of("dfe")):
                 return [Claim("sv_negotiating", hit.start, hit.end, 0.6, "agreement:talks_with_department", ASSERTED, weak=True)]
             continue
@@ -583,15 +1042,25 @@ def _invitation(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) ->
 
 def _around(parsed: Parsed, role: str, anchor: Hit) -> list[Hit]:
     clause = parsed.clause[anchor.start]
-    return [hit for hit in parsed.of(role)
-            if abs(hit.start - anchor.start) <= WINDOW and parsed.clause[hit.start] == clause
-            and not (anchor.start <= hit.start < anchor.end)]
+    return [
+        hit
+        for hit in parsed.of(role)
+        if abs(hit.start - anchor.start) <= WINDOW
+        and parsed.clause[hit.start] == clause
+        and not (anchor.start <= hit.start < anchor.end)
+    ]
 
 
 def _in_the_past(parsed: Parsed, cue: Hit) -> bool:
-    """"since signing the deal", "after joining the programme": the event has happened."""
-    return parsed.tokens[max(0, cue.start - 1):cue.start] in (["since"], ["after"], ["following"]) and \
-        cue.phrase in ("signing", "entering", "joining", "reaching", "securing", "sign")
+    """ "since signing the deal", "after joining the programme": the event has happened."""
+    return parsed.tokens[max(0, cue.start - 1) : cue.start] in (["since"], ["after"], ["following"]) and cue.phrase in (
+        "signing",
+        "entering",
+        "joining",
+        "reaching",
+        "securing",
+        "sign",
+    )
 
 
 def _is_strong(hit: Hit) -> bool:
@@ -604,8 +1073,10 @@ def _department_approval(parsed: Parsed, anchor: Hit) -> Hit | None:
     for hit in _around(parsed, "agreed", anchor):
         if hit.phrase not in _APPROVALS:
             continue
-        department = [d for d in parsed.of("dfe") if abs(d.start - hit.start) <= 8 and parsed.clause[d.start] == parsed.clause[hit.start]]
-        under_programme = parsed.tokens[hit.end:hit.end + 2] in (["under", "the"], ["by", "the"]) and anchor.start > hit.start
+        department = [
+            d for d in parsed.of("dfe") if abs(d.start - hit.start) <= 8 and parsed.clause[d.start] == parsed.clause[hit.start]
+        ]
+        under_programme = parsed.tokens[hit.end : hit.end + 2] in (["under", "the"], ["by", "the"]) and anchor.start > hit.start
         if department or under_programme:
             return hit
     return None
@@ -615,31 +1086,35 @@ def _council_body_approval(parsed: Parsed, anchor: Hit) -> Hit | None:
     """Cabinet or council approving the agreement: still to be signed with the Department."""
     tokens = parsed.tokens
     for hit in _around(parsed, "agreed", anchor):
-        if hit.phrase in ("approved", "approve", "endorsed", "agreed") and \
-                any(word in _COUNCIL_BODIES for word in tokens[max(0, hit.start - 5):hit.end + 4]) and not parsed.has("dfe"):
+        if (
+            hit.phrase in ("approved", "approve", "endorsed", "agreed")
+            and any(word in _COUNCIL_BODIES for word in tokens[max(0, hit.start - 5) : hit.end + 4])
+            and not parsed.has("dfe")
+        ):
             return hit
     return None
 
 
 def _succeeded(parsed: Parsed, cue: Hit) -> bool:
-    """"the bid was successful", "our application was approved by the DfE"."""
-    ahead = parsed.tokens[cue.end:cue.end + 5]
-    behind = parsed.tokens[max(0, cue.start - 7):cue.start]
-    success = ("successful" in ahead or "successful" in behind or "successfully" in behind)
+    """ "the bid was successful", "our application was approved by the DfE"."""
+    ahead = parsed.tokens[cue.end : cue.end + 5]
+    behind = parsed.tokens[max(0, cue.start - 7) : cue.start]
+    success = "successful" in ahead or "successful" in behind or "successfully" in behind
     return success and "if" not in behind and "not" not in ahead
 
 
 def _temporal_future(parsed: Parsed, anchor: Hit) -> bool:
-    """"once the agreement is signed", "until an agreement is reached": not yet (but "when the
+    """ "once the agreement is signed", "until an agreement is reached": not yet (but "when the
     council entered the agreement" and "after it was signed" are past)."""
     tokens = parsed.tokens
     start = max(0, anchor.start - 6)
-    if not any(word in _TEMPORAL_FUTURE for word in tokens[start:anchor.start]):
+    if not any(word in _TEMPORAL_FUTURE for word in tokens[start : anchor.start]):
         return False
-    clause = tokens[start:min(len(tokens), anchor.end + 6)]
-    past = any(word in ("was", "were", "had") for word in clause) or \
-        any(word.endswith("ed") and word not in ("signed", "agreed", "reached", "finalised", "finalized", "concluded")
-            for word in tokens[start:anchor.start])
+    clause = tokens[start : min(len(tokens), anchor.end + 6)]
+    past = any(word in ("was", "were", "had") for word in clause) or any(
+        word.endswith("ed") and word not in ("signed", "agreed", "reached", "finalised", "finalized", "concluded")
+        for word in tokens[start : anchor.start]
+    )
     return not past
 
 
@@ -648,55 +1123,94 @@ def _presupposed(parsed: Parsed, anchor: Hit) -> bool:
     tokens = parsed.tokens
     if anchor.phrase.endswith("s") and anchor.phrase not in ("bailout",):
         return False  # "agreements": councils in general, unless named (attribution decides then)
-    before = tokens[max(0, anchor.start - 4):anchor.start]
+    before = tokens[max(0, anchor.start - 4) : anchor.start]
     definite = any(word in _DEFINITE for word in before)
     indefinite = before[-1:] in (["a"], ["an"], ["any"], ["no"]) or any(word in ("a", "an") for word in before[-2:])
     return definite and not indefinite
 
 
 def _definite(parsed: Parsed, hit: Hit) -> bool:
-    before = parsed.tokens[max(0, hit.start - 3):hit.start]
+    before = parsed.tokens[max(0, hit.start - 3) : hit.start]
     return any(word in _DEFINITE for word in before) and not any(word in ("a", "an") for word in before[-1:])
 
 
 def _consent_sense(parsed: Parsed, hit: Hit) -> bool:
-    """"the Forum's agreement", "with the agreement of members", a lease or framework agreement."""
+    """ "the Forum's agreement", "with the agreement of members", a lease or framework agreement."""
     tokens = parsed.tokens
-    around = tokens[max(0, hit.start - 3):hit.start] + tokens[hit.end:hit.end + 3]
+    around = tokens[max(0, hit.start - 3) : hit.start] + tokens[hit.end : hit.end + 3]
     if any(word in _CONSENT for word in around):
         return True
-    return tokens[hit.end:hit.end + 1] == ["to"] or tokens[max(0, hit.start - 2):hit.start] in (["in", "general"], ["by", "mutual"])
+    return tokens[hit.end : hit.end + 1] == ["to"] or tokens[max(0, hit.start - 2) : hit.start] in (
+        ["in", "general"],
+        ["by", "mutual"],
+    )
 
 
-_PLAIN_BEFORE = frozenset({"the", "our", "its", "this", "their", "'s", "selfcouncil", "that", "existing", "current",
-                           "signed", "formal", "new", "final", "revised", "original", "dsg", "deficit", "recovery",
-                           "management", "programme", "department's", "dfe's", "government's", "year", "multi",
-                           "same", "latest", "initial", "full"})
+_PLAIN_BEFORE = frozenset(
+    {
+        "the",
+        "our",
+        "its",
+        "this",
+        "their",
+        "'s",
+        "selfcouncil",
+        "that",
+        "existing",
+        "current",
+        "signed",
+        "formal",
+        "new",
+        "final",
+        "revised",
+        "original",
+        "dsg",
+        "deficit",
+        "recovery",
+        "management",
+        "programme",
+        "department's",
+        "dfe's",
+        "government's",
+        "year",
+        "multi",
+        "same",
+        "latest",
+        "initial",
+        "full",
+    }
+)
 
 
 def _plainly_named(parsed: Parsed, hit: Hit) -> bool:
-    """"the agreement", "our deal": not "the transport deal" or "the lease agreement"."""
+    """ "the agreement", "our deal": not "the transport deal" or "the lease agreement"."""
     return hit.start > 0 and parsed.tokens[hit.start - 1] in _PLAIN_BEFORE
 
 
 def _with_the_department(parsed: Parsed, hit: Hit) -> bool:
-    """"an agreement ... negotiated with the Department", "our deal with the DfE" (the government
+    """ "an agreement ... negotiated with the Department", "our deal with the DfE" (the government
     at large signs other agreements: regeneration, devolution)."""
-    return any(hit.end <= d.start <= hit.end + 6 and "with" in parsed.tokens[hit.end:d.start] and
-               d.phrase not in ("government", "government's", "minister", "ministers", "ministerial")
-               for d in parsed.of("dfe"))
+    return any(
+        hit.end <= d.start <= hit.end + 6
+        and "with" in parsed.tokens[hit.end : d.start]
+        and d.phrase not in ("government", "government's", "minister", "ministers", "ministerial")
+        for d in parsed.of("dfe")
+    )
 
 
 def _with_someone_else(parsed: Parsed, hit: Hit) -> bool:
     """An agreement "with" a party that is not the Department ("with the transport provider")."""
     tokens = parsed.tokens
-    after = tokens[hit.end:hit.end + 2]
+    after = tokens[hit.end : hit.end + 2]
     if "with" not in after:
         return False
     start = hit.end + after.index("with") + 1
-    party = tokens[start:start + 4]
-    return bool(party) and not any(d.start in range(start, start + 4) for d in parsed.of("dfe")) and \
-        not any(word in ("selfcouncil", "othercouncil", "councils", "authorities", "las") for word in party)
+    party = tokens[start : start + 4]
+    return (
+        bool(party)
+        and not any(d.start in range(start, start + 4) for d in parsed.of("dfe"))
+        and not any(word in ("selfcouncil", "othercouncil", "councils", "authorities", "las") for word in party)
+    )
 
 
 def _right_after_sv(parsed: Parsed, hit: Hit) -> bool:
@@ -709,12 +1223,17 @@ def council_named(parsed: Parsed) -> bool:
 
 def _self_before(parsed: Parsed, position: int, reach: int) -> list[int]:
     tokens = parsed.tokens
-    return [t for t in range(max(0, position - reach), position)
-            if tokens[t] in ("selfcouncil", "council", "authority", "la", "we", "our", "its")]
+    return [
+        t
+        for t in range(max(0, position - reach), position)
+        if tokens[t] in ("selfcouncil", "council", "authority", "la", "we", "our", "its")
+    ]
 
 
 def _past_or_perfect(tokens: list[str], position: int) -> bool:
-    """"has been eliminated", "was cleared", "having repaid": done, not aimed at."""
-    before = tokens[max(0, position - 4):position]
-    return any(word in ("has", "have", "had", "was", "were", "been", "having", "now") for word in before) or \
-        tokens[position] in ("repaid", "cleared")
+    """ "has been eliminated", "was cleared", "having repaid": done, not aimed at."""
+    before = tokens[max(0, position - 4) : position]
+    return any(word in ("has", "have", "had", "was", "were", "been", "having", "now") for word in before) or tokens[position] in (
+        "repaid",
+        "cleared",
+    )

@@ -15,13 +15,47 @@ from extractors.frames import ASSERTED, QUESTION, Claim, DocumentContext
 
 TIE_REACH = 15  # words between a deficit and the fund it belongs to
 SEND_REACH = 6
-_DEFINITE = frozenset({"the", "this", "our", "its", "that", "cumulative", "accumulated", "historic", "overall", "total",
-                       "growing", "in-year", "year", "forecast", "projected", "current"})
+_DEFINITE = frozenset(
+    {
+        "the",
+        "this",
+        "our",
+        "its",
+        "that",
+        "cumulative",
+        "accumulated",
+        "historic",
+        "overall",
+        "total",
+        "growing",
+        "in-year",
+        "year",
+        "forecast",
+        "projected",
+        "current",
+    }
+)
 _SPEND = frozenset({"spend", "spending", "expenditure", "costs", "cost", "demand", "pressures"})
-_ABOVE = frozenset({"exceed", "exceeds", "exceeded", "exceeding", "above", "outstrip", "outstrips", "outstripping",
-                    "outstripped", "beyond", "more", "higher", "greater"})
-_INCOME = frozenset({"grant", "funding", "allocation", "income", "budget", "settlement", "receives", "received", "gets",
-                     "allocated"})
+_ABOVE = frozenset(
+    {
+        "exceed",
+        "exceeds",
+        "exceeded",
+        "exceeding",
+        "above",
+        "outstrip",
+        "outstrips",
+        "outstripping",
+        "outstripped",
+        "beyond",
+        "more",
+        "higher",
+        "greater",
+    }
+)
+_INCOME = frozenset(
+    {"grant", "funding", "allocation", "income", "budget", "settlement", "receives", "received", "gets", "allocated"}
+)
 _NATIONAL = frozenset({"national", "nationally", "england's", "country's", "sector", "sector's", "total"})
 
 
@@ -29,7 +63,7 @@ def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """Every DSG / high needs deficit the sentence states."""
     claims: list[Claim] = []
     for hit in parsed.of("deficit"):
-        if hit.phrase == "gap" and not any(word[0] == "£" for word in parsed.tokens[max(0, hit.start - 4):hit.start]):
+        if hit.phrase == "gap" and not any(word[0] == "£" for word in parsed.tokens[max(0, hit.start - 4) : hit.start]):
             continue  # "a £12m gap" is money missing; "the attainment gap" is not
         strength = _tie(parsed, hit, context)
         if strength is None or _national(parsed, hit) or parsed.has("national_body") or _schools_own(parsed, hit):
@@ -49,20 +83,40 @@ def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
 
 
 def _negative_reserve(parsed: Parsed) -> list[Claim]:
-    """"The DSG reserve balance remains negative": a deficit in other words."""
+    """ "The DSG reserve balance remains negative": a deficit in other words."""
     if not parsed.has("hn"):
         return []
     tokens = parsed.tokens
     for position, word in enumerate(tokens):
-        if word in ("negative", "overdrawn") and any(w in ("reserve", "reserves", "balance", "balances", "position")
-                                                    for w in tokens[max(0, position - 5):position + 3]) \
-                and parsed.near("hn", position, before=7, after=3):
+        if (
+            word in ("negative", "overdrawn")
+            and any(
+                w in ("reserve", "reserves", "balance", "balances", "position")
+                for w in tokens[max(0, position - 5) : position + 3]
+            )
+            and parsed.near("hn", position, before=7, after=3)
+        ):
             return [Claim("deficit_only", position, position + 1, 0.7, "deficit:negative_reserve")]
     return []
 
 
-_BUDGET_WORDS = frozenset({"budget", "budgets", "spending", "spend", "costs", "funding", "money", "grant", "finances",
-                           "financial", "pressures", "overspend", "deficit"})
+_BUDGET_WORDS = frozenset(
+    {
+        "budget",
+        "budgets",
+        "spending",
+        "spend",
+        "costs",
+        "funding",
+        "money",
+        "grant",
+        "finances",
+        "financial",
+        "pressures",
+        "overspend",
+        "deficit",
+    }
+)
 
 
 def fund_of_sentence(parsed: Parsed) -> str | None:
@@ -100,9 +154,15 @@ def _tie(parsed: Parsed, deficit: Hit, context: DocumentContext) -> float | None
         return 0.6
     if other is None and hn is None and known_fund == "hn" and (_definite(parsed, deficit) or _predicative(parsed, deficit)):
         return 0.55
-    if other is None and hn is None and context.fund == "hn" and context.fund_age <= 1 and \
-            deficit.phrase not in ("shortfall", "shortfalls", "funding gap") and not deficit.phrase.endswith("s") and \
-            "any" not in parsed.tokens[max(0, deficit.start - 4):deficit.start]:
+    if (
+        other is None
+        and hn is None
+        and context.fund == "hn"
+        and context.fund_age <= 1
+        and deficit.phrase not in ("shortfall", "shortfalls", "funding gap")
+        and not deficit.phrase.endswith("s")
+        and "any" not in parsed.tokens[max(0, deficit.start - 4) : deficit.start]
+    ):
         return 0.5  # the sentence before was about the high needs block: "a £1.6m overspend in the sector"
     return None
 
@@ -116,10 +176,13 @@ def _words_between(parsed: Parsed, start: int, end: int) -> int:
 
 
 def _send_budget(parsed: Parsed) -> bool:
-    """"its special needs education budget", "the SEND funding pot": SEND spending named as a budget."""
+    """ "its special needs education budget", "the SEND funding pot": SEND spending named as a budget."""
     tokens = parsed.tokens
-    return any(word in ("budget", "budgets", "funding", "pot", "spending", "block", "grant")
-               for hit in parsed.of("send") for word in tokens[hit.end:hit.end + 3])
+    return any(
+        word in ("budget", "budgets", "funding", "pot", "spending", "block", "grant")
+        for hit in parsed.of("send")
+        for word in tokens[hit.end : hit.end + 3]
+    )
 
 
 def _distance(parsed: Parsed, deficit: Hit, role: str) -> int | None:
@@ -141,53 +204,57 @@ def _distance(parsed: Parsed, deficit: Hit, role: str) -> int | None:
 
 
 def _excluded(parsed: Parsed, hit: Hit) -> bool:
-    before = parsed.tokens[max(0, hit.start - 3):hit.start]
-    return "than" in before or before[-2:] == ["instead", "of"] or before[-3:-1] == ["instead", "of"] or \
-        (before[-1:] == ["not"])
+    before = parsed.tokens[max(0, hit.start - 3) : hit.start]
+    return "than" in before or before[-2:] == ["instead", "of"] or before[-3:-1] == ["instead", "of"] or (before[-1:] == ["not"])
 
 
 def _refers_back(parsed: Parsed, deficit: Hit) -> bool:
-    """"this overspend", "that deficit": pointing back at the one just named."""
-    return parsed.tokens[max(0, deficit.start - 1):deficit.start] in (["this"], ["that"], ["the"])
+    """ "this overspend", "that deficit": pointing back at the one just named."""
+    return parsed.tokens[max(0, deficit.start - 1) : deficit.start] in (["this"], ["that"], ["the"])
 
 
 def _definite(parsed: Parsed, deficit: Hit) -> bool:
-    """"the deficit", "our cumulative deficit", "the projected £43 million deficit": a deficit
+    """ "the deficit", "our cumulative deficit", "the projected £43 million deficit": a deficit
     already known to the reader."""
-    before = [word for word in parsed.tokens[max(0, deficit.start - 5):deficit.start]
-              if word[0] != "£" and word not in ("million", "m", "bn", "billion", "k")][-2:]
+    before = [
+        word
+        for word in parsed.tokens[max(0, deficit.start - 5) : deficit.start]
+        if word[0] != "£" and word not in ("million", "m", "bn", "billion", "k")
+    ][-2:]
     return any(word in _DEFINITE for word in before)
 
 
 def _denied(parsed: Parsed, deficit: Hit) -> bool:
     """The deficit itself said not to exist (not a verb about it negated)."""
-    before = parsed.tokens[max(0, deficit.start - 4):deficit.start]
+    before = parsed.tokens[max(0, deficit.start - 4) : deficit.start]
     return any(word in ("no", "none", "nil", "without") for word in before) or before[-2:] in (["not", "in"], ["no", "longer"])
 
 
 def _schools_own(parsed: Parsed, deficit: Hit) -> bool:
-    """"13 schools (17%) were in deficit", "academies with deficits": schools' own budgets."""
+    """ "13 schools (17%) were in deficit", "academies with deficits": schools' own budgets."""
     tokens = parsed.tokens
     for position in range(max(0, deficit.start - 7), deficit.start):
-        if tokens[position] in ("schools", "academies") and \
-                any(word in ("were", "are", "in", "with", "had", "have", "reported", "running") for word in tokens[position + 1:deficit.start]):
+        if tokens[position] in ("schools", "academies") and any(
+            word in ("were", "are", "in", "with", "had", "have", "reported", "running")
+            for word in tokens[position + 1 : deficit.start]
+        ):
             return not any(hit.start in range(position, deficit.start) for hit in parsed.of("hn"))
     return False
 
 
 def _predicative(parsed: Parsed, deficit: Hit) -> bool:
-    """"it is set to be in deficit by £31m": the subject is the fund the text is about."""
-    return parsed.tokens[max(0, deficit.start - 1):deficit.start] == ["in"] and deficit.phrase == "deficit"
+    """ "it is set to be in deficit by £31m": the subject is the fund the text is about."""
+    return parsed.tokens[max(0, deficit.start - 1) : deficit.start] == ["in"] and deficit.phrase == "deficit"
 
 
 def _national(parsed: Parsed, deficit: Hit) -> bool:
-    """"the national deficit", "England's high needs deficit": not one council's."""
-    before = parsed.tokens[max(0, deficit.start - 4):deficit.start]
+    """ "the national deficit", "England's high needs deficit": not one council's."""
+    before = parsed.tokens[max(0, deficit.start - 4) : deficit.start]
     return any(word in _NATIONAL for word in before)
 
 
 def _spend_above_grant(parsed: Parsed) -> list[Claim]:
-    """"High needs spending is forecast to exceed the grant by £8.9m", "spending on special
+    """ "High needs spending is forecast to exceed the grant by £8.9m", "spending on special
     educational needs is £5m more than the council receives"."""
     if not (parsed.has("hn") or parsed.has("send")) or parsed.has("other_fund"):
         return []
@@ -195,8 +262,8 @@ def _spend_above_grant(parsed: Parsed) -> list[Claim]:
     for position, word in enumerate(tokens):
         if word not in _ABOVE:
             continue
-        window = tokens[max(0, position - 9):position]
-        ahead = tokens[position + 1:position + 6]
+        window = tokens[max(0, position - 9) : position]
+        ahead = tokens[position + 1 : position + 6]
         tied = parsed.near("hn", position, before=8, after=6) or parsed.near("send", position, before=8, after=6)
         if any(w in _SPEND for w in window) and any(w in _INCOME for w in ahead) and tied:
             return [Claim("deficit_only", position, position + 1, 0.7, "deficit:spend_above_grant")]

@@ -26,7 +26,9 @@ def dbv_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
         if _national(parsed):
             continue
         takes_part = any(parsed.near(role, hit.start, before=8, after=8) for role in _PARTICIPATION_ROLES)
-        claims.append(Claim("dbv", hit.start, hit.end, 0.8 if takes_part else 0.65, "dbv:" + ("part" if takes_part else "mention")))
+        claims.append(
+            Claim("dbv", hit.start, hit.end, 0.8 if takes_part else 0.65, "dbv:" + ("part" if takes_part else "mention"))
+        )
     return claims
 
 
@@ -36,14 +38,23 @@ def ems_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     for hit in parsed.of("ems"):
         if hit.phrase in _EMS_WORDS_NEEDING_CONTEXT and not (context.sv or parsed.has("sv") or parsed.has("dfe")):
             continue  # "EMS" alone can be something else entirely
-        if any(parsed.tokens[max(0, hit.start - 3):hit.end + 3].count(word) for word in ("flexibility", "flexibilities")):
+        if any(parsed.tokens[max(0, hit.start - 3) : hit.end + 3].count(word) for word in ("flexibility", "flexibilities")):
             continue
         if parsed.has("not_finance") and _inspection(parsed):
             continue
         exits = parsed.near("exit_ems", hit.start, before=5, after=0)
         if exits:
-            claims.append(Claim("sv_on_track", exits[0].start, exits[0].end, 0.8, "ems:exited", SETTLED,
-                                supersedes=("ems", "sv_off_track", "payment_withheld")))
+            claims.append(
+                Claim(
+                    "sv_on_track",
+                    exits[0].start,
+                    exits[0].end,
+                    0.8,
+                    "ems:exited",
+                    SETTLED,
+                    supersedes=("ems", "sv_off_track", "payment_withheld"),
+                )
+            )
             continue
         claims.append(Claim("ems", hit.start, hit.end, 0.85, "ems:in", ASSERTED | {FUTURE, PROCESS}))
     return claims
@@ -56,16 +67,42 @@ def _national(parsed: Parsed) -> bool:
     return parsed.has("national") and not takes_part(parsed)
 
 
-_PARTICIPATION = frozenset({"join", "joined", "joining", "part", "participating", "participates", "participated",
-                            "selected", "invited", "awarded", "including", "includes", "among", "one", "received",
-                            "funding", "funds", "funded", "supporting", "supports", "work", "our"})
+_PARTICIPATION = frozenset(
+    {
+        "join",
+        "joined",
+        "joining",
+        "part",
+        "participating",
+        "participates",
+        "participated",
+        "selected",
+        "invited",
+        "awarded",
+        "including",
+        "includes",
+        "among",
+        "one",
+        "received",
+        "funding",
+        "funds",
+        "funded",
+        "supporting",
+        "supports",
+        "work",
+        "our",
+    }
+)
 
 
 def takes_part(parsed: Parsed) -> bool:
     """This council is named, or speaks, within a few words of a word of taking part."""
     tokens = parsed.tokens
-    own = [index for index, word in enumerate(tokens) if word in (SELF_TOKEN, "we", "our", "us")] + \
-        [index for index in range(len(tokens) - 1) if tokens[index] == "the" and tokens[index + 1] in ("council", "authority", "la")]
+    own = [index for index, word in enumerate(tokens) if word in (SELF_TOKEN, "we", "our", "us")] + [
+        index
+        for index in range(len(tokens) - 1)
+        if tokens[index] == "the" and tokens[index + 1] in ("council", "authority", "la")
+    ]
     if any(index and tokens[index - 1] == "for" and tokens[index] == SELF_TOKEN for index in own):
         return True  # "the Government has announced relief of £25m for Westshire": the council is the one concerned
     return any(abs(index - other) <= 4 and tokens[other] in _PARTICIPATION for index in own for other in range(len(tokens)))
@@ -81,6 +118,19 @@ def speaks_of_self(parsed: Parsed) -> bool:
 
 def _inspection(parsed: Parsed) -> bool:
     """Monitoring after a SEND inspection (Ofsted, CQC, a written statement of action)."""
-    return any(hit.phrase in ("ofsted", "inspection", "written statement of action", "wsoa", "cqc", "youth justice",
-                              "children's social care", "priority action plan", "improvement notice", "local area")
-               for hit in parsed.of("not_finance"))
+    return any(
+        hit.phrase
+        in (
+            "ofsted",
+            "inspection",
+            "written statement of action",
+            "wsoa",
+            "cqc",
+            "youth justice",
+            "children's social care",
+            "priority action plan",
+            "improvement notice",
+            "local area",
+        )
+        for hit in parsed.of("not_finance")
+    )

@@ -22,35 +22,191 @@ from extractors.frames import FUTURE, HYPOTHETICAL, NEGATION, PROCESS, QUESTION,
 TARGET_REACH = 7  # words after a comparison word that its target may be
 MEASURE_REACH = 12
 # Comparison words that need a target after them ("above the agreed plan").
-_NEEDS_TARGET = frozenset({"behind", "above", "exceed", "exceeds", "exceeded", "exceeding", "in excess of", "worse than",
-                           "higher than", "greater than", "more than", "short of", "within", "better than", "below",
-                           "lower than", "ahead of", "in line with", "met", "meeting", "meets", "achieved", "achieving",
-                           "delivered", "delivering", "delivers", "continues to meet", "continue to meet", "exceeded",
-                           "exceeding", "fail", "fails", "failed", "failing", "failure", "unable to", "missed", "miss",
-                           "compliant", "complied", "adrift", "deviat", "diverg", "breach"})
+_NEEDS_TARGET = frozenset(
+    {
+        "behind",
+        "above",
+        "exceed",
+        "exceeds",
+        "exceeded",
+        "exceeding",
+        "in excess of",
+        "worse than",
+        "higher than",
+        "greater than",
+        "more than",
+        "short of",
+        "within",
+        "better than",
+        "below",
+        "lower than",
+        "ahead of",
+        "in line with",
+        "met",
+        "meeting",
+        "meets",
+        "achieved",
+        "achieving",
+        "delivered",
+        "delivering",
+        "delivers",
+        "continues to meet",
+        "continue to meet",
+        "fail",
+        "fails",
+        "failed",
+        "failing",
+        "failure",
+        "unable to",
+        "missed",
+        "miss",
+        "compliant",
+        "complied",
+        "adrift",
+        "deviat",
+        "diverg",
+        "breach",
+    }
+)
 # Words that carry their own verdict, given a position to be about.
-_SELF_CONTAINED = frozenset({"on track", "back on track", "on target", "on course", "off track", "off course", "slippage",
-                             "adverse", "adversely", "at risk", "rated green", "rag rated green", "as green", "are green", "is green",
-                             "remains green", "remained green", "according to plan", "as planned", "red rated", "rated red",
-                             "performing well", "progressing well", "good progress", "positive progress",
-                             "strong progress", "favourable", "favorable", "deteriorat", "slipp"})
+_SELF_CONTAINED = frozenset(
+    {
+        "on track",
+        "back on track",
+        "on target",
+        "on course",
+        "off track",
+        "off course",
+        "slippage",
+        "adverse",
+        "adversely",
+        "at risk",
+        "rated green",
+        "rag rated green",
+        "as green",
+        "are green",
+        "is green",
+        "remains green",
+        "remained green",
+        "according to plan",
+        "as planned",
+        "red rated",
+        "rated red",
+        "performing well",
+        "progressing well",
+        "good progress",
+        "positive progress",
+        "strong progress",
+        "favourable",
+        "favorable",
+        "deteriorat",
+        "slipp",
+    }
+)
 # "On track to" + what counts as the agreement's aims.
-_AIMS = frozenset({"meet", "achieve", "deliver", "balance", "reduce", "eliminate", "return", "recover", "repay", "clear",
-                   "bring", "break", "reach", "hit", "make", "secure", "realise", "be"})
-_OPEN_ENDED_UP = frozenset({"more than", "higher than", "greater than", "above", "exceed", "exceeds", "exceeded",
-                            "exceeding", "in excess of"})
+_AIMS = frozenset(
+    {
+        "meet",
+        "achieve",
+        "deliver",
+        "balance",
+        "reduce",
+        "eliminate",
+        "return",
+        "recover",
+        "repay",
+        "clear",
+        "bring",
+        "break",
+        "reach",
+        "hit",
+        "make",
+        "secure",
+        "realise",
+        "be",
+    }
+)
+_OPEN_ENDED_UP = frozenset(
+    {"more than", "higher than", "greater than", "above", "exceed", "exceeds", "exceeded", "exceeding", "in excess of"}
+)
 _ADJECTIVES = frozenset({"adverse", "adversely", "favourable", "favorable"})
-_IMPLIED = frozenset({"adverse", "adversely", "at risk", "rated green", "rag rated green", "as green", "are green", "is green",
-                             "remains green", "remained green", "favourable", "favorable"})
+_IMPLIED = frozenset(
+    {
+        "adverse",
+        "adversely",
+        "at risk",
+        "rated green",
+        "rag rated green",
+        "as green",
+        "are green",
+        "is green",
+        "remains green",
+        "remained green",
+        "favourable",
+        "favorable",
+    }
+)
 _BASE_FORMS = frozenset({"meet", "achieve", "deliver"})
-_SIZES = frozenset({"within", "below", "lower than", "above", "more than", "higher than", "greater than", "in excess of",
-                    "exceed", "exceeds", "exceeded", "exceeding"})
-_ACHIEVEMENTS = frozenset({"met", "meeting", "meets", "meet", "achieved", "achieving", "achieve", "delivered", "delivering",
-                           "delivers", "deliver", "continues to meet", "continue to meet", "continues to deliver",
-                           "continue to deliver", "compliant", "complied", "unable to"})
-_PLAN_TARGETS = frozenset({"plan", "plans", "trajectory", "trajectories", "profile", "profiles", "target", "targets",
-                           "conditions", "condition", "milestones", "milestone", "kpis", "kpi", "schedule", "agreed plan",
-                           "savings plan", "timeline"})
+_SIZES = frozenset(
+    {
+        "within",
+        "below",
+        "lower than",
+        "above",
+        "more than",
+        "higher than",
+        "greater than",
+        "in excess of",
+        "exceed",
+        "exceeds",
+        "exceeded",
+        "exceeding",
+    }
+)
+_ACHIEVEMENTS = frozenset(
+    {
+        "met",
+        "meeting",
+        "meets",
+        "meet",
+        "achieved",
+        "achieving",
+        "achieve",
+        "delivered",
+        "delivering",
+        "delivers",
+        "deliver",
+        "continues to meet",
+        "continue to meet",
+        "continues to deliver",
+        "continue to deliver",
+        "compliant",
+        "complied",
+        "unable to",
+    }
+)
+_PLAN_TARGETS = frozenset(
+    {
+        "plan",
+        "plans",
+        "trajectory",
+        "trajectories",
+        "profile",
+        "profiles",
+        "target",
+        "targets",
+        "conditions",
+        "condition",
+        "milestones",
+        "milestone",
+        "kpis",
+        "kpi",
+        "schedule",
+        "agreed plan",
+        "savings plan",
+        "timeline",
+    }
+)
 
 
 def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> list[Claim]:
@@ -84,21 +240,67 @@ def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> lis
             if _aimed_at(parsed, hit):
                 own_checks = own_checks | {HYPOTHETICAL}
                 reading = reading if not _aimed_at(parsed, hit) else reading
-                claims.append(Claim(reading, hit.start, hit.end, 0.8, rule + ":aim", own_checks, supersedes=supersedes,
-                                    weak=weak, over=True))
+                claims.append(
+                    Claim(
+                        reading, hit.start, hit.end, 0.8, rule + ":aim", own_checks, supersedes=supersedes, weak=weak, over=True
+                    )
+                )
                 continue
-            claims.append(Claim(reading, hit.start, hit.end, 0.8 if contained else 0.75, rule, own_checks,
-                                supersedes=supersedes, weak=weak))
+            claims.append(
+                Claim(reading, hit.start, hit.end, 0.8 if contained else 0.75, rule, own_checks, supersedes=supersedes, weak=weak)
+            )
     claims.extend(_against_the_plan(parsed))
     return claims
 
 
-_BAD_MEASURES = frozenset({"deficit", "deficits", "overspend", "overspends", "spend", "spending", "expenditure", "costs",
-                           "cost", "demand", "pressures", "pressure", "placements"})
-_GOOD_MEASURES = frozenset({"savings", "saving", "reduction", "reductions", "income", "surplus", "underspend",
-                            "contribution", "contributions", "balance", "progress"})
-_UPWARD = frozenset({"ahead of", "above", "higher than", "more than", "greater than", "exceed", "exceeds", "exceeded",
-                     "exceeding", "in excess of", "faster than", "more quickly than"})
+_BAD_MEASURES = frozenset(
+    {
+        "deficit",
+        "deficits",
+        "overspend",
+        "overspends",
+        "spend",
+        "spending",
+        "expenditure",
+        "costs",
+        "cost",
+        "demand",
+        "pressures",
+        "pressure",
+        "placements",
+    }
+)
+_GOOD_MEASURES = frozenset(
+    {
+        "savings",
+        "saving",
+        "reduction",
+        "reductions",
+        "income",
+        "surplus",
+        "underspend",
+        "contribution",
+        "contributions",
+        "balance",
+        "progress",
+    }
+)
+_UPWARD = frozenset(
+    {
+        "ahead of",
+        "above",
+        "higher than",
+        "more than",
+        "greater than",
+        "exceed",
+        "exceeds",
+        "exceeded",
+        "exceeding",
+        "in excess of",
+        "faster than",
+        "more quickly than",
+    }
+)
 _DOWNWARD = frozenset({"below", "lower than", "behind", "short of"})
 
 
@@ -123,27 +325,39 @@ def _by_polarity(parsed: Parsed, hit: Hit, status: str) -> str:
 
 
 def _aimed_at(parsed: Parsed, hit: Hit) -> bool:
-    """"targets for the council to meet to stay on track", "plans to get back on track": an aim."""
-    before = parsed.tokens[max(0, hit.start - 3):hit.start]
-    return "to" in before and any(word in ("stay", "remain", "keep", "get", "be", "bring", "put", "return", "come")
-                                  for word in before[before.index("to") + 1:])
+    """ "targets for the council to meet to stay on track", "plans to get back on track": an aim."""
+    before = parsed.tokens[max(0, hit.start - 3) : hit.start]
+    return "to" in before and any(
+        word in ("stay", "remain", "keep", "get", "be", "bring", "put", "return", "come")
+        for word in before[before.index("to") + 1 :]
+    )
 
 
 def _against_the_plan(parsed: Parsed) -> list[Claim]:
-    """"an overspend of £10.2m against the current plan": a deficit measured against the plan is off track."""
+    """ "an overspend of £10.2m against the current plan": a deficit measured against the plan is off track."""
     tokens = parsed.tokens
     if "against" not in parsed.words or not parsed.has("deficit"):
         return []
     for position, word in enumerate(tokens):
         if word != "against":
             continue
-        measured = any(position - 8 <= d.start < position and
-                       tokens[d.end:d.end + 1] not in (["recovery"], ["management"], ["reduction"], ["plan"])
-                       for d in parsed.of("deficit"))  # "the Deficit Recovery Plan against the target" is a plan's name
+        measured = any(
+            position - 8 <= d.start < position
+            and tokens[d.end : d.end + 1] not in (["recovery"], ["management"], ["reduction"], ["plan"])
+            for d in parsed.of("deficit")
+        )  # "the Deficit Recovery Plan against the target" is a plan's name
         target = next((p for p in parsed.of("plan") if position < p.start <= position + 4), None)
         if measured and target is not None and target.phrase in _PLAN_TARGETS:
-            return [Claim("sv_off_track", position, position + 1, 0.75, "tracking:deficit_against_plan",
-                          frozenset({HYPOTHETICAL, QUESTION, PROCESS, NEGATION}))]
+            return [
+                Claim(
+                    "sv_off_track",
+                    position,
+                    position + 1,
+                    0.75,
+                    "tracking:deficit_against_plan",
+                    frozenset({HYPOTHETICAL, QUESTION, PROCESS, NEGATION}),
+                )
+            ]
     return []
 
 
@@ -151,8 +365,11 @@ def _governed(parsed: Parsed, hit: Hit) -> bool:
     """An achievement verb that completes another tracking phrase ("on track to meet", "unable to meet")."""
     if hit.phrase not in _ACHIEVEMENTS:
         return False
-    return any(other is not hit and hit.start - 3 <= other.end <= hit.start and other.start < hit.start
-               for role in ("on_track", "off_track") for other in parsed.of(role))
+    return any(
+        other is not hit and hit.start - 3 <= other.end <= hit.start and other.start < hit.start
+        for role in ("on_track", "off_track")
+        for other in parsed.of(role)
+    )
 
 
 def _measures_position(parsed: Parsed, hit: Hit) -> bool:
@@ -163,22 +380,33 @@ def _measures_position(parsed: Parsed, hit: Hit) -> bool:
         return True  # "according to plan", "as planned": the measure is in the phrase
     clause = parsed.clause[hit.start]
     if hit.phrase in _ADJECTIVES:  # "adverse movements on the forecasts": the measure follows
-        return any(parsed.clause[other.start] == clause and hit.end <= other.start <= hit.end + 6
-                   for role in ("position", "plan", "sv", "agreement", "hn", "deficit", "money") for other in parsed.of(role))
+        return any(
+            parsed.clause[other.start] == clause and hit.end <= other.start <= hit.end + 6
+            for role in ("position", "plan", "sv", "agreement", "hn", "deficit", "money")
+            for other in parsed.of(role)
+        )
     before = [
-        other for role in ("position", "plan", "sv", "agreement", "hn", "deficit", "money") for other in parsed.of(role)
+        other
+        for role in ("position", "plan", "sv", "agreement", "hn", "deficit", "money")
+        for other in parsed.of(role)
         if parsed.clause[other.start] == clause and hit.start - MEASURE_REACH <= other.start < hit.start
     ]
     if not before:
         return False
-    bids = [n for n in parsed.of("negotiating") if parsed.clause[n.start] == clause and
-            hit.start - MEASURE_REACH <= n.start < hit.start and n.phrase.startswith(("bid", "propos", "applic", "submi", "negotiat"))]
+    bids = [
+        n
+        for n in parsed.of("negotiating")
+        if parsed.clause[n.start] == clause
+        and hit.start - MEASURE_REACH <= n.start < hit.start
+        and n.phrase.startswith(("bid", "propos", "applic", "submi", "negotiat"))
+    ]
     if not bids:
         return True
     bid = max(n.start for n in bids)  # "Devon's bid ... has made early positive progress", unless a new subject follows
-    return any(bid < other.start < hit.start for role in ("agreement", "sv", "plan") for other in parsed.of(role)) or \
-        any(word in ("selfcouncil", "we") or (word == "council" and parsed.tokens[index - 1] == "the")
-            for index, word in enumerate(parsed.tokens[bid + 1:hit.start], start=bid + 1))
+    return any(bid < other.start < hit.start for role in ("agreement", "sv", "plan") for other in parsed.of(role)) or any(
+        word in ("selfcouncil", "we") or (word == "council" and parsed.tokens[index - 1] == "the")
+        for index, word in enumerate(parsed.tokens[bid + 1 : hit.start], start=bid + 1)
+    )
 
 
 def _target_after(parsed: Parsed, hit: Hit) -> Hit | None:
@@ -191,9 +419,9 @@ def _target_after(parsed: Parsed, hit: Hit) -> Hit | None:
 
 
 def _target_before_passive(parsed: Parsed, hit: Hit) -> Hit | None:
-    """"the financial targets set in the agreement have been met": the target comes first."""
+    """ "the financial targets set in the agreement have been met": the target comes first."""
     tokens = parsed.tokens
-    if tokens[max(0, hit.start - 1):hit.start] not in (["been"], ["were"], ["was"], ["are"], ["is"]):
+    if tokens[max(0, hit.start - 1) : hit.start] not in (["been"], ["were"], ["was"], ["are"], ["is"]):
         return None
     clause = parsed.clause[hit.start]
     for other in parsed.of("plan"):
@@ -216,37 +444,43 @@ def _counts_as_target(parsed: Parsed, hit: Hit, target: Hit | None) -> bool:
     if hit.phrase in _SIZES:
         return plan_like
     if hit.phrase in _ACHIEVEMENTS or hit.phrase.startswith(("fail", "miss")):
-        if parsed.tokens[max(0, hit.start - 1):hit.start] in (["the"], ["a"], ["this"], ["next"], ["last"], ["that"]):
+        if parsed.tokens[max(0, hit.start - 1) : hit.start] in (["the"], ["a"], ["this"], ["next"], ["last"], ["that"]):
             return False  # "the meeting"
         if target.start < hit.start:
             return plan_like  # the passive: "the targets ... have been met"
-        between = parsed.tokens[hit.end:target.start]
+        between = parsed.tokens[hit.end : target.start]
         return plan_like or any(word in ("against", "with", "of", "under") for word in between)
     return True
 
 
 def _not_finance(parsed: Parsed, hit: Hit) -> bool:
-    """"recruitment is on track", "EHCPs within 20 weeks": not the agreement's finances."""
-    return bool(parsed.near("not_finance", hit.start, before=8, after=7) or parsed.near("other_fund", hit.start, before=6, after=5))
+    """ "recruitment is on track", "EHCPs within 20 weeks": not the agreement's finances."""
+    return bool(
+        parsed.near("not_finance", hit.start, before=8, after=7) or parsed.near("other_fund", hit.start, before=6, after=5)
+    )
 
 
 def _aims_elsewhere(parsed: Parsed, hit: Hit) -> bool:
-    """"on track to open in September": on track for something that is not the agreement's aim."""
+    """ "on track to open in September": on track for something that is not the agreement's aim."""
     tokens = parsed.tokens
     if hit.phrase not in ("on track", "on target", "on course"):
         return False
-    following = tokens[hit.end:hit.end + 2]
+    following = tokens[hit.end : hit.end + 2]
     if following[:1] in (["to"], ["for"]):
-        return not (following[1:2] and following[1] in _AIMS) and not parsed.near("plan", hit.end, before=0, after=5) \
-            and not parsed.near("deficit", hit.end, before=0, after=5) and not parsed.near("money", hit.end, before=0, after=5)
+        return (
+            not (following[1:2] and following[1] in _AIMS)
+            and not parsed.near("plan", hit.end, before=0, after=5)
+            and not parsed.near("deficit", hit.end, before=0, after=5)
+            and not parsed.near("money", hit.end, before=0, after=5)
+        )
     return False
 
 
 def _negated_on_track(parsed: Parsed, hit: Hit) -> bool:
-    """"not on track", "no longer on track", "isn't meeting", "will not be able to meet",
+    """ "not on track", "no longer on track", "isn't meeting", "will not be able to meet",
     "unlikely to meet": the phrase before the cue denies it."""
     tokens = parsed.tokens
-    before = tokens[max(0, hit.start - 5):hit.start]
+    before = tokens[max(0, hit.start - 5) : hit.start]
     for word in reversed(before):
         if word in (",", ";", "and", "but", "which", "that"):
             return False

@@ -13,7 +13,9 @@ from sendwatch.commands.tables import render_table
 
 @click.command()
 @click.option("--council", "slugs", multiple=True, metavar="SLUG", help="Crawl only this council (repeatable).")
-@click.option("--log-level", default=None, metavar="LEVEL", help="Show Scrapy's own log at this level (e.g. INFO), for debugging.")
+@click.option(
+    "--log-level", default=None, metavar="LEVEL", help="Show Scrapy's own log at this level (e.g. INFO), for debugging."
+)
 @click.pass_obj
 def crawl(runtime, slugs: tuple[str, ...], log_level: str | None) -> None:
     """Crawl councils' committee sites for new meetings, agenda items and documents.
@@ -37,18 +39,38 @@ def crawl(runtime, slugs: tuple[str, ...], log_level: str | None) -> None:
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set()) if in_main_thread else None
     try:
-        results = crawl_councils(config, database, slugs=chosen, stop=stop, log_level=log_level,
-                                 on_result=lambda result: click.echo(_progress(result), err=True))
+        results = crawl_councils(
+            config,
+            database,
+            slugs=chosen,
+            stop=stop,
+            log_level=log_level,
+            on_result=lambda result: click.echo(_progress(result), err=True),
+        )
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     finally:
         if in_main_thread:
             signal.signal(signal.SIGINT, previous)
-    click.echo(render_table(
-        ["council", "outcome", "meetings", "items", "documents", "new", "changed", "requests", "reason"],
-        [[r.slug, r.outcome, str(r.meetings), str(r.items), str(r.documents), str(r.documents_new),
-          str(r.documents_changed), str(r.requests), r.reason or ""] for r in results],
-    ))
+    click.echo(
+        render_table(
+            ["council", "outcome", "meetings", "items", "documents", "new", "changed", "requests", "reason"],
+            [
+                [
+                    r.slug,
+                    r.outcome,
+                    str(r.meetings),
+                    str(r.items),
+                    str(r.documents),
+                    str(r.documents_new),
+                    str(r.documents_changed),
+                    str(r.requests),
+                    r.reason or "",
+                ]
+                for r in results
+            ],
+        )
+    )
     by_outcome = {outcome: sum(r.outcome == outcome for r in results) for outcome in ("ok", "empty", "blocked", "failing")}
     click.echo("\n" + ", ".join(f"{count} {outcome}" for outcome, count in by_outcome.items()) + f" of {len(results)} councils.")
 

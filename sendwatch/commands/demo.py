@@ -13,8 +13,14 @@ from sendwatch.demo.run import DemoFolderError, run_demo
 
 
 @click.command()
-@click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("sendwatch-demo"),
-              show_default=True, help="Folder for the demo's database, documents, outbox and digest: new, empty, or made by an earlier demo.")
+@click.option(
+    "--dir",
+    "workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("sendwatch-demo"),
+    show_default=True,
+    help="Folder for the demo's database, documents, outbox and digest: new, empty, or made by an earlier demo.",
+)
 @click.pass_obj
 def demo(runtime, workdir: Path) -> None:
     """Run a self-contained offline demonstration of the whole cycle (no network, no mail server).

@@ -19,8 +19,13 @@ def _fields(record: logging.LogRecord) -> dict[str, object]:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname.lower(),
-                "logger": record.name, "message": record.getMessage(), **_fields(record)}
+        line = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            **_fields(record),
+        }
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str)
@@ -29,8 +34,11 @@ class JsonFormatter(logging.Formatter):
 class KeyValueFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         parts = [self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), record.levelname.lower(), record.getMessage()]
-        parts += [f"{key}={json.dumps(value, default=str) if not isinstance(value, (int, float)) else value}"
-                  for key, value in _fields(record).items() if key != "event"]
+        parts += [
+            f"{key}={json.dumps(value, default=str) if not isinstance(value, (int, float)) else value}"
+            for key, value in _fields(record).items()
+            if key != "event"
+        ]
         text = " ".join(parts)
         if record.exc_info:
             text += "\n" + self.formatException(record.exc_info)

@@ -11,18 +11,36 @@ from sendwatch.commands.tables import render_table
 
 
 @click.command()
-@click.option("--state", "states", multiple=True, type=click.Choice(MAIL_STATES),
-              help="Only messages in this state (repeatable; default every state but sent).")
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice(MAIL_STATES),
+    help="Only messages in this state (repeatable; default every state but sent).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array of messages instead of a table.")
 @click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True, help="At most this many messages (0: all).")
-@click.option("--retry", "retry_id", is_flag=False, flag_value="all", default=None, metavar="ID",
-              help="Send message ID again (with --all: every failed, ambiguous and deferred message).")
+@click.option(
+    "--retry",
+    "retry_id",
+    is_flag=False,
+    flag_value="all",
+    default=None,
+    metavar="ID",
+    help="Send message ID again (with --all: every failed, ambiguous and deferred message).",
+)
 @click.option("--all", "retry_all", is_flag=True, help="With --retry (or alone): every failed, ambiguous and deferred message.")
-@click.option("--mark-sent", "sent_id", type=click.IntRange(min=1), metavar="ID",
-              help="Record this message as delivered (after finding its Message-ID in the relay's log).")
+@click.option(
+    "--mark-sent",
+    "sent_id",
+    type=click.IntRange(min=1),
+    metavar="ID",
+    help="Record this message as delivered (after finding its Message-ID in the relay's log).",
+)
 @click.pass_obj
-def mail(runtime, states: tuple[str, ...], as_json: bool, limit: int, retry_id: str | None, retry_all: bool,
-         sent_id: int | None) -> None:
+def mail(
+    runtime, states: tuple[str, ...], as_json: bool, limit: int, retry_id: str | None, retry_all: bool, sent_id: int | None
+) -> None:
     """List the outbox by state (pending, deferred, claimed, ambiguous, failed, suppressed, sent)
     with the reason for each message, or resend or settle messages.
 
@@ -65,11 +83,23 @@ def mail(runtime, states: tuple[str, ...], as_json: bool, limit: int, retry_id: 
     click.echo(f"outbox: {describe_counts(counts)}")
     if not rows:
         return
-    click.echo(render_table(
-        ["id", "state", "kind", "to", "tries", "next try / sent", "reason"],
-        [[str(r.id), r.state, r.kind, r.recipient, str(r.attempts), (r.sent_at or r.next_attempt_at or "-"),
-          _short(r.reason)] for r in rows],
-    ))
+    click.echo(
+        render_table(
+            ["id", "state", "kind", "to", "tries", "next try / sent", "reason"],
+            [
+                [
+                    str(r.id),
+                    r.state,
+                    r.kind,
+                    r.recipient,
+                    str(r.attempts),
+                    (r.sent_at or r.next_attempt_at or "-"),
+                    _short(r.reason),
+                ]
+                for r in rows
+            ],
+        )
+    )
     if total > len(rows):
         click.echo(f"... and {total - len(rows)} more (--limit 0 shows all)")
 

@@ -31,14 +31,21 @@ def print_summary(summary: CycleSummary) -> None:
             click.echo(f"    {outcome}: {slug}" + (f": {summary.reasons[slug]}" if slug in summary.reasons else ""))
     if summary.flagged:
         click.echo(f"  flagged for the operator, failing or empty cycle after cycle: {', '.join(summary.flagged)}")
-    click.echo(f"  documents: {summary.documents_new} new, {summary.documents_changed} changed, {summary.documents_extracted} read")
+    click.echo(
+        f"  documents: {summary.documents_new} new, {summary.documents_changed} changed, {summary.documents_extracted} read"
+    )
     click.echo(f"  status changes: {len(summary.changes)}")
     for change in summary.changes:
         click.echo(f"    {change['council']}: {change['old'] or 'none'} -> {change['new']} (since {change['since']})")
-    click.echo(f"  emails sent: {summary.emails_sent}" + (f" ({summary.emails_pending} waiting to retry)" if summary.emails_pending else ""))
+    click.echo(
+        f"  emails sent: {summary.emails_sent}"
+        + (f" ({summary.emails_pending} waiting to retry)" if summary.emails_pending else "")
+    )
     if summary.mail:
         attention = needs_attention(summary.mail)
-        click.echo(f"  outbox: {describe_counts(summary.mail)}" + (f" ({attention} need a look: sendwatch mail)" if attention else ""))
+        click.echo(
+            f"  outbox: {describe_counts(summary.mail)}" + (f" ({attention} need a look: sendwatch mail)" if attention else "")
+        )
     for problem in summary.mail_problems:
         click.echo(f"  mail: {problem}")
 
@@ -67,8 +74,13 @@ def run(runtime, once: bool, slugs: tuple[str, ...], log_json: bool) -> None:
     if once:
         try:
             with sigterm_unwinds():  # `timeout` and systemd stop with SIGTERM: clean up as for Ctrl-C
-                summary = run_cycle(config, runtime.database, slugs=list(slugs) or None,
-                                    progress=print_progress, linger_seconds=config.mail.linger_seconds)
+                summary = run_cycle(
+                    config,
+                    runtime.database,
+                    slugs=list(slugs) or None,
+                    progress=print_progress,
+                    linger_seconds=config.mail.linger_seconds,
+                )
         except locks.LockBusy as busy:
             click.echo(f"sendwatch: {busy}; not starting another.", err=True)
             raise click.exceptions.Exit(1) from None

@@ -9,8 +9,12 @@ import click
 
 @click.command()
 @click.option("--host", default=None, help="Address to listen on (default: web.host from config).")
-@click.option("--port", type=click.IntRange(0, 65535), default=None,
-              help="Port to listen on, 0 for any free port (default: web.port from config).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Port to listen on, 0 for any free port (default: web.port from config).",
+)
 @click.pass_obj
 def serve(runtime, host: str | None, port: int | None) -> None:
     """Serve the dashboard, council pages, sign-up, unsubscribe and feeds.
@@ -36,8 +40,12 @@ def serve(runtime, host: str | None, port: int | None) -> None:
     proxies = config.web.trusted_proxies
     server = uvicorn.Server(
         uvicorn.Config(
-            app, log_level="warning", access_log=False, server_header=False,
-            proxy_headers=bool(proxies), forwarded_allow_ips=",".join(proxies) if proxies else None,
+            app,
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=",".join(proxies) if proxies else None,
         )
     )
     server.run(sockets=[listener])

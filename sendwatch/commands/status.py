@@ -29,8 +29,11 @@ def status(runtime, as_json: bool) -> None:
     """
     database = runtime.existing_database
     if database is None:  # a read never creates a database
-        click.echo(f"sendwatch: no database yet ({runtime.config.database}): nothing has been crawled; "
-                   "run `sendwatch run --once` first.", err=True)
+        click.echo(
+            f"sendwatch: no database yet ({runtime.config.database}): nothing has been crawled; "
+            "run `sendwatch run --once` first.",
+            err=True,
+        )
         if as_json:
             click.echo("[]")
         return
@@ -41,8 +44,9 @@ def status(runtime, as_json: bool) -> None:
         outbox = mail_counts(session)
     if as_json:
         empty = dict.fromkeys(MAIL_STATES, 0)
-        click.echo(json.dumps([{**row.as_json(), "mail": by_council.get(row.slug, empty)} for row in rows],
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps([{**row.as_json(), "mail": by_council.get(row.slug, empty)} for row in rows], ensure_ascii=False, indent=2)
+        )
         return
     click.echo(status_table(rows))
     read = sum(row.since is not None for row in rows)
@@ -52,7 +56,9 @@ def status(runtime, as_json: bool) -> None:
 
 def status_table(rows: list[CouncilStatus]) -> str:
     """The human status table: most serious first, with since-dates and the latest figure."""
-    return render_table(["council", "status", "since", "latest figure", "published lists (context)"], [_cells(row) for row in rows])
+    return render_table(
+        ["council", "status", "since", "latest figure", "published lists (context)"], [_cells(row) for row in rows]
+    )
 
 
 def _cells(row: CouncilStatus) -> list[str]:

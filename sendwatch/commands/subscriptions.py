@@ -14,7 +14,13 @@ from sendwatch.core.vocabulary import STATUSES
 @click.command()
 @click.argument("email")
 @click.option("--council", "councils", multiple=True, metavar="SLUG", help="A council to watch (repeatable; default all).")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only changes to this status (repeatable; default every change).")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUSES),
+    help="Only changes to this status (repeatable; default every change).",
+)
 @click.option("--frequency", type=click.Choice(["immediate", "weekly"]), default="immediate", show_default=True)
 @click.pass_obj
 def subscribe(runtime, email: str, councils: tuple[str, ...], statuses: tuple[str, ...], frequency: str) -> None:
@@ -27,8 +33,14 @@ def subscribe(runtime, email: str, councils: tuple[str, ...], statuses: tuple[st
     """
     try:
         with runtime.database.session() as session:
-            row = add_subscription(session, email, councils=list(councils), statuses=list(statuses), frequency=frequency,
-                                   smtputf8=runtime.config.mail.smtputf8)
+            row = add_subscription(
+                session,
+                email,
+                councils=list(councils),
+                statuses=list(statuses),
+                frequency=frequency,
+                smtputf8=runtime.config.mail.smtputf8,
+            )
             what = ", ".join(row.councils) if row.councils else "every council"
     except SubscriptionError as error:
         raise click.UsageError(str(error)) from None
@@ -65,7 +77,9 @@ def subscribers(runtime) -> None:
     if not rows:
         click.echo("No subscribers yet. Add one with: sendwatch subscribe EMAIL --council SLUG")
         return
-    click.echo(render_table(
-        ["email", "councils", "statuses", "frequency", "source", "state"],
-        [[r.email, r.councils, r.statuses, r.frequency, r.source, r.state] for r in rows],
-    ))
+    click.echo(
+        render_table(
+            ["email", "councils", "statuses", "frequency", "source", "state"],
+            [[r.email, r.councils, r.statuses, r.frequency, r.source, r.state] for r in rows],
+        )
+    )

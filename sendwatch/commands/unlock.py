@@ -35,4 +35,6 @@ def unlock(runtime, force: bool) -> None:
         return
     with database.session() as session:
         closed = close_abandoned_cycles(session, utcnow())
-    click.echo(f"Cleared the cycle lock ({locks.describe(removed)})" + (f"; closed {closed} cycle(s) as interrupted." if closed else "."))
+    click.echo(
+        f"Cleared the cycle lock ({locks.describe(removed)})" + (f"; closed {closed} cycle(s) as interrupted." if closed else ".")
+    )

@@ -45,8 +45,12 @@ def check_address(text: str, *, smtputf8: bool = False) -> str:
         raise AddressError(f"{_shown(address)} is longer than {MAX_LENGTH} characters")
     try:
         checked = email_validator.validate_email(
-            address, check_deliverability=False, allow_smtputf8=True, allow_quoted_local=False,
-            allow_domain_literal=False, allow_display_name=False,
+            address,
+            check_deliverability=False,
+            allow_smtputf8=True,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+            allow_display_name=False,
         )
     except email_validator.EmailNotValidError as error:
         raise AddressError(f"{_shown(address)} is not an email address: {error}") from None

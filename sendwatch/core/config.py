@@ -318,7 +318,7 @@ class Config(_Strict):
         """The database URL, with a relative SQLite path resolved beside the config file."""
         prefix = "sqlite:///"
         if self.database.startswith(prefix) and not self.database.startswith(prefix + "/"):
-            rest = self.database[len(prefix):]
+            rest = self.database[len(prefix) :]
             if rest and rest != ":memory:":
                 return prefix + str(self.resolve(Path(rest)))
         return self.database
@@ -385,9 +385,7 @@ def parse_config(text: str, filename: str = DEFAULT_CONFIG_NAME, base_dir: Path 
     if "base_dir" in data:
         raise ConfigError([ConfigIssue(filename, lines.get(("base_dir",)), "base_dir", "unknown key")])
     data["base_dir"] = base_dir or Path(".").resolve()
-    issues = [
-        ConfigIssue(filename, _line_for(path, lines), _format_path(path), message) for path, message in _cross_checks(data)
-    ]
+    issues = [ConfigIssue(filename, _line_for(path, lines), _format_path(path), message) for path, message in _cross_checks(data)]
     try:
         config = Config.model_validate(data)
     except ValidationError as error:
@@ -422,7 +420,9 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
                 check_address(address, smtputf8=False)
             except AddressError as error:
                 if "mail.smtputf8" in str(error):
-                    problems.append((("subscribers", index, "email"), f"{error}; set mail.smtputf8: true if your relay supports SMTPUTF8"))
+                    problems.append(
+                        (("subscribers", index, "email"), f"{error}; set mail.smtputf8: true if your relay supports SMTPUTF8")
+                    )
         chosen = subscriber.get("councils") if isinstance(subscriber, dict) else None
         if isinstance(chosen, list):
             for position, slug in enumerate(chosen):
@@ -532,8 +532,9 @@ _FIELD_ALIASES = {"from_": "from"}
 def _issues_from(error: ValidationError, filename: str, lines: dict) -> list[ConfigIssue]:
     issues: list[ConfigIssue] = []
     for item in error.errors():
-        location = tuple(_FIELD_ALIASES.get(part, part) if isinstance(part, str) else part
-                         for part in item["loc"] if not _is_union_tag(part))
+        location = tuple(
+            _FIELD_ALIASES.get(part, part) if isinstance(part, str) else part for part in item["loc"] if not _is_union_tag(part)
+        )
         message = _message_for(item, location)
         if item["type"] == "value_error" and message.startswith(("platform:", "url:", "cycle:", "digest:", "timezone:", "from:")):
             field, message = message.split(":", 1)

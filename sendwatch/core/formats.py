@@ -44,32 +44,61 @@ from sendwatch.core.vocabulary import DOCUMENT_KINDS, DocumentKind
 
 # What each kind is called in messages users read.
 DESCRIPTIONS: dict[str, str] = {
-    "pdf": "a PDF", "html": "an HTML page", "text": "plain text", "csv": "a CSV table",
-    "docx": "a Word document (.docx)", "doc": "a Word 97-2003 document (.doc)", "odt": "an OpenDocument text (.odt)",
-    "rtf": "an RTF document", "xlsx": "an Excel workbook (.xlsx)", "xls": "an Excel 97-2003 workbook (.xls)",
-    "ods": "an OpenDocument spreadsheet (.ods)", "image": "an image",
-    "pptx": "a PowerPoint presentation (.pptx)", "ppt": "a PowerPoint 97-2003 presentation (.ppt)",
-    "odp": "an OpenDocument presentation (.odp)", "odf": "an OpenDocument file of another kind",
-    "zip": "a ZIP archive that is not an office document", "ole": "an OLE2 compound file that is not an Office document",
-    "office_encrypted": "a password-protected Office document", "other": "a file of unknown format",
+    "pdf": "a PDF",
+    "html": "an HTML page",
+    "text": "plain text",
+    "csv": "a CSV table",
+    "docx": "a Word document (.docx)",
+    "doc": "a Word 97-2003 document (.doc)",
+    "odt": "an OpenDocument text (.odt)",
+    "rtf": "an RTF document",
+    "xlsx": "an Excel workbook (.xlsx)",
+    "xls": "an Excel 97-2003 workbook (.xls)",
+    "ods": "an OpenDocument spreadsheet (.ods)",
+    "image": "an image",
+    "pptx": "a PowerPoint presentation (.pptx)",
+    "ppt": "a PowerPoint 97-2003 presentation (.ppt)",
+    "odp": "an OpenDocument presentation (.odp)",
+    "odf": "an OpenDocument file of another kind",
+    "zip": "a ZIP archive that is not an office document",
+    "ole": "an OLE2 compound file that is not an Office document",
+    "office_encrypted": "a password-protected Office document",
+    "other": "a file of unknown format",
     "unknown": "a paper not yet fetched, whose link names no format",
 }
 
 # The suffix a stored body gets (data/ab/abcd….docx), so a person can open it.
 SUFFIXES: dict[str, str] = {
-    "pdf": ".pdf", "html": ".html", "text": ".txt", "csv": ".csv", "docx": ".docx", "doc": ".doc", "odt": ".odt",
-    "rtf": ".rtf", "xlsx": ".xlsx", "xls": ".xls", "ods": ".ods", "pptx": ".pptx", "ppt": ".ppt", "odp": ".odp",
+    "pdf": ".pdf",
+    "html": ".html",
+    "text": ".txt",
+    "csv": ".csv",
+    "docx": ".docx",
+    "doc": ".doc",
+    "odt": ".odt",
+    "rtf": ".rtf",
+    "xlsx": ".xlsx",
+    "xls": ".xls",
+    "ods": ".ods",
+    "pptx": ".pptx",
+    "ppt": ".ppt",
+    "odp": ".odp",
 }
 
 # Declared types (Content-Type) to kinds.
 CONTENT_TYPES: dict[str, DocumentKind] = {
-    "application/pdf": "pdf", "application/x-pdf": "pdf",
-    "text/html": "html", "application/xhtml+xml": "html",
-    "text/plain": "text", "text/csv": "csv", "application/csv": "csv",
+    "application/pdf": "pdf",
+    "application/x-pdf": "pdf",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/plain": "text",
+    "text/csv": "csv",
+    "application/csv": "csv",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/msword": "doc",
     "application/vnd.oasis.opendocument.text": "odt",
-    "application/rtf": "rtf", "text/rtf": "rtf",
+    "application/rtf": "rtf",
+    "text/rtf": "rtf",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
     "application/vnd.ms-excel": "xls",
     "application/vnd.oasis.opendocument.spreadsheet": "ods",
@@ -78,13 +107,37 @@ CONTENT_TYPES: dict[str, DocumentKind] = {
     "application/vnd.oasis.opendocument.presentation": "odp",
 }
 # Types that say nothing about the format: the bytes alone decide.
-_UNINFORMATIVE = ("", "application/octet-stream", "binary/octet-stream", "application/download",
-                  "application/force-download", "application/x-download")
+_UNINFORMATIVE = (
+    "",
+    "application/octet-stream",
+    "binary/octet-stream",
+    "application/download",
+    "application/force-download",
+    "application/x-download",
+)
 # File name extensions to kinds: a hint (a probe's guess, CSV versus text), never a decision.
 EXTENSIONS: dict[str, DocumentKind] = {
-    "pdf": "pdf", "htm": "html", "html": "html", "docx": "docx", "doc": "doc", "odt": "odt", "rtf": "rtf",
-    "xlsx": "xlsx", "xls": "xls", "ods": "ods", "csv": "csv", "txt": "text", "pptx": "pptx", "ppt": "ppt", "odp": "odp",
-    "png": "image", "jpg": "image", "jpeg": "image", "tif": "image", "tiff": "image", "gif": "image",
+    "pdf": "pdf",
+    "htm": "html",
+    "html": "html",
+    "docx": "docx",
+    "doc": "doc",
+    "odt": "odt",
+    "rtf": "rtf",
+    "xlsx": "xlsx",
+    "xls": "xls",
+    "ods": "ods",
+    "csv": "csv",
+    "txt": "text",
+    "pptx": "pptx",
+    "ppt": "ppt",
+    "odp": "odp",
+    "png": "image",
+    "jpg": "image",
+    "jpeg": "image",
+    "tif": "image",
+    "tiff": "image",
+    "gif": "image",
 }
 # What a link's extension must name for a listing page's link to be a paper, not a web page or a picture.
 PAPER_KINDS: frozenset[DocumentKind] = frozenset(EXTENSIONS.values()) - {"html", "image"}
@@ -96,7 +149,9 @@ _SPREADSHEETS: tuple[DocumentKind, ...] = ("xls", "xlsx", "ods")
 _HEAD = 4096
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
-_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
 _HTML_FRAGMENT = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(?:div|p|table|h[1-6]|ul|ol|span)\b[^>]*>", re.I)
 _ESCAPED_HTML = re.compile(rb"&lt;(?:p|div|table|br)\b", re.I)  # ModernGov item text, escaped once more
 # Reading a ZIP's entries to tell what it is never decompresses more than this.
@@ -111,21 +166,28 @@ _ODF_TYPES: dict[str, DocumentKind] = {
 }
 # The content type of an OOXML package's main part names the application.
 _OOXML_MAIN: tuple[tuple[re.Pattern[bytes], DocumentKind], ...] = (
-    (re.compile(rb"wordprocessingml\.(?:document|template)\.main\+xml|ms-word\.(?:document|template)\.macroenabled", re.I), "docx"),
+    (
+        re.compile(rb"wordprocessingml\.(?:document|template)\.main\+xml|ms-word\.(?:document|template)\.macroenabled", re.I),
+        "docx",
+    ),
     (re.compile(rb"spreadsheetml\.(?:sheet|template)\.main\+xml|ms-excel\.(?:sheet|template)\.macroenabled", re.I), "xlsx"),
     (re.compile(rb"presentationml\.|ms-powerpoint\.", re.I), "pptx"),
 )
 # Failing that, the folder its parts are in.
 _OOXML_FOLDERS: tuple[tuple[str, DocumentKind], ...] = (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx"))
 # An OLE2 file's main stream names the application (an encrypted OOXML file is OLE2 too).
-_OLE_STREAMS: tuple[tuple[str, DocumentKind], ...] = (("EncryptedPackage", "office_encrypted"), ("WordDocument", "doc"), ("Workbook", "xls"), ("Book", "xls"),
-                ("PowerPoint Document", "ppt"))
+_OLE_STREAMS: tuple[tuple[str, DocumentKind], ...] = (
+    ("EncryptedPackage", "office_encrypted"),
+    ("WordDocument", "doc"),
+    ("Workbook", "xls"),
+    ("Book", "xls"),
+    ("PowerPoint Document", "ppt"),
+)
 
 
 def decide_kind(body: bytes, content_type: str | None, name: str | None = None) -> DocumentKind:
     """The kind to store a fetched body as: its bytes, then its Content-Type, the name only for CSV."""
-    return proven_kind(body) or _unproven_kind(body[:_HEAD], kind_of_content_type(content_type), name,
-                                               cut=len(body) > _HEAD)
+    return proven_kind(body) or _unproven_kind(body[:_HEAD], kind_of_content_type(content_type), name, cut=len(body) > _HEAD)
 
 
 def kind_of_file(path: Path | str, kind: str | None = None, content_type: str | None = None) -> DocumentKind:
@@ -287,10 +349,11 @@ def _cut_zip_kind(head: bytes) -> DocumentKind:
         start = found.start()
         if len(head) < start + 30:
             break
-        method, size, name_length, extra_length = (int.from_bytes(head[start + at:start + at + width], "little")
-                                                   for at, width in ((8, 2), (18, 4), (26, 2), (28, 2)))
-        name = head[start + 30:start + 30 + name_length].decode("ascii", errors="replace")
-        data = head[start + 30 + name_length + extra_length:][:size or None]
+        method, size, name_length, extra_length = (
+            int.from_bytes(head[start + at : start + at + width], "little") for at, width in ((8, 2), (18, 4), (26, 2), (28, 2))
+        )
+        name = head[start + 30 : start + 30 + name_length].decode("ascii", errors="replace")
+        data = head[start + 30 + name_length + extra_length :][: size or None]
         if name == "mimetype" and start == 0:  # stored uncompressed first, as OpenDocument requires
             return _odf_kind(data[:80].split(b"PK", 1)[0].decode("ascii", errors="replace").strip(), "zip")
         if name == "[Content_Types].xml":  # Office writes it first

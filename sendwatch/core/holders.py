@@ -106,7 +106,7 @@ def _stat_fields(pid: int) -> list[str] | None:
             text = handle.read()
     except OSError:
         return None
-    return text[text.rfind(")") + 2:].split()
+    return text[text.rfind(")") + 2 :].split()
 
 
 @lru_cache(maxsize=1)

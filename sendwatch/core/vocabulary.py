@@ -47,7 +47,7 @@ STANDING_TIER: dict[str, int] = {
     "none": 0,
     "deficit_only": 1,
     "dbv": 2,
-    **dict.fromkeys(STATUSES[STATUSES.index("sv_negotiating"):], 3),
+    **dict.fromkeys(STATUSES[STATUSES.index("sv_negotiating") :], 3),
 }
 
 # What a sentence of evidence is: a statement of the council's position, or a risk or

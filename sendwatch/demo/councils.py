@@ -55,10 +55,17 @@ def eastmoor(today: dt.date) -> DemoCouncil:
     forum = DemoCommittee(title=FORUM, meetings=[baseline])
     cabinet = DemoCommittee(
         title="Cabinet",
-        meetings=[DemoMeeting(date=today - dt.timedelta(days=40), items=[DemoItem(
-            title="Highways maintenance contract",
-            minutes_html=_p("Cabinet agreed to award the highways maintenance contract. The project is on track."),
-        )])],
+        meetings=[
+            DemoMeeting(
+                date=today - dt.timedelta(days=40),
+                items=[
+                    DemoItem(
+                        title="Highways maintenance contract",
+                        minutes_html=_p("Cabinet agreed to award the highways maintenance contract. The project is on track."),
+                    )
+                ],
+            )
+        ],
     )
     return DemoCouncil(slug="eastmoor", name="Eastmoor County Council", platform="moderngov", committees=[forum, cabinet])
 
@@ -127,8 +134,13 @@ def riverton(today: dt.date) -> DemoCouncil:
             ),
         ],
     )
-    return DemoCouncil(slug="riverton", name="Riverton Borough Council", platform="moderngov", mount="/moderngov/",
-                       committees=[DemoCommittee(title="Schools' Forum", meetings=[meeting])])
+    return DemoCouncil(
+        slug="riverton",
+        name="Riverton Borough Council",
+        platform="moderngov",
+        mount="/moderngov/",
+        committees=[DemoCommittee(title="Schools' Forum", meetings=[meeting])],
+    )
 
 
 def northfield(today: dt.date) -> DemoCouncil:
@@ -147,8 +159,12 @@ def northfield(today: dt.date) -> DemoCouncil:
         published=today - dt.timedelta(days=30),
     )
     meeting = DemoMeeting(date=today - dt.timedelta(days=28), documents=[budget])
-    return DemoCouncil(slug="northfield", name="Northfield City Council", platform="cmis",
-                       committees=[DemoCommittee(title=FORUM, meetings=[meeting])])
+    return DemoCouncil(
+        slug="northfield",
+        name="Northfield City Council",
+        platform="cmis",
+        committees=[DemoCommittee(title=FORUM, meetings=[meeting])],
+    )
 
 
 def demo_councils(today: dt.date) -> list[DemoCouncil]:

@@ -56,8 +56,14 @@ def write_demo_config(site: DemoSite, workdir: Path) -> Path:
     config = {
         "database": f"sqlite:///{DEMO_DATABASE}",
         "data_dir": "data",
-        "crawl": {"download_delay": 0, "autothrottle": False, "parallel_councils": 3, "retries": 1,
-                  "timeout_seconds": 20, "contact": "demo@example.org"},
+        "crawl": {
+            "download_delay": 0,
+            "autothrottle": False,
+            "parallel_councils": 3,
+            "retries": 1,
+            "timeout_seconds": 20,
+            "contact": "demo@example.org",
+        },
         "mail": {"transport": "file", "outbox_dir": "outbox", "from": "sendwatch demo <alerts@example.org>"},
         "web": {"base_url": "http://127.0.0.1:8000"},
         "councils": [site.council_config(council.slug) for council in site_councils(site)],
@@ -67,8 +73,11 @@ def write_demo_config(site: DemoSite, workdir: Path) -> Path:
         ],
     }
     path = workdir / "config.yaml"
-    path.write_text("# Written by `sendwatch demo`: points sendwatch at the local demo council site.\n"
-                    + yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    path.write_text(
+        "# Written by `sendwatch demo`: points sendwatch at the local demo council site.\n"
+        + yaml.safe_dump(config, sort_keys=False),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -88,14 +97,16 @@ def prepare_folder(workdir: Path) -> None:
     if workdir.exists():
         entries = list(workdir.iterdir())
         if entries and not (workdir / MARKER).exists():
-            raise DemoFolderError(f"{workdir} is not empty and was not made by sendwatch demo; "
-                                  "choose a new or empty folder (nothing was changed)")
+            raise DemoFolderError(
+                f"{workdir} is not empty and was not made by sendwatch demo; choose a new or empty folder (nothing was changed)"
+            )
         for entry in entries:
             if entry.name in DEMO_FILES or entry.name.startswith(DEMO_DATABASE):
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / MARKER).write_text("Made by `sendwatch demo`, which may empty this folder's demo files when it runs again.\n",
-                                  encoding="utf-8")
+    (workdir / MARKER).write_text(
+        "Made by `sendwatch demo`, which may empty this folder's demo files when it runs again.\n", encoding="utf-8"
+    )
 
 
 def run_demo(workdir: Path, say: Callable[[str], None] = print, today: dt.date | None = None) -> DemoResult:
@@ -139,6 +150,7 @@ def _progress(say: Callable[[str], None]):
     def report(event: str, data: dict) -> None:
         if event == "council":
             say(f"  crawled {data['slug']:<12} {data['outcome']:<8} {data['documents_new']} new documents")
+
     return report
 
 

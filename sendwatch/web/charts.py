@@ -151,11 +151,17 @@ def figures_chart(series: Mapping[str, Sequence[AmountPoint]], width: int = 560,
     for fraction in (0.0, 0.5, 1.0):
         amount = lowest + (highest - lowest) * fraction
         y = y_of(amount)
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="12" text-anchor="end" fill="#24292f">{escape(money(amount))}</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="12" text-anchor="end" fill="#24292f">{escape(money(amount))}</text>'
+        )
         if fraction:
-            parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#d0d7de" stroke-dasharray="2 4"/>')
+            parts.append(
+                f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#d0d7de" stroke-dasharray="2 4"/>'
+            )
     for day, anchor in ((first, "start"), (last, "end")):
-        parts.append(f'<text x="{x_of(day):.1f}" y="{height - 8}" font-size="12" text-anchor="{anchor}" fill="#24292f">{escape(_month(day))}</text>')
+        parts.append(
+            f'<text x="{x_of(day):.1f}" y="{height - 8}" font-size="12" text-anchor="{anchor}" fill="#24292f">{escape(_month(day))}</text>'
+        )
     for index, (label, values) in enumerate(series.items()):
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         dash = SERIES_DASHES[index % len(SERIES_DASHES)]

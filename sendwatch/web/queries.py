@@ -111,7 +111,14 @@ def dashboard(session: Session, flag_after: int, status: str | None = None, quer
         rows.sort(key=lambda row: row.status.name.lower())
     elif sort == "recent":
         rows.sort(key=lambda row: row.status.since or "", reverse=True)  # stable: ties keep seriousness order
-    return Dashboard(rows=rows, counts=counts, total=len(statuses), status=status, query=query.strip(), sort=sort if sort in SORTS else "status")
+    return Dashboard(
+        rows=rows,
+        counts=counts,
+        total=len(statuses),
+        status=status,
+        query=query.strip(),
+        sort=sort if sort in SORTS else "status",
+    )
 
 
 # --------------------------------------------------------------------------- council page
@@ -219,7 +226,10 @@ def _document_dates(session: Session, council_id: int) -> dict[int, dt.date | No
 def _figures(session: Session, council_id: int) -> list[FigurePoint]:
     dates = _document_dates(session, council_id)
     documents = {
-        row.id: row for row in session.execute(select(Document.id, Document.title, Document.url, Document.kind).where(Document.council_id == council_id))
+        row.id: row
+        for row in session.execute(
+            select(Document.id, Document.title, Document.url, Document.kind).where(Document.council_id == council_id)
+        )
     }
     points = []
     for figure in session.scalars(select(Figure).where(Figure.council_id == council_id).order_by(Figure.id)):
@@ -231,7 +241,15 @@ def _figures(session: Session, council_id: int) -> list[FigurePoint]:
         if link and document:
             link = page_link(link, figure.page, is_pdf=document.kind == "pdf")
         points.append(
-            FigurePoint(date, figure.amount_gbp, figure.text, figure.label, figure.financial_year, document.title if document else None, link)
+            FigurePoint(
+                date,
+                figure.amount_gbp,
+                figure.text,
+                figure.label,
+                figure.financial_year,
+                document.title if document else None,
+                link,
+            )
         )
     points.sort(key=lambda point: (point.date, point.label or "", point.amount_gbp))
     return points

@@ -48,7 +48,12 @@ def page(
     if fresh:
         cookie = new_csrf_cookie()
     html = render(
-        template, request=request, csrf_field=CSRF_FIELD, csrf_token=csrf_token(web.secret, cookie), base_url=web.config.web.base_url, **context
+        template,
+        request=request,
+        csrf_field=CSRF_FIELD,
+        csrf_token=csrf_token(web.secret, cookie),
+        base_url=web.config.web.base_url,
+        **context,
     )
     response = HTMLResponse(html, status_code=status_code, headers=headers, background=background)
     if fresh:
@@ -69,7 +74,9 @@ def check_csrf(request: Request, form: FormData) -> HTMLResponse | None:
     if csrf_valid(state(request).secret, request.cookies.get(CSRF_COOKIE), submitted if isinstance(submitted, str) else None):
         return None
     return refusal(
-        request, 403, "Form refused",
+        request,
+        403,
+        "Form refused",
         "This form could not be accepted because it did not carry this site's security token.",
         "Go back, reload the page so it gets a fresh token, and send the form again. Cookies must be allowed for this site.",
     )

@@ -124,15 +124,19 @@ class TokenCheck:
 
 def make_confirmation_token(secret: bytes, request: SignupRequest) -> str:
     """A URL-safe token carrying ``request``, signed so it cannot be altered."""
-    return sign(secret, "confirm", {
-        "s": request.subscriber_id,
-        "e": request.email.lower(),
-        "c": request.councils,
-        "st": request.statuses,
-        "f": request.frequency,
-        "t": (request.issued_at - EPOCH) // dt.timedelta(milliseconds=1),
-        "n": secrets.token_urlsafe(6),
-    })
+    return sign(
+        secret,
+        "confirm",
+        {
+            "s": request.subscriber_id,
+            "e": request.email.lower(),
+            "c": request.councils,
+            "st": request.statuses,
+            "f": request.frequency,
+            "t": (request.issued_at - EPOCH) // dt.timedelta(milliseconds=1),
+            "n": secrets.token_urlsafe(6),
+        },
+    )
 
 
 def read_confirmation_token(secret: bytes, token: str | None, now: dt.datetime, max_age: dt.timedelta) -> TokenCheck:

@@ -47,7 +47,13 @@ def request_subscription(
     subscriber = find_subscriber(session, email)
     if subscriber is None:
         subscriber = Subscriber(
-            email=email, councils=councils, statuses=statuses, frequency=frequency, source="web", confirmed_at=None, created_at=now
+            email=email,
+            councils=councils,
+            statuses=statuses,
+            frequency=frequency,
+            source="web",
+            confirmed_at=None,
+            created_at=now,
         )
         session.add(subscriber)
         session.flush()
@@ -59,21 +65,40 @@ def request_subscription(
     links = links_for(config, subscriber, secret)
     subject = "Confirm your sendwatch subscription"
     html, text = render_pair(
-        "confirm", subject=subject, email=subscriber.email, frequency=frequency,
-        councils_text=councils_text(session, councils), confirm_url=confirm_url, links=links,
+        "confirm",
+        subject=subject,
+        email=subscriber.email,
+        frequency=frequency,
+        councils_text=councils_text(session, councils),
+        confirm_url=confirm_url,
+        links=links,
     )
     key = message_key("confirm", subscriber, "web", token)
     return enqueue(
-        session, config, kind="confirm", key=key, subscriber=subscriber, subject=subject, html=html, text=text, links=links, now=now
+        session,
+        config,
+        kind="confirm",
+        key=key,
+        subscriber=subscriber,
+        subject=subject,
+        html=html,
+        text=text,
+        links=links,
+        now=now,
     )
 
 
 def confirmations_sent(session: Session, subscriber: Subscriber, since: dt.datetime) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(OutboxMessage.subscriber_id == subscriber.id, OutboxMessage.kind == "confirm", OutboxMessage.created_at > since)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.subscriber_id == subscriber.id, OutboxMessage.kind == "confirm", OutboxMessage.created_at > since
+            )
+        )
+        or 0
+    )
 
 
 def confirm_subscription(session: Session, request: SignupRequest, now: dt.datetime | None = None) -> Subscriber:
@@ -82,8 +107,14 @@ def confirm_subscription(session: Session, request: SignupRequest, now: dt.datet
     Raises ``alerts.subscriptions.SubscriptionError`` if a chosen council no longer exists.
     """
     subscriber = subscribe(
-        session, request.email, councils=request.councils, statuses=request.statuses,
-        frequency=request.frequency, source="web", confirmed=True, smtputf8=True,  # checked at sign-up
+        session,
+        request.email,
+        councils=request.councils,
+        statuses=request.statuses,
+        frequency=request.frequency,
+        source="web",
+        confirmed=True,
+        smtputf8=True,  # checked at sign-up
     )
     subscriber.confirmed_at = now or utcnow()  # also marks this link (and older ones) as used
     session.flush()

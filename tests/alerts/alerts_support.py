@@ -64,25 +64,39 @@ class Papers:
         self.session.flush()
         return document
 
-    def evidence(self, document: Document, status: str, quote: str, *, page: int = 1, confidence: float = 0.9, kind: str = "signal") -> Evidence:
+    def evidence(
+        self, document: Document, status: str, quote: str, *, page: int = 1, confidence: float = 0.9, kind: str = "signal"
+    ) -> Evidence:
         row = Evidence(
-            document_id=document.id, council_id=document.council_id, status=status, quote=quote, page=page,
-            confidence=confidence, kind=kind, rule="test", extractor_version="test",
+            document_id=document.id,
+            council_id=document.council_id,
+            status=status,
+            quote=quote,
+            page=page,
+            confidence=confidence,
+            kind=kind,
+            rule="test",
+            extractor_version="test",
         )
         self.session.add(row)
         self.session.flush()
         return row
 
-    def figure(self, document: Document, amount: float, text: str, label: str | None = None, page: int = 1, year: str | None = None) -> Figure:
+    def figure(
+        self, document: Document, amount: float, text: str, label: str | None = None, page: int = 1, year: str | None = None
+    ) -> Figure:
         row = Figure(
-            document_id=document.id, council_id=document.council_id, amount_gbp=amount, text=text, label=label,
-            financial_year=year, page=page,
+            document_id=document.id,
+            council_id=document.council_id,
+            amount_gbp=amount,
+            text=text,
+            label=label,
+            financial_year=year,
+            page=page,
         )
         self.session.add(row)
         self.session.flush()
         return row
-
-
 
 
 def queue_change_alerts(database, config, emails: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
@@ -99,14 +113,22 @@ def queue_change_alerts(database, config, emails: list[str]) -> list[str]:  # ty
             subscribe(session, address, councils=["northshire"])
         council = session.scalars(select(Council).where(Council.slug == "northshire")).one()
         event = ChangeEvent(
-            event_key=hashlib.sha256(f"test-{next(_numbers)}".encode()).hexdigest(), council_id=council.id,
-            old_status="sv_on_track", new_status="ems", since=dt.date(2025, 2, 13), is_baseline=False,
-            evidence=[{
-                "url": "https://democracy.northshire.example.gov.uk/documents/s4410/ems-letter.pdf",
-                "title": "Letter from the DfE: enhanced monitoring and support", "date": "2025-02-13", "page": 1,
-                "quote": "The Department has decided to place Northshire under enhanced monitoring and support.",
-                "link": "https://democracy.northshire.example.gov.uk/documents/s4410/ems-letter.pdf#page=1",
-            }],
+            event_key=hashlib.sha256(f"test-{next(_numbers)}".encode()).hexdigest(),
+            council_id=council.id,
+            old_status="sv_on_track",
+            new_status="ems",
+            since=dt.date(2025, 2, 13),
+            is_baseline=False,
+            evidence=[
+                {
+                    "url": "https://democracy.northshire.example.gov.uk/documents/s4410/ems-letter.pdf",
+                    "title": "Letter from the DfE: enhanced monitoring and support",
+                    "date": "2025-02-13",
+                    "page": 1,
+                    "quote": "The Department has decided to place Northshire under enhanced monitoring and support.",
+                    "link": "https://democracy.northshire.example.gov.uk/documents/s4410/ems-letter.pdf#page=1",
+                }
+            ],
             figures=[{"amount_gbp": 9_400_000, "text": "£9.4m", "label": "forecast deficit", "financial_year": "2024/25"}],
         )
         session.add(event)

@@ -42,13 +42,26 @@ def smtp_config(write_config, database_url, smtp_server, monkeypatch):  # type: 
         data = {
             "database": database_url,
             "mail": {
-                "transport": "smtp", "host": smtp_server.host, "port": smtp_server.port,
-                "from": "sendwatch <alerts@sendwatch.example.org>", "timeout_seconds": 10,
+                "transport": "smtp",
+                "host": smtp_server.host,
+                "port": smtp_server.port,
+                "from": "sendwatch <alerts@sendwatch.example.org>",
+                "timeout_seconds": 10,
             },
             "web": {"base_url": "https://sendwatch.example.org"},
             "councils": [
-                {"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov", "url": "https://democracy.northshire.example.gov.uk/"},
-                {"slug": "westbury", "name": "Westbury Borough Council", "platform": "moderngov", "url": "https://democracy.westbury.example.gov.uk/"},
+                {
+                    "slug": "northshire",
+                    "name": "Northshire County Council",
+                    "platform": "moderngov",
+                    "url": "https://democracy.northshire.example.gov.uk/",
+                },
+                {
+                    "slug": "westbury",
+                    "name": "Westbury Borough Council",
+                    "platform": "moderngov",
+                    "url": "https://democracy.westbury.example.gov.uk/",
+                },
             ],
         }
         data.update(overrides)

@@ -17,10 +17,26 @@ from sendwatch.core.storage import open_database
 D = dt.date
 
 COUNCILS = [
-    {"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov", "url": "https://democracy.northshire.example.gov.uk/"},
-    {"slug": "westbury", "name": "Westbury Borough Council", "platform": "moderngov", "url": "https://democracy.westbury.example.gov.uk/"},
+    {
+        "slug": "northshire",
+        "name": "Northshire County Council",
+        "platform": "moderngov",
+        "url": "https://democracy.northshire.example.gov.uk/",
+    },
+    {
+        "slug": "westbury",
+        "name": "Westbury Borough Council",
+        "platform": "moderngov",
+        "url": "https://democracy.westbury.example.gov.uk/",
+    },
     # Bury's GSS code: the bundled reference list places it in the safety valve programme.
-    {"slug": "bury", "name": "Bury Council", "gss_code": "E08000002", "platform": "moderngov", "url": "https://councildecisions.bury.example.gov.uk/"},
+    {
+        "slug": "bury",
+        "name": "Bury Council",
+        "gss_code": "E08000002",
+        "platform": "moderngov",
+        "url": "https://councildecisions.bury.example.gov.uk/",
+    },
 ]
 
 
@@ -56,9 +72,19 @@ def test_status_json_is_exactly_the_documented_shape_most_serious_first(write_co
     # Beside the documented keys, each council's alerts in the outbox by state (none queued here).
     assert [row.pop("mail") for row in rows][0] == dict.fromkeys(MAIL_STATES, 0)
     assert rows[0] == {
-        "council": "northshire", "name": "Northshire County Council", "status": "ems", "since": "2024-09-12",
-        "evidence": [{"url": rows[0]["evidence"][0]["url"], "title": "DfE letter: enhanced monitoring", "date": "2024-09-12",
-                      "page": 7, "quote": "The Department has placed the council under enhanced monitoring and support."}],
+        "council": "northshire",
+        "name": "Northshire County Council",
+        "status": "ems",
+        "since": "2024-09-12",
+        "evidence": [
+            {
+                "url": rows[0]["evidence"][0]["url"],
+                "title": "DfE letter: enhanced monitoring",
+                "date": "2024-09-12",
+                "page": 7,
+                "quote": "The Department has placed the council under enhanced monitoring and support.",
+            }
+        ],
         "figures": [{"amount_gbp": 6000000, "text": "£6 million", "label": "off track by"}],
     }
     assert rows[2] == {"council": "bury", "name": "Bury Council", "status": "none", "since": None, "evidence": [], "figures": []}
@@ -77,13 +103,27 @@ def test_status_table_shows_since_the_latest_figure_and_published_lists_as_conte
 
 
 def test_subscribe_list_and_unsubscribe(write_config, database_url):
-    path, _ = write_config({
-        "database": database_url, "councils": COUNCILS,
-        "subscribers": [{"email": "from.config@example.org", "councils": "all", "frequency": "weekly"}],
-    })
+    path, _ = write_config(
+        {
+            "database": database_url,
+            "councils": COUNCILS,
+            "subscribers": [{"email": "from.config@example.org", "councils": "all", "frequency": "weekly"}],
+        }
+    )
 
-    added = invoke(path, "subscribe", "reporter@example.org", "--council", "northshire", "--council", "westbury",
-                   "--status", "ems", "--status", "payment_withheld")
+    added = invoke(
+        path,
+        "subscribe",
+        "reporter@example.org",
+        "--council",
+        "northshire",
+        "--council",
+        "westbury",
+        "--status",
+        "ems",
+        "--status",
+        "payment_withheld",
+    )
     assert added.exit_code == 0 and "Subscribed reporter@example.org (immediate)" in added.output
     listing = invoke(path, "subscribers").output
     reporter = next(line for line in listing.splitlines() if line.startswith("reporter@example.org"))
@@ -168,8 +208,12 @@ def test_unlock_clears_a_dead_holder_s_lock_and_refuses_a_live_one(write_config,
     assert refused.exit_code == 1 and "held by a running process" in refused.output
     held.release()
 
-    dead = subprocess.run([sys.executable, "-c", "from sendwatch.core.holders import new_holder; print(new_holder())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "from sendwatch.core.holders import new_holder; print(new_holder())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     with database.session() as session:
         now = utcnow()
         session.add(Lock(name="cycle", holder=dead, acquired_at=now, expires_at=now + locks.dt.timedelta(hours=2)))

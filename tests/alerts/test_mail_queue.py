@@ -44,8 +44,17 @@ def legacy_row(database, config, address: str) -> None:  # type: ignore[no-untyp
         subscriber = Subscriber(email=address, source="web", confirmed_at=utcnow())
         session.add(subscriber)
         session.flush()
-        enqueue(session, config, kind="confirm", key=message_key("confirm", subscriber, "legacy"), subscriber=subscriber,
-                subject="Confirm your sendwatch subscription", html="<p>Confirm</p>", text="Confirm", links=None)
+        enqueue(
+            session,
+            config,
+            kind="confirm",
+            key=message_key("confirm", subscriber, "legacy"),
+            subscriber=subscriber,
+            subject="Confirm your sendwatch subscription",
+            html="<p>Confirm</p>",
+            text="Confirm",
+            links=None,
+        )
 
 
 # --------------------------------------------------------------------------- one message, one fate
@@ -68,8 +77,9 @@ def test_a_non_ascii_address_fails_alone_and_the_alerts_behind_it_are_delivered(
 
 def test_with_an_smtputf8_relay_the_non_ascii_address_is_delivered_with_its_domain_idna_encoded(smtp_config, database):
     with running_smtp_server(enable_SMTPUTF8=True) as relay:
-        _, config = smtp_config(mail={"transport": "smtp", "host": relay.host, "port": relay.port, "smtputf8": True,
-                                      "timeout_seconds": 10})
+        _, config = smtp_config(
+            mail={"transport": "smtp", "host": relay.host, "port": relay.port, "smtputf8": True, "timeout_seconds": 10}
+        )
         legacy_row(database, config, "jöhn@exämple.org")
 
         assert send_pending(config, database).sent == 1
@@ -92,8 +102,9 @@ class FaultyTransport(SmtpTransport):
 
 
 @pytest.mark.parametrize("after_hand_over, state", [(False, "pending"), (True, "ambiguous")])
-def test_an_unexpected_error_for_one_message_fails_that_message_not_the_drain(smtp_config, smtp_server, database,
-                                                                             after_hand_over, state):
+def test_an_unexpected_error_for_one_message_fails_that_message_not_the_drain(
+    smtp_config, smtp_server, database, after_hand_over, state
+):
     _, config = smtp_config()
     message_ids = queue_change_alerts(database, config, READERS)
     transport = FaultyTransport(config, READERS[1], after_hand_over)
@@ -124,8 +135,9 @@ def test_an_error_that_repeats_for_every_message_is_retried_up_to_the_cap_then_f
 
 
 def test_attempts_are_capped_then_the_row_fails_with_the_reason(smtp_config, smtp_server, database):
-    _, config = smtp_config(mail={"transport": "smtp", "host": smtp_server.host, "port": smtp_server.port,
-                                  "timeout_seconds": 10, "max_attempts": 3})
+    _, config = smtp_config(
+        mail={"transport": "smtp", "host": smtp_server.host, "port": smtp_server.port, "timeout_seconds": 10, "max_attempts": 3}
+    )
     queue_change_alerts(database, config, READERS[:1])
     smtp_server.handler.behaviour.greylist_first = 10**6
 
@@ -220,8 +232,15 @@ def test_a_mailbox_full_refusal_waits_and_suppresses_nobody(smtp_config, smtp_se
 
 
 def test_within_one_run_a_greylisted_message_is_retried_after_a_short_wait(smtp_config, smtp_server, database):
-    _, config = smtp_config(mail={"transport": "smtp", "host": smtp_server.host, "port": smtp_server.port,
-                                  "timeout_seconds": 10, "linger_retry_seconds": 0.05})
+    _, config = smtp_config(
+        mail={
+            "transport": "smtp",
+            "host": smtp_server.host,
+            "port": smtp_server.port,
+            "timeout_seconds": 10,
+            "linger_retry_seconds": 0.05,
+        }
+    )
     message_ids = queue_change_alerts(database, config, READERS[:3])
     smtp_server.handler.behaviour.greylist_first = 3
 
@@ -232,8 +251,15 @@ def test_within_one_run_a_greylisted_message_is_retried_after_a_short_wait(smtp_
 
 
 def test_lingering_gives_up_at_its_deadline_and_leaves_the_row_for_later(smtp_config, smtp_server, database):
-    _, config = smtp_config(mail={"transport": "smtp", "host": smtp_server.host, "port": smtp_server.port,
-                                  "timeout_seconds": 10, "linger_retry_seconds": 0.05})
+    _, config = smtp_config(
+        mail={
+            "transport": "smtp",
+            "host": smtp_server.host,
+            "port": smtp_server.port,
+            "timeout_seconds": 10,
+            "linger_retry_seconds": 0.05,
+        }
+    )
     queue_change_alerts(database, config, READERS[:1])
     smtp_server.handler.behaviour.greylist_first = 10**6
 
@@ -261,9 +287,12 @@ def test_the_claims_of_a_drain_on_another_machine_come_back_when_they_expire(smt
     message_ids = queue_change_alerts(database, config, READERS[:2])
     with database.session() as session:
         for row in session.scalars(select(OutboxMessage)):
-            row.state, row.claimed_by, row.claimed_until = "claimed", "elsewhere:1:-:-:abcd1234", utcnow() - dt.timedelta(seconds=1)
+            row.state, row.claimed_by, row.claimed_until = (
+                "claimed",
+                "elsewhere:1:-:-:abcd1234",
+                utcnow() - dt.timedelta(seconds=1),
+            )
 
     summary = send_pending(config, database)
 
     assert (summary.sent, summary.reclaimed) == (2, 2) and delivered_once(smtp_server.handler, message_ids)
-

@@ -65,7 +65,11 @@ def test_a_550_suppresses_that_address_and_the_others_are_delivered(smtp_config,
     summary = send_pending(config, database)
 
     assert (summary.sent, summary.failed) == (2, 1)
-    assert states(database) == {"reader1@newsroom.example": "sent", "reader2@newsroom.example": "failed", "reader3@newsroom.example": "sent"}
+    assert states(database) == {
+        "reader1@newsroom.example": "sent",
+        "reader2@newsroom.example": "failed",
+        "reader3@newsroom.example": "sent",
+    }
     with database.session() as session:
         refused = session.scalars(select(Subscriber).where(Subscriber.email == "reader2@newsroom.example")).one()
         assert refused.suppressed_at is not None and "550" in refused.suppressed_reason
@@ -166,13 +170,23 @@ def test_queueing_the_same_events_twice_adds_nothing(smtp_config, database):
         assert queue_alerts(session, config, events) == []
 
 
-def test_the_file_transport_writes_one_eml_per_message_and_settles_a_crash_by_the_file(write_config, database_url, tmp_path, monkeypatch):
+def test_the_file_transport_writes_one_eml_per_message_and_settles_a_crash_by_the_file(
+    write_config, database_url, tmp_path, monkeypatch
+):
     monkeypatch.setenv("SENDWATCH_SECRET", "test-secret")
-    _, config = write_config({
-        "database": database_url,
-        "councils": [{"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov",
-                      "url": "https://democracy.northshire.example.gov.uk/"}],
-    })
+    _, config = write_config(
+        {
+            "database": database_url,
+            "councils": [
+                {
+                    "slug": "northshire",
+                    "name": "Northshire County Council",
+                    "platform": "moderngov",
+                    "url": "https://democracy.northshire.example.gov.uk/",
+                }
+            ],
+        }
+    )
     from sendwatch.core.storage import open_database
 
     database = open_database(config.database_url)
@@ -186,7 +200,9 @@ def test_the_file_transport_writes_one_eml_per_message_and_settles_a_crash_by_th
         # Two messages were in flight when a sender died: one file made it, one did not.
         queue_change_alerts(database, config, [])  # a new change: one more alert to each of the three
         with database.session() as session:
-            first, second, _third = session.scalars(select(OutboxMessage).where(OutboxMessage.state == "pending").order_by(OutboxMessage.id)).all()
+            first, second, _third = session.scalars(
+                select(OutboxMessage).where(OutboxMessage.state == "pending").order_by(OutboxMessage.id)
+            ).all()
             for row in (first, second):
                 row.state, row.next_attempt_at = "sending", utcnow() - dt.timedelta(hours=1)
             (outbox / f"{first.id:08d}-{first.message_key[:16]}.eml").write_text(first.raw, encoding="ascii")
@@ -219,8 +235,14 @@ def test_a_dropped_connection_defers_that_message_and_the_next_one_reconnects(sm
 
 
 def test_smtp_credentials_come_from_the_environment(smtp_config, smtp_server, database, monkeypatch):
-    mail = {"transport": "smtp", "host": smtp_server.host, "port": smtp_server.port, "username": "sendwatch",
-            "password_env": "NEWSROOM_SMTP_PASSWORD", "timeout_seconds": 10}
+    mail = {
+        "transport": "smtp",
+        "host": smtp_server.host,
+        "port": smtp_server.port,
+        "username": "sendwatch",
+        "password_env": "NEWSROOM_SMTP_PASSWORD",
+        "timeout_seconds": 10,
+    }
     _, config = smtp_config(mail=mail)
     queue_change_alerts(database, config, READERS[:2])
 

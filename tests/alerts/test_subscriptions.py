@@ -9,7 +9,14 @@ from alerts.subscriptions import active_subscribers, wants
 from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage.models import Subscriber
 
-COUNCILS = [{"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov", "url": "https://democracy.northshire.example.gov.uk/"}]
+COUNCILS = [
+    {
+        "slug": "northshire",
+        "name": "Northshire County Council",
+        "platform": "moderngov",
+        "url": "https://democracy.northshire.example.gov.uk/",
+    }
+]
 
 
 def test_config_subscribers_are_mirrored_but_a_persons_stop_is_respected(write_config, database_url):
@@ -29,7 +36,9 @@ def test_config_subscribers_are_mirrored_but_a_persons_stop_is_respected(write_c
             sync_subscribers(session, config)
             assert active_subscribers(session, "weekly") == []
 
-            _, config_without = write_config({"database": database_url, "councils": COUNCILS, "subscribers": []}, name="other.yaml")
+            _, config_without = write_config(
+                {"database": database_url, "councils": COUNCILS, "subscribers": []}, name="other.yaml"
+            )
             subscribe(session, "editor@example.org", councils=["northshire"], frequency="weekly")  # the operator re-adds
             sync_subscribers(session, config_without)
             assert [s.email for s in active_subscribers(session, "weekly")] == ["Editor@Example.org"]  # now cli-owned

@@ -15,37 +15,76 @@ def _northshire_year(papers: Papers):  # type: ignore[no-untyped-def]
     """A year of Northshire's schools forum papers, in the order they were published."""
     council = papers.council("northshire", "Northshire County Council")
     june = papers.document(council, "DSG Safety Valve Agreement update", meeting=D(2023, 6, 15))
-    papers.evidence(june, "sv_agreed", "The Council signed its Safety Valve agreement with the Department for Education on 17 March 2023.", page=3)
+    papers.evidence(
+        june,
+        "sv_agreed",
+        "The Council signed its Safety Valve agreement with the Department for Education on 17 March 2023.",
+        page=3,
+    )
     papers.figure(june, 41_300_000, "£41.3m", "dfe contribution", page=3)
 
     october = papers.document(council, "High Needs Block monitoring, quarter 2", meeting=D(2023, 10, 12))
-    papers.evidence(october, "sv_on_track", "The quarter 2 return shows the authority remains on track against the trajectory in its agreement.", page=4)
+    papers.evidence(
+        october,
+        "sv_on_track",
+        "The quarter 2 return shows the authority remains on track against the trajectory in its agreement.",
+        page=4,
+    )
 
     # Same meeting day, two reports: activity "on track" in one, the council off track in the other.
     january_a = papers.document(council, "SEND Transformation Programme progress", meeting=D(2024, 1, 18))
-    papers.evidence(january_a, "sv_on_track", "The new specialist places programme is on track to open 120 places by September.", page=2)
+    papers.evidence(
+        january_a, "sv_on_track", "The new specialist places programme is on track to open 120 places by September.", page=2
+    )
     january_b = papers.document(council, "Safety Valve quarter 3 monitoring return", meeting=D(2024, 1, 18))
-    papers.evidence(january_b, "sv_off_track", "The authority is not on track to meet Agreement Condition 2, with an in-year overspend of £6.2m.", page=5)
+    papers.evidence(
+        january_b,
+        "sv_off_track",
+        "The authority is not on track to meet Agreement Condition 2, with an in-year overspend of £6.2m.",
+        page=5,
+    )
     papers.figure(january_b, 6_200_000, "£6.2m", "off track by", page=5, year="2023/24")
 
     # Other councils' troubles: the extractor marks these as not about Northshire.
     march = papers.document(council, "National context: safety valve programme", meeting=D(2024, 3, 14))
-    papers.evidence(march, "payment_withheld", "Five local authorities have already had their safety valve payments suspended by the DfE.", page=1, confidence=0.3)
-    papers.evidence(march, "payment_withheld", "If the revised plan is not accepted, the DfE may withhold the next instalment.", page=2, kind="warning")
+    papers.evidence(
+        march,
+        "payment_withheld",
+        "Five local authorities have already had their safety valve payments suspended by the DfE.",
+        page=1,
+        confidence=0.3,
+    )
+    papers.evidence(
+        march,
+        "payment_withheld",
+        "If the revised plan is not accepted, the DfE may withhold the next instalment.",
+        page=2,
+        kind="warning",
+    )
 
     # Back on track: an agenda pack and the report inside it say so (one source, not two).
     pack = papers.document(council, "Schools Forum agenda pack, 20 June 2024", meeting=D(2024, 6, 20))
     report = papers.document(council, "Appendix B: Safety Valve quarter 4 return", parent=pack, published=D(2024, 6, 12))
-    back = "Following the recovery actions agreed in March, the authority is now back on track against its safety valve trajectory."
+    back = (
+        "Following the recovery actions agreed in March, the authority is now back on track against its safety valve trajectory."
+    )
     papers.evidence(pack, "sv_on_track", back, page=41)
     papers.evidence(report, "sv_on_track", back, page=3)
 
     # The January off-track return again, attached to a later meeting under a new link.
     repeat = papers.document(
-        council, "Safety Valve quarter 3 monitoring return (for information)", meeting=D(2024, 9, 19),
-        url="https://democracy.northshire.example.gov.uk/documents/s999/repeat.pdf", sha256=january_b.sha256,
+        council,
+        "Safety Valve quarter 3 monitoring return (for information)",
+        meeting=D(2024, 9, 19),
+        url="https://democracy.northshire.example.gov.uk/documents/s999/repeat.pdf",
+        sha256=january_b.sha256,
     )
-    papers.evidence(repeat, "sv_off_track", "The authority is not on track to meet Agreement Condition 2, with an in-year overspend of £6.2m.", page=5)
+    papers.evidence(
+        repeat,
+        "sv_off_track",
+        "The authority is not on track to meet Agreement Condition 2, with an in-year overspend of £6.2m.",
+        page=5,
+    )
     return council
 
 
@@ -104,8 +143,15 @@ def test_warnings_and_doubtful_sentences_alone_give_no_status(database):
         papers = Papers(session)
         council = papers.council("westbury")
         doc = papers.document(council, "Risk register", meeting=D(2024, 4, 4))
-        papers.evidence(doc, "ems", "Should the deficit continue to grow, the authority could be placed under enhanced monitoring.", kind="warning")
-        papers.evidence(doc, "sv_off_track", "Most councils on the programme are struggling to hit their targets.", confidence=0.4)
+        papers.evidence(
+            doc,
+            "ems",
+            "Should the deficit continue to grow, the authority could be placed under enhanced monitoring.",
+            kind="warning",
+        )
+        papers.evidence(
+            doc, "sv_off_track", "Most councils on the programme are struggling to hit their targets.", confidence=0.4
+        )
         assert council_timeline(session, council.id) == []
 
 
@@ -117,12 +163,18 @@ def test_later_background_papers_never_undo_a_more_specific_standing(database):
         dbv = papers.document(council, "Delivering Better Value update", meeting=D(2023, 2, 9))
         papers.evidence(dbv, "dbv", "Westvale joined the Delivering Better Value programme in the second tranche.", page=1)
         deficit = papers.document(council, "Revenue budget 2023/24", meeting=D(2023, 3, 2))
-        papers.evidence(deficit, "deficit_only", "The cumulative DSG deficit is forecast to reach £18.4m by 31 March 2024.", page=6)
+        papers.evidence(
+            deficit, "deficit_only", "The cumulative DSG deficit is forecast to reach £18.4m by 31 March 2024.", page=6
+        )
         agreed = papers.document(council, "Safety valve agreement", meeting=D(2023, 7, 6))
-        papers.evidence(agreed, "sv_agreed", "The Council signed its safety valve agreement with the Department on 30 June 2023.", page=2)
+        papers.evidence(
+            agreed, "sv_agreed", "The Council signed its safety valve agreement with the Department on 30 June 2023.", page=2
+        )
         budget = papers.document(council, "Medium term financial plan", meeting=D(2023, 11, 16))
         papers.evidence(budget, "deficit_only", "The high needs block deficit stood at £21.2m at the end of quarter 2.", page=9)
-        papers.evidence(budget, "dbv", "Workstreams begun under Delivering Better Value continue to report to the Forum.", page=10)
+        papers.evidence(
+            budget, "dbv", "Workstreams begun under Delivering Better Value continue to report to the Forum.", page=10
+        )
         off = papers.document(council, "Safety valve quarter 3 return", meeting=D(2024, 1, 25))
         papers.evidence(off, "sv_off_track", "The authority is behind the trajectory agreed with the DfE by £3.1m.", page=4)
         timeline = council_timeline(session, council.id)

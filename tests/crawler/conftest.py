@@ -44,17 +44,23 @@ def demo() -> Iterator[Callable[..., DemoSite]]:
 def make_config(tmp_path: Path) -> Callable[..., Config]:
     """A Config for the given demo councils; ``crawl`` overrides merge over fast test defaults."""
 
-    def make(site: DemoSite, slugs: list[str], database_url: str | None = None, folder: str = "run",
-             **crawl: Any) -> Config:
+    def make(site: DemoSite, slugs: list[str], database_url: str | None = None, folder: str = "run", **crawl: Any) -> Config:
         base = tmp_path / folder
         base.mkdir(exist_ok=True)
         data = {
             "database": database_url or f"sqlite:///{base / 'sendwatch.db'}",
             "data_dir": str(base / "data"),
             # ``since`` a little over a year back: every sample meeting, without years of empty CMIS months.
-            "crawl": {"download_delay": 0, "retries": 1, "retry_backoff_seconds": 0, "timeout_seconds": 10,
-                      "parallel_councils": 4, "council_timeout_seconds": 60,
-                      "since": (dt.date.today() - dt.timedelta(days=400)).isoformat(), **crawl},
+            "crawl": {
+                "download_delay": 0,
+                "retries": 1,
+                "retry_backoff_seconds": 0,
+                "timeout_seconds": 10,
+                "parallel_councils": 4,
+                "council_timeout_seconds": 60,
+                "since": (dt.date.today() - dt.timedelta(days=400)).isoformat(),
+                **crawl,
+            },
             "councils": [site.council_config(slug) for slug in slugs],
         }
         return parse_config(yaml.safe_dump(data), base_dir=base)
@@ -76,4 +82,3 @@ def crawl() -> Iterator[Callable[..., dict[str, CouncilCrawlResult]]]:
     yield run
     for database in opened.values():
         database.dispose()
-

@@ -29,8 +29,10 @@ def table_sizes(config: Config) -> dict[str, int]:
     database = open_database(config.database_url, migrate=False)
     try:
         with database.session() as session:
-            return {model.__name__: session.scalar(select(func.count()).select_from(model)) or 0
-                    for model in (Committee, Meeting, AgendaItem, Document)}
+            return {
+                model.__name__: session.scalar(select(func.count()).select_from(model)) or 0
+                for model in (Committee, Meeting, AgendaItem, Document)
+            }
     finally:
         database.dispose()
 

@@ -37,8 +37,9 @@ def spider_for(platform: str, url: str, since: dt.date = dt.date(2025, 6, 1), **
     council = Council(slug="riverton", name="Riverton City Council", platform=platform, url=url)
     settings = Crawl(since=since, **crawl)
     known = KnownState(1, never_crawled=True)
-    return SPIDERS[platform](council=council, crawl_config=settings, known=known,
-                             window=CrawlWindow.for_crawl(settings, known, NOW))
+    return SPIDERS[platform](
+        council=council, crawl_config=settings, known=known, window=CrawlWindow.for_crawl(settings, known, NOW)
+    )
 
 
 def answer(spider: CouncilSpider, callback: str, url: str, page: str, status: int = 200, **meta: Any) -> Answer:

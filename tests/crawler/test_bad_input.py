@@ -141,10 +141,13 @@ def test_html_in_a_mangled_encoding_is_read(pair, make_config, crawl):
     assert not any("\ufffd" in text for text in minutes)
 
 
-@pytest.mark.parametrize("failure, reason", [
-    ("redirect_other_host", "another host"),
-    ("redirect_loop", "redirect loop"),  # Scrapy's duplicate filter would drop it silently: "empty"
-])
+@pytest.mark.parametrize(
+    "failure, reason",
+    [
+        ("redirect_other_host", "another host"),
+        ("redirect_loop", "redirect loop"),  # Scrapy's duplicate filter would drop it silently: "empty"
+    ],
+)
 def test_a_redirect_to_another_host_is_refused(pair, make_config, crawl, failure, reason):
     pair.fail("broken", failure)
     config = make_config(pair, ["broken", "healthy"])
@@ -279,5 +282,6 @@ def test_clearing_a_hang_lets_the_waiting_crawl_finish(demo, make_config, crawl,
     crawling.join(60)
 
     assert results["northshire"].outcome == "ok"
-    assert not [e for e in [*results["northshire"].errors, *results["northshire"].notes] if "web service" in e]  # answered, not given up on
-
+    assert not [
+        e for e in [*results["northshire"].errors, *results["northshire"].notes] if "web service" in e
+    ]  # answered, not given up on

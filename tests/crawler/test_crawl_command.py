@@ -17,11 +17,17 @@ def sendwatch(config_path: Path, *args: str) -> Result:
 
 def write(tmp_path: Path, site, slugs: list[str]) -> Path:
     path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump({
-        "database": f"sqlite:///{tmp_path / 'sendwatch.db'}", "data_dir": "data",
-        "crawl": {"download_delay": 0, "retries": 0},
-        "councils": [site.council_config(slug) for slug in slugs],
-    }), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "database": f"sqlite:///{tmp_path / 'sendwatch.db'}",
+                "data_dir": "data",
+                "crawl": {"download_delay": 0, "retries": 0},
+                "councils": [site.council_config(slug) for slug in slugs],
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 

@@ -54,13 +54,15 @@ def listing_with_a_hostile_link(demo, today, internal_service):  # type: ignore[
     origin, _ = internal_service
     council = sample_council("eastvale", "listing", today)
     meeting = council.committees[0].meetings[0]
-    meeting.documents.append(DemoDocument("Schools Forum report (appendix)", ["Appendix."],
-                                          href=f"{origin}/downloads/file/1/appendix.pdf"))
+    meeting.documents.append(
+        DemoDocument("Schools Forum report (appendix)", ["Appendix."], href=f"{origin}/downloads/file/1/appendix.pdf")
+    )
     return demo([council])
 
 
 def test_a_link_to_127_0_0_1_from_a_council_page_on_another_address_is_not_fetched(
-        listing_with_a_hostile_link, internal_service, make_config, crawl):
+    listing_with_a_hostile_link, internal_service, make_config, crawl
+):
     site = listing_with_a_hostile_link
     origin, hits = internal_service
     config = make_config(site, ["eastvale"])
@@ -78,7 +80,8 @@ def test_a_link_to_127_0_0_1_from_a_council_page_on_another_address_is_not_fetch
 
 
 def test_naming_the_host_is_not_enough_for_a_name_that_resolves_to_loopback(
-        listing_with_a_hostile_link, internal_service, make_config, crawl):
+    listing_with_a_hostile_link, internal_service, make_config, crawl
+):
     site = listing_with_a_hostile_link
     origin, hits = internal_service
     port = origin.rsplit(":", 1)[1]
@@ -112,12 +115,26 @@ def _with_hosts(config, hosts: list[str]):  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- the rules, one by one
 
 
-@pytest.mark.parametrize("address, public", [
-    ("93.184.215.14", True), ("2a00:1450:4009:81f::200e", True),
-    ("127.0.0.1", False), ("10.1.2.3", False), ("172.16.0.9", False), ("192.168.1.1", False),
-    ("169.254.169.254", False), ("100.64.0.1", False), ("224.0.0.251", False), ("0.0.0.0", False),
-    ("::1", False), ("fe80::1", False), ("fd00::1", False), ("::ffff:127.0.0.1", False), ("ff02::1", False),
-])
+@pytest.mark.parametrize(
+    "address, public",
+    [
+        ("93.184.215.14", True),
+        ("2a00:1450:4009:81f::200e", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.9", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("224.0.0.251", False),
+        ("0.0.0.0", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("fd00::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("ff02::1", False),
+    ],
+)
 def test_only_global_unicast_addresses_are_public(address, public):
     import ipaddress
 
@@ -125,11 +142,19 @@ def test_only_global_unicast_addresses_are_public(address, public):
 
 
 def test_a_council_names_its_url_its_listing_pages_and_its_extra_hosts():
-    council = Council(slug="eastvale", name="Eastvale Council", platform="listing", url="https://www.eastvale.gov.uk/forum/",
-                      listing={"pages": ["https://docs.eastvale.gov.uk/papers"]}, hosts=["eastvale.moderngov.co.uk", "10.0.0.5:8080"])
+    council = Council(
+        slug="eastvale",
+        name="Eastvale Council",
+        platform="listing",
+        url="https://www.eastvale.gov.uk/forum/",
+        listing={"pages": ["https://docs.eastvale.gov.uk/papers"]},
+        hosts=["eastvale.moderngov.co.uk", "10.0.0.5:8080"],
+    )
     assert named_destinations(council) == [
-        Destination("www.eastvale.gov.uk", None), Destination("docs.eastvale.gov.uk", None),
-        Destination("eastvale.moderngov.co.uk", None), Destination("10.0.0.5", 8080),
+        Destination("www.eastvale.gov.uk", None),
+        Destination("docs.eastvale.gov.uk", None),
+        Destination("eastvale.moderngov.co.uk", None),
+        Destination("10.0.0.5", 8080),
     ]
     assert Destination("www.eastvale.gov.uk", None).allows("www.eastvale.gov.uk", 443, "https")
     assert not Destination("www.eastvale.gov.uk", None).allows("www.eastvale.gov.uk", 22, "http")

@@ -31,8 +31,11 @@ def test_web_service_switched_off_the_html_pages_find_the_same(demo, make_config
     assert result.outcome == "ok", result
     assert found(without_service) == found(with_service)
     assert any("web service unavailable" in note for note in result.notes)
-    assert not [path for path in site.requests("northshire") if "mgWebService" in path and "GetMeetings" in path
-                and site.requests("northshire")[path] > 1]
+    assert not [
+        path
+        for path in site.requests("northshire")
+        if "mgWebService" in path and "GetMeetings" in path and site.requests("northshire")[path] > 1
+    ]
 
 
 def test_inline_minutes_read_from_the_pages_match_the_web_service(demo, make_config, crawl, today):
@@ -93,7 +96,12 @@ def test_a_failing_getmeeting_falls_back_for_that_meeting_only(demo, make_config
 
     assert result.outcome == "ok"
     assert found(config) == found(reference)
-    assert site.requests("northshire")[f"/ieListDocuments.aspx?CId={site.council('northshire').committees[0].id}&MId={meeting.id}&Ver=4"] == 1
+    assert (
+        site.requests("northshire")[
+            f"/ieListDocuments.aspx?CId={site.council('northshire').committees[0].id}&MId={meeting.id}&Ver=4"
+        ]
+        == 1
+    )
 
 
 def test_the_pages_of_earlier_years_are_followed_back_to_since(demo, make_config, crawl, today):
@@ -102,11 +110,20 @@ def test_the_pages_of_earlier_years_are_followed_back_to_since(demo, make_config
     from sendwatch.demo.site import FORUM, DemoDocument, DemoItem, DemoMeeting
 
     site = demo([sample_council("northshire", "moderngov", today)])
-    last_year = site.publish_meeting("northshire", FORUM, DemoMeeting(
-        date=dt.date(today.year - 1, 12, 3),
-        items=[DemoItem("Schools budget 2026-27", "<p>Consultation results.</p>",
-                        documents=[DemoDocument("Schools budget consultation", ["Responses from schools."])])],
-    ))
+    last_year = site.publish_meeting(
+        "northshire",
+        FORUM,
+        DemoMeeting(
+            date=dt.date(today.year - 1, 12, 3),
+            items=[
+                DemoItem(
+                    "Schools budget 2026-27",
+                    "<p>Consultation results.</p>",
+                    documents=[DemoDocument("Schools budget consultation", ["Responses from schools."])],
+                )
+            ],
+        ),
+    )
     site.set_web_service("northshire", "not_found")
     config = make_config(site, ["northshire"], since=f"{today.year - 1}-06-01")
 

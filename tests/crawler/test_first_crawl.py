@@ -23,11 +23,17 @@ def northshire(tmp_path_factory):
     today = dt.date.today()
     site = DemoSite([sample_council("northshire", "moderngov", today)]).start()
     base = tmp_path_factory.mktemp("northshire")
-    config = parse_config(yaml.safe_dump({
-        "database": f"sqlite:///{base / 'sendwatch.db'}", "data_dir": str(base / "data"),
-        "crawl": {"download_delay": 0, "contact": "newsdesk@example.org"},
-        "councils": [site.council_config("northshire")],
-    }), base_dir=base)
+    config = parse_config(
+        yaml.safe_dump(
+            {
+                "database": f"sqlite:///{base / 'sendwatch.db'}",
+                "data_dir": str(base / "data"),
+                "crawl": {"download_delay": 0, "contact": "newsdesk@example.org"},
+                "councils": [site.council_config("northshire")],
+            }
+        ),
+        base_dir=base,
+    )
     database = open_database(config.database_url)
     result = crawl_councils(config, database)[0]
     database.dispose()
@@ -136,8 +142,10 @@ def test_cmis_pack_is_the_parent_of_the_meetings_reports(demo, make_config, craw
 
     crawl(config)
 
-    documents = {d.title: d for d in rows(config, Document, meeting_id=next(
-        m.id for m in rows(config, Meeting) if m.external_id == str(meeting.id)))}
+    documents = {
+        d.title: d
+        for d in rows(config, Document, meeting_id=next(m.id for m in rows(config, Meeting) if m.external_id == str(meeting.id)))
+    }
     pack_row = documents[pack.title]
     assert pack_row.parent_id is None
     assert documents["DSG monitoring report"].parent_id == pack_row.id
@@ -161,7 +169,11 @@ def test_crawl_records_a_run_and_the_councils_health(northshire):
 
     run = rows(config, CrawlRun)[0]
     assert (run.outcome, run.meetings_found, run.documents_new, run.requests) == (
-        "ok", result.meetings, result.documents_new, result.requests)
+        "ok",
+        result.meetings,
+        result.documents_new,
+        result.requests,
+    )
     assert run.requests > 0 and run.finished_at >= run.started_at
     council = rows(config, Council, slug="northshire")[0]
     assert council.last_outcome == "ok" and council.last_success_at is not None

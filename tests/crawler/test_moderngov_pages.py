@@ -16,8 +16,15 @@ BASE = "https://democracy.riverton.example/"
 def oxford():
     """``ieListDocuments`` in Oxford's shape: titles linking straight to reports, AI anchors, plain paragraphs."""
     spider = spider_for("moderngov", BASE)
-    return answer(spider, "parse_meeting_html", f"{BASE}ieListDocuments.aspx?CId=568&MId=8165&Ver=4", "moderngov_documents_oxford.html",
-                  meeting_id="8165", committee_id="568", committee_title="Schools Forum")
+    return answer(
+        spider,
+        "parse_meeting_html",
+        f"{BASE}ieListDocuments.aspx?CId=568&MId=8165&Ver=4",
+        "moderngov_documents_oxford.html",
+        meeting_id="8165",
+        committee_id="568",
+        committee_title="Schools Forum",
+    )
 
 
 def items(result) -> dict[str, AgendaItemFound]:
@@ -46,7 +53,11 @@ def test_a_table_inside_an_items_text_is_not_an_item(oxford):
 
 def test_item_titles_leave_out_the_linked_files_size(oxford):
     assert [item.title for item in items(oxford).values()][:4] == [
-        "Apologies for absence", "Minutes of the previous meeting", "High needs block update", "Schools budget 2026-27"]
+        "Apologies for absence",
+        "Minutes of the previous meeting",
+        "High needs block update",
+        "Schools budget 2026-27",
+    ]
 
 
 def test_item_numbers(oxford):
@@ -105,8 +116,15 @@ def test_the_page_shapes_are_named(oxford):
 def meetings_list(page: str, committee_id: str, since: dt.date):
     """What the spider makes of a committee's ``ieListMeetings`` page, crawling back to ``since``."""
     spider = spider_for("moderngov", BASE, since=since)
-    return answer(spider, "parse_meetings_html", f"{BASE}ieListMeetings.aspx?CommitteeId={committee_id}", page,
-                  committee_id=committee_id, committee_title="Schools Forum", listing="first")
+    return answer(
+        spider,
+        "parse_meetings_html",
+        f"{BASE}ieListMeetings.aspx?CommitteeId={committee_id}",
+        page,
+        committee_id=committee_id,
+        committee_title="Schools Forum",
+        listing="first",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +144,8 @@ def test_a_meeting_marked_cancelled_is_recorded_and_not_fetched(recent):
 
 def test_earlier_meetings_are_followed_while_they_reach_past_since(recent):
     assert [r.url for r in recent.requests if "Act=earlier" in r.url] == [
-        f"{BASE}ieListMeetings.aspx?Act=earlier&CId=568&D=202602240000&MD=ielistmeetings"]
+        f"{BASE}ieListMeetings.aspx?Act=earlier&CId=568&D=202602240000&MD=ielistmeetings"
+    ]
 
 
 def test_earlier_meetings_are_not_followed_before_since():
@@ -145,7 +164,8 @@ def senedd():
 
 def test_celistdocuments_links_are_meetings_read_from_iellistdocuments(senedd):
     assert sorted(r.url for r in senedd.requests if r.meta.get("meeting_id")) == [
-        f"{BASE}ieListDocuments.aspx?CId=702&MId={mid}&Ver=4" for mid in ("2277", "2279", "2281")]
+        f"{BASE}ieListDocuments.aspx?CId=702&MId={mid}&Ver=4" for mid in ("2277", "2279", "2281")
+    ]
 
 
 def test_a_celistdocuments_link_is_kept_to_fall_back_on(senedd):
@@ -164,13 +184,23 @@ def test_the_date_of_a_link_without_one_comes_from_df():
 @pytest.fixture(scope="module")
 def lambeth():
     spider = spider_for("moderngov", BASE)
-    return answer(spider, "parse_meeting_xml", f"{BASE}mgWebService.asmx/GetMeeting?lMeetingId=7102",
-                  "moderngov_getmeeting_escaped_twice.xml", meeting_id="7102", committee_id="90", committee_title="Schools Forum")
+    return answer(
+        spider,
+        "parse_meeting_xml",
+        f"{BASE}mgWebService.asmx/GetMeeting?lMeetingId=7102",
+        "moderngov_getmeeting_escaped_twice.xml",
+        meeting_id="7102",
+        committee_id="90",
+        committee_title="Schools Forum",
+    )
 
 
 def test_titles_escaped_twice_are_unescaped_exactly_once(lambeth):
     assert [item.title for item in lambeth.of(AgendaItemFound)] == [
-        "Chair's Communications", "Fees & Charges for Traded Services", "High Needs Block: Safety Valve monitoring"]
+        "Chair's Communications",
+        "Fees & Charges for Traded Services",
+        "High Needs Block: Safety Valve monitoring",
+    ]
 
 
 def test_paper_titles_escaped_twice_are_unescaped_once(lambeth):
@@ -198,13 +228,21 @@ def test_escaped_html_in_agendatext_is_read_with_its_entities_once(lambeth):
 
 def test_the_web_service_shapes_are_named(lambeth):
     assert {"titles_escaped_twice", "items_without_ids", "exempt_papers", "raw_html_agendatext"} <= {
-        variant.code for variant in lambeth.of(VariantSeen)}
+        variant.code for variant in lambeth.of(VariantSeen)
+    }
 
 
 def test_malformed_raw_html_is_read_as_text_not_given_up():
     spider = spider_for("moderngov", BASE)
-    result = answer(spider, "parse_meeting_xml", f"{BASE}mgWebService.asmx/GetMeeting?lMeetingId=7103",
-                    "moderngov_getmeeting_malformed_html.xml", meeting_id="7103", committee_id="90", committee_title="Schools Forum")
+    result = answer(
+        spider,
+        "parse_meeting_xml",
+        f"{BASE}mgWebService.asmx/GetMeeting?lMeetingId=7103",
+        "moderngov_getmeeting_malformed_html.xml",
+        meeting_id="7103",
+        committee_id="90",
+        committee_title="Schools Forum",
+    )
     item = result.of(AgendaItemFound)[0]
     assert "£9.1m" in item.agenda_html and "noted the outturn" in item.minutes_html
     assert "DSG outturn report" in papers(result)

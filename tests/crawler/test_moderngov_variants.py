@@ -18,8 +18,16 @@ from variant_support import OncePerKey, crawl_twice, forum_meetings_since, publi
 from sendwatch.core.storage.models import Committee, Document, Meeting
 
 VARIANTS = [
-    "items_link_to_reports", "plain_paragraphs", "earlier_meetings", "ce_list_documents", "cancelled_meeting",
-    "titles_escaped_twice", "exempt_papers", "items_without_ids", "raw_html_agendatext", "malformed_html_agendatext",
+    "items_link_to_reports",
+    "plain_paragraphs",
+    "earlier_meetings",
+    "ce_list_documents",
+    "cancelled_meeting",
+    "titles_escaped_twice",
+    "exempt_papers",
+    "items_without_ids",
+    "raw_html_agendatext",
+    "malformed_html_agendatext",
     "non_pdf_papers",
 ]
 
@@ -41,8 +49,11 @@ def text_of(fragment: str | None) -> str:
     """What a reader sees of an HTML fragment: its words, one space apart."""
     if not fragment or not fragment.strip():
         return ""
-    return " ".join(" ".join(part if isinstance(part, str) else part.text_content()
-                             for part in lxml_html.fragments_fromstring(fragment)).split())
+    return " ".join(
+        " ".join(
+            part if isinstance(part, str) else part.text_content() for part in lxml_html.fragments_fromstring(fragment)
+        ).split()
+    )
 
 
 # --------------------------------------------------------------------------- every variant
@@ -170,8 +181,7 @@ def test_meetings_behind_earlier_meetings_links_are_found(crawled):
 
 def test_celistdocuments_links_lead_to_the_meeting_pages(crawled):
     run = crawled("ce_list_documents")
-    assert {m.url.split("?")[0].rsplit("/", 1)[-1] for m in rows(run.config, Meeting)} == {
-        "ieListDocuments.aspx"}
+    assert {m.url.split("?")[0].rsplit("/", 1)[-1] for m in rows(run.config, Meeting)} == {"ieListDocuments.aspx"}
 
 
 def test_items_linking_straight_to_reports_keep_their_anchor_ids(crawled):
@@ -198,8 +208,7 @@ def test_getmeetings_failing_falls_back_to_getallmeetingsbydate(today, tmp_path)
     finally:
         site.stop()
     assert run.first.outcome == "ok"
-    assert {m.external_id for m in rows(run.config, Meeting)} == {
-        str(m.id) for m in forum_meetings_since(run)}
+    assert {m.external_id for m in rows(run.config, Meeting)} == {str(m.id) for m in forum_meetings_since(run)}
     assert [path for path in run.first_requests if "GetAllMeetingsByDate" in path]
     assert not [path for path in run.first_requests if "ieListMeetings" in path]
     assert len({d.url for d in rows(run.config, Document)}) == run.first.documents

@@ -17,8 +17,16 @@ KINDS = {"scanned_pdf": "pdf", "bin": "other"}  # no known format: kept, for the
 def with_papers(slug: str, platform: str, today: dt.date, served_as: str | None = None):  # type: ignore[no-untyped-def]
     council = sample_council(slug, platform, today, meetings_in_window=1, old_meetings=0)
     meeting = next(c for c in council.committees if c.title == FORUM).meetings[0]
-    papers = [DemoDocument(f"Paper in {fmt}", ["Schools Forum", "The DSG deficit is £4.1m."], published=today - dt.timedelta(days=3),
-                           format=fmt, served_as=served_as if fmt != "csv" else None) for fmt in FORMATS]
+    papers = [
+        DemoDocument(
+            f"Paper in {fmt}",
+            ["Schools Forum", "The DSG deficit is £4.1m."],
+            published=today - dt.timedelta(days=3),
+            format=fmt,
+            served_as=served_as if fmt != "csv" else None,
+        )
+        for fmt in FORMATS
+    ]
     if platform == "moderngov":
         meeting.items[-1].documents.extend(papers)
     else:

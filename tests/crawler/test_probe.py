@@ -54,11 +54,17 @@ def probed():
     runs.stop()
 
 
-@pytest.mark.parametrize("url", [
-    "https://www.example.gov.uk/downloads/file/1/Report.pdf", "https://www.example.gov.uk/media/Budget.XLSX",
-    "https://www.example.gov.uk/media/Slides.pptx?v=2", "https://www.example.gov.uk/media/logo.png",
-    "https://www.example.gov.uk/schools-forum.html", "https://www.example.gov.uk/Document.ashx?a=1",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.example.gov.uk/downloads/file/1/Report.pdf",
+        "https://www.example.gov.uk/media/Budget.XLSX",
+        "https://www.example.gov.uk/media/Slides.pptx?v=2",
+        "https://www.example.gov.uk/media/logo.png",
+        "https://www.example.gov.uk/schools-forum.html",
+        "https://www.example.gov.uk/Document.ashx?a=1",
+    ],
+)
 def test_a_listing_probe_takes_as_papers_the_links_platform_detection_counts(url):
     assert bool(re.search(PAPER_LINKS, url, re.I)) == (kind_of_name(url) in PAPER_KINDS)
 
@@ -146,8 +152,9 @@ def northshire(today):
 def test_probe_json_prints_one_object_naming_the_platform_and_what_it_would_fetch(northshire, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
-    done = CliRunner().invoke(cli, ["--config", str(tmp_path / "absent.yaml"), "probe", northshire.base_url("northshire"),
-                                    "--json"])
+    done = CliRunner().invoke(
+        cli, ["--config", str(tmp_path / "absent.yaml"), "probe", northshire.base_url("northshire"), "--json"]
+    )
 
     assert done.exit_code == 0, done.output
     report = json.loads(done.output)
@@ -159,11 +166,17 @@ def test_probe_json_prints_one_object_naming_the_platform_and_what_it_would_fetc
 def test_probe_council_uses_the_configured_council_and_stores_nothing(northshire, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump({
-        "database": f"sqlite:///{tmp_path / 'sendwatch.db'}", "data_dir": str(tmp_path / "data"),
-        "crawl": {"download_delay": 0, "retries": 0, "since": (dt.date.today() - dt.timedelta(days=400)).isoformat()},
-        "councils": [northshire.council_config("northshire")],
-    }), encoding="utf-8")
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "database": f"sqlite:///{tmp_path / 'sendwatch.db'}",
+                "data_dir": str(tmp_path / "data"),
+                "crawl": {"download_delay": 0, "retries": 0, "since": (dt.date.today() - dt.timedelta(days=400)).isoformat()},
+                "councils": [northshire.council_config("northshire")],
+            }
+        ),
+        encoding="utf-8",
+    )
     before = sorted(os.listdir(tmp_path))
 
     done = CliRunner().invoke(cli, ["--config", str(config), "probe", "--council", "northshire"])

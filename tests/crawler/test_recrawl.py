@@ -66,8 +66,9 @@ def test_changed_document_is_fetched_and_marked_changed(demo, make_config, crawl
     config = make_config(site, ["northshire"])
     crawl(config)
     before = snapshot(config)
-    _, meeting, document = next((c, m, d) for c, m, d in site.documents("northshire")
-                                if c.title == FORUM and m.date > today - dt.timedelta(days=60))
+    _, meeting, document = next(
+        (c, m, d) for c, m, d in site.documents("northshire") if c.title == FORUM and m.date > today - dt.timedelta(days=60)
+    )
     site.change_document("northshire", document.id, ["A corrected report: the DSG deficit is now £14.2m."])
     site.reset_counts()
 
@@ -88,11 +89,20 @@ def test_new_meeting_is_found(demo, make_config, crawl, today, platform):
     site = demo([sample_council("northshire", platform, today)])
     config = make_config(site, ["northshire"])
     crawl(config)
-    meeting = site.publish_meeting("northshire", FORUM, DemoMeeting(
-        date=today + dt.timedelta(days=14),
-        items=[DemoItem("Safety valve agreement: progress", "<p>Report of the Director of Education.</p>",
-                        documents=[DemoDocument("Safety valve monitoring return", ["The authority remains on track."])])],
-    ))
+    meeting = site.publish_meeting(
+        "northshire",
+        FORUM,
+        DemoMeeting(
+            date=today + dt.timedelta(days=14),
+            items=[
+                DemoItem(
+                    "Safety valve agreement: progress",
+                    "<p>Report of the Director of Education.</p>",
+                    documents=[DemoDocument("Safety valve monitoring return", ["The authority remains on track."])],
+                )
+            ],
+        ),
+    )
 
     result = crawl(config)["northshire"]
 
@@ -127,6 +137,7 @@ def test_old_meetings_are_rechecked_only_when_due(demo, make_config, crawl, toda
     soon = make_config(site, ["northshire"], recheck_old_days=1)
     due = soon.model_copy(update={"database": config.database})
     from sendwatch.core.storage import open_database
+
     database = open_database(config.database_url, migrate=False)
     with database.session() as session:
         for meeting in session.query(Meeting):

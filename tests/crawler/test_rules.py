@@ -33,13 +33,16 @@ from sendwatch.core.formats import decide_kind
 NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("10 Feb 2026 10.00 am", dt.date(2026, 2, 10)),
-    ("Schools Forum - Tuesday, 10th February, 2026 10.00 am", dt.date(2026, 2, 10)),
-    ("3 Aug 2026 - 10:00", dt.date(2026, 8, 3)),
-    ("Minutes 31 September 2025", None),
-    ("no date here", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("10 Feb 2026 10.00 am", dt.date(2026, 2, 10)),
+        ("Schools Forum - Tuesday, 10th February, 2026 10.00 am", dt.date(2026, 2, 10)),
+        ("3 Aug 2026 - 10:00", dt.date(2026, 8, 3)),
+        ("Minutes 31 September 2025", None),
+        ("no date here", None),
+    ],
+)
 def test_dates_as_committee_sites_write_them(text, expected):
     assert find_date(text) == expected
 
@@ -49,40 +52,56 @@ def test_web_service_dates_are_day_first():
     assert parse_uk_date("") is None and parse_uk_date("2026-03-02") is None
 
 
-@pytest.mark.parametrize("heading, month, expected", [
-    ("Monday, 8 June", dt.date(2026, 6, 1), dt.date(2026, 6, 8)),
-    ("Wednesday, 31 December", dt.date(2026, 1, 1), dt.date(2025, 12, 31)),  # a month view spilling back a year
-    ("Friday, 1 January", dt.date(2025, 12, 1), dt.date(2026, 1, 1)),
-])
+@pytest.mark.parametrize(
+    "heading, month, expected",
+    [
+        ("Monday, 8 June", dt.date(2026, 6, 1), dt.date(2026, 6, 8)),
+        ("Wednesday, 31 December", dt.date(2026, 1, 1), dt.date(2025, 12, 31)),  # a month view spilling back a year
+        ("Friday, 1 January", dt.date(2025, 12, 1), dt.date(2026, 1, 1)),
+    ],
+)
 def test_cmis_day_headings_take_their_year_from_the_month_view(heading, month, expected):
     assert _day_in_month(heading, month) == expected
 
 
-@pytest.mark.parametrize("href, attachment", [
-    ("mgConvert2PDF.aspx?ID=60860", "60860"),
-    ("https://democracy.example.gov.uk/mgConvert2PDF.aspx?id=60860&ISATT=1", "60860"),
-    ("documents/s60860/Minutes.pdf", "60860"),
-    ("/moderngov/documents/s60860/Minutes%20Audit.pdf?$LO$=1", "60860"),
-    ("documents/g4967/Public%20reports%20pack.pdf", None),
-    ("mgAi.aspx?ID=18831", None),
-])
+@pytest.mark.parametrize(
+    "href, attachment",
+    [
+        ("mgConvert2PDF.aspx?ID=60860", "60860"),
+        ("https://democracy.example.gov.uk/mgConvert2PDF.aspx?id=60860&ISATT=1", "60860"),
+        ("documents/s60860/Minutes.pdf", "60860"),
+        ("/moderngov/documents/s60860/Minutes%20Audit.pdf?$LO$=1", "60860"),
+        ("documents/g4967/Public%20reports%20pack.pdf", None),
+        ("mgAi.aspx?ID=18831", None),
+    ],
+)
 def test_moderngov_document_links_reduce_to_their_attachment_id(href, attachment):
     assert _id_in(href) == attachment
 
 
-@pytest.mark.parametrize("href", ["mgCommitteeDetails.aspx?ID=144", "ieListMeetings.aspx?CommitteeId=144",
-                                  "ieListMeetings.aspx?CId=144&Year=0", "mgCommitteeDetails.aspx?Id=144"])
+@pytest.mark.parametrize(
+    "href",
+    [
+        "mgCommitteeDetails.aspx?ID=144",
+        "ieListMeetings.aspx?CommitteeId=144",
+        "ieListMeetings.aspx?CId=144&Year=0",
+        "mgCommitteeDetails.aspx?Id=144",
+    ],
+)
 def test_committee_links_in_any_case(href):
     assert _COMMITTEE_LINK.search(href).group(1) == "144"
 
 
-@pytest.mark.parametrize("configured, base", [
-    ("https://democracy.example.gov.uk", "https://democracy.example.gov.uk/"),
-    ("https://democracy.example.gov.uk/", "https://democracy.example.gov.uk/"),
-    ("https://www.example.gov.uk/moderngov", "https://www.example.gov.uk/moderngov/"),
-    ("https://www.example.gov.uk/moderngov/mgListCommittees.aspx", "https://www.example.gov.uk/moderngov/"),
-    ("https://democracy.example.gov.uk/ieListMeetings.aspx?CommitteeId=144", "https://democracy.example.gov.uk/"),
-])
+@pytest.mark.parametrize(
+    "configured, base",
+    [
+        ("https://democracy.example.gov.uk", "https://democracy.example.gov.uk/"),
+        ("https://democracy.example.gov.uk/", "https://democracy.example.gov.uk/"),
+        ("https://www.example.gov.uk/moderngov", "https://www.example.gov.uk/moderngov/"),
+        ("https://www.example.gov.uk/moderngov/mgListCommittees.aspx", "https://www.example.gov.uk/moderngov/"),
+        ("https://democracy.example.gov.uk/ieListMeetings.aspx?CommitteeId=144", "https://democracy.example.gov.uk/"),
+    ],
+)
 def test_the_moderngov_folder_comes_from_the_configured_url(configured, base):
     assert moderngov_base(configured) == base
 
@@ -176,13 +195,20 @@ class _Crawler:
     spider = _Spider()
 
 
-@pytest.mark.parametrize("url, meta, allowed", [
-    ("https://democracy.example.gov.uk/mgListCommittees.aspx", {}, True),
-    ("https://files.example.net/report.pdf", {"allow_other_host": True}, True),
-    ("https://elsewhere.example.net/page", {}, False),
-    ("https://elsewhere.example.net/page", {"allow_other_host": True, "redirect_urls": ["https://democracy.example.gov.uk/x"]}, False),
-    ("ftp://democracy.example.gov.uk/report.pdf", {}, False),
-])
+@pytest.mark.parametrize(
+    "url, meta, allowed",
+    [
+        ("https://democracy.example.gov.uk/mgListCommittees.aspx", {}, True),
+        ("https://files.example.net/report.pdf", {"allow_other_host": True}, True),
+        ("https://elsewhere.example.net/page", {}, False),
+        (
+            "https://elsewhere.example.net/page",
+            {"allow_other_host": True, "redirect_urls": ["https://democracy.example.gov.uk/x"]},
+            False,
+        ),
+        ("ftp://democracy.example.gov.uk/report.pdf", {}, False),
+    ],
+)
 def test_requests_stay_on_the_councils_site(url, meta, allowed):
     middleware = SameSiteMiddleware(_Crawler())
     if allowed:
@@ -208,14 +234,23 @@ def test_no_control_server_is_opened_and_no_job_file_written(tmp_path):
     assert settings["TELNETCONSOLE_ENABLED"] is False and settings["REMOTE_CONTROL_ENABLED"] is False
 
 
-@pytest.mark.parametrize("body, usable", [
-    (b'<?xml version="1.0" encoding="utf-8"?>\n<committees><committee><committeeid>7</committeeid></committee></committees>', True),
-    (b'<?xml version="1.0"?><committees xmlns="http://moderngov.example/ns"><committee><committeeid>7</committeeid>'
-     b"</committee></committees>", True),
-    (b'<?xml version="1.0"?><committees><committee><committeeid>7</commi', False),
-    (b"<html><body>Service unavailable</body></html>", False),
-    (b'<?xml version="1.0"?><error>Access denied</error>', False),
-])
+@pytest.mark.parametrize(
+    "body, usable",
+    [
+        (
+            b'<?xml version="1.0" encoding="utf-8"?>\n<committees><committee><committeeid>7</committeeid></committee></committees>',
+            True,
+        ),
+        (
+            b'<?xml version="1.0"?><committees xmlns="http://moderngov.example/ns"><committee><committeeid>7</committeeid>'
+            b"</committee></committees>",
+            True,
+        ),
+        (b'<?xml version="1.0"?><committees><committee><committeeid>7</commi', False),
+        (b"<html><body>Service unavailable</body></html>", False),
+        (b'<?xml version="1.0"?><error>Access denied</error>', False),
+    ],
+)
 def test_web_service_answers_are_used_only_when_they_are_the_xml_asked_for(body, usable):
     root, why = _xml_root(XmlResponse("http://x/mgWebService.asmx/GetCommittees", body=body), "committees")
     assert (root is not None) == usable

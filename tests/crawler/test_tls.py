@@ -47,11 +47,17 @@ def https_site(tmp_path) -> Iterator[str]:
 
 
 def test_a_self_signed_certificate_is_refused(https_site, tmp_path, crawl):
-    config = parse_config(yaml.safe_dump({
-        "database": f"sqlite:///{tmp_path / 'sendwatch.db'}", "data_dir": str(tmp_path / "data"),
-        "crawl": {"download_delay": 0, "retries": 0, "obey_robots": False},
-        "councils": [{"slug": "selfsigned", "name": "Self Signed Council", "platform": "listing", "url": https_site}],
-    }), base_dir=tmp_path)
+    config = parse_config(
+        yaml.safe_dump(
+            {
+                "database": f"sqlite:///{tmp_path / 'sendwatch.db'}",
+                "data_dir": str(tmp_path / "data"),
+                "crawl": {"download_delay": 0, "retries": 0, "obey_robots": False},
+                "councils": [{"slug": "selfsigned", "name": "Self Signed Council", "platform": "listing", "url": https_site}],
+            }
+        ),
+        base_dir=tmp_path,
+    )
 
     result = crawl(config)["selfsigned"]
 

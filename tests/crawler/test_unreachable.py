@@ -19,8 +19,9 @@ def refusing(demo, make_config, today):
     """A config with a council whose host refuses connections, beside a healthy demo council."""
     site = demo([sample_council("healthy", "moderngov", today)])
     config = make_config(site, ["healthy"], retries=3, retry_backoff_seconds=0.05)
-    gone = config.councils[0].model_copy(update={"slug": "gone", "name": "Gone Council",
-                                                  "url": f"http://127.0.0.1:{closed_port()}/"})
+    gone = config.councils[0].model_copy(
+        update={"slug": "gone", "name": "Gone Council", "url": f"http://127.0.0.1:{closed_port()}/"}
+    )
     return config.model_copy(update={"councils": [gone, *config.councils]})
 
 
@@ -36,7 +37,9 @@ def test_the_healthy_council_beside_it_completes(refusing, crawl):
     assert crawl(refusing)["healthy"].outcome == "ok"
 
 
-@pytest.mark.parametrize("error", ["scrapy.exceptions.CannotResolveHostError", "scrapy.exceptions.DownloadConnectionRefusedError"])
+@pytest.mark.parametrize(
+    "error", ["scrapy.exceptions.CannotResolveHostError", "scrapy.exceptions.DownloadConnectionRefusedError"]
+)
 def test_a_host_that_is_not_there_is_not_retried(error, tmp_path):
     assert error not in scrapy_settings(Crawl(), tmp_path)["RETRY_EXCEPTIONS"]
 
@@ -46,8 +49,14 @@ def test_timeouts_and_dropped_connections_are_still_retried(tmp_path):
     assert "scrapy.exceptions.DownloadTimeoutError" in retried and "twisted.internet.error.ConnectionLost" in retried
 
 
-@pytest.mark.parametrize("error", [CannotResolveHostError("no results for hostname lookup"), DNSLookupError("x"),
-                                   DownloadConnectionRefusedError("111: Connection refused")])
+@pytest.mark.parametrize(
+    "error",
+    [
+        CannotResolveHostError("no results for hostname lookup"),
+        DNSLookupError("x"),
+        DownloadConnectionRefusedError("111: Connection refused"),
+    ],
+)
 def test_a_host_that_is_not_there_is_remembered(error):
     middleware = UnreachableHostMiddleware()
 
@@ -69,7 +78,8 @@ def test_later_requests_to_that_host_fail_at_once():
 def test_a_timeout_does_not_make_the_host_unreachable():
     middleware = UnreachableHostMiddleware()
 
-    middleware.process_exception(Request("https://democracy.example.gov.uk/mgListCommittees.aspx"),
-                                 DownloadTimeoutError("took longer than 60.0 seconds"))
+    middleware.process_exception(
+        Request("https://democracy.example.gov.uk/mgListCommittees.aspx"), DownloadTimeoutError("took longer than 60.0 seconds")
+    )
 
     assert middleware.process_request(Request("https://democracy.example.gov.uk/ieListMeetings.aspx")) is None

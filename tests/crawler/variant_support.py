@@ -65,12 +65,24 @@ def start_site(slug: str, platform: str, variants: set[str], today: dt.date, **c
 
 def variant_config(site: DemoSite, slug: str, folder: Path, **crawl: object) -> Config:
     """A config for the council, fast test defaults, ``since`` a little over a year back."""
-    return parse_config(yaml.safe_dump({
-        "database": f"sqlite:///{folder / 'sendwatch.db'}", "data_dir": str(folder / "data"),
-        "crawl": {"download_delay": 0, "retries": 1, "retry_backoff_seconds": 0, "timeout_seconds": 10,
-                  "since": (dt.date.today() - dt.timedelta(days=400)).isoformat(), **crawl},
-        "councils": [site.council_config(slug)],
-    }), base_dir=folder)
+    return parse_config(
+        yaml.safe_dump(
+            {
+                "database": f"sqlite:///{folder / 'sendwatch.db'}",
+                "data_dir": str(folder / "data"),
+                "crawl": {
+                    "download_delay": 0,
+                    "retries": 1,
+                    "retry_backoff_seconds": 0,
+                    "timeout_seconds": 10,
+                    "since": (dt.date.today() - dt.timedelta(days=400)).isoformat(),
+                    **crawl,
+                },
+                "councils": [site.council_config(slug)],
+            }
+        ),
+        base_dir=folder,
+    )
 
 
 def crawl_twice(site: DemoSite, slug: str, folder: Path, **crawl: object) -> VariantCrawl:
@@ -85,8 +97,7 @@ def crawl_twice(site: DemoSite, slug: str, folder: Path, **crawl: object) -> Var
         second = crawl_councils(config, database)[0]
     finally:
         database.dispose()
-    return VariantCrawl(site, slug, config, first, second, first_requests, first_bodies,
-                        site.requests(slug), site.bodies(slug))
+    return VariantCrawl(site, slug, config, first, second, first_requests, first_bodies, site.requests(slug), site.bodies(slug))
 
 
 def public_documents(meeting: DemoMeeting) -> list[DemoDocument]:

@@ -45,11 +45,17 @@ def smtp_server() -> Iterator[SmtpServer]:
 @pytest.fixture
 def cycle_config(tmp_path: Path, site: DemoSite, smtp_server: SmtpServer) -> Path:
     """A config for the site, mailing through the test SMTP server."""
-    return write_cycle_config(tmp_path, site, smtp_server, ["eastmoor", "riverton", "northfield", "brokenshire"], [
-        {"email": REPORTER, "councils": "all", "frequency": "immediate"},
-        {"email": DESK, "councils": ["northfield"], "frequency": "immediate"},
-        {"email": EDITOR, "councils": "all", "frequency": "weekly"},
-    ])
+    return write_cycle_config(
+        tmp_path,
+        site,
+        smtp_server,
+        ["eastmoor", "riverton", "northfield", "brokenshire"],
+        [
+            {"email": REPORTER, "councils": "all", "frequency": "immediate"},
+            {"email": DESK, "councils": ["northfield"], "frequency": "immediate"},
+            {"email": EDITOR, "councils": "all", "frequency": "weekly"},
+        ],
+    )
 
 
 def write_cycle_config(folder: Path, site: DemoSite, smtp_server: SmtpServer, slugs: list[str], subscribers: list[dict]) -> Path:
@@ -59,7 +65,12 @@ def write_cycle_config(folder: Path, site: DemoSite, smtp_server: SmtpServer, sl
         "data_dir": str(folder / "data"),
         "schedule": {"cycle": "0 * * * *", "digest": "0 8 * * MON", "misfire_grace_seconds": 6 * 3600},
         "crawl": {"download_delay": 0, "autothrottle": False, "retries": 0, "timeout_seconds": 10, "parallel_councils": 4},
-        "mail": {"transport": "smtp", "host": smtp_server.host, "port": smtp_server.port, "from": "sendwatch <alerts@example.org>"},
+        "mail": {
+            "transport": "smtp",
+            "host": smtp_server.host,
+            "port": smtp_server.port,
+            "from": "sendwatch <alerts@example.org>",
+        },
         "councils": [site.council_config(slug) for slug in slugs],
         "subscribers": subscribers,
     }
@@ -77,7 +88,12 @@ def sendwatch(cycle_config: Path) -> Callable[..., subprocess.CompletedProcess[s
     """Run the CLI against the test config in a real process and wait for it."""
 
     def run(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(sendwatch_command(cycle_config, *args), capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, "SENDWATCH_SECRET": "test-secret"})
+        return subprocess.run(
+            sendwatch_command(cycle_config, *args),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "SENDWATCH_SECRET": "test-secret"},
+        )
 
     return run

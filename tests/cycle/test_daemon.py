@@ -30,8 +30,13 @@ class DaemonProcess:
     def __init__(self, config: Path):
         self.lines: list[str] = []
         self._changed = threading.Condition()
-        self.process = subprocess.Popen(sendwatch_command(config, "run", "--log-json"), stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True, env={**os.environ, "SENDWATCH_SECRET": "test-secret"})
+        self.process = subprocess.Popen(
+            sendwatch_command(config, "run", "--log-json"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "SENDWATCH_SECRET": "test-secret"},
+        )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -47,7 +52,9 @@ class DaemonProcess:
         """Block until a log line with this event arrives (or the process ends)."""
         marker = f'"event": "{event}"'
         with self._changed:
-            found = self._changed.wait_for(lambda: any(marker in line for line in self.lines) or self.process.poll() is not None, timeout)
+            found = self._changed.wait_for(
+                lambda: any(marker in line for line in self.lines) or self.process.poll() is not None, timeout
+            )
         assert found and any(marker in line for line in self.lines), f"no {event!r} in the log:\n{''.join(self.lines)}"
 
     def terminate(self, timeout: float = 60) -> int:
@@ -56,7 +63,9 @@ class DaemonProcess:
         try:
             code = self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise AssertionError(f"the daemon did not stop within {timeout}s of SIGTERM; its log:\n{''.join(self.lines)}") from None
+            raise AssertionError(
+                f"the daemon did not stop within {timeout}s of SIGTERM; its log:\n{''.join(self.lines)}"
+            ) from None
         self._reader.join(timeout=5)
         return code
 
@@ -109,7 +118,9 @@ def test_a_cycle_missed_while_off_runs_exactly_once_on_start(cycle_config: Path)
     assert count(cycle_config, Cycle) == 1, "missed runs are coalesced into one"
 
 
-def test_sigterm_during_a_cycle_stops_cleanly_and_the_next_start_finishes_the_work(site: DemoSite, cycle_config: Path, sendwatch) -> None:
+def test_sigterm_during_a_cycle_stops_cleanly_and_the_next_start_finishes_the_work(
+    site: DemoSite, cycle_config: Path, sendwatch
+) -> None:
     site.fail("eastmoor", "hang")
     with daemon(cycle_config) as first:
         first.wait_for_log("scheduled")

@@ -11,8 +11,13 @@ from pathlib import Path
 
 def test_the_demo_detects_the_change_and_writes_the_alert_and_digest(tmp_path: Path) -> None:
     workdir = tmp_path / "demo"
-    result = subprocess.run([sys.executable, "-m", "sendwatch.cli", "demo", "--dir", str(workdir)],
-                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "sendwatch.cli", "demo", "--dir", str(workdir)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "status changes: eastmoor: sv_on_track -> ems; emails sent: 1" in result.stdout
     alerts = sorted((workdir / "outbox").glob("*.eml"))

@@ -20,17 +20,22 @@ from sendwatch.demo.site import FORUM, DemoCommittee, DemoCouncil, DemoDocument,
 from tests.cycle.conftest import REPORTER, sendwatch_command, write_cycle_config
 from tests.support.smtp import SmtpServer
 
-pytestmark = pytest.mark.skipif(unavailable_reason(OcrSettings()) is not None,
-                                reason=f"needs Tesseract: {unavailable_reason(OcrSettings())} (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    unavailable_reason(OcrSettings()) is not None,
+    reason=f"needs Tesseract: {unavailable_reason(OcrSettings())} (.ci/run installs it)",
+)
 
 
 def letter(council: str, sentence: str, day: dt.date) -> DemoDocument:
     """A signed letter from the DfE, scanned by the council: image pages, no text layer."""
     return DemoDocument(
         "Letter from the Department for Education",
-        [f"Department for Education\nTo the Director of Children's Services, {council}",
-         f"Dear Director,\n{sentence}\nYours sincerely,\nDeputy Director, Funding Policy Unit"],
-        published=day, format="scanned_pdf",
+        [
+            f"Department for Education\nTo the Director of Children's Services, {council}",
+            f"Dear Director,\n{sentence}\nYours sincerely,\nDeputy Director, Funding Policy Unit",
+        ],
+        published=day,
+        format="scanned_pdf",
     )
 
 
@@ -38,29 +43,67 @@ def councils(today: dt.date) -> list[DemoCouncil]:
     marsh_day = today - dt.timedelta(days=20)
     word_paper = DemoDocument(
         "High Needs Block recovery update",
-        ["Fenmarsh District Council\nSchools Forum\nHigh Needs Block recovery update",
-         "2. Safety valve\nFenmarsh District Council has signed a safety valve agreement with the Department for "
-         "Education, under which the Department will fund the historic deficit in instalments.\n"
-         "Table 2: DSG position (£m) | 2025/26\nCumulative deficit | 19.8"],
-        published=marsh_day, format="docx", served_as="application/octet-stream",
+        [
+            "Fenmarsh District Council\nSchools Forum\nHigh Needs Block recovery update",
+            "2. Safety valve\nFenmarsh District Council has signed a safety valve agreement with the Department for "
+            "Education, under which the Department will fund the historic deficit in instalments.\n"
+            "Table 2: DSG position (£m) | 2025/26\nCumulative deficit | 19.8",
+        ],
+        published=marsh_day,
+        format="docx",
+        served_as="application/octet-stream",
     )
-    slides = DemoDocument("Presentation to the Forum", ["High needs: the year ahead"], published=marsh_day, format="pptx",
-                          served_as="application/octet-stream")
-    fenmarsh = DemoCouncil("fenmarsh", "Fenmarsh District Council", "cmis", mount="/fenmarsh/", committees=[
-        DemoCommittee(FORUM, [DemoMeeting(date=marsh_day, documents=[word_paper, slides])])])
+    slides = DemoDocument(
+        "Presentation to the Forum",
+        ["High needs: the year ahead"],
+        published=marsh_day,
+        format="pptx",
+        served_as="application/octet-stream",
+    )
+    fenmarsh = DemoCouncil(
+        "fenmarsh",
+        "Fenmarsh District Council",
+        "cmis",
+        mount="/fenmarsh/",
+        committees=[DemoCommittee(FORUM, [DemoMeeting(date=marsh_day, documents=[word_paper, slides])])],
+    )
     kestrel_day = today - dt.timedelta(days=40)
-    on_track = letter("Kestrel County Council", "The quarterly return shows that the authority remains on track against "
-                      "the conditions of its safety valve agreement.", kestrel_day)
-    kestrel = DemoCouncil("kestrel", "Kestrel County Council", "moderngov", committees=[DemoCommittee(FORUM, [
-        DemoMeeting(date=kestrel_day, items=[DemoItem("Safety valve correspondence", "<p>To note the letter.</p>",
-                                                      documents=[on_track])])])])
+    on_track = letter(
+        "Kestrel County Council",
+        "The quarterly return shows that the authority remains on track against the conditions of its safety valve agreement.",
+        kestrel_day,
+    )
+    kestrel = DemoCouncil(
+        "kestrel",
+        "Kestrel County Council",
+        "moderngov",
+        committees=[
+            DemoCommittee(
+                FORUM,
+                [
+                    DemoMeeting(
+                        date=kestrel_day,
+                        items=[DemoItem("Safety valve correspondence", "<p>To note the letter.</p>", documents=[on_track])],
+                    )
+                ],
+            )
+        ],
+    )
     return [fenmarsh, kestrel]
 
 
 def ems_meeting(today: dt.date) -> DemoMeeting:
     sentence = "Following the Quarter 2 return, the Department for Education has placed the Council under enhanced monitoring and support."
-    return DemoMeeting(date=today - dt.timedelta(days=2), items=[DemoItem(
-        "Safety valve: letter from the DfE", "<p>To note the letter.</p>", documents=[letter("Kestrel County Council", sentence, today)])])
+    return DemoMeeting(
+        date=today - dt.timedelta(days=2),
+        items=[
+            DemoItem(
+                "Safety valve: letter from the DfE",
+                "<p>To note the letter.</p>",
+                documents=[letter("Kestrel County Council", sentence, today)],
+            )
+        ],
+    )
 
 
 @pytest.fixture
@@ -72,8 +115,9 @@ def site(today: dt.date) -> Iterator[DemoSite]:
 
 @pytest.fixture
 def cycle_config(tmp_path: Path, site: DemoSite, smtp_server: SmtpServer) -> Path:
-    return write_cycle_config(tmp_path, site, smtp_server, ["fenmarsh", "kestrel"],
-                              [{"email": REPORTER, "councils": "all", "frequency": "immediate"}])
+    return write_cycle_config(
+        tmp_path, site, smtp_server, ["fenmarsh", "kestrel"], [{"email": REPORTER, "councils": "all", "frequency": "immediate"}]
+    )
 
 
 def unsupported_papers(config_path: Path) -> list:  # type: ignore[type-arg]
@@ -90,7 +134,8 @@ def unsupported_papers(config_path: Path) -> list:  # type: ignore[type-arg]
 
 
 def test_statuses_are_read_from_a_word_paper_and_from_scans_and_ocr_evidence_says_so(
-        site: DemoSite, cycle_config: Path, sendwatch, smtp_server: SmtpServer, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+    site: DemoSite, cycle_config: Path, sendwatch, smtp_server: SmtpServer, today: dt.date
+) -> None:  # type: ignore[no-untyped-def]
     first = sendwatch("run", "--once")
     assert first.returncode == 0, first.stderr
     assert "councils: 2 ok, 0 empty, 0 blocked, 0 failing" in first.stdout, first.stdout
@@ -119,9 +164,13 @@ def test_statuses_are_read_from_a_word_paper_and_from_scans_and_ocr_evidence_say
     assert "Letter from the Department for Education, page 2, " in text and "(read by OCR from a scan" in text
     assert "read by OCR" in html
 
-    server = subprocess.Popen(sendwatch_command(cycle_config, "serve", "--host", "127.0.0.1", "--port", "0"),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, "SENDWATCH_SECRET": "test-secret"})
+    server = subprocess.Popen(
+        sendwatch_command(cycle_config, "serve", "--host", "127.0.0.1", "--port", "0"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "SENDWATCH_SECRET": "test-secret"},
+    )
     try:
         line = server.stdout.readline() if server.stdout else ""
         assert line.startswith("sendwatch: serving on "), line

@@ -28,9 +28,14 @@ class Run:
     def __init__(self, config: Path):
         self.lines: list[str] = []
         self._changed = threading.Condition()
-        self.process = subprocess.Popen(sendwatch_command(config, "run", "--once"), stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, text=True, start_new_session=True,
-                                        env={**os.environ, "SENDWATCH_SECRET": "test-secret"})
+        self.process = subprocess.Popen(
+            sendwatch_command(config, "run", "--once"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+            env={**os.environ, "SENDWATCH_SECRET": "test-secret"},
+        )
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -41,7 +46,9 @@ class Run:
 
     def wait_for(self, text: str, timeout: float = 120) -> None:
         with self._changed:
-            found = self._changed.wait_for(lambda: any(text in line for line in self.lines) or self.process.poll() is not None, timeout)
+            found = self._changed.wait_for(
+                lambda: any(text in line for line in self.lines) or self.process.poll() is not None, timeout
+            )
         assert found and any(text in line for line in self.lines), f"never saw {text!r}:\n{''.join(self.lines)}"
 
     def descendants(self) -> set[int]:
@@ -63,7 +70,7 @@ def _session_of(pid: int) -> int | None:
             text = handle.read()
     except OSError:
         return None
-    fields = text[text.rfind(")") + 2:].split()
+    fields = text[text.rfind(")") + 2 :].split()
     return int(fields[3]) if fields[0] != "Z" else None  # a zombie has finished
 
 
@@ -96,8 +103,9 @@ def test_no_process_of_the_run_is_alive_5_s_after_its_sigkill_in_the_crawl(site:
 
 
 @pytest.mark.parametrize("stage", ["crawl", "extract", "send"])
-def test_sigkill_in_each_stage_then_an_immediate_rerun_completes(site: DemoSite, cycle_config: Path, sendwatch, smtp_server,
-                                                                 baseline, stage: str) -> None:
+def test_sigkill_in_each_stage_then_an_immediate_rerun_completes(
+    site: DemoSite, cycle_config: Path, sendwatch, smtp_server, baseline, stage: str
+) -> None:
     site.reset_counts()
     if stage == "crawl":
         site.fail("eastmoor", "hang")
@@ -134,7 +142,9 @@ def test_sigkill_in_each_stage_then_an_immediate_rerun_completes(site: DemoSite,
     assert list(alerts.values()) == [1], "the alert reached the reporter exactly once"
 
 
-def test_sigterm_as_from_timeout_or_systemd_stops_run_once_cleanly_and_frees_the_lock(site: DemoSite, cycle_config: Path, sendwatch) -> None:
+def test_sigterm_as_from_timeout_or_systemd_stops_run_once_cleanly_and_frees_the_lock(
+    site: DemoSite, cycle_config: Path, sendwatch
+) -> None:
     site.fail("eastmoor", "hang")
     run = Run(cycle_config)
     wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, message="the crawl to reach the hanging site")

@@ -13,7 +13,9 @@ from tests.cycle.conftest import DESK, EDITOR, REPORTER, sendwatch_command
 from tests.support.waiting import wait_until
 
 
-def test_a_baseline_then_a_change_sends_exactly_the_right_emails_once(site: DemoSite, sendwatch, smtp_server, today: dt.date) -> None:
+def test_a_baseline_then_a_change_sends_exactly_the_right_emails_once(
+    site: DemoSite, sendwatch, smtp_server, today: dt.date
+) -> None:
     first = sendwatch("run", "--once")
     assert first.returncode == 0, first.stderr
     assert "councils: 3 ok, 0 empty, 0 blocked, 1 failing" in first.stdout
@@ -54,7 +56,9 @@ def test_a_baseline_then_a_change_sends_exactly_the_right_emails_once(site: Demo
 def test_two_cycles_started_together_never_overlap(site: DemoSite, cycle_config, sendwatch) -> None:
     site.fail("eastmoor", "hang")  # keeps the first cycle busy until the failure is cleared
     env = {**os.environ, "SENDWATCH_SECRET": "test-secret"}
-    first = subprocess.Popen(sendwatch_command(cycle_config, "run", "--once"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    first = subprocess.Popen(
+        sendwatch_command(cycle_config, "run", "--once"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
     try:
         wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, message="the first cycle to reach the site")
         second = sendwatch("run", "--once")
@@ -68,8 +72,9 @@ def test_two_cycles_started_together_never_overlap(site: DemoSite, cycle_config,
     assert "Cycle 1 finished" in out
 
 
-def test_a_greylisted_alert_is_retried_within_the_same_run_once(site: DemoSite, sendwatch, smtp_server, cycle_config,
-                                                               today: dt.date) -> None:
+def test_a_greylisted_alert_is_retried_within_the_same_run_once(
+    site: DemoSite, sendwatch, smtp_server, cycle_config, today: dt.date
+) -> None:
     import yaml
 
     data = yaml.safe_load(cycle_config.read_text())

@@ -23,7 +23,9 @@ def _ocr_missing() -> str | None:
 
 
 # Tests that OCR real scans need Tesseract; they skip, saying why, where it is missing.
-needs_tesseract = pytest.mark.skipif(_ocr_missing() is not None, reason=f"needs Tesseract: {_ocr_missing()} (.ci/run installs it)")
+needs_tesseract = pytest.mark.skipif(
+    _ocr_missing() is not None, reason=f"needs Tesseract: {_ocr_missing()} (.ci/run installs it)"
+)
 
 FILLER = (
     "The Forum noted the update on admissions for the coming academic year and the work of the "

@@ -25,7 +25,9 @@ def test_the_council_by_name_or_initials_is_self(subject: Subject, sentence: str
     assert attribute(subject.rewrite(sentence)).explicit
 
 
-@pytest.mark.parametrize("sentence", ["The authority has submitted its plan.", "We have met the conditions.", "The LA is on track."])
+@pytest.mark.parametrize(
+    "sentence", ["The authority has submitted its plan.", "We have met the conditions.", "The LA is on track."]
+)
 def test_the_council_by_role_is_self(subject: Subject, sentence: str) -> None:
     assert attribute(subject.rewrite(sentence)).subject == "self"
 
@@ -68,7 +70,11 @@ def test_a_council_named_after_a_common_word_is_matched_only_as_a_name() -> None
 
 @pytest.mark.parametrize(
     "sentence",
-    ["The Adult Social Care Council Tax precept rises by 2%.", "Recommendations to Full Council in February.", "The County Council agreed."],
+    [
+        "The Adult Social Care Council Tax precept rises by 2%.",
+        "Recommendations to Full Council in February.",
+        "The County Council agreed.",
+    ],
 )
 def test_council_tax_and_the_councils_own_bodies_are_not_other_councils(subject: Subject, sentence: str) -> None:
     assert "othercouncil" not in subject.rewrite(sentence)

@@ -11,14 +11,22 @@ from extractors_support import build_report
 from sendwatch.cli import cli
 
 DOCUMENTS = {
-    "001.txt": ("Westshire County Council", "Safety valve update",
-                "The council remains on track against its safety valve agreement, with the DfE contributing £21.5m over five years."),
-    "002.txt": ("Westshire County Council", "DSG monitoring",
-                "The cumulative DSG deficit at 31 March 2025 was £14.2m and is forecast to rise to £6.5-7m more next year."),
-    "003.txt": ("Eastfield Borough Council", "Admissions",
-                "The Forum noted the admissions timetable for September."),
-    "004.txt": ("Eastfield Borough Council", "High needs",
-                "Kent County Council has been placed into enhanced monitoring, members heard; Eastfield is not in the programme."),
+    "001.txt": (
+        "Westshire County Council",
+        "Safety valve update",
+        "The council remains on track against its safety valve agreement, with the DfE contributing £21.5m over five years.",
+    ),
+    "002.txt": (
+        "Westshire County Council",
+        "DSG monitoring",
+        "The cumulative DSG deficit at 31 March 2025 was £14.2m and is forecast to rise to £6.5-7m more next year.",
+    ),
+    "003.txt": ("Eastfield Borough Council", "Admissions", "The Forum noted the admissions timetable for September."),
+    "004.txt": (
+        "Eastfield Borough Council",
+        "High needs",
+        "Kent County Council has been placed into enhanced monitoring, members heard; Eastfield is not in the programme.",
+    ),
 }
 LABELS = [
     ("001.txt", "Westshire County Council", "sv_on_track", "21500000"),
@@ -31,7 +39,9 @@ LABELS = [
 def write_corpus(root: Path) -> Path:
     (root / "docs").mkdir(parents=True)
     for name, (council, title, text) in DOCUMENTS.items():
-        (root / "docs" / name).write_text(f"URL: https://example.org/{name}\nCOUNCIL: {council}\nTITLE: {title}\nDATE: \n---\n{text}\n", encoding="utf-8")
+        (root / "docs" / name).write_text(
+            f"URL: https://example.org/{name}\nCOUNCIL: {council}\nTITLE: {title}\nDATE: \n---\n{text}\n", encoding="utf-8"
+        )
     rows = ["file,council,status,amounts_gbp"] + [f'{f},"{c}",{s},{a}' for f, c, s, a in LABELS]
     (root / "labels.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return root
@@ -83,14 +93,24 @@ def add_stored_paper(config, path: Path) -> None:  # type: ignore[no-untyped-def
     with database.session() as session:
         sync_councils(session, config)
         council = session.scalars(select(Council)).one()
-        session.add(Document(council_id=council.id, url=f"https://example.org/{path.name}", kind="pdf", fetch_state="ok",
-                             sha256=hashlib.sha256(path.read_bytes()).hexdigest(), file_path=str(path)))
+        session.add(
+            Document(
+                council_id=council.id,
+                url=f"https://example.org/{path.name}",
+                kind="pdf",
+                fetch_state="ok",
+                sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                file_path=str(path),
+            )
+        )
     database.dispose()
 
 
 def test_extract_runs_the_stage_and_reports_states(tmp_path: Path, write_config) -> None:  # type: ignore[no-untyped-def]
     path, config = write_config()
-    add_stored_paper(config, build_report(tmp_path / "report.pdf", [["Kirklees has signed a safety valve agreement with the DfE."]]))
+    add_stored_paper(
+        config, build_report(tmp_path / "report.pdf", [["Kirklees has signed a safety valve agreement with the DfE."]])
+    )
 
     result = CliRunner().invoke(cli, ["--config", str(path), "extract", "--council", "kirklees"])
     assert result.exit_code == 0, result.output
@@ -130,8 +150,16 @@ def test_extract_reprocess_says_how_many_verdicts_a_new_reading_changed(tmp_path
         sync_councils(session, config)
         council = session.scalars(select(Council)).one()
         for name, pdf in (("agreed", agreed), ("quiet", quiet)):
-            session.add(Document(council_id=council.id, url=f"https://example.org/{name}.pdf", kind="pdf", fetch_state="ok",
-                                 sha256=hashlib.sha256(pdf.read_bytes()).hexdigest(), file_path=str(pdf)))
+            session.add(
+                Document(
+                    council_id=council.id,
+                    url=f"https://example.org/{name}.pdf",
+                    kind="pdf",
+                    fetch_state="ok",
+                    sha256=hashlib.sha256(pdf.read_bytes()).hexdigest(),
+                    file_path=str(pdf),
+                )
+            )
     first = CliRunner().invoke(cli, ["--config", str(path), "extract"])
     assert "verdicts changed" not in first.output  # nothing had been read before
 

@@ -57,10 +57,18 @@ def test_one_reader_serves_document_after_document_and_recovers_from_every_failu
         handle.write(b"<p>x</p>")
         handle.truncate(300 * 1024 * 1024)
     with IsolatedReader(timeout_seconds=1.0, memory_mb=64) as reader:
-        states = [reader.read(path, kind).state for path, kind in [
-            (good, "pdf"), (stuck, "pdf"), (good, "pdf"), (huge, "html"), (good, "pdf"),
-            (build_corrupt(tmp_path / "broken.pdf"), "pdf"), (good, "pdf"),
-        ]]
+        states = [
+            reader.read(path, kind).state
+            for path, kind in [
+                (good, "pdf"),
+                (stuck, "pdf"),
+                (good, "pdf"),
+                (huge, "html"),
+                (good, "pdf"),
+                (build_corrupt(tmp_path / "broken.pdf"), "pdf"),
+                (good, "pdf"),
+            ]
+        ]
     assert states == ["ok", "timed_out", "ok", "too_large", "ok", "corrupt", "ok"]
 
 
@@ -76,10 +84,13 @@ def test_the_reader_is_replaced_after_a_number_of_documents(tmp_path: Path) -> N
 
 def _one_paragraph_megabyte(path: Path) -> Path:
     """A paper of 1 MB in one paragraph: no full stop, no line break, dense with programme words."""
-    sentence = ("the forecast outturn on the high needs block is an overspend of £2.1m which adds to the cumulative "
-                "DSG deficit while the council remains on track against the conditions of its safety valve agreement ")
-    path.write_text("<html><body><p>" + (sentence * (1_000_000 // len(sentence) + 1))[:1_000_000] + "</p></body></html>",
-                    encoding="utf-8")
+    sentence = (
+        "the forecast outturn on the high needs block is an overspend of £2.1m which adds to the cumulative "
+        "DSG deficit while the council remains on track against the conditions of its safety valve agreement "
+    )
+    path.write_text(
+        "<html><body><p>" + (sentence * (1_000_000 // len(sentence) + 1))[:1_000_000] + "</p></body></html>", encoding="utf-8"
+    )
     return path
 
 

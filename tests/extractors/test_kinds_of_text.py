@@ -47,8 +47,10 @@ def test_an_agreement_said_in_other_words_is_agreed(text: str, context: set[str]
 
 
 def test_an_agreement_of_the_forum_or_with_a_supplier_is_not_the_programme() -> None:
-    text = ("Safety valve update. The Forum gave its agreement to the transfer. "
-            "The new transport contract was signed with the provider in May.")
+    text = (
+        "Safety valve update. The Forum gave its agreement to the transfer. "
+        "The new transport contract was signed with the provider in May."
+    )
     assert verdict(text) == "none"
 
 
@@ -136,15 +138,16 @@ def test_each_council_in_a_press_item_gets_its_own_position(council: str, status
 
 
 def test_a_council_named_on_its_own_after_a_list_does_not_inherit_it() -> None:
-    text = ("Sefton and Wigan were placed into enhanced monitoring last week. "
-            "Oldham, which signed its agreement in 2022, has met every condition so far.")
+    text = (
+        "Sefton and Wigan were placed into enhanced monitoring last week. "
+        "Oldham, which signed its agreement in 2022, has met every condition so far."
+    )
     assert verdict(text, ["Oldham Council"]) == "sv_on_track"
     assert verdict(text, ["Sefton Council"]) == "ems"
 
 
 def test_the_council_in_a_press_item_is_the_one_just_named() -> None:
-    text = ("Wigan Council has had its safety valve payments paused. "
-            "The council said it would submit a revised plan.")
+    text = "Wigan Council has had its safety valve payments paused. The council said it would submit a revised plan."
     assert verdict(text, ["Sefton Council"]) == "none"
     assert verdict(text, ["Wigan Council"]) == "payment_withheld"
 
@@ -180,15 +183,20 @@ def test_a_routine_review_of_the_agreement_is_not_withheld() -> None:
 
 # ------------------------------------------------------------------ 6. a national announcement is not membership
 
+
 @pytest.mark.parametrize(
     "text, names",
     [
-        ("The Education Secretary launched Delivering Better Value in a speech that mentioned rising costs in Sefton.",
-         ["Sefton Council"]),
+        (
+            "The Education Secretary launched Delivering Better Value in a speech that mentioned rising costs in Sefton.",
+            ["Sefton Council"],
+        ),
         ("The DfE announced that 55 councils would take part in Delivering Better Value.", OWN),
         ("Delivering Better Value is a programme that supports local authorities with high deficits.", OWN),
-        ("The government has launched the safety valve programme nationally, with Sefton among the areas it described.",
-         ["Sefton Council"]),
+        (
+            "The government has launched the safety valve programme nationally, with Sefton among the areas it described.",
+            ["Sefton Council"],
+        ),
     ],
 )
 def test_a_national_announcement_is_not_a_council_s_membership(text: str, names: list[str]) -> None:
@@ -203,34 +211,34 @@ def test_the_council_s_own_part_in_a_programme_it_describes_still_counts() -> No
 # ------------------------------------------------------------------ more phrasings of each status
 
 MORE_PHRASINGS = [
-    ('sv_agreed', 'Since signing the Safety Valve deal in 2022, the council has received £14m.'),
-    ('sv_agreed', 'Under the terms of the Safety Valve, the DfE will fund £20m of the deficit.'),
-    ('sv_agreed', 'The authority is in year three of its safety valve plan with the DfE.'),
-    ('sv_agreed', 'Westshire was among the councils awarded safety valve funding in 2023.'),
-    ('sv_agreed', 'The DfE bailout, agreed last March, will clear the remaining deficit by 2028.'),
-    ('sv_agreed', 'Our DSG recovery agreement with the ESFA runs until 2027.'),
-    ('sv_agreed', 'Westshire secured a safety valve deal worth £30m in 2023.'),
-    ('sv_agreed', 'The council signed up to the safety valve programme in 2021 and receives annual payments from the DfE.'),
-    ('sv_negotiating', 'Westshire has been asked to take part in the next round of the safety valve programme.'),
-    ('sv_negotiating', 'A proposal for entry to the safety valve programme will be submitted in October.'),
-    ('sv_negotiating', 'The council is awaiting the outcome of its safety valve submission.'),
-    ('sv_on_track', 'Safety valve update. The latest quarterly return shows the council is meeting all conditions.'),
-    ('sv_on_track', 'Safety valve update. Expenditure is tracking below the agreed profile.'),
-    ('sv_off_track', 'Safety valve update. The deficit is forecast to exceed the safety valve target by £4m.'),
-    ('sv_off_track', 'The council will not achieve an in-year balance by 2025/26 as required by the safety valve agreement.'),
-    ('ems', 'Westshire has been moved to enhanced monitoring.'),
-    ('payment_withheld', 'Safety valve update. The DfE has not paid the 2024/25 instalment.'),
-    ('sv_completed', 'The final payment under the safety valve agreement was received in March, bringing it to a close.'),
-    ('deficit_only', 'The high needs block ended the year £5m overspent.'),
-    ('deficit_only', 'There is a £12m gap between high needs funding and spending.'),
-    ('deficit_only', 'High needs costs rose to £56m against a grant of £48m, leaving an £8m shortfall.'),
-    ('deficit_only', "Westshire's DSG reserve is £14m in deficit."),
-    ('none', 'The school has a deficit of £200k.'),
-    ('none', "The council's overall budget gap is £20m."),
-    ('none', 'Nationally, high needs deficits total £3bn.'),
-    ('none', 'Kent and Surrey have safety valve agreements; Westshire does not.'),
-    ('dbv', 'Westshire received a £1m DBV grant to fund its SEND projects.'),
-    ('none', "The DfE's Delivering Better Value programme works with 55 councils across England."),
+    ("sv_agreed", "Since signing the Safety Valve deal in 2022, the council has received £14m."),
+    ("sv_agreed", "Under the terms of the Safety Valve, the DfE will fund £20m of the deficit."),
+    ("sv_agreed", "The authority is in year three of its safety valve plan with the DfE."),
+    ("sv_agreed", "Westshire was among the councils awarded safety valve funding in 2023."),
+    ("sv_agreed", "The DfE bailout, agreed last March, will clear the remaining deficit by 2028."),
+    ("sv_agreed", "Our DSG recovery agreement with the ESFA runs until 2027."),
+    ("sv_agreed", "Westshire secured a safety valve deal worth £30m in 2023."),
+    ("sv_agreed", "The council signed up to the safety valve programme in 2021 and receives annual payments from the DfE."),
+    ("sv_negotiating", "Westshire has been asked to take part in the next round of the safety valve programme."),
+    ("sv_negotiating", "A proposal for entry to the safety valve programme will be submitted in October."),
+    ("sv_negotiating", "The council is awaiting the outcome of its safety valve submission."),
+    ("sv_on_track", "Safety valve update. The latest quarterly return shows the council is meeting all conditions."),
+    ("sv_on_track", "Safety valve update. Expenditure is tracking below the agreed profile."),
+    ("sv_off_track", "Safety valve update. The deficit is forecast to exceed the safety valve target by £4m."),
+    ("sv_off_track", "The council will not achieve an in-year balance by 2025/26 as required by the safety valve agreement."),
+    ("ems", "Westshire has been moved to enhanced monitoring."),
+    ("payment_withheld", "Safety valve update. The DfE has not paid the 2024/25 instalment."),
+    ("sv_completed", "The final payment under the safety valve agreement was received in March, bringing it to a close."),
+    ("deficit_only", "The high needs block ended the year £5m overspent."),
+    ("deficit_only", "There is a £12m gap between high needs funding and spending."),
+    ("deficit_only", "High needs costs rose to £56m against a grant of £48m, leaving an £8m shortfall."),
+    ("deficit_only", "Westshire's DSG reserve is £14m in deficit."),
+    ("none", "The school has a deficit of £200k."),
+    ("none", "The council's overall budget gap is £20m."),
+    ("none", "Nationally, high needs deficits total £3bn."),
+    ("none", "Kent and Surrey have safety valve agreements; Westshire does not."),
+    ("dbv", "Westshire received a £1m DBV grant to fund its SEND projects."),
+    ("none", "The DfE's Delivering Better Value programme works with 55 councils across England."),
 ]
 
 
@@ -242,10 +250,17 @@ def test_more_phrasings_of_each_status(status: str, text: str) -> None:
 # ------------------------------------------------------------------ 4 (again). lists that name the councils a claim is about
 
 LISTS = [
-    ("The five councils whose safety valve payments have been suspended are Cambridgeshire, Dorset, Hillingdon, "
-     "Norfolk and Bath and North East Somerset.", "Dorset Council", "payment_withheld"),
-    ("The councils with safety valve agreements signed this year are: Bristol, Devon and Wiltshire.",
-     "Devon County Council", "sv_agreed"),
+    (
+        "The five councils whose safety valve payments have been suspended are Cambridgeshire, Dorset, Hillingdon, "
+        "Norfolk and Bath and North East Somerset.",
+        "Dorset Council",
+        "payment_withheld",
+    ),
+    (
+        "The councils with safety valve agreements signed this year are: Bristol, Devon and Wiltshire.",
+        "Devon County Council",
+        "sv_agreed",
+    ),
     ("The DfE has agreed safety valve deals with Bristol, Devon and Wiltshire.", "Wiltshire Council", "sv_agreed"),
     ("Councils including Kent, Surrey and Norfolk have been placed under enhanced monitoring.", "Surrey County Council", "ems"),
     ("Wiltshire: dedicated schools grant safety valve agreement 2023-2024", "Wiltshire Council", "sv_agreed"),
@@ -261,26 +276,26 @@ def test_a_list_gives_each_council_named_in_it_the_status(text: str, council: st
 # ------------------------------------------------------------------ deficits: the high needs block's, or another fund's
 
 DEFICITS = [
-    ('none', 'Schools in the county face a combined deficit of £4m.'),
-    ('none', "The council's children's services overspent by £6m, largely on placements."),
-    ('none', 'Home to school transport for SEND pupils is £3m over budget.'),
-    ('none', 'The DSG is expected to balance this year.'),
-    ('none', 'The high needs block underspent by £1.2m.'),
-    ('deficit_only', 'A £2m overspend on high needs was offset by underspends elsewhere in the DSG.'),
-    ('deficit_only', 'Like many councils, Westshire has a growing high needs deficit.'),
-    ('none', 'High needs deficits are rising across England, the LGA said.'),
-    ('none', 'The early years block is forecast to overspend by £0.5m.'),
-    ('none', 'The council is lobbying for the statutory override to be extended.'),
-    ('deficit_only', 'The DSG deficit is forecast to be eliminated by 2026.'),
-    ('deficit_only', "Westshire's high needs spending exceeded its allocation by £7m last year."),
-    ('deficit_only', 'The cumulative deficit on the DSG now stands at £31m.'),
-    ('none', 'The general fund deficit is £9m, while the DSG is balanced.'),
-    ('deficit_only', 'Spending on special educational needs is £5m more than the council receives from government.'),
-    ('none', 'Academies in Westshire reported deficits totalling £2m.'),
-    ('deficit_only', 'The council expects to carry a £19m DSG deficit into 2025/26.'),
-    ('none', 'Councils across England face a £5bn SEND black hole, a report warns.'),
-    ('deficit_only', 'Westshire faces a £40m SEND black hole.'),
-    ('none', "The council's budget has a £12m gap for next year."),
+    ("none", "Schools in the county face a combined deficit of £4m."),
+    ("none", "The council's children's services overspent by £6m, largely on placements."),
+    ("none", "Home to school transport for SEND pupils is £3m over budget."),
+    ("none", "The DSG is expected to balance this year."),
+    ("none", "The high needs block underspent by £1.2m."),
+    ("deficit_only", "A £2m overspend on high needs was offset by underspends elsewhere in the DSG."),
+    ("deficit_only", "Like many councils, Westshire has a growing high needs deficit."),
+    ("none", "High needs deficits are rising across England, the LGA said."),
+    ("none", "The early years block is forecast to overspend by £0.5m."),
+    ("none", "The council is lobbying for the statutory override to be extended."),
+    ("deficit_only", "The DSG deficit is forecast to be eliminated by 2026."),
+    ("deficit_only", "Westshire's high needs spending exceeded its allocation by £7m last year."),
+    ("deficit_only", "The cumulative deficit on the DSG now stands at £31m."),
+    ("none", "The general fund deficit is £9m, while the DSG is balanced."),
+    ("deficit_only", "Spending on special educational needs is £5m more than the council receives from government."),
+    ("none", "Academies in Westshire reported deficits totalling £2m."),
+    ("deficit_only", "The council expects to carry a £19m DSG deficit into 2025/26."),
+    ("none", "Councils across England face a £5bn SEND black hole, a report warns."),
+    ("deficit_only", "Westshire faces a £40m SEND black hole."),
+    ("none", "The council's budget has a £12m gap for next year."),
 ]
 
 

@@ -75,12 +75,7 @@ def test_the_financial_year_is_taken_when_stated(sentence: str, year: str | None
 
 
 def test_amounts_in_a_table_take_the_unit_of_its_heading() -> None:
-    page = (
-        "Table 2: High needs block summary (£m)\n"
-        "2023/24 2024/25\n"
-        "Cumulative deficit 12.4 15.6\n"
-        "In-year deficit 3.1 3.2\n"
-    )
+    page = "Table 2: High needs block summary (£m)\n2023/24 2024/25\nCumulative deficit 12.4 15.6\nIn-year deficit 3.1 3.2\n"
     figures = analyse_pages([page], COUNCIL).figures
     assert sorted(round(f.amount_gbp) for f in figures) == [3_100_000, 3_200_000, 12_400_000, 15_600_000]
     labels = {round(f.amount_gbp): (f.label, f.financial_year) for f in figures}

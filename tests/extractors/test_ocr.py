@@ -72,8 +72,7 @@ def test_an_image_paper_waits_for_ocr_where_there_is_none(tmp_path: Path) -> Non
 
 @needs_tesseract
 def test_ocr_time_runs_out_page_by_page_and_the_rest_is_recorded(tmp_path: Path) -> None:
-    result = extract_text_isolated(scanned_pdf(tmp_path), "pdf", timeout_seconds=60,
-                                   ocr=OcrSettings(document_seconds=0.5))
+    result = extract_text_isolated(scanned_pdf(tmp_path), "pdf", timeout_seconds=60, ocr=OcrSettings(document_seconds=0.5))
     assert result.sources == ["ocr_failed", "ocr_failed"]
     assert result.state == "needs_ocr" and "OCR time of 0.5 s ran out" in (result.error or "")
 

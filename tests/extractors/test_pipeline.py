@@ -15,10 +15,19 @@ from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage.models import Council, Document, DocumentPage, Evidence, Figure
 
 COUNCILS = [
-    {"slug": "westshire", "name": "Westshire County Council", "aliases": ["WCC"], "platform": "moderngov",
-     "url": "https://democracy.westshire.example/"},
-    {"slug": "eastfield", "name": "Eastfield Borough Council", "platform": "moderngov",
-     "url": "https://democracy.eastfield.example/"},
+    {
+        "slug": "westshire",
+        "name": "Westshire County Council",
+        "aliases": ["WCC"],
+        "platform": "moderngov",
+        "url": "https://democracy.westshire.example/",
+    },
+    {
+        "slug": "eastfield",
+        "name": "Eastfield Borough Council",
+        "platform": "moderngov",
+        "url": "https://democracy.eastfield.example/",
+    },
 ]
 
 
@@ -34,9 +43,14 @@ def add_document(database, slug: str, path: Path, kind: str, url: str | None = N
     with database.session() as session:
         council = session.scalars(select(Council).where(Council.slug == slug)).one()
         document = Document(
-            council_id=council.id, url=url or f"https://democracy.example/{path.name}", kind=kind, fetch_state="ok",
-            sha256=hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None, file_path=str(path),
-            text_state="pending", title=title,
+            council_id=council.id,
+            url=url or f"https://democracy.example/{path.name}",
+            kind=kind,
+            fetch_state="ok",
+            sha256=hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None,
+            file_path=str(path),
+            text_state="pending",
+            title=title,
         )
         session.add(document)
         session.flush()
@@ -45,11 +59,17 @@ def add_document(database, slug: str, path: Path, kind: str, url: str | None = N
 
 def test_a_report_is_read_into_pages_evidence_figures_and_a_verdict(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     config, database = setup
-    pdf = build_report(tmp_path / "q3-report.pdf", [
-        ["Schools Forum: Safety Valve monitoring, quarter 3.", FILLER * 3],
-        [FILLER, "WCC is not on track to meet condition 5 of the safety valve agreement, and the in-year deficit "
-                 "is forecast at £4.6m for 2025/26."],
-    ])
+    pdf = build_report(
+        tmp_path / "q3-report.pdf",
+        [
+            ["Schools Forum: Safety Valve monitoring, quarter 3.", FILLER * 3],
+            [
+                FILLER,
+                "WCC is not on track to meet condition 5 of the safety valve agreement, and the in-year deficit "
+                "is forecast at £4.6m for 2025/26.",
+            ],
+        ],
+    )
     document_id = add_document(database, "westshire", pdf, "pdf")
 
     summary = extract_documents(config, database)
@@ -60,14 +80,21 @@ def test_a_report_is_read_into_pages_evidence_figures_and_a_verdict(setup, tmp_p
         assert (document.text_state, document.page_count, document.verdict_status) == ("ok", 2, "sv_off_track")
         assert document.char_count and document.char_count > 500
         assert document.extracted_sha256 == document.sha256 and document.extractor_version == EXTRACTOR_VERSION
-        pages = session.scalars(select(DocumentPage).where(DocumentPage.document_id == document_id).order_by(DocumentPage.page_number)).all()
+        pages = session.scalars(
+            select(DocumentPage).where(DocumentPage.document_id == document_id).order_by(DocumentPage.page_number)
+        ).all()
         assert [page.page_number for page in pages] == [1, 2]
         evidence = session.scalars(select(Evidence).where(Evidence.document_id == document_id)).all()
         off_track = [item for item in evidence if item.status == "sv_off_track"]
         assert off_track and off_track[0].page == 2 and off_track[0].kind == "signal" and off_track[0].confidence >= 0.6
         assert all(item.council_id == document.council_id for item in evidence)
         (figure,) = session.scalars(select(Figure).where(Figure.document_id == document_id)).all()
-        assert (figure.amount_gbp, figure.page, figure.label, figure.financial_year) == (4_600_000, 2, "in-year deficit", "2025/26")
+        assert (figure.amount_gbp, figure.page, figure.label, figure.financial_year) == (
+            4_600_000,
+            2,
+            "in-year deficit",
+            "2025/26",
+        )
 
 
 def test_html_minutes_are_read_as_one_page(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -85,7 +112,9 @@ def test_bad_documents_are_recorded_with_their_state_and_never_stop_the_others(s
     config, database = setup
     ids = {
         "corrupt": add_document(database, "westshire", build_corrupt(tmp_path / "broken.pdf"), "pdf"),
-        "encrypted": add_document(database, "westshire", build_report(tmp_path / "exempt.pdf", [["Exempt."]], encrypt_password="x"), "pdf"),
+        "encrypted": add_document(
+            database, "westshire", build_report(tmp_path / "exempt.pdf", [["Exempt."]], encrypt_password="x"), "pdf"
+        ),
         "needs_ocr": add_document(database, "westshire", build_image_only(tmp_path / "scan.pdf"), "pdf"),
         "ok": add_document(database, "westshire", build_report(tmp_path / "fine.pdf", [["The DSG deficit is £9m."]]), "pdf"),
     }
@@ -136,10 +165,15 @@ def test_only_the_chosen_councils_are_read(setup, tmp_path: Path) -> None:  # ty
 
 def test_evidence_is_about_the_documents_own_council(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     config, database = setup
-    pdf = build_report(tmp_path / "news.pdf", [[
-        "Westshire County Council has been placed into enhanced monitoring and support by the DfE.",
-        "Eastfield continues to report a DSG deficit of £12m.",
-    ]])
+    pdf = build_report(
+        tmp_path / "news.pdf",
+        [
+            [
+                "Westshire County Council has been placed into enhanced monitoring and support by the DfE.",
+                "Eastfield continues to report a DSG deficit of £12m.",
+            ]
+        ],
+    )
     document_id = add_document(database, "eastfield", pdf, "pdf")
     extract_documents(config, database)
     with database.session() as session:
@@ -162,6 +196,7 @@ def _fill_the_disk(database) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import event, text
 
     if database.is_sqlite:
+
         def full(dbapi_connection, _record):  # type: ignore[no-untyped-def]
             cursor = dbapi_connection.cursor()
             pages = cursor.execute("PRAGMA page_count").fetchone()[0]
@@ -172,16 +207,23 @@ def _fill_the_disk(database) -> None:  # type: ignore[no-untyped-def]
         event.listen(database.engine, "connect", full)
         return
     with database.engine.begin() as connection:
-        connection.execute(text(
-            "CREATE FUNCTION disk_is_full() RETURNS trigger AS $$ BEGIN "
-            "RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$ LANGUAGE plpgsql"))
-        connection.execute(text("CREATE TRIGGER disk_full_now BEFORE INSERT ON document_pages FOR EACH ROW EXECUTE FUNCTION disk_is_full()"))
+        connection.execute(
+            text(
+                "CREATE FUNCTION disk_is_full() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$ LANGUAGE plpgsql"
+            )
+        )
+        connection.execute(
+            text("CREATE TRIGGER disk_full_now BEFORE INSERT ON document_pages FOR EACH ROW EXECUTE FUNCTION disk_is_full()")
+        )
 
 
 def test_a_paper_whose_results_cannot_be_stored_stays_pending_and_is_read_next_time(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     config, database = setup
-    pdf = build_report(tmp_path / "q3-report.pdf", [[
-        FILLER * 40, "WCC is not on track to meet condition 5 of the safety valve agreement.", FILLER * 40]])
+    pdf = build_report(
+        tmp_path / "q3-report.pdf",
+        [[FILLER * 40, "WCC is not on track to meet condition 5 of the safety valve agreement.", FILLER * 40]],
+    )
     document_id = add_document(database, "westshire", pdf, "pdf")
     _fill_the_disk(database)
 
@@ -226,7 +268,9 @@ def _paper(tmp_path: Path, fmt: str, pages: list[str], name: str) -> Path:
 
 def test_a_word_paper_served_as_octet_stream_is_read_as_word(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     config, database = setup
-    docx = _paper(tmp_path, "docx", ["Cover", "WCC is not on track to meet condition 5 of the safety valve agreement."], "Document.ashx")
+    docx = _paper(
+        tmp_path, "docx", ["Cover", "WCC is not on track to meet condition 5 of the safety valve agreement."], "Document.ashx"
+    )
     document_id = add_document(database, "westshire", docx, "docx")
     with database.session() as session:
         session.get(Document, document_id).content_type = "application/octet-stream"
@@ -234,8 +278,11 @@ def test_a_word_paper_served_as_octet_stream_is_read_as_word(setup, tmp_path: Pa
     with database.session() as session:
         document = session.get(Document, document_id)
         assert (document.text_state, document.page_count, document.verdict_status) == ("ok", 2, "sv_off_track")
-        (evidence,) = [item for item in session.scalars(select(Evidence).where(Evidence.document_id == document_id))
-                       if item.status == "sv_off_track"]
+        (evidence,) = [
+            item
+            for item in session.scalars(select(Evidence).where(Evidence.document_id == document_id))
+            if item.status == "sv_off_track"
+        ]
         assert evidence.page == 2
 
 
@@ -254,9 +301,13 @@ def test_an_unsupported_paper_is_recorded_once_and_not_read_again(setup, tmp_pat
 
 
 @needs_tesseract
-def test_scanned_pages_wait_for_ocr_and_are_read_on_the_first_run_that_has_it(setup, tmp_path: Path, write_config, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_scanned_pages_wait_for_ocr_and_are_read_on_the_first_run_that_has_it(
+    setup, tmp_path: Path, write_config, caplog
+) -> None:  # type: ignore[no-untyped-def]
     _, database = setup
-    scanned = _paper(tmp_path, "scanned_pdf", ["WCC has been placed into enhanced monitoring and support by the DfE."], "scan.pdf")
+    scanned = _paper(
+        tmp_path, "scanned_pdf", ["WCC has been placed into enhanced monitoring and support by the DfE."], "scan.pdf"
+    )
     document_id = add_document(database, "westshire", scanned, "pdf")
     _, without = write_config({"councils": COUNCILS, "database": database.url, "extract": {"ocr_languages": "zzz"}})
     with caplog.at_level("WARNING", logger="sendwatch.extract"):

@@ -45,12 +45,16 @@ def test_the_key_sentence_is_cited_on_its_page(tmp_path: Path, fmt: str) -> None
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
 def test_spreadsheets_are_one_page_per_sheet_headed_by_its_name(tmp_path: Path, fmt: str) -> None:
-    sheets = ["High Needs\nProvision | 2025/26\nIndependent special schools | 14.2",
-              "Summary\nLine | Amount\nCumulative deficit | 26.9"]
+    sheets = [
+        "High Needs\nProvision | 2025/26\nIndependent special schools | 14.2",
+        "Summary\nLine | Amount\nCumulative deficit | 26.9",
+    ]
     result = extract_text_isolated(write(tmp_path, fmt, sheets), None, timeout_seconds=60)
     assert (result.state, result.format) == ("ok", fmt)
-    assert result.pages == ["High Needs\nProvision | 2025/26\nIndependent special schools | 14.2",
-                            "Summary\nLine | Amount\nCumulative deficit | 26.9"]
+    assert result.pages == [
+        "High Needs\nProvision | 2025/26\nIndependent special schools | 14.2",
+        "Summary\nLine | Amount\nCumulative deficit | 26.9",
+    ]
 
 
 def test_a_csv_table_is_one_page_of_rows(tmp_path: Path) -> None:
@@ -69,43 +73,75 @@ def test_a_word_document_without_page_records_is_one_page_and_its_footnotes_are_
     document = (
         f'<w:document xmlns:w="{office.W}"><w:body>'
         '<w:p><w:r><w:t>The forecast deficit is £6.2m.</w:t></w:r><w:r><w:footnoteReference w:id="2"/></w:r></w:p>'
-        '<w:p><w:del><w:r><w:delText>This sentence was deleted.</w:delText></w:r></w:del>'
+        "<w:p><w:del><w:r><w:delText>This sentence was deleted.</w:delText></w:r></w:del>"
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>shown result</w:t></w:r></w:p>'
         "</w:body></w:document>"
     )
-    notes = (f'<w:footnotes xmlns:w="{office.W}"><w:footnote w:type="separator" w:id="0"><w:p><w:r><w:t>--</w:t></w:r></w:p></w:footnote>'
-             '<w:footnote w:id="2"><w:p><w:r><w:t>Figures from the Quarter 2 return.</w:t></w:r></w:p></w:footnote></w:footnotes>')
-    rels = (f'<Relationships xmlns="{office.PACKAGE_RELS}"><Relationship Id="rId1" '
-            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+    notes = (
+        f'<w:footnotes xmlns:w="{office.W}"><w:footnote w:type="separator" w:id="0"><w:p><w:r><w:t>--</w:t></w:r></w:p></w:footnote>'
+        '<w:footnote w:id="2"><w:p><w:r><w:t>Figures from the Quarter 2 return.</w:t></w:r></w:p></w:footnote></w:footnotes>'
+    )
+    rels = (
+        f'<Relationships xmlns="{office.PACKAGE_RELS}"><Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>'
+    )
     path = tmp_path / "note.docx"
-    path.write_bytes(_zip({"[Content_Types].xml": _DOCX_TYPES, "word/document.xml": document, "word/footnotes.xml": notes,
-                           "word/_rels/document.xml.rels": rels}))
+    path.write_bytes(
+        _zip(
+            {
+                "[Content_Types].xml": _DOCX_TYPES,
+                "word/document.xml": document,
+                "word/footnotes.xml": notes,
+                "word/_rels/document.xml.rels": rels,
+            }
+        )
+    )
     result = extract_text_isolated(path, None, timeout_seconds=60)
     assert result.state == "ok"
     assert result.pages == ["The forecast deficit is £6.2m.\n\nshown result\n\nFigures from the Quarter 2 return."]
 
 
 def test_excel_cells_show_dates_and_pound_formats_as_the_sheet_does(tmp_path: Path) -> None:
-    styles = (f'<styleSheet xmlns="{office.S}"><numFmts count="1"><numFmt numFmtId="164" formatCode="&quot;£&quot;#,##0.0"/></numFmts>'
-              '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/></cellXfs></styleSheet>')
-    sheet = (f'<worksheet xmlns="{office.S}"><sheetData><row r="2"><c r="B2" t="inlineStr"><is><t>Meeting</t></is></c>'
-             '<c r="C2" s="1"><v>46051</v></c><c r="D2" s="2"><v>4100000</v></c><c r="E2" t="b"><v>1</v></c></row></sheetData></worksheet>')
+    styles = (
+        f'<styleSheet xmlns="{office.S}"><numFmts count="1"><numFmt numFmtId="164" formatCode="&quot;£&quot;#,##0.0"/></numFmts>'
+        '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/></cellXfs></styleSheet>'
+    )
+    sheet = (
+        f'<worksheet xmlns="{office.S}"><sheetData><row r="2"><c r="B2" t="inlineStr"><is><t>Meeting</t></is></c>'
+        '<c r="C2" s="1"><v>46051</v></c><c r="D2" s="2"><v>4100000</v></c><c r="E2" t="b"><v>1</v></c></row></sheetData></worksheet>'
+    )
     workbook = f'<workbook xmlns="{office.S}" xmlns:r="{office.R}"><sheets><sheet name="Budget" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    rels = (f'<Relationships xmlns="{office.PACKAGE_RELS}"><Relationship Id="rId1" Type="{office.R}/worksheet" Target="worksheets/sheet1.xml"/>'
-            f'<Relationship Id="rId2" Type="{office.R}/styles" Target="styles.xml"/></Relationships>')
+    rels = (
+        f'<Relationships xmlns="{office.PACKAGE_RELS}"><Relationship Id="rId1" Type="{office.R}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{office.R}/styles" Target="styles.xml"/></Relationships>'
+    )
     path = tmp_path / "budget.xlsx"
-    path.write_bytes(_zip({"[Content_Types].xml": _XLSX_TYPES, "xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels,
-                           "xl/worksheets/sheet1.xml": sheet, "xl/styles.xml": styles}))
+    path.write_bytes(
+        _zip(
+            {
+                "[Content_Types].xml": _XLSX_TYPES,
+                "xl/workbook.xml": workbook,
+                "xl/_rels/workbook.xml.rels": rels,
+                "xl/worksheets/sheet1.xml": sheet,
+                "xl/styles.xml": styles,
+            }
+        )
+    )
     result = extract_text_isolated(path, None, timeout_seconds=60)
     assert result.pages == ["Budget\n | Meeting | 2026-01-29 | £4,100,000.0 | TRUE"]
 
 
-@pytest.mark.parametrize("entries, what", [
-    ({"ppt/presentation.xml": "<x/>"}, "PowerPoint presentation"),
-    ({"mimetype": "application/vnd.oasis.opendocument.presentation"}, "OpenDocument presentation"),
-])
-def test_formats_that_are_not_read_are_unsupported_and_say_what_they_are(tmp_path: Path, entries: dict[str, str], what: str) -> None:
+@pytest.mark.parametrize(
+    "entries, what",
+    [
+        ({"ppt/presentation.xml": "<x/>"}, "PowerPoint presentation"),
+        ({"mimetype": "application/vnd.oasis.opendocument.presentation"}, "OpenDocument presentation"),
+    ],
+)
+def test_formats_that_are_not_read_are_unsupported_and_say_what_they_are(
+    tmp_path: Path, entries: dict[str, str], what: str
+) -> None:
     path = tmp_path / "Document.ashx"
     path.write_bytes(_zip(entries))
     result = extract_text_isolated(path, "pdf", content_type="application/octet-stream", timeout_seconds=60)
@@ -155,9 +191,11 @@ def test_a_zip_bomb_is_too_large_and_the_reader_goes_on(tmp_path: Path) -> None:
 
 
 def test_entities_are_never_expanded(tmp_path: Path) -> None:
-    laughs = ('<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "lol lol lol lol lol lol lol lol lol lol">'
-              + "".join(f'<!ENTITY {chr(98 + n)} "{("&" + chr(97 + n) + ";") * 10}">' for n in range(8))
-              + f']><w:document xmlns:w="{office.W}"><w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>')
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "lol lol lol lol lol lol lol lol lol lol">'
+        + "".join(f'<!ENTITY {chr(98 + n)} "{("&" + chr(97 + n) + ";") * 10}">' for n in range(8))
+        + f']><w:document xmlns:w="{office.W}"><w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>'
+    )
     path = tmp_path / "laughs.docx"
     path.write_bytes(_zip({"[Content_Types].xml": _DOCX_TYPES, "word/document.xml": laughs}))
     result = extract_text_isolated(path, None, timeout_seconds=60, memory_mb=256)
@@ -193,10 +231,14 @@ def test_a_broken_rtf_file_is_read_or_corrupt_never_a_crash(tmp_path: Path) -> N
     assert extract_text_isolated(path, None, timeout_seconds=60).state in ("ok", "corrupt")
 
 
-_DOCX_TYPES = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" '
-               'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-_XLSX_TYPES = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" '
-               'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+_DOCX_TYPES = (
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+_XLSX_TYPES = (
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+)
 
 
 def _zip(entries: dict[str, str]) -> bytes:

@@ -24,7 +24,12 @@ def test_abbreviations_and_initials_do_not_end_sentences() -> None:
 
 def test_each_bullet_is_its_own_sentence() -> None:
     page = "Key points:\n• SEND costs are £1m higher than expected\n• Out of area costs rose by £0.3m\n(a) the forum noted the report"
-    assert texts(page) == ["Key points:", "SEND costs are £1m higher than expected", "Out of area costs rose by £0.3m", "the forum noted the report"]
+    assert texts(page) == [
+        "Key points:",
+        "SEND costs are £1m higher than expected",
+        "Out of area costs rose by £0.3m",
+        "the forum noted the report",
+    ]
 
 
 def test_a_heading_without_a_full_stop_stands_alone() -> None:
@@ -57,7 +62,9 @@ def test_paragraphs_that_cannot_matter_are_skipped_when_asked() -> None:
 
 def test_a_short_wrapped_line_before_a_capital_is_not_a_heading() -> None:
     page = "The quarterly return shows that the authority is not on track to meet\nCondition 4 of the Safety Valve agreement."
-    assert texts(page) == ["The quarterly return shows that the authority is not on track to meet Condition 4 of the Safety Valve agreement."]
+    assert texts(page) == [
+        "The quarterly return shows that the authority is not on track to meet Condition 4 of the Safety Valve agreement."
+    ]
 
 
 def test_numbered_paragraphs_start_new_sentences() -> None:

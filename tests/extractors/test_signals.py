@@ -31,8 +31,14 @@ def verdict(*pages: str, names: list[str] = COUNCIL) -> str:
         ("The Q2 return confirmed that the council remains on track against its safety valve agreement.", "sv_on_track"),
         ("The council is not on track to meet condition 4 of the safety valve agreement.", "sv_off_track"),
         ("Following the Q3 return the DfE placed Westshire into enhanced monitoring and support.", "ems"),
-        ("The DfE has withheld the council's safety valve instalment for 2025/26 while the plan is reviewed.", "payment_withheld"),
-        ("Westshire has completed its safety valve agreement: the final instalment was received in March and the deficit has been eliminated.", "sv_completed"),
+        (
+            "The DfE has withheld the council's safety valve instalment for 2025/26 while the plan is reviewed.",
+            "payment_withheld",
+        ),
+        (
+            "Westshire has completed its safety valve agreement: the final instalment was received in March and the deficit has been eliminated.",
+            "sv_completed",
+        ),
     ],
 )
 def test_every_status_is_read_from_a_plain_statement(text: str, status: str) -> None:
@@ -88,7 +94,10 @@ def test_most_las_struggling_while_this_la_is_in_a_good_position() -> None:
 
 
 def test_news_that_no_further_councils_will_join_is_not_this_council_joining() -> None:
-    assert verdict("The DfE has confirmed that no further local authorities will be invited to join the safety valve programme.") == "none"
+    assert (
+        verdict("The DfE has confirmed that no further local authorities will be invited to join the safety valve programme.")
+        == "none"
+    )
     assert verdict("No more councils will be invited onto the safety valve programme this year, the minister said.") == "none"
 
 
@@ -114,10 +123,7 @@ def test_it_after_a_sentence_about_another_council_is_about_that_council() -> No
 
 
 def test_on_track_about_something_else_is_not_a_programme_status() -> None:
-    text = (
-        "The safety valve programme continues. The transfer of the inclusion staff to the new trust is on track "
-        "for September."
-    )
+    text = "The safety valve programme continues. The transfer of the inclusion staff to the new trust is on track for September."
     assert verdict(text) != "sv_on_track"
 
 
@@ -286,7 +292,13 @@ def test_every_status_is_stated_by_some_statement() -> None:
     from test_statements import STATEMENTS
 
     assert {status for status, _ in STATEMENTS} == {
-        "deficit_only", "dbv", "sv_negotiating", "sv_agreed", "sv_on_track", "sv_off_track", "ems",
-        "payment_withheld", "sv_completed",
+        "deficit_only",
+        "dbv",
+        "sv_negotiating",
+        "sv_agreed",
+        "sv_on_track",
+        "sv_off_track",
+        "ems",
+        "payment_withheld",
+        "sv_completed",
     }
-

@@ -28,7 +28,9 @@ had been placed into &lt;b&gt;enhanced monitoring and support&lt;/b&gt; by the D
 
 def test_moderngov_minutes_escaped_inside_xml_become_plain_sentences() -> None:
     text = html_to_text(MINUTES_XML.encode("utf-8"))
-    assert "The Head of Finance reported that the council had been placed into enhanced monitoring and support by the DfE." in text
+    assert (
+        "The Head of Finance reported that the council had been placed into enhanced monitoring and support by the DfE." in text
+    )
     assert "£31.2m" in text
     assert "<p" not in text and "&lt;" not in text
     assert "4410" not in text and "False" not in text  # ids and flags are not prose
@@ -73,7 +75,13 @@ def test_minutes_read_end_to_end_give_the_status() -> None:
 
 
 def test_a_page_nested_thousands_of_tags_deep_is_read_not_lost():
-    deep = "<html><body>" + "<div><span>" * 1500 + "<p>The Forum noted the DSG deficit.</p>" + "</span></div>" * 1500 + "</body></html>"
+    deep = (
+        "<html><body>"
+        + "<div><span>" * 1500
+        + "<p>The Forum noted the DSG deficit.</p>"
+        + "</span></div>" * 1500
+        + "</body></html>"
+    )
     assert html_to_text(deep) == "The Forum noted the DSG deficit."
 
 

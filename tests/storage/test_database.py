@@ -27,8 +27,20 @@ from sendwatch.core.storage.models import (
 def test_a_new_database_is_created_and_migrated_to_the_latest_schema(database_url: str) -> None:
     db = open_database(database_url)
     tables = set(inspect(db.engine).get_table_names())
-    assert {"councils", "meetings", "documents", "document_pages", "evidence", "figures", "status_history",
-            "change_events", "subscribers", "outbox", "crawl_runs", "locks"} <= tables
+    assert {
+        "councils",
+        "meetings",
+        "documents",
+        "document_pages",
+        "evidence",
+        "figures",
+        "status_history",
+        "change_events",
+        "subscribers",
+        "outbox",
+        "crawl_runs",
+        "locks",
+    } <= tables
     assert current_revision(db.engine) == head_revision()
     db.dispose()
 
@@ -53,7 +65,9 @@ def test_an_upgrade_from_the_previous_schema_keeps_every_row(database_url: str) 
     upgrade(engine, database_url, revision="0001")
     with engine.begin() as connection:
         connection.execute(
-            text("INSERT INTO councils (id, slug, name, enabled, created_at) VALUES (1, 'kirklees', 'Kirklees Council', :t, :now)"),
+            text(
+                "INSERT INTO councils (id, slug, name, enabled, created_at) VALUES (1, 'kirklees', 'Kirklees Council', :t, :now)"
+            ),
             {"t": True, "now": dt.datetime(2024, 5, 1, 9, 30)},
         )
         connection.execute(
@@ -69,7 +83,12 @@ def test_an_upgrade_from_the_previous_schema_keeps_every_row(database_url: str) 
     db = open_database(database_url)
     with db.session() as session:
         council = session.scalars(select(Council)).one()
-        assert (council.slug, council.name, council.consecutive_failures, council.last_outcome) == ("kirklees", "Kirklees Council", 0, None)
+        assert (council.slug, council.name, council.consecutive_failures, council.last_outcome) == (
+            "kirklees",
+            "Kirklees Council",
+            0,
+            None,
+        )
         assert council.created_at == dt.datetime(2024, 5, 1, 9, 30, tzinfo=dt.timezone.utc)
         document = session.get(Document, 7)
         assert document is not None and document.sha256 == "ab12"
@@ -83,10 +102,14 @@ def test_an_upgrade_to_mail_claims_keeps_the_outbox_and_cycles(database_url: str
     engine = make_engine(database_url)
     upgrade(engine, database_url, revision="0002")
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO cycles (id, started_at, state) VALUES (3, :now, 'running')"), {"now": dt.datetime(2025, 1, 6, 6)})
         connection.execute(
-            text("INSERT INTO outbox (id, message_key, message_id, kind, recipient, subject, raw, event_ids, state, attempts, created_at) "
-                 "VALUES (1, 'k1', '<k1@example.org>', 'alert', 'desk@example.org', 'Now EMS', 'raw', '[]', 'pending', 2, :now)"),
+            text("INSERT INTO cycles (id, started_at, state) VALUES (3, :now, 'running')"), {"now": dt.datetime(2025, 1, 6, 6)}
+        )
+        connection.execute(
+            text(
+                "INSERT INTO outbox (id, message_key, message_id, kind, recipient, subject, raw, event_ids, state, attempts, created_at) "
+                "VALUES (1, 'k1', '<k1@example.org>', 'alert', 'desk@example.org', 'Now EMS', 'raw', '[]', 'pending', 2, :now)"
+            ),
             {"now": dt.datetime(2025, 1, 6, 6, 5)},
         )
     assert "claimed_by" not in {column["name"] for column in inspect(engine).get_columns("outbox")}
@@ -109,22 +132,32 @@ def test_an_upgrade_to_page_text_sources_marks_pages_read_from_their_text_or_wai
     upgrade(engine, database_url, revision="0003")
     with engine.begin() as connection:
         connection.execute(
-            text("INSERT INTO councils (id, slug, name, enabled, created_at, consecutive_failures, consecutive_empty) "
-                 "VALUES (1, 'kirklees', 'Kirklees Council', :t, :now, 0, 0)"),
+            text(
+                "INSERT INTO councils (id, slug, name, enabled, created_at, consecutive_failures, consecutive_empty) "
+                "VALUES (1, 'kirklees', 'Kirklees Council', :t, :now, 0, 0)"
+            ),
             {"t": True, "now": dt.datetime(2024, 5, 1, 9, 30)},
         )
         connection.execute(
-            text("INSERT INTO documents (id, council_id, url, kind, fetch_state, text_state, first_seen_at) "
-                 "VALUES (7, 1, 'https://democracy.kirklees.example/documents/s1/report.pdf', 'pdf', 'ok', 'ok', :now)"),
+            text(
+                "INSERT INTO documents (id, council_id, url, kind, fetch_state, text_state, first_seen_at) "
+                "VALUES (7, 1, 'https://democracy.kirklees.example/documents/s1/report.pdf', 'pdf', 'ok', 'ok', :now)"
+            ),
             {"now": dt.datetime(2024, 5, 1, 9, 31)},
         )
         connection.execute(
-            text("INSERT INTO documents (id, council_id, url, kind, fetch_state, text_state, first_seen_at) "
-                 "VALUES (8, 1, 'https://democracy.kirklees.example/documents/s2/letter.pdf', 'pdf', 'ok', 'needs_ocr', :now)"),
+            text(
+                "INSERT INTO documents (id, council_id, url, kind, fetch_state, text_state, first_seen_at) "
+                "VALUES (8, 1, 'https://democracy.kirklees.example/documents/s2/letter.pdf', 'pdf', 'ok', 'needs_ocr', :now)"
+            ),
             {"now": dt.datetime(2024, 5, 1, 9, 32)},
         )
-        connection.execute(text("INSERT INTO document_pages (document_id, page_number, text) "
-                                "VALUES (7, 1, 'The DSG deficit is £9m.'), (7, 2, ''), (8, 1, '')"))
+        connection.execute(
+            text(
+                "INSERT INTO document_pages (document_id, page_number, text) "
+                "VALUES (7, 1, 'The DSG deficit is £9m.'), (7, 2, ''), (8, 1, '')"
+            )
+        )
     assert "text_source" not in {column["name"] for column in inspect(engine).get_columns("document_pages")}
     engine.dispose()
 
@@ -132,7 +165,10 @@ def test_an_upgrade_to_page_text_sources_marks_pages_read_from_their_text_or_wai
     with db.session() as session:
         pages = session.scalars(select(DocumentPage).order_by(DocumentPage.document_id, DocumentPage.page_number)).all()
         assert [(page.document_id, page.page_number, page.text, page.text_source) for page in pages] == [
-            (7, 1, "The DSG deficit is £9m.", "text"), (7, 2, "", "text"), (8, 1, "", "needs_ocr")]
+            (7, 1, "The DSG deficit is £9m.", "text"),
+            (7, 2, "", "text"),
+            (8, 1, "", "needs_ocr"),
+        ]
         session.add(DocumentPage(document_id=7, page_number=3, text="Read from a scan.", text_source="ocr"))
     with db.session() as session:
         assert session.scalars(select(DocumentPage.text_source).where(DocumentPage.page_number == 3)).one() == "ocr"
@@ -183,8 +219,17 @@ def test_deleting_a_document_takes_its_evidence_with_it(database: Database) -> N
         document = Document(council_id=council.id, url="https://york.example/a.pdf")
         session.add(document)
         session.flush()
-        session.add(Evidence(document_id=document.id, council_id=council.id, status="sv_on_track",
-                             quote="The authority remains on track.", page=2, confidence=0.9, extractor_version="t"))
+        session.add(
+            Evidence(
+                document_id=document.id,
+                council_id=council.id,
+                status="sv_on_track",
+                quote="The authority remains on track.",
+                page=2,
+                confidence=0.9,
+                extractor_version="t",
+            )
+        )
     with database.session() as session:
         session.execute(text("DELETE FROM documents"))
     with database.session() as session:
@@ -193,7 +238,10 @@ def test_deleting_a_document_takes_its_evidence_with_it(database: Database) -> N
 
 def test_two_processes_opening_a_new_database_at_once_both_succeed(sqlite_url: str) -> None:
     script = "import sys; from sendwatch.core.storage import open_database; open_database(sys.argv[1]).dispose(); print('ok')"
-    processes = [subprocess.Popen([sys.executable, "-c", script, sqlite_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    processes = [
+        subprocess.Popen([sys.executable, "-c", script, sqlite_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
     outputs = [process.communicate(timeout=60) for process in processes]
     assert [process.returncode for process in processes] == [0, 0, 0], outputs
     db = open_database(sqlite_url)

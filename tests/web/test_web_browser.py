@@ -26,8 +26,13 @@ from sendwatch.core.storage import open_database
 
 CHROMIUM = os.environ.get("SENDWATCH_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 READER = "schools.reporter@news.example.org"
@@ -41,7 +46,9 @@ def browser() -> Iterator[object]:
     except ImportError:
         pytest.skip("browser tests skipped: the playwright package is not installed (pip install -e '.[test]')")
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(f"browser tests skipped: no chromium at {CHROMIUM} (apt-get install chromium, or set SENDWATCH_TEST_CHROMIUM)")
+        pytest.skip(
+            f"browser tests skipped: no chromium at {CHROMIUM} (apt-get install chromium, or set SENDWATCH_TEST_CHROMIUM)"
+        )
     from playwright.sync_api import Error as PlaywrightError
 
     with sync_playwright() as playwright:
@@ -57,14 +64,30 @@ def browser() -> Iterator[object]:
 def served(write_config, sqlite_url, smtp, tmp_path):  # type: ignore[no-untyped-def]
     """``sendwatch serve`` on an ephemeral port over a seeded SQLite file; yields (url, config)."""
     # Links in emails name the public address (behind a proxy in real life); the test maps it to the server.
-    config = site_config(write_config, sqlite_url, 8000, smtp, web={"base_url": "http://sendwatch.test", "send_confirmations": True})
+    config = site_config(
+        write_config, sqlite_url, 8000, smtp, web={"base_url": "http://sendwatch.test", "send_confirmations": True}
+    )
     database = open_database(config.database_url)
     with database.session() as session:
         sync_councils(session, config)
         seed_councils(session)
     process = subprocess.Popen(
-        [sys.executable, "-m", "sendwatch.cli", "--config", str(tmp_path / "config.yaml"), "serve", "--host", "127.0.0.1", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "SENDWATCH_SECRET": SECRET},
+        [
+            sys.executable,
+            "-m",
+            "sendwatch.cli",
+            "--config",
+            str(tmp_path / "config.yaml"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "SENDWATCH_SECRET": SECRET},
     )
     try:
         line = process.stdout.readline()
@@ -140,8 +163,15 @@ def test_sign_up_confirm_alert_and_one_click_unsubscribe(browser, served, smtp) 
     assert "You're subscribed" in page.locator("h1").inner_text()
 
     with database.session() as session:
-        event = change_status(session, "northshire", "sv_off_track", "payment_withheld", dt.date.today(),
-                              "The Department has withheld the safety valve payment due in March.", "north-withheld")
+        event = change_status(
+            session,
+            "northshire",
+            "sv_off_track",
+            "payment_withheld",
+            dt.date.today(),
+            "The Department has withheld the safety valve payment due in March.",
+            "north-withheld",
+        )
         queued = queue_alerts(session, config, [event])
     assert [row.recipient for row in queued] == [READER]
     send_pending(config, database)
@@ -154,8 +184,15 @@ def test_sign_up_confirm_alert_and_one_click_unsubscribe(browser, served, smtp) 
     assert answer.status == 200 and "Unsubscribed" in answer.text()
 
     with database.session() as session:
-        later = change_status(session, "northshire", "payment_withheld", "sv_on_track", dt.date.today() + dt.timedelta(days=1),
-                              "Officers reported the council is back on track against its agreement.", "north-back")
+        later = change_status(
+            session,
+            "northshire",
+            "payment_withheld",
+            "sv_on_track",
+            dt.date.today() + dt.timedelta(days=1),
+            "Officers reported the council is back on track against its agreement.",
+            "north-back",
+        )
         assert queue_alerts(session, config, [later]) == []
     send_pending(config, database)
     assert len(smtp.handler.to(READER)) == 2  # nothing after the unsubscribe

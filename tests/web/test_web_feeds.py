@@ -48,7 +48,15 @@ def test_feed_survives_control_characters_in_scraped_text(site) -> None:
     from web_support import change_status
 
     with site.database.session() as session:
-        change_status(session, "westvale", "dbv", "sv_negotiating", utcnow().date(), "Officers\x0b are\x00 negotiating\x1b a safety valve agreement.", "west-neg")
+        change_status(
+            session,
+            "westvale",
+            "dbv",
+            "sv_negotiating",
+            utcnow().date(),
+            "Officers\x0b are\x00 negotiating\x1b a safety valve agreement.",
+            "west-neg",
+        )
     feed = ElementTree.fromstring(site.client.get("/feeds/changes.atom").content)
     assert "Officers are negotiating a safety valve agreement." in feed.findtext(f"{ATOM}entry/{ATOM}summary")
 

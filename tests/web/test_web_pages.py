@@ -123,9 +123,21 @@ def test_evidence_read_by_ocr_from_a_scan_says_so_on_the_council_page(site) -> N
 
     with site.database.session() as session:
         south = council(session, "southbrook")
-        scanned = {**evidence("https://committees.southbrook.example.gov.uk/documents/s77/Letter.pdf", "Letter from the DfE",
-                              "2025-02-03", 2, "The Department has placed the council under enhanced monitoring and support."), "ocr": True}
-        session.add(StatusRecord(council_id=south.id, status="ems", since=dt.date(2025, 2, 3), evidence=[scanned], figures=[], is_current=True))
+        scanned = {
+            **evidence(
+                "https://committees.southbrook.example.gov.uk/documents/s77/Letter.pdf",
+                "Letter from the DfE",
+                "2025-02-03",
+                2,
+                "The Department has placed the council under enhanced monitoring and support.",
+            ),
+            "ocr": True,
+        }
+        session.add(
+            StatusRecord(
+                council_id=south.id, status="ems", since=dt.date(2025, 2, 3), evidence=[scanned], figures=[], is_current=True
+            )
+        )
     south_page = site.client.get("/councils/southbrook").text
     assert "Letter from the DfE</a>, page 2" in south_page and "(read by OCR)" in south_page
     assert "read by OCR" not in site.client.get("/councils/northshire").text

@@ -20,7 +20,14 @@ DAY = dt.timedelta(hours=48)
 
 
 def request(**changes) -> SignupRequest:  # type: ignore[no-untyped-def]
-    values = dict(subscriber_id=7, email="reporter@news.example.org", councils=["northshire"], statuses=["ems"], frequency="immediate", issued_at=ISSUED)
+    values = dict(
+        subscriber_id=7,
+        email="reporter@news.example.org",
+        councils=["northshire"],
+        statuses=["ems"],
+        frequency="immediate",
+        issued_at=ISSUED,
+    )
     values.update(changes)
     return SignupRequest(**values)
 

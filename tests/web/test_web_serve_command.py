@@ -14,8 +14,22 @@ from web_support import SECRET, site_config
 def start(tmp_path):  # type: ignore[no-untyped-def]
     """Run ``sendwatch serve --port 0`` and return the process and the address it reports."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "sendwatch.cli", "--config", str(tmp_path / "config.yaml"), "serve", "--host", "127.0.0.1", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "SENDWATCH_SECRET": SECRET},
+        [
+            sys.executable,
+            "-m",
+            "sendwatch.cli",
+            "--config",
+            str(tmp_path / "config.yaml"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "SENDWATCH_SECRET": SECRET},
     )
     line = process.stdout.readline()
     assert line.startswith("sendwatch: serving on http://127.0.0.1:"), line + process.stderr.read()
@@ -47,7 +61,9 @@ def test_serve_reports_a_port_it_cannot_use(write_config, sqlite_url, tmp_path) 
     taken.bind(("127.0.0.1", 0))
     taken.listen(1)
     try:
-        result = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.yaml"), "serve", "--port", str(taken.getsockname()[1])])
+        result = CliRunner().invoke(
+            cli, ["--config", str(tmp_path / "config.yaml"), "serve", "--port", str(taken.getsockname()[1])]
+        )
     finally:
         taken.close()
     assert result.exit_code == 1

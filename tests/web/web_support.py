@@ -25,10 +25,25 @@ from sendwatch.core.storage.models import (
 from tests.support.smtp import SmtpServer
 
 COUNCILS = [
-    {"slug": "northshire", "name": "Northshire County Council", "platform": "moderngov", "url": "https://democracy.northshire.example.gov.uk/"},
+    {
+        "slug": "northshire",
+        "name": "Northshire County Council",
+        "platform": "moderngov",
+        "url": "https://democracy.northshire.example.gov.uk/",
+    },
     {"slug": "eastshire", "name": "Eastshire Council", "platform": "cmis", "url": "https://cmis.eastshire.example.gov.uk/"},
-    {"slug": "westvale", "name": "Westvale Borough Council", "platform": "moderngov", "url": "https://westvale.moderngov.example.co.uk/"},
-    {"slug": "southbrook", "name": "Southbrook City Council", "platform": "moderngov", "url": "https://committees.southbrook.example.gov.uk/"},
+    {
+        "slug": "westvale",
+        "name": "Westvale Borough Council",
+        "platform": "moderngov",
+        "url": "https://westvale.moderngov.example.co.uk/",
+    },
+    {
+        "slug": "southbrook",
+        "name": "Southbrook City Council",
+        "platform": "moderngov",
+        "url": "https://committees.southbrook.example.gov.uk/",
+    },
 ]
 
 HOSTILE_TITLE = 'DSG Management Plan <script>document.title="owned"</script>'
@@ -48,13 +63,27 @@ def council(session: Session, slug: str) -> Council:
     return session.scalars(select(Council).where(Council.slug == slug)).one()
 
 
-def paper(session: Session, council_row: Council, title: str, meeting: dt.date, url: str, kind: str = "pdf", verdict: str | None = None) -> Document:
-    meeting_row = Meeting(council_id=council_row.id, external_id=f"{council_row.slug}-{meeting.isoformat()}-{title[:10]}", title="Schools Forum", date=meeting)
+def paper(
+    session: Session, council_row: Council, title: str, meeting: dt.date, url: str, kind: str = "pdf", verdict: str | None = None
+) -> Document:
+    meeting_row = Meeting(
+        council_id=council_row.id,
+        external_id=f"{council_row.slug}-{meeting.isoformat()}-{title[:10]}",
+        title="Schools Forum",
+        date=meeting,
+    )
     session.add(meeting_row)
     session.flush()
     document = Document(
-        council_id=council_row.id, meeting_id=meeting_row.id, url=url, title=title, kind=kind,
-        fetch_state="ok", text_state="ok", fetched_at=utcnow(), verdict_status=verdict,
+        council_id=council_row.id,
+        meeting_id=meeting_row.id,
+        url=url,
+        title=title,
+        kind=kind,
+        fetch_state="ok",
+        text_state="ok",
+        fetched_at=utcnow(),
+        verdict_status=verdict,
     )
     session.add(document)
     session.flush()
@@ -65,62 +94,191 @@ def seed_councils(session: Session) -> None:
     """Histories for three councils; Southbrook stays unchecked."""
     now = utcnow()
     north = council(session, "northshire")
-    agreed_pack = paper(session, north, "Schools Forum agenda pack", dt.date(2023, 3, 16), "https://democracy.northshire.example.gov.uk/documents/g101/Public%20reports%20pack.pdf", verdict="sv_agreed")
-    plan = paper(session, north, HOSTILE_TITLE, dt.date(2024, 9, 12), "https://democracy.northshire.example.gov.uk/documents/s2202/DSG%20Management%20Plan.pdf", verdict="sv_off_track")
-    agreed = [evidence(agreed_pack.url, "Schools Forum agenda pack", "2023-03-16", 14,
-                       "Northshire signed a safety valve agreement with the Department for Education on 10 March 2023.")]
+    agreed_pack = paper(
+        session,
+        north,
+        "Schools Forum agenda pack",
+        dt.date(2023, 3, 16),
+        "https://democracy.northshire.example.gov.uk/documents/g101/Public%20reports%20pack.pdf",
+        verdict="sv_agreed",
+    )
+    plan = paper(
+        session,
+        north,
+        HOSTILE_TITLE,
+        dt.date(2024, 9, 12),
+        "https://democracy.northshire.example.gov.uk/documents/s2202/DSG%20Management%20Plan.pdf",
+        verdict="sv_off_track",
+    )
+    agreed = [
+        evidence(
+            agreed_pack.url,
+            "Schools Forum agenda pack",
+            "2023-03-16",
+            14,
+            "Northshire signed a safety valve agreement with the Department for Education on 10 March 2023.",
+        )
+    ]
     off_track = [
         evidence(plan.url, HOSTILE_TITLE, "2024-09-12", 7, HOSTILE_QUOTE),
         evidence(HOSTILE_URL, "Minutes", "2024-09-12", None, "Members noted the position reported to the Department."),
     ]
-    session.add_all([
-        StatusRecord(council_id=north.id, status="sv_agreed", since=dt.date(2023, 3, 16), evidence=agreed,
-                     figures=[{"amount_gbp": 38_400_000, "text": "£38.4m", "label": "cumulative deficit"}], is_current=False),
-        StatusRecord(council_id=north.id, status="sv_off_track", since=dt.date(2024, 9, 12), evidence=off_track,
-                     figures=[{"amount_gbp": 6_200_000, "text": "£6.2m", "label": "off track by"}], is_current=True),
-        ChangeEvent(event_key="north-baseline", council_id=north.id, old_status=None, new_status="sv_agreed", since=dt.date(2023, 3, 16),
-                    evidence=agreed, figures=[], is_baseline=True, detected_at=now - dt.timedelta(days=30)),
-        ChangeEvent(event_key="north-off-track", council_id=north.id, old_status="sv_agreed", new_status="sv_off_track",
-                    since=dt.date(2024, 9, 12), evidence=off_track,
-                    figures=[{"amount_gbp": 6_200_000, "text": "£6.2m", "label": "off track by"}], detected_at=now - dt.timedelta(days=2)),
-    ])
+    session.add_all(
+        [
+            StatusRecord(
+                council_id=north.id,
+                status="sv_agreed",
+                since=dt.date(2023, 3, 16),
+                evidence=agreed,
+                figures=[{"amount_gbp": 38_400_000, "text": "£38.4m", "label": "cumulative deficit"}],
+                is_current=False,
+            ),
+            StatusRecord(
+                council_id=north.id,
+                status="sv_off_track",
+                since=dt.date(2024, 9, 12),
+                evidence=off_track,
+                figures=[{"amount_gbp": 6_200_000, "text": "£6.2m", "label": "off track by"}],
+                is_current=True,
+            ),
+            ChangeEvent(
+                event_key="north-baseline",
+                council_id=north.id,
+                old_status=None,
+                new_status="sv_agreed",
+                since=dt.date(2023, 3, 16),
+                evidence=agreed,
+                figures=[],
+                is_baseline=True,
+                detected_at=now - dt.timedelta(days=30),
+            ),
+            ChangeEvent(
+                event_key="north-off-track",
+                council_id=north.id,
+                old_status="sv_agreed",
+                new_status="sv_off_track",
+                since=dt.date(2024, 9, 12),
+                evidence=off_track,
+                figures=[{"amount_gbp": 6_200_000, "text": "£6.2m", "label": "off track by"}],
+                detected_at=now - dt.timedelta(days=2),
+            ),
+        ]
+    )
     for document, amount, text, label in (
         (agreed_pack, 38_400_000, "£38.4m", "cumulative deficit"),
         (plan, 44_900_000, "£44.9m", "cumulative deficit"),
         (plan, 6_200_000, "£6.2m", "off track by"),
     ):
-        session.add(Figure(document_id=document.id, council_id=north.id, amount_gbp=amount, text=text, label=label, financial_year="2024-25", page=7))
+        session.add(
+            Figure(
+                document_id=document.id,
+                council_id=north.id,
+                amount_gbp=amount,
+                text=text,
+                label=label,
+                financial_year="2024-25",
+                page=7,
+            )
+        )
     north.last_outcome, north.last_crawled_at, north.last_success_at = "ok", now, now
-    session.add(CrawlRun(council_id=north.id, started_at=now - dt.timedelta(hours=1), finished_at=now, outcome="ok",
-                         meetings_found=6, documents_found=31, documents_new=2))
+    session.add(
+        CrawlRun(
+            council_id=north.id,
+            started_at=now - dt.timedelta(hours=1),
+            finished_at=now,
+            outcome="ok",
+            meetings_found=6,
+            documents_found=31,
+            documents_new=2,
+        )
+    )
 
     east = council(session, "eastshire")
-    letter = paper(session, east, "High Needs Block update", dt.date(2025, 1, 20), "https://cmis.eastshire.example.gov.uk/Document.ashx?czJKcaeAi5tUFL1DTL2UE4zNRBcoShgo=abc", kind="html", verdict="ems")
-    ems = [evidence(letter.url, "High Needs Block update", "2025-01-20", None,
-                    "The Department has placed the council under enhanced monitoring and support from January 2025.")]
-    session.add(StatusRecord(council_id=east.id, status="ems", since=dt.date(2025, 1, 20), evidence=ems,
-                             figures=[{"amount_gbp": 21_750_000, "text": "£21.75 million", "label": "cumulative deficit"}], is_current=True))
-    session.add(ChangeEvent(event_key="east-baseline", council_id=east.id, old_status=None, new_status="ems", since=dt.date(2025, 1, 20),
-                            evidence=ems, figures=[], is_baseline=True, detected_at=now - dt.timedelta(days=5)))
+    letter = paper(
+        session,
+        east,
+        "High Needs Block update",
+        dt.date(2025, 1, 20),
+        "https://cmis.eastshire.example.gov.uk/Document.ashx?czJKcaeAi5tUFL1DTL2UE4zNRBcoShgo=abc",
+        kind="html",
+        verdict="ems",
+    )
+    ems = [
+        evidence(
+            letter.url,
+            "High Needs Block update",
+            "2025-01-20",
+            None,
+            "The Department has placed the council under enhanced monitoring and support from January 2025.",
+        )
+    ]
+    session.add(
+        StatusRecord(
+            council_id=east.id,
+            status="ems",
+            since=dt.date(2025, 1, 20),
+            evidence=ems,
+            figures=[{"amount_gbp": 21_750_000, "text": "£21.75 million", "label": "cumulative deficit"}],
+            is_current=True,
+        )
+    )
+    session.add(
+        ChangeEvent(
+            event_key="east-baseline",
+            council_id=east.id,
+            old_status=None,
+            new_status="ems",
+            since=dt.date(2025, 1, 20),
+            evidence=ems,
+            figures=[],
+            is_baseline=True,
+            detected_at=now - dt.timedelta(days=5),
+        )
+    )
     east.last_outcome, east.last_crawled_at, east.consecutive_failures = "failing", now, 3
     east.last_error = "HTTP 503 from Document.ashx"
 
     west = council(session, "westvale")
-    dbv = [evidence(FORMULA_QUOTE, "Schools Forum minutes", "2024-06-05", 3,
-                    "Westvale is one of the councils taking part in the Delivering Better Value programme.")]
-    session.add(StatusRecord(council_id=west.id, status="dbv", since=dt.date(2024, 6, 5), evidence=dbv, figures=[], is_current=True))
+    dbv = [
+        evidence(
+            FORMULA_QUOTE,
+            "Schools Forum minutes",
+            "2024-06-05",
+            3,
+            "Westvale is one of the councils taking part in the Delivering Better Value programme.",
+        )
+    ]
+    session.add(
+        StatusRecord(council_id=west.id, status="dbv", since=dt.date(2024, 6, 5), evidence=dbv, figures=[], is_current=True)
+    )
     west.last_outcome, west.last_crawled_at, west.last_success_at = "ok", now, now
-    session.add(Digest(period_start=now - dt.timedelta(days=7), period_end=now, html="<html><body><h1>Weekly digest</h1></body></html>",
-                       text="sendwatch weekly digest\n\nNorthshire County Council: now Safety valve: off track"))
+    session.add(
+        Digest(
+            period_start=now - dt.timedelta(days=7),
+            period_end=now,
+            html="<html><body><h1>Weekly digest</h1></body></html>",
+            text="sendwatch weekly digest\n\nNorthshire County Council: now Safety valve: off track",
+        )
+    )
     session.flush()
 
 
 def change_status(session: Session, slug: str, old: str, new: str, since: dt.date, quote: str, key: str) -> ChangeEvent:
     """A new change, as the diff engine records it: the history moves on and an event is written."""
     row = council(session, slug)
-    for record in session.scalars(select(StatusRecord).where(StatusRecord.council_id == row.id, StatusRecord.is_current.is_(True))):
+    for record in session.scalars(
+        select(StatusRecord).where(StatusRecord.council_id == row.id, StatusRecord.is_current.is_(True))
+    ):
         record.is_current = False
-    items = [evidence(f"https://democracy.{slug}.example.gov.uk/documents/s9{since:%m%d}/Report.pdf", "DSG recovery update", since.isoformat(), 4, quote)]
+    items = [
+        evidence(
+            f"https://democracy.{slug}.example.gov.uk/documents/s9{since:%m%d}/Report.pdf",
+            "DSG recovery update",
+            since.isoformat(),
+            4,
+            quote,
+        )
+    ]
     session.add(StatusRecord(council_id=row.id, status=new, since=since, evidence=items, figures=[], is_current=True))
     event = ChangeEvent(event_key=key, council_id=row.id, old_status=old, new_status=new, since=since, evidence=items, figures=[])
     session.add(event)

@@ -32,7 +32,10 @@ _PG_MIGRATION_LOCK = 0x5E4D_0001
 # Failures of the database itself (disk full, locked, connection lost, read-only), not of the
 # data: work that meets one is left to be done again, never recorded as the data's fault.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    sqlalchemy_exc.OperationalError, sqlalchemy_exc.InterfaceError, sqlalchemy_exc.TimeoutError, OSError,
+    sqlalchemy_exc.OperationalError,
+    sqlalchemy_exc.InterfaceError,
+    sqlalchemy_exc.TimeoutError,
+    OSError,
 )
 
 

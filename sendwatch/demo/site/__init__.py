@@ -34,6 +34,15 @@ from sendwatch.demo.site.server import FAILURES, WEB_SERVICE_MODES, DemoSite
 from sendwatch.demo.site.spec import VARIANTS, DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
 __all__ = [
-    "FAILURES", "FORUM", "VARIANTS", "WEB_SERVICE_MODES", "DemoCommittee", "DemoCouncil", "DemoDocument", "DemoItem",
-    "DemoMeeting", "DemoSite", "sample_council",
+    "FAILURES",
+    "FORUM",
+    "VARIANTS",
+    "WEB_SERVICE_MODES",
+    "DemoCommittee",
+    "DemoCouncil",
+    "DemoDocument",
+    "DemoItem",
+    "DemoMeeting",
+    "DemoSite",
+    "sample_council",
 ]

@@ -42,7 +42,8 @@ def cmis_committees_tab(council: DemoCouncil) -> str:
     """The committees tab: links to each committee's page (a module that is not the calendar)."""
     links = "".join(
         f'<li><a href="{council.mount}Committees/tabid/{COMMITTEES_TAB}/ctl/ViewCMIS_CommitteeDetails/mid/381/'
-        f'id/{committee.id}/Default.aspx">{escape(committee.title)}</a></li>' for committee in council.committees
+        f'id/{committee.id}/Default.aspx">{escape(committee.title)}</a></li>'
+        for committee in council.committees
     )
     return page("Committees", f'<div class="DNNModuleContent ModCMISCommitteesC"><ul>{links}</ul></div>')
 
@@ -50,16 +51,20 @@ def cmis_committees_tab(council: DemoCouncil) -> str:
 def cmis_meetings_tab(council: DemoCouncil, origin: str, today: dt.date) -> str:
     """The calendar tab: this month's meetings in the calendar module, and the no-JavaScript link."""
     first = today.replace(day=1)
-    nojava = (f'<a href="{tab_path(council)}ctl/MeetingCalendarPublicNoJava/mid/{council.cmis_module}/'
-              f'Date/{first.isoformat()}/Default.aspx">View the calendar without JavaScript</a>')
+    nojava = (
+        f'<a href="{tab_path(council)}ctl/MeetingCalendarPublicNoJava/mid/{council.cmis_module}/'
+        f'Date/{first.isoformat()}/Default.aspx">View the calendar without JavaScript</a>'
+    )
     if "calendar_tab" in council.variants:
         nojava = ""
-    meetings = sorted(((c, m) for c in council.committees for m in c.meetings
-                       if (m.date.year, m.date.month) == (today.year, today.month)), key=lambda pair: pair[1].date)
+    meetings = sorted(
+        ((c, m) for c in council.committees for m in c.meetings if (m.date.year, m.date.month) == (today.year, today.month)),
+        key=lambda pair: pair[1].date,
+    )
     rows = "\n".join(
         f'<tr class="rgRow"><td class="DateColumn"><a id="dnn_ctr{council.cmis_module}_MeetingCalendarPublic_lnkMeeting_{index}" '
         f'href="{origin}{cmis_meeting_path(council, c, m)}">{m.date.day} {m.date.strftime("%b %Y")} '
-        f'{m.time.replace(".", ":").split()[0]} - {escape(c.title)}</a></td></tr>'
+        f"{m.time.replace('.', ':').split()[0]} - {escape(c.title)}</a></td></tr>"
         for index, (c, m) in enumerate(meetings)
     )
     body = (
@@ -104,8 +109,9 @@ def cmis_month(council: DemoCouncil, origin: str, month_start: dt.date) -> str:
     return page("Meetings", table)
 
 
-def cmis_meeting(council: DemoCouncil, committee: DemoCommittee, meeting: DemoMeeting,
-                 token_for: Callable[[DemoDocument], str]) -> str:
+def cmis_meeting(
+    council: DemoCouncil, committee: DemoCommittee, meeting: DemoMeeting, token_for: Callable[[DemoDocument], str]
+) -> str:
     """A meeting page: committee, date, status, and its papers as opaque ``Document.ashx`` links."""
     items = []
     for index, document in enumerate(meeting.all_documents()):
@@ -114,7 +120,7 @@ def cmis_meeting(council: DemoCouncil, committee: DemoCommittee, meeting: DemoMe
             f'      <img class="FileTypeImage" src="{council.mount}images/FileManager/Icons/{document.extension}.gif" '
             f'alt="{document.extension}" />\n'
             f'      <a id="dnn_ctr{council.cmis_module}_ViewMeetingPublic_cmisPdfDocuments_rptDocuments_linkTitle_{index}" '
-            f"title=\"Click to view '{escape(document.title)}'\" class=\"TitleLink\" "
+            f'title="Click to view \'{escape(document.title)}\'" class="TitleLink" '
             f'href="{council.mount}Document.ashx?{token_for(document)}" target="_blank">{escape(document.title)}</a>\n'
             f'      <span class="FileSize">({max(1, len(document.pages) * 12)}Kb)</span>\n    </li>'
         )

@@ -45,8 +45,10 @@ def _record(kind: int, data: bytes) -> bytes:
 
 
 def _globals(names: list[str], offsets: list[int], strings: list[str]) -> bytes:
-    out = [_record(_BOF, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x06)),
-           _record(_CODEPAGE, struct.pack("<H", 1200))]
+    out = [
+        _record(_BOF, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x06)),
+        _record(_CODEPAGE, struct.pack("<H", 1200)),
+    ]
     for name, offset in zip(names, offsets):
         encoded = name.encode("utf-16-le")
         out.append(_record(_BOUNDSHEET, struct.pack("<IBBBB", offset, 0, 0, len(name), 1) + encoded))
@@ -71,8 +73,10 @@ def _shared_strings(strings: list[str]) -> list[bytes]:
 
 def _sheet(rows: list[list[str]], index: dict[str, int]) -> bytes:
     width = max((len(row) for row in rows), default=0)
-    out = [_record(_BOF, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 0x06)),
-           _record(_DIMENSIONS, struct.pack("<IIHHH", 0, len(rows), 0, width, 0))]
+    out = [
+        _record(_BOF, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 0x06)),
+        _record(_DIMENSIONS, struct.pack("<IIHHH", 0, len(rows), 0, width, 0)),
+    ]
     for row_number, row in enumerate(rows):
         for column, cell in enumerate(row):
             value = number_or_none(cell)

@@ -73,7 +73,9 @@ def mg_meetings_xml(council: DemoCouncil, committee: DemoCommittee, start: dt.da
     """``GetMeetings``: one committee's meetings between two dates."""
     meetings = [m for m in committee.meetings if start <= m.date <= end]
     parts = [
-        XML_HEADER, "<getmeetings>\n", f"  <meetingscount> {len(meetings)}</meetingscount>\n",
+        XML_HEADER,
+        "<getmeetings>\n",
+        f"  <meetingscount> {len(meetings)}</meetingscount>\n",
         "  <committeescount> 1</committeescount>\n  <committee>\n",
         f"    <committeeid>{committee.id}</committeeid>\n",
         f"    <committeetitle>{_title(committee.title, council.variants)}</committeetitle>\n",
@@ -89,15 +91,21 @@ def mg_all_meetings_by_date_xml(council: DemoCouncil, committees: list[DemoCommi
     rows = sorted(((c, m) for c in committees for m in c.meetings if start <= m.date <= end), key=lambda pair: pair[1].date)
     parts = [XML_HEADER, "<meetings>\n", f"  <meetingscount> {len(rows)}</meetingscount>\n"]
     for committee, meeting in rows:
-        parts.append(_meeting_summary(
-            meeting, "  ", f"    <committeeid>{committee.id}</committeeid>\n"
-                           f"    <committeetitle>{_title(committee.title, council.variants)}</committeetitle>\n"))
+        parts.append(
+            _meeting_summary(
+                meeting,
+                "  ",
+                f"    <committeeid>{committee.id}</committeeid>\n"
+                f"    <committeetitle>{_title(committee.title, council.variants)}</committeetitle>\n",
+            )
+        )
     parts.append("</meetings>\n")
     return "".join(parts)
 
 
-def _linked_doc(base: str, council: DemoCouncil, committee: DemoCommittee, meeting: DemoMeeting, item: DemoItem,
-                document: DemoDocument) -> str:
+def _linked_doc(
+    base: str, council: DemoCouncil, committee: DemoCommittee, meeting: DemoMeeting, item: DemoItem, document: DemoDocument
+) -> str:
     published = uk_date(document.published) if document.published else ""
     return (
         "        <linkeddoc>\n"
@@ -119,7 +127,8 @@ def mg_meeting_xml(base: str, council: DemoCouncil, committee: DemoCommittee, me
     variants = council.variants
     has_minutes = any(item.minutes_html for item in meeting.items)
     parts = [
-        XML_HEADER, "<meeting>\n",
+        XML_HEADER,
+        "<meeting>\n",
         f"  <meetingid>{meeting.id}</meetingid>\n",
         f"  <meetingdate>{uk_date(meeting.date)}</meetingdate>\n",
         f"  <meetingstatus>{xml_escape(meeting.status)}</meetingstatus>\n",
@@ -136,8 +145,7 @@ def mg_meeting_xml(base: str, council: DemoCouncil, committee: DemoCommittee, me
     for position, item in enumerate(meeting.items, start=1):
         item_id = "" if "items_without_ids" in variants else f"      <agendaitemid>{item.id}</agendaitemid>\n"
         parts.append(
-            "    <agendaitem>\n" + item_id +
-            f"      <agendaitemtitle>{_title(item.title, variants)}</agendaitemtitle>\n"
+            "    <agendaitem>\n" + item_id + f"      <agendaitemtitle>{_title(item.title, variants)}</agendaitemtitle>\n"
             f"      <agendatext>{_html_field(item.agenda_html, variants)}</agendatext>\n"
             f"      <actualmeetingdate>{uk_date(meeting.date)}</actualmeetingdate>\n"
             f"      <agendaitemnumber>{position}</agendaitemnumber>\n"
@@ -158,9 +166,7 @@ def mg_meeting_xml(base: str, council: DemoCouncil, committee: DemoCommittee, me
 
 
 def mg_list_committees(council: DemoCouncil) -> str:
-    links = "\n".join(
-        f'<li><a href="mgCommitteeDetails.aspx?ID={c.id}">{escape(c.title)}</a></li>' for c in council.committees
-    )
+    links = "\n".join(f'<li><a href="mgCommitteeDetails.aspx?ID={c.id}">{escape(c.title)}</a></li>' for c in council.committees)
     body = f'<h1 class="mgMainTitleTxt">Browse meetings</h1>\n<ul class="mgBulletList">\n{links}\n</ul>'
     return page(f"Browse meetings - {council.name}", body)
 
@@ -169,8 +175,10 @@ def _meeting_link(council: DemoCouncil, committee: DemoCommittee, meeting: DemoM
     """One meeting on the list: its date as the link, "- CANCELLED" after it when it is (as Oxford's list)."""
     if "ce_list_documents" in council.variants:
         day = meeting.date
-        href = (f"CeListDocuments.aspx?CommitteeId={committee.id}&amp;MeetingId={meeting.id}"
-                f"&amp;DF={day.day:02d}%2f{day.month:02d}%2f{day.year}&amp;Ver=2")
+        href = (
+            f"CeListDocuments.aspx?CommitteeId={committee.id}&amp;MeetingId={meeting.id}"
+            f"&amp;DF={day.day:02d}%2f{day.month:02d}%2f{day.year}&amp;Ver=2"
+        )
     else:
         href = f"ieListDocuments.aspx?CId={committee.id}&amp;MId={meeting.id}&amp;Ver=4"
     label = f"{meeting.date.day} {meeting.date.strftime('%b %Y')}&nbsp;{meeting.time}"
@@ -183,14 +191,17 @@ def mg_list_meetings(council: DemoCouncil, committee: DemoCommittee, year: int) 
     years = sorted({m.date.year for m in committee.meetings}, reverse=True)
     chosen = sorted((m for m in committee.meetings if m.date.year == year), key=lambda m: m.date, reverse=True)
     pager = " ".join(
-        f"<strong>{other}</strong>" if other == year else f'<a href="ieListMeetings.aspx?CId={committee.id}&amp;Year={other}">{other}</a>'
+        f"<strong>{other}</strong>"
+        if other == year
+        else f'<a href="ieListMeetings.aspx?CId={committee.id}&amp;Year={other}">{other}</a>'
         for other in years
     )
     return _meetings_page(council, committee, chosen, f'<p class="mgYearPager">Year: {pager}</p>')
 
 
-def mg_list_meetings_recent(council: DemoCouncil, committee: DemoCommittee, today: dt.date,
-                            before: dt.date | None = None, after: dt.date | None = None) -> str:
+def mg_list_meetings_recent(
+    council: DemoCouncil, committee: DemoCommittee, today: dt.date, before: dt.date | None = None, after: dt.date | None = None
+) -> str:
     """The ``earlier_meetings`` shape: recent and coming meetings, older ones a few at a time behind links.
 
     ``before`` / ``after`` are the ``D=`` of an ``Act=earlier`` / ``Act=later`` link. The year
@@ -219,15 +230,16 @@ def mg_list_meetings_recent(council: DemoCouncil, committee: DemoCommittee, toda
 
 
 def _pager_link(act: str, committee: DemoCommittee, day: dt.date, text: str) -> str:
-    return (f'<a href="ieListMeetings.aspx?Act={act}&amp;CId={committee.id}&amp;D={day.strftime("%Y%m%d")}0000'
-            f'&amp;MD=ielistmeetings" title="{text}">{text}</a>')
+    return (
+        f'<a href="ieListMeetings.aspx?Act={act}&amp;CId={committee.id}&amp;D={day.strftime("%Y%m%d")}0000'
+        f'&amp;MD=ielistmeetings" title="{text}">{text}</a>'
+    )
 
 
 def _meetings_page(council: DemoCouncil, committee: DemoCommittee, meetings: list[DemoMeeting], pager: str) -> str:
     rows = "\n".join(_meeting_link(council, committee, meeting) for meeting in meetings)
     body = (
-        f'<h1 class="mgMainTitleTxt">{escape(committee.title)} - Meetings</h1>\n{pager}\n'
-        f'<ul class="mgBulletList">\n{rows}\n</ul>'
+        f'<h1 class="mgMainTitleTxt">{escape(committee.title)} - Meetings</h1>\n{pager}\n<ul class="mgBulletList">\n{rows}\n</ul>'
     )
     return page(f"Browse meetings - {committee.title}", body)
 
@@ -237,13 +249,16 @@ def _size(document: DemoDocument) -> str:
 
 
 def _doc_link(document: DemoDocument, text: str) -> str:
-    return (f'<a href="documents/s{document.id}/{document.file_name}" class="mgDocLink" title="Link to document '
-            f"'{escape(document.title)}' {document.extension} file\">{text}</a>")
+    return (
+        f'<a href="documents/s{document.id}/{document.file_name}" class="mgDocLink" title="Link to document '
+        f"'{escape(document.title)}' {document.extension} file\">{text}</a>"
+    )
 
 
 def _doc_links(documents: list[DemoDocument], number: str, label: str = "Documents:") -> str:
     links = "\n".join(
-        "<li>Restricted enclosure</li>" if doc.restricted
+        "<li>Restricted enclosure</li>"
+        if doc.restricted
         else f"<li>{_doc_link(doc, f'{escape(doc.title)}, item {escape(number)} {_size(doc)}')}</li>"
         for doc in documents
     )
@@ -300,10 +315,10 @@ def mg_list_documents(council: DemoCouncil, committee: DemoCommittee, meeting: D
 
 
 def mg_agenda_item(council: DemoCouncil, committee: DemoCommittee, meeting: DemoMeeting, item: DemoItem) -> str:
-    minutes = f'<h2>Minutes:</h2>\n{_item_text(item.minutes_html, council.variants)}' if item.minutes_html else ""
+    minutes = f"<h2>Minutes:</h2>\n{_item_text(item.minutes_html, council.variants)}" if item.minutes_html else ""
     body = (
         f'<h1 class="mgMainTitleTxt">{escape(item.title)}</h1>\n'
-        f'<p>Meeting: {long_date(meeting.date)} - {escape(committee.title)}</p>\n'
-        f'{_item_text(item.agenda_html, council.variants)}\n{minutes}\n{_doc_links(item.documents, item.number or "")}'
+        f"<p>Meeting: {long_date(meeting.date)} - {escape(committee.title)}</p>\n"
+        f"{_item_text(item.agenda_html, council.variants)}\n{minutes}\n{_doc_links(item.documents, item.number or '')}"
     )
     return page(f"Issue - items at meetings - {item.title}", body)

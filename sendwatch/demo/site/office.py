@@ -54,7 +54,7 @@ def docx(title: str, pages: list[str]) -> bytes:
             if isinstance(block, list):
                 body.append(_docx_table(block))
             else:
-                body.append(f"<w:p><w:r>{first_run}<w:t xml:space=\"preserve\">{escape(block)}</w:t></w:r></w:p>")
+                body.append(f'<w:p><w:r>{first_run}<w:t xml:space="preserve">{escape(block)}</w:t></w:r></w:p>')
             first_run = ""
     document = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -78,16 +78,24 @@ def docx(title: str, pages: list[str]) -> bytes:
         f'<Relationship Id="rId2" Type="{CORE_PROPERTIES}" Target="docProps/core.xml"/>'
         "</Relationships>"
     )
-    return _zip([("[Content_Types].xml", types), ("_rels/.rels", rels), ("docProps/core.xml", _core(title)),
-                 ("word/document.xml", document)])
+    return _zip(
+        [
+            ("[Content_Types].xml", types),
+            ("_rels/.rels", rels),
+            ("docProps/core.xml", _core(title)),
+            ("word/document.xml", document),
+        ]
+    )
 
 
 def _docx_table(rows: list[list[str]]) -> str:
     cells = "".join(
-        "<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t xml:space=\"preserve\">{escape(cell)}</w:t></w:r></w:p></w:tc>" for cell in row)
-        + "</w:tr>" for row in rows
+        "<w:tr>"
+        + "".join(f'<w:tc><w:p><w:r><w:t xml:space="preserve">{escape(cell)}</w:t></w:r></w:p></w:tc>' for cell in row)
+        + "</w:tr>"
+        for row in rows
     )
-    return f"<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr>{cells}</w:tbl>"
+    return f'<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr>{cells}</w:tbl>'
 
 
 def _core(title: str) -> str:
@@ -125,8 +133,10 @@ def odt(title: str, pages: list[str]) -> bytes:
             else:
                 body.append(f"<text:p{style}>{_odf_text(block)}</text:p>")
             style = ""
-    styles = ('<office:automatic-styles><style:style style:name="P1" style:family="paragraph">'
-              '<style:paragraph-properties fo:break-before="page"/></style:style></office:automatic-styles>')
+    styles = (
+        '<office:automatic-styles><style:style style:name="P1" style:family="paragraph">'
+        '<style:paragraph-properties fo:break-before="page"/></style:style></office:automatic-styles>'
+    )
     content = _odf_content(styles, f"<office:text>{''.join(body)}</office:text>")
     return _odf_package("application/vnd.oasis.opendocument.text", title, content)
 
@@ -142,8 +152,10 @@ def ods(title: str, pages: list[str]) -> bytes:
 
 
 def _odf_table(rows: list[list[str]], name: str, columns: int) -> str:
-    out = [f'<table:table table:name="{escape(name, {chr(34): "&quot;"})}">'
-           f'<table:table-column table:number-columns-repeated="{columns}"/>']
+    out = [
+        f'<table:table table:name="{escape(name, {chr(34): "&quot;"})}">'
+        f'<table:table-column table:number-columns-repeated="{columns}"/>'
+    ]
     for row in rows:
         cells = []
         for cell in row:
@@ -152,8 +164,10 @@ def _odf_table(rows: list[list[str]], name: str, columns: int) -> str:
             cells.append(f"<table:table-cell{value}><text:p>{_odf_text(cell)}</text:p></table:table-cell>")
         out.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
     # Sheets end with a run of empty rows and cells, written as repeats, as office programs do.
-    out.append('<table:table-row table:number-rows-repeated="1048000">'
-               '<table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>')
+    out.append(
+        '<table:table-row table:number-rows-repeated="1048000">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>'
+    )
     return "".join(out)
 
 
@@ -163,8 +177,10 @@ def _odf_text(text: str) -> str:
 
 
 def _odf_content(automatic_styles: str, body: str) -> str:
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {_ODF_NS} office:version="1.3">'
-            f"{automatic_styles}<office:body>{body}</office:body></office:document-content>")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {_ODF_NS} office:version="1.3">'
+        f"{automatic_styles}<office:body>{body}</office:body></office:document-content>"
+    )
 
 
 def _odf_package(mimetype: str, title: str, content: str) -> bytes:
@@ -176,11 +192,15 @@ def _odf_package(mimetype: str, title: str, content: str) -> bytes:
         '<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>'
         "</manifest:manifest>"
     )
-    meta = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {_ODF_NS} office:version="1.3">'
-            f"<office:meta><dc:title>{escape(title)}</dc:title></office:meta></office:document-meta>")
+    meta = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {_ODF_NS} office:version="1.3">'
+        f"<office:meta><dc:title>{escape(title)}</dc:title></office:meta></office:document-meta>"
+    )
     # The mimetype entry comes first and uncompressed: that is how readers recognise the format.
-    return _zip([("mimetype", mimetype), ("META-INF/manifest.xml", manifest), ("content.xml", content), ("meta.xml", meta)],
-                stored_first=True)
+    return _zip(
+        [("mimetype", mimetype), ("META-INF/manifest.xml", manifest), ("content.xml", content), ("meta.xml", meta)],
+        stored_first=True,
+    )
 
 
 # --------------------------------------------------------------------------- Excel .xlsx
@@ -211,29 +231,43 @@ def xlsx(title: str, pages: list[str]) -> bytes:
                         strings.append(cell)
                     cells.append(f'<c r="{reference}" t="s"><v>{position}</v></c>')
             xml_rows.append(f'<row r="{row_number}">{"".join(cells)}</row>')
-        sheets.append(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{S}">'
-                      f'<sheetData>{"".join(xml_rows)}</sheetData></worksheet>')
+        sheets.append(
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{S}">'
+            f"<sheetData>{''.join(xml_rows)}</sheetData></worksheet>"
+        )
     workbook = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{S}" xmlns:r="{R}"><sheets>'
-        + "".join(f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>' for n, name in enumerate(names, start=1))
+        + "".join(
+            f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>'
+            for n, name in enumerate(names, start=1)
+        )
         + "</sheets></workbook>"
     )
     workbook_rels = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PACKAGE_RELS}">'
-        + "".join(f'<Relationship Id="rId{n}" Type="{R}/worksheet" Target="worksheets/sheet{n}.xml"/>' for n in range(1, len(sheets) + 1))
+        + "".join(
+            f'<Relationship Id="rId{n}" Type="{R}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+            for n in range(1, len(sheets) + 1)
+        )
         + f'<Relationship Id="rId{len(sheets) + 1}" Type="{R}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
     )
-    shared = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{S}" count="{len(strings)}" '
-              f'uniqueCount="{len(strings)}">' + "".join(f'<si><t xml:space="preserve">{escape(text)}</t></si>' for text in strings)
-              + "</sst>")
+    shared = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{S}" count="{len(strings)}" '
+        f'uniqueCount="{len(strings)}">'
+        + "".join(f'<si><t xml:space="preserve">{escape(text)}</t></si>' for text in strings)
+        + "</sst>"
+    )
     types = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        + "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
-                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for n in range(1, len(sheets) + 1))
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for n in range(1, len(sheets) + 1)
+        )
         + '<Override PartName="/xl/sharedStrings.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
         '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
@@ -244,8 +278,14 @@ def xlsx(title: str, pages: list[str]) -> bytes:
         f'<Relationship Id="rId1" Type="{OFFICE_DOCUMENT}" Target="xl/workbook.xml"/>'
         f'<Relationship Id="rId2" Type="{CORE_PROPERTIES}" Target="docProps/core.xml"/></Relationships>'
     )
-    parts = [("[Content_Types].xml", types), ("_rels/.rels", rels), ("docProps/core.xml", _core(title)),
-             ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", workbook_rels), ("xl/sharedStrings.xml", shared)]
+    parts = [
+        ("[Content_Types].xml", types),
+        ("_rels/.rels", rels),
+        ("docProps/core.xml", _core(title)),
+        ("xl/workbook.xml", workbook),
+        ("xl/_rels/workbook.xml.rels", workbook_rels),
+        ("xl/sharedStrings.xml", shared),
+    ]
     parts += [(f"xl/worksheets/sheet{n}.xml", sheet) for n, sheet in enumerate(sheets, start=1)]
     return _zip(parts)
 
@@ -262,8 +302,10 @@ def pptx(title: str, pages: list[str]) -> bytes:
         '<Override PartName="/ppt/presentation.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/></Types>'
     )
-    presentation = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                    '<p:presentation xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"/>')
+    presentation = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<p:presentation xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"/>'
+    )
     return _zip([("[Content_Types].xml", types), ("docProps/core.xml", _core(title)), ("ppt/presentation.xml", presentation)])
 
 

@@ -26,7 +26,7 @@ def long_date(day: dt.date) -> str:
 
 def page(title: str, body: str, charset: str = "utf-8") -> str:
     return (
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n"
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n'
         f'<meta http-equiv="Content-Type" content="text/html; charset={charset}" />\n'
         f"<title>{escape(title)}</title>\n</head>\n<body>\n"
         '<div id="modgov"><div class="mgContent">\n'
@@ -53,6 +53,6 @@ def listing_page(council: DemoCouncil) -> str:
     body = (
         '<nav><a href="/council-tax">Council tax</a> <a href="/contact-us">Contact us</a>'
         ' <a href="mailto:democracy@example.gov.uk">Email us</a></nav>\n'
-        f"<h1>{escape(council.name)}: committee papers</h1>\n<ul class=\"papers\">\n{chr(10).join(links)}\n</ul>"
+        f'<h1>{escape(council.name)}: committee papers</h1>\n<ul class="papers">\n{chr(10).join(links)}\n</ul>'
     )
     return page(f"Committee papers - {council.name}", body)

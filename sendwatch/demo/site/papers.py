@@ -25,7 +25,12 @@ Writer = Callable[[str, list[str]], bytes]
 
 def rtf(title: str, pages: list[str]) -> bytes:
     """An RTF document: ``\\page`` between pages, table rows as ``\\cell``/``\\row``."""
-    out = ["{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fswiss Arial;}}", "{\\info{\\title ", _rtf_text(title), "}}\\f0\\fs22\n"]
+    out = [
+        "{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fswiss Arial;}}",
+        "{\\info{\\title ",
+        _rtf_text(title),
+        "}}\\f0\\fs22\n",
+    ]
     for number, page in enumerate(pages or [""]):
         if number:
             out.append("\\page\n")
@@ -43,7 +48,9 @@ def rtf(title: str, pages: list[str]) -> bytes:
 def _rtf_text(text: str) -> str:
     """RTF escapes: backslash and braces, and \\uN? for everything beyond ASCII."""
     escaped = text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}")
-    return "".join(char if ord(char) < 128 else f"\\u{ord(char) if ord(char) < 32768 else ord(char) - 65536}?" for char in escaped)
+    return "".join(
+        char if ord(char) < 128 else f"\\u{ord(char) if ord(char) < 32768 else ord(char) - 65536}?" for char in escaped
+    )
 
 
 def unknown_binary(title: str, pages: list[str]) -> bytes:
@@ -64,8 +71,10 @@ def csv_table(title: str, pages: list[str]) -> bytes:
 
 def html_page(title: str, pages: list[str]) -> bytes:
     paragraphs = "".join(f"<p>{html.escape(line)}</p>\n" for page in pages for line in page.split("\n") if line.strip())
-    return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>\n'
-            f"<body>\n<h1>{html.escape(title)}</h1>\n{paragraphs}</body></html>\n").encode()
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>\n'
+        f"<body>\n<h1>{html.escape(title)}</h1>\n{paragraphs}</body></html>\n"
+    ).encode()
 
 
 # format → (writer, the Content-Type a server declares for it)

@@ -42,26 +42,45 @@ def forum_meeting(council_name: str, day: dt.date, deficit_m: float, with_minute
     return DemoMeeting(
         date=day,
         items=[
-            DemoItem("Apologies for absence", "<p>To receive apologies for absence.</p>",
-                     minutes("<p>Apologies were received from two headteacher representatives.</p>")),
+            DemoItem(
+                "Apologies for absence",
+                "<p>To receive apologies for absence.</p>",
+                minutes("<p>Apologies were received from two headteacher representatives.</p>"),
+            ),
             DemoItem(
                 "Minutes of the previous meeting",
                 "<p>To approve the minutes of the previous meeting as a correct record.</p>",
                 minutes("<p>The minutes of the previous meeting were agreed as a correct record.</p>"),
-                [DemoDocument("Minutes of the previous meeting", [f"Minutes of the Schools Forum held before {day.strftime('%d %B %Y')}. The Forum noted the DSG position."],
-                              published=day - dt.timedelta(days=7))],
+                [
+                    DemoDocument(
+                        "Minutes of the previous meeting",
+                        [
+                            f"Minutes of the Schools Forum held before {day.strftime('%d %B %Y')}. The Forum noted the DSG position."
+                        ],
+                        published=day - dt.timedelta(days=7),
+                    )
+                ],
             ),
             DemoItem(
                 "Dedicated Schools Grant monitoring",
                 "<p>Report of the Director of Children&#8217;s Services on the DSG forecast.</p>",
-                minutes(f"<p>The Forum noted the forecast DSG deficit of &#163;{deficit_m:.1f}m and asked for a further "
-                        "update on the High Needs Block at its next meeting.</p>"),
-                [DemoDocument("DSG monitoring report", dsg_report(council_name, day, deficit_m),
-                              published=day - dt.timedelta(days=7)),
-                 DemoDocument("Appendix A - High Needs Block forecast",
-                              ["Appendix A. High Needs Block forecast by provision type: maintained special schools, "
-                               "independent specialist placements, top-up funding for mainstream schools."],
-                              published=day - dt.timedelta(days=7))],
+                minutes(
+                    f"<p>The Forum noted the forecast DSG deficit of &#163;{deficit_m:.1f}m and asked for a further "
+                    "update on the High Needs Block at its next meeting.</p>"
+                ),
+                [
+                    DemoDocument(
+                        "DSG monitoring report", dsg_report(council_name, day, deficit_m), published=day - dt.timedelta(days=7)
+                    ),
+                    DemoDocument(
+                        "Appendix A - High Needs Block forecast",
+                        [
+                            "Appendix A. High Needs Block forecast by provision type: maintained special schools, "
+                            "independent specialist placements, top-up funding for mainstream schools."
+                        ],
+                        published=day - dt.timedelta(days=7),
+                    ),
+                ],
             ),
         ],
     )
@@ -70,15 +89,33 @@ def forum_meeting(council_name: str, day: dt.date, deficit_m: float, with_minute
 def other_meeting(day: dt.date, committee: str) -> DemoMeeting:
     return DemoMeeting(
         date=day,
-        items=[DemoItem("Work programme", "<p>To consider the work programme.</p>", "",
-                        [DemoDocument(f"{committee} work programme", [f"{committee}: work programme for the year."],
-                                      published=day - dt.timedelta(days=5))])],
+        items=[
+            DemoItem(
+                "Work programme",
+                "<p>To consider the work programme.</p>",
+                "",
+                [
+                    DemoDocument(
+                        f"{committee} work programme",
+                        [f"{committee}: work programme for the year."],
+                        published=day - dt.timedelta(days=5),
+                    )
+                ],
+            )
+        ],
     )
 
 
-def sample_council(slug: str, platform: Platform, today: dt.date, name: str | None = None,
-                   meetings_in_window: int = 3, old_meetings: int = 2, mount: str | None = None,
-                   variants: Iterable[str] = ()) -> DemoCouncil:
+def sample_council(
+    slug: str,
+    platform: Platform,
+    today: dt.date,
+    name: str | None = None,
+    meetings_in_window: int = 3,
+    old_meetings: int = 2,
+    mount: str | None = None,
+    variants: Iterable[str] = (),
+) -> DemoCouncil:
     """A council with a Schools Forum (meetings in and before the window) and two other committees.
 
     Window meetings fall between 100 days ago and 40 days ahead; old ones 200+ days ago.
@@ -89,14 +126,24 @@ def sample_council(slug: str, platform: Platform, today: dt.date, name: str | No
     name = name or f"{slug.replace('-', ' ').title()} Council"
     days = [today - dt.timedelta(days=100 - index * 140 // max(1, meetings_in_window)) for index in range(meetings_in_window)]
     days += [today - dt.timedelta(days=200 + 60 * index) for index in range(old_meetings)]
-    forum = DemoCommittee(FORUM, [forum_meeting(name, day, 8.5 + index, with_minutes=day < today)
-                                  for index, day in enumerate(days)], category="Education")
+    forum = DemoCommittee(
+        FORUM,
+        [forum_meeting(name, day, 8.5 + index, with_minutes=day < today) for index, day in enumerate(days)],
+        category="Education",
+    )
     others = [DemoCommittee(title, [other_meeting(today - dt.timedelta(days=30), title)]) for title in OTHER_COMMITTEES]
     default_mount = {"moderngov": "/", "cmis": f"/{slug.replace('-', '')}/", "listing": "/schools-forum/"}[platform]
     if "calendar_tab" in chosen:  # as Cambridgeshire's: /ccc_live/MeetingsCalendar/tabid/70/...
         default_mount = "/ccc_live/"
-    council = DemoCouncil(slug=slug, name=name, platform=platform, committees=[forum, *others], mount=mount or default_mount,
-                          variants=chosen, cmis_tab_name="MeetingsCalendar" if "calendar_tab" in chosen else "Meetings")
+    council = DemoCouncil(
+        slug=slug,
+        name=name,
+        platform=platform,
+        committees=[forum, *others],
+        mount=mount or default_mount,
+        variants=chosen,
+        cmis_tab_name="MeetingsCalendar" if "calendar_tab" in chosen else "Meetings",
+    )
     _add_variant_data(council, forum, today)
     return council
 
@@ -107,9 +154,14 @@ def _add_variant_data(council: DemoCouncil, forum: DemoCommittee, today: dt.date
     if "cancelled_meeting" in variants:
         forum.meetings.append(DemoMeeting(date=today - dt.timedelta(days=20), status="Cancelled"))
     if "exempt_papers" in variants and first is not None:
-        first.items[-1].documents.append(DemoDocument(
-            "Exempt appendix - placement costs by provider", ["Not for publication: commercially sensitive costs."],
-            published=first.date - dt.timedelta(days=7), restricted=True))
+        first.items[-1].documents.append(
+            DemoDocument(
+                "Exempt appendix - placement costs by provider",
+                ["Not for publication: commercially sensitive costs."],
+                published=first.date - dt.timedelta(days=7),
+                restricted=True,
+            )
+        )
     if "non_pdf_papers" in variants:
         for meeting in forum.meetings:
             for document in meeting.all_documents():
@@ -119,13 +171,27 @@ def _add_variant_data(council: DemoCouncil, forum: DemoCommittee, today: dt.date
                     document.format = "docx"
     if "titles_escaped_twice" in variants:
         forum.title = "Schools' Forum"
-        council.committees.append(DemoCommittee("Children & Young People's Scrutiny Committee",
-                                                [other_meeting(today - dt.timedelta(days=25), "Scrutiny")]))
+        council.committees.append(
+            DemoCommittee(
+                "Children & Young People's Scrutiny Committee", [other_meeting(today - dt.timedelta(days=25), "Scrutiny")]
+            )
+        )
         for meeting in forum.meetings:
-            meeting.items.insert(0, DemoItem(
-                "Chair's communications", "<p>The Chair&#8217;s update on schools&#8217; budgets.</p>", "",
-                [DemoDocument("Fees & Charges: schools' traded services", ["Traded services fees & charges for 2026-27."],
-                              published=meeting.date - dt.timedelta(days=7))]))
+            meeting.items.insert(
+                0,
+                DemoItem(
+                    "Chair's communications",
+                    "<p>The Chair&#8217;s update on schools&#8217; budgets.</p>",
+                    "",
+                    [
+                        DemoDocument(
+                            "Fees & Charges: schools' traded services",
+                            ["Traded services fees & charges for 2026-27."],
+                            published=meeting.date - dt.timedelta(days=7),
+                        )
+                    ],
+                ),
+            )
 
 
 # --------------------------------------------------------------------------- benchmark-sized councils
@@ -136,12 +202,26 @@ TYPICAL_OTHER_COMMITTEES = 40
 def typical_forum_meeting(name: str, day: dt.date, index: int) -> DemoMeeting:
     """Four items, twelve papers: a typical Schools Forum agenda."""
     items = []
-    for title in ("Minutes of the previous meeting", "Dedicated Schools Grant monitoring",
-                  "High Needs Block update", "Schools budget consultation"):
-        papers = [DemoDocument(f"{title} - paper {n}", dsg_report(name, day, 6.0 + index + n / 10),
-                               published=day - dt.timedelta(days=7)) for n in range(1, 4)]
-        items.append(DemoItem(title, f"<p>Report on {title.lower()}.</p>",
-                              "<p>The Forum noted the report.</p>" if day < dt.date.today() else "", papers))
+    for title in (
+        "Minutes of the previous meeting",
+        "Dedicated Schools Grant monitoring",
+        "High Needs Block update",
+        "Schools budget consultation",
+    ):
+        papers = [
+            DemoDocument(
+                f"{title} - paper {n}", dsg_report(name, day, 6.0 + index + n / 10), published=day - dt.timedelta(days=7)
+            )
+            for n in range(1, 4)
+        ]
+        items.append(
+            DemoItem(
+                title,
+                f"<p>Report on {title.lower()}.</p>",
+                "<p>The Forum noted the report.</p>" if day < dt.date.today() else "",
+                papers,
+            )
+        )
     return DemoMeeting(date=day, items=items)
 
 

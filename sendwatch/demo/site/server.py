@@ -50,8 +50,10 @@ class DemoSite:
     def __init__(self, councils: list[DemoCouncil], today: dt.date | None = None):
         self.today = today or dt.date.today()
         self._lock = threading.RLock()
-        self._ids = {kind: itertools.count(start) for kind, start in
-                     (("committee", 100), ("meeting", 5000), ("item", 20000), ("document", 60000))}
+        self._ids = {
+            kind: itertools.count(start)
+            for kind, start in (("committee", 100), ("meeting", 5000), ("item", 20000), ("document", 60000))
+        }
         self._councils: dict[str, DemoCouncil] = {}
         self._servers: dict[str, ThreadingHTTPServer] = {}
         self._threads: list[threading.Thread] = []
@@ -103,7 +105,7 @@ class DemoSite:
         """Stop every server and release hanging requests."""
         self._released.set()
         self.release_hanging()
-        for server in [*self._servers.values(), *( [self._stranger] if self._stranger else [])]:
+        for server in [*self._servers.values(), *([self._stranger] if self._stranger else [])]:
             server.shutdown()
             server.server_close()
         for thread in self._threads:
@@ -136,8 +138,11 @@ class DemoSite:
         council = self._councils[slug]
         patterns = committees or ["schools'? forum"]
         entry: dict[str, Any] = {
-            "slug": slug, "name": council.name, "platform": council.platform,
-            "url": self.base_url(slug), "committees": patterns,
+            "slug": slug,
+            "name": council.name,
+            "platform": council.platform,
+            "url": self.base_url(slug),
+            "committees": patterns,
         }
         if council.platform == "listing":
             entry["listing"] = {"pages": [self.base_url(slug)], "include_text": patterns, "include_urls": [r"/downloads/file/"]}
@@ -291,7 +296,9 @@ class DemoSite:
         host = f"127.0.{40 + index // 250}.{index % 250 + 1}"
         server = ThreadingHTTPServer((host, 0), handler)
         server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"demo-site-{host}", daemon=True)
+        thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"demo-site-{host}", daemon=True
+        )
         thread.start()
         self._threads.append(thread)
         return server
@@ -339,8 +346,14 @@ class DemoSite:
 class _Reply:
     """What a route answers: status, headers and body bytes; ``document`` marks a paper body."""
 
-    def __init__(self, status: int, body: bytes = b"", content_type: str = "text/html; charset=utf-8",
-                 headers: dict[str, str] | None = None, document: bool = False):
+    def __init__(
+        self,
+        status: int,
+        body: bytes = b"",
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+        document: bool = False,
+    ):
         self.status, self.body, self.content_type = status, body, content_type
         self.headers = headers or {}
         self.document = document
@@ -378,8 +391,13 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             site._hits[slug][self.path] += 1
             site._agents[slug].add(self.headers.get("User-Agent", ""))
             site._cookies[slug] += 1 if self.headers.get("Cookie") else 0
-        failure = None if self.path == "/robots.txt" else site._failure(
-            slug, self.path, ("error_500", "forbidden", "reset", "hang", "redirect_other_host", "redirect_loop"))
+        failure = (
+            None
+            if self.path == "/robots.txt"
+            else site._failure(
+                slug, self.path, ("error_500", "forbidden", "reset", "hang", "redirect_other_host", "redirect_loop")
+            )
+        )
         kind = failure[0] if failure else None
         if kind == "hang":
             with site._lock:
@@ -418,11 +436,12 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         path, query = split.path, {k.lower(): v for k, v in parse_qsl(split.query, keep_blank_values=True)}
         if path == "/robots.txt":
             disallow = site._failure(self.slug, path, ("robots_disallow",))
-            return _Reply(200, b"User-agent: *\nDisallow: /\n" if disallow else b"User-agent: *\nDisallow: /mgSearch\n",
-                          "text/plain")
+            return _Reply(
+                200, b"User-agent: *\nDisallow: /\n" if disallow else b"User-agent: *\nDisallow: /mgSearch\n", "text/plain"
+            )
         if not path.startswith(council.mount) and council.platform != "listing":
             return _NOT_FOUND
-        local = path[len(council.mount):] if path.startswith(council.mount) else path
+        local = path[len(council.mount) :] if path.startswith(council.mount) else path
         if council.platform == "moderngov":
             return self._moderngov(council, local, query)
         if council.platform == "cmis":
@@ -473,9 +492,15 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         if "earlier_meetings" in council.variants:
             boundary = _date_parameter(query.get("d", ""))
             act = query.get("act", "").lower()
-            return self._page(moderngov_pages.mg_list_meetings_recent(
-                council, committee, self.site.today, before=boundary if act == "earlier" else None,
-                after=boundary if act == "later" else None))
+            return self._page(
+                moderngov_pages.mg_list_meetings_recent(
+                    council,
+                    committee,
+                    self.site.today,
+                    before=boundary if act == "earlier" else None,
+                    after=boundary if act == "later" else None,
+                )
+            )
         years = [m.date.year for m in committee.meetings] or [self.site.today.year]
         year = int(query["year"]) if query.get("year", "").isdigit() else max(years)
         return self._page(moderngov_pages.mg_list_meetings(council, committee, year))
@@ -519,7 +544,7 @@ class _CouncilHandler(BaseHTTPRequestHandler):
 
     def _cmis(self, council: DemoCouncil, local: str, raw_query: str) -> _Reply:
         site = self.site
-        tab = cmis_pages.tab_path(council)[len(council.mount):]
+        tab = cmis_pages.tab_path(council)[len(council.mount) :]
         if local in ("", "Default.aspx", "Home/tabid/36/Default.aspx"):
             return self._page(cmis_pages.cmis_home(council))
         if local == f"Committees/tabid/{cmis_pages.COMMITTEES_TAB}/Default.aspx":
@@ -533,7 +558,9 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         if month:
             start = dt.date.fromisoformat(month.group(1)).replace(day=1)
             return self._page(cmis_pages.cmis_month(council, site.origin(council.slug), start))
-        meeting_page = re.fullmatch(rf"{re.escape(tab)}ctl/ViewMeetingPublic/mid/{council.cmis_module}/Meeting/(\d+)/Committee/(\d+)/.*", local)
+        meeting_page = re.fullmatch(
+            rf"{re.escape(tab)}ctl/ViewMeetingPublic/mid/{council.cmis_module}/Meeting/(\d+)/Committee/(\d+)/.*", local
+        )
         if meeting_page:
             try:
                 committee, meeting = site._meeting(council.slug, int(meeting_page.group(1)))
@@ -579,8 +606,7 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             body = b"<html><head><title>Runtime Error</title></head><body><h1>Server Error</h1></body></html>"
         elif failure and failure[0] == "oversized":
             body = body + b"%" + b"0" * max(0, failure[1] - len(body)) + b"\n%%EOF\n"
-        headers = {"Accept-Ranges": "bytes",
-                   "Content-Disposition": f'inline; filename="{document.slug_name}{document.suffix}"'}
+        headers = {"Accept-Ranges": "bytes", "Content-Disposition": f'inline; filename="{document.slug_name}{document.suffix}"'}
         if validators:
             etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
             headers |= {"ETag": etag, "Last-Modified": email.utils.format_datetime(document.modified, usegmt=True)}
@@ -638,8 +664,11 @@ class _StrangerHandler(BaseHTTPRequestHandler):
         """Quiet."""
 
     def do_GET(self) -> None:
-        body = b"User-agent: *\nAllow: /\n" if self.path == "/robots.txt" else (
-            b"<html><body><h1>Welcome to another organisation's website</h1></body></html>")
+        body = (
+            b"User-agent: *\nAllow: /\n"
+            if self.path == "/robots.txt"
+            else (b"<html><body><h1>Welcome to another organisation's website</h1></body></html>")
+        )
         self.send_response(200)
         self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html")
         self.send_header("Content-Length", str(len(body)))

@@ -19,26 +19,26 @@ from sendwatch.core.vocabulary import Platform
 VARIANTS: dict[str, str] = {
     # ModernGov public pages
     "items_link_to_reports": "ieListDocuments: item titles link straight to their report (documents/s<id>/<Name>.pdf, "
-                             "\"Link to document '<Name>' pdf file\"), anchored <a name=\"AI<id>\">, no mgAi.aspx link (Oxford)",
+    '"Link to document \'<Name>\' pdf file"), anchored <a name="AI<id>">, no mgAi.aspx link (Oxford)',
     "plain_paragraphs": "ieListDocuments: item text in plain <p> paragraphs, not div.mgWordPara (Oxford)",
     "earlier_meetings": "ieListMeetings: recent meetings only, older ones behind 'Earlier meetings' "
-                        "(Act=earlier&CId=..&D=yyyymmdd0000&MD=ielistmeetings); the year selector is a POST form",
+    "(Act=earlier&CId=..&D=yyyymmdd0000&MD=ielistmeetings); the year selector is a POST form",
     "ce_list_documents": "ieListMeetings: meeting links to CeListDocuments.aspx?CommitteeId=..&MeetingId=..&DF=.. (Senedd)",
     "cancelled_meeting": "(data) a cancelled forum meeting, '- CANCELLED' after its link on ieListMeetings (Oxford)",
     # ModernGov web service
     "titles_escaped_twice": "web service titles escaped twice: Chair&amp;#39;s report, Fees &amp;amp; Charges "
-                            "(Brighton & Hove, Lambeth); (data) titles with apostrophes and ampersands",
+    "(Brighton & Hove, Lambeth); (data) titles with apostrophes and ampersands",
     "exempt_papers": "(data) a restricted paper: <isrestricted>True</isrestricted> in the web service, not linked "
-                     "on the pages, refused if asked for (Lambeth)",
+    "on the pages, refused if asked for (Lambeth)",
     "items_without_ids": "web service agenda items without an <agendaitemid>",
     "raw_html_agendatext": "<agendatext> and minutes holding raw, well-formed HTML elements instead of escaped HTML",
     "malformed_html_agendatext": "<agendatext> and minutes holding raw HTML that is not well-formed",
     # CMIS
     "calendar_tab": "the calendar module under a tab not called Meetings (MeetingsCalendar), under a site prefix "
-                    "(/ccc_live/), reached from the site's navigation; no link to the no-JavaScript view (Cambridgeshire)",
+    "(/ccc_live/), reached from the site's navigation; no link to the no-JavaScript view (Cambridgeshire)",
     # Both
     "non_pdf_papers": "(data) HTML and Word papers among the PDFs (served without validators by CMIS Document.ashx "
-                      "and listing sites' download scripts)",
+    "and listing sites' download scripts)",
 }
 
 

@@ -101,12 +101,12 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
             raise ValueError(f"stream {name} is shorter than the mini stream cutoff")
         starts[name] = len(sectors)
         count = -(-len(data) // _SECTOR)
-        sectors += [data[i * _SECTOR:(i + 1) * _SECTOR].ljust(_SECTOR, b"\x00") for i in range(count)]
+        sectors += [data[i * _SECTOR : (i + 1) * _SECTOR].ljust(_SECTOR, b"\x00") for i in range(count)]
         chains.append((starts[name], count))
     directory = _directory(streams, starts)
     directory_start = len(sectors)
     directory_sectors = -(-len(directory) // _SECTOR)
-    sectors += [directory[i * _SECTOR:(i + 1) * _SECTOR].ljust(_SECTOR, b"\x00") for i in range(directory_sectors)]
+    sectors += [directory[i * _SECTOR : (i + 1) * _SECTOR].ljust(_SECTOR, b"\x00") for i in range(directory_sectors)]
     chains.append((directory_start, directory_sectors))
     fat_count = 1
     while fat_count * (_SECTOR // 4) < len(sectors) + fat_count:
@@ -119,7 +119,7 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     for sector in range(fat_start, fat_start + fat_count):
         table[sector] = _FAT_SECTOR
     fat = struct.pack(f"<{len(table)}I", *table)
-    sectors += [fat[i * _SECTOR:(i + 1) * _SECTOR] for i in range(fat_count)]
+    sectors += [fat[i * _SECTOR : (i + 1) * _SECTOR] for i in range(fat_count)]
     header = bytearray(_SECTOR)
     header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     struct.pack_into("<HHHHH", header, 24, 0x003E, 0x0003, 0xFFFE, 9, 6)
@@ -144,7 +144,7 @@ def _directory(streams: dict[str, bytes], starts: dict[str, int]) -> bytes:
 def _entry(name: str, kind: int, start: int, size: int, *, child: int = _NO_STREAM, right: int = _NO_STREAM) -> bytes:
     encoded = (name + "\x00").encode("utf-16-le")
     entry = bytearray(128)
-    entry[0:len(encoded)] = encoded
+    entry[0 : len(encoded)] = encoded
     struct.pack_into("<HBBIII", entry, 64, len(encoded), kind, 1, _NO_STREAM, right, child)
     struct.pack_into("<IQ", entry, 116, start, size)
     return bytes(entry)

@@ -16,8 +16,19 @@ from sendwatch.web.templating import render
 
 ATOM = "application/atom+xml; charset=utf-8"
 CSV_COLUMNS = (
-    "council", "name", "status", "status_label", "since", "figure_gbp", "figure_label", "figure_text",
-    "evidence_date", "evidence_title", "evidence_url", "evidence_page", "evidence_quote",
+    "council",
+    "name",
+    "status",
+    "status_label",
+    "since",
+    "figure_gbp",
+    "figure_label",
+    "figure_text",
+    "evidence_date",
+    "evidence_title",
+    "evidence_url",
+    "evidence_page",
+    "evidence_quote",
 )
 # Cells starting with these are formulas to a spreadsheet: a scraped "=HYPERLINK(...)" must stay text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -26,7 +37,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def changes_feed(request: Request) -> Response:
     """Atom: the latest status changes of every council."""
     with state(request).database.session() as session:
-        return _feed(request, queries.recent_changes(session), title="sendwatch: council status changes", self_path="/feeds/changes.atom", slug=None)
+        return _feed(
+            request,
+            queries.recent_changes(session),
+            title="sendwatch: council status changes",
+            self_path="/feeds/changes.atom",
+            slug=None,
+        )
 
 
 def council_feed(request: Request) -> Response:
@@ -37,15 +54,24 @@ def council_feed(request: Request) -> Response:
         if name is None:
             return refusal(request, 404, "Council not found", "sendwatch does not watch a council with that address.")
         entries = queries.recent_changes(session, slug)
-        return _feed(request, entries, title=f"sendwatch: {name} status changes", self_path=f"/councils/{slug}/feed.atom", slug=slug)
+        return _feed(
+            request, entries, title=f"sendwatch: {name} status changes", self_path=f"/councils/{slug}/feed.atom", slug=slug
+        )
 
 
 def _feed(request: Request, entries: list[queries.FeedEntry], title: str, self_path: str, slug: str | None) -> Response:
     base = state(request).config.web.base_url.rstrip("/")
     updated = entries[0].event.detected_at if entries else utcnow()
     xml = render(
-        "feed.xml", title=title, base=base, self_url=base + self_path, feed_id=f"{base}{self_path}", updated=updated,
-        entries=entries, evidence_link=queries.evidence_link, slug=slug,
+        "feed.xml",
+        title=title,
+        base=base,
+        self_url=base + self_path,
+        feed_id=f"{base}{self_path}",
+        updated=updated,
+        entries=entries,
+        evidence_link=queries.evidence_link,
+        slug=slug,
     )
     return Response(xml, media_type=ATOM)
 
@@ -71,14 +97,24 @@ def export_csv(request: Request) -> Response:
         writer.writerow(
             _cell(value)
             for value in (
-                row.status.slug, row.status.name, row.status.status, row.status.label, row.status.since,
-                figure.get("amount_gbp"), figure.get("label"), figure.get("text"),
-                evidence.get("date"), evidence.get("title"), queries.evidence_link(evidence) if evidence else None,
-                evidence.get("page"), evidence.get("quote"),
+                row.status.slug,
+                row.status.name,
+                row.status.status,
+                row.status.label,
+                row.status.since,
+                figure.get("amount_gbp"),
+                figure.get("label"),
+                figure.get("text"),
+                evidence.get("date"),
+                evidence.get("title"),
+                queries.evidence_link(evidence) if evidence else None,
+                evidence.get("page"),
+                evidence.get("quote"),
             )
         )
     return Response(
-        buffer.getvalue(), media_type="text/csv; charset=utf-8",
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="sendwatch-statuses.csv"'},
     )
 
@@ -101,7 +137,9 @@ def digest_page(request: Request) -> Response:
     with state(request).database.session() as session:
         found = queries.digest(session, request.path_params["digest_id"])
         if found is None:
-            return refusal(request, 404, "Digest not found", "There is no weekly digest with that number.", "See the list of past digests.")
+            return refusal(
+                request, 404, "Digest not found", "There is no weekly digest with that number.", "See the list of past digests."
+            )
         return page(request, "digest.html", digest=found)
 
 
@@ -113,6 +151,9 @@ def digest_email(request: Request) -> Response:
             return refusal(request, 404, "Digest not found", "There is no weekly digest with that number.")
         html = found.html
     return Response(
-        html, media_type="text/html; charset=utf-8",
-        headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"},
+        html,
+        media_type="text/html; charset=utf-8",
+        headers={
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+        },
     )

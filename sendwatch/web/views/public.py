@@ -22,8 +22,17 @@ def dashboard(request: Request) -> Response:
     sort = request.query_params.get("sort") or "status"
     web = state(request)
     with web.database.session() as session:
-        board = queries.dashboard(session, web.config.crawl.flag_after_cycles, wanted, query, sort if sort in queries.SORTS else "status")
-        return page(request, "dashboard.html", board=board, sorts=queries.SORTS, summary_bar=charts.summary_bar(board.counts), evidence_link=queries.evidence_link)
+        board = queries.dashboard(
+            session, web.config.crawl.flag_after_cycles, wanted, query, sort if sort in queries.SORTS else "status"
+        )
+        return page(
+            request,
+            "dashboard.html",
+            board=board,
+            sorts=queries.SORTS,
+            summary_bar=charts.summary_bar(board.counts),
+            evidence_link=queries.evidence_link,
+        )
 
 
 def council(request: Request) -> Response:
@@ -33,7 +42,13 @@ def council(request: Request) -> Response:
     with web.database.session() as session:
         found = queries.council_page(session, slug, web.config.crawl.flag_after_cycles)
         if found is None:
-            return refusal(request, 404, "Council not found", "sendwatch does not watch a council with that address.", "See the list of councils on the dashboard.")
+            return refusal(
+                request,
+                404,
+                "Council not found",
+                "sendwatch does not watch a council with that address.",
+                "See the list of councils on the dashboard.",
+            )
         today = dt.datetime.now(LONDON).date()
         legend = [(label, *charts.series_style(index)) for index, label in enumerate(found.series)]
         return page(

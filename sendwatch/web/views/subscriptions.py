@@ -100,20 +100,27 @@ def _subscribe_submit(request: Request, form: FormData) -> Response:
         email = check_address(email, smtputf8=web.config.mail.smtputf8)
     except AddressError as error:
         if "mail.smtputf8" in str(error):
-            problems.insert(0, "This site's mail server cannot deliver to addresses with accented or non-Latin "
-                               "letters before the @. Please use another address.")
+            problems.insert(
+                0,
+                "This site's mail server cannot deliver to addresses with accented or non-Latin "
+                "letters before the @. Please use another address.",
+            )
         else:
             problems.insert(0, "Enter an email address, like name@example.org.")
     if problems:
         return _form_page(request, "subscribe.html", status_code=400, email=email, choices=choices, problems=problems)
     if not web.signups.allow(client_address(request)):
         return refusal(
-            request, 429, "Too many sign-ups",
+            request,
+            429,
+            "Too many sign-ups",
             "Too many sign-up requests have come from your connection in the last hour.",
             "Please try again in an hour.",
         )
     with web.database.session() as session:
-        request_subscription(session, web.config, web.secret, email, choices["councils"], choices["statuses"], choices["frequency"])
+        request_subscription(
+            session, web.config, web.secret, email, choices["councils"], choices["statuses"], choices["frequency"]
+        )
     # The same page whether the address was new, known, or over its daily limit: no enumeration.
     task = BackgroundTask(_deliver, web) if web.config.web.send_confirmations else None
     return page(request, "subscribe_sent.html", headers=PRIVATE, email=email, background=task)
@@ -134,12 +141,16 @@ def _check_confirmation(request: Request, token: str | None) -> SignupRequest | 
     check = read_confirmation_token(web.secret, token, utcnow(), max_age)
     if check.problem == "expired":
         return refusal(
-            request, 410, "This link has expired",
+            request,
+            410,
+            "This link has expired",
             f"Confirmation links work for {web.config.web.confirm_hours:g} hours, and this one is older.",
             "Sign up again to get a fresh link.",
         )
     invalid = refusal(
-        request, 400, "This link is not valid",
+        request,
+        400,
+        "This link is not valid",
         "This confirmation link is incomplete or has been changed, so it cannot be used.",
         "Copy the whole link from the email, or sign up again.",
     )
@@ -151,7 +162,9 @@ def _check_confirmation(request: Request, token: str | None) -> SignupRequest | 
             return invalid
         if superseded(check.request, subscriber.confirmed_at, subscriber.unsubscribed_at):
             return refusal(
-                request, 409, "This link has already been used",
+                request,
+                409,
+                "This link has already been used",
                 "This confirmation link was used already, or a later change to this subscription replaced it.",
                 "Your subscription is as you last set it. To change it, use the manage link in any email from sendwatch, or sign up again.",
             )
@@ -187,7 +200,9 @@ def _confirm_submit(request: Request, form: FormData) -> Response:
             manage_token = make_token(web.secret, subscriber.id, subscriber.email, "manage")
             described = councils_text(session, signup.councils)
     except SubscriptionError as error:
-        return refusal(request, 400, "This subscription cannot be confirmed", str(error), "Sign up again with the councils now listed.")
+        return refusal(
+            request, 400, "This subscription cannot be confirmed", str(error), "Sign up again with the councils now listed."
+        )
     return page(request, "confirmed.html", headers=PRIVATE, signup=signup, councils_text=described, manage_token=manage_token)
 
 
@@ -199,7 +214,9 @@ def _subscriber_for(request: Request, token: str | None, purpose: Purpose) -> in
     claims = read_token(state(request).secret, token or "", purpose)
     if claims is None:
         return refusal(
-            request, 400, "This link is not valid",
+            request,
+            400,
+            "This link is not valid",
             "This link is incomplete or has been changed, so it cannot be used.",
             "Use the link exactly as it appears in an email from sendwatch.",
         )
@@ -213,7 +230,9 @@ def _subscriber_for(request: Request, token: str | None, purpose: Purpose) -> in
 def _gone(request: Request) -> Response:
     """The page for a link whose subscription has been removed."""
     return refusal(
-        request, 410, "This subscription no longer exists",
+        request,
+        410,
+        "This subscription no longer exists",
         "The subscription this link belonged to has been removed. No more emails will be sent to it.",
         "You can sign up again at any time.",
     )
@@ -233,8 +252,9 @@ def manage_page(request: Request) -> Response:
     return _manage_view(request, token, subscriber_id, saved=False, problems=[])
 
 
-def _manage_view(request: Request, token: str | None, subscriber_id: int, saved: bool, problems: list[str],
-                 status_code: int = 200) -> Response:
+def _manage_view(
+    request: Request, token: str | None, subscriber_id: int, saved: bool, problems: list[str], status_code: int = 200
+) -> Response:
     web = state(request)
     with web.database.session() as session:
         subscriber = session.get(Subscriber, subscriber_id)
@@ -242,8 +262,16 @@ def _manage_view(request: Request, token: str | None, subscriber_id: int, saved:
             return _gone(request)
         choices = {"councils": subscriber.councils, "statuses": subscriber.statuses, "frequency": subscriber.frequency}
         return page(
-            request, "manage.html", status_code=status_code, headers=PRIVATE, token=token, subscriber=subscriber, choices=choices,
-            councils=queries.council_choices(session), saved=saved, problems=problems,
+            request,
+            "manage.html",
+            status_code=status_code,
+            headers=PRIVATE,
+            token=token,
+            subscriber=subscriber,
+            choices=choices,
+            councils=queries.council_choices(session),
+            saved=saved,
+            problems=problems,
             unsubscribe_token=make_token(web.secret, subscriber.id, subscriber.email, "unsubscribe"),
         )
 
@@ -271,8 +299,16 @@ def _manage_submit(request: Request, form: FormData) -> Response:
         if subscriber is None:
             return _gone(request)
         # confirmed=False: saving choices never stands in for the confirmation link.
-        subscribe(session, subscriber.email, choices["councils"], choices["statuses"], choices["frequency"], source=subscriber.source,
-                  confirmed=False, smtputf8=True)  # an address already stored stays deliverable as it was
+        subscribe(
+            session,
+            subscriber.email,
+            choices["councils"],
+            choices["statuses"],
+            choices["frequency"],
+            source=subscriber.source,
+            confirmed=False,
+            smtputf8=True,
+        )  # an address already stored stays deliverable as it was
     return _manage_view(request, token, subscriber_id, saved=True, problems=[])
 
 
@@ -288,7 +324,14 @@ def unsubscribe_page(request: Request) -> Response:
         subscriber = session.get(Subscriber, subscriber_id)
         if subscriber is None:
             return _gone(request)
-        return page(request, "unsubscribe.html", headers=PRIVATE, token=token, email=subscriber.email, already=subscriber.unsubscribed_at is not None)
+        return page(
+            request,
+            "unsubscribe.html",
+            headers=PRIVATE,
+            token=token,
+            email=subscriber.email,
+            already=subscriber.unsubscribed_at is not None,
+        )
 
 
 async def unsubscribe_submit(request: Request) -> Response:
@@ -306,7 +349,13 @@ def _unsubscribe_submit(request: Request, form: FormData) -> Response:
     if claims is None:
         if one_click:
             return PlainTextResponse("This unsubscribe link is not valid.\n", status_code=400)
-        return refusal(request, 400, "This link is not valid", "This unsubscribe link is incomplete or has been changed.", "Use the link exactly as it appears in an email from sendwatch.")
+        return refusal(
+            request,
+            400,
+            "This link is not valid",
+            "This unsubscribe link is incomplete or has been changed.",
+            "Use the link exactly as it appears in an email from sendwatch.",
+        )
     with state(request).database.session() as session:
         subscriber = session.get(Subscriber, claims.subscriber_id)
         if subscriber is not None and subscriber.email.lower() == claims.email and subscriber.unsubscribed_at is None:

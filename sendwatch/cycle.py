@@ -31,6 +31,7 @@ from sendwatch.core.config import Config
 from sendwatch.core.health import flagged_councils
 from sendwatch.core.storage import Database
 from sendwatch.core.storage.models import ChangeEvent, Council, Cycle, utcnow
+from sendwatch.core.vocabulary import CRAWL_OUTCOMES
 
 # How long the cycle lock lasts without a refresh: how long another machine waits for a cycle
 # whose process died (one on this machine is taken over at once). Refreshed 20 times a lease.
@@ -42,7 +43,7 @@ class CycleSummary:
     """What a cycle did, for the terminal summary, the logs and the ``cycles`` table."""
 
     cycle_id: int | None = None
-    councils: dict[str, list[str]] = field(default_factory=lambda: {"ok": [], "empty": [], "blocked": [], "failing": []})
+    councils: dict[str, list[str]] = field(default_factory=lambda: {outcome: [] for outcome in CRAWL_OUTCOMES})
     reasons: dict[str, str] = field(default_factory=dict)
     documents_new: int = 0
     documents_changed: int = 0

@@ -9,6 +9,7 @@ import click
 
 from crawler import CouncilCrawlResult, crawl_councils
 from sendwatch.commands.tables import render_table
+from sendwatch.core.vocabulary import CRAWL_OUTCOMES
 
 
 @click.command()
@@ -71,7 +72,7 @@ def crawl(runtime, slugs: tuple[str, ...], log_level: str | None) -> None:
             ],
         )
     )
-    by_outcome = {outcome: sum(r.outcome == outcome for r in results) for outcome in ("ok", "empty", "blocked", "failing")}
+    by_outcome = {outcome: sum(r.outcome == outcome for r in results) for outcome in CRAWL_OUTCOMES}
     click.echo("\n" + ", ".join(f"{count} {outcome}" for outcome, count in by_outcome.items()) + f" of {len(results)} councils.")
 
 

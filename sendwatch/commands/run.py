@@ -7,6 +7,7 @@ import click
 from alerts.mailq import describe_counts, needs_attention
 from sendwatch.core import locks
 from sendwatch.core.lifetime import sigterm_unwinds
+from sendwatch.core.vocabulary import CRAWL_OUTCOMES
 from sendwatch.cycle import CycleSummary, run_cycle
 
 
@@ -23,10 +24,10 @@ def print_progress(event: str, data: dict) -> None:
 
 def print_summary(summary: CycleSummary) -> None:
     """The end-of-cycle summary: councils by outcome (named, with reasons), documents, changes, mail."""
-    counts = ", ".join(f"{len(summary.councils.get(outcome, []))} {outcome}" for outcome in ("ok", "empty", "blocked", "failing"))
+    counts = ", ".join(f"{len(summary.councils.get(outcome, []))} {outcome}" for outcome in CRAWL_OUTCOMES)
     click.echo(f"Cycle {summary.cycle_id} {'interrupted' if summary.interrupted else 'finished'} in {summary.seconds:.1f}s")
     click.echo(f"  councils: {counts}")
-    for outcome in ("failing", "blocked", "empty"):
+    for outcome in reversed(CRAWL_OUTCOMES[1:]):  # failing, blocked, empty
         for slug in summary.councils.get(outcome, []):
             click.echo(f"    {outcome}: {slug}" + (f": {summary.reasons[slug]}" if slug in summary.reasons else ""))
     if summary.flagged:

@@ -68,16 +68,9 @@ _NEEDS_TARGET = frozenset(
         "breach",
     }
 )
-# Words that carry their own verdict, given a position to be about.
-_SELF_CONTAINED = frozenset(
+# Verdicts that only imply a state (a RAG rating, "adverse"): weak evidence unless a target is named.
+_IMPLIED = frozenset(
     {
-        "on track",
-        "back on track",
-        "on target",
-        "on course",
-        "off track",
-        "off course",
-        "slippage",
         "adverse",
         "adversely",
         "at risk",
@@ -88,6 +81,20 @@ _SELF_CONTAINED = frozenset(
         "is green",
         "remains green",
         "remained green",
+        "favourable",
+        "favorable",
+    }
+)
+# Words that carry their own verdict, given a position to be about.
+_SELF_CONTAINED = _IMPLIED | frozenset(
+    {
+        "on track",
+        "back on track",
+        "on target",
+        "on course",
+        "off track",
+        "off course",
+        "slippage",
         "according to plan",
         "as planned",
         "red rated",
@@ -97,8 +104,6 @@ _SELF_CONTAINED = frozenset(
         "good progress",
         "positive progress",
         "strong progress",
-        "favourable",
-        "favorable",
         "deteriorat",
         "slipp",
     }
@@ -130,22 +135,6 @@ _OPEN_ENDED_UP = frozenset(
     {"more than", "higher than", "greater than", "above", "exceed", "exceeds", "exceeded", "exceeding", "in excess of"}
 )
 _ADJECTIVES = frozenset({"adverse", "adversely", "favourable", "favorable"})
-_IMPLIED = frozenset(
-    {
-        "adverse",
-        "adversely",
-        "at risk",
-        "rated green",
-        "rag rated green",
-        "as green",
-        "are green",
-        "is green",
-        "remains green",
-        "remained green",
-        "favourable",
-        "favorable",
-    }
-)
 _BASE_FORMS = frozenset({"meet", "achieve", "deliver"})
 _SIZES = frozenset(
     {

@@ -11,6 +11,22 @@ from sendwatch.core.storage.models import Council, Document, Evidence, Figure, M
 
 _numbers = itertools.count(1)
 
+# The two councils most alerts tests configure, as config.yaml lists them.
+TWO_COUNCILS = [
+    {
+        "slug": "northshire",
+        "name": "Northshire County Council",
+        "platform": "moderngov",
+        "url": "https://democracy.northshire.example.gov.uk/",
+    },
+    {
+        "slug": "westbury",
+        "name": "Westbury Borough Council",
+        "platform": "moderngov",
+        "url": "https://democracy.westbury.example.gov.uk/",
+    },
+]
+
 
 class Papers:
     """Insert crawled papers and extracted evidence for one session."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from alerts_support import TWO_COUNCILS
 
 from tests.support.smtp import SmtpServer, running_smtp_server
 from tests.support.tls import self_signed_certificate
@@ -49,20 +50,7 @@ def smtp_config(write_config, database_url, smtp_server, monkeypatch):  # type: 
                 "timeout_seconds": 10,
             },
             "web": {"base_url": "https://sendwatch.example.org"},
-            "councils": [
-                {
-                    "slug": "northshire",
-                    "name": "Northshire County Council",
-                    "platform": "moderngov",
-                    "url": "https://democracy.northshire.example.gov.uk/",
-                },
-                {
-                    "slug": "westbury",
-                    "name": "Westbury Borough Council",
-                    "platform": "moderngov",
-                    "url": "https://democracy.westbury.example.gov.uk/",
-                },
-            ],
+            "councils": TWO_COUNCILS,
         }
         data.update(overrides)
         return write_config(data)

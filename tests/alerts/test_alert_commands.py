@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from alerts_support import Papers
+from alerts_support import TWO_COUNCILS, Papers
 from click.testing import CliRunner
 
 from alerts import update_statuses
@@ -17,18 +17,7 @@ from sendwatch.core.storage import open_database
 D = dt.date
 
 COUNCILS = [
-    {
-        "slug": "northshire",
-        "name": "Northshire County Council",
-        "platform": "moderngov",
-        "url": "https://democracy.northshire.example.gov.uk/",
-    },
-    {
-        "slug": "westbury",
-        "name": "Westbury Borough Council",
-        "platform": "moderngov",
-        "url": "https://democracy.westbury.example.gov.uk/",
-    },
+    *TWO_COUNCILS,
     # Bury's GSS code: the bundled reference list places it in the safety valve programme.
     {
         "slug": "bury",

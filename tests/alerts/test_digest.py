@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from alerts_support import Papers
+from alerts_support import TWO_COUNCILS, Papers
 from sqlalchemy import select, update
 
 from alerts import build_digest, send_digest, sync_subscribers, update_statuses
@@ -91,17 +91,6 @@ def test_digest_send_goes_to_weekly_subscribers_once_a_week(smtp_config, smtp_se
 
 
 COUNCILS = [
-    {
-        "slug": "northshire",
-        "name": "Northshire County Council",
-        "platform": "moderngov",
-        "url": "https://democracy.northshire.example.gov.uk/",
-    },
-    {
-        "slug": "westbury",
-        "name": "Westbury Borough Council",
-        "platform": "moderngov",
-        "url": "https://democracy.westbury.example.gov.uk/",
-    },
+    *TWO_COUNCILS,
     {"slug": "eastmoor", "name": "Eastmoor District Council", "platform": "cmis", "url": "https://cmis.eastmoor.example.gov.uk/"},
 ]

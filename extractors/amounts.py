@@ -38,6 +38,7 @@ _TABLE_UNITS = {"m": 1e6, "million": 1e6, "millions": 1e6, "000": 1e3, "'000": 1
 def parse_amounts(text: str) -> list[tuple[float, str, int]]:
     """Every £ amount in ``text`` as (pounds, matched text, offset); a range gives two."""
     found: list[tuple[float, str, int]] = []
+    units: list[float | None] = []  # the multiplier each amount was written with, if any
     for match in _AMOUNT.finditer(text):
         first, second = match.group("a"), match.group("b")
         unit_a, unit_b = match.group("ua"), match.group("ub")
@@ -46,17 +47,44 @@ def parse_amounts(text: str) -> list[tuple[float, str, int]]:
             found.append(
                 (to_float(first) * _unit(unit_a), match.group(0)[: match.end("a") - match.start()].strip(), match.start("a"))
             )
+            units.append(_written_unit(unit_a, first))
             continue
         value_a = to_float(first)
         if second is None:
             found.append((value_a * _unit(unit_a), match.group(0).strip(), match.start("a")))
+            units.append(_written_unit(unit_a, first))
             continue
         value_b = to_float(second)
         # "£4.7 to £2.2 million", "£6.5-7m": one unit written for both ends of the range.
         shared = unit_a or (unit_b if value_a < 1000 and "," not in first else None)
         found.append((value_a * _unit(shared), match.group(0).strip(), match.start("a")))
         found.append((value_b * _unit(unit_b), match.group(0).strip(), match.start("b")))
-    return found
+        units.extend([_written_unit(shared, first), _written_unit(unit_b, second)])
+    return _carry_elided_units(found, units)
+
+
+def _written_unit(unit: str | None, number: str) -> float | None:
+    """The amount's written multiplier; ``0.0`` marks a bare number that cannot be pounds and
+    pence (``£10.977``: one or three decimals), whose unit the writer left to a neighbour."""
+    if unit:
+        return _unit(unit)
+    decimals = number.partition(".")[2]
+    return 0.0 if decimals and len(decimals) != 2 else None
+
+
+def _carry_elided_units(found: list[tuple[float, str, int]], units: list[float | None]) -> list[tuple[float, str, int]]:
+    """In "£20.952 million, of which only £10.977 was planned" the second amount's unit is the
+    one written on the nearest amount before it (else after it) in the same text."""
+    carried = list(found)
+    for index, unit in enumerate(units):
+        if unit != 0.0:
+            continue
+        neighbours = [units[i] for i in range(index - 1, -1, -1)] + units[index + 1 :]
+        written = next((value for value in neighbours if value), None)
+        if written is not None:
+            amount, raw, offset = carried[index]
+            carried[index] = (amount * written, raw, offset)
+    return carried
 
 
 def table_unit_of(line: str) -> float | None:

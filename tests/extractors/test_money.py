@@ -38,6 +38,20 @@ def test_every_money_shape_becomes_pounds(text: str, expected: list[float]) -> N
     assert amounts(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("reserves met £14.315 million of it, where £9.402 had been planned", [14_315_000, 9_402_000]),
+        ("a top-up of £3.6, set against the £40m budget", [3_600_000, 40_000_000]),
+        ("a ticket costs £12.5 and lunch £4.25", [12.5, 4.25]),
+        ("a £2.40 fee beside a £3m grant", [2.40, 3_000_000]),
+    ],
+)
+def test_a_unit_left_off_is_taken_from_the_nearest_amount_that_has_one(text: str, expected: list[float]) -> None:
+    """Pounds and pence have two decimals: £10.977 beside £20.952 million is millions too."""
+    assert amounts(text) == expected
+
+
 def test_words_after_m_are_not_units() -> None:
     assert amounts("a sum of £5 more than last year") == [5]
 

@@ -472,6 +472,50 @@ _REFERENCE_FIRSTS = (
 )
 
 
+_EXPLETIVE_VERBS = frozenset(
+    {"is", "was", "has", "had", "will", "would", "may", "might", "seems", "seemed", "appears", "appeared"}
+)
+_EXPLETIVE_HEADS = frozenset(
+    {
+        "believed",
+        "understood",
+        "thought",
+        "expected",
+        "likely",
+        "unlikely",
+        "possible",
+        "clear",
+        "reported",
+        "noted",
+        "important",
+        "essential",
+        "hoped",
+        "anticipated",
+        "estimated",
+        "suggested",
+        "said",
+        "recognised",
+        "recognized",
+        "acknowledged",
+        "necessary",
+        "vital",
+        "assumed",
+        "known",
+        "felt",
+        "considered",
+        "evident",
+    }
+)
+
+
+def _expletive(tokens: list[str], index: int) -> bool:
+    """ "It is believed this followed ...", "it was noted that ...": a dummy subject, not the council."""
+    following = tokens[index + 1 : index + 5]
+    if not following or following[0] not in _EXPLETIVE_VERBS:
+        return False
+    return any(word in _EXPLETIVE_HEADS for word in following[1:])
+
+
 def mentions_in(tokens: list[str]) -> Mentions:
     """Every mention ``who`` needs, in one pass over the sentence."""
     generics: list[tuple[int, int]] = []
@@ -503,6 +547,8 @@ def mentions_in(tokens: list[str]) -> Mentions:
             and tokens[index + 1] != "both"
         ):
             references.append((index, "group"))
+            continue
+        if word == "it" and _expletive(tokens, index):
             continue
         for phrase in _GROUP_REFERENCES_BY_FIRST.get(word, ()):
             if tuple(tokens[index : index + len(phrase)]) == phrase:

@@ -86,6 +86,8 @@ def read_sentences(
         discourse.update(_groups(parsed.tokens), _own_words(parsed))
         discourse.conditional = modality.opens_with_condition(parsed)
         fund = fund_of_sentence(parsed)
+        if fund == "unknown" and document.fund == "hn" and document.fund_age <= 1:
+            fund = "hn"  # a deficit of no named fund, just after the high needs block, was read as it: the topic goes on
         document.fund, document.fund_age = (fund, 0) if fund is not None else (document.fund, document.fund_age + 1)
         if parsed.has("dbv") or parsed.has("sv"):
             document.programme = "dbv" if parsed.has("dbv") and not parsed.has("sv") else "sv"

@@ -508,6 +508,12 @@ _REACHED = frozenset(
         "extended",
         "renewed",
         "negotiated",
+        # Carrying a plan out presupposes it was agreed: "implementing its safety valve programme"
+        # (the base form is an aim: "to implement the plan once agreed").
+        "implementing",
+        "implemented",
+        "implementation",
+        "implementation of",
     }
 )
 
@@ -577,7 +583,11 @@ def _reached(hit: Hit, anchor: Hit, is_agreement: bool) -> bool:
         "negotiated",
     ):
         return is_agreement
-    return is_agreement or hit.phrase in ("signed", "entered into", "secured", "reached")
+    return (
+        is_agreement
+        or hit.phrase in ("signed", "entered into", "secured", "reached")
+        or hit.phrase.startswith(("implementing", "implemented", "implementation"))
+    )
 
 
 def _accepted_by_department(parsed: Parsed, anchor: Hit) -> Hit | None:

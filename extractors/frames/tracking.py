@@ -16,6 +16,7 @@ Not counted: how progress is reported ("returns show where the authority is on o
 
 from __future__ import annotations
 
+from extractors.attribution import SELF_TOKEN
 from extractors.cues import Hit, Parsed
 from extractors.frames import FUTURE, HYPOTHETICAL, NEGATION, PROCESS, QUESTION, SETTLED, Claim, DocumentContext
 
@@ -239,6 +240,7 @@ def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> lis
                 Claim(reading, hit.start, hit.end, 0.8 if contained else 0.75, rule, own_checks, supersedes=supersedes, weak=weak)
             )
     claims.extend(_against_the_plan(parsed))
+    claims.extend(_against_own_expectation(parsed))
     return claims
 
 
@@ -348,6 +350,68 @@ def _against_the_plan(parsed: Parsed) -> list[Claim]:
                 )
             ]
     return []
+
+
+# "£0.2m better off than we thought we would be", "£160k over where we said we would be",
+# "better than the deficit that we set in our plan": the position measured against what the
+# council itself planned. In a paper about its agreement, that plan is the agreement's.
+_BETTER = frozenset({"better", "under", "below", "ahead", "lower", "less"})
+_WORSE = frozenset({"worse", "over", "above", "behind", "higher", "more"})
+_EXPECTED = frozenset(
+    {
+        "thought",
+        "expected",
+        "planned",
+        "said",
+        "forecast",
+        "predicted",
+        "projected",
+        "set",
+        "agreed",
+        "budgeted",
+        "anticipated",
+        "assumed",
+        "promised",
+        "committed",
+    }
+)
+_OWN_SUBJECTS = frozenset({"we", SELF_TOKEN})
+EXPECTATION_REACH = 6  # words between "than" / "where" and the council that expected
+
+
+def _against_own_expectation(parsed: Parsed) -> list[Claim]:
+    tokens = parsed.tokens
+    if _OWN_SUBJECTS.isdisjoint(parsed.words) or _EXPECTED.isdisjoint(parsed.words):
+        return []
+    claims: list[Claim] = []
+    for position, word in enumerate(tokens[:-2]):
+        if word not in _BETTER and word not in _WORSE:
+            continue
+        link = next((i for i in range(position + 1, min(position + 3, len(tokens))) if tokens[i] in ("than", "where")), None)
+        if link is None:
+            continue
+        verb = _expectation_verb(tokens, link + 1)
+        if verb is None:
+            continue
+        # "than we thought on the general fund": another fund's position (the target itself,
+        # "than the deficit budget we set", is the plan).
+        if parsed.near("other_fund", position, before=6, after=0) or parsed.near("other_fund", verb, before=0, after=4):
+            continue
+        status = "sv_on_track" if word in _BETTER else "sv_off_track"
+        claims.append(
+            Claim(status, position, position + 1, 0.7, "tracking:own_expectation", frozenset({HYPOTHETICAL, QUESTION, NEGATION}))
+        )
+    return claims
+
+
+def _expectation_verb(tokens: list[str], start: int) -> int | None:
+    """Where "we thought", "we had forecast", "the council planned" ends, within reach of ``start``."""
+    for index in range(start, min(start + EXPECTATION_REACH, len(tokens))):
+        if tokens[index] in _OWN_SUBJECTS:
+            verb = next((i for i in range(index + 1, min(index + 3, len(tokens))) if tokens[i] in _EXPECTED), None)
+            if verb is not None:
+                return verb
+    return None
 
 
 def _governed(parsed: Parsed, hit: Hit) -> bool:

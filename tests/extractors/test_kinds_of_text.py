@@ -302,3 +302,59 @@ DEFICITS = [
 @pytest.mark.parametrize("status, text", DEFICITS)
 def test_a_deficit_is_the_councils_high_needs_deficit_or_not(status: str, text: str) -> None:
     assert verdict(text) == status
+
+
+# ------------------------------------------------------------------ the position against what the council itself said it would be
+
+AGAINST_OWN_WORD = [
+    ("sv_on_track", "At the end of 2024/25 we are £310,000 better off than we expected to be."),
+    ("sv_on_track", "The deficit closed at £2m, which is £0.4m better than we planned."),
+    ("sv_on_track", "The outturn was £1.0m, a little better than the deficit that we set in our plan of £1.3m."),
+    ("sv_off_track", "We now forecast an overspend of £900k, which is £150k over where we said we would be."),
+    ("sv_off_track", "Spending is £0.6m worse than we had forecast when the plan was agreed."),
+]
+
+
+@pytest.mark.parametrize("status, text", AGAINST_OWN_WORD)
+def test_the_position_against_what_the_council_said_it_would_be(status: str, text: str) -> None:
+    assert verdict(text, context=SV_TITLE) == status
+
+
+def test_better_than_expected_on_another_fund_or_denied_is_no_tracking() -> None:
+    assert verdict("We are £2m better off than we thought on the general fund.", context=SV_TITLE) == "none"
+    assert verdict("We are not better off than we expected.", context=SV_TITLE) == "none"
+
+
+# ------------------------------------------------------------------ an agreement being carried out
+
+
+def test_carrying_out_the_programme_presupposes_the_agreement() -> None:
+    assert verdict("The council has been implementing its safety valve programme since 2023.") == "sv_agreed"
+    assert verdict("The safety valve plan was implemented from April.") == "sv_agreed"
+
+
+def test_an_aim_to_carry_it_out_is_not_yet_an_agreement() -> None:
+    assert verdict("The council is preparing to implement the safety valve programme once agreed.") == "sv_negotiating"
+
+
+# ------------------------------------------------------------------ "it is believed", "it was noted": nobody's position
+
+
+def test_a_dummy_it_does_not_make_other_councils_news_the_council_s_own() -> None:
+    text = "Safety valve update. It is believed the new deadlines followed the pausing of payments to several local authorities."
+    assert verdict(text) == "none"
+    assert (
+        verdict("Safety valve update. It was noted that the Department has paused the council's payments.") == "payment_withheld"
+    )
+
+
+# ------------------------------------------------------------------ a press item listing councils' deficits one by one
+
+
+def test_each_council_s_deficit_in_a_run_of_press_sentences_is_its_high_needs_deficit() -> None:
+    text = (
+        "Oldham said it overspent its high needs budget by £20m last year. "
+        "Wigan forecast an overspend of £12m, and nine other councils forecast overspends of £5m to £9m. "
+        "Westshire has a forecast deficit of £8m for the year."
+    )
+    assert verdict(text) == "deficit_only"

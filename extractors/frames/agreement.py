@@ -327,6 +327,8 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             or (_with_the_department(parsed, hit) and (context.hn_topic or _definite(parsed, hit)))
         ):
             anchors.append(hit)
+        elif context.sv and _worth_a_sum(parsed, hit):
+            anchors.append(hit)  # "a £20m funding agreement" in a paper about the programme: its agreement
         elif context.sv and _definite(parsed, hit) and _plainly_named(parsed, hit):
             anchors.append(hit._replace(role="agreement_referred"))
     if context.sv and not parsed.has("dbv") and context.programme != "dbv":
@@ -514,6 +516,15 @@ _REACHED = frozenset(
         "implemented",
         "implementation",
         "implementation of",
+        # An agreement as the outcome of what came before: "the plan led to a £15m agreement".
+        "led to",
+        "leading to",
+        "resulted in",
+        "resulting in",
+        "enabled",
+        "enabling",
+        "culminated in",
+        "unlocked",
     }
 )
 
@@ -1137,6 +1148,11 @@ def _presupposed(parsed: Parsed, anchor: Hit) -> bool:
     definite = any(word in _DEFINITE for word in before)
     indefinite = before[-1:] in (["a"], ["an"], ["any"], ["no"]) or any(word in ("a", "an") for word in before[-2:])
     return definite and not indefinite
+
+
+def _worth_a_sum(parsed: Parsed, hit: Hit) -> bool:
+    """An agreement named by its value: "a £20m funding agreement", "the £15m deal"."""
+    return any(word.startswith("£") for word in parsed.tokens[max(0, hit.start - 4) : hit.start])
 
 
 def _definite(parsed: Parsed, hit: Hit) -> bool:

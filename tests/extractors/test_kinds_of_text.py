@@ -358,3 +358,20 @@ def test_each_council_s_deficit_in_a_run_of_press_sentences_is_its_high_needs_de
         "Westshire has a forecast deficit of £8m for the year."
     )
     assert verdict(text) == "deficit_only"
+
+
+# ------------------------------------------------------------------ an agreement told as the outcome of what came before
+
+AGREEMENT_AS_OUTCOME = [
+    ("Safety valve update. The balanced plan cut the deficit to £18m, enabling a £18m funding agreement.", "sv_agreed"),
+    ("A revised plan brought the deficit down and led to a £15m safety valve agreement with the Department.", "sv_agreed"),
+    ("Safety valve update. The council is negotiating a £30m agreement.", "sv_negotiating"),
+    ("Officers hope the bid will lead to a safety valve agreement.", "none"),
+    ("Safety valve update. If accepted, the plan would result in a £25m agreement.", "none"),
+    ("Safety valve update. A £2m agreement with the bus operator was signed.", "none"),
+]
+
+
+@pytest.mark.parametrize("text, status", AGREEMENT_AS_OUTCOME)
+def test_an_agreement_as_the_outcome_of_a_plan_is_agreed_once_it_happened(text: str, status: str) -> None:
+    assert verdict(text) == status

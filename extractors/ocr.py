@@ -59,7 +59,26 @@ def unavailable_reason(settings: OcrSettings | None) -> str | None:
 
 
 def read_image(image: Any, settings: OcrSettings, seconds: float) -> OcrPage:
-    """OCR of one page image (a Pillow image), within ``seconds``."""
+    """OCR of one page image (a Pillow image), within ``seconds``.
+
+    A page scanned sideways or upside down reads as gibberish: when the text has almost none of
+    the commonest English words, Tesseract's orientation detection (its ``osd`` data) says how
+    the page is turned, and the page is read again upright, in the time left.
+    """
+    deadline = time.monotonic() + seconds
+    page = _recognise(image, settings, seconds)
+    if page.error is not None or not _garbled(page.text):
+        return page
+    angle = _turned_by(image, deadline - time.monotonic())
+    if not angle or deadline - time.monotonic() < 1.0:
+        return page
+    upright = _recognise(image.rotate(-angle, expand=True), settings, deadline - time.monotonic())
+    if upright.error is None and _english_share(upright.text) > _english_share(page.text):
+        return upright
+    return page
+
+
+def _recognise(image: Any, settings: OcrSettings, seconds: float) -> OcrPage:
     import pytesseract
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -70,6 +89,40 @@ def read_image(image: Any, settings: OcrSettings, seconds: float) -> OcrPage:
     except pytesseract.TesseractError as error:
         return OcrPage("", f"Tesseract failed ({error.message or error.status})")
     return OcrPage(text if sum(character.isalnum() for character in text) >= MIN_OCR_CHARS else "")
+
+
+# The commonest words of English prose (and of council papers): upright text is full of them,
+# a page read sideways has almost none.
+_COMMON_WORDS = frozenset(
+    "the of and to a in for is on that by with be as are was at from or this it an will has have not which council "
+    "its their been were all any".split()
+)
+MIN_ENGLISH_SHARE = 0.08  # below this share of common words among 30 or more words, the page is turned
+MIN_WORDS_TO_JUDGE = 30
+
+
+def _english_share(text: str) -> float:
+    words = [word.strip(".,;:()'\"").lower() for word in text.split()]
+    words = [word for word in words if word]
+    return sum(word in _COMMON_WORDS for word in words) / len(words) if words else 0.0
+
+
+def _garbled(text: str) -> bool:
+    return len(text.split()) >= MIN_WORDS_TO_JUDGE and _english_share(text) < MIN_ENGLISH_SHARE
+
+
+def _turned_by(image: Any, seconds: float) -> int:
+    """Degrees (clockwise) the page must turn to stand upright, by Tesseract's orientation
+    detection; 0 when it cannot tell (no ``osd`` data, out of time, too little text)."""
+    import pytesseract
+
+    if seconds < 1.0:
+        return 0
+    try:
+        found = pytesseract.image_to_osd(image, output_type=pytesseract.Output.DICT, config="--psm 0", timeout=seconds)
+    except (RuntimeError, pytesseract.TesseractError):
+        return 0
+    return int(found.get("rotate", 0)) % 360
 
 
 def ocr_pdf_pages(path: Path | str, indexes: list[int], settings: OcrSettings) -> dict[int, OcrPage]:

@@ -137,3 +137,21 @@ def test_each_frame_of_a_tiff_is_a_page_read_by_ocr(tmp_path: Path) -> None:
     result = extract_text_isolated(path, "pdf", content_type="application/octet-stream", timeout_seconds=60, ocr=OCR)
     assert (result.state, result.format, result.sources) == ("ok", "image", ["ocr", "ocr"])
     assert "Department for Education" in result.pages[0] and "enhanced monitoring" in result.pages[1]
+
+
+LONG_LETTER = (
+    "Dear Director,\nThe Department for Education has placed the council under enhanced monitoring and support. "
+    "The council is asked to submit a revised plan by the end of the month. Until the plan is agreed, the "
+    "payments due under the agreement are paused, and officers of the Department will meet the council each week."
+)
+
+
+@needs_tesseract
+@pytest.mark.parametrize("turned", [90, 180])
+def test_a_page_scanned_sideways_or_upside_down_is_read_upright(tmp_path: Path, turned: int) -> None:
+    page = scan.page_images("Letter", [LONG_LETTER])[0].convert("L").rotate(turned, expand=True)
+    path = tmp_path / "turned.png"
+    page.save(path)
+    result = extract_text_isolated(path, None, content_type="image/png", timeout_seconds=120, ocr=OCR)
+    assert (result.state, result.sources) == ("ok", ["ocr"])
+    assert "enhanced monitoring and support" in " ".join(result.pages[0].split())

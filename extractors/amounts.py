@@ -87,6 +87,49 @@ def _carry_elided_units(found: list[tuple[float, str, int]], units: list[float |
     return carried
 
 
+# Money written without its sign, as minutes transcribe speech: "an overspend of 848k", "the gross
+# deficit is just over 31 million". Only after a word for money, and only with a unit, so counts
+# of pupils or places ("1,200 places") are never taken for pounds.
+_UNSIGNED = re.compile(rf"(?<![£\w.,])(?P<a>{_NUMBER})\s?(?P<u>bn|billion|mn|mil|million|m|k)(?![a-z0-9])", re.IGNORECASE)
+_MONEY_WORD_BEFORE = re.compile(
+    r"\b(?:overspends?|overspent|overspending|deficits?|shortfalls?|gap|pressures?|underspends?|surplus|budgets?"
+    r"|funding|grant|contributions?|savings?|costs?|spend|spending|reserves?|balance)\b(?:\s+[a-z]+){0,3}?\s+$",
+    re.IGNORECASE,
+)
+
+
+_MONEY_STEMS = (
+    "overspen",
+    "deficit",
+    "shortfall",
+    "gap",
+    "pressure",
+    "underspen",
+    "surplus",
+    "budget",
+    "funding",
+    "grant",
+    "contribution",
+    "saving",
+    "cost",
+    "spend",
+    "reserve",
+    "balance",
+)
+
+
+def unsigned_amounts(text: str) -> list[tuple[float, str, int]]:
+    """Amounts of money written without a £ sign, as (pounds, matched text, offset)."""
+    lowered = text.lower()
+    if not any(stem in lowered for stem in _MONEY_STEMS):
+        return []  # most sentences name no money at all: skip the scan
+    found: list[tuple[float, str, int]] = []
+    for match in _UNSIGNED.finditer(text):
+        if _MONEY_WORD_BEFORE.search(text, max(0, match.start() - 60), match.start()):
+            found.append((to_float(match.group("a")) * _unit(match.group("u")), match.group(0), match.start()))
+    return found
+
+
 def table_unit_of(line: str) -> float | None:
     """The multiplier a table heading like ``£m`` or ``(£000)`` gives the numbers below it."""
     if "£" not in line:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.amounts import parse_amounts, to_float
+from extractors.amounts import parse_amounts, to_float, unsigned_amounts
 from extractors.sentences import Sentence
 
 
@@ -92,9 +92,11 @@ def figures_in(sentences: list[Sentence]) -> list[Money]:
     """The money figures stated in these sentences (prose and table rows)."""
     figures: list[Money] = []
     for sentence in sentences:
-        if "£" not in sentence.text and sentence.table_unit is None:
-            continue
         text = sentence.text
+        for amount, raw, offset in unsigned_amounts(text):
+            figures.append(Money(amount, raw, label_before(text, offset), year_near(text, offset), sentence.page, text))
+        if "£" not in text and sentence.table_unit is None:
+            continue
         if "£" in text:
             for amount, raw, offset in parse_amounts(text):
                 figures.append(Money(amount, raw, label_before(text, offset), year_near(text, offset), sentence.page, text))

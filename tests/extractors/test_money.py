@@ -52,6 +52,23 @@ def test_a_unit_left_off_is_taken_from_the_nearest_amount_that_has_one(text: str
     assert amounts(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("We are forecasting an overspend of 848k this year.", [848_000]),
+        ("The gross deficit is just over 31 million.", [31_000_000]),
+        ("Savings of 2.5m were found towards the high needs deficit.", [2_500_000]),
+        ("The budget pays for 1,200 places.", []),
+        ("Funding for 3,000 pupils with plans was agreed.", []),
+        ("The deficit rose by 40 pupils' worth of placements.", []),
+    ],
+)
+def test_money_written_without_its_sign_after_a_word_for_money(text: str, expected: list[float]) -> None:
+    """Minutes transcribe speech: "an overspend of 848k" is pounds; a count of places is not."""
+    found = analyse_pages([text], COUNCIL).figures
+    assert [round(figure.amount_gbp) for figure in found] == expected
+
+
 def test_words_after_m_are_not_units() -> None:
     assert amounts("a sum of £5 more than last year") == [5]
 

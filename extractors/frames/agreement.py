@@ -295,6 +295,9 @@ def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
         claims += _department_pays(parsed, context)
         claims += _titled(parsed, anchors)
         claims += _instalments_received(parsed, context)
+        claims += _money_from_the_department(parsed, context)
+        claims += _reports_under_agreement(parsed, context)
+        claims += _plan_agreed_with_department(parsed, context)
         approved = _department_approved_plan(parsed, context)
         claims += approved
         if not approved and not any(claim.rule == "agreement:talks_concluded" for claim in claims):
@@ -1069,7 +1072,75 @@ def _around(parsed: Parsed, role: str, anchor: Hit) -> list[Hit]:
         if abs(hit.start - anchor.start) <= WINDOW
         and parsed.clause[hit.start] == clause
         and not (anchor.start <= hit.start < anchor.end)
+        and not (role == "negotiating" and _reporting(parsed, hit))
     ]
+
+
+_REPORTS = frozenset({"return", "returns", "report", "reports", "monitoring", "update", "updates", "data"})
+REPORT_REACH = 6  # words between "submitted" and the return it sends
+
+
+def _reporting(parsed: Parsed, hit: Hit) -> bool:
+    """ "our quarterly return was submitted": reporting under an agreement, not a bid for one."""
+    tokens = parsed.tokens
+    return hit.phrase.startswith(("submi", "prepar")) and not _REPORTS.isdisjoint(
+        tokens[max(0, hit.start - REPORT_REACH) : hit.start] + tokens[hit.end : hit.end + REPORT_REACH]
+    )
+
+
+def _reports_under_agreement(parsed: Parsed, context: DocumentContext) -> list[Claim]:
+    """ "our quarterly safety valve return", "the latest monitoring report to the DfE": returns are
+    made only under an agreement, so they say there is one."""
+    if not (parsed.has("sv") or parsed.has("dfe")) or parsed.has("dbv") or parsed.has("other_fund") or _still_negotiating(parsed):
+        return []
+    tokens = parsed.tokens
+    for position, word in enumerate(tokens):
+        if word not in ("return", "returns", "report", "reports"):
+            continue
+        before = tokens[max(0, position - 3) : position]
+        if "quarterly" in before or "monitoring" in before:
+            return [Claim("sv_agreed", position, position + 1, 0.65, "agreement:returns_made", SETTLED)]
+    return []
+
+
+def _still_negotiating(parsed: Parsed) -> bool:
+    """A bid, a proposal or a signing still to come in the sentence: its state is the anchor's to read."""
+    return any(
+        (_is_strong(hit) or hit.phrase.startswith("sign")) and not _reporting(parsed, hit) for hit in parsed.of("negotiating")
+    )
+
+
+def _money_from_the_department(parsed: Parsed, context: DocumentContext) -> list[Claim]:
+    """ "the council has received £18m from the DfE since joining": money paid under the agreement."""
+    if not (context.sv or parsed.has("sv")) or parsed.has("dbv") or parsed.has("other_fund"):
+        return []
+    tokens = parsed.tokens
+    if _RECEIVED_PAST.isdisjoint(parsed.words):
+        return []
+    for verb, word in enumerate(tokens):
+        if word not in _RECEIVED_PAST or not any(t.startswith("£") for t in tokens[verb + 1 : verb + 5]):
+            continue
+        from_department = any(verb < hit.start <= verb + 9 for hit in parsed.of("dfe"))
+        if from_department or parsed.has("sv"):
+            return [Claim("sv_agreed", verb, verb + 1, 0.7, "agreement:money_from_department", SETTLED)]
+    return []
+
+
+def _plan_agreed_with_department(parsed: Parsed, context: DocumentContext) -> list[Claim]:
+    """ "the terms agreed with the Department", "the profile agreed with the DfE": the agreement's own plan."""
+    if not (context.sv or parsed.has("sv")) or _still_negotiating(parsed):
+        return []
+    tokens = parsed.tokens
+    for position, word in enumerate(tokens):
+        if (
+            word == "agreed"
+            and tokens[position + 1 : position + 2] == ["with"]
+            and any(hit.start in (position + 2, position + 3) for hit in parsed.of("dfe"))
+            and any(position - 3 <= hit.end <= position for hit in parsed.of("plan"))
+            and "will" not in tokens[position:]  # "the plan agreed with the Department will be signed in March"
+        ):
+            return [Claim("sv_agreed", position, position + 1, 0.7, "agreement:plan_agreed_with_department", SETTLED)]
+    return []
 
 
 def _in_the_past(parsed: Parsed, cue: Hit) -> bool:

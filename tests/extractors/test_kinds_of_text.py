@@ -375,3 +375,25 @@ AGREEMENT_AS_OUTCOME = [
 @pytest.mark.parametrize("text, status", AGREEMENT_AS_OUTCOME)
 def test_an_agreement_as_the_outcome_of_a_plan_is_agreed_once_it_happened(text: str, status: str) -> None:
     assert verdict(text) == status
+
+
+# ------------------------------------------------------------------ what only a council with an agreement does
+
+UNDER_AN_AGREEMENT = [
+    ("sv_agreed", "Since joining the programme in 2022, the council has received £18m from the DfE."),
+    ("sv_agreed", "The council has received £18m from the DfE since it joined the safety valve programme."),
+    ("sv_agreed", "Our quarterly monitoring return to the DfE was submitted in October."),
+    ("sv_agreed", "The council submitted its latest safety valve monitoring report to the Department in June."),
+    ("sv_agreed", "The terms agreed with the Department require an in-year balance by 2027."),
+    ("sv_negotiating", "The council submitted its safety valve proposal to the Department in June."),
+    ("sv_negotiating", "Officers submitted the council's safety valve application with its latest monitoring report."),
+    ("none", "Other councils have received £20m each from the DfE under their safety valve agreements."),
+    ("none", "The council received £2.1m of capital funding from the DfE for new special school places."),
+    ("none", "The school's quarterly report was submitted to governors."),
+    ("dbv", "The council received £1m from the DfE as its Delivering Better Value grant."),
+]
+
+
+@pytest.mark.parametrize("status, text", UNDER_AN_AGREEMENT)
+def test_money_received_and_returns_made_under_an_agreement_say_there_is_one(status: str, text: str) -> None:
+    assert verdict(text, context=SV_TITLE) == status

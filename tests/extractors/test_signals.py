@@ -164,7 +164,10 @@ def test_an_off_track_position_blamed_on_ehcp_growth_is_still_off_track() -> Non
     ],
 )
 def test_other_targets_and_plans_in_a_safety_valve_paper_are_not_the_programme(text: str) -> None:
-    assert verdict("This report accompanies the council's safety valve monitoring return. " + text) in ("none", "sv_negotiating")
+    # A monitoring return says there is an agreement (so the first paper is sv_agreed); the
+    # sentence after it must add nothing about the agreement either way.
+    preface = "This report accompanies the council's safety valve monitoring return. "
+    assert verdict(preface + text) == verdict(preface) == "sv_agreed"
     assert verdict("The safety valve programme is mentioned for context only. " + text) in ("none",)
 
 

@@ -17,6 +17,7 @@ import jinja2
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.keywords import keyword_matches, record_keyword_alerts
 from alerts.render import ChangeView, Links, build_message, message_id_for, raw_message, render_alert, subscriber_links
 from alerts.subscriptions import active_subscribers, matching_events
 from sendwatch.core.config import Config
@@ -107,22 +108,27 @@ def change_views(session: Session, config: Config, events: list[ChangeEvent]) ->
 def queue_alerts(
     session: Session, config: Config, events: list[ChangeEvent], now: dt.datetime | None = None
 ) -> list[OutboxMessage]:
-    """One email per immediate subscriber covering all of this cycle's changes they asked for."""
+    """One email per immediate subscriber covering all of this cycle's changes they asked for, and
+    the new papers their saved searches find (``alerts.keywords``), recorded in this transaction."""
     events = [event for event in events if not event.is_baseline]
-    if not events:
+    subscribers = active_subscribers(session, "immediate")
+    if not events and not any(subscriber.queries for subscriber in subscribers):
         return []
     slugs = dict(session.execute(select(Council.id, Council.slug)).all())
     secret = signing_secret(config)
     queued = []
     views = {event.id: view for event, view in zip(events, change_views(session, config, events))}
-    for subscriber in active_subscribers(session, "immediate"):
+    for subscriber in subscribers:
         chosen = sorted(matching_events(subscriber, events, slugs), key=lambda e: e.id)
-        if not chosen:
+        papers = keyword_matches(session, subscriber)
+        if not chosen and not papers:
             continue
-        key = message_key("alert", subscriber, *(event.event_key for event in chosen))
+        key = message_key(
+            "alert", subscriber, *(event.event_key for event in chosen), *(f"paper:{match.document_id}" for match in papers)
+        )
         links = links_for(config, subscriber, secret)
         try:
-            subject, html, text = render_alert(config, [views[event.id] for event in chosen], links)
+            subject, html, text = render_alert(config, [views[event.id] for event in chosen], links, papers=papers)
             row = enqueue(
                 session,
                 config,
@@ -141,5 +147,6 @@ def queue_alerts(
             log.error("cannot build the alert for subscriber %s: %s", subscriber.id, error)
             continue
         if row is not None:
+            record_keyword_alerts(session, subscriber, papers, row)
             queued.append(row)
     return queued

@@ -9,6 +9,7 @@ re-subscribes it with ``sendwatch subscribe``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from sendwatch.core.addresses import AddressError, check_address, same_address_key
 from sendwatch.core.config import Config
+from sendwatch.core.search import QueryError, parse_query
 from sendwatch.core.storage.models import ChangeEvent, Council, Subscriber, utcnow
 from sendwatch.core.vocabulary import FREQUENCIES, STATUSES, SubscriberSource
 
@@ -41,6 +43,7 @@ def sync_subscribers(session: Session, config: Config) -> None:
         row.councils = None if configured.councils == "all" else list(configured.councils)
         row.statuses = list(configured.statuses) if configured.statuses else None
         row.frequency = configured.frequency
+        row.queries = saved_queries(row.queries, configured.queries or [])
     for email, row in existing.items():
         if row.source == "config" and email not in listed and row.unsubscribed_at is None:
             row.unsubscribed_at = utcnow()
@@ -56,10 +59,12 @@ def subscribe(
     source: SubscriberSource = "cli",
     confirmed: bool = True,
     smtputf8: bool = False,
+    queries: list[str] | None = None,
 ) -> Subscriber:
     """Create or update a subscription; re-subscribing clears an earlier stop or suppression.
 
     ``smtputf8`` (``mail.smtputf8``): whether the relay can carry a non-ASCII local part.
+    ``queries``: saved searches (keyword alerts); a query kept from before keeps its start.
     """
     try:
         email = check_address(email, smtputf8=smtputf8)
@@ -70,6 +75,13 @@ def subscribe(
     for status in statuses or []:
         if status not in STATUSES:
             raise SubscriptionError(f"{status!r} is not a status; choose from {', '.join(STATUSES)}")
+    if queries and frequency != "immediate":
+        raise SubscriptionError("saved searches are alerted as papers arrive: use frequency immediate with a query")
+    for query in queries or []:
+        try:
+            parse_query(query)
+        except QueryError as error:
+            raise SubscriptionError(f"cannot save the search {query!r}: {error}") from None
     if councils:
         known = set(session.scalars(select(Council.slug)))
         unknown = [slug for slug in councils if slug not in known]
@@ -83,6 +95,7 @@ def subscribe(
     row.councils = list(dict.fromkeys(councils)) if councils else None
     row.statuses = list(dict.fromkeys(statuses)) if statuses else None
     row.frequency = frequency
+    row.queries = saved_queries(row.queries, queries or [])
     row.unsubscribed_at = None
     row.suppressed_at = None
     row.suppressed_reason = None
@@ -90,6 +103,18 @@ def subscribe(
         row.confirmed_at = utcnow()
     session.flush()
     return row
+
+
+def saved_queries(stored: list[dict] | None, wanted: list[str], now: dt.datetime | None = None) -> list[dict] | None:
+    """The saved searches ``wanted``, each with the time it was first saved: a search kept from
+    ``stored`` keeps its time, a new one starts ``now`` (papers first seen before it started are
+    never alerted on). None when there are none."""
+    started = {item["query"]: item["since"] for item in stored or [] if isinstance(item, dict) and "query" in item}
+    moment = (now or utcnow()).isoformat()
+    chosen = [
+        {"query": query, "since": started.get(query, moment)} for query in dict.fromkeys(q.strip() for q in wanted) if query
+    ]
+    return chosen or None
 
 
 def unsubscribe(session: Session, email: str) -> bool:
@@ -135,6 +160,7 @@ class SubscriberView:
     frequency: str
     source: str
     state: str
+    queries: str = ""
 
 
 def list_subscribers(session: Session) -> list[SubscriberView]:
@@ -154,6 +180,7 @@ def list_subscribers(session: Session) -> list[SubscriberView]:
                 councils="all" if row.councils is None else ", ".join(row.councils),
                 statuses="every change" if row.statuses is None else ", ".join(row.statuses),
                 frequency=row.frequency,
+                queries="; ".join(item["query"] for item in row.queries or []),
                 source=row.source,
                 state=state,
             )

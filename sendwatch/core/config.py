@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import ErrorDetails
 
 from sendwatch.core.addresses import AddressError, check_address
+from sendwatch.core.search.query import QueryError, parse_query
 from sendwatch.core.vocabulary import PLATFORMS, STATUSES, Frequency, Platform
 
 DEFAULT_COMMITTEES = ["schools'? forum"]
@@ -266,6 +267,24 @@ class Subscriber(_Strict):
     councils: list[str] | Literal["all"] = "all"
     frequency: Frequency = "immediate"
     statuses: list[str] | None = None
+    # Saved searches: new papers matching any of them are quoted in the subscriber's alert.
+    queries: list[str] | None = None
+
+    @field_validator("queries")
+    @classmethod
+    def _queries_parse(cls, values: list[str] | None) -> list[str] | None:
+        for value in values or []:
+            try:
+                parse_query(value)
+            except QueryError as error:
+                raise ValueError(f"query {value!r}: {error}") from None
+        return values
+
+    @model_validator(mode="after")
+    def _queries_are_immediate(self) -> Subscriber:
+        if self.queries and self.frequency != "immediate":
+            raise ValueError("queries are alerted as papers arrive: use frequency: immediate with queries")
+        return self
 
     @field_validator("email")
     @classmethod

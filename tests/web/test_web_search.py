@@ -3,11 +3,16 @@ linked from the dashboard and every council page; and the same in a real browser
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 
 import pytest
+from sqlalchemy import select
 from test_web_browser import browser, served  # noqa: F401  (the browser fixtures, shared)
+from web_support import csrf_in, link_in
 
+from sendwatch.core.storage.models import OutboxMessage, Subscriber
 from tests.search.search_support import store_demo_papers
 
 
@@ -85,3 +90,30 @@ def test_searching_in_a_browser_from_the_dashboard(browser, served) -> None:  # 
     page.wait_for_url(re.compile(r"q=deficit\+OR"))
     assert "OR needs a word" in page.locator("#search-error").inner_text()
     page.close()
+
+
+def test_alert_me_on_this_search_signs_up_through_the_double_opt_in(site) -> None:  # type: ignore[no-untyped-def]
+    form = site.client.get("/subscribe", params={"query": '"home to school transport"'})
+    assert form.status_code == 200 and ">&#34;home to school transport&#34;</textarea>" in form.text
+    data = {
+        "csrf_token": csrf_in(form.text),
+        "email": "transport.desk@news.example.org",
+        "scope": "all",
+        "frequency": "immediate",
+        "queries": '"home to school transport"',
+    }
+    assert site.client.post("/subscribe", data=data).status_code == 200
+    with site.database.session() as session:
+        assert session.scalars(select(Subscriber.queries).where(Subscriber.email == data["email"])).one() is None  # not yet
+        raw = session.scalars(select(OutboxMessage.raw).where(OutboxMessage.kind == "confirm")).one()
+    message = email.message_from_string(raw, policy=email.policy.default)
+    assert 'matches the search: "home to school transport"' in message.get_body(preferencelist=("plain",)).get_content()
+    link = link_in(message, "/confirm")
+    page = site.client.get(link)
+    site.client.post("/confirm", data={"csrf_token": csrf_in(page.text), "token": link.split("token=", 1)[1]})
+    with site.database.session() as session:
+        [saved] = session.scalars(select(Subscriber.queries).where(Subscriber.email == data["email"])).one()
+    assert saved["query"] == '"home to school transport"'
+
+    bad = site.client.post("/subscribe", data={**data, "csrf_token": csrf_in(form.text), "queries": "deficit OR"})
+    assert bad.status_code == 400 and "cannot be saved: OR needs" in bad.text

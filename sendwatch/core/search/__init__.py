@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from sendwatch.core.formatting import page_link
@@ -42,7 +42,8 @@ class SearchFilters:
     committee: str | None = None  # words in the committee's title (case-insensitive)
     since: dt.date | None = None  # papers dated (or their meeting held) on or after this day
     statuses: tuple[str, ...] = ()  # the status the paper itself states (its verdict)
-    document_ids: tuple[int, ...] | None = None  # only these papers (keyword alerts)
+    # Only these papers: ids, or a SELECT of ids (keyword alerts: the papers that are news to someone).
+    documents: tuple[int, ...] | Select[Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,8 @@ def search_pages(
         statement = statement.where(dated >= filters.since)
     if filters.statuses:
         statement = statement.where(Document.verdict_status.in_(filters.statuses))
-    if filters.document_ids is not None:
-        statement = statement.where(Document.id.in_(filters.document_ids))
+    if filters.documents is not None:
+        statement = statement.where(Document.id.in_(filters.documents))
     statement = statement.order_by(matches.c.rank, dated.desc().nulls_last(), DocumentPage.id).limit(limit)
     hits = []
     for page, document, slug, name, date, committee in session.execute(statement):

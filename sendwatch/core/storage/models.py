@@ -320,6 +320,24 @@ class Subscriber(Base):
     suppressed_at: Mapped[dt.datetime | None]
     suppressed_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Saved searches (keyword alerts): [{"query": ..., "since": ISO time it was saved}]; None: none.
+    queries: Mapped[list[Any] | None] = mapped_column(JSON)
+
+
+class KeywordAlert(Base):
+    """A paper one subscriber was alerted to by a saved search: never alerted on again.
+
+    Written in the same transaction as the outbox row that carries it."""
+
+    __tablename__ = "keyword_alerts"
+    __table_args__ = (UniqueConstraint("subscriber_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    query: Mapped[str] = mapped_column(Text)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class OutboxMessage(Base):

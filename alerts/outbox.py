@@ -12,16 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Sequence
 
 import jinja2
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.figures import figure_views, wants_figure
 from alerts.keywords import keyword_matches, record_keyword_alerts
 from alerts.render import ChangeView, Links, build_message, message_id_for, raw_message, render_alert, subscriber_links
 from alerts.subscriptions import active_subscribers, matching_events
 from sendwatch.core.config import Config
-from sendwatch.core.storage.models import ChangeEvent, Council, OutboxMessage, Subscriber, utcnow
+from sendwatch.core.storage.models import ChangeEvent, Council, FigureChange, OutboxMessage, Subscriber, utcnow
 from sendwatch.core.tokens import make_token, signing_secret
 
 log = logging.getLogger(__name__)
@@ -106,14 +108,20 @@ def change_views(session: Session, config: Config, events: list[ChangeEvent]) ->
 
 
 def queue_alerts(
-    session: Session, config: Config, events: list[ChangeEvent], now: dt.datetime | None = None
+    session: Session,
+    config: Config,
+    events: list[ChangeEvent],
+    now: dt.datetime | None = None,
+    figure_changes: Sequence[FigureChange] = (),
 ) -> list[OutboxMessage]:
-    """One email per immediate subscriber covering all of this cycle's changes they asked for, and
-    the new papers their saved searches find (``alerts.keywords``), recorded in this transaction."""
+    """One email per immediate subscriber covering all of this cycle's changes they asked for: status
+    changes, figure moves of the labels they opted into (``alerts.figures``), and the new papers
+    their saved searches find (``alerts.keywords``, recorded in this transaction)."""
     events = [event for event in events if not event.is_baseline]
     subscribers = active_subscribers(session, "immediate")
-    if not events and not any(subscriber.queries for subscriber in subscribers):
+    if not events and not figure_changes and not any(subscriber.queries for subscriber in subscribers):
         return []
+    moves = figure_views(session, list(figure_changes))
     slugs = dict(session.execute(select(Council.id, Council.slug)).all())
     secret = signing_secret(config)
     queued = []
@@ -121,14 +129,21 @@ def queue_alerts(
     for subscriber in subscribers:
         chosen = sorted(matching_events(subscriber, events, slugs), key=lambda e: e.id)
         papers = keyword_matches(session, subscriber)
-        if not chosen and not papers:
+        figures = [change for change in figure_changes if wants_figure(subscriber, slugs[change.council_id], change)]
+        if not chosen and not papers and not figures:
             continue
         key = message_key(
-            "alert", subscriber, *(event.event_key for event in chosen), *(f"paper:{match.document_id}" for match in papers)
+            "alert",
+            subscriber,
+            *(event.event_key for event in chosen),
+            *(f"figure:{change.event_key}" for change in figures),
+            *(f"paper:{match.document_id}" for match in papers),
         )
         links = links_for(config, subscriber, secret)
         try:
-            subject, html, text = render_alert(config, [views[event.id] for event in chosen], links, papers=papers)
+            subject, html, text = render_alert(
+                config, [views[event.id] for event in chosen], links, papers=papers, figures=[moves[c.id] for c in figures]
+            )
             row = enqueue(
                 session,
                 config,

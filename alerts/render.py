@@ -25,9 +25,10 @@ from functools import lru_cache
 
 import jinja2
 
+from alerts.figures import FigureView
 from alerts.keywords import KeywordMatch
 from sendwatch.core.config import Config
-from sendwatch.core.formatting import header_text, safe_url, status_label
+from sendwatch.core.formatting import header_text, money, safe_url, status_label
 from sendwatch.core.templating import make_environment
 
 # --------------------------------------------------------------------------- templates
@@ -126,9 +127,14 @@ class ChangeView:
     council_page: str | None = None
 
 
-def alert_subject(changes: list[ChangeView], papers: Sequence[KeywordMatch] = ()) -> str:
-    """Name the council(s) and the new status: the first thing a reporter sees; for a saved
-    search alone, the search and the councils whose new papers match it."""
+def alert_subject(changes: list[ChangeView], papers: Sequence[KeywordMatch] = (), figures: Sequence[FigureView] = ()) -> str:
+    """Name the council(s) and the new status: the first thing a reporter sees; for figure moves,
+    the council, the figure and which way it went; for a saved search alone, the search and the
+    councils whose new papers match it."""
+    if not changes and figures:
+        move = figures[0]
+        words = f"{move.council_name}: {move.label} {'up' if move.rose else 'down'} {money(abs(move.difference_gbp))}"
+        return words + (f" (and {len(figures) - 1} more figure{'s' if len(figures) > 2 else ''})" if len(figures) > 1 else "")
     if not changes and papers:
         queries = list(dict.fromkeys(paper.query for paper in papers))
         councils = list(dict.fromkeys(paper.council_name for paper in papers))
@@ -146,16 +152,21 @@ def alert_subject(changes: list[ChangeView], papers: Sequence[KeywordMatch] = ()
 
 
 def render_alert(
-    config: Config, changes: list[ChangeView], links: Links, papers: Sequence[KeywordMatch] = ()
+    config: Config,
+    changes: list[ChangeView],
+    links: Links,
+    papers: Sequence[KeywordMatch] = (),
+    figures: Sequence[FigureView] = (),
 ) -> tuple[str, str, str]:
-    """Subject, HTML and text of one immediate alert covering ``changes`` and the new ``papers``
-    the subscriber's saved searches found."""
-    subject = alert_subject(changes, papers)
+    """Subject, HTML and text of one immediate alert covering ``changes``, the ``figures`` that
+    moved and the new ``papers`` the subscriber's saved searches found."""
+    subject = alert_subject(changes, papers, figures)
     html, text = render_pair(
         "alert",
         subject=header_text(subject),
         changes=changes,
         keyword_papers=list(papers),
+        figure_moves=list(figures),
         links=links,
         base_url=safe_url(config.web.base_url),
     )

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sendwatch.core.addresses import AddressError, check_address, same_address_key
-from sendwatch.core.config import Config
+from sendwatch.core.config import FIGURE_ALERT_LABELS, Config
 from sendwatch.core.search import QueryError, parse_query
 from sendwatch.core.storage.models import ChangeEvent, Council, Subscriber, utcnow
 from sendwatch.core.vocabulary import FREQUENCIES, STATUSES, SubscriberSource
@@ -44,6 +44,7 @@ def sync_subscribers(session: Session, config: Config) -> None:
         row.statuses = list(configured.statuses) if configured.statuses else None
         row.frequency = configured.frequency
         row.queries = saved_queries(row.queries, configured.queries or [])
+        row.figures_wanted = list(configured.figures) if configured.figures else None
     for email, row in existing.items():
         if row.source == "config" and email not in listed and row.unsubscribed_at is None:
             row.unsubscribed_at = utcnow()
@@ -60,11 +61,13 @@ def subscribe(
     confirmed: bool = True,
     smtputf8: bool = False,
     queries: list[str] | None = None,
+    figures: list[str] | None = None,
 ) -> Subscriber:
     """Create or update a subscription; re-subscribing clears an earlier stop or suppression.
 
     ``smtputf8`` (``mail.smtputf8``): whether the relay can carry a non-ASCII local part.
     ``queries``: saved searches (keyword alerts); a query kept from before keeps its start.
+    ``figures``: figure labels whose moves to alert on (``config.FIGURE_ALERT_LABELS``).
     """
     try:
         email = check_address(email, smtputf8=smtputf8)
@@ -77,6 +80,11 @@ def subscribe(
             raise SubscriptionError(f"{status!r} is not a status; choose from {', '.join(STATUSES)}")
     if queries and frequency != "immediate":
         raise SubscriptionError("saved searches are alerted as papers arrive: use frequency immediate with a query")
+    if figures and frequency != "immediate":
+        raise SubscriptionError("figure alerts are sent as papers arrive: use frequency immediate with figures")
+    for label in figures or []:
+        if label not in FIGURE_ALERT_LABELS:
+            raise SubscriptionError(f"{label!r} is not a figure label; choose from {', '.join(FIGURE_ALERT_LABELS)}")
     for query in queries or []:
         try:
             parse_query(query)
@@ -96,6 +104,7 @@ def subscribe(
     row.statuses = list(dict.fromkeys(statuses)) if statuses else None
     row.frequency = frequency
     row.queries = saved_queries(row.queries, queries or [])
+    row.figures_wanted = list(dict.fromkeys(figures)) if figures else None
     row.unsubscribed_at = None
     row.suppressed_at = None
     row.suppressed_reason = None

@@ -8,6 +8,7 @@ from alerts.subscriptions import SubscriptionError, list_subscribers, sync_subsc
 from alerts.subscriptions import subscribe as add_subscription
 from alerts.subscriptions import unsubscribe as stop_subscription
 from sendwatch.commands.tables import render_table
+from sendwatch.core.config import FIGURE_ALERT_LABELS
 from sendwatch.core.vocabulary import STATUSES
 
 
@@ -29,9 +30,22 @@ from sendwatch.core.vocabulary import STATUSES
     metavar="QUERY",
     help="A saved search (repeatable): new papers matching it are quoted in the immediate alert (search syntax).",
 )
+@click.option(
+    "--figure",
+    "figures",
+    multiple=True,
+    type=click.Choice(FIGURE_ALERT_LABELS),
+    help="Alert when a council's stated figure of this label moves past figure_alerts' threshold (repeatable).",
+)
 @click.pass_obj
 def subscribe(
-    runtime, email: str, councils: tuple[str, ...], statuses: tuple[str, ...], frequency: str, queries: tuple[str, ...]
+    runtime,
+    email: str,
+    councils: tuple[str, ...],
+    statuses: tuple[str, ...],
+    frequency: str,
+    queries: tuple[str, ...],
+    figures: tuple[str, ...],
 ) -> None:
     """Subscribe EMAIL to alerts about some or all councils, and to saved searches.
 
@@ -52,10 +66,13 @@ def subscribe(
                 frequency=frequency,
                 smtputf8=runtime.config.mail.smtputf8,
                 queries=list(queries),
+                figures=list(figures),
             )
             what = ", ".join(row.councils) if row.councils else "every council"
             if queries:
                 what += "; new papers matching " + " or ".join(f"“{query}”" for query in queries)
+            if figures:
+                what += "; moves of " + ", ".join(figures)
     except SubscriptionError as error:
         raise click.UsageError(str(error)) from None
     click.echo(f"Subscribed {email} ({frequency}) to {what}.")

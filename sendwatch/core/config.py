@@ -180,6 +180,29 @@ class Web(_Strict):
         return os.environ.get(self.secret_env) or None
 
 
+# The labels extractors give money figures (``extractors.money``) that figure alerts can follow.
+FIGURE_ALERT_LABELS = ("cumulative deficit", "forecast", "off track by", "in-year deficit", "DfE contribution", "block transfer")
+
+
+class FigureAlerts(_Strict):
+    """When a council's stated figure of one label moves enough to be news."""
+
+    # The labels followed (subscribers choose among these with their own ``figures``).
+    labels: list[str] = Field(default_factory=lambda: ["cumulative deficit", "forecast", "off track by"])
+    # A move is news when it is at least min_change_gbp pounds AND at least min_change_percent
+    # of the earlier figure (set either to 0 to use only the other).
+    min_change_gbp: float = Field(default=1_000_000, ge=0)
+    min_change_percent: float = Field(default=10, ge=0)
+
+    @field_validator("labels")
+    @classmethod
+    def _known_labels(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if value not in FIGURE_ALERT_LABELS:
+                raise ValueError(f"{value!r} is not one of {', '.join(FIGURE_ALERT_LABELS)}")
+        return values
+
+
 class Listing(_Strict):
     """Where a council without ModernGov or CMIS keeps its papers, and which links count."""
 
@@ -269,6 +292,8 @@ class Subscriber(_Strict):
     statuses: list[str] | None = None
     # Saved searches: new papers matching any of them are quoted in the subscriber's alert.
     queries: list[str] | None = None
+    # Figure alerts by label (figure_alerts.labels): a stated figure of this label moved enough.
+    figures: list[str] | None = None
 
     @field_validator("queries")
     @classmethod
@@ -284,6 +309,11 @@ class Subscriber(_Strict):
     def _queries_are_immediate(self) -> Subscriber:
         if self.queries and self.frequency != "immediate":
             raise ValueError("queries are alerted as papers arrive: use frequency: immediate with queries")
+        if self.figures and self.frequency != "immediate":
+            raise ValueError("figures are alerted as papers arrive: use frequency: immediate with figures")
+        for label in self.figures or []:
+            if label not in FIGURE_ALERT_LABELS:
+                raise ValueError(f"figures: {label!r} is not one of {', '.join(FIGURE_ALERT_LABELS)}")
         return self
 
     @field_validator("email")
@@ -314,6 +344,7 @@ class Config(_Strict):
     web: Web = Field(default_factory=Web)
     councils: list[Council] = Field(default_factory=list)
     subscribers: list[Subscriber] = Field(default_factory=list)
+    figure_alerts: FigureAlerts = Field(default_factory=FigureAlerts)
     # Where the file was read from, so relative paths resolve beside it, not beside the caller.
     base_dir: Path = Field(default=Path("."), exclude=True)
 

@@ -303,6 +303,37 @@ class ChangeEvent(Base):
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id", ondelete="SET NULL"))
 
 
+class FigurePosition(Base):
+    """The figure of one label a council's papers last stated, as figure alerts last compared it."""
+
+    __tablename__ = "figure_positions"
+    __table_args__ = (UniqueConstraint("council_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(60))
+    figure: Mapped[dict[str, Any]] = mapped_column(JSON)  # amount, text, quote, paper (id, title, url, page, date)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FigureChange(Base):
+    """A council's stated figure of one label moved past the threshold between two papers.
+    ``event_key`` (council, label, both papers and amounts) makes re-runs idempotent."""
+
+    __tablename__ = "figure_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(64), unique=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(60))
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON)
+    difference_gbp: Mapped[float] = mapped_column(Float)
+    percent: Mapped[float | None] = mapped_column(Float)
+    detected_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id", ondelete="SET NULL"))
+
+
 # --------------------------------------------------------------------------- people and mail
 
 
@@ -322,6 +353,8 @@ class Subscriber(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Saved searches (keyword alerts): [{"query": ..., "since": ISO time it was saved}]; None: none.
     queries: Mapped[list[Any] | None] = mapped_column(JSON)
+    # Figure alerts by label ("forecast", "cumulative deficit", ...); None: none.
+    figures_wanted: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class KeywordAlert(Base):

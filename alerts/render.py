@@ -171,3 +171,21 @@ def render_alert(
         base_url=safe_url(config.web.base_url),
     )
     return subject, html, text
+
+
+def render_alert_markdown(
+    config: Config,
+    changes: list[ChangeView],
+    links: Links,
+    papers: Sequence[KeywordMatch] = (),
+    figures: Sequence[FigureView] = (),
+) -> str:
+    """The same alert as Markdown, for Apprise (which turns it into each service's own format)."""
+    _, text_env = _environments()
+    return text_env.get_template("alert.md").render(
+        changes=changes,
+        keyword_papers=list(papers),
+        figure_moves=list(figures),
+        links=links,
+        base_url=safe_url(config.web.base_url),
+    )

@@ -10,6 +10,7 @@ re-subscribes it with ``sendwatch subscribe``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -31,11 +32,13 @@ def sync_subscribers(session: Session, config: Config) -> None:
     existing = {row.email.lower(): row for row in session.scalars(select(Subscriber))}
     listed: set[str] = set()
     for configured in config.subscribers:
-        email = configured.email.lower()
+        email = (configured.email or channel_address(configured.notify or [])).lower()
         listed.add(email)
         row = existing.get(email)
         if row is None:
-            row = Subscriber(email=configured.email, source="config", confirmed_at=utcnow())
+            row = Subscriber(
+                email=email if configured.email is None else configured.email, source="config", confirmed_at=utcnow()
+            )
             session.add(row)
             existing[email] = row
         elif row.source != "config":
@@ -45,6 +48,7 @@ def sync_subscribers(session: Session, config: Config) -> None:
         row.frequency = configured.frequency
         row.queries = saved_queries(row.queries, configured.queries or [])
         row.figures_wanted = list(configured.figures) if configured.figures else None
+        row.notify = list(configured.notify) if configured.notify else None
     for email, row in existing.items():
         if row.source == "config" and email not in listed and row.unsubscribed_at is None:
             row.unsubscribed_at = utcnow()
@@ -140,6 +144,21 @@ def unsubscribe(session: Session, email: str) -> bool:
 def find_subscriber(session: Session, email: str) -> Subscriber | None:
     """The subscriber with this address, compared case-insensitively."""
     return session.scalars(select(Subscriber).where(func.lower(Subscriber.email) == same_address_key(email))).first()
+
+
+# Config subscribers that are only Apprise channels (``notify`` without ``email``) are stored under
+# an address in the reserved ``.invalid`` domain, which no email is ever sent to.
+CHANNEL_DOMAIN = "channels.sendwatch.invalid"
+
+
+def channel_address(urls: list[str]) -> str:
+    """The stored address of a channel-only subscriber: fixed by its URLs."""
+    return f"notify-{hashlib.sha256(chr(10).join(urls).encode()).hexdigest()[:16]}@{CHANNEL_DOMAIN}"
+
+
+def wants_email(subscriber: Subscriber) -> bool:
+    """Whether this subscriber's alerts go by email (not a channel-only subscriber)."""
+    return not subscriber.email.lower().endswith("@" + CHANNEL_DOMAIN)
 
 
 def is_active(subscriber: Subscriber) -> bool:

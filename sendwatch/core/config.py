@@ -286,7 +286,8 @@ class Council(_Strict):
 
 
 class Subscriber(_Strict):
-    email: str
+    # Optional only when ``notify`` is given: a channel (Slack, Teams, a webhook...) that gets alerts.
+    email: str | None = None
     councils: list[str] | Literal["all"] = "all"
     frequency: Frequency = "immediate"
     statuses: list[str] | None = None
@@ -294,6 +295,16 @@ class Subscriber(_Strict):
     queries: list[str] | None = None
     # Figure alerts by label (figure_alerts.labels): a stated figure of this label moved enough.
     figures: list[str] | None = None
+    # Apprise URLs (slack://..., msteams://..., json://host/path) that get the same alerts.
+    notify: list[str] | None = None
+
+    @field_validator("notify")
+    @classmethod
+    def _notify_urls(cls, values: list[str] | None) -> list[str] | None:
+        for value in values or []:
+            if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$", value):
+                raise ValueError(f"{value[:40]!r} is not an Apprise URL (scheme://...)")
+        return values
 
     @field_validator("queries")
     @classmethod
@@ -307,6 +318,10 @@ class Subscriber(_Strict):
 
     @model_validator(mode="after")
     def _queries_are_immediate(self) -> Subscriber:
+        if self.email is None and not self.notify:
+            raise ValueError("a subscriber needs an email, or notify URLs (a channel), or both")
+        if self.email is None and self.frequency != "immediate":
+            raise ValueError("a channel (notify without email) gets alerts as they happen: use frequency: immediate")
         if self.queries and self.frequency != "immediate":
             raise ValueError("queries are alerted as papers arrive: use frequency: immediate with queries")
         if self.figures and self.frequency != "immediate":
@@ -318,7 +333,9 @@ class Subscriber(_Strict):
 
     @field_validator("email")
     @classmethod
-    def _email_shape(cls, value: str) -> str:
+    def _email_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         # Whether the relay can carry a non-ASCII local part is checked against mail.smtputf8 by Config.
         try:
             return check_address(value, smtputf8=True)

@@ -355,6 +355,9 @@ class Subscriber(Base):
     queries: Mapped[list[Any] | None] = mapped_column(JSON)
     # Figure alerts by label ("forecast", "cumulative deficit", ...); None: none.
     figures_wanted: Mapped[list[Any] | None] = mapped_column(JSON)
+    # Apprise URLs that get the same alerts as the email (a channel-only subscriber from the
+    # config has an address under ``.invalid`` that is never mailed).
+    notify: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class KeywordAlert(Base):
@@ -374,7 +377,8 @@ class KeywordAlert(Base):
 
 
 class OutboxMessage(Base):
-    """An email to send, written in the same transaction as the events it reports."""
+    """An email (or, ``channel='apprise'``, a notification to the Apprise URL in ``target``) to
+    send, written in the same transaction as the events it reports."""
 
     __tablename__ = "outbox"
 
@@ -397,6 +401,10 @@ class OutboxMessage(Base):
     # unless renewed: see alerts.sender.
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     claimed_until: Mapped[dt.datetime | None]
+    # How it leaves: "email" (raw is the RFC 5322 message) or "apprise" (raw is the title and
+    # body as JSON, target the Apprise URL; recipient shows the URL without its tokens).
+    channel: Mapped[str] = mapped_column(String(20), default="email", server_default="email")
+    target: Mapped[str | None] = mapped_column(Text)
 
 
 class MailPause(Base):

@@ -8,6 +8,9 @@ SQLite: an external-content FTS5 table ``document_pages_fts`` over ``document_pa
 kept by triggers on insert, update and delete, and filled from the pages already stored.
 PostgreSQL: a generated ``tsvector`` column ``search_vector`` (configuration ``simple``) with a
 GIN index. Either way the database indexes each page in the transaction that writes it.
+
+A later migration that rebuilds ``document_pages`` on SQLite (Alembic's batch "move and copy")
+drops these triggers with the old table: it must create them again (and rebuild the index).
 """
 
 from alembic import op

@@ -95,7 +95,10 @@ def search_pages(
     """The pages matching ``query``, best first, at most ``limit``."""
     node = parse_query(query) if isinstance(query, str) else query
     filters = filters or SearchFilters()
-    matches = backend_for(session).matching_pages(node).subquery("matches")
+    # Unfiltered, the index itself keeps only the best pages: ranking before the joins is most
+    # of the cost of a word found on nearly every page.
+    unfiltered = not (filters.councils or filters.committee or filters.since or filters.statuses) and filters.documents is None
+    matches = backend_for(session).matching_pages(node, best=limit if unfiltered else None).subquery("matches")
     dated = func.coalesce(Document.published_date, Meeting.date)
     statement = (
         select(DocumentPage, Document, Council.slug, Council.name, dated, Committee.title)

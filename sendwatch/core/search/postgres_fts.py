@@ -30,16 +30,17 @@ def render_tsquery(node: Node) -> str:
     return "(" + " & ".join(parts) + ")"
 
 
-def matching_pages(node: Node) -> TextualSelect:
-    """Pages matching the tree, as (page_id, rank): lower rank is a better match."""
-    return (
-        text(
-            "SELECT p.id AS page_id, -ts_rank_cd(p.search_vector, q) AS rank "
-            "FROM document_pages p, to_tsquery('simple', :tsquery) q WHERE p.search_vector @@ q"
-        )
-        .bindparams(tsquery=render_tsquery(node))
-        .columns(page_id=Integer, rank=Float)
+def matching_pages(node: Node, best: int | None = None) -> TextualSelect:
+    """Pages matching the tree, as (page_id, rank): lower rank is a better match; with ``best``,
+    only that many of the best (ranked before any join)."""
+    sql = (
+        "SELECT p.id AS page_id, -ts_rank_cd(p.search_vector, q) AS rank "
+        "FROM document_pages p, to_tsquery('simple', :tsquery) q WHERE p.search_vector @@ q"
     )
+    clause = text(sql + (" ORDER BY rank, page_id LIMIT :best" if best else "")).bindparams(tsquery=render_tsquery(node))
+    if best:
+        clause = clause.bindparams(best=best)
+    return clause.columns(page_id=Integer, rank=Float)
 
 
 def reindex(session: Session) -> None:

@@ -31,13 +31,14 @@ def render_match(node: Node) -> str:
     return rendered
 
 
-def matching_pages(node: Node) -> TextualSelect:
-    """Pages matching the tree, as (page_id, rank): lower rank is a better match (BM25)."""
-    return (
-        text(f"SELECT rowid AS page_id, bm25({INDEX_TABLE}) AS rank FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :match")
-        .bindparams(match=render_match(node))
-        .columns(page_id=Integer, rank=Float)
-    )
+def matching_pages(node: Node, best: int | None = None) -> TextualSelect:
+    """Pages matching the tree, as (page_id, rank): lower rank is a better match (BM25); with
+    ``best``, only that many of the best (ranked inside the index, before any join)."""
+    sql = f"SELECT rowid AS page_id, bm25({INDEX_TABLE}) AS rank FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :match"
+    clause = text(sql + (" ORDER BY rank LIMIT :best" if best else "")).bindparams(match=render_match(node))
+    if best:
+        clause = clause.bindparams(best=best)
+    return clause.columns(page_id=Integer, rank=Float)
 
 
 def reindex(session: Session) -> None:

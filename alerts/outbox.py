@@ -12,15 +12,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Sequence
 
 import jinja2
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.render import ChangeView, Links, build_message, message_id_for, raw_message, render_alert, subscriber_links
-from alerts.subscriptions import active_subscribers, matching_events
+from alerts.channels import APPRISE, notification_payload, shown_target
+from alerts.figures import figure_views, wants_figure
+from alerts.keywords import keyword_matches, record_keyword_alerts
+from alerts.render import (
+    ChangeView,
+    Links,
+    build_message,
+    message_id_for,
+    raw_message,
+    render_alert,
+    render_alert_markdown,
+    subscriber_links,
+)
+from alerts.subscriptions import active_subscribers, matching_events, wants_email
 from sendwatch.core.config import Config
-from sendwatch.core.storage.models import ChangeEvent, Council, OutboxMessage, Subscriber, utcnow
+from sendwatch.core.formatting import header_text
+from sendwatch.core.storage.models import ChangeEvent, Council, FigureChange, OutboxMessage, Subscriber, utcnow
 from sendwatch.core.tokens import make_token, signing_secret
 
 log = logging.getLogger(__name__)
@@ -105,41 +119,117 @@ def change_views(session: Session, config: Config, events: list[ChangeEvent]) ->
 
 
 def queue_alerts(
-    session: Session, config: Config, events: list[ChangeEvent], now: dt.datetime | None = None
+    session: Session,
+    config: Config,
+    events: list[ChangeEvent],
+    now: dt.datetime | None = None,
+    figure_changes: Sequence[FigureChange] = (),
 ) -> list[OutboxMessage]:
-    """One email per immediate subscriber covering all of this cycle's changes they asked for."""
+    """One email per immediate subscriber covering all of this cycle's changes they asked for: status
+    changes, figure moves of the labels they opted into (``alerts.figures``), and the new papers
+    their saved searches find (``alerts.keywords``, recorded in this transaction)."""
     events = [event for event in events if not event.is_baseline]
-    if not events:
+    subscribers = active_subscribers(session, "immediate")
+    if not events and not figure_changes and not any(subscriber.queries for subscriber in subscribers):
         return []
+    moves = figure_views(session, list(figure_changes))
     slugs = dict(session.execute(select(Council.id, Council.slug)).all())
     secret = signing_secret(config)
     queued = []
     views = {event.id: view for event, view in zip(events, change_views(session, config, events))}
-    for subscriber in active_subscribers(session, "immediate"):
+    for subscriber in subscribers:
         chosen = sorted(matching_events(subscriber, events, slugs), key=lambda e: e.id)
-        if not chosen:
+        papers = keyword_matches(session, subscriber)
+        figures = [change for change in figure_changes if wants_figure(subscriber, slugs[change.council_id], change)]
+        if not chosen and not papers and not figures:
             continue
-        key = message_key("alert", subscriber, *(event.event_key for event in chosen))
+        key = message_key(
+            "alert",
+            subscriber,
+            *(event.event_key for event in chosen),
+            *(f"figure:{change.event_key}" for change in figures),
+            *(f"paper:{match.document_id}" for match in papers),
+        )
         links = links_for(config, subscriber, secret)
+        content = ([views[event.id] for event in chosen], links)
+        rows: list[OutboxMessage | None] = []
         try:
-            subject, html, text = render_alert(config, [views[event.id] for event in chosen], links)
-            row = enqueue(
-                session,
-                config,
-                kind="alert",
-                key=key,
-                subscriber=subscriber,
-                subject=subject,
-                html=html,
-                text=text,
-                links=links,
-                event_ids=[event.id for event in chosen],
-                now=now,
-            )
+            subject, html, text = render_alert(config, *content, papers=papers, figures=[moves[c.id] for c in figures])
+            if wants_email(subscriber):
+                rows.append(
+                    enqueue(
+                        session,
+                        config,
+                        kind="alert",
+                        key=key,
+                        subscriber=subscriber,
+                        subject=subject,
+                        html=html,
+                        text=text,
+                        links=links,
+                        event_ids=[event.id for event in chosen],
+                        now=now,
+                    )
+                )
+            if subscriber.notify:
+                markdown = render_alert_markdown(config, *content, papers=papers, figures=[moves[c.id] for c in figures])
+                for url in subscriber.notify:
+                    rows.append(
+                        enqueue_notification(
+                            session,
+                            config,
+                            key=message_key("alert", subscriber, key, "apprise", url),
+                            subscriber=subscriber,
+                            url=url,
+                            title=subject,
+                            markdown=markdown,
+                            text=text,
+                            event_ids=[event.id for event in chosen],
+                            now=now,
+                        )
+                    )
         except (ValueError, UnicodeError, jinja2.TemplateError) as error:
             # One subscriber's unusable address or a template fault must not cost everyone else their alert.
             log.error("cannot build the alert for subscriber %s: %s", subscriber.id, error)
             continue
-        if row is not None:
-            queued.append(row)
+        made = [row for row in rows if row is not None]
+        if made:
+            record_keyword_alerts(session, subscriber, papers, made[0])
+            queued.extend(made)
     return queued
+
+
+def enqueue_notification(
+    session: Session,
+    config: Config,
+    *,
+    key: str,
+    subscriber: Subscriber,
+    url: str,
+    title: str,
+    markdown: str,
+    text: str,
+    event_ids: list[int] | None = None,
+    now: dt.datetime | None = None,
+) -> OutboxMessage | None:
+    """Add one Apprise notification to the outbox unless one with this key is already there."""
+    if session.scalars(select(OutboxMessage.id).where(OutboxMessage.message_key == key)).first() is not None:
+        return None
+    row = OutboxMessage(
+        message_key=key,
+        message_id=message_id_for(config, key),
+        kind="alert",
+        channel=APPRISE,
+        target=url,
+        subscriber_id=subscriber.id,
+        recipient=shown_target(url),
+        subject=header_text(title),
+        raw=notification_payload(header_text(title), markdown, text),
+        event_ids=list(event_ids or []),
+        state="pending",
+        attempts=0,
+        created_at=now or utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row

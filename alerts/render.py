@@ -18,14 +18,17 @@ import datetime as dt
 import email.policy
 import email.utils
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from functools import lru_cache
 
 import jinja2
 
+from alerts.figures import FigureView
+from alerts.keywords import KeywordMatch
 from sendwatch.core.config import Config
-from sendwatch.core.formatting import header_text, safe_url, status_label
+from sendwatch.core.formatting import header_text, money, safe_url, status_label
 from sendwatch.core.templating import make_environment
 
 # --------------------------------------------------------------------------- templates
@@ -124,8 +127,23 @@ class ChangeView:
     council_page: str | None = None
 
 
-def alert_subject(changes: list[ChangeView]) -> str:
-    """Name the council(s) and the new status: the first thing a reporter sees."""
+def alert_subject(changes: list[ChangeView], papers: Sequence[KeywordMatch] = (), figures: Sequence[FigureView] = ()) -> str:
+    """Name the council(s) and the new status: the first thing a reporter sees; for figure moves,
+    the council, the figure and which way it went; for a saved search alone, the search and the
+    councils whose new papers match it."""
+    if not changes and figures:
+        move = figures[0]
+        words = f"{move.council_name}: {move.label} {'up' if move.rose else 'down'} {money(abs(move.difference_gbp))}"
+        return words + (f" (and {len(figures) - 1} more figure{'s' if len(figures) > 2 else ''})" if len(figures) > 1 else "")
+    if not changes and papers:
+        queries = list(dict.fromkeys(paper.query for paper in papers))
+        councils = list(dict.fromkeys(paper.council_name for paper in papers))
+        what = f"“{queries[0]}”" if len(queries) == 1 else f"{len(queries)} of your searches"
+        return (
+            f"New papers match {what}: "
+            + ", ".join(councils[:3])
+            + (f" and {len(councils) - 3} more" if len(councils) > 3 else "")
+        )
     if len(changes) == 1:
         change = changes[0]
         return f"{change.council_name}: now {status_label(change.new_status)}"
@@ -133,10 +151,41 @@ def alert_subject(changes: list[ChangeView]) -> str:
     return f"{len(changes)} councils changed status: " + "; ".join(parts)
 
 
-def render_alert(config: Config, changes: list[ChangeView], links: Links) -> tuple[str, str, str]:
-    """Subject, HTML and text of one immediate alert covering ``changes``."""
-    subject = alert_subject(changes)
+def render_alert(
+    config: Config,
+    changes: list[ChangeView],
+    links: Links,
+    papers: Sequence[KeywordMatch] = (),
+    figures: Sequence[FigureView] = (),
+) -> tuple[str, str, str]:
+    """Subject, HTML and text of one immediate alert covering ``changes``, the ``figures`` that
+    moved and the new ``papers`` the subscriber's saved searches found."""
+    subject = alert_subject(changes, papers, figures)
     html, text = render_pair(
-        "alert", subject=header_text(subject), changes=changes, links=links, base_url=safe_url(config.web.base_url)
+        "alert",
+        subject=header_text(subject),
+        changes=changes,
+        keyword_papers=list(papers),
+        figure_moves=list(figures),
+        links=links,
+        base_url=safe_url(config.web.base_url),
     )
     return subject, html, text
+
+
+def render_alert_markdown(
+    config: Config,
+    changes: list[ChangeView],
+    links: Links,
+    papers: Sequence[KeywordMatch] = (),
+    figures: Sequence[FigureView] = (),
+) -> str:
+    """The same alert as Markdown, for Apprise (which turns it into each service's own format)."""
+    _, text_env = _environments()
+    return text_env.get_template("alert.md").render(
+        changes=changes,
+        keyword_papers=list(papers),
+        figure_moves=list(figures),
+        links=links,
+        base_url=safe_url(config.web.base_url),
+    )

@@ -49,6 +49,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select, update
 
+from alerts.channels import ChannelRouter
 from alerts.refusals import Refusal
 from alerts.transports import (
     OutcomeUnknown,
@@ -152,7 +153,7 @@ async def send_pending_async(
 ) -> SendSummary:
     """The async body of ``send_pending``."""
     now = now or utcnow()
-    transport = transport or make_transport(config)
+    transport = ChannelRouter(transport or make_transport(config))  # Apprise rows go their own way
     mail = config.mail
     policy = _RetryPolicy(
         retry_base_seconds or mail.retry_base_seconds, retry_max_seconds or mail.retry_max_seconds, mail.max_attempts

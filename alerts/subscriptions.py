@@ -9,13 +9,16 @@ re-subscribes it with ``sendwatch subscribe``.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sendwatch.core.addresses import AddressError, check_address, same_address_key
-from sendwatch.core.config import Config
+from sendwatch.core.config import FIGURE_ALERT_LABELS, Config
+from sendwatch.core.search import QueryError, parse_query
 from sendwatch.core.storage.models import ChangeEvent, Council, Subscriber, utcnow
 from sendwatch.core.vocabulary import FREQUENCIES, STATUSES, SubscriberSource
 
@@ -29,11 +32,13 @@ def sync_subscribers(session: Session, config: Config) -> None:
     existing = {row.email.lower(): row for row in session.scalars(select(Subscriber))}
     listed: set[str] = set()
     for configured in config.subscribers:
-        email = configured.email.lower()
+        email = (configured.email or channel_address(configured.notify or [])).lower()
         listed.add(email)
         row = existing.get(email)
         if row is None:
-            row = Subscriber(email=configured.email, source="config", confirmed_at=utcnow())
+            row = Subscriber(
+                email=email if configured.email is None else configured.email, source="config", confirmed_at=utcnow()
+            )
             session.add(row)
             existing[email] = row
         elif row.source != "config":
@@ -41,6 +46,9 @@ def sync_subscribers(session: Session, config: Config) -> None:
         row.councils = None if configured.councils == "all" else list(configured.councils)
         row.statuses = list(configured.statuses) if configured.statuses else None
         row.frequency = configured.frequency
+        row.queries = saved_queries(row.queries, configured.queries or [])
+        row.figures_wanted = list(configured.figures) if configured.figures else None
+        row.notify = list(configured.notify) if configured.notify else None
     for email, row in existing.items():
         if row.source == "config" and email not in listed and row.unsubscribed_at is None:
             row.unsubscribed_at = utcnow()
@@ -56,10 +64,14 @@ def subscribe(
     source: SubscriberSource = "cli",
     confirmed: bool = True,
     smtputf8: bool = False,
+    queries: list[str] | None = None,
+    figures: list[str] | None = None,
 ) -> Subscriber:
     """Create or update a subscription; re-subscribing clears an earlier stop or suppression.
 
     ``smtputf8`` (``mail.smtputf8``): whether the relay can carry a non-ASCII local part.
+    ``queries``: saved searches (keyword alerts); a query kept from before keeps its start.
+    ``figures``: figure labels whose moves to alert on (``config.FIGURE_ALERT_LABELS``).
     """
     try:
         email = check_address(email, smtputf8=smtputf8)
@@ -70,6 +82,18 @@ def subscribe(
     for status in statuses or []:
         if status not in STATUSES:
             raise SubscriptionError(f"{status!r} is not a status; choose from {', '.join(STATUSES)}")
+    if queries and frequency != "immediate":
+        raise SubscriptionError("saved searches are alerted as papers arrive: use frequency immediate with a query")
+    if figures and frequency != "immediate":
+        raise SubscriptionError("figure alerts are sent as papers arrive: use frequency immediate with figures")
+    for label in figures or []:
+        if label not in FIGURE_ALERT_LABELS:
+            raise SubscriptionError(f"{label!r} is not a figure label; choose from {', '.join(FIGURE_ALERT_LABELS)}")
+    for query in queries or []:
+        try:
+            parse_query(query)
+        except QueryError as error:
+            raise SubscriptionError(f"cannot save the search {query!r}: {error}") from None
     if councils:
         known = set(session.scalars(select(Council.slug)))
         unknown = [slug for slug in councils if slug not in known]
@@ -83,6 +107,8 @@ def subscribe(
     row.councils = list(dict.fromkeys(councils)) if councils else None
     row.statuses = list(dict.fromkeys(statuses)) if statuses else None
     row.frequency = frequency
+    row.queries = saved_queries(row.queries, queries or [])
+    row.figures_wanted = list(dict.fromkeys(figures)) if figures else None
     row.unsubscribed_at = None
     row.suppressed_at = None
     row.suppressed_reason = None
@@ -90,6 +116,18 @@ def subscribe(
         row.confirmed_at = utcnow()
     session.flush()
     return row
+
+
+def saved_queries(stored: list[dict] | None, wanted: list[str], now: dt.datetime | None = None) -> list[dict] | None:
+    """The saved searches ``wanted``, each with the time it was first saved: a search kept from
+    ``stored`` keeps its time, a new one starts ``now`` (papers first seen before it started are
+    never alerted on). None when there are none."""
+    started = {item["query"]: item["since"] for item in stored or [] if isinstance(item, dict) and "query" in item}
+    moment = (now or utcnow()).isoformat()
+    chosen = [
+        {"query": query, "since": started.get(query, moment)} for query in dict.fromkeys(q.strip() for q in wanted) if query
+    ]
+    return chosen or None
 
 
 def unsubscribe(session: Session, email: str) -> bool:
@@ -106,6 +144,21 @@ def unsubscribe(session: Session, email: str) -> bool:
 def find_subscriber(session: Session, email: str) -> Subscriber | None:
     """The subscriber with this address, compared case-insensitively."""
     return session.scalars(select(Subscriber).where(func.lower(Subscriber.email) == same_address_key(email))).first()
+
+
+# Config subscribers that are only Apprise channels (``notify`` without ``email``) are stored under
+# an address in the reserved ``.invalid`` domain, which no email is ever sent to.
+CHANNEL_DOMAIN = "channels.sendwatch.invalid"
+
+
+def channel_address(urls: list[str]) -> str:
+    """The stored address of a channel-only subscriber: fixed by its URLs."""
+    return f"notify-{hashlib.sha256(chr(10).join(urls).encode()).hexdigest()[:16]}@{CHANNEL_DOMAIN}"
+
+
+def wants_email(subscriber: Subscriber) -> bool:
+    """Whether this subscriber's alerts go by email (not a channel-only subscriber)."""
+    return not subscriber.email.lower().endswith("@" + CHANNEL_DOMAIN)
 
 
 def is_active(subscriber: Subscriber) -> bool:
@@ -135,6 +188,7 @@ class SubscriberView:
     frequency: str
     source: str
     state: str
+    queries: str = ""
 
 
 def list_subscribers(session: Session) -> list[SubscriberView]:
@@ -154,6 +208,7 @@ def list_subscribers(session: Session) -> list[SubscriberView]:
                 councils="all" if row.councils is None else ", ".join(row.councils),
                 statuses="every change" if row.statuses is None else ", ".join(row.statuses),
                 frequency=row.frequency,
+                queries="; ".join(item["query"] for item in row.queries or []),
                 source=row.source,
                 state=state,
             )

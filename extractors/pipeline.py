@@ -251,7 +251,11 @@ class _Before:
 
 
 def _store(database: Any, job: _Job, text: TextResult, analysis: Analysis | None) -> tuple[int, int, _Before | None]:
-    """Replace the document's pages, evidence and figures and record its state, in one transaction."""
+    """Replace the document's pages, evidence and figures and record its state, in one transaction.
+
+    The full-text search index follows the pages in this same transaction: the database indexes
+    each page row as it is written or deleted (``sendwatch.core.search``: an FTS5 trigger on
+    SQLite, a generated tsvector column on PostgreSQL)."""
     with database.session() as session:
         document = session.get(Document, job.document_id)
         if document is None:

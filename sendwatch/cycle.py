@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts import queue_alerts, send_pending, sync_subscribers, update_statuses
+from alerts import detect_figure_changes, queue_alerts, send_pending, sync_subscribers, update_statuses
 from alerts.mailq import mail_counts
 from crawler import CouncilCrawlResult, crawl_councils
 from extractors.pipeline import extract_documents
@@ -126,8 +126,9 @@ def run_cycle(
                 sync_subscribers(session, config)
                 events = update_statuses(session, cycle_id=summary.cycle_id)
                 summary.changes = [_describe_event(session, event) for event in events]
+                moves = detect_figure_changes(session, config.figure_alerts, cycle_id=summary.cycle_id)
                 # Messages are queued in the same transaction as the events they report.
-                queue_alerts(session, config, events)
+                queue_alerts(session, config, events, figure_changes=moves)
         if not stop.is_set():
             report("stage", {"stage": "send"})
             sent = send_pending(config, database, linger_seconds=linger_seconds)

@@ -167,3 +167,27 @@ def test_the_cli_exits_2_with_one_line_per_error_and_no_traceback(tmp_path: Path
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(str(path) + expected)
+
+
+def test_saved_searches_figure_alerts_and_channels_are_checked_at_load_time() -> None:
+    good = parse_config(
+        VALID
+        + "figure_alerts: {labels: [forecast], min_change_gbp: 500000, min_change_percent: 5}\n"
+        + "subscribers:\n"
+        + "  - email: desk@example.org\n    queries: ['\"home to school transport\" cut*']\n    figures: [forecast]\n"
+        + "  - notify: ['json://127.0.0.1:8123/hook']\n",
+        "config.yaml",
+    )
+    assert good.figure_alerts.min_change_gbp == 500000 and good.subscribers[1].email is None
+    errors = errors_of(
+        VALID
+        + "figure_alerts: {labels: [deficit]}\n"
+        + "subscribers:\n"
+        + "  - email: desk@example.org\n    queries: ['\"home to school']\n"
+        + "  - councils: all\n"
+        + "  - notify: [not a url]\n"
+    )
+    assert any("figure_alerts.labels" in error and "'deficit' is not one of" in error for error in errors), errors
+    assert any("subscribers[0].queries" in error and "closing quote" in error for error in errors), errors
+    assert any("subscribers[1]" in error and "needs an email, or notify URLs" in error for error in errors), errors
+    assert any("subscribers[2].notify" in error and "not an Apprise URL" in error for error in errors), errors

@@ -21,4 +21,5 @@ COMMANDS: dict[str, str] = {
     "subscribers": "sendwatch.commands.subscriptions:subscribers",
     "mail": "sendwatch.commands.mail:mail",
     "unlock": "sendwatch.commands.unlock:unlock",
+    "search": "sendwatch.commands.search:search",
 }

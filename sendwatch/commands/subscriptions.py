@@ -8,6 +8,7 @@ from alerts.subscriptions import SubscriptionError, list_subscribers, sync_subsc
 from alerts.subscriptions import subscribe as add_subscription
 from alerts.subscriptions import unsubscribe as stop_subscription
 from sendwatch.commands.tables import render_table
+from sendwatch.core.config import FIGURE_ALERT_LABELS
 from sendwatch.core.vocabulary import STATUSES
 
 
@@ -22,14 +23,38 @@ from sendwatch.core.vocabulary import STATUSES
     help="Only changes to this status (repeatable; default every change).",
 )
 @click.option("--frequency", type=click.Choice(["immediate", "weekly"]), default="immediate", show_default=True)
+@click.option(
+    "--query",
+    "queries",
+    multiple=True,
+    metavar="QUERY",
+    help="A saved search (repeatable): new papers matching it are quoted in the immediate alert (search syntax).",
+)
+@click.option(
+    "--figure",
+    "figures",
+    multiple=True,
+    type=click.Choice(FIGURE_ALERT_LABELS),
+    help="Alert when a council's stated figure of this label moves past figure_alerts' threshold (repeatable).",
+)
 @click.pass_obj
-def subscribe(runtime, email: str, councils: tuple[str, ...], statuses: tuple[str, ...], frequency: str) -> None:
-    """Subscribe EMAIL to alerts about some or all councils.
+def subscribe(
+    runtime,
+    email: str,
+    councils: tuple[str, ...],
+    statuses: tuple[str, ...],
+    frequency: str,
+    queries: tuple[str, ...],
+    figures: tuple[str, ...],
+) -> None:
+    """Subscribe EMAIL to alerts about some or all councils, and to saved searches.
 
     Subscribing again replaces the address's choices and lifts an earlier unsubscribe or a
-    suppression after a bounce.
+    suppression after a bounce. A --query alerts on papers first seen from now on that match
+    it (never on papers that matched before), in the same email as status changes; with
+    --query and no --status, status changes are still sent unless you choose statuses.
 
-    Example: sendwatch subscribe reporter@example.org --council norfolk --frequency immediate
+    Example: sendwatch subscribe reporter@example.org --query '"home to school transport"' --council norfolk
     """
     try:
         with runtime.database.session() as session:
@@ -40,8 +65,14 @@ def subscribe(runtime, email: str, councils: tuple[str, ...], statuses: tuple[st
                 statuses=list(statuses),
                 frequency=frequency,
                 smtputf8=runtime.config.mail.smtputf8,
+                queries=list(queries),
+                figures=list(figures),
             )
             what = ", ".join(row.councils) if row.councils else "every council"
+            if queries:
+                what += "; new papers matching " + " or ".join(f"“{query}”" for query in queries)
+            if figures:
+                what += "; moves of " + ", ".join(figures)
     except SubscriptionError as error:
         raise click.UsageError(str(error)) from None
     click.echo(f"Subscribed {email} ({frequency}) to {what}.")
@@ -79,7 +110,7 @@ def subscribers(runtime) -> None:
         return
     click.echo(
         render_table(
-            ["email", "councils", "statuses", "frequency", "source", "state"],
-            [[r.email, r.councils, r.statuses, r.frequency, r.source, r.state] for r in rows],
+            ["email", "councils", "statuses", "searches", "frequency", "source", "state"],
+            [[r.email, r.councils, r.statuses, r.queries or "-", r.frequency, r.source, r.state] for r in rows],
         )
     )

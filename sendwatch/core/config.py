@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import ErrorDetails
 
 from sendwatch.core.addresses import AddressError, check_address
+from sendwatch.core.search.query import QueryError, parse_query
 from sendwatch.core.vocabulary import PLATFORMS, STATUSES, Frequency, Platform
 
 DEFAULT_COMMITTEES = ["schools'? forum"]
@@ -179,6 +180,29 @@ class Web(_Strict):
         return os.environ.get(self.secret_env) or None
 
 
+# The labels extractors give money figures (``extractors.money``) that figure alerts can follow.
+FIGURE_ALERT_LABELS = ("cumulative deficit", "forecast", "off track by", "in-year deficit", "DfE contribution", "block transfer")
+
+
+class FigureAlerts(_Strict):
+    """When a council's stated figure of one label moves enough to be news."""
+
+    # The labels followed (subscribers choose among these with their own ``figures``).
+    labels: list[str] = Field(default_factory=lambda: ["cumulative deficit", "forecast", "off track by"])
+    # A move is news when it is at least min_change_gbp pounds AND at least min_change_percent
+    # of the earlier figure (set either to 0 to use only the other).
+    min_change_gbp: float = Field(default=1_000_000, ge=0)
+    min_change_percent: float = Field(default=10, ge=0)
+
+    @field_validator("labels")
+    @classmethod
+    def _known_labels(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if value not in FIGURE_ALERT_LABELS:
+                raise ValueError(f"{value!r} is not one of {', '.join(FIGURE_ALERT_LABELS)}")
+        return values
+
+
 class Listing(_Strict):
     """Where a council without ModernGov or CMIS keeps its papers, and which links count."""
 
@@ -262,14 +286,56 @@ class Council(_Strict):
 
 
 class Subscriber(_Strict):
-    email: str
+    # Optional only when ``notify`` is given: a channel (Slack, Teams, a webhook...) that gets alerts.
+    email: str | None = None
     councils: list[str] | Literal["all"] = "all"
     frequency: Frequency = "immediate"
     statuses: list[str] | None = None
+    # Saved searches: new papers matching any of them are quoted in the subscriber's alert.
+    queries: list[str] | None = None
+    # Figure alerts by label (figure_alerts.labels): a stated figure of this label moved enough.
+    figures: list[str] | None = None
+    # Apprise URLs (slack://..., msteams://..., json://host/path) that get the same alerts.
+    notify: list[str] | None = None
+
+    @field_validator("notify")
+    @classmethod
+    def _notify_urls(cls, values: list[str] | None) -> list[str] | None:
+        for value in values or []:
+            if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$", value):
+                raise ValueError(f"{value[:40]!r} is not an Apprise URL (scheme://...)")
+        return values
+
+    @field_validator("queries")
+    @classmethod
+    def _queries_parse(cls, values: list[str] | None) -> list[str] | None:
+        for value in values or []:
+            try:
+                parse_query(value)
+            except QueryError as error:
+                raise ValueError(f"query {value!r}: {error}") from None
+        return values
+
+    @model_validator(mode="after")
+    def _queries_are_immediate(self) -> Subscriber:
+        if self.email is None and not self.notify:
+            raise ValueError("a subscriber needs an email, or notify URLs (a channel), or both")
+        if self.email is None and self.frequency != "immediate":
+            raise ValueError("a channel (notify without email) gets alerts as they happen: use frequency: immediate")
+        if self.queries and self.frequency != "immediate":
+            raise ValueError("queries are alerted as papers arrive: use frequency: immediate with queries")
+        if self.figures and self.frequency != "immediate":
+            raise ValueError("figures are alerted as papers arrive: use frequency: immediate with figures")
+        for label in self.figures or []:
+            if label not in FIGURE_ALERT_LABELS:
+                raise ValueError(f"figures: {label!r} is not one of {', '.join(FIGURE_ALERT_LABELS)}")
+        return self
 
     @field_validator("email")
     @classmethod
-    def _email_shape(cls, value: str) -> str:
+    def _email_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         # Whether the relay can carry a non-ASCII local part is checked against mail.smtputf8 by Config.
         try:
             return check_address(value, smtputf8=True)
@@ -295,6 +361,7 @@ class Config(_Strict):
     web: Web = Field(default_factory=Web)
     councils: list[Council] = Field(default_factory=list)
     subscribers: list[Subscriber] = Field(default_factory=list)
+    figure_alerts: FigureAlerts = Field(default_factory=FigureAlerts)
     # Where the file was read from, so relative paths resolve beside it, not beside the caller.
     base_dir: Path = Field(default=Path("."), exclude=True)
 

@@ -21,7 +21,7 @@ from sendwatch.core.templating import templates_dir
 from sendwatch.core.tokens import signing_secret
 from sendwatch.web.responses import WebState, refusal
 from sendwatch.web.security import RateLimiter
-from sendwatch.web.views import data, public, subscriptions
+from sendwatch.web.views import data, public, search, subscriptions
 
 SECURITY_HEADERS = {
     "content-security-policy": (
@@ -64,6 +64,7 @@ def routes() -> list:
     return [
         Route("/", public.dashboard, name="dashboard"),
         Route("/councils/{slug:str}", public.council, name="council"),
+        Route("/search", search.search, name="search"),
         Route("/councils/{slug:str}/feed.atom", data.council_feed, name="council_feed"),
         Route("/subscribe", subscriptions.subscribe_form, methods=["GET"]),
         Route("/subscribe", subscriptions.subscribe_submit, methods=["POST"]),

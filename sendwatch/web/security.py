@@ -112,6 +112,7 @@ class SignupRequest:
     statuses: list[str] | None  # None: every change
     frequency: str
     issued_at: dt.datetime
+    queries: list[str] | None = None  # saved searches (keyword alerts)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def make_confirmation_token(secret: bytes, request: SignupRequest) -> str:
             "c": request.councils,
             "st": request.statuses,
             "f": request.frequency,
+            "q": request.queries,
             "t": (request.issued_at - EPOCH) // dt.timedelta(milliseconds=1),
             "n": secrets.token_urlsafe(6),
         },
@@ -153,6 +155,7 @@ def read_confirmation_token(secret: bytes, token: str | None, now: dt.datetime, 
             statuses=_optional_strings(data["st"]),
             frequency=str(data["f"]),
             issued_at=issued,
+            queries=_optional_strings(data.get("q")),
         )
     except (ValueError, KeyError, TypeError, OverflowError):
         return TokenCheck(None, "invalid")

@@ -37,6 +37,7 @@ def request_subscription(
     statuses: list[str] | None,
     frequency: str,
     now: dt.datetime | None = None,
+    queries: list[str] | None = None,
 ) -> OutboxMessage | None:
     """Queue a confirmation email for this sign-up; None when the daily limit for the address is reached.
 
@@ -59,7 +60,7 @@ def request_subscription(
         session.flush()
     if confirmations_sent(session, subscriber, now - DAY) >= config.web.confirmations_per_day:
         return None
-    request = SignupRequest(subscriber.id, subscriber.email, councils, statuses, frequency, now)
+    request = SignupRequest(subscriber.id, subscriber.email, councils, statuses, frequency, now, queries or None)
     token = make_confirmation_token(secret, request)
     confirm_url = f"{config.web.base_url.rstrip('/')}/confirm?token={token}"
     links = links_for(config, subscriber, secret)
@@ -70,6 +71,7 @@ def request_subscription(
         email=subscriber.email,
         frequency=frequency,
         councils_text=councils_text(session, councils),
+        queries=queries or [],
         confirm_url=confirm_url,
         links=links,
     )
@@ -112,6 +114,7 @@ def confirm_subscription(session: Session, request: SignupRequest, now: dt.datet
         councils=request.councils,
         statuses=request.statuses,
         frequency=request.frequency,
+        queries=request.queries,
         source="web",
         confirmed=True,
         smtputf8=True,  # checked at sign-up

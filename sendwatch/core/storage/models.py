@@ -303,6 +303,37 @@ class ChangeEvent(Base):
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id", ondelete="SET NULL"))
 
 
+class FigurePosition(Base):
+    """The figure of one label a council's papers last stated, as figure alerts last compared it."""
+
+    __tablename__ = "figure_positions"
+    __table_args__ = (UniqueConstraint("council_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(60))
+    figure: Mapped[dict[str, Any]] = mapped_column(JSON)  # amount, text, quote, paper (id, title, url, page, date)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FigureChange(Base):
+    """A council's stated figure of one label moved past the threshold between two papers.
+    ``event_key`` (council, label, both papers and amounts) makes re-runs idempotent."""
+
+    __tablename__ = "figure_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(64), unique=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(60))
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON)
+    difference_gbp: Mapped[float] = mapped_column(Float)
+    percent: Mapped[float | None] = mapped_column(Float)
+    detected_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id", ondelete="SET NULL"))
+
+
 # --------------------------------------------------------------------------- people and mail
 
 
@@ -320,10 +351,34 @@ class Subscriber(Base):
     suppressed_at: Mapped[dt.datetime | None]
     suppressed_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Saved searches (keyword alerts): [{"query": ..., "since": ISO time it was saved}]; None: none.
+    queries: Mapped[list[Any] | None] = mapped_column(JSON)
+    # Figure alerts by label ("forecast", "cumulative deficit", ...); None: none.
+    figures_wanted: Mapped[list[Any] | None] = mapped_column(JSON)
+    # Apprise URLs that get the same alerts as the email (a channel-only subscriber from the
+    # config has an address under ``.invalid`` that is never mailed).
+    notify: Mapped[list[Any] | None] = mapped_column(JSON)
+
+
+class KeywordAlert(Base):
+    """A paper one subscriber was alerted to by a saved search: never alerted on again.
+
+    Written in the same transaction as the outbox row that carries it."""
+
+    __tablename__ = "keyword_alerts"
+    __table_args__ = (UniqueConstraint("subscriber_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    query: Mapped[str] = mapped_column(Text)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class OutboxMessage(Base):
-    """An email to send, written in the same transaction as the events it reports."""
+    """An email (or, ``channel='apprise'``, a notification to the Apprise URL in ``target``) to
+    send, written in the same transaction as the events it reports."""
 
     __tablename__ = "outbox"
 
@@ -346,6 +401,10 @@ class OutboxMessage(Base):
     # unless renewed: see alerts.sender.
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     claimed_until: Mapped[dt.datetime | None]
+    # How it leaves: "email" (raw is the RFC 5322 message) or "apprise" (raw is the title and
+    # body as JSON, target the Apprise URL; recipient shows the URL without its tokens).
+    channel: Mapped[str] = mapped_column(String(20), default="email", server_default="email")
+    target: Mapped[str | None] = mapped_column(Text)
 
 
 class MailPause(Base):

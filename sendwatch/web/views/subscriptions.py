@@ -27,6 +27,7 @@ from starlette.responses import PlainTextResponse, Response
 from alerts.sender import send_pending
 from alerts.subscriptions import SubscriptionError, subscribe
 from sendwatch.core.addresses import AddressError, check_address
+from sendwatch.core.search import QueryError, parse_query
 from sendwatch.core.storage.models import Subscriber, utcnow
 from sendwatch.core.tokens import Purpose, make_token, read_token
 from sendwatch.core.vocabulary import FREQUENCIES, STATUSES
@@ -57,10 +58,19 @@ def parse_choices(form: FormData, known_councils: set[str]) -> tuple[dict, list[
     frequency = form.get("frequency", "immediate")
     if frequency not in FREQUENCIES:
         problems.append("Choose how often to hear from sendwatch: as it happens, or weekly.")
+    searches = [line.strip() for line in str(form.get("queries") or "")[:2000].splitlines() if line.strip()]
+    for search in searches:
+        try:
+            parse_query(search)
+        except QueryError as error:
+            problems.append(f"The search “{search[:100]}” cannot be saved: {error}.")
+    if searches and frequency == "weekly":
+        problems.append("Saved searches are sent as papers arrive: choose “as it happens”, or remove the searches.")
     choices = {
         "councils": None if every_council else list(dict.fromkeys(councils)),
         "statuses": list(dict.fromkeys(statuses)) or None,
         "frequency": frequency if frequency in FREQUENCIES else "immediate",
+        "queries": searches,
     }
     return choices, problems
 
@@ -75,11 +85,18 @@ def _form_page(request: Request, template: str, status_code: int = 200, **contex
 
 
 def subscribe_form(request: Request) -> Response:
-    """The sign-up form; ``?council=slug`` (from a council page) ticks that council."""
+    """The sign-up form; ``?council=slug`` (from a council page) ticks that council; ``?query=...``
+    (from "Alert me on this search") fills in the saved search."""
     with state(request).database.session() as session:
         known = {slug for slug, _ in queries.council_choices(session)}
     preselected = request.query_params.get("council")
-    choices = {"councils": [preselected] if preselected in known else None, "statuses": None, "frequency": "immediate"}
+    search = (request.query_params.get("query") or "").strip()[:500]
+    choices = {
+        "councils": [preselected] if preselected in known else None,
+        "statuses": None,
+        "frequency": "immediate",
+        "queries": [search] if search else [],
+    }
     return _form_page(request, "subscribe.html", email="", choices=choices, problems=[])
 
 
@@ -119,7 +136,14 @@ def _subscribe_submit(request: Request, form: FormData) -> Response:
         )
     with web.database.session() as session:
         request_subscription(
-            session, web.config, web.secret, email, choices["councils"], choices["statuses"], choices["frequency"]
+            session,
+            web.config,
+            web.secret,
+            email,
+            choices["councils"],
+            choices["statuses"],
+            choices["frequency"],
+            queries=choices["queries"],
         )
     # The same page whether the address was new, known, or over its daily limit: no enumeration.
     task = BackgroundTask(_deliver, web) if web.config.web.send_confirmations else None
@@ -260,7 +284,12 @@ def _manage_view(
         subscriber = session.get(Subscriber, subscriber_id)
         if subscriber is None:
             return _gone(request)
-        choices = {"councils": subscriber.councils, "statuses": subscriber.statuses, "frequency": subscriber.frequency}
+        choices = {
+            "councils": subscriber.councils,
+            "statuses": subscriber.statuses,
+            "frequency": subscriber.frequency,
+            "queries": [item["query"] for item in subscriber.queries or []],
+        }
         return page(
             request,
             "manage.html",
@@ -307,6 +336,7 @@ def _manage_submit(request: Request, form: FormData) -> Response:
             choices["frequency"],
             source=subscriber.source,
             confirmed=False,
+            queries=choices["queries"],
             smtputf8=True,
         )  # an address already stored stays deliverable as it was
     return _manage_view(request, token, subscriber_id, saved=True, problems=[])

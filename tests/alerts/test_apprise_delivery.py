@@ -1,0 +1,101 @@
+"""Alerts through Apprise to a real local HTTP endpoint (``json://127.0.0.1:PORT/``), with the
+outbox's guarantees: queued with the events, delivered once, retried later after a 503."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from alerts_support import queue_change_alerts
+from sqlalchemy import select
+
+from alerts import send_pending
+from sendwatch.core.storage.models import OutboxMessage, Subscriber, utcnow
+from tests.support.webhook import Webhook, running_webhook
+
+DESK = "desk@gazette.example"
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    with running_webhook() as hook:
+        yield hook
+
+
+def configure(smtp_config, webhook: Webhook, **subscriber):  # type: ignore[no-untyped-def]
+    entry = {"councils": ["northshire"], "frequency": "immediate", "notify": [webhook.url], **subscriber}
+    _, config = smtp_config(subscribers=[entry])
+    assert config.mail.retry_base_seconds == 60  # the backoff the retry test counts on
+    return config
+
+
+def queue_change(config, database) -> None:  # type: ignore[no-untyped-def]
+    from alerts import sync_subscribers
+
+    with database.session() as session:
+        sync_subscribers(session, config)
+    queue_change_alerts(database, config, [])
+
+
+def rows(database) -> list[OutboxMessage]:  # type: ignore[no-untyped-def]
+    with database.session() as session:
+        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_a_subscriber_with_notify_gets_the_email_and_one_notification(smtp_config, database, smtp_server, webhook) -> None:  # type: ignore[no-untyped-def]
+    config = configure(smtp_config, webhook, email=DESK)
+    queue_change(config, database)
+    email_row, notify_row = rows(database)
+    assert (email_row.channel, notify_row.channel) == ("email", "apprise")
+    assert notify_row.target == webhook.url and notify_row.recipient.startswith("json://127.0.0.1:")
+    assert email_row.event_ids == notify_row.event_ids  # queued with the same events, in the same transaction
+
+    summary = send_pending(config, database)
+    assert summary.sent == 2
+    [(status, body)] = webhook.wait_for(1)
+    assert status == 200
+    assert body["title"] == "Northshire County Council: now Enhanced monitoring and support"
+    assert "place Northshire under enhanced monitoring and support" in body["message"]
+    assert "ems-letter.pdf#page=1" in body["message"]
+    [message] = smtp_server.handler.wait_for(DESK)
+    assert message["Subject"] == body["title"]
+
+    assert send_pending(config, database).sent == 0  # never twice
+    assert len(webhook.requests) == 1
+
+
+def test_a_channel_without_email_is_notified_and_never_mailed(smtp_config, database, smtp_server, webhook) -> None:  # type: ignore[no-untyped-def]
+    config = configure(smtp_config, webhook)
+    queue_change(config, database)
+    [row] = rows(database)
+    assert row.channel == "apprise"
+    assert send_pending(config, database).sent == 1
+    assert len(webhook.delivered) == 1
+    assert smtp_server.handler.received == []
+    with database.session() as session:
+        [channel] = session.scalars(select(Subscriber)).all()
+        assert channel.email.endswith(".invalid") and channel.notify == [webhook.url]
+
+
+def test_an_endpoint_answering_503_is_retried_later_and_delivered_once(smtp_config, database, webhook) -> None:  # type: ignore[no-untyped-def]
+    config = configure(smtp_config, webhook)
+    queue_change(config, database)
+    webhook.answers = [503]
+    first = utcnow()
+    summary = send_pending(config, database, now=first)
+    assert (summary.sent, summary.deferred) == (0, 1)
+    [row] = rows(database)
+    assert row.state == "pending" and row.attempts == 1 and "503" in (row.last_error or "")
+    assert row.next_attempt_at == first + dt.timedelta(seconds=60)
+
+    assert send_pending(config, database, now=first + dt.timedelta(seconds=30)).attempted == 0  # not due yet
+    assert len(webhook.requests) == 1
+
+    later = send_pending(config, database, now=first + dt.timedelta(seconds=61))
+    assert later.sent == 1
+    assert [status for status, _ in webhook.wait_for(2)] == [503, 200]
+    [row] = rows(database)
+    assert row.state == "sent" and row.attempts == 2
+    assert send_pending(config, database, now=first + dt.timedelta(hours=1)).sent == 0
+    assert len(webhook.delivered) == 1

@@ -263,7 +263,7 @@ def test_lingering_gives_up_at_its_deadline_and_leaves_the_row_for_later(smtp_co
     queue_change_alerts(database, config, READERS[:1])
     smtp_server.handler.behaviour.greylist_first = 10**6
 
-    summary = send_pending(config, database, linger_seconds=0.3)
+    summary = send_pending(config, database, linger_seconds=1.5)
 
     assert (summary.sent, summary.deferred) == (0, 1)
     row = rows(database)[READERS[0]]

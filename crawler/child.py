@@ -64,7 +64,7 @@ def begin(config: Config, database: Database, slug: str) -> tuple[Any, CrawlWind
 def build_crawl(config: Config, slug: str, window: CrawlWindow, started: dt.datetime, settings: dict[str, Any]) -> CouncilCrawl:
     """A Scrapy crawler of its own for this council (its own downloader slot and politeness),
     with signal handlers that buffer what its spider yields."""
-    crawler = Crawler(SPIDERS[config.council(slug).platform], settings)
+    crawler = Crawler(SPIDERS[config.council(slug).platform or ""], settings)
     crawl = CouncilCrawl(slug, started, window, crawler)
     collected = crawl.collected
 

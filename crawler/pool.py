@@ -199,7 +199,9 @@ class LocalCrawlPool:
         """Kill a worker that failed to cancel a council long past its limit (its reactor is blocked)."""
         limit = self.config.crawl.council_timeout_seconds
         now = time.monotonic()
-        stuck = [slug for slug, began in worker.councils.items() if began is not None and now - began > limit + STUCK_GRACE_SECONDS]
+        stuck = [
+            slug for slug, began in worker.councils.items() if began is not None and now - began > limit + STUCK_GRACE_SECONDS
+        ]
         if not stuck:
             return
         _kill(worker)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from alerts.mailq import describe_counts, needs_attention
+from sendwatch.commands.progress import CycleProgress
 from sendwatch.core import locks
 from sendwatch.core.lifetime import sigterm_unwinds
-from sendwatch.commands.progress import CycleProgress
 from sendwatch.core.vocabulary import CRAWL_OUTCOMES
 from sendwatch.cycle import CycleSummary, run_cycle
 

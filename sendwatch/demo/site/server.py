@@ -59,6 +59,8 @@ class Served:
     path: str
     arrived: float  # time.monotonic()
     answered: float
+
+
 WEB_SERVICE_MODES = ("on", "not_found", "error", "html")
 
 
@@ -463,7 +465,9 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             except Exception as error:  # a bug in the demo must show, not hang the crawler
                 reply = _Reply(500, f"demo site error: {error!r}".encode(), "text/plain")
             if self.path != "/robots.txt" and site._failure(slug, self.path, ("poison",)):
-                reply = _Reply(reply.status, reply.body, reply.content_type, {**reply.headers, POISON_HEADER: "1"}, reply.document)
+                reply = _Reply(
+                    reply.status, reply.body, reply.content_type, {**reply.headers, POISON_HEADER: "1"}, reply.document
+                )
         self._send(reply, head)
 
     # ---------------------------------------------------------------- routing

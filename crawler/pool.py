@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -136,7 +137,7 @@ class LocalCrawlPool:
             self._drain(worker)
         for worker in list(self._workers):
             if not worker.process.is_alive():
-                self._died(worker, f"exit code {worker.process.exitcode}")
+                self._died(worker, _how_it_ended(worker.process.exitcode))
             else:
                 self._check_stuck(worker)
         self._start_solos()
@@ -144,7 +145,8 @@ class LocalCrawlPool:
         return done
 
     def close(self) -> list[str]:
-        """Kill every worker; return the councils that were still in flight (nothing of theirs kept)."""
+        """Kill every worker; return the councils that were still in flight (nothing of theirs kept).
+        Workers are never asked to exit: one with nothing in flight has nothing left to lose."""
         left = [*self._solo_queue]
         self._solo_queue.clear()
         for worker in self._workers:
@@ -210,6 +212,7 @@ class LocalCrawlPool:
         for slug in stuck:
             worker.councils.pop(slug)
             self._retried.add(slug)
+            self.progress.fetched[slug] = 0
             self._done.append(Finished(CouncilCrawlResult(slug, "failing", errors=[message], reason=message), recorded=False))
         self._solo_queue.extend(worker.councils)  # bystanders: crawled again from the start, alone
 
@@ -232,6 +235,7 @@ class LocalCrawlPool:
     def _culprit(self, slug: str, how: str) -> None:
         message = f"crawl process died without a result ({how})"
         self._retried.add(slug)
+        self.progress.fetched[slug] = 0  # fetched, but nothing of it kept
         self._done.append(Finished(CouncilCrawlResult(slug, "failing", errors=[message], reason=message), recorded=False))
 
     def _start_solos(self) -> None:
@@ -240,13 +244,19 @@ class LocalCrawlPool:
             self._assign(self._start_worker(capacity=1, solo=True), self._solo_queue.popleft())
 
     def _retire(self, worker: _Worker) -> None:
-        try:
-            worker.connection.send(("exit", None))
-        except (BrokenPipeError, OSError):
-            pass
-        worker.process.join(timeout=10)
+        """End a worker with nothing in flight: its councils' results are committed and received,
+        so killing it loses nothing."""
         _kill(worker)
         self._workers.remove(worker)
+
+
+def _how_it_ended(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            pass
+    return f"exit code {code}"
 
 
 def _kill(worker: _Worker) -> None:

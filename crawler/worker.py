@@ -11,7 +11,6 @@ as failing; its buffered findings are dropped.
 The parent (``crawler.pool``) talks to the worker over a pipe:
 
     parent -> worker   ("crawl", slug)         start this council
-                       ("exit", None)          finish: no more councils will come
     worker -> parent   ("started", slug)       its crawl began (the time limit runs from here)
                        ("fetched", {slug: n})  papers fetched so far, by council (those that moved)
                        ("result", (result, n)) a council ended (committed, or recorded failing),
@@ -93,7 +92,6 @@ class _Worker:
         self.database = open_database(config.database_url, migrate=False)
         self.running: dict[str, CouncilCrawl] = {}
         self.fetched_reported: dict[str, int] = {}
-        self.exiting = False
 
     def run(self) -> None:
         from scrapy.utils.log import configure_logging
@@ -111,8 +109,7 @@ class _Worker:
         self.reactor.suggestThreadPoolSize(8)
         task.LoopingCall(self._report_fetched).start(FETCHED_REPORT_SECONDS, now=False)
         threading.Thread(target=self._listen, name="crawl-worker-pipe", daemon=True).start()
-        self.reactor.run(installSignalHandlers=False)
-        self.database.dispose()
+        self.reactor.run(installSignalHandlers=False)  # until the parent kills us
 
     # ------------------------------------------------------------------ the pipe
 
@@ -128,9 +125,6 @@ class _Worker:
     def _on_message(self, kind: str, payload: Any) -> None:
         if kind == "crawl":
             self._start(payload)
-        elif kind == "exit":
-            self.exiting = True
-            self._maybe_stop()
 
     def _send(self, message: tuple[str, Any]) -> None:
         try:
@@ -208,11 +202,6 @@ class _Worker:
         self.running.pop(result.slug, None)
         self.fetched_reported.pop(result.slug, None)
         self._send(("result", (result, fetched)))
-        self._maybe_stop()
-
-    def _maybe_stop(self) -> None:
-        if self.exiting and not self.running:
-            self.reactor.callLater(0, self.reactor.stop)
 
 
 def _requests(crawl: CouncilCrawl) -> int:

@@ -48,7 +48,7 @@ def test_a_hang_a_crash_and_an_overrun_cost_only_themselves(crowd, make_config, 
         assert len(rows(config, Document, council_id=council.id)) == results[slug].documents > 0
     assert "timed out after 8 s" in results["hangs"].reason
     assert "timed out after 8 s" in results["overruns"].reason
-    assert "crawl process died" in results["crashes"].reason
+    assert "crawl process died without a result (killed by SIGSEGV)" in results["crashes"].reason
     for slug in ("hangs", "crashes", "overruns"):
         assert results[slug].outcome == "failing"
         council = rows(config, Council, slug=slug)[0]

@@ -103,10 +103,15 @@ def test_councils_are_crawled_side_by_side_each_site_one_request_at_a_time(demo,
             assert after.arrived - before.arrived >= 0.4 * delay, f"{slug}: {after.path} came too soon"
 
 
-def test_parallel_councils_caps_the_sites_in_flight(demo, make_config, crawl, today):
+@pytest.mark.parametrize(
+    "caps",
+    [{"parallel_councils": 2}, {"parallel_councils": None, "workers": 1, "councils_per_worker": 2}],
+    ids=["sites in flight", "councils per worker"],
+)
+def test_the_caps_bound_the_sites_in_flight(demo, make_config, crawl, today, caps):
     slugs = [f"council-{n}" for n in range(5)]
     site = demo([sample_council(slug, "listing", today) for slug in slugs])
-    config = make_config(site, slugs, parallel_councils=2, download_delay=0.05)
+    config = make_config(site, slugs, download_delay=0.05, **caps)
 
     results = crawl(config)
 

@@ -30,7 +30,7 @@ def crowd(demo, today: dt.date) -> DemoSite:
     site = demo(councils)
     site.fail("hangs", "hang")  # accepts every request and never answers
     site.fail("crashes", "poison")  # its pages crash the process parsing them
-    site.fail("overruns", "slow", size=1000)  # answers everything, a second late: far over its limit
+    site.fail("overruns", "slow", size=3000)  # answers everything, three seconds late: far over its limit
     return site
 
 

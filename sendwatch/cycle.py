@@ -3,7 +3,9 @@
 This is the one job users run (``sendwatch run --once``, and the scheduler's periodic job). It
 holds the database cycle lock for its whole length, so two cycles never overlap even across
 processes, and it records itself in the ``cycles`` table. Each stage is a library call owned by
-its package; this module only sequences them and gathers a summary.
+its package; this module only sequences them and gathers a summary. Reading overlaps the
+crawl: a council's papers are read as soon as it commits (``sendwatch.reading_behind``), and
+the extract stage then reads whatever is left.
 
 A stop request (SIGINT/SIGTERM in the scheduler) is honoured between stages and inside the
 crawl (no new council starts; a running council is cut and its partial work rolled back). The

@@ -10,8 +10,9 @@ councils.
 What process isolation used to give, kept:
 
 - a council over its time limit is cancelled by its worker; a worker too busy to do so (a
-  parser spinning in a loop) is killed once the council is ``STUCK_GRACE_SECONDS`` past its
-  limit, and that council is reported as timed out;
+  parser spinning in a loop blocks its whole reactor) is killed once a council is past its
+  limit by as long again (at most ``STUCK_GRACE_SECONDS``), and its councils are handled as
+  for a crash (below), the culprit being reported as timed out;
 - a worker that dies (a hard crash in native code, ``os._exit``, the OOM killer) loses only its
   uncommitted councils. The one council it held is the culprit; of several, each is retried
   once alone in a fresh worker, so the one that crashes again is the culprit and the others
@@ -198,45 +199,33 @@ class LocalCrawlPool:
             self._retire(worker)
 
     def _check_stuck(self, worker: _Worker) -> None:
-        """Kill a worker that failed to cancel a council long past its limit (its reactor is blocked)."""
+        """Kill a worker that failed to cancel a council long past its limit (its reactor is
+        blocked, so every council in it is overdue: which one blocks it is found as for a crash)."""
         limit = self.config.crawl.council_timeout_seconds
+        given_up = limit + min(limit, STUCK_GRACE_SECONDS)
         now = time.monotonic()
-        stuck = [
-            slug for slug, began in worker.councils.items() if began is not None and now - began > limit + STUCK_GRACE_SECONDS
-        ]
-        if not stuck:
-            return
-        _kill(worker)
-        self._workers.remove(worker)
-        message = f"timed out after {limit:g} s; nothing from this crawl was kept"
-        for slug in stuck:
-            worker.councils.pop(slug)
-            self._retried.add(slug)
-            self.progress.fetched[slug] = 0
-            self._done.append(Finished(CouncilCrawlResult(slug, "failing", errors=[message], reason=message), recorded=False))
-        self._solo_queue.extend(worker.councils)  # bystanders: crawled again from the start, alone
+        if any(began is not None and now - began > given_up for began in worker.councils.values()):
+            _kill(worker)
+            self._lose(worker, f"timed out after {limit:g} s; nothing from this crawl was kept")
 
     def _died(self, worker: _Worker, how: str) -> None:
         self._drain(worker)
-        self._workers.remove(worker)
         _kill(worker)
+        self._lose(worker, f"crawl process died without a result ({how})")
+
+    def _lose(self, worker: _Worker, reason: str) -> None:
+        """A worker is gone with councils in flight: the one it held alone is the culprit; of
+        several, each is crawled again alone, once, so the culprit is the one that fails again."""
+        self._workers.remove(worker)
         lost = list(worker.councils)
-        if len(lost) == 1 or worker.solo:
-            for slug in lost:
-                self._culprit(slug, how)
-            return
-        for slug in lost:  # one of them killed it: each again alone, once
-            if slug in self._retried:
-                self._culprit(slug, how)
+        for slug in lost:
+            if len(lost) == 1 or worker.solo or slug in self._retried:
+                self._retried.add(slug)
+                self.progress.fetched[slug] = 0  # fetched, but nothing of it kept
+                self._done.append(Finished(CouncilCrawlResult(slug, "failing", errors=[reason], reason=reason), recorded=False))
             else:
                 self._retried.add(slug)
                 self._solo_queue.append(slug)
-
-    def _culprit(self, slug: str, how: str) -> None:
-        message = f"crawl process died without a result ({how})"
-        self._retried.add(slug)
-        self.progress.fetched[slug] = 0  # fetched, but nothing of it kept
-        self._done.append(Finished(CouncilCrawlResult(slug, "failing", errors=[message], reason=message), recorded=False))
 
     def _start_solos(self) -> None:
         """Councils to retry alone: each in a fresh worker of its own, as many at once as cores."""

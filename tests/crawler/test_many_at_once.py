@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import pytest
 from crawl_support import rows
-from poison_support import CRASH_ON_POISON
+from poison_support import CRASH_ON_POISON, SPIN_ON_POISON
 
 from sendwatch.core.storage.models import Committee, Council, CrawlRun, Document, Meeting
 from sendwatch.demo.site import DemoSite, Served, sample_council
@@ -59,6 +59,22 @@ def test_a_hang_a_crash_and_an_overrun_cost_only_themselves(crowd, make_config, 
         assert len(rows(config, CrawlRun, council_id=rows(config, Council, slug=slug)[0].id)) == 1, slug
     crawled_twice = [slug for slug in HEALTHY if crowd.requests(slug)["/robots.txt"] == 2]
     assert crawled_twice, "the crash took healthy councils down with it, and they were crawled again"
+
+
+def test_a_parser_that_never_returns_costs_only_its_council(demo, make_config, crawl, today):
+    slugs = [f"council-{n}" for n in range(5)]
+    site = demo([sample_council(slug, "moderngov", today) for slug in [*slugs, "spins"]])
+    site.fail("spins", "poison")
+    # One worker: the spinning parser blocks the reactor of every council there is.
+    config = make_config(site, [*slugs, "spins"], workers=1, parallel_councils=None, council_timeout_seconds=4)
+
+    results = crawl(config, extra_settings=SPIN_ON_POISON)
+
+    assert {slug: results[slug].outcome for slug in slugs} == dict.fromkeys(slugs, "ok")
+    assert results["spins"].outcome == "failing" and "timed out after 4 s" in results["spins"].reason
+    spins = rows(config, Council, slug="spins")[0]
+    assert rows(config, Meeting, council_id=spins.id) == []
+    assert len(rows(config, CrawlRun, council_id=spins.id)) == 1
 
 
 def first_and_last(log: list[Served]) -> dict[str, tuple[float, float]]:

@@ -56,7 +56,10 @@ class Progress:
 
 
 class CrawlExecutor(Protocol):
-    """Runs councils' crawls: the seam between the cycle and where crawls run."""
+    """Runs councils' crawls: the seam between the crawl stage and where crawls run (this
+    machine's workers here; a distributed executor would take the same calls)."""
+
+    progress: Progress
 
     def submit(self, slug: str) -> None: ...
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from crawler.child import record_failure
-from crawler.pool import LocalCrawlPool, Progress
+from crawler.pool import CrawlExecutor, LocalCrawlPool, Progress
 from crawler.result import CouncilCrawlResult
 from sendwatch.core.config import Config, Council
 from sendwatch.core.registry import sync_councils
@@ -64,7 +64,7 @@ def crawl_councils(
         if on_result is not None:
             on_result(result)
 
-    pool = LocalCrawlPool(config, cycle_id, log_level, extra_settings)
+    pool: CrawlExecutor = LocalCrawlPool(config, cycle_id, log_level, extra_settings)
     started_at = utcnow()
     waiting = [council.slug for council in councils]
     in_flight_cap = min(config.crawl.parallel_councils or len(councils), pool.capacity)

@@ -8,7 +8,7 @@ and prints wall time, requests and document bodies served for each pass.
 
 Run on demand (not part of the tests):
 
-    python bench/crawl.py [--councils 150] [--parallel 4]
+    python bench/crawl.py [--councils 150] [--parallel N]
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def run_pass(label: str, config, database, site: DemoSite, slugs: list[str]) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--councils", type=int, default=150)
-    parser.add_argument("--parallel", type=int, default=4, help="crawl.parallel_councils")
+    parser.add_argument("--parallel", type=int, default=None, help="crawl.parallel_councils (default: all)")
     args = parser.parse_args()
     today = dt.date.today()
     site = DemoSite([typical_council(index, today) for index in range(args.councils)]).start()

@@ -34,7 +34,7 @@ def peak_mb(who: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--councils", type=int, default=150)
-    parser.add_argument("--parallel", type=int, default=4, help="crawl.parallel_councils")
+    parser.add_argument("--parallel", type=int, default=None, help="crawl.parallel_councils (default: all)")
     args = parser.parse_args()
     today = dt.date.today()
     councils = [typical_council(index, today) for index in range(args.councils)]

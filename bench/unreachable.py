@@ -5,7 +5,7 @@ refuse connections (closed loopback ports) and, with ``--dns``, names under ``.i
 asks the system's resolver), then crawls them all with the default retries and prints the wall
 time, the time per council and the requests sent. Run on demand (not part of the tests):
 
-    python bench/unreachable.py [--councils 147] [--parallel 4] [--dns]
+    python bench/unreachable.py [--councils 147] [--parallel N] [--dns]
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def closed_ports(count: int) -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--councils", type=int, default=147)
-    parser.add_argument("--parallel", type=int, default=4, help="crawl.parallel_councils")
+    parser.add_argument("--parallel", type=int, default=None, help="crawl.parallel_councils (default: all)")
     parser.add_argument("--dns", action="store_true", help="half the councils on names that do not resolve")
     args = parser.parse_args()
     ports = closed_ports(args.councils)

@@ -3,8 +3,10 @@
     from crawler import crawl_councils, CouncilCrawlResult
     results = crawl_councils(config, database, slugs=None, cycle_id=None, on_result=None, stop=None)
 
-Each council is crawled in its own child process (``crawler.runner``), by its platform's spider
-(``crawler.spiders``), and its findings are written in one transaction (``crawler.store``).
+Every council is crawled at once (``crawler.runner``), each by its platform's spider
+(``crawler.spiders``) in a Scrapy crawler of its own, many to a long-lived worker process
+(``crawler.pool``, ``crawler.worker``); its findings are written in one transaction when it
+ends (``crawler.child``, ``crawler.store``).
 """
 
 from crawler.result import CouncilCrawlResult

@@ -28,6 +28,7 @@ from scrapy.crawler import CrawlerProcess
 from crawler.detect import PlatformDetector, PlatformGuess
 from crawler.items import EXEMPT, WOULD_FETCH, CommitteeFound, CrawlProblem, DocumentFound, MeetingFound, VariantSeen
 from crawler.known import KnownState
+from crawler.pool import PRELOAD
 from crawler.result import decide_outcome
 from crawler.settings import scrapy_settings
 from crawler.spiders import SPIDERS
@@ -141,7 +142,7 @@ def probe_site(
     """Probe a site (or a configured ``council``); waits at most ``crawl.council_timeout_seconds``."""
     target = council or probe_target(url, platform, committees)
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.preload", "crawler.child"])
+    context.set_forkserver_preload(PRELOAD)
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=_probe_child, args=(send, target, crawl, log_level), name="probe", daemon=True)
     process.start()

@@ -37,6 +37,12 @@ def scrapy_settings(crawl: Crawl, data_dir: Path, log_level: str | None = None) 
         "COOKIES_ENABLED": False,
         "CONCURRENT_REQUESTS": 8,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        # What one response yields is handled by this many asyncio tasks: Scrapy's 100 cost 100
+        # tasks per response (a fifth of a crawl worker's CPU), for a pipeline that never waits.
+        "CONCURRENT_ITEMS": 4,
+        # Scrapy re-parses a callback's source on each response to warn about ``return`` in a
+        # generator; with a spider per council that is every response, for a developer's warning.
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
         "DOWNLOAD_DELAY": crawl.download_delay,
         "AUTOTHROTTLE_ENABLED": throttle,
         "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),

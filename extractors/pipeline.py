@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,10 +86,17 @@ class _Job:
 
 
 def extract_documents(
-    config: Any, database: Any, slugs: list[str] | tuple[str, ...] | None = None, reprocess: bool = False, *, workers: int = 2
+    config: Any,
+    database: Any,
+    slugs: list[str] | tuple[str, ...] | None = None,
+    reprocess: bool = False,
+    *,
+    workers: int = 2,
+    on_read: Callable[[int], None] | None = None,
 ) -> ExtractSummary:
     """Extract every document that is new, changed, or read by an older extractor version,
-    and, where OCR is available, every document with scanned pages still waiting for it."""
+    and, where OCR is available, every document with scanned pages still waiting for it.
+    ``on_read`` is called after each document with how many this call has processed."""
     settings = config.extract
     ocr = ocr_settings(settings)
     summary = ExtractSummary(ocr_unavailable=unavailable_reason(ocr))
@@ -122,6 +129,8 @@ def extract_documents(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for job, text in _bounded_map(pool, read, jobs, ahead=workers * 2):
                 _record(database, job, text, summary)
+                if on_read is not None:
+                    on_read(summary.processed)
     finally:
         for reader in readers:
             reader.close()

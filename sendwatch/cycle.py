@@ -3,7 +3,9 @@
 This is the one job users run (``sendwatch run --once``, and the scheduler's periodic job). It
 holds the database cycle lock for its whole length, so two cycles never overlap even across
 processes, and it records itself in the ``cycles`` table. Each stage is a library call owned by
-its package; this module only sequences them and gathers a summary.
+its package; this module only sequences them and gathers a summary. Reading overlaps the
+crawl: a council's papers are read as soon as it commits (``sendwatch.reading_behind``), and
+the extract stage then reads whatever is left.
 
 A stop request (SIGINT/SIGTERM in the scheduler) is honoured between stages and inside the
 crawl (no new council starts; a running council is cut and its partial work rolled back). The
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +35,7 @@ from sendwatch.core.health import flagged_councils
 from sendwatch.core.storage import Database
 from sendwatch.core.storage.models import ChangeEvent, Council, Cycle, utcnow
 from sendwatch.core.vocabulary import CRAWL_OUTCOMES
+from sendwatch.reading_behind import ReadingBehind
 
 # How long the cycle lock lasts without a refresh: how long another machine waits for a cycle
 # whose process died (one on this machine is taken over at once). Refreshed 20 times a lease.
@@ -113,13 +117,14 @@ def run_cycle(
             session.flush()
             summary.cycle_id = cycle.id
         report("cycle_started", {"cycle_id": summary.cycle_id})
-        _crawl(config, database, slugs, summary, report, stop)
+        tally = _Tally(report)
+        read_behind = _crawl(config, database, slugs, summary, tally, stop)
         with database.session() as session:
             summary.flagged = [council.slug for council in flagged_councils(session, config.crawl.flag_after_cycles)]
         if not stop.is_set():
             report("stage", {"stage": "extract"})
-            extracted = extract_documents(config, database, slugs=slugs)
-            summary.documents_extracted = extracted.processed
+            extracted = extract_documents(config, database, slugs=slugs, on_read=lambda n: tally.read(read_behind + n))
+            summary.documents_extracted = read_behind + extracted.processed
         if not stop.is_set():
             report("stage", {"stage": "diff"})
             with database.session() as session:
@@ -177,10 +182,16 @@ def _crawl(
     database: Database,
     slugs: list[str] | None,
     summary: CycleSummary,
-    report: ProgressCallback,
+    tally: _Tally,
     stop: threading.Event,
-) -> None:
+) -> int:
+    """Crawl every council at once while a reader reads each council's papers as it commits;
+    return how many papers were read during the crawl (the extract stage reads the rest)."""
+    report = tally.report
     report("stage", {"stage": "crawl"})
+    tally.start(len(slugs) if slugs is not None else sum(1 for c in config.enabled_councils if c.platform and c.url))
+    reader = ReadingBehind(config, database, on_read=tally.read)
+    reader.start()
 
     def on_result(result: CouncilCrawlResult) -> None:
         summary.councils.setdefault(result.outcome, []).append(result.slug)
@@ -188,6 +199,8 @@ def _crawl(
             summary.reasons[result.slug] = result.reason
         summary.documents_new += result.documents_new
         summary.documents_changed += result.documents_changed
+        if result.documents_new or result.documents_changed:
+            reader.council_committed(result.slug)
         report(
             "council",
             {
@@ -198,8 +211,74 @@ def _crawl(
                 "reason": result.reason,
             },
         )
+        tally.council_done()
 
-    crawl_councils(config, database, slugs=slugs, cycle_id=summary.cycle_id, on_result=on_result, stop=stop)
+    try:
+        crawl_councils(
+            config,
+            database,
+            slugs=slugs,
+            cycle_id=summary.cycle_id,
+            on_result=on_result,
+            stop=stop,
+            on_progress=lambda progress: tally.fetched(sum(progress.fetched.values())),
+        )
+    finally:
+        read = reader.finish(abandon=stop.is_set())
+    tally.crawl_finished()
+    return read
+
+
+class _Tally:
+    """The cycle's live counts (councils done of total, papers fetched and read), reported as
+    ``progress`` events with the elapsed time and an estimate of the crawl's time left."""
+
+    def __init__(self, report: ProgressCallback):
+        self.report = report
+        self._lock = threading.Lock()
+        self._started = time.monotonic()
+        self._total = self._done = self._fetched = self._read = 0
+        self._crawling = False
+
+    def start(self, total: int) -> None:
+        self._started, self._total, self._crawling = time.monotonic(), total, True
+        self._emit()
+
+    def council_done(self) -> None:
+        self._done += 1
+        self._emit()
+
+    def fetched(self, papers: int) -> None:
+        if papers != self._fetched:
+            self._fetched = papers
+            self._emit()
+
+    def read(self, papers: int) -> None:  # called from the reading thread too
+        self._read = papers
+        self._emit()
+
+    def crawl_finished(self) -> None:
+        self._crawling = False
+        self._emit()
+
+    def _emit(self) -> None:
+        with self._lock:
+            elapsed = time.monotonic() - self._started
+            left = None
+            if self._crawling and self._done and self._total > self._done:
+                left = elapsed / self._done * (self._total - self._done)
+            self.report(
+                "progress",
+                {
+                    "councils_done": self._done,
+                    "councils_total": self._total,
+                    "papers_fetched": self._fetched,
+                    "papers_read": self._read,
+                    "elapsed_seconds": round(elapsed, 1),
+                    "crawl_seconds_left": None if left is None else round(left, 1),
+                    "crawling": self._crawling,
+                },
+            )
 
 
 def _describe_event(session: Session, event: ChangeEvent) -> dict[str, Any]:

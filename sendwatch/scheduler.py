@@ -180,4 +180,6 @@ def scheduled_mail() -> None:
 
 
 def _log_progress(event: str, data: dict) -> None:
+    if event == "progress":  # live counts, several a second: for displays, not for the log
+        return
     log.info(event, extra={"event": event, **{k: v for k, v in data.items() if k not in {"message", "args"}}})

@@ -29,7 +29,14 @@ def summarise(config: Config) -> list[str]:
         f"next cycle {_when(config.schedule.next_run('cycle'))}, next digest {_when(config.schedule.next_run('digest'))}",
         f"crawl: delay {config.crawl.download_delay}s per site, robots.txt {'obeyed' if config.crawl.obey_robots else 'IGNORED'}, "
         f"window {config.crawl.window_days_back} days back to {config.crawl.window_days_ahead} ahead",
+        f"crawl at once: {_sites_at_once(config)}, in {config.crawl.workers or 'one per core'} worker process"
+        f"{'es' if config.crawl.workers != 1 else ''} of at most {config.crawl.councils_per_worker} councils each",
     ]
+
+
+def _sites_at_once(config: Config) -> str:
+    cap = config.crawl.parallel_councils
+    return "every site" if cap is None else f"at most {cap} site{'s' if cap != 1 else ''}"
 
 
 def _when(moment) -> str:

@@ -5,21 +5,11 @@ from __future__ import annotations
 import click
 
 from alerts.mailq import describe_counts, needs_attention
+from sendwatch.commands.progress import CycleProgress
 from sendwatch.core import locks
 from sendwatch.core.lifetime import sigterm_unwinds
 from sendwatch.core.vocabulary import CRAWL_OUTCOMES
 from sendwatch.cycle import CycleSummary, run_cycle
-
-
-def print_progress(event: str, data: dict) -> None:
-    """Live per-council lines on the terminal while a cycle runs."""
-    if event == "stage":
-        click.echo(f"» {data['stage']}", err=True)
-    elif event == "council":
-        detail = f"{data['documents_new']} new, {data['documents_changed']} changed"
-        if data.get("reason") and data["outcome"] != "ok":
-            detail += f" ({data['reason']})"
-        click.echo(f"  {data['slug']:<40} {data['outcome']:<8} {detail}", err=True)
 
 
 def print_summary(summary: CycleSummary) -> None:
@@ -74,12 +64,13 @@ def run(runtime, once: bool, slugs: tuple[str, ...], log_json: bool) -> None:
             raise click.BadParameter(f"{slug!r} is not a configured council", param_hint="--council") from None
     if once:
         try:
-            with sigterm_unwinds():  # `timeout` and systemd stop with SIGTERM: clean up as for Ctrl-C
+            # `timeout` and systemd stop with SIGTERM: clean up as for Ctrl-C
+            with sigterm_unwinds(), CycleProgress() as progress:
                 summary = run_cycle(
                     config,
                     runtime.database,
                     slugs=list(slugs) or None,
-                    progress=print_progress,
+                    progress=progress,
                     linger_seconds=config.mail.linger_seconds,
                 )
         except locks.LockBusy as busy:

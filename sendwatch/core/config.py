@@ -98,7 +98,12 @@ class Crawl(_Strict):
     retry_backoff_seconds: float = Field(default=2.0, ge=0)
     max_html_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     max_pdf_bytes: int = Field(default=60 * 1024 * 1024, gt=0)
-    parallel_councils: int = Field(default=4, ge=1)
+    # Sites crawled at once (default: all); each at its own polite pace.
+    parallel_councils: int | None = Field(default=None, ge=1)
+    # Crawl worker processes (default: one per core), each running many councils at once, and
+    # the most councils one worker holds in flight (bounds its memory).
+    workers: int | None = Field(default=None, ge=1)
+    councils_per_worker: int = Field(default=100, ge=1)
     council_timeout_seconds: float = Field(default=3600, gt=0)
     flag_after_cycles: int = Field(default=3, ge=1)
 

@@ -30,12 +30,13 @@ Usage::
 """
 
 from sendwatch.demo.site.sample import FORUM, sample_council
-from sendwatch.demo.site.server import FAILURES, WEB_SERVICE_MODES, DemoSite
+from sendwatch.demo.site.server import FAILURES, POISON_HEADER, WEB_SERVICE_MODES, DemoSite, Served
 from sendwatch.demo.site.spec import VARIANTS, DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
 __all__ = [
     "FAILURES",
     "FORUM",
+    "POISON_HEADER",
     "VARIANTS",
     "WEB_SERVICE_MODES",
     "DemoCommittee",
@@ -44,5 +45,6 @@ __all__ = [
     "DemoItem",
     "DemoMeeting",
     "DemoSite",
+    "Served",
     "sample_council",
 ]

@@ -17,8 +17,10 @@ import re
 import socket
 import struct
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -40,7 +42,25 @@ FAILURES = (
     "malformed_xml",  # web service XML is cut off mid-element
     "redirect_other_host",  # every page redirects to another host
     "redirect_loop",  # every page redirects to itself, as a misconfigured site does
+    "slow",  # every answer waits ``size`` milliseconds first, as an overloaded server's do
+    "poison",  # pages carry the POISON_HEADER: hostile content, for tests whose crawler crashes on it
 )
+# The header a "poison" page carries. Nothing in sendwatch reads it: tests that need a crawl to
+# crash its process (as a native parser's bug would on hostile bytes) add a Scrapy middleware
+# that crashes on it.
+POISON_HEADER = "X-Demo-Poison"
+
+
+@dataclass(frozen=True)
+class Served:
+    """One request as the demo site saw it: when it arrived and when its answer was sent."""
+
+    slug: str
+    path: str
+    arrived: float  # time.monotonic()
+    answered: float
+
+
 WEB_SERVICE_MODES = ("on", "not_found", "error", "html")
 
 
@@ -60,6 +80,7 @@ class DemoSite:
         self._web_service: dict[str, str] = {}
         self._failures: dict[str, list[tuple[str, str | None, int]]] = {}
         self._hits: dict[str, Counter[str]] = {}
+        self._served: list[Served] = []
         self._bodies: dict[str, Counter[str]] = {}
         self._agents: dict[str, set[str]] = {}
         self._cookies: dict[str, int] = {}
@@ -262,10 +283,16 @@ class DemoSite:
         with self._lock:
             return self._cookies[slug]
 
+    def served(self) -> list[Served]:
+        """Every request of every council since the last ``reset_counts``, in order of arrival."""
+        with self._lock:
+            return sorted(self._served, key=lambda request: request.arrived)
+
     def reset_counts(self) -> None:
         with self._lock:
             for counter in [*self._hits.values(), *self._bodies.values()]:
                 counter.clear()
+            self._served.clear()
 
     # ------------------------------------------------------------------ internals
 
@@ -386,6 +413,14 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         self.do_GET(head=True)
 
     def do_GET(self, head: bool = False) -> None:
+        arrived = time.monotonic()
+        try:
+            self._answer(head)
+        finally:
+            with self.site._lock:
+                self.site._served.append(Served(self.slug, self.path, arrived, time.monotonic()))
+
+    def _answer(self, head: bool) -> None:
         site, slug = self.site, self.slug
         with site._lock:
             site._hits[slug][self.path] += 1
@@ -395,10 +430,13 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             None
             if self.path == "/robots.txt"
             else site._failure(
-                slug, self.path, ("error_500", "forbidden", "reset", "hang", "redirect_other_host", "redirect_loop")
+                slug, self.path, ("error_500", "forbidden", "reset", "hang", "redirect_other_host", "redirect_loop", "slow")
             )
         )
         kind = failure[0] if failure else None
+        if kind == "slow":
+            site._released.wait(timeout=failure[1] / 1000 if failure else 0)
+            kind = None
         if kind == "hang":
             with site._lock:
                 release = site._hang_release[slug]
@@ -426,6 +464,10 @@ class _CouncilHandler(BaseHTTPRequestHandler):
                     reply = self._route()
             except Exception as error:  # a bug in the demo must show, not hang the crawler
                 reply = _Reply(500, f"demo site error: {error!r}".encode(), "text/plain")
+            if self.path != "/robots.txt" and site._failure(slug, self.path, ("poison",)):
+                reply = _Reply(
+                    reply.status, reply.body, reply.content_type, {**reply.headers, POISON_HEADER: "1"}, reply.document
+                )
         self._send(reply, head)
 
     # ---------------------------------------------------------------- routing

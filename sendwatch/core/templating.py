@@ -16,7 +16,18 @@ from typing import Any, Literal
 
 import jinja2
 
-from sendwatch.core.formatting import header_text, iso_time, local_time, long_date, money, safe_url, status_label
+from sendwatch.core.formatting import (
+    header_text,
+    health_note,
+    iso_time,
+    local_time,
+    long_date,
+    money,
+    safe_url,
+    status_label,
+    status_words,
+)
+from sendwatch.core.money import labelled
 from sendwatch.core.vocabulary import STATUS_LABELS, STATUSES
 
 TemplateFolder = Literal["email", "web"]
@@ -29,6 +40,9 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "money": money,
     "status_label": status_label,
     "oneline": header_text,
+    "status_words": status_words,
+    "health_note": health_note,
+    "labelled": labelled,
 }
 
 

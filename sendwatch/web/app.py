@@ -77,6 +77,8 @@ def routes() -> list:
         Route("/feeds/changes.atom", data.changes_feed, name="changes_feed"),
         Route("/export/statuses.json", data.export_json),
         Route("/export/statuses.csv", data.export_csv),
+        Route("/export/history.json", data.history_json),
+        Route("/export/history.csv", data.history_csv),
         Route("/digests", data.digest_archive),
         Route("/digests/{digest_id:int}", data.digest_page),
         Route("/digests/{digest_id:int}/email", data.digest_email),

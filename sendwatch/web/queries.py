@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from decimal import Decimal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.status import CouncilStatus, current_statuses, describe_reference
-from sendwatch.core.formatting import looks_like_pdf, page_link, safe_url
+from sendwatch.core.formatting import looks_like_pdf, page_link, safe_url, status_label
 from sendwatch.core.health import crawl_health, is_flagged
 from sendwatch.core.storage.db import fits_row_id
 from sendwatch.core.storage.models import (
@@ -29,8 +30,9 @@ from sendwatch.core.storage.models import (
     Meeting,
     ReferenceProgramme,
     StatusRecord,
+    utcnow,
 )
-from sendwatch.core.vocabulary import STATUSES, CrawlHealth
+from sendwatch.core.vocabulary import CRAWL_HEALTHS, STATUSES, CrawlHealth
 
 RECENT_DOCUMENTS = 25
 RECENT_RUNS = 5
@@ -66,7 +68,8 @@ class DashboardRow:
 
     @property
     def latest_figure(self) -> dict | None:
-        return self.status.figures[0] if self.status.figures else None
+        """The latest labelled figure (an unlabelled amount is not "the latest figure")."""
+        return self.status.latest_figure
 
     @property
     def latest_evidence(self) -> dict | None:
@@ -77,30 +80,92 @@ class DashboardRow:
 
 
 SORTS = {"status": "Most serious status first", "recent": "Most recent change first", "name": "Council name"}
+# How far back "what changed" looks, in days, as the dashboard offers it; a week by default.
+CHANGE_RANGES = {1: "the last day", 7: "the last 7 days", 30: "the last 30 days", 90: "the last 90 days", 365: "the last year"}
+DEFAULT_RANGE = 7
+
+
+@dataclass
+class RecentChange:
+    """One change sendwatch detected, as the top of the dashboard shows it."""
+
+    slug: str
+    name: str
+    previous: str | None
+    status: str
+    since: dt.date | None
+    detected_at: dt.datetime
+    first_seen: bool
+    quote: dict | None  # the deciding sentence, preferring one that links to its paper
 
 
 @dataclass
 class Dashboard:
     rows: list[DashboardRow]  # after filtering
-    counts: dict[str, int]  # every council, by status, in vocabulary order
+    counts: dict[str, int]  # every council, by status, in vocabulary order (councils with no news: in ``quiet``)
     total: int
     status: str | None
     query: str
     sort: str = "status"
+    quiet: dict[str, int] = field(default_factory=dict)  # councils with no news, by crawl health
+    changes: list[RecentChange] = field(default_factory=list)  # detected within ``days``, newest first
+    days: int = DEFAULT_RANGE
 
 
-def dashboard(session: Session, flag_after: int, status: str | None = None, query: str = "", sort: str = "status") -> Dashboard:
+def changes_since(session: Session, since: dt.datetime, limit: int = 100) -> list[RecentChange]:
+    """Every status change detected at or after ``since`` (first sightings excluded), newest first."""
+    events = session.execute(
+        select(ChangeEvent, Council)
+        .join(Council, Council.id == ChangeEvent.council_id)
+        .where(ChangeEvent.is_baseline.is_(False), ChangeEvent.detected_at >= since)
+        .order_by(ChangeEvent.detected_at.desc(), ChangeEvent.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        RecentChange(
+            slug=council.slug,
+            name=council.name,
+            previous=event.old_status,
+            status=event.new_status,
+            since=event.since,
+            detected_at=event.detected_at,
+            first_seen=event.old_status is None,
+            quote=deciding_quote(event.evidence or []),
+        )
+        for event, council in events
+    ]
+
+
+def deciding_quote(evidence: list[dict]) -> dict | None:
+    """The sentence to show for a change: the first that links to its paper, else the first."""
+    return next((item for item in evidence if evidence_link(item)), evidence[0] if evidence else None)
+
+
+def dashboard(
+    session: Session,
+    flag_after: int,
+    status: str | None = None,
+    query: str = "",
+    sort: str = "status",
+    days: int = DEFAULT_RANGE,
+    now: dt.datetime | None = None,
+) -> Dashboard:
     """Every council's current status, filtered by status and by a search on the name, sorted.
 
     ``flag_after``: ``crawl.flag_after_cycles``, for the crawl health each row shows.
 
     ``sort``: ``status`` (most serious first, as ``current_statuses`` orders them), ``recent``
-    (latest ``since`` first, councils with none last) or ``name``.
+    (latest ``since`` first, councils with none last) or ``name``. ``days``: how far back the
+    changes at the top look (``CHANGE_RANGES``).
     """
+    days = days if days in CHANGE_RANGES else DEFAULT_RANGE
+    now = now or utcnow()
     statuses = current_statuses(session)
     councils = {council.slug: council for council in session.scalars(select(Council))}
     counted = Counter(row.status for row in statuses)
-    counts: dict[str, int] = {name: counted[name] for name in STATUSES if counted[name]}
+    counts: dict[str, int] = {name: counted[name] for name in STATUSES if counted[name] and name != "none"}
+    quiet_counted = Counter(row.health for row in statuses if row.status == "none")
+    quiet = {health: quiet_counted[health] for health in CRAWL_HEALTHS if quiet_counted[health]}
     wanted = query.strip().lower()
     rows = [
         DashboardRow(row, crawl_health(councils[row.slug]), is_flagged(councils[row.slug], flag_after))
@@ -114,10 +179,13 @@ def dashboard(session: Session, flag_after: int, status: str | None = None, quer
     return Dashboard(
         rows=rows,
         counts=counts,
+        quiet=quiet,
         total=len(statuses),
         status=status,
         query=query.strip(),
         sort=sort if sort in SORTS else "status",
+        changes=changes_since(session, now - dt.timedelta(days=days)),
+        days=days,
     )
 
 
@@ -135,7 +203,7 @@ class Period:
 @dataclass
 class FigurePoint:
     date: dt.date
-    amount_gbp: float
+    amount_gbp: Decimal
     text: str
     label: str | None
     financial_year: str | None
@@ -296,19 +364,100 @@ class FeedEntry:
     event: ChangeEvent
     council: Council
 
+    @property
+    def first_seen(self) -> bool:
+        """The first status sendwatch found for the council (a baseline), not a change."""
+        return self.event.is_baseline or self.event.old_status is None
+
 
 def recent_changes(session: Session, slug: str | None = None, limit: int = 50) -> list[FeedEntry]:
-    """The latest non-baseline change events, newest first, for all councils or one."""
+    """The latest change events, newest first, for all councils or one; first sightings
+    (baselines) are included, and marked so by ``FeedEntry.first_seen``."""
     statement = (
         select(ChangeEvent, Council)
         .join(Council, Council.id == ChangeEvent.council_id)
-        .where(ChangeEvent.is_baseline.is_(False))
         .order_by(ChangeEvent.detected_at.desc(), ChangeEvent.id.desc())
         .limit(limit)
     )
     if slug is not None:
         statement = statement.where(Council.slug == slug)
     return [FeedEntry(event, council) for event, council in session.execute(statement).all()]
+
+
+def data_time(session: Session, slug: str | None = None) -> dt.datetime | None:
+    """When what sendwatch shows last changed: the latest status recorded, change detected or
+    crawl of a council (all councils, or one); None for an empty database. Feeds and exports
+    send it as Last-Modified, and an empty feed as its <updated>, never the request's time."""
+    council_filter = [] if slug is None else [Council.slug == slug]
+    times = [
+        session.scalar(
+            select(func.max(StatusRecord.recorded_at)).join(Council, Council.id == StatusRecord.council_id).where(*council_filter)
+        ),
+        session.scalar(
+            select(func.max(ChangeEvent.detected_at)).join(Council, Council.id == ChangeEvent.council_id).where(*council_filter)
+        ),
+        session.scalar(select(func.max(Council.last_crawled_at)).where(*council_filter)),
+        session.scalar(select(func.min(Council.created_at)).where(*council_filter)),
+    ]
+    known = [time for time in times if time is not None]
+    return _aware(max(known)) if known else None
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """Aggregates bypass the column type on SQLite: their naive UTC comes back naive."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+@dataclass
+class HistoryRow:
+    """One period of one council's status history, for the history export."""
+
+    council: str
+    name: str
+    gss_code: str | None
+    status: str
+    status_label: str
+    since: dt.date | None
+    until: dt.date | None  # None: current
+    current: bool
+    recorded_at: dt.datetime
+    evidence_title: str | None
+    evidence_url: str | None
+    evidence_page: int | None
+    evidence_quote: str | None
+
+
+def status_history(session: Session) -> list[HistoryRow]:
+    """Every council's status history, period by period, councils by slug, oldest period first."""
+    councils = {council.id: council for council in session.scalars(select(Council))}
+    by_council: dict[int, list[StatusRecord]] = {}
+    for record in session.scalars(select(StatusRecord).order_by(StatusRecord.id)):
+        by_council.setdefault(record.council_id, []).append(record)
+    rows = []
+    for council_id, records in sorted(by_council.items(), key=lambda pair: councils[pair[0]].slug):
+        council = councils[council_id]
+        ordered = sorted(records, key=lambda record: (record.since or dt.date.min, record.id))
+        for index, record in enumerate(ordered):
+            following = ordered[index + 1] if index + 1 < len(ordered) else None
+            item = deciding_quote(list(record.evidence or [])) or {}
+            rows.append(
+                HistoryRow(
+                    council=council.slug,
+                    name=council.name,
+                    gss_code=council.gss_code,
+                    status=record.status,
+                    status_label=status_label(record.status),
+                    since=record.since,
+                    until=following.since if following else None,
+                    current=record.is_current,
+                    recorded_at=record.recorded_at,
+                    evidence_title=item.get("title"),
+                    evidence_url=evidence_link(item) if item else None,
+                    evidence_page=item.get("page"),
+                    evidence_quote=item.get("quote"),
+                )
+            )
+    return rows
 
 
 def council_name(session: Session, slug: str) -> str | None:

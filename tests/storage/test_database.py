@@ -94,7 +94,7 @@ def test_an_upgrade_from_the_previous_schema_keeps_every_row(database_url: str) 
         assert document is not None and document.sha256 == "ab12"
         session.add(Figure(document_id=7, council_id=1, amount_gbp=6_000_000, text="£6m", label="off track by"))
     with db.session() as session:
-        assert session.scalars(select(Figure.amount_gbp)).all() == [6_000_000]
+        assert session.scalars(select(Figure.amount_pence)).all() == [600_000_000]
     db.dispose()
 
 

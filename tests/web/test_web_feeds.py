@@ -18,14 +18,18 @@ def site(start_site, sqlite_url):  # type: ignore[no-untyped-def]
     return start_site(sqlite_url)
 
 
-def test_changes_feed_is_valid_atom_with_one_entry_per_real_change(site) -> None:
+def test_changes_feed_is_valid_atom_with_each_change_and_first_sightings_marked_as_such(site) -> None:
     response = site.client.get("/feeds/changes.atom")
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
     feed = ElementTree.fromstring(response.content)
     entries = feed.findall(f"{ATOM}entry")
-    assert len(entries) == 1  # baselines are not changes
+    kinds = [(e.findtext(f"{ATOM}title"), e.find(f"{ATOM}category").get("term")) for e in entries]
+    assert kinds == [  # newest first; a first sighting is not a change, and says so
+        ("Northshire County Council: Safety valve: agreed → Safety valve: off track", "change"),
+        ("Eastshire Council: first seen as Enhanced monitoring and support", "first-seen"),
+        ("Northshire County Council: first seen as Safety valve: agreed", "first-seen"),
+    ]
     entry = entries[0]
-    assert entry.findtext(f"{ATOM}title") == "Northshire County Council: Safety valve: agreed → Safety valve: off track"
     assert entry.findtext(f"{ATOM}id") == "tag:sendwatch,2024:change:north-off-track"
     links = {link.get("rel"): link.get("href") for link in entry.findall(f"{ATOM}link")}
     assert links["alternate"] == f"{site.url}/councils/northshire"
@@ -37,9 +41,9 @@ def test_changes_feed_is_valid_atom_with_one_entry_per_real_change(site) -> None
 
 def test_council_feed_has_only_that_council(site) -> None:
     north = ElementTree.fromstring(site.client.get("/councils/northshire/feed.atom").content)
-    assert len(north.findall(f"{ATOM}entry")) == 1
+    assert len(north.findall(f"{ATOM}entry")) == 2
     east = ElementTree.fromstring(site.client.get("/councils/eastshire/feed.atom").content)
-    assert east.findall(f"{ATOM}entry") == []
+    assert [entry.find(f"{ATOM}category").get("term") for entry in east.findall(f"{ATOM}entry")] == ["first-seen"]
     assert east.findtext(f"{ATOM}title") == "sendwatch: Eastshire Council status changes"
     assert site.client.get("/councils/atlantis/feed.atom").status_code == 404
 
@@ -65,7 +69,11 @@ def test_json_export_matches_status_json(site) -> None:
     rows = site.client.get("/export/statuses.json").json()
     assert [row["council"] for row in rows] == ["eastshire", "northshire", "westvale", "southbrook"]
     north = rows[1]
-    assert set(north) == {"council", "name", "status", "since", "evidence", "figures"}
+    assert set(north) == {
+        *("council", "name", "status", "since", "evidence", "figures"),
+        *("previous", "detected_at", "checked_at", "health", "gss_code"),
+    }
+    assert north["previous"] == "sv_agreed" and north["health"] == "ok" and north["detected_at"].endswith("Z")
     assert north["status"] == "sv_off_track" and north["since"] == "2024-09-12"
     assert set(north["evidence"][0]) == {"url", "title", "date", "page", "quote"}
     assert north["figures"] == [{"amount_gbp": 6200000, "text": "£6.2m", "label": "off track by"}]
@@ -88,7 +96,7 @@ def test_digest_archive_lists_and_shows_past_digests(site) -> None:
     archive = site.client.get("/digests")
     assert archive.status_code == 200 and "Week to" in archive.text
     page = site.client.get("/digests/1")
-    assert "Northshire County Council: now Safety valve: off track" in page.text
+    assert "<h1>Weekly digest</h1>" in page.text and "All weekly digests" in page.text  # the email's own HTML
     emailed = site.client.get("/digests/1/email")
     assert "<h1>Weekly digest</h1>" in emailed.text
     assert "script-src" not in emailed.headers["content-security-policy"]

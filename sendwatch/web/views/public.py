@@ -14,25 +14,35 @@ from sendwatch.web.responses import page, refusal, state
 
 
 def dashboard(request: Request) -> Response:
-    """Every council with its status; ``?status=`` filters, ``?q=`` searches names, ``?sort=`` orders."""
+    """What changed first (``?days=`` back, a week by default), then every council with its
+    status; ``?status=`` filters, ``?q=`` searches names, ``?sort=`` orders."""
     wanted = request.query_params.get("status") or None
     if wanted is not None and wanted not in STATUSES:
         wanted = None
     query = (request.query_params.get("q") or "")[:100]
     sort = request.query_params.get("sort") or "status"
+    days = _int_or_none(request.query_params.get("days")) or queries.DEFAULT_RANGE
     web = state(request)
     with web.database.session() as session:
         board = queries.dashboard(
-            session, web.config.crawl.flag_after_cycles, wanted, query, sort if sort in queries.SORTS else "status"
+            session, web.config.crawl.flag_after_cycles, wanted, query, sort if sort in queries.SORTS else "status", days
         )
         return page(
             request,
             "dashboard.html",
             board=board,
             sorts=queries.SORTS,
-            summary_bar=charts.summary_bar(board.counts),
+            ranges=queries.CHANGE_RANGES,
+            summary_bar=charts.summary_bar(board.counts, board.quiet),
             evidence_link=queries.evidence_link,
         )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 def council(request: Request) -> Response:

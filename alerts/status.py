@@ -76,11 +76,16 @@ class CouncilStatus:
             "evidence": [{key: item.get(key) for key in EVIDENCE_KEYS} for item in self.evidence],
             "figures": [{key: clean_figure(item).get(key) for key in FIGURE_KEYS} for item in self.figures],
             "previous": self.previous,
-            "detected_at": iso_time(self.detected_at) or None,
-            "checked_at": iso_time(self.checked_at) or None,
+            "detected_at": _seconds(self.detected_at),
+            "checked_at": _seconds(self.checked_at),
             "health": self.health,
             "gss_code": self.gss_code,
         }
+
+
+def _seconds(moment: dt.datetime | None) -> str | None:
+    """ISO 8601 UTC to the second ('2026-11-29T14:05:00Z'), or None."""
+    return iso_time(moment.replace(microsecond=0)) if moment else None
 
 
 def current_statuses(session: Session, include_disabled: bool = False) -> list[CouncilStatus]:

@@ -28,6 +28,7 @@ from sendwatch.core.formatting import (
     status_words,
 )
 from sendwatch.core.money import labelled
+from sendwatch.core.palette import STATUS_FILL, UNKNOWN_FILL
 from sendwatch.core.vocabulary import STATUS_LABELS, STATUSES
 
 TemplateFolder = Literal["email", "web"]
@@ -43,6 +44,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "status_words": status_words,
     "health_note": health_note,
     "labelled": labelled,
+    "status_colour": lambda status: STATUS_FILL.get(status or "", UNKNOWN_FILL),
 }
 
 

@@ -2,7 +2,7 @@
 
 Each chart is a picture *and* has its words: the SVG carries a <title> for screen readers, and
 the pages print the same facts as text beside it, so no one depends on colour or on seeing it.
-Colours come from ``STATUS_FILL`` (chosen to stay distinguishable and readable on white); every
+Colours come from ``sendwatch.core.palette.STATUS_FILL`` (shared with the emails; chosen to stay distinguishable and readable on white); every
 bit of text is escaped, because labels can come from scraped papers.
 """
 
@@ -16,20 +16,8 @@ from typing import Protocol
 from markupsafe import Markup, escape
 
 from sendwatch.core.formatting import money, status_label, status_words
+from sendwatch.core.palette import STATUS_FILL
 
-# Fill colours for the status strip and summary bar (the CSS badges use paler tints of these).
-STATUS_FILL: dict[str, str] = {
-    "none": "#8c959f",
-    "deficit_only": "#bf8700",
-    "dbv": "#0969da",
-    "sv_negotiating": "#6639ba",
-    "sv_agreed": "#1a7f37",
-    "sv_on_track": "#2da44e",
-    "sv_off_track": "#d1570d",
-    "ems": "#cf222e",
-    "payment_withheld": "#82071e",
-    "sv_completed": "#0e7c86",
-}
 SERIES_COLOURS = ("#0969da", "#cf222e", "#6639ba")
 SERIES_DASHES = ("", "6 3", "2 3")  # a second cue besides colour
 MIN_SEGMENT = 6.0  # px: even a one-day status stays visible

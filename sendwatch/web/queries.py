@@ -22,6 +22,7 @@ from sendwatch.core.health import crawl_health, is_flagged
 from sendwatch.core.storage.db import fits_row_id
 from sendwatch.core.storage.models import (
     ChangeEvent,
+    Committee,
     Council,
     CrawlRun,
     Digest,
@@ -32,6 +33,7 @@ from sendwatch.core.storage.models import (
     StatusRecord,
     utcnow,
 )
+from sendwatch.web.calendar import CalendarMeeting
 from sendwatch.core.vocabulary import CRAWL_HEALTHS, STATUSES, CrawlHealth
 
 RECENT_DOCUMENTS = 25
@@ -205,7 +207,7 @@ class FigurePoint:
     date: dt.date
     amount_gbp: Decimal
     text: str
-    label: str | None
+    label: str
     financial_year: str | None
     document_title: str | None
     document_link: str | None
@@ -234,6 +236,12 @@ class CouncilPage:
     runs: list[CrawlRun]
     flagged: bool
     references: list[tuple[str, str | None]] = field(default_factory=list)  # (words, source link)
+    health: CrawlHealth = "never_checked"
+
+    @property
+    def latest_change(self) -> ChangeEvent | None:
+        """The change sendwatch detected last (a first sighting included)."""
+        return max(self.changes, key=lambda change: (change.detected_at, change.id), default=None)
 
 
 def council_page(session: Session, slug: str, flag_after: int) -> CouncilPage | None:
@@ -269,6 +277,7 @@ def council_page(session: Session, slug: str, flag_after: int) -> CouncilPage | 
         ),
         flagged=is_flagged(council, flag_after),
         references=references,
+        health=crawl_health(council),
     )
 
 
@@ -300,7 +309,9 @@ def _figures(session: Session, council_id: int) -> list[FigurePoint]:
         )
     }
     points = []
-    for figure in session.scalars(select(Figure).where(Figure.council_id == council_id).order_by(Figure.id)):
+    # Only figures that say what they are: an unlabelled amount is a number, not a figure to show.
+    labelled_figures = select(Figure).where(Figure.council_id == council_id, Figure.label.is_not(None), Figure.label != "")
+    for figure in session.scalars(labelled_figures.order_by(Figure.id)):
         date = dates.get(figure.document_id)
         if date is None:
             continue
@@ -313,7 +324,7 @@ def _figures(session: Session, council_id: int) -> list[FigurePoint]:
                 date,
                 figure.amount_gbp,
                 figure.text,
-                figure.label,
+                figure.label or "",
                 figure.financial_year,
                 document.title if document else None,
                 link,
@@ -476,3 +487,43 @@ def digest(session: Session, digest_id: int) -> Digest | None:
 def council_choices(session: Session) -> list[tuple[str, str]]:
     """(slug, name) of every enabled council, by name, for the sign-up form."""
     return list(session.execute(select(Council.slug, Council.name).where(Council.enabled.is_(True)).order_by(Council.name)).all())
+
+
+# --------------------------------------------------------------------------- upcoming meetings
+
+UPCOMING_DAYS = 120
+
+
+def upcoming_meetings(session: Session, today: dt.date, slug: str | None = None, limit: int = 200) -> list[CalendarMeeting]:
+    """Meetings of the watched committees from ``today`` on (up to ``UPCOMING_DAYS`` ahead), soonest
+    first, for every watched council or one; cancelled meetings are left out."""
+    statement = (
+        select(Meeting, Council, Committee.title)
+        .join(Council, Council.id == Meeting.council_id)
+        .outerjoin(Committee, Committee.id == Meeting.committee_id)
+        .where(
+            Meeting.date >= today,
+            Meeting.date <= today + dt.timedelta(days=UPCOMING_DAYS),
+            Council.enabled.is_(True),
+        )
+        .order_by(Meeting.date, Council.name, Meeting.id)
+        .limit(limit)
+    )
+    if slug is not None:
+        statement = statement.where(Council.slug == slug)
+    meetings = []
+    for meeting, council, committee in session.execute(statement).all():
+        if "cancel" in (meeting.status or "").lower():
+            continue
+        meetings.append(
+            CalendarMeeting(
+                meeting_id=meeting.id,
+                council_slug=council.slug,
+                council_name=council.name,
+                committee=(committee or meeting.title or "Meeting").strip(),
+                date=meeting.date,
+                url=safe_url(meeting.url),
+                first_seen_at=meeting.first_seen_at,
+            )
+        )
+    return meetings

@@ -14,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from alerts.status import current_statuses
-from sendwatch.core.formatting import iso_time
+from sendwatch.core.formatting import LONDON, iso_time
 from sendwatch.core.money import json_amount
 from sendwatch.web import queries
+from sendwatch.web.calendar import ICS, calendar
 from sendwatch.web.responses import conditional, page, refusal, state
 from sendwatch.web.templating import render
 
@@ -275,3 +276,31 @@ def digest_email(request: Request) -> Response:
             return refusal(request, 404, "Digest not found", "There is no weekly digest with that number.")
         html = found.html
     return Response(html, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": DIGEST_POLICY})
+
+
+def calendar_all(request: Request) -> Response:
+    """iCalendar: the upcoming meetings of every watched council's watched committees."""
+    web = state(request)
+    with web.database.session() as session:
+        meetings = queries.upcoming_meetings(session, _today())
+        changed = queries.data_time(session)
+    body = calendar(meetings, "sendwatch: upcoming meetings", web.config.web.base_url, changed or EPOCH)
+    return conditional(request, body, ICS, changed, {"Content-Disposition": 'inline; filename="sendwatch-meetings.ics"'})
+
+
+def calendar_council(request: Request) -> Response:
+    """iCalendar: one council's upcoming meetings of its watched committees."""
+    slug = request.path_params["slug"]
+    web = state(request)
+    with web.database.session() as session:
+        name = queries.council_name(session, slug)
+        if name is None:
+            return refusal(request, 404, "Council not found", "sendwatch does not watch a council with that address.")
+        meetings = queries.upcoming_meetings(session, _today(), slug)
+        changed = queries.data_time(session, slug)
+    body = calendar(meetings, f"sendwatch: {name} meetings", web.config.web.base_url, changed or EPOCH)
+    return conditional(request, body, ICS, changed, {"Content-Disposition": f'inline; filename="{slug}-meetings.ics"'})
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(LONDON).date()

@@ -12,6 +12,8 @@ from sendwatch.core.vocabulary import STATUSES
 from sendwatch.web import charts, queries
 from sendwatch.web.responses import page, refusal, state
 
+UPCOMING_ON_DASHBOARD = 10
+
 
 def dashboard(request: Request) -> Response:
     """What changed first (``?days=`` back, a week by default), then every council with its
@@ -33,6 +35,7 @@ def dashboard(request: Request) -> Response:
             board=board,
             sorts=queries.SORTS,
             ranges=queries.CHANGE_RANGES,
+            meetings=queries.upcoming_meetings(session, dt.datetime.now(LONDON).date(), limit=UPCOMING_ON_DASHBOARD),
             summary_bar=charts.summary_bar(board.counts, board.quiet),
             evidence_link=queries.evidence_link,
         )
@@ -69,4 +72,5 @@ def council(request: Request) -> Response:
             chart=charts.figures_chart(found.series),
             legend=legend,
             evidence_link=queries.evidence_link,
+            meetings=queries.upcoming_meetings(session, today, slug),
         )

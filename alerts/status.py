@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sendwatch.core.formatting import iso_time, status_label, status_words
+from sendwatch.core.formatting import iso_seconds, status_label, status_words
 from sendwatch.core.health import crawl_health
 from sendwatch.core.money import clean_figure, labelled
 from sendwatch.core.storage.models import ChangeEvent, Council, ReferenceProgramme, StatusRecord
@@ -76,16 +76,11 @@ class CouncilStatus:
             "evidence": [{key: item.get(key) for key in EVIDENCE_KEYS} for item in self.evidence],
             "figures": [{key: clean_figure(item).get(key) for key in FIGURE_KEYS} for item in self.figures],
             "previous": self.previous,
-            "detected_at": _seconds(self.detected_at),
-            "checked_at": _seconds(self.checked_at),
+            "detected_at": iso_seconds(self.detected_at),
+            "checked_at": iso_seconds(self.checked_at),
             "health": self.health,
             "gss_code": self.gss_code,
         }
-
-
-def _seconds(moment: dt.datetime | None) -> str | None:
-    """ISO 8601 UTC to the second ('2026-11-29T14:05:00Z'), or None."""
-    return iso_time(moment.replace(microsecond=0)) if moment else None
 
 
 def current_statuses(session: Session, include_disabled: bool = False) -> list[CouncilStatus]:

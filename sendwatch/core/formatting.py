@@ -99,6 +99,11 @@ def short_time(moment: dt.datetime | None) -> str:
     return f"{moment.astimezone(LONDON):%Y-%m-%d %H:%M}"
 
 
+def iso_seconds(moment: dt.datetime | None) -> str | None:
+    """ISO 8601 UTC to the second ('2026-11-29T14:05:00Z') for machine outputs; None when unknown."""
+    return iso_time(moment.replace(microsecond=0)) if moment else None
+
+
 def iso_time(moment: dt.datetime | dt.date | None) -> str:
     """RFC 3339 for feeds and <time datetime=...>."""
     if moment is None:

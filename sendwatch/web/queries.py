@@ -484,6 +484,12 @@ def digest(session: Session, digest_id: int) -> Digest | None:
     return session.get(Digest, digest_id) if fits_row_id(digest_id) else None
 
 
+def matches_council(query: str, slug: str, name: str, aliases: Sequence[str] = ()) -> bool:
+    """Whether a council is what someone typed: any word of its name, slug or aliases, any case."""
+    wanted = " ".join(query.lower().split())
+    return not wanted or any(wanted in words.lower() for words in (name, slug, *aliases))
+
+
 def council_choices(session: Session) -> list[tuple[str, str]]:
     """(slug, name) of every enabled council, by name, for the sign-up form."""
     return list(session.execute(select(Council.slug, Council.name).where(Council.enabled.is_(True)).order_by(Council.name)).all())

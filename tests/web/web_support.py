@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import email.message
 import re
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +24,9 @@ from sendwatch.core.storage.models import (
     utcnow,
 )
 from tests.support.smtp import SmtpServer
+
+# Screenshots the browser tests leave for people to look at (not committed: see .gitignore).
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 COUNCILS = [
     {

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from alerts.status import current_statuses
-from sendwatch.core.formatting import LONDON, iso_time
+from sendwatch.core.formatting import LONDON, iso_seconds
 from sendwatch.core.money import json_amount
 from sendwatch.web import queries
 from sendwatch.web.calendar import ICS, calendar
@@ -161,8 +161,8 @@ def export_csv(request: Request) -> Response:
                 status.gss_code,
                 status.health,
                 status.previous,
-                iso_time(status.detected_at),
-                iso_time(status.checked_at),
+                iso_seconds(status.detected_at),
+                iso_seconds(status.checked_at),
             )
         )
     return conditional(
@@ -205,7 +205,7 @@ def _history_values(row: queries.HistoryRow) -> dict[str, object]:
         "since": row.since.isoformat() if row.since else None,
         "until": row.until.isoformat() if row.until else None,
         "current": row.current,
-        "recorded_at": iso_time(row.recorded_at),
+        "recorded_at": iso_seconds(row.recorded_at),
         "evidence_title": row.evidence_title,
         "evidence_url": row.evidence_url,
         "evidence_page": row.evidence_page,

@@ -68,6 +68,7 @@ def routes() -> list:
         Route("/councils/{slug:str}/feed.atom", data.council_feed, name="council_feed"),
         Route("/councils/{slug:str}/calendar.ics", data.calendar_council, name="council_calendar"),
         Route("/calendar.ics", data.calendar_all, name="calendar"),
+        Route("/papers/{document_id:int}", public.paper, name="paper"),
         Route("/subscribe", subscriptions.subscribe_form, methods=["GET"]),
         Route("/subscribe", subscriptions.subscribe_submit, methods=["POST"]),
         Route("/confirm", subscriptions.confirm_page, methods=["GET"]),

@@ -217,6 +217,7 @@ class FigurePoint:
 class DocumentRow:
     title: str
     link: str | None
+    stored: str | None  # the copy sendwatch keeps (``/papers/ID``), readable after the council's site moves on
     kind: str
     date: dt.date | None
     verdict: str | None
@@ -237,6 +238,16 @@ class CouncilPage:
     flagged: bool
     references: list[tuple[str, str | None]] = field(default_factory=list)  # (words, source link)
     health: CrawlHealth = "never_checked"
+    stored: dict[str, tuple[str, bool]] = field(default_factory=dict)  # paper URL -> (stored copy, is a PDF)
+
+    def stored_link(self, item: dict) -> str | None:
+        """Where sendwatch's own copy of a quote's paper is, at the quoted page for a PDF."""
+        found = self.stored.get(str(item.get("url") or ""))
+        if found is None:
+            return None
+        path, is_pdf = found
+        page = item.get("page")
+        return f"{path}#page={page}" if is_pdf and isinstance(page, int) and page > 0 else path
 
     @property
     def latest_change(self) -> ChangeEvent | None:
@@ -278,7 +289,22 @@ def council_page(session: Session, slug: str, flag_after: int) -> CouncilPage | 
         flagged=is_flagged(council, flag_after),
         references=references,
         health=crawl_health(council),
+        stored=stored_copies(session, council.id),
     )
+
+
+def stored_copies(session: Session, council_id: int) -> dict[str, tuple[str, bool]]:
+    """Each fetched paper's URL -> (the address of sendwatch's stored copy, whether it is a PDF)."""
+    rows = session.execute(
+        select(Document.url, Document.id, Document.kind).where(Document.council_id == council_id, Document.file_path.is_not(None))
+    ).all()
+    return {url: (f"/papers/{document_id}", kind == "pdf") for url, document_id, kind in rows}
+
+
+def stored_paper(session: Session, document_id: int) -> Document | None:
+    """The document whose stored file ``/papers/ID`` serves, or None."""
+    document = session.get(Document, document_id) if fits_row_id(document_id) else None
+    return document if document is not None and document.file_path else None
 
 
 def _periods(records: Sequence[StatusRecord]) -> list[Period]:
@@ -357,6 +383,7 @@ def _documents(session: Session, council_id: int) -> list[DocumentRow]:
         DocumentRow(
             title=(doc.title or "").strip() or doc.url,
             link=safe_url(doc.url),
+            stored=f"/papers/{doc.id}" if doc.file_path else None,
             kind=doc.kind,
             date=dates.get(doc.id),
             verdict=doc.verdict_status if doc.verdict_status in STATUSES else None,

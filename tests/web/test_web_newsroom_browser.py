@@ -264,3 +264,19 @@ def test_a_repeated_request_with_the_validator_gets_304(demo, path) -> None:
     assert since.status_code == 304
     stale = demo.client.get(path, headers={"If-None-Match": '"not-this-one"'})
     assert stale.status_code == 200 and stale.content == first.content
+
+
+# --------------------------------------------------------------------------- after the demo
+
+
+def test_the_demo_s_papers_stay_readable_from_sendwatch_s_stored_copies(demo) -> None:
+    page = demo.client.get("/councils/eastmoor").text
+    copies = sorted(set(re.findall(r'href="(/papers/\d+)(?:#page=\d+)?"', page)))
+    assert copies, "no stored copy linked from the council page"
+    for copy in copies:
+        served = demo.client.get(copy)
+        assert served.status_code == 200 and served.content
+        assert "sandbox" in served.headers["content-security-policy"]  # scraped HTML runs nothing, here of all places
+    pdf = next(copy for copy in copies if demo.client.get(copy).headers["content-type"] == "application/pdf")
+    assert demo.client.get(pdf).content.startswith(b"%PDF-")
+    assert demo.client.get("/papers/999999").status_code == 404

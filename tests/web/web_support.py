@@ -32,6 +32,7 @@ COUNCILS = [
     {
         "slug": "northshire",
         "name": "Northshire County Council",
+        "gss_code": "E10000099",
         "platform": "moderngov",
         "url": "https://democracy.northshire.example.gov.uk/",
     },

@@ -187,7 +187,12 @@ def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted
                 date=(document.published_date.isoformat() if document.published_date else None),
             )
             for f in figures.get(document.id, []):
-                row = {"text": f.text, "label": f.label, "amount_gbp": json_amount(f.amount_gbp), "financial_year": f.financial_year}
+                row = {
+                    "text": f.text,
+                    "label": f.label,
+                    "amount_gbp": json_amount(f.amount_gbp),
+                    "financial_year": f.financial_year,
+                }
                 if f.label and _figure_key(row) not in figures_seen[item.council_id] and len(finding.figures) < 6:
                     figures_seen[item.council_id].add(_figure_key(row))
                     finding.figures.append(row)

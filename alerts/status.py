@@ -101,7 +101,7 @@ def current_statuses(session: Session, include_disabled: bool = False) -> list[C
         if not council.enabled and not include_disabled:
             continue  # removed from config.yaml: its history is kept, but it is not watched
         record = records.get(council.id)
-        event = latest_events.get(council.id)
+        latest = latest_events.get(council.id)
         rows.append(
             CouncilStatus(
                 slug=council.slug,
@@ -113,10 +113,10 @@ def current_statuses(session: Session, include_disabled: bool = False) -> list[C
                 papers_url=council.base_url,
                 reference=references.get(council.id, []),
                 health=crawl_health(council),
-                previous=event.old_status if event else None,
-                detected_at=event.detected_at if event else None,
+                previous=latest.old_status if latest else None,
+                detected_at=latest.detected_at if latest else None,
                 checked_at=council.last_success_at,
-                first_seen=bool(event and (event.is_baseline or event.old_status is None)),
+                first_seen=bool(latest and (latest.is_baseline or latest.old_status is None)),
                 gss_code=council.gss_code,
             )
         )

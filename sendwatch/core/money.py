@@ -70,10 +70,12 @@ def labelled(figures: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
         label = figure.get("label")
         if not label:
             continue
+        pence: int | None
         try:
-            key = (to_pence(figure.get("amount_gbp")), str(label))
+            pence = to_pence(figure.get("amount_gbp"))
         except (TypeError, ValueError):
-            key = (None, str(label))
+            pence = None
+        key = (pence, str(label))
         if key in seen:
             continue
         seen.add(key)

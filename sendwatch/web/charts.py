@@ -9,8 +9,8 @@ bit of text is escaped, because labels can come from scraped papers.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Protocol
 
 from markupsafe import Markup, escape
@@ -80,7 +80,9 @@ def timeline_strip(periods: Sequence[StatusPeriod], today: dt.date, width: int =
         x = (dt.date(year, 1, 1) - start).days * scale
         parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{bar_height + 4}" stroke="#24292f" stroke-width="1"/>')
         anchor = "end" if x > width - 30 else "middle"
-        parts.append(f'<text x="{x:.1f}" y="{height - 2}" font-size="{TEXT_SIZE}" text-anchor="{anchor}" fill="#24292f">{year}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 2}" font-size="{TEXT_SIZE}" text-anchor="{anchor}" fill="#24292f">{year}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 

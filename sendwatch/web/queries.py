@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from decimal import Decimal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,8 +33,8 @@ from sendwatch.core.storage.models import (
     StatusRecord,
     utcnow,
 )
-from sendwatch.web.calendar import CalendarMeeting
 from sendwatch.core.vocabulary import CRAWL_HEALTHS, STATUSES, CrawlHealth
+from sendwatch.web.calendar import CalendarMeeting
 
 RECENT_DOCUMENTS = 25
 RECENT_RUNS = 5
@@ -167,7 +167,7 @@ def dashboard(
     counted = Counter(row.status for row in statuses)
     counts: dict[str, int] = {name: counted[name] for name in STATUSES if counted[name] and name != "none"}
     quiet_counted = Counter(row.health for row in statuses if row.status == "none")
-    quiet = {health: quiet_counted[health] for health in CRAWL_HEALTHS if quiet_counted[health]}
+    quiet: dict[str, int] = {health: quiet_counted[health] for health in CRAWL_HEALTHS if quiet_counted[health]}
     wanted = query.strip().lower()
     rows = [
         DashboardRow(row, crawl_health(councils[row.slug]), is_flagged(councils[row.slug], flag_after))
@@ -546,7 +546,7 @@ def upcoming_meetings(session: Session, today: dt.date, slug: str | None = None,
         statement = statement.where(Council.slug == slug)
     meetings = []
     for meeting, council, committee in session.execute(statement).all():
-        if "cancel" in (meeting.status or "").lower():
+        if meeting.date is None or "cancel" in (meeting.status or "").lower():
             continue
         meetings.append(
             CalendarMeeting(

@@ -64,9 +64,7 @@ class Demo:
 
 
 def sendwatch(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sendwatch.cli", *args], cwd=folder, capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run([sys.executable, "-m", "sendwatch.cli", *args], cwd=folder, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -126,9 +126,7 @@ def export_json(request: Request) -> Response:
     with state(request).database.session() as session:
         rows = [row.as_json() for row in current_statuses(session)]
         changed = queries.data_time(session)
-    return conditional(
-        request, _json(rows), JSON, changed, {"Content-Disposition": 'inline; filename="sendwatch-statuses.json"'}
-    )
+    return conditional(request, _json(rows), JSON, changed, {"Content-Disposition": 'inline; filename="sendwatch-statuses.json"'})
 
 
 def export_csv(request: Request) -> Response:
@@ -177,7 +175,11 @@ def history_csv(request: Request) -> Response:
         changed = queries.data_time(session)
     rows = [tuple(_history_values(row).values()) for row in history]
     return conditional(
-        request, _csv(HISTORY_COLUMNS, rows), CSV, changed, {"Content-Disposition": 'attachment; filename="sendwatch-history.csv"'}
+        request,
+        _csv(HISTORY_COLUMNS, rows),
+        CSV,
+        changed,
+        {"Content-Disposition": 'attachment; filename="sendwatch-history.csv"'},
     )
 
 

@@ -57,10 +57,10 @@ def status(runtime, as_json: bool) -> None:
 
 
 def status_table(rows: list[CouncilStatus]) -> str:
-    """The human status table: most serious first, with since-dates, what changed and when,
-    when the council was last read, and the latest labelled figure."""
+    """The human status table: most serious first, with since-dates, what changed and when
+    (``changed``), when the council was last read successfully, and the latest labelled figure."""
     return render_table(
-        ["council", "status", "since", "changed", "checked", "latest figure", "published lists (context)"],
+        ["council", "status", "since", "changed", "last read", "latest figure", "published lists (context)"],
         [_cells(row) for row in rows],
     )
 

@@ -174,6 +174,18 @@ def test_the_digest_and_the_alert_read_on_a_phone_as_on_a_desk(browser, demo, wi
     page.close()
 
 
+def test_the_meetings_ahead_are_listed_and_in_the_calendar(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(demo.url + "/")
+    assert "Eastmoor County Council" in page.locator("ul.meetings").inner_text()
+    assert page.locator('a[type="text/calendar"][href="/calendar.ics"]').count() >= 1
+    page.close()
+    for path in ("/calendar.ics", "/councils/eastmoor/calendar.ics"):
+        body = demo.client.get(path).text
+        assert body.count("BEGIN:VEVENT") == 1 and "SUMMARY:Eastmoor County Council: Schools Forum" in body
+    assert "BEGIN:VEVENT" not in demo.client.get("/councils/northfield/calendar.ics").text
+
+
 def test_chart_labels_stay_legible_on_a_phone(browser, demo) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(demo.url + "/councils/eastmoor")

@@ -13,7 +13,7 @@ every common mail client renders without scripts or images. It is mailed only to
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -26,14 +26,14 @@ from alerts.status import current_statuses, status_counts
 from alerts.subscriptions import active_subscribers
 from alerts.timeline import pages_read_by_ocr
 from sendwatch.core.config import Config
-from sendwatch.core.formatting import page_link, safe_url, status_label
+from sendwatch.core.formatting import page_link, safe_url, status_label, status_words
 from sendwatch.core.health import crawl_health, flagged_councils
 from sendwatch.core.money import json_amount
 from sendwatch.core.palette import STATUS_FILL
 from sendwatch.core.storage import Database
 from sendwatch.core.storage.models import ChangeEvent, Council, Digest, Document, Evidence, Figure, utcnow
 from sendwatch.core.tokens import signing_secret
-from sendwatch.core.vocabulary import MIN_CONFIDENCE, STATUSES
+from sendwatch.core.vocabulary import CRAWL_HEALTHS, MIN_CONFIDENCE, STATUSES
 
 WEEK = dt.timedelta(days=7)
 
@@ -101,6 +101,14 @@ def collect_digest(session: Session, config: Config, now: dt.datetime, councils:
             status, status_label(status), counts.get(status, 0), round(100 * counts.get(status, 0) / total), STATUS_FILL[status]
         )
         for status in reversed(STATUSES)
+        if status != "none"
+    ]
+    # Councils with no news, by why: checked and quiet is not the same as never read.
+    quiet = Counter(row.health for row in rows if row.status == "none")
+    bars += [
+        SummaryBar("none", status_words("none", health), quiet[health], round(100 * quiet[health] / total), STATUS_FILL["none"])
+        for health in CRAWL_HEALTHS
+        if quiet[health]
     ]
     changes = change_views(session, config, events) if events else []
     return DigestContent(

@@ -112,7 +112,9 @@ def subscribe_form(request: Request) -> Response:
         councils = []
         with state(request).database.session() as session:
             name = queries.council_name(session, preselected)
-        notice = f"sendwatch does not watch {name or 'that council'}, so there are no alerts for it. Choose from the councils below."
+        notice = (
+            f"sendwatch does not watch {name or 'that council'}, so there are no alerts for it. Choose from the councils below."
+        )
     choices = {
         "councils": councils,
         "statuses": None,

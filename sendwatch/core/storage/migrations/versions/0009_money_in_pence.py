@@ -1,7 +1,7 @@
 """money in whole pence: figures' amounts exact, stored figures' JSON without float noise
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0009_money
+Revises: 0008_channels
 Create Date: 2026-12-01
 
 ``figures.amount_gbp`` (a binary float: ``4099999.9999999995`` where a paper said £4.1m)
@@ -17,8 +17,8 @@ from alembic import op
 
 from sendwatch.core.money import clean_figure, to_pence
 
-revision = "0005"
-down_revision = "0004"
+revision = "0009_money"
+down_revision = "0008_channels"
 branch_labels = None
 depends_on = None
 

@@ -3,8 +3,9 @@
 "Detected" is the point: minutes appear weeks after their meeting, so the week is measured on
 ``ChangeEvent.detected_at`` and ``Evidence.created_at``, never on the papers' own dates.
 
-It has four parts: the week's status changes; new evidence and figures by council; councils
-whose crawls keep failing or finding nothing (flagged, as ``sendwatch councils --flagged`` says);
+It has three parts, to be read in two minutes: the week's news grouped by council (its status
+changes first, then the other sentences and labelled figures its papers gave, each said once);
+councils whose crawls keep failing or finding nothing (flagged, as ``sendwatch councils --flagged`` says);
 and a national summary (councils per status) drawn as table-cell bars with inline CSS, which
 every common mail client renders without scripts or images. It is mailed only to ``weekly`` subscribers, at most once per person per ISO week.
 """
@@ -12,7 +13,7 @@ every common mail client renders without scripts or images. It is mailed only to
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -25,44 +26,37 @@ from alerts.status import current_statuses, status_counts
 from alerts.subscriptions import active_subscribers
 from alerts.timeline import pages_read_by_ocr
 from sendwatch.core.config import Config
-from sendwatch.core.formatting import page_link, safe_url, status_label
+from sendwatch.core.formatting import page_link, safe_url, status_label, status_words
 from sendwatch.core.health import crawl_health, flagged_councils
+from sendwatch.core.money import json_amount
+from sendwatch.core.palette import STATUS_FILL
 from sendwatch.core.storage import Database
 from sendwatch.core.storage.models import ChangeEvent, Council, Digest, Document, Evidence, Figure, utcnow
 from sendwatch.core.tokens import signing_secret
-from sendwatch.core.vocabulary import MIN_CONFIDENCE, STATUSES
+from sendwatch.core.vocabulary import CRAWL_HEALTHS, MIN_CONFIDENCE, STATUSES
 
 WEEK = dt.timedelta(days=7)
-BAR_COLOURS = {
-    "none": "#d0d7de",
-    "deficit_only": "#a5b4c4",
-    "dbv": "#7aa6d6",
-    "sv_negotiating": "#6c8ebf",
-    "sv_agreed": "#4f7fb5",
-    "sv_on_track": "#2da44e",
-    "sv_off_track": "#d4a72c",
-    "ems": "#e16f24",
-    "payment_withheld": "#cf222e",
-    "sv_completed": "#8250df",
-}
 
 
 @dataclass
 class NewFinding:
-    """A sentence or figure found this week, in one document."""
+    """The sentences and labelled figures found this week in one document, each said once."""
 
     title: str
     url: str | None
     date: str | None
-    quotes: list[dict] = field(default_factory=list)
+    quotes: list[dict] = field(default_factory=list)  # each with the statuses it supports
     figures: list[dict] = field(default_factory=list)
 
 
 @dataclass
 class CouncilFindings:
+    """One council's week: its status changes, then what else its papers said."""
+
     name: str
     slug: str
     documents: list[NewFinding]
+    changes: list[ChangeView] = field(default_factory=list)
 
 
 @dataclass
@@ -79,7 +73,7 @@ class DigestContent:
     period_start: dt.datetime
     period_end: dt.datetime
     changes: list[ChangeView]
-    findings: list[CouncilFindings]
+    findings: list[CouncilFindings]  # every council with news this week, by name, changes first
     troubled: list[dict]
     bars: list[SummaryBar]
     total_councils: int
@@ -104,19 +98,59 @@ def collect_digest(session: Session, config: Config, now: dt.datetime, councils:
     total = max(1, len(rows))
     bars = [
         SummaryBar(
-            status, status_label(status), counts.get(status, 0), round(100 * counts.get(status, 0) / total), BAR_COLOURS[status]
+            status, status_label(status), counts.get(status, 0), round(100 * counts.get(status, 0) / total), STATUS_FILL[status]
         )
         for status in reversed(STATUSES)
+        if status != "none"
     ]
+    # Councils with no news, by why: checked and quiet is not the same as never read.
+    quiet = Counter(row.health for row in rows if row.status == "none")
+    bars += [
+        SummaryBar("none", status_words("none", health), quiet[health], round(100 * quiet[health] / total), STATUS_FILL["none"])
+        for health in CRAWL_HEALTHS
+        if quiet[health]
+    ]
+    changes = change_views(session, config, events) if events else []
     return DigestContent(
         period_start=start,
         period_end=now,
-        changes=change_views(session, config, events) if events else [],
-        findings=_new_findings(session, start, now, wanted),
+        changes=changes,
+        findings=_by_council(changes, _new_findings(session, start, now, wanted)),
         troubled=_troubled_councils(session, config),
         bars=bars,
         total_councils=len(rows),
     )
+
+
+def _by_council(changes: list[ChangeView], findings: list[CouncilFindings]) -> list[CouncilFindings]:
+    """Each council once: its changes, then its other new sentences (none repeating a change's)."""
+    sections = {finding.slug: finding for finding in findings}
+    for change in changes:
+        section = sections.setdefault(change.council_slug, CouncilFindings(change.council_name, change.council_slug, []))
+        section.changes.append(change)
+    for section in sections.values():
+        told = {_sentence_key(item.get("quote")) for change in section.changes for item in change.evidence}
+        told_figures = {_figure_key(figure) for change in section.changes for figure in change.figures}
+        for document in section.documents:
+            document.quotes = [item for item in document.quotes if _sentence_key(item["quote"]) not in told]
+            document.figures = [figure for figure in document.figures if _figure_key(figure) not in told_figures]
+        section.documents = [document for document in section.documents if document.quotes or document.figures]
+    kept = [section for section in sections.values() if section.changes or section.documents]
+    return sorted(kept, key=lambda section: (not section.changes, section.name.lower()))
+
+
+def _sentence_key(quote: object) -> str:
+    return " ".join(str(quote or "").lower().split())
+
+
+def _figure_key(figure: dict) -> tuple[object, object]:
+    return (json_amount(figure.get("amount_gbp")), figure.get("label"))
+
+
+def _is_a_sentence(quote: str, title: str) -> bool:
+    """Evidence worth quoting: not the paper's (or an agenda item's) title repeated back."""
+    words = quote.split()
+    return _sentence_key(quote) != _sentence_key(title) and (len(words) >= 6 or quote.rstrip().endswith((".", "!", "?")))
 
 
 def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted) -> list[CouncilFindings]:
@@ -141,30 +175,47 @@ def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted
     councils = {c.id: c for c in session.scalars(select(Council).where(Council.id.in_({e.council_id for e in evidence})))}
     scanned = pages_read_by_ocr(session, list(document_ids))
     by_council: dict[int, dict[int, NewFinding]] = defaultdict(dict)
+    sentences: dict[int, dict[str, dict]] = defaultdict(dict)  # council -> sentence -> its quote
+    figures_seen: dict[int, set[tuple[object, object]]] = defaultdict(set)
     for item in evidence:
         document = documents[item.document_id]
+        title = (document.title or document.url).strip()
+        if not _is_a_sentence(item.quote, title):
+            continue
+        said = sentences[item.council_id].get(_sentence_key(item.quote))
+        if said is not None:  # the same sentence again (a pack and its report, or two statuses): once
+            if item.status not in said["statuses"]:
+                said["statuses"].append(item.status)
+            continue
         finding = by_council[item.council_id].get(document.id)
         if finding is None:
             finding = NewFinding(
-                title=(document.title or document.url).strip(),
+                title=title,
                 url=safe_url(document.url),
                 date=(document.published_date.isoformat() if document.published_date else None),
-                figures=[
-                    {"text": f.text, "label": f.label, "amount_gbp": f.amount_gbp, "financial_year": f.financial_year}
-                    for f in figures.get(document.id, [])[:6]
-                ],
             )
+            for f in figures.get(document.id, []):
+                row = {
+                    "text": f.text,
+                    "label": f.label,
+                    "amount_gbp": json_amount(f.amount_gbp),
+                    "financial_year": f.financial_year,
+                }
+                if f.label and _figure_key(row) not in figures_seen[item.council_id] and len(finding.figures) < 6:
+                    figures_seen[item.council_id].add(_figure_key(row))
+                    finding.figures.append(row)
             by_council[item.council_id][document.id] = finding
         link = page_link(finding.url, item.page, is_pdf=document.kind == "pdf") if finding.url else None
-        finding.quotes.append(
-            {
-                "quote": item.quote,
-                "page": item.page,
-                "status": item.status,
-                "link": link,
-                "ocr": (item.document_id, item.page) in scanned,
-            }
-        )
+        quote = {
+            "quote": item.quote,
+            "page": item.page,
+            "status": item.status,
+            "statuses": [item.status],
+            "link": link,
+            "ocr": (item.document_id, item.page) in scanned,
+        }
+        sentences[item.council_id][_sentence_key(item.quote)] = quote
+        finding.quotes.append(quote)
     return [
         CouncilFindings(name=councils[council_id].name, slug=councils[council_id].slug, documents=list(docs.values()))
         for council_id, docs in sorted(by_council.items(), key=lambda pair: councils[pair[0]].name.lower())

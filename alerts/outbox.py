@@ -34,6 +34,7 @@ from alerts.render import (
 from alerts.subscriptions import active_subscribers, matching_events, wants_email
 from sendwatch.core.config import Config
 from sendwatch.core.formatting import header_text
+from sendwatch.core.money import clean_figure, labelled
 from sendwatch.core.storage.models import ChangeEvent, Council, FigureChange, OutboxMessage, Subscriber, utcnow
 from sendwatch.core.tokens import make_token, signing_secret
 
@@ -95,6 +96,19 @@ def enqueue(
     return row
 
 
+def each_sentence_once(evidence: list[dict]) -> list[dict]:
+    """Evidence with each sentence once (the same words in an agenda pack and in its report)."""
+    seen: set[str] = set()
+    kept = []
+    for item in evidence:
+        key = " ".join(str(item.get("quote") or "").lower().split())
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(item)
+    return kept
+
+
 def change_views(session: Session, config: Config, events: list[ChangeEvent]) -> list[ChangeView]:
     """Events as the templates show them, with council names and links."""
     councils = {c.id: c for c in session.scalars(select(Council).where(Council.id.in_({e.council_id for e in events})))}
@@ -109,8 +123,8 @@ def change_views(session: Session, config: Config, events: list[ChangeEvent]) ->
                 old_status=event.old_status,
                 new_status=event.new_status,
                 since=event.since,
-                evidence=list(event.evidence or []),
-                figures=list(event.figures or []),
+                evidence=each_sentence_once(event.evidence or []),
+                figures=[clean_figure(figure) for figure in labelled(event.figures or [])],
                 papers_url=council.base_url,
                 council_page=f"{base}/councils/{council.slug}",
             )

@@ -41,6 +41,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendwatch.core.formatting import looks_like_pdf, page_link
+from sendwatch.core.money import json_amount
 from sendwatch.core.storage.models import Document, DocumentPage, Evidence, Figure, Meeting
 from sendwatch.core.vocabulary import MIN_CONFIDENCE, STATUSES, seriousness, standing_tier
 
@@ -251,17 +252,16 @@ def _root_id(document_id: int, parents: dict[int, int | None]) -> int:
 def figures_json(figures: list[Figure]) -> list[dict]:
     """Labelled figures first, each amount once, as the JSON the status history keeps."""
     ordered = sorted(figures, key=lambda f: (f.label is None, f.page or 0, f.id or 0))
-    seen: set[tuple[float, str | None]] = set()
+    seen: set[tuple[int, str | None]] = set()
     result = []
     for figure in ordered:
-        key = (figure.amount_gbp, figure.label)
+        key = (figure.amount_pence, figure.label)
         if key in seen:
             continue
         seen.add(key)
-        amount = figure.amount_gbp
         result.append(
             {
-                "amount_gbp": int(amount) if float(amount).is_integer() else amount,
+                "amount_gbp": json_amount(figure.amount_gbp),
                 "text": figure.text,
                 "label": figure.label,
                 "financial_year": figure.financial_year,

@@ -33,6 +33,33 @@ FORMAL_NAMES = {
     "County Durham": ("Durham County Council", "durham"),
 }
 
+# Names as the councils call themselves (and journalists write them), where "<short> Council"
+# would be wrong: cities, and boroughs that say so. Slugs stay slugify(short), as before.
+STYLED_NAMES = {
+    **{
+        city: f"{city} City Council"
+        for city in (
+            "Birmingham", "Coventry", "Derby", "Leeds", "Leicester", "Liverpool", "Manchester", "Milton Keynes",
+            "Nottingham", "Peterborough", "Plymouth", "Portsmouth", "Salford", "Sheffield", "Southampton",
+            "Southend-on-Sea", "Stoke-on-Trent", "Sunderland",
+        )
+    },
+    "Brighton and Hove": "Brighton & Hove City Council",
+    "Newcastle upon Tyne": "Newcastle City Council",
+    "York": "City of York Council",
+    "Wolverhampton": "City of Wolverhampton Council",
+    "Doncaster": "City of Doncaster Council",
+    **{
+        borough: f"{borough} Borough Council"
+        for borough in (
+            "Bedford", "Blackburn with Darwen", "Darlington", "Halton", "Hartlepool", "Luton", "Reading",
+            "Redcar and Cleveland", "Rochdale", "Slough", "Stockton-on-Tees", "Swindon", "Warrington", "Wokingham",
+        )
+    },
+    "St. Helens": "St Helens Borough Council",
+    "Telford and Wrekin": "Telford & Wrekin Council",
+}  # fmt: skip
+
 
 def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
@@ -42,6 +69,8 @@ def formal_name(short: str, gss: str) -> tuple[str, str]:
     """A council's usual formal name and slug, from its short name and GSS code type."""
     if short in FORMAL_NAMES:
         return FORMAL_NAMES[short]
+    if short in STYLED_NAMES:
+        return STYLED_NAMES[short], slugify(short)
     if gss.startswith("E10"):
         return f"{short} County Council", slugify(short)
     if gss.startswith("E09"):

@@ -97,3 +97,52 @@ def test_a_missing_config_file_is_a_config_error(tmp_path: Path) -> None:
     result = sendwatch("--config", str(tmp_path / "nowhere.yaml"), "councils")
     assert result.returncode == 2
     assert result.stderr.strip() == f"{tmp_path / 'nowhere.yaml'}: file not found"
+
+
+# --------------------------------------------------------------------------- naming councils
+
+TWO = [
+    {"slug": "kirklees", "name": "Kirklees Council", "platform": "moderngov", "url": "https://democracy.kirklees.example/"},
+    {
+        "slug": "leeds",
+        "name": "Leeds City Council",
+        "aliases": ["Leeds"],
+        "platform": "moderngov",
+        "url": "https://democracy.leeds.example/",
+    },
+]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["crawl", "--council", "kirklee"],
+        ["extract", "--council", "kirklee"],
+        ["run", "--once", "--council", "kirklee"],
+        ["probe", "--council", "kirklee"],
+        ["subscribe", "desk@example.org", "--council", "kirklee"],
+    ],
+)
+def test_an_unknown_council_gets_one_wording_one_exit_code_and_the_nearest_slugs(write_config, args) -> None:
+    path, _ = write_config({"councils": TWO})
+    result = CliRunner().invoke(cli, ["--config", str(path), *args])
+    assert result.exit_code == 2, result.output
+    assert "no council 'kirklee' in the config; did you mean kirklees?" in result.output
+
+
+def test_council_slugs_match_in_any_case_and_by_name(write_config) -> None:
+    path, _ = write_config({"councils": TWO})
+    result = CliRunner().invoke(cli, ["--config", str(path), "subscribe", "desk@example.org", "--council", "KIRKLEES"])
+    assert result.exit_code == 0 and "to kirklees" in result.output
+    result = CliRunner().invoke(cli, ["--config", str(path), "subscribe", "desk@example.org", "--council", "leeds city council"])
+    assert result.exit_code == 0 and "to leeds" in result.output
+    nothing_near = CliRunner().invoke(cli, ["--config", str(path), "crawl", "--council", "zzz"])
+    assert nothing_near.exit_code == 2 and "`sendwatch councils` lists them" in nothing_near.output
+
+
+@pytest.mark.parametrize("args", [["councils"], ["subscribers"], ["check-config"], ["status"], ["mail"]])
+def test_commands_that_report_print_json_on_request(write_config, args) -> None:
+    path, _ = write_config({"councils": TWO})
+    result = CliRunner().invoke(cli, ["--config", str(path), *args, "--json"])
+    assert result.exit_code == 0, result.output
+    json.loads(result.stdout)

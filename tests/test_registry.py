@@ -61,3 +61,18 @@ def test_known_programme_membership_is_seeded_as_reference_data_once(database: D
     with database.session() as session:
         programmes = sorted(session.scalars(select(ReferenceProgramme.programme)))
     assert programmes == ["enhanced_monitoring_and_support", "safety_valve", "safety_valve_under_review"]
+
+
+def test_the_shipped_councils_go_by_the_names_they_call_themselves() -> None:
+    from pathlib import Path
+
+    from sendwatch.core.config import load_config
+
+    shipped = load_config(Path(__file__).resolve().parents[1] / "config.yaml")
+    names = {council.slug: council for council in shipped.councils}
+    assert names["birmingham"].name == "Birmingham City Council"
+    assert names["leeds"].name == "Leeds City Council" and "Leeds" in names["leeds"].aliases  # searchable by the short name
+    assert names["st-helens"].name == "St Helens Borough Council"
+    assert names["kirklees"].name == "Kirklees Council"  # unchanged where the council says "Council"
+    styled = {"Birmingham", "Leeds", "Manchester", "Sheffield", "Liverpool", "Nottingham", "Leicester", "Coventry"}
+    assert not [council.name for council in shipped.councils if council.name in {f"{city} Council" for city in styled}]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import click
@@ -44,8 +45,9 @@ def _when(moment) -> str:
 
 
 @click.command("check-config")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the file, whether it is valid, the summary).")
 @click.pass_obj
-def check_config(runtime) -> None:
+def check_config(runtime, as_json: bool) -> None:
     """Validate the config file and summarise what it configures.
 
     Exits 2 with one line per problem (file:line: key: message) when it is invalid.
@@ -53,6 +55,9 @@ def check_config(runtime) -> None:
     Example: sendwatch --config config.yaml check-config
     """
     config = runtime.config
+    if as_json:
+        click.echo(json.dumps({"config": str(runtime.config_path), "valid": True, "summary": summarise(config)}, indent=2))
+        return
     click.echo(f"{runtime.config_path}: valid")
     for line in summarise(config):
         click.echo(f"  {line}")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
+from dataclasses import asdict
 
 import click
 
 from crawler import CouncilCrawlResult, crawl_councils
+from sendwatch.commands.choosing import council_slugs
 from sendwatch.commands.tables import render_table
 from sendwatch.core.vocabulary import CRAWL_OUTCOMES
 
@@ -17,25 +20,21 @@ from sendwatch.core.vocabulary import CRAWL_OUTCOMES
 @click.option(
     "--log-level", default=None, metavar="LEVEL", help="Show Scrapy's own log at this level (e.g. INFO), for debugging."
 )
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array of the councils' results instead of a table.")
 @click.pass_obj
-def crawl(runtime, slugs: tuple[str, ...], log_level: str | None) -> None:
+def crawl(runtime, slugs: tuple[str, ...], log_level: str | None, as_json: bool) -> None:
     """Crawl councils' committee sites for new meetings, agenda items and documents.
 
     Each council is crawled politely in its own process; what it found is saved all together
     or not at all. Prints one line per council: outcome, meetings, items, documents (new and
     changed), requests, and the reason when the outcome is not ok. Exits 0 even when some
-    councils fail (they are named with the reason); exits 1 if a named council is unknown.
+    councils fail (they are named with the reason); exits 2 if a named council is unknown.
 
     Example: sendwatch crawl --council kirklees
     """
-    config, database = runtime.config, runtime.database
-    try:
-        chosen = list(slugs) or None
-        if chosen:
-            for slug in chosen:
-                config.council(slug)
-    except KeyError as error:
-        raise click.ClickException(f"no council with slug {error.args[0]!r} in the config") from None
+    config = runtime.config
+    chosen = council_slugs(config, slugs) or None
+    database = runtime.database
     stop = threading.Event()
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set()) if in_main_thread else None
@@ -53,6 +52,9 @@ def crawl(runtime, slugs: tuple[str, ...], log_level: str | None) -> None:
     finally:
         if in_main_thread:
             signal.signal(signal.SIGINT, previous)
+    if as_json:
+        click.echo(json.dumps([asdict(result) for result in results], indent=2, ensure_ascii=False))
+        return
     click.echo(
         render_table(
             ["council", "outcome", "meetings", "items", "documents", "new", "changed", "requests", "reason"],

@@ -28,7 +28,8 @@ def demo(runtime, workdir: Path) -> None:
     Starts a local council site on 127.0.0.1, runs a baseline cycle, publishes papers that put
     one council under enhanced monitoring, runs a second cycle, and shows the status table, the
     alert email (written to the outbox folder) and a digest preview. Uses its own config and
-    database in --dir, never yours.
+    database in --dir, never yours. Afterwards `sendwatch --config DIR/config.yaml serve` shows
+    it all in the web app, the papers served from the copies the demo stored.
 
     Example: sendwatch demo --dir /tmp/sendwatch-demo
     """
@@ -50,3 +51,8 @@ def demo(runtime, workdir: Path) -> None:
         click.echo("\n".join("  " + line for line in (body.get_content() if body else "").strip().splitlines()))
     click.echo(f"\nWeekly digest preview: {result.digest_file}")
     click.echo(f"Everything the demo made is in {result.workdir} (config.yaml, sendwatch-demo.db, data/, outbox/).")
+    click.echo(
+        "\nTo look around in the web app (what changed, council pages, feeds; the papers from sendwatch's stored copies):\n"
+        f"  sendwatch --config {result.workdir / 'config.yaml'} serve\n"
+        "then open http://127.0.0.1:8000/ in a browser (Ctrl-C stops it)."
+    )

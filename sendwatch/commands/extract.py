@@ -1,15 +1,19 @@
 """``sendwatch extract``: just the extraction stage."""
 
+import json
+
 import click
 
 from extractors.pipeline import extract_documents
+from sendwatch.commands.choosing import council_slugs
 
 
 @click.command()
 @click.option("--council", "slugs", multiple=True, metavar="SLUG", help="Extract only this council's documents (repeatable).")
 @click.option("--reprocess", is_flag=True, help="Re-extract documents even if unchanged.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as one JSON object.")
 @click.pass_obj
-def extract(runtime, slugs: tuple[str, ...], reprocess: bool) -> None:
+def extract(runtime, slugs: tuple[str, ...], reprocess: bool, as_json: bool) -> None:
     """Read crawled documents for status evidence and money figures.
 
     Documents are read again when their content or the extractor version changed, and papers
@@ -21,12 +25,11 @@ def extract(runtime, slugs: tuple[str, ...], reprocess: bool) -> None:
     Example: sendwatch extract --council kirklees --reprocess
     """
     config = runtime.config
-    for slug in slugs:
-        try:
-            config.council(slug)
-        except KeyError:
-            raise click.BadParameter(f"no council with slug {slug!r} in the config", param_hint="--council") from None
-    summary = extract_documents(config, runtime.database, slugs=list(slugs) or None, reprocess=reprocess)
+    chosen = council_slugs(config, slugs)
+    summary = extract_documents(config, runtime.database, slugs=chosen or None, reprocess=reprocess)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
+        return
     states = ", ".join(f"{state} {count}" for state, count in sorted(summary.states.items())) or "nothing to do"
     click.echo(f"extracted {summary.processed} document(s): {states}; evidence {summary.evidence}, figures {summary.figures}")
     if summary.reread:

@@ -8,6 +8,7 @@ import click
 
 from crawler.probe import ProbeReport, probe_site
 from crawler.variants import VARIANTS
+from sendwatch.commands.choosing import council_slugs
 from sendwatch.core.config import Config
 from sendwatch.core.vocabulary import PLATFORMS
 
@@ -54,10 +55,8 @@ def probe(
     config = runtime.config if runtime.config_path.exists() else Config()
     council = None
     if slug:
-        try:
-            council = config.council(slug)
-        except KeyError:
-            raise click.ClickException(f"no council with slug {slug!r} in the config") from None
+        [slug] = council_slugs(config, [slug])
+        council = config.council(slug)
         if not council.platform or not council.url:
             raise click.ClickException(f"council {slug!r} has no platform or url to probe")
     address = url or (council.url if council else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from alerts.mailq import describe_counts, needs_attention
+from sendwatch.commands.choosing import council_slugs
 from sendwatch.commands.progress import CycleProgress
 from sendwatch.core import locks
 from sendwatch.core.lifetime import sigterm_unwinds
@@ -57,11 +58,7 @@ def run(runtime, once: bool, slugs: tuple[str, ...], log_json: bool) -> None:
     """
     config = runtime.config
     runtime.check_folders(mail=True)
-    for slug in slugs:
-        try:
-            config.council(slug)
-        except KeyError:
-            raise click.BadParameter(f"{slug!r} is not a configured council", param_hint="--council") from None
+    slugs = tuple(council_slugs(config, slugs))
     if once:
         try:
             # `timeout` and systemd stop with SIGTERM: clean up as for Ctrl-C

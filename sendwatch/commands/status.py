@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 
 import click
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from alerts.mailq import MAIL_STATES, describe_counts, mail_counts, mail_counts_by_council, needs_attention
 from alerts.status import CouncilStatus, current_statuses
 from sendwatch.commands.tables import render_table
-from sendwatch.core.formatting import money
-from sendwatch.core.storage.models import Council
+from sendwatch.core.formatting import health_note, money, short_time, status_label
+from sendwatch.core.storage.models import Council, Cycle
+
+NO_CYCLE = "sendwatch: no cycle has run yet, so no council has been checked; run `sendwatch run --once` first"
 
 
 @click.command()
@@ -29,15 +31,12 @@ def status(runtime, as_json: bool) -> None:
     """
     database = runtime.existing_database
     if database is None:  # a read never creates a database
-        click.echo(
-            f"sendwatch: no database yet ({runtime.config.database}): nothing has been crawled; "
-            "run `sendwatch run --once` first.",
-            err=True,
-        )
+        click.echo(NO_CYCLE + f" (no database yet at {runtime.config.database}).", err=True)
         if as_json:
             click.echo("[]")
         return
     with database.session() as session:
+        cycles_run = session.scalar(select(func.count()).select_from(Cycle)) or 0
         rows = current_statuses(session)
         slugs = dict(session.execute(select(Council.id, Council.slug)).all())
         by_council = {slugs.get(council_id): counts for council_id, counts in mail_counts_by_council(session).items()}
@@ -48,26 +47,47 @@ def status(runtime, as_json: bool) -> None:
             json.dumps([{**row.as_json(), "mail": by_council.get(row.slug, empty)} for row in rows], ensure_ascii=False, indent=2)
         )
         return
+    if not cycles_run:
+        click.echo(NO_CYCLE + ".", err=True)
     click.echo(status_table(rows))
     read = sum(row.since is not None for row in rows)
-    click.echo(f"\n{len(rows)} councils, {read} with a status found in their papers.")
+    checked = sum(row.checked_at is not None for row in rows)
+    click.echo(f"\n{len(rows)} councils, {checked} read successfully, {read} with a status found in their papers.")
     click.echo(f"Outbox: {describe_counts(outbox)}" + (" (see sendwatch mail)" if needs_attention(outbox) else "") + ".")
 
 
 def status_table(rows: list[CouncilStatus]) -> str:
-    """The human status table: most serious first, with since-dates and the latest figure."""
+    """The human status table: most serious first, with since-dates, what changed and when
+    (``changed``), when the council was last read successfully, and the latest labelled figure."""
     return render_table(
-        ["council", "status", "since", "latest figure", "published lists (context)"], [_cells(row) for row in rows]
+        ["council", "status", "since", "changed", "last read", "latest figure", "published lists (context)"],
+        [_cells(row) for row in rows],
     )
 
 
 def _cells(row: CouncilStatus) -> list[str]:
-    return [row.name, row.label, row.since or "-", _latest_figure(row), "; ".join(row.reference) or "-"]
+    status = row.label
+    note = health_note(row.status, row.health)
+    if note:
+        status += f" ({note})"
+    checked = short_time(row.checked_at) if row.checked_at else "never"
+    return [row.name, status, row.since or "-", changed_cell(row), checked, _latest_figure(row), "; ".join(row.reference) or "-"]
+
+
+def changed_cell(row: CouncilStatus) -> str:
+    """When sendwatch detected the latest change, and from what: '2026-11-29 14:05, was Safety
+    valve: on track'; a first sighting says so."""
+    if row.detected_at is None:
+        return "-"
+    when = short_time(row.detected_at)
+    if row.first_seen:
+        return f"{when}, first seen"
+    return f"{when}, was {status_label(row.previous)}"
 
 
 def _latest_figure(row: CouncilStatus) -> str:
-    if not row.figures:
+    figure = row.latest_figure
+    if figure is None:
         return "-"
-    figure = row.figures[0]
     amount = figure.get("text") or money(figure.get("amount_gbp"))
-    return f"{figure['label']}: {amount}" if figure.get("label") else str(amount)
+    return f"{figure['label']}: {amount}"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+
 import click
 
 from alerts.subscriptions import SubscriptionError, list_subscribers, sync_subscribers
 from alerts.subscriptions import subscribe as add_subscription
 from alerts.subscriptions import unsubscribe as stop_subscription
+from sendwatch.commands.choosing import council_slugs
 from sendwatch.commands.tables import render_table
 from sendwatch.core.config import FIGURE_ALERT_LABELS
 from sendwatch.core.vocabulary import STATUSES
@@ -56,12 +60,13 @@ def subscribe(
 
     Example: sendwatch subscribe reporter@example.org --query '"home to school transport"' --council norfolk
     """
+    chosen = council_slugs(runtime.config, councils)
     try:
         with runtime.database.session() as session:
             row = add_subscription(
                 session,
                 email,
-                councils=list(councils),
+                councils=chosen,
                 statuses=list(statuses),
                 frequency=frequency,
                 smtputf8=runtime.config.mail.smtputf8,
@@ -94,8 +99,9 @@ def unsubscribe(runtime, email: str) -> None:
 
 
 @click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array instead of a table.")
 @click.pass_obj
-def subscribers(runtime) -> None:
+def subscribers(runtime, as_json: bool) -> None:
     """List subscribers, what they watch and how often.
 
     Subscribers listed in config.yaml are included (source "config").
@@ -105,6 +111,9 @@ def subscribers(runtime) -> None:
     with runtime.database.session() as session:
         sync_subscribers(session, runtime.config)
         rows = list_subscribers(session)
+    if as_json:
+        click.echo(json.dumps([asdict(row) for row in rows], indent=2, ensure_ascii=False))
+        return
     if not rows:
         click.echo("No subscribers yet. Add one with: sendwatch subscribe EMAIL --council SLUG")
         return

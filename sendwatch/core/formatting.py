@@ -13,7 +13,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sendwatch.core.vocabulary import STATUS_LABELS
+from sendwatch.core.vocabulary import HEALTH_NOTES, QUIET_WORDS, STATUS_LABELS
 
 LONDON = ZoneInfo("Europe/London")
 MAX_HEADER = 200
@@ -54,6 +54,22 @@ def status_label(status: str | None) -> str:
     return STATUS_LABELS.get(status or "", status or "No status yet")
 
 
+def status_words(status: str | None, health: str | None) -> str:
+    """A status as people read it: "No programme news" only for a council checked and quiet;
+    one never checked, failing, blocked or not watched says that instead."""
+    if (status or "none") == "none" and health in QUIET_WORDS:
+        return QUIET_WORDS[health]
+    return status_label(status)
+
+
+def health_note(status: str | None, health: str | None) -> str:
+    """What to say beside a status found earlier when the latest crawl did not read the council
+    ('last check failed'); '' when nothing needs saying (or ``status_words`` said it already)."""
+    if (status or "none") == "none":
+        return ""
+    return HEALTH_NOTES.get(health or "", "")
+
+
 def long_date(value: object) -> str:
     """'12 September 2024' from a date or an ISO date string; '' when unknown."""
     if isinstance(value, str):
@@ -74,6 +90,18 @@ def local_time(moment: dt.datetime | None) -> str:
         return ""
     local = moment.astimezone(LONDON)
     return f"{local.day} {local:%B %Y, %H:%M}"
+
+
+def short_time(moment: dt.datetime | None) -> str:
+    """'2026-11-29 14:05' in London time, for terminal tables; '' when unknown."""
+    if moment is None:
+        return ""
+    return f"{moment.astimezone(LONDON):%Y-%m-%d %H:%M}"
+
+
+def iso_seconds(moment: dt.datetime | None) -> str | None:
+    """ISO 8601 UTC to the second ('2026-11-29T14:05:00Z') for machine outputs; None when unknown."""
+    return iso_time(moment.replace(microsecond=0)) if moment else None
 
 
 def iso_time(moment: dt.datetime | dt.date | None) -> str:

@@ -16,7 +16,19 @@ from typing import Any, Literal
 
 import jinja2
 
-from sendwatch.core.formatting import header_text, iso_time, local_time, long_date, money, safe_url, status_label
+from sendwatch.core.formatting import (
+    header_text,
+    health_note,
+    iso_time,
+    local_time,
+    long_date,
+    money,
+    safe_url,
+    status_label,
+    status_words,
+)
+from sendwatch.core.money import labelled
+from sendwatch.core.palette import STATUS_FILL, UNKNOWN_FILL
 from sendwatch.core.vocabulary import STATUS_LABELS, STATUSES
 
 TemplateFolder = Literal["email", "web"]
@@ -29,6 +41,10 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "money": money,
     "status_label": status_label,
     "oneline": header_text,
+    "status_words": status_words,
+    "health_note": health_note,
+    "labelled": labelled,
+    "status_colour": lambda status: STATUS_FILL.get(status or "", UNKNOWN_FILL),
 }
 
 

@@ -71,6 +71,26 @@ CRAWL_OUTCOMES: tuple[CrawlOutcome, ...] = get_args(CrawlOutcome)
 CrawlHealth = Literal["ok", "empty", "blocked", "failing", "never_checked", "disabled"]
 CRAWL_HEALTHS: tuple[CrawlHealth, ...] = get_args(CrawlHealth)
 
+# What a council with no programme news is, said plainly by its health: checked and quiet is
+# news of a kind; never checked, failing or blocked is not (``formatting.status_words``).
+QUIET_WORDS: dict[str, str] = {
+    "ok": "Checked: no programme news",
+    "empty": "Checked: no papers found",
+    "blocked": "Not read: blocked by robots.txt",
+    "failing": "Not read: crawl failing",
+    "never_checked": "Not checked yet",
+    "disabled": "Not watched",
+}
+# Beside a status found earlier, what the latest crawl says about it now.
+HEALTH_NOTES: dict[str, str] = {
+    "ok": "",
+    "empty": "last check found no papers",
+    "blocked": "last check blocked by robots.txt",
+    "failing": "last check failed",
+    "never_checked": "not checked yet",
+    "disabled": "no longer watched",
+}
+
 # What a spider reports beside its findings: an error, a refusal (at the entry point: the
 # council is blocked), or a note on something it worked around (a fallback taken).
 ProblemKind = Literal["error", "blocked", "note"]

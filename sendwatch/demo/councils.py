@@ -52,7 +52,12 @@ def eastmoor(today: dt.date) -> DemoCouncil:
             ),
         ],
     )
-    forum = DemoCommittee(title=FORUM, meetings=[baseline])
+    # The next Forum, already on the calendar (its papers not yet published): the meetings ahead.
+    upcoming = DemoMeeting(
+        date=today + dt.timedelta(days=24),
+        items=[DemoItem(title="Dedicated Schools Grant: Quarter 3 update", agenda_html=_p("To receive the Quarter 3 update."))],
+    )
+    forum = DemoCommittee(title=FORUM, meetings=[baseline, upcoming])
     cabinet = DemoCommittee(
         title="Cabinet",
         meetings=[

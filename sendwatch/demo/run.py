@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from alerts import build_digest, current_statuses
 from alerts.transports import FileTransport
 from sendwatch.core.config import Config, load_config
+from sendwatch.core.formatting import status_label
 from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage import open_database
 from sendwatch.core.storage.models import OutboxMessage
@@ -149,11 +150,16 @@ def _alert_files(session: Session, config: Config) -> list[Path]:
 def _progress(say: Callable[[str], None]):
     def report(event: str, data: dict) -> None:
         if event == "council":
-            say(f"  crawled {data['slug']:<12} {data['outcome']:<8} {data['documents_new']} new documents")
+            new = data["documents_new"]
+            say(f"  crawled {data['slug']:<12} {data['outcome']:<8} {new} new document{'' if new == 1 else 's'}")
 
     return report
 
 
 def _cycle_line(summary: CycleSummary) -> str:
-    changes = ", ".join(f"{c['council']}: {c['old'] or 'none'} -> {c['new']}" for c in summary.changes) or "none"
+    """The cycle's changes in the words people read ('Safety valve: on track -> Enhanced ...')."""
+    changes = (
+        "; ".join(f"{c['council']}: {status_label(c['old'] or 'none')} -> {status_label(c['new'])}" for c in summary.changes)
+        or "none"
+    )
     return f"  status changes: {changes}; emails sent: {summary.emails_sent}"

@@ -2,7 +2,7 @@
 
 Each chart is a picture *and* has its words: the SVG carries a <title> for screen readers, and
 the pages print the same facts as text beside it, so no one depends on colour or on seeing it.
-Colours come from ``STATUS_FILL`` (chosen to stay distinguishable and readable on white); every
+Colours come from ``sendwatch.core.palette.STATUS_FILL`` (shared with the emails; chosen to stay distinguishable and readable on white); every
 bit of text is escaped, because labels can come from scraped papers.
 """
 
@@ -10,28 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Protocol
 
 from markupsafe import Markup, escape
 
-from sendwatch.core.formatting import money, status_label
+from sendwatch.core.formatting import money, status_label, status_words
+from sendwatch.core.palette import STATUS_FILL
 
-# Fill colours for the status strip and summary bar (the CSS badges use paler tints of these).
-STATUS_FILL: dict[str, str] = {
-    "none": "#8c959f",
-    "deficit_only": "#bf8700",
-    "dbv": "#0969da",
-    "sv_negotiating": "#6639ba",
-    "sv_agreed": "#1a7f37",
-    "sv_on_track": "#2da44e",
-    "sv_off_track": "#d1570d",
-    "ems": "#cf222e",
-    "payment_withheld": "#82071e",
-    "sv_completed": "#0e7c86",
-}
 SERIES_COLOURS = ("#0969da", "#cf222e", "#6639ba")
 SERIES_DASHES = ("", "6 3", "2 3")  # a second cue besides colour
 MIN_SEGMENT = 6.0  # px: even a one-day status stays visible
+# Charts are drawn about as wide as a phone shows them, so their 13-unit text stays 12 px or
+# more at 390 px; on wider screens CSS caps how far they grow.
+CHART_WIDTH = 400
+TEXT_SIZE = 13
 
 
 class StatusPeriod(Protocol):
@@ -51,10 +44,10 @@ class AmountPoint(Protocol):
     @property
     def date(self) -> dt.date: ...
     @property
-    def amount_gbp(self) -> float: ...
+    def amount_gbp(self) -> Decimal: ...
 
 
-def timeline_strip(periods: Sequence[StatusPeriod], today: dt.date, width: int = 560, height: int = 44) -> Markup:
+def timeline_strip(periods: Sequence[StatusPeriod], today: dt.date, width: int = CHART_WIDTH, height: int = 44) -> Markup:
     """A horizontal strip: one coloured segment per status period, scaled to time, with year ticks.
 
     ``periods`` are objects with ``status``, ``since`` and ``until`` (``until`` None: ongoing).
@@ -87,7 +80,9 @@ def timeline_strip(periods: Sequence[StatusPeriod], today: dt.date, width: int =
         x = (dt.date(year, 1, 1) - start).days * scale
         parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{bar_height + 4}" stroke="#24292f" stroke-width="1"/>')
         anchor = "end" if x > width - 30 else "middle"
-        parts.append(f'<text x="{x:.1f}" y="{height - 2}" font-size="12" text-anchor="{anchor}" fill="#24292f">{year}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 2}" font-size="{TEXT_SIZE}" text-anchor="{anchor}" fill="#24292f">{year}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -97,8 +92,10 @@ def _describe_periods(periods: Sequence[StatusPeriod], today: dt.date) -> str:
     return "Status over time: " + "; then ".join(words)
 
 
-def summary_bar(counts: dict[str, int], width: int = 720, height: int = 20) -> Markup:
-    """One bar split by how many councils are in each status (the legend with counts is text)."""
+def summary_bar(counts: dict[str, int], quiet: Mapping[str, int] | None = None, width: int = 720, height: int = 20) -> Markup:
+    """One bar split by how many councils are in each status, then those with no news by crawl
+    health (checked and quiet, never checked, failing...); the legend with counts is text."""
+    counts = {**counts, **{f"none:{health}": count for health, count in (quiet or {}).items()}}
     total = sum(counts.values())
     if not total:
         return Markup("")
@@ -111,15 +108,15 @@ def summary_bar(counts: dict[str, int], width: int = 720, height: int = 20) -> M
     for status, count in counts.items():
         segment = width * count / total
         parts.append(
-            f'<rect x="{x:.1f}" y="0" width="{segment:.1f}" height="{height}" fill="{STATUS_FILL.get(status, "#57606a")}" '
-            f'stroke="#ffffff" stroke-width="1"><title>{escape(status_label(status))}: {count}</title></rect>'
+            f'<rect x="{x:.1f}" y="0" width="{segment:.1f}" height="{height}" fill="{_fill(status)}" '
+            f'stroke="#ffffff" stroke-width="1"><title>{escape(_words(status))}: {count}</title></rect>'
         )
         x += segment
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def figures_chart(series: Mapping[str, Sequence[AmountPoint]], width: int = 560, height: int = 220) -> Markup:
+def figures_chart(series: Mapping[str, Sequence[AmountPoint]], width: int = CHART_WIDTH, height: int = 220) -> Markup:
     """A small line chart of amounts over time, one line per label (colour and dash differ).
 
     ``series`` maps a label to points with ``date`` and ``amount_gbp``, oldest first.
@@ -131,14 +128,15 @@ def figures_chart(series: Mapping[str, Sequence[AmountPoint]], width: int = 560,
     dates = [point.date for point in points]
     first, last = min(dates), max(dates)
     span = max(1, (last - first).days)
-    highest = max(point.amount_gbp for point in points) or 1
-    lowest = min(0.0, min(point.amount_gbp for point in points))
+    highest = max(float(point.amount_gbp) for point in points) or 1.0
+    lowest = min(0.0, min(float(point.amount_gbp) for point in points))
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x_of(day: dt.date) -> float:
         return left + (plot_w / 2 if first == last else (day - first).days / span * plot_w)
 
-    def y_of(amount: float) -> float:
+    def y_of(amount: float | Decimal) -> float:
+        amount = float(amount)
         return top + plot_h - (amount - lowest) / (highest - lowest or 1) * plot_h
 
     parts = [
@@ -152,7 +150,7 @@ def figures_chart(series: Mapping[str, Sequence[AmountPoint]], width: int = 560,
         amount = lowest + (highest - lowest) * fraction
         y = y_of(amount)
         parts.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="12" text-anchor="end" fill="#24292f">{escape(money(amount))}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="{TEXT_SIZE}" text-anchor="end" fill="#24292f">{escape(money(amount))}</text>'
         )
         if fraction:
             parts.append(
@@ -160,7 +158,7 @@ def figures_chart(series: Mapping[str, Sequence[AmountPoint]], width: int = 560,
             )
     for day, anchor in ((first, "start"), (last, "end")):
         parts.append(
-            f'<text x="{x_of(day):.1f}" y="{height - 8}" font-size="12" text-anchor="{anchor}" fill="#24292f">{escape(_month(day))}</text>'
+            f'<text x="{x_of(day):.1f}" y="{height - 8}" font-size="{TEXT_SIZE}" text-anchor="{anchor}" fill="#24292f">{escape(_month(day))}</text>'
         )
     for index, (label, values) in enumerate(series.items()):
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
@@ -177,8 +175,23 @@ def figures_chart(series: Mapping[str, Sequence[AmountPoint]], width: int = 560,
     return Markup("".join(parts))
 
 
+def _words(key: str) -> str:
+    """A summary key's words: a status, or ``none:HEALTH`` for councils with no news."""
+    status, _, health = key.partition(":")
+    return status_words(status, health) if health else status_label(status)
+
+
+def _fill(key: str) -> str:
+    status, _, health = key.partition(":")
+    if health in ("failing", "blocked"):
+        return "#a40e26"
+    if health and health != "ok":
+        return "#d0d7de"
+    return STATUS_FILL.get(status, "#57606a")
+
+
 def _describe_counts(counts: dict[str, int]) -> str:
-    return "Councils by status: " + ", ".join(f"{status_label(status)} {count}" for status, count in counts.items())
+    return "Councils by status: " + ", ".join(f"{_words(status)} {count}" for status, count in counts.items())
 
 
 def series_style(index: int) -> tuple[str, str]:

@@ -11,16 +11,18 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.status import CouncilStatus, current_statuses, describe_reference
-from sendwatch.core.formatting import looks_like_pdf, page_link, safe_url
+from sendwatch.core.formatting import looks_like_pdf, page_link, safe_url, status_label
 from sendwatch.core.health import crawl_health, is_flagged
 from sendwatch.core.storage.db import fits_row_id
 from sendwatch.core.storage.models import (
     ChangeEvent,
+    Committee,
     Council,
     CrawlRun,
     Digest,
@@ -29,8 +31,10 @@ from sendwatch.core.storage.models import (
     Meeting,
     ReferenceProgramme,
     StatusRecord,
+    utcnow,
 )
-from sendwatch.core.vocabulary import STATUSES, CrawlHealth
+from sendwatch.core.vocabulary import CRAWL_HEALTHS, STATUSES, CrawlHealth
+from sendwatch.web.calendar import CalendarMeeting
 
 RECENT_DOCUMENTS = 25
 RECENT_RUNS = 5
@@ -66,7 +70,8 @@ class DashboardRow:
 
     @property
     def latest_figure(self) -> dict | None:
-        return self.status.figures[0] if self.status.figures else None
+        """The latest labelled figure (an unlabelled amount is not "the latest figure")."""
+        return self.status.latest_figure
 
     @property
     def latest_evidence(self) -> dict | None:
@@ -77,30 +82,92 @@ class DashboardRow:
 
 
 SORTS = {"status": "Most serious status first", "recent": "Most recent change first", "name": "Council name"}
+# How far back "what changed" looks, in days, as the dashboard offers it; a week by default.
+CHANGE_RANGES = {1: "the last day", 7: "the last 7 days", 30: "the last 30 days", 90: "the last 90 days", 365: "the last year"}
+DEFAULT_RANGE = 7
+
+
+@dataclass
+class RecentChange:
+    """One change sendwatch detected, as the top of the dashboard shows it."""
+
+    slug: str
+    name: str
+    previous: str | None
+    status: str
+    since: dt.date | None
+    detected_at: dt.datetime
+    first_seen: bool
+    quote: dict | None  # the deciding sentence, preferring one that links to its paper
 
 
 @dataclass
 class Dashboard:
     rows: list[DashboardRow]  # after filtering
-    counts: dict[str, int]  # every council, by status, in vocabulary order
+    counts: dict[str, int]  # every council, by status, in vocabulary order (councils with no news: in ``quiet``)
     total: int
     status: str | None
     query: str
     sort: str = "status"
+    quiet: dict[str, int] = field(default_factory=dict)  # councils with no news, by crawl health
+    changes: list[RecentChange] = field(default_factory=list)  # detected within ``days``, newest first
+    days: int = DEFAULT_RANGE
 
 
-def dashboard(session: Session, flag_after: int, status: str | None = None, query: str = "", sort: str = "status") -> Dashboard:
+def changes_since(session: Session, since: dt.datetime, limit: int = 100) -> list[RecentChange]:
+    """Every status change detected at or after ``since`` (first sightings excluded), newest first."""
+    events = session.execute(
+        select(ChangeEvent, Council)
+        .join(Council, Council.id == ChangeEvent.council_id)
+        .where(ChangeEvent.is_baseline.is_(False), ChangeEvent.detected_at >= since)
+        .order_by(ChangeEvent.detected_at.desc(), ChangeEvent.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        RecentChange(
+            slug=council.slug,
+            name=council.name,
+            previous=event.old_status,
+            status=event.new_status,
+            since=event.since,
+            detected_at=event.detected_at,
+            first_seen=event.old_status is None,
+            quote=deciding_quote(event.evidence or []),
+        )
+        for event, council in events
+    ]
+
+
+def deciding_quote(evidence: list[dict]) -> dict | None:
+    """The sentence to show for a change: the first that links to its paper, else the first."""
+    return next((item for item in evidence if evidence_link(item)), evidence[0] if evidence else None)
+
+
+def dashboard(
+    session: Session,
+    flag_after: int,
+    status: str | None = None,
+    query: str = "",
+    sort: str = "status",
+    days: int = DEFAULT_RANGE,
+    now: dt.datetime | None = None,
+) -> Dashboard:
     """Every council's current status, filtered by status and by a search on the name, sorted.
 
     ``flag_after``: ``crawl.flag_after_cycles``, for the crawl health each row shows.
 
     ``sort``: ``status`` (most serious first, as ``current_statuses`` orders them), ``recent``
-    (latest ``since`` first, councils with none last) or ``name``.
+    (latest ``since`` first, councils with none last) or ``name``. ``days``: how far back the
+    changes at the top look (``CHANGE_RANGES``).
     """
+    days = days if days in CHANGE_RANGES else DEFAULT_RANGE
+    now = now or utcnow()
     statuses = current_statuses(session)
     councils = {council.slug: council for council in session.scalars(select(Council))}
     counted = Counter(row.status for row in statuses)
-    counts: dict[str, int] = {name: counted[name] for name in STATUSES if counted[name]}
+    counts: dict[str, int] = {name: counted[name] for name in STATUSES if counted[name] and name != "none"}
+    quiet_counted = Counter(row.health for row in statuses if row.status == "none")
+    quiet: dict[str, int] = {health: quiet_counted[health] for health in CRAWL_HEALTHS if quiet_counted[health]}
     wanted = query.strip().lower()
     rows = [
         DashboardRow(row, crawl_health(councils[row.slug]), is_flagged(councils[row.slug], flag_after))
@@ -114,10 +181,13 @@ def dashboard(session: Session, flag_after: int, status: str | None = None, quer
     return Dashboard(
         rows=rows,
         counts=counts,
+        quiet=quiet,
         total=len(statuses),
         status=status,
         query=query.strip(),
         sort=sort if sort in SORTS else "status",
+        changes=changes_since(session, now - dt.timedelta(days=days)),
+        days=days,
     )
 
 
@@ -135,9 +205,9 @@ class Period:
 @dataclass
 class FigurePoint:
     date: dt.date
-    amount_gbp: float
+    amount_gbp: Decimal
     text: str
-    label: str | None
+    label: str
     financial_year: str | None
     document_title: str | None
     document_link: str | None
@@ -147,6 +217,7 @@ class FigurePoint:
 class DocumentRow:
     title: str
     link: str | None
+    stored: str | None  # the copy sendwatch keeps (``/papers/ID``), readable after the council's site moves on
     kind: str
     date: dt.date | None
     verdict: str | None
@@ -166,6 +237,22 @@ class CouncilPage:
     runs: list[CrawlRun]
     flagged: bool
     references: list[tuple[str, str | None]] = field(default_factory=list)  # (words, source link)
+    health: CrawlHealth = "never_checked"
+    stored: dict[str, tuple[str, bool]] = field(default_factory=dict)  # paper URL -> (stored copy, is a PDF)
+
+    def stored_link(self, item: dict) -> str | None:
+        """Where sendwatch's own copy of a quote's paper is, at the quoted page for a PDF."""
+        found = self.stored.get(str(item.get("url") or ""))
+        if found is None:
+            return None
+        path, is_pdf = found
+        page = item.get("page")
+        return f"{path}#page={page}" if is_pdf and isinstance(page, int) and page > 0 else path
+
+    @property
+    def latest_change(self) -> ChangeEvent | None:
+        """The change sendwatch detected last (a first sighting included)."""
+        return max(self.changes, key=lambda change: (change.detected_at, change.id), default=None)
 
 
 def council_page(session: Session, slug: str, flag_after: int) -> CouncilPage | None:
@@ -201,7 +288,23 @@ def council_page(session: Session, slug: str, flag_after: int) -> CouncilPage | 
         ),
         flagged=is_flagged(council, flag_after),
         references=references,
+        health=crawl_health(council),
+        stored=stored_copies(session, council.id),
     )
+
+
+def stored_copies(session: Session, council_id: int) -> dict[str, tuple[str, bool]]:
+    """Each fetched paper's URL -> (the address of sendwatch's stored copy, whether it is a PDF)."""
+    rows = session.execute(
+        select(Document.url, Document.id, Document.kind).where(Document.council_id == council_id, Document.file_path.is_not(None))
+    ).all()
+    return {url: (f"/papers/{document_id}", kind == "pdf") for url, document_id, kind in rows}
+
+
+def stored_paper(session: Session, document_id: int) -> Document | None:
+    """The document whose stored file ``/papers/ID`` serves, or None."""
+    document = session.get(Document, document_id) if fits_row_id(document_id) else None
+    return document if document is not None and document.file_path else None
 
 
 def _periods(records: Sequence[StatusRecord]) -> list[Period]:
@@ -232,7 +335,9 @@ def _figures(session: Session, council_id: int) -> list[FigurePoint]:
         )
     }
     points = []
-    for figure in session.scalars(select(Figure).where(Figure.council_id == council_id).order_by(Figure.id)):
+    # Only figures that say what they are: an unlabelled amount is a number, not a figure to show.
+    labelled_figures = select(Figure).where(Figure.council_id == council_id, Figure.label.is_not(None), Figure.label != "")
+    for figure in session.scalars(labelled_figures.order_by(Figure.id)):
         date = dates.get(figure.document_id)
         if date is None:
             continue
@@ -245,7 +350,7 @@ def _figures(session: Session, council_id: int) -> list[FigurePoint]:
                 date,
                 figure.amount_gbp,
                 figure.text,
-                figure.label,
+                figure.label or "",
                 figure.financial_year,
                 document.title if document else None,
                 link,
@@ -278,6 +383,7 @@ def _documents(session: Session, council_id: int) -> list[DocumentRow]:
         DocumentRow(
             title=(doc.title or "").strip() or doc.url,
             link=safe_url(doc.url),
+            stored=f"/papers/{doc.id}" if doc.file_path else None,
             kind=doc.kind,
             date=dates.get(doc.id),
             verdict=doc.verdict_status if doc.verdict_status in STATUSES else None,
@@ -296,19 +402,100 @@ class FeedEntry:
     event: ChangeEvent
     council: Council
 
+    @property
+    def first_seen(self) -> bool:
+        """The first status sendwatch found for the council (a baseline), not a change."""
+        return self.event.is_baseline or self.event.old_status is None
+
 
 def recent_changes(session: Session, slug: str | None = None, limit: int = 50) -> list[FeedEntry]:
-    """The latest non-baseline change events, newest first, for all councils or one."""
+    """The latest change events, newest first, for all councils or one; first sightings
+    (baselines) are included, and marked so by ``FeedEntry.first_seen``."""
     statement = (
         select(ChangeEvent, Council)
         .join(Council, Council.id == ChangeEvent.council_id)
-        .where(ChangeEvent.is_baseline.is_(False))
         .order_by(ChangeEvent.detected_at.desc(), ChangeEvent.id.desc())
         .limit(limit)
     )
     if slug is not None:
         statement = statement.where(Council.slug == slug)
     return [FeedEntry(event, council) for event, council in session.execute(statement).all()]
+
+
+def data_time(session: Session, slug: str | None = None) -> dt.datetime | None:
+    """When what sendwatch shows last changed: the latest status recorded, change detected or
+    crawl of a council (all councils, or one); None for an empty database. Feeds and exports
+    send it as Last-Modified, and an empty feed as its <updated>, never the request's time."""
+    council_filter = [] if slug is None else [Council.slug == slug]
+    times = [
+        session.scalar(
+            select(func.max(StatusRecord.recorded_at)).join(Council, Council.id == StatusRecord.council_id).where(*council_filter)
+        ),
+        session.scalar(
+            select(func.max(ChangeEvent.detected_at)).join(Council, Council.id == ChangeEvent.council_id).where(*council_filter)
+        ),
+        session.scalar(select(func.max(Council.last_crawled_at)).where(*council_filter)),
+        session.scalar(select(func.min(Council.created_at)).where(*council_filter)),
+    ]
+    known = [time for time in times if time is not None]
+    return _aware(max(known)) if known else None
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """Aggregates bypass the column type on SQLite: their naive UTC comes back naive."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+@dataclass
+class HistoryRow:
+    """One period of one council's status history, for the history export."""
+
+    council: str
+    name: str
+    gss_code: str | None
+    status: str
+    status_label: str
+    since: dt.date | None
+    until: dt.date | None  # None: current
+    current: bool
+    recorded_at: dt.datetime
+    evidence_title: str | None
+    evidence_url: str | None
+    evidence_page: int | None
+    evidence_quote: str | None
+
+
+def status_history(session: Session) -> list[HistoryRow]:
+    """Every council's status history, period by period, councils by slug, oldest period first."""
+    councils = {council.id: council for council in session.scalars(select(Council))}
+    by_council: dict[int, list[StatusRecord]] = {}
+    for record in session.scalars(select(StatusRecord).order_by(StatusRecord.id)):
+        by_council.setdefault(record.council_id, []).append(record)
+    rows = []
+    for council_id, records in sorted(by_council.items(), key=lambda pair: councils[pair[0]].slug):
+        council = councils[council_id]
+        ordered = sorted(records, key=lambda record: (record.since or dt.date.min, record.id))
+        for index, record in enumerate(ordered):
+            following = ordered[index + 1] if index + 1 < len(ordered) else None
+            item = deciding_quote(list(record.evidence or [])) or {}
+            rows.append(
+                HistoryRow(
+                    council=council.slug,
+                    name=council.name,
+                    gss_code=council.gss_code,
+                    status=record.status,
+                    status_label=status_label(record.status),
+                    since=record.since,
+                    until=following.since if following else None,
+                    current=record.is_current,
+                    recorded_at=record.recorded_at,
+                    evidence_title=item.get("title"),
+                    evidence_url=evidence_link(item) if item else None,
+                    evidence_page=item.get("page"),
+                    evidence_quote=item.get("quote"),
+                )
+            )
+    return rows
 
 
 def council_name(session: Session, slug: str) -> str | None:
@@ -324,6 +511,52 @@ def digest(session: Session, digest_id: int) -> Digest | None:
     return session.get(Digest, digest_id) if fits_row_id(digest_id) else None
 
 
+def matches_council(query: str, slug: str, name: str, aliases: Sequence[str] = ()) -> bool:
+    """Whether a council is what someone typed: any word of its name, slug or aliases, any case."""
+    wanted = " ".join(query.lower().split())
+    return not wanted or any(wanted in words.lower() for words in (name, slug, *aliases))
+
+
 def council_choices(session: Session) -> list[tuple[str, str]]:
     """(slug, name) of every enabled council, by name, for the sign-up form."""
     return list(session.execute(select(Council.slug, Council.name).where(Council.enabled.is_(True)).order_by(Council.name)).all())
+
+
+# --------------------------------------------------------------------------- upcoming meetings
+
+UPCOMING_DAYS = 120
+
+
+def upcoming_meetings(session: Session, today: dt.date, slug: str | None = None, limit: int = 200) -> list[CalendarMeeting]:
+    """Meetings of the watched committees from ``today`` on (up to ``UPCOMING_DAYS`` ahead), soonest
+    first, for every watched council or one; cancelled meetings are left out."""
+    statement = (
+        select(Meeting, Council, Committee.title)
+        .join(Council, Council.id == Meeting.council_id)
+        .outerjoin(Committee, Committee.id == Meeting.committee_id)
+        .where(
+            Meeting.date >= today,
+            Meeting.date <= today + dt.timedelta(days=UPCOMING_DAYS),
+            Council.enabled.is_(True),
+        )
+        .order_by(Meeting.date, Council.name, Meeting.id)
+        .limit(limit)
+    )
+    if slug is not None:
+        statement = statement.where(Council.slug == slug)
+    meetings = []
+    for meeting, council, committee in session.execute(statement).all():
+        if meeting.date is None or "cancel" in (meeting.status or "").lower():
+            continue
+        meetings.append(
+            CalendarMeeting(
+                meeting_id=meeting.id,
+                council_slug=council.slug,
+                council_name=council.name,
+                committee=(committee or meeting.title or "Meeting").strip(),
+                date=meeting.date,
+                url=safe_url(meeting.url),
+                first_seen_at=meeting.first_seen_at,
+            )
+        )
+    return meetings

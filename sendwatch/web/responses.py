@@ -6,12 +6,15 @@ browser's cookie (the cookie is set on first visit). POST handlers call ``check_
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
+import hashlib
 from dataclasses import dataclass
 
 from starlette.background import BackgroundTask
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from sendwatch.core.config import Config
 from sendwatch.core.storage import Database
@@ -84,3 +87,41 @@ def check_csrf(request: Request, form: FormData) -> HTMLResponse | None:
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def conditional(
+    request: Request,
+    body: str | bytes,
+    media_type: str,
+    last_modified: dt.datetime | None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """``body`` with its validators (a strong ETag of the bytes, Last-Modified from the data's
+    own time), or 304 Not Modified when the request's If-None-Match or If-Modified-Since says
+    the client holds it already: feed readers and scripts polling exports fetch nothing twice."""
+    content = body.encode("utf-8") if isinstance(body, str) else body
+    etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+    validators = {"ETag": etag, "Cache-Control": "no-cache"}
+    if last_modified is not None:
+        validators["Last-Modified"] = email.utils.format_datetime(last_modified.astimezone(dt.timezone.utc), usegmt=True)
+    if _not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers=validators)
+    return Response(content, media_type=media_type, headers={**(headers or {}), **validators})
+
+
+def _not_modified(request: Request, etag: str, last_modified: dt.datetime | None) -> bool:
+    """RFC 9110: If-None-Match decides when present (weak comparison); else If-Modified-Since."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since and last_modified is not None:
+        try:
+            since = email.utils.parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=dt.timezone.utc)
+        return last_modified.replace(microsecond=0) <= since
+    return False

@@ -125,9 +125,10 @@ def confirm_subscription(session: Session, request: SignupRequest, now: dt.datet
 
 
 def councils_text(session: Session, slugs: list[str] | None) -> str:
-    """'Northshire County Council and Eastshire Council', or 'the councils sendwatch watches'."""
+    """The subject of "... changes status", always singular: 'Eastmoor County Council',
+    'Northshire County Council or Eastshire Council', 'any council sendwatch watches'."""
     if not slugs:
-        return "the councils sendwatch watches"
+        return "any council sendwatch watches"
     names = dict(session.execute(select(Council.slug, Council.name).where(Council.slug.in_(slugs))).all())
     chosen = [names.get(slug, slug) for slug in slugs]
-    return chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + " and " + chosen[-1]
+    return chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + " or " + chosen[-1]

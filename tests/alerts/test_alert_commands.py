@@ -60,6 +60,8 @@ def test_status_json_is_exactly_the_documented_shape_most_serious_first(write_co
     assert [row["council"] for row in rows] == ["northshire", "westbury", "bury"]
     # Beside the documented keys, each council's alerts in the outbox by state (none queued here).
     assert [row.pop("mail") for row in rows][0] == dict.fromkeys(MAIL_STATES, 0)
+    detected = rows[0]["detected_at"]
+    assert dt.datetime.fromisoformat(detected).tzinfo == dt.timezone.utc and detected.endswith("Z")
     assert rows[0] == {
         "council": "northshire",
         "name": "Northshire County Council",
@@ -75,20 +77,40 @@ def test_status_json_is_exactly_the_documented_shape_most_serious_first(write_co
             }
         ],
         "figures": [{"amount_gbp": 6000000, "text": "£6 million", "label": "off track by"}],
+        # The newsroom's questions: from what, detected when, last read when, and is it read at all.
+        "previous": None,  # the first status found (no cycle has read it before)
+        "detected_at": detected,
+        "checked_at": None,
+        "health": "never_checked",  # statuses written here without a crawl
+        "gss_code": None,
     }
-    assert rows[2] == {"council": "bury", "name": "Bury Council", "status": "none", "since": None, "evidence": [], "figures": []}
+    assert rows[2] == {
+        "council": "bury",
+        "name": "Bury Council",
+        "status": "none",
+        "since": None,
+        "evidence": [],
+        "figures": [],
+        "previous": None,
+        "detected_at": None,
+        "checked_at": None,
+        "health": "never_checked",
+        "gss_code": "E08000002",
+    }
 
 
 def test_status_table_shows_since_the_latest_figure_and_published_lists_as_context(write_config, database_url):
     path, config = write_config({"database": database_url, "councils": COUNCILS})
     with_statuses(config)
 
-    lines = invoke(path, "status").output.splitlines()
+    result = invoke(path, "status")
+    lines = result.stdout.splitlines()
+    assert "no cycle has run yet" in result.stderr  # statuses written here without a cycle: said so
 
     assert lines[2].startswith("Northshire County Council") and "Enhanced monitoring and support" in lines[2]
     assert "2024-09-12" in lines[2] and "off track by: £6 million" in lines[2]
     bury = next(line for line in lines if line.startswith("Bury Council"))
-    assert "No programme news" in bury and "safety valve" in bury
+    assert "Not checked yet" in bury and "safety valve" in bury  # never read: not "no programme news"
 
 
 def test_subscribe_list_and_unsubscribe(write_config, database_url):

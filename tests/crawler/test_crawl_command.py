@@ -63,5 +63,5 @@ def test_crawl_reports_failing_councils_by_name_and_still_exits_0(demo, tmp_path
 def test_an_unknown_council_is_a_clear_error(demo, tmp_path, today):
     site = demo([sample_council("northshire", "moderngov", today)])
     done = sendwatch(write(tmp_path, site, ["northshire"]), "crawl", "--council", "nowhere")
-    assert done.exit_code == 1
-    assert "no council with slug 'nowhere'" in done.output
+    assert done.exit_code == 2  # a usage error, worded as every command words it (tests/test_cli.py)
+    assert "no council 'nowhere' in the config" in done.output

@@ -204,7 +204,7 @@ def test_probe_of_an_unknown_council_is_a_clear_error(tmp_path):
     config = tmp_path / "config.yaml"
     config.write_text(yaml.safe_dump({"councils": []}), encoding="utf-8")
     done = CliRunner().invoke(cli, ["--config", str(config), "probe", "--council", "nowhere"])
-    assert done.exit_code == 1 and "no council with slug 'nowhere'" in done.output
+    assert done.exit_code == 2 and "no council 'nowhere' in the config" in done.output
 
 
 def test_probe_has_help_with_an_example():

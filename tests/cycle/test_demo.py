@@ -19,7 +19,11 @@ def test_the_demo_detects_the_change_and_writes_the_alert_and_digest(tmp_path: P
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "status changes: eastmoor: sv_on_track -> ems; emails sent: 1" in result.stdout
+    assert (
+        "status changes: eastmoor: Safety valve: on track -> Enhanced monitoring and support; emails sent: 1" in result.stdout
+    )  # words, not codes
+    assert "1 new documents" not in result.stdout and "1 new document\n" in result.stdout
+    assert f"sendwatch --config {workdir / 'config.yaml'} serve" in result.stdout  # how to open it in the web app
     alerts = sorted((workdir / "outbox").glob("*.eml"))
     assert len(alerts) == 1
     assert f"Alert email written to {alerts[0]}" in result.stdout

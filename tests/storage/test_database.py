@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import inspect, select, text
@@ -20,6 +22,7 @@ from sendwatch.core.storage.models import (
     Figure,
     MailPause,
     OutboxMessage,
+    StatusRecord,
     utcnow,
 )
 
@@ -94,7 +97,7 @@ def test_an_upgrade_from_the_previous_schema_keeps_every_row(database_url: str) 
         assert document is not None and document.sha256 == "ab12"
         session.add(Figure(document_id=7, council_id=1, amount_gbp=6_000_000, text="£6m", label="off track by"))
     with db.session() as session:
-        assert session.scalars(select(Figure.amount_gbp)).all() == [6_000_000]
+        assert session.scalars(select(Figure.amount_pence)).all() == [600_000_000]
     db.dispose()
 
 
@@ -246,4 +249,57 @@ def test_two_processes_opening_a_new_database_at_once_both_succeed(sqlite_url: s
     assert [process.returncode for process in processes] == [0, 0, 0], outputs
     db = open_database(sqlite_url)
     assert current_revision(db.engine) == head_revision()
+    db.dispose()
+
+
+def test_an_upgrade_to_money_in_pence_settles_float_noise_in_figures_and_their_json(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine, database_url, revision="0004")
+    noisy = 4.1 * 1_000_000  # 4099999.9999999995, as the extractor's arithmetic stored it
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO councils (id, slug, name, enabled, created_at, consecutive_failures, consecutive_empty) "
+                "VALUES (1, 'kirklees', 'Kirklees Council', :t, :now, 0, 0)"
+            ),
+            {"t": True, "now": dt.datetime(2024, 5, 1, 9, 30)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO documents (id, council_id, url, kind, fetch_state, text_state, first_seen_at) "
+                "VALUES (7, 1, 'https://democracy.kirklees.example/documents/s1/report.pdf', 'pdf', 'ok', 'ok', :now)"
+            ),
+            {"now": dt.datetime(2024, 5, 1, 9, 31)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO figures (id, document_id, council_id, amount_gbp, text, label) VALUES "
+                "(1, 7, 1, :noisy, '£4.1m', 'in-year deficit'), (2, 7, 1, 107739.55, '£107,739.55', NULL)"
+            ),
+            {"noisy": noisy},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO status_history (council_id, status, since, evidence, figures, is_current, recorded_at) "
+                "VALUES (1, 'deficit_only', :since, '[]', :figures, :t, :now)"
+            ),
+            {
+                "since": dt.date(2024, 5, 1),
+                "figures": json.dumps([{"amount_gbp": noisy, "text": "£4.1m", "label": "in-year deficit"}]),
+                "t": True,
+                "now": dt.datetime(2024, 5, 1, 9, 32),
+            },
+        )
+    engine.dispose()
+
+    db = open_database(database_url)
+    with db.session() as session:
+        figures = session.scalars(select(Figure).order_by(Figure.id)).all()
+        assert [(figure.amount_pence, figure.amount_gbp) for figure in figures] == [
+            (410_000_000, Decimal("4100000")),
+            (10_773_955, Decimal("107739.55")),
+        ]
+        [record] = session.scalars(select(StatusRecord)).all()
+        assert record.figures == [{"amount_gbp": 4_100_000, "text": "£4.1m", "label": "in-year deficit"}]
+    assert "amount_gbp" not in {column["name"] for column in inspect(db.engine).get_columns("figures")}
     db.dispose()

@@ -8,10 +8,13 @@ run the real ``sendwatch serve`` command instead (see test_web_browser.py).
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
@@ -23,6 +26,39 @@ from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage import Database, open_database
 from sendwatch.web import create_app
 from tests.support.smtp import SmtpServer, running_smtp_server
+
+CHROMIUM = os.environ.get("SENDWATCH_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless chromium (Debian's) for the whole session, driven by Playwright."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("browser tests skipped: the playwright package is not installed (pip install -e '.[test]')")
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.skip(
+            f"browser tests skipped: no chromium at {CHROMIUM} (apt-get install chromium, or set SENDWATCH_TEST_CHROMIUM)"
+        )
+    from playwright.sync_api import Error as PlaywrightError
+
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        except PlaywrightError as error:
+            pytest.skip(f"browser tests skipped: chromium at {CHROMIUM} did not start ({str(error).splitlines()[0]})")
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(autouse=True)

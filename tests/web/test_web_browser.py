@@ -1,4 +1,5 @@
-"""In a real headless browser (Debian's chromium driven by Playwright) against ``sendwatch serve``.
+"""In a real headless browser (Debian's chromium driven by Playwright, the ``browser``
+fixture of conftest.py) against ``sendwatch serve``.
 
 The server is the real command in its own process, over a SQLite file this test also writes to
 (as the cycle would); mail goes to a local aiosmtpd. Screenshots of the dashboard and a council
@@ -11,53 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from web_support import SECRET, change_status, link_in, seed_councils, site_config
+from web_support import ARTIFACTS, SECRET, change_status, link_in, seed_councils, site_config
 
 from alerts import queue_alerts, send_pending
 from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage import open_database
 
-CHROMIUM = os.environ.get("SENDWATCH_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 READER = "schools.reporter@news.example.org"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """One chromium for the whole session."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("browser tests skipped: the playwright package is not installed (pip install -e '.[test]')")
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(
-            f"browser tests skipped: no chromium at {CHROMIUM} (apt-get install chromium, or set SENDWATCH_TEST_CHROMIUM)"
-        )
-    from playwright.sync_api import Error as PlaywrightError
-
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        except PlaywrightError as error:
-            pytest.skip(f"browser tests skipped: chromium at {CHROMIUM} did not start ({str(error).splitlines()[0]})")
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -18,14 +18,18 @@ def site(start_site, sqlite_url):  # type: ignore[no-untyped-def]
     return start_site(sqlite_url)
 
 
-def test_changes_feed_is_valid_atom_with_one_entry_per_real_change(site) -> None:
+def test_changes_feed_is_valid_atom_with_each_change_and_first_sightings_marked_as_such(site) -> None:
     response = site.client.get("/feeds/changes.atom")
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
     feed = ElementTree.fromstring(response.content)
     entries = feed.findall(f"{ATOM}entry")
-    assert len(entries) == 1  # baselines are not changes
+    kinds = [(e.findtext(f"{ATOM}title"), e.find(f"{ATOM}category").get("term")) for e in entries]
+    assert kinds == [  # newest first; a first sighting is not a change, and says so
+        ("Northshire County Council: Safety valve: agreed → Safety valve: off track", "change"),
+        ("Eastshire Council: first seen as Enhanced monitoring and support", "first-seen"),
+        ("Northshire County Council: first seen as Safety valve: agreed", "first-seen"),
+    ]
     entry = entries[0]
-    assert entry.findtext(f"{ATOM}title") == "Northshire County Council: Safety valve: agreed → Safety valve: off track"
     assert entry.findtext(f"{ATOM}id") == "tag:sendwatch,2024:change:north-off-track"
     links = {link.get("rel"): link.get("href") for link in entry.findall(f"{ATOM}link")}
     assert links["alternate"] == f"{site.url}/councils/northshire"
@@ -37,9 +41,9 @@ def test_changes_feed_is_valid_atom_with_one_entry_per_real_change(site) -> None
 
 def test_council_feed_has_only_that_council(site) -> None:
     north = ElementTree.fromstring(site.client.get("/councils/northshire/feed.atom").content)
-    assert len(north.findall(f"{ATOM}entry")) == 1
+    assert len(north.findall(f"{ATOM}entry")) == 2
     east = ElementTree.fromstring(site.client.get("/councils/eastshire/feed.atom").content)
-    assert east.findall(f"{ATOM}entry") == []
+    assert [entry.find(f"{ATOM}category").get("term") for entry in east.findall(f"{ATOM}entry")] == ["first-seen"]
     assert east.findtext(f"{ATOM}title") == "sendwatch: Eastshire Council status changes"
     assert site.client.get("/councils/atlantis/feed.atom").status_code == 404
 
@@ -65,7 +69,11 @@ def test_json_export_matches_status_json(site) -> None:
     rows = site.client.get("/export/statuses.json").json()
     assert [row["council"] for row in rows] == ["eastshire", "northshire", "westvale", "southbrook"]
     north = rows[1]
-    assert set(north) == {"council", "name", "status", "since", "evidence", "figures"}
+    assert set(north) == {
+        *("council", "name", "status", "since", "evidence", "figures"),
+        *("previous", "detected_at", "checked_at", "health", "gss_code"),
+    }
+    assert north["previous"] == "sv_agreed" and north["health"] == "ok" and north["detected_at"].endswith("Z")
     assert north["status"] == "sv_off_track" and north["since"] == "2024-09-12"
     assert set(north["evidence"][0]) == {"url", "title", "date", "page", "quote"}
     assert north["figures"] == [{"amount_gbp": 6200000, "text": "£6.2m", "label": "off track by"}]
@@ -88,8 +96,100 @@ def test_digest_archive_lists_and_shows_past_digests(site) -> None:
     archive = site.client.get("/digests")
     assert archive.status_code == 200 and "Week to" in archive.text
     page = site.client.get("/digests/1")
-    assert "Northshire County Council: now Safety valve: off track" in page.text
+    assert "<h1>Weekly digest</h1>" in page.text and "All weekly digests" in page.text  # the email's own HTML
     emailed = site.client.get("/digests/1/email")
     assert "<h1>Weekly digest</h1>" in emailed.text
     assert "script-src" not in emailed.headers["content-security-policy"]
     assert site.client.get("/digests/999").status_code == 404
+
+
+# --------------------------------------------------------------------------- validators, history, calendar
+
+VALIDATED = ["/feeds/changes.atom", "/councils/northshire/feed.atom", "/export/statuses.csv", "/export/statuses.json"]
+
+
+@pytest.mark.parametrize("path", [*VALIDATED, "/export/history.csv", "/export/history.json", "/calendar.ics"])
+def test_a_repeated_request_with_its_validator_gets_304_until_the_data_changes(site, path) -> None:
+    from web_support import change_status
+
+    first = site.client.get(path)
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert site.client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    assert site.client.get(path, headers={"If-None-Match": f'"other", W/{etag}'}).status_code == 304  # weak match
+    assert site.client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
+    with site.database.session() as session:
+        change_status(
+            session, "northshire", "sv_off_track", "ems", utcnow().date(), "Northshire is now under enhanced monitoring.", "n-ems"
+        )
+    changed = site.client.get(path, headers={"If-None-Match": etag})
+    if path != "/calendar.ics":  # the calendar holds meetings, and none changed
+        assert changed.status_code == 200 and changed.headers["etag"] != etag
+
+
+def test_an_empty_feed_is_dated_by_its_data_not_by_the_request(start_site, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from sqlalchemy import func, select
+
+    from sendwatch.core.storage.models import Council
+
+    site = start_site(sqlite_url, seed=False)
+    first = site.client.get("/feeds/changes.atom")
+    feed = ElementTree.fromstring(first.content)
+    assert feed.findall(f"{ATOM}entry") == []
+    with site.database.session() as session:
+        watched_since = session.scalar(select(func.min(Council.created_at)))
+    updated = dt.datetime.fromisoformat(feed.findtext(f"{ATOM}updated").replace("Z", "+00:00"))
+    assert updated == watched_since.replace(tzinfo=dt.timezone.utc)  # when sendwatch began watching: stable
+    assert site.client.get("/feeds/changes.atom", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+
+
+def test_the_history_export_has_every_period_with_gss_codes(site) -> None:
+    rows = list(csv.DictReader(io.StringIO(site.client.get("/export/history.csv").text)))
+    north = [row for row in rows if row["council"] == "northshire"]
+    assert [(row["status"], row["since"], row["until"], row["current"]) for row in north] == [
+        ("sv_agreed", "2023-03-16", "2024-09-12", "false"),
+        ("sv_off_track", "2024-09-12", "", "true"),
+    ]
+    assert {row["gss_code"] for row in north} == {"E10000099"}
+    as_json = site.client.get("/export/history.json").json()
+    assert [row["status"] for row in as_json if row["council"] == "northshire"] == ["sv_agreed", "sv_off_track"]
+    assert as_json[0].keys() == rows[0].keys()
+
+
+def test_upcoming_meetings_are_an_icalendar_feed_linked_from_the_dashboard(site) -> None:
+    import datetime as dt
+
+    from web_support import council
+
+    from sendwatch.core.storage.models import Committee, Meeting
+
+    with site.database.session() as session:
+        north = council(session, "northshire")
+        forum = Committee(council_id=north.id, external_id="c1", title="Schools Forum, extraordinary; budget")
+        session.add(forum)
+        session.flush()
+        ahead = utcnow().date() + dt.timedelta(days=10)
+        session.add_all(
+            [
+                Meeting(
+                    council_id=north.id, committee_id=forum.id, external_id="m-ahead", date=ahead, url="https://x.example/m1"
+                ),
+                Meeting(council_id=north.id, committee_id=forum.id, external_id="m-gone", date=ahead, status="Cancelled"),
+                Meeting(council_id=north.id, committee_id=forum.id, external_id="m-past", date=dt.date(2020, 1, 1)),
+            ]
+        )
+    dashboard = site.client.get("/").text
+    assert '<a href="/calendar.ics" type="text/calendar">' in dashboard and "Schools Forum, extraordinary" in dashboard
+    for path in ("/calendar.ics", "/councils/northshire/calendar.ics"):
+        response = site.client.get(path)
+        assert response.headers["content-type"].startswith("text/calendar")
+        body = response.text
+        assert body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and body.endswith("END:VCALENDAR\r\n")
+        assert body.count("BEGIN:VEVENT") == 1  # the cancelled and the past meetings are left out
+        assert f"DTSTART;VALUE=DATE:{ahead:%Y%m%d}" in body and "URL:https://x.example/m1" in body
+        unfolded = body.replace("\r\n ", "")
+        assert "SUMMARY:Northshire County Council: Schools Forum\\, extraordinary\\; budget" in unfolded
+        assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    assert "BEGIN:VEVENT" not in site.client.get("/councils/eastshire/calendar.ics").text
+    assert site.client.get("/councils/atlantis/calendar.ics").status_code == 404

@@ -27,7 +27,7 @@ def test_dashboard_lists_every_council_most_serious_first_with_status_words(site
     response = site.client.get("/")
     assert response.status_code == 200
     assert rows_of(response.text) == ["eastshire", "northshire", "westvale", "southbrook"]
-    for words in ("Enhanced monitoring and support", "Safety valve: off track", "Delivering Better Value", "No programme news"):
+    for words in ("Enhanced monitoring and support", "Safety valve: off track", "Delivering Better Value", "Not checked yet"):
         assert words in response.text
     assert "4 councils by status" in response.text
     assert "£6.2m" in response.text  # Northshire's latest figure
@@ -49,8 +49,8 @@ def test_dashboard_sorts_by_name_or_by_most_recent_change(site) -> None:
 
 def test_dashboard_flags_failing_and_unchecked_crawls(site) -> None:
     html = site.client.get("/").text
-    assert "crawl failing" in html
-    assert "not checked yet" in html
+    assert "crawl failing" in html and "last check failed" in html  # Eastshire: a status found before, unread now
+    assert "Not checked yet" in html and "No programme news" not in html  # Southbrook was never read
 
 
 def test_council_page_shows_timeline_changes_evidence_figures_papers_and_health(site) -> None:
@@ -100,7 +100,8 @@ def test_a_fresh_install_shows_every_council_as_not_yet_checked(start_site, sqli
     site = start_site(sqlite_url, seed=False)
     dashboard = site.client.get("/")
     assert dashboard.status_code == 200 and len(rows_of(dashboard.text)) == 4
-    assert dashboard.text.count("not checked yet") == 4
+    statuses = re.findall(r'<td data-label="Status"><span class="status [^"]*">.*?</span>([^<]+)</span>', dashboard.text)
+    assert statuses == ["Not checked yet"] * 4 and "No programme news" not in dashboard.text
     council = site.client.get("/councils/westvale")
     assert council.status_code == 200
     assert "has not found anything about this council's position" in council.text

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from sqlalchemy import select
-from test_web_browser import browser, served  # noqa: F401  (the browser fixtures, shared)
+from test_web_browser import served  # noqa: F401  (the served site, shared; the browser is conftest's)
 from web_support import csrf_in, link_in
 
 from sendwatch.core.storage.models import OutboxMessage, Subscriber

@@ -286,3 +286,21 @@ def test_an_internationalised_domain_is_stored_and_mailed_idna_encoded(site) -> 
 def test_a_digest_number_too_large_for_any_database_is_not_found(site) -> None:
     assert site.client.get("/digests/99999999999999999999999").status_code == 404
     assert site.client.get("/digests/99999999999999999999999/email").status_code == 404
+
+
+def test_the_find_box_narrows_the_councils_by_name_slug_or_alias(site) -> None:
+    from sendwatch.web.queries import matches_council
+
+    found = site.client.get("/subscribe", params={"find": "NORTH"}).text
+    assert 'id="council-northshire"' in found and 'id="council-eastshire"' not in found
+    assert "Showing 1 of 4 councils" in found
+    assert 'id="council-eastshire"' in site.client.get("/subscribe").text
+    assert matches_council("brum", "birmingham", "Birmingham City Council", ["Birmingham", "Brum"])
+    assert not matches_council("leeds", "kirklees", "Kirklees Council", [])
+
+
+def test_a_council_not_watched_offers_no_sign_up_and_never_every_council(site) -> None:
+    page = site.client.get("/subscribe", params={"council": "atlantis"}).text
+    assert "does not watch that council" in page
+    assert 'id="scope-all" name="scope" value="all" checked' not in page
+    assert 'id="scope-some" name="scope" value="some" checked' in page

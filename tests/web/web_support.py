@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import email.message
 import re
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,10 +25,14 @@ from sendwatch.core.storage.models import (
 )
 from tests.support.smtp import SmtpServer
 
+# Screenshots the browser tests leave for people to look at (not committed: see .gitignore).
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
 COUNCILS = [
     {
         "slug": "northshire",
         "name": "Northshire County Council",
+        "gss_code": "E10000099",
         "platform": "moderngov",
         "url": "https://democracy.northshire.example.gov.uk/",
     },

@@ -14,6 +14,7 @@ every value the code writes to the vocabulary's spelling.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -33,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from sendwatch.core.money import pounds, to_pence
 from sendwatch.core.vocabulary import (
     CrawlOutcome,
     CycleState,
@@ -237,19 +239,31 @@ class Evidence(Base):
 
 
 class Figure(Base):
-    """A money amount stated in a document, in pounds, with a label where the context is clear."""
+    """A money amount stated in a document, with a label where the context is clear.
+
+    Stored as whole pence (``sendwatch.core.money``), so no amount carries float noise;
+    ``amount_gbp`` reads and writes it as exact pounds."""
 
     __tablename__ = "figures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
-    amount_gbp: Mapped[float] = mapped_column(Float)
+    amount_pence: Mapped[int] = mapped_column(BigInteger)
     text: Mapped[str] = mapped_column(String(200))
     label: Mapped[str | None] = mapped_column(String(60))
     financial_year: Mapped[str | None] = mapped_column(String(20))
     page: Mapped[int | None] = mapped_column(Integer)
     quote: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def amount_gbp(self) -> Decimal:
+        """The amount in pounds, exact (set it from pounds in any numeric form)."""
+        return pounds(self.amount_pence)
+
+    @amount_gbp.setter
+    def amount_gbp(self, amount: int | float | Decimal | str) -> None:
+        self.amount_pence = to_pence(amount)
 
 
 # --------------------------------------------------------------------------- status and changes

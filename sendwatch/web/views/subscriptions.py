@@ -75,10 +75,24 @@ def parse_choices(form: FormData, known_councils: set[str]) -> tuple[dict, list[
     return choices, problems
 
 
+def _aliases(web: WebState) -> dict[str, list[str]]:
+    """Other names each council goes by (config ``aliases``), shown and searched on the form."""
+    return {council.slug: council.aliases for council in web.config.councils}
+
+
 def _form_page(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
-    with state(request).database.session() as session:
+    web = state(request)
+    with web.database.session() as session:
         councils = queries.council_choices(session)
-    return page(request, template, status_code=status_code, councils=councils, **context)
+    aliases = _aliases(web)
+    find = (request.query_params.get("find") or "").strip()[:100]
+    ticked = set((context.get("choices") or {}).get("councils") or [])
+    shown = [
+        (slug, name, aliases.get(slug, []))
+        for slug, name in councils
+        if slug in ticked or queries.matches_council(find, slug, name, aliases.get(slug, []))
+    ]
+    return page(request, template, status_code=status_code, councils=shown, find=find, total_councils=len(councils), **context)
 
 
 # --------------------------------------------------------------------------- sign-up
@@ -91,13 +105,23 @@ def subscribe_form(request: Request) -> Response:
         known = {slug for slug, _ in queries.council_choices(session)}
     preselected = request.query_params.get("council")
     search = (request.query_params.get("query") or "").strip()[:500]
+    notice = None
+    if preselected is None or preselected in known:
+        councils = [preselected] if preselected else None
+    else:  # a council not watched (disabled, or no such slug): nothing ticked, and never "every council"
+        councils = []
+        with state(request).database.session() as session:
+            name = queries.council_name(session, preselected)
+        notice = (
+            f"sendwatch does not watch {name or 'that council'}, so there are no alerts for it. Choose from the councils below."
+        )
     choices = {
-        "councils": [preselected] if preselected in known else None,
+        "councils": councils,
         "statuses": None,
         "frequency": "immediate",
         "queries": [search] if search else [],
     }
-    return _form_page(request, "subscribe.html", email="", choices=choices, problems=[])
+    return _form_page(request, "subscribe.html", email="", choices=choices, problems=[], notice=notice)
 
 
 async def subscribe_submit(request: Request) -> Response:
@@ -298,7 +322,7 @@ def _manage_view(
             token=token,
             subscriber=subscriber,
             choices=choices,
-            councils=queries.council_choices(session),
+            councils=[(slug, name, _aliases(web).get(slug, [])) for slug, name in queries.council_choices(session)],
             saved=saved,
             problems=problems,
             unsubscribe_token=make_token(web.secret, subscriber.id, subscriber.email, "unsubscribe"),

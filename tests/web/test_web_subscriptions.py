@@ -299,6 +299,43 @@ def test_the_find_box_narrows_the_councils_by_name_slug_or_alias(site) -> None:
     assert not matches_council("leeds", "kirklees", "Kirklees Council", [])
 
 
+def test_finding_a_council_keeps_everything_already_chosen_on_the_form(site) -> None:
+    form = site.client.get("/subscribe").text
+    assert form.count("<form") == 1 and 'formmethod="get"' in form  # the find button sends the one form
+
+    found = site.client.get(
+        "/subscribe",
+        params={
+            "finding": "1",
+            "find": "north",
+            "email": "desk@example.org",
+            "scope": "some",
+            "council": "eastshire",
+            "status": "ems",
+            "frequency": "weekly",
+        },
+    ).text
+
+    assert 'id="council-northshire"' in found and 'id="council-westvale"' not in found
+    assert 'id="council-eastshire" name="council" value="eastshire" checked' in found  # ticked, so still listed
+    assert 'value="desk@example.org"' in found
+    assert 'id="status-ems" name="status" value="ems" aria-describedby="status-hint" checked' in found
+    assert 'id="frequency-weekly" name="frequency" value="weekly" checked' in found
+
+
+def test_the_manage_page_finds_councils_too_and_keeps_its_link(site) -> None:
+    row = confirmed_reader(site)
+    token = make_token(SECRET.encode(), row.id, row.email, "manage")
+    page = site.client.get(
+        "/manage", params={"token": token, "finding": "1", "find": "west", "scope": "some", "council": "eastshire"}
+    )
+
+    assert page.status_code == 200
+    assert 'formaction="/manage"' in page.text and f'name="token" value="{token}"' in page.text
+    assert 'id="council-westvale"' in page.text and 'id="council-northshire"' not in page.text
+    assert 'id="council-eastshire" name="council" value="eastshire" checked' in page.text
+
+
 def test_a_council_not_watched_offers_no_sign_up_and_never_every_council(site) -> None:
     page = site.client.get("/subscribe", params={"council": "atlantis"}).text
     assert "does not watch that council" in page

@@ -20,7 +20,7 @@ from typing import Any
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
@@ -43,7 +43,7 @@ PRIVATE = {"Cache-Control": "no-store"}
 # --------------------------------------------------------------------------- the choices form
 
 
-def parse_choices(form: FormData, known_councils: set[str]) -> tuple[dict, list[str]]:
+def parse_choices(form: FormData | QueryParams, known_councils: set[str]) -> tuple[dict, list[str]]:
     """The councils, statuses and frequency chosen on a form, and any problems with them."""
     problems = []
     every_council = form.get("scope", "all") == "all"
@@ -84,15 +84,28 @@ def _form_page(request: Request, template: str, status_code: int = 200, **contex
     web = state(request)
     with web.database.session() as session:
         councils = queries.council_choices(session)
+    ticked = (context.get("choices") or {}).get("councils") or []
+    find, shown = _narrowed(request, web, councils, ticked)
+    return page(request, template, status_code=status_code, councils=shown, find=find, total_councils=len(councils), **context)
+
+
+def _narrowed(
+    request: Request, web: WebState, councils: list[tuple[str, str]], ticked: list[str]
+) -> tuple[str, list[tuple[str, str, list[str]]]]:
+    """The find box's words, and the councils to list: those matching them, and every one ticked."""
     aliases = _aliases(web)
     find = (request.query_params.get("find") or "").strip()[:100]
-    ticked = set((context.get("choices") or {}).get("councils") or [])
     shown = [
         (slug, name, aliases.get(slug, []))
         for slug, name in councils
         if slug in ticked or queries.matches_council(find, slug, name, aliases.get(slug, []))
     ]
-    return page(request, template, status_code=status_code, councils=shown, find=find, total_councils=len(councils), **context)
+    return find, shown
+
+
+def _finding(request: Request) -> bool:
+    """The form came back through its Find button: its other fields are the choices so far."""
+    return request.query_params.get("finding") == "1"
 
 
 # --------------------------------------------------------------------------- sign-up
@@ -121,7 +134,11 @@ def subscribe_form(request: Request) -> Response:
         "frequency": "immediate",
         "queries": [search] if search else [],
     }
-    return _form_page(request, "subscribe.html", email="", choices=choices, problems=[], notice=notice)
+    email = ""
+    if _finding(request):
+        choices, _ = parse_choices(request.query_params, known)  # problems wait for the real submit
+        email = (request.query_params.get("email") or "").strip()[:254]
+    return _form_page(request, "subscribe.html", email=email, choices=choices, problems=[], notice=notice)
 
 
 async def subscribe_submit(request: Request) -> Response:
@@ -314,6 +331,12 @@ def _manage_view(
             "frequency": subscriber.frequency,
             "queries": [item["query"] for item in subscriber.queries or []],
         }
+        if _finding(request):
+            known = {slug for slug, _ in queries.council_choices(session)}
+            choices, _ = parse_choices(request.query_params, known)
+        councils = queries.council_choices(session)
+        ticked = choices.get("councils")
+        find, shown = _narrowed(request, web, councils, [slug for slug in ticked if isinstance(slug, str)] if ticked else [])
         return page(
             request,
             "manage.html",
@@ -322,7 +345,9 @@ def _manage_view(
             token=token,
             subscriber=subscriber,
             choices=choices,
-            councils=[(slug, name, _aliases(web).get(slug, [])) for slug, name in queries.council_choices(session)],
+            councils=shown,
+            find=find,
+            total_councils=len(councils),
             saved=saved,
             problems=problems,
             unsubscribe_token=make_token(web.secret, subscriber.id, subscriber.email, "unsubscribe"),

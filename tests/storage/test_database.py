@@ -130,24 +130,29 @@ def test_an_upgrade_to_mail_claims_keeps_the_outbox_and_cycles(database_url: str
     db.dispose()
 
 
+def insert_council_with_a_read_paper(connection) -> None:  # type: ignore[no-untyped-def]
+    """Kirklees (council 1) with paper 7 fetched and read, written as an old schema holds them."""
+    connection.execute(
+        text(
+            "INSERT INTO councils (id, slug, name, enabled, created_at, consecutive_failures, consecutive_empty) "
+            "VALUES (1, 'kirklees', 'Kirklees Council', :t, :now, 0, 0)"
+        ),
+        {"t": True, "now": dt.datetime(2024, 5, 1, 9, 30)},
+    )
+    connection.execute(
+        text(
+            "INSERT INTO documents (id, council_id, url, kind, fetch_state, text_state, first_seen_at) "
+            "VALUES (7, 1, 'https://democracy.kirklees.example/documents/s1/report.pdf', 'pdf', 'ok', 'ok', :now)"
+        ),
+        {"now": dt.datetime(2024, 5, 1, 9, 31)},
+    )
+
+
 def test_an_upgrade_to_page_text_sources_marks_pages_read_from_their_text_or_waiting_for_ocr(database_url: str) -> None:
     engine = make_engine(database_url)
     upgrade(engine, database_url, revision="0003")
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO councils (id, slug, name, enabled, created_at, consecutive_failures, consecutive_empty) "
-                "VALUES (1, 'kirklees', 'Kirklees Council', :t, :now, 0, 0)"
-            ),
-            {"t": True, "now": dt.datetime(2024, 5, 1, 9, 30)},
-        )
-        connection.execute(
-            text(
-                "INSERT INTO documents (id, council_id, url, kind, fetch_state, text_state, first_seen_at) "
-                "VALUES (7, 1, 'https://democracy.kirklees.example/documents/s1/report.pdf', 'pdf', 'ok', 'ok', :now)"
-            ),
-            {"now": dt.datetime(2024, 5, 1, 9, 31)},
-        )
+        insert_council_with_a_read_paper(connection)
         connection.execute(
             text(
                 "INSERT INTO documents (id, council_id, url, kind, fetch_state, text_state, first_seen_at) "
@@ -257,20 +262,7 @@ def test_an_upgrade_to_money_in_pence_settles_float_noise_in_figures_and_their_j
     upgrade(engine, database_url, revision="0004")
     noisy = 4.1 * 1_000_000  # 4099999.9999999995, as the extractor's arithmetic stored it
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO councils (id, slug, name, enabled, created_at, consecutive_failures, consecutive_empty) "
-                "VALUES (1, 'kirklees', 'Kirklees Council', :t, :now, 0, 0)"
-            ),
-            {"t": True, "now": dt.datetime(2024, 5, 1, 9, 30)},
-        )
-        connection.execute(
-            text(
-                "INSERT INTO documents (id, council_id, url, kind, fetch_state, text_state, first_seen_at) "
-                "VALUES (7, 1, 'https://democracy.kirklees.example/documents/s1/report.pdf', 'pdf', 'ok', 'ok', :now)"
-            ),
-            {"now": dt.datetime(2024, 5, 1, 9, 31)},
-        )
+        insert_council_with_a_read_paper(connection)
         connection.execute(
             text(
                 "INSERT INTO figures (id, document_id, council_id, amount_gbp, text, label) VALUES "

@@ -10,13 +10,10 @@ or Playwright is missing.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import subprocess
-import sys
 
 import pytest
-from web_support import ARTIFACTS, SECRET, change_status, link_in, seed_councils, site_config
+from web_support import ARTIFACTS, change_status, link_in, seed_councils, site_config, start_serve
 
 from alerts import queue_alerts, send_pending
 from sendwatch.core.registry import sync_councils
@@ -36,28 +33,9 @@ def served(write_config, sqlite_url, smtp, tmp_path):  # type: ignore[no-untyped
     with database.session() as session:
         sync_councils(session, config)
         seed_councils(session)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sendwatch.cli",
-            "--config",
-            str(tmp_path / "config.yaml"),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "SENDWATCH_SECRET": SECRET},
-    )
+    process, url = start_serve(tmp_path / "config.yaml")
     try:
-        line = process.stdout.readline()
-        assert line.startswith("sendwatch: serving on "), line + process.stderr.read()
-        yield line.split()[3].rstrip("/"), config, database
+        yield url, config, database
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import httpx
-from web_support import SECRET, site_config
-
-
-def start(tmp_path):  # type: ignore[no-untyped-def]
-    """Run ``sendwatch serve --port 0`` and return the process and the address it reports."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sendwatch.cli",
-            "--config",
-            str(tmp_path / "config.yaml"),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "SENDWATCH_SECRET": SECRET},
-    )
-    line = process.stdout.readline()
-    assert line.startswith("sendwatch: serving on http://127.0.0.1:"), line + process.stderr.read()
-    return process, line.split()[3]
+from web_support import site_config, start_serve
 
 
 def test_serve_listens_on_the_port_it_reports_and_serves_the_dashboard(write_config, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
     config = site_config(write_config, sqlite_url, 8000, None)
-    process, url = start(tmp_path)
+    process, url = start_serve(tmp_path / "config.yaml")
     try:
         response = httpx.get(url, timeout=20)
         assert response.status_code == 200
@@ -72,7 +44,7 @@ def test_serve_reports_a_port_it_cannot_use(write_config, sqlite_url, tmp_path) 
 
 def test_behind_a_trusted_proxy_rate_limits_count_the_forwarded_client(write_config, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
     site_config(write_config, sqlite_url, 8000, None, web={"trusted_proxies": ["127.0.0.1"], "signups_per_hour": 1})
-    process, url = start(tmp_path)
+    process, url = start_serve(tmp_path / "config.yaml")
     try:
         with httpx.Client(base_url=url, timeout=20) as client:
             token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/subscribe").text).group(1)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import email.message
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -325,3 +328,20 @@ def site_config(write_config, database_url: str, port: int, smtp: SmtpServer | N
         }
     )
     return config
+
+
+def start_serve(config_path: Path) -> tuple[subprocess.Popen[str], str]:
+    """Run ``sendwatch serve --port 0`` on ``config_path``; the process and the address it reports."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sendwatch.cli", "--config", str(config_path), "serve", "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "SENDWATCH_SECRET": SECRET},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    line = process.stdout.readline()
+    if not line.startswith("sendwatch: serving on http://127.0.0.1:"):
+        process.kill()
+        raise AssertionError(line + process.stderr.read())
+    return process, line.split()[3].rstrip("/")

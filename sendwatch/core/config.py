@@ -290,7 +290,6 @@ class Council(_Strict):
         return [self.name, *self.aliases]
 
 
-EXECUTOR_KINDS = ("local", "distributed")
 BROKER_SCHEMES = ("redis", "rediss", "amqp", "amqps")
 
 

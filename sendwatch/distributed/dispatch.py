@@ -137,6 +137,13 @@ class DistributedStages:
             summary.errors.append(f"mail: {self._stalled()}; the outbox keeps every message for the next send")
         return summary
 
+    def run_noops(self, count: int) -> None:
+        """Send ``count`` tasks that do nothing and wait for them: the executor's own cost per task
+        (a row, a message, a worker's claim and its result), as ``bench/distributed.py`` measures it."""
+        left = self._run("noop", [str(number) for number in range(count)], None, None, lambda task: None)
+        if left:
+            raise DistributedUnavailable(f"{len(left)} of {count} no-op tasks were not run: {self._stalled()}")
+
     def _run(
         self, kind: TaskKind, keys: list[str], cycle_id: int | None, stop: Stoppable | None, finished: Callable[[Task], None]
     ) -> list[str]:

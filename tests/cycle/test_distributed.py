@@ -264,3 +264,54 @@ def test_a_worker_killed_mid_paper_has_the_paper_read_once_by_another(
     _nothing_twice(postgres_url)
     alerts = collections.Counter(received.message_id for received in smtp_server.handler.to(REPORTER))
     assert list(alerts.values()) == [1], "the alert reached the reporter exactly once"
+
+
+def test_two_deliveries_of_one_councils_crawl_never_crawl_its_site_at_once_nor_twice(
+    site: DemoSite, distributed_config: Path, workers: Workers, postgres_url: str
+) -> None:
+    from sendwatch.core.config import load_config
+    from sendwatch.core.registry import sync_councils
+    from sendwatch.core.site_locks import SITE_LOCK_SPACE
+    from sendwatch.core.storage.models import utcnow
+    from sendwatch.distributed.broker import make_broker, send_task
+
+    config = load_config(distributed_config)
+    database = open_database(postgres_url)
+    with database.session() as session:
+        sync_councils(session, config)
+        cycle = Cycle(started_at=utcnow(), state="running")
+        session.add(cycle)
+        session.flush()
+        cycle_id = cycle.id
+        session.add_all(Task(id=f"twice-{n}", cycle_id=cycle_id, kind="crawl", key="eastmoor", state="queued") for n in (1, 2))
+    site.fail("eastmoor", "hang")
+    broker = make_broker(config.executor.broker or "")
+    for n in (1, 2):  # as when a broker delivers a task again while its first worker still runs it
+        send_task(broker, config.executor.queue, "crawl", f"twice-{n}")
+    broker.close()
+
+    def second_waits_for_the_site() -> bool:
+        with database.engine.connect() as connection:
+            waiting = connection.execute(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :space AND NOT granted"),
+                {"space": SITE_LOCK_SPACE},
+            ).scalar_one()
+        return waiting == 1 and sum(site.requests("eastmoor").values()) > 0
+
+    wait_until(second_waits_for_the_site, timeout=120, message="one crawl on the site and the other waiting for it")
+    site.clear_failures("eastmoor")
+
+    def both_done() -> bool:
+        with database.session() as session:
+            return session.scalars(select(Task.state).where(Task.id.in_(["twice-1", "twice-2"]))).all() == ["done", "done"]
+
+    wait_until(both_done, timeout=120, message="both deliveries to finish")
+    with database.session() as session:
+        runs = session.scalars(select(CrawlRun).where(CrawlRun.cycle_id == cycle_id)).all()
+        results = [task.result for task in session.scalars(select(Task).where(Task.id.in_(["twice-1", "twice-2"])))]
+    database.dispose()
+    assert len(runs) == 1 and runs[0].outcome == "ok", "the council was crawled and committed once"
+    assert results[0] is not None and results[1] is not None
+    assert results[0]["outcome"] == results[1]["outcome"] == "ok"
+    assert results[0] == results[1], "the second delivery reports the crawl the first committed"
+    assert results[0]["documents_new"] == runs[0].documents_new > 0

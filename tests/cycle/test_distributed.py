@@ -32,7 +32,7 @@ from sendwatch.demo.councils import FORUM, eastmoor_off_track_meeting
 from sendwatch.demo.site import DemoSite
 from tests.cycle.conftest import REPORTER, sendwatch_command
 from tests.support.waiting import wait_until
-from tests.support.workers import Workers, rabbitmq_queue, running_task  # noqa: F401 (a fixture)
+from tests.support.workers import RABBITMQ_URL, Workers, broker_or_skip, delete_queue, fresh_queue, running_task
 
 pytestmark = pytest.mark.postgres
 
@@ -50,6 +50,15 @@ def _runner(config: Path) -> Runner:
         )
 
     return run
+
+
+@pytest.fixture
+def rabbitmq_queue() -> Iterator[tuple[str, str]]:
+    """The local RabbitMQ (or a skip saying why) and a queue of this test's own, deleted afterwards."""
+    url = broker_or_skip(RABBITMQ_URL)
+    queue = fresh_queue()
+    yield url, queue
+    delete_queue(url, queue)
 
 
 @pytest.fixture

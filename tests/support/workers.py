@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -155,11 +154,3 @@ def running_task(database_url: str, kind: str, key: str | None = None) -> Task |
             return task
     finally:
         database.dispose()
-
-
-@pytest.fixture
-def rabbitmq_queue() -> Iterator[tuple[str, str]]:
-    url = broker_or_skip(RABBITMQ_URL)
-    queue = fresh_queue()
-    yield url, queue
-    delete_queue(url, queue)

@@ -13,12 +13,16 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sendwatch.core.config import Config
 from sendwatch.core.storage import Database
 from sendwatch.distributed.broker import DistributedUnavailable, declare_actors, make_broker
 from sendwatch.distributed.heartbeats import beat, forget
 from sendwatch.distributed.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from dramatiq import Broker
 
 log = logging.getLogger("sendwatch.worker")
 
@@ -69,17 +73,19 @@ def run_worker(
             log.warning("worker_heartbeat_not_removed", extra={"event": "worker_heartbeat_not_removed"})
 
 
-def check_broker(broker: object, url: str, queue: str) -> None:
+def check_broker(broker: Broker, url: str, queue: str) -> None:
     """Fail now, in one line, if the broker cannot be reached (rather than in a consumer thread's log)."""
+    from dramatiq.brokers.rabbitmq import RabbitmqBroker
+    from dramatiq.brokers.redis import RedisBroker
     from sqlalchemy.engine import make_url
 
     try:
-        declare = broker.declare_queue
-        if "rabbitmq" in type(broker).__module__:
-            declare(queue, ensure=True)
+        if isinstance(broker, RabbitmqBroker):
+            broker.declare_queue(queue, ensure=True)
         else:
-            broker.client.ping()  # type: ignore[attr-defined]
-            declare(queue)
+            if isinstance(broker, RedisBroker):
+                broker.client.ping()
+            broker.declare_queue(queue)
     except Exception as error:
         shown = url
         try:

@@ -34,6 +34,7 @@ from extractors.ocr import unavailable_reason
 from extractors.paper_text import OcrSettings, Reading
 from extractors.reading import SV_IN_TEXT
 from extractors.verdict import corroborated
+from sendwatch.core.documents import DocumentStore
 from sendwatch.core.storage.db import TRANSIENT_ERRORS
 from sendwatch.core.storage.models import Council, Document, DocumentPage, Evidence, Figure, utcnow
 
@@ -103,6 +104,7 @@ def extract_documents(
     if summary.ocr_unavailable:
         ocr = None
     jobs = _pending_jobs(config, database, slugs, reprocess, include_waiting_for_ocr=ocr is not None)
+    store = DocumentStore(config.documents_root, config.data_options)
 
     local = threading.local()
     readers: list[IsolatedReader] = []
@@ -112,7 +114,7 @@ def extract_documents(
         if reader is None and job.path:
             reader = local.reader = _new_reader(settings, ocr)
             readers.append(reader)
-        return job, _read(reader, job)
+        return job, _read(reader, job, store)
 
     workers = max(1, workers)
     try:
@@ -158,6 +160,7 @@ class PaperReading:
         ocr = ocr_settings(config.extract)
         self.ocr = ocr if ocr is not None and unavailable_reason(ocr) is None else None
         self._reader: IsolatedReader | None = None
+        self._store = DocumentStore(config.documents_root, config.data_options)
 
     def read(self, document_id: int) -> ExtractSummary:
         """Read and store one pending paper; a paper no longer pending is left alone (``processed`` 0)."""
@@ -168,7 +171,7 @@ class PaperReading:
         for job in jobs:
             if self._reader is None and job.path:
                 self._reader = _new_reader(self.config.extract, self.ocr)
-            _record(self.database, job, _read(self._reader, job), summary)
+            _record(self.database, job, _read(self._reader, job, self._store), summary)
         return summary
 
     def close(self) -> None:
@@ -187,11 +190,16 @@ def _new_reader(settings: Any, ocr: OcrSettings | None) -> IsolatedReader:
     )
 
 
-def _read(reader: IsolatedReader | None, job: _Job) -> TextResult:
-    """One document's text (and analysis) from the bounded reader."""
+def _read(reader: IsolatedReader | None, job: _Job, store: DocumentStore) -> TextResult:
+    """One document's text (and analysis) from the bounded reader, read from a local copy when
+    the paper is kept in an object store."""
     if not job.path or reader is None:
         return TextResult("corrupt", error="no stored file for this document")
-    return reader.read(job.path, job.kind, job.content_type, Reading(tuple(job.names), frozenset(_title_context(job.title))))
+    try:
+        with store.local_file(job.path) as path:
+            return reader.read(path, job.kind, job.content_type, Reading(tuple(job.names), frozenset(_title_context(job.title))))
+    except FileNotFoundError:
+        return TextResult("corrupt", error=f"the stored file is missing: {job.path}")
 
 
 def ocr_settings(settings: Any) -> OcrSettings | None:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import ErrorDetails
 
 from sendwatch.core.addresses import AddressError, check_address
+from sendwatch.core.documents import is_url
 from sendwatch.core.search.query import QueryError, parse_query
 from sendwatch.core.vocabulary import PLATFORMS, STATUSES, Frequency, Platform
 
@@ -391,7 +392,10 @@ class Subscriber(_Strict):
 
 class Config(_Strict):
     database: str = "sqlite:///sendwatch.db"
-    data_dir: Path = Path("data")
+    # A folder (relative to the config file), or an object store's fsspec URL (s3://bucket/prefix).
+    data_dir: str = "data"
+    # The object store's options (endpoint_url, region...); never credentials, which come from the environment.
+    data_options: dict[str, Any] = Field(default_factory=dict)
     schedule: Schedule = Field(default_factory=Schedule)
     crawl: Crawl = Field(default_factory=Crawl)
     extract: Extract = Field(default_factory=Extract)
@@ -415,9 +419,21 @@ class Config(_Strict):
     def enabled_councils(self) -> list[Council]:
         return [council for council in self.councils if council.enabled]
 
-    def resolve(self, path: Path) -> Path:
+    def resolve(self, path: Path | str) -> Path:
         """A path from the config, made absolute against the config file's folder."""
+        path = Path(path)
         return path if path.is_absolute() else (self.base_dir / path).resolve()
+
+    @property
+    def documents_root(self) -> str:
+        """Where papers are stored: ``data_dir`` as an absolute folder, or its object store URL."""
+        return self.data_dir if is_url(self.data_dir) else str(self.resolve(self.data_dir))
+
+    @property
+    def local_dir(self) -> Path:
+        """This machine's own files (the generated signing key): ``data_dir``, or beside the config
+        file when ``data_dir`` is an object store."""
+        return self.base_dir / ".sendwatch" if is_url(self.data_dir) else self.resolve(self.data_dir)
 
     @property
     def database_url(self) -> str:

@@ -31,12 +31,19 @@ from sendwatch.core.storage.models import (
 from sendwatch.demo.councils import FORUM, eastmoor_off_track_meeting
 from sendwatch.demo.site import DemoSite
 from tests.cycle.conftest import REPORTER, sendwatch_command
+from tests.support.object_store import ObjectStore, running_object_store
 from tests.support.waiting import wait_until
 from tests.support.workers import RABBITMQ_URL, Workers, broker_or_skip, delete_queue, fresh_queue, running_task
 
 pytestmark = pytest.mark.postgres
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def object_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[ObjectStore]:
+    with running_object_store(monkeypatch) as store:
+        yield store
 
 
 def _runner(config: Path) -> Runner:
@@ -324,3 +331,35 @@ def test_two_deliveries_of_one_councils_crawl_never_crawl_its_site_at_once_nor_t
     assert results[0]["outcome"] == results[1]["outcome"] == "ok"
     assert results[0] == results[1], "the second delivery reports the crawl the first committed"
     assert results[0]["documents_new"] == runs[0].documents_new > 0
+
+
+def test_papers_kept_in_an_object_store_are_read_by_whichever_worker_gets_them(
+    site: DemoSite, cycle_config: Path, distributed_config: Path, postgres_url: str, object_store: ObjectStore
+) -> None:
+    data = yaml.safe_load(distributed_config.read_text())
+    data["data_dir"] = f"s3://{object_store.bucket}/sendwatch"
+    data["data_options"] = object_store.options
+    distributed_config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    local, distributed = _runner(cycle_config), _runner(distributed_config)
+    assert local("run", "--once").returncode == 0
+    running = Workers(distributed_config, count=3, concurrency=2)
+    try:
+        running.wait_alive(postgres_url)
+        cycle = distributed("run", "--once")
+    finally:
+        running.stop()
+
+    assert cycle.returncode == 0, cycle.stderr
+    assert "councils: 3 ok, 0 empty, 0 blocked, 1 failing" in cycle.stdout, cycle.stdout
+    assert _statuses(distributed) == _statuses(local)
+    database = open_database(postgres_url)
+    try:
+        with database.session() as session:
+            stored = session.execute(select(Document.sha256, Document.file_path).where(Document.file_path.is_not(None))).all()
+            states = collections.Counter(session.scalars(select(Document.text_state).where(Document.file_path.is_not(None))))
+    finally:
+        database.dispose()
+    assert stored and all(path.startswith(f"s3://{object_store.bucket}/sendwatch/{sha[:2]}/{sha}") for sha, path in stored)
+    assert set(object_store.keys()) == {path.removeprefix("s3://") for _, path in stored}
+    assert "pending" not in states and states["ok"] > 0
+    assert not (distributed_config.parent / "data").exists() or not any((distributed_config.parent / "data").rglob("*.pdf"))

@@ -148,3 +148,15 @@ def test_the_worker_command_has_help_with_an_example() -> None:
         [sys.executable, "-m", "sendwatch.cli", "worker", "--help"], capture_output=True, text=True, env=os.environ
     )
     assert "Example: sendwatch worker --concurrency 4" in shown.stdout
+
+
+def test_the_compose_trials_config_is_valid_and_distributed() -> None:
+    root = Path(__file__).resolve().parents[2]
+    config = load_config(root / "compose" / "config.yaml")
+    assert config.executor.kind == "distributed" and config.database.startswith("postgresql")
+    compose = yaml.safe_load((root / "compose.yaml").read_text())
+    assert {"postgres", "rabbitmq", "scheduler", "worker"} <= set(compose["services"])
+    assert (
+        "sendwatch worker" in compose["services"]["worker"]["command"]
+        and "sendwatch run" in compose["services"]["scheduler"]["command"]
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from sendwatch.core.storage import open_database
 from sendwatch.distributed.broker import DistributedUnavailable
 from sendwatch.distributed.worker import run_worker
 
@@ -43,14 +44,20 @@ def worker(runtime, concurrency: int) -> None:
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, ask_to_stop)
+    # Opened as it is, without mirroring the councils from the config as other commands do:
+    # workers starting together on a new database would race to insert the same rows. The
+    # scheduler mirrors them before it hands out any crawl.
+    database = open_database(config.database_url)
     try:
         run_worker(
             config,
-            runtime.database,
+            database,
             concurrency,
             stop,
             on_ready=lambda name: click.echo(f"worker {name}: taking tasks from queue {config.executor.queue!r}", err=True),
         )
     except DistributedUnavailable as error:
         raise click.ClickException(str(error)) from None
+    finally:
+        database.dispose()
     click.echo("worker stopped.", err=True)

@@ -160,3 +160,42 @@ def test_the_compose_trials_config_is_valid_and_distributed() -> None:
         "sendwatch worker" in compose["services"]["worker"]["command"]
         and "sendwatch run" in compose["services"]["scheduler"]["command"]
     )
+
+
+@pytest.mark.postgres
+def test_with_no_worker_running_the_cycle_gives_up_the_stalled_councils_and_a_late_worker_skips_them(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    broker = broker_or_skip(RABBITMQ_URL)
+    queue = fresh_queue()
+    config_path = _write(tmp_path, postgres_url, {"kind": "distributed", "broker": broker, "queue": queue, "stall_seconds": 1})
+    data = yaml.safe_load(config_path.read_text())
+    data["councils"] = [{"slug": "nowhere", "name": "Nowhere Council", "platform": "moderngov", "url": "http://127.0.0.1:9/"}]
+    data["mail"] = {"transport": "file", "outbox_dir": str(tmp_path / "outbox")}
+    config_path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    try:
+        cycle = _sendwatch(config_path, "run", "--once")
+        assert cycle.returncode == 0, cycle.stderr
+        assert (
+            "failing: nowhere: no worker finished it (nothing started or finished for 1 s: is `sendwatch worker` running?)"
+            in cycle.stdout
+        )
+        database = open_database(postgres_url)
+        with database.session() as session:
+            assert session.scalars(select(Task.state).where(Task.kind == "crawl")).all() == ["cancelled"]
+        workers = Workers(config_path, count=1, concurrency=1)
+        try:
+            workers.wait_alive(postgres_url)
+            # One thread taking one message at a time, in order: once a task sent after the stale
+            # crawl is done, the worker has handled the crawl's message too.
+            stages = DistributedStages(load_config(config_path), database)
+            stages.run_noops(1)
+            stages.close()
+        finally:
+            workers.stop()
+        with database.session() as session:
+            assert session.scalars(select(Task.state).where(Task.kind == "crawl")).all() == ["cancelled"], "skipped, not run"
+            assert session.scalars(select(Task.attempts).where(Task.kind == "crawl")).all() == [0]
+        database.dispose()
+    finally:
+        delete_queue(broker, queue)

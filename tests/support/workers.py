@@ -12,6 +12,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -75,11 +76,20 @@ class Workers:
         self.config = config
         self.concurrency = concurrency
         self.processes: list[subprocess.Popen[str]] = []
+        self.logs: dict[int, Path] = {}  # a file each, never a pipe nobody reads while the test runs
         for _ in range(count):
             self.start_one()
 
     def start_one(self) -> subprocess.Popen[str]:
-        process = subprocess.Popen(
+        log = self.config.parent / f"worker-{len(self.processes)}.log"
+        with open(log, "w", encoding="utf-8") as stderr:
+            process = self._popen(stderr)
+        self.processes.append(process)
+        self.logs[process.pid] = log
+        return process
+
+    def _popen(self, stderr: Any) -> subprocess.Popen[str]:
+        return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -91,13 +101,11 @@ class Workers:
                 str(self.concurrency),
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=stderr,
             text=True,
             start_new_session=True,
             env={**os.environ, "SENDWATCH_SECRET": "test-secret"},
         )
-        self.processes.append(process)
-        return process
 
     def wait_alive(self, database_url: str, timeout: float = 60) -> None:
         """Until every started worker has written its heartbeat."""
@@ -109,9 +117,7 @@ class Workers:
                     names = set(session.scalars(select(WorkerBeat.name)))
                 for process in self.processes:
                     if process.poll() is not None:
-                        raise AssertionError(
-                            f"a worker exited ({process.returncode}): {process.stderr.read() if process.stderr else ''}"
-                        )
+                        raise AssertionError(f"a worker exited ({process.returncode}): {self.logs[process.pid].read_text()}")
                 return sum(1 for process in self.processes if any(name.endswith(f":{process.pid}") for name in names)) == len(
                     self.processes
                 )
@@ -136,8 +142,6 @@ class Workers:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=30)
-            if process.stderr:
-                process.stderr.close()
 
 
 def running_task(database_url: str, kind: str, key: str | None = None) -> Task | None:

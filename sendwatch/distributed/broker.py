@@ -69,17 +69,3 @@ def send_task(broker: Broker, queue: str, kind: TaskKind, task_id: str) -> None:
 
     broker.declare_queue(queue)
     broker.enqueue(Message(queue_name=queue, actor_name=ACTOR_NAMES[kind], args=(task_id,), kwargs={}, options={}))
-
-
-def queue_depth(broker: Broker, queue: str) -> int | None:
-    """Messages waiting in the broker's queue (None where the broker cannot say)."""
-    try:
-        if hasattr(broker, "get_queue_message_counts"):  # RabbitMQ
-            return int(broker.get_queue_message_counts(queue)[0])
-        client = getattr(broker, "client", None)  # Redis: the queue is a list under the broker's namespace
-        namespace = getattr(broker, "namespace", "dramatiq")
-        if client is not None:
-            return int(client.llen(f"{namespace}:{queue}"))
-    except Exception:
-        return None
-    return None

@@ -1,7 +1,7 @@
 """the distributed executor's tasks and workers' heartbeats
 
-Revision ID: 0009_distributed
-Revises: 0008_channels
+Revision ID: 0010_distributed
+Revises: 0009_money
 Create Date: 2026-12-01
 
 ``tasks``: one row per unit of work the scheduler hands to ``sendwatch worker`` processes (crawl
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from sendwatch.core.storage.models import UTCDateTime
 
-revision = "0009_distributed"
-down_revision = "0008_channels"
+revision = "0010_distributed"
+down_revision = "0009_money"
 branch_labels = None
 depends_on = None
 

@@ -27,7 +27,11 @@ def user_agent(crawl: Crawl) -> str:
     return f"{crawl.user_agent} (contact: {crawl.contact})"
 
 
-def scrapy_settings(crawl: Crawl, data_dir: Path, log_level: str | None = None) -> dict[str, Any]:
+def scrapy_settings(
+    crawl: Crawl, data_dir: Path | str, log_level: str | None = None, data_options: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Scrapy's settings for one council's crawl; bodies go to ``data_dir`` (a folder or an object
+    store's URL, with its ``data_options``)."""
     throttle = crawl.autothrottle and crawl.download_delay > 0
     return {
         "BOT_NAME": ROBOTS_NAME,
@@ -76,4 +80,5 @@ def scrapy_settings(crawl: Crawl, data_dir: Path, log_level: str | None = None) 
         },
         "ITEM_PIPELINES": {"crawler.pipelines.BodyStorePipeline": 100},
         "SENDWATCH_DATA_DIR": str(data_dir),
+        "SENDWATCH_DATA_OPTIONS": dict(data_options or {}),
     }

@@ -84,7 +84,7 @@ class _Worker:
         self.config = config
         self.cycle_id = cycle_id
         self.settings = {
-            **scrapy_settings(config.crawl, config.resolve(config.data_dir), log_level),
+            **scrapy_settings(config.crawl, config.documents_root, log_level, data_options=config.data_options),
             "TWISTED_REACTOR": ASYNCIO_REACTOR,
             **extra_settings,
         }

@@ -34,6 +34,7 @@ from extractors.ocr import unavailable_reason
 from extractors.paper_text import OcrSettings, Reading
 from extractors.reading import SV_IN_TEXT
 from extractors.verdict import corroborated
+from sendwatch.core.documents import DocumentStore
 from sendwatch.core.storage.db import TRANSIENT_ERRORS
 from sendwatch.core.storage.models import Council, Document, DocumentPage, Evidence, Figure, utcnow
 
@@ -103,26 +104,17 @@ def extract_documents(
     if summary.ocr_unavailable:
         ocr = None
     jobs = _pending_jobs(config, database, slugs, reprocess, include_waiting_for_ocr=ocr is not None)
+    store = DocumentStore(config.documents_root, config.data_options)
 
     local = threading.local()
     readers: list[IsolatedReader] = []
 
     def read(job: _Job) -> tuple[_Job, TextResult]:
-        if not job.path:
-            return job, TextResult("corrupt", error="no stored file for this document")
         reader = getattr(local, "reader", None)
-        if reader is None:
-            reader = local.reader = IsolatedReader(
-                timeout_seconds=settings.timeout_seconds,
-                memory_mb=settings.memory_mb,
-                engine=settings.pdf_engine,
-                max_pages=settings.max_pages,
-                ocr=ocr,
-            )
+        if reader is None and job.path:
+            reader = local.reader = _new_reader(settings, ocr)
             readers.append(reader)
-        return job, reader.read(
-            job.path, job.kind, job.content_type, Reading(tuple(job.names), frozenset(_title_context(job.title)))
-        )
+        return job, _read(reader, job, store)
 
     workers = max(1, workers)
     try:
@@ -143,6 +135,71 @@ def extract_documents(
         )
     log.info("extract_done", extra={"event": "extract_done", **summary.as_dict()})
     return summary
+
+
+def pending_document_ids(config: Any, database: Any, slugs: list[str] | tuple[str, ...] | None = None) -> list[int]:
+    """The documents ``extract_documents`` would read now, by id: for an executor that hands
+    out one paper at a time (``PaperReading``)."""
+    ocr = ocr_settings(config.extract)
+    usable = ocr is not None and unavailable_reason(ocr) is None
+    return [job.document_id for job in _pending_jobs(config, database, slugs, False, include_waiting_for_ocr=usable)]
+
+
+class PaperReading:
+    """Reads papers one at a time by id, each only while it is still pending, with one bounded
+    reader child kept between papers. Not thread-safe: one per thread.
+
+    Why "only while pending": a task delivered twice (its first worker died mid-paper) must not
+    read a paper that another worker has since stored; a paper read twice would still be stored
+    whole, once, since its results replace the old ones in one transaction.
+    """
+
+    def __init__(self, config: Any, database: Any):
+        self.config = config
+        self.database = database
+        ocr = ocr_settings(config.extract)
+        self.ocr = ocr if ocr is not None and unavailable_reason(ocr) is None else None
+        self._reader: IsolatedReader | None = None
+        self._store = DocumentStore(config.documents_root, config.data_options)
+
+    def read(self, document_id: int) -> ExtractSummary:
+        """Read and store one pending paper; a paper no longer pending is left alone (``processed`` 0)."""
+        summary = ExtractSummary()
+        jobs = _pending_jobs(
+            self.config, self.database, None, False, include_waiting_for_ocr=self.ocr is not None, document_ids=[document_id]
+        )
+        for job in jobs:
+            if self._reader is None and job.path:
+                self._reader = _new_reader(self.config.extract, self.ocr)
+            _record(self.database, job, _read(self._reader, job, self._store), summary)
+        return summary
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+
+def _new_reader(settings: Any, ocr: OcrSettings | None) -> IsolatedReader:
+    return IsolatedReader(
+        timeout_seconds=settings.timeout_seconds,
+        memory_mb=settings.memory_mb,
+        engine=settings.pdf_engine,
+        max_pages=settings.max_pages,
+        ocr=ocr,
+    )
+
+
+def _read(reader: IsolatedReader | None, job: _Job, store: DocumentStore) -> TextResult:
+    """One document's text (and analysis) from the bounded reader, read from a local copy when
+    the paper is kept in an object store."""
+    if not job.path or reader is None:
+        return TextResult("corrupt", error="no stored file for this document")
+    try:
+        with store.local_file(job.path) as path:
+            return reader.read(path, job.kind, job.content_type, Reading(tuple(job.names), frozenset(_title_context(job.title))))
+    except FileNotFoundError:
+        return TextResult("corrupt", error=f"the stored file is missing: {job.path}")
 
 
 def ocr_settings(settings: Any) -> OcrSettings | None:
@@ -205,11 +262,20 @@ def _bounded_map(pool: ThreadPoolExecutor, function: Any, items: list[Any], ahea
         yield pending.popleft().result()
 
 
-def _pending_jobs(config: Any, database: Any, slugs: Any, reprocess: bool, include_waiting_for_ocr: bool = False) -> list[_Job]:
-    """Documents to read now, with the names of their council."""
+def _pending_jobs(
+    config: Any,
+    database: Any,
+    slugs: Any,
+    reprocess: bool,
+    include_waiting_for_ocr: bool = False,
+    document_ids: list[int] | None = None,
+) -> list[_Job]:
+    """Documents to read now (of these ``document_ids``, when given), with the names of their council."""
     configured = {council.slug: council for council in getattr(config, "councils", [])}
     with database.session() as session:
         query = select(Document, Council).join(Council, Document.council_id == Council.id).where(Document.file_path.is_not(None))
+        if document_ids is not None:
+            query = query.where(Document.id.in_(document_ids))
         if slugs:
             query = query.where(Council.slug.in_(list(slugs)))
         if not reprocess:

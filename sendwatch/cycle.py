@@ -35,6 +35,7 @@ from sendwatch.core.health import flagged_councils
 from sendwatch.core.storage import Database
 from sendwatch.core.storage.models import ChangeEvent, Council, Cycle, utcnow
 from sendwatch.core.vocabulary import CRAWL_OUTCOMES
+from sendwatch.distributed.dispatch import DistributedStages
 from sendwatch.reading_behind import ReadingBehind
 
 # How long the cycle lock lasts without a refresh: how long another machine waits for a cycle
@@ -85,6 +86,32 @@ class CycleSummary:
 ProgressCallback = Callable[[str, dict[str, Any]], None]
 
 
+@dataclass(frozen=True)
+class Stages:
+    """The seam between the cycle and whoever runs its units of work (``executor.kind``).
+
+    Each field takes the arguments and returns the result of the local stage call it defaults
+    to; the distributed executor (``sendwatch.distributed``) hands the same units (a council, a
+    paper, a drain of the outbox) to ``sendwatch worker`` processes and waits for them, and
+    reads no paper here while the crawl runs (``read_behind``: the workers read them all in the
+    extract stage). Status, diff and queuing alerts always run here, under the cycle lock.
+    """
+
+    crawl_councils: Callable[..., list[CouncilCrawlResult]] = crawl_councils
+    extract_documents: Callable[..., Any] = extract_documents
+    send_pending: Callable[..., Any] = send_pending
+    read_behind: bool = True
+    close: Callable[[], None] = lambda: None
+
+
+def stages_for(config: Config, database: Database) -> Stages:
+    """The configured executor's stages: this machine's processes, or the distributed workers."""
+    if config.executor.kind == "distributed":
+        remote = DistributedStages(config, database)
+        return Stages(remote.crawl_councils, remote.extract_documents, remote.send_pending, False, remote.close)
+    return Stages()
+
+
 def run_cycle(
     config: Config,
     database: Database,
@@ -109,7 +136,9 @@ def run_cycle(
     summary = CycleSummary()
     started = utcnow()
     completed = False
+    stages = Stages()
     try:
+        stages = stages_for(config, database)
         with database.session() as session:
             close_abandoned_cycles(session, started)
             cycle = Cycle(started_at=started, state="running", holder=held.holder)
@@ -118,12 +147,12 @@ def run_cycle(
             summary.cycle_id = cycle.id
         report("cycle_started", {"cycle_id": summary.cycle_id})
         tally = _Tally(report)
-        read_behind = _crawl(config, database, slugs, summary, tally, stop)
+        read_behind = _crawl(config, database, slugs, summary, tally, stop, stages)
         with database.session() as session:
             summary.flagged = [council.slug for council in flagged_councils(session, config.crawl.flag_after_cycles)]
         if not stop.is_set():
             report("stage", {"stage": "extract"})
-            extracted = extract_documents(config, database, slugs=slugs, on_read=lambda n: tally.read(read_behind + n))
+            extracted = stages.extract_documents(config, database, slugs=slugs, on_read=lambda n: tally.read(read_behind + n))
             summary.documents_extracted = read_behind + extracted.processed
         if not stop.is_set():
             report("stage", {"stage": "diff"})
@@ -136,7 +165,7 @@ def run_cycle(
                 queue_alerts(session, config, events, figure_changes=moves)
         if not stop.is_set():
             report("stage", {"stage": "send"})
-            sent = send_pending(config, database, linger_seconds=linger_seconds)
+            sent = stages.send_pending(config, database, linger_seconds=linger_seconds)
             summary.emails_sent = sent.sent
             summary.emails_pending = sent.deferred
             summary.mail_problems = list(sent.errors)
@@ -145,6 +174,7 @@ def run_cycle(
         summary.interrupted = stop.is_set()
         completed = True
     finally:
+        stages.close()
         keep_fresh.stop()
         summary.seconds = (utcnow() - started).total_seconds()
         if not completed:  # an exception or a signal ended it early
@@ -184,14 +214,17 @@ def _crawl(
     summary: CycleSummary,
     tally: _Tally,
     stop: threading.Event,
+    stages: Stages | None = None,
 ) -> int:
     """Crawl every council at once while a reader reads each council's papers as it commits;
     return how many papers were read during the crawl (the extract stage reads the rest)."""
     report = tally.report
     report("stage", {"stage": "crawl"})
     tally.start(len(slugs) if slugs is not None else sum(1 for c in config.enabled_councils if c.platform and c.url))
-    reader = ReadingBehind(config, database, on_read=tally.read)
-    reader.start()
+    stages = stages or Stages()
+    reader = ReadingBehind(config, database, on_read=tally.read) if stages.read_behind else None
+    if reader is not None:
+        reader.start()
 
     def on_result(result: CouncilCrawlResult) -> None:
         summary.councils.setdefault(result.outcome, []).append(result.slug)
@@ -199,7 +232,7 @@ def _crawl(
             summary.reasons[result.slug] = result.reason
         summary.documents_new += result.documents_new
         summary.documents_changed += result.documents_changed
-        if result.documents_new or result.documents_changed:
+        if reader is not None and (result.documents_new or result.documents_changed):
             reader.council_committed(result.slug)
         report(
             "council",
@@ -214,7 +247,7 @@ def _crawl(
         tally.council_done()
 
     try:
-        crawl_councils(
+        stages.crawl_councils(
             config,
             database,
             slugs=slugs,
@@ -224,7 +257,7 @@ def _crawl(
             on_progress=lambda progress: tally.fetched(sum(progress.fetched.values())),
         )
     finally:
-        read = reader.finish(abandon=stop.is_set())
+        read = reader.finish(abandon=stop.is_set()) if reader is not None else 0
     tally.crawl_finished()
     return read
 

@@ -31,7 +31,6 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.files import sha256_of
 from crawler.items import (
     BLOCKED,
     ERROR,
@@ -49,6 +48,7 @@ from crawler.items import (
 from crawler.known import KnownState
 from crawler.window import CrawlWindow
 from sendwatch.core.config import Council, Crawl
+from sendwatch.core.documents import sha256_of
 from sendwatch.core.formats import decide_kind, is_pdf, kind_of_content_type
 
 # Statuses the spiders want to see themselves rather than have Scrapy drop (redirects still follow).

@@ -22,4 +22,5 @@ COMMANDS: dict[str, str] = {
     "mail": "sendwatch.commands.mail:mail",
     "unlock": "sendwatch.commands.unlock:unlock",
     "search": "sendwatch.commands.search:search",
+    "worker": "sendwatch.commands.worker:worker",
 }

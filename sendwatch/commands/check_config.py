@@ -24,7 +24,7 @@ def summarise(config: Config) -> list[str]:
         f"subscribers: {len(config.subscribers)} in the file"
         + (f" ({', '.join(f'{n} {f}' for f, n in sorted(frequencies.items()))})" if frequencies else ""),
         f"database: {config.database}",
-        f"documents stored in: {config.resolve(config.data_dir)}",
+        f"documents stored in: {config.documents_root}",
         f"mail: {mail_line}",
         f"schedule: cycle '{config.schedule.cycle}', digest '{config.schedule.digest}' ({config.schedule.timezone}); "
         f"next cycle {_when(config.schedule.next_run('cycle'))}, next digest {_when(config.schedule.next_run('digest'))}",

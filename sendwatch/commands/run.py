@@ -11,6 +11,7 @@ from sendwatch.core import locks
 from sendwatch.core.lifetime import sigterm_unwinds
 from sendwatch.core.vocabulary import CRAWL_OUTCOMES
 from sendwatch.cycle import CycleSummary, run_cycle
+from sendwatch.distributed.broker import DistributedUnavailable
 
 
 def print_summary(summary: CycleSummary) -> None:
@@ -73,6 +74,8 @@ def run(runtime, once: bool, slugs: tuple[str, ...], log_json: bool) -> None:
         except locks.LockBusy as busy:
             click.echo(f"sendwatch: {busy}; not starting another.", err=True)
             raise click.exceptions.Exit(1) from None
+        except DistributedUnavailable as error:
+            raise click.ClickException(str(error)) from None
         print_summary(summary)
         return
     from sendwatch.commands import logs

@@ -53,7 +53,7 @@ class Runtime:
         """Say now, in one line, if a folder the command will write to cannot be written: data_dir,
         and with ``mail`` the file transport's outbox_dir."""
         config = self.config
-        folders = [("data_dir", config.resolve(config.data_dir))]
+        folders = [("data_dir", config.local_dir)]  # an object store's bucket is checked by its first write
         if mail and config.mail.transport == "file":
             folders.append(("mail.outbox_dir", config.resolve(config.mail.outbox_dir)))
         for key, folder in folders:

@@ -18,8 +18,9 @@ NO_CYCLE = "sendwatch: no cycle has run yet, so no council has been checked; run
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array on stdout and nothing else.")
+@click.option("--workers", "show_workers", is_flag=True, help="The distributed executor's live workers and queue instead.")
 @click.pass_obj
-def status(runtime, as_json: bool) -> None:
+def status(runtime, as_json: bool, show_workers: bool) -> None:
     """Show each council's current status, most serious first, with evidence and figures.
 
     The status comes only from the council's own papers. Known programme membership from
@@ -27,8 +28,15 @@ def status(runtime, as_json: bool) -> None:
     per council, its alerts in the outbox by state ("mail"). Only reads: with no database yet it
     says so and creates nothing.
 
+    With --workers: the live workers of the distributed executor (host:pid, what each is
+    running, when it was last heard from) and the tasks waiting for one; --json prints that as
+    one JSON object {"workers": [...], "queue": {"queued": N, "running": N}}.
+
     Example: sendwatch status --json
     """
+    if show_workers:
+        workers_status(runtime, as_json)
+        return
     database = runtime.existing_database
     if database is None:  # a read never creates a database
         click.echo(NO_CYCLE + f" (no database yet at {runtime.config.database}).", err=True)
@@ -91,3 +99,34 @@ def _latest_figure(row: CouncilStatus) -> str:
         return "-"
     amount = figure.get("text") or money(figure.get("amount_gbp"))
     return f"{figure['label']}: {amount}"
+
+
+def workers_status(runtime, as_json: bool) -> None:
+    """``status --workers``: who is working, on what, and how much waits."""
+    from sendwatch.distributed.heartbeats import executor_health
+
+    config = runtime.config
+    database = runtime.existing_database
+    health: dict = {"workers": [], "queue": {"queued": 0, "running": 0}}
+    if database is not None:
+        with database.session() as session:
+            health = executor_health(session, config.executor.heartbeat_seconds)
+    if as_json:
+        click.echo(json.dumps({"executor": config.executor.kind, **health}, indent=2))
+        return
+    if config.executor.kind != "distributed":
+        click.echo("executor: local (this machine's own processes; no workers to list).")
+        return
+    rows = [
+        [
+            worker["name"],
+            ", ".join(worker["tasks"]) or "idle",
+            str(worker["concurrency"]),
+            worker["last_seen"][:19].replace("T", " "),
+        ]
+        for worker in health["workers"]
+    ]
+    if rows:
+        click.echo(render_table(["worker", "current tasks", "concurrency", "last seen (UTC)"], rows))
+    queue = health["queue"]
+    click.echo(f"{len(rows)} live worker(s); tasks: {queue['queued']} waiting, {queue['running']} running.")

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import ErrorDetails
 
 from sendwatch.core.addresses import AddressError, check_address
+from sendwatch.core.documents import is_url
 from sendwatch.core.search.query import QueryError, parse_query
 from sendwatch.core.vocabulary import PLATFORMS, STATUSES, Frequency, Platform
 
@@ -290,6 +291,39 @@ class Council(_Strict):
         return [self.name, *self.aliases]
 
 
+BROKER_SCHEMES = ("redis", "rediss", "amqp", "amqps")
+
+
+class Executor(_Strict):
+    """Who runs the cycle's units of work: this machine's own processes, or workers on any
+    number of machines taking tasks from a broker (``sendwatch worker``)."""
+
+    kind: Literal["local", "distributed"] = "local"
+    broker: str | None = None
+    # The broker queue this deployment's tasks go through: two deployments may share one broker.
+    queue: str = Field(default="sendwatch", pattern=r"^[A-Za-z0-9_.-]{1,100}$")
+    # A batch of tasks the scheduler waits for is given up (its councils reported failing, its
+    # papers left pending for the next cycle) when no task of it has started or finished for
+    # this long: no worker is running, or every one is stuck.
+    stall_seconds: float = Field(default=900, gt=0)
+    # Seconds between a worker's heartbeats; one silent for three of them is reported gone.
+    heartbeat_seconds: float = Field(default=5, gt=0)
+
+    @field_validator("broker")
+    @classmethod
+    def _broker_url(cls, value: str | None) -> str | None:
+        scheme = value.split("://", 1)[0] if value is not None and "://" in value else ""
+        if value is not None and scheme not in BROKER_SCHEMES:
+            raise ValueError(f"{value!r} is not a broker URL (redis://host:6379/0 or amqp://user:password@host:5672/)")
+        return value
+
+    @model_validator(mode="after")
+    def _distributed_needs_a_broker(self) -> Executor:
+        if self.kind == "distributed" and not self.broker:
+            raise ValueError("broker: the distributed executor needs the URL of its broker (redis://... or amqp://...)")
+        return self
+
+
 class Subscriber(_Strict):
     # Optional only when ``notify`` is given: a channel (Slack, Teams, a webhook...) that gets alerts.
     email: str | None = None
@@ -358,7 +392,10 @@ class Subscriber(_Strict):
 
 class Config(_Strict):
     database: str = "sqlite:///sendwatch.db"
-    data_dir: Path = Path("data")
+    # A folder (relative to the config file), or an object store's fsspec URL (s3://bucket/prefix).
+    data_dir: str = "data"
+    # The object store's options (endpoint_url, region...); never credentials, which come from the environment.
+    data_options: dict[str, Any] = Field(default_factory=dict)
     schedule: Schedule = Field(default_factory=Schedule)
     crawl: Crawl = Field(default_factory=Crawl)
     extract: Extract = Field(default_factory=Extract)
@@ -367,6 +404,7 @@ class Config(_Strict):
     councils: list[Council] = Field(default_factory=list)
     subscribers: list[Subscriber] = Field(default_factory=list)
     figure_alerts: FigureAlerts = Field(default_factory=FigureAlerts)
+    executor: Executor = Field(default_factory=Executor)
     # Where the file was read from, so relative paths resolve beside it, not beside the caller.
     base_dir: Path = Field(default=Path("."), exclude=True)
 
@@ -381,9 +419,21 @@ class Config(_Strict):
     def enabled_councils(self) -> list[Council]:
         return [council for council in self.councils if council.enabled]
 
-    def resolve(self, path: Path) -> Path:
+    def resolve(self, path: Path | str) -> Path:
         """A path from the config, made absolute against the config file's folder."""
+        path = Path(path)
         return path if path.is_absolute() else (self.base_dir / path).resolve()
+
+    @property
+    def documents_root(self) -> str:
+        """Where papers are stored: ``data_dir`` as an absolute folder, or its object store URL."""
+        return self.data_dir if is_url(self.data_dir) else str(self.resolve(self.data_dir))
+
+    @property
+    def local_dir(self) -> Path:
+        """This machine's own files (the generated signing key): ``data_dir``, or beside the config
+        file when ``data_dir`` is an object store."""
+        return self.base_dir / ".sendwatch" if is_url(self.data_dir) else self.resolve(self.data_dir)
 
     @property
     def database_url(self) -> str:
@@ -483,6 +533,7 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
             problems.append((("councils", index, "slug"), f"duplicate slug {slug!r} (first used by councils[{first_use[slug]}])"))
         first_use.setdefault(slug, index)
     subscribers = _list_at(data, "subscribers")
+    problems += _distributed_database(data)
     mail = _dict_at(data, "mail")
     problems += _named_files(mail, data.get("base_dir") or Path("."))
     for index, subscriber in enumerate(subscribers):
@@ -501,6 +552,22 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
                 if isinstance(slug, str) and slug not in first_use:
                     problems.append((("subscribers", index, "councils", position), f"{slug!r} is not a configured council slug"))
     return problems
+
+
+def _distributed_database(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Workers on other machines must share the one database: SQLite (a file) cannot be it."""
+    if _dict_at(data, "executor").get("kind") != "distributed":
+        return []
+    database = data.get("database", Config.model_fields["database"].default)
+    if isinstance(database, str) and database.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres"):
+        return []
+    return [
+        (
+            ("executor", "kind"),
+            f"the distributed executor needs PostgreSQL as its one database, shared by every worker; database is {database!r}"
+            " (use postgresql+psycopg://user@host/db)",
+        )
+    ]
 
 
 def _list_at(data: dict[str, Any], key: str) -> list[Any]:

@@ -58,7 +58,7 @@ def signing_secret(config: Config) -> bytes:
     from_env = config.web.secret()
     if from_env:
         return from_env.encode("utf-8")
-    return _secret_file(config.resolve(config.data_dir) / SECRET_FILE_NAME)
+    return _secret_file(config.local_dir / SECRET_FILE_NAME)
 
 
 def _secret_file(path: Path) -> bytes:

@@ -152,3 +152,10 @@ def seriousness(status: str) -> int:
     programme and so outranks everything that can come before it.
     """
     return STATUSES.index(status) if status in STATUSES else -1
+
+
+# The distributed executor's units of work, and where each task stands in the ``tasks`` table.
+TaskKind = Literal["crawl", "read", "send", "noop"]
+TASK_KINDS: tuple[TaskKind, ...] = get_args(TaskKind)
+TaskState = Literal["queued", "running", "done", "failed", "cancelled"]
+TASK_STATES: tuple[TaskState, ...] = get_args(TaskState)

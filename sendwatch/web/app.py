@@ -21,7 +21,7 @@ from sendwatch.core.templating import templates_dir
 from sendwatch.core.tokens import signing_secret
 from sendwatch.web.responses import WebState, refusal
 from sendwatch.web.security import RateLimiter
-from sendwatch.web.views import data, public, search, subscriptions
+from sendwatch.web.views import data, health, public, search, subscriptions
 
 SECURITY_HEADERS = {
     "content-security-policy": (
@@ -85,7 +85,7 @@ def routes() -> list:
         Route("/digests", data.digest_archive),
         Route("/digests/{digest_id:int}", data.digest_page),
         Route("/digests/{digest_id:int}/email", data.digest_email),
-        Route("/healthz", lambda request: Response("ok\n", media_type="text/plain")),
+        Route("/healthz", health.healthz),
         Route("/robots.txt", lambda request: Response(ROBOTS, media_type="text/plain")),
         Mount("/static", StaticFiles(directory=str(templates_dir("web") / "static")), name="static"),
     ]

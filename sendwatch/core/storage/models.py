@@ -48,6 +48,8 @@ from sendwatch.core.vocabulary import (
     Platform,
     Status,
     SubscriberSource,
+    TaskKind,
+    TaskState,
     TextState,
 )
 
@@ -469,6 +471,41 @@ class CrawlRun(Base):
     documents_changed: Mapped[int] = mapped_column(Integer, default=0)
     requests: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class Task(Base):
+    """One unit of a cycle's work handed to the distributed executor's workers (``sendwatch worker``).
+
+    The scheduler writes the row ``queued`` before it sends the message, and waits on these rows,
+    not on the broker: a task delivered twice (its first worker died) finds its row and its
+    council's crawl run or its paper's state, and writes nothing twice.
+    """
+
+    __tablename__ = "tasks"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # also the broker's message id
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[TaskKind] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(200))  # a council's slug, a document's id
+    state: Mapped[TaskState] = mapped_column(String(20), default="queued", index=True)
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid of the worker running it last
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    queued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+
+
+class WorkerBeat(Base):
+    """A distributed worker's heartbeat: who it is, since when, and when it was last heard from."""
+
+    __tablename__ = "workers"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    concurrency: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class Lock(Base):

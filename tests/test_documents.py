@@ -1,0 +1,49 @@
+"""The document store: papers kept by SHA-256, in a folder or in an S3-compatible object store, the same way."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sendwatch.core.documents import DocumentStore, DocumentStoreError
+from tests.support.object_store import ObjectStore, running_object_store
+
+BODY = b"%PDF-1.7 a council paper"
+DIGEST = hashlib.sha256(BODY).hexdigest()
+
+
+@pytest.fixture
+def object_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[ObjectStore]:
+    with running_object_store(monkeypatch) as store:
+        yield store
+
+
+def test_a_folder_keeps_each_body_once_under_its_hash(tmp_path: Path) -> None:
+    store = DocumentStore(tmp_path / "data")
+    first = store.put(BODY, "pdf")
+    again = store.put(BODY, "pdf")
+    assert first == again == (DIGEST, str(tmp_path / "data" / DIGEST[:2] / f"{DIGEST}.pdf"))
+    assert [path.name for path in (tmp_path / "data").rglob("*")] == [DIGEST[:2], f"{DIGEST}.pdf"], "no temporary file left"
+    with store.local_file(first[1]) as path:
+        assert path.read_bytes() == BODY
+
+
+def test_an_object_store_keeps_the_same_keys_and_hands_readers_a_local_copy(object_store: ObjectStore) -> None:
+    store = DocumentStore(f"s3://{object_store.bucket}/sendwatch/", object_store.options)
+    digest, location = store.put(BODY, "pdf")
+    assert store.put(BODY, "pdf") == (digest, location)
+    assert digest == DIGEST and location == f"s3://{object_store.bucket}/sendwatch/{DIGEST[:2]}/{DIGEST}.pdf"
+    assert object_store.keys() == [f"{object_store.bucket}/sendwatch/{DIGEST[:2]}/{DIGEST}.pdf"]
+    with DocumentStore(f"s3://{object_store.bucket}/sendwatch", object_store.options).local_file(location) as path:
+        assert path.read_bytes() == BODY and path.suffix == ".pdf"
+        copy = path
+    assert not copy.exists(), "the local copy is removed once read"
+
+
+def test_an_object_store_missing_its_driver_says_which_extra_to_install(tmp_path: Path) -> None:
+    store = DocumentStore("nosuchscheme://bucket/prefix")
+    with pytest.raises(DocumentStoreError, match="nosuchscheme"):
+        store.put(BODY, "pdf")

@@ -55,7 +55,7 @@ def crawl_councils(
     scripts that call this must keep their work under ``if __name__ == "__main__":``.
     Raises ValueError for an unknown slug or a council with nothing to crawl.
     """
-    councils = _councils_to_crawl(config, slugs)
+    councils = councils_to_crawl(config, slugs)
     _ensure_rows(config, database, councils)
     results: dict[str, CouncilCrawlResult] = {}
 
@@ -88,7 +88,9 @@ def crawl_councils(
     return [results[council.slug] for council in councils if council.slug in results]
 
 
-def _councils_to_crawl(config: Config, slugs: list[str] | None) -> list[Council]:
+def councils_to_crawl(config: Config, slugs: list[str] | None) -> list[Council]:
+    """The councils a crawl covers: the ones named, else every enabled council with a site to
+    crawl (one rule for the local pool and the distributed executor alike)."""
     if slugs is None:
         return [c for c in config.enabled_councils if c.platform and c.url]
     chosen = []

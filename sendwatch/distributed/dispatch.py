@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 
 from alerts import SendSummary
 from crawler import CouncilCrawlResult
+from crawler.runner import councils_to_crawl
 from extractors.pipeline import ExtractSummary, pending_document_ids
 from sendwatch.core.config import Config
 from sendwatch.core.registry import sync_councils
@@ -69,7 +70,7 @@ class DistributedStages:
 
         ``on_progress`` and ``extra_settings`` are the local crawl's (papers fetched live, test
         settings): a worker's councils report when they finish, through ``on_result``."""
-        councils = _councils_to_crawl(config, slugs)
+        councils = [council.slug for council in councils_to_crawl(config, slugs)]
         with database.session() as session:
             present = set(session.scalars(select(CouncilRow.slug)))
             if any(slug not in present for slug in councils):
@@ -213,20 +214,6 @@ def _cancel(database: Database, task_ids: Iterable[str]) -> None:
     if ids:
         with database.session() as session:
             session.execute(update(Task).where(Task.id.in_(ids), Task.state == "queued").values(state="cancelled"))
-
-
-def _councils_to_crawl(config: Config, slugs: list[str] | None) -> list[str]:
-    """The councils the local crawl would crawl, by slug (the same rule and the same errors)."""
-    if slugs is None:
-        return [council.slug for council in config.enabled_councils if council.platform and council.url]
-    for slug in slugs:
-        try:
-            council = config.council(slug)
-        except KeyError:
-            raise ValueError(f"no council with slug {slug!r} in the config") from None
-        if not council.platform or not council.url:
-            raise ValueError(f"council {slug!r} has no platform or url to crawl")
-    return list(slugs)
 
 
 def _failing(slug: str, reason: str) -> CouncilCrawlResult:

@@ -243,6 +243,26 @@ def _link_packs(found: list[DocumentFound], rows: dict[str, Document]) -> None:
 # --------------------------------------------------------------------------- runs and health
 
 
+def result_of_run(slug: str, run: CrawlRun) -> CouncilCrawlResult:
+    """The result a recorded ``CrawlRun`` stands for: ``record_run`` read back (a crawl delivered
+    twice answers with the one already committed)."""
+    if run.outcome is None:
+        raise ValueError(f"the crawl run of {slug!r} has no outcome yet")
+    errors = list(run.errors or [])
+    return CouncilCrawlResult(
+        slug=slug,
+        outcome=run.outcome,
+        meetings=run.meetings_found,
+        items=run.items_found,
+        documents=run.documents_found,
+        documents_new=run.documents_new,
+        documents_changed=run.documents_changed,
+        requests=run.requests,
+        errors=errors,
+        reason=errors[0] if errors and run.outcome != "ok" else None,
+    )
+
+
 def record_run(
     session: Session,
     council: Council,

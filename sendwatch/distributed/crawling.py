@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from crawler import crawl_councils
 from crawler.result import CouncilCrawlResult
-from crawler.store import record_run
+from crawler.store import record_run, result_of_run
 from sendwatch.core.config import Config
 from sendwatch.core.lifetime import die_with_parent
 from sendwatch.core.site_locks import council_site_lock
@@ -93,19 +93,7 @@ def committed_crawl(database: Database, slug: str, cycle_id: int | None) -> Coun
         ).first()
         if run is None or run.outcome is None:
             return None
-        errors = list(run.errors or [])
-        return CouncilCrawlResult(
-            slug=slug,
-            outcome=run.outcome,
-            meetings=run.meetings_found,
-            items=run.items_found,
-            documents=run.documents_found,
-            documents_new=run.documents_new,
-            documents_changed=run.documents_changed,
-            requests=run.requests,
-            errors=errors,
-            reason=errors[0] if errors and run.outcome != "ok" else None,
-        )
+        return result_of_run(slug, run)
 
 
 def _child_main(connection: Connection, config: Config, slug: str, cycle_id: int | None) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email
 import email.policy
+import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -53,6 +55,20 @@ def demo(runtime, workdir: Path) -> None:
     click.echo(f"Everything the demo made is in {result.workdir} (config.yaml, sendwatch-demo.db, data/, outbox/).")
     click.echo(
         "\nTo look around in the web app (what changed, council pages, feeds; the papers from sendwatch's stored copies):\n"
-        f"  sendwatch --config {result.workdir / 'config.yaml'} serve\n"
+        f"  {this_command()} --config {result.workdir / 'config.yaml'} serve\n"
         "then open http://127.0.0.1:8000/ in a browser (Ctrl-C stops it)."
     )
+
+
+def this_command(started_as: str | None = None) -> str:
+    """How to run sendwatch again from the same shell: its bare name when that name finds this
+    very program on the PATH, else the path it was started by (".venv/bin/sendwatch" after the
+    README's quick start, which never activates the virtual environment), else, started as
+    ``python -m sendwatch.cli``, that."""
+    started = Path(started_as if started_as is not None else sys.argv[0])
+    if started.name != "sendwatch":
+        return f"{sys.executable} -m sendwatch.cli"
+    on_path = shutil.which("sendwatch")
+    if on_path is not None and Path(on_path).resolve() == started.resolve():
+        return "sendwatch"
+    return str(started)

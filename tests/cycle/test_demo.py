@@ -8,11 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sendwatch.commands.demo import this_command
+
 
 def test_the_demo_detects_the_change_and_writes_the_alert_and_digest(tmp_path: Path) -> None:
     workdir = tmp_path / "demo"
+    # As the README's quick start runs it: the virtual environment's script, by its path, not activated.
+    script = Path(sys.executable).parent / "sendwatch"
     result = subprocess.run(
-        [sys.executable, "-m", "sendwatch.cli", "demo", "--dir", str(workdir)],
+        [str(script), "demo", "--dir", str(workdir)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -23,7 +27,8 @@ def test_the_demo_detects_the_change_and_writes_the_alert_and_digest(tmp_path: P
         "status changes: eastmoor: Safety valve: on track -> Enhanced monitoring and support; emails sent: 1" in result.stdout
     )  # words, not codes
     assert "1 new documents" not in result.stdout and "1 new document\n" in result.stdout
-    assert f"sendwatch --config {workdir / 'config.yaml'} serve" in result.stdout  # how to open it in the web app
+    # How to open it in the web app, as a command this shell can run (the venv is not on its PATH).
+    assert f"  {script} --config {workdir / 'config.yaml'} serve" in result.stdout
     alerts = sorted((workdir / "outbox").glob("*.eml"))
     assert len(alerts) == 1
     assert f"Alert email written to {alerts[0]}" in result.stdout
@@ -36,3 +41,15 @@ def test_the_demo_detects_the_change_and_writes_the_alert_and_digest(tmp_path: P
     assert digest.exists() and "Eastmoor County Council" in digest.read_text(encoding="utf-8")
     # It cleaned up: no demo server is left listening, and nothing was written outside its folder.
     assert sorted(path.name for path in tmp_path.iterdir()) == ["demo"]
+
+
+def test_the_command_to_run_next_is_one_this_shell_can_run(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    script = tmp_path / "venv" / "bin" / "sendwatch"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert this_command(str(script)) == str(script)  # not on the PATH: the path it was started by
+    monkeypatch.setenv("PATH", str(script.parent))
+    assert this_command(str(script)) == "sendwatch"  # the PATH finds this very program: its name
+    assert this_command(str(tmp_path / "cli.py")) == f"{sys.executable} -m sendwatch.cli"

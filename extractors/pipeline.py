@@ -25,7 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from extractors import EXTRACTOR_VERSION
 from extractors.analyse import Analysis, analyse_pages
@@ -305,6 +305,36 @@ def _pending_jobs(
                 )
             )
     return jobs
+
+
+@dataclass(frozen=True)
+class OcrTally:
+    """Scanned pages in the papers read since a moment, by what became of them: what a cycle's
+    summary tells the operator, however its papers were read (here, behind the crawl, or by
+    workers), so it is counted from what was stored."""
+
+    read: int  # pages read by OCR
+    waiting: int  # scanned pages still kept for OCR (any paper, not only those just read)
+    unavailable: str | None  # why OCR cannot run here, when pages wait for it
+
+
+def ocr_tally(config: Any, database: Any, since: Any, slugs: list[str] | tuple[str, ...] | None = None) -> OcrTally:
+    """What became of scanned pages in the papers read since ``since`` (of these councils)."""
+
+    def pages(session: Any, source: str, *where: Any) -> int:
+        query = (
+            select(func.count(DocumentPage.id))
+            .join(Document, Document.id == DocumentPage.document_id)
+            .where(DocumentPage.text_source == source, *where)
+        )
+        if slugs:
+            query = query.join(Council, Council.id == Document.council_id).where(Council.slug.in_(list(slugs)))
+        return int(session.scalar(query) or 0)
+
+    with database.session() as session:
+        read = pages(session, "ocr", Document.extracted_at >= since)
+        waiting = pages(session, "needs_ocr")
+    return OcrTally(read, waiting, unavailable_reason(ocr_settings(config.extract)) if waiting else None)
 
 
 def _waiting_for_ocr() -> Any:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from alerts import detect_figure_changes, queue_alerts, send_pending, sync_subscribers, update_statuses
 from alerts.mailq import mail_counts
 from crawler import CouncilCrawlResult, crawl_councils
-from extractors.pipeline import extract_documents
+from extractors.pipeline import extract_documents, ocr_tally
 from sendwatch.core import locks
 from sendwatch.core.config import Config
 from sendwatch.core.health import flagged_councils
@@ -53,6 +53,9 @@ class CycleSummary:
     documents_new: int = 0
     documents_changed: int = 0
     documents_extracted: int = 0
+    ocr_pages: int = 0  # scanned pages of the papers read, read by OCR
+    waiting_for_ocr: int = 0  # scanned pages kept for OCR, to be read once it works
+    ocr_unavailable: str | None = None  # why OCR does not work here, when pages wait for it
     changes: list[dict[str, Any]] = field(default_factory=list)
     emails_sent: int = 0
     emails_pending: int = 0
@@ -72,6 +75,9 @@ class CycleSummary:
             "documents_new": self.documents_new,
             "documents_changed": self.documents_changed,
             "documents_extracted": self.documents_extracted,
+            "ocr_pages": self.ocr_pages,
+            "waiting_for_ocr": self.waiting_for_ocr,
+            "ocr_unavailable": self.ocr_unavailable,
             "changes": self.changes,
             "emails_sent": self.emails_sent,
             "emails_pending": self.emails_pending,
@@ -154,6 +160,8 @@ def run_cycle(
             report("stage", {"stage": "extract"})
             extracted = stages.extract_documents(config, database, slugs=slugs, on_read=lambda n: tally.read(read_behind + n))
             summary.documents_extracted = read_behind + extracted.processed
+            ocr = ocr_tally(config, database, started, slugs)
+            summary.ocr_pages, summary.waiting_for_ocr, summary.ocr_unavailable = ocr.read, ocr.waiting, ocr.unavailable
         if not stop.is_set():
             report("stage", {"stage": "diff"})
             with database.session() as session:

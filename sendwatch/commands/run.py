@@ -26,7 +26,10 @@ def print_summary(summary: CycleSummary) -> None:
         click.echo(f"  flagged for the operator, failing or empty cycle after cycle: {', '.join(summary.flagged)}")
     click.echo(
         f"  documents: {summary.documents_new} new, {summary.documents_changed} changed, {summary.documents_extracted} read"
+        + (f" ({summary.ocr_pages} scanned page(s) read by OCR)" if summary.ocr_pages else "")
     )
+    if summary.waiting_for_ocr:
+        click.echo(f"  waiting for OCR: {summary.waiting_for_ocr} scanned page(s): {summary.ocr_unavailable}")
     click.echo(f"  status changes: {len(summary.changes)}")
     for change in summary.changes:
         click.echo(f"    {change['council']}: {change['old'] or 'none'} -> {change['new']} (since {change['since']})")

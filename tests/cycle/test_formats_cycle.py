@@ -139,6 +139,8 @@ def test_statuses_are_read_from_a_word_paper_and_from_scans_and_ocr_evidence_say
     first = sendwatch("run", "--once")
     assert first.returncode == 0, first.stderr
     assert "councils: 2 ok, 0 empty, 0 blocked, 0 failing" in first.stdout, first.stdout
+    assert "(2 scanned page(s) read by OCR)" in first.stdout  # the letter's two pages, said in the summary
+    assert "waiting for OCR" not in first.stdout
     statuses = {row["council"]: row for row in json.loads(sendwatch("status", "--json").stdout)}
     assert statuses["fenmarsh"]["status"] == "sv_agreed"
     assert "Document.ashx?" in statuses["fenmarsh"]["evidence"][0]["url"]
@@ -183,3 +185,24 @@ def test_statuses_are_read_from_a_word_paper_and_from_scans_and_ocr_evidence_say
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_a_cycle_without_ocr_says_how_many_scanned_pages_wait_and_why_and_the_next_one_with_it_reads_them(
+    site: DemoSite, cycle_config: Path, sendwatch
+) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    settings = yaml.safe_load(cycle_config.read_text(encoding="utf-8"))
+    cycle_config.write_text(yaml.safe_dump({**settings, "extract": {"ocr": False}}, sort_keys=False), encoding="utf-8")
+    without = sendwatch("run", "--once")
+    assert without.returncode == 0, without.stderr
+    assert "waiting for OCR: 2 scanned page(s): OCR is switched off (extract.ocr: false)" in without.stdout, without.stdout
+    assert "read by OCR" not in without.stdout
+
+    cycle_config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    again = sendwatch("run", "--once")
+    assert again.returncode == 0, again.stderr
+    assert "(2 scanned page(s) read by OCR)" in again.stdout, again.stdout
+    assert "waiting for OCR" not in again.stdout
+    statuses = {row["council"]: row["status"] for row in json.loads(sendwatch("status", "--json").stdout)}
+    assert statuses["kestrel"] == "sv_on_track"

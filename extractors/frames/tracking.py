@@ -300,19 +300,31 @@ def _by_polarity(parsed: Parsed, hit: Hit, status: str) -> str:
     profile" is off track, savings "ahead of plan" on track, savings "below plan" off track."""
     if hit.phrase not in _UPWARD and hit.phrase not in _DOWNWARD:
         return status
-    tokens = parsed.tokens
-    clause = parsed.clause[hit.start]
-    measure = None
-    for position in range(hit.start - 1, max(-1, hit.start - 12), -1):
-        if parsed.clause[position] != clause:
-            break
-        if tokens[position] in _BAD_MEASURES or tokens[position] in _GOOD_MEASURES:
-            measure = tokens[position]
-            break
+    measure = _measure_of_target(parsed.tokens, hit) or _measure_before(parsed, hit)
     if measure is None:
         return status
     worse = (hit.phrase in _UPWARD) == (measure in _BAD_MEASURES)
     return "sv_off_track" if worse else "sv_on_track"
+
+
+def _measure_before(parsed: Parsed, hit: Hit) -> str | None:
+    """The nearest measure named before the comparison, in the clauses its subject is in."""
+    clauses = _clauses_of_subject(parsed, hit)
+    for position in range(hit.start - 1, max(-1, hit.start - 12), -1):
+        if parsed.clause[position] not in clauses:
+            return None
+        if parsed.tokens[position] in _BAD_MEASURES or parsed.tokens[position] in _GOOD_MEASURES:
+            return parsed.tokens[position]
+    return None
+
+
+def _measure_of_target(tokens: list[str], hit: Hit) -> str | None:
+    """ "ahead of the savings plan", "below the spending profile": the target says what it measures."""
+    following = tokens[hit.end : hit.end + 5]
+    for index, word in enumerate(following[:-1]):
+        if (word in _BAD_MEASURES or word in _GOOD_MEASURES) and following[index + 1] in _PLAN_TARGETS:
+            return word
+    return None
 
 
 def _aimed_at(parsed: Parsed, hit: Hit) -> bool:
@@ -438,11 +450,12 @@ def _measures_position(parsed: Parsed, hit: Hit) -> bool:
             for role in ("position", "plan", "sv", "agreement", "hn", "deficit", "money")
             for other in parsed.of(role)
         )
+    clauses = _clauses_of_subject(parsed, hit)
     before = [
         other
         for role in ("position", "plan", "sv", "agreement", "hn", "deficit", "money")
         for other in parsed.of(role)
-        if parsed.clause[other.start] == clause and hit.start - MEASURE_REACH <= other.start < hit.start
+        if parsed.clause[other.start] in clauses and hit.start - MEASURE_REACH <= other.start < hit.start
     ]
     if not before:
         return False
@@ -460,6 +473,26 @@ def _measures_position(parsed: Parsed, hit: Hit) -> bool:
         word in ("selfcouncil", "we") or (word == "council" and parsed.tokens[index - 1] == "the")
         for index, word in enumerate(parsed.tokens[bid + 1 : hit.start], start=bid + 1)
     )
+
+
+# What may stand between "but" and a comparison whose subject is the previous clause's.
+_PREDICATE_ONLY = frozenset(
+    {"is", "are", "was", "were", "remains", "remained", "has", "have", "had", "been", "still", "now", "currently", "running"}
+)
+
+
+def _clauses_of_subject(parsed: Parsed, hit: Hit) -> tuple[int, ...]:
+    """The clauses whose words may say what the comparison measures: its own, and the one before
+    when its own is a predicate with the subject left out ("the council has made £2.9m of savings
+    but is below its £3.3m target": the council, measured on its savings)."""
+    clause = parsed.clause[hit.start]
+    start = hit.start
+    while start > 0 and parsed.clause[start - 1] == clause:
+        start -= 1
+    between = parsed.tokens[start + 1 : hit.start]
+    if parsed.tokens[start] == "but" and between and all(word in _PREDICATE_ONLY for word in between):
+        return (clause - 1, clause)
+    return (clause,)
 
 
 def _target_after(parsed: Parsed, hit: Hit) -> Hit | None:

@@ -41,6 +41,13 @@ AGREEMENT_IN_OTHER_WORDS = [
 ]
 
 
+AGREEMENT_IN_OTHER_WORDS += [
+    # press: the Department as the one who bails the council out
+    ("The Department for Education agreed to bail out Westshire by £41 million, paid over six years.", SV_TITLE),
+    ("Ministers agreed to bail out the council by £18m in instalments.", SV_TITLE),
+]
+
+
 @pytest.mark.parametrize("text, context", AGREEMENT_IN_OTHER_WORDS)
 def test_an_agreement_said_in_other_words_is_agreed(text: str, context: set[str] | None) -> None:
     assert verdict(text, context=context) == "sv_agreed"
@@ -106,6 +113,25 @@ def test_on_track_in_other_words(text: str) -> None:
 @pytest.mark.parametrize("text", OFF_TRACK)
 def test_off_track_in_other_words(text: str) -> None:
     assert verdict(text, context=SV_TITLE) == "sv_off_track"
+
+
+# "... but is below its target": the subject and what is measured are in the clause before.
+MEASURED_IN_THE_CLAUSE_BEFORE = [
+    ("sv_off_track", "Westshire has found £1.8m of savings so far this year but is short of its £2.4m target."),
+    ("sv_off_track", "The council has delivered £3m in savings but is still below the £4m target in its plan."),
+    ("sv_on_track", "High needs spending rose by £2m but remains below the trajectory agreed with the Department."),
+    ("sv_on_track", "The authority has cut placement costs by £1m but is now ahead of the savings plan."),
+]
+
+
+@pytest.mark.parametrize("status, text", MEASURED_IN_THE_CLAUSE_BEFORE)
+def test_a_comparison_whose_subject_is_in_the_clause_before_is_measured_on_it(status: str, text: str) -> None:
+    assert verdict(text, context=SV_TITLE) == status
+
+
+def test_a_new_subject_after_but_is_measured_on_its_own() -> None:
+    # "but costs are above the plan": the clause names what it measures, which the savings do not change.
+    assert verdict("The council has made £2m of savings but costs are above the plan.", context=SV_TITLE) == "sv_off_track"
 
 
 def test_a_management_plan_without_the_programme_is_not_tracking_an_agreement() -> None:
@@ -296,6 +322,22 @@ DEFICITS = [
     ("none", "Councils across England face a £5bn SEND black hole, a report warns."),
     ("deficit_only", "Westshire faces a £40m SEND black hole."),
     ("none", "The council's budget has a £12m gap for next year."),
+]
+
+
+DEFICITS += [
+    # the general fund's rescue named just before: "the overspend" that follows is the general fund's
+    (
+        "none",
+        "Several councils have asked for exceptional financial support this year. "
+        "The Leader said the council did not need it, but the overspend pressures were still serious. "
+        "Support for pupils with special educational needs remains a priority.",
+    ),
+    (
+        "none",
+        "The council has applied for a capitalisation direction of £20m. The overspend is expected to grow. "
+        "The SEND strategy is on the agenda.",
+    ),
 ]
 
 

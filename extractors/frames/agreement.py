@@ -907,7 +907,8 @@ def _department_approved_plan(parsed: Parsed, context: DocumentContext) -> list[
 
 
 def _department_pays(parsed: Parsed, context: DocumentContext) -> list[Claim]:
-    """ "The DfE will pay Devon County Council £95 million in instalments": money under an agreement."""
+    """ "The DfE will pay Devon County Council £95 million in instalments", press "the Department
+    agreed to bail out the council by £53m": money under an agreement."""
     if not (context.sv or parsed.has("sv")) or not parsed.has("money") or not parsed.has("dfe"):
         return []
     tokens = parsed.tokens
@@ -929,6 +930,7 @@ def _department_pays(parsed: Parsed, context: DocumentContext) -> list[Claim]:
                 "contributes",
                 "award",
                 "awarded",
+                "bail",
             ):
                 if any(hit.start > position and hit.start <= position + 12 for hit in parsed.of("money")):
                     return [

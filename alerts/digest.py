@@ -5,7 +5,8 @@
 
 It has three parts, to be read in two minutes: the week's news grouped by council (its status
 changes first, then the other sentences and labelled figures its papers gave, each said once);
-councils whose crawls keep failing or finding nothing (flagged, as ``sendwatch councils --flagged`` says);
+councils whose crawls keep failing or finding nothing (flagged, as ``sendwatch councils --flagged`` says)
+and the week's papers it could not read, with why (a scan waiting for OCR, a password);
 and a national summary (councils per status) drawn as table-cell bars with inline CSS, which
 every common mail client renders without scripts or images. It is mailed only to ``weekly`` subscribers, at most once per person per ISO week.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -68,6 +70,27 @@ class SummaryBar:
     colour: str
 
 
+# Why a paper found this week could not be read, in an editor's words (``Document.text_state``).
+UNREAD_REASONS = {
+    "needs_ocr": "scanned, waiting for OCR",
+    "encrypted": "password-protected",
+    "corrupt": "damaged or cut short",
+    "timed_out": "took too long to read",
+    "too_large": "too large to read",
+    "unsupported": "in a format sendwatch does not read",
+}
+UNREAD_SHOWN = 5  # papers named per council; the rest are counted
+
+
+@dataclass
+class UnreadPapers:
+    """One council's papers of the week that sendwatch could not read: news may hide in them."""
+
+    name: str
+    papers: list[dict]  # title, url, why
+    more: int = 0  # papers not named
+
+
 @dataclass
 class DigestContent:
     period_start: dt.datetime
@@ -77,6 +100,7 @@ class DigestContent:
     troubled: list[dict]
     bars: list[SummaryBar]
     total_councils: int
+    unread: list[UnreadPapers] = field(default_factory=list)
 
 
 def collect_digest(session: Session, config: Config, now: dt.datetime, councils: list[str] | None = None) -> DigestContent:
@@ -119,6 +143,7 @@ def collect_digest(session: Session, config: Config, now: dt.datetime, councils:
         troubled=_troubled_councils(session, config),
         bars=bars,
         total_councils=len(rows),
+        unread=_unread_papers(session, start, now, wanted),
     )
 
 
@@ -235,6 +260,39 @@ def _troubled_councils(session: Session, config: Config) -> list[dict]:
             "error": (council.last_error or "").strip().splitlines()[0][:200] if council.last_error else None,
         }
         for council in flagged
+    ]
+
+
+def _unread_papers(session: Session, start: dt.datetime, end: dt.datetime, wanted: Callable[[int], bool]) -> list[UnreadPapers]:
+    """Papers first found this week that could not be read, by council name."""
+    documents = session.scalars(
+        select(Document)
+        .where(
+            Document.first_seen_at >= start,
+            Document.first_seen_at < end,
+            Document.text_state.in_(list(UNREAD_REASONS)),
+        )
+        .order_by(Document.council_id, Document.first_seen_at, Document.id)
+    ).all()
+    by_council: dict[int, list[Document]] = defaultdict(list)
+    for document in documents:
+        if wanted(document.council_id):
+            by_council[document.council_id].append(document)
+    names = dict(session.execute(select(Council.id, Council.name).where(Council.id.in_(list(by_council)))).all())
+    return [
+        UnreadPapers(
+            name=names[council_id],
+            papers=[
+                {
+                    "title": document.title or "Untitled paper",
+                    "url": safe_url(document.url),
+                    "why": UNREAD_REASONS[document.text_state],
+                }
+                for document in papers[:UNREAD_SHOWN]
+            ],
+            more=max(0, len(papers) - UNREAD_SHOWN),
+        )
+        for council_id, papers in sorted(by_council.items(), key=lambda pair: names[pair[0]].lower())
     ]
 
 

@@ -94,3 +94,44 @@ COUNCILS = [
     *TWO_COUNCILS,
     {"slug": "eastmoor", "name": "Eastmoor District Council", "platform": "cmis", "url": "https://cmis.eastmoor.example.gov.uk/"},
 ]
+
+
+def test_the_digest_names_the_papers_of_the_week_it_could_not_read_and_why(smtp_config, database):
+    _, config = smtp_config(councils=COUNCILS)
+    with database.session() as session:
+        sync_councils(session, config)
+        papers = Papers(session)
+        north, west = papers.council("northshire"), papers.council("westbury")
+        papers.document(north, "Letter from the DfE").text_state = "needs_ocr"
+        papers.document(north, "Exempt appendix").text_state = "encrypted"
+        old = papers.document(west, "Last month's scan", first_seen=utcnow() - dt.timedelta(days=20))
+        old.text_state = "needs_ocr"  # found before this week: last digest's news
+        for number in range(6):
+            papers.document(west, f"Slides {number}").text_state = "unsupported"
+
+    with database.session() as session:
+        html, text = build_digest(session, config, utcnow())
+
+    for part in (html, text):
+        assert "could not read (news may be in them)" in part
+        assert "Letter from the DfE" in part and "scanned, waiting for OCR" in part
+        assert "Exempt appendix" in part and "password-protected" in part
+        assert "Last month's scan" not in part
+        assert "Slides 4" in part and "Slides 5" not in part and "and 1 more" in part  # five named, the rest counted
+        assert "read without trouble" not in part  # not while papers went unread
+    assert html.index("Northshire County Council") < html.index("Westbury Borough Council")
+
+
+def test_a_week_when_everything_was_read_says_so(smtp_config, database):
+    _, config = smtp_config(councils=COUNCILS)
+    with database.session() as session:
+        sync_councils(session, config)
+        papers = Papers(session)
+        papers.document(papers.council("northshire"), "DSG monitoring report")  # read as usual
+
+    with database.session() as session:
+        html, text = build_digest(session, config, utcnow())
+
+    for part in (html, text):
+        assert "Every council's papers were read without trouble." in part
+        assert "could not read (news may be in them)" not in part

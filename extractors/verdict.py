@@ -57,10 +57,14 @@ def corroborated(signals: list[Signal]) -> dict[str, float]:
     Several sentences of one document saying the same thing make it surer than any one of
     them; each extra sentence removes 30% of its own confidence from the remaining doubt.
     """
-    by_status: dict[str, list[float]] = {}
+    surest: dict[tuple[str, int], float] = {}  # one per sentence: two phrases of one sentence are one statement
     for signal in signals:
         if signal.kind == "signal":
-            by_status.setdefault(signal.status, []).append(signal.confidence)
+            key = (signal.status, signal.index)
+            surest[key] = max(surest.get(key, 0.0), signal.confidence)
+    by_status: dict[str, list[float]] = {}
+    for (status, _), confidence in surest.items():
+        by_status.setdefault(status, []).append(confidence)
     combined: dict[str, float] = {}
     for status, values in by_status.items():
         values.sort(reverse=True)

@@ -297,3 +297,15 @@ def test_every_status_is_stated_by_some_statement() -> None:
     from sendwatch.core.vocabulary import STATUSES
 
     assert {status for status, _ in STATEMENTS} == set(STATUSES) - {"none"}
+
+
+def test_two_phrases_of_one_sentence_are_one_statement_not_two_corroborating_ones() -> None:
+    once = analyse_pages(["Westshire is part of the Delivering Better Value programme."], ["Westshire County Council"])
+    twice = analyse_pages(
+        ["Westshire is part of the Delivering Better Value programme. Westshire joined DBV in 2023."],
+        ["Westshire County Council"],
+    )
+    assert once.verdict == twice.verdict == "dbv"
+    # "Delivering Better Value" and "better value programme" both match the one sentence: its own confidence
+    assert once.confidence == max(signal.confidence for signal in once.signals)
+    assert twice.confidence > once.confidence  # a second sentence saying it makes it surer

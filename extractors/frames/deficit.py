@@ -203,9 +203,16 @@ def _distance(parsed: Parsed, deficit: Hit, role: str) -> int | None:
     return best
 
 
+_TRANSFERS = frozenset({"transfer", "transfers", "transferred", "transferring", "move", "moved", "moving", "movement"})
+
+
 def _excluded(parsed: Parsed, hit: Hit) -> bool:
+    """A fund named as not the one ("rather than from DSG"), or as the source of a transfer
+    ("moving 0.5% from the schools block to high needs"): not the fund in deficit."""
     before = parsed.tokens[max(0, hit.start - 3) : hit.start]
-    return "than" in before or before[-2:] == ["instead", "of"] or before[-3:-1] == ["instead", "of"] or (before[-1:] == ["not"])
+    if "than" in before or before[-2:] == ["instead", "of"] or before[-3:-1] == ["instead", "of"] or (before[-1:] == ["not"]):
+        return True
+    return hit.role == "other_fund" and "from" in before[-2:] and not _TRANSFERS.isdisjoint(parsed.words)
 
 
 def _refers_back(parsed: Parsed, deficit: Hit) -> bool:

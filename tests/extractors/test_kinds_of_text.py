@@ -268,6 +268,16 @@ MORE_PHRASINGS = [
 ]
 
 
+MORE_PHRASINGS += [
+    # Delivering Better Value named loosely, as officers say it in minutes
+    ("dbv", "The head of SEND said the service was delivering a better value programme with the Department."),
+    ("dbv", "Members heard that the better value programme had identified three workstreams for the high needs block."),
+    # an agreement that has ceased, its funding all received
+    ("sv_completed", "The council's safety valve agreement ceased in March once the last of its funding had been received."),
+    ("sv_completed", "Members noted the cessation of the safety valve agreement at the end of 2024/25."),
+]
+
+
 @pytest.mark.parametrize("status, text", MORE_PHRASINGS)
 def test_more_phrasings_of_each_status(status: str, text: str) -> None:
     assert verdict(text) == status
@@ -337,6 +347,18 @@ DEFICITS += [
         "none",
         "The council has applied for a capitalisation direction of £20m. The overspend is expected to grow. "
         "The SEND strategy is on the agenda.",
+    ),
+]
+
+
+DEFICITS += [
+    # the DSG's other blocks: a schools block overspend is not a high needs deficit
+    ("none", "The high needs block was balanced. The schools block shows an overspend of £150,000 on its contingency."),
+    ("none", "An overspend of £80k on the central school services block was reported."),
+    # the schools block as the source of a block transfer: the deficit is still the high needs block's
+    (
+        "deficit_only",
+        "With the high needs deficit still growing, the Forum agreed to move 0.5% from the schools block to high needs.",
     ),
 ]
 

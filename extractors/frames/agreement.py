@@ -327,6 +327,7 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             _right_after_sv(parsed, hit)
             or parsed.in_clause("sv", hit.start)
             or (parsed.has("dfe") and parsed.has("deficit"))
+            or (hit.phrase.startswith("bail") and parsed.has("dfe") and not parsed.has("other_fund"))
             or (_with_the_department(parsed, hit) and (context.hn_topic or _definite(parsed, hit)))
         ):
             anchors.append(hit)
@@ -931,8 +932,12 @@ def _department_pays(parsed: Parsed, context: DocumentContext) -> list[Claim]:
                 "award",
                 "awarded",
                 "bail",
+                "fund",
+                "cover",
             ):
-                if any(hit.start > position and hit.start <= position + 12 for hit in parsed.of("money")):
+                if any(hit.start > position and hit.start <= position + 12 for hit in parsed.of("money")) and not _requested(
+                    tokens, position
+                ):
                     return [
                         Claim(
                             "sv_agreed",
@@ -945,6 +950,16 @@ def _department_pays(parsed: Parsed, context: DocumentContext) -> list[Claim]:
                         )
                     ]
     return []
+
+
+_REQUESTS = frozenset(
+    {"asked", "ask", "asks", "asking", "request", "requests", "requested", "requesting", "urged", "urging", "lobbied", "lobbying"}
+)
+
+
+def _requested(tokens: list[str], verb: int) -> bool:
+    """ "asked the DfE to fund £30m of the deficit": money sought, not paid."""
+    return not _REQUESTS.isdisjoint(tokens[max(0, verb - 8) : verb])
 
 
 def _titled(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
@@ -1000,7 +1015,7 @@ def _money_route(parsed: Parsed, context: DocumentContext) -> list[Claim]:
         if not any(word in _DEFICIT_HISTORY for word in history):
             continue
         verbs = [hit for hit in parsed.near("received", deficit.start, before=8, after=6) if hit.phrase in _ON_THE_DEFICIT]
-        if verbs:
+        if verbs and not _requested(parsed.tokens, verbs[-1].start):
             verb = verbs[-1]
             return [Claim("sv_agreed", verb.start, verb.end, 0.7, "agreement:department_pays_deficit", ASSERTED)]
     return []
@@ -1213,11 +1228,14 @@ def _temporal_future(parsed: Parsed, anchor: Hit) -> bool:
 
 
 def _presupposed(parsed: Parsed, anchor: Hit) -> bool:
-    """A definite reference to the agreement as a thing that exists ("the conditions of our agreement")."""
+    """A definite reference to the agreement as a thing that exists ("the conditions of our agreement"),
+    or what is done under it ("under an agreement with the DfE")."""
     tokens = parsed.tokens
     if anchor.phrase.endswith("s") and anchor.phrase not in ("bailout",):
         return False  # "agreements": councils in general, unless named (attribution decides then)
     before = tokens[max(0, anchor.start - 4) : anchor.start]
+    if before[-1:] == ["under"] or before[-2:-1] == ["under"]:
+        return True  # "under an agreement with the Department, the council receives ...": there is one
     definite = any(word in _DEFINITE for word in before)
     indefinite = before[-1:] in (["a"], ["an"], ["any"], ["no"]) or any(word in ("a", "an") for word in before[-2:])
     return definite and not indefinite

@@ -45,7 +45,26 @@ AGREEMENT_IN_OTHER_WORDS += [
     # press: the Department as the one who bails the council out
     ("The Department for Education agreed to bail out Westshire by £41 million, paid over six years.", SV_TITLE),
     ("Ministers agreed to bail out the council by £18m in instalments.", SV_TITLE),
+    ("The government has agreed to fund £22m of the council's high needs deficit over six years.", SV_TITLE),
+    ("The government bailed out the council's special needs budget with £20m.", None),
+    ("Westshire was bailed out by the Department for Education to the tune of £35m.", None),
+    # what is done under an agreement says there is one
+    ("Under an agreement with the Department for Education, Westshire receives £4m a year towards its DSG deficit.", None),
 ]
+
+NOT_AN_AGREEMENT_YET = [
+    "The council asked the DfE to fund £30m of the high needs deficit.",
+    "Westshire has requested that the Department pay £10m towards the historic DSG deficit.",
+    "The DfE refused to bail out the council.",
+    "Ministers could bail out the council if its plan is accepted.",
+    "The government bailed out the council with exceptional financial support of £20m.",  # the general fund's rescue
+    "Under the proposed agreement, the council would receive £25m towards its DSG deficit.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_AN_AGREEMENT_YET)
+def test_money_asked_for_refused_or_hoped_for_is_no_agreement(text: str) -> None:
+    assert verdict(text, context=SV_TITLE) in ("none", "deficit_only", "sv_negotiating")
 
 
 @pytest.mark.parametrize("text, context", AGREEMENT_IN_OTHER_WORDS)

@@ -5,6 +5,7 @@ Figures are compared like for like (the same label and financial year) and in wh
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -180,6 +181,12 @@ def test_figures_that_state_no_year_are_compared_only_with_each_other(yearless_c
     forecast_paper(database, "Quarter 2", dt.date(2025, 10, 9), 12_500_000, "£12.5m", "The forecast is now £12.5m.", year=None)
     [move] = run_cycle(config, database)
     assert (move.difference_gbp, move.before["amount_gbp"], move.after["financial_year"]) == (2_500_000, 10_000_000, None)
+    # Its event key is made as it always was (council, label, each paper's link, amount and page), so
+    # moves recorded before years were compared are recognised as the same moves.
+    parts = [str(move.council_id), "forecast"]
+    for figure in (move.before, move.after):
+        parts += [figure["url"], str(figure["amount_gbp"]), "3"]
+    assert move.event_key == hashlib.sha256("\n".join(parts).encode()).hexdigest()
     [message] = smtp_server.handler.wait_for(DESK)
     assert message["Subject"] == "Northshire County Council: forecast up £2.5m"  # no year to name
     assert "forecast rose by £2.5m (25.0%), from £10m to £12.5m" in message.get_body(preferencelist=("plain",)).get_content()

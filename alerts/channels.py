@@ -46,6 +46,20 @@ def shown_target(url: str) -> str:
     return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}/…"[:320]
 
 
+def check_notify_url(url: str) -> str:
+    """``url`` (stripped) if Apprise can send to it, else ValueError saying so (without echoing
+    the URL's tokens). Apprise is imported only here and when sending."""
+    import apprise
+
+    candidate = url.strip()
+    if not candidate or not apprise.Apprise().add(candidate):
+        raise ValueError(
+            f"{shown_target(candidate) if '://' in candidate else repr(candidate[:40])} is not a notification URL Apprise can use "
+            "(e.g. slack://..., msteams://..., json://host/path; see Apprise's list of services)"
+        )
+    return candidate
+
+
 class AppriseTransport(Transport):
     """Sends each row to its Apprise URL, one notification per row."""
 

@@ -133,7 +133,7 @@ def alert_subject(changes: list[ChangeView], papers: Sequence[KeywordMatch] = ()
     councils whose new papers match it."""
     if not changes and figures:
         move = figures[0]
-        words = f"{move.council_name}: {move.label} {'up' if move.rose else 'down'} {money(abs(move.difference_gbp))}"
+        words = f"{move.council_name}: {move.what} {'up' if move.rose else 'down'} {money(abs(move.difference_gbp))}"
         return words + (f" (and {len(figures) - 1} more figure{'s' if len(figures) > 2 else ''})" if len(figures) > 1 else "")
     if not changes and papers:
         queries = list(dict.fromkeys(paper.query for paper in papers))

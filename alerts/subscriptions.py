@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from alerts.channels import check_notify_url, shown_target
 from sendwatch.core.addresses import AddressError, check_address, same_address_key
 from sendwatch.core.config import FIGURE_ALERT_LABELS, Config
 from sendwatch.core.search import QueryError, parse_query
@@ -66,12 +67,17 @@ def subscribe(
     smtputf8: bool = False,
     queries: list[str] | None = None,
     figures: list[str] | None = None,
+    notify: list[str] | None = None,
 ) -> Subscriber:
     """Create or update a subscription; re-subscribing clears an earlier stop or suppression.
 
+    Every choice is checked before anything is written, so a refused request changes nothing.
     ``smtputf8`` (``mail.smtputf8``): whether the relay can carry a non-ASCII local part.
     ``queries``: saved searches (keyword alerts); a query kept from before keeps its start.
     ``figures``: figure labels whose moves to alert on (``config.FIGURE_ALERT_LABELS``).
+    ``notify``: Apprise URLs that get the same alerts (each checked with Apprise).
+    ``figures`` and ``notify`` left None keep what the subscriber has (the web's manage page
+    shows neither); an empty list clears them.
     """
     try:
         email = check_address(email, smtputf8=smtputf8)
@@ -94,6 +100,14 @@ def subscribe(
             parse_query(query)
         except QueryError as error:
             raise SubscriptionError(f"cannot save the search {query!r}: {error}") from None
+    if notify and frequency != "immediate":
+        raise SubscriptionError("notifications are sent as alerts happen: use frequency immediate with notify URLs")
+    urls = []
+    for url in notify or []:
+        try:
+            urls.append(check_notify_url(url))
+        except ValueError as error:
+            raise SubscriptionError(f"cannot notify: {error}") from None
     if councils:
         known = set(session.scalars(select(Council.slug)))
         unknown = [slug for slug in councils if slug not in known]
@@ -108,7 +122,10 @@ def subscribe(
     row.statuses = list(dict.fromkeys(statuses)) if statuses else None
     row.frequency = frequency
     row.queries = saved_queries(row.queries, queries or [])
-    row.figures_wanted = list(dict.fromkeys(figures)) if figures else None
+    if figures is not None:
+        row.figures_wanted = list(dict.fromkeys(figures)) or None
+    if notify is not None:
+        row.notify = list(dict.fromkeys(urls)) or None
     row.unsubscribed_at = None
     row.suppressed_at = None
     row.suppressed_reason = None
@@ -189,6 +206,8 @@ class SubscriberView:
     source: str
     state: str
     queries: str = ""
+    # Where notifications also go: each Apprise URL's scheme and host only (the rest can hold tokens).
+    notify: str = ""
 
 
 def list_subscribers(session: Session) -> list[SubscriberView]:
@@ -209,6 +228,7 @@ def list_subscribers(session: Session) -> list[SubscriberView]:
                 statuses="every change" if row.statuses is None else ", ".join(row.statuses),
                 frequency=row.frequency,
                 queries="; ".join(item["query"] for item in row.queries or []),
+                notify=", ".join(shown_target(url) for url in row.notify or []),
                 source=row.source,
                 state=state,
             )

@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 import click
 
+from alerts.channels import shown_target
 from alerts.subscriptions import SubscriptionError, list_subscribers, sync_subscribers
 from alerts.subscriptions import subscribe as add_subscription
 from alerts.subscriptions import unsubscribe as stop_subscription
@@ -41,6 +42,13 @@ from sendwatch.core.vocabulary import STATUSES
     type=click.Choice(FIGURE_ALERT_LABELS),
     help="Alert when a council's stated figure of this label moves past figure_alerts' threshold (repeatable).",
 )
+@click.option(
+    "--notify",
+    "notify",
+    multiple=True,
+    metavar="URL",
+    help="An Apprise URL (slack://..., msteams://..., json://host/path) that gets the same alerts (repeatable).",
+)
 @click.pass_obj
 def subscribe(
     runtime,
@@ -50,6 +58,7 @@ def subscribe(
     frequency: str,
     queries: tuple[str, ...],
     figures: tuple[str, ...],
+    notify: tuple[str, ...],
 ) -> None:
     """Subscribe EMAIL to alerts about some or all councils, and to saved searches.
 
@@ -57,6 +66,8 @@ def subscribe(
     suppression after a bounce. A --query alerts on papers first seen from now on that match
     it (never on papers that matched before), in the same email as status changes; with
     --query and no --status, status changes are still sent unless you choose statuses.
+    Each --notify URL (immediate only) gets every alert the email gets, through Apprise; a URL
+    Apprise cannot use is refused (exit 2) and nothing is saved.
 
     Example: sendwatch subscribe reporter@example.org --query '"home to school transport"' --council norfolk
     """
@@ -72,12 +83,15 @@ def subscribe(
                 smtputf8=runtime.config.mail.smtputf8,
                 queries=list(queries),
                 figures=list(figures),
+                notify=list(notify),
             )
             what = ", ".join(row.councils) if row.councils else "every council"
             if queries:
                 what += "; new papers matching " + " or ".join(f"“{query}”" for query in queries)
             if figures:
                 what += "; moves of " + ", ".join(figures)
+            if row.notify:
+                what += "; also notifying " + ", ".join(shown_target(url) for url in row.notify)
     except SubscriptionError as error:
         raise click.UsageError(str(error)) from None
     click.echo(f"Subscribed {email} ({frequency}) to {what}.")
@@ -119,7 +133,7 @@ def subscribers(runtime, as_json: bool) -> None:
         return
     click.echo(
         render_table(
-            ["email", "councils", "statuses", "searches", "frequency", "source", "state"],
-            [[r.email, r.councils, r.statuses, r.queries or "-", r.frequency, r.source, r.state] for r in rows],
+            ["email", "councils", "statuses", "searches", "notify", "frequency", "source", "state"],
+            [[r.email, r.councils, r.statuses, r.queries or "-", r.notify or "-", r.frequency, r.source, r.state] for r in rows],
         )
     )

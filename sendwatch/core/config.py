@@ -15,6 +15,7 @@ import os
 import re
 import ssl
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,6 +26,7 @@ from pydantic_core import ErrorDetails
 
 from sendwatch.core.addresses import AddressError, check_address
 from sendwatch.core.documents import is_url
+from sendwatch.core.money import to_pence
 from sendwatch.core.search.query import QueryError, parse_query
 from sendwatch.core.vocabulary import PLATFORMS, STATUSES, Frequency, Platform
 
@@ -199,6 +201,16 @@ class FigureAlerts(_Strict):
     # of the earlier figure (set either to 0 to use only the other).
     min_change_gbp: float = Field(default=1_000_000, ge=0)
     min_change_percent: float = Field(default=10, ge=0)
+
+    @property
+    def min_change_pence(self) -> int:
+        """``min_change_gbp`` as whole pence, exactly as written (``sendwatch.core.money.to_pence``)."""
+        return to_pence(self.min_change_gbp)
+
+    @property
+    def min_change_fraction(self) -> Decimal:
+        """``min_change_percent`` as an exact fraction (10 -> 0.1), for comparing in whole pence."""
+        return Decimal(repr(self.min_change_percent)) / 100
 
     @field_validator("labels")
     @classmethod

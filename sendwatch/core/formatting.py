@@ -1,7 +1,9 @@
 """How sendwatch writes values for people, the same in emails, the web app and the terminal.
 
 Scraped text is hostile input: links taken from papers pass ``safe_url`` (absolute http(s) URLs
-only) before any template or header sees them. Amounts are written the way papers and reporters
+only) before any template or header sees them, and text written into Markdown (the Apprise
+notifications) passes ``markdown_text`` / ``markdown_link``, so a quote can neither format
+itself nor smuggle in a link or raw HTML. Amounts are written the way papers and reporters
 say them, dates as people in England read them (Europe/London time for moments).
 """
 
@@ -18,6 +20,13 @@ from sendwatch.core.vocabulary import HEALTH_NOTES, QUIET_WORDS, STATUS_LABELS
 LONDON = ZoneInfo("Europe/London")
 MAX_HEADER = 200
 _CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029\u0085]+")
+# Characters that mean something anywhere in a line of Markdown (emphasis, code, links, images,
+# raw HTML and autolinks, strikethrough, tables), and an ``&`` that would start an entity (written
+# ``&amp;``: Python-Markdown keeps a backslash-escaped ``&`` as a bare one, so ``&lt;`` would still
+# read as ``<``).
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>~|])|&(?=#?[0-9A-Za-z]{1,32};)")
+# What makes a line a heading, quote, list item or rule when it starts one.
+_MARKDOWN_LINE_START = re.compile(r"^(?:([#>+=-])|(\d{1,9})([.)]))")
 
 
 def safe_url(value: object) -> str | None:
@@ -133,3 +142,30 @@ def header_text(value: object, limit: int = MAX_HEADER) -> str:
     start a header of its own; long text is cut."""
     text = _CONTROL_OR_SPACE.sub(" ", str(value)).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def markdown_escape(text: str, *, line_start: bool = True) -> str:
+    """``text`` made inert in Markdown (CommonMark, and the Python-Markdown Apprise renders HTML
+    with): every character that could start emphasis, code, a link, an image or raw HTML is
+    backslash-escaped, and (``line_start``: the text may begin a line) so is whatever would make
+    it a heading, quote or list item. Ordinary punctuation (full stops, hyphens, brackets) is left
+    alone, so services that show the Markdown as it is still read well."""
+    escaped = _MARKDOWN_INLINE.sub(lambda match: "\\" + match.group(1) if match.group(1) else "&amp;", text)
+    if not line_start:
+        return escaped
+    return _MARKDOWN_LINE_START.sub(
+        lambda match: "\\" + match.group(0) if match.group(1) else match.group(2) + "\\" + match.group(3), escaped
+    )
+
+
+def markdown_text(value: object, limit: int = MAX_HEADER) -> str:
+    """One line of text from a paper or a person (``header_text``), safe to write into Markdown."""
+    return markdown_escape(header_text(value, limit))
+
+
+def markdown_link(label: object, url: object, limit: int = MAX_HEADER) -> str:
+    """``[label](url)`` with the label escaped and the URL passed through ``safe_url`` (written as
+    ``<url>``, so brackets in it cannot end the link early); the label alone when the URL is unsafe."""
+    text = markdown_text(label, limit)
+    link = safe_url(url)
+    return f"[{text}](<{link}>)" if link else text

@@ -22,6 +22,8 @@ from sendwatch.core.formatting import (
     iso_time,
     local_time,
     long_date,
+    markdown_link,
+    markdown_text,
     money,
     safe_url,
     status_label,
@@ -41,6 +43,9 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "money": money,
     "status_label": status_label,
     "oneline": header_text,
+    # Text from papers and people written into Markdown (Apprise notifications): escaped, one line.
+    "md": markdown_text,
+    "md_link": markdown_link,
     "status_words": status_words,
     "health_note": health_note,
     "labelled": labelled,

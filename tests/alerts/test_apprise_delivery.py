@@ -4,13 +4,14 @@ outbox's guarantees: queued with the events, delivered once, retried later after
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import pytest
-from alerts_support import queue_change_alerts
+from alerts_support import Papers, queue_change_alerts
 from sqlalchemy import select
 
-from alerts import send_pending
+from alerts import queue_alerts, send_pending
 from sendwatch.core.storage.models import OutboxMessage, Subscriber, utcnow
 from tests.support.webhook import Webhook, running_webhook
 
@@ -99,3 +100,50 @@ def test_an_endpoint_answering_503_is_retried_later_and_delivered_once(smtp_conf
     assert row.state == "sent" and row.attempts == 2
     assert send_pending(config, database, now=first + dt.timedelta(hours=1)).sent == 0
     assert len(webhook.delivered) == 1
+
+
+def test_hostile_paper_text_reaches_an_html_service_as_words_never_as_links_or_markup(smtp_config, database) -> None:  # type: ignore[no-untyped-def]
+    # ?format=html: Apprise renders our Markdown to HTML, as it does for HTML services (email, Teams...).
+    with running_webhook() as hook:
+        _, config = smtp_config(
+            subscribers=[{"councils": ["northshire"], "notify": [hook.url + "?format=html"], "figures": ["forecast"]}]
+        )
+        with database.session() as session:
+            from alerts import sync_subscribers, update_statuses
+            from sendwatch.core.registry import sync_councils
+
+            sync_councils(session, config)
+            sync_subscribers(session, config)
+            papers = Papers(session)
+            north = papers.council("northshire")
+            north.name = "Northshire *County* Council](https://evil.example/name)"
+            first = papers.document(north, "Quarter 2", meeting=dt.date(2024, 10, 10))
+            papers.evidence(first, "sv_on_track", "The authority remains on track against its agreement.", page=4)
+            update_statuses(session)
+            later = papers.document(
+                north, "Return [click](https://evil.example/title) <script>alert(1)</script>", meeting=dt.date(2025, 1, 16)
+            )
+            papers.evidence(
+                later,
+                "sv_off_track",
+                "1. The council is **not** on track: see [the figures](https://evil.example/phish) "
+                "<img src=x onerror=alert(1)> `code` _now_ <https://evil.example/auto>",
+                page=6,
+            )
+            queue_alerts(session, config, update_statuses(session))
+        assert send_pending(config, database).sent == 1
+        [(_, body)] = hook.wait_for(1)
+
+    html = body["message"]
+    assert "evil.example" not in " ".join(re.findall(r"""(?:href|src)\s*=\s*["'][^"']*["']""", html))
+    for tag in ("<script", "<img", "<em>", "<code>", "<h1", "<ol", "<li"):
+        assert tag not in html.lower()
+    assert re.findall(r"<strong>(.*?)</strong>", html) == [
+        "Northshire *County* Council](https://evil.example/name)",
+        "Safety valve: off track",
+    ]
+    assert "1. The council is **not** on track: see [the figures](https://evil.example/phish) &lt;img src=x" in html
+    assert "`code` _now_ &lt;https://evil.example/auto&gt;" in html
+    [link] = re.findall(r'<a href="([^"]+)">([^<]*)</a>', html)[:1]
+    assert re.fullmatch(r"https://democracy\.northshire\.example\.gov\.uk/documents/s\d+/report\.pdf#page=6", link[0])
+    assert link[1] == "Return [click](https://evil.example/title) &lt;script&gt;alert(1)&lt;/script&gt;"

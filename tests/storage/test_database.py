@@ -9,7 +9,7 @@ import sys
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import JSON, bindparam, func, inspect, select, text
 
 from sendwatch.core.storage import open_database
 from sendwatch.core.storage.db import DatabaseError, current_revision, head_revision, make_engine, upgrade
@@ -294,4 +294,54 @@ def test_an_upgrade_to_money_in_pence_settles_float_noise_in_figures_and_their_j
         [record] = session.scalars(select(StatusRecord)).all()
         assert record.figures == [{"amount_gbp": 4_100_000, "text": "£4.1m", "label": "in-year deficit"}]
     assert "amount_gbp" not in {column["name"] for column in inspect(db.engine).get_columns("figures")}
+    db.dispose()
+
+
+def test_an_upgrade_to_figure_years_keeps_each_position_in_its_own_year_and_differences_in_pence(database_url: str) -> None:
+    from alerts.figures import detect_figure_changes
+    from sendwatch.core.config import FigureAlerts
+    from sendwatch.core.storage.models import FigureChange, FigurePosition
+
+    engine = make_engine(database_url)
+    upgrade(engine, database_url, revision="0010_distributed")
+    stated = {"amount_gbp": 12_500_000, "financial_year": "2025/26", "document_id": 7, "page": 3, "date": "2024-05-01"}
+    with engine.begin() as connection:
+        insert_council_with_a_read_paper(connection)
+        connection.execute(
+            text(
+                "INSERT INTO figures (id, document_id, council_id, amount_pence, text, label, financial_year, page) VALUES "
+                "(1, 7, 1, 1250000000, '£12.5m', 'forecast', '2025/26', 3), (2, 7, 1, 300000000, '£3m', 'off track by', NULL, 4)"
+            )
+        )
+        positions = text("INSERT INTO figure_positions (council_id, label, figure, updated_at) VALUES (1, :label, :figure, :now)")
+        positions = positions.bindparams(bindparam("figure", type_=JSON()))
+        now = dt.datetime(2024, 5, 1, 9, 40)
+        connection.execute(positions, {"label": "forecast", "figure": stated, "now": now})
+        connection.execute(
+            positions,
+            {"label": "off track by", "figure": {"amount_gbp": 3_000_000, "financial_year": None, "document_id": 7}, "now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO figure_changes (event_key, council_id, label, before, after, difference_gbp, percent, detected_at) "
+                "VALUES ('k1', 1, 'forecast', '{}', '{}', 2500000.1, 25.0, :now)"
+            ),
+            {"now": now},
+        )
+    engine.dispose()
+
+    db = open_database(database_url)
+    assert current_revision(db.engine) == head_revision()
+    with db.session() as session:
+        kept = session.scalars(select(FigurePosition).order_by(FigurePosition.label)).all()
+        assert [(row.label, row.financial_year, row.figure["amount_gbp"]) for row in kept] == [
+            ("forecast", "2025/26", 12_500_000),
+            ("off track by", "", 3_000_000),
+        ]
+        [change] = session.scalars(select(FigureChange)).all()
+        assert (change.difference_pence, change.difference_gbp) == (250_000_010, Decimal("2500000.1"))
+        # The same papers compared again: each figure is where its position left it, so nothing is new.
+        assert detect_figure_changes(session, FigureAlerts(labels=["forecast", "off track by"])) == []
+        assert session.scalar(select(func.count()).select_from(FigurePosition)) == 2
+    assert "difference_gbp" not in {column["name"] for column in inspect(db.engine).get_columns("figure_changes")}
     db.dispose()

@@ -231,6 +231,31 @@ def test_manage_page_saves_new_choices(site) -> None:
     assert saved.confirmed_at == row.confirmed_at
 
 
+def test_manage_page_shows_the_operator_s_notify_targets_and_saving_keeps_them_and_figure_alerts(site) -> None:
+    row = confirmed_reader(site)
+    with site.database.session() as session:
+        stored = session.get(Subscriber, row.id)
+        stored.notify = ["json://127.0.0.1:9/newsroom/secret-token"]
+        stored.figures_wanted = ["forecast"]
+    token = make_token(SECRET.encode(), row.id, row.email, "manage")
+    page = site.client.get(f"/manage?token={token}")
+    assert "as notifications, to json://127.0.0.1:9/…" in page.text and "secret-token" not in page.text
+    response = site.client.post(
+        "/manage",
+        data={
+            "csrf_token": csrf_in(page.text),
+            "token": token,
+            "scope": "some",
+            "council": ["eastshire"],
+            "frequency": "immediate",
+        },
+    )
+    assert response.status_code == 200 and "Your choices are saved" in response.text
+    saved = subscriber(site)
+    assert saved.councils == ["eastshire"]
+    assert (saved.notify, saved.figures_wanted) == (["json://127.0.0.1:9/newsroom/secret-token"], ["forecast"])
+
+
 def test_one_click_unsubscribe_answers_200_without_redirect(site) -> None:
     row = confirmed_reader(site)
     token = make_token(SECRET.encode(), row.id, row.email, "unsubscribe")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sendwatch.core.formatting import markdown_escape
 from sendwatch.core.search.query import Node, Phrase, Term, leaves
 
 MAX_SNIPPET_CHARS = 400
@@ -29,6 +30,12 @@ class Snippet:
     def marked(self, before: str = "**", after: str = "**") -> str:
         """The sentence with each marked run between ``before`` and ``after``."""
         return "".join(f"{before}{text}{after}" if mark else text for text, mark in self.parts)
+
+    def markdown(self) -> str:
+        """The sentence as Markdown (alerts through Apprise): the paper's words escaped
+        (``formatting.markdown_escape``), so only the marked runs are bold."""
+        runs = [(markdown_escape(text, line_start=index == 0), mark) for index, (text, mark) in enumerate(self.parts)]
+        return "".join(f"**{text}**" if mark else text for text, mark in runs)
 
 
 def sentences(text: str) -> list[str]:

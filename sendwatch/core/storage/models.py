@@ -320,21 +320,25 @@ class ChangeEvent(Base):
 
 
 class FigurePosition(Base):
-    """The figure of one label a council's papers last stated, as figure alerts last compared it."""
+    """The figure of one label and financial year a council's papers last stated, as figure
+    alerts last compared it. ``financial_year`` is ``""`` for figures that state no year (a
+    series of their own), so the unique key holds for them too."""
 
     __tablename__ = "figure_positions"
-    __table_args__ = (UniqueConstraint("council_id", "label"),)
+    __table_args__ = (UniqueConstraint("council_id", "label", "financial_year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String(60))
+    financial_year: Mapped[str] = mapped_column(String(20), default="", server_default="")
     figure: Mapped[dict[str, Any]] = mapped_column(JSON)  # amount, text, quote, paper (id, title, url, page, date)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class FigureChange(Base):
-    """A council's stated figure of one label moved past the threshold between two papers.
-    ``event_key`` (council, label, both papers and amounts) makes re-runs idempotent."""
+    """A council's stated figure of one label (and financial year) moved past the threshold
+    between two papers. ``event_key`` (council, label, both papers and amounts, the year where
+    stated) makes re-runs idempotent. The difference is whole pence, like every amount."""
 
     __tablename__ = "figure_changes"
 
@@ -344,10 +348,15 @@ class FigureChange(Base):
     label: Mapped[str] = mapped_column(String(60))
     before: Mapped[dict[str, Any]] = mapped_column(JSON)
     after: Mapped[dict[str, Any]] = mapped_column(JSON)
-    difference_gbp: Mapped[float] = mapped_column(Float)
+    difference_pence: Mapped[int] = mapped_column(BigInteger)
     percent: Mapped[float | None] = mapped_column(Float)
     detected_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id", ondelete="SET NULL"))
+
+    @property
+    def difference_gbp(self) -> Decimal:
+        """The difference in pounds, exact (negative when the figure fell)."""
+        return pounds(self.difference_pence)
 
 
 # --------------------------------------------------------------------------- people and mail

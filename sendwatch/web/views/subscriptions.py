@@ -24,6 +24,7 @@ from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from alerts.channels import shown_target
 from alerts.sender import send_pending
 from alerts.subscriptions import SubscriptionError, subscribe
 from sendwatch.core.addresses import AddressError, check_address
@@ -344,6 +345,7 @@ def _manage_view(
             headers=PRIVATE,
             token=token,
             subscriber=subscriber,
+            notify_targets=[shown_target(url) for url in subscriber.notify or []],
             choices=choices,
             councils=shown,
             find=find,

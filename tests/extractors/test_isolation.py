@@ -56,7 +56,8 @@ def test_one_reader_serves_document_after_document_and_recovers_from_every_failu
     with huge.open("wb") as handle:
         handle.write(b"<p>x</p>")
         handle.truncate(300 * 1024 * 1024)
-    with IsolatedReader(timeout_seconds=1.0, memory_mb=64) as reader:
+    # The stuck read costs the whole timeout; the others (each after a fresh child, on a loaded machine) need headroom.
+    with IsolatedReader(timeout_seconds=4.0, memory_mb=64) as reader:
         states = [
             reader.read(path, kind).state
             for path, kind in [

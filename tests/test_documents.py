@@ -47,3 +47,11 @@ def test_an_object_store_missing_its_driver_says_which_extra_to_install(tmp_path
     store = DocumentStore("nosuchscheme://bucket/prefix")
     with pytest.raises(DocumentStoreError, match="nosuchscheme"):
         store.put(BODY, "pdf")
+
+
+def test_a_scan_is_kept_under_the_suffix_of_its_image_format(tmp_path: Path) -> None:
+    store = DocumentStore(tmp_path / "data")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+    assert store.put(png, "image")[1].endswith(".png")
+    assert store.put(jpeg, "image")[1].endswith(".jpg")

@@ -23,7 +23,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sendwatch.core.formats import stored_suffix
 
@@ -71,6 +71,22 @@ class DocumentStore:
                 Path(temporary).unlink(missing_ok=True)
                 raise
         return digest, str(target.resolve())
+
+    def holds(self, location: str) -> bool:
+        """Whether ``location`` names a body under this root: a location read from the database is
+        served (``/papers/ID``) only then, never a file elsewhere on the machine or bucket."""
+        if is_url(self.root):
+            key = location.removeprefix(self.root + "/")
+            return key != location and ".." not in key.split("/")
+        return not is_url(location) and Path(location).resolve().is_relative_to(Path(self.root).resolve())
+
+    def open(self, location: str) -> IO[bytes]:
+        """The stored body as a stream the caller reads as it goes and closes (a paper can be tens of
+        megabytes): the file, or the object. ``FileNotFoundError`` when there is none."""
+        if not is_url(location):
+            return open(location, "rb")  # the caller closes it, after the last chunk
+        filesystem, path = self._resolve(location)
+        return filesystem.open(path, "rb")
 
     @contextlib.contextmanager
     def local_file(self, location: str) -> Iterator[Path]:

@@ -17,6 +17,7 @@ VARIANTS: dict[str, str] = {
     "exempt_papers": "restricted (exempt) papers listed: recorded, not fetched",
     "items_without_ids": "agenda items without an agendaitemid: keyed by position",
     "raw_html_agendatext": "agenda text or minutes as raw HTML elements inside the XML",
+    "cancelled_in_service": "GetMeetings lists cancelled meetings (meetingstatus Cancelled): recorded, GetMeeting not asked",
     # ModernGov public pages
     "year_pages": "ieListMeetings pages one year at a time (Year= links)",
     "earlier_meetings": "ieListMeetings shows recent meetings; older ones behind 'Earlier meetings' (Act=earlier)",

@@ -47,3 +47,35 @@ def test_an_object_store_missing_its_driver_says_which_extra_to_install(tmp_path
     store = DocumentStore("nosuchscheme://bucket/prefix")
     with pytest.raises(DocumentStoreError, match="nosuchscheme"):
         store.put(BODY, "pdf")
+
+
+def test_a_scan_is_kept_under_the_suffix_of_its_image_format(tmp_path: Path) -> None:
+    store = DocumentStore(tmp_path / "data")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+    assert store.put(png, "image")[1].endswith(".png")
+    assert store.put(jpeg, "image")[1].endswith(".jpg")
+
+
+def test_a_folder_holds_only_what_is_under_it_and_opens_it_as_a_stream(tmp_path: Path) -> None:
+    store = DocumentStore(tmp_path / "data")
+    _, location = store.put(BODY, "pdf")
+    assert store.holds(location) and not store.holds(str(tmp_path / "elsewhere.pdf"))
+    assert not store.holds(f"{tmp_path / 'data'}/../elsewhere.pdf") and not store.holds("s3://bucket/data/x.pdf")
+    with store.open(location) as stream:
+        assert stream.read() == BODY
+    with pytest.raises(FileNotFoundError):
+        store.open(location.replace(".pdf", "0.pdf"))
+
+
+def test_an_object_store_holds_only_its_own_prefix_and_opens_objects_as_streams(object_store: ObjectStore) -> None:
+    root = f"s3://{object_store.bucket}/sendwatch"
+    store = DocumentStore(root, object_store.options)
+    _, location = store.put(BODY, "pdf")
+    assert store.holds(location)
+    assert not store.holds(f"{root}-other/{DIGEST[:2]}/{DIGEST}.pdf") and not store.holds(f"{root}/../{DIGEST}.pdf")
+    assert not store.holds(f"/srv/sendwatch/{DIGEST[:2]}/{DIGEST}.pdf")
+    with store.open(location) as stream:
+        assert stream.read() == BODY
+    with pytest.raises(FileNotFoundError):
+        store.open(location.replace(".pdf", "0.pdf"))

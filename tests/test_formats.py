@@ -12,11 +12,13 @@ from sendwatch.core.formats import (
     DESCRIPTIONS,
     decide_kind,
     declared_kind,
+    image_format,
     kind_of_content_type,
     kind_of_file,
     kind_of_name,
     proven_kind,
     sniff,
+    stored_suffix,
 )
 from sendwatch.core.vocabulary import DOCUMENT_KINDS
 from sendwatch.demo.site import papers
@@ -216,3 +218,41 @@ def test_every_kind_the_demo_publishes_is_in_the_vocabulary():
 
 def test_every_kind_is_described_for_users():
     assert set(DESCRIPTIONS) == set(DOCUMENT_KINDS)
+
+
+# --------------------------------------------------------------------------- storing
+
+
+def scan(pillow_format: str, **options: object) -> bytes:
+    """A small greyscale scan saved by Pillow in ``pillow_format``, as a council's scanner would."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (40, 20), color=200).save(buffer, format=pillow_format, **options)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "pillow_format, options, suffix, media_type",
+    [
+        ("PNG", {}, ".png", "image/png"),
+        ("JPEG", {}, ".jpg", "image/jpeg"),
+        ("TIFF", {}, ".tif", "image/tiff"),
+        ("TIFF", {"tiffinfo": {}, "compression": "tiff_lzw"}, ".tif", "image/tiff"),
+        ("GIF", {}, ".gif", "image/gif"),
+    ],
+)
+def test_a_scanned_paper_is_stored_under_the_suffix_of_its_own_format(pillow_format, options, suffix, media_type):
+    body = scan(pillow_format, **options)
+    assert decide_kind(body, "application/octet-stream") == "image"
+    assert stored_suffix("image", body) == suffix
+    assert image_format(body) == (suffix, media_type)
+
+
+def test_a_big_endian_tiff_is_a_tiff_too():
+    assert image_format(b"MM\x00*" + b"\x00" * 40) == (".tif", "image/tiff")
+
+
+@pytest.mark.parametrize("kind, suffix", [("pdf", ".pdf"), ("docx", ".docx"), ("other", ".bin"), ("image", ".bin")])
+def test_other_kinds_keep_their_kind_s_suffix_and_an_unknown_image_falls_back_to_bin(kind, suffix):
+    assert stored_suffix(kind, b"\x00\x01 neither a signature nor text") == suffix

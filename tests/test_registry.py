@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import threading
+
+from sqlalchemy import event, select
 
 from sendwatch.core.registry import sync_councils
-from sendwatch.core.storage import Database
+from sendwatch.core.storage import Database, open_database
 from sendwatch.core.storage.models import Council, ReferenceProgramme
 
 
@@ -76,3 +78,72 @@ def test_the_shipped_councils_go_by_the_names_they_call_themselves() -> None:
     assert names["kirklees"].name == "Kirklees Council"  # unchanged where the council says "Council"
     styled = {"Birmingham", "Leeds", "Manchester", "Sheffield", "Liverpool", "Nottingham", "Leicester", "Coventry"}
     assert not [council.name for council in shipped.councils if council.name in {f"{city} Council" for city in styled}]
+
+
+# --------------------------------------------------------------------------- two commands at once
+
+TWO_COUNCILS = [
+    {
+        "slug": "norfolk",
+        "name": "Norfolk County Council",
+        "gss_code": "E10000020",
+        "platform": "cmis",
+        "url": "https://norfolk.example/",
+    },
+    {
+        "slug": "kirklees",
+        "name": "Kirklees Council",
+        "gss_code": "E08000034",
+        "platform": "moderngov",
+        "url": "https://kirklees.example/",
+    },
+]
+
+
+def _sync_in_step(url: str, config, both_inserting: threading.Barrier, errors: list[BaseException]) -> None:  # type: ignore[no-untyped-def]
+    """One command's start: its own engine and connection, mirroring the councils; its first council
+    insert waits until the other command is about to insert too, so both are inside the race."""
+    database = open_database(url)
+    waited = threading.Event()
+
+    def hold_first_insert(connection, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if not waited.is_set() and statement.lstrip().upper().startswith("INSERT INTO COUNCILS"):
+            waited.set()
+            both_inserting.wait()
+
+    event.listen(database.engine, "before_cursor_execute", hold_first_insert)
+    try:
+        with database.session() as session:
+            sync_councils(session, config)
+    except BaseException as error:  # reported by the test, in its thread's words
+        errors.append(error)
+        both_inserting.abort()
+    finally:
+        database.dispose()
+
+
+def test_two_commands_starting_at_once_on_a_new_database_both_mirror_the_councils(database_url: str, write_config) -> None:
+    _, config = write_config({"councils": TWO_COUNCILS})
+    open_database(database_url).dispose()  # migrated once: the race is the councils', not the schema's
+    both_inserting = threading.Barrier(2, timeout=20)
+    errors: list[BaseException] = []
+    commands = [threading.Thread(target=_sync_in_step, args=(database_url, config, both_inserting, errors)) for _ in range(2)]
+    for command in commands:
+        command.start()
+    for command in commands:
+        command.join(timeout=60)
+    assert not [command for command in commands if command.is_alive()], "a command never finished mirroring the councils"
+    assert not errors, errors
+    database = open_database(database_url)
+    try:
+        with database.session() as session:
+            slugs = sorted(session.scalars(select(Council.slug)))
+            programmes = sorted(
+                session.scalars(select(ReferenceProgramme.programme).join(Council).where(Council.slug == "norfolk"))
+            )
+    finally:
+        database.dispose()
+    assert slugs == ["kirklees", "norfolk"]
+    assert programmes == ["enhanced_monitoring_and_support", "safety_valve", "safety_valve_under_review"], (
+        "seeded once, not twice"
+    )

@@ -10,7 +10,9 @@ own: a failing ``GetMeeting`` is replaced by that meeting's ``ieListDocuments`` 
 Real sites vary (``crawler.variants``): titles escaped twice, restricted (exempt) papers, items
 without ids, raw HTML inside the XML; on the pages, item titles that link straight to their
 report, item text in plain paragraphs, cancelled meetings marked on the list, and
-``CeListDocuments`` links. Items without an id are keyed by position, so none is lost.
+``CeListDocuments`` links. Items without an id are keyed by position, so none is lost. A meeting
+cancelled (on the list, or by its ``meetingstatus`` in ``GetMeetings``) is recorded as cancelled
+and its details are not asked for.
 
 Documents are keyed by the canonical ``mgConvert2PDF.aspx?ID=<attachment id>`` URL under the
 configured base, whichever way they were found (``documents/s<id>/<name>.pdf`` links carry the
@@ -68,6 +70,8 @@ _EARLIER_TEXT = re.compile(r"^(?:earlier|previous|older) meetings\b", re.I)
 _TITLE_ATTRIBUTE = re.compile(r"Link to document '(.+)'(?:\s+\w+\s+file)?\s*$", re.S | re.I)
 _FORMAT_WORDS = "|".join(word.upper() for word in EXTENSIONS)
 _LINK_SUFFIX = re.compile(rf"(,\s*item\s+[\w.()]+)?\s*\b({_FORMAT_WORDS})\s+[\d.,]+\s*[KM]B\s*$", re.I)
+# A meeting marked cancelled, on the list ("- CANCELLED") or in GetMeetings' <meetingstatus>.
+_CANCELLED = re.compile(r"\bcancell?ed\b", re.I)
 _ITEM_ANCHOR = re.compile(r"^AI(\d+)$", re.I)
 _LABEL = re.compile(r"^[A-Za-z][A-Za-z ']{1,40}:?$")
 _LINK_SECTIONS = (
@@ -184,7 +188,13 @@ class ModernGovSpider(CouncilSpider):
             listed_committee = _text(node, "committeeid")
             if listed_committee and listed_committee != committee_id:
                 continue  # an answer covering every committee: only this one's meetings
-            if meeting_id and self.window.wants(day, self.known.meetings.get(meeting_id)):
+            if not meeting_id or not self.window.wants(day, self.known.meetings.get(meeting_id)):
+                continue
+            status = _text(node, "meetingstatus")
+            if _CANCELLED.search(status):
+                yield VariantSeen("cancelled_in_service", f"meeting {meeting_id} is {status}: GetMeeting not asked")
+                yield from self._cancelled_meeting(meeting_id, committee_id, title, day)
+            else:
                 yield self._meeting_xml_request(meeting_id, committee_id, title)
 
     def parse_meeting_xml(self, response: Response) -> Iterator[Yielded]:
@@ -358,7 +368,7 @@ class ModernGovSpider(CouncilSpider):
         holder = link.getparent()
         alone = holder is not None and sum(1 for a in holder.iter("a") if _MEETING_LINK.search(a.get("href") or "")) == 1
         around = clean_text(holder.text_content()) if alone else f"{text} {clean_text(link.tail)}"
-        cancelled = bool(re.search(r"\bcancell?ed\b", around, re.I))
+        cancelled = bool(_CANCELLED.search(around))
         return meeting_id, query.get("cid") or query.get("committeeid"), day, cancelled, href
 
     def _older_listing_pages(self, tree: Any, response: Response, earliest: dt.date | None) -> Iterator[Yielded]:
@@ -386,7 +396,8 @@ class ModernGovSpider(CouncilSpider):
                     )
 
     def _cancelled_meeting(self, meeting_id: str, committee_id: str, title: str, day: dt.date | None) -> Iterator[Yielded]:
-        """A meeting the list marks cancelled: recorded as cancelled, its page not fetched."""
+        """A meeting the list or the web service marks cancelled: recorded as cancelled, its page
+        (or ``GetMeeting``) not fetched."""
         yield MeetingFound(
             external_id=meeting_id,
             committee_id=committee_id,

@@ -1,7 +1,7 @@
 """Where papers' bodies are kept: a folder (on this machine, or one every worker mounts) or an
 object store named by an fsspec URL (``s3://bucket/prefix``), keyed by SHA-256 the same way.
 
-``ab/abcdef….pdf`` under the root (the suffix follows the paper's kind): the same bytes fetched
+``ab/abcdef….pdf`` under the root (the suffix follows the paper's kind, an image's its format): the same bytes fetched
 twice, or under two URLs, are one file. Why one module: the crawler writes bodies and the
 extractors read them, on any machine of a distributed deployment, so both go through this
 store rather than through paths of their own. In a folder, a body is written to a temporary
@@ -23,9 +23,9 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from sendwatch.core.formats import SUFFIXES
+from sendwatch.core.formats import stored_suffix
 
 
 def is_url(location: str) -> bool:
@@ -52,7 +52,7 @@ class DocumentStore:
     def put(self, body: bytes, kind: str) -> tuple[str, str]:
         """Store ``body`` under its hash (unless it is there already); return the hash and its location."""
         digest = sha256_of(body)
-        key = f"{digest[:2]}/{digest}{SUFFIXES.get(kind, '.bin')}"
+        key = f"{digest[:2]}/{digest}{stored_suffix(kind, body)}"
         if is_url(self.root):
             location = f"{self.root}/{key}"
             filesystem, path = self._resolve(location)
@@ -71,6 +71,22 @@ class DocumentStore:
                 Path(temporary).unlink(missing_ok=True)
                 raise
         return digest, str(target.resolve())
+
+    def holds(self, location: str) -> bool:
+        """Whether ``location`` names a body under this root: a location read from the database is
+        served (``/papers/ID``) only then, never a file elsewhere on the machine or bucket."""
+        if is_url(self.root):
+            key = location.removeprefix(self.root + "/")
+            return key != location and ".." not in key.split("/")
+        return not is_url(location) and Path(location).resolve().is_relative_to(Path(self.root).resolve())
+
+    def open(self, location: str) -> IO[bytes]:
+        """The stored body as a stream the caller reads as it goes and closes (a paper can be tens of
+        megabytes): the file, or the object. ``FileNotFoundError`` when there is none."""
+        if not is_url(location):
+            return open(location, "rb")  # the caller closes it, after the last chunk
+        filesystem, path = self._resolve(location)
+        return filesystem.open(path, "rb")
 
     @contextlib.contextmanager
     def local_file(self, location: str) -> Iterator[Path]:

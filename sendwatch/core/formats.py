@@ -148,7 +148,16 @@ _SPREADSHEETS: tuple[DocumentKind, ...] = ("xls", "xlsx", "ods")
 
 _HEAD = 4096
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
+# Image papers (scans) by their signature: the suffix a stored one gets and the type it is served as.
+IMAGE_FORMATS: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
+    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
+    (b"II*\x00", ".tif", "image/tiff"),
+    (b"MM\x00*", ".tif", "image/tiff"),
+    (b"GIF87a", ".gif", "image/gif"),
+    (b"GIF89a", ".gif", "image/gif"),
+)
+_IMAGES = tuple(signature for signature, _, _ in IMAGE_FORMATS)
 _HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
@@ -222,6 +231,18 @@ def sniff(data: bytes) -> DocumentKind | None:
 def is_pdf(data: bytes) -> bool:
     """Whether the bytes start a PDF: its header within the first kilobyte, as PDF readers accept it."""
     return b"%PDF-" in data[:1024]
+
+
+def image_format(data: bytes) -> tuple[str, str] | None:
+    """An image's suffix and media type by its signature (``(".png", "image/png")``), or None."""
+    return next(((suffix, media) for signature, suffix, media in IMAGE_FORMATS if data.startswith(signature)), None)
+
+
+def stored_suffix(kind: str, body: bytes) -> str:
+    """The suffix a stored body gets: its kind's, an image's by its format (a scan is ``.png``,
+    ``.jpg`` or ``.tif``, for whoever opens it next), ``.bin`` for a kind of no suffix."""
+    image = image_format(body) if kind == "image" else None
+    return image[0] if image else SUFFIXES.get(kind, ".bin")
 
 
 def kind_of_content_type(content_type: str | None) -> DocumentKind | None:

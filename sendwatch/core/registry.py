@@ -11,56 +11,95 @@ from __future__ import annotations
 
 import csv
 from importlib import resources
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sendwatch.core.config import Config
+from sendwatch.core.config import Council as ConfiguredCouncil
+from sendwatch.core.storage.db import REGISTRY_LOCK, hold_until_commit
 from sendwatch.core.storage.models import Council, ReferenceProgramme
 
 
 def sync_councils(session: Session, config: Config) -> None:
-    """Insert or update one row per configured council; disable rows no longer configured."""
-    existing = {council.slug: council for council in session.scalars(select(Council))}
-    for configured in config.councils:
-        row = existing.pop(configured.slug, None)
-        if row is None:
-            row = Council(slug=configured.slug)
-            session.add(row)
-        row.name = configured.name
-        row.gss_code = configured.gss_code
-        row.platform = configured.platform
-        row.base_url = configured.url
-        row.enabled = configured.enabled
-    for leftover in existing.values():
-        leftover.enabled = False
+    """Insert or update one row per configured council; disable rows no longer configured.
+
+    Several commands may start at once on a new database (``run --once`` beside a worker), and
+    all of them sync. Missing rows are inserted with "nothing if it is there already", and what
+    follows (reading the rows back, updating them, seeding reference data) runs one command at a
+    time, so the later command finds the earlier one's rows and seeds nothing twice, instead of
+    failing on a duplicate slug. A database already in step with the config is only read: no
+    lock is taken.
+    """
+    wanted = {council.slug: _columns(council) for council in config.councils}
+    present = {row.slug: row._asdict() for row in session.execute(select(*(getattr(Council, name) for name in _COLUMNS)))}
+    if not _needs_writing(session, wanted, present):
+        return
+    missing = [columns for slug, columns in sorted(wanted.items()) if slug not in present]
+    if missing:  # in slug order: two commands inserting at once wait for each other one way only
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        session.execute(dialect.insert(Council).on_conflict_do_nothing(index_elements=["slug"]), missing)
+    hold_until_commit(session, REGISTRY_LOCK)
+    # Read again under the lock (what another command committed meanwhile is seen now).
+    for row in session.scalars(select(Council).execution_options(populate_existing=True)):
+        for name, value in wanted.get(row.slug, {"enabled": False}).items():
+            setattr(row, name, value)
     session.flush()
     seed_reference_programmes(session)
 
 
+_COLUMNS = ("slug", "name", "gss_code", "platform", "base_url", "enabled")
+
+
+def _columns(council: ConfiguredCouncil) -> dict[str, Any]:
+    """The row's columns that mirror the config."""
+    return {
+        "slug": council.slug,
+        "name": council.name,
+        "gss_code": council.gss_code,
+        "platform": council.platform,
+        "base_url": council.url,
+        "enabled": council.enabled,
+    }
+
+
+def _needs_writing(session: Session, wanted: dict[str, dict[str, Any]], present: dict[str, dict[str, Any]]) -> bool:
+    """Whether the rows differ from the config (missing, changed, or still enabled once removed)
+    or reference data waits to be seeded."""
+    if any(present.get(slug) != columns for slug, columns in wanted.items()):
+        return True
+    if any(row["enabled"] for slug, row in present.items() if slug not in wanted):
+        return True
+    return bool(_reference_rows_to_add(session))
+
+
 def seed_reference_programmes(session: Session) -> int:
     """Load the bundled reference rows for councils that have none yet; return how many."""
-    councils_by_gss = {c.gss_code: c for c in session.scalars(select(Council)) if c.gss_code}
-    seeded = set(session.scalars(select(ReferenceProgramme.council_id).distinct()))
-    added = 0
-    for row in load_reference_rows():
-        council = councils_by_gss.get(row["gss_code"])
-        if council is None or council.id in seeded:
-            continue
-        session.add(
-            ReferenceProgramme(
-                council_id=council.id,
-                programme=row["programme"],
-                status=row["status"] or None,
-                date=row["date"] or None,
-                detail=row["tranche"] or None,
-                source_url=row["source_url"] or None,
-                verified=row["verified"] or None,
-            )
-        )
-        added += 1
+    added = _reference_rows_to_add(session)
+    session.add_all(added)
     session.flush()
-    return added
+    return len(added)
+
+
+def _reference_rows_to_add(session: Session) -> list[ReferenceProgramme]:
+    """The bundled reference rows of councils that have none yet."""
+    councils_by_gss = dict(session.execute(select(Council.gss_code, Council.id).where(Council.gss_code.is_not(None))).all())
+    seeded = set(session.scalars(select(ReferenceProgramme.council_id).distinct()))
+    return [
+        ReferenceProgramme(
+            council_id=councils_by_gss[row["gss_code"]],
+            programme=row["programme"],
+            status=row["status"] or None,
+            date=row["date"] or None,
+            detail=row["tranche"] or None,
+            source_url=row["source_url"] or None,
+            verified=row["verified"] or None,
+        )
+        for row in load_reference_rows()
+        if row["gss_code"] in councils_by_gss and councils_by_gss[row["gss_code"]] not in seeded
+    ]
 
 
 def load_reference_rows() -> list[dict[str, str]]:

@@ -246,3 +246,34 @@ def test_malformed_raw_html_is_read_as_text_not_given_up():
     item = result.of(AgendaItemFound)[0]
     assert "£9.1m" in item.agenda_html and "noted the outturn" in item.minutes_html
     assert "DSG outturn report" in papers(result)
+
+
+@pytest.fixture(scope="module")
+def forum_meetings():
+    """``GetMeetings`` for a forum whose March meeting is cancelled."""
+    spider = spider_for("moderngov", BASE)
+    return answer(
+        spider,
+        "parse_meetings_xml",
+        f"{BASE}mgWebService.asmx/GetMeetings?lCommitteeId=568&sFromDate=01/06/2025&sToDate=20/08/2026",
+        "moderngov_getmeetings_cancelled.xml",
+        committee_id="568",
+        committee_title="Schools Forum",
+        method="GetMeetings",
+    )
+
+
+def test_getmeeting_is_asked_only_for_meetings_not_cancelled(forum_meetings):
+    assert [request.meta["meeting_id"] for request in forum_meetings.requests] == ["8171", "8173"]
+
+
+def test_a_meeting_the_web_service_lists_as_cancelled_is_recorded_as_cancelled(forum_meetings):
+    recorded = forum_meetings.of(MeetingFound)
+    assert [(m.external_id, m.status, m.date, m.committee_id) for m in recorded] == [
+        ("8172", "Cancelled", dt.date(2026, 3, 18), "568")
+    ]
+
+
+def test_why_a_cancelled_meeting_was_not_asked_for_is_said(forum_meetings):
+    [variant] = [v for v in forum_meetings.of(VariantSeen) if v.code == "cancelled_in_service"]
+    assert "8172" in variant.detail and "Cancelled" in variant.detail

@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 from variant_support import OncePerKey, crawl_twice, forum_meetings_since, public_documents, start_site
 
 from sendwatch.core.storage.models import Committee, Document, Meeting
+from sendwatch.demo.site import DemoSite, sample_council
 
 VARIANTS = [
     "items_link_to_reports",
@@ -171,6 +172,20 @@ def test_a_cancelled_meeting_is_recorded_as_cancelled_and_not_fetched(crawled):
     cancelled = next(m for m in run.forum.meetings if m.status == "Cancelled")
     assert run.meeting_row(cancelled).status == "Cancelled"
     assert not [path for path in run.first_requests if f"MId={cancelled.id}" in path]
+
+
+def test_a_meeting_the_web_service_lists_as_cancelled_is_recorded_without_asking_for_its_details(tmp_path):
+    site = DemoSite([sample_council("served", "moderngov", dt.date.today(), variants={"cancelled_meeting"})]).start()
+    try:
+        run = crawl_twice(site, "served", tmp_path)
+    finally:
+        site.stop()
+    cancelled = next(m for m in run.forum.meetings if m.status == "Cancelled")
+    held = [m for m in forum_meetings_since(run) if m.status != "Cancelled"]
+    asked = [*run.first_requests, *run.second_requests]
+    assert run.first.outcome == "ok" and run.meeting_row(cancelled).status == "Cancelled"
+    assert not [path for path in asked if f"lMeetingId={cancelled.id}" in path or f"MId={cancelled.id}" in path]
+    assert held and all(f"/mgWebService.asmx/GetMeeting?lMeetingId={m.id}" in "".join(asked) for m in held)
 
 
 def test_meetings_behind_earlier_meetings_links_are_found(crawled):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from crawl_support import rows
@@ -55,3 +56,25 @@ def test_every_format_is_fetched_kept_by_its_bytes_and_the_council_is_ok(demo, m
     again = crawl(config)["fenmarsh"]
     assert again.outcome == "ok" and again.documents_new == 0 and again.documents_changed == 0
     assert sum(site.bodies("fenmarsh").values()) == 0, site.bodies("fenmarsh")
+
+
+def test_a_scanned_image_paper_is_kept_under_its_image_suffix_for_ocr_and_the_web(demo, make_config, crawl, today):
+    council = sample_council("fenmarsh", "cmis", today, meetings_in_window=1, old_meetings=0)
+    meeting = next(c for c in council.committees if c.title == FORUM).meetings[0]
+    meeting.documents.append(
+        DemoDocument(
+            "Scanned letter",
+            ["Dear Director, the DSG deficit is £4.1m."],
+            published=today - dt.timedelta(days=3),
+            format="png",
+            served_as="application/octet-stream",
+        )
+    )
+    site = demo([council])
+    config = make_config(site, ["fenmarsh"])
+
+    assert crawl(config)["fenmarsh"].outcome == "ok"
+
+    [scan] = [d for d in rows(config, Document) if d.title == "Scanned letter"]
+    assert scan.kind == "image" and scan.file_path.endswith(".png")
+    assert Path(scan.file_path).read_bytes().startswith(b"\x89PNG")

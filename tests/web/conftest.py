@@ -1,6 +1,6 @@
 """Fixtures for the web tests: the app served by uvicorn on a real socket, an SMTP server, seeds.
 
-``start_site(database_url, web={...})`` serves ``create_app`` on 127.0.0.1 and an ephemeral
+``start_site(database_url, web={...}, settings={...})`` serves ``create_app`` on 127.0.0.1 and an ephemeral
 port (in a thread of the test process: fast, and the database can be inspected directly) and
 returns a ``Site`` with an httpx client that keeps cookies like a browser. The browser tests
 run the real ``sendwatch serve`` command instead (see test_web_browser.py).
@@ -98,12 +98,12 @@ def start_site(write_config, smtp):  # type: ignore[no-untyped-def]
     """A function starting the web app over a fresh, seeded database; everything stops after the test."""
     running = []
 
-    def start(database_url: str, web: dict | None = None, seed: bool = True) -> Site:
+    def start(database_url: str, web: dict | None = None, seed: bool = True, settings: dict | None = None) -> Site:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         listener.bind(("127.0.0.1", 0))
         listener.listen(64)
         port = listener.getsockname()[1]
-        config = site_config(write_config, database_url, port, smtp, web)
+        config = site_config(write_config, database_url, port, smtp, web, settings)
         database = open_database(config.database_url)
         with database.session() as session:
             sync_councils(session, config)

@@ -316,7 +316,10 @@ def csrf_in(html: str) -> str:
     return found.group(1)
 
 
-def site_config(write_config, database_url: str, port: int, smtp: SmtpServer | None, web: dict | None = None) -> Config:  # type: ignore[no-untyped-def]
+def site_config(  # type: ignore[no-untyped-def]
+    write_config, database_url: str, port: int, smtp: SmtpServer | None, web: dict | None = None, settings: dict | None = None
+) -> Config:
+    """The site's config; ``settings`` are further top-level keys (``data_dir``, ``data_options``)."""
     mail = {"transport": "smtp", "host": smtp.host, "port": smtp.port, "timeout_seconds": 10} if smtp else {"transport": "file"}
     mail["from"] = "sendwatch <alerts@sendwatch.example.org>"
     _, config = write_config(
@@ -325,6 +328,7 @@ def site_config(write_config, database_url: str, port: int, smtp: SmtpServer | N
             "mail": mail,
             "web": {"base_url": f"http://127.0.0.1:{port}", "send_confirmations": False, **(web or {})},
             "councils": COUNCILS,
+            **(settings or {}),
         }
     )
     return config

@@ -25,8 +25,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-# Any fixed number: PostgreSQL advisory lock that serialises migrations across processes.
+# PostgreSQL advisory locks (any fixed numbers, one per purpose): migrations, across processes;
+# mirroring the configured councils into the database (``sendwatch.core.registry``).
 _PG_MIGRATION_LOCK = 0x5E4D_0001
+REGISTRY_LOCK = 0x5E4D_0002
 
 
 # Failures of the database itself (disk full, locked, connection lost, read-only), not of the
@@ -51,6 +53,23 @@ def rows_matched(result: Result[Any]) -> int:
     """How many rows an UPDATE or DELETE matched (what ``Session.execute`` returns for one is a
     cursor result, which counts them)."""
     return result.rowcount if isinstance(result, CursorResult) else 0
+
+
+def hold_until_commit(session: Session, key: int) -> None:
+    """Wait until no other transaction holds ``key``, then hold it until this one ends, so that
+    transactions taking it run one after another (and read what the one before committed).
+
+    PostgreSQL: a transaction advisory lock. SQLite: its one write lock, which this transaction
+    holds already if it has written (the driver begins a transaction only at a write), else
+    takes now with ``BEGIN IMMEDIATE``; ``key`` is not needed, all writers share it.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    elif connection.dialect.name == "sqlite":
+        driver = connection.connection.driver_connection
+        if driver is not None and not driver.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class DatabaseError(Exception):

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import logging
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import IO
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response, StreamingResponse
 
+from sendwatch.core.documents import DocumentStore, DocumentStoreError
+from sendwatch.core.formats import image_format
 from sendwatch.core.formatting import LONDON
 from sendwatch.core.vocabulary import STATUSES
 from sendwatch.web import charts, queries
 from sendwatch.web.responses import page, refusal, state
 
 UPCOMING_ON_DASHBOARD = 10
+_log = logging.getLogger(__name__)
 
 
 def dashboard(request: Request) -> Response:
@@ -79,26 +85,63 @@ def council(request: Request) -> Response:
 
 
 # A stored paper is scraped content served from this site: it may run nothing, and HTML is
-# sandboxed into an origin of its own; anything not a PDF or a page is downloaded, not shown.
+# sandboxed into an origin of its own; a PDF, a page or a scan is shown, anything else downloaded.
 PAPER_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
 SHOWN_KINDS = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+_CHUNK = 256 * 1024
+# Reading a stored body ends like this when there is none (removed, or a folder in its place).
+_NOT_STORED = (FileNotFoundError, IsADirectoryError, NotADirectoryError)
 
 
 def paper(request: Request) -> Response:
-    """sendwatch's stored copy of a paper (from ``data_dir``), so quotes stay checkable after
-    the council's site moves the paper, or after the demo's site has gone."""
+    """sendwatch's stored copy of a paper (from ``data_dir``, a folder or an object store), so
+    quotes stay checkable after the council's site moves the paper, or after the demo's site has gone."""
     web = state(request)
     with web.database.session() as session:
         document = queries.stored_paper(session, request.path_params["document_id"])
-        file_path, kind = (document.file_path, document.kind) if document else (None, None)
-    data_dir = web.config.resolve(web.config.data_dir).resolve()
-    path = Path(file_path).resolve() if file_path else None
-    if path is None or not path.is_relative_to(data_dir) or not path.is_file():
+        location, kind = (document.file_path, document.kind) if document else (None, None)
+    store = DocumentStore(web.config.documents_root, web.config.data_options)
+    try:
+        opened = _open_stored(store, location) if location and store.holds(location) else None
+    except (OSError, DocumentStoreError) as error:  # the store is there but failing: say so, not "no copy"
+        _log.warning("stored paper %s cannot be read: %s", request.path_params["document_id"], error)
+        return refusal(
+            request, 503, "Paper not readable now", "sendwatch's copy of that paper cannot be read just now.", "Try again later."
+        )
+    if location is None or opened is None:
         return refusal(
             request, 404, "Paper not stored", "sendwatch keeps no copy of that paper.", "Follow the link to the council's site."
         )
-    media_type = SHOWN_KINDS.get(kind or "", "application/octet-stream")
+    stream, head = opened
+    image = image_format(head) if kind == "image" else None
+    media_type = image[1] if image else SHOWN_KINDS.get(kind or "", "application/octet-stream")
     headers = {"Content-Security-Policy": PAPER_POLICY, "Cache-Control": "private, max-age=3600"}
     if media_type == "application/octet-stream":
-        headers["Content-Disposition"] = f'attachment; filename="paper-{request.path_params["document_id"]}{path.suffix}"'
-    return FileResponse(path, media_type=media_type, headers=headers)
+        suffix = PurePosixPath(location).suffix
+        headers["Content-Disposition"] = f'attachment; filename="paper-{request.path_params["document_id"]}{suffix}"'
+    return StreamingResponse(_rest_of(stream, head), media_type=media_type, headers=headers)
+
+
+def _open_stored(store: DocumentStore, location: str) -> tuple[IO[bytes], bytes] | None:
+    """The stored body's stream and its first chunk (which says what an image is), or None when
+    nothing is stored there."""
+    try:
+        stream = store.open(location)
+    except _NOT_STORED:
+        return None
+    try:
+        return stream, stream.read(_CHUNK)
+    except BaseException:
+        stream.close()
+        raise
+
+
+def _rest_of(stream: IO[bytes], head: bytes) -> Iterator[bytes]:
+    """The body from its first chunk (read already) to its end, closing the stream after."""
+    try:
+        chunk = head
+        while chunk:
+            yield chunk
+            chunk = stream.read(_CHUNK)
+    finally:
+        stream.close()

@@ -10,28 +10,26 @@ from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage import Database, open_database
 from sendwatch.core.storage.models import Council, ReferenceProgramme
 
+TWO_COUNCILS = [
+    {
+        "slug": "norfolk",
+        "name": "Norfolk County Council",
+        "gss_code": "E10000020",
+        "platform": "cmis",
+        "url": "https://norfolk.example/",
+    },
+    {
+        "slug": "kirklees",
+        "name": "Kirklees Council",
+        "gss_code": "E08000034",
+        "platform": "moderngov",
+        "url": "https://kirklees.example/",
+    },
+]
+
 
 def test_councils_are_mirrored_and_removed_ones_disabled_not_deleted(database: Database, write_config) -> None:
-    _, config = write_config(
-        {
-            "councils": [
-                {
-                    "slug": "norfolk",
-                    "name": "Norfolk County Council",
-                    "gss_code": "E10000020",
-                    "platform": "cmis",
-                    "url": "https://norfolk.example/",
-                },
-                {
-                    "slug": "kirklees",
-                    "name": "Kirklees Council",
-                    "gss_code": "E08000034",
-                    "platform": "moderngov",
-                    "url": "https://kirklees.example/",
-                },
-            ]
-        }
-    )
+    _, config = write_config({"councils": TWO_COUNCILS})
     with database.session() as session:
         sync_councils(session, config)
     _, smaller = write_config({"councils": [config.councils[0].model_dump(by_alias=True, exclude_none=True)]})
@@ -81,23 +79,6 @@ def test_the_shipped_councils_go_by_the_names_they_call_themselves() -> None:
 
 
 # --------------------------------------------------------------------------- two commands at once
-
-TWO_COUNCILS = [
-    {
-        "slug": "norfolk",
-        "name": "Norfolk County Council",
-        "gss_code": "E10000020",
-        "platform": "cmis",
-        "url": "https://norfolk.example/",
-    },
-    {
-        "slug": "kirklees",
-        "name": "Kirklees Council",
-        "gss_code": "E08000034",
-        "platform": "moderngov",
-        "url": "https://kirklees.example/",
-    },
-]
 
 
 def _sync_in_step(url: str, config, both_inserting: threading.Barrier, errors: list[BaseException]) -> None:  # type: ignore[no-untyped-def]

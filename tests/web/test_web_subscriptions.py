@@ -199,6 +199,11 @@ def confirmed_reader(site):  # type: ignore[no-untyped-def]
     return subscriber(site)
 
 
+def save_choices(site, page, token: str, **choices):  # type: ignore[no-untyped-def]
+    """Submit the manage page's form, as shown in ``page``, with these choices."""
+    return site.client.post("/manage", data={"csrf_token": csrf_in(page.text), "token": token, **choices})
+
+
 def test_manage_page_needs_a_valid_signed_link(site) -> None:
     row = confirmed_reader(site)
     token = make_token(SECRET.encode(), row.id, row.email, "manage")
@@ -214,16 +219,8 @@ def test_manage_page_saves_new_choices(site) -> None:
     row = confirmed_reader(site)
     token = make_token(SECRET.encode(), row.id, row.email, "manage")
     page = site.client.get(f"/manage?token={token}")
-    response = site.client.post(
-        "/manage",
-        data={
-            "csrf_token": csrf_in(page.text),
-            "token": token,
-            "scope": "some",
-            "council": ["eastshire", "westvale"],
-            "status": ["payment_withheld"],
-            "frequency": "weekly",
-        },
+    response = save_choices(
+        site, page, token, scope="some", council=["eastshire", "westvale"], status=["payment_withheld"], frequency="weekly"
     )
     assert response.status_code == 200 and "Your choices are saved" in response.text
     saved = subscriber(site)
@@ -240,16 +237,7 @@ def test_manage_page_shows_the_operator_s_notify_targets_and_saving_keeps_them_a
     token = make_token(SECRET.encode(), row.id, row.email, "manage")
     page = site.client.get(f"/manage?token={token}")
     assert "as notifications, to json://127.0.0.1:9/…" in page.text and "secret-token" not in page.text
-    response = site.client.post(
-        "/manage",
-        data={
-            "csrf_token": csrf_in(page.text),
-            "token": token,
-            "scope": "some",
-            "council": ["eastshire"],
-            "frequency": "immediate",
-        },
-    )
+    response = save_choices(site, page, token, scope="some", council=["eastshire"], frequency="immediate")
     assert response.status_code == 200 and "Your choices are saved" in response.text
     saved = subscriber(site)
     assert saved.councils == ["eastshire"]

@@ -33,7 +33,7 @@ WARNING_WEIGHT = 0.5
 # A council's own papers are mostly about itself: a sentence with no subject still counts, a little less.
 SUBJECT_WEIGHT = {"self_explicit": 1.0, "self_role": 0.95, "implicit": 0.9}
 # The programme named, or its enhanced monitoring (which only safety valve councils are under).
-SV_IN_TEXT = re.compile(r"safety[\s-]+val(?:ve|ue)|very high deficit intervention|\bsv\b|enhanced monitoring", re.I)
+SV_IN_TEXT = re.compile(r"saf(?:ety|tey|ty)[\s-]+val(?:ve|ue)|very high deficit intervention|\bsv\b|enhanced monitoring", re.I)
 HN_IN_TEXT = re.compile(
     r"(?i:high(?:er)?[\s-]+needs?\b|\bdsg\b|dedicated schools?'? grant|\bhnb\b|special educational needs)|\bSEND\b"
 )

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extractors.cues import Hit, Parsed
-from extractors.frames import ASSERTED, NEGATION, NEGATION_BEFORE, QUESTION, SETTLED, Claim, DocumentContext
+from extractors.frames import ASSERTED, HYPOTHETICAL, NEGATION, NEGATION_BEFORE, QUESTION, SETTLED, Claim, DocumentContext
 from extractors.frames.programmes import speaks_of_self
 
 WINDOW = 12  # words around an anchor that its state words may be
@@ -296,6 +296,7 @@ def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
         claims += _titled(parsed, anchors)
         claims += _instalments_received(parsed, context)
         claims += _money_from_the_department(parsed, context)
+        claims += _council_receives(parsed, context)
         claims += _reports_under_agreement(parsed, context)
         claims += _plan_agreed_with_department(parsed, context)
         approved = _department_approved_plan(parsed, context)
@@ -331,6 +332,8 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             or (_with_the_department(parsed, hit) and (context.hn_topic or _definite(parsed, hit)))
         ):
             anchors.append(hit)
+        elif context.sv and _parties_named(parsed, hit) is not None:
+            anchors.append(hit)  # "the remaining agreements are with Eastbury and Westford"
         elif context.sv and _worth_a_sum(parsed, hit):
             anchors.append(hit)  # "a £20m funding agreement" in a paper about the programme: its agreement
         elif context.sv and _definite(parsed, hit) and _plainly_named(parsed, hit):
@@ -458,6 +461,9 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
         return Claim(
             "sv_negotiating", cue.start, cue.end, 0.65, "agreement:in_programme", ASSERTED, subject_at=anchor.start, weak=True
         )
+    party = _parties_named(parsed, anchor) if is_agreement else None
+    if party is not None and not _temporal_future(parsed, anchor):
+        return Claim("sv_agreed", anchor.start, anchor.end, 0.7, "agreement:parties_named", SETTLED, subject_at=party)
     holder = _possessed(parsed, anchor) if is_agreement else None
     if holder is not None:  # the claim sits on the verb ("does not have a ...") or the membership ("not one of ...")
         return Claim("sv_agreed", holder, holder + 1, 0.75, "agreement:held", SETTLED)
@@ -1143,6 +1149,60 @@ def _money_from_the_department(parsed: Parsed, context: DocumentContext) -> list
     return []
 
 
+_RECEIVES = frozenset({"receive", "receives", "receiving", "get", "gets", "handed", "awarded", "granted", "given"})
+_IN_RETURN = (("in", "return", "for"), ("in", "exchange", "for"))
+_YEARS_AHEAD = frozenset({"by", "over", "until", "across"})
+# Not the programme's settlement: conditions attached to a sum make it one, capital and grants for
+# projects do not.
+_OTHER_SUMS = frozenset({"capital", "grant", "grants", "bid", "bids", "project", "projects", "scheme", "schemes"})
+
+
+def _council_receives(parsed: Parsed, context: DocumentContext) -> list[Claim]:
+    """Press about the programme's deals tells each one as what a council gets: "Westshire will
+    receive £40m by 2027-28 to eliminate its deficit", "Eastbury will be handed £12m over five
+    years", "told to cut out-of-area placements in return for £9m". The sum is the agreement's, so
+    it is in place (its future tense is the payment schedule, not the deal's)."""
+    if not (context.sv or parsed.has("sv")) or parsed.has("dbv") or parsed.has("other_fund"):
+        return []
+    if _still_negotiating(parsed) or not _OTHER_SUMS.isdisjoint(parsed.words):
+        return []
+    tokens = parsed.tokens
+    for position, word in enumerate(tokens):
+        money = next((k for k in range(position + 1, min(len(tokens), position + 5)) if tokens[k][0] == "£"), None)
+        if money is None:
+            continue
+        if tuple(tokens[position : position + 3]) in _IN_RETURN and money <= position + 4:
+            cue = position + 1
+        elif word in _RECEIVES and not _requested(tokens, position) and _for_the_deficit_or_years(parsed, money):
+            cue = position
+        else:
+            continue
+        return [
+            Claim("sv_agreed", cue, cue + 1, 0.7, "agreement:council_receives", frozenset({NEGATION, HYPOTHETICAL, QUESTION}))
+        ]
+    return []
+
+
+def _for_the_deficit_or_years(parsed: Parsed, money: int) -> bool:
+    """After the sum: what it does to the deficit ("to eliminate its deficit") or the years it is
+    paid over ("by 2026-27", "over five years")."""
+    tokens = parsed.tokens
+    after = tokens[money + 1 : money + 4]
+    if not _YEARS_AHEAD.isdisjoint(after[:3]):
+        index = next(k for k, word in enumerate(after) if word in _YEARS_AHEAD)
+        following = tokens[money + 2 + index : money + 5 + index]
+        if any(word[:2] == "20" or word in ("years", "year") or word in _NUMBERS_OF_YEARS for word in following):
+            return True
+    return any(
+        money < deficit.start <= money + 10
+        and any(hit.phrase in _ON_THE_DEFICIT for hit in parsed.of("received") if money < hit.start < deficit.start)
+        for deficit in parsed.of("deficit")
+    )
+
+
+_NUMBERS_OF_YEARS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "ten", "fifteen"})
+
+
 def _plan_agreed_with_department(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """ "the terms agreed with the Department", "the profile agreed with the DfE": the agreement's own plan."""
     if not (context.sv or parsed.has("sv")) or _still_negotiating(parsed):
@@ -1328,6 +1388,17 @@ def _with_someone_else(parsed: Parsed, hit: Hit) -> bool:
         and not any(d.start in range(start, start + 4) for d in parsed.of("dfe"))
         and not any(word in ("selfcouncil", "othercouncil", "councils", "authorities", "las") for word in party)
     )
+
+
+def _parties_named(parsed: Parsed, hit: Hit) -> int | None:
+    """ "the remaining agreements are with Eastbury, Northshire and Westford", "deals with Eastbury
+    and Westford": where the councils holding the agreements are named (the Department is the other party)."""
+    tokens = parsed.tokens
+    after = tokens[hit.end : hit.end + 3]
+    if "with" not in after:
+        return None
+    start = hit.end + after.index("with") + 1
+    return next((k for k in range(start, min(len(tokens), start + 2)) if tokens[k] in ("selfcouncil", "othercouncil")), None)
 
 
 def _right_after_sv(parsed: Parsed, hit: Hit) -> bool:

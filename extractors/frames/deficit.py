@@ -65,6 +65,8 @@ def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     for hit in parsed.of("deficit"):
         if hit.phrase == "gap" and not any(word[0] == "£" for word in parsed.tokens[max(0, hit.start - 4) : hit.start]):
             continue  # "a £12m gap" is money missing; "the attainment gap" is not
+        if _of_things(parsed, hit):
+            continue  # "a shortfall of secondary places": places missing, not money
         strength = _tie(parsed, hit, context)
         if strength is None or _national(parsed, hit) or parsed.has("national_body") or _schools_own(parsed, hit):
             continue
@@ -80,6 +82,27 @@ def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     claims.extend(_spend_above_grant(parsed))
     claims.extend(_negative_reserve(parsed))
     return claims
+
+
+_THINGS = frozenset(
+    {"places", "place", "spaces", "beds", "staff", "teachers", "workers", "capacity", "provision", "pupils", "seats"}
+)
+_MONEY_NOUNS = frozenset({"funding", "money", "budget", "income", "grant", "resources", "cash"})
+
+
+def _of_things(parsed: Parsed, deficit: Hit) -> bool:
+    """ "the shortfall of primary and secondary places", "a gap in specialist provision": a count of
+    something missing, not a sum."""
+    tokens = parsed.tokens
+    if tokens[deficit.end : deficit.end + 1] not in (["of"], ["in"]):
+        return False
+    following = tokens[deficit.end + 1 : deficit.end + 6]
+    for word in following:
+        if word[0] == "£" or word in _MONEY_NOUNS:
+            return False
+        if word in _THINGS:
+            return True
+    return False
 
 
 def _negative_reserve(parsed: Parsed) -> list[Claim]:
@@ -175,14 +198,21 @@ def _words_between(parsed: Parsed, start: int, end: int) -> int:
     return sum(1 for word in parsed.tokens[start:end] if word not in _UNITS)
 
 
+_SEND_BUDGET_WORDS = frozenset({"budget", "budgets", "funding", "pot", "spending", "block", "grant", "money"})
+
+
 def _send_budget(parsed: Parsed) -> bool:
-    """ "its special needs education budget", "the SEND funding pot": SEND spending named as a budget."""
+    """ "its special needs education budget", "the SEND funding pot", "the funding it gets for
+    SEND": SEND spending named as a budget, or as what a budget is for."""
     tokens = parsed.tokens
-    return any(
-        word in ("budget", "budgets", "funding", "pot", "spending", "block", "grant")
-        for hit in parsed.of("send")
-        for word in tokens[hit.end : hit.end + 3]
-    )
+    for hit in parsed.of("send"):
+        if not _SEND_BUDGET_WORDS.isdisjoint(tokens[hit.end : hit.end + 3]):
+            return True
+        if tokens[hit.start - 1 : hit.start] == ["for"] and not _SEND_BUDGET_WORDS.isdisjoint(
+            tokens[max(0, hit.start - 10) : hit.start]
+        ):
+            return True
+    return False
 
 
 def _distance(parsed: Parsed, deficit: Hit, role: str) -> int | None:
@@ -191,8 +221,10 @@ def _distance(parsed: Parsed, deficit: Hit, role: str) -> int | None:
     clause = parsed.clause[deficit.start]
     best: int | None = None
     for hit in parsed.of(role):
-        if parsed.clause[hit.start] != clause or _excluded(parsed, hit):
+        if parsed.clause[hit.start] != clause or _excluded(parsed, hit) or _budget_in_deficit(hit, deficit):
             continue
+        if role == "other_fund" and hit.end <= deficit.start and _council_between(parsed, hit.end, deficit.start):
+            continue  # "a national project shows that Westshire has a deficit": the council's, not the project's
         if hit.end <= deficit.start:
             gap = _words_between(parsed, hit.end, deficit.start)
         elif hit.start >= deficit.end:
@@ -201,6 +233,17 @@ def _distance(parsed: Parsed, deficit: Hit, role: str) -> int | None:
             gap = 0
         best = gap if best is None else min(best, gap)
     return best
+
+
+def _council_between(parsed: Parsed, start: int, end: int) -> bool:
+    """A council named between a fund and a deficit is the deficit's holder (the fund belongs to the clause before)."""
+    return any(word in ("selfcouncil", "othercouncil") for word in parsed.tokens[start:end])
+
+
+def _budget_in_deficit(fund: Hit, deficit: Hit) -> bool:
+    """ "a deficit budget was set at £12.8m": a budget set in deficit names no fund of its own; the
+    fund is the one the text is about (a general fund's budget is named as such: "the council's budget")."""
+    return fund.role == "other_fund" and fund.start == deficit.start and fund.phrase.startswith("deficit budget")
 
 
 _TRANSFERS = frozenset({"transfer", "transfers", "transferred", "transferring", "move", "moved", "moving", "movement"})

@@ -480,3 +480,79 @@ UNDER_AN_AGREEMENT = [
 @pytest.mark.parametrize("status, text", UNDER_AN_AGREEMENT)
 def test_money_received_and_returns_made_under_an_agreement_say_there_is_one(status: str, text: str) -> None:
     assert verdict(text, context=SV_TITLE) == status
+
+
+# ------------------------------------------------------------------ press: a deal told as what each council gets
+
+PRESS_DEALS = (
+    "The Department has struck safety valve deals with six more local authorities. "
+    "Wigan will receive £61 million by 2028-29 to pay off its deficit, with £20m paid this spring. "
+    "Oldham will be handed £33 million over five years. It must open more resourced provision in mainstream schools. "
+    "Trafford has been told to cut out-of-area placements in return for £18 million. "
+    "The other agreements are with Sefton, Bolton and Westshire. "
+    "Stockport, which is not in the programme, has a £9m high needs deficit of its own."
+)
+
+
+@pytest.mark.parametrize(
+    "council, status",
+    [
+        ("Wigan Council", "sv_agreed"),
+        ("Oldham Council", "sv_agreed"),
+        ("Trafford Council", "sv_agreed"),
+        ("Westshire County Council", "sv_agreed"),
+        ("Bolton Council", "sv_agreed"),
+        ("Stockport Council", "deficit_only"),
+    ],
+)
+def test_a_deal_told_as_the_sum_a_council_gets_or_as_its_parties_is_agreed(council: str, status: str) -> None:
+    assert verdict(PRESS_DEALS, [council]) == status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Safety valve update. The council hopes to receive £30m to eliminate its deficit if its proposal is accepted.",
+        "Safety valve update. The council will receive £2m of capital grant by 2026 for a new special school.",
+        "Safety valve update. The council has asked to receive £30m over five years to clear the deficit.",
+        "Safety valve update. The council is negotiating to receive £30m by 2028 to clear its deficit.",
+    ],
+)
+def test_money_hoped_for_asked_for_or_for_buildings_is_no_deal(text: str) -> None:
+    assert verdict(text) != "sv_agreed"
+
+
+def test_a_misspelt_programme_name_is_still_the_programme() -> None:
+    assert verdict("Westshire has secured funding from the DfE under its Saftey Valve programme.") == "sv_agreed"
+
+
+# ------------------------------------------------------------------ deficits: what is missing, and whose
+
+
+@pytest.mark.parametrize(
+    "status, text",
+    [
+        (
+            "deficit_only",
+            "Figures show that Westshire has a deficit of several million pounds in the funding it gets for SEND pupils.",
+        ),
+        ("deficit_only", "A national survey shows that Westshire has a £4m deficit in the money it is given for SEND."),
+        (
+            "none",
+            "The report sets out how the council will address the shortfall of secondary places in the north of the county.",
+        ),
+        ("none", "There is a gap in specialist provision for pupils with autism, the high needs review found."),
+        ("none", "The council is required to set a balanced budget. It cannot set a deficit budget of £3m."),
+    ],
+)
+def test_a_deficit_is_money_the_council_lacks_for_send(status: str, text: str) -> None:
+    assert verdict(text) == status
+
+
+def test_a_budget_set_in_deficit_is_the_fund_the_paper_is_about() -> None:
+    text = (
+        "High needs block update\n\nOfficers presented the high needs forecast for 2025/26. "
+        "In March the forum set a deficit budget of £9.4m for the year.\n\n"
+        "The forecast now shows a variance of £0.8m against the planned deficit budget."
+    )
+    assert verdict(text) == "deficit_only"

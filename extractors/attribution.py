@@ -254,7 +254,8 @@ def _shortened(name: str) -> str:
 
 
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
-_AMBIGUOUS_FOLLOWER = re.compile(r"\s+(?:Borough\s+|City\s+|County\s+)?Council\b")
+# Press writes "Bury council" as often as "Bury Council".
+_AMBIGUOUS_FOLLOWER = re.compile(r"\s+(?:[Bb]orough\s+|[Cc]ity\s+|[Cc]ounty\s+)?[Cc]ouncil\b")
 
 
 class _OtherPlaces:
@@ -581,6 +582,12 @@ def who(
     first, last = _clause_span(clause, position)
     groups = [group for group in mentions.groups if clause[group[0]] == own]
     before = [group for group in groups if group[0] <= position and (group[1] < position or group[0] == position)]
+    if not before and _subject_elided(tokens, first):
+        # "Eastbury, which signed in 2021, has made savings but is below its target": the clause
+        # before holds the subject, the first council it names (later ones sit in relative clauses).
+        earlier = [group for group in mentions.groups if group[1] < first and clause[group[0]] == clause[first] - 1]
+        if earlier:
+            return Attribution("self", True) if earlier[0][3] else Attribution("other", True)
     generics_before = [span for span in mentions.generics if first <= span[0] <= position]
     if before:
         nearest = before[-1]
@@ -674,6 +681,17 @@ def _referred_size(words: list[str]) -> int | None:
             if following.isdigit():
                 return int(following)
     return None
+
+
+_ELIDED_AFTER = frozenset({"but", "though", "although", "whilst", "while"})
+_FINITE = frozenset(
+    {"is", "was", "are", "were", "has", "had", "have", "remains", "remained", "will", "would", "expects", "expected", "now"}
+)
+
+
+def _subject_elided(tokens: list[str], first: int) -> bool:
+    """A clause that opens "but is", "but has", "although remains": its subject is the clause before's."""
+    return 0 < first < len(tokens) - 1 and tokens[first] in _ELIDED_AFTER and tokens[first + 1] in _FINITE
 
 
 def _clause_span(clause: list[int], position: int) -> tuple[int, int]:

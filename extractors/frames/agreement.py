@@ -1151,6 +1151,7 @@ def _money_from_the_department(parsed: Parsed, context: DocumentContext) -> list
 
 _RECEIVES = frozenset({"receive", "receives", "receiving", "get", "gets", "handed", "awarded", "granted", "given"})
 _IN_RETURN = (("in", "return", "for"), ("in", "exchange", "for"))
+_IMPOSED = frozenset({"told", "must", "required", "expected", "ordered"})
 _YEARS_AHEAD = frozenset({"by", "over", "until", "across"})
 # Not the programme's settlement: conditions attached to a sum make it one, capital and grants for
 # projects do not.
@@ -1164,7 +1165,11 @@ def _council_receives(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     it is in place (its future tense is the payment schedule, not the deal's)."""
     if not (context.sv or parsed.has("sv")) or parsed.has("dbv") or parsed.has("other_fund"):
         return []
-    if _still_negotiating(parsed) or not _OTHER_SUMS.isdisjoint(parsed.words):
+    if not _OTHER_SUMS.isdisjoint(parsed.words):
+        return []
+    # Conditions imposed ("told to agree a charter with schools in return for £9m") are the deal's
+    # terms, not talks still going on.
+    if _still_negotiating(parsed) and _IMPOSED.isdisjoint(parsed.words):
         return []
     tokens = parsed.tokens
     for position, word in enumerate(tokens):

@@ -63,8 +63,8 @@ def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """Every DSG / high needs deficit the sentence states."""
     claims: list[Claim] = []
     for hit in parsed.of("deficit"):
-        if hit.phrase == "gap" and not any(word[0] == "£" for word in parsed.tokens[max(0, hit.start - 4) : hit.start]):
-            continue  # "a £12m gap" is money missing; "the attainment gap" is not
+        if hit.phrase == "gap" and not _gap_in_money(parsed, hit):
+            continue  # "a £12m gap", "the gap was £1.3m" are money missing; "the attainment gap" is not
         if _of_things(parsed, hit):
             continue  # "a shortfall of secondary places": places missing, not money
         strength = _tie(parsed, hit, context)
@@ -82,6 +82,14 @@ def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     claims.extend(_spend_above_grant(parsed))
     claims.extend(_negative_reserve(parsed))
     return claims
+
+
+def _gap_in_money(parsed: Parsed, gap: Hit) -> bool:
+    tokens = parsed.tokens
+    if any(word[0] == "£" for word in tokens[max(0, gap.start - 4) : gap.start]):
+        return True
+    after = tokens[gap.end : gap.end + 6]
+    return any(word[0] == "£" for word in after) and not {"was", "is", "of", "stood", "reached", "rose"}.isdisjoint(after)
 
 
 _THINGS = frozenset(

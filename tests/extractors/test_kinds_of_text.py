@@ -556,3 +556,34 @@ def test_a_budget_set_in_deficit_is_the_fund_the_paper_is_about() -> None:
         "The forecast now shows a variance of £0.8m against the planned deficit budget."
     )
     assert verdict(text) == "deficit_only"
+
+
+# ------------------------------------------------------------------ press: whose clause it is, and names as the press writes them
+
+PRESS_POSITIONS = (
+    "Safety valve councils are struggling to keep to their plans. "
+    "Wigan council, which signed a £20 million deal in 2021, has made £2m of savings but is below its £3m target. "
+    "Kingston, which has a deal of its own, remains on track. "
+    "Oldham has been told to agree a new inclusion charter with its schools in return for £40 million."
+)
+
+
+@pytest.mark.parametrize(
+    "council, status",
+    [
+        ("Wigan Council", "sv_off_track"),  # "Wigan council", lower case as the press writes it
+        ("Royal Borough of Kingston upon Thames", "sv_on_track"),  # "Kingston" for Kingston upon Thames
+        ("Oldham Council", "sv_agreed"),  # conditions imposed for a sum are the deal's terms
+        ("Westshire County Council", "none"),
+    ],
+)
+def test_a_clause_without_its_own_subject_belongs_to_the_council_named_before(council: str, status: str) -> None:
+    assert verdict(PRESS_POSITIONS, [council]) == status
+
+
+def test_a_gap_stated_as_a_sum_after_a_high_needs_gap_is_the_council_s_deficit() -> None:
+    text = (
+        "Across the country the gap between high needs block allocations and spending rose to £300 million. "
+        "In Westshire, the gap in 2016-17 was £1.1m, rising to a forecast of £6m this year."
+    )
+    assert verdict(text) == "deficit_only"

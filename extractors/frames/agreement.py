@@ -1178,7 +1178,12 @@ def _council_receives(parsed: Parsed, context: DocumentContext) -> list[Claim]:
             continue
         if tuple(tokens[position : position + 3]) in _IN_RETURN and money <= position + 4:
             cue = position + 1
-        elif word in _RECEIVES and not _requested(tokens, position) and _for_the_deficit_or_years(parsed, money):
+        elif (
+            word in _RECEIVES
+            and not _requested(tokens, position)
+            and _RECIPIENTS.isdisjoint(tokens[max(0, position - 6) : position])  # "schools will receive £2m over two years"
+            and _for_the_deficit_or_years(parsed, money)
+        ):
             cue = position
         else:
             continue

@@ -516,6 +516,7 @@ def test_a_deal_told_as_the_sum_a_council_gets_or_as_its_parties_is_agreed(counc
         "Safety valve update. The council will receive £2m of capital grant by 2026 for a new special school.",
         "Safety valve update. The council has asked to receive £30m over five years to clear the deficit.",
         "Safety valve update. The council is negotiating to receive £30m by 2028 to clear its deficit.",
+        "Safety valve update. Mainstream schools will receive £2m over two years to build inclusive provision.",
     ],
 )
 def test_money_hoped_for_asked_for_or_for_buildings_is_no_deal(text: str) -> None:

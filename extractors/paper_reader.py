@@ -28,9 +28,10 @@ from extractors.text_odf import read_ods, read_odt
 from extractors.text_pdf import read_pdf
 from extractors.text_rtf import read_rtf
 from extractors.text_sheet import read_csv, read_xls, read_xlsx
-from sendwatch.core.formats import describe, kind_of_file
+from sendwatch.core.formats import describe, kind_of_file, ole_missing_bytes
 
 Reader = Callable[[Path, ReadOptions], TextResult]
+_OLE_KINDS = frozenset({"ole", "doc", "xls", "ppt", "office_encrypted"})
 
 
 def read_document(
@@ -42,6 +43,9 @@ def read_document(
     if not path.exists():
         return TextResult("corrupt", error=f"stored file missing: {path}")
     fmt = kind_of_file(path, kind, content_type)
+    missing = ole_missing_bytes(path) if fmt in _OLE_KINDS else None
+    if missing is not None:
+        return TextResult("corrupt", error=f"a legacy Office file cut short: at least {missing:,} bytes missing", format=fmt)
     if fmt == "office_encrypted":
         return TextResult("encrypted", error=f"{describe(fmt)}: it needs a password to open", format=fmt)
     reader = READERS.get(fmt)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -418,6 +419,36 @@ def _small_entry(archive: zipfile.ZipFile, name: str) -> bytes:
             return entry.read(_MAX_SNIFF_ENTRY)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         return b""
+
+
+_FREE_SECTORS = 0xFFFFFFFA  # sector ids from here up mark free, end-of-chain or table sectors
+
+
+def ole_missing_bytes(path: Path | str) -> int | None:
+    """How many bytes an OLE2 file lacks, when its header names sectors beyond its end.
+
+    A legacy Word or Excel paper cut short in download keeps its header, which places the
+    sector allocation table and the directory (often written last); with those missing it
+    cannot be told from any other compound file, so it would read as "not an Office document".
+    None when the file is not OLE2 or holds every sector its header names.
+    """
+    path = Path(path)
+    with open(path, "rb") as handle:
+        head = handle.read(512)
+    if not head.startswith(_OLE2) or len(head) < 512:
+        return None
+    shift = struct.unpack_from("<H", head, 0x1E)[0]
+    if not 7 <= shift <= 16:
+        return None
+    sector = 1 << shift
+    fat_sectors = struct.unpack_from("<I", head, 0x2C)[0]
+    named = [struct.unpack_from("<I", head, 0x30)[0], *struct.unpack_from("<109I", head, 0x4C)[: min(fat_sectors, 109)]]
+    named = [number for number in named if number < _FREE_SECTORS]
+    if not named:
+        return None
+    needed = (max(named) + 2) * sector  # sector n starts after the header sector, at (n + 1) * size
+    size = path.stat().st_size
+    return needed - size if needed > size else None
 
 
 def _ole_kind(stream: IO[bytes]) -> DocumentKind:

@@ -211,6 +211,18 @@ def test_a_package_cut_short_is_corrupt(tmp_path: Path, fmt: str) -> None:
     assert result.state == "corrupt"
 
 
+@pytest.mark.parametrize("fmt", ["doc", "xls"])
+@pytest.mark.parametrize("kept", [0.3, 0.6, 0.9])
+def test_a_legacy_office_file_cut_short_is_corrupt_not_an_unknown_format(tmp_path: Path, fmt: str, kept: float) -> None:
+    # The directory and allocation table are often written last: without them the file is a
+    # compound file of no known kind, and "unsupported" would hide a download to fetch again.
+    whole = papers.write(fmt, "Report", PAGES)
+    path = tmp_path / "cut"
+    path.write_bytes(whole[: int(len(whole) * kept)])
+    result = extract_text_isolated(path, None, timeout_seconds=60)
+    assert result.state == "corrupt" and "cut short" in (result.error or "")
+
+
 def test_malformed_xml_is_corrupt_with_the_part_named(tmp_path: Path) -> None:
     path = tmp_path / "broken.docx"
     path.write_bytes(_zip({"[Content_Types].xml": _DOCX_TYPES, "word/document.xml": "<w:document><w:body><w:p>"}))

@@ -222,6 +222,7 @@ def enqueue_notification(
     key: str,
     subscriber: Subscriber,
     url: str,
+    kind: str = "alert",
     title: str,
     markdown: str,
     text: str,
@@ -234,7 +235,7 @@ def enqueue_notification(
     row = OutboxMessage(
         message_key=key,
         message_id=message_id_for(config, key),
-        kind="alert",
+        kind=kind,
         channel=APPRISE,
         target=url,
         subscriber_id=subscriber.id,

@@ -10,7 +10,8 @@ An Apprise row's ``raw`` holds its title and its body twice, as Markdown and as 
 each URL is sent the one its service shows best (``body_for``). Apprise turns Markdown into HTML
 for HTML services, but hands it unchanged to a service that shows text (SMS, syslog, ntfy...),
 whose readers would see backslashes, ``**`` and ``[text](url)``: those get the plain text, with
-every link written out. A generic webhook (``json://``, ``form://``, ``xml://``) tells its receiver
+every link written out (but for the chat apps that render Markdown though Apprise declares them
+text, ``MARKDOWN_APPS``: plain text there could let a paper's words make a link). A generic webhook (``json://``, ``form://``, ``xml://``) tells its receiver
 nothing about the body's format, so it gets plain text too unless its URL asks for
 ``format=markdown`` or ``format=html``.
 
@@ -45,6 +46,10 @@ def notification_payload(title: str, markdown: str, text: str) -> str:
 # Apprise's generic webhooks: they pass on whatever format they are given, and say nothing of it.
 GENERIC_WEBHOOKS = frozenset({"json", "jsons", "form", "forms", "xml", "xmls"})
 
+# Services Apprise declares text-only whose own apps render Markdown all the same, links included:
+# plain text there would let a paper's ``[words](url)`` become a link, so they get the escaped Markdown.
+MARKDOWN_APPS = frozenset({"mmost", "mmosts", "zulip", "ryver", "nctalk", "nctalks", "humhub", "humhubs", "misskey", "misskeys"})
+
 Body = Literal["markdown", "text"]
 
 
@@ -62,14 +67,19 @@ def reach_of(service: Any, url: str) -> Reach:
 
     The format is Apprise's own choice for a Markdown body (``resolve_format``; the single
     ``notify_format`` of older Apprise): a service that would get the Markdown as text gets
-    our plain text instead. A generic webhook without ``format=`` in its URL gets plain text."""
+    our plain text instead. Without ``format=`` in its URL, a generic webhook gets plain text
+    and one of the ``MARKDOWN_APPS`` the Markdown."""
     import apprise
 
     markdown = apprise.NotifyFormat.MARKDOWN
+    scheme = urlsplit(url).scheme.lower()
     asks_format = any(key.lower() == "format" for key, _ in parse_qsl(urlsplit(url).query))
-    generic = urlsplit(url).scheme.lower() in GENERIC_WEBHOOKS and not asks_format
-    resolve = getattr(service, "resolve_format", None)
-    shown = resolve(None if generic else markdown) if resolve else service.notify_format
+    if scheme in MARKDOWN_APPS and not asks_format:
+        shown = markdown
+    else:
+        resolve = getattr(service, "resolve_format", None)
+        generic = scheme in GENERIC_WEBHOOKS and not asks_format
+        shown = resolve(None if generic else markdown) if resolve else service.notify_format
     return Reach(
         body="text" if shown == apprise.NotifyFormat.TEXT else "markdown",
         max_chars=int(service.body_maxlen),

@@ -224,6 +224,10 @@ def test_paper_text_reaches_a_text_service_as_written_without_escapes(smtp_confi
         ("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", "markdown"),
         ("tgram://123456789:abcdefghijklmnopqrstuvwxyz123456789/1234", "markdown"),  # HTML: converted
         ("mailto://user:pass@example.com", "markdown"),  # HTML: converted
+        # Declared text by Apprise, but their apps render Markdown (and would make links of plain text).
+        ("mmost://mattermost.example.org/3ccdd113474722377935511fc85d3dd4", "markdown"),
+        ("zulip://bot-name@apprise/abcdefghijklmnopqrstuvwxyz123456", "markdown"),
+        ("mmost://mattermost.example.org/3ccdd113474722377935511fc85d3dd4?format=text", "text"),
     ],
 )
 def test_each_service_is_sent_the_body_it_shows_best(url: str, body: str) -> None:

@@ -11,9 +11,9 @@ each URL is sent the one its service shows best (``body_for``). Apprise turns Ma
 for HTML services, but hands it unchanged to a service that shows text (SMS, syslog, ntfy...),
 whose readers would see backslashes, ``**`` and ``[text](url)``: those get the plain text, with
 every link written out (but for the chat apps that render Markdown though Apprise declares them
-text, ``MARKDOWN_APPS``: plain text there could let a paper's words make a link). A generic webhook (``json://``, ``form://``, ``xml://``) tells its receiver
-nothing about the body's format, so it gets plain text too unless its URL asks for
-``format=markdown`` or ``format=html``.
+text, ``MARKDOWN_APPS``: plain text there could let a paper's words make a link). A generic
+webhook (``json://``, ``form://``, ``xml://``) tells its receiver nothing about the body's
+format, so it gets plain text too unless its URL asks for ``format=markdown`` or ``format=html``.
 
 Apprise reports only "sent" or "not sent", so its log of the attempt is read: an HTTP answer
 that is not a success (503 ...) or a refused connection was certainly not delivered (retried
@@ -96,7 +96,8 @@ def reach(url: str) -> Reach | None:
 
 
 def body_for(payload: dict[str, Any], body: Body) -> str:
-    """The row's body in the form asked for (a row queued before plain text was kept has only Markdown)."""
+    """The row's body in the form asked for, else the other (a row queued by an older sendwatch
+    holds the email's text part as its text: plain too, footer and all)."""
     if body == "text":
         return payload.get("text") or payload.get("markdown") or ""
     return payload.get("markdown") or payload.get("text") or ""

@@ -8,7 +8,8 @@ changes first, then the other sentences and labelled figures its papers gave, ea
 councils whose crawls keep failing or finding nothing (flagged, as ``sendwatch councils --flagged`` says)
 and the week's papers it could not read, with why (a scan waiting for OCR, a password);
 and a national summary (councils per status) drawn as table-cell bars with inline CSS, which
-every common mail client renders without scripts or images. It is mailed only to ``weekly`` subscribers, at most once per person per ISO week.
+every common mail client renders without scripts or images. It is mailed only to ``weekly`` subscribers, at most once per person per ISO week,
+and sent to their ``notify`` URLs as well (the whole digest when it fits one message, else a summary and its link).
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.outbox import change_views, enqueue, links_for, message_key
-from alerts.render import ChangeView, Links, render_pair
+from alerts.channels import Reach, reach
+from alerts.outbox import change_views, enqueue, enqueue_notification, links_for, message_key
+from alerts.render import ChangeView, Links, render_pair, render_text
 from alerts.sender import SendSummary, send_pending
 from alerts.status import current_statuses, status_counts
-from alerts.subscriptions import active_subscribers
+from alerts.subscriptions import active_subscribers, wants_email
 from alerts.timeline import pages_read_by_ocr
 from sendwatch.core.config import Config
 from sendwatch.core.formatting import page_link, safe_url, status_label, status_words
@@ -33,7 +35,7 @@ from sendwatch.core.health import crawl_health, flagged_councils
 from sendwatch.core.money import json_amount
 from sendwatch.core.palette import STATUS_FILL
 from sendwatch.core.storage import Database
-from sendwatch.core.storage.models import ChangeEvent, Council, Digest, Document, Evidence, Figure, utcnow
+from sendwatch.core.storage.models import ChangeEvent, Council, Digest, Document, Evidence, Figure, OutboxMessage, utcnow
 from sendwatch.core.tokens import signing_secret
 from sendwatch.core.vocabulary import CRAWL_HEALTHS, MIN_CONFIDENCE, STATUSES
 
@@ -319,39 +321,83 @@ def week_id(now: dt.datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
+SUMMARY_CHANGES = 5  # status changes named in a digest's summary; the rest are counted
+
+
+def render_digest_notification(content: DigestContent, subject: str, web_view: str, service: Reach | None) -> tuple[str, str]:
+    """The digest for one notification URL, as Markdown and as plain text (``alerts.channels``
+    sends its service the one it shows best): the whole digest when it fits in one of that
+    service's messages, else a summary with the link to the whole digest on the web."""
+    markdown, text = render_text("digest.md", digest=content), render_text("digest.txt", digest=content, links=None)
+    if service is None:  # Apprise cannot use the URL: the send fails and says so, whatever the body
+        return markdown, text
+    body = text if service.body == "text" else markdown
+    if len(body) + (len(subject) + 2 if service.title_in_body else 0) <= service.max_chars:
+        return markdown, text
+    context = dict(digest=content, web_view=web_view, shown=SUMMARY_CHANGES)
+    return render_text("digest_summary.md", **context), render_text("digest_summary.txt", **context)
+
+
 def queue_digests(session: Session, config: Config, now: dt.datetime) -> int:
-    """Queue this week's digest for each weekly subscriber (once per person per week); archive it."""
+    """Queue this week's digest for each weekly subscriber (once per person and target per week):
+    an email, and one notification per ``notify`` URL, written in one transaction with the
+    week's archived copy, which the notifications link to. Returns how many rows were queued."""
     secret = signing_secret(config)
+    archived = _archive(session, config, now)
+    web_view = f"{config.web.base_url.rstrip('/')}/digests/{archived.id}"
     queued = 0
     for subscriber in active_subscribers(session, "weekly"):
         content = collect_digest(session, config, now, subscriber.councils)
         links = links_for(config, subscriber, secret)
         subject, html, text = render_digest(content, links)
-        row = enqueue(
-            session,
-            config,
-            kind="digest",
-            key=message_key("digest", subscriber, week_id(now)),
-            subscriber=subscriber,
-            subject=subject,
-            html=html,
-            text=text,
-            links=links,
-            now=now,
-        )
-        queued += row is not None
-    _archive(session, config, now)
+        key = message_key("digest", subscriber, week_id(now))
+        rows: list[OutboxMessage | None] = []
+        if wants_email(subscriber):
+            rows.append(
+                enqueue(
+                    session,
+                    config,
+                    kind="digest",
+                    key=key,
+                    subscriber=subscriber,
+                    subject=subject,
+                    html=html,
+                    text=text,
+                    links=links,
+                    now=now,
+                )
+            )
+        for url in subscriber.notify or []:
+            markdown, plain = render_digest_notification(content, subject, web_view, reach(url))
+            rows.append(
+                enqueue_notification(
+                    session,
+                    config,
+                    key=message_key("digest", subscriber, key, "apprise", url),
+                    kind="digest",
+                    subscriber=subscriber,
+                    url=url,
+                    title=subject,
+                    markdown=markdown,
+                    text=plain,
+                    now=now,
+                )
+            )
+        queued += sum(row is not None for row in rows)
     return queued
 
 
-def _archive(session: Session, config: Config, now: dt.datetime) -> None:
-    """Keep one national copy per week for the web app."""
+def _archive(session: Session, config: Config, now: dt.datetime) -> Digest:
+    """Keep one national copy per week for the web app; the week's copy, kept before or now."""
     start = now - WEEK
     for existing in session.scalars(select(Digest).where(Digest.period_end > start, Digest.period_end <= now)):
         if week_id(existing.period_end) == week_id(now):
-            return
+            return existing
     _, html, text = render_digest(collect_digest(session, config, now), None)
-    session.add(Digest(period_start=start, period_end=now, html=html, text=text, created_at=utcnow()))
+    archived = Digest(period_start=start, period_end=now, html=html, text=text, created_at=utcnow())
+    session.add(archived)
+    session.flush()
+    return archived
 
 
 def send_digest(config: Config, database: Database, now: dt.datetime | None = None, linger_seconds: float = 0.0) -> SendSummary:

@@ -28,7 +28,7 @@ from alerts.render import (
     message_id_for,
     raw_message,
     render_alert,
-    render_alert_markdown,
+    render_alert_notification,
     subscriber_links,
 )
 from alerts.subscriptions import active_subscribers, matching_events, wants_email
@@ -186,7 +186,9 @@ def queue_alerts(
                     )
                 )
             if subscriber.notify:
-                markdown = render_alert_markdown(config, *content, papers=papers, figures=[moves[c.id] for c in figures])
+                markdown, plain = render_alert_notification(
+                    config, *content, papers=papers, figures=[moves[c.id] for c in figures]
+                )
                 for url in subscriber.notify:
                     rows.append(
                         enqueue_notification(
@@ -197,7 +199,7 @@ def queue_alerts(
                             url=url,
                             title=subject,
                             markdown=markdown,
-                            text=text,
+                            text=plain,
                             event_ids=[event.id for event in chosen],
                             now=now,
                         )
@@ -220,6 +222,7 @@ def enqueue_notification(
     key: str,
     subscriber: Subscriber,
     url: str,
+    kind: str = "alert",
     title: str,
     markdown: str,
     text: str,
@@ -232,7 +235,7 @@ def enqueue_notification(
     row = OutboxMessage(
         message_key=key,
         message_id=message_id_for(config, key),
-        kind="alert",
+        kind=kind,
         channel=APPRISE,
         target=url,
         subscriber_id=subscriber.id,

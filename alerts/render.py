@@ -46,6 +46,13 @@ def render_pair(name: str, **context: object) -> tuple[str, str]:
     return html_env.get_template(f"{name}.html").render(**context), text_env.get_template(f"{name}.txt").render(**context)
 
 
+def render_text(name: str, **context: object) -> str:
+    """Render a template that is not HTML (``.txt``, ``.md``: no autoescape; Markdown escapes
+    with its own filters, ``md`` and ``md_link``)."""
+    _, text_env = _environments()
+    return text_env.get_template(name).render(**context)
+
+
 # --------------------------------------------------------------------------- messages
 
 
@@ -173,19 +180,21 @@ def render_alert(
     return subject, html, text
 
 
-def render_alert_markdown(
+def render_alert_notification(
     config: Config,
     changes: list[ChangeView],
     links: Links,
     papers: Sequence[KeywordMatch] = (),
     figures: Sequence[FigureView] = (),
-) -> str:
-    """The same alert as Markdown, for Apprise (which turns it into each service's own format)."""
-    _, text_env = _environments()
-    return text_env.get_template("alert.md").render(
+) -> tuple[str, str]:
+    """The same alert for Apprise, as Markdown (``alert.md``, for services that show Markdown or
+    HTML) and as plain text (``alert.txt`` without the email's first line and footer, for services
+    that show text: ``alerts.channels``)."""
+    context = dict(
         changes=changes,
         keyword_papers=list(papers),
         figure_moves=list(figures),
         links=links,
         base_url=safe_url(config.web.base_url),
     )
+    return render_text("alert.md", **context), render_text("alert.txt", notification=True, **context)

@@ -75,7 +75,7 @@ def subscribe(
     ``smtputf8`` (``mail.smtputf8``): whether the relay can carry a non-ASCII local part.
     ``queries``: saved searches (keyword alerts); a query kept from before keeps its start.
     ``figures``: figure labels whose moves to alert on (``config.FIGURE_ALERT_LABELS``).
-    ``notify``: Apprise URLs that get the same alerts (each checked with Apprise).
+    ``notify``: Apprise URLs that get the same alerts, or the weekly digest (each checked with Apprise).
     ``figures`` and ``notify`` left None keep what the subscriber has (the web's manage page
     shows neither); an empty list clears them.
     """
@@ -100,8 +100,6 @@ def subscribe(
             parse_query(query)
         except QueryError as error:
             raise SubscriptionError(f"cannot save the search {query!r}: {error}") from None
-    if notify and frequency != "immediate":
-        raise SubscriptionError("notifications are sent as alerts happen: use frequency immediate with notify URLs")
     urls = []
     for url in notify or []:
         try:

@@ -47,7 +47,7 @@ from sendwatch.core.vocabulary import STATUSES
     "notify",
     multiple=True,
     metavar="URL",
-    help="An Apprise URL (slack://..., msteams://..., json://host/path) that gets the same alerts (repeatable).",
+    help="An Apprise URL (slack://..., msteams://..., json://host/path) that gets the same alerts or digest (repeatable).",
 )
 @click.pass_obj
 def subscribe(
@@ -66,8 +66,8 @@ def subscribe(
     suppression after a bounce. A --query alerts on papers first seen from now on that match
     it (never on papers that matched before), in the same email as status changes; with
     --query and no --status, status changes are still sent unless you choose statuses.
-    Each --notify URL (immediate only) gets every alert the email gets, through Apprise; a URL
-    Apprise cannot use is refused (exit 2) and nothing is saved.
+    Each --notify URL gets every alert the email gets (or, weekly, the digest), through Apprise;
+    a URL Apprise cannot use is refused (exit 2) and nothing is saved.
 
     Example: sendwatch subscribe reporter@example.org --query '"home to school transport"' --council norfolk
     """

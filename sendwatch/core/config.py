@@ -337,7 +337,7 @@ class Executor(_Strict):
 
 
 class Subscriber(_Strict):
-    # Optional only when ``notify`` is given: a channel (Slack, Teams, a webhook...) that gets alerts.
+    # Optional only when ``notify`` is given: a channel (Slack, Teams, a webhook...) that gets alerts or the digest.
     email: str | None = None
     councils: list[str] | Literal["all"] = "all"
     frequency: Frequency = "immediate"
@@ -346,7 +346,7 @@ class Subscriber(_Strict):
     queries: list[str] | None = None
     # Figure alerts by label (figure_alerts.labels): a stated figure of this label moved enough.
     figures: list[str] | None = None
-    # Apprise URLs (slack://..., msteams://..., json://host/path) that get the same alerts.
+    # Apprise URLs (slack://..., msteams://..., json://host/path) that get the same alerts, or the weekly digest.
     notify: list[str] | None = None
 
     @field_validator("notify")
@@ -371,8 +371,6 @@ class Subscriber(_Strict):
     def _queries_are_immediate(self) -> Subscriber:
         if self.email is None and not self.notify:
             raise ValueError("a subscriber needs an email, or notify URLs (a channel), or both")
-        if self.email is None and self.frequency != "immediate":
-            raise ValueError("a channel (notify without email) gets alerts as they happen: use frequency: immediate")
         if self.queries and self.frequency != "immediate":
             raise ValueError("queries are alerted as papers arrive: use frequency: immediate with queries")
         if self.figures and self.frequency != "immediate":

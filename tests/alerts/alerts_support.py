@@ -28,6 +28,13 @@ TWO_COUNCILS = [
 ]
 
 
+# With a third, whose crawls the weekly digest's tests make fail.
+THREE_COUNCILS = [
+    *TWO_COUNCILS,
+    {"slug": "eastmoor", "name": "Eastmoor District Council", "platform": "cmis", "url": "https://cmis.eastmoor.example.gov.uk/"},
+]
+
+
 class Papers:
     """Insert crawled papers and extracted evidence for one session."""
 
@@ -151,3 +158,35 @@ def queue_change_alerts(database, config, emails: list[str]) -> list[str]:  # ty
         session.flush()
         queue_alerts(session, config, [event])
         return list(session.scalars(select(OutboxMessage.message_id).order_by(OutboxMessage.id)))
+
+
+def a_busy_week(database, config) -> None:  # type: ignore[no-untyped-def]
+    """(THREE_COUNCILS) Baselines long ago, then this week: Northshire off track, Westbury into DBV; Eastmoor blocked."""
+    from sqlalchemy import select, update
+
+    from alerts import update_statuses
+    from sendwatch.core.registry import sync_councils
+    from sendwatch.core.storage.models import ChangeEvent
+
+    with database.session() as session:
+        sync_councils(session, config)
+        papers = Papers(session)
+        north, west = papers.council("northshire"), papers.council("westbury")
+        q2 = papers.document(north, "Safety Valve quarter 2 monitoring", meeting=dt.date(2024, 10, 10))
+        papers.evidence(q2, "sv_on_track", "The authority remains on track against the trajectory in its agreement.", page=4)
+        budget = papers.document(west, "DSG budget monitoring", meeting=dt.date(2024, 9, 26))
+        papers.evidence(budget, "deficit_only", "The cumulative DSG deficit is forecast to reach £11.8m.", page=2)
+        update_statuses(session)
+        session.execute(update(ChangeEvent).values(detected_at=utcnow() - dt.timedelta(days=30)))
+        session.execute(update(Evidence).values(created_at=utcnow() - dt.timedelta(days=30)))
+    with database.session() as session:
+        papers = Papers(session)
+        north, west = papers.council("northshire"), papers.council("westbury")
+        q3 = papers.document(north, "Safety Valve quarter 3 return", meeting=dt.date(2024, 11, 14))  # minutes weeks late
+        papers.evidence(q3, "sv_off_track", "The council is behind its agreed trajectory and is no longer on track.", page=6)
+        papers.figure(q3, 4_700_000, "£4.7m", "off track by", page=6, year="2024/25")
+        dbv = papers.document(west, "Delivering Better Value update", meeting=dt.date(2025, 1, 9))
+        papers.evidence(dbv, "dbv", "Westbury has joined tranche 3 of the Delivering Better Value programme.", page=1)
+        update_statuses(session)
+        east = session.scalars(select(Council).where(Council.slug == "eastmoor")).one()
+        east.last_outcome, east.consecutive_failures, east.last_error = "blocked", 4, "403 Forbidden from robots-protected site"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from alerts_support import TWO_COUNCILS, Papers
-from sqlalchemy import select, update
+from alerts_support import THREE_COUNCILS as COUNCILS
+from alerts_support import Papers, a_busy_week
+from sqlalchemy import select
 
-from alerts import build_digest, send_digest, sync_subscribers, update_statuses
+from alerts import build_digest, send_digest, sync_subscribers
 from sendwatch.core.registry import sync_councils
-from sendwatch.core.storage.models import ChangeEvent, Council, Digest, Evidence, utcnow
+from sendwatch.core.storage.models import Digest, utcnow
 
 D = dt.date
 
@@ -19,32 +20,6 @@ SUBSCRIBERS = [
     {"email": "northshire.only@example.org", "councils": ["northshire"], "frequency": "weekly"},
     {"email": "breaking@example.org", "councils": "all", "frequency": "immediate"},
 ]
-
-
-def a_busy_week(database, config) -> None:  # type: ignore[no-untyped-def]
-    """Baselines long ago, then this week: Northshire off track, Westbury into DBV; Eastmoor blocked."""
-    with database.session() as session:
-        sync_councils(session, config)
-        papers = Papers(session)
-        north, west = papers.council("northshire"), papers.council("westbury")
-        q2 = papers.document(north, "Safety Valve quarter 2 monitoring", meeting=D(2024, 10, 10))
-        papers.evidence(q2, "sv_on_track", "The authority remains on track against the trajectory in its agreement.", page=4)
-        budget = papers.document(west, "DSG budget monitoring", meeting=D(2024, 9, 26))
-        papers.evidence(budget, "deficit_only", "The cumulative DSG deficit is forecast to reach £11.8m.", page=2)
-        update_statuses(session)
-        session.execute(update(ChangeEvent).values(detected_at=utcnow() - dt.timedelta(days=30)))
-        session.execute(update(Evidence).values(created_at=utcnow() - dt.timedelta(days=30)))
-    with database.session() as session:
-        papers = Papers(session)
-        north, west = papers.council("northshire"), papers.council("westbury")
-        q3 = papers.document(north, "Safety Valve quarter 3 return", meeting=D(2024, 11, 14))  # minutes weeks late
-        papers.evidence(q3, "sv_off_track", "The council is behind its agreed trajectory and is no longer on track.", page=6)
-        papers.figure(q3, 4_700_000, "£4.7m", "off track by", page=6, year="2024/25")
-        dbv = papers.document(west, "Delivering Better Value update", meeting=D(2025, 1, 9))
-        papers.evidence(dbv, "dbv", "Westbury has joined tranche 3 of the Delivering Better Value programme.", page=1)
-        update_statuses(session)
-        east = session.scalars(select(Council).where(Council.slug == "eastmoor")).one()
-        east.last_outcome, east.consecutive_failures, east.last_error = "blocked", 4, "403 Forbidden from robots-protected site"
 
 
 def test_the_digest_covers_what_was_detected_this_week_with_a_visual(smtp_config, database):
@@ -88,12 +63,6 @@ def test_digest_send_goes_to_weekly_subscribers_once_a_week(smtp_config, smtp_se
     assert len(handler.received) == before + 2
     with database.session() as session:
         assert len(session.scalars(select(Digest)).all()) == 1
-
-
-COUNCILS = [
-    *TWO_COUNCILS,
-    {"slug": "eastmoor", "name": "Eastmoor District Council", "platform": "cmis", "url": "https://cmis.eastmoor.example.gov.uk/"},
-]
 
 
 def test_the_digest_names_the_papers_of_the_week_it_could_not_read_and_why(smtp_config, database):

@@ -86,11 +86,12 @@ def test_a_url_apprise_cannot_use_is_refused_and_nothing_is_saved(configured, da
     assert stored(database_url) == [(READER, ["westbury"], [webhook.url])]  # the earlier choices stand
 
 
-def test_notifications_are_immediate_only(configured, database_url, webhook) -> None:  # type: ignore[no-untyped-def]
+def test_a_weekly_subscriber_may_have_notify_urls_for_the_digest(configured, database_url, webhook) -> None:  # type: ignore[no-untyped-def]
     path, _ = configured
-    refused = invoke(path, "subscribe", READER, "--frequency", "weekly", "--notify", webhook.url)
-    assert refused.exit_code == 2 and "use frequency immediate" in refused.output
-    assert stored(database_url) == []
+    added = invoke(path, "subscribe", READER, "--frequency", "weekly", "--notify", webhook.url)
+    assert added.exit_code == 0, added.output
+    assert "(weekly)" in added.output and "also notifying json://127.0.0.1:" in added.output
+    assert stored(database_url) == [(READER, None, [webhook.url])]
 
 
 def test_subscribing_again_without_notify_replaces_the_targets_like_every_other_choice(configured, database_url, webhook) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,9 @@ Create Date: 2026-12-01
 ``meetings`` gains ``start_time``: the UK local start time the council publishes (ModernGov's
 ``meetingtime``, the time on its pages and on CMIS calendars), NULL where it gives none.
 Existing meetings have none until their next crawl reads it; until then the calendar shows
-them all day, as before.
+them all day, as before. A known time is part of a meeting's fingerprint, so on that first
+crawl each meeting re-checked with a time counts as changed once and its papers are asked for
+again (ModernGov sends no validators): the same bytes come back, and nothing is read or alerted.
 """
 
 import sqlalchemy as sa

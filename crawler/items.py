@@ -48,6 +48,8 @@ class MeetingFound:
     date: dt.date | None
     url: str | None
     status: str | None = None
+    # Local (UK) start time where the council gives one; None when it gives none (never guessed).
+    start_time: dt.time | None = None
     # Hash of everything parsed for this meeting; equal fingerprints mean nothing new.
     fingerprint: str | None = None
     in_window: bool = True

@@ -103,6 +103,8 @@ def _save_meetings(
             row.committee_id = committee.id
         row.title = meeting.title or row.title
         row.date = meeting.date or row.date
+        # As the date: a route that shows no time (a page without one) keeps the time last read.
+        row.start_time = meeting.start_time if meeting.start_time is not None else row.start_time
         row.status = meeting.status or row.status
         row.url = meeting.url or row.url
         row.fingerprint = meeting.fingerprint

@@ -346,6 +346,12 @@ def fingerprint(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
+def with_time(parsed: dict[str, Any], starts: dt.time | None) -> dict[str, Any]:
+    """A meeting's parsed content with its start time when one is known: a moved time changes the
+    fingerprint as a moved date does, and a meeting with no time keeps the fingerprint it had."""
+    return {**parsed, "time": starts.isoformat(timespec="minutes")} if starts is not None else parsed
+
+
 def normalise_html(fragment: str | None) -> str:
     """An HTML fragment re-serialised without layout whitespace, so XML and page copies compare equal."""
     if not fragment or not fragment.strip():
@@ -421,31 +427,3 @@ def _file_name(response: Response) -> str:
     """The name the server gives the file (Content-Disposition), else the URL's."""
     found = _DISPOSITION_NAME.search(_header(response, "Content-Disposition"))
     return found.group(1).strip() if found else response.url
-
-
-def parse_uk_date(text: str | None) -> dt.date | None:
-    """``10/02/2026`` (ModernGov XML) to a date; None for blanks and junk."""
-    text = (text or "").strip()
-    try:
-        return dt.datetime.strptime(text, "%d/%m/%Y").date()
-    except ValueError:
-        return None
-
-
-_MONTHS = {
-    name: index
-    for index, name in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
-}
-_LONG_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9}),?\s+(\d{4})\b")
-
-
-def find_date(text: str | None) -> dt.date | None:
-    """The first ``10 Feb 2026`` / ``10th February, 2026`` style date in a text."""
-    for day, month, year in _LONG_DATE.findall(text or ""):
-        number = _MONTHS.get(month[:3].lower())
-        if number:
-            try:
-                return dt.date(int(year), number, int(day))
-            except ValueError:
-                continue
-    return None

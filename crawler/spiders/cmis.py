@@ -30,10 +30,11 @@ from crawler.spiders.base import (
     answered_page,
     clean_text,
     decode_page,
-    find_date,
     fingerprint,
     title_cleaner,
+    with_time,
 )
+from crawler.when import find_date, find_date_and_time, find_time
 from sendwatch.core.formats import kind_of_name
 from sendwatch.core.vocabulary import DocumentKind
 
@@ -48,7 +49,7 @@ _ABOUT_MEETINGS = re.compile(r"meeting|calendar", re.I)
 _MEETING_LINK = re.compile(r"/ctl/ViewMeetingPublic/mid/\d+/Meeting/(\d+)/Committee/(\d+)/", re.I)
 _MAX_HOPS = 3
 _DAY_HEADING = re.compile(r"(\d{1,2})\s+([A-Za-z]+)")
-_LEADING_TIME = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:-\s*)?", re.I)
+_LEADING_TIME = re.compile(r"^\s*(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\b\.?)?|\d{1,2}\s*[ap]\.?m\b\.?|noon|midday)\s*(?:-\s*)?", re.I)
 _MONTHS = [
     "january",
     "february",
@@ -139,27 +140,35 @@ class CmisSpider(CouncilSpider):
 
     @answered_page
     def parse_month(self, response: Response) -> Iterator[Yielded]:
-        """Meetings of one month: each link names the committee after the start time."""
+        """Meetings of one month: each link names the committee after the start time (or the row
+        has a time column, read when the link is the row's only meeting)."""
         month: dt.date = response.meta["month"]
         tree = lxml_html.fromstring(decode_page(response))
         clean = title_cleaner(clean_text(link.text_content()) for link in tree.iter("a"))
         for row in tree.iter("tr"):
             heading = row.find_class("SimpleCalendarDate")
             row_day = _day_in_month(heading[0].text_content(), month) if heading else None
-            for link in row.iter("a"):
+            links = [link for link in row.iter("a") if _MEETING_LINK.search(urljoin(response.url, link.get("href") or ""))]
+            for link in links:
                 href = urljoin(response.url, link.get("href") or "")
                 found = _MEETING_LINK.search(href)
-                if not found:
-                    continue
+                assert found is not None
                 text = clean(link.text_content())
-                title = _LEADING_TIME.sub("", text.split(" - ", 1)[-1] if find_date(text) else text).strip()
-                day = row_day or find_date(text) or find_date(link.get("title"))
+                listed_day, starts = find_date_and_time(text)
+                title = _LEADING_TIME.sub("", text.split(" - ", 1)[-1] if listed_day else text).strip()
+                day = row_day or listed_day or find_date(link.get("title"))
+                starts = starts or find_date_and_time(link.get("title"))[1] or (_row_time(row, link) if len(links) == 1 else None)
                 meeting_id, committee_id = found.groups()
                 selected = self.matches_committee(title)
                 yield CommitteeFound(committee_id, title, selected=selected)
                 if selected and self.window.wants(day, self.known.meetings.get(meeting_id)):
                     yield self.page_request(
-                        href, self.parse_meeting, meeting_id=meeting_id, committee_id=committee_id, committee_title=title
+                        href,
+                        self.parse_meeting,
+                        meeting_id=meeting_id,
+                        committee_id=committee_id,
+                        committee_title=title,
+                        listed_time=starts,
                     )
 
     @answered_page
@@ -173,7 +182,8 @@ class CmisSpider(CouncilSpider):
             for holder in tree.find_class("holder")
             for value in holder.find_class("Value")[:1]
         }
-        day = find_date(values.get("date/time") or values.get("date"))
+        day, starts = find_date_and_time(values.get("date/time") or values.get("date"))
+        starts = starts or find_time(values.get("time") or values.get("start time")) or meta.get("listed_time")
         title = meta.get("committee_title") or values.get("committee")
         documents: dict[str, DocumentFound] = {}
         links = [link for link in tree.iter("a") if "document.ashx" in (link.get("href") or "").lower()]
@@ -193,12 +203,13 @@ class CmisSpider(CouncilSpider):
                 ),
             )
         parsed = {"date": str(day), "status": values.get("status"), "documents": [(d.url, d.title) for d in documents.values()]}
-        meeting_fingerprint = fingerprint(parsed)
+        meeting_fingerprint = fingerprint(with_time(parsed, starts))
         yield MeetingFound(
             external_id=meeting_id,
             committee_id=meta.get("committee_id"),
             title=title,
             date=day,
+            start_time=starts,
             url=response.url,
             status=values.get("status"),
             fingerprint=meeting_fingerprint,
@@ -251,6 +262,12 @@ def _icon_kind(link: Any) -> DocumentKind:
         if named:
             return named
     return "unknown"
+
+
+def _row_time(row: Any, link: Any) -> dt.time | None:
+    """The time a month row shows outside its meeting link (a time column), read from its other cells."""
+    cells = [cell for cell in row.xpath("./td|./th") if link not in cell.iter("a") and not cell.find_class("SimpleCalendarDate")]
+    return find_time(" ".join(clean_text(cell.text_content()) for cell in cells))
 
 
 def _label(holder: Any) -> str:

@@ -19,7 +19,8 @@ from lxml import html as lxml_html
 from scrapy.http import Response
 
 from crawler.items import CrawlProblem, DocumentFound, Yielded
-from crawler.spiders.base import PACK_TITLE, CouncilSpider, answered_page, decode_page, find_date
+from crawler.spiders.base import PACK_TITLE, CouncilSpider, answered_page, decode_page
+from crawler.when import find_date
 from sendwatch.core.config import Listing
 from sendwatch.core.formats import kind_of_name
 

@@ -48,15 +48,15 @@ from crawler.spiders.base import (
     answered_page,
     clean_text,
     decode_page,
-    find_date,
     fingerprint,
     inner_html,
     item_html,
     normalise_html,
-    parse_uk_date,
     title_cleaner,
     unescape_once,
+    with_time,
 )
+from crawler.when import find_date_and_time, parse_time, parse_uk_date
 from sendwatch.core.formats import EXTENSIONS, kind_of_name
 
 _DOC_ID = re.compile(r"(?:mgConvert2PDF\.aspx\?(?:.*&)?id=|(?:^|/)documents/s)(\d+)", re.I)
@@ -115,13 +115,16 @@ class ModernGovSpider(CouncilSpider):
     def document_url(self, attachment_id: str) -> str:
         return f"{self.base}mgConvert2PDF.aspx?ID={attachment_id}"
 
-    def _meeting_xml_request(self, meeting_id: str, committee_id: str | None, committee_title: str | None) -> Any:
+    def _meeting_xml_request(
+        self, meeting_id: str, committee_id: str | None, committee_title: str | None, listed_time: dt.time | None = None
+    ) -> Any:
         return self.page_request(
             self._service("GetMeeting", lMeetingId=meeting_id),
             self.parse_meeting_xml,
             meeting_id=meeting_id,
             committee_id=committee_id,
             committee_title=committee_title,
+            listed_time=listed_time,
         )
 
     def _meetings_xml_request(self, method: str, committee_id: str, title: str) -> Any:
@@ -190,12 +193,12 @@ class ModernGovSpider(CouncilSpider):
                 continue  # an answer covering every committee: only this one's meetings
             if not meeting_id or not self.window.wants(day, self.known.meetings.get(meeting_id)):
                 continue
-            status = _text(node, "meetingstatus")
+            status, starts = _text(node, "meetingstatus"), parse_time(_text(node, "meetingtime"))
             if _CANCELLED.search(status):
                 yield VariantSeen("cancelled_in_service", f"meeting {meeting_id} is {status}: GetMeeting not asked")
-                yield from self._cancelled_meeting(meeting_id, committee_id, title, day)
+                yield from self._cancelled_meeting(meeting_id, committee_id, title, day, starts)
             else:
-                yield self._meeting_xml_request(meeting_id, committee_id, title)
+                yield self._meeting_xml_request(meeting_id, committee_id, title, starts)
 
     def parse_meeting_xml(self, response: Response) -> Iterator[Yielded]:
         """One meeting: its agenda items (text and minutes inline) and their linked documents."""
@@ -204,7 +207,7 @@ class ModernGovSpider(CouncilSpider):
         root, note = _xml_root(response, "meeting")
         if root is None:
             yield CrawlProblem("note", response.url, f"GetMeeting failed ({note}); using ieListDocuments.aspx")
-            yield self._meeting_page_request(meeting_id, committee_id)
+            yield self._meeting_page_request(meeting_id, committee_id, listed_time=meta.get("listed_time"))
             return
         if note:
             yield VariantSeen("raw_html_agendatext", note)
@@ -225,6 +228,7 @@ class ModernGovSpider(CouncilSpider):
             committee_id,
             meta.get("committee_title") or clean(_text(root, "committeetitle")) or None,
             day=parse_uk_date(_text(root, "meetingdate")),
+            starts=parse_time(_text(root, "meetingtime")) or meta.get("listed_time"),
             status=_text(root, "meetingstatus") or None,
             items=items,
             documents=documents,
@@ -319,7 +323,12 @@ class ModernGovSpider(CouncilSpider):
         )
 
     def _meeting_page_request(
-        self, meeting_id: str, committee_id: str | None, committee_title: str | None = None, listed_url: str | None = None
+        self,
+        meeting_id: str,
+        committee_id: str | None,
+        committee_title: str | None = None,
+        listed_url: str | None = None,
+        listed_time: dt.time | None = None,
     ) -> Any:
         known = self.known.meetings.get(meeting_id)
         url = self.meeting_url(committee_id, meeting_id) if committee_id or not known or not known.url else known.url
@@ -330,6 +339,7 @@ class ModernGovSpider(CouncilSpider):
             committee_id=committee_id,
             committee_title=committee_title,
             listed_url=listed_url,
+            listed_time=listed_time,
         )
 
     @answered_page
@@ -338,24 +348,24 @@ class ModernGovSpider(CouncilSpider):
         meta = response.meta
         tree = lxml_html.fromstring(decode_page(response), base_url=response.url)
         listed = [meeting for meeting in (self._parse_listed_meeting(link) for link in tree.iter("a")) if meeting]
-        for meeting_id, committee_id, day, cancelled, href in listed:
+        for meeting_id, committee_id, day, starts, cancelled, href in listed:
             committee_id = committee_id or meta["committee_id"]
             if not self.window.wants(day, self.known.meetings.get(meeting_id)):
                 continue
             if cancelled:
                 yield VariantSeen("cancelled_on_list")
-                yield from self._cancelled_meeting(meeting_id, committee_id, meta["committee_title"], day)
+                yield from self._cancelled_meeting(meeting_id, committee_id, meta["committee_title"], day, starts)
             else:
                 if "celistdocuments" in href.lower():
                     yield VariantSeen("ce_list_documents")
                 yield self._meeting_page_request(
-                    meeting_id, committee_id, meta["committee_title"], listed_url=urljoin(response.url, href)
+                    meeting_id, committee_id, meta["committee_title"], listed_url=urljoin(response.url, href), listed_time=starts
                 )
-        earliest = min((day for _, _, day, _, _ in listed if day), default=None)
+        earliest = min((day for _, _, day, _, _, _ in listed if day), default=None)
         yield from self._older_listing_pages(tree, response, earliest)
 
-    def _parse_listed_meeting(self, link: Any) -> tuple[str, str | None, dt.date | None, bool, str] | None:
-        """A meeting link on the list: ids, date (link text, else ``DF=``), whether marked cancelled."""
+    def _parse_listed_meeting(self, link: Any) -> tuple[str, str | None, dt.date | None, dt.time | None, bool, str] | None:
+        """A meeting link on the list: ids, date (link text, else ``DF=``), start time, whether marked cancelled."""
         href = link.get("href") or ""
         if not _MEETING_LINK.search(href):
             return None
@@ -364,12 +374,13 @@ class ModernGovSpider(CouncilSpider):
         if not meeting_id:
             return None
         text = clean_text(link.text_content())
-        day = find_date(text) or _date_parameter(query.get("df"))
+        listed_day, starts = find_date_and_time(text)
+        day = listed_day or _date_parameter(query.get("df"))
         holder = link.getparent()
         alone = holder is not None and sum(1 for a in holder.iter("a") if _MEETING_LINK.search(a.get("href") or "")) == 1
         around = clean_text(holder.text_content()) if alone else f"{text} {clean_text(link.tail)}"
         cancelled = bool(_CANCELLED.search(around))
-        return meeting_id, query.get("cid") or query.get("committeeid"), day, cancelled, href
+        return meeting_id, query.get("cid") or query.get("committeeid"), day, starts, cancelled, href
 
     def _older_listing_pages(self, tree: Any, response: Response, earliest: dt.date | None) -> Iterator[Yielded]:
         """Other years' pages (from the first page only) and "Earlier meetings" pages, back to ``since``."""
@@ -395,7 +406,9 @@ class ModernGovSpider(CouncilSpider):
                         meta["committee_id"], meta["committee_title"], urljoin(response.url, href), listing="earlier"
                     )
 
-    def _cancelled_meeting(self, meeting_id: str, committee_id: str, title: str, day: dt.date | None) -> Iterator[Yielded]:
+    def _cancelled_meeting(
+        self, meeting_id: str, committee_id: str, title: str, day: dt.date | None, starts: dt.time | None
+    ) -> Iterator[Yielded]:
         """A meeting the list or the web service marks cancelled: recorded as cancelled, its page
         (or ``GetMeeting``) not fetched."""
         yield MeetingFound(
@@ -403,9 +416,10 @@ class ModernGovSpider(CouncilSpider):
             committee_id=committee_id,
             title=title,
             date=day,
+            start_time=starts,
             url=self.meeting_url(committee_id, meeting_id),
             status="Cancelled",
-            fingerprint=fingerprint({"date": str(day), "status": "Cancelled"}),
+            fingerprint=fingerprint(with_time({"date": str(day), "status": "Cancelled"}, starts)),
             in_window=self.window.in_window(day),
         )
 
@@ -416,7 +430,12 @@ class ModernGovSpider(CouncilSpider):
         if response.status in (404, 410) and listed and listed != response.url:
             # Found through a CeListDocuments link on a site without ieListDocuments: read the page linked.
             yield self.page_request(
-                listed, self.parse_meeting_html, **{k: meta[k] for k in ("meeting_id", "committee_id", "committee_title")}
+                listed,
+                self.parse_meeting_html,
+                meeting_id=meta["meeting_id"],
+                committee_id=meta["committee_id"],
+                committee_title=meta["committee_title"],
+                listed_time=meta.get("listed_time"),
             )
             return
         yield from self._parse_meeting_page(response)
@@ -451,7 +470,10 @@ class ModernGovSpider(CouncilSpider):
                     documents.append(document)
         title = meta.get("committee_title") or (heading.split(" - ")[0].strip() or None)
         status = "Cancelled" if "cancelled" in heading.lower() else None
-        yield from self._emit_meeting(meeting_id, committee_id, title, find_date(heading), status, items, documents)
+        day, starts = find_date_and_time(heading)
+        yield from self._emit_meeting(
+            meeting_id, committee_id, title, day, status, items, documents, starts=starts or meta.get("listed_time")
+        )
 
     def _parse_item_row(
         self, row: Any, meeting_id: str, position: int, taken: set[str], clean: Callable[[str | None], str]
@@ -538,15 +560,19 @@ class ModernGovSpider(CouncilSpider):
         items: list[AgendaItemFound],
         documents: list[DocumentFound],
         extra: Any = None,
+        starts: dt.time | None = None,
     ) -> Iterator[Yielded]:
         """Yield the meeting, its items, their HTML text sources and its documents (fetched or skipped)."""
-        parsed = {
-            "date": str(day),
-            "status": status,
-            "items": [(i.external_id, i.number, i.title, i.agenda_html, i.minutes_html) for i in items],
-            "documents": [(d.url, d.title, d.agenda_item_id) for d in documents],
-            "extra": extra,
-        }
+        parsed = with_time(
+            {
+                "date": str(day),
+                "status": status,
+                "items": [(i.external_id, i.number, i.title, i.agenda_html, i.minutes_html) for i in items],
+                "documents": [(d.url, d.title, d.agenda_item_id) for d in documents],
+                "extra": extra,
+            },
+            starts,
+        )
         meeting_fingerprint = fingerprint(parsed)
         known = self.known.meetings.get(meeting_id)
         yield MeetingFound(
@@ -554,6 +580,7 @@ class ModernGovSpider(CouncilSpider):
             committee_id=committee_id or (known.committee_external_id if known else None),
             title=title,
             date=day,
+            start_time=starts,
             url=self.meeting_url(committee_id, meeting_id) if committee_id else (known.url if known else None),
             status=status,
             fingerprint=meeting_fingerprint,

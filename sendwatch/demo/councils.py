@@ -55,6 +55,7 @@ def eastmoor(today: dt.date) -> DemoCouncil:
     # The next Forum, already on the calendar (its papers not yet published): the meetings ahead.
     upcoming = DemoMeeting(
         date=today + dt.timedelta(days=24),
+        time=dt.time(14, 0),
         items=[DemoItem(title="Dedicated Schools Grant: Quarter 3 update", agenda_html=_p("To receive the Quarter 3 update."))],
     )
     forum = DemoCommittee(title=FORUM, meetings=[baseline, upcoming])

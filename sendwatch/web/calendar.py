@@ -1,9 +1,21 @@
 """iCalendar (RFC 5545) feeds of upcoming meetings, written by hand: a few lines of text.
 
-One all-day event per meeting (ModernGov and CMIS give a meeting's date; sendwatch keeps no
-times), with the council and committee in its summary and the meeting's page as its URL. Text
-is escaped as the RFC says and lines are folded at 75 octets, so scraped titles cannot break
-the file. No library is needed for this much.
+One event per meeting, with the council and committee in its summary and the meeting's page as
+its URL: a timed event where the council publishes a start time, an all-day one where it does
+not. Text is escaped as the RFC says and lines are folded at 75 octets, so scraped titles cannot
+break the file. No library is needed for this much.
+
+Timed events are written in UTC (``DTSTART:20261210T140000Z``), converted from the UK local
+time councils publish, rather than as ``DTSTART;TZID=Europe/London:...`` with a VTIMEZONE block.
+UTC is the one form every client reads the same way (RFC 5545 3.3.5, form 2): it needs no
+VTIMEZONE, which Outlook requires and Google Calendar ignores in favour of the TZID's name, so a
+hand-written block would be one more thing that some client reads differently; and each client
+shows the time in its user's own zone, right for a reporter abroad too. The conversion uses
+the time-zone database at the moment the feed is fetched, and subscribed calendars are fetched
+again and again, so British Summer Time is always applied as the meeting's date requires.
+
+Councils publish no end times, so a timed event is given ``ASSUMED_LENGTH`` (two hours) and its
+description says the end is not the council's.
 """
 
 from __future__ import annotations
@@ -12,8 +24,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sendwatch.core.formatting import LONDON
+
 ICS = "text/calendar; charset=utf-8"
 PRODUCT = "-//sendwatch//upcoming meetings//EN"
+# How long a timed event lasts in the calendar: councils publish start times only.
+ASSUMED_LENGTH = dt.timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -27,10 +43,29 @@ class CalendarMeeting:
     date: dt.date
     url: str | None
     first_seen_at: dt.datetime
+    # The UK local start time the council publishes; None: an all-day event.
+    start_time: dt.time | None = None
 
     @property
     def summary(self) -> str:
         return f"{self.council_name}: {self.committee}"
+
+    @property
+    def starts_at(self) -> dt.datetime | None:
+        """The start as an instant (London wall-clock time on the meeting's date), if a time is known."""
+        if self.start_time is None:
+            return None
+        return dt.datetime.combine(self.date, self.start_time, tzinfo=LONDON)
+
+    @property
+    def clock(self) -> str:
+        """``14:00`` for pages ("10 December 2026, 14:00"); '' when no time is published."""
+        return f"{self.start_time:%H:%M}" if self.start_time is not None else ""
+
+    @property
+    def machine_time(self) -> str:
+        """The HTML ``<time datetime>`` value: a local date and time (``2026-12-10T14:00``), or the date."""
+        return f"{self.date.isoformat()}T{self.clock}" if self.clock else self.date.isoformat()
 
 
 def escape_text(value: str) -> str:
@@ -72,12 +107,22 @@ def calendar(meetings: Iterable[CalendarMeeting], name: str, base_url: str, stam
     site = base_url.rstrip("/")
     for meeting in meetings:
         about = f"{meeting.committee} of {meeting.council_name}. Papers and changes: {site}/councils/{meeting.council_slug}"
+        starts = meeting.starts_at
+        if starts is None:
+            when = [f"DTSTART;VALUE=DATE:{meeting.date:%Y%m%d}", f"DTEND;VALUE=DATE:{meeting.date + dt.timedelta(days=1):%Y%m%d}"]
+        else:
+            when = [f"DTSTART:{_stamp(starts)}", f"DTEND:{_stamp(starts + ASSUMED_LENGTH)}"]
+            hours = ASSUMED_LENGTH.total_seconds() / 3600
+            about = (
+                f"{meeting.committee} of {meeting.council_name}, starting at {meeting.clock} UK time. "
+                f"The council publishes no end time: the {hours:g} hours shown are sendwatch's allowance. "
+                f"Papers and changes: {site}/councils/{meeting.council_slug}"
+            )
         lines += [
             "BEGIN:VEVENT",
             f"UID:meeting-{meeting.meeting_id}@{host}",
             f"DTSTAMP:{_stamp(stamp)}",
-            f"DTSTART;VALUE=DATE:{meeting.date:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{meeting.date + dt.timedelta(days=1):%Y%m%d}",
+            *when,
             f"SUMMARY:{escape_text(meeting.summary)}",
             f"DESCRIPTION:{escape_text(about)}",
             "TRANSP:TRANSPARENT",

@@ -539,7 +539,7 @@ def upcoming_meetings(session: Session, today: dt.date, slug: str | None = None,
             Meeting.date <= today + dt.timedelta(days=UPCOMING_DAYS),
             Council.enabled.is_(True),
         )
-        .order_by(Meeting.date, Council.name, Meeting.id)
+        .order_by(Meeting.date, Meeting.start_time.is_not(None), Meeting.start_time, Council.name, Meeting.id)
         .limit(limit)
     )
     if slug is not None:
@@ -557,6 +557,7 @@ def upcoming_meetings(session: Session, today: dt.date, slug: str | None = None,
                 date=meeting.date,
                 url=safe_url(meeting.url),
                 first_seen_at=meeting.first_seen_at,
+                start_time=meeting.start_time,
             )
         )
     return meetings

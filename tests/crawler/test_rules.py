@@ -18,14 +18,13 @@ from crawler.spiders.base import (
     TOO_LARGE,
     check_body,
     escaped_twice,
-    find_date,
     normalise_html,
-    parse_uk_date,
     title_cleaner,
     unescape_once,
 )
 from crawler.spiders.cmis import _day_in_month
 from crawler.spiders.moderngov import _COMMITTEE_LINK, _id_in, _xml_root, moderngov_base
+from crawler.when import find_date, parse_uk_date
 from crawler.window import CrawlWindow
 from sendwatch.core.config import Crawl
 from sendwatch.core.formats import decide_kind

@@ -345,3 +345,31 @@ def test_an_upgrade_to_figure_years_keeps_each_position_in_its_own_year_and_diff
         assert session.scalar(select(func.count()).select_from(FigurePosition)) == 2
     assert "difference_gbp" not in {column["name"] for column in inspect(db.engine).get_columns("figure_changes")}
     db.dispose()
+
+
+def test_an_upgrade_to_meeting_times_keeps_every_meeting_with_no_time_until_one_is_read(database_url: str) -> None:
+    from sendwatch.core.storage.models import Meeting
+
+    engine = make_engine(database_url)
+    upgrade(engine, database_url, revision="0011_figure_years")
+    with engine.begin() as connection:
+        insert_council_with_a_read_paper(connection)
+        connection.execute(
+            text(
+                "INSERT INTO meetings (id, council_id, external_id, date, status, fingerprint, first_seen_at) "
+                "VALUES (3, 1, '4967', '2026-02-10', 'Confirmed', 'f1', :now)"
+            ),
+            {"now": dt.datetime(2024, 5, 1, 9, 32)},
+        )
+    engine.dispose()
+
+    db = open_database(database_url)
+    assert current_revision(db.engine) == head_revision()
+    with db.session() as session:
+        [kept] = session.scalars(select(Meeting)).all()
+        assert (kept.external_id, kept.date, kept.status, kept.fingerprint) == ("4967", dt.date(2026, 2, 10), "Confirmed", "f1")
+        assert kept.start_time is None  # unknown until a crawl reads it, never guessed
+        kept.start_time = dt.time(14, 0)
+    with db.session() as session:
+        assert session.scalars(select(Meeting)).one().start_time == dt.time(14, 0)
+    db.dispose()

@@ -193,3 +193,52 @@ def test_upcoming_meetings_are_an_icalendar_feed_linked_from_the_dashboard(site)
         assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     assert "BEGIN:VEVENT" not in site.client.get("/councils/eastshire/calendar.ics").text
     assert site.client.get("/councils/atlantis/calendar.ics").status_code == 404
+
+
+def test_a_meeting_with_a_published_time_is_a_timed_event_and_one_without_stays_all_day(site) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import icalendar
+    from web_support import council
+
+    from sendwatch.core.storage.models import Committee, Meeting
+
+    ahead = utcnow().date() + dt.timedelta(days=10)
+    with site.database.session() as session:
+        north = council(session, "northshire")
+        forum = Committee(council_id=north.id, external_id="c1", title="Schools Forum")
+        cabinet = Committee(council_id=north.id, external_id="c2", title="Cabinet")
+        session.add_all([forum, cabinet])
+        session.flush()
+        meetings = [
+            Meeting(council_id=north.id, committee_id=forum.id, external_id="timed", date=ahead, start_time=dt.time(14, 0)),
+            Meeting(council_id=north.id, committee_id=cabinet.id, external_id="all-day", date=ahead),
+        ]
+        session.add_all(meetings)
+        session.flush()
+        ids = {f"meeting-{meeting.id}" for meeting in meetings}
+
+    body = site.client.get("/calendar.ics").text
+    parsed = icalendar.Calendar.from_ical(body)  # read back as a calendar client reads it
+    assert not [error for component in parsed.walk() for error in getattr(component, "errors", [])]
+    events = {str(event["SUMMARY"]): event for event in parsed.walk("VEVENT")}
+    assert list(events) == ["Northshire County Council: Cabinet", "Northshire County Council: Schools Forum"]  # all-day first
+
+    timed = events["Northshire County Council: Schools Forum"]
+    starts, ends = timed.decoded("DTSTART"), timed.decoded("DTEND")
+    assert isinstance(starts, dt.datetime) and starts.utcoffset() == dt.timedelta(0)  # written in UTC ("...Z")
+    assert starts.astimezone(ZoneInfo("Europe/London")) == dt.datetime.combine(ahead, dt.time(14, 0), ZoneInfo("Europe/London"))
+    assert ends - starts == dt.timedelta(hours=2)
+    assert "starting at 14:00 UK time" in str(timed["DESCRIPTION"]) and "no end time" in str(timed["DESCRIPTION"])
+    assert "VTIMEZONE" not in body and "TZID" not in body
+
+    all_day = events["Northshire County Council: Cabinet"]
+    assert all_day.decoded("DTSTART") == ahead and not isinstance(all_day.decoded("DTSTART"), dt.datetime)
+    assert all_day.decoded("DTEND") == ahead + dt.timedelta(days=1)
+    assert {str(event["UID"]).split("@")[0] for event in events.values()} == ids
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+    dashboard = site.client.get("/").text
+    assert f'<time datetime="{ahead.isoformat()}T14:00">' in dashboard and f"{ahead.day} {ahead:%B %Y}, 14:00</time>" in dashboard
+    assert f'<time datetime="{ahead.isoformat()}">{ahead.day} {ahead:%B %Y}</time>' in dashboard

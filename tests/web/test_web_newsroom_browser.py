@@ -177,12 +177,16 @@ def test_the_digest_and_the_alert_read_on_a_phone_as_on_a_desk(browser, demo, wi
 def test_the_meetings_ahead_are_listed_and_in_the_calendar(browser, demo) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(demo.url + "/")
-    assert "Eastmoor County Council" in page.locator("ul.meetings").inner_text()
+    listed = page.locator("ul.meetings").inner_text()
+    assert "Eastmoor County Council" in listed and ", 14:00:" in listed  # the demo's forum meets at 2.00 pm
     assert page.locator('a[type="text/calendar"][href="/calendar.ics"]').count() >= 1
     page.close()
     for path in ("/calendar.ics", "/councils/eastmoor/calendar.ics"):
         body = demo.client.get(path).text
         assert body.count("BEGIN:VEVENT") == 1 and "SUMMARY:Eastmoor County Council: Schools Forum" in body
+        # Crawled from the demo's web service ("2.00 pm"): a timed event, in UTC.
+        start = next(line for line in body.split("\r\n") if line.startswith("DTSTART"))
+        assert start.startswith("DTSTART:") and start.endswith(("T140000Z", "T130000Z")), start
     assert "BEGIN:VEVENT" not in demo.client.get("/councils/northfield/calendar.ics").text
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -131,6 +132,9 @@ class Meeting(Base):
     external_id: Mapped[str] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(500))
     date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    # The start time the council publishes, as UK local (wall-clock) time; None where it gives
+    # none. Calendars show a timed event for these and an all-day one for the rest.
+    start_time: Mapped[dt.time | None] = mapped_column(Time)
     status: Mapped[str | None] = mapped_column(String(60))
     url: Mapped[str | None] = mapped_column(String(1000))
     # Hash of what was parsed from the meeting's page or XML: ModernGov sends no validators,

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from html import escape
 
-from sendwatch.demo.site.pages import page
+from sendwatch.demo.site.pages import cmis_time, page
 from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoMeeting
 
 COMMITTEES_TAB = 62
@@ -63,8 +63,8 @@ def cmis_meetings_tab(council: DemoCouncil, origin: str, today: dt.date) -> str:
     )
     rows = "\n".join(
         f'<tr class="rgRow"><td class="DateColumn"><a id="dnn_ctr{council.cmis_module}_MeetingCalendarPublic_lnkMeeting_{index}" '
-        f'href="{origin}{cmis_meeting_path(council, c, m)}">{m.date.day} {m.date.strftime("%b %Y")} '
-        f"{m.time.replace('.', ':').split()[0]} - {escape(c.title)}</a></td></tr>"
+        f'href="{origin}{cmis_meeting_path(council, c, m)}">{m.date.day} {m.date.strftime("%b %Y")}'
+        f"{' ' + cmis_time(m.time) if m.time else ''} - {escape(c.title)}</a></td></tr>"
         for index, (c, m) in enumerate(meetings)
     )
     body = (
@@ -92,7 +92,7 @@ def cmis_month(council: DemoCouncil, origin: str, month_start: dt.date) -> str:
     for index, day in enumerate(sorted(by_day)):
         links = "\n".join(
             f'    <p class="Meeting">\n      <a href="{origin}{cmis_meeting_path(council, c, m)}">'
-            f"{m.time.replace('.', ':').split()[0]} {escape(c.title)}</a>\n    </p>"
+            f"{cmis_time(m.time) + ' ' if m.time else ''}{escape(c.title)}</a>\n    </p>"
             for c, m in by_day[day]
         )
         css = "rgRow" if index % 2 == 0 else "rgAltRow"
@@ -129,7 +129,7 @@ def cmis_meeting(
         '  <div class="holder"><div class="DNNLabel CommitteeLabel"><div class="dnnLabel"><label><span>Committee:</span></label></div></div>\n'
         f'    <div class="Value Committee">{escape(committee.title)}</div></div>\n'
         '  <div class="holder"><div class="DNNLabel DateTimeLabel"><div class="dnnLabel"><label><span>Date/Time:</span></label></div></div>\n'
-        f'    <div class="Value DateTime">{meeting.date.day} {meeting.date.strftime("%b %Y")} - {meeting.time.replace(".", ":").split()[0]}</div></div>\n'
+        f'    <div class="Value DateTime">{meeting.date.day} {meeting.date.strftime("%b %Y")}{" - " + cmis_time(meeting.time) if meeting.time else ""}</div></div>\n'
         '  <div class="holder"><div class="DNNLabel VenueLabel"><div class="dnnLabel"><label><span>Status:</span></label></div></div>\n'
         f'    <div class="Value Venue">{escape(meeting.status)}</div></div>\n'
         f'  <ol class="DocumentList CmisDocumentList">\n{chr(10).join(items)}\n  </ol>\n</div>'

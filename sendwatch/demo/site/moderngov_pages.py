@@ -14,7 +14,7 @@ import datetime as dt
 from html import escape
 from xml.sax.saxutils import escape as xml_escape
 
-from sendwatch.demo.site.pages import XML_HEADER, long_date, page, uk_date
+from sendwatch.demo.site.pages import XML_HEADER, long_date, moderngov_time, page, uk_date
 from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
 # How far back ieListMeetings reaches before "Earlier meetings", and how many each earlier page shows.
@@ -63,7 +63,7 @@ def _meeting_summary(meeting: DemoMeeting, indent: str, extra: str = "") -> str:
         f"{indent}  <meetingid>{meeting.id}</meetingid>\n{extra}"
         f"{indent}  <meetingdate>{uk_date(meeting.date)}</meetingdate>\n"
         f"{indent}  <meetingstatus>{xml_escape(meeting.status)}</meetingstatus>\n"
-        f"{indent}  <meetingtime>{meeting.time}</meetingtime>\n"
+        f"{indent}  <meetingtime>{moderngov_time(meeting.time)}</meetingtime>\n"
         f"{indent}  <iswebcast>False</iswebcast>\n"
         f"{indent}</meeting>\n"
     )
@@ -133,7 +133,8 @@ def mg_meeting_xml(base: str, council: DemoCouncil, committee: DemoCommittee, me
         f"  <meetingdate>{uk_date(meeting.date)}</meetingdate>\n",
         f"  <meetingstatus>{xml_escape(meeting.status)}</meetingstatus>\n",
         "  <isdisplayallowed>True</isdisplayallowed>\n",
-        f"  <meetingtime>{meeting.time}</meetingtime>\n",
+        f"  <meetingtime>{moderngov_time(meeting.time)}</meetingtime>\n",
+        "  <meetingplannedfinishtime></meetingplannedfinishtime>\n",
         "  <meetinglocation>Council Chamber, County Hall</meetinglocation>\n",
         "  <iswebcast>False</iswebcast>\n",
         f"  <agendaid>{meeting.id}</agendaid>\n",
@@ -181,7 +182,8 @@ def _meeting_link(council: DemoCouncil, committee: DemoCommittee, meeting: DemoM
         )
     else:
         href = f"ieListDocuments.aspx?CId={committee.id}&amp;MId={meeting.id}&amp;Ver=4"
-    label = f"{meeting.date.day} {meeting.date.strftime('%b %Y')}&nbsp;{meeting.time}"
+    time = f"&nbsp;{moderngov_time(meeting.time)}" if meeting.time else ""
+    label = f"{meeting.date.day} {meeting.date.strftime('%b %Y')}{time}"
     cancelled = " - CANCELLED" if meeting.status.lower() == "cancelled" else ""
     return f'<li><a class="mgMeetingTableLnk" href="{href}">{label}</a>{cancelled}</li>'
 
@@ -307,7 +309,7 @@ def mg_list_documents(council: DemoCouncil, committee: DemoCommittee, meeting: D
     )
     body = (
         '<h1 class="mgMainTitleTxt">Agenda and minutes</h1>\n'
-        f'<h2 class="mgSubTitleTxt">{escape(committee.title)} - {long_date(meeting.date)} {meeting.time}{status}</h2>\n'
+        f'<h2 class="mgSubTitleTxt">{escape(committee.title)} - {long_date(meeting.date)}{" " + moderngov_time(meeting.time) if meeting.time else ""}{status}</h2>\n'
         + (f'<ul class="mgActionList">\n{packs}\n</ul>\n' if packs else "")
         + f'<table class="mgItemTable">\n{chr(10).join(rows)}\n</table>'
     )

@@ -24,6 +24,18 @@ def long_date(day: dt.date) -> str:
     return f"{day.strftime('%A')}, {day.day}{suffix} {day.strftime('%B')}, {day.year}"
 
 
+def moderngov_time(time: dt.time | None) -> str:
+    """``10.00 am`` / ``2.00 pm``, as ModernGov writes a meeting's time; '' when none is published."""
+    if time is None:
+        return ""
+    return f"{(time.hour - 1) % 12 + 1}.{time.minute:02d} {'pm' if time.hour >= 12 else 'am'}"
+
+
+def cmis_time(time: dt.time | None) -> str:
+    """``14:00``, as CMIS writes a meeting's time (24-hour); '' when none is published."""
+    return f"{time:%H:%M}" if time is not None else ""
+
+
 def page(title: str, body: str, charset: str = "utf-8") -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n'

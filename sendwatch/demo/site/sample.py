@@ -36,6 +36,11 @@ def dsg_report(council_name: str, day: dt.date, deficit_m: float) -> list[str]:
     ]
 
 
+# When the sample forum meets, in turn: the afternoon, the morning, and once with no time
+# published (a blank ``meetingtime``, no time on the pages), which stays unknown.
+FORUM_TIMES: list[dt.time | None] = [dt.time(14, 0), dt.time(9, 30), None]
+
+
 def forum_meeting(council_name: str, day: dt.date, deficit_m: float, with_minutes: bool) -> DemoMeeting:
     """A Schools Forum meeting: apologies, minutes, DSG monitoring, high needs update."""
     minutes = (lambda text: text) if with_minutes else (lambda text: "")
@@ -131,6 +136,8 @@ def sample_council(
         [forum_meeting(name, day, 8.5 + index, with_minutes=day < today) for index, day in enumerate(days)],
         category="Education",
     )
+    for index, meeting in enumerate(forum.meetings):
+        meeting.time = FORUM_TIMES[index % len(FORUM_TIMES)]
     others = [DemoCommittee(title, [other_meeting(today - dt.timedelta(days=30), title)]) for title in OTHER_COMMITTEES]
     default_mount = {"moderngov": "/", "cmis": f"/{slug.replace('-', '')}/", "listing": "/schools-forum/"}[platform]
     if "calendar_tab" in chosen:  # as Cambridgeshire's: /ccc_live/MeetingsCalendar/tabid/70/...

@@ -99,13 +99,14 @@ class DemoItem:
 
 @dataclass
 class DemoMeeting:
-    """A meeting on a date; ``documents`` are meeting-level papers (CMIS packs, listing papers)."""
+    """A meeting on a date, at a (UK local) time, or none published; ``documents`` are
+    meeting-level papers (CMIS packs, listing papers)."""
 
     date: dt.date
     items: list[DemoItem] = field(default_factory=list)
     documents: list[DemoDocument] = field(default_factory=list)
     status: str = "Confirmed"
-    time: str = "10.00 am"
+    time: dt.time | None = dt.time(10, 0)
     id: int = 0
 
     def all_documents(self) -> list[DemoDocument]:

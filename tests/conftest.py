@@ -7,6 +7,7 @@ its own, dropped afterwards; where no server is reachable those tests skip and s
 
 from __future__ import annotations
 
+import compileall
 import os
 import uuid
 from collections.abc import Iterator
@@ -17,6 +18,26 @@ import yaml
 
 from sendwatch.core.config import Config, load_config
 from sendwatch.core.storage import Database, open_database
+
+ROOT = Path(__file__).resolve().parent.parent
+# What the suite's own processes import: the CLI, crawl and sendwatch workers, readers, helpers.
+PACKAGES = ("sendwatch", "crawler", "extractors", "alerts", "tests")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the project's bytecode once, before any worker or subprocess starts.
+
+    The suite starts several hundred Python processes (``sendwatch`` commands, crawl and
+    distributed workers), each importing the project. Where Python writes no bytecode
+    (``PYTHONDONTWRITEBYTECODE``), each of them would compile every module from source again;
+    compiled once here, they all read it. Only the controller does it (an xdist worker has
+    ``workerinput``), and only stale files are compiled.
+    """
+    if hasattr(config, "workerinput"):
+        return
+    for package in PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
+
 
 POSTGRES_URL = os.environ.get("SENDWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

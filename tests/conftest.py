@@ -22,6 +22,8 @@ from sendwatch.core.storage import Database, open_database
 ROOT = Path(__file__).resolve().parent.parent
 # What the suite's own processes import: the CLI, crawl and sendwatch workers, readers, helpers.
 PACKAGES = ("sendwatch", "crawler", "extractors", "alerts", "tests")
+# The end-to-end areas, whose tests take tens of seconds each (real processes, whole cycles): run first.
+LONG_FIRST = ("tests/cycle/", "tests/distributed/", "tests/web/test_web_newsroom_browser.py", "tests/web/test_web_browser.py")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -37,6 +39,12 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     for package in PACKAGES:
         compileall.compile_dir(ROOT / package, quiet=1)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The end-to-end tests first (a stable sort keeps every other order): sent out last, one of
+    them would leave the other workers idle while it alone runs on."""
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))
 
 
 POSTGRES_URL = os.environ.get("SENDWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

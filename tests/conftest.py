@@ -7,7 +7,10 @@ its own, dropped afterwards; where no server is reachable those tests skip and s
 
 from __future__ import annotations
 
+import compileall
 import os
+import queue
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +20,34 @@ import yaml
 
 from sendwatch.core.config import Config, load_config
 from sendwatch.core.storage import Database, open_database
+
+ROOT = Path(__file__).resolve().parent.parent
+# What the suite's own processes import: the CLI, crawl and sendwatch workers, readers, helpers.
+PACKAGES = ("sendwatch", "crawler", "extractors", "alerts", "tests")
+# The end-to-end areas, whose tests take tens of seconds each (real processes, whole cycles): run first.
+LONG_FIRST = ("tests/cycle/", "tests/distributed/", "tests/web/test_web_newsroom_browser.py", "tests/web/test_web_browser.py")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the project's bytecode once, before any worker or subprocess starts.
+
+    The suite starts several hundred Python processes (``sendwatch`` commands, crawl and
+    distributed workers), each importing the project. Where Python writes no bytecode
+    (``PYTHONDONTWRITEBYTECODE``), each of them would compile every module from source again;
+    compiled once here, they all read it. Only the controller does it (an xdist worker has
+    ``workerinput``), and only stale files are compiled.
+    """
+    if hasattr(config, "workerinput"):
+        return
+    for package in PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The end-to-end tests first (a stable sort keeps every other order): sent out last, one of
+    them would leave the other workers idle while it alone runs on."""
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))
+
 
 POSTGRES_URL = os.environ.get("SENDWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -46,19 +77,91 @@ def _postgres_admin():  # type: ignore[no-untyped-def]
         )
 
 
+def _postgres_database_url(name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+class _Dropper:
+    """Drops this process's test databases one after another in a thread of their own.
+
+    ``DROP DATABASE`` waits on the server's own housekeeping (a second or more): done in the
+    background, the next test starts meanwhile. Every database is dropped before the session
+    ends (``pytest_sessionfinish``)."""
+
+    def __init__(self) -> None:
+        self._names: queue.Queue[str | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    def drop(self, name: str) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="drop-test-databases", daemon=True)
+            self._thread.start()
+        self._names.put(name)
+
+    def _run(self) -> None:
+        admin = None
+        while (name := self._names.get()) is not None:
+            try:
+                admin = admin or _postgres_admin()
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            except BaseException:  # no server any more: the database stays behind, as it would have
+                admin = None
+
+    def finish(self) -> None:
+        if self._thread is not None:
+            self._names.put(None)
+            self._thread.join()
+            self._thread = None
+
+
+_DROPPER = _Dropper()
+_TEMPLATE: list[str] = []  # this process's migrated template database, made on first use
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for name in _TEMPLATE:
+        _DROPPER.drop(name)
+    _DROPPER.finish()
+
+
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """The URL of a brand-new, empty PostgreSQL database, dropped after the test."""
-    from sqlalchemy.engine import make_url
-
     admin = _postgres_admin()
     name = f"sendwatch_test_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        admin.execute(f'CREATE DATABASE "{name}"')
     finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+    try:
+        yield _postgres_database_url(name)
+    finally:
+        _DROPPER.drop(name)
+
+
+@pytest.fixture
+def migrated_postgres_url() -> Iterator[str]:
+    """The URL of a new PostgreSQL database already migrated to the latest schema, dropped after the test.
+
+    A copy (``CREATE DATABASE ... TEMPLATE``) of one database this process migrated once: the
+    state ``open_database`` gives a new database, without running every migration again."""
+    admin = _postgres_admin()
+    name = f"sendwatch_test_{uuid.uuid4().hex[:12]}"
+    try:
+        if not _TEMPLATE:
+            template = f"sendwatch_template_{uuid.uuid4().hex[:12]}"
+            admin.execute(f'CREATE DATABASE "{template}"')
+            _TEMPLATE.append(template)
+            open_database(_postgres_database_url(template)).dispose()
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_TEMPLATE[0]}"')
+    finally:
+        admin.close()
+    try:
+        yield _postgres_database_url(name)
+    finally:
+        _DROPPER.drop(name)
 
 
 @pytest.fixture
@@ -68,8 +171,14 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest) -> str:
-    """Each storage test runs twice: on SQLite and on PostgreSQL."""
-    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    """Each storage test runs twice: on SQLite and on PostgreSQL.
+
+    A test that takes ``database`` has it opened (so migrated) before it starts: on PostgreSQL
+    it starts from a copy of a database migrated once (``migrated_postgres_url``), the same
+    state. Any other test (a first open, a migration, a race to create) gets an empty one."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("migrated_postgres_url" if "database" in request.fixturenames else "postgres_url")
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import ahocorasick
 import yaml
 
 # Words (with an inner apostrophe: "don't", "isn't"), the possessive "'s", money, clause punctuation.
@@ -93,7 +94,7 @@ class Cues:
         self.programme_triggers = programme_triggers
         self.roles = roles
         self._base = Triggers(triggers)
-        self._programme = Triggers(programme_triggers, whole_programme_triggers)
+        self._with_programme = Triggers(triggers + programme_triggers, whole_programme_triggers)
         self._by_token: dict[str, tuple[tuple[tuple[str, ...], str, str], ...]] = {}
 
     def worth_reading(self, text: str, programme: bool = False) -> bool:
@@ -102,12 +103,9 @@ class Cues:
         return "£" in text or self.may_claim(text, programme)
 
     def may_claim(self, text: str, programme: bool) -> bool:
-        """Whether a sentence can hold a claim (a trigger, or a progress phrase in a programme paper).
-
-        Words are split at spaces (in C); each distinct word, punctuation and all, is classified
-        once, so a paragraph with no trigger costs a dictionary look-up per word."""
-        words = text.lower().replace("-", " ").split()
-        return self._base.found_in(words) or (programme and self._programme.found_in(words))
+        """Whether a sentence can hold a claim (a trigger, or a progress phrase in a programme paper)."""
+        joined = joined_words(text.lower().replace("-", " "))
+        return (self._with_programme if programme else self._base).found_in(joined)
 
     def tokens(self, text: str) -> list[str]:
         """The words of a rewritten sentence, as ``parse`` sees them."""
@@ -164,69 +162,45 @@ class Cues:
 
 
 class Triggers:
-    """Trigger phrases matched against a text's words: every word but the last must be equal,
-    the last may be the start of a word ("safety val" matches "safety valve"); a word of three
-    letters or fewer must be whole ("sv", "ems", "dsg"). Which phrases can start at a word is
-    worked out once per distinct word, so a check costs a dictionary look-up per word."""
+    """Trigger phrases found in a text's words: every word but the last must be equal, the last
+    may be the start of a word ("safety val" finds "safety valve"); a single word of three
+    letters or fewer must be whole ("sv", "ems", "dsg"), and so must a ``whole`` phrase.
+
+    Punctuation splits words ("dsg/sv" is two words, "(dsg)," is "dsg"). Every phrase is looked
+    for at once, as text, by an Aho-Corasick automaton: one pass in C over a text's words, so a
+    paragraph of routine business costs about what lower-casing it does."""
 
     def __init__(self, phrases: tuple[str, ...], whole: frozenset[str] = frozenset()):
         """``whole``: phrases whose last word must be whole too (a role's own phrases: "plan"
         should not wake the reader for "planning")."""
-        self._by_start: dict[str, list[tuple[str, ...]]] = {}
-        self._whole = {tuple(_TOKEN.findall(phrase.lower().replace("-", " "))) for phrase in whole}
+        whole_words = {_words_of(phrase) for phrase in whole}
+        self._automaton = ahocorasick.Automaton()
         for phrase in phrases:
-            words = tuple(_TOKEN.findall(phrase.lower().replace("-", " ")))
-            if words:
-                self._by_start.setdefault(words[0], []).append(words)
-        self._starts: dict[str, tuple[tuple[str, ...], ...]] = {}
+            words = _words_of(phrase)
+            if words.strip():
+                short = " " not in words.strip() and len(words.strip()) <= 3
+                self._automaton.add_word(words if short or words in whole_words else words.rstrip(), True)
+        if len(self._automaton):
+            self._automaton.make_automaton()
 
-    def found_in(self, words: list[str]) -> bool:
-        starts = self._starts
-        for position, word in enumerate(words):
-            entries = starts.get(word)
-            if entries is None:
-                entries = self._entries(word)
-            for phrase in entries:
-                if len(phrase) == 1:
-                    return True
-                following = position + 1
-                if (
-                    following < len(words)
-                    and _core(words[following]).startswith(phrase[1])
-                    and _continues([_core(word) for word in words[position : position + len(phrase)]], 0, phrase)
-                ):
-                    return True
-        return False
-
-    def _entries(self, raw: str) -> tuple[tuple[str, ...], ...]:
-        """The phrases that can start at a word (given as split from the text: "(dsg)," is "dsg")."""
-        word = _core(raw)
-        found: list[tuple[str, ...]] = []
-        for length in range(1, len(word) + 1):
-            for phrase in self._by_start.get(word[:length], ()):
-                if length != len(word) and (len(phrase) > 1 or len(phrase[0]) <= 3 or phrase in self._whole):
-                    continue  # inner words of a phrase, short words and whole-word phrases must be whole
-                found.append(phrase)
-        entries = tuple(found)
-        if len(self._starts) < 200_000:  # a bounded cache: hostile text cannot grow it forever
-            self._starts[raw] = entries
-        return entries
+    def found_in(self, joined: str) -> bool:
+        """Whether a phrase is in a text given as ``joined_words``."""
+        return len(self._automaton) > 0 and next(self._automaton.iter(joined), None) is not None
 
 
 _PUNCTUATION = "\"'“”‘’()[]{}.,;:!?*•·–—/\\"
+_PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(_PUNCTUATION, " "))
 
 
-def _core(word: str) -> str:
-    """A split word without the punctuation around it ("(dsg)," is "dsg"; "council's" stays)."""
-    return word.strip(_PUNCTUATION)
+def joined_words(lowered: str) -> str:
+    """Lower-case text as its words, punctuation dropped, with one space between and around
+    them (" dsg safety valve "), so a phrase at a word's start is a needle after a space."""
+    return " " + " ".join(lowered.translate(_PUNCTUATION_TO_SPACE).split()) + " "
 
 
-def _continues(words: list[str], position: int, phrase: tuple[str, ...]) -> bool:
-    end = position + len(phrase)
-    if end > len(words):
-        return False
-    last = len(phrase) - 1
-    return all(words[position + k] == phrase[k] for k in range(1, last)) and words[position + last].startswith(phrase[last])
+def _words_of(phrase: str) -> str:
+    """A phrase of ``cues.yaml`` as ``joined_words`` gives its words."""
+    return joined_words(" ".join(_TOKEN.findall(phrase.lower().replace("-", " "))))
 
 
 def load_cues(path: Path | None = None) -> Cues:
@@ -274,7 +248,7 @@ def load_cues(path: Path | None = None) -> Cues:
     covering = Triggers(triggers)
     for role in data.get("trigger_roles") or ():
         for phrase in phrases_of.get(role, ()):
-            if not covering.found_in(_TOKEN.findall(phrase)):
+            if not covering.found_in(joined_words(phrase)):
                 raise CuesError(f"triggers: no trigger covers {role} phrase {phrase!r}; add one")
     role_phrases: set[str] = set()
     for section in ("topics", "states", "modality"):

@@ -13,7 +13,7 @@ from functools import lru_cache
 from extractors.attribution import Subject
 from extractors.cues import Cues, default_cues
 from extractors.money import Money, figures_in
-from extractors.reading import SV_IN_TEXT, Signal, read_sentences
+from extractors.reading import Signal, names_safety_valve, read_sentences
 from extractors.sentences import split_pages
 from extractors.verdict import decide, rank_evidence, settle_implied, settle_superseded
 
@@ -47,7 +47,7 @@ def analyse_pages(
     """
     cues = cues or default_cues()
     subject = _subject(tuple(council_names))
-    context = frozenset(context) | ({"sv"} if any(SV_IN_TEXT.search(page) for page in pages) else set())
+    context = frozenset(context) | ({"sv"} if any(names_safety_valve(page) for page in pages) else set())
     programme = "sv" in context
     sentences = split_pages(pages, keep=lambda text: cues.worth_reading(text, programme))
     signals = settle_implied(settle_superseded(read_sentences(sentences, subject, context, cues)))

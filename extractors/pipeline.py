@@ -32,7 +32,7 @@ from extractors.analyse import Analysis, analyse_pages
 from extractors.isolation import IsolatedReader, TextResult
 from extractors.ocr import unavailable_reason
 from extractors.paper_text import OcrSettings, Reading
-from extractors.reading import SV_IN_TEXT
+from extractors.reading import names_safety_valve
 from extractors.verdict import corroborated
 from sendwatch.core.documents import DocumentStore
 from sendwatch.core.storage.db import TRANSIENT_ERRORS
@@ -345,7 +345,7 @@ def _waiting_for_ocr() -> Any:
 def _title_context(title: str | None) -> set[str]:
     """Context a document's title gives ("Safety Valve monitoring report") to text that only
     says "the agreement"."""
-    return {"sv"} if title and SV_IN_TEXT.search(title) else set()
+    return {"sv"} if title and names_safety_valve(title) else set()
 
 
 @dataclass(frozen=True)

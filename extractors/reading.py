@@ -34,6 +34,23 @@ WARNING_WEIGHT = 0.5
 SUBJECT_WEIGHT = {"self_explicit": 1.0, "self_role": 0.95, "implicit": 0.9}
 # The programme named, or its enhanced monitoring (which only safety valve councils are under).
 SV_IN_TEXT = re.compile(r"saf(?:ety|tey|ty)[\s-]+val(?:ve|ue)|very high deficit intervention|\bsv\b|enhanced monitoring", re.I)
+
+
+def names_safety_valve(text: str) -> bool:
+    """Whether text names the safety valve programme (``SV_IN_TEXT``). A pack that never does is
+    ruled out by looking for letters every spelling holds (``in`` runs far faster than the
+    pattern, which tries each alternative at every character of every page)."""
+    lowered = text.lower()
+    if (
+        "saf" not in lowered
+        and "sv" not in lowered
+        and "enhanced monitoring" not in lowered
+        and "very high deficit" not in lowered
+    ):
+        return False
+    return SV_IN_TEXT.search(text) is not None
+
+
 HN_IN_TEXT = re.compile(
     r"(?i:high(?:er)?[\s-]+needs?\b|\bdsg\b|dedicated schools?'? grant|\bhnb\b|special educational needs)|\bSEND\b"
 )

@@ -67,7 +67,9 @@ Segment = tuple[str, "float | None", "tuple[str, ...]"]
 
 def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[Segment]:
     """Segments (joined wrapped lines, bullets, headings, table rows) with any table unit."""
-    page = _HYPHEN_BREAK.sub(r"\1", page.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", ""))
+    page = page.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", "")
+    if "-\n" in page:  # the pattern is slow on every character; most pages hyphenate no line
+        page = _HYPHEN_BREAK.sub(r"\1", page)
     segments: list[Segment] = []
     for paragraph in re.split(r"\n\s*\n", page):
         if keep is not None and not keep(paragraph):

@@ -1172,10 +1172,11 @@ def _council_receives(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     if _still_negotiating(parsed) and _IMPOSED.isdisjoint(parsed.words):
         return []
     tokens = parsed.tokens
-    for position, word in enumerate(tokens):
-        money = next((k for k in range(position + 1, min(len(tokens), position + 5)) if tokens[k][0] == "£"), None)
-        if money is None:
-            continue
+    sums = [hit.start for hit in parsed.of("money")]
+    # Only the four words before a sum can tell what it is for.
+    for position in sorted({start for at in sums for start in range(max(0, at - 4), at)}):
+        word = tokens[position]
+        money = next(at for at in sums if at > position)
         if tuple(tokens[position : position + 3]) in _IN_RETURN and money <= position + 4:
             cue = position + 1
         elif (

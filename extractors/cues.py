@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -112,45 +113,44 @@ class Cues:
         return _TOKEN.findall(text)
 
     def parse(self, text: str) -> Parsed:
-        """Tokens of a rewritten (lower-case) sentence and every role's hits in it."""
+        """Tokens of a rewritten (lower-case) sentence and every role's hits in it.
+
+        Most tokens start no phrase: the phrases each token can start are looked up for all
+        tokens at once, and only the few tokens that start one are visited."""
         tokens = _TOKEN.findall(text)
         words_at = tuple(tokens)
+        count = len(tokens)
+        clause = list(accumulate(map(CLAUSE_BREAKS.__contains__, tokens), initial=0))[1:]
+        known = self._by_token.get
+        starting = [known(token) for token in tokens]
         hits: list[Hit] = []
         by_role: dict[str, list[Hit]] = {}
-        clause: list[int] = []
-        current = 0
-        count = len(tokens)
-        breaks = CLAUSE_BREAKS
-        for position, token in enumerate(tokens):
-            if token in breaks:
-                current += 1
-            clause.append(current)
-            if token[0] == "£":
-                hit = Hit("money", position, position + 1, token)
-            else:
-                entries = self._by_token.get(token)
-                if entries is None:
-                    entries = self._entries(token)
-                if not entries:
-                    continue
-                for rest, role, phrase in entries:
-                    if rest:
-                        end = position + 1 + len(rest)
-                        if end > count or words_at[position + 1 : end] != rest:
-                            continue
-                        found = Hit(role, position, end, phrase)
-                    else:
-                        found = Hit(role, position, position + 1, token)
-                    hits.append(found)
-                    by_role.setdefault(role, []).append(found)
+        for position, entries in enumerate(starting):
+            if entries is None:
+                entries = self._entries(tokens[position])
+            if not entries:
                 continue
-            hits.append(hit)
-            by_role.setdefault("money", []).append(hit)
+            token = tokens[position]
+            for rest, role, phrase in entries:
+                if role == "money":
+                    found = Hit("money", position, position + 1, token)
+                elif rest:
+                    end = position + 1 + len(rest)
+                    if end > count or words_at[position + 1 : end] != rest:
+                        continue
+                    found = Hit(role, position, end, phrase)
+                else:
+                    found = Hit(role, position, position + 1, token)
+                hits.append(found)
+                by_role.setdefault(role, []).append(found)
         return Parsed(text, tokens, hits, clause, by_role, words=frozenset(tokens))
 
     def _entries(self, token: str) -> tuple[tuple[tuple[str, ...], str, str], ...]:
         """(the phrase's other words, its role, the phrase) for every phrase that can start at
-        ``token``: exact first words and stems, computed once per distinct word."""
+        ``token``: exact first words and stems, computed once per distinct word. A sum of money
+        ("£3m") starts only itself."""
+        if token[0] == "£":
+            return _MONEY
         found = [(words[1:], role, " ".join(words)) for words, role in self.exact.get(token, ())]
         found.extend(
             (words[1:], role, " ".join((token,) + words[1:])) for stem, words, role in self.stems if token.startswith(stem)
@@ -159,6 +159,9 @@ class Cues:
         if len(self._by_token) < 200_000:  # a bounded cache: hostile text cannot grow it forever
             self._by_token[token] = entries
         return entries
+
+
+_MONEY: tuple[tuple[tuple[str, ...], str, str], ...] = (((), "money", ""),)
 
 
 class Triggers:

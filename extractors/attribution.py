@@ -33,9 +33,13 @@ _PREFIXES = re.compile(r"^(?:The\s+)?(?:London Borough of|Royal Borough of|Borou
 _ACRONYM_SKIP = {"and", "of", "the", "upon", "on", "with", "in"}
 
 # Any "<Capitalised words> Council" not ours is another council ("Kent County Council").
+# The press's initials for a kind of council after its name: "Bury MBC", "Merton and Sutton LBCs".
+_KIND_INITIALS = r"(?:MBC|LBC|RBC|CC|DC|BC|UA)s?"
 _NAMED_COUNCIL = re.compile(
     r"\b(?:(?:London|Royal) Borough of [A-Z][\w'-]+(?: (?:and|upon) [A-Z][\w'-]+)*"
-    r"|(?:[A-Z][\w'-]+,? (?:(?:and|upon|on|with|in) )?){1,4}(?:Metropolitan Borough |County |City |Borough |District )?Council)\b"
+    r"|(?:(?!"
+    + _KIND_INITIALS
+    + r"\b)[A-Z][\w'-]+,? (?:(?:and|upon|on|with|in) )?){1,4}(?:Metropolitan Borough |County |City |Borough |District )?Council)\b"
     r"(?!\s+(?:Tax|tax|House|Offices|Chamber|Plan|Strategy|[Mm]eeting|[Mm]embers|Leader|Constitution|Procedure))"
 )
 _GENERIC_COUNCIL_WORDS = {
@@ -255,7 +259,7 @@ def _shortened(name: str) -> str:
 
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 # Press writes "Bury council" as often as "Bury Council".
-_AMBIGUOUS_FOLLOWER = re.compile(r"\s+(?:[Bb]orough\s+|[Cc]ity\s+|[Cc]ounty\s+)?[Cc]ouncil\b")
+_AMBIGUOUS_FOLLOWER = re.compile(r"\s+(?:(?:[Bb]orough\s+|[Cc]ity\s+|[Cc]ounty\s+)?[Cc]ouncil|" + _KIND_INITIALS + r")\b")
 
 
 class _OtherPlaces:
@@ -379,6 +383,10 @@ _ROLE_WORDS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in _SELF_ROLE_WORDS:
     _ROLE_WORDS_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
 _GROUP_GLUE = frozenset({",", "and", "or", "&", "nor", "plus", "as", "well"})
+# What may follow a council's name in a list: "Bury MBC, Wigan council's and Merton LBC".
+_COUNCIL_KIND_WORDS = frozenset(
+    {"council", "councils", "'s", "mbc", "mbcs", "lbc", "lbcs", "rbc", "rbcs", "cc", "ccs", "dc", "dcs", "bc", "bcs", "ua", "uas"}
+)
 
 
 @dataclass
@@ -441,7 +449,7 @@ def council_groups(tokens: list[str]) -> list[tuple[int, int, int, bool]]:
                 members.append(tokens[scan] == SELF_TOKEN)
                 last = scan
                 scan += 1
-            elif tokens[scan] in _GROUP_GLUE or tokens[scan] in ("council", "councils", "'s"):
+            elif tokens[scan] in _GROUP_GLUE or tokens[scan] in _COUNCIL_KIND_WORDS:
                 scan += 1
             else:
                 break
@@ -535,9 +543,8 @@ def mentions_in(tokens: list[str]) -> Mentions:
     references: list[tuple[int, str]] = []
     firsts = _REFERENCE_FIRSTS
     count = len(tokens)
-    for index, word in enumerate(tokens):
-        if word not in firsts:
-            continue
+    for index in [index for index, word in enumerate(tokens) if word in firsts]:
+        word = tokens[index]
         if word in _OWN_VOICE:
             references.append((index, "voice"))
             continue

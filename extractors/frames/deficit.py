@@ -21,6 +21,7 @@ _DEFINITE = frozenset(
         "this",
         "our",
         "its",
+        "their",
         "that",
         "cumulative",
         "accumulated",
@@ -166,6 +167,9 @@ def fund_of_sentence(parsed: Parsed) -> str | None:
             return "hn"
         if other is not None:
             return "other"
+        send = _distance(parsed, hit, "send")
+        if send is not None and send <= SEND_REACH:
+            return "hn"  # "their SEND deficit", as ``_tie`` reads it: a later "its deficit" is that one
     return "unknown"  # a deficit of no named fund: a later "the deficit" is that one
 
 

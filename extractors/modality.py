@@ -9,6 +9,7 @@ with the condition ("If X, Y"), which makes the whole sentence one.
 
 from __future__ import annotations
 
+from extractors.attribution import OTHER_TOKEN, SELF_TOKEN
 from extractors.cues import Parsed
 
 NEGATION_REACH = 4  # words before a cue that a "not" governs
@@ -113,12 +114,29 @@ def question(parsed: Parsed, start: int) -> bool:
     tokens = parsed.tokens
     if tokens and tokens[0] in ("q", "question", "questions"):
         return True
+    if _opens_inverted(tokens) and parsed.clause[start] == parsed.clause[0]:
+        return True  # "Has the DfE withheld any payments since ...": asked, with its "?" lost or cut off
     for position in range(start, len(tokens)):
         if tokens[position] == "?":
             return True
         if tokens[position] in (";", ".") or (position > start and parsed.clause[position] != parsed.clause[start]):
             return False
     return False
+
+
+# A sentence that opens with an auxiliary before its subject asks ("Has the DfE ...", "Did the
+# council ..."), or sets a condition ("Were the council to ..."): either way it asserts nothing.
+_INVERTED_AUXILIARIES = frozenset(
+    {"has", "have", "had", "did", "does", "do", "is", "are", "was", "were", "will", "would", "can", "could"}
+)
+_SUBJECT_OPENINGS = frozenset(
+    {"the", "any", "a", "an", "this", "that", "these", "those", "there", "it", "you", "your", "we", "our", "they", "their", "its"}
+    | {SELF_TOKEN, OTHER_TOKEN}
+)
+
+
+def _opens_inverted(tokens: list[str]) -> bool:
+    return len(tokens) > 2 and tokens[0] in _INVERTED_AUXILIARIES and tokens[1] in _SUBJECT_OPENINGS
 
 
 def describes_process(parsed: Parsed, start: int) -> bool:

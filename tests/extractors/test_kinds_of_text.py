@@ -588,3 +588,42 @@ def test_a_gap_stated_as_a_sum_after_a_high_needs_gap_is_the_council_s_deficit()
         "In Westshire, the gap in 2016-17 was £1.1m, rising to a forecast of £6m this year."
     )
     assert verdict(text) == "deficit_only"
+
+
+# ------------------------------------------------------------------ press: councils listed by the initials of their kind
+
+PLANS_SENT_BACK = (
+    "Councils were told to set out how they would clear their SEND deficits within three years. "
+    "Wigan and Merton LBCs, Bury MBC and Westshire County Council all told officials they could not "
+    "recover their deficits that quickly and sent in five-year plans instead. "
+    "Trafford CC made no such warning."
+)
+
+
+@pytest.mark.parametrize(
+    "council, status",
+    [
+        ("Wigan Council", "deficit_only"),
+        ("London Borough of Merton", "deficit_only"),
+        ("Bury Metropolitan Borough Council", "deficit_only"),  # "Bury" counts as a council before "MBC"
+        ("Westshire County Council", "deficit_only"),
+        ("Trafford Council", "none"),
+    ],
+)
+def test_a_list_of_councils_written_with_lbc_mbc_or_cc_is_one_list(council: str, status: str) -> None:
+    """ "Merton LBCs, Bury MBC and Westshire County Council" are three councils of one subject, not
+    one council named "Bury MBC and Westshire"; their deficits are the SEND deficits just named."""
+    assert verdict(PLANS_SENT_BACK, [council]) == status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2. Has the DfE withheld any safety valve payments since you entered the agreement",
+        "Did the council receive its safety valve payment in March",
+        "Is Westshire now in enhanced monitoring and support",
+    ],
+)
+def test_a_question_that_lost_its_question_mark_still_asks(text: str) -> None:
+    """Requests for information list questions without "?", and cut text loses it."""
+    assert verdict(text, context=SV_TITLE) in ("none", "sv_agreed")

@@ -1,6 +1,6 @@
 """Benchmark the extractors: PDF pages per second (PDFium vs pdfminer.six) and signal throughput.
 
-Run: python bench/extract.py [--pages 200] [--text-mb 20]
+Run: python bench/extract.py [--pages 200] [--text-mb 20] [--corpus DIR]
 
 1. Generates council-style PDFs (paragraphs of minutes and a table of figures per page) with
    reportlab, then reads the same files with both engines in this run and prints pages/s
@@ -10,6 +10,9 @@ Run: python bench/extract.py [--pages 200] [--text-mb 20]
    core, in MB of text per second (target: at least 8 MB/s). A dense variant, where every
    paragraph is about the programme, shows the worst case (target: at least 5 MB/s).
 
+3. With ``--corpus DIR`` (a folder of labelled real text, as ``sendwatch evaluate`` reads), the
+   same throughput on those real documents, each read for its labelled council.
+
 Times are CPU time of this process (one core), so other work on the machine does not skew them;
 the isolated reader (a child process) is timed by the wall clock.
 """
@@ -17,6 +20,7 @@ the isolated reader (a child process) is timed by the wall clock.
 from __future__ import annotations
 
 import argparse
+import csv
 import random
 import sys
 import tempfile
@@ -121,6 +125,21 @@ def signal_throughput(pages: list[str], pages_per_document: int = 40) -> tuple[f
     return size / 1_000_000 / (time.process_time() - start), found
 
 
+def corpus_throughput(folder: Path, rounds: int = 3) -> tuple[float, int, int]:
+    """MB/s through ``analyse_pages`` on a labelled folder's documents (best of ``rounds``),
+    how many (document, council) rows, and their total size in bytes."""
+    rows = list(csv.DictReader((folder / "labels.csv").open(encoding="utf-8")))
+    texts = [(folder / "docs" / row["file"]).read_text(encoding="utf-8").split("\n---\n", 1)[-1] for row in rows]
+    size = sum(len(text.encode("utf-8")) for text in texts)
+    best = 0.0
+    for _ in range(rounds):
+        start = time.process_time()
+        for row, text in zip(rows, texts):
+            analyse_pages([text], [row["council"]])
+        best = max(best, size / 1_000_000 / (time.process_time() - start))
+    return best, len(rows), size
+
+
 def _programme_sentence(rng: random.Random) -> str:
     year = rng.choice(["2023/24", "2024/25", "2025-26"])
     return rng.choice(PROGRAMME).format(a=f"{rng.uniform(1, 30):.1f}", b=f"{rng.uniform(0.2, 5):.1f}", y=year)
@@ -130,6 +149,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200, help="PDF pages to generate and read (default 200)")
     parser.add_argument("--text-mb", type=float, default=20.0, help="MB of page text for the signal benchmark")
+    parser.add_argument("--corpus", type=Path, help="also time a folder of labelled real text (docs/ and labels.csv)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="sendwatch-bench-") as folder:
@@ -153,6 +173,9 @@ def main() -> None:
     print("Signal extraction (analyse_pages, one core):")
     print(f"  agenda-pack text, 5% on the programme   {typical:6.1f} MB/s  ({found:,} evidence items; target >= 8 MB/s)")
     print(f"  dense text, every paragraph on it       {dense:6.1f} MB/s  ({dense_found:,} evidence items; target >= 5 MB/s)")
+    if args.corpus:
+        real, rows, size = corpus_throughput(args.corpus)
+        print(f"  real text, {rows} rows of {args.corpus.name} ({size / 1000:,.0f} KB)  {real:6.2f} MB/s")
 
 
 if __name__ == "__main__":

@@ -96,7 +96,7 @@ class Cues:
         self.roles = roles
         self._base = Triggers(triggers)
         self._with_programme = Triggers(triggers + programme_triggers, whole_programme_triggers)
-        self._by_token: dict[str, tuple[tuple[tuple[str, ...], str, str], ...]] = {}
+        self._by_token: dict[str, _Starts] = {}
 
     def worth_reading(self, text: str, programme: bool = False) -> bool:
         """Whether text may hold evidence or money: a £ sign or a trigger; in a paper about the
@@ -116,7 +116,8 @@ class Cues:
         """Tokens of a rewritten (lower-case) sentence and every role's hits in it.
 
         Most tokens start no phrase: the phrases each token can start are looked up for all
-        tokens at once, and only the few tokens that start one are visited."""
+        tokens at once, and only the few tokens that start one are visited. A longer phrase is
+        looked up by its second word too, so "the", which starts many, costs one more look-up."""
         tokens = _TOKEN.findall(text)
         words_at = tuple(tokens)
         count = len(tokens)
@@ -125,43 +126,64 @@ class Cues:
         starting = [known(token) for token in tokens]
         hits: list[Hit] = []
         by_role: dict[str, list[Hit]] = {}
-        for position, entries in enumerate(starting):
-            if entries is None:
-                entries = self._entries(tokens[position])
-            if not entries:
+        for position, starts in enumerate(starting):
+            if starts is None:
+                starts = self._starts(tokens[position])
+            if starts is _NO_PHRASE:
                 continue
             token = tokens[position]
-            for rest, role, phrase in entries:
-                if role == "money":
-                    found = Hit("money", position, position + 1, token)
-                elif rest:
-                    end = position + 1 + len(rest)
-                    if end > count or words_at[position + 1 : end] != rest:
-                        continue
-                    found = Hit(role, position, end, phrase)
-                else:
-                    found = Hit(role, position, position + 1, token)
-                hits.append(found)
-                by_role.setdefault(role, []).append(found)
+            longer = starts.by_next.get(tokens[position + 1]) if position + 1 < count and starts.by_next else None
+            if longer is None:  # one-word phrases only
+                for _, role in starts.alone:
+                    hit = Hit(role, position, position + 1, token)
+                    hits.append(hit)
+                    by_role.setdefault(role, []).append(hit)
+                continue
+            found = [(order, Hit(role, position, position + 1, token)) for order, role in starts.alone]
+            for order, rest, role, phrase in longer:
+                end = position + 1 + len(rest)
+                if end <= count and (len(rest) == 1 or words_at[position + 1 : end] == rest):
+                    found.append((order, Hit(role, position, end, phrase)))
+            found.sort(key=_first)  # the vocabulary's order: longer phrases first
+            for _, hit in found:
+                hits.append(hit)
+                by_role.setdefault(hit.role, []).append(hit)
         return Parsed(text, tokens, hits, clause, by_role, words=frozenset(tokens))
 
-    def _entries(self, token: str) -> tuple[tuple[tuple[str, ...], str, str], ...]:
-        """(the phrase's other words, its role, the phrase) for every phrase that can start at
-        ``token``: exact first words and stems, computed once per distinct word. A sum of money
-        ("£3m") starts only itself."""
+    def _starts(self, token: str) -> _Starts:
+        """The phrases that can start at ``token`` (exact first words, then stems), in order,
+        computed once per distinct word. A sum of money ("£3m") is a phrase of its own."""
         if token[0] == "£":
             return _MONEY
-        found = [(words[1:], role, " ".join(words)) for words, role in self.exact.get(token, ())]
-        found.extend(
-            (words[1:], role, " ".join((token,) + words[1:])) for stem, words, role in self.stems if token.startswith(stem)
-        )
-        entries = tuple(found)
+        phrases = [(words, role) for words, role in self.exact.get(token, ())]
+        phrases.extend(((token,) + words[1:], role) for stem, words, role in self.stems if token.startswith(stem))
+        alone: list[tuple[int, str]] = []
+        by_next: dict[str, list[tuple[int, tuple[str, ...], str, str]]] = {}
+        for order, (words, role) in enumerate(phrases):
+            if len(words) == 1:
+                alone.append((order, role))
+            else:
+                by_next.setdefault(words[1], []).append((order, words[1:], role, " ".join(words)))
+        starts = _Starts(tuple(alone), {word: tuple(entries) for word, entries in by_next.items()}) if phrases else _NO_PHRASE
         if len(self._by_token) < 200_000:  # a bounded cache: hostile text cannot grow it forever
-            self._by_token[token] = entries
-        return entries
+            self._by_token[token] = starts
+        return starts
 
 
-_MONEY: tuple[tuple[tuple[str, ...], str, str], ...] = (((), "money", ""),)
+class _Starts(NamedTuple):
+    """The phrases starting at one word: those of that word alone, and the longer ones by their
+    second word, each with its place in the vocabulary's order."""
+
+    alone: tuple[tuple[int, str], ...]  # (order, role)
+    by_next: dict[str, tuple[tuple[int, tuple[str, ...], str, str], ...]]  # second word: (order, other words, role, phrase)
+
+
+_NO_PHRASE = _Starts((), {})
+_MONEY = _Starts(((0, "money"),), {})
+
+
+def _first(item: tuple[int, Hit]) -> int:
+    return item[0]
 
 
 class Triggers:
@@ -270,7 +292,8 @@ def load_cues(path: Path | None = None) -> Cues:
     programme_words = {str(word).lower() for word in data.get("programme_words") or ()}
     programme_triggers = tuple(sorted(role_phrases | programme_words))
     whole = frozenset(role_phrases - stem_phrases - programme_words)
-    ordered = {first: tuple(sorted(set(entries), key=lambda entry: -len(entry[0]))) for first, entries in exact.items()}
+    # Longer phrases first; among equals, a fixed order (a set's order changes from one process to the next).
+    ordered = {first: tuple(sorted(set(entries), key=lambda entry: (-len(entry[0]), entry))) for first, entries in exact.items()}
     return Cues(ordered, tuple(stems), triggers, frozenset(roles), programme_triggers, whole)
 
 

@@ -6,6 +6,10 @@ would be lost) and should rarely let routine business through (that costs speed 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from extractors.cues import Triggers, default_cues, joined_words
@@ -69,3 +73,20 @@ def test_no_phrases_find_nothing() -> None:
 
 def test_words_are_joined_by_one_space_with_punctuation_dropped() -> None:
     assert joined_words("the (dsg),\n high\tneeds…") == " the dsg high needs… "
+
+
+def test_a_sentence_parses_the_same_in_every_process() -> None:
+    """Phrases of one length starting at one word come in a fixed order, whatever the process's
+    hash seed (the vocabulary's tables are built from sets)."""
+    code = (
+        "from extractors.cues import default_cues; "
+        "print([tuple(hit) for hit in default_cues().parse("
+        "'the council had been awarded the grant and the council received it, no longer in deficit').hits])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1 and "awarded" in outputs.pop()

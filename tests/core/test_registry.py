@@ -68,7 +68,7 @@ def test_the_shipped_councils_go_by_the_names_they_call_themselves() -> None:
 
     from sendwatch.core.config import load_config
 
-    shipped = load_config(Path(__file__).resolve().parents[1] / "config.yaml")
+    shipped = load_config(Path(__file__).resolve().parents[2] / "config.yaml")
     names = {council.slug: council for council in shipped.councils}
     assert names["birmingham"].name == "Birmingham City Council"
     assert names["leeds"].name == "Leeds City Council" and "Leeds" in names["leeds"].aliases  # searchable by the short name

@@ -10,7 +10,7 @@ import pytest
 
 from sendwatch.core.config import ConfigError, load_config, parse_config
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 VALID = """\
 database: sqlite:///sendwatch.db

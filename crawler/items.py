@@ -50,6 +50,8 @@ class MeetingFound:
     status: str | None = None
     # Local (UK) start time where the council gives one; None when it gives none (never guessed).
     start_time: dt.time | None = None
+    # Its planned finish (UK local) where the council publishes one (ModernGov's GetMeeting); None otherwise.
+    end_time: dt.time | None = None
     # Hash of everything parsed for this meeting; equal fingerprints mean nothing new.
     fingerprint: str | None = None
     in_window: bool = True

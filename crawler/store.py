@@ -105,6 +105,7 @@ def _save_meetings(
         row.date = meeting.date or row.date
         # As the date: a route that shows no time (a page without one) keeps the time last read.
         row.start_time = meeting.start_time if meeting.start_time is not None else row.start_time
+        row.end_time = meeting.end_time if meeting.end_time is not None else row.end_time
         row.status = meeting.status or row.status
         row.url = meeting.url or row.url
         row.fingerprint = meeting.fingerprint

@@ -3,7 +3,9 @@
 ModernGov's web service gives ``meetingdate`` as ``10/02/2026`` and ``meetingtime`` beside it
 ("10.00 am"); its pages print "Tuesday, 3rd December, 2024 2.00 pm" and list "14 Jul 2026 6.00 pm";
 CMIS writes "9 Jul 2026 11:00 - Planning Committee", "10:00 Licensing Sub-Committee A" and
-"3 Aug 2026 - 10:00". Times are local (UK) wall-clock times. A time that is absent, blank or
+"3 Aug 2026 - 10:00". ModernGov's ``GetMeeting`` may also give a planned finish
+(``meetingplannedfinishtime``, "2.00 pm", often empty), read by the same rules. Times are local
+(UK) wall-clock times. A time that is absent, blank or
 cannot be read with certainty stays unknown (None): a calendar entry at a wrong hour is worse
 than an all-day one. So a bare ``2.00`` (no am/pm, and no 24-hour reading a council would meet
 at) is unknown, and so is midnight, which systems print where no time was entered.
@@ -76,7 +78,8 @@ def find_time(text: str | None) -> dt.time | None:
 
 
 def parse_time(text: str | None) -> dt.time | None:
-    """A field that holds a meeting's time (``<meetingtime>``, a "Time:" cell): its start time, or None."""
+    """A field that holds one of a meeting's times (``<meetingtime>``, ``<meetingplannedfinishtime>``,
+    a "Time:" cell): the time it gives, or None."""
     return find_time(text)
 
 

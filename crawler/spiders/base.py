@@ -346,10 +346,12 @@ def fingerprint(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
-def with_time(parsed: dict[str, Any], starts: dt.time | None) -> dict[str, Any]:
-    """A meeting's parsed content with its start time when one is known: a moved time changes the
-    fingerprint as a moved date does, and a meeting with no time keeps the fingerprint it had."""
-    return {**parsed, "time": starts.isoformat(timespec="minutes")} if starts is not None else parsed
+def with_time(parsed: dict[str, Any], starts: dt.time | None, ends: dt.time | None = None) -> dict[str, Any]:
+    """A meeting's parsed content with its start and planned finish times where they are known: a
+    moved time changes the fingerprint as a moved date does, and a meeting with no time (or no
+    finish) keeps the fingerprint it had before times (or finishes) were read."""
+    timed = {**parsed, "time": starts.isoformat(timespec="minutes")} if starts is not None else parsed
+    return {**timed, "ends": ends.isoformat(timespec="minutes")} if ends is not None else timed
 
 
 def normalise_html(fragment: str | None) -> str:

@@ -9,7 +9,9 @@ URL if it holds one, else from the site's own navigation, following links whose 
 speaks of meetings or a calendar until a page holds the calendar module (a link to a meeting or
 month view, or the module's element ids). ``Document.ashx`` links are opaque, name no format and
 may change: each paper's kind comes from its bytes, and documents are also matched by content
-hash when stored.
+hash when stored. CMIS pages give a start time but no finish: its meetings' ``end_time`` stays
+unknown (the list view's link title repeats the start after a colon, "11:00 : 11:00", which is
+not shown to be a finish and is not read as one).
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ Web service: ``mgWebService.asmx/GetCommittees`` → ``GetMeetings?lCommitteeId=
 ``GetMeetings`` fails) → ``GetMeeting?lMeetingId=``. HTML: ``mgListCommittees.aspx`` →
 ``ieListMeetings.aspx?CommitteeId=`` (and the pages of other years, or of "Earlier meetings",
 back to ``crawl.since``) → ``ieListDocuments.aspx?CId=&MId=&Ver=4``. Each step falls back on its
-own: a failing ``GetMeeting`` is replaced by that meeting's ``ieListDocuments`` page.
+own: a failing ``GetMeeting`` is replaced by that meeting's ``ieListDocuments`` page. Only
+``GetMeeting`` gives a planned finish time (``meetingplannedfinishtime``, often empty); the
+lists and pages show starts only, and the actual start and finish fields are not read.
 
 Real sites vary (``crawler.variants``): titles escaped twice, restricted (exempt) papers, items
 without ids, raw HTML inside the XML; on the pages, item titles that link straight to their
@@ -229,6 +231,7 @@ class ModernGovSpider(CouncilSpider):
             meta.get("committee_title") or clean(_text(root, "committeetitle")) or None,
             day=parse_uk_date(_text(root, "meetingdate")),
             starts=parse_time(_text(root, "meetingtime")) or meta.get("listed_time"),
+            ends=parse_time(_text(root, "meetingplannedfinishtime")),
             status=_text(root, "meetingstatus") or None,
             items=items,
             documents=documents,
@@ -561,6 +564,7 @@ class ModernGovSpider(CouncilSpider):
         documents: list[DocumentFound],
         extra: Any = None,
         starts: dt.time | None = None,
+        ends: dt.time | None = None,
     ) -> Iterator[Yielded]:
         """Yield the meeting, its items, their HTML text sources and its documents (fetched or skipped)."""
         parsed = with_time(
@@ -572,6 +576,7 @@ class ModernGovSpider(CouncilSpider):
                 "extra": extra,
             },
             starts,
+            ends,
         )
         meeting_fingerprint = fingerprint(parsed)
         known = self.known.meetings.get(meeting_id)
@@ -581,6 +586,7 @@ class ModernGovSpider(CouncilSpider):
             title=title,
             date=day,
             start_time=starts,
+            end_time=ends,
             url=self.meeting_url(committee_id, meeting_id) if committee_id else (known.url if known else None),
             status=status,
             fingerprint=meeting_fingerprint,

@@ -56,6 +56,7 @@ def eastmoor(today: dt.date) -> DemoCouncil:
     upcoming = DemoMeeting(
         date=today + dt.timedelta(days=24),
         time=dt.time(14, 0),
+        ends=dt.time(15, 30),  # its planned finish, published in GetMeeting: the calendar ends it there
         items=[DemoItem(title="Dedicated Schools Grant: Quarter 3 update", agenda_html=_p("To receive the Quarter 3 update."))],
     )
     forum = DemoCommittee(title=FORUM, meetings=[baseline, upcoming])

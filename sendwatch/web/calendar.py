@@ -14,8 +14,11 @@ shows the time in its user's own zone, right for a reporter abroad too. The conv
 the time-zone database at the moment the feed is fetched, and subscribed calendars are fetched
 again and again, so British Summer Time is always applied as the meeting's date requires.
 
-Councils publish no end times, so a timed event is given ``ASSUMED_LENGTH`` (two hours) and its
-description says the end is not the council's.
+A timed event ends at the council's planned finish where it publishes one (ModernGov's
+``meetingplannedfinishtime``) and that finish is after the start; otherwise (most meetings, and
+every CMIS one, publish none) it is given ``ASSUMED_LENGTH`` (two hours) and its description says
+the end is not the council's. A finish at or before the start is a slip in the council's data,
+not a meeting that runs past midnight, so it is not used either, and the description says that.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from sendwatch.core.formatting import LONDON
 
 ICS = "text/calendar; charset=utf-8"
 PRODUCT = "-//sendwatch//upcoming meetings//EN"
-# How long a timed event lasts in the calendar: councils publish start times only.
+# How long a timed event lasts in the calendar when the council publishes no usable finish time.
 ASSUMED_LENGTH = dt.timedelta(hours=2)
 
 
@@ -45,6 +48,8 @@ class CalendarMeeting:
     first_seen_at: dt.datetime
     # The UK local start time the council publishes; None: an all-day event.
     start_time: dt.time | None = None
+    # The planned finish (UK local, same day) the council publishes; None: none published.
+    end_time: dt.time | None = None
 
     @property
     def summary(self) -> str:
@@ -56,6 +61,13 @@ class CalendarMeeting:
         if self.start_time is None:
             return None
         return dt.datetime.combine(self.date, self.start_time, tzinfo=LONDON)
+
+    @property
+    def ends_at(self) -> dt.datetime | None:
+        """The council's planned finish as an instant, if it publishes one after the start on the same day."""
+        if self.start_time is None or self.end_time is None or self.end_time <= self.start_time:
+            return None
+        return dt.datetime.combine(self.date, self.end_time, tzinfo=LONDON)
 
     @property
     def clock(self) -> str:
@@ -92,6 +104,19 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _length(meeting: CalendarMeeting, ends: dt.datetime | None) -> str:
+    """What the event's end is: the council's planned finish, or sendwatch's allowance and why."""
+    if ends is not None:
+        return f"The council plans it to finish at {meeting.end_time:%H:%M} UK time."
+    hours = f"{ASSUMED_LENGTH.total_seconds() / 3600:g}"
+    if meeting.end_time is None:
+        return f"The council publishes no end time: the {hours} hours shown are sendwatch's allowance."
+    return (
+        f"The council's planned finish ({meeting.end_time:%H:%M}) is not after its start: "
+        f"the {hours} hours shown are sendwatch's allowance."
+    )
+
+
 def calendar(meetings: Iterable[CalendarMeeting], name: str, base_url: str, stamp: dt.datetime) -> str:
     """The VCALENDAR text; ``stamp`` (the data's own time) is every event's DTSTAMP, so the same
     meetings give the same bytes and conditional requests can answer 304."""
@@ -111,12 +136,11 @@ def calendar(meetings: Iterable[CalendarMeeting], name: str, base_url: str, stam
         if starts is None:
             when = [f"DTSTART;VALUE=DATE:{meeting.date:%Y%m%d}", f"DTEND;VALUE=DATE:{meeting.date + dt.timedelta(days=1):%Y%m%d}"]
         else:
-            when = [f"DTSTART:{_stamp(starts)}", f"DTEND:{_stamp(starts + ASSUMED_LENGTH)}"]
-            hours = ASSUMED_LENGTH.total_seconds() / 3600
+            ends = meeting.ends_at
+            when = [f"DTSTART:{_stamp(starts)}", f"DTEND:{_stamp(ends or starts + ASSUMED_LENGTH)}"]
             about = (
                 f"{meeting.committee} of {meeting.council_name}, starting at {meeting.clock} UK time. "
-                f"The council publishes no end time: the {hours:g} hours shown are sendwatch's allowance. "
-                f"Papers and changes: {site}/councils/{meeting.council_slug}"
+                f"{_length(meeting, ends)} Papers and changes: {site}/councils/{meeting.council_slug}"
             )
         lines += [
             "BEGIN:VEVENT",

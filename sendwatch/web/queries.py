@@ -558,6 +558,7 @@ def upcoming_meetings(session: Session, today: dt.date, slug: str | None = None,
                 url=safe_url(meeting.url),
                 first_seen_at=meeting.first_seen_at,
                 start_time=meeting.start_time,
+                end_time=meeting.end_time,
             )
         )
     return meetings

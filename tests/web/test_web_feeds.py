@@ -242,3 +242,51 @@ def test_a_meeting_with_a_published_time_is_a_timed_event_and_one_without_stays_
     dashboard = site.client.get("/").text
     assert f'<time datetime="{ahead.isoformat()}T14:00">' in dashboard and f"{ahead.day} {ahead:%B %Y}, 14:00</time>" in dashboard
     assert f'<time datetime="{ahead.isoformat()}">{ahead.day} {ahead:%B %Y}</time>' in dashboard
+
+
+def test_a_timed_event_ends_at_the_councils_planned_finish_and_else_allows_two_hours_and_says_why(site) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import icalendar
+    from web_support import council
+
+    from sendwatch.core.storage.models import Committee, Meeting
+
+    london = ZoneInfo("Europe/London")
+    ahead = utcnow().date() + dt.timedelta(days=10)
+    at = {clock: dt.datetime.combine(ahead, dt.time.fromisoformat(clock), london) for clock in ("10:00", "13:15")}
+    with site.database.session() as session:
+        north = council(session, "northshire")
+        committees = {title: Committee(council_id=north.id, external_id=title, title=title) for title in "ABCD"}
+        session.add_all(committees.values())
+        session.flush()
+        session.add_all(
+            [  # A: a finish after the start; B: none published; C: one not after the start; D: a finish but no start
+                Meeting(council_id=north.id, committee_id=committees["A"].id, external_id="a", date=ahead,
+                        start_time=dt.time(10, 0), end_time=dt.time(13, 15)),
+                Meeting(council_id=north.id, committee_id=committees["B"].id, external_id="b", date=ahead,
+                        start_time=dt.time(10, 0)),
+                Meeting(council_id=north.id, committee_id=committees["C"].id, external_id="c", date=ahead,
+                        start_time=dt.time(10, 0), end_time=dt.time(10, 0)),
+                Meeting(council_id=north.id, committee_id=committees["D"].id, external_id="d", date=ahead,
+                        end_time=dt.time(13, 15)),
+            ]
+        )  # fmt: skip
+
+    parsed = icalendar.Calendar.from_ical(site.client.get("/calendar.ics").text)
+    events = {str(event["SUMMARY"]).rsplit(" ", 1)[-1]: event for event in parsed.walk("VEVENT")}
+    ends = {name: event.decoded("DTEND") for name, event in events.items()}
+    about = {name: str(event["DESCRIPTION"]) for name, event in events.items()}
+
+    assert events["A"].decoded("DTSTART") == at["10:00"] and ends["A"] == at["13:15"]
+    assert ends["A"].utcoffset() == dt.timedelta(0)  # written in UTC, as the start is
+    assert "plans it to finish at 13:15 UK time" in about["A"] and "allowance" not in about["A"]
+
+    assert ends["B"] - events["B"].decoded("DTSTART") == dt.timedelta(hours=2)
+    assert "publishes no end time" in about["B"] and "2 hours shown are sendwatch's allowance" in about["B"]
+
+    assert ends["C"] - events["C"].decoded("DTSTART") == dt.timedelta(hours=2)
+    assert "planned finish (10:00) is not after its start" in about["C"] and "allowance" in about["C"]
+
+    assert events["D"].decoded("DTSTART") == ahead and ends["D"] == ahead + dt.timedelta(days=1)  # all day: no start

@@ -187,6 +187,9 @@ def test_the_meetings_ahead_are_listed_and_in_the_calendar(browser, demo) -> Non
         # Crawled from the demo's web service ("2.00 pm"): a timed event, in UTC.
         start = next(line for line in body.split("\r\n") if line.startswith("DTSTART"))
         assert start.startswith("DTSTART:") and start.endswith(("T140000Z", "T130000Z")), start
+        # Its GetMeeting plans a finish at "3.30 pm": the event ends there, not after two hours.
+        end = next(line for line in body.split("\r\n") if line.startswith("DTEND"))
+        assert end.startswith("DTEND:") and end.endswith(("T153000Z", "T143000Z")), end
     assert "BEGIN:VEVENT" not in demo.client.get("/councils/northfield/calendar.ics").text
 
 

@@ -135,6 +135,9 @@ class Meeting(Base):
     # The start time the council publishes, as UK local (wall-clock) time; None where it gives
     # none. Calendars show a timed event for these and an all-day one for the rest.
     start_time: Mapped[dt.time | None] = mapped_column(Time)
+    # The planned finish the council publishes (UK local time, same day), None where it gives
+    # none. Calendars end a timed event here when it is after the start, else allow two hours.
+    end_time: Mapped[dt.time | None] = mapped_column(Time)
     status: Mapped[str | None] = mapped_column(String(60))
     url: Mapped[str | None] = mapped_column(String(1000))
     # Hash of what was parsed from the meeting's page or XML: ModernGov sends no validators,

@@ -122,6 +122,12 @@ def _linked_doc(
     )
 
 
+def _finish(meeting: DemoMeeting) -> str:
+    """The planned finish as GetMeeting writes it ("4.30 pm"); none published is a line break and
+    indentation, as real answers leave their empty fields."""
+    return moderngov_time(meeting.ends) if meeting.ends is not None else "\n  "
+
+
 def mg_meeting_xml(base: str, council: DemoCouncil, committee: DemoCommittee, meeting: DemoMeeting) -> str:
     """``GetMeeting``: the meeting, its agenda items (text and minutes inline) and their linked documents."""
     variants = council.variants
@@ -134,7 +140,7 @@ def mg_meeting_xml(base: str, council: DemoCouncil, committee: DemoCommittee, me
         f"  <meetingstatus>{xml_escape(meeting.status)}</meetingstatus>\n",
         "  <isdisplayallowed>True</isdisplayallowed>\n",
         f"  <meetingtime>{moderngov_time(meeting.time)}</meetingtime>\n",
-        "  <meetingplannedfinishtime></meetingplannedfinishtime>\n",
+        f"  <meetingplannedfinishtime>{_finish(meeting)}</meetingplannedfinishtime>\n",
         "  <meetinglocation>Council Chamber, County Hall</meetinglocation>\n",
         "  <iswebcast>False</iswebcast>\n",
         f"  <agendaid>{meeting.id}</agendaid>\n",

@@ -39,6 +39,9 @@ def dsg_report(council_name: str, day: dt.date, deficit_m: float) -> list[str]:
 # When the sample forum meets, in turn: the afternoon, the morning, and once with no time
 # published (a blank ``meetingtime``, no time on the pages), which stays unknown.
 FORUM_TIMES: list[dt.time | None] = [dt.time(14, 0), dt.time(9, 30), None]
+# Their planned finishes, in the same turn: the afternoon meeting's is published (to 4.30 pm, not
+# the calendar's two-hour allowance), the others' is left empty, as on most real meetings.
+FORUM_FINISHES: list[dt.time | None] = [dt.time(16, 30), None, None]
 
 
 def forum_meeting(council_name: str, day: dt.date, deficit_m: float, with_minutes: bool) -> DemoMeeting:
@@ -138,6 +141,7 @@ def sample_council(
     )
     for index, meeting in enumerate(forum.meetings):
         meeting.time = FORUM_TIMES[index % len(FORUM_TIMES)]
+        meeting.ends = FORUM_FINISHES[index % len(FORUM_FINISHES)]
     others = [DemoCommittee(title, [other_meeting(today - dt.timedelta(days=30), title)]) for title in OTHER_COMMITTEES]
     default_mount = {"moderngov": "/", "cmis": f"/{slug.replace('-', '')}/", "listing": "/schools-forum/"}[platform]
     if "calendar_tab" in chosen:  # as Cambridgeshire's: /ccc_live/MeetingsCalendar/tabid/70/...

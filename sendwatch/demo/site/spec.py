@@ -100,13 +100,15 @@ class DemoItem:
 @dataclass
 class DemoMeeting:
     """A meeting on a date, at a (UK local) time, or none published; ``documents`` are
-    meeting-level papers (CMIS packs, listing papers)."""
+    meeting-level papers (CMIS packs, listing papers). ``ends`` is its planned finish, which
+    only ModernGov's ``GetMeeting`` publishes (empty where None, as on most real meetings)."""
 
     date: dt.date
     items: list[DemoItem] = field(default_factory=list)
     documents: list[DemoDocument] = field(default_factory=list)
     status: str = "Confirmed"
     time: dt.time | None = dt.time(10, 0)
+    ends: dt.time | None = None
     id: int = 0
 
     def all_documents(self) -> list[DemoDocument]:

@@ -9,7 +9,7 @@ import sys
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import JSON, bindparam, func, inspect, select, text
+from sqlalchemy import JSON, Time, bindparam, func, inspect, select, text
 
 from sendwatch.core.storage import open_database
 from sendwatch.core.storage.db import DatabaseError, current_revision, head_revision, make_engine, upgrade
@@ -372,4 +372,39 @@ def test_an_upgrade_to_meeting_times_keeps_every_meeting_with_no_time_until_one_
         kept.start_time = dt.time(14, 0)
     with db.session() as session:
         assert session.scalars(select(Meeting)).one().start_time == dt.time(14, 0)
+    db.dispose()
+
+
+def test_an_upgrade_to_meeting_ends_keeps_every_meeting_and_its_start_with_no_finish_until_one_is_read(
+    database_url: str,
+) -> None:
+    from sendwatch.core.storage.models import Meeting
+
+    engine = make_engine(database_url)
+    upgrade(engine, database_url, revision="0012_meeting_times")
+    with engine.begin() as connection:
+        insert_council_with_a_read_paper(connection)
+        connection.execute(
+            text(
+                "INSERT INTO meetings (id, council_id, external_id, date, start_time, status, fingerprint, first_seen_at) "
+                "VALUES (3, 1, '4967', '2026-02-10', :starts, 'Confirmed', 'f1', :now)"
+            ).bindparams(bindparam("starts", type_=Time())),  # as the 0012 schema stores a time on each database
+            {"starts": dt.time(10, 0), "now": dt.datetime(2024, 5, 1, 9, 32)},
+        )
+    engine.dispose()
+
+    db = open_database(database_url)
+    assert current_revision(db.engine) == head_revision()
+    with db.session() as session:
+        [kept] = session.scalars(select(Meeting)).all()
+        assert (kept.external_id, kept.date, kept.start_time, kept.fingerprint) == (
+            "4967",
+            dt.date(2026, 2, 10),
+            dt.time(10, 0),
+            "f1",
+        )
+        assert kept.end_time is None  # unknown until a crawl reads it: the calendar allows two hours meanwhile
+        kept.end_time = dt.time(14, 0)
+    with db.session() as session:
+        assert session.scalars(select(Meeting)).one().end_time == dt.time(14, 0)
     db.dispose()

@@ -20,6 +20,7 @@ import yaml
 
 from sendwatch.core.config import Config, load_config
 from sendwatch.core.storage import Database, open_database
+from tests.support.demo_once import DemoRun, demo_run
 
 ROOT = Path(__file__).resolve().parent.parent
 # What the suite's own processes import: the CLI, crawl and sendwatch workers, readers, helpers.
@@ -186,6 +187,12 @@ def database(database_url: str) -> Iterator[Database]:
     db = open_database(database_url)
     yield db
     db.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_made(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """``sendwatch demo`` as the README's quick start runs it, once for the session (see tests/support/demo_once.py)."""
+    return demo_run(request.config, tmp_path_factory)
 
 
 @pytest.fixture

@@ -127,19 +127,29 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     _DROPPER.finish()
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """The URL of a brand-new, empty PostgreSQL database, dropped after the test."""
+def _new_postgres_database(template: bool) -> Iterator[str]:
+    """Create a test database (empty, or a copy of this process's migrated template), yield its URL, drop it after."""
     admin = _postgres_admin()
     name = f"sendwatch_test_{uuid.uuid4().hex[:12]}"
     try:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        if template and not _TEMPLATE:
+            made = f"sendwatch_template_{uuid.uuid4().hex[:12]}"
+            admin.execute(f'CREATE DATABASE "{made}"')
+            _TEMPLATE.append(made)
+            open_database(_postgres_database_url(made)).dispose()
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_TEMPLATE[0]}"' if template else f'CREATE DATABASE "{name}"')
     finally:
         admin.close()
     try:
         yield _postgres_database_url(name)
     finally:
         _DROPPER.drop(name)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The URL of a brand-new, empty PostgreSQL database, dropped after the test."""
+    yield from _new_postgres_database(template=False)
 
 
 @pytest.fixture
@@ -148,21 +158,7 @@ def migrated_postgres_url() -> Iterator[str]:
 
     A copy (``CREATE DATABASE ... TEMPLATE``) of one database this process migrated once: the
     state ``open_database`` gives a new database, without running every migration again."""
-    admin = _postgres_admin()
-    name = f"sendwatch_test_{uuid.uuid4().hex[:12]}"
-    try:
-        if not _TEMPLATE:
-            template = f"sendwatch_template_{uuid.uuid4().hex[:12]}"
-            admin.execute(f'CREATE DATABASE "{template}"')
-            _TEMPLATE.append(template)
-            open_database(_postgres_database_url(template)).dispose()
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_TEMPLATE[0]}"')
-    finally:
-        admin.close()
-    try:
-        yield _postgres_database_url(name)
-    finally:
-        _DROPPER.drop(name)
+    yield from _new_postgres_database(template=True)
 
 
 @pytest.fixture

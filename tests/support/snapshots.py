@@ -12,6 +12,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 
 def copy_cycle_state(source: Path, target: Path, database: str = "sendwatch.db", data: str = "data") -> None:
     """Copy ``source``'s database and papers folder into ``target``, the papers' paths rewritten to the copy."""
@@ -28,15 +30,27 @@ def copy_folder(source: Path, target: Path, database: str, data: str = "data") -
 
 def copy_database(source: Path, target: Path, papers: Path, copied_papers: Path) -> None:
     """Copy an SQLite database, its papers' paths under ``papers`` moved to ``copied_papers``."""
-    old, new = str(papers), str(copied_papers)
     original, copy = sqlite3.connect(source), sqlite3.connect(target)
     try:
         original.backup(copy)  # consistent whatever the original's write-ahead log still holds
-        with copy:
-            copy.execute(
-                "UPDATE documents SET file_path = ? || substr(file_path, ?) WHERE substr(file_path, 1, ?) = ?",
-                (new, len(old) + 1, len(old), old),
-            )
     finally:
         original.close()
         copy.close()
+    repoint_papers(f"sqlite:///{target}", papers, copied_papers)
+
+
+def repoint_papers(database_url: str, papers: Path, copied_papers: Path) -> None:
+    """In a copied database (SQLite or PostgreSQL), the papers stored under ``papers`` are now under ``copied_papers``."""
+    old, new = str(papers), str(copied_papers)
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            moved = connection.execute(
+                text(
+                    "UPDATE documents SET file_path = :new || substr(file_path, :rest) WHERE substr(file_path, 1, :length) = :old"
+                ),
+                {"new": new, "rest": len(old) + 1, "length": len(old), "old": old},
+            ).rowcount
+    finally:
+        engine.dispose()
+    assert moved > 0, f"no stored paper under {old}: the copy would share the original's files"

@@ -103,12 +103,23 @@ def workers(distributed_config: Path, postgres_url: str) -> Iterator[Workers]:
         running.stop()
 
 
+@dataclass
+class FirstCycle:
+    """The module's one first cycle: its site (since changed), folder, database and the statuses it gave."""
+
+    site: DemoSite
+    folder: Path
+    database: str
+    statuses: dict[str, dict]
+
+
 @pytest.fixture(scope="module")
-def after_first_cycle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DemoSite, Path, str]]:
-    """A first cycle on PostgreSQL, run once for the module's kill tests on a site of their own, then
-    papers that change Eastmoor's status: its papers folder and its database (never connected to
-    again), which each test copies. Run by the local executor: what the kill tests try is a
-    distributed second cycle (the distributed first cycle is the first test's)."""
+def first_cycle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstCycle]:
+    """A first cycle on PostgreSQL by the local executor, run once for the module on a site of its
+    own: the statuses it gives (what a distributed first cycle must give too), then, after papers
+    that change Eastmoor's status, its papers folder and database (never connected to again),
+    which the kill tests copy. What they try is a distributed second cycle; the distributed
+    first cycle is the first test's."""
     broker_or_skip(RABBITMQ_URL)
     today = dt.date.today()
     folder = tmp_path_factory.mktemp("first-cycle")
@@ -121,8 +132,9 @@ def after_first_cycle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
         assert first.returncode == 0, first.stderr
         assert "councils: 3 ok, 0 empty, 0 blocked, 1 failing" in first.stdout, first.stdout
         assert smtp.handler.received == [], "a first cycle alerts no one"
+        statuses = _statuses(_runner(config))
         site.publish_meeting("eastmoor", FORUM, eastmoor_off_track_meeting(today))
-        yield site, folder, database_name(url)
+        yield FirstCycle(site, folder, database_name(url), statuses)
 
 
 @dataclass
@@ -137,10 +149,10 @@ class AfterFirstCycle:
 
 @pytest.fixture
 def after_first(
-    after_first_cycle: tuple[DemoSite, Path, str], tmp_path: Path, smtp_server: SmtpServer, rabbitmq_queue: tuple[str, str]
+    first_cycle: FirstCycle, tmp_path: Path, smtp_server: SmtpServer, rabbitmq_queue: tuple[str, str]
 ) -> Iterator[AfterFirstCycle]:
-    site, folder, template = after_first_cycle
-    with postgres_database(copy_of=template) as url:
+    site, folder = first_cycle.site, first_cycle.folder
+    with postgres_database(copy_of=first_cycle.database) as url:
         shutil.copytree(folder / "data", tmp_path / "data")
         repoint_papers(url, folder / "data", tmp_path / "data")
         config = _distributed(write_cycle_config(tmp_path, site, smtp_server, SLUGS, SUBSCRIBERS), tmp_path, url, rabbitmq_queue)
@@ -386,14 +398,13 @@ def test_two_deliveries_of_one_councils_crawl_never_crawl_its_site_at_once_nor_t
 
 
 def test_papers_kept_in_an_object_store_are_read_by_whichever_worker_gets_them(
-    site: DemoSite, cycle_config: Path, distributed_config: Path, postgres_url: str, object_store: ObjectStore
+    first_cycle: FirstCycle, distributed_config: Path, postgres_url: str, object_store: ObjectStore
 ) -> None:
     data = yaml.safe_load(distributed_config.read_text())
     data["data_dir"] = f"s3://{object_store.bucket}/sendwatch"
     data["data_options"] = object_store.options
     distributed_config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    local, distributed = _runner(cycle_config), _runner(distributed_config)
-    assert local("run", "--once").returncode == 0
+    distributed = _runner(distributed_config)
     running = Workers(distributed_config, count=3, concurrency=2)
     try:
         running.wait_alive(postgres_url)
@@ -403,7 +414,7 @@ def test_papers_kept_in_an_object_store_are_read_by_whichever_worker_gets_them(
 
     assert cycle.returncode == 0, cycle.stderr
     assert "councils: 3 ok, 0 empty, 0 blocked, 1 failing" in cycle.stdout, cycle.stdout
-    assert _statuses(distributed) == _statuses(local)
+    assert _statuses(distributed) == first_cycle.statuses, "the local executor's first cycle's statuses"
     database = open_database(postgres_url)
     try:
         with database.session() as session:

@@ -123,7 +123,7 @@ def baselined(after_first_cycle: tuple[DemoSite, Path], tmp_path: Path, smtp_ser
 def test_no_process_of_the_run_is_alive_5_s_after_its_sigkill_in_the_crawl(site: DemoSite, cycle_config: Path) -> None:
     site.fail("eastmoor", "hang")  # keeps a crawl child busy
     run = Run(cycle_config)
-    wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, message="the crawl to reach the hanging site")
+    wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, timeout=120, message="the crawl to reach the hanging site")
     children = run.descendants()
     assert children, "the crawl runs in child processes"
 
@@ -145,7 +145,9 @@ def test_sigkill_in_each_stage_then_an_immediate_rerun_completes(baselined: Base
         smtp_server.handler.behaviour.hang_at_rcpt = 1  # the alert's envelope is open, no content yet
     run = Run(cycle_config)
     if stage == "crawl":
-        wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, message="the crawl to reach the hanging site")
+        wait_until(
+            lambda: sum(site.requests("eastmoor").values()) > 0, timeout=120, message="the crawl to reach the hanging site"
+        )
     elif stage == "extract":
         run.wait_for("» extract")
     else:
@@ -179,7 +181,7 @@ def test_sigterm_as_from_timeout_or_systemd_stops_run_once_cleanly_and_frees_the
 ) -> None:
     site.fail("eastmoor", "hang")
     run = Run(cycle_config)
-    wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, message="the crawl to reach the hanging site")
+    wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, timeout=120, message="the crawl to reach the hanging site")
 
     run.process.send_signal(signal.SIGTERM)
 

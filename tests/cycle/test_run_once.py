@@ -121,7 +121,7 @@ def test_two_cycles_started_together_never_overlap(site: DemoSite, cycle_config,
         sendwatch_command(cycle_config, "run", "--once"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     try:
-        wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, message="the first cycle to reach the site")
+        wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, timeout=120, message="the first cycle to reach the site")
         second = sendwatch("run", "--once")
         assert second.returncode == 1
         assert "a cycle is already running" in second.stderr

@@ -2,16 +2,13 @@
 
 PostgreSQL tests use the server named by ``SENDWATCH_TEST_POSTGRES_URL`` (default: the local
 server on 127.0.0.1:5432, database ``test``, trust auth). Each test gets a fresh database of
-its own, dropped afterwards; where no server is reachable those tests skip and say why.
+its own, dropped afterwards (tests/support/postgres.py); where no server is reachable those tests
+skip and say why.
 """
 
 from __future__ import annotations
 
 import compileall
-import os
-import queue
-import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +17,8 @@ import yaml
 
 from sendwatch.core.config import Config, load_config
 from sendwatch.core.storage import Database, open_database
+from tests.support.demo_once import DemoRun, demo_run
+from tests.support.postgres import drop_this_process_databases, migrated_template, postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 # What the suite's own processes import: the CLI, crawl and sendwatch workers, readers, helpers.
@@ -49,96 +48,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))
 
 
-POSTGRES_URL = os.environ.get("SENDWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def _postgres_admin():  # type: ignore[no-untyped-def]
-    """A psycopg connection to the maintenance database, or a skip with the reason."""
-    try:
-        import psycopg
-    except ImportError:
-        pytest.skip("PostgreSQL tests skipped: psycopg is not installed (pip install -e '.[test]')")
-    from sqlalchemy.engine import make_url
-
-    url = make_url(POSTGRES_URL)
-    try:
-        return psycopg.connect(
-            host=url.host,
-            port=url.port or 5432,
-            user=url.username,
-            password=url.password,
-            dbname=url.database,
-            autocommit=True,
-            connect_timeout=3,
-        )
-    except psycopg.OperationalError as error:
-        pytest.skip(
-            f"PostgreSQL tests skipped: no server reachable at {url.host}:{url.port or 5432} ({str(error).strip().splitlines()[0]})"
-        )
-
-
-def _postgres_database_url(name: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-
-
-class _Dropper:
-    """Drops this process's test databases one after another in a thread of their own.
-
-    ``DROP DATABASE`` waits on the server's own housekeeping (a second or more): done in the
-    background, the next test starts meanwhile. Every database is dropped before the session
-    ends (``pytest_sessionfinish``)."""
-
-    def __init__(self) -> None:
-        self._names: queue.Queue[str | None] = queue.Queue()
-        self._thread: threading.Thread | None = None
-
-    def drop(self, name: str) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="drop-test-databases", daemon=True)
-            self._thread.start()
-        self._names.put(name)
-
-    def _run(self) -> None:
-        admin = None
-        while (name := self._names.get()) is not None:
-            try:
-                admin = admin or _postgres_admin()
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            except BaseException:  # no server any more: the database stays behind, as it would have
-                admin = None
-
-    def finish(self) -> None:
-        if self._thread is not None:
-            self._names.put(None)
-            self._thread.join()
-            self._thread = None
-
-
-_DROPPER = _Dropper()
-_TEMPLATE: list[str] = []  # this process's migrated template database, made on first use
-
-
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    for name in _TEMPLATE:
-        _DROPPER.drop(name)
-    _DROPPER.finish()
+    drop_this_process_databases()
 
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """The URL of a brand-new, empty PostgreSQL database, dropped after the test."""
-    admin = _postgres_admin()
-    name = f"sendwatch_test_{uuid.uuid4().hex[:12]}"
-    try:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        admin.close()
-    try:
-        yield _postgres_database_url(name)
-    finally:
-        _DROPPER.drop(name)
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture
@@ -147,21 +65,8 @@ def migrated_postgres_url() -> Iterator[str]:
 
     A copy (``CREATE DATABASE ... TEMPLATE``) of one database this process migrated once: the
     state ``open_database`` gives a new database, without running every migration again."""
-    admin = _postgres_admin()
-    name = f"sendwatch_test_{uuid.uuid4().hex[:12]}"
-    try:
-        if not _TEMPLATE:
-            template = f"sendwatch_template_{uuid.uuid4().hex[:12]}"
-            admin.execute(f'CREATE DATABASE "{template}"')
-            _TEMPLATE.append(template)
-            open_database(_postgres_database_url(template)).dispose()
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_TEMPLATE[0]}"')
-    finally:
-        admin.close()
-    try:
-        yield _postgres_database_url(name)
-    finally:
-        _DROPPER.drop(name)
+    with postgres_database(copy_of=migrated_template()) as url:
+        yield url
 
 
 @pytest.fixture
@@ -186,6 +91,12 @@ def database(database_url: str) -> Iterator[Database]:
     db = open_database(database_url)
     yield db
     db.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_made(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """``sendwatch demo`` as the README's quick start runs it, once for the session (see tests/support/demo_once.py)."""
+    return demo_run(request.config, tmp_path_factory)
 
 
 @pytest.fixture

@@ -76,10 +76,12 @@ def test_serve_with_an_impossible_port_or_data_dir_says_so_in_one_line(tmp_path:
 def test_status_where_nothing_has_run_creates_no_database_and_no_file(tmp_path: Path) -> None:
     write(tmp_path, {})
     before = sorted(path.name for path in tmp_path.iterdir())
-    for args in (["status"], ["status", "--json"], ["mail"], ["unlock"]):
-        result = sendwatch(*args, cwd=tmp_path)
+    results = {
+        " ".join(args): sendwatch(*args, cwd=tmp_path) for args in (["status"], ["status", "--json"], ["mail"], ["unlock"])
+    }
+    for result in results.values():
         assert result.returncode == 0, result.stderr
-    assert sendwatch("status", "--json", cwd=tmp_path).stdout.strip() == "[]"
+    assert results["status --json"].stdout.strip() == "[]"
     preview = sendwatch("digest", "--preview", "digest.html", cwd=tmp_path)
     assert preview.returncode == 1 and "no database yet" in one_line_error(preview)
     assert sorted(path.name for path in tmp_path.iterdir()) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -19,6 +20,12 @@ from tests.support.smtp import SmtpServer, running_smtp_server
 REPORTER = "reporter@example.org"
 DESK = "northfield-desk@example.org"
 EDITOR = "editor@example.org"
+SLUGS = ["eastmoor", "riverton", "northfield", "brokenshire"]
+SUBSCRIBERS = [
+    {"email": REPORTER, "councils": "all", "frequency": "immediate"},
+    {"email": DESK, "councils": ["northfield"], "frequency": "immediate"},
+    {"email": EDITOR, "councils": "all", "frequency": "weekly"},
+]
 
 
 @pytest.fixture
@@ -26,13 +33,20 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-@pytest.fixture
-def site(today: dt.date) -> Iterator[DemoSite]:
+@contextlib.contextmanager
+def cycle_site(today: dt.date) -> Iterator[DemoSite]:
     """Four councils: ModernGov with its web service, ModernGov without it, CMIS, and one failing."""
     councils = [*demo_councils(today), sample_council("brokenshire", "moderngov", today)]
     with DemoSite(councils, today=today) as running:
         running.set_web_service("riverton", "not_found")
         running.fail("brokenshire", "error_500")
+        yield running
+
+
+@pytest.fixture
+def site(today: dt.date) -> Iterator[DemoSite]:
+    """The four councils of ``cycle_site``, served for one test."""
+    with cycle_site(today) as running:
         yield running
 
 
@@ -45,17 +59,7 @@ def smtp_server() -> Iterator[SmtpServer]:
 @pytest.fixture
 def cycle_config(tmp_path: Path, site: DemoSite, smtp_server: SmtpServer) -> Path:
     """A config for the site, mailing through the test SMTP server."""
-    return write_cycle_config(
-        tmp_path,
-        site,
-        smtp_server,
-        ["eastmoor", "riverton", "northfield", "brokenshire"],
-        [
-            {"email": REPORTER, "councils": "all", "frequency": "immediate"},
-            {"email": DESK, "councils": ["northfield"], "frequency": "immediate"},
-            {"email": EDITOR, "councils": "all", "frequency": "weekly"},
-        ],
-    )
+    return write_cycle_config(tmp_path, site, smtp_server, SLUGS, SUBSCRIBERS)
 
 
 def write_cycle_config(folder: Path, site: DemoSite, smtp_server: SmtpServer, slugs: list[str], subscribers: list[dict]) -> Path:
@@ -83,17 +87,22 @@ def sendwatch_command(config: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "sendwatch.cli", "--config", str(config), *args]
 
 
+def run_sendwatch(config: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """Run the CLI against ``config`` in a real process and wait for it."""
+    return subprocess.run(
+        sendwatch_command(config, *args),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "SENDWATCH_SECRET": "test-secret"},
+    )
+
+
 @pytest.fixture
 def sendwatch(cycle_config: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the CLI against the test config in a real process and wait for it."""
 
     def run(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            sendwatch_command(cycle_config, *args),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env={**os.environ, "SENDWATCH_SECRET": "test-secret"},
-        )
+        return run_sendwatch(cycle_config, *args, timeout=timeout)
 
     return run

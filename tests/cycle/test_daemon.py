@@ -127,7 +127,9 @@ def test_sigterm_during_a_cycle_stops_cleanly_and_the_next_start_finishes_the_wo
         assert first.terminate() == 0
     pretend_the_machine_was_off(cycle_config, hours=1)
     with daemon(cycle_config) as running:
-        wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, message="the cycle to reach the hanging site")
+        wait_until(
+            lambda: sum(site.requests("eastmoor").values()) > 0, timeout=120, message="the cycle to reach the hanging site"
+        )
         assert running.terminate() == 0
         running.wait_for_log("stopped")
     assert count(cycle_config, Lock) == 0, "the cycle lock is released on a clean stop"

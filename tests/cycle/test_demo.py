@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import email
 import email.policy
-import subprocess
 import sys
 from pathlib import Path
 
 from sendwatch.commands.demo import this_command
+from tests.support.demo_once import DemoRun
 
 
-def test_the_demo_detects_the_change_and_writes_the_alert_and_digest(tmp_path: Path) -> None:
-    workdir = tmp_path / "demo"
-    # As the README's quick start runs it: the virtual environment's script, by its path, not activated.
-    script = Path(sys.executable).parent / "sendwatch"
-    result = subprocess.run(
-        [str(script), "demo", "--dir", str(workdir)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-    )
+def test_the_demo_detects_the_change_and_writes_the_alert_and_digest(demo_made: DemoRun) -> None:
+    # As the README's quick start runs it: the virtual environment's script, by its path, not activated
+    # (run once for the session's tests, from a folder of its own: see tests/support/demo_once.py).
+    result, workdir, script = demo_made, demo_made.workdir, Path(demo_made.script)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (
         "status changes: eastmoor: Safety valve: on track -> Enhanced monitoring and support; emails sent: 1" in result.stdout
@@ -40,7 +33,7 @@ def test_the_demo_detects_the_change_and_writes_the_alert_and_digest(tmp_path: P
     digest = workdir / "digest-preview.html"
     assert digest.exists() and "Eastmoor County Council" in digest.read_text(encoding="utf-8")
     # It cleaned up: no demo server is left listening, and nothing was written outside its folder.
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["demo"]
+    assert sorted(path.name for path in Path(demo_made.cwd).iterdir()) == ["demo"]
 
 
 def test_the_command_to_run_next_is_one_this_shell_can_run(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

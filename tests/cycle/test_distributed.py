@@ -8,8 +8,10 @@ import collections
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,8 +32,11 @@ from sendwatch.core.storage.models import (
 )
 from sendwatch.demo.councils import FORUM, eastmoor_off_track_meeting
 from sendwatch.demo.site import DemoSite
-from tests.cycle.conftest import REPORTER, sendwatch_command
+from tests.cycle.conftest import REPORTER, SLUGS, SUBSCRIBERS, cycle_site, run_sendwatch, sendwatch_command, write_cycle_config
 from tests.support.object_store import ObjectStore, running_object_store
+from tests.support.postgres import database_name, postgres_database
+from tests.support.smtp import SmtpServer, running_smtp_server
+from tests.support.snapshots import repoint_papers
 from tests.support.waiting import wait_until
 from tests.support.workers import RABBITMQ_URL, Workers, broker_or_skip, delete_queue, fresh_queue, running_task
 
@@ -68,19 +73,24 @@ def rabbitmq_queue() -> Iterator[tuple[str, str]]:
     delete_queue(url, queue)
 
 
-@pytest.fixture
-def distributed_config(tmp_path: Path, cycle_config: Path, postgres_url: str, rabbitmq_queue: tuple[str, str]) -> Path:
-    """The whole-cycle test's config, with PostgreSQL and the distributed executor on a queue of its own."""
+def _distributed(config: Path, folder: Path, database_url: str, rabbitmq_queue: tuple[str, str]) -> Path:
+    """A copy of ``config`` in ``folder``, with this PostgreSQL database and the distributed executor on this queue."""
     broker, queue = rabbitmq_queue
-    data = yaml.safe_load(cycle_config.read_text())
-    folder = tmp_path / "distributed"
-    folder.mkdir()
-    data["database"] = postgres_url
+    data = yaml.safe_load(config.read_text())
+    data["database"] = database_url
     data["data_dir"] = str(folder / "data")
     data["executor"] = {"kind": "distributed", "broker": broker, "queue": queue, "stall_seconds": 120, "heartbeat_seconds": 1}
     path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def distributed_config(tmp_path: Path, cycle_config: Path, postgres_url: str, rabbitmq_queue: tuple[str, str]) -> Path:
+    """The whole-cycle test's config, with PostgreSQL and the distributed executor on a queue of its own."""
+    folder = tmp_path / "distributed"
+    folder.mkdir()
+    return _distributed(cycle_config, folder, postgres_url, rabbitmq_queue)
 
 
 @pytest.fixture
@@ -91,6 +101,69 @@ def workers(distributed_config: Path, postgres_url: str) -> Iterator[Workers]:
         yield running
     finally:
         running.stop()
+
+
+@dataclass
+class FirstCycle:
+    """The module's one first cycle: its site (since changed), folder, database and the statuses it gave."""
+
+    site: DemoSite
+    folder: Path
+    database: str
+    statuses: dict[str, dict]
+
+
+@pytest.fixture(scope="module")
+def first_cycle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstCycle]:
+    """A first cycle on PostgreSQL by the local executor, run once for the module on a site of its
+    own: the statuses it gives (what a distributed first cycle must give too), then, after papers
+    that change Eastmoor's status, its papers folder and database (never connected to again),
+    which the kill tests copy. What they try is a distributed second cycle; the distributed
+    first cycle is the first test's."""
+    broker_or_skip(RABBITMQ_URL)
+    today = dt.date.today()
+    folder = tmp_path_factory.mktemp("first-cycle")
+    with cycle_site(today) as site, running_smtp_server() as smtp, postgres_database() as url:
+        config = write_cycle_config(folder, site, smtp, SLUGS, SUBSCRIBERS)
+        data = yaml.safe_load(config.read_text())
+        data["database"] = url
+        config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        first = run_sendwatch(config, "run", "--once")
+        assert first.returncode == 0, first.stderr
+        assert "councils: 3 ok, 0 empty, 0 blocked, 1 failing" in first.stdout, first.stdout
+        assert smtp.handler.received == [], "a first cycle alerts no one"
+        statuses = _statuses(_runner(config))
+        site.publish_meeting("eastmoor", FORUM, eastmoor_off_track_meeting(today))
+        yield FirstCycle(site, folder, database_name(url), statuses)
+
+
+@dataclass
+class AfterFirstCycle:
+    """A test's own copy of the first cycle (database and papers), its 3 workers, its relay."""
+
+    site: DemoSite
+    config: Path
+    database_url: str
+    workers: Workers
+
+
+@pytest.fixture
+def after_first(
+    first_cycle: FirstCycle, tmp_path: Path, smtp_server: SmtpServer, rabbitmq_queue: tuple[str, str]
+) -> Iterator[AfterFirstCycle]:
+    site, folder = first_cycle.site, first_cycle.folder
+    with postgres_database(copy_of=first_cycle.database) as url:
+        shutil.copytree(folder / "data", tmp_path / "data")
+        repoint_papers(url, folder / "data", tmp_path / "data")
+        config = _distributed(write_cycle_config(tmp_path, site, smtp_server, SLUGS, SUBSCRIBERS), tmp_path, url, rabbitmq_queue)
+        site.reset_counts()
+        running = Workers(config, count=3, concurrency=2)
+        try:
+            running.wait_alive(url)
+            yield AfterFirstCycle(site, config, url, running)
+        finally:
+            running.stop()
+            site.clear_failures("eastmoor")  # the shared site as the next test expects it, whatever this one left
 
 
 def _statuses(run: Runner) -> dict[str, dict]:
@@ -206,15 +279,10 @@ def _pid_of(task: Task) -> int:
     return int(task.worker.rsplit(":", 1)[1])
 
 
-def test_a_worker_killed_mid_council_has_its_crawl_done_once_by_another(
-    site: DemoSite, smtp_server, distributed_config: Path, workers: Workers, postgres_url: str, today: dt.date
-) -> None:
-    run = _runner(distributed_config)
-    assert run("run", "--once").returncode == 0
-    site.publish_meeting("eastmoor", FORUM, eastmoor_off_track_meeting(today))
-    site.reset_counts()
+def test_a_worker_killed_mid_council_has_its_crawl_done_once_by_another(after_first: AfterFirstCycle, smtp_server) -> None:
+    site, postgres_url = after_first.site, after_first.database_url
     site.fail("eastmoor", "hang")  # the crawl of Eastmoor is under way, and stays so
-    cycle = _start_cycle(distributed_config)
+    cycle = _start_cycle(after_first.config)
     try:
         wait_until(
             lambda: running_task(postgres_url, "crawl", "eastmoor") is not None and sum(site.requests("eastmoor").values()) > 0,
@@ -223,7 +291,7 @@ def test_a_worker_killed_mid_council_has_its_crawl_done_once_by_another(
         )
         task = running_task(postgres_url, "crawl", "eastmoor")
         assert task is not None
-        workers.kill(_pid_of(task))
+        after_first.workers.kill(_pid_of(task))
         site.clear_failures("eastmoor")
         out, err = cycle.communicate(timeout=240)
     finally:
@@ -244,26 +312,22 @@ def test_a_worker_killed_mid_council_has_its_crawl_done_once_by_another(
     assert list(alerts.values()) == [1], "the alert reached the reporter exactly once"
 
 
-def test_a_worker_killed_mid_paper_has_the_paper_read_once_by_another(
-    site: DemoSite, smtp_server, distributed_config: Path, workers: Workers, postgres_url: str, today: dt.date
-) -> None:
-    run = _runner(distributed_config)
-    assert run("run", "--once").returncode == 0
-    site.publish_meeting("eastmoor", FORUM, eastmoor_off_track_meeting(today))
+def test_a_worker_killed_mid_paper_has_the_paper_read_once_by_another(after_first: AfterFirstCycle, smtp_server) -> None:
+    postgres_url = after_first.database_url
     database = open_database(postgres_url)
     holding = database.engine.connect()
     try:
         # Every paper's results wait at their commit while this lock is held: a worker is then
         # mid-paper (read, not yet stored) for as long as the test needs.
         holding.execute(text("LOCK TABLE document_pages IN SHARE MODE"))
-        cycle = _start_cycle(distributed_config)
+        cycle = _start_cycle(after_first.config)
         try:
             wait_until(
                 lambda: running_task(postgres_url, "read") is not None, timeout=180, message="a worker to be reading a paper"
             )
             task = running_task(postgres_url, "read")
             assert task is not None
-            workers.kill(_pid_of(task))
+            after_first.workers.kill(_pid_of(task))
             holding.rollback()
             out, err = cycle.communicate(timeout=240)
         finally:
@@ -334,14 +398,13 @@ def test_two_deliveries_of_one_councils_crawl_never_crawl_its_site_at_once_nor_t
 
 
 def test_papers_kept_in_an_object_store_are_read_by_whichever_worker_gets_them(
-    site: DemoSite, cycle_config: Path, distributed_config: Path, postgres_url: str, object_store: ObjectStore
+    first_cycle: FirstCycle, distributed_config: Path, postgres_url: str, object_store: ObjectStore
 ) -> None:
     data = yaml.safe_load(distributed_config.read_text())
     data["data_dir"] = f"s3://{object_store.bucket}/sendwatch"
     data["data_options"] = object_store.options
     distributed_config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    local, distributed = _runner(cycle_config), _runner(distributed_config)
-    assert local("run", "--once").returncode == 0
+    distributed = _runner(distributed_config)
     running = Workers(distributed_config, count=3, concurrency=2)
     try:
         running.wait_alive(postgres_url)
@@ -351,7 +414,7 @@ def test_papers_kept_in_an_object_store_are_read_by_whichever_worker_gets_them(
 
     assert cycle.returncode == 0, cycle.stderr
     assert "councils: 3 ok, 0 empty, 0 blocked, 1 failing" in cycle.stdout, cycle.stdout
-    assert _statuses(distributed) == _statuses(local)
+    assert _statuses(distributed) == first_cycle.statuses, "the local executor's first cycle's statuses"
     database = open_database(postgres_url)
     try:
         with database.session() as session:

@@ -4,10 +4,13 @@ cycle left running, no alert lost or sent twice, and no process of the killed ru
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import os
 import signal
 import subprocess
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,9 @@ from sendwatch.core.storage import open_database
 from sendwatch.core.storage.models import Cycle, Document, Lock, OutboxMessage
 from sendwatch.demo.councils import FORUM, eastmoor_off_track_meeting
 from sendwatch.demo.site import DemoSite
-from tests.cycle.conftest import REPORTER, sendwatch_command
+from tests.cycle.conftest import REPORTER, SLUGS, SUBSCRIBERS, cycle_site, run_sendwatch, sendwatch_command, write_cycle_config
+from tests.support.smtp import SmtpServer, running_smtp_server
+from tests.support.snapshots import copy_cycle_state
 from tests.support.waiting import wait_until
 
 
@@ -78,18 +83,47 @@ def database_of(config: Path):  # type: ignore[no-untyped-def]
     return open_database(yaml.safe_load(config.read_text())["database"])
 
 
+@pytest.fixture(scope="module")
+def after_first_cycle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DemoSite, Path]]:
+    """A first cycle, run once for the module's stage tests on a site of their own (its folder:
+    database and papers), then papers that change Eastmoor's status, so the next run has work at
+    every stage."""
+    today = dt.date.today()
+    folder = tmp_path_factory.mktemp("first-cycle")
+    with cycle_site(today) as site, running_smtp_server() as smtp:
+        first = run_sendwatch(write_cycle_config(folder, site, smtp, SLUGS, SUBSCRIBERS), "run", "--once")
+        assert first.returncode == 0, first.stderr
+        assert smtp.handler.received == [], "a first cycle alerts no one"
+        site.publish_meeting("eastmoor", FORUM, eastmoor_off_track_meeting(today))
+        yield site, folder
+
+
+@dataclass
+class Baselined:
+    """A test's own copy of the first cycle's state, its config mailing through the test's own relay."""
+
+    site: DemoSite
+    config: Path
+
+    def sendwatch(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return run_sendwatch(self.config, *args)
+
+
 @pytest.fixture
-def baseline(site: DemoSite, sendwatch, today):  # type: ignore[no-untyped-def]
-    """A first cycle, then papers that change Eastmoor's status, so the next run has work at every stage."""
-    first = sendwatch("run", "--once")
-    assert first.returncode == 0, first.stderr
-    site.publish_meeting("eastmoor", FORUM, eastmoor_off_track_meeting(today))
+def baselined(after_first_cycle: tuple[DemoSite, Path], tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Baselined]:
+    site, folder = after_first_cycle
+    copy_cycle_state(folder, tmp_path)
+    site.reset_counts()
+    try:
+        yield Baselined(site, write_cycle_config(tmp_path, site, smtp_server, SLUGS, SUBSCRIBERS))
+    finally:  # the shared site as the next test expects it, whatever this one left
+        site.clear_failures("eastmoor")
 
 
 def test_no_process_of_the_run_is_alive_5_s_after_its_sigkill_in_the_crawl(site: DemoSite, cycle_config: Path) -> None:
     site.fail("eastmoor", "hang")  # keeps a crawl child busy
     run = Run(cycle_config)
-    wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, message="the crawl to reach the hanging site")
+    wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, timeout=120, message="the crawl to reach the hanging site")
     children = run.descendants()
     assert children, "the crawl runs in child processes"
 
@@ -103,17 +137,17 @@ def test_no_process_of_the_run_is_alive_5_s_after_its_sigkill_in_the_crawl(site:
 
 
 @pytest.mark.parametrize("stage", ["crawl", "extract", "send"])
-def test_sigkill_in_each_stage_then_an_immediate_rerun_completes(
-    site: DemoSite, cycle_config: Path, sendwatch, smtp_server, baseline, stage: str
-) -> None:
-    site.reset_counts()
+def test_sigkill_in_each_stage_then_an_immediate_rerun_completes(baselined: Baselined, smtp_server, stage: str) -> None:
+    site, cycle_config = baselined.site, baselined.config
     if stage == "crawl":
         site.fail("eastmoor", "hang")
     if stage == "send":
         smtp_server.handler.behaviour.hang_at_rcpt = 1  # the alert's envelope is open, no content yet
     run = Run(cycle_config)
     if stage == "crawl":
-        wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, message="the crawl to reach the hanging site")
+        wait_until(
+            lambda: sum(site.requests("eastmoor").values()) > 0, timeout=120, message="the crawl to reach the hanging site"
+        )
     elif stage == "extract":
         run.wait_for("» extract")
     else:
@@ -123,7 +157,7 @@ def test_sigkill_in_each_stage_then_an_immediate_rerun_completes(
     site.clear_failures("eastmoor")
     smtp_server.handler.behaviour.hang_at_rcpt = None
 
-    again = sendwatch("run", "--once")
+    again = baselined.sendwatch("run", "--once")
 
     assert again.returncode == 0, again.stderr
     assert "a cycle is already running" not in again.stderr
@@ -147,7 +181,7 @@ def test_sigterm_as_from_timeout_or_systemd_stops_run_once_cleanly_and_frees_the
 ) -> None:
     site.fail("eastmoor", "hang")
     run = Run(cycle_config)
-    wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, message="the crawl to reach the hanging site")
+    wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, timeout=120, message="the crawl to reach the hanging site")
 
     run.process.send_signal(signal.SIGTERM)
 

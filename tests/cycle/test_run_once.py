@@ -5,18 +5,79 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
 
 from sendwatch.demo.councils import FORUM, eastmoor_off_track_meeting
 from sendwatch.demo.site import DemoSite
-from tests.cycle.conftest import DESK, EDITOR, REPORTER, sendwatch_command
+from tests.cycle.conftest import (
+    DESK,
+    EDITOR,
+    REPORTER,
+    SLUGS,
+    SUBSCRIBERS,
+    cycle_site,
+    run_sendwatch,
+    sendwatch_command,
+    write_cycle_config,
+)
+from tests.support.smtp import SmtpServer, running_smtp_server
 from tests.support.waiting import wait_until
 
+PROGRESS = re.compile(r"progress: (\d+)/(\d+) councils, (\d+) papers fetched, (\d+) read, (\d+:\d\d) elapsed")
 
-def test_a_baseline_then_a_change_sends_exactly_the_right_emails_once(
-    site: DemoSite, sendwatch, smtp_server, today: dt.date
-) -> None:
-    first = sendwatch("run", "--once")
+
+@dataclass
+class FirstCycle:
+    """A first ``run --once`` on a site, a relay and a config of the module's own."""
+
+    site: DemoSite
+    smtp_server: SmtpServer
+    today: dt.date
+    sendwatch: Callable[..., subprocess.CompletedProcess[str]]
+    first: subprocess.CompletedProcess[str]
+
+
+@pytest.fixture(scope="module")
+def first_cycle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstCycle]:
+    """One first cycle, whose output the progress test reads and which the baseline-then-change
+    test carries on from (the only test that changes its site and database)."""
+    today = dt.date.today()
+    folder = tmp_path_factory.mktemp("first-cycle")
+    with cycle_site(today) as site, running_smtp_server() as smtp:
+        config = write_cycle_config(folder, site, smtp, SLUGS, SUBSCRIBERS)
+
+        def sendwatch(*args: str) -> subprocess.CompletedProcess[str]:
+            return run_sendwatch(config, *args)
+
+        yield FirstCycle(site, smtp, today, sendwatch, sendwatch("run", "--once"))
+
+
+def test_run_once_without_a_terminal_prints_plain_progress_lines_ending_with_the_whole_count(first_cycle: FirstCycle) -> None:
+    done = first_cycle.first
+
+    assert done.returncode == 0, done.stderr
+    lines = [PROGRESS.search(line) for line in done.stderr.splitlines()]
+    counts = [tuple(int(n) for n in found.groups()[:4]) for found in lines if found]
+    assert counts, done.stderr
+    assert counts[0][:2] == (0, 4), "the first line says how many councils there are to crawl"
+    councils_done, total, fetched, read = counts[-1]
+    assert (councils_done, total) == (4, 4)
+    new = int(re.search(r"documents: (\d+) new", done.stdout).group(1))  # type: ignore[union-attr]
+    assert fetched == new > 0, "a first cycle: every paper fetched is new"
+    assert read == fetched, "every fetched paper was read by the end"
+    assert all(b >= a for a, b in zip(counts, counts[1:], strict=False)), "counts only grow"
+    assert "\x1b[" not in done.stderr, "no terminal control codes in a log"
+    assert "brokenshire" in done.stdout and "failing: brokenshire" in done.stdout, "the summary still names failures"
+
+
+def test_a_baseline_then_a_change_sends_exactly_the_right_emails_once(first_cycle: FirstCycle) -> None:
+    site, sendwatch, smtp_server, today = first_cycle.site, first_cycle.sendwatch, first_cycle.smtp_server, first_cycle.today
+    first = first_cycle.first
     assert first.returncode == 0, first.stderr
     assert "councils: 3 ok, 0 empty, 0 blocked, 1 failing" in first.stdout
     assert "failing: brokenshire: " in first.stdout
@@ -60,7 +121,7 @@ def test_two_cycles_started_together_never_overlap(site: DemoSite, cycle_config,
         sendwatch_command(cycle_config, "run", "--once"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     try:
-        wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, message="the first cycle to reach the site")
+        wait_until(lambda: sum(site.requests("eastmoor").values()) > 0, timeout=120, message="the first cycle to reach the site")
         second = sendwatch("run", "--once")
         assert second.returncode == 1
         assert "a cycle is already running" in second.stderr

@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.demo_once import DemoRun
+
 
 def sendwatch(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "sendwatch.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo run once: its crawl and extract stages stored (and so indexed) every paper."""
-    folder = tmp_path_factory.mktemp("search-demo")
-    result = sendwatch("demo", "--dir", str(folder / "demo"), cwd=folder)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return folder / "demo"
+def demo_dir(demo_made: DemoRun, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of what the session's demo made: its crawl and extract stages stored (and so indexed) every paper."""
+    assert demo_made.returncode == 0, demo_made.stdout + demo_made.stderr
+    return demo_made.copy_to(tmp_path_factory.mktemp("search-demo") / "demo")
 
 
 def test_the_extract_stage_indexes_what_it_reads_and_search_json_prints_the_hits(demo_dir: Path) -> None:

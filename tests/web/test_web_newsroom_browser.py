@@ -1,7 +1,7 @@
 """The newsroom view over the demo's own database, in headless chromium at desk and phone widths.
 
-The database is the one ``sendwatch demo`` leaves behind (a baseline cycle, then Eastmoor moved
-from on track to enhanced monitoring), and then what happens to a real install afterwards: the
+The database is a copy of the one ``sendwatch demo`` leaves behind (a baseline cycle, then Eastmoor
+moved from on track to enhanced monitoring; the session's one demo run), and then what happens to a real install afterwards: the
 demo's site is gone, so crawling Riverton again fails for real; a council disabled in the config
 is mirrored in; the weekly digest is sent (file transport) and archived. ``sendwatch serve``
 serves it in its own process. Screenshots of the dashboard, a council page, the digest and the
@@ -24,6 +24,8 @@ import httpx
 import pytest
 import yaml
 from web_support import ARTIFACTS, SECRET
+
+from tests.support.demo_once import DemoRun
 
 WIDTHS = {"desk": (1280, 800), "phone": (390, 844)}
 DISABLED = {
@@ -68,11 +70,9 @@ def sendwatch(folder: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    root = tmp_path_factory.mktemp("newsroom")
-    folder = root / "demo"
-    made = sendwatch(root, "demo", "--dir", str(folder))
-    assert made.returncode == 0, made.stdout + made.stderr
+def demo(demo_made: DemoRun, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    assert demo_made.returncode == 0, demo_made.stdout + demo_made.stderr
+    folder = demo_made.copy_to(tmp_path_factory.mktemp("newsroom") / "demo")  # this module's own copy
     config_path = folder / "config.yaml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     config["councils"].append(DISABLED)

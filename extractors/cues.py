@@ -95,7 +95,10 @@ class Cues:
         self.programme_triggers = programme_triggers
         self.roles = roles
         self._base = Triggers(triggers)
-        self._with_programme = Triggers(triggers + programme_triggers, whole_programme_triggers)
+        # A trigger may be a programme phrase too: as a trigger, its last word stays a prefix.
+        as_triggers = {_words_of(trigger) for trigger in triggers}
+        whole = frozenset(phrase for phrase in whole_programme_triggers if _words_of(phrase) not in as_triggers)
+        self._with_programme = Triggers(triggers + programme_triggers, whole)
         self._by_token: dict[str, _Starts] = {}
 
     def worth_reading(self, text: str, programme: bool = False) -> bool:

@@ -90,3 +90,10 @@ def test_a_sentence_parses_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3", "4")
     }
     assert len(outputs) == 1 and "awarded" in outputs.pop()
+
+
+def test_a_trigger_that_is_also_a_programme_phrase_stays_a_prefix_in_a_programme_paper() -> None:
+    """ "deal" is a trigger and one of the programme's own words: in a paper about the programme
+    it still wakes the reader for "dealings", as it does in any other paper."""
+    assert wakes("Its dealings were noted.")
+    assert wakes("Its dealings were noted.", programme=True)

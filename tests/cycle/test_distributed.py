@@ -53,13 +53,7 @@ def object_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[ObjectStore]:
 
 def _runner(config: Path) -> Runner:
     def run(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            sendwatch_command(config, *args),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env={**os.environ, "SENDWATCH_SECRET": "test-secret"},
-        )
+        return run_sendwatch(config, *args, timeout=timeout)
 
     return run
 

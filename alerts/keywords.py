@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sendwatch.core.search import QueryError, SearchFilters, SearchHit, search_pages
+from sendwatch.core.search.pages import SearchFilters, SearchHit, search_pages
+from sendwatch.core.search.query import QueryError
 from sendwatch.core.search.snippets import Snippet
 from sendwatch.core.storage.models import Document, KeywordAlert, OutboxMessage, Subscriber
 

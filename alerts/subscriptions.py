@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from alerts.channels import check_notify_url, shown_target
 from sendwatch.core.addresses import AddressError, check_address, same_address_key
 from sendwatch.core.config import FIGURE_ALERT_LABELS, Config
-from sendwatch.core.search import QueryError, parse_query
+from sendwatch.core.search.query import QueryError, parse_query
 from sendwatch.core.storage.models import ChangeEvent, Council, Subscriber, utcnow
 from sendwatch.core.vocabulary import FREQUENCIES, STATUSES, SubscriberSource
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
-from sendwatch.core.search import SearchFilters, search_pages
+from sendwatch.core.search.pages import SearchFilters, search_pages
 from sendwatch.core.storage import Database, open_database
 from sendwatch.core.storage.models import Committee, Council, Document, DocumentPage, Meeting
 

@@ -8,8 +8,9 @@ import json
 import click
 
 from sendwatch.core.formatting import long_date
-from sendwatch.core.search import QueryError, SearchFilters, parse_query, search_pages
-from sendwatch.core.search import reindex as rebuild_index
+from sendwatch.core.search.pages import SearchFilters, search_pages
+from sendwatch.core.search.pages import reindex as rebuild_index
+from sendwatch.core.search.query import QueryError, parse_query
 from sendwatch.core.vocabulary import STATUSES
 
 

@@ -8,7 +8,8 @@ import pytest
 from search_support import TODAY, store_demo_papers
 from sqlalchemy import delete, update
 
-from sendwatch.core.search import QueryError, SearchFilters, reindex, search_pages
+from sendwatch.core.search.pages import SearchFilters, reindex, search_pages
+from sendwatch.core.search.query import QueryError
 from sendwatch.core.storage.models import DocumentPage
 
 MONITORING = "Safety Valve Monitoring Report Quarter 4"

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sendwatch.core.search import QueryError, SearchFilters, search_pages
+from sendwatch.core.search.pages import SearchFilters, search_pages
+from sendwatch.core.search.query import QueryError
 from sendwatch.core.vocabulary import STATUSES
 from sendwatch.web import queries
 from sendwatch.web.responses import page, state

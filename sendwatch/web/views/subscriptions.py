@@ -28,7 +28,7 @@ from alerts.channels import shown_target
 from alerts.sender import send_pending
 from alerts.subscriptions import SubscriptionError, subscribe
 from sendwatch.core.addresses import AddressError, check_address
-from sendwatch.core.search import QueryError, parse_query
+from sendwatch.core.search.query import QueryError, parse_query
 from sendwatch.core.storage.models import Subscriber, utcnow
 from sendwatch.core.tokens import Purpose, make_token, read_token
 from sendwatch.core.vocabulary import FREQUENCIES, STATUSES

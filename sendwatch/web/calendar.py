@@ -15,69 +15,23 @@ the time-zone database at the moment the feed is fetched, and subscribed calenda
 again and again, so British Summer Time is always applied as the meeting's date requires.
 
 A timed event ends at the council's planned finish where it publishes one (ModernGov's
-``meetingplannedfinishtime``) and that finish is after the start; otherwise (most meetings, and
-every CMIS one, publish none) it is given ``ASSUMED_LENGTH`` (two hours) and its description says
-the end is not the council's. A finish at or before the start is a slip in the council's data,
-not a meeting that runs past midnight, so it is not used either, and the description says that.
+``meetingplannedfinishtime``) and that finish is after the start, by the rule the pages use too
+(``sendwatch.web.meetings``); otherwise (most meetings, and every CMIS one, publish none) it is
+given ``ASSUMED_LENGTH`` (two hours) and its description says the end is not the council's, and
+why: no finish published, or one that is not after the start.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from sendwatch.core.formatting import LONDON
+from sendwatch.web.meetings import MeetingAhead
 
 ICS = "text/calendar; charset=utf-8"
 PRODUCT = "-//sendwatch//upcoming meetings//EN"
 # How long a timed event lasts in the calendar when the council publishes no usable finish time.
 ASSUMED_LENGTH = dt.timedelta(hours=2)
-
-
-@dataclass(frozen=True)
-class CalendarMeeting:
-    """A meeting ahead, as a calendar and the pages show it."""
-
-    meeting_id: int
-    council_slug: str
-    council_name: str
-    committee: str
-    date: dt.date
-    url: str | None
-    first_seen_at: dt.datetime
-    # The UK local start time the council publishes; None: an all-day event.
-    start_time: dt.time | None = None
-    # The planned finish (UK local, same day) the council publishes; None: none published.
-    end_time: dt.time | None = None
-
-    @property
-    def summary(self) -> str:
-        return f"{self.council_name}: {self.committee}"
-
-    @property
-    def starts_at(self) -> dt.datetime | None:
-        """The start as an instant (London wall-clock time on the meeting's date), if a time is known."""
-        if self.start_time is None:
-            return None
-        return dt.datetime.combine(self.date, self.start_time, tzinfo=LONDON)
-
-    @property
-    def ends_at(self) -> dt.datetime | None:
-        """The council's planned finish as an instant, if it publishes one after the start on the same day."""
-        if self.start_time is None or self.end_time is None or self.end_time <= self.start_time:
-            return None
-        return dt.datetime.combine(self.date, self.end_time, tzinfo=LONDON)
-
-    @property
-    def clock(self) -> str:
-        """``14:00`` for pages ("10 December 2026, 14:00"); '' when no time is published."""
-        return f"{self.start_time:%H:%M}" if self.start_time is not None else ""
-
-    @property
-    def machine_time(self) -> str:
-        """The HTML ``<time datetime>`` value: a local date and time (``2026-12-10T14:00``), or the date."""
-        return f"{self.date.isoformat()}T{self.clock}" if self.clock else self.date.isoformat()
 
 
 def escape_text(value: str) -> str:
@@ -104,12 +58,12 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _length(meeting: CalendarMeeting, ends: dt.datetime | None) -> str:
+def _length(meeting: MeetingAhead) -> str:
     """What the event's end is: the council's planned finish, or sendwatch's allowance and why."""
-    if ends is not None:
-        return f"The council plans it to finish at {meeting.end_time:%H:%M} UK time."
+    if meeting.finish == "planned":
+        return f"The council plans it to finish at {meeting.finish_clock} UK time."
     hours = f"{ASSUMED_LENGTH.total_seconds() / 3600:g}"
-    if meeting.end_time is None:
+    if meeting.finish == "unpublished":
         return f"The council publishes no end time: the {hours} hours shown are sendwatch's allowance."
     return (
         f"The council's planned finish ({meeting.end_time:%H:%M}) is not after its start: "
@@ -117,7 +71,7 @@ def _length(meeting: CalendarMeeting, ends: dt.datetime | None) -> str:
     )
 
 
-def calendar(meetings: Iterable[CalendarMeeting], name: str, base_url: str, stamp: dt.datetime) -> str:
+def calendar(meetings: Iterable[MeetingAhead], name: str, base_url: str, stamp: dt.datetime) -> str:
     """The VCALENDAR text; ``stamp`` (the data's own time) is every event's DTSTAMP, so the same
     meetings give the same bytes and conditional requests can answer 304."""
     host = base_url.split("://", 1)[-1].split("/", 1)[0] or "sendwatch"
@@ -140,7 +94,7 @@ def calendar(meetings: Iterable[CalendarMeeting], name: str, base_url: str, stam
             when = [f"DTSTART:{_stamp(starts)}", f"DTEND:{_stamp(ends or starts + ASSUMED_LENGTH)}"]
             about = (
                 f"{meeting.committee} of {meeting.council_name}, starting at {meeting.clock} UK time. "
-                f"{_length(meeting, ends)} Papers and changes: {site}/councils/{meeting.council_slug}"
+                f"{_length(meeting)} Papers and changes: {site}/councils/{meeting.council_slug}"
             )
         lines += [
             "BEGIN:VEVENT",

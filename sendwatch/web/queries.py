@@ -34,7 +34,7 @@ from sendwatch.core.storage.models import (
     utcnow,
 )
 from sendwatch.core.vocabulary import CRAWL_HEALTHS, STATUSES, CrawlHealth
-from sendwatch.web.calendar import CalendarMeeting
+from sendwatch.web.meetings import MeetingAhead
 
 RECENT_DOCUMENTS = 25
 RECENT_RUNS = 5
@@ -527,7 +527,7 @@ def council_choices(session: Session) -> list[tuple[str, str]]:
 UPCOMING_DAYS = 120
 
 
-def upcoming_meetings(session: Session, today: dt.date, slug: str | None = None, limit: int = 200) -> list[CalendarMeeting]:
+def upcoming_meetings(session: Session, today: dt.date, slug: str | None = None, limit: int = 200) -> list[MeetingAhead]:
     """Meetings of the watched committees from ``today`` on (up to ``UPCOMING_DAYS`` ahead), soonest
     first, for every watched council or one; cancelled meetings are left out."""
     statement = (
@@ -549,7 +549,7 @@ def upcoming_meetings(session: Session, today: dt.date, slug: str | None = None,
         if meeting.date is None or "cancel" in (meeting.status or "").lower():
             continue
         meetings.append(
-            CalendarMeeting(
+            MeetingAhead(
                 meeting_id=meeting.id,
                 council_slug=council.slug,
                 council_name=council.name,

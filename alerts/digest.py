@@ -10,6 +10,10 @@ and the week's papers it could not read, with why (a scan waiting for OCR, a pas
 and a national summary (councils per status) drawn as table-cell bars with inline CSS, which
 every common mail client renders without scripts or images. It is mailed only to ``weekly`` subscribers, at most once per person per ISO week,
 and sent to their ``notify`` URLs as well (the whole digest when it fits one message, else a summary and its link).
+
+A summary links to the digest its reader was sent: the national copy (``Digest``) for a subscriber
+of every council, else the week's copy narrowed to their councils (``DigestCopy``, one per week
+and set of councils), reached through a signed link that names the week and the councils only.
 """
 
 from __future__ import annotations
@@ -35,8 +39,19 @@ from sendwatch.core.health import crawl_health, flagged_councils
 from sendwatch.core.money import json_amount
 from sendwatch.core.palette import STATUS_FILL
 from sendwatch.core.storage import Database
-from sendwatch.core.storage.models import ChangeEvent, Council, Digest, Document, Evidence, Figure, OutboxMessage, utcnow
-from sendwatch.core.tokens import signing_secret
+from sendwatch.core.storage.models import (
+    ChangeEvent,
+    Council,
+    Digest,
+    DigestCopy,
+    Document,
+    Evidence,
+    Figure,
+    OutboxMessage,
+    Subscriber,
+    utcnow,
+)
+from sendwatch.core.tokens import DigestView, make_digest_view_token, signing_secret
 from sendwatch.core.vocabulary import CRAWL_HEALTHS, MIN_CONFIDENCE, STATUSES
 
 WEEK = dt.timedelta(days=7)
@@ -341,13 +356,14 @@ def render_digest_notification(content: DigestContent, subject: str, web_view: s
 def queue_digests(session: Session, config: Config, now: dt.datetime) -> int:
     """Queue this week's digest for each weekly subscriber (once per person and target per week):
     an email, and one notification per ``notify`` URL, written in one transaction with the
-    week's archived copy, which the notifications link to. Returns how many rows were queued."""
+    week's archived copies, which the notifications link to. Returns how many rows were queued."""
     secret = signing_secret(config)
     archived = _archive(session, config, now)
-    web_view = f"{config.web.base_url.rstrip('/')}/digests/{archived.id}"
     queued = 0
     for subscriber in active_subscribers(session, "weekly"):
         content = collect_digest(session, config, now, subscriber.councils)
+        if subscriber.notify:
+            web_view = _web_view(session, config, secret, archived, subscriber, content)
         links = links_for(config, subscriber, secret)
         subject, html, text = render_digest(content, links)
         key = message_key("digest", subscriber, week_id(now))
@@ -385,6 +401,30 @@ def queue_digests(session: Session, config: Config, now: dt.datetime) -> int:
             )
         queued += sum(row is not None for row in rows)
     return queued
+
+
+def councils_key(councils: list[str]) -> str:
+    """One set of councils as one string: the slugs, sorted, each once."""
+    return ",".join(sorted(set(councils)))
+
+
+def _web_view(
+    session: Session, config: Config, secret: bytes, archived: Digest, subscriber: Subscriber, content: DigestContent
+) -> str:
+    """The link to the digest this subscriber was sent, on the web: the national copy when they
+    watch every council, else the week's copy of their councils, kept now if it is not yet."""
+    base = config.web.base_url.rstrip("/")
+    if subscriber.councils is None:
+        return f"{base}/digests/{archived.id}"
+    view = DigestView(archived.id, councils_key(subscriber.councils))
+    kept = session.scalars(
+        select(DigestCopy.id).where(DigestCopy.digest_id == view.digest_id, DigestCopy.councils == view.councils)
+    ).first()
+    if kept is None:  # the week's first run for this set; a rerun finds it and leaves it as sent
+        _, html, text = render_digest(content, None)
+        session.add(DigestCopy(digest_id=view.digest_id, councils=view.councils, html=html, text=text, created_at=utcnow()))
+        session.flush()
+    return f"{base}/digests/{archived.id}?view={make_digest_view_token(secret, view)}"
 
 
 def _archive(session: Session, config: Config, now: dt.datetime) -> Digest:

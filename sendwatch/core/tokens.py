@@ -1,10 +1,12 @@
-"""Signed links: the token in every unsubscribe, manage and confirmation link.
+"""Signed links: the token in every unsubscribe, manage and confirmation link, and in the link
+to a weekly digest narrowed to a subscriber's councils.
 
 A token carries what the link is about (a subscriber, or the subscription asked for) and a
 signature made by itsdangerous with sendwatch's secret and one salt per purpose, so nobody
 without the secret can make one, alter one, or use one link for another's job. Subscriber
 tokens do not expire: an unsubscribe link in a two-year-old email must still work (confirmation
-links carry their own issue time, checked by the web app).
+links carry their own issue time, checked by the web app). A digest view token carries only
+the digest's number and the councils' slugs, never an address, and does not expire either.
 
 Tokens made before sendwatch signed with itsdangerous (an HMAC-SHA256 written by hand, in the
 same ``payload.signature`` shape) are still read, so links in emails already sent keep working;
@@ -35,10 +37,11 @@ from itsdangerous import BadSignature, Signer
 from sendwatch.core.config import Config
 
 SECRET_FILE_NAME = "secret.key"
-Purpose = Literal["unsubscribe", "manage", "confirm"]
+Purpose = Literal["unsubscribe", "manage", "confirm", "digest"]
 PURPOSES: tuple[Purpose, ...] = get_args(Purpose)
 
-# What the hand-made signatures of older tokens were keyed with, per purpose.
+# What the hand-made signatures of older tokens were keyed with, per purpose (a purpose that came
+# after them has none).
 _LEGACY_CONTEXT: dict[Purpose, bytes] = {
     "unsubscribe": b"sendwatch-token\0",
     "manage": b"sendwatch-token\0",
@@ -118,7 +121,10 @@ def _legacy_payload(secret: bytes, purpose: Purpose, token: str) -> bytes | None
         payload, signature = _b64_bytes(payload_part), _b64_bytes(signature_part)
     except ValueError:
         return None
-    expected = hmac.new(secret, _LEGACY_CONTEXT[purpose] + payload, hashlib.sha256).digest()
+    context = _LEGACY_CONTEXT.get(purpose)
+    if context is None:
+        return None
+    expected = hmac.new(secret, context + payload, hashlib.sha256).digest()
     if not hmac.compare_digest(signature, expected):
         return None
     if purpose != "confirm":  # subscriber tokens of that format named their purpose inside
@@ -149,7 +155,7 @@ def _b64_bytes(text: str) -> bytes:
 
 def make_token(secret: bytes, subscriber_id: int, email: str, purpose: Purpose) -> str:
     """A URL-safe token for one subscriber and one purpose."""
-    if purpose not in PURPOSES:
+    if purpose not in PURPOSES or purpose == "digest":  # a digest view names no subscriber
         raise ValueError(f"unknown token purpose {purpose!r}")
     return sign(secret, purpose, {"s": subscriber_id, "e": email.lower()})
 
@@ -163,3 +169,30 @@ def read_token(secret: bytes, token: str, purpose: Purpose) -> TokenClaims | Non
         return TokenClaims(subscriber_id=int(data["s"]), email=str(data["e"]), purpose=purpose)
     except (ValueError, KeyError, TypeError):
         return None
+
+
+# --------------------------------------------------------------------------- digest views
+
+
+@dataclass(frozen=True)
+class DigestView:
+    """Which week's digest, narrowed to which councils (``councils``: slugs, sorted, comma-separated)."""
+
+    digest_id: int
+    councils: str
+
+
+def make_digest_view_token(secret: bytes, view: DigestView) -> str:
+    """The token of a link to one week's digest narrowed to some councils (the same every time)."""
+    return sign(secret, "digest", {"d": view.digest_id, "c": view.councils})
+
+
+def read_digest_view_token(secret: bytes, token: str | None) -> DigestView | None:
+    """The view a token names, or None for anything forged, altered, malformed or made for another purpose."""
+    data = unsign(secret, "digest", token)
+    if data is None:
+        return None
+    digest_id, councils = data.get("d"), data.get("c")
+    if not isinstance(digest_id, int) or isinstance(digest_id, bool) or not isinstance(councils, str):
+        return None
+    return DigestView(digest_id, councils)

@@ -9,6 +9,7 @@ under uvicorn. What it serves:
     /feeds/changes.atom            every council's changes (Atom)
     /export/statuses.csv|.json     current statuses (the JSON is ``status --json``'s)
     /digests, /digests/<id>        the archive of weekly digests (/email: as emailed)
+    /digests/<id>?view=            that week's digest of one subscriber's councils (signed link)
     /subscribe                     sign-up form; POST queues a confirmation email
     /confirm?token=                expiring confirmation link (GET shows a button; POST confirms)
     /manage?token=                 change choices (the signed link in every email)

@@ -26,6 +26,7 @@ from sendwatch.core.storage.models import (
     Council,
     CrawlRun,
     Digest,
+    DigestCopy,
     Document,
     Figure,
     Meeting,
@@ -509,6 +510,16 @@ def digests(session: Session) -> list[Digest]:
 
 def digest(session: Session, digest_id: int) -> Digest | None:
     return session.get(Digest, digest_id) if fits_row_id(digest_id) else None
+
+
+def digest_copy(session: Session, digest_id: int, councils: str) -> DigestCopy | None:
+    """The week's digest narrowed to these councils (``alerts.digest.councils_key``), if it was kept."""
+    return session.scalars(select(DigestCopy).where(DigestCopy.digest_id == digest_id, DigestCopy.councils == councils)).first()
+
+
+def council_names(session: Session, slugs: Sequence[str]) -> list[str]:
+    """The names of the councils with these slugs, by name (a slug no longer watched is left out)."""
+    return sorted(session.scalars(select(Council.name).where(Council.slug.in_(list(slugs)))), key=str.lower)
 
 
 def matches_council(query: str, slug: str, name: str, aliases: Sequence[str] = ()) -> bool:

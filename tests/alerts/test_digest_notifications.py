@@ -9,14 +9,16 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from alerts_support import THREE_COUNCILS, Papers, a_busy_week
 from sqlalchemy import select
 
 from alerts import send_digest, sync_subscribers
 from sendwatch.core.storage import open_database
-from sendwatch.core.storage.models import Digest, OutboxMessage, utcnow
+from sendwatch.core.storage.models import Digest, DigestCopy, OutboxMessage, utcnow
 from tests.support.webhook import Webhook, running_webhook
+from tests.support.website import served
 
 EDITOR = "editor@schoolsweek.example"
 # Markdown a reader would see as stray characters: escapes, strong, links, autolinks.
@@ -125,3 +127,45 @@ def test_a_digest_too_long_for_one_message_is_sent_as_a_summary_with_the_web_vie
     assert f"Read it on sendwatch: https://sendwatch.example.org/digests/{archived.id}" in text
     [mail] = smtp_server.handler.wait_for(EDITOR)
     assert "Annex 159 reports" in mail.get_body(("plain",)).get_content()  # the email is the whole digest
+
+
+def test_a_summary_links_to_the_digest_of_its_subscribers_councils_and_a_changed_link_is_refused(  # type: ignore[no-untyped-def]
+    smtp_config, smtp_server, database, webhook
+) -> None:
+    config = weekly(smtp_config, database, {"email": EDITOR, "councils": ["northshire", "eastmoor"], "notify": [webhook.url]})
+    with database.session() as session:  # Northshire's week is far beyond one webhook message
+        papers = Papers(session)
+        north = papers.council("northshire")
+        for number in range(160):
+            paper = papers.document(north, f"Safety valve recovery plan, annex {number}", meeting=dt.date(2025, 1, 9))
+            papers.evidence(paper, "deficit_only", f"Annex {number} says the high needs block deficit grew again. " * 3)
+    now = utcnow()
+    assert send_digest(config, database, now).sent == 2
+    [(_, body)] = webhook.wait_for(1)
+    [link] = re.findall(r"Read it on sendwatch: (\S+)", body["message"])
+    with database.session() as session:
+        [archived] = session.scalars(select(Digest)).all()
+    assert link.startswith(f"https://sendwatch.example.org/digests/{archived.id}?view=")
+    assert EDITOR not in link and "editor" not in link.lower()
+    path = link.removeprefix("https://sendwatch.example.org")
+
+    with served(config, database) as site:
+        mine = httpx.get(site + path)
+        national = httpx.get(f"{site}/digests/{archived.id}")
+        token = path.partition("view=")[2]
+        changed = httpx.get(f"{site}/digests/{archived.id}?view={token[:-3]}{'AAA' if token[-3:] != 'AAA' else 'BBB'}")
+        other_week = httpx.get(f"{site}/digests/{archived.id + 1}?view={token}")
+
+    assert mine.status_code == 200
+    assert "Northshire County Council" in mine.text and "Annex 159 says" in mine.text
+    assert "Westbury" not in mine.text  # their councils only
+    assert "Your councils only: Eastmoor District Council, Northshire County Council." in mine.text
+    assert national.status_code == 200 and "Westbury has joined tranche 3" in national.text  # the national link still works
+    for refused in (changed, other_week):
+        assert refused.status_code == 400 and "This link is not valid" in refused.text
+        assert "Annex" not in refused.text and "Westbury" not in refused.text
+
+    # The digest job running again that week keeps the copy as it was sent and queues nothing.
+    assert send_digest(config, database, now + dt.timedelta(hours=1)).attempted == 0
+    with database.session() as session:
+        assert len(session.scalars(select(DigestCopy)).all()) == 1

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
+import json
 import xml.etree.ElementTree as ElementTree
 
 import pytest
+from sqlalchemy import select
+from web_support import SECRET
 
-from sendwatch.core.storage.models import utcnow
+from alerts.digest import queue_digests
+from sendwatch.core.storage.models import Digest, Subscriber, utcnow
+from sendwatch.core.tokens import DigestView, make_digest_view_token, make_token
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -101,6 +107,57 @@ def test_digest_archive_lists_and_shows_past_digests(site) -> None:
     assert "<h1>Weekly digest</h1>" in emailed.text
     assert "script-src" not in emailed.headers["content-security-policy"]
     assert site.client.get("/digests/999").status_code == 404
+
+
+def _widened(token: str, councils: str) -> str:
+    """The token with other councils written into it, its signature left as it was."""
+    payload, signature = token.split(".")
+    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    data["c"] = councils
+    forged = base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).rstrip(b"=").decode()
+    return f"{forged}.{signature}"
+
+
+def test_a_signed_view_shows_a_subscribers_councils_and_a_changed_one_is_refused(site) -> None:  # type: ignore[no-untyped-def]
+    now = utcnow()
+    with site.database.session() as session:  # a weekly subscriber of one council, with a notification URL
+        session.add(
+            Subscriber(
+                email="specialist@send.example.org",
+                councils=["northshire"],
+                frequency="weekly",
+                confirmed_at=now,
+                notify=["json://127.0.0.1:9/hook"],
+            )
+        )
+        session.flush()
+        queue_digests(session, site.config, now)
+        [week] = session.scalars(select(Digest)).all()
+        week_id, subscriber = week.id, session.scalars(select(Subscriber)).one()
+        manage = make_token(SECRET.encode(), subscriber.id, subscriber.email, "manage")
+    token = make_digest_view_token(SECRET.encode(), DigestView(week_id, "northshire"))
+
+    mine = site.client.get(f"/digests/{week_id}", params={"view": token})
+    assert mine.status_code == 200
+    assert "sendwatch weekly digest" in mine.text and "Your councils only: Northshire County Council." in mine.text
+    assert f'href="/digests/{week_id}"' in mine.text  # and the way to every council's week
+    assert site.client.get(f"/digests/{week_id}/email", params={"view": token}).status_code == 200
+    national = site.client.get(f"/digests/{week_id}")
+    assert national.status_code == 200 and "<h1>Weekly digest</h1>" in national.text and "Your councils" not in national.text
+
+    for changed in (
+        _widened(token, "eastshire,northshire"),  # more councils than were signed
+        token[:-1] + ("A" if token[-1] != "A" else "B"),  # the signature altered
+        token[: len(token) // 2],  # cut short
+        manage,  # signed, but for another purpose
+        make_digest_view_token(b"another secret", DigestView(week_id, "northshire")),
+    ):
+        for path in (f"/digests/{week_id}", f"/digests/{week_id}/email"):
+            refused = site.client.get(path, params={"view": changed})
+            assert refused.status_code == 400, (changed, refused.text)
+            assert "This link is not valid" in refused.text and "Your councils" not in refused.text
+    another_week = site.client.get(f"/digests/{week_id + 1}", params={"view": token})
+    assert another_week.status_code == 400 and "This link is not valid" in another_week.text
 
 
 # --------------------------------------------------------------------------- validators, history, calendar

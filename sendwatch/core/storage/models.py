@@ -546,3 +546,19 @@ class Digest(Base):
     html: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class DigestCopy(Base):
+    """A week's digest narrowed to one set of councils, as a weekly subscriber of exactly those
+    councils was sent it: the page their notification's summary links to. One per week and set,
+    shared by every subscriber who watches that set; the national copy stays ``Digest``."""
+
+    __tablename__ = "digest_copies"
+    __table_args__ = (UniqueConstraint("digest_id", "councils"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id", ondelete="CASCADE"), index=True)
+    councils: Mapped[str] = mapped_column(Text)  # the slugs, sorted, comma-separated
+    html: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from markupsafe import escape
 from starlette.requests import Request
@@ -16,6 +17,7 @@ from starlette.responses import Response
 from alerts.status import current_statuses
 from sendwatch.core.formatting import LONDON, iso_seconds
 from sendwatch.core.money import json_amount
+from sendwatch.core.tokens import read_digest_view_token
 from sendwatch.web import queries
 from sendwatch.web.calendar import ICS, calendar
 from sendwatch.web.responses import conditional, page, refusal, state
@@ -251,20 +253,68 @@ DIGEST_POLICY = (
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class _ShownDigest:
+    """One week's digest as a reader was sent it: the national copy, or one narrowed to councils."""
+
+    digest_id: int
+    html: str
+    period_end: dt.datetime
+    councils: list[str] | None = None  # the names, for a narrowed copy
+
+
+def _digest_asked_for(request: Request) -> _ShownDigest | Response:
+    """The digest a link names: ``/digests/N`` the national copy; with ``?view=TOKEN`` (the link a
+    notification's summary carries) that week's copy narrowed to the councils the signed token
+    names. A token altered, cut short or made for another week is refused, never widened."""
+    web = state(request)
+    digest_id = request.path_params["digest_id"]
+    token = request.query_params.get("view")
+    view = read_digest_view_token(web.secret, token) if token is not None else None
+    if token is not None and (view is None or view.digest_id != digest_id):
+        return refusal(
+            request,
+            400,
+            "This link is not valid",
+            "This link to a digest of your councils is incomplete or has been changed, so it cannot be used.",
+            "Copy the whole link from the notification, or read the national digest of that week in the list of past digests.",
+        )
+    with web.database.session() as session:
+        found = queries.digest(session, digest_id)
+        if found is None:
+            return _digest_missing(request)
+        if view is None:
+            return _ShownDigest(found.id, found.html, found.period_end)
+        narrowed = queries.digest_copy(session, digest_id, view.councils)
+        if narrowed is None:
+            return _digest_missing(request)
+        names = queries.council_names(session, view.councils.split(","))
+        return _ShownDigest(found.id, narrowed.html, found.period_end, names)
+
+
+def _digest_missing(request: Request) -> Response:
+    return refusal(
+        request, 404, "Digest not found", "There is no weekly digest with that number.", "See the list of past digests."
+    )
+
+
 def digest_page(request: Request) -> Response:
     """A past digest as the same HTML its readers were mailed, with a way back to the archive."""
-    with state(request).database.session() as session:
-        found = queries.digest(session, request.path_params["digest_id"])
-        if found is None:
-            return refusal(
-                request, 404, "Digest not found", "There is no weekly digest with that number.", "See the list of past digests."
-            )
-        html, period_end = found.html, found.period_end
+    shown = _digest_asked_for(request)
+    if isinstance(shown, Response):
+        return shown
     back = (
         '<p style="margin:0 0 12px;font-family:Arial,Helvetica,sans-serif;font-size:14px">'
         '<a href="/digests" style="color:#0550ae">All weekly digests</a> &middot; '
-        f'<a href="/" style="color:#0550ae">sendwatch</a> &middot; week to {escape(period_end.date().isoformat())}</p>'
+        f'<a href="/" style="color:#0550ae">sendwatch</a> &middot; week to {escape(shown.period_end.date().isoformat())}</p>'
     )
+    if shown.councils is not None:
+        back += (
+            '<p style="margin:0 0 12px;font-family:Arial,Helvetica,sans-serif;font-size:14px">'
+            f"Your councils only: {escape(', '.join(shown.councils))}. "
+            f'<a href="/digests/{shown.digest_id}" style="color:#0550ae">Every council that week</a></p>'
+        )
+    html = shown.html
     opened = _BODY_OPEN.search(html)
     html = html[: opened.end()] + back + html[opened.end() :] if opened else back + html
     return Response(html, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": DIGEST_POLICY})
@@ -272,12 +322,10 @@ def digest_page(request: Request) -> Response:
 
 def digest_email(request: Request) -> Response:
     """The digest's HTML exactly as emailed, under a policy that allows its inline styles only."""
-    with state(request).database.session() as session:
-        found = queries.digest(session, request.path_params["digest_id"])
-        if found is None:
-            return refusal(request, 404, "Digest not found", "There is no weekly digest with that number.")
-        html = found.html
-    return Response(html, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": DIGEST_POLICY})
+    shown = _digest_asked_for(request)
+    if isinstance(shown, Response):
+        return shown
+    return Response(shown.html, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": DIGEST_POLICY})
 
 
 def calendar_all(request: Request) -> Response:

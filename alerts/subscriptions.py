@@ -21,6 +21,7 @@ from sendwatch.core.addresses import AddressError, check_address, same_address_k
 from sendwatch.core.config import FIGURE_ALERT_LABELS, Config
 from sendwatch.core.search.query import QueryError, parse_query
 from sendwatch.core.storage.models import ChangeEvent, Council, Subscriber, utcnow
+from sendwatch.core.storage.upsert import insert_missing
 from sendwatch.core.vocabulary import FREQUENCIES, STATUSES, SubscriberSource
 
 
@@ -29,20 +30,29 @@ class SubscriptionError(ValueError):
 
 
 def sync_subscribers(session: Session, config: Config) -> None:
-    """Mirror ``config.subscribers`` into the database; config rows no longer listed are stopped."""
+    """Mirror ``config.subscribers`` into the database; config rows no longer listed are stopped.
+
+    Several commands may mirror them at once (a cycle beside ``sendwatch subscribers``, two
+    commands on a new database): missing rows are inserted with "nothing if it is there already"
+    (``storage.upsert.insert_missing``) and read back, so neither fails on a duplicate address.
+    """
     existing = {row.email.lower(): row for row in session.scalars(select(Subscriber))}
+    missing: dict[str, dict[str, object]] = {}
+    for configured in config.subscribers:
+        address = configured.email or channel_address(configured.notify or [])
+        if address.lower() not in existing:
+            missing.setdefault(address.lower(), {"email": address, "source": "config", "confirmed_at": utcnow()})
+    if missing:
+        insert_missing(session, Subscriber, missing.values(), key=["email"])
+        existing = {
+            row.email.lower(): row for row in session.scalars(select(Subscriber).execution_options(populate_existing=True))
+        }
     listed: set[str] = set()
     for configured in config.subscribers:
         email = (configured.email or channel_address(configured.notify or [])).lower()
         listed.add(email)
-        row = existing.get(email)
-        if row is None:
-            row = Subscriber(
-                email=email if configured.email is None else configured.email, source="config", confirmed_at=utcnow()
-            )
-            session.add(row)
-            existing[email] = row
-        elif row.source != "config":
+        row = existing[email]
+        if row.source != "config":
             continue  # someone subscribed this address themselves; their own choices stand
         row.councils = None if configured.councils == "all" else list(configured.councils)
         row.statuses = list(configured.statuses) if configured.statuses else None

@@ -30,6 +30,7 @@ from crawler.items import (
 )
 from crawler.result import CouncilCrawlResult
 from sendwatch.core.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
+from sendwatch.core.storage.upsert import insert_missing
 
 _MINUTES_TITLE = re.compile(r"\bminutes\b", re.I)
 
@@ -73,30 +74,40 @@ def _forget_fingerprints_of_failed_meetings(found: list[DocumentFound], meetings
 
 
 def _save_committees(session: Session, council: Council, found: Iterable[CommitteeFound]) -> dict[str, Committee]:
-    rows = {row.external_id: row for row in session.scalars(select(Committee).where(Committee.council_id == council.id))}
+    found = list(found)
+    rows = _committees(session, council)
+    missing = [
+        {"council_id": council.id, "external_id": c.external_id, "title": c.title} for c in found if c.external_id not in rows
+    ]
+    if missing:
+        insert_missing(session, Committee, missing, key=["council_id", "external_id"])
+        rows = _committees(session, council)
     for committee in found:
-        row = rows.get(committee.external_id)
-        if row is None:
-            row = rows[committee.external_id] = Committee(
-                council_id=council.id, external_id=committee.external_id, title=committee.title
-            )
-            session.add(row)
+        row = rows[committee.external_id]
         row.title = committee.title
         row.url = committee.url or row.url
     return rows
 
 
+def _committees(session: Session, council: Council) -> dict[str, Committee]:
+    return {row.external_id: row for row in session.scalars(select(Committee).where(Committee.council_id == council.id))}
+
+
 def _save_meetings(
     session: Session, council: Council, found: Iterable[MeetingFound], committees: dict[str, Committee], now: dt.datetime
 ) -> dict[str, Meeting]:
-    rows = {row.external_id: row for row in session.scalars(select(Meeting).where(Meeting.council_id == council.id))}
+    found = list(found)
     session.flush()  # committees need ids before meetings point at them
+    rows = _meetings(session, council)
+    missing = [
+        {"council_id": council.id, "external_id": m.external_id, "changed_at": now} for m in found if m.external_id not in rows
+    ]
+    if missing:
+        insert_missing(session, Meeting, missing, key=["council_id", "external_id"])
+        rows = _meetings(session, council)
     for meeting in found:
-        row = rows.get(meeting.external_id)
-        if row is None:
-            row = rows[meeting.external_id] = Meeting(council_id=council.id, external_id=meeting.external_id, changed_at=now)
-            session.add(row)
-        elif row.fingerprint != meeting.fingerprint:
+        row = rows[meeting.external_id]
+        if row.fingerprint != meeting.fingerprint:  # a new row was inserted changed now already
             row.changed_at = now
         committee = committees.get(meeting.committee_id or "")
         if committee is not None:
@@ -113,30 +124,41 @@ def _save_meetings(
     return rows
 
 
+def _meetings(session: Session, council: Council) -> dict[str, Meeting]:
+    return {row.external_id: row for row in session.scalars(select(Meeting).where(Meeting.council_id == council.id))}
+
+
 def _save_items(
     session: Session, found: Iterable[AgendaItemFound], meetings: dict[str, Meeting]
 ) -> dict[tuple[str, str], AgendaItem]:
     session.flush()
+    found = [item for item in found if item.meeting_id in meetings]
     meeting_ids = [m.id for m in meetings.values()]
-    by_key: dict[tuple[int, str], AgendaItem] = {
-        (row.meeting_id, row.external_id): row
-        for row in (session.scalars(select(AgendaItem).where(AgendaItem.meeting_id.in_(meeting_ids))) if meeting_ids else [])
-    }
+    by_key = _agenda_items(session, meeting_ids)
+    missing = [
+        {"meeting_id": meetings[item.meeting_id].id, "external_id": item.external_id, "title": item.title}
+        for item in found
+        if (meetings[item.meeting_id].id, item.external_id) not in by_key
+    ]
+    if missing:
+        insert_missing(session, AgendaItem, missing, key=["meeting_id", "external_id"])
+        by_key = _agenda_items(session, meeting_ids)
     rows: dict[tuple[str, str], AgendaItem] = {}
     for item in found:
-        meeting = meetings.get(item.meeting_id)
-        if meeting is None:
-            continue
-        row = by_key.get((meeting.id, item.external_id))
-        if row is None:
-            row = by_key[(meeting.id, item.external_id)] = AgendaItem(
-                meeting_id=meeting.id, external_id=item.external_id, title=item.title
-            )
-            session.add(row)
+        row = by_key[(meetings[item.meeting_id].id, item.external_id)]
         row.title, row.number, row.url = item.title, item.number, item.url
         row.agenda_html, row.minutes_html, row.fingerprint = item.agenda_html, item.minutes_html, item.fingerprint
         rows[(item.meeting_id, item.external_id)] = row
     return rows
+
+
+def _agenda_items(session: Session, meeting_ids: list[int]) -> dict[tuple[int, str], AgendaItem]:
+    if not meeting_ids:
+        return {}
+    return {
+        (row.meeting_id, row.external_id): row
+        for row in session.scalars(select(AgendaItem).where(AgendaItem.meeting_id.in_(meeting_ids)))
+    }
 
 
 def _save_documents(
@@ -160,6 +182,7 @@ def _save_documents(
     for document in found:  # one record per URL; a real fetch wins over "skipped"
         if document.url not in latest or latest[document.url].fetch_state == SKIPPED:
             latest[document.url] = document
+    kept: list[DocumentFound] = []
     for document in latest.values():
         row = by_url.get(document.url)
         if row is None and document.fetch_state == FETCHED and moved.get(document.sha256 or ""):
@@ -169,9 +192,17 @@ def _save_documents(
             by_url[by_url_key] = row
         if row is None and document.fetch_state in (SKIPPED, NOT_MODIFIED):
             continue
-        if row is None:
-            row = by_url[document.url] = Document(council_id=council.id, url=document.url, first_seen_at=now)
-            session.add(row)
+        kept.append(document)
+    missing = [{"council_id": council.id, "url": d.url, "first_seen_at": now} for d in kept if d.url not in by_url]
+    if missing:
+        insert_missing(session, Document, missing, key=["council_id", "url"])
+        by_url.update(
+            (row.url, row)
+            for row in session.scalars(select(Document).where(Document.council_id == council.id))
+            if row.url not in by_url
+        )
+    for document in kept:
+        row = by_url[document.url]
         _link(row, document, meetings, items)
         if document.fetch_state == FETCHED:
             if row.sha256 is None:  # first body of this paper (new, or failed before)

@@ -45,8 +45,7 @@ def worker(runtime, concurrency: int) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, ask_to_stop)
     # Opened as it is, without mirroring the councils from the config as other commands do:
-    # workers starting together on a new database would race to insert the same rows. The
-    # scheduler mirrors them before it hands out any crawl.
+    # the scheduler mirrors them before it hands out any crawl, so a worker has nothing to add.
     database = open_database(config.database_url)
     try:
         run_worker(

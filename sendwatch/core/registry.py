@@ -14,33 +14,30 @@ from importlib import resources
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sendwatch.core.config import Config
 from sendwatch.core.config import Council as ConfiguredCouncil
 from sendwatch.core.storage.db import REGISTRY_LOCK, hold_until_commit
 from sendwatch.core.storage.models import Council, ReferenceProgramme
+from sendwatch.core.storage.upsert import insert_missing
 
 
 def sync_councils(session: Session, config: Config) -> None:
     """Insert or update one row per configured council; disable rows no longer configured.
 
-    Several commands may start at once on a new database (``run --once`` beside a worker), and
-    all of them sync. Missing rows are inserted with "nothing if it is there already", and what
-    follows (reading the rows back, updating them, seeding reference data) runs one command at a
-    time, so the later command finds the earlier one's rows and seeds nothing twice, instead of
-    failing on a duplicate slug. A database already in step with the config is only read: no
-    lock is taken.
+    Several commands may start at once on a new database (``run --once`` beside ``serve``), and
+    all of them sync. Missing rows are inserted with "nothing if it is there already"
+    (``storage.upsert.insert_missing``), and what follows (reading the rows back, updating them,
+    seeding reference data) runs one command at a time, so the later command finds the earlier
+    one's rows and seeds nothing twice, instead of failing on a duplicate slug. A database
+    already in step with the config is only read: no lock is taken.
     """
     wanted = {council.slug: _columns(council) for council in config.councils}
     present = {row.slug: row._asdict() for row in session.execute(select(*(getattr(Council, name) for name in _COLUMNS)))}
     if not _needs_writing(session, wanted, present):
         return
-    missing = [columns for slug, columns in sorted(wanted.items()) if slug not in present]
-    if missing:  # in slug order: two commands inserting at once wait for each other one way only
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        session.execute(dialect.insert(Council).on_conflict_do_nothing(index_elements=["slug"]), missing)
+    insert_missing(session, Council, [columns for slug, columns in wanted.items() if slug not in present], key=["slug"])
     hold_until_commit(session, REGISTRY_LOCK)
     # Read again under the lock (what another command committed meanwhile is seen now).
     for row in session.scalars(select(Council).execution_options(populate_existing=True)):

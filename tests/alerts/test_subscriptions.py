@@ -54,3 +54,29 @@ def test_a_subscription_covers_its_councils_and_statuses_only():
     assert wants(narrow, "northshire", "ems")
     assert not wants(narrow, "northshire", "sv_off_track")
     assert not wants(narrow, "westbury", "ems")
+
+
+def test_two_commands_mirroring_the_config_subscribers_at_once_both_succeed_with_one_row_each(write_config, database_url):
+    from sendwatch.core.storage import open_database
+    from tests.support.in_step import in_step
+
+    listed = [
+        {"email": "Editor@Example.org", "councils": ["northshire"], "frequency": "weekly"},
+        {"notify": ["json://127.0.0.1:9/room"]},  # a channel: stored under an address of its own
+    ]
+    _, config = write_config({"database": database_url, "councils": COUNCILS, "subscribers": listed})
+    database = open_database(database_url)  # migrated, councils mirrored: the race is the subscribers'
+    try:
+        with database.session() as session:
+            sync_councils(session, config)
+
+        errors = in_step(database_url, "subscribers", lambda session: sync_subscribers(session, config))
+
+        assert not errors, errors
+        with database.session() as session:
+            rows = session.scalars(select(Subscriber).order_by(Subscriber.email)).all()
+            assert [(row.email, row.source) for row in rows][0] == ("Editor@Example.org", "config")
+            assert len(rows) == 2 and {row.source for row in rows} == {"config"}
+            assert rows[0].frequency == "weekly" and rows[1].notify == ["json://127.0.0.1:9/room"]
+    finally:
+        database.dispose()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage import Database, open_database
 from sendwatch.core.storage.models import Council, ReferenceProgramme
+from tests.support.in_step import in_step
 
 TWO_COUNCILS = [
     {
@@ -81,39 +80,10 @@ def test_the_shipped_councils_go_by_the_names_they_call_themselves() -> None:
 # --------------------------------------------------------------------------- two commands at once
 
 
-def _sync_in_step(url: str, config, both_inserting: threading.Barrier, errors: list[BaseException]) -> None:  # type: ignore[no-untyped-def]
-    """One command's start: its own engine and connection, mirroring the councils; its first council
-    insert waits until the other command is about to insert too, so both are inside the race."""
-    database = open_database(url)
-    waited = threading.Event()
-
-    def hold_first_insert(connection, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        if not waited.is_set() and statement.lstrip().upper().startswith("INSERT INTO COUNCILS"):
-            waited.set()
-            both_inserting.wait()
-
-    event.listen(database.engine, "before_cursor_execute", hold_first_insert)
-    try:
-        with database.session() as session:
-            sync_councils(session, config)
-    except BaseException as error:  # reported by the test, in its thread's words
-        errors.append(error)
-        both_inserting.abort()
-    finally:
-        database.dispose()
-
-
 def test_two_commands_starting_at_once_on_a_new_database_both_mirror_the_councils(database_url: str, write_config) -> None:
     _, config = write_config({"councils": TWO_COUNCILS})
     open_database(database_url).dispose()  # migrated once: the race is the councils', not the schema's
-    both_inserting = threading.Barrier(2, timeout=20)
-    errors: list[BaseException] = []
-    commands = [threading.Thread(target=_sync_in_step, args=(database_url, config, both_inserting, errors)) for _ in range(2)]
-    for command in commands:
-        command.start()
-    for command in commands:
-        command.join(timeout=60)
-    assert not [command for command in commands if command.is_alive()], "a command never finished mirroring the councils"
+    errors = in_step(database_url, "councils", lambda session: sync_councils(session, config))
     assert not errors, errors
     database = open_database(database_url)
     try:

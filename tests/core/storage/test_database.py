@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-import subprocess
-import sys
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -25,6 +25,8 @@ from sendwatch.core.storage.models import (
     StatusRecord,
     utcnow,
 )
+from tests.support.in_step import processes_at_once
+from tests.support.postgres import postgres_database
 
 
 def test_a_new_database_is_created_and_migrated_to_the_latest_schema(database_url: str) -> None:
@@ -244,17 +246,31 @@ def test_deleting_a_document_takes_its_evidence_with_it(database: Database) -> N
         assert session.scalars(select(Evidence)).all() == []
 
 
-def test_two_processes_opening_a_new_database_at_once_both_succeed(sqlite_url: str) -> None:
-    script = "import sys; from sendwatch.core.storage import open_database; open_database(sys.argv[1]).dispose(); print('ok')"
-    processes = [
-        subprocess.Popen([sys.executable, "-c", script, sqlite_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(3)
-    ]
-    outputs = [process.communicate(timeout=60) for process in processes]
-    assert [process.returncode for process in processes] == [0, 0, 0], outputs
-    db = open_database(sqlite_url)
-    assert current_revision(db.engine) == head_revision()
-    db.dispose()
+_OPEN_WHEN_TOLD = (
+    "import sys; from sendwatch.core.storage import open_database; print('ready', flush=True); sys.stdin.readline(); "
+    "open_database(sys.argv[1]).dispose(); print('ok')"
+)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_processes_opening_a_new_database_at_once_all_succeed_and_migrate_it_once(backend: str, tmp_path) -> None:
+    for round_ in range(3):  # three new databases: each time the processes race to create the schema
+        with _new_database(backend, tmp_path / f"round-{round_}.db") as url:
+            results = processes_at_once(_OPEN_WHEN_TOLD, [url], count=2)
+            assert [code for code, _, _ in results] == [0, 0], results
+            db = open_database(url)
+            assert current_revision(db.engine) == head_revision()
+            db.dispose()
+
+
+@contextlib.contextmanager
+def _new_database(backend: str, path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A new, empty database's URL: a SQLite file not made yet, or a PostgreSQL database of its own."""
+    if backend == "sqlite":
+        yield f"sqlite:///{path}"
+        return
+    with postgres_database() as url:
+        yield url
 
 
 def test_an_upgrade_to_money_in_pence_settles_float_noise_in_figures_and_their_json(database_url: str) -> None:

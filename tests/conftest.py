@@ -9,6 +9,7 @@ skip and say why.
 from __future__ import annotations
 
 import compileall
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,6 +41,15 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     for package in PACKAGES:
         compileall.compile_dir(ROOT / package, quiet=1)
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers per core, because the suite mostly waits.
+
+    Its tests wait on real servers, browsers and the processes they start, so one worker per
+    core leaves the cores idle half the time (measured: 2 workers on 2 cores used about half
+    their CPU). Two per core keeps them busy and halves the wall-clock time."""
+    return 2 * (os.cpu_count() or 1)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

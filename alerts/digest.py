@@ -11,6 +11,11 @@ and a national summary (councils per status) drawn as table-cell bars with inlin
 every common mail client renders without scripts or images. It is mailed only to ``weekly`` subscribers, at most once per person per ISO week,
 and sent to their ``notify`` URLs as well (the whole digest when it fits one message, else a summary and its link).
 
+A digest of some councils (``councils``) narrows every part about councils to them: their news,
+their failing sites, their unread papers. The summary stays national, since one council's status
+means most beside every other's, and the narrowed digest's headings say so ("All councils by
+status", "watched nationally"), so a reader never takes the country's numbers for their own.
+
 A summary links to the digest its reader was sent: the national copy (``Digest``) for a subscriber
 of every council, else the week's copy narrowed to their councils (``DigestCopy``, one per week
 and set of councils), reached through a signed link that names the week and the councils only.
@@ -118,13 +123,22 @@ class DigestContent:
     bars: list[SummaryBar]
     total_councils: int
     unread: list[UnreadPapers] = field(default_factory=list)
+    councils: list[str] | None = None  # the reader's councils (slugs) when narrowed; None: every council
+
+    @property
+    def narrowed(self) -> bool:
+        """True when the per-council parts cover the reader's councils only (the templates say so)."""
+        return self.councils is not None
 
 
 def collect_digest(session: Session, config: Config, now: dt.datetime, councils: list[str] | None = None) -> DigestContent:
-    """Gather the week ending ``now``; ``councils`` (slugs) narrows the per-council parts."""
+    """Gather the week ending ``now``; ``councils`` (slugs) narrows every per-council part (news,
+    failing sites, unread papers) to them, and leaves the status summary national."""
     start = now - WEEK
     slugs = dict(session.execute(select(Council.id, Council.slug)).all())
-    wanted = (lambda council_id: True) if councils is None else (lambda council_id: slugs.get(council_id) in councils)
+    wanted: Callable[[int], bool] = (
+        (lambda council_id: True) if councils is None else (lambda council_id: slugs.get(council_id) in councils)
+    )
     events = [
         event
         for event in session.scalars(
@@ -157,10 +171,11 @@ def collect_digest(session: Session, config: Config, now: dt.datetime, councils:
         period_end=now,
         changes=changes,
         findings=_by_council(changes, _new_findings(session, start, now, wanted)),
-        troubled=_troubled_councils(session, config),
+        troubled=_troubled_councils(session, config, wanted),
         bars=bars,
         total_councils=len(rows),
         unread=_unread_papers(session, start, now, wanted),
+        councils=None if councils is None else sorted(set(councils)),
     )
 
 
@@ -195,7 +210,7 @@ def _is_a_sentence(quote: str, title: str) -> bool:
     return _sentence_key(quote) != _sentence_key(title) and (len(words) >= 6 or quote.rstrip().endswith((".", "!", "?")))
 
 
-def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted) -> list[CouncilFindings]:
+def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted: Callable[[int], bool]) -> list[CouncilFindings]:
     evidence = session.scalars(
         select(Evidence)
         .where(
@@ -264,9 +279,12 @@ def _new_findings(session: Session, start: dt.datetime, end: dt.datetime, wanted
     ]
 
 
-def _troubled_councils(session: Session, config: Config) -> list[dict]:
-    """The councils flagged for the operator (``sendwatch.core.health``), by name."""
-    flagged = sorted(flagged_councils(session, config.crawl.flag_after_cycles), key=lambda council: council.name)
+def _troubled_councils(session: Session, config: Config, wanted: Callable[[int], bool]) -> list[dict]:
+    """The wanted councils flagged for the operator (``sendwatch.core.health``), by name."""
+    flagged = sorted(
+        (council for council in flagged_councils(session, config.crawl.flag_after_cycles) if wanted(council.id)),
+        key=lambda council: council.name,
+    )
     return [
         {
             "name": council.name,

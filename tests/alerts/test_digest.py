@@ -1,4 +1,5 @@
-"""The weekly digest: a week of changes, new evidence, troubled crawls and a national picture."""
+"""The weekly digest: a week of changes, new evidence, troubled crawls and a national picture;
+narrowed to a subscriber's councils in every part about councils, the national picture labelled so."""
 
 from __future__ import annotations
 
@@ -104,3 +105,61 @@ def test_a_week_when_everything_was_read_says_so(smtp_config, database):
     for part in (html, text):
         assert "Every council's papers were read without trouble." in part
         assert "could not read (news may be in them)" not in part
+
+
+def a_week_of_trouble_at_two_councils(database, config) -> None:  # type: ignore[no-untyped-def]
+    """(THREE_COUNCILS) Northshire's and Westbury's sites failing, and a paper of each that could not be read."""
+    with database.session() as session:
+        sync_councils(session, config)
+        papers = Papers(session)
+        north, west = papers.council("northshire"), papers.council("westbury")
+        north.last_outcome, north.consecutive_failures, north.last_error = "failing", 3, "502 Bad Gateway from the council"
+        west.last_outcome, west.consecutive_failures, west.last_error = "failing", 5, "Connection timed out after 30s"
+        papers.document(north, "Letter from the DfE").text_state = "needs_ocr"
+        papers.document(west, "Exempt appendix").text_state = "encrypted"
+
+
+def test_a_subscriber_of_one_council_reads_only_that_councils_trouble(smtp_config, database):
+    _, config = smtp_config(councils=COUNCILS)
+    a_week_of_trouble_at_two_councils(database, config)
+
+    with database.session() as session:
+        html, text = build_digest(session, config, utcnow(), ["northshire"])
+
+    for part in (html, text):
+        assert "Northshire County Council" in part and "502 Bad Gateway from the council" in part  # their failing site
+        assert "Letter from the DfE" in part and "scanned, waiting for OCR" in part  # their unread paper
+        assert "Westbury" not in part and "Connection timed out" not in part  # a council they never chose
+        assert "Exempt appendix" not in part
+        assert "Your councils sendwatch could not read" in part or "YOUR COUNCILS SENDWATCH COULD NOT READ" in part
+
+
+def test_the_national_digest_still_names_every_councils_trouble(smtp_config, database):
+    _, config = smtp_config(councils=COUNCILS)
+    a_week_of_trouble_at_two_councils(database, config)
+
+    with database.session() as session:
+        html, text = build_digest(session, config, utcnow())
+
+    for part in (html, text):
+        assert "502 Bad Gateway from the council" in part and "Connection timed out after 30s" in part
+        assert "Letter from the DfE" in part and "Exempt appendix" in part
+        assert "Councils sendwatch could not read" in part or "COUNCILS SENDWATCH COULD NOT READ" in part
+        assert "Your councils" not in part and "YOUR COUNCILS" not in part and "nationally" not in part
+    assert "Councils by status</h2>" in html and "3 councils watched.</p>" in html
+
+
+def test_a_narrowed_digest_says_its_status_summary_is_national(smtp_config, database):
+    _, config = smtp_config(councils=COUNCILS)
+    a_busy_week(database, config)
+
+    with database.session() as session:
+        html, text = build_digest(session, config, utcnow(), ["northshire"])
+
+    assert "All councils by status</h2>" in html
+    assert "3 councils watched nationally, not only yours. The rest of this digest is about your councils only." in html
+    assert "ALL COUNCILS BY STATUS (3 watched nationally, not only yours;" in text
+    assert re.search(r"Delivering Better Value\s+1\s+#+", text)  # Westbury's status, counted in the national bars
+    for part in (html, text):
+        assert "Westbury has joined" not in part and "Eastmoor District Council" not in part  # not their councils
+        assert "None of your councils" not in part  # Northshire did change

@@ -97,6 +97,8 @@ def test_a_channel_gets_the_weekly_digest_of_its_councils_in_markdown_and_is_nev
         r"\[Safety Valve quarter 3 return\]\(<https://democracy\.northshire\.example\.gov\.uk/[^>]+#page=6>\)", markdown
     )
     assert "Westbury" not in markdown  # the channel's councils only
+    assert "Eastmoor" not in markdown  # nor another council's failing site
+    assert "**All councils by status** (3 watched nationally, not only yours;" in markdown
 
 
 def test_a_digest_too_long_for_one_message_is_sent_as_a_summary_with_the_web_view(  # type: ignore[no-untyped-def]
@@ -143,6 +145,7 @@ def test_a_summary_links_to_the_digest_of_its_subscribers_councils_and_a_changed
     assert send_digest(config, database, now).sent == 2
     [(_, body)] = webhook.wait_for(1)
     [link] = re.findall(r"Read it on sendwatch: (\S+)", body["message"])
+    assert "1 of your councils sendwatch could not read." in body["message"]  # Eastmoor, one of theirs
     with database.session() as session:
         [archived] = session.scalars(select(Digest)).all()
     assert link.startswith(f"https://sendwatch.example.org/digests/{archived.id}?view=")

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 import yaml
 from sqlalchemy import select
 
-from sendwatch.core.config import Config, ConfigError, load_config
-from sendwatch.core.storage import Database, open_database
+from sendwatch.core.config import ConfigError, load_config
+from sendwatch.core.storage import open_database
 from sendwatch.core.storage.models import Task, WorkerBeat
 from sendwatch.distributed.dispatch import DistributedStages
-from sendwatch.web import create_app
+from tests.support.website import served
 from tests.support.workers import RABBITMQ_URL, REDIS_URL, Workers, broker_or_skip, delete_queue, fresh_queue
 
 
@@ -31,23 +26,6 @@ def _write(folder: Path, database: str, executor: dict) -> Path:
     data = {"database": database, "data_dir": str(folder / "data"), "executor": executor}
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
-
-
-@contextlib.contextmanager
-def _served(config: Config, database: Database) -> Iterator[str]:
-    """The web app on a real socket, in a thread of the test process."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    server = uvicorn.Server(uvicorn.Config(create_app(config, database), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        listener.close()
 
 
 def _sendwatch(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -88,7 +66,7 @@ def test_a_worker_on_either_broker_runs_tasks_and_shows_itself_while_it_lives(
         assert worker["current_task"] is None and health["queue"] == {"queued": 0, "running": 0}
         table = _sendwatch(config_path, "status", "--workers")
         assert "1 live worker(s); tasks: 0 waiting, 0 running." in table.stdout and worker["name"] in table.stdout
-        with _served(config, database) as origin:
+        with served(config, database) as origin:
             answer = httpx.get(f"{origin}/healthz", timeout=20)
         assert answer.status_code == 200 and answer.json()["status"] == "ok"
         assert [shown["name"] for shown in answer.json()["workers"]] == [worker["name"]]

@@ -124,6 +124,7 @@ class DigestContent:
     total_councils: int
     unread: list[UnreadPapers] = field(default_factory=list)
     councils: list[str] | None = None  # the reader's councils (slugs) when narrowed; None: every council
+    council_names: list[str] = field(default_factory=list)  # their names, by name, for the digest to say whose it is
 
     @property
     def narrowed(self) -> bool:
@@ -135,7 +136,8 @@ def collect_digest(session: Session, config: Config, now: dt.datetime, councils:
     """Gather the week ending ``now``; ``councils`` (slugs) narrows every per-council part (news,
     failing sites, unread papers) to them, and leaves the status summary national."""
     start = now - WEEK
-    slugs = dict(session.execute(select(Council.id, Council.slug)).all())
+    known = session.execute(select(Council.id, Council.slug, Council.name)).all()
+    slugs = {council_id: slug for council_id, slug, _ in known}
     wanted: Callable[[int], bool] = (
         (lambda council_id: True) if councils is None else (lambda council_id: slugs.get(council_id) in councils)
     )
@@ -176,6 +178,7 @@ def collect_digest(session: Session, config: Config, now: dt.datetime, councils:
         total_councils=len(rows),
         unread=_unread_papers(session, start, now, wanted),
         councils=None if councils is None else sorted(set(councils)),
+        council_names=[] if councils is None else sorted(name for _, slug, name in known if slug in councils),
     )
 
 

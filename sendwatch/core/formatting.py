@@ -137,6 +137,16 @@ def money(amount: object) -> str:
     return f"£{value:,.0f}"
 
 
+def names_list(names: list[str], shown: int = 12) -> str:
+    """ "Eastbury, Northshire and Westford": names as a sentence says them; past ``shown`` names,
+    the rest are counted ("… and 8 more") so a long list does not swamp the message."""
+    if len(names) > shown:
+        return f"{', '.join(names[:shown])} and {len(names) - shown} more"
+    if len(names) > 1:
+        return f"{', '.join(names[:-1])} and {names[-1]}"
+    return "".join(names)
+
+
 def header_text(value: object, limit: int = MAX_HEADER) -> str:
     """One line of (header) text: controls and whitespace runs become one space, so no value can
     start a header of its own; long text is cut."""

@@ -25,6 +25,7 @@ from sendwatch.core.formatting import (
     markdown_link,
     markdown_text,
     money,
+    names_list,
     safe_url,
     status_label,
     status_words,
@@ -41,6 +42,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "local_time": local_time,
     "iso_time": iso_time,
     "money": money,
+    "names_list": names_list,
     "status_label": status_label,
     "oneline": header_text,
     # Text from papers and people written into Markdown (Apprise notifications): escaped, one line.

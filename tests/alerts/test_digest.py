@@ -160,6 +160,7 @@ def test_a_narrowed_digest_says_its_status_summary_is_national(smtp_config, data
     assert "3 councils watched nationally, not only yours. The rest of this digest is about your councils only." in html
     assert "ALL COUNCILS BY STATUS (3 watched nationally, not only yours;" in text
     assert re.search(r"Delivering Better Value\s+1\s+#+", text)  # Westbury's status, counted in the national bars
+    assert "Your councils: Northshire County Council.</p>" in html and "Your councils: Northshire County Council.\n" in text
     for part in (html, text):
         assert "Westbury has joined" not in part and "Eastmoor District Council" not in part  # not their councils
         assert "None of your councils" not in part  # Northshire did change

@@ -8,7 +8,7 @@ import re
 import pytest
 from apprise.conversion.format import markdown_to_html
 
-from sendwatch.core.formatting import markdown_link, markdown_text
+from sendwatch.core.formatting import markdown_link, markdown_text, names_list
 from sendwatch.core.search.snippets import Snippet
 
 HOSTILE = [
@@ -78,3 +78,15 @@ def test_a_link_to_anything_but_an_absolute_http_address_is_its_label_alone(url:
 def test_a_snippet_marks_only_its_matched_words_in_bold() -> None:
     snippet = Snippet((("1. Costs of ", False), ("transport", True), (" rose *sharply* [see](https://evil.example)", False)))
     assert rendered(snippet.markdown()) == ("1. Costs of <strong>transport</strong> rose *sharply* [see](https://evil.example)")
+
+
+def test_names_are_listed_as_a_sentence_says_them() -> None:
+    assert names_list([]) == ""
+    assert names_list(["Eastbury"]) == "Eastbury"
+    assert names_list(["Eastbury", "Westford"]) == "Eastbury and Westford"
+    assert names_list(["Eastbury", "Northshire", "Westford"]) == "Eastbury, Northshire and Westford"
+
+
+def test_a_long_list_of_names_counts_the_rest() -> None:
+    names = [f"Council {number}" for number in range(1, 16)]
+    assert names_list(names, shown=3) == "Council 1, Council 2, Council 3 and 12 more"

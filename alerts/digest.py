@@ -44,6 +44,7 @@ from sendwatch.core.health import crawl_health, flagged_councils
 from sendwatch.core.money import json_amount
 from sendwatch.core.palette import STATUS_FILL
 from sendwatch.core.storage import Database
+from sendwatch.core.storage.upsert import insert_missing
 from sendwatch.core.storage.models import (
     ChangeEvent,
     Council,
@@ -441,23 +442,24 @@ def _web_view(
     kept = session.scalars(
         select(DigestCopy.id).where(DigestCopy.digest_id == view.digest_id, DigestCopy.councils == view.councils)
     ).first()
-    if kept is None:  # the week's first run for this set; a rerun finds it and leaves it as sent
+    if kept is None:  # the week's first run for this set; a rerun, or a job at the same time, keeps the first
         _, html, text = render_digest(content, None)
-        session.add(DigestCopy(digest_id=view.digest_id, councils=view.councils, html=html, text=text, created_at=utcnow()))
-        session.flush()
+        copy = dict(digest_id=view.digest_id, councils=view.councils, html=html, text=text, created_at=utcnow())
+        insert_missing(session, DigestCopy, [copy], key=["digest_id", "councils"])
     return f"{base}/digests/{archived.id}?view={make_digest_view_token(secret, view)}"
 
 
 def _archive(session: Session, config: Config, now: dt.datetime) -> Digest:
-    """Keep one national copy per week for the web app; the week's copy, kept before or now."""
-    start = now - WEEK
-    for existing in session.scalars(select(Digest).where(Digest.period_end > start, Digest.period_end <= now)):
-        if week_id(existing.period_end) == week_id(now):
-            return existing
-    _, html, text = render_digest(collect_digest(session, config, now), None)
-    archived = Digest(period_start=start, period_end=now, html=html, text=text, created_at=utcnow())
-    session.add(archived)
-    session.flush()
+    """Keep one national copy per week for the web app: the week's copy, kept before, by a
+    digest job running at the same time, or now (``week`` is unique: two jobs keep one)."""
+    week = week_id(now)
+    kept = select(Digest).where(Digest.week == week)
+    archived = session.scalars(kept).first()
+    if archived is None:
+        _, html, text = render_digest(collect_digest(session, config, now), None)
+        copy = dict(week=week, period_start=now - WEEK, period_end=now, html=html, text=text, created_at=utcnow())
+        insert_missing(session, Digest, [copy], key=["week"])
+        archived = session.scalars(kept).one()
     return archived
 
 

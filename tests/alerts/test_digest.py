@@ -11,8 +11,10 @@ from alerts_support import Papers, a_busy_week
 from sqlalchemy import select
 
 from alerts import build_digest, send_digest, sync_subscribers
+from alerts.digest import queue_digests
 from sendwatch.core.registry import sync_councils
-from sendwatch.core.storage.models import Digest, utcnow
+from sendwatch.core.storage.models import Digest, OutboxMessage, utcnow
+from tests.support.in_step import in_step
 
 D = dt.date
 
@@ -164,3 +166,20 @@ def test_a_narrowed_digest_says_its_status_summary_is_national(smtp_config, data
     for part in (html, text):
         assert "Westbury has joined" not in part and "Eastmoor District Council" not in part  # not their councils
         assert "None of your councils" not in part  # Northshire did change
+
+
+def test_two_digest_jobs_at_once_keep_one_national_copy_and_queue_each_digest_once(smtp_config, database, database_url):
+    _, config = smtp_config(councils=COUNCILS, subscribers=SUBSCRIBERS)
+    a_busy_week(database, config)
+    with database.session() as session:
+        sync_subscribers(session, config)
+    now = utcnow()
+
+    errors = in_step(database_url, "digests", lambda session: queue_digests(session, config, now))
+
+    assert not errors, errors
+    with database.session() as session:
+        [archived] = session.scalars(select(Digest)).all()
+        queued = sorted(row.recipient for row in session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "digest")))
+    assert archived.week is not None and "Northshire County Council" in archived.html
+    assert queued == ["editor@schoolsweek.example", "northshire.only@example.org"]

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.digest import week_id
 from sendwatch.core.config import Config
 from sendwatch.core.storage.models import (
     ChangeEvent,
@@ -264,6 +265,7 @@ def seed_councils(session: Session) -> None:
         Digest(
             period_start=now - dt.timedelta(days=7),
             period_end=now,
+            week=week_id(now),
             html="<html><body><h1>Weekly digest</h1></body></html>",
             text="sendwatch weekly digest\n\nNorthshire County Council: now Safety valve: off track",
         )

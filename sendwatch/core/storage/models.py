@@ -543,6 +543,9 @@ class Digest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     period_start: Mapped[dt.datetime]
     period_end: Mapped[dt.datetime]
+    # The ISO week ('2026-W48'), one national copy each however many digest jobs run at once;
+    # NULL for a second copy of a week made before weeks were unique (migration 0015).
+    week: Mapped[str | None] = mapped_column(String(10), unique=True, index=True)
     html: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

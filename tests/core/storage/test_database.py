@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import JSON, Time, bindparam, func, inspect, select, text
+from sqlalchemy import JSON, DateTime, Time, bindparam, func, inspect, select, text
 
 from sendwatch.core.storage import open_database
 from sendwatch.core.storage.db import DatabaseError, current_revision, head_revision, make_engine, upgrade
@@ -423,4 +423,32 @@ def test_an_upgrade_to_meeting_ends_keeps_every_meeting_and_its_start_with_no_fi
         kept.end_time = dt.time(14, 0)
     with db.session() as session:
         assert session.scalars(select(Meeting)).one().end_time == dt.time(14, 0)
+    db.dispose()
+
+
+def test_an_upgrade_to_one_digest_per_week_gives_each_week_its_first_copy_and_keeps_the_rest_readable(database_url: str) -> None:
+    from sendwatch.core.storage.models import Digest
+
+    engine = make_engine(database_url)
+    upgrade(engine, database_url, revision="0014_digest_copies")
+    with engine.begin() as connection:
+        for digest_id, end in (
+            (1, dt.datetime(2026, 11, 23, 8)),
+            (2, dt.datetime(2026, 11, 23, 8, 5)),
+            (3, dt.datetime(2026, 11, 30, 8)),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO digests (id, period_start, period_end, html, text, created_at) "
+                    "VALUES (:id, :start, :end, '<p>week</p>', 'week', :end)"
+                ).bindparams(bindparam("start", type_=DateTime()), bindparam("end", type_=DateTime())),
+                {"id": digest_id, "start": end - dt.timedelta(days=7), "end": end},
+            )
+    engine.dispose()
+
+    db = open_database(database_url)
+    assert current_revision(db.engine) == head_revision()
+    with db.session() as session:
+        weeks = {digest.id: digest.week for digest in session.scalars(select(Digest))}
+    assert weeks == {1: "2026-W48", 2: None, 3: "2026-W49"}  # the race's second copy keeps its page, not the week
     db.dispose()

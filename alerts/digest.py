@@ -44,7 +44,6 @@ from sendwatch.core.health import crawl_health, flagged_councils
 from sendwatch.core.money import json_amount
 from sendwatch.core.palette import STATUS_FILL
 from sendwatch.core.storage import Database
-from sendwatch.core.storage.upsert import insert_missing
 from sendwatch.core.storage.models import (
     ChangeEvent,
     Council,
@@ -57,6 +56,7 @@ from sendwatch.core.storage.models import (
     Subscriber,
     utcnow,
 )
+from sendwatch.core.storage.upsert import insert_missing
 from sendwatch.core.tokens import DigestView, make_digest_view_token, signing_secret
 from sendwatch.core.vocabulary import CRAWL_HEALTHS, MIN_CONFIDENCE, STATUSES
 

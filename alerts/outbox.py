@@ -15,7 +15,7 @@ import logging
 from collections.abc import Sequence
 
 import jinja2
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from alerts.channels import APPRISE, notification_payload, shown_target
@@ -36,6 +36,7 @@ from sendwatch.core.config import Config
 from sendwatch.core.formatting import header_text
 from sendwatch.core.money import clean_figure, labelled
 from sendwatch.core.storage.models import ChangeEvent, Council, FigureChange, OutboxMessage, Subscriber, utcnow
+from sendwatch.core.storage.upsert import insert_new
 from sendwatch.core.tokens import make_token, signing_secret
 
 log = logging.getLogger(__name__)
@@ -91,9 +92,18 @@ def enqueue(
         attempts=0,
         created_at=now,
     )
-    session.add(row)
-    session.flush()
-    return row
+    return _add_once(session, row)
+
+
+def _add_once(session: Session, row: OutboxMessage) -> OutboxMessage | None:
+    """Store the row unless its key is there: the check above is only the quick way out, since
+    two jobs queueing at once may both find the key free (then one adds it, the other nothing).
+    Its Message-ID, unique too, is made from the key, so either column may be the one to clash."""
+    values = {column.key: getattr(row, column.key) for column in inspect(OutboxMessage).column_attrs}
+    given = {name: value for name, value in values.items() if value is not None}  # the rest take their defaults
+    if not insert_new(session, OutboxMessage, given, key=()):
+        return None
+    return session.scalars(select(OutboxMessage).where(OutboxMessage.message_key == row.message_key)).one()
 
 
 def each_sentence_once(evidence: list[dict]) -> list[dict]:
@@ -247,6 +257,4 @@ def enqueue_notification(
         attempts=0,
         created_at=now or utcnow(),
     )
-    session.add(row)
-    session.flush()
-    return row
+    return _add_once(session, row)

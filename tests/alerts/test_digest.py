@@ -183,3 +183,26 @@ def test_two_digest_jobs_at_once_keep_one_national_copy_and_queue_each_digest_on
         queued = sorted(row.recipient for row in session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "digest")))
     assert archived.week is not None and "Northshire County Council" in archived.html
     assert queued == ["editor@schoolsweek.example", "northshire.only@example.org"]
+
+
+def test_two_digest_jobs_at_once_after_the_week_is_archived_queue_a_new_subscribers_digest_once(
+    smtp_config, database, database_url
+):
+    _, config = smtp_config(councils=COUNCILS, subscribers=SUBSCRIBERS[:1])
+    a_busy_week(database, config)
+    with database.session() as session:
+        sync_subscribers(session, config)
+    now = utcnow()
+    assert send_digest(config, database, now).sent == 1  # the week is archived and the editor has theirs
+    _, config = smtp_config(councils=COUNCILS, subscribers=SUBSCRIBERS)  # then someone signs up
+    with database.session() as session:
+        sync_subscribers(session, config)
+
+    queued: list[int] = []
+    errors = in_step(database_url, "outbox", lambda session: queued.append(queue_digests(session, config, now)))
+
+    assert not errors, errors
+    assert sorted(queued) == [0, 1]  # each job counts only what it queued itself
+    with database.session() as session:
+        recipients = [row.recipient for row in session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "digest"))]
+    assert sorted(recipients) == ["editor@schoolsweek.example", "northshire.only@example.org"]

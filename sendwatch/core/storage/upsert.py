@@ -35,14 +35,42 @@ def insert_missing(session: Session, model: type[Any], rows: Iterable[Mapping[st
     if not ordered:
         return
     session.flush()  # pending objects of the session go first, as they would at any statement
-    name = session.get_bind().dialect.name
-    if name in ("postgresql", "sqlite"):
-        dialect_insert = postgresql.insert if name == "postgresql" else sqlite.insert
-        session.execute(dialect_insert(model).on_conflict_do_nothing(index_elements=list(key)), ordered)
+    skipping = _insert_skipping_duplicates(session, model, key)
+    if skipping is not None:
+        session.execute(skipping, ordered)
         return
     for row in ordered:
-        try:
-            with session.begin_nested():
-                session.execute(insert(model), [row])
-        except IntegrityError:
-            continue
+        _insert_in_savepoint(session, model, row)
+
+
+def insert_new(session: Session, model: type[Any], row: Mapping[str, Any], key: Sequence[str]) -> bool:
+    """Insert one row unless a row with its ``key`` is there (committed, or being inserted by
+    another transaction, which this one then waits for); whether this call inserted it. For a
+    caller that counts or builds on what it added itself, never on another's row. An empty
+    ``key``: a row matching it on any unique column (for a table whose unique columns are all
+    derived from one, which PostgreSQL may check first)."""
+    session.flush()
+    skipping = _insert_skipping_duplicates(session, model, key)
+    if skipping is None:
+        return _insert_in_savepoint(session, model, row)
+    primary_key = model.__table__.primary_key.columns  # a row comes back only when inserted
+    return session.execute(skipping.values(**row).returning(*primary_key)).first() is not None
+
+
+def _insert_skipping_duplicates(session: Session, model: type[Any], key: Sequence[str]) -> Any | None:
+    """``INSERT ... ON CONFLICT (key) DO NOTHING`` where the database has it, else None."""
+    name = session.get_bind().dialect.name
+    if name not in ("postgresql", "sqlite"):
+        return None
+    dialect_insert = postgresql.insert if name == "postgresql" else sqlite.insert
+    return dialect_insert(model).on_conflict_do_nothing(index_elements=list(key) or None)
+
+
+def _insert_in_savepoint(session: Session, model: type[Any], row: Mapping[str, Any]) -> bool:
+    """One row in a savepoint, a duplicate's IntegrityError rolled back to it: any other database."""
+    try:
+        with session.begin_nested():
+            session.execute(insert(model), [dict(row)])
+    except IntegrityError:
+        return False
+    return True

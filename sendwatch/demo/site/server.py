@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from sendwatch.core.config import DEFAULT_COMMITTEES
 from sendwatch.demo.site import cmis_pages, moderngov_pages, pages
 from sendwatch.demo.site.papers import content_type, render_paper
 from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
@@ -157,7 +158,7 @@ class DemoSite:
     def council_config(self, slug: str, committees: list[str] | None = None) -> dict[str, Any]:
         """The ``councils:`` entry of config.yaml that points sendwatch at this council."""
         council = self._councils[slug]
-        patterns = committees or ["schools'? forum"]
+        patterns = committees or list(DEFAULT_COMMITTEES)
         entry: dict[str, Any] = {
             "slug": slug,
             "name": council.name,

@@ -53,7 +53,9 @@ _ABOUT_MEETINGS = re.compile(r"meeting|calendar", re.I)
 _MEETING_LINK = re.compile(r"/ctl/ViewMeetingPublic/mid/\d+/Meeting/(\d+)/Committee/(\d+)/", re.I)
 _MAX_HOPS = 3
 # A status written after the committee in a calendar entry: "Schools Forum - CANCELLED", "(Postponed)".
-_STATUS_SUFFIX = re.compile(r"\s*(?:[-\u2013:]\s*|\(\s*)(?:meeting\s+)?(?:cancell?ed|postponed|deferred|abandoned)\b\s*\)?\s*$", re.I)
+_STATUS_SUFFIX = re.compile(
+    r"\s*(?:[-\u2013:]\s*|\(\s*)(?:meeting\s+)?(?:cancell?ed|postponed|deferred|abandoned)\b\s*\)?\s*$", re.I
+)
 # Links to a meeting's papers: the document handler (any case), or a file on the site by its extension.
 _DOCUMENT_HANDLER = re.compile(r"(?:^|/)document\.ashx\?", re.I)
 _DAY_HEADING = re.compile(r"(\d{1,2})\s+([A-Za-z]+)")
@@ -180,6 +182,7 @@ class CmisSpider(CouncilSpider):
                         committee_title=title,
                         listed_time=starts,
                         listed_status=status,
+                        listed_day=day,
                     )
 
     @answered_page
@@ -198,7 +201,11 @@ class CmisSpider(CouncilSpider):
         title = meta.get("committee_title") or values.get("committee")
         status = values.get("status") or meta.get("listed_status")
         if day is None:
-            yield CrawlProblem("note", response.url, "no meeting date on the meeting page (a 'Date/Time:' or 'Date:' field)")
+            day = meta.get("listed_day")
+            kept = ": the calendar's date kept" if day else ""
+            yield CrawlProblem(
+                "note", response.url, f"no meeting date on the meeting page (a 'Date/Time:' or 'Date:' field){kept}"
+            )
         documents: dict[str, DocumentFound] = {}
         links = [link for link in tree.iter("a") if _is_paper_link(urljoin(response.url, link.get("href") or ""), response.url)]
         clean = title_cleaner(clean_text(link.text_content()) for link in links)
@@ -210,7 +217,9 @@ class CmisSpider(CouncilSpider):
                 DocumentFound(
                     url=url,
                     title=name,
-                    kind=_icon_kind(link) if _DOCUMENT_HANDLER.search(url) else kind_of_name(unquote(urlsplit(url).path)) or "unknown",
+                    kind=_icon_kind(link)
+                    if _DOCUMENT_HANDLER.search(url)
+                    else kind_of_name(unquote(urlsplit(url).path)) or "unknown",
                     meeting_id=meeting_id,
                     published_date=find_date(name),
                     is_pack=bool(PACK_TITLE.search(name or "")),

@@ -54,8 +54,8 @@ from crawler.spiders.base import (
     inner_html,
     item_html,
     meeting_status,
-    struck_through,
     normalise_html,
+    struck_through,
     title_cleaner,
     unescape_once,
     with_time,
@@ -342,6 +342,7 @@ class ModernGovSpider(CouncilSpider):
         listed_url: str | None = None,
         listed_time: dt.time | None = None,
         listed_status: str | None = None,
+        listed_day: dt.date | None = None,
     ) -> Any:
         known = self.known.meetings.get(meeting_id)
         url = self.meeting_url(committee_id, meeting_id) if committee_id or not known or not known.url else known.url
@@ -354,6 +355,7 @@ class ModernGovSpider(CouncilSpider):
             listed_url=listed_url,
             listed_time=listed_time,
             listed_status=listed_status,
+            listed_day=listed_day,
         )
 
     @answered_page
@@ -373,7 +375,9 @@ class ModernGovSpider(CouncilSpider):
                 if "celistdocuments" in href.lower():
                     yield VariantSeen("ce_list_documents")
                 if status:
-                    yield VariantSeen("status_on_list", f"meeting {meeting_id} marked {status} on the list: its page is still read")
+                    yield VariantSeen(
+                        "status_on_list", f"meeting {meeting_id} marked {status} on the list: its page is still read"
+                    )
                 yield self._meeting_page_request(
                     meeting_id,
                     committee_id,
@@ -381,13 +385,12 @@ class ModernGovSpider(CouncilSpider):
                     listed_url=urljoin(response.url, href),
                     listed_time=starts,
                     listed_status=status,
+                    listed_day=day,
                 )
         earliest = min((day for _, _, day, _, _, _ in listed if day), default=None)
         yield from self._older_listing_pages(tree, response, earliest)
 
-    def _parse_listed_meeting(
-        self, link: Any
-    ) -> tuple[str, str | None, dt.date | None, dt.time | None, str | None, str] | None:
+    def _parse_listed_meeting(self, link: Any) -> tuple[str, str | None, dt.date | None, dt.time | None, str | None, str] | None:
         """A meeting link on the list: ids, date (link text, else ``DF=``), start time, the status the list
         marks it with ("- CANCELLED", "(Postponed)", struck through; else None)."""
         href = link.get("href") or ""
@@ -461,6 +464,7 @@ class ModernGovSpider(CouncilSpider):
                 committee_title=meta["committee_title"],
                 listed_time=meta.get("listed_time"),
                 listed_status=meta.get("listed_status"),
+                listed_day=meta.get("listed_day"),
             )
             return
         yield from self._parse_meeting_page(response)
@@ -496,10 +500,17 @@ class ModernGovSpider(CouncilSpider):
         title = meta.get("committee_title") or (heading.split(" - ")[0].strip() or None)
         status = meeting_status(heading) or meta.get("listed_status")
         day, starts = find_date_and_time(heading)
-        if not rows:
-            yield CrawlProblem("note", response.url, "no agenda items table (table.mgItemTable) on the meeting page: its links read as papers")
-        if day is None:
+        if day is None and meta.get("listed_day"):
+            day = meta["listed_day"]
+            yield CrawlProblem(
+                "note", response.url, "no meeting date in the page heading (h2.mgSubTitleTxt): the list's date kept"
+            )
+        elif day is None:
             yield CrawlProblem("note", response.url, "no meeting date in the page heading (h2.mgSubTitleTxt)")
+        if not rows:
+            yield CrawlProblem(
+                "note", response.url, "no agenda items table (table.mgItemTable) on the meeting page: its links read as papers"
+            )
         yield from self._emit_meeting(
             meeting_id, committee_id, title, day, status, items, documents, starts=starts or meta.get("listed_time")
         )

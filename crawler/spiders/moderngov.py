@@ -76,6 +76,8 @@ _FORMAT_WORDS = "|".join(word.upper() for word in EXTENSIONS)
 _LINK_SUFFIX = re.compile(rf"(,\s*item\s+[\w.()]+)?\s*\b({_FORMAT_WORDS})\s+[\d.,]+\s*[KM]B\s*$", re.I)
 # A meeting marked cancelled in GetMeetings' <meetingstatus>.
 _CANCELLED = re.compile(r"\bcancell?ed\b", re.I)
+# A cookieless ASP.NET session in a path: ``/(S(wm5gga55b130f045qoanjja5))/``.
+_SESSION_SEGMENT = re.compile(r"/\([A-Z]\([^)/]*\)\)/", re.I)
 _ITEM_ANCHOR = re.compile(r"^AI(\d+)$", re.I)
 _LABEL = re.compile(r"^[A-Za-z][A-Za-z ']{1,40}:?$")
 _LINK_SECTIONS = (
@@ -601,7 +603,8 @@ class ModernGovSpider(CouncilSpider):
             return None
         if kind_of_name(unquote(parts.path)) not in PAPER_KINDS:
             return None
-        return parts._replace(scheme=base.scheme, netloc=base.netloc, fragment="").geturl()
+        path = _SESSION_SEGMENT.sub("/", parts.path)  # a cookieless session's segment would change the key every visit
+        return parts._replace(scheme=base.scheme, netloc=base.netloc, path=path, fragment="").geturl()
 
     # ------------------------------------------------------------------ shared
 

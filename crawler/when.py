@@ -18,12 +18,10 @@ import re
 
 
 def parse_uk_date(text: str | None) -> dt.date | None:
-    """``10/02/2026`` (ModernGov XML) to a date; None for blanks and junk."""
-    text = (text or "").strip()
-    try:
-        return dt.datetime.strptime(text, "%d/%m/%Y").date()
-    except ValueError:
-        return None
+    """A date field: ``10/02/2026`` (ModernGov XML, day first), also with a time after it
+    (``10/02/2026 00:00:00``) or written ``2026-02-10`` (ISO); None for blanks and junk."""
+    found = _NUMERIC_DATE.match((text or "").strip())
+    return _numeric_date(found) if found else None
 
 
 _MONTHS = {
@@ -31,15 +29,21 @@ _MONTHS = {
     for index, name in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
 }
 _LONG_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9}),?\s+(\d{4})\b")
+# Numeric dates as UK sites write them, day first (``03/03/2026``, ``3.3.2026``, ``03-03-2026``),
+# or ISO (``2026-03-03``); never part of a longer number.
+_NUMERIC_DATE = re.compile(
+    r"(?<![\w./£-])(?:(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})"
+    r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2}))(?![\d/-]|\.\d)"
+)
 
 
 def find_date(text: str | None) -> dt.date | None:
-    """The first ``10 Feb 2026`` / ``10th February, 2026`` style date in a text."""
+    """The first date in a text: ``10 Feb 2026`` / ``10th February, 2026``, else ``10/02/2026`` / ``2026-02-10``."""
     return _first_date(text or "")[0]
 
 
 def _first_date(text: str) -> tuple[dt.date | None, int]:
-    """The first long-form date in ``text`` and where it ends (0 when there is none)."""
+    """The first date in ``text`` (a written month first, then a numeric one) and where it ends (0 when there is none)."""
     for found in _LONG_DATE.finditer(text):
         day, month, year = found.groups()
         number = _MONTHS.get(month[:3].lower())
@@ -48,7 +52,22 @@ def _first_date(text: str) -> tuple[dt.date | None, int]:
                 return dt.date(int(year), number, int(day)), found.end()
             except ValueError:
                 continue
+    for numeric in _NUMERIC_DATE.finditer(text):
+        value = _numeric_date(numeric)
+        if value is not None:
+            return value, numeric.end()
     return None, 0
+
+
+def _numeric_date(found: re.Match[str]) -> dt.date | None:
+    if found.group("iso_year"):
+        year, month, day = found.group("iso_year", "iso_month", "iso_day")
+    else:
+        year, month, day = found.group("year", "month", "day")
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 # A clock time: "2.00 pm", "2:00pm", "2.00 p.m.", "14:00", "14.00 hrs", "14:00:00", "1400hrs",

@@ -54,6 +54,8 @@ from sendwatch.core.formats import decide_kind, is_pdf, kind_of_content_type
 # Statuses the spiders want to see themselves rather than have Scrapy drop (redirects still follow).
 PAGE_STATUSES = list(range(400, 600))
 DOCUMENT_STATUSES = [304, *PAGE_STATUSES]
+# Apostrophes as titles write them (right and left single quotes, prime, backtick, acute accent).
+_APOSTROPHES = re.compile("[\u2018\u2019\u201b\u2032`\u00b4]")
 PACK_TITLE = re.compile(r"\b(agenda|public|supplementary)\b.*\b(reports?\s+)?pack\b|^(final\s+)?agenda\s+reports?\b", re.I)
 
 
@@ -62,8 +64,8 @@ PageCallback = Callable[[Spider, Response], Iterator[Yielded]]
 
 
 def answered_page(callback: PageCallback[Spider]) -> PageCallback[Spider]:
-    """For a callback of a page request: a page that did not answer 2xx yields its problem
-    (``CouncilSpider.page_problem``) and is not parsed."""
+    """For a callback of a page request: a page that did not answer 2xx, or answered with nothing
+    in its body, yields its problem (``CouncilSpider.page_problem``) and is not parsed."""
 
     @functools.wraps(callback)
     def checked(spider: Spider, response: Response) -> Iterator[Yielded]:
@@ -100,7 +102,10 @@ class CouncilSpider(scrapy.Spider):
     # ------------------------------------------------------------------ small helpers
 
     def matches_committee(self, title: str) -> bool:
-        return any(pattern.search(title) for pattern in self.committee_patterns)
+        """Whether a committee's title matches the council's patterns, as written or with its
+        typographic apostrophes and spacing made plain ("Schools’  Forum" is "Schools' Forum")."""
+        plain = clean_text(_APOSTROPHES.sub("'", title))
+        return any(pattern.search(title) or pattern.search(plain) for pattern in self.committee_patterns)
 
     def page_request(self, url: str, callback: Any, entry: bool = False, **meta: Any) -> scrapy.Request:
         """A request for an HTML/XML page; failures come back as problems, not exceptions."""
@@ -112,10 +117,12 @@ class CouncilSpider(scrapy.Spider):
         )
 
     def page_problem(self, response: Response) -> CrawlProblem | None:  # see ``answered_page``
-        """A problem for a page that did not answer 200, else None."""
-        if response.status < 300:
-            return None
+        """A problem for a page that did not answer 2xx, or answered an empty body, else None."""
         entry = bool(response.meta.get("entry"))
+        if response.status < 300:
+            if response.body.strip():
+                return None
+            return CrawlProblem("error", response.url, f"HTTP {response.status} with an empty page", entry=entry)
         if response.status in (401, 403):
             return CrawlProblem("blocked", response.url, f"HTTP {response.status} (access refused)", entry=entry)
         return CrawlProblem("error", response.url, f"HTTP {response.status}", entry=entry)
@@ -306,6 +313,41 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,
 def clean_text(text: str | None) -> str:
     """Text as shown: layout whitespace (and no-break spaces) collapsed to single spaces."""
     return " ".join((text or "").split())
+
+
+# How lists and headings mark a meeting that will not take place as planned ("- CANCELLED",
+# "(Postponed)", "Meeting deferred"), most final first.
+_MEETING_STATUSES = (
+    ("Cancelled", re.compile(r"\b(?:cancell?ed|abandoned)\b", re.I)),
+    ("Postponed", re.compile(r"\b(?:postponed|deferred)\b", re.I)),
+)
+_STRUCK = ("s", "strike", "del")
+_LINE_THROUGH = re.compile(r"text-decoration[^;\"']*line-through", re.I)
+
+
+def meeting_status(text: str | None, struck: bool = False) -> str | None:
+    """``Cancelled`` or ``Postponed`` when a list entry or heading says so (or is struck through:
+    cancelled), else None: the status a meeting's own page or the web service gives then stands."""
+    for status, pattern in _MEETING_STATUSES:
+        if pattern.search(text or ""):
+            return status
+    return "Cancelled" if struck else None
+
+
+def struck_through(element: Any, levels: int = 3) -> bool:
+    """Whether an element (a meeting link) is struck through: inside ``<s>``/``<strike>``/``<del>``,
+    holding one around all its text, or styled ``line-through``, itself or within ``levels`` parents."""
+    inner = [child for child in element if isinstance(child.tag, str)]
+    if inner and all(child.tag in _STRUCK for child in inner) and not (element.text or "").strip():
+        return True
+    node = element
+    for _ in range(levels + 1):
+        if node is None:
+            return False
+        if node.tag in _STRUCK or _LINE_THROUGH.search(node.get("style") or ""):
+            return True
+        node = node.getparent()
+    return False
 
 
 def escaped_twice(texts: Iterable[str]) -> bool:

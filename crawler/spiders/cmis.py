@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import html as lxml_html
 from scrapy.http import Response
@@ -33,11 +33,13 @@ from crawler.spiders.base import (
     clean_text,
     decode_page,
     fingerprint,
+    meeting_status,
+    struck_through,
     title_cleaner,
     with_time,
 )
 from crawler.when import find_date, find_date_and_time, find_time
-from sendwatch.core.formats import kind_of_name
+from sendwatch.core.formats import PAPER_KINDS, kind_of_name
 from sendwatch.core.vocabulary import DocumentKind
 
 # A link into the calendar module (a meeting, a month view, the list view) names its tab and module.
@@ -50,6 +52,12 @@ _TAB_ID = re.compile(r"tabid[/=](\d+)", re.I)
 _ABOUT_MEETINGS = re.compile(r"meeting|calendar", re.I)
 _MEETING_LINK = re.compile(r"/ctl/ViewMeetingPublic/mid/\d+/Meeting/(\d+)/Committee/(\d+)/", re.I)
 _MAX_HOPS = 3
+# A status written after the committee in a calendar entry: "Schools Forum - CANCELLED", "(Postponed)".
+_STATUS_SUFFIX = re.compile(
+    r"\s*(?:[-\u2013:]\s*|\(\s*)(?:meeting\s+)?(?:cancell?ed|postponed|deferred|abandoned)\b\s*\)?\s*$", re.I
+)
+# Links to a meeting's papers: the document handler (any case), or a file on the site by its extension.
+_DOCUMENT_HANDLER = re.compile(r"(?:^|/)document\.ashx\?", re.I)
 _DAY_HEADING = re.compile(r"(\d{1,2})\s+([A-Za-z]+)")
 _LEADING_TIME = re.compile(r"^\s*(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\b\.?)?|\d{1,2}\s*[ap]\.?m\b\.?|noon|midday)\s*(?:-\s*)?", re.I)
 _MONTHS = [
@@ -158,6 +166,8 @@ class CmisSpider(CouncilSpider):
                 text = clean(link.text_content())
                 listed_day, starts = find_date_and_time(text)
                 title = _LEADING_TIME.sub("", text.split(" - ", 1)[-1] if listed_day else text).strip()
+                status = meeting_status(title, struck=struck_through(link))
+                title = _STATUS_SUFFIX.sub("", title).strip() or title
                 day = row_day or listed_day or find_date(link.get("title"))
                 starts = starts or find_date_and_time(link.get("title"))[1] or (_row_time(row, link) if len(links) == 1 else None)
                 meeting_id, committee_id = found.groups()
@@ -171,6 +181,8 @@ class CmisSpider(CouncilSpider):
                         committee_id=committee_id,
                         committee_title=title,
                         listed_time=starts,
+                        listed_status=status,
+                        listed_day=day,
                     )
 
     @answered_page
@@ -187,8 +199,15 @@ class CmisSpider(CouncilSpider):
         day, starts = find_date_and_time(values.get("date/time") or values.get("date"))
         starts = starts or find_time(values.get("time") or values.get("start time")) or meta.get("listed_time")
         title = meta.get("committee_title") or values.get("committee")
+        status = values.get("status") or meta.get("listed_status")
+        if day is None:
+            day = meta.get("listed_day")
+            kept = ": the calendar's date kept" if day else ""
+            yield CrawlProblem(
+                "note", response.url, f"no meeting date on the meeting page (a 'Date/Time:' or 'Date:' field){kept}"
+            )
         documents: dict[str, DocumentFound] = {}
-        links = [link for link in tree.iter("a") if "document.ashx" in (link.get("href") or "").lower()]
+        links = [link for link in tree.iter("a") if _is_paper_link(urljoin(response.url, link.get("href") or ""), response.url)]
         clean = title_cleaner(clean_text(link.text_content()) for link in links)
         for link in links:
             url = urljoin(response.url, link.get("href"))
@@ -198,13 +217,15 @@ class CmisSpider(CouncilSpider):
                 DocumentFound(
                     url=url,
                     title=name,
-                    kind=_icon_kind(link),
+                    kind=_icon_kind(link)
+                    if _DOCUMENT_HANDLER.search(url)
+                    else kind_of_name(unquote(urlsplit(url).path)) or "unknown",
                     meeting_id=meeting_id,
                     published_date=find_date(name),
                     is_pack=bool(PACK_TITLE.search(name or "")),
                 ),
             )
-        parsed = {"date": str(day), "status": values.get("status"), "documents": [(d.url, d.title) for d in documents.values()]}
+        parsed = {"date": str(day), "status": status, "documents": [(d.url, d.title) for d in documents.values()]}
         meeting_fingerprint = fingerprint(with_time(parsed, starts))
         yield MeetingFound(
             external_id=meeting_id,
@@ -213,7 +234,7 @@ class CmisSpider(CouncilSpider):
             date=day,
             start_time=starts,
             url=response.url,
-            status=values.get("status"),
+            status=status,
             fingerprint=meeting_fingerprint,
             in_window=self.window.in_window(day),
         )
@@ -253,6 +274,17 @@ def _calendar_candidates(links: list[tuple[str, str]], page_url: str) -> list[st
         elif _ABOUT_MEETINGS.search(text) and (tab or parts.path.lower().endswith(".aspx")):
             by_text.append(href)
     return by_path + by_text
+
+
+def _is_paper_link(url: str, page_url: str) -> bool:
+    """A link to one of the meeting's papers: ``Document.ashx?...`` (opaque), or a paper file on this
+    site by its extension (``Data/...pdf``, ``Portals/...docx``)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return False
+    if _DOCUMENT_HANDLER.search(parts.path + "?" + parts.query):
+        return True
+    return parts.hostname == urlsplit(page_url).hostname and kind_of_name(unquote(parts.path)) in PAPER_KINDS
 
 
 def _icon_kind(link: Any) -> DocumentKind:

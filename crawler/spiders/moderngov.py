@@ -53,13 +53,15 @@ from crawler.spiders.base import (
     fingerprint,
     inner_html,
     item_html,
+    meeting_status,
     normalise_html,
+    struck_through,
     title_cleaner,
     unescape_once,
     with_time,
 )
 from crawler.when import find_date_and_time, parse_time, parse_uk_date
-from sendwatch.core.formats import EXTENSIONS, kind_of_name
+from sendwatch.core.formats import EXTENSIONS, PAPER_KINDS, kind_of_name
 
 _DOC_ID = re.compile(r"(?:mgConvert2PDF\.aspx\?(?:.*&)?id=|(?:^|/)documents/s)(\d+)", re.I)
 _MEETING_PAPER = re.compile(r"documents/[gb]\d+/[^?#]+\.\w{2,5}", re.I)
@@ -72,8 +74,10 @@ _EARLIER_TEXT = re.compile(r"^(?:earlier|previous|older) meetings\b", re.I)
 _TITLE_ATTRIBUTE = re.compile(r"Link to document '(.+)'(?:\s+\w+\s+file)?\s*$", re.S | re.I)
 _FORMAT_WORDS = "|".join(word.upper() for word in EXTENSIONS)
 _LINK_SUFFIX = re.compile(rf"(,\s*item\s+[\w.()]+)?\s*\b({_FORMAT_WORDS})\s+[\d.,]+\s*[KM]B\s*$", re.I)
-# A meeting marked cancelled, on the list ("- CANCELLED") or in GetMeetings' <meetingstatus>.
+# A meeting marked cancelled in GetMeetings' <meetingstatus>.
 _CANCELLED = re.compile(r"\bcancell?ed\b", re.I)
+# A cookieless ASP.NET session in a path: ``/(S(wm5gga55b130f045qoanjja5))/``.
+_SESSION_SEGMENT = re.compile(r"/\([A-Z]\([^)/]*\)\)/", re.I)
 _ITEM_ANCHOR = re.compile(r"^AI(\d+)$", re.I)
 _LABEL = re.compile(r"^[A-Za-z][A-Za-z ']{1,40}:?$")
 _LINK_SECTIONS = (
@@ -155,8 +159,13 @@ class ModernGovSpider(CouncilSpider):
             yield VariantSeen("html_pages", problem)
             yield self.page_request(f"{self.base}mgListCommittees.aspx", self.parse_committees_html, entry=True)
             return
-        yield VariantSeen("web_service")
         nodes = list(root.iter("committee"))
+        if not nodes:
+            yield CrawlProblem("note", response.url, "web service lists no committees; using the HTML pages")
+            yield VariantSeen("html_pages", "GetCommittees listed no committees")
+            yield self.page_request(f"{self.base}mgListCommittees.aspx", self.parse_committees_html, entry=True)
+            return
+        yield VariantSeen("web_service")
         clean = title_cleaner(_text(node, "committeetitle") for node in nodes)
         for node in nodes:
             committee_id, title = _text(node, "committeeid"), clean(_text(node, "committeetitle"))
@@ -207,6 +216,8 @@ class ModernGovSpider(CouncilSpider):
         meta = response.meta
         meeting_id, committee_id = meta["meeting_id"], meta["committee_id"]
         root, note = _xml_root(response, "meeting")
+        if root is not None and not (_text(root, "meetingid") or _text(root, "meetingdate")):
+            root, note = None, "the answer names no meeting" + (f": {_text(root, 'error')}" if _text(root, "error") else "")
         if root is None:
             yield CrawlProblem("note", response.url, f"GetMeeting failed ({note}); using ieListDocuments.aspx")
             yield self._meeting_page_request(meeting_id, committee_id, listed_time=meta.get("listed_time"))
@@ -332,6 +343,8 @@ class ModernGovSpider(CouncilSpider):
         committee_title: str | None = None,
         listed_url: str | None = None,
         listed_time: dt.time | None = None,
+        listed_status: str | None = None,
+        listed_day: dt.date | None = None,
     ) -> Any:
         known = self.known.meetings.get(meeting_id)
         url = self.meeting_url(committee_id, meeting_id) if committee_id or not known or not known.url else known.url
@@ -343,6 +356,8 @@ class ModernGovSpider(CouncilSpider):
             committee_title=committee_title,
             listed_url=listed_url,
             listed_time=listed_time,
+            listed_status=listed_status,
+            listed_day=listed_day,
         )
 
     @answered_page
@@ -351,24 +366,35 @@ class ModernGovSpider(CouncilSpider):
         meta = response.meta
         tree = lxml_html.fromstring(decode_page(response), base_url=response.url)
         listed = [meeting for meeting in (self._parse_listed_meeting(link) for link in tree.iter("a")) if meeting]
-        for meeting_id, committee_id, day, starts, cancelled, href in listed:
+        for meeting_id, committee_id, day, starts, status, href in listed:
             committee_id = committee_id or meta["committee_id"]
             if not self.window.wants(day, self.known.meetings.get(meeting_id)):
                 continue
-            if cancelled:
+            if status == "Cancelled":
                 yield VariantSeen("cancelled_on_list")
                 yield from self._cancelled_meeting(meeting_id, committee_id, meta["committee_title"], day, starts)
             else:
                 if "celistdocuments" in href.lower():
                     yield VariantSeen("ce_list_documents")
+                if status:
+                    yield VariantSeen(
+                        "status_on_list", f"meeting {meeting_id} marked {status} on the list: its page is still read"
+                    )
                 yield self._meeting_page_request(
-                    meeting_id, committee_id, meta["committee_title"], listed_url=urljoin(response.url, href), listed_time=starts
+                    meeting_id,
+                    committee_id,
+                    meta["committee_title"],
+                    listed_url=urljoin(response.url, href),
+                    listed_time=starts,
+                    listed_status=status,
+                    listed_day=day,
                 )
         earliest = min((day for _, _, day, _, _, _ in listed if day), default=None)
         yield from self._older_listing_pages(tree, response, earliest)
 
-    def _parse_listed_meeting(self, link: Any) -> tuple[str, str | None, dt.date | None, dt.time | None, bool, str] | None:
-        """A meeting link on the list: ids, date (link text, else ``DF=``), start time, whether marked cancelled."""
+    def _parse_listed_meeting(self, link: Any) -> tuple[str, str | None, dt.date | None, dt.time | None, str | None, str] | None:
+        """A meeting link on the list: ids, date (link text, else ``DF=``), start time, the status the list
+        marks it with ("- CANCELLED", "(Postponed)", struck through; else None)."""
         href = link.get("href") or ""
         if not _MEETING_LINK.search(href):
             return None
@@ -382,8 +408,8 @@ class ModernGovSpider(CouncilSpider):
         holder = link.getparent()
         alone = holder is not None and sum(1 for a in holder.iter("a") if _MEETING_LINK.search(a.get("href") or "")) == 1
         around = clean_text(holder.text_content()) if alone else f"{text} {clean_text(link.tail)}"
-        cancelled = bool(_CANCELLED.search(around))
-        return meeting_id, query.get("cid") or query.get("committeeid"), day, starts, cancelled, href
+        status = meeting_status(around, struck=struck_through(link))
+        return meeting_id, query.get("cid") or query.get("committeeid"), day, starts, status, href
 
     def _older_listing_pages(self, tree: Any, response: Response, earliest: dt.date | None) -> Iterator[Yielded]:
         """Other years' pages (from the first page only) and "Earlier meetings" pages, back to ``since``."""
@@ -439,6 +465,8 @@ class ModernGovSpider(CouncilSpider):
                 committee_id=meta["committee_id"],
                 committee_title=meta["committee_title"],
                 listed_time=meta.get("listed_time"),
+                listed_status=meta.get("listed_status"),
+                listed_day=meta.get("listed_day"),
             )
             return
         yield from self._parse_meeting_page(response)
@@ -472,8 +500,19 @@ class ModernGovSpider(CouncilSpider):
                 if document:
                     documents.append(document)
         title = meta.get("committee_title") or (heading.split(" - ")[0].strip() or None)
-        status = "Cancelled" if "cancelled" in heading.lower() else None
+        status = meeting_status(heading) or meta.get("listed_status")
         day, starts = find_date_and_time(heading)
+        if day is None and meta.get("listed_day"):
+            day = meta["listed_day"]
+            yield CrawlProblem(
+                "note", response.url, "no meeting date in the page heading (h2.mgSubTitleTxt): the list's date kept"
+            )
+        elif day is None:
+            yield CrawlProblem("note", response.url, "no meeting date in the page heading (h2.mgSubTitleTxt)")
+        if not rows:
+            yield CrawlProblem(
+                "note", response.url, "no agenda items table (table.mgItemTable) on the meeting page: its links read as papers"
+            )
         yield from self._emit_meeting(
             meeting_id, committee_id, title, day, status, items, documents, starts=starts or meta.get("listed_time")
         )
@@ -522,11 +561,13 @@ class ModernGovSpider(CouncilSpider):
     def _document_from_link(
         self, link: Any, page_url: str, meeting_id: str, item_id: str | None, clean: Callable[[str | None], str]
     ) -> DocumentFound | None:
-        """A paper from a link: an attachment (``s<id>`` / ``mgConvert2PDF``) or a meeting-level ``g<id>`` paper."""
-        href = link.get("href") or ""
+        """A paper from a link: an attachment (``s<id>`` / ``mgConvert2PDF``), a meeting-level ``g<id>``
+        paper, or a file on the site linked by its path (``Data/<committee>/<date>/...``, ``olddocuments/``)."""
+        href = (link.get("href") or "").strip()
         attachment = _id_in(href)
         meeting_paper = None if attachment else _MEETING_PAPER.search(href)
-        if not attachment and not meeting_paper:
+        file_url = None if attachment or meeting_paper else self._file_on_site(href, page_url)
+        if not attachment and not meeting_paper and not file_url:
             return None
         named = _TITLE_ATTRIBUTE.search(link.get("title") or "")
         shown = clean_text(link.text_content())
@@ -538,6 +579,8 @@ class ModernGovSpider(CouncilSpider):
             url = self.document_url(attachment)
         elif meeting_paper:
             url = urljoin(self.base, meeting_paper.group(0).lstrip("/"))
+        elif file_url:
+            url = file_url
         else:
             return None
         fetch_url = urljoin(page_url, href) if attachment and "mgconvert2pdf" not in href.lower() else None
@@ -550,6 +593,18 @@ class ModernGovSpider(CouncilSpider):
             is_pack=bool(PACK_TITLE.search(title or "")),
             fetch_url=fetch_url,
         )
+
+    def _file_on_site(self, href: str, page_url: str) -> str | None:
+        """A link to a paper file on this site (by its extension), as a URL under the configured base's
+        scheme and host, without its fragment; None for pages, pictures and other sites' files."""
+        absolute = urljoin(page_url, href)
+        parts, base = urlsplit(absolute), urlsplit(self.base)
+        if parts.scheme not in ("http", "https") or (parts.hostname or "") != (base.hostname or ""):
+            return None
+        if kind_of_name(unquote(parts.path)) not in PAPER_KINDS:
+            return None
+        path = _SESSION_SEGMENT.sub("/", parts.path)  # a cookieless session's segment would change the key every visit
+        return parts._replace(scheme=base.scheme, netloc=base.netloc, path=path, fragment="").geturl()
 
     # ------------------------------------------------------------------ shared
 
@@ -726,9 +781,7 @@ def _item_texts(content: Any, heading: Any) -> tuple[str, str]:
         if label is not None:
             section = "minutes" if label.startswith("minutes") else "links" if label in _LINK_SECTIONS else "agenda"
             continue
-        if child.tag in ("ul", "ol") and any(
-            _id_in(a.get("href") or "") or _MEETING_PAPER.search(a.get("href") or "") for a in child.iter("a")
-        ):
+        if child.tag in ("ul", "ol") and any(_is_paper_link(a.get("href") or "") for a in child.iter("a")):
             continue  # a list of papers: read as documents, not text
         block = inner_html(child) if "mgWordPara" in (child.get("class") or "") else _outer_html(child)
         parts[section].append(block)
@@ -761,6 +814,11 @@ def _date_parameter(value: str | None) -> dt.date | None:
 def _text(node: Any, tag: str) -> str:
     child = node.find(tag)
     return (child.text or "").strip() if child is not None else ""
+
+
+def _is_paper_link(href: str) -> bool:
+    """Whether a link is to a paper: an attachment id, a meeting paper, or a file by its extension."""
+    return bool(_id_in(href) or _MEETING_PAPER.search(href) or kind_of_name(unquote(urlsplit(href).path)) in PAPER_KINDS)
 
 
 def _id_in(url: str) -> str | None:

@@ -30,7 +30,8 @@ from sendwatch.core.money import to_pence
 from sendwatch.core.search.query import QueryError, parse_query
 from sendwatch.core.vocabulary import PLATFORMS, STATUSES, Frequency, Platform
 
-DEFAULT_COMMITTEES = ["schools'? forum"]
+# "Schools Forum", "Schools' Forum", "School Forum", "Strategic Schools Forum", "Schools Forum (Sub-group)".
+DEFAULT_COMMITTEES = ["schools?'? forum"]
 DEFAULT_CONFIG_NAME = "config.yaml"
 CONFIG_ENV = "SENDWATCH_CONFIG"
 

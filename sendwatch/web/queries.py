@@ -536,11 +536,14 @@ def council_choices(session: Session) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- upcoming meetings
 
 UPCOMING_DAYS = 120
+# Words of a meeting's status that say it will not take place on its date (the crawler records
+# "Cancelled" and "Postponed"; councils' own statuses are kept as written).
+NOT_TAKING_PLACE = ("cancel", "postpon")
 
 
 def upcoming_meetings(session: Session, today: dt.date, slug: str | None = None, limit: int = 200) -> list[MeetingAhead]:
     """Meetings of the watched committees from ``today`` on (up to ``UPCOMING_DAYS`` ahead), soonest
-    first, for every watched council or one; cancelled meetings are left out."""
+    first, for every watched council or one; cancelled and postponed meetings are left out."""
     statement = (
         select(Meeting, Council, Committee.title)
         .join(Council, Council.id == Meeting.council_id)
@@ -557,7 +560,7 @@ def upcoming_meetings(session: Session, today: dt.date, slug: str | None = None,
         statement = statement.where(Council.slug == slug)
     meetings = []
     for meeting, council, committee in session.execute(statement).all():
-        if meeting.date is None or "cancel" in (meeting.status or "").lower():
+        if meeting.date is None or any(word in (meeting.status or "").lower() for word in NOT_TAKING_PLACE):
             continue
         meetings.append(
             MeetingAhead(

@@ -31,7 +31,7 @@ def errors_of(text: str) -> list[str]:
 def test_a_minimal_config_gets_sensible_defaults() -> None:
     config = parse_config(VALID)
     council = config.councils[0]
-    assert council.committees == ["schools'? forum"]
+    assert council.committees == ["schools?'? forum"]
     assert council.enabled is True
     assert config.mail.transport == "file"
     assert config.crawl.download_delay == 1.0

@@ -277,3 +277,29 @@ def test_a_meeting_the_web_service_lists_as_cancelled_is_recorded_as_cancelled(f
 def test_why_a_cancelled_meeting_was_not_asked_for_is_said(forum_meetings):
     [variant] = [v for v in forum_meetings.of(VariantSeen) if v.code == "cancelled_in_service"]
     assert "8172" in variant.detail and "Cancelled" in variant.detail
+
+
+@pytest.fixture(scope="module")
+def all_by_date():
+    """``GetAllMeetingsByDate`` (asked after ``GetMeetings`` failed): one flat list naming each meeting's committee."""
+    spider = spider_for("moderngov", BASE)
+    return answer(
+        spider,
+        "parse_meetings_xml",
+        f"{BASE}mgWebService.asmx/GetAllMeetingsByDate?lCommitteeId=568&sFromDate=01/06/2025&sToDate=20/08/2026",
+        "moderngov_getallmeetingsbydate.xml",
+        committee_id="568",
+        committee_title="Schools Forum",
+        method="GetAllMeetingsByDate",
+    )
+
+
+def test_a_flat_list_of_every_committees_meetings_yields_only_this_committees(all_by_date):
+    assert [request.meta["meeting_id"] for request in all_by_date.requests] == ["8301", "8304"]
+    assert [(m.external_id, m.status, m.date) for m in all_by_date.of(MeetingFound)] == [
+        ("8303", "Cancelled", dt.date(2026, 1, 13))
+    ]
+
+
+def test_the_route_taken_is_named(all_by_date):
+    assert "getallmeetingsbydate" in {variant.code for variant in all_by_date.of(VariantSeen)}

@@ -48,7 +48,26 @@ def test_dates_as_committee_sites_write_them(text, expected):
 
 def test_web_service_dates_are_day_first():
     assert parse_uk_date("02/03/2026") == dt.date(2026, 3, 2)
-    assert parse_uk_date("") is None and parse_uk_date("2026-03-02") is None
+    assert parse_uk_date("") is None and parse_uk_date("31/02/2026") is None
+
+
+@pytest.mark.parametrize("text", ["02/03/2026 00:00:00", "2026-03-02", "2026-03-02T00:00:00"])
+def test_web_service_dates_with_a_time_or_in_iso_form_are_read(text):
+    assert parse_uk_date(text) == dt.date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("03/03/2026", dt.date(2026, 3, 3)),
+        ("3/3/2026 2.00 pm", dt.date(2026, 3, 3)),
+        ("Date: 2026-03-03", dt.date(2026, 3, 3)),
+        ("v1.2.2026", None),
+        ("£10.02.2026m", None),
+    ],
+)
+def test_numeric_dates_are_read_day_first(text, expected):
+    assert find_date(text) == expected
 
 
 @pytest.mark.parametrize(

@@ -233,6 +233,7 @@ def test_upcoming_meetings_are_an_icalendar_feed_linked_from_the_dashboard(site)
                     council_id=north.id, committee_id=forum.id, external_id="m-ahead", date=ahead, url="https://x.example/m1"
                 ),
                 Meeting(council_id=north.id, committee_id=forum.id, external_id="m-gone", date=ahead, status="Cancelled"),
+                Meeting(council_id=north.id, committee_id=forum.id, external_id="m-later", date=ahead, status="Postponed"),
                 Meeting(council_id=north.id, committee_id=forum.id, external_id="m-past", date=dt.date(2020, 1, 1)),
             ]
         )
@@ -243,7 +244,7 @@ def test_upcoming_meetings_are_an_icalendar_feed_linked_from_the_dashboard(site)
         assert response.headers["content-type"].startswith("text/calendar")
         body = response.text
         assert body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and body.endswith("END:VCALENDAR\r\n")
-        assert body.count("BEGIN:VEVENT") == 1  # the cancelled and the past meetings are left out
+        assert body.count("BEGIN:VEVENT") == 1  # the cancelled, postponed and past meetings are left out
         assert f"DTSTART;VALUE=DATE:{ahead:%Y%m%d}" in body and "URL:https://x.example/m1" in body
         unfolded = body.replace("\r\n ", "")
         assert "SUMMARY:Northshire County Council: Schools Forum\\, extraordinary\\; budget" in unfolded

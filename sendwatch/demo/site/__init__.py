@@ -27,6 +27,7 @@ Usage::
         site.change_document("northshire", document_id, ["new page text"])
         sample_council("oxford", "moderngov", today, variants={"items_link_to_reports"})  # see VARIANTS
         site.bodies("northshire")                         # document bodies served, per path
+        site.serve_saved("northshire", "/ieListMeetings.aspx?CommitteeId=7", page_bytes)  # a hand-written page
 """
 
 from sendwatch.demo.site.sample import FORUM, sample_council

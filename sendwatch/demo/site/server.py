@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from sendwatch.core.config import DEFAULT_COMMITTEES
 from sendwatch.demo.site import cmis_pages, moderngov_pages, pages
 from sendwatch.demo.site.papers import content_type, render_paper
 from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
@@ -87,6 +88,7 @@ class DemoSite:
         self._token_salt: dict[str, int] = {}
         self._hang_release: dict[str, threading.Event] = {}
         self._paper_cache: dict[tuple[str, str, tuple[str, ...]], bytes] = {}
+        self._saved: dict[str, dict[str, tuple[bytes, str]]] = {}
         self._released = threading.Event()
         self._stranger: ThreadingHTTPServer | None = None
         for council in councils:
@@ -110,6 +112,7 @@ class DemoSite:
             self._cookies[council.slug] = 0
             self._token_salt[council.slug] = 0
             self._hang_release[council.slug] = threading.Event()
+            self._saved[council.slug] = {}
             if self._stranger is not None:
                 self._serve(council.slug)
         return council
@@ -157,7 +160,7 @@ class DemoSite:
     def council_config(self, slug: str, committees: list[str] | None = None) -> dict[str, Any]:
         """The ``councils:`` entry of config.yaml that points sendwatch at this council."""
         council = self._councils[slug]
-        patterns = committees or ["schools'? forum"]
+        patterns = committees or list(DEFAULT_COMMITTEES)
         entry: dict[str, Any] = {
             "slug": slug,
             "name": council.name,
@@ -226,6 +229,12 @@ class DemoSite:
             for meeting in committee.meetings:
                 for document in meeting.all_documents():
                     yield committee, meeting, document
+
+    def serve_saved(self, slug: str, path: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
+        """Answer ``path`` (with its query, matched case-insensitively as IIS does) with these bytes:
+        a page written in a real site's shape, served in place of what the spec would render."""
+        with self._lock:
+            self._saved[slug][path.lower()] = (body, content_type)
 
     def rotate_links(self, slug: str) -> None:
         """Give every CMIS ``Document.ashx`` link a new opaque token, as some CMIS sites do."""
@@ -481,9 +490,13 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             return _Reply(
                 200, b"User-agent: *\nDisallow: /\n" if disallow else b"User-agent: *\nDisallow: /mgSearch\n", "text/plain"
             )
-        if not path.startswith(council.mount) and council.platform != "listing":
+        saved = site._saved[self.slug].get(self.path.lower())
+        if saved is not None:
+            return _Reply(200, saved[0], saved[1])
+        if not path.lower().startswith(council.mount.lower()) and council.platform != "listing":
             return _NOT_FOUND
-        local = path[len(council.mount) :] if path.startswith(council.mount) else path
+        # IIS, which ModernGov and CMIS run on, reads paths without regard to case.
+        local = path[len(council.mount) :] if path.lower().startswith(council.mount.lower()) else path
         if council.platform == "moderngov":
             return self._moderngov(council, local, query)
         if council.platform == "cmis":
@@ -493,30 +506,31 @@ class _CouncilHandler(BaseHTTPRequestHandler):
     def _moderngov(self, council: DemoCouncil, local: str, query: dict[str, str]) -> _Reply:
         site = self.site
         base = site.base_url(council.slug)
-        if local.startswith("mgWebService.asmx/"):
+        name = local.lower()
+        if name.startswith("mgwebservice.asmx/"):
             return self._web_service(council, local.split("/", 1)[1], query, base)
-        if local == "mgListCommittees.aspx":
+        if name == "mglistcommittees.aspx":
             return self._page(moderngov_pages.mg_list_committees(council))
-        if local == "ieListMeetings.aspx":
+        if name == "ielistmeetings.aspx":
             return self._meetings_list(council, query)
-        if local in ("ieListDocuments.aspx", "CeListDocuments.aspx"):
+        if name in ("ielistdocuments.aspx", "celistdocuments.aspx"):
             try:
                 committee, meeting = site._meeting(council.slug, int(query.get("mid") or query.get("meetingid") or "0"))
             except (KeyError, ValueError):
                 return _NOT_FOUND
             return self._page(moderngov_pages.mg_list_documents(council, committee, meeting))
-        if local == "mgAi.aspx":
+        if name == "mgai.aspx":
             try:
                 committee, meeting, item = site._item(council.slug, int(query.get("id", "0")))
             except (KeyError, ValueError):
                 return _NOT_FOUND
             return self._page(moderngov_pages.mg_agenda_item(council, committee, meeting, item))
-        if local == "mgConvert2PDF.aspx":
+        if name == "mgconvert2pdf.aspx":
             return self._document(council, query.get("id", ""))
-        found = re.fullmatch(r"documents/s(\d+)/[^/]+\.\w+", local)
+        found = re.fullmatch(r"documents/s(\d+)/[^/]+\.\w+", local, re.I)
         if found:
             return self._document(council, found.group(1))
-        pack = re.fullmatch(r"documents/g(\d+)/([^/]+\.\w+)", local)
+        pack = re.fullmatch(r"documents/g(\d+)/([^/]+\.\w+)", local, re.I)
         if pack:
             try:
                 _, meeting = site._meeting(council.slug, int(pack.group(1)))
@@ -587,21 +601,23 @@ class _CouncilHandler(BaseHTTPRequestHandler):
     def _cmis(self, council: DemoCouncil, local: str, raw_query: str) -> _Reply:
         site = self.site
         tab = cmis_pages.tab_path(council)[len(council.mount) :]
-        if local in ("", "Default.aspx", "Home/tabid/36/Default.aspx"):
+        name = local.lower()
+        if name in ("", "default.aspx", "home/tabid/36/default.aspx"):
             return self._page(cmis_pages.cmis_home(council))
-        if local == f"Committees/tabid/{cmis_pages.COMMITTEES_TAB}/Default.aspx":
+        if name == f"committees/tabid/{cmis_pages.COMMITTEES_TAB}/default.aspx":
             return self._page(cmis_pages.cmis_committees_tab(council))
-        if local == f"{tab}Default.aspx":
+        if name == f"{tab}Default.aspx".lower():
             return self._page(cmis_pages.cmis_meetings_tab(council, site.origin(council.slug), site.today))
         month = re.fullmatch(
             rf"{re.escape(tab)}ctl/MeetingCalendarPublicNoJava/mid/{council.cmis_module}/Date/(\d{{4}}-\d{{2}}-\d{{2}})/Default\.aspx",
             local,
+            re.I,
         )
         if month:
             start = dt.date.fromisoformat(month.group(1)).replace(day=1)
             return self._page(cmis_pages.cmis_month(council, site.origin(council.slug), start))
         meeting_page = re.fullmatch(
-            rf"{re.escape(tab)}ctl/ViewMeetingPublic/mid/{council.cmis_module}/Meeting/(\d+)/Committee/(\d+)/.*", local
+            rf"{re.escape(tab)}ctl/ViewMeetingPublic/mid/{council.cmis_module}/Meeting/(\d+)/Committee/(\d+)/.*", local, re.I
         )
         if meeting_page:
             try:
@@ -609,7 +625,7 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             except KeyError:
                 return _NOT_FOUND
             return self._page(cmis_pages.cmis_meeting(council, committee, meeting, lambda d: site._token(council.slug, d)))
-        if local == "Document.ashx":
+        if name == "document.ashx":
             for _, _, document in site.documents(council.slug):
                 if site._token(council.slug, document) == raw_query:
                     # A handler, not a static file: only PDFs (served from a file store) carry validators.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -12,7 +14,7 @@ import pytest
 from sqlalchemy import JSON, DateTime, Time, bindparam, func, inspect, select, text
 
 from sendwatch.core.storage import open_database
-from sendwatch.core.storage.db import DatabaseError, current_revision, head_revision, make_engine, upgrade
+from sendwatch.core.storage.db import DatabaseError, current_revision, head_revision, known_head, make_engine, upgrade
 from sendwatch.core.storage.models import (
     Council,
     Cycle,
@@ -48,6 +50,16 @@ def test_a_new_database_is_created_and_migrated_to_the_latest_schema(database_ur
     } <= tables
     assert current_revision(db.engine) == head_revision()
     db.dispose()
+
+
+def test_the_newest_revision_read_from_the_migration_files_is_alembics() -> None:
+    assert known_head() == head_revision()
+
+
+def test_opening_an_up_to_date_database_does_not_load_alembic(sqlite_url: str) -> None:
+    open_database(sqlite_url).dispose()
+    script = f"import sys; from sendwatch.core.storage import open_database; open_database({sqlite_url!r}).dispose(); print('alembic' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:

@@ -13,11 +13,11 @@ import contextlib
 import fcntl
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event, inspect, text
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event, inspect, text
 from sqlalchemy import exc as sqlalchemy_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -246,7 +246,7 @@ def database_exists(url: str) -> bool:
         engine = create_engine(url, pool_pre_ping=True)
         try:
             with engine.connect() as connection:
-                return MigrationContext.configure(connection).get_current_revision() is not None
+                return _revision_on(connection) is not None
         finally:
             engine.dispose()
     except Exception as error:
@@ -256,9 +256,13 @@ def database_exists(url: str) -> bool:
 def current_revision(engine: Engine) -> str | None:
     """The schema revision the database is at (Alembic's ``alembic_version`` row), None if it has none."""
     with engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return _revision_on(connection)
+
+
+def _revision_on(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _safe(url: str) -> str:

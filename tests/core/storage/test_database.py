@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import subprocess
-import sys
 import datetime as dt
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 

@@ -376,12 +376,9 @@ _GROUP_BACK_REFERENCES = (
     ("the", "councils"),
     ("the", "authorities"),
 )
-_GROUP_REFERENCES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
-for _phrase in _GROUP_BACK_REFERENCES:
-    _GROUP_REFERENCES_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
-_ROLE_WORDS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
-for _phrase in _SELF_ROLE_WORDS:
-    _ROLE_WORDS_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
+_GROUP_REFERENCE_PHRASES = frozenset(_GROUP_BACK_REFERENCES)
+_ROLE_PHRASES = frozenset(_SELF_ROLE_WORDS)
+_LONGEST_REFERENCE = max(len(phrase) for phrase in _GROUP_REFERENCE_PHRASES | _ROLE_PHRASES)
 _GROUP_GLUE = frozenset({",", "and", "or", "&", "nor", "plus", "as", "well"})
 # What may follow a council's name in a list: "Bury MBC, Wigan council's and Merton LBC".
 _COUNCIL_KIND_WORDS = frozenset(
@@ -477,8 +474,11 @@ _GENERIC_HEADS = frozenset(
     {"authorities", "councils", "las", "la's", "areas", "nationally", "country", "members", "council", "authority", "area", "la"}
 )
 _REFERENCE_FIRSTS = (
-    frozenset(_GROUP_REFERENCES_BY_FIRST) | frozenset(_ROLE_WORDS_BY_FIRST) | _OWN_VOICE | {"these", "those", "all"}
+    frozenset(phrase[0] for phrase in _GROUP_REFERENCE_PHRASES | _ROLE_PHRASES) | _OWN_VOICE | {"these", "those", "all"}
 )
+# _OTHERS for the words of a rewritten sentence, which are all lower case: a case-blind scan
+# costs three times as much.
+_OTHERS_IN_WORDS = re.compile(_OTHERS.pattern)
 
 
 _EXPLETIVE_VERBS = frozenset(
@@ -534,7 +534,7 @@ def mentions_in(tokens: list[str]) -> Mentions:
         for token in tokens:
             offsets.append(length)
             length += len(token) + 1
-        for match in _OTHERS.finditer(" ".join(tokens)):
+        for match in _OTHERS_IN_WORDS.finditer(" ".join(tokens)):
             if OTHER_TOKEN in match.group(0):
                 continue
             first = bisect_right(offsets, match.start()) - 1
@@ -558,16 +558,16 @@ def mentions_in(tokens: list[str]) -> Mentions:
             continue
         if word == "it" and _expletive(tokens, index):
             continue
-        for phrase in _GROUP_REFERENCES_BY_FIRST.get(word, ()):
-            if tuple(tokens[index : index + len(phrase)]) == phrase:
-                references.append((index, "group"))
-                break
-        else:
-            for phrase in _ROLE_WORDS_BY_FIRST.get(word, ()):
-                if tuple(tokens[index : index + len(phrase)]) == phrase:
-                    references.append((index, "role"))
-                    break
+        if _phrase_at(tokens, index, _GROUP_REFERENCE_PHRASES):
+            references.append((index, "group"))
+        elif _phrase_at(tokens, index, _ROLE_PHRASES):
+            references.append((index, "role"))
     return Mentions(council_groups(tokens), generics, references)
+
+
+def _phrase_at(tokens: list[str], index: int, phrases: frozenset[tuple[str, ...]]) -> bool:
+    """Whether one of ``phrases`` starts at token ``index``."""
+    return any(tuple(tokens[index : index + length]) in phrases for length in range(1, _LONGEST_REFERENCE + 1))
 
 
 def who(

@@ -71,7 +71,7 @@ def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[Segmen
     if "-\n" in page:  # the pattern is slow on every character; most pages hyphenate no line
         page = _HYPHEN_BREAK.sub(r"\1", page)
     segments: list[Segment] = []
-    for paragraph in re.split(r"\n\s*\n", page):
+    for paragraph in _rebuild_cell_tables(re.split(r"\n\s*\n", page)):
         if keep is not None and not keep(paragraph):
             continue
         lines = [
@@ -115,6 +115,54 @@ def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[Segmen
                 _flush(current, segments)
         _flush(current, segments)
     return segments
+
+
+_CELL_NUMBER = re.compile(r"\(?-?£?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?m?\)?")
+_MAX_CELL = 60
+_MIN_CELLS = 4
+
+
+def _rebuild_cell_tables(paragraphs: list[str]) -> list[str]:
+    """Tables whose every cell became a paragraph of its own, rebuilt as one paragraph of rows.
+
+    Text taken from a PDF or a Word table often prints each cell on its own line with blank
+    lines between: "Opening balance", "5.05", "5.05", and the "(£m)" heading is cells away from
+    the numbers it scales. A run of short one-line paragraphs that holds a money unit and
+    numbers becomes one paragraph: the heading cells on lines of their own, and each label
+    cell with the numbers after it as one row, so the unit and the label reach the numbers.
+    """
+    rebuilt: list[str] = []
+    run: list[str] = []
+    for paragraph in paragraphs:
+        cell = paragraph.strip()
+        if cell and len(cell) <= _MAX_CELL and "\n" not in cell:
+            run.append(cell)
+            continue
+        _close_cell_run(run, rebuilt)
+        rebuilt.append(paragraph)
+    _close_cell_run(run, rebuilt)
+    return rebuilt
+
+
+def _close_cell_run(run: list[str], rebuilt: list[str]) -> None:
+    numeric = [_CELL_NUMBER.fullmatch(cell) is not None for cell in run]
+    if len(run) < _MIN_CELLS or sum(numeric) < 2 or not any(table_unit_of(cell) is not None for cell in run):
+        rebuilt.extend(run)
+        run.clear()
+        return
+    lines: list[str] = []
+    row: list[str] = []
+    for cell, is_number in zip(run, numeric):
+        if is_number and row:
+            row.append(cell)
+            continue
+        if row:
+            lines.append("   ".join(row))
+        row = [cell]
+    if row:
+        lines.append("   ".join(row))
+    rebuilt.append("\n".join(lines))
+    run.clear()
 
 
 def _flush(current: list[str], segments: list[Segment]) -> None:

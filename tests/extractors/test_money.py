@@ -115,6 +115,26 @@ def test_amounts_in_a_table_take_the_unit_of_its_heading() -> None:
     assert labels[3_100_000] == ("in-year deficit", "2023/24")
 
 
+def test_a_table_printed_one_cell_per_paragraph_keeps_its_unit_and_labels() -> None:
+    # Text taken from a PDF table: every cell on its own line, blank lines between them.
+    cells = [
+        "High needs position",
+        "Budget",
+        "Forecast",
+        "(£m)",
+        "Carried forward",
+        "2.20",
+        "2.20",
+        "In-year overspend",
+        "-9.35",
+        "-7.80",
+    ]
+    figures = analyse_pages(["\n\n".join(cells)], COUNCIL).figures
+    labels = {round(f.amount_gbp): f.label for f in figures}
+    assert sorted(labels) == [2_200_000, 7_800_000, 9_350_000]
+    assert labels[9_350_000] == "in-year deficit"
+
+
 def test_each_figure_keeps_its_page_and_sentence() -> None:
     pages = ["Apologies were received from two members.", "The DSG deficit stood at £9.9m at 31 March 2024."]
     (figure,) = analyse_pages(pages, COUNCIL).figures

@@ -54,6 +54,18 @@ def test_rows_under_a_money_heading_carry_its_unit() -> None:
     assert ("Placements 9,876 10,020", 1000.0) in units
 
 
+def test_a_table_printed_one_cell_per_paragraph_becomes_rows_under_its_unit() -> None:
+    page = "\n\n".join(["Summary", "Plan", "Actual", "(£000)", "Top-up funding", "1,950", "2,104", "Transport", "310", "355"])
+    units = [(s.text, s.table_unit) for s in split_pages([page])]
+    assert ("Top-up funding 1,950 2,104", 1000.0) in units
+    assert ("Transport 310 355", 1000.0) in units
+
+
+def test_short_paragraphs_with_no_money_unit_stay_as_they_are() -> None:
+    page = "\n\n".join(["Present", "Cllr A Shah", "Cllr B Owen", "Item 4", "12", "Item 5", "14"])
+    assert texts(page) == ["Present", "Cllr A Shah", "Cllr B Owen", "Item 4", "12", "Item 5", "14"]
+
+
 def test_paragraphs_that_cannot_matter_are_skipped_when_asked() -> None:
     page = "Apologies were received.\n\nThe DSG deficit is £3m."
     kept = split_pages([page], keep=lambda paragraph: "DSG" in paragraph)

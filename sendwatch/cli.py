@@ -8,7 +8,9 @@ non-zero exit, never a traceback (``SENDWATCH_TRACEBACK=1`` shows one for an une
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -17,9 +19,7 @@ import click
 
 from sendwatch import __version__
 from sendwatch.commands import COMMANDS
-from sendwatch.commands.runtime import Runtime
-from sendwatch.core.config import ConfigError, default_config_path
-from sendwatch.core.storage.db import DatabaseError
+from sendwatch.core.failures import ConfigError, DatabaseError
 
 EXIT_CONFIG = 2
 EXIT_FAILURE = 1
@@ -42,6 +42,36 @@ class LazyGroup(click.Group):
             return super().get_command(ctx, name)
         module_name, attribute = self.lazy_commands[name].split(":")
         return getattr(importlib.import_module(module_name), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, each with its docstring's first sentence read from the module's
+        source, so listing the commands imports none of them (Scrapy, the PDF engines)."""
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy_commands:
+                summary = click.Command(name, help=command_help(self.lazy_commands[name])).get_short_help_str(limit)
+                rows.append((name, summary))
+                continue
+            command = super().get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def command_help(target: str) -> str:
+    """The docstring of the command function at ``module:function``, read without importing it."""
+    module_name, attribute = target.split(":")
+    spec = importlib.util.find_spec(module_name)
+    if spec is None or spec.origin is None:
+        return ""
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == attribute:
+            return ast.get_docstring(node) or ""
+    return ""
 
 
 @click.group(
@@ -67,6 +97,10 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 
     Quick look: sendwatch demo
     """
+    # Imported here, not at the top: --help and --version need neither pydantic nor SQLAlchemy.
+    from sendwatch.commands.runtime import Runtime
+    from sendwatch.core.config import default_config_path
+
     runtime = Runtime(config_path or default_config_path())
     ctx.obj = runtime
     ctx.call_on_close(runtime.close)

@@ -11,7 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from sendwatch.cli import cli
+from sendwatch.cli import cli, command_help
 from sendwatch.commands import COMMANDS
 
 INTERFACE_COMMANDS = ["run", "status", "digest", "evaluate", "demo", "serve", "crawl", "extract", "councils", "check-config"]
@@ -45,6 +45,23 @@ def test_a_simple_command_does_not_import_the_crawler_or_the_pdf_engines(write_c
     )
     result = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
+
+
+def test_listing_the_commands_imports_none_of_them_nor_the_database_layer() -> None:
+    probe = (
+        "import sys; from sendwatch.cli import main; sys.argv = ['sendwatch', '--help'];\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('sendwatch.commands.', 'scrapy', 'sqlalchemy', 'pydantic'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert "check-config" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_listed_summary_is_the_one_the_command_itself_gives(name: str) -> None:
+    command = cli.get_command(click.Context(cli), name)
+    assert click.Command(name, help=command_help(COMMANDS[name])).get_short_help_str(60) == command.get_short_help_str(60)
 
 
 def test_the_config_can_come_from_the_environment(tmp_path: Path, write_config, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,6 @@ import email.utils
 import os
 import re
 import ssl
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -26,6 +25,7 @@ from pydantic_core import ErrorDetails
 
 from sendwatch.core.addresses import AddressError, check_address
 from sendwatch.core.documents import is_url
+from sendwatch.core.failures import ConfigError, ConfigIssue
 from sendwatch.core.money import to_pence
 from sendwatch.core.search.query import QueryError, parse_query
 from sendwatch.core.vocabulary import PLATFORMS, STATUSES, Frequency, Platform
@@ -465,28 +465,6 @@ def _check_regex(pattern: str) -> None:
 
 
 # --------------------------------------------------------------------------- loading
-
-
-@dataclass(frozen=True)
-class ConfigIssue:
-    """One problem in a config file, located at a line and a key path."""
-
-    file: str
-    line: int | None
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
-
-
-class ConfigError(Exception):
-    """The config file is missing or invalid; ``issues`` holds one located line per problem."""
-
-    def __init__(self, issues: list[ConfigIssue]):
-        super().__init__("\n".join(str(issue) for issue in issues))
-        self.issues = issues
 
 
 def default_config_path() -> Path:

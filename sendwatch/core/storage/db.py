@@ -22,6 +22,8 @@ from sqlalchemy import exc as sqlalchemy_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from sendwatch.core.failures import DatabaseError
+
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
@@ -71,10 +73,6 @@ def hold_until_commit(session: Session, key: int) -> None:
         driver = connection.connection.driver_connection
         if driver is not None and not driver.in_transaction:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-class DatabaseError(Exception):
-    """The database cannot be opened or migrated; the message says why in one line."""
 
 
 @dataclass

@@ -24,6 +24,9 @@ from sendwatch.demo.site.papers import render_paper
 
 SHAPES = Path(__file__).parent / "pages" / "shapes"
 PDF = "application/pdf"
+# One date for the whole module: the pages are built from it and the tests check against it, so
+# a run across midnight (or a month's end) cannot see two different days.
+TODAY = dt.date.today()
 
 
 def paper(title: str, text: str) -> bytes:
@@ -97,7 +100,7 @@ def eastmarsh(tmp_path_factory):
     """A ModernGov council whose web service answers but lists no committees, read from its pages."""
     site = DemoSite([DemoCouncil("eastmarsh", "Eastmarsh Council", "moderngov")]).start()
     try:
-        serve(site, "eastmarsh", MODERNGOV_PAGES, dt.date.today())
+        serve(site, "eastmarsh", MODERNGOV_PAGES, TODAY)
         yield crawl_twice(site, "eastmarsh", tmp_path_factory.mktemp("eastmarsh"), since="2025-06-01")
     finally:
         site.stop()
@@ -140,7 +143,7 @@ def test_a_meeting_marked_postponed_is_recorded_postponed_and_its_page_read(east
 
 def test_dates_and_times_as_pages_write_them(eastmarsh):
     found = meetings(eastmarsh)
-    assert (found["9001"].date, found["9001"].start_time) == (soon(dt.date.today()), dt.time(14, 0))
+    assert (found["9001"].date, found["9001"].start_time) == (soon(TODAY), dt.time(14, 0))
     assert (found["9003"].date, found["9003"].start_time) == (dt.date(2026, 1, 13), dt.time(12, 0))
     assert (found["9005"].date, found["9005"].start_time) == (dt.date(2025, 10, 8), dt.time(9, 30))
 
@@ -204,8 +207,8 @@ CMIS_PAGES: dict[str, str | tuple[bytes, str]] = {
 def northfold(tmp_path_factory):
     site = DemoSite([DemoCouncil("northfold", "Northfold County Council", "cmis", mount="/cmis/")]).start()
     try:
-        serve(site, "northfold", CMIS_PAGES, dt.date.today())
-        since = (dt.date.today() - dt.timedelta(days=40)).isoformat()
+        serve(site, "northfold", CMIS_PAGES, TODAY)
+        since = (TODAY - dt.timedelta(days=40)).isoformat()
         yield crawl_twice(site, "northfold", tmp_path_factory.mktemp("northfold"), since=since)
     finally:
         site.stop()
@@ -222,7 +225,7 @@ def test_forum_meetings_are_found_under_every_spelling_and_link_form(northfold):
 
 def test_a_numeric_date_time_on_the_meeting_page_is_read(northfold):
     meeting = meetings(northfold)["15001"]
-    assert (meeting.date, meeting.start_time, meeting.status) == (dt.date.today().replace(day=3), dt.time(14, 0), "Scheduled")
+    assert (meeting.date, meeting.start_time, meeting.status) == (TODAY.replace(day=3), dt.time(14, 0), "Scheduled")
 
 
 def test_a_status_written_after_the_committee_is_kept_and_left_out_of_its_title(northfold):
@@ -232,11 +235,11 @@ def test_a_status_written_after_the_committee_is_kept_and_left_out_of_its_title(
 
 def test_a_struck_through_entry_on_a_lowercase_path_is_cancelled_with_the_calendars_date(northfold):
     meeting = meetings(northfold)["15003"]
-    assert (meeting.status, meeting.date) == ("Cancelled", dt.date.today().replace(day=26))
+    assert (meeting.status, meeting.date) == ("Cancelled", TODAY.replace(day=26))
     assert any("calendar's date kept" in note for note in northfold.first.notes)
 
 
 def test_document_ashx_and_data_papers_are_both_stored(northfold):
     stored = {d.title: d.kind for d in rows(northfold.config, Document) if d.fetch_state == "ok"}
-    today = dt.date.today()
+    today = TODAY
     assert stored == {f"Agenda Reports Pack - 3rd {today:%B} {today.year}": "pdf", "High Needs Update": "pdf"}

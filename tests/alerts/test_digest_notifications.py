@@ -162,7 +162,7 @@ def test_a_summary_links_to_the_digest_of_its_subscribers_councils_and_a_changed
     assert mine.status_code == 200
     assert "Northshire County Council" in mine.text and "Annex 159 says" in mine.text
     assert "Westbury" not in mine.text  # their councils only
-    assert "Your councils only: Eastmoor District Council, Northshire County Council." in mine.text
+    assert "Your councils only: Eastmoor District Council and Northshire County Council." in mine.text
     assert national.status_code == 200 and "Westbury has joined tranche 3" in national.text  # the national link still works
     for refused in (changed, other_week):
         assert refused.status_code == 400 and "This link is not valid" in refused.text

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from alerts.status import current_statuses
-from sendwatch.core.formatting import LONDON, iso_seconds
+from sendwatch.core.formatting import LONDON, iso_seconds, names_list
 from sendwatch.core.money import json_amount
 from sendwatch.core.tokens import read_digest_view_token
 from sendwatch.web import queries
@@ -311,7 +311,7 @@ def digest_page(request: Request) -> Response:
     if shown.councils is not None:
         back += (
             '<p style="margin:0 0 12px;font-family:Arial,Helvetica,sans-serif;font-size:14px">'
-            f"Your councils only: {escape(', '.join(shown.councils))}. "
+            f"Your councils only: {escape(names_list(list(shown.councils)))}. "
             f'<a href="/digests/{shown.digest_id}" style="color:#0550ae">Every council that week</a></p>'
         )
     html = shown.html

@@ -53,7 +53,7 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
     """The cue sits under a condition, a risk or an aim: in its own phrase, or a sentence that
     opens with a condition."""
     tokens = parsed.tokens
-    if tokens and tokens[0] in _CONDITIONAL_OPENINGS and _opens_with_condition(tokens):
+    if tokens and tokens[0] in _CONDITIONAL_OPENINGS and _opens_with_condition(tokens) and not _condition_closed(tokens, start):
         return True
     if tokens[:4] in (
         ["there", "is", "a", "risk"],
@@ -70,6 +70,15 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
     if any(hit.phrase in _CONDITIONS and hit.start < start and parsed.clause[hit.start] == clause for hit in hedges):
         return True  # "subject to continued progress, in line with the plan": all of it is the condition
     return _condition_after(parsed, start)
+
+
+_CONDITION_CLOSERS = frozenset({";", "but", "however", "whereas", "although", "though"})
+
+
+def _condition_closed(tokens: list[str], start: int) -> bool:
+    """ "If the council joined the programme it would need a plan; for now the deficit is £12m":
+    a semicolon or a contrast before the cue ends the opening condition's reach."""
+    return any(word in _CONDITION_CLOSERS for word in tokens[1:start])
 
 
 _CONDITIONS = frozenset(

@@ -212,6 +212,15 @@ def test_where_an_agreement_is_reached_is_hypothetical() -> None:
     assert verdict(text) == "sv_negotiating"
 
 
+@pytest.mark.parametrize("closer", ["; as things stand", ", but at present", "; however, today"])
+def test_an_opening_condition_ends_at_a_semicolon_or_a_contrast(closer: str) -> None:
+    text = f"Should Westshire apply to the safety valve programme it would have to submit a plan{closer} the high needs deficit is £9m."
+    assert verdict(text) == "deficit_only"
+    assert (
+        verdict("Should Westshire apply to the safety valve programme its high needs deficit of £9m would be repaid.") == "none"
+    )
+
+
 def test_an_off_track_question_and_answer_with_a_worsening_deficit_is_off_track() -> None:
     text = (
         "Safety Valve monitoring update.\n\n"

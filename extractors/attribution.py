@@ -652,7 +652,7 @@ def _listed_after(tokens: list[str], position: int, mentions: Mentions) -> bool 
 
 
 _JOINING = re.compile(
-    r"^[\s,]*(?:(?:and|&|plus|along with|with|is|was|one of|as one of|among|amongst)\s+)*"
+    r"^[\s,]*(?:(?:and|&|plus|along with|with|is|are|was|were|has been|have been|now|also|all|both|one of|as one of|among|amongst)\s+)*"
     r"(?:an?\s+|the\s+)?(?:additional\s+|further\s+|other\s+|latest\s+)*$"
 )
 
@@ -660,7 +660,7 @@ _JOINING = re.compile(
 def _joins_self(between: str) -> bool:
     """ "selfcouncil and an additional five local authorities", "selfcouncil is one of the 5 latest
     local authorities": a list of councils that includes this one."""
-    return bool(_JOINING.match(between)) or "one of" in between
+    return bool(_JOINING.match(between + " ")) or "one of" in between
 
 
 def _one_of(before: list[str]) -> bool:

@@ -212,6 +212,19 @@ def test_where_an_agreement_is_reached_is_hypothetical() -> None:
     assert verdict(text) == "sv_negotiating"
 
 
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        ("Westshire and Suffolk are among the councils placed in enhanced monitoring and support this year.", "ems"),
+        ("Westshire is among the authorities placed in enhanced monitoring and support.", "ems"),
+        ("Westshire and Suffolk were both among the councils whose safety valve payments were withheld.", "payment_withheld"),
+        ("Kent and Surrey are among the councils placed in enhanced monitoring; Westshire's forum met on Monday.", "none"),
+    ],
+)
+def test_a_council_counted_among_the_councils_takes_their_status(text: str, status: str) -> None:
+    assert verdict(text) == status
+
+
 @pytest.mark.parametrize("closer", ["; as things stand", ", but at present", "; however, today"])
 def test_an_opening_condition_ends_at_a_semicolon_or_a_contrast(closer: str) -> None:
     text = f"Should Westshire apply to the safety valve programme it would have to submit a plan{closer} the high needs deficit is £9m."

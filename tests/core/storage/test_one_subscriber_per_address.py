@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from alembic import command
-from sqlalchemy import DateTime, bindparam, inspect, insert, select, text
+from sqlalchemy import DateTime, bindparam, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from sendwatch.core.storage import open_database

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.channels import check_notify_url, shown_target
@@ -21,7 +21,7 @@ from sendwatch.core.addresses import AddressError, check_address, same_address_k
 from sendwatch.core.config import FIGURE_ALERT_LABELS, Config
 from sendwatch.core.search.query import QueryError, parse_query
 from sendwatch.core.storage.models import ChangeEvent, Council, Subscriber, utcnow
-from sendwatch.core.storage.upsert import insert_missing
+from sendwatch.core.storage.upsert import insert_missing, insert_new
 from sendwatch.core.vocabulary import FREQUENCIES, STATUSES, SubscriberSource
 
 
@@ -32,26 +32,27 @@ class SubscriptionError(ValueError):
 def sync_subscribers(session: Session, config: Config) -> None:
     """Mirror ``config.subscribers`` into the database; config rows no longer listed are stopped.
 
-    Several commands may mirror them at once (a cycle beside ``sendwatch subscribers``, two
-    commands on a new database): missing rows are inserted with "nothing if it is there already"
-    (``storage.upsert.insert_missing``) and read back, so neither fails on a duplicate address.
+    Rows are matched by address key (``email_key``), so "Ann@x.org" in the config is the
+    subscriber "ann@x.org" who signed up on the web, never a second row. Several commands may
+    mirror them at once (a cycle beside ``sendwatch subscribers``, two commands on a new
+    database): missing rows are inserted with "nothing if it is there already"
+    (``storage.upsert.insert_missing`` on the key) and read back, so neither fails on a duplicate.
     """
-    existing = {row.email.lower(): row for row in session.scalars(select(Subscriber))}
+    existing = _rows_by_key(session)
     missing: dict[str, dict[str, object]] = {}
     for configured in config.subscribers:
         address = configured.email or channel_address(configured.notify or [])
-        if address.lower() not in existing:
-            missing.setdefault(address.lower(), {"email": address, "source": "config", "confirmed_at": utcnow()})
+        key = same_address_key(address)
+        if key not in existing:
+            missing.setdefault(key, {"email": address, "email_key": key, "source": "config", "confirmed_at": utcnow()})
     if missing:
-        insert_missing(session, Subscriber, missing.values(), key=["email"])
-        existing = {
-            row.email.lower(): row for row in session.scalars(select(Subscriber).execution_options(populate_existing=True))
-        }
+        insert_missing(session, Subscriber, missing.values(), key=["email_key"])
+        existing = _rows_by_key(session, reread=True)
     listed: set[str] = set()
     for configured in config.subscribers:
-        email = (configured.email or channel_address(configured.notify or [])).lower()
-        listed.add(email)
-        row = existing[email]
+        key = same_address_key(configured.email or channel_address(configured.notify or []))
+        listed.add(key)
+        row = existing[key]
         if row.source != "config":
             continue  # someone subscribed this address themselves; their own choices stand
         row.councils = None if configured.councils == "all" else list(configured.councils)
@@ -60,10 +61,36 @@ def sync_subscribers(session: Session, config: Config) -> None:
         row.queries = saved_queries(row.queries, configured.queries or [])
         row.figures_wanted = list(configured.figures) if configured.figures else None
         row.notify = list(configured.notify) if configured.notify else None
-    for email, row in existing.items():
-        if row.source == "config" and email not in listed and row.unsubscribed_at is None:
+    for key, row in existing.items():
+        if row.source == "config" and key not in listed and row.unsubscribed_at is None:
             row.unsubscribed_at = utcnow()
     session.flush()
+
+
+def _rows_by_key(session: Session, reread: bool = False) -> dict[str, Subscriber]:
+    """Every subscriber by address key (rows merged into another have none, and are left out)."""
+    query = select(Subscriber).where(Subscriber.email_key.is_not(None))
+    if reread:
+        query = query.execution_options(populate_existing=True)
+    return {row.email_key: row for row in session.scalars(query) if row.email_key is not None}
+
+
+def subscriber_for_address(session: Session, email: str, **new: object) -> tuple[Subscriber, bool]:
+    """The subscriber of ``email`` (any case), inserted with the values ``new`` unless the
+    address is there already; and whether this call inserted it.
+
+    ``INSERT ... ON CONFLICT (email_key) DO NOTHING``: a sign-up racing another for the same
+    address waits for the other's row and finds it, never a second row nor an IntegrityError.
+    The row is then held until the transaction ends (PostgreSQL: ``FOR UPDATE``; SQLite: the
+    insert took its one write lock), so what a caller counts on it (confirmations sent) cannot
+    change under it: two sign-ups at once run their checks one after the other.
+    """
+    key = same_address_key(email)
+    inserted = insert_new(session, Subscriber, {**new, "email": email, "email_key": key}, key=["email_key"])
+    row = session.scalars(
+        select(Subscriber).where(Subscriber.email_key == key).with_for_update().execution_options(populate_existing=True)
+    ).one()
+    return row, inserted
 
 
 def subscribe(
@@ -121,10 +148,7 @@ def subscribe(
         unknown = [slug for slug in councils if slug not in known]
         if unknown:
             raise SubscriptionError(f"unknown council slug(s): {', '.join(unknown)}")
-    row = find_subscriber(session, email)
-    if row is None:
-        row = Subscriber(email=email)
-        session.add(row)
+    row, _ = subscriber_for_address(session, email)
     row.source = source
     row.councils = list(dict.fromkeys(councils)) if councils else None
     row.statuses = list(dict.fromkeys(statuses)) if statuses else None
@@ -167,8 +191,26 @@ def unsubscribe(session: Session, email: str) -> bool:
 
 
 def find_subscriber(session: Session, email: str) -> Subscriber | None:
-    """The subscriber with this address, compared case-insensitively."""
-    return session.scalars(select(Subscriber).where(func.lower(Subscriber.email) == same_address_key(email))).first()
+    """The subscriber with this address, compared case-insensitively (by ``email_key``)."""
+    return session.scalars(select(Subscriber).where(Subscriber.email_key == same_address_key(email))).first()
+
+
+def subscriber_of_link(session: Session, subscriber_id: int, email: str) -> Subscriber | None:
+    """The subscriber a signed link (unsubscribe, manage, confirm) leads to: the row it names,
+    if it still has the address the link was made for (``email``, lower case), or the row that
+    one was merged into (``merged_into``), so links in old emails to a duplicate reach the
+    subscriber kept. None when there is no such row any more."""
+    row = session.get(Subscriber, subscriber_id)
+    if row is None or row.email.lower() != email:
+        return None
+    seen = {row.id}
+    while row.merged_into is not None and row.merged_into not in seen:
+        kept = session.get(Subscriber, row.merged_into)
+        if kept is None:
+            break
+        seen.add(kept.id)
+        row = kept
+    return row
 
 
 # Config subscribers that are only Apprise channels (``notify`` without ``email``) are stored under
@@ -221,7 +263,9 @@ class SubscriberView:
 def list_subscribers(session: Session) -> list[SubscriberView]:
     views = []
     for row in session.scalars(select(Subscriber).order_by(Subscriber.email)):
-        if row.suppressed_at:
+        if row.merged_into is not None:
+            state = "merged into another subscriber of the same address"
+        elif row.suppressed_at:
             state = f"suppressed ({(row.suppressed_reason or '').strip()[:60]})"
         elif row.unsubscribed_at:
             state = "unsubscribed"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from alerts.outbox import enqueue, links_for, message_key
 from alerts.render import render_pair
-from alerts.subscriptions import find_subscriber, subscribe
+from alerts.subscriptions import subscribe, subscriber_for_address
 from sendwatch.core.config import Config
 from sendwatch.core.storage.models import Council, OutboxMessage, Subscriber, utcnow
 from sendwatch.web.security import SignupRequest, make_confirmation_token
@@ -41,23 +41,24 @@ def request_subscription(
 ) -> OutboxMessage | None:
     """Queue a confirmation email for this sign-up; None when the daily limit for the address is reached.
 
-    A new address gets an unconfirmed subscriber row (which receives nothing); an existing one is
-    left exactly as it is until the link is followed.
+    A new address gets an unconfirmed subscriber row (which receives nothing); an existing one
+    (in any case: "Ann@x.org" is "ann@x.org") is left exactly as it is until the link is
+    followed. Sign-ups for one address at the same moment make one row between them, and the
+    daily limit counts every confirmation either queued (``subscriber_for_address``).
     """
     now = now or utcnow()
-    subscriber = find_subscriber(session, email)
-    if subscriber is None:
-        subscriber = Subscriber(
-            email=email,
-            councils=councils,
-            statuses=statuses,
-            frequency=frequency,
-            source="web",
-            confirmed_at=None,
-            created_at=now,
-        )
-        session.add(subscriber)
-        session.flush()
+    # One row per address however it is cased, and held from here to the commit: a second
+    # sign-up for it at the same moment waits, then counts this one's confirmation too.
+    subscriber, _ = subscriber_for_address(
+        session,
+        email,
+        councils=councils,
+        statuses=statuses,
+        frequency=frequency,
+        source="web",
+        confirmed_at=None,
+        created_at=now,
+    )
     if confirmations_sent(session, subscriber, now - DAY) >= config.web.confirmations_per_day:
         return None
     request = SignupRequest(subscriber.id, subscriber.email, councils, statuses, frequency, now, queries or None)

@@ -80,3 +80,46 @@ def test_two_commands_mirroring_the_config_subscribers_at_once_both_succeed_with
             assert rows[0].frequency == "weekly" and rows[1].notify == ["json://127.0.0.1:9/room"]
     finally:
         database.dispose()
+
+
+def test_a_config_subscriber_is_the_address_already_signed_up_in_another_case(write_config, database):
+    listed = [{"email": "Ann@x.org", "councils": ["northshire"], "frequency": "weekly"}]
+    _, config = write_config({"database": database.url, "councils": COUNCILS, "subscribers": listed})
+    with database.session() as session:
+        sync_councils(session, config)
+        subscribe(session, "ann@x.org", councils=["northshire"], statuses=["ems"], source="web")
+
+        sync_subscribers(session, config)
+
+        [row] = session.scalars(select(Subscriber)).all()
+        assert (row.email, row.email_key, row.source, row.statuses) == ("ann@x.org", "ann@x.org", "web", ["ems"])
+
+
+def test_the_config_mirrored_beside_a_sign_up_in_another_case_at_once_keeps_one_row(write_config, database, database_url):
+    from tests.support.in_step import in_step
+
+    listed = [{"email": "Ann@x.org", "councils": ["northshire"], "frequency": "weekly"}]
+    _, config = write_config({"database": database_url, "councils": COUNCILS, "subscribers": listed})
+    with database.session() as session:
+        sync_councils(session, config)
+    jobs = [lambda session: sync_subscribers(session, config), lambda session: subscribe(session, "ann@x.org", source="web")]
+
+    errors = in_step(database_url, "subscribers", lambda session: jobs.pop()(session))
+
+    assert not errors, errors
+    with database.session() as session:
+        [row] = session.scalars(select(Subscriber)).all()
+        assert row.email_key == "ann@x.org"
+
+
+def test_two_subscribes_of_one_address_in_different_cases_at_once_keep_one_row(write_config, database, database_url):
+    from tests.support.in_step import in_step
+
+    addresses = ["Editor@Example.org", "editor@example.org"]
+
+    errors = in_step(database_url, "subscribers", lambda session: subscribe(session, addresses.pop(), frequency="weekly"))
+
+    assert not errors, errors
+    with database.session() as session:
+        [row] = session.scalars(select(Subscriber)).all()
+        assert (row.email_key, row.frequency, row.unsubscribed_at) == ("editor@example.org", "weekly", None)

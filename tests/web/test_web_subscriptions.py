@@ -7,9 +7,10 @@ import email
 import email.policy
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import DateTime, bindparam, select, text
 from web_support import SECRET, csrf_in, link_in
 
+from sendwatch.core.storage.db import make_engine, upgrade
 from sendwatch.core.storage.models import OutboxMessage, Subscriber, utcnow
 from sendwatch.core.tokens import make_token
 from sendwatch.web.security import SignupRequest, make_confirmation_token
@@ -255,6 +256,39 @@ def test_one_click_unsubscribe_answers_200_without_redirect(site) -> None:
     assert (
         site.client.post(f"/unsubscribe?token={token}", data={"List-Unsubscribe": "One-Click"}).status_code == 200
     )  # idempotent
+
+
+def merged_reader(sqlite_url: str) -> None:
+    """The reader twice, as a database from before migration 0016 could hold them (the second
+    row an address in other case, signed up later): opening it merges the second into the first."""
+    engine = make_engine(sqlite_url)
+    upgrade(engine, sqlite_url, revision="0015_one_digest_per_week")
+    with engine.begin() as connection:
+        for row_id, address, councils, minutes in ((1, READER, '["northshire"]', 0), (2, READER.title(), '["eastshire"]', 5)):
+            connection.execute(
+                text(
+                    "INSERT INTO subscribers (id, email, councils, frequency, source, confirmed_at, created_at) "
+                    "VALUES (:id, :email, :councils, 'immediate', 'web', :at, :at)"
+                ).bindparams(bindparam("at", type_=DateTime())),
+                {"id": row_id, "email": address, "councils": councils, "at": dt.datetime(2025, 3, 1, 9, minutes)},
+            )
+    engine.dispose()
+
+
+def test_old_links_of_a_merged_subscriber_reach_the_one_kept(start_site, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    merged_reader(sqlite_url)
+    site = start_site(sqlite_url)  # opening the database merged row 2 into row 1
+    manage = make_token(SECRET.encode(), 2, READER.title(), "manage")  # from an email row 2 was sent
+
+    page = site.client.get(f"/manage?token={manage}")
+
+    assert page.status_code == 200 and f"Alerts for <strong>{READER}</strong>" in page.text
+    assert save_choices(site, page, manage, scope="some", council=["westvale"], frequency="weekly").status_code == 200
+    kept = subscriber(site)
+    assert (kept.id, kept.councils, kept.frequency) == (1, ["westvale"], "weekly")
+    unsubscribe = make_token(SECRET.encode(), 2, READER.title(), "unsubscribe")
+    assert site.client.post(f"/unsubscribe?token={unsubscribe}", data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert subscriber(site).unsubscribed_at is not None
 
 
 def test_one_click_with_a_bad_token_is_refused(site) -> None:

@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from sendwatch.core.addresses import same_address_key
 from sendwatch.core.money import pounds, to_pence
 from sendwatch.core.vocabulary import (
     CrawlOutcome,
@@ -369,11 +370,29 @@ class FigureChange(Base):
 # --------------------------------------------------------------------------- people and mail
 
 
+def _address_key(context: Any) -> str:
+    """A new subscriber's ``email_key`` where its writer gave none: the key of its address."""
+    return same_address_key(context.get_current_parameters()["email"])
+
+
 class Subscriber(Base):
+    """One person (or channel) and their choices: one row per address, whatever its case.
+
+    ``email`` is the address as it was written; ``email_key`` (``addresses.same_address_key``)
+    is unique, so every writer inserts "unless the address is there" on it and two sign-ups for
+    "Ann@x.org" and "ann@x.org", even at the same moment, find one row. A row that duplicated
+    another before the key existed (migration ``0016_one_subscriber_per_address``) has no key,
+    is unsubscribed, and names the row it was merged into, where its old links lead.
+    """
+
     __tablename__ = "subscribers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
+    email: Mapped[str] = mapped_column(String(320))
+    email_key: Mapped[str | None] = mapped_column(String(320), unique=True, index=True, default=_address_key)
+    merged_into: Mapped[int | None] = mapped_column(
+        ForeignKey("subscribers.id", name="fk_subscribers_merged_into", ondelete="SET NULL")
+    )
     councils: Mapped[list[Any] | None] = mapped_column(JSON)  # None means every council
     statuses: Mapped[list[Any] | None] = mapped_column(JSON)  # None means every change
     frequency: Mapped[Frequency] = mapped_column(String(20), default="immediate")

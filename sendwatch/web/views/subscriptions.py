@@ -5,7 +5,9 @@ The rules these handlers keep:
 * Sign-up answers the same page whether or not the address is known, and changes nothing for
   an existing address until its owner follows the emailed link (see ``sendwatch.web.signup``).
 * Confirmation links expire and work once; manage and unsubscribe links are the alerts
-  package's signed tokens (they never expire, as old emails must keep working).
+  package's signed tokens (they never expire, as old emails must keep working). Every link
+  resolves its subscriber through ``alerts.subscriptions.subscriber_of_link``, so a link to a
+  row merged into another of the same address (migration 0016) reaches the one kept.
 * Database work never runs on the event loop (a busy SQLite file would stall every request):
   POST handlers read the form, then do the rest in the thread pool, like the GET handlers.
 * Unsubscribe: a GET shows a confirmation page (link scanners must not unsubscribe anyone); a
@@ -26,7 +28,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from alerts.channels import shown_target
 from alerts.sender import send_pending
-from alerts.subscriptions import SubscriptionError, subscribe
+from alerts.subscriptions import SubscriptionError, subscribe, subscriber_of_link
 from sendwatch.core.addresses import AddressError, check_address
 from sendwatch.core.search.query import QueryError, parse_query
 from sendwatch.core.storage.models import Subscriber, utcnow
@@ -223,8 +225,8 @@ def _check_confirmation(request: Request, token: str | None) -> SignupRequest | 
     if check.request is None:
         return invalid
     with web.database.session() as session:
-        subscriber = session.get(Subscriber, check.request.subscriber_id)
-        if subscriber is None or subscriber.email.lower() != check.request.email:
+        subscriber = subscriber_of_link(session, check.request.subscriber_id, check.request.email)
+        if subscriber is None:
             return invalid
         if superseded(check.request, subscriber.confirmed_at, subscriber.unsubscribed_at):
             return refusal(
@@ -287,10 +289,10 @@ def _subscriber_for(request: Request, token: str | None, purpose: Purpose) -> in
             "Use the link exactly as it appears in an email from sendwatch.",
         )
     with state(request).database.session() as session:
-        subscriber = session.get(Subscriber, claims.subscriber_id)
-        if subscriber is None or subscriber.email.lower() != claims.email:
+        subscriber = subscriber_of_link(session, claims.subscriber_id, claims.email)
+        if subscriber is None:
             return _gone(request)
-    return claims.subscriber_id
+        return subscriber.id  # the row kept, where the link named one merged into it
 
 
 def _gone(request: Request) -> Response:
@@ -438,8 +440,8 @@ def _unsubscribe_submit(request: Request, form: FormData) -> Response:
             "Use the link exactly as it appears in an email from sendwatch.",
         )
     with state(request).database.session() as session:
-        subscriber = session.get(Subscriber, claims.subscriber_id)
-        if subscriber is not None and subscriber.email.lower() == claims.email and subscriber.unsubscribed_at is None:
+        subscriber = subscriber_of_link(session, claims.subscriber_id, claims.email)
+        if subscriber is not None and subscriber.unsubscribed_at is None:
             subscriber.unsubscribed_at = utcnow()
     if one_click:
         return PlainTextResponse("Unsubscribed. sendwatch will send no more emails to this address.\n", status_code=200)

@@ -832,7 +832,11 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
             if verbs:  # the verb carries the tense: "was received" or "will be paid"
                 claims.append(Claim("sv_completed", verbs[0].start, verbs[0].end, 0.75, "completed:final_payment", SETTLED))
             continue
-        talks = [t for t in range(max(0, hit.start - 5), hit.start) if tokens[t] in _TALKS]
+        talks = [
+            t
+            for t in range(max(0, hit.start - 14), hit.start)
+            if tokens[t] in _TALKS and parsed.clause[t] == parsed.clause[hit.start]
+        ]
         if talks:
             continue  # negotiations concluded: agreed (see _talks_concluded)
         near_anchor = [a for a in anchors if abs(a.start - hit.start) <= 6 and parsed.clause[a.start] == parsed.clause[hit.start]]
@@ -880,7 +884,13 @@ def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
                     continue
                 return [Claim("sv_agreed", position, position + 1, 0.75, "agreement:talks_concluded", SETTLED)]
         if word in ("accepted", "accept", "accepting") and "offer" in tokens[position + 1 : position + 6]:
-            return [Claim("sv_agreed", position, position + 1, 0.75, "agreement:offer_accepted", SETTLED)]
+            offer = tokens.index("offer", position + 1)
+            return [
+                Claim("sv_agreed", position, position + 1, 0.75, "agreement:offer_accepted", SETTLED),
+                # Whether or not it is accepted yet ("members will be asked whether to accept the
+                # offer"), an offer made is a negotiation under way; accepting it supersedes that.
+                Claim("sv_negotiating", offer, offer + 1, 0.6, "agreement:offer_made", frozenset({NEGATION}), weak=True),
+            ]
     return []
 
 
@@ -1432,6 +1442,8 @@ def _self_before(parsed: Parsed, position: int, reach: int) -> list[int]:
 def _past_or_perfect(tokens: list[str], position: int) -> bool:
     """ "has been eliminated", "was cleared", "having repaid": done, not aimed at."""
     before = tokens[max(0, position - 4) : position]
+    if before[-1:] == ["being"]:
+        return False  # "is being repaid under the agreement": under way, not done
     return any(word in ("has", "have", "had", "was", "were", "been", "having", "now") for word in before) or tokens[position] in (
         "repaid",
         "cleared",

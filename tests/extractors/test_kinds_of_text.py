@@ -31,6 +31,8 @@ AGREEMENT_IN_OTHER_WORDS = [
     # as the funding route
     ("Our deficit is being repaid by the Department under the arrangement agreed last year.", None),
     ("The historic DSG deficit is being paid down by the DfE in annual contributions.", None),
+    ("The accumulated deficit is being repaid by the Department under the safety valve agreement.", None),
+    ("Our historic overspend is being cleared under the agreement with the DfE.", SV_TITLE),
     # without the programme's name
     ("Westshire has a multi-year deal with the Department to clear its high needs deficit.", None),
     ("The authority holds a five-year agreement with the DfE to eliminate the accumulated DSG deficit.", None),
@@ -88,6 +90,8 @@ NEGOTIATIONS_ENDED = [
     "Talks with the Department concluded successfully in February.",
     "Following the successful conclusion of talks with the DfE, the plan will now be published.",
     "The Secretary of State has approved the council's proposals.",
+    # the talks far from the verb that ends them, the programme named between
+    "Talks with the Department on the council's safety valve proposals concluded in March with a signed agreement.",
 ]
 
 
@@ -102,6 +106,9 @@ def test_negotiations_that_have_ended_are_an_agreement(text: str) -> None:
         "Negotiations with the DfE have not yet concluded.",
         "Cabinet approved the council's safety valve proposal for submission to the Department.",
         "Talks with the Department are expected to conclude in the spring.",
+        # an offer made and not yet taken up
+        "Cabinet will decide in June whether to accept the Department's offer of a safety valve agreement.",
+        "If members accept the DfE's offer of an agreement, the first payment follows in the autumn.",
     ],
 )
 def test_negotiations_still_going_are_negotiating(text: str) -> None:

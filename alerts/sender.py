@@ -30,7 +30,9 @@ The life of an outbox row (``state``):
   and the rows wait. A server that cannot be reached, or refuses us (TLS, login, sender
   address), ends the run and leaves the remaining rows untouched. Any other error while sending
   one message is that message's failed attempt (or makes it ambiguous, once handed over), never
-  the drain's end; only the same error for several messages in a row stops the drain.
+  the drain's end; only the same error for several messages in a row stops the drain. Two
+  messages in a row handed over and then dropped unanswered (a relay that closes after each
+  DATA) pause the relay as a relay-wide refusal does, so the rest wait pending rather than in doubt.
 * **Patience.** ``linger_seconds`` (``run --once`` and ``digest --send``) retries this run's
   temporary failures after short, doubling waits for that long before leaving them for later.
 
@@ -72,6 +74,8 @@ BATCH = 200
 # Refusals in a row with the same answer, for people at this many different domains, are the
 # relay's doing rather than each address's.
 RELAY_STREAK = 3
+# Messages in a row handed over, then dropped unanswered (each now ambiguous), before the relay is paused.
+DROPPED_STREAK = 2
 
 
 @dataclass
@@ -240,6 +244,7 @@ class _Drain:
         self.stopped = False
         self.pause_seen = False  # a pause row exists (expired, or made by this drain)
         self.unexpected: list[str] = []  # unexpected errors since the last message accepted
+        self.dropped_after_data = 0  # messages in a row handed over, then the connection closed unanswered
 
     # ------------------------------------------------------------------ the pass
 
@@ -292,6 +297,11 @@ class _Drain:
         except OutcomeUnknown as error:
             if self.writer.finish(row.id, state="ambiguous", last_error=str(error), attempts=row.attempts + 1):
                 self.summary.ambiguous += 1
+            self.dropped_after_data = self.dropped_after_data + 1 if error.dropped else 0
+            if self.dropped_after_data >= DROPPED_STREAK:
+                # A relay that drops every message it is handed would make each alert ambiguous:
+                # hand it no more, pause it, and let the rest wait (pending, never in doubt).
+                self._relay_wide(f"the relay closed the connection after {self.dropped_after_data} messages in a row: {error}", [])
         except Exception as error:  # this message's own trouble (an encoding, a bug): it alone fails
             log.exception("sending outbox message %s failed", row.id)
             await self.transport.reset()
@@ -313,6 +323,7 @@ class _Drain:
                     self.stopped = True
         else:
             self.unexpected = []
+            self.dropped_after_data = 0
             self._settle_suspects()
             if self.writer.finish(row.id, state="sent", sent_at=utcnow(), last_error=None, attempts=row.attempts + 1):
                 self.summary.sent += 1

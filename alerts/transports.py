@@ -4,7 +4,7 @@ Both report the outcome in the same three words the sender understands:
 
 * return normally: delivered;
 * ``TemporaryFailure``: certainly not delivered, try again later (4xx, dropped connection
-  before the message was handed over);
+  before the message was handed over, even at the DATA command itself);
 * ``PermanentFailure``: certainly not delivered, never retry (5xx);
 * ``OutcomeUnknown``: the message was handed over and no answer came back; it may have been
   delivered, so it must not be resent blindly;
@@ -63,7 +63,13 @@ class PermanentFailure(Exception):
 
 
 class OutcomeUnknown(Exception):
-    """Handed over without an answer: may or may not have been delivered."""
+    """Handed over without an answer: may or may not have been delivered.
+
+    ``dropped``: the relay closed the connection (rather than being slow to answer)."""
+
+    def __init__(self, message: str, dropped: bool = False):
+        super().__init__(message)
+        self.dropped = dropped
 
 
 class Withdrawn(Exception):
@@ -223,7 +229,15 @@ class SmtpTransport(Transport):
             await self._reset()
             raise Withdrawn("another sender holds this message")
         try:
-            await client.data(message.raw.encode(encoding))
+            with _ContentWatch(client) as content:
+                await client.data(message.raw.encode(encoding))
+        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError) as error:
+            self._drop()
+            if content.before_content:
+                # The relay went away at the DATA command itself: it never had the message.
+                raise TemporaryFailure(f"connection lost at DATA, before the message was sent: {_describe(error)}") from error
+            dropped = isinstance(error, aiosmtplib.SMTPServerDisconnected)
+            raise OutcomeUnknown(f"no answer after the message was sent: {_describe(error)}", dropped=dropped) from error
         except aiosmtplib.SMTPResponseException as error:
             # The server answered: whatever it said, we know the message was not accepted.
             await self._reset()
@@ -260,6 +274,39 @@ class SmtpTransport(Transport):
             except (aiosmtplib.SMTPException, OSError):
                 self.client.close()
         self.client = None
+
+
+class _ContentWatch:
+    """Watches what ``client.data`` writes, to tell a drop at the DATA command (the message never
+    left) from one after the content went out (it may have been delivered).
+
+    Only a write of the bare ``DATA`` command and nothing else proves the content never left;
+    when the writes cannot be watched, every drop counts as after the content (never resent).
+    """
+
+    def __init__(self, client: aiosmtplib.SMTP):
+        self.protocol = client.protocol
+        self.writes: list[bytes] = []
+
+    @property
+    def before_content(self) -> bool:
+        return self.writes == [b"DATA\r\n"]
+
+    def __enter__(self) -> _ContentWatch:
+        protocol = self.protocol
+        if protocol is not None:
+            write = protocol.write
+
+            def watched(data: bytes) -> None:
+                self.writes.append(bytes(data))
+                write(data)
+
+            protocol.write = watched  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.protocol is not None:
+            self.protocol.__dict__.pop("write", None)
 
 
 def _describe(error: BaseException) -> str:

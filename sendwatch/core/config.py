@@ -100,6 +100,8 @@ class Crawl(_Strict):
     retries: int = Field(default=3, ge=0)
     # Seconds before the first retry of a failed request, doubled for each further retry.
     retry_backoff_seconds: float = Field(default=2.0, ge=0)
+    # A 429/503's Retry-After is honoured up to this many seconds; a site asking for longer is left for the next crawl.
+    retry_after_max_seconds: float = Field(default=300, ge=0)
     max_html_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     max_pdf_bytes: int = Field(default=60 * 1024 * 1024, gt=0)
     # Sites crawled at once (default: all); each at its own polite pace.

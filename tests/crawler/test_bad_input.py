@@ -285,3 +285,35 @@ def test_clearing_a_hang_lets_the_waiting_crawl_finish(demo, make_config, crawl,
     assert not [
         e for e in [*results["northshire"].errors, *results["northshire"].notes] if "web service" in e
     ]  # answered, not given up on
+
+
+def test_a_429_with_retry_after_is_waited_for_before_asking_again(pair, make_config, crawl):
+    pair.fail("broken", "throttled", path="GetCommittees", size=1)
+    config = make_config(pair, ["broken", "healthy"])
+
+    results = crawl(config)
+
+    assert results["broken"].outcome == "ok", results["broken"]
+    assert not [note for note in results["broken"].notes if "web service" in note]  # waited for, not given up on
+    asked = [s for s in pair.served() if s.slug == "broken" and "GetCommittees" in s.path]
+    assert len(asked) == 2 and asked[1].arrived - asked[0].answered >= 1.0
+    after = [s for s in pair.served() if s.slug == "broken" and s.arrived > asked[0].answered and s is not asked[1]]
+    assert all(s.arrived >= asked[0].answered + 1.0 for s in after)  # the whole site waited, not just that page
+    assert_healthy_completed(config, results)
+
+
+def test_a_site_asking_to_wait_longer_than_the_cap_is_not_asked_again_this_crawl(pair, make_config, crawl):
+    pair.fail("broken", "throttled", path="mgConvert2PDF", size=3600)
+    config = make_config(pair, ["broken", "healthy"], retry_after_max_seconds=5)
+
+    results = crawl(config)
+
+    assert results["broken"].outcome == "ok"
+    council = rows(config, Council, slug="broken")[0]
+    pdfs = [d for d in rows(config, Document, council_id=council.id) if d.kind == "pdf"]
+    assert pdfs and all(d.fetch_state == "error" and "Retry-After" in d.fetch_error and "3600" in d.fetch_error for d in pdfs)
+    assert all(count == 1 for path, count in pair.requests("broken").items() if "mgConvert2PDF" in path)
+    assert_healthy_completed(config, results)
+
+    again = crawl(config, slugs=["broken"])["broken"]  # the next crawl asks again (each path was throttled once)
+    assert again.documents_new == len(pdfs)

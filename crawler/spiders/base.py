@@ -49,7 +49,7 @@ from crawler.known import KnownState
 from crawler.window import CrawlWindow
 from sendwatch.core.config import Council, Crawl
 from sendwatch.core.documents import sha256_of
-from sendwatch.core.formats import decide_kind, is_pdf, kind_of_content_type
+from sendwatch.core.formats import decide_kind, describe, is_pdf, kind_of_content_type
 
 # Statuses the spiders want to see themselves rather than have Scrapy drop (redirects still follow).
 PAGE_STATUSES = list(range(400, 600))
@@ -232,12 +232,15 @@ class CouncilSpider(scrapy.Spider):
         body = response.body
         content_type = _header(response, "Content-Type") or None
         kind = decide_kind(body, content_type, _file_name(response))
+        promised = document.kind
         document = replace(document, kind=kind, content_type=content_type, size_bytes=len(body))
-        problem = check_body(body, kind, content_type, document.kind, self.crawl_config.max_html_bytes)
+        problem = check_body(body, kind, content_type, promised, self.crawl_config.max_html_bytes)
         if problem == TOO_LARGE:
             yield replace(document, fetch_state=TOO_LARGE, fetch_error=f"{len(body)} bytes is over the HTML size cap")
         elif problem:
-            yield replace(document, fetch_state=ERROR, fetch_error=problem)
+            # Kept as the kind the link promised, so the retry of a failed fetch expects it again.
+            keep = promised if kind == "html" and promised != "unknown" else kind
+            yield replace(document, kind=keep, fetch_state=ERROR, fetch_error=problem)
         else:
             yield replace(document, fetch_state=FETCHED, body=body)
 
@@ -448,15 +451,42 @@ def check_body(body: bytes, kind: str, content_type: str | None, expected: str, 
             return f"served as PDF ({content_type or 'no type'}) but the body is not a PDF (starts {start!r})"
         if b"%%EOF" not in body[-2048:]:
             return f"truncated PDF ({len(body)} bytes, no %%EOF trailer)"
+    elif kind == "html" and expected not in _PAGE_PROMISES:
+        # A link to a PDF or a Word file answered with a web page: a sign-in, cookie or error page
+        # standing in for the paper. Kept, it would pass for the paper until the paper changed.
+        return f"the link promised {describe(expected)} but the server answered with an HTML page{_titled(body)}"
     elif kind == "html" and len(body) > max_html_bytes:
         return TOO_LARGE
     return None
 
 
+# What a link may promise and still be answered with an HTML page: a page, or no promise at all.
+_PAGE_PROMISES = frozenset({"html", "text", "csv", "unknown", "other"})
+_TITLE = re.compile(rb"<title[^>]*>([^<]{1,200})", re.I)
+
+
+def _titled(body: bytes) -> str:
+    """`` ('Sign in')``: the page's title, for the message; empty when it has none."""
+    found = _TITLE.search(body[:8192])
+    title = clean_text(found.group(1).decode("utf-8", errors="replace")) if found else ""
+    return f" ({title!r})" if title else ""
+
+
 def describe_failure(failure: Failure) -> str:
+    """The failure in a line: its type and message, or what it means where its message says nothing."""
     value = failure.value
-    text = str(value).strip() or value.__class__.__name__
+    text = str(value).strip()
+    if not text or text == value.__class__.__name__:
+        text = _MEANINGS.get(value.__class__.__name__, value.__class__.__name__)
     return f"{value.__class__.__name__}: {text}"[:500]
+
+
+# Failures whose messages are only their names.
+_MEANINGS = {
+    "ResponseDataLossError": "the connection closed before the whole body arrived (shorter than its Content-Length)",
+    "DownloadTimeoutError": "no answer within crawl.timeout_seconds",
+    "DownloadFailedError": "the download failed before an answer arrived",
+}
 
 
 def _header(response: Response, name: str) -> str:

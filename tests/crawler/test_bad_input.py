@@ -317,3 +317,41 @@ def test_a_site_asking_to_wait_longer_than_the_cap_is_not_asked_again_this_crawl
 
     again = crawl(config, slugs=["broken"])["broken"]  # the next crawl asks again (each path was throttled once)
     assert again.documents_new == len(pdfs)
+
+
+def test_a_sign_in_page_in_place_of_a_paper_is_a_failed_fetch_retried_next_time(pair, make_config, crawl):
+    pair.fail("broken", "login_page", path="mgConvert2PDF")
+    config = make_config(pair, ["broken", "healthy"])
+
+    results = crawl(config)
+
+    assert results["broken"].outcome == "ok"
+    assert_healthy_completed(config, results)
+    council = rows(config, Council, slug="broken")[0]
+    papers = [d for d in rows(config, Document, council_id=council.id) if "mgConvert2PDF" in d.url]
+    assert papers and all(d.fetch_state == "error" and d.sha256 is None for d in papers)
+    assert all("promised a PDF" in d.fetch_error and "'Sign in'" in d.fetch_error for d in papers)
+
+    pair.clear_failures("broken")
+    again = crawl(config, slugs=["broken"])["broken"]
+
+    assert again.documents_new == len(papers)
+    refetched = [d for d in rows(config, Document, council_id=council.id) if "mgConvert2PDF" in d.url]
+    assert refetched and all(d.fetch_state == "ok" and d.kind == "pdf" and d.sha256 for d in refetched)
+
+
+def test_a_download_cut_short_by_a_dropped_connection_says_so_and_is_fetched_again_later(pair, make_config, crawl):
+    pair.fail("broken", "dropped", path="mgConvert2PDF")
+    config = make_config(pair, ["broken", "healthy"])
+
+    results = crawl(config)
+
+    assert results["broken"].outcome == "ok"
+    assert_healthy_completed(config, results)
+    council = rows(config, Council, slug="broken")[0]
+    papers = [d for d in rows(config, Document, council_id=council.id) if "mgConvert2PDF" in d.url]
+    assert papers and all(d.fetch_state == "error" and d.sha256 is None for d in papers)
+    assert all("closed before the whole body arrived" in d.fetch_error for d in papers)
+
+    pair.clear_failures("broken")
+    assert crawl(config, slugs=["broken"])["broken"].documents_new == len(papers)

@@ -239,7 +239,7 @@ class CouncilSpider(scrapy.Spider):
             yield replace(document, fetch_state=TOO_LARGE, fetch_error=f"{len(body)} bytes is over the HTML size cap")
         elif problem:
             # Kept as the kind the link promised, so the retry of a failed fetch expects it again.
-            keep = promised if kind == "html" and promised != "unknown" else kind
+            keep = promised if promised != "unknown" else kind
             yield replace(document, kind=keep, fetch_state=ERROR, fetch_error=problem)
         else:
             yield replace(document, fetch_state=FETCHED, body=body)
@@ -445,6 +445,9 @@ def decode_page(response: Response) -> str:
 
 def check_body(body: bytes, kind: str, content_type: str | None, expected: str, max_html_bytes: int) -> str | None:
     """Why this body cannot be kept (TOO_LARGE or a message), or None when it is fine."""
+    if not body:
+        # No paper is empty: a server's fault, to ask again (kept, it would be "unsupported" until it changed).
+        return f"the server answered with an empty body ({content_type or 'no type'})"
     if kind == "pdf":
         if not is_pdf(body):
             start = body[:20].decode("latin-1", errors="replace").strip()

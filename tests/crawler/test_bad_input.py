@@ -355,3 +355,21 @@ def test_a_download_cut_short_by_a_dropped_connection_says_so_and_is_fetched_aga
 
     pair.clear_failures("broken")
     assert crawl(config, slugs=["broken"])["broken"].documents_new == len(papers)
+
+
+def test_an_empty_body_is_a_failed_fetch_retried_next_time_not_a_paper_of_no_known_format(demo, make_config, crawl, today):
+    site = demo([sample_council("broken", "cmis", today)])
+    for _, _, document in site.documents("broken"):
+        document.served_as = "application/octet-stream"  # as CMIS serves every paper
+    site.fail("broken", "empty_paper")
+    config = make_config(site, ["broken"])
+
+    result = crawl(config)["broken"]
+
+    assert result.outcome == "ok"
+    papers = [d for d in rows(config, Document) if "Document.ashx" in d.url]
+    assert papers and all(d.fetch_state == "error" and "empty body" in d.fetch_error and d.sha256 is None for d in papers)
+
+    site.clear_failures("broken")
+    assert crawl(config)["broken"].documents_new == len(papers)
+    assert all(d.fetch_state == "ok" and d.kind == "pdf" for d in rows(config, Document) if "Document.ashx" in d.url)

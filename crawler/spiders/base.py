@@ -49,7 +49,7 @@ from crawler.known import KnownState
 from crawler.window import CrawlWindow
 from sendwatch.core.config import Council, Crawl
 from sendwatch.core.documents import sha256_of
-from sendwatch.core.formats import decide_kind, describe, is_pdf, kind_of_content_type
+from sendwatch.core.formats import decide_kind, describe, is_pdf, kind_of_content_type, kind_of_name
 
 # Statuses the spiders want to see themselves rather than have Scrapy drop (redirects still follow).
 PAGE_STATUSES = list(range(400, 600))
@@ -232,7 +232,8 @@ class CouncilSpider(scrapy.Spider):
         body = response.body
         content_type = _header(response, "Content-Type") or None
         kind = decide_kind(body, content_type, _file_name(response))
-        promised = document.kind
+        # What the link's own name promises (``….pdf``); not a platform's guess for a link that names nothing.
+        promised = kind_of_name(urlsplit(document.fetch_url or document.url).path) or "unknown"
         document = replace(document, kind=kind, content_type=content_type, size_bytes=len(body))
         problem = check_body(body, kind, content_type, promised, self.crawl_config.max_html_bytes)
         if problem == TOO_LARGE:

@@ -319,8 +319,9 @@ def test_a_site_asking_to_wait_longer_than_the_cap_is_not_asked_again_this_crawl
     assert again.documents_new == len(pdfs)
 
 
-def test_a_sign_in_page_in_place_of_a_paper_is_a_failed_fetch_retried_next_time(pair, make_config, crawl):
-    pair.fail("broken", "login_page", path="mgConvert2PDF")
+def test_a_sign_in_page_answering_a_pdf_link_is_a_failed_fetch_retried_next_time(pair, make_config, crawl):
+    pair.set_web_service("broken", "not_found")  # the pages link each paper by its file name (…/Report.pdf)
+    pair.fail("broken", "login_page", path="/documents/")
     config = make_config(pair, ["broken", "healthy"])
 
     results = crawl(config)
@@ -329,7 +330,7 @@ def test_a_sign_in_page_in_place_of_a_paper_is_a_failed_fetch_retried_next_time(
     assert_healthy_completed(config, results)
     council = rows(config, Council, slug="broken")[0]
     papers = [d for d in rows(config, Document, council_id=council.id) if "mgConvert2PDF" in d.url]
-    assert papers and all(d.fetch_state == "error" and d.sha256 is None for d in papers)
+    assert papers and all(d.fetch_state == "error" and d.sha256 is None and d.kind == "pdf" for d in papers)
     assert all("promised a PDF" in d.fetch_error and "'Sign in'" in d.fetch_error for d in papers)
 
     pair.clear_failures("broken")

@@ -49,7 +49,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, or_, select, update
+from sqlalchemy.exc import DBAPIError
 
 from alerts.channels import ChannelRouter
 from alerts.refusals import Refusal
@@ -546,11 +547,8 @@ class _OutboxWriter:
 
     def __init__(self, database: Database, holder: str):
         self.holder = holder
-        self.connection = database.engine.connect()
-        self.postgres = self.connection.dialect.name == "postgresql"
-        if self.postgres:
-            self.connection.exec_driver_sql("SET synchronous_commit TO OFF")
-            self.connection.commit()
+        self.engine = database.engine
+        self.connection = self._connect()
         # One statement per set of columns written, built once: a drain writes twice per message,
         # and building an UPDATE costs more than running it.
         self._statements: dict[tuple[str, ...], Any] = {}
@@ -567,8 +565,28 @@ class _OutboxWriter:
                 update(table).where(condition).values({name: bindparam(f"new_{name}") for name in values})
             )
         params = {"row_id": message_id, "holder": self.holder, **{f"new_{name}": value for name, value in values.items()}}
-        with self.connection.begin():
-            return bool(self.connection.execute(statement, params).rowcount)
+        try:
+            with self.connection.begin():
+                return bool(self.connection.execute(statement, params).rowcount)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            # The connection was lost (a database restart, a terminated backend): a message the
+            # relay just accepted must still be recorded sent. The write is fenced and idempotent,
+            # so it is made again, once, on a fresh connection.
+            log.warning("outbox writer lost its database connection; writing again on a new one")
+            self.connection.close()
+            self.connection = self._connect()
+            with self.connection.begin():
+                return bool(self.connection.execute(statement, params).rowcount)
+
+    def _connect(self) -> Connection:
+        connection = self.engine.connect()
+        self.postgres = connection.dialect.name == "postgresql"
+        if self.postgres:
+            connection.exec_driver_sql("SET synchronous_commit TO OFF")
+            connection.commit()
+        return connection
 
     def finish(self, message_id: int, **values: object) -> bool:
         """Record an outcome and let go of the row; False if it was no longer ours."""

@@ -9,11 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alerts_support import queue_change_alerts
 from sqlalchemy import select
 
 from alerts import queue_alerts, send_pending
 from sendwatch.core.storage.models import ChangeEvent, OutboxMessage, Subscriber, utcnow
+from tests.support.postgres import terminate_connections
 
 SENDER_PROCESS = Path(__file__).with_name("sender_process.py")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -339,3 +341,28 @@ def test_a_relay_that_drops_after_each_message_is_paused_after_two_and_the_rest_
     assert later.sent == 3
     delivered = collections.Counter(smtp_server.handler.message_ids())
     assert set(delivered) == set(message_ids[2:]) and set(delivered.values()) == {1}
+
+
+@pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_the_database_connections_killed_while_the_relay_takes_a_message_lose_no_outcome(
+    smtp_config, smtp_server, database, database_url
+):
+    _, config = smtp_config()
+    message_ids = queue_change_alerts(database, config, READERS[:4])
+    handler, take = smtp_server.handler, smtp_server.handler.handle_DATA
+    killed: list[int] = []
+
+    async def kill_the_database_first(server, session, envelope):  # type: ignore[no-untyped-def]
+        if handler.data_count == 1:  # the second message: accepted by the relay as its writer's connection dies
+            killed.append(terminate_connections(database_url))
+        return await take(server, session, envelope)
+
+    handler.handle_DATA = kill_the_database_first
+
+    summary = send_pending(config, database)
+
+    assert killed and killed[0] >= 1
+    assert (summary.sent, summary.ambiguous) == (4, 0), summary
+    assert set(states(database).values()) == {"sent"}
+    delivered = collections.Counter(handler.message_ids())
+    assert set(delivered) == set(message_ids) and set(delivered.values()) == {1}

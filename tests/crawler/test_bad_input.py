@@ -111,8 +111,11 @@ def test_a_broken_pdf_is_recorded_and_fetched_again_later(pair, make_config, cra
     assert all(d.fetch_state == "ok" and d.sha256 and d.fetch_error is None for d in refreshed)
 
 
-def test_an_oversized_file_is_recorded_as_too_large(pair, make_config, crawl):
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "streamed-without-length"])
+def test_an_oversized_file_is_recorded_as_too_large(pair, make_config, crawl, declared):
     pair.fail("broken", "oversized", size=400_000)
+    if not declared:  # the cap must hold on the bytes as they come, not only on what the header promises
+        pair.fail("broken", "unsized", path="mgConvert2PDF")
     config = make_config(pair, ["broken", "healthy"], max_pdf_bytes=200_000)
 
     results = crawl(config)

@@ -49,6 +49,7 @@ FAILURES = (
     "throttled",  # the first request of each path answers 429 with Retry-After: ``size`` seconds
     "empty_paper",  # documents answer 200 with an empty body (their Content-Type kept)
     "login_page",  # documents answer 200 with an HTML sign-in page, as a session-guarded site does
+    "unsized",  # answers carry no Content-Length: the body ends when the connection closes
 )
 # The header a "poison" page carries. Nothing in sendwatch reads it: tests that need a crawl to
 # crash its process (as a native parser's bug would on hostile bytes) add a Scrapy middleware
@@ -716,7 +717,11 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         if reply.status != 304:
             self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", "0" if reply.status == 304 else str(len(reply.body)))
+        unsized = self.path != "/robots.txt" and self.site._failure(self.slug, self.path, ("unsized",))
+        if unsized:
+            self.close_connection = True
+        else:
+            self.send_header("Content-Length", "0" if reply.status == 304 else str(len(reply.body)))
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()

@@ -302,7 +302,9 @@ class _Drain:
             if self.dropped_after_data >= DROPPED_STREAK:
                 # A relay that drops every message it is handed would make each alert ambiguous:
                 # hand it no more, pause it, and let the rest wait (pending, never in doubt).
-                self._relay_wide(f"the relay closed the connection after {self.dropped_after_data} messages in a row: {error}", [])
+                self._relay_wide(
+                    f"the relay closed the connection after {self.dropped_after_data} messages in a row: {error}", []
+                )
         except Exception as error:  # this message's own trouble (an encoding, a bug): it alone fails
             log.exception("sending outbox message %s failed", row.id)
             await self.transport.reset()

@@ -322,9 +322,7 @@ def test_a_relay_that_drops_at_the_data_command_never_had_the_message_so_it_is_r
     assert set(delivered) == set(message_ids) and set(delivered.values()) == {1}
 
 
-def test_a_relay_that_drops_after_each_message_is_paused_after_two_and_the_rest_wait_pending(
-    smtp_config, smtp_server, database
-):
+def test_a_relay_that_drops_after_each_message_is_paused_after_two_and_the_rest_wait_pending(smtp_config, smtp_server, database):
     _, config = smtp_config()
     message_ids = queue_change_alerts(database, config, READERS[:5])
     smtp_server.handler.behaviour.drop_after_data = True

@@ -158,7 +158,17 @@ def test_relative_paths_resolve_beside_the_config_file(tmp_path: Path) -> None:
         ("database: not a url\n", ":1: database: 'not a url' is not a database URL"),
         ("crawl: &loop [*loop]\n", ": invalid YAML: an alias (*name) refers to its own anchor"),
     ],
-    ids=["bad-yaml", "unknown-key", "wrong-type", "missing-url", "duplicate-slug", "tab", "unset-env", "bad-database", "alias-loop"],
+    ids=[
+        "bad-yaml",
+        "unknown-key",
+        "wrong-type",
+        "missing-url",
+        "duplicate-slug",
+        "tab",
+        "unset-env",
+        "bad-database",
+        "alias-loop",
+    ],
 )
 def test_the_cli_exits_2_with_one_line_per_error_and_no_traceback(tmp_path: Path, broken: str, expected: str) -> None:
     path = tmp_path / "config.yaml"
@@ -203,7 +213,10 @@ def test_environment_references_are_expanded_where_set_and_an_error_naming_the_k
     monkeypatch.setenv("SENDWATCH_TEST_DATABASE", "postgresql+psycopg://sendwatch@db.internal/sendwatch")
     monkeypatch.setenv("SENDWATCH_TEST_RELAY", "relay.internal")
     monkeypatch.delenv("SENDWATCH_TEST_PORT", raising=False)
-    text = VALID.replace("sqlite:///sendwatch.db", "${SENDWATCH_TEST_DATABASE}") + "mail:\n  host: smtp.${SENDWATCH_TEST_RELAY}\n  from: a$${b} <a@example.org>\n"
+    text = (
+        VALID.replace("sqlite:///sendwatch.db", "${SENDWATCH_TEST_DATABASE}")
+        + "mail:\n  host: smtp.${SENDWATCH_TEST_RELAY}\n  from: a$${b} <a@example.org>\n"
+    )
 
     config = parse_config(text)
     assert config.database == "postgresql+psycopg://sendwatch@db.internal/sendwatch"

@@ -91,7 +91,9 @@ def test_sqlite_has_one_machine_and_no_site_lock_to_wait_for(sqlite_url: str) ->
         database.dispose()
 
 
-def test_a_lock_whose_connection_the_server_ended_lets_go_quietly_and_the_site_is_free(postgres: Database, postgres_url: str) -> None:
+def test_a_lock_whose_connection_the_server_ended_lets_go_quietly_and_the_site_is_free(
+    postgres: Database, postgres_url: str
+) -> None:
     with council_site_lock(postgres, 9):
         assert terminate_connections(postgres_url) >= 1  # a database restart, or an administrator
 

@@ -473,7 +473,7 @@ class _CouncilHandler(BaseHTTPRequestHandler):
                 first = self.path not in site._throttled[slug]
                 site._throttled[slug].add(self.path)
             kind = "throttled" if first else None
-        if kind == "throttled":
+        if kind == "throttled" and failure:
             reply = _Reply(429, b"<html><body><h1>Too many requests</h1></body></html>", headers={"Retry-After": str(failure[1])})
         elif kind == "redirect_other_host":
             reply = _Reply(302, b"", headers={"Location": site.stranger_origin() + self.path})
@@ -725,7 +725,12 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if reply.status != 304 and not head and self.path != "/robots.txt" and self.site._failure(self.slug, self.path, ("dropped",)):
+        if (
+            reply.status != 304
+            and not head
+            and self.path != "/robots.txt"
+            and self.site._failure(self.slug, self.path, ("dropped",))
+        ):
             self.wfile.write(reply.body[: len(reply.body) // 2])
             self.wfile.flush()
             self.close_connection = True

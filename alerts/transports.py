@@ -25,8 +25,8 @@ drop. STARTTLS is used when ``mail.starttls`` is true (passed to aiosmtplib as a
 ``start_tls=True``; never opportunistically), implicit TLS when ``mail.use_tls`` is true; the
 server's certificate is checked against the system's CAs or ``mail.ca_file``; the password is
 read from the environment variable named by ``mail.password_env``. A refusal that is the
-server's or the configuration's doing (connect, TLS, login, the sender address) blames no
-message: the batch stops and every message stays pending.
+server's or the configuration's doing (connect, TLS, login, the sender address, a 421 at any
+step) blames no message: the batch stops and every message stays pending.
 """
 
 from __future__ import annotations
@@ -205,6 +205,7 @@ class SmtpTransport(Transport):
             await client.mail(self.envelope_from, options=options, encoding=encoding)
         except aiosmtplib.SMTPResponseException as error:
             await self._reset()
+            _unavailable(error)
             if error.code >= 500:
                 # "530 Must issue a STARTTLS command first", "550 sender not allowed": the
                 # server or our configuration is at fault, not this message or its recipient.
@@ -217,6 +218,7 @@ class SmtpTransport(Transport):
             await client.rcpt(recipient.address, encoding=encoding)
         except aiosmtplib.SMTPResponseException as error:
             await self._reset()
+            _unavailable(error)
             if error.code >= 500:
                 raise PermanentFailure(
                     f"recipient refused: {_describe(error)}", refusal=classify(error.code, error.message, "rcpt")
@@ -241,6 +243,7 @@ class SmtpTransport(Transport):
         except aiosmtplib.SMTPResponseException as error:
             # The server answered: whatever it said, we know the message was not accepted.
             await self._reset()
+            _unavailable(error)
             if error.code >= 500:
                 raise PermanentFailure(
                     f"message refused: {_describe(error)}", refusal=classify(error.code, error.message, "data")
@@ -274,6 +277,14 @@ class SmtpTransport(Transport):
             except (aiosmtplib.SMTPException, OSError):
                 self.client.close()
         self.client = None
+
+
+def _unavailable(error: aiosmtplib.SMTPResponseException) -> None:
+    """A 421 ("service not available, closing channel") is the relay's state, not this message's:
+    like a refused connection it ends the run and costs no message an attempt (charged to each, a
+    relay down for hours would use up every message's attempts and fail them all)."""
+    if error.code == 421:
+        raise ServerUnavailable(f"the relay is not taking mail now: {_describe(error)}") from error
 
 
 class _ContentWatch:

@@ -364,3 +364,23 @@ def test_the_database_connections_killed_while_the_relay_takes_a_message_lose_no
     assert set(states(database).values()) == {"sent"}
     delivered = collections.Counter(handler.message_ids())
     assert set(delivered) == set(message_ids) and set(delivered.values()) == {1}
+
+
+def test_a_relay_answering_421_costs_no_message_an_attempt_however_long_it_lasts(smtp_config, smtp_server, database):
+    _, config = smtp_config(
+        mail={"transport": "smtp", "host": smtp_server.host, "port": smtp_server.port, "timeout_seconds": 10, "max_attempts": 2}
+    )
+    message_ids = queue_change_alerts(database, config, READERS[:3])
+    smtp_server.handler.behaviour.refuse_all_rcpt_after = 0
+    smtp_server.handler.behaviour.rcpt_refusal = "421 4.3.2 Service not available, closing transmission channel"
+
+    for hours in range(1, 5):  # more drains than max_attempts
+        summary = send_pending(config, database, now=utcnow() + dt.timedelta(hours=hours))
+        assert summary.sent == 0 and "not taking mail" in summary.errors[0]
+    with database.session() as session:
+        assert {(row.state, row.attempts) for row in session.scalars(select(OutboxMessage))} == {("pending", 0)}
+
+    smtp_server.handler.behaviour.refuse_all_rcpt_after = None
+    assert send_pending(config, database, now=utcnow() + dt.timedelta(hours=5)).sent == 3
+    delivered = collections.Counter(smtp_server.handler.message_ids())
+    assert set(delivered) == set(message_ids) and set(delivered.values()) == {1}

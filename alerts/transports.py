@@ -119,16 +119,20 @@ class FileTransport(Transport):
         return self.directory / f"{message.id:08d}-{message.message_key[:16]}.eml"
 
     async def deliver(self, message: OutboxMessage, mark_in_flight: Callable[[], bool]) -> None:
+        final = self.path_for(message)
+        partial = final.with_suffix(".eml.partial")
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            final = self.path_for(message)
-            partial = final.with_suffix(".eml.partial")
             with open(partial, "wb") as handle:
                 handle.write(message.raw.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as error:
-            raise TemporaryFailure(f"cannot write to {self.directory}: {error}") from error
+            partial.unlink(missing_ok=True)
+            # A full disk, a quota, a read-only or missing folder: the outbox folder's state, not
+            # this message's. Like a relay that cannot be reached it ends the run and costs no
+            # message an attempt (charged to each, a disk full for a day would fail them all).
+            raise ServerUnavailable(f"cannot write to {self.directory}: {error}") from error
         if not mark_in_flight():
             partial.unlink(missing_ok=True)
             raise Withdrawn("another sender holds this message")

@@ -384,3 +384,39 @@ def test_a_relay_answering_421_costs_no_message_an_attempt_however_long_it_lasts
     assert send_pending(config, database, now=utcnow() + dt.timedelta(hours=5)).sent == 3
     delivered = collections.Counter(smtp_server.handler.message_ids())
     assert set(delivered) == set(message_ids) and set(delivered.values()) == {1}
+
+
+@pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_a_full_disk_under_the_file_outbox_costs_no_message_an_attempt_and_leaves_no_partial_file(
+    write_config, database, database_url, tmp_path, monkeypatch
+):
+    # PostgreSQL: its server writes the database, so only the sender's own files meet the full disk.
+    monkeypatch.setenv("SENDWATCH_SECRET", "test-secret")
+    config_path, config = write_config(
+        {
+            "database": database_url,
+            "mail": {"max_attempts": 2},
+            "councils": [
+                {
+                    "slug": "northshire",
+                    "name": "Northshire",
+                    "platform": "moderngov",
+                    "url": "https://democracy.northshire.example.gov.uk/",
+                }
+            ],
+        }
+    )
+    queue_change_alerts(database, config, READERS[:3])
+    full_disk = [sys.executable, str(Path(__file__).with_name("full_disk_sender.py")), str(config_path), "512"]
+
+    for _ in range(3):  # more runs than max_attempts
+        run = subprocess.run(full_disk, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        assert "File too large" in run.stdout and '"sent": 0' in run.stdout
+    with database.session() as session:
+        assert {(row.state, row.attempts) for row in session.scalars(select(OutboxMessage))} == {("pending", 0)}
+    outbox = config.resolve(config.mail.outbox_dir)
+    assert list(outbox.glob("*")) == []
+
+    assert send_pending(config, database).sent == 3  # room again: every alert goes, once
+    assert len(list(outbox.glob("*.eml"))) == 3

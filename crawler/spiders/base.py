@@ -435,9 +435,19 @@ def item_html(number: str | None, title: str, agenda_html: str, minutes_html: st
 
 
 def decode_page(response: Response) -> str:
-    """The page's text: its declared encoding, or Windows-1252 when the bytes are not that."""
+    """The page's text: its declared encoding, or Windows-1252 when the bytes are not that.
+
+    Bytes beyond ASCII that are valid UTF-8 are read as UTF-8 whatever the header says: a page
+    saved as UTF-8 and served as Windows-1252 or Latin-1 (a server's default) would otherwise read
+    "Â£5m" and "Schoolsâ€™ Forum", and text in a single-byte encoding is almost never valid UTF-8.
+    """
     body = response.body
     declared = getattr(response, "encoding", None) or "utf-8"
+    if not body.isascii():
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     try:
         return body.decode(declared)
     except (UnicodeDecodeError, LookupError):

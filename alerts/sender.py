@@ -30,7 +30,9 @@ The life of an outbox row (``state``):
   and the rows wait. A server that cannot be reached, or refuses us (TLS, login, sender
   address), ends the run and leaves the remaining rows untouched. Any other error while sending
   one message is that message's failed attempt (or makes it ambiguous, once handed over), never
-  the drain's end; only the same error for several messages in a row stops the drain.
+  the drain's end; only the same error for several messages in a row stops the drain. Two
+  messages in a row handed over and then dropped unanswered (a relay that closes after each
+  DATA) pause the relay as a relay-wide refusal does, so the rest wait pending rather than in doubt.
 * **Patience.** ``linger_seconds`` (``run --once`` and ``digest --send``) retries this run's
   temporary failures after short, doubling waits for that long before leaving them for later.
 
@@ -47,7 +49,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, or_, select, update
+from sqlalchemy.exc import DBAPIError
 
 from alerts.channels import ChannelRouter
 from alerts.refusals import Refusal
@@ -72,6 +75,8 @@ BATCH = 200
 # Refusals in a row with the same answer, for people at this many different domains, are the
 # relay's doing rather than each address's.
 RELAY_STREAK = 3
+# Messages in a row handed over, then dropped unanswered (each now ambiguous), before the relay is paused.
+DROPPED_STREAK = 2
 
 
 @dataclass
@@ -240,6 +245,7 @@ class _Drain:
         self.stopped = False
         self.pause_seen = False  # a pause row exists (expired, or made by this drain)
         self.unexpected: list[str] = []  # unexpected errors since the last message accepted
+        self.dropped_after_data = 0  # messages in a row handed over, then the connection closed unanswered
 
     # ------------------------------------------------------------------ the pass
 
@@ -292,6 +298,13 @@ class _Drain:
         except OutcomeUnknown as error:
             if self.writer.finish(row.id, state="ambiguous", last_error=str(error), attempts=row.attempts + 1):
                 self.summary.ambiguous += 1
+            self.dropped_after_data = self.dropped_after_data + 1 if error.dropped else 0
+            if self.dropped_after_data >= DROPPED_STREAK:
+                # A relay that drops every message it is handed would make each alert ambiguous:
+                # hand it no more, pause it, and let the rest wait (pending, never in doubt).
+                self._relay_wide(
+                    f"the relay closed the connection after {self.dropped_after_data} messages in a row: {error}", []
+                )
         except Exception as error:  # this message's own trouble (an encoding, a bug): it alone fails
             log.exception("sending outbox message %s failed", row.id)
             await self.transport.reset()
@@ -313,6 +326,7 @@ class _Drain:
                     self.stopped = True
         else:
             self.unexpected = []
+            self.dropped_after_data = 0
             self._settle_suspects()
             if self.writer.finish(row.id, state="sent", sent_at=utcnow(), last_error=None, attempts=row.attempts + 1):
                 self.summary.sent += 1
@@ -535,11 +549,8 @@ class _OutboxWriter:
 
     def __init__(self, database: Database, holder: str):
         self.holder = holder
-        self.connection = database.engine.connect()
-        self.postgres = self.connection.dialect.name == "postgresql"
-        if self.postgres:
-            self.connection.exec_driver_sql("SET synchronous_commit TO OFF")
-            self.connection.commit()
+        self.engine = database.engine
+        self.connection = self._connect()
         # One statement per set of columns written, built once: a drain writes twice per message,
         # and building an UPDATE costs more than running it.
         self._statements: dict[tuple[str, ...], Any] = {}
@@ -556,8 +567,28 @@ class _OutboxWriter:
                 update(table).where(condition).values({name: bindparam(f"new_{name}") for name in values})
             )
         params = {"row_id": message_id, "holder": self.holder, **{f"new_{name}": value for name, value in values.items()}}
-        with self.connection.begin():
-            return bool(self.connection.execute(statement, params).rowcount)
+        try:
+            with self.connection.begin():
+                return bool(self.connection.execute(statement, params).rowcount)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            # The connection was lost (a database restart, a terminated backend): a message the
+            # relay just accepted must still be recorded sent. The write is fenced and idempotent,
+            # so it is made again, once, on a fresh connection.
+            log.warning("outbox writer lost its database connection; writing again on a new one")
+            self.connection.close()
+            self.connection = self._connect()
+            with self.connection.begin():
+                return bool(self.connection.execute(statement, params).rowcount)
+
+    def _connect(self) -> Connection:
+        connection = self.engine.connect()
+        self.postgres = connection.dialect.name == "postgresql"
+        if self.postgres:
+            connection.exec_driver_sql("SET synchronous_commit TO OFF")
+            connection.commit()
+        return connection
 
     def finish(self, message_id: int, **values: object) -> bool:
         """Record an outcome and let go of the row; False if it was no longer ours."""

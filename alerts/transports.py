@@ -4,7 +4,7 @@ Both report the outcome in the same three words the sender understands:
 
 * return normally: delivered;
 * ``TemporaryFailure``: certainly not delivered, try again later (4xx, dropped connection
-  before the message was handed over);
+  before the message was handed over, even at the DATA command itself);
 * ``PermanentFailure``: certainly not delivered, never retry (5xx);
 * ``OutcomeUnknown``: the message was handed over and no answer came back; it may have been
   delivered, so it must not be resent blindly;
@@ -25,8 +25,8 @@ drop. STARTTLS is used when ``mail.starttls`` is true (passed to aiosmtplib as a
 ``start_tls=True``; never opportunistically), implicit TLS when ``mail.use_tls`` is true; the
 server's certificate is checked against the system's CAs or ``mail.ca_file``; the password is
 read from the environment variable named by ``mail.password_env``. A refusal that is the
-server's or the configuration's doing (connect, TLS, login, the sender address) blames no
-message: the batch stops and every message stays pending.
+server's or the configuration's doing (connect, TLS, login, the sender address, a 421 at any
+step) blames no message: the batch stops and every message stays pending.
 """
 
 from __future__ import annotations
@@ -63,7 +63,13 @@ class PermanentFailure(Exception):
 
 
 class OutcomeUnknown(Exception):
-    """Handed over without an answer: may or may not have been delivered."""
+    """Handed over without an answer: may or may not have been delivered.
+
+    ``dropped``: the relay closed the connection (rather than being slow to answer)."""
+
+    def __init__(self, message: str, dropped: bool = False):
+        super().__init__(message)
+        self.dropped = dropped
 
 
 class Withdrawn(Exception):
@@ -113,16 +119,20 @@ class FileTransport(Transport):
         return self.directory / f"{message.id:08d}-{message.message_key[:16]}.eml"
 
     async def deliver(self, message: OutboxMessage, mark_in_flight: Callable[[], bool]) -> None:
+        final = self.path_for(message)
+        partial = final.with_suffix(".eml.partial")
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            final = self.path_for(message)
-            partial = final.with_suffix(".eml.partial")
             with open(partial, "wb") as handle:
                 handle.write(message.raw.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as error:
-            raise TemporaryFailure(f"cannot write to {self.directory}: {error}") from error
+            partial.unlink(missing_ok=True)
+            # A full disk, a quota, a read-only or missing folder: the outbox folder's state, not
+            # this message's. Like a relay that cannot be reached it ends the run and costs no
+            # message an attempt (charged to each, a disk full for a day would fail them all).
+            raise ServerUnavailable(f"cannot write to {self.directory}: {error}") from error
         if not mark_in_flight():
             partial.unlink(missing_ok=True)
             raise Withdrawn("another sender holds this message")
@@ -199,6 +209,7 @@ class SmtpTransport(Transport):
             await client.mail(self.envelope_from, options=options, encoding=encoding)
         except aiosmtplib.SMTPResponseException as error:
             await self._reset()
+            _unavailable(error)
             if error.code >= 500:
                 # "530 Must issue a STARTTLS command first", "550 sender not allowed": the
                 # server or our configuration is at fault, not this message or its recipient.
@@ -211,6 +222,7 @@ class SmtpTransport(Transport):
             await client.rcpt(recipient.address, encoding=encoding)
         except aiosmtplib.SMTPResponseException as error:
             await self._reset()
+            _unavailable(error)
             if error.code >= 500:
                 raise PermanentFailure(
                     f"recipient refused: {_describe(error)}", refusal=classify(error.code, error.message, "rcpt")
@@ -223,10 +235,19 @@ class SmtpTransport(Transport):
             await self._reset()
             raise Withdrawn("another sender holds this message")
         try:
-            await client.data(message.raw.encode(encoding))
+            with _ContentWatch(client) as content:
+                await client.data(message.raw.encode(encoding))
+        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError) as error:
+            self._drop()
+            if content.before_content:
+                # The relay went away at the DATA command itself: it never had the message.
+                raise TemporaryFailure(f"connection lost at DATA, before the message was sent: {_describe(error)}") from error
+            dropped = isinstance(error, aiosmtplib.SMTPServerDisconnected)
+            raise OutcomeUnknown(f"no answer after the message was sent: {_describe(error)}", dropped=dropped) from error
         except aiosmtplib.SMTPResponseException as error:
             # The server answered: whatever it said, we know the message was not accepted.
             await self._reset()
+            _unavailable(error)
             if error.code >= 500:
                 raise PermanentFailure(
                     f"message refused: {_describe(error)}", refusal=classify(error.code, error.message, "data")
@@ -260,6 +281,47 @@ class SmtpTransport(Transport):
             except (aiosmtplib.SMTPException, OSError):
                 self.client.close()
         self.client = None
+
+
+def _unavailable(error: aiosmtplib.SMTPResponseException) -> None:
+    """A 421 ("service not available, closing channel") is the relay's state, not this message's:
+    like a refused connection it ends the run and costs no message an attempt (charged to each, a
+    relay down for hours would use up every message's attempts and fail them all)."""
+    if error.code == 421:
+        raise ServerUnavailable(f"the relay is not taking mail now: {_describe(error)}") from error
+
+
+class _ContentWatch:
+    """Watches what ``client.data`` writes, to tell a drop at the DATA command (the message never
+    left) from one after the content went out (it may have been delivered).
+
+    Only a write of the bare ``DATA`` command and nothing else proves the content never left;
+    when the writes cannot be watched, every drop counts as after the content (never resent).
+    """
+
+    def __init__(self, client: aiosmtplib.SMTP):
+        self.protocol = client.protocol
+        self.writes: list[bytes] = []
+
+    @property
+    def before_content(self) -> bool:
+        return self.writes == [b"DATA\r\n"]
+
+    def __enter__(self) -> _ContentWatch:
+        protocol = self.protocol
+        if protocol is not None:
+            write = protocol.write
+
+            def watched(data: bytes) -> None:
+                self.writes.append(bytes(data))
+                write(data)
+
+            protocol.write = watched  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.protocol is not None:
+            self.protocol.__dict__.pop("write", None)
 
 
 def _describe(error: BaseException) -> str:

@@ -8,6 +8,13 @@ reported rather than crawled. Robots.txt fetches pass through.
 ``RetryBackoffMiddleware`` waits before each retry that Scrapy's ``RetryMiddleware`` schedules:
 ``SENDWATCH_RETRY_BACKOFF`` seconds, doubled for each further retry.
 
+``RetryAfterMiddleware`` honours a ``429`` or ``503`` answer's ``Retry-After`` (seconds or an
+HTTP date): every request to that host waits that long, then the refused one is asked again,
+up to ``RETRY_TIMES`` times. A site that asks for longer than ``SENDWATCH_RETRY_AFTER_MAX``
+seconds is not asked again in this crawl (the request fails, saying so), rather than being
+hammered by retries it asked us not to send. An answer without ``Retry-After`` is left to
+Scrapy's retries.
+
 ``UnreachableHostMiddleware`` makes a site that does not resolve, or refuses connections, fail
 in seconds: once a host has failed so, every further request to it in this crawl fails at once
 instead of waiting for its own lookup or connection (it sits right after the robots.txt
@@ -19,6 +26,9 @@ dropped connections are still retried.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import email.utils
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,6 +83,66 @@ class RetryBackoffMiddleware:
         if retries:
             await asyncio.sleep(self.backoff * 2 ** (retries - 1))
         return None
+
+
+class Throttled(IgnoreRequest):
+    """A request given up because its site asked us to wait longer than we will (``Retry-After``)."""
+
+
+THROTTLE_STATUSES = (429, 503)
+
+
+class RetryAfterMiddleware:
+    def __init__(self, max_wait: float, max_times: int):
+        self.max_wait = max_wait
+        self.max_times = max_times
+        self.resume_at: dict[str, float] = {}  # host:port -> time.monotonic() before which it is not asked
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
+        return cls(crawler.settings.getfloat("SENDWATCH_RETRY_AFTER_MAX", 300.0), crawler.settings.getint("RETRY_TIMES", 2))
+
+    async def process_request(self, request: Request) -> None:
+        wait = self.resume_at.get(urlsplit(request.url).netloc, 0.0) - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return None
+
+    def process_response(self, request: Request, response: Any) -> Any:
+        if response.status not in THROTTLE_STATUSES:
+            return response
+        wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if wait is None:
+            return response
+        times = request.meta.get("retry_after_times", 0)
+        if wait > self.max_wait:
+            raise Throttled(
+                f"HTTP {response.status}: the site asks us to wait {wait:g} s (Retry-After), longer than"
+                f" crawl.retry_after_max_seconds ({self.max_wait:g} s); not asked again in this crawl"
+            )
+        if times >= self.max_times:
+            raise Throttled(f"HTTP {response.status}: still asked to wait after {times} waits (Retry-After)")
+        site = urlsplit(request.url).netloc
+        self.resume_at[site] = max(self.resume_at.get(site, 0.0), time.monotonic() + wait)
+        retry = request.replace(dont_filter=True)
+        retry.meta["retry_after_times"] = times + 1
+        return retry
+
+
+def retry_after_seconds(value: bytes | str | None) -> float | None:
+    """A ``Retry-After`` header's wait in seconds (delta-seconds or an HTTP date), None if absent or unreadable."""
+    if not value:
+        return None
+    text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
 
 
 class HostUnreachable(IgnoreRequest):

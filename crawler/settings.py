@@ -2,7 +2,8 @@
 
 Politeness is the default, not an option: robots.txt obeyed, an honest User-Agent naming a
 contact, one request at a time per host, a delay between requests (AutoThrottle on top when the
-delay is not zero), no cookies, bounded timeouts and retries with backoff (none for a host that
+delay is not zero), no cookies, bounded timeouts and retries with backoff (a ``Retry-After`` honoured, up to
+``retry_after_max_seconds``) (none for a host that
 does not resolve or refuses connections: those fail in seconds), size caps (pages
 ``max_html_bytes``; documents ``max_pdf_bytes``, set per request), certificates verified, and
 only http(s) download handlers.
@@ -57,6 +58,7 @@ def scrapy_settings(
         "RETRY_TIMES": crawl.retries,
         "RETRY_EXCEPTIONS": [exception for exception in RETRY_EXCEPTIONS if exception not in NOT_RETRIED],
         "SENDWATCH_RETRY_BACKOFF": crawl.retry_backoff_seconds,
+        "SENDWATCH_RETRY_AFTER_MAX": crawl.retry_after_max_seconds,
         "DOWNLOAD_MAXSIZE": crawl.max_html_bytes,
         "DOWNLOAD_WARNSIZE": 0,
         "DOWNLOAD_VERIFY_CERTIFICATES": True,
@@ -75,6 +77,8 @@ def scrapy_settings(
             "crawler.middlewares.SameSiteMiddleware": 50,
             # Right after robots.txt (100): the request robots.txt held back is stopped too.
             "crawler.middlewares.UnreachableHostMiddleware": 101,
+            # Answers pass it before Scrapy's retries (550): a 429 with Retry-After waits as asked.
+            "crawler.middlewares.RetryAfterMiddleware": 555,
             "crawler.middlewares.RetryBackoffMiddleware": 560,
             "crawler.destinations.RedirectLoopMiddleware": 610,
         },

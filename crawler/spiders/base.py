@@ -49,7 +49,7 @@ from crawler.known import KnownState
 from crawler.window import CrawlWindow
 from sendwatch.core.config import Council, Crawl
 from sendwatch.core.documents import sha256_of
-from sendwatch.core.formats import decide_kind, is_pdf, kind_of_content_type
+from sendwatch.core.formats import decide_kind, describe, is_pdf, kind_of_content_type, kind_of_name
 
 # Statuses the spiders want to see themselves rather than have Scrapy drop (redirects still follow).
 PAGE_STATUSES = list(range(400, 600))
@@ -232,12 +232,16 @@ class CouncilSpider(scrapy.Spider):
         body = response.body
         content_type = _header(response, "Content-Type") or None
         kind = decide_kind(body, content_type, _file_name(response))
+        # What the link's own name promises (``….pdf``); not a platform's guess for a link that names nothing.
+        promised = kind_of_name(urlsplit(document.fetch_url or document.url).path) or "unknown"
         document = replace(document, kind=kind, content_type=content_type, size_bytes=len(body))
-        problem = check_body(body, kind, content_type, document.kind, self.crawl_config.max_html_bytes)
+        problem = check_body(body, kind, content_type, promised, self.crawl_config.max_html_bytes)
         if problem == TOO_LARGE:
             yield replace(document, fetch_state=TOO_LARGE, fetch_error=f"{len(body)} bytes is over the HTML size cap")
         elif problem:
-            yield replace(document, fetch_state=ERROR, fetch_error=problem)
+            # Kept as the kind the link promised, so the retry of a failed fetch expects it again.
+            keep = promised if promised != "unknown" else kind
+            yield replace(document, kind=keep, fetch_state=ERROR, fetch_error=problem)
         else:
             yield replace(document, fetch_state=FETCHED, body=body)
 
@@ -431,9 +435,19 @@ def item_html(number: str | None, title: str, agenda_html: str, minutes_html: st
 
 
 def decode_page(response: Response) -> str:
-    """The page's text: its declared encoding, or Windows-1252 when the bytes are not that."""
+    """The page's text: its declared encoding, or Windows-1252 when the bytes are not that.
+
+    Bytes beyond ASCII that are valid UTF-8 are read as UTF-8 whatever the header says: a page
+    saved as UTF-8 and served as Windows-1252 or Latin-1 (a server's default) would otherwise read
+    "Â£5m" and "Schoolsâ€™ Forum", and text in a single-byte encoding is almost never valid UTF-8.
+    """
     body = response.body
     declared = getattr(response, "encoding", None) or "utf-8"
+    if not body.isascii():
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     try:
         return body.decode(declared)
     except (UnicodeDecodeError, LookupError):
@@ -442,21 +456,51 @@ def decode_page(response: Response) -> str:
 
 def check_body(body: bytes, kind: str, content_type: str | None, expected: str, max_html_bytes: int) -> str | None:
     """Why this body cannot be kept (TOO_LARGE or a message), or None when it is fine."""
+    if not body:
+        # No paper is empty: a server's fault, to ask again (kept, it would be "unsupported" until it changed).
+        return f"the server answered with an empty body ({content_type or 'no type'})"
     if kind == "pdf":
         if not is_pdf(body):
             start = body[:20].decode("latin-1", errors="replace").strip()
             return f"served as PDF ({content_type or 'no type'}) but the body is not a PDF (starts {start!r})"
         if b"%%EOF" not in body[-2048:]:
             return f"truncated PDF ({len(body)} bytes, no %%EOF trailer)"
+    elif kind == "html" and expected not in _PAGE_PROMISES:
+        # A link to a PDF or a Word file answered with a web page: a sign-in, cookie or error page
+        # standing in for the paper. Kept, it would pass for the paper until the paper changed.
+        return f"the link promised {describe(expected)} but the server answered with an HTML page{_titled(body)}"
     elif kind == "html" and len(body) > max_html_bytes:
         return TOO_LARGE
     return None
 
 
+# What a link may promise and still be answered with an HTML page: a page, or no promise at all.
+_PAGE_PROMISES = frozenset({"html", "text", "csv", "unknown", "other"})
+_TITLE = re.compile(rb"<title[^>]*>([^<]{1,200})", re.I)
+
+
+def _titled(body: bytes) -> str:
+    """`` ('Sign in')``: the page's title, for the message; empty when it has none."""
+    found = _TITLE.search(body[:8192])
+    title = clean_text(found.group(1).decode("utf-8", errors="replace")) if found else ""
+    return f" ({title!r})" if title else ""
+
+
 def describe_failure(failure: Failure) -> str:
+    """The failure in a line: its type and message, or what it means where its message says nothing."""
     value = failure.value
-    text = str(value).strip() or value.__class__.__name__
+    text = str(value).strip()
+    if not text or text == value.__class__.__name__:
+        text = _MEANINGS.get(value.__class__.__name__, value.__class__.__name__)
     return f"{value.__class__.__name__}: {text}"[:500]
+
+
+# Failures whose messages are only their names.
+_MEANINGS = {
+    "ResponseDataLossError": "the connection closed before the whole body arrived (shorter than its Content-Length)",
+    "DownloadTimeoutError": "no answer within crawl.timeout_seconds",
+    "DownloadFailedError": "the download failed before an answer arrived",
+}
 
 
 def _header(response: Response, name: str) -> str:

@@ -100,6 +100,8 @@ class Crawl(_Strict):
     retries: int = Field(default=3, ge=0)
     # Seconds before the first retry of a failed request, doubled for each further retry.
     retry_backoff_seconds: float = Field(default=2.0, ge=0)
+    # A 429/503's Retry-After is honoured up to this many seconds; a site asking for longer is left for the next crawl.
+    retry_after_max_seconds: float = Field(default=300, ge=0)
     max_html_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     max_pdf_bytes: int = Field(default=60 * 1024 * 1024, gt=0)
     # Sites crawled at once (default: all); each at its own polite pace.
@@ -419,6 +421,21 @@ class Config(_Strict):
     # Where the file was read from, so relative paths resolve beside it, not beside the caller.
     base_dir: Path = Field(default=Path("."), exclude=True)
 
+    @field_validator("database")
+    @classmethod
+    def _a_database_url(cls, value: str) -> str:
+        """Checked here, not when the first command opens it (which would say only "unexpected error")."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except (ArgumentError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a database URL (for example sqlite:///sendwatch.db or postgresql+psycopg://user@host/db)"
+            ) from None
+        return value
+
     def council(self, slug: str) -> Council:
         """The configured council with this slug, or KeyError naming the slug."""
         for council in self.councils:
@@ -600,6 +617,9 @@ def _parse_yaml(text: str, filename: str) -> tuple[Any, dict[tuple[Any, ...], in
         _index_lines(node, (), lines, duplicates, filename)
         if duplicates:
             raise ConfigError(duplicates)
+        unset = _expand_environment(node, (), filename)
+        if unset:
+            raise ConfigError(unset)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -611,9 +631,47 @@ def _parse_yaml(text: str, filename: str) -> tuple[Any, dict[tuple[Any, ...], in
         raise ConfigError([ConfigIssue(filename, line, "", f"invalid YAML: {problem}")]) from None
     except yaml.YAMLError as error:
         raise ConfigError([ConfigIssue(filename, None, "", f"invalid YAML: {error}")]) from None
+    except RecursionError:
+        raise ConfigError([ConfigIssue(filename, None, "", "invalid YAML: an alias (*name) refers to its own anchor")]) from None
     finally:
         loader.dispose()
     return data, lines
+
+
+_ENVIRONMENT_REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}")
+_ENVIRONMENT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _expand_environment(node: yaml.Node, path: tuple[Any, ...], filename: str) -> list[ConfigIssue]:
+    """Replace ``${NAME}`` in string values by that environment variable (``$${`` is a plain ``${``), in place.
+
+    For settings that differ per machine (``database: ${DATABASE_URL}``); secrets still belong in
+    the ``*_env`` keys. An unset or empty variable is an error naming its line and key, never an
+    empty value that fails later, elsewhere."""
+    issues: list[ConfigIssue] = []
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag != "tag:yaml.org,2002:str" or "$" not in node.value:
+            return issues
+
+        def value_of(found: re.Match[str]) -> str:
+            if found.group(0) == "$${":
+                return "${"
+            name = found.group(1)
+            value = os.environ.get(name) if _ENVIRONMENT_NAME.fullmatch(name) else None
+            if not value:
+                why = "is not set in the environment" if _ENVIRONMENT_NAME.fullmatch(name) else "is not a variable name"
+                issues.append(ConfigIssue(filename, node.start_mark.line + 1, _format_path(path), f"${{{name}}} {why}"))
+                return ""
+            return value
+
+        node.value = _ENVIRONMENT_REFERENCE.sub(value_of, node.value)
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            issues += _expand_environment(value_node, path + (key_node.value,), filename)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            issues += _expand_environment(item, path + (index,), filename)
+    return issues
 
 
 def _index_lines(node: yaml.Node, path: tuple[Any, ...], lines: dict, duplicates: list, filename: str) -> None:

@@ -15,6 +15,7 @@ import contextlib
 from collections.abc import Iterator
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from sendwatch.core.storage import Database
 
@@ -34,7 +35,13 @@ def council_site_lock(database: Database, council_id: int) -> Iterator[None]:
         try:
             yield
         finally:
-            connection.execute(
-                text("SELECT pg_advisory_unlock(:space, :council)"), {"space": SITE_LOCK_SPACE, "council": council_id}
-            )
-            connection.commit()
+            try:
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:space, :council)"), {"space": SITE_LOCK_SPACE, "council": council_id}
+                )
+                connection.commit()
+            except DBAPIError as error:
+                # The lock's connection was lost (a restart, a terminated backend): the server freed
+                # the lock with it, so there is nothing to let go, and the crawl's own outcome stands.
+                if not error.connection_invalidated:
+                    raise

@@ -9,11 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alerts_support import queue_change_alerts
 from sqlalchemy import select
 
 from alerts import queue_alerts, send_pending
 from sendwatch.core.storage.models import ChangeEvent, OutboxMessage, Subscriber, utcnow
+from tests.support.postgres import terminate_connections
 
 SENDER_PROCESS = Path(__file__).with_name("sender_process.py")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -296,3 +298,125 @@ def test_two_senders_draining_at_once_never_send_a_message_twice(smtp_config, sm
     delivered = collections.Counter(smtp_server.handler.message_ids())
     assert set(delivered) == set(message_ids) and set(delivered.values()) == {1}
     assert sum(summary.sent for summary in summaries) == 30
+
+
+def test_a_relay_that_drops_at_the_data_command_never_had_the_message_so_it_is_retried_not_ambiguous(
+    smtp_config, smtp_server, database
+):
+    _, config = smtp_config()
+    message_ids = queue_change_alerts(database, config, READERS[:3])
+    smtp_server.handler.behaviour.drop_at_data_command = True
+
+    first = send_pending(config, database)
+
+    assert (first.sent, first.deferred, first.ambiguous) == (0, 3, 0)
+    with database.session() as session:
+        rows = session.scalars(select(OutboxMessage)).all()
+        assert {row.state for row in rows} == {"pending"}
+        assert all("before the message was sent" in row.last_error for row in rows)
+
+    smtp_server.handler.behaviour.drop_at_data_command = False
+    later = send_pending(config, database, now=utcnow() + dt.timedelta(minutes=5))
+    assert later.sent == 3
+    delivered = collections.Counter(smtp_server.handler.message_ids())
+    assert set(delivered) == set(message_ids) and set(delivered.values()) == {1}
+
+
+def test_a_relay_that_drops_after_each_message_is_paused_after_two_and_the_rest_wait_pending(smtp_config, smtp_server, database):
+    _, config = smtp_config()
+    message_ids = queue_change_alerts(database, config, READERS[:5])
+    smtp_server.handler.behaviour.drop_after_data = True
+
+    first = send_pending(config, database)
+
+    # Two handed over and unanswered: they may have arrived, so they are left for a person, never resent.
+    assert (first.sent, first.ambiguous) == (0, 2) and smtp_server.handler.dropped_after_data == 2
+    assert first.paused and "closed the connection" in first.paused
+    assert sorted(states(database).values()) == ["ambiguous", "ambiguous", "pending", "pending", "pending"]
+
+    smtp_server.handler.behaviour.drop_after_data = False
+    later = send_pending(config, database, now=utcnow() + dt.timedelta(hours=2))
+    assert later.sent == 3
+    delivered = collections.Counter(smtp_server.handler.message_ids())
+    assert set(delivered) == set(message_ids[2:]) and set(delivered.values()) == {1}
+
+
+@pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_the_database_connections_killed_while_the_relay_takes_a_message_lose_no_outcome(
+    smtp_config, smtp_server, database, database_url
+):
+    _, config = smtp_config()
+    message_ids = queue_change_alerts(database, config, READERS[:4])
+    handler, take = smtp_server.handler, smtp_server.handler.handle_DATA
+    killed: list[int] = []
+
+    async def kill_the_database_first(server, session, envelope):  # type: ignore[no-untyped-def]
+        if handler.data_count == 1:  # the second message: accepted by the relay as its writer's connection dies
+            killed.append(terminate_connections(database_url))
+        return await take(server, session, envelope)
+
+    handler.handle_DATA = kill_the_database_first
+
+    summary = send_pending(config, database)
+
+    assert killed and killed[0] >= 1
+    assert (summary.sent, summary.ambiguous) == (4, 0), summary
+    assert set(states(database).values()) == {"sent"}
+    delivered = collections.Counter(handler.message_ids())
+    assert set(delivered) == set(message_ids) and set(delivered.values()) == {1}
+
+
+def test_a_relay_answering_421_costs_no_message_an_attempt_however_long_it_lasts(smtp_config, smtp_server, database):
+    _, config = smtp_config(
+        mail={"transport": "smtp", "host": smtp_server.host, "port": smtp_server.port, "timeout_seconds": 10, "max_attempts": 2}
+    )
+    message_ids = queue_change_alerts(database, config, READERS[:3])
+    smtp_server.handler.behaviour.refuse_all_rcpt_after = 0
+    smtp_server.handler.behaviour.rcpt_refusal = "421 4.3.2 Service not available, closing transmission channel"
+
+    for hours in range(1, 5):  # more drains than max_attempts
+        summary = send_pending(config, database, now=utcnow() + dt.timedelta(hours=hours))
+        assert summary.sent == 0 and "not taking mail" in summary.errors[0]
+    with database.session() as session:
+        assert {(row.state, row.attempts) for row in session.scalars(select(OutboxMessage))} == {("pending", 0)}
+
+    smtp_server.handler.behaviour.refuse_all_rcpt_after = None
+    assert send_pending(config, database, now=utcnow() + dt.timedelta(hours=5)).sent == 3
+    delivered = collections.Counter(smtp_server.handler.message_ids())
+    assert set(delivered) == set(message_ids) and set(delivered.values()) == {1}
+
+
+@pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_a_full_disk_under_the_file_outbox_costs_no_message_an_attempt_and_leaves_no_partial_file(
+    write_config, database, database_url, tmp_path, monkeypatch
+):
+    # PostgreSQL: its server writes the database, so only the sender's own files meet the full disk.
+    monkeypatch.setenv("SENDWATCH_SECRET", "test-secret")
+    config_path, config = write_config(
+        {
+            "database": database_url,
+            "mail": {"max_attempts": 2},
+            "councils": [
+                {
+                    "slug": "northshire",
+                    "name": "Northshire",
+                    "platform": "moderngov",
+                    "url": "https://democracy.northshire.example.gov.uk/",
+                }
+            ],
+        }
+    )
+    queue_change_alerts(database, config, READERS[:3])
+    full_disk = [sys.executable, str(Path(__file__).with_name("full_disk_sender.py")), str(config_path), "512"]
+
+    for _ in range(3):  # more runs than max_attempts
+        run = subprocess.run(full_disk, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        assert "File too large" in run.stdout and '"sent": 0' in run.stdout
+    with database.session() as session:
+        assert {(row.state, row.attempts) for row in session.scalars(select(OutboxMessage))} == {("pending", 0)}
+    outbox = config.resolve(config.mail.outbox_dir)
+    assert list(outbox.glob("*")) == []
+
+    assert send_pending(config, database).sent == 3  # room again: every alert goes, once
+    assert len(list(outbox.glob("*.eml"))) == 3

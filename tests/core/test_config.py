@@ -153,8 +153,22 @@ def test_relative_paths_resolve_beside_the_config_file(tmp_path: Path) -> None:
             VALID + "  - slug: kirklees\n    name: K\n    platform: cmis\n    url: https://k.example/\n",
             ":7: councils[1].slug: duplicate",
         ),
+        (VALID + "crawl:\n\tretries: 2\n", ":8: invalid YAML"),
+        ("database: ${SENDWATCH_TEST_NEVER_SET}\n", ":1: database: ${SENDWATCH_TEST_NEVER_SET} is not set"),
+        ("database: not a url\n", ":1: database: 'not a url' is not a database URL"),
+        ("crawl: &loop [*loop]\n", ": invalid YAML: an alias (*name) refers to its own anchor"),
     ],
-    ids=["bad-yaml", "unknown-key", "wrong-type", "missing-url", "duplicate-slug"],
+    ids=[
+        "bad-yaml",
+        "unknown-key",
+        "wrong-type",
+        "missing-url",
+        "duplicate-slug",
+        "tab",
+        "unset-env",
+        "bad-database",
+        "alias-loop",
+    ],
 )
 def test_the_cli_exits_2_with_one_line_per_error_and_no_traceback(tmp_path: Path, broken: str, expected: str) -> None:
     path = tmp_path / "config.yaml"
@@ -191,3 +205,23 @@ def test_saved_searches_figure_alerts_and_channels_are_checked_at_load_time() ->
     assert any("subscribers[0].queries" in error and "closing quote" in error for error in errors), errors
     assert any("subscribers[1]" in error and "needs an email, or notify URLs" in error for error in errors), errors
     assert any("subscribers[2].notify" in error and "not an Apprise URL" in error for error in errors), errors
+
+
+def test_environment_references_are_expanded_where_set_and_an_error_naming_the_key_where_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SENDWATCH_TEST_DATABASE", "postgresql+psycopg://sendwatch@db.internal/sendwatch")
+    monkeypatch.setenv("SENDWATCH_TEST_RELAY", "relay.internal")
+    monkeypatch.delenv("SENDWATCH_TEST_PORT", raising=False)
+    text = (
+        VALID.replace("sqlite:///sendwatch.db", "${SENDWATCH_TEST_DATABASE}")
+        + "mail:\n  host: smtp.${SENDWATCH_TEST_RELAY}\n  from: a$${b} <a@example.org>\n"
+    )
+
+    config = parse_config(text)
+    assert config.database == "postgresql+psycopg://sendwatch@db.internal/sendwatch"
+    assert config.mail.host == "smtp.relay.internal" and config.mail.from_.startswith("a${b}")
+
+    with pytest.raises(ConfigError) as error:
+        parse_config(text + "  port: ${SENDWATCH_TEST_PORT}\n")
+    assert str(error.value) == "config.yaml:10: mail.port: ${SENDWATCH_TEST_PORT} is not set in the environment"

@@ -111,8 +111,11 @@ def test_a_broken_pdf_is_recorded_and_fetched_again_later(pair, make_config, cra
     assert all(d.fetch_state == "ok" and d.sha256 and d.fetch_error is None for d in refreshed)
 
 
-def test_an_oversized_file_is_recorded_as_too_large(pair, make_config, crawl):
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "streamed-without-length"])
+def test_an_oversized_file_is_recorded_as_too_large(pair, make_config, crawl, declared):
     pair.fail("broken", "oversized", size=400_000)
+    if not declared:  # the cap must hold on the bytes as they come, not only on what the header promises
+        pair.fail("broken", "unsized", path="mgConvert2PDF")
     config = make_config(pair, ["broken", "healthy"], max_pdf_bytes=200_000)
 
     results = crawl(config)
@@ -285,3 +288,92 @@ def test_clearing_a_hang_lets_the_waiting_crawl_finish(demo, make_config, crawl,
     assert not [
         e for e in [*results["northshire"].errors, *results["northshire"].notes] if "web service" in e
     ]  # answered, not given up on
+
+
+def test_a_429_with_retry_after_is_waited_for_before_asking_again(pair, make_config, crawl):
+    pair.fail("broken", "throttled", path="GetCommittees", size=1)
+    config = make_config(pair, ["broken", "healthy"])
+
+    results = crawl(config)
+
+    assert results["broken"].outcome == "ok", results["broken"]
+    assert not [note for note in results["broken"].notes if "web service" in note]  # waited for, not given up on
+    asked = [s for s in pair.served() if s.slug == "broken" and "GetCommittees" in s.path]
+    assert len(asked) == 2 and asked[1].arrived - asked[0].answered >= 1.0
+    after = [s for s in pair.served() if s.slug == "broken" and s.arrived > asked[0].answered and s is not asked[1]]
+    assert all(s.arrived >= asked[0].answered + 1.0 for s in after)  # the whole site waited, not just that page
+    assert_healthy_completed(config, results)
+
+
+def test_a_site_asking_to_wait_longer_than_the_cap_is_not_asked_again_this_crawl(pair, make_config, crawl):
+    pair.fail("broken", "throttled", path="mgConvert2PDF", size=3600)
+    config = make_config(pair, ["broken", "healthy"], retry_after_max_seconds=5)
+
+    results = crawl(config)
+
+    assert results["broken"].outcome == "ok"
+    council = rows(config, Council, slug="broken")[0]
+    pdfs = [d for d in rows(config, Document, council_id=council.id) if d.kind == "pdf"]
+    assert pdfs and all(d.fetch_state == "error" and "Retry-After" in d.fetch_error and "3600" in d.fetch_error for d in pdfs)
+    assert all(count == 1 for path, count in pair.requests("broken").items() if "mgConvert2PDF" in path)
+    assert_healthy_completed(config, results)
+
+    again = crawl(config, slugs=["broken"])["broken"]  # the next crawl asks again (each path was throttled once)
+    assert again.documents_new == len(pdfs)
+
+
+def test_a_sign_in_page_answering_a_pdf_link_is_a_failed_fetch_retried_next_time(pair, make_config, crawl):
+    pair.set_web_service("broken", "not_found")  # the pages link each paper by its file name (…/Report.pdf)
+    pair.fail("broken", "login_page", path="/documents/")
+    config = make_config(pair, ["broken", "healthy"])
+
+    results = crawl(config)
+
+    assert results["broken"].outcome == "ok"
+    assert_healthy_completed(config, results)
+    council = rows(config, Council, slug="broken")[0]
+    papers = [d for d in rows(config, Document, council_id=council.id) if "mgConvert2PDF" in d.url]
+    assert papers and all(d.fetch_state == "error" and d.sha256 is None and d.kind == "pdf" for d in papers)
+    assert all("promised a PDF" in d.fetch_error and "'Sign in'" in d.fetch_error for d in papers)
+
+    pair.clear_failures("broken")
+    again = crawl(config, slugs=["broken"])["broken"]
+
+    assert again.documents_new == len(papers)
+    refetched = [d for d in rows(config, Document, council_id=council.id) if "mgConvert2PDF" in d.url]
+    assert refetched and all(d.fetch_state == "ok" and d.kind == "pdf" and d.sha256 for d in refetched)
+
+
+def test_a_download_cut_short_by_a_dropped_connection_says_so_and_is_fetched_again_later(pair, make_config, crawl):
+    pair.fail("broken", "dropped", path="mgConvert2PDF")
+    config = make_config(pair, ["broken", "healthy"])
+
+    results = crawl(config)
+
+    assert results["broken"].outcome == "ok"
+    assert_healthy_completed(config, results)
+    council = rows(config, Council, slug="broken")[0]
+    papers = [d for d in rows(config, Document, council_id=council.id) if "mgConvert2PDF" in d.url]
+    assert papers and all(d.fetch_state == "error" and d.sha256 is None for d in papers)
+    assert all("closed before the whole body arrived" in d.fetch_error for d in papers)
+
+    pair.clear_failures("broken")
+    assert crawl(config, slugs=["broken"])["broken"].documents_new == len(papers)
+
+
+def test_an_empty_body_is_a_failed_fetch_retried_next_time_not_a_paper_of_no_known_format(demo, make_config, crawl, today):
+    site = demo([sample_council("broken", "cmis", today)])
+    for _, _, document in site.documents("broken"):
+        document.served_as = "application/octet-stream"  # as CMIS serves every paper
+    site.fail("broken", "empty_paper")
+    config = make_config(site, ["broken"])
+
+    result = crawl(config)["broken"]
+
+    assert result.outcome == "ok"
+    papers = [d for d in rows(config, Document) if "Document.ashx" in d.url]
+    assert papers and all(d.fetch_state == "error" and "empty body" in d.fetch_error and d.sha256 is None for d in papers)
+
+    site.clear_failures("broken")
+    assert crawl(config)["broken"].documents_new == len(papers)
+    assert all(d.fetch_state == "ok" and d.kind == "pdf" for d in rows(config, Document) if "Document.ashx" in d.url)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import XmlResponse
+from scrapy.http import HtmlResponse, XmlResponse
 
 from crawler.items import CrawlProblem
 from crawler.known import KnownMeeting, KnownState
@@ -17,6 +17,7 @@ from crawler.settings import scrapy_settings, user_agent
 from crawler.spiders.base import (
     TOO_LARGE,
     check_body,
+    decode_page,
     escaped_twice,
     normalise_html,
     title_cleaner,
@@ -294,3 +295,19 @@ def test_a_title_really_saying_amp_is_kept_when_the_answer_escapes_once():
     clean = title_cleaner(["Fees & Charges", "The &amp; entity in HTML"])
     assert clean("The &amp; entity in HTML") == "The &amp; entity in HTML"
     assert title_cleaner(["Fees &amp; Charges"])("  Fees &amp;\n Charges ") == "Fees & Charges"
+
+
+@pytest.mark.parametrize(
+    "body, header",
+    [
+        ("Schools’ Forum: a deficit of £5m".encode(), "text/html; charset=windows-1252"),  # UTF-8 served as 1252
+        ("Schools’ Forum: a deficit of £5m".encode(), "text/html; charset=iso-8859-1"),
+        ("Schools’ Forum: a deficit of £5m".encode(), "text/html; charset=utf-8"),
+        ("Schools’ Forum: a deficit of £5m".encode("cp1252"), "text/html; charset=windows-1252"),
+        ("Schools’ Forum: a deficit of £5m".encode("cp1252"), "text/html; charset=utf-8"),  # 1252 served as UTF-8
+    ],
+    ids=["utf8-as-1252", "utf8-as-latin1", "utf8", "1252", "1252-as-utf8"],
+)
+def test_a_page_reads_right_whatever_its_header_says_its_encoding_is(body: bytes, header: str) -> None:
+    response = HtmlResponse("https://democracy.example.gov.uk/ieListDocuments.aspx", body=body, headers={"Content-Type": header})
+    assert decode_page(response) == "Schools’ Forum: a deficit of £5m"

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from sendwatch.core.site_locks import SITE_LOCK_SPACE, council_site_lock
 from sendwatch.core.storage import Database, open_database
+from tests.support.postgres import terminate_connections
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.postgres
@@ -88,3 +89,13 @@ def test_sqlite_has_one_machine_and_no_site_lock_to_wait_for(sqlite_url: str) ->
             pass
     finally:
         database.dispose()
+
+
+def test_a_lock_whose_connection_the_server_ended_lets_go_quietly_and_the_site_is_free(
+    postgres: Database, postgres_url: str
+) -> None:
+    with council_site_lock(postgres, 9):
+        assert terminate_connections(postgres_url) >= 1  # a database restart, or an administrator
+
+    with council_site_lock(postgres, 9):  # free again: the server let go of it with the connection
+        pass

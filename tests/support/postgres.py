@@ -116,6 +116,21 @@ def database_name(url: str) -> str:
     return str(make_url(url).database)
 
 
+def terminate_connections(url: str) -> int:
+    """End every server process connected to the database at ``url`` (``pg_terminate_backend``),
+    as a database restart or an administrator would; return how many there were."""
+    admin = _postgres_admin()
+    try:
+        cursor = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (database_name(url),),
+        )
+        row = cursor.fetchone()
+        return int(row[0]) if row else 0
+    finally:
+        admin.close()
+
+
 @contextlib.contextmanager
 def postgres_database(copy_of: str | None = None) -> Iterator[str]:
     """A new test database (empty, or a copy of the database named ``copy_of``, which nobody may be

@@ -1,8 +1,9 @@
 """A real SMTP server for tests: aiosmtpd on 127.0.0.1 and a port the kernel picks.
 
 ``RecordingHandler`` keeps every accepted message and can misbehave on request: answer 451 to
-the first attempts (greylisting), refuse an address with 550, or hang at RCPT or DATA so a test
-can kill a sender at a known point. Tests wait on its condition (``wait_for``), never sleep.
+the first attempts (greylisting), refuse an address with 550, hang at RCPT or DATA so a test
+can kill a sender at a known point, or drop the connection at the DATA command or after a
+message's content. Tests wait on its condition (``wait_for``), never sleep.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 @dataclass
@@ -41,6 +43,8 @@ class MailBehaviour:
     refuse_rcpt_text: str = "550 5.1.1 <{address}>: Recipient address rejected: User unknown"  # for ``refuse``
     data_refusal: str | None = None  # answer every DATA with this (a content filter), keeping nothing
     delay_seconds: float = 0.0  # a slow relay: wait this long before answering each DATA
+    drop_at_data_command: bool = False  # close the connection on the DATA command, before its 354
+    drop_after_data: bool = False  # take each message's content, then close the connection unanswered
 
 
 class RecordingHandler:
@@ -53,6 +57,8 @@ class RecordingHandler:
         self.data_count = 0
         self.greylisted = 0
         self.connections = 0  # EHLO greetings: one per connection
+        self.dropped_at_data_command = 0
+        self.dropped_after_data = 0
         self.hung = threading.Event()
         self._lock = threading.Condition()
 
@@ -83,6 +89,11 @@ class RecordingHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        if self.behaviour.drop_after_data:
+            with self._lock:
+                self.dropped_after_data += 1
+            server.transport.close()
+            return "421 4.4.2 Connection dropped"  # never reaches the client: the connection is gone
         if self.behaviour.delay_seconds:
             await asyncio.sleep(self.behaviour.delay_seconds)
         if self.behaviour.data_refusal:
@@ -114,8 +125,24 @@ class RecordingHandler:
         return found
 
 
+class _MisbehavingSMTP(SMTP):
+    """aiosmtpd's server, able to drop the connection at the DATA command (no handler hook runs there)."""
+
+    async def smtp_DATA(self, arg: str) -> None:
+        handler = self.event_handler
+        if isinstance(handler, RecordingHandler) and handler.behaviour.drop_at_data_command and self.envelope.rcpt_tos:
+            with handler._lock:
+                handler.dropped_at_data_command += 1
+            self.transport.close()
+            return
+        await super().smtp_DATA(arg)
+
+
 class EphemeralController(Controller):
     """aiosmtpd's Controller on port 0: the kernel picks a free port, read back after binding."""
+
+    def factory(self):  # type: ignore[no-untyped-def]
+        return _MisbehavingSMTP(self.handler, **self.SMTP_kwargs)
 
     def _trigger_server(self):  # type: ignore[no-untyped-def]
         self.port = self.server.sockets[0].getsockname()[1]

@@ -45,6 +45,11 @@ FAILURES = (
     "redirect_loop",  # every page redirects to itself, as a misconfigured site does
     "slow",  # every answer waits ``size`` milliseconds first, as an overloaded server's do
     "poison",  # pages carry the POISON_HEADER: hostile content, for tests whose crawler crashes on it
+    "dropped",  # answers promise their whole Content-Length, send half and close the connection
+    "throttled",  # the first request of each path answers 429 with Retry-After: ``size`` seconds
+    "empty_paper",  # documents answer 200 with an empty body (their Content-Type kept)
+    "login_page",  # documents answer 200 with an HTML sign-in page, as a session-guarded site does
+    "unsized",  # answers carry no Content-Length: the body ends when the connection closes
 )
 # The header a "poison" page carries. Nothing in sendwatch reads it: tests that need a crawl to
 # crash its process (as a native parser's bug would on hostile bytes) add a Scrapy middleware
@@ -87,6 +92,7 @@ class DemoSite:
         self._cookies: dict[str, int] = {}
         self._token_salt: dict[str, int] = {}
         self._hang_release: dict[str, threading.Event] = {}
+        self._throttled: dict[str, set[str]] = {}
         self._paper_cache: dict[tuple[str, str, tuple[str, ...]], bytes] = {}
         self._saved: dict[str, dict[str, tuple[bytes, str]]] = {}
         self._released = threading.Event()
@@ -112,6 +118,7 @@ class DemoSite:
             self._cookies[council.slug] = 0
             self._token_salt[council.slug] = 0
             self._hang_release[council.slug] = threading.Event()
+            self._throttled[council.slug] = set()
             self._saved[council.slug] = {}
             if self._stranger is not None:
                 self._serve(council.slug)
@@ -439,7 +446,9 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             None
             if self.path == "/robots.txt"
             else site._failure(
-                slug, self.path, ("error_500", "forbidden", "reset", "hang", "redirect_other_host", "redirect_loop", "slow")
+                slug,
+                self.path,
+                ("error_500", "forbidden", "reset", "hang", "redirect_other_host", "redirect_loop", "slow", "throttled"),
             )
         )
         kind = failure[0] if failure else None
@@ -459,7 +468,14 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return
-        if kind == "redirect_other_host":
+        if kind == "throttled":
+            with site._lock:
+                first = self.path not in site._throttled[slug]
+                site._throttled[slug].add(self.path)
+            kind = "throttled" if first else None
+        if kind == "throttled" and failure:
+            reply = _Reply(429, b"<html><body><h1>Too many requests</h1></body></html>", headers={"Retry-After": str(failure[1])})
+        elif kind == "redirect_other_host":
             reply = _Reply(302, b"", headers={"Location": site.stranger_origin() + self.path})
         elif kind == "redirect_loop":
             reply = _Reply(302, b"", headers={"Location": self.path})
@@ -657,8 +673,15 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         if document.restricted:
             return _Reply(403, b"<html><body><h1>This document is restricted.</h1></body></html>")
         body = self.site._paper(document)
-        failure = self.site._failure(council.slug, self.path, ("truncated_pdf", "not_pdf", "oversized"))
-        if failure and failure[0] == "truncated_pdf":
+        failure = self.site._failure(
+            council.slug, self.path, ("truncated_pdf", "not_pdf", "oversized", "empty_paper", "login_page")
+        )
+        if failure and failure[0] == "login_page":
+            login = b"<html><head><title>Sign in</title></head><body><form><input name='user'></form></body></html>"
+            return _Reply(200, login)
+        if failure and failure[0] == "empty_paper":
+            body = b""
+        elif failure and failure[0] == "truncated_pdf":
             body = body[: len(body) // 2]
         elif failure and failure[0] == "not_pdf":
             body = b"<html><head><title>Runtime Error</title></head><body><h1>Server Error</h1></body></html>"
@@ -694,10 +717,24 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         if reply.status != 304:
             self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", "0" if reply.status == 304 else str(len(reply.body)))
+        unsized = self.path != "/robots.txt" and self.site._failure(self.slug, self.path, ("unsized",))
+        if unsized:
+            self.close_connection = True
+        else:
+            self.send_header("Content-Length", "0" if reply.status == 304 else str(len(reply.body)))
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
+        if (
+            reply.status != 304
+            and not head
+            and self.path != "/robots.txt"
+            and self.site._failure(self.slug, self.path, ("dropped",))
+        ):
+            self.wfile.write(reply.body[: len(reply.body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
         if reply.status != 304 and not head:
             self.wfile.write(reply.body)
             if reply.document and reply.status == 200:

@@ -709,8 +709,9 @@ class _CouncilHandler(BaseHTTPRequestHandler):
 
     def _page(self, text: str) -> _Reply:
         if self.site._failure(self.slug, self.path, ("mangled_encoding",)):
-            # Declares UTF-8 (header and meta) but the bytes are Windows-1252.
-            return _Reply(200, text.encode("cp1252", errors="replace"))
+            # Declares UTF-8 (header and meta) but the bytes are Windows-1252, with the pound
+            # sign written as itself (one byte no UTF-8 reader can take), not as "&#163;".
+            return _Reply(200, text.replace("&#163;", "£").encode("cp1252", errors="replace"))
         return _html(text)
 
     def _send(self, reply: _Reply, head: bool) -> None:

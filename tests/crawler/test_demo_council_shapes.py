@@ -19,10 +19,10 @@ import pytest
 from crawl_support import rows
 from variant_support import VariantCrawl, crawl_twice
 
+from sendwatch.core.storage.models import Committee, Document, Meeting
 from sendwatch.demo.councils import RIVERTON_WEB_SERVICE, demo_councils
 from sendwatch.demo.site import DemoCouncil, DemoDocument, DemoMeeting, DemoSite
 from sendwatch.demo.site.sample import WITHDRAWN_REPORT
-from sendwatch.core.storage.models import Committee, Document, Meeting
 
 TODAY = dt.date.today()
 COUNCILS = {council.slug: council for council in demo_councils(TODAY)}
@@ -54,7 +54,9 @@ def spec(crawl: VariantCrawl) -> DemoCouncil:
 
 
 def forum_meetings(crawl: VariantCrawl) -> list[DemoMeeting]:
-    return [meeting for committee in spec(crawl).committees if "forum" in committee.title.lower() for meeting in committee.meetings]
+    return [
+        meeting for committee in spec(crawl).committees if "forum" in committee.title.lower() for meeting in committee.meetings
+    ]
 
 
 def taking_place(meeting: DemoMeeting) -> bool:

@@ -61,7 +61,9 @@ def demo_rows(demo_made: DemoRun) -> tuple[list[tuple[str, Meeting]], list[tuple
         with database.session() as session:
             meetings = list(session.execute(select(Council.slug, Meeting).join(Meeting, Meeting.council_id == Council.id)))
             papers = list(session.execute(select(Council.slug, Document).join(Document, Document.council_id == Council.id)))
-            committees = list(session.execute(select(Council.slug, Committee).join(Committee, Committee.council_id == Council.id)))
+            committees = list(
+                session.execute(select(Council.slug, Committee).join(Committee, Committee.council_id == Council.id))
+            )
             session.expunge_all()
     finally:
         database.dispose()
@@ -73,7 +75,12 @@ def test_the_demo_crawls_the_shapes_its_councils_show(demo_made: DemoRun) -> Non
     assert demo_made.returncode == 0, demo_made.stdout + demo_made.stderr
     meetings, papers, committees = demo_rows(demo_made)
     statuses = sorted((slug, meeting.status) for slug, meeting in meetings if meeting.status in ("Postponed", "Cancelled"))
-    assert statuses == [("eastmoor", "Postponed"), ("northfield", "Cancelled"), ("riverton", "Cancelled"), ("riverton", "Postponed")]
+    assert statuses == [
+        ("eastmoor", "Postponed"),
+        ("northfield", "Cancelled"),
+        ("riverton", "Cancelled"),
+        ("riverton", "Postponed"),
+    ]
     not_held = {meeting.id for _, meeting in meetings if meeting.status in ("Postponed", "Cancelled")}
     assert not [paper.url for _, paper in papers if paper.meeting_id in not_held]
     assert WITHDRAWN_REPORT not in {paper.title for _, paper in papers}  # the struck-through meeting's report

@@ -66,7 +66,10 @@ def web_service(council: DemoCouncil, method: str) -> str:
 Check = Callable[[DemoCouncil], tuple[str, str]]
 SHOWN: dict[str, tuple[str, Check]] = {
     "numeric_dates": ("moderngov", lambda c: (meetings_list(c), f">{uk_date(first_meeting(c).date)}")),
-    "xml_dates_with_time": ("moderngov", lambda c: (web_service(c, "GetMeetings"), f"{uk_date(first_meeting(c).date)} 00:00:00<")),
+    "xml_dates_with_time": (
+        "moderngov",
+        lambda c: (web_service(c, "GetMeetings"), f"{uk_date(first_meeting(c).date)} 00:00:00<"),
+    ),
     "postponed_meeting": ("moderngov", lambda c: (meetings_list(c), "</a> - POSTPONED</li>")),
     "struck_through": ("moderngov", lambda c: (meetings_list(c), '<li><s><a class="mgMeetingTableLnk"')),
     "lower_case_links": ("moderngov", lambda c: (meetings_list(c), 'href="ielistdocuments.aspx?cid=')),
@@ -114,7 +117,9 @@ def test_the_site_shows_the_shape_only_on_a_council_with_the_variant(served, var
 
 @pytest.mark.parametrize("platform", ["moderngov", "cmis"])
 def test_a_paper_linked_by_file_path_is_served_from_it_and_only_with_the_variant(platform):
-    councils = [sample_council(slug, platform, TODAY, variants=v) for slug, v in (("showing", {"data_paper_paths"}), ("plain", ()))]  # type: ignore[arg-type]
+    councils = [
+        sample_council(slug, platform, TODAY, variants=v) for slug, v in (("showing", {"data_paper_paths"}), ("plain", ()))
+    ]  # type: ignore[arg-type]
     with DemoSite(councils, today=TODAY) as site:
         for council in councils:
             meeting = first_meeting(council)

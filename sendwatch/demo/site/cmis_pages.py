@@ -84,7 +84,7 @@ def cmis_meeting_path(council: DemoCouncil, committee: DemoCommittee, meeting: D
 
 
 def _status_after(council: DemoCouncil, meeting: DemoMeeting) -> str:
-    """" - CANCELLED" after the committee in a calendar entry (``status_after_name``), for a meeting not taking place."""
+    """The status after the committee in a calendar entry, " - CANCELLED" (``status_after_name``), else nothing."""
     if "status_after_name" in council.variants and meeting.status.lower() in ("cancelled", "postponed"):
         return f" - {meeting.status.upper()}"
     return ""

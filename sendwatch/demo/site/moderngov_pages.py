@@ -217,8 +217,10 @@ def _meeting_link(council: DemoCouncil, committee: DemoCommittee, meeting: DemoM
     else:
         href = _page_link(council, f"ieListDocuments.aspx?CId={committee.id}&amp;MId={meeting.id}&amp;Ver=4")
     time = f"&nbsp;{moderngov_time(meeting.time)}" if meeting.time else ""
-    day = uk_date(meeting.date) if "numeric_dates" in council.variants else f"{meeting.date.day} {meeting.date.strftime('%b %Y')}"
-    link = f'<a class="mgMeetingTableLnk" href="{href}">{day}{time}</a>'
+    shown = (
+        uk_date(meeting.date) if "numeric_dates" in council.variants else f"{meeting.date.day} {meeting.date.strftime('%b %Y')}"
+    )
+    link = f'<a class="mgMeetingTableLnk" href="{href}">{shown}{time}</a>'
     mark = _status_mark(meeting)
     if mark == "CANCELLED" and "struck_through" in council.variants:
         return f"<li><s>{link}</s></li>"

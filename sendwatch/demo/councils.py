@@ -4,15 +4,29 @@ The councils are invented (no real council's position is misrepresented), but th
 written in the register of real schools forum minutes and reports. Round one sets a baseline;
 round two publishes the papers that move Eastmoor from "on track" to enhanced monitoring.
 Dates are relative to the day the demo runs, so the papers always fall in the crawl window.
+
+Between them the councils show shapes real sites have (``spec.VARIANTS``), so that the demo and
+the end-to-end tests crawl them: Eastmoor's web service writes a time after its dates and lists a
+postponed meeting; Riverton's pages (its web service lists no committees) write dates as numbers,
+mark a meeting postponed and strike a cancelled one through, link in lower case and link a paper
+by its file path (``Data/...``); Northfield's CMIS calendar writes a status after the committee,
+its pages give ISO dates and lower-case paths, and its forum is "Schools’ Forum".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from sendwatch.demo.site.sample import add_variant_data
 from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
 FORUM = "Schools Forum"
+# The shapes each demo council's site shows (see the module docstring); Riverton's web service
+# answers as RIVERTON_WEB_SERVICE (``server.WEB_SERVICE_MODES``).
+EASTMOOR_VARIANTS = frozenset({"xml_dates_with_time", "postponed_meeting"})
+RIVERTON_VARIANTS = frozenset({"numeric_dates", "postponed_meeting", "struck_through", "lower_case_links", "data_paper_paths"})
+NORTHFIELD_VARIANTS = frozenset({"status_after_name", "iso_dates", "lower_case_links", "typographic_apostrophes"})
+RIVERTON_WEB_SERVICE = "no_committees"
 
 
 def _p(*paragraphs: str) -> str:
@@ -74,7 +88,15 @@ def eastmoor(today: dt.date) -> DemoCouncil:
             )
         ],
     )
-    return DemoCouncil(slug="eastmoor", name="Eastmoor County Council", platform="moderngov", committees=[forum, cabinet])
+    council = DemoCouncil(
+        slug="eastmoor",
+        name="Eastmoor County Council",
+        platform="moderngov",
+        committees=[forum, cabinet],
+        variants=set(EASTMOOR_VARIANTS),
+    )
+    add_variant_data(council, forum, today)
+    return council
 
 
 def eastmoor_off_track_meeting(today: dt.date) -> DemoMeeting:
@@ -111,7 +133,7 @@ def eastmoor_off_track_meeting(today: dt.date) -> DemoMeeting:
 
 
 def riverton(today: dt.date) -> DemoCouncil:
-    """A ModernGov council in Delivering Better Value (its web service is switched off in the demo).
+    """A ModernGov council in Delivering Better Value (its web service lists no committees in the demo).
 
     Its DfE letter is a scan: image pages with no text layer, read by OCR where Tesseract is installed.
     """
@@ -141,13 +163,17 @@ def riverton(today: dt.date) -> DemoCouncil:
             ),
         ],
     )
-    return DemoCouncil(
+    forum = DemoCommittee(title="Schools' Forum", meetings=[meeting])
+    council = DemoCouncil(
         slug="riverton",
         name="Riverton Borough Council",
         platform="moderngov",
         mount="/moderngov/",
-        committees=[DemoCommittee(title="Schools' Forum", meetings=[meeting])],
+        committees=[forum],
+        variants=set(RIVERTON_VARIANTS),
     )
+    add_variant_data(council, forum, today)
+    return council
 
 
 def northfield(today: dt.date) -> DemoCouncil:
@@ -166,12 +192,16 @@ def northfield(today: dt.date) -> DemoCouncil:
         published=today - dt.timedelta(days=30),
     )
     meeting = DemoMeeting(date=today - dt.timedelta(days=28), documents=[budget])
-    return DemoCouncil(
+    forum = DemoCommittee(title=FORUM, meetings=[meeting])
+    council = DemoCouncil(
         slug="northfield",
         name="Northfield City Council",
         platform="cmis",
-        committees=[DemoCommittee(title=FORUM, meetings=[meeting])],
+        committees=[forum],
+        variants=set(NORTHFIELD_VARIANTS),
     )
+    add_variant_data(council, forum, today)
+    return council
 
 
 def demo_councils(today: dt.date) -> list[DemoCouncil]:

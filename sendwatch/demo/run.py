@@ -1,7 +1,8 @@
 """``sendwatch demo``: the whole cycle, offline, on a bundled local council site.
 
 It starts the demo council site on 127.0.0.1 (three fictional councils: two on ModernGov, one
-of them with its web service switched off so the HTML fallback is used, and one on CMIS), writes
+of them with a web service that lists no committees so the HTML pages are read, and one on CMIS,
+between them showing shapes real sites have: ``sendwatch.demo.councils``), writes
 a config that points sendwatch at it with a journalist subscribed to immediate alerts and an
 editor to the weekly digest, and then runs the real cycle twice: a baseline, and, after the site
 publishes the papers that put one council under enhanced monitoring, a second cycle that
@@ -30,7 +31,7 @@ from sendwatch.core.registry import sync_councils
 from sendwatch.core.storage import open_database
 from sendwatch.core.storage.models import OutboxMessage
 from sendwatch.cycle import CycleSummary, run_cycle
-from sendwatch.demo.councils import FORUM, demo_councils, eastmoor_off_track_meeting
+from sendwatch.demo.councils import FORUM, RIVERTON_WEB_SERVICE, demo_councils, eastmoor_off_track_meeting
 from sendwatch.demo.site import DemoSite
 
 JOURNALIST = "reporter@example.org"
@@ -115,7 +116,7 @@ def run_demo(workdir: Path, say: Callable[[str], None] = print, today: dt.date |
     today = today or dt.date.today()
     prepare_folder(workdir)
     with DemoSite(demo_councils(today), today=today) as site:
-        site.set_web_service("riverton", "not_found")
+        site.set_web_service("riverton", RIVERTON_WEB_SERVICE)
         config = load_config(write_demo_config(site, workdir))
         database = open_database(config.database_url)
         try:

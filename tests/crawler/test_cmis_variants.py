@@ -92,3 +92,38 @@ def test_pdfs_with_validators_are_still_revalidated_in_the_window(crawled):
     run = crawled("non_pdf_papers")
     revalidated = [path for path in run.second_requests if "Document.ashx" in path]
     assert revalidated and sum(run.second_bodies.values()) == 0  # asked, answered 304
+
+
+# --------------------------------------------------------------------------- shapes beyond the table
+
+# Shapes on the demo's CMIS pages beyond platforms.md's table (tests/crawler/test_site_shapes.py
+# has them on pages we wrote): each council's every forum meeting and paper is still read.
+SHAPES = ["numeric_dates", "iso_dates", "status_after_name", "postponed_meeting", "lower_case_links", "data_paper_paths"]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_forum_meeting_since_is_found_with_its_date_and_status(crawled, shape):
+    run = crawled(shape)
+    assert run.first.outcome == "ok" and not run.first.errors, run.first
+    stored = {m.external_id: m for m in rows(run.config, Meeting)}
+    published = forum_meetings_since(run)
+    assert set(stored) == {str(m.id) for m in published}
+    for meeting in published:
+        row = stored[str(meeting.id)]
+        assert (row.date, row.start_time, row.status) == (meeting.date, meeting.time, meeting.status)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_paper_is_fetched_once_however_it_is_linked(crawled, shape):
+    run = crawled(shape)
+    published = {d.title for m in forum_meetings_since(run) for d in m.all_documents()}
+    assert {d.title for d in rows(run.config, Document) if d.fetch_state == "ok"} == published
+    assert set(run.first_bodies.values()) == {1}
+    assert (run.second.documents_new, run.second.documents_changed) == (0, 0)
+
+
+def test_papers_linked_by_file_path_are_fetched_from_under_data(crawled):
+    run = crawled("data_paper_paths")
+    by_path = [d for d in rows(run.config, Document) if "/Data/Schools%20Forum/" in d.url]
+    item_papers = [d for m in forum_meetings_since(run) for item in m.items for d in item.documents]
+    assert len(by_path) == len(item_papers) and all(d.fetch_state == "ok" for d in by_path)

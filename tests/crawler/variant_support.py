@@ -25,7 +25,18 @@ from sendwatch.demo.site import DemoSite, sample_council
 from sendwatch.demo.site.spec import DemoCommittee, DemoDocument, DemoMeeting
 
 # Variants shown only on ModernGov's public pages: their councils' web service is switched off.
-PAGE_VARIANTS = {"items_link_to_reports", "plain_paragraphs", "earlier_meetings", "ce_list_documents", "cancelled_meeting"}
+PAGE_VARIANTS = {
+    "items_link_to_reports",
+    "plain_paragraphs",
+    "earlier_meetings",
+    "ce_list_documents",
+    "cancelled_meeting",
+    "struck_through",
+    "postponed_meeting",
+    "numeric_dates",
+    "lower_case_links",
+    "data_paper_paths",
+}
 
 
 @dataclass

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sendwatch.demo.councils import demo_councils
+from sendwatch.demo.councils import RIVERTON_WEB_SERVICE, demo_councils
 from sendwatch.demo.site import DemoSite, sample_council
 from tests.support.smtp import SmtpServer, running_smtp_server
 
@@ -35,10 +35,10 @@ def today() -> dt.date:
 
 @contextlib.contextmanager
 def cycle_site(today: dt.date) -> Iterator[DemoSite]:
-    """Four councils: ModernGov with its web service, ModernGov without it, CMIS, and one failing."""
+    """Four councils: ModernGov with its web service, ModernGov read from its pages (as the demo runs it), CMIS, and one failing."""
     councils = [*demo_councils(today), sample_council("brokenshire", "moderngov", today)]
     with DemoSite(councils, today=today) as running:
-        running.set_web_service("riverton", "not_found")
+        running.set_web_service("riverton", RIVERTON_WEB_SERVICE)
         running.fail("brokenshire", "error_500")
         yield running
 

@@ -7,7 +7,13 @@ import email.policy
 import sys
 from pathlib import Path
 
+from sqlalchemy import select
+
 from sendwatch.commands.demo import this_command
+from sendwatch.core.storage import open_database
+from sendwatch.core.storage.models import Committee, Council, Document, Meeting
+from sendwatch.demo.run import DEMO_DATABASE
+from sendwatch.demo.site.sample import WITHDRAWN_REPORT
 from tests.support.demo_once import DemoRun
 
 
@@ -46,3 +52,44 @@ def test_the_command_to_run_next_is_one_this_shell_can_run(tmp_path: Path, monke
     monkeypatch.setenv("PATH", str(script.parent))
     assert this_command(str(script)) == "sendwatch"  # the PATH finds this very program: its name
     assert this_command(str(tmp_path / "cli.py")) == f"{sys.executable} -m sendwatch.cli"
+
+
+def demo_rows(demo_made: DemoRun) -> tuple[list[tuple[str, Meeting]], list[tuple[str, Document]], list[tuple[str, Committee]]]:
+    """The meetings, papers and committees the demo stored, each with its council's slug (read, not changed)."""
+    database = open_database(f"sqlite:///{demo_made.workdir / DEMO_DATABASE}", migrate=False)
+    try:
+        with database.session() as session:
+            meetings = list(session.execute(select(Council.slug, Meeting).join(Meeting, Meeting.council_id == Council.id)))
+            papers = list(session.execute(select(Council.slug, Document).join(Document, Document.council_id == Council.id)))
+            committees = list(
+                session.execute(select(Council.slug, Committee).join(Committee, Committee.council_id == Council.id))
+            )
+            session.expunge_all()
+    finally:
+        database.dispose()
+    return [tuple(row) for row in meetings], [tuple(row) for row in papers], [tuple(row) for row in committees]  # type: ignore[misc]
+
+
+def test_the_demo_crawls_the_shapes_its_councils_show(demo_made: DemoRun) -> None:
+    # Which council shows which shape: sendwatch/demo/councils.py.
+    assert demo_made.returncode == 0, demo_made.stdout + demo_made.stderr
+    meetings, papers, committees = demo_rows(demo_made)
+    statuses = sorted((slug, meeting.status) for slug, meeting in meetings if meeting.status in ("Postponed", "Cancelled"))
+    assert statuses == [
+        ("eastmoor", "Postponed"),
+        ("northfield", "Cancelled"),
+        ("riverton", "Cancelled"),
+        ("riverton", "Postponed"),
+    ]
+    not_held = {meeting.id for _, meeting in meetings if meeting.status in ("Postponed", "Cancelled")}
+    assert not [paper.url for _, paper in papers if paper.meeting_id in not_held]
+    assert WITHDRAWN_REPORT not in {paper.title for _, paper in papers}  # the struck-through meeting's report
+    assert all(meeting.date is not None for _, meeting in meetings)  # numeric, ISO and timed dates all read
+    [by_path] = [paper for slug, paper in papers if "/Data/" in paper.url]
+    assert by_path.title == "Letter from the Department for Education" and by_path.fetch_state == "ok"
+    assert ("northfield", "Schools\u2019 Forum") in {(slug, committee.title) for slug, committee in committees}
+    # Only Eastmoor's change is news: nothing a postponed or cancelled meeting listed moved a status.
+    # (Riverton's withdrawn report, were it read, would put Riverton in the safety valve programme.)
+    assert "status changes: none;" in demo_made.stdout
+    [riverton] = [line for line in demo_made.stdout.splitlines() if line.startswith("Riverton Borough Council ")]
+    assert "Delivering Better Value" in riverton and "safety valve" not in riverton.lower()

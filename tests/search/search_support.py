@@ -60,7 +60,7 @@ def store_paper(
 
 
 def store_demo_papers(session: Session, today: dt.date = TODAY) -> dict[str, Document]:
-    """Every demo paper, keyed by title."""
+    """Every demo paper a crawl stores, keyed by title (a cancelled meeting's are never fetched)."""
     stored = {}
     for demo in demo_papers(today):
         council = Council(slug=demo.slug, name=demo.name, platform=demo.platform, enabled=True)
@@ -71,6 +71,8 @@ def store_demo_papers(session: Session, today: dt.date = TODAY) -> dict[str, Doc
             session.add(committee)
             session.flush()
             for meeting in demo_committee.meetings:
+                if meeting.status == "Cancelled":
+                    continue
                 papers = [*meeting.documents, *(paper for item in meeting.items for paper in item.documents)]
                 for paper in papers:
                     verdict = "ems" if "Quarter 2" in paper.title else None

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from html import escape
 
-from sendwatch.demo.site.pages import cmis_time, page
+from sendwatch.demo.site.pages import cmis_time, data_path, page, uk_date
 from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoMeeting
 
 COMMITTEES_TAB = 62
@@ -64,7 +64,7 @@ def cmis_meetings_tab(council: DemoCouncil, origin: str, today: dt.date) -> str:
     rows = "\n".join(
         f'<tr class="rgRow"><td class="DateColumn"><a id="dnn_ctr{council.cmis_module}_MeetingCalendarPublic_lnkMeeting_{index}" '
         f'href="{origin}{cmis_meeting_path(council, c, m)}">{m.date.day} {m.date.strftime("%b %Y")}'
-        f"{' ' + cmis_time(m.time) if m.time else ''} - {escape(c.title)}</a></td></tr>"
+        f"{' ' + cmis_time(m.time) if m.time else ''} - {escape(c.title)}{_status_after(council, m)}</a></td></tr>"
         for index, (c, m) in enumerate(meetings)
     )
     body = (
@@ -75,10 +75,28 @@ def cmis_meetings_tab(council: DemoCouncil, origin: str, today: dt.date) -> str:
 
 
 def cmis_meeting_path(council: DemoCouncil, committee: DemoCommittee, meeting: DemoMeeting) -> str:
-    return (
+    """A meeting page's path, as the calendar links it (all in lower case with ``lower_case_links``)."""
+    path = (
         f"{tab_path(council)}ctl/ViewMeetingPublic/mid/{council.cmis_module}/"
         f"Meeting/{meeting.id}/Committee/{committee.id}/SelectedTab/Documents/Default.aspx"
     )
+    return path.lower() if "lower_case_links" in council.variants else path
+
+
+def _status_after(council: DemoCouncil, meeting: DemoMeeting) -> str:
+    """The status after the committee in a calendar entry, " - CANCELLED" (``status_after_name``), else nothing."""
+    if "status_after_name" in council.variants and meeting.status.lower() in ("cancelled", "postponed"):
+        return f" - {meeting.status.upper()}"
+    return ""
+
+
+def _date_time(council: DemoCouncil, meeting: DemoMeeting) -> str:
+    """The meeting page's Date/Time: "3 Dec 2026 - 14:00", or ``03/12/2026 14:00`` / ``2026-12-03 14:00``."""
+    time = cmis_time(meeting.time) if meeting.time else ""
+    if "numeric_dates" in council.variants or "iso_dates" in council.variants:
+        day = meeting.date.isoformat() if "iso_dates" in council.variants else uk_date(meeting.date)
+        return f"{day} {time}".strip()
+    return f"{meeting.date.day} {meeting.date.strftime('%b %Y')}{' - ' + time if time else ''}"
 
 
 def cmis_month(council: DemoCouncil, origin: str, month_start: dt.date) -> str:
@@ -92,7 +110,7 @@ def cmis_month(council: DemoCouncil, origin: str, month_start: dt.date) -> str:
     for index, day in enumerate(sorted(by_day)):
         links = "\n".join(
             f'    <p class="Meeting">\n      <a href="{origin}{cmis_meeting_path(council, c, m)}">'
-            f"{cmis_time(m.time) + ' ' if m.time else ''}{escape(c.title)}</a>\n    </p>"
+            f"{cmis_time(m.time) + ' ' if m.time else ''}{escape(c.title)}{_status_after(council, m)}</a>\n    </p>"
             for c, m in by_day[day]
         )
         css = "rgRow" if index % 2 == 0 else "rgAltRow"
@@ -112,16 +130,23 @@ def cmis_month(council: DemoCouncil, origin: str, month_start: dt.date) -> str:
 def cmis_meeting(
     council: DemoCouncil, committee: DemoCommittee, meeting: DemoMeeting, token_for: Callable[[DemoDocument], str]
 ) -> str:
-    """A meeting page: committee, date, status, and its papers as opaque ``Document.ashx`` links."""
+    """A meeting page: committee, date, status, and its papers as opaque ``Document.ashx`` links (agenda
+    items' papers by their file path with ``data_paper_paths``)."""
     items = []
+    by_path = {id(doc) for item in meeting.items for doc in item.documents} if "data_paper_paths" in council.variants else set()
     for index, document in enumerate(meeting.all_documents()):
+        href = (
+            council.mount + data_path(committee, meeting, document, with_time=True)
+            if id(document) in by_path
+            else f"{council.mount}Document.ashx?{token_for(document)}"
+        )
         items.append(
             '    <li class="DocumentListItem">\n'
             f'      <img class="FileTypeImage" src="{council.mount}images/FileManager/Icons/{document.extension}.gif" '
             f'alt="{document.extension}" />\n'
             f'      <a id="dnn_ctr{council.cmis_module}_ViewMeetingPublic_cmisPdfDocuments_rptDocuments_linkTitle_{index}" '
             f'title="Click to view \'{escape(document.title)}\'" class="TitleLink" '
-            f'href="{council.mount}Document.ashx?{token_for(document)}" target="_blank">{escape(document.title)}</a>\n'
+            f'href="{href}" target="_blank">{escape(document.title)}</a>\n'
             f'      <span class="FileSize">({max(1, len(document.pages) * 12)}Kb)</span>\n    </li>'
         )
     body = (
@@ -129,7 +154,7 @@ def cmis_meeting(
         '  <div class="holder"><div class="DNNLabel CommitteeLabel"><div class="dnnLabel"><label><span>Committee:</span></label></div></div>\n'
         f'    <div class="Value Committee">{escape(committee.title)}</div></div>\n'
         '  <div class="holder"><div class="DNNLabel DateTimeLabel"><div class="dnnLabel"><label><span>Date/Time:</span></label></div></div>\n'
-        f'    <div class="Value DateTime">{meeting.date.day} {meeting.date.strftime("%b %Y")}{" - " + cmis_time(meeting.time) if meeting.time else ""}</div></div>\n'
+        f'    <div class="Value DateTime">{_date_time(council, meeting)}</div></div>\n'
         '  <div class="holder"><div class="DNNLabel VenueLabel"><div class="dnnLabel"><label><span>Status:</span></label></div></div>\n'
         f'    <div class="Value Venue">{escape(meeting.status)}</div></div>\n'
         f'  <ol class="DocumentList CmisDocumentList">\n{chr(10).join(items)}\n  </ol>\n</div>'

@@ -14,7 +14,7 @@ import datetime as dt
 from html import escape
 from xml.sax.saxutils import escape as xml_escape
 
-from sendwatch.demo.site.pages import XML_HEADER, long_date, moderngov_time, page, uk_date
+from sendwatch.demo.site.pages import XML_HEADER, data_path, long_date, moderngov_time, page, uk_date
 from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoItem, DemoMeeting
 
 # How far back ieListMeetings reaches before "Earlier meetings", and how many each earlier page shows.
@@ -41,9 +41,16 @@ def _html_field(fragment: str, variants: set[str]) -> str:
     return xml_escape(fragment)
 
 
-def mg_committees_xml(council: DemoCouncil) -> str:
-    parts = [XML_HEADER, "<committees>\n", f"  <committeescount> {len(council.committees)}</committeescount>\n"]
-    for committee in council.committees:
+def _xml_date(day: dt.date, variants: set[str]) -> str:
+    """A date as the web service writes it: ``03/12/2026``, or ``03/12/2026 00:00:00`` on installs that add the time."""
+    return uk_date(day) + (" 00:00:00" if "xml_dates_with_time" in variants else "")
+
+
+def mg_committees_xml(council: DemoCouncil, listed: bool = True) -> str:
+    """``GetCommittees``; with ``listed`` False, the answer of a web service that lists none."""
+    committees = council.committees if listed else []
+    parts = [XML_HEADER, "<committees>\n", f"  <committeescount> {len(committees)}</committeescount>\n"]
+    for committee in committees:
         parts.append(
             "  <committee>\n"
             f"    <committeeid>{committee.id}</committeeid>\n"
@@ -57,11 +64,11 @@ def mg_committees_xml(council: DemoCouncil) -> str:
     return "".join(parts)
 
 
-def _meeting_summary(meeting: DemoMeeting, indent: str, extra: str = "") -> str:
+def _meeting_summary(meeting: DemoMeeting, indent: str, variants: set[str], extra: str = "") -> str:
     return (
         f"{indent}<meeting>\n"
         f"{indent}  <meetingid>{meeting.id}</meetingid>\n{extra}"
-        f"{indent}  <meetingdate>{uk_date(meeting.date)}</meetingdate>\n"
+        f"{indent}  <meetingdate>{_xml_date(meeting.date, variants)}</meetingdate>\n"
         f"{indent}  <meetingstatus>{xml_escape(meeting.status)}</meetingstatus>\n"
         f"{indent}  <meetingtime>{moderngov_time(meeting.time)}</meetingtime>\n"
         f"{indent}  <iswebcast>False</iswebcast>\n"
@@ -80,7 +87,7 @@ def mg_meetings_xml(council: DemoCouncil, committee: DemoCommittee, start: dt.da
         f"    <committeeid>{committee.id}</committeeid>\n",
         f"    <committeetitle>{_title(committee.title, council.variants)}</committeetitle>\n",
         f"    <committeemeetingcount> {len(meetings)}</committeemeetingcount>\n    <committeemeetings>\n",
-        *(_meeting_summary(meeting, "      ") for meeting in meetings),
+        *(_meeting_summary(meeting, "      ", council.variants) for meeting in meetings),
         "    </committeemeetings>\n  </committee>\n</getmeetings>\n",
     ]
     return "".join(parts)
@@ -95,6 +102,7 @@ def mg_all_meetings_by_date_xml(council: DemoCouncil, committees: list[DemoCommi
             _meeting_summary(
                 meeting,
                 "  ",
+                council.variants,
                 f"    <committeeid>{committee.id}</committeeid>\n"
                 f"    <committeetitle>{_title(committee.title, council.variants)}</committeetitle>\n",
             )
@@ -106,7 +114,7 @@ def mg_all_meetings_by_date_xml(council: DemoCouncil, committees: list[DemoCommi
 def _linked_doc(
     base: str, council: DemoCouncil, committee: DemoCommittee, meeting: DemoMeeting, item: DemoItem, document: DemoDocument
 ) -> str:
-    published = uk_date(document.published) if document.published else ""
+    published = _xml_date(document.published, council.variants) if document.published else ""
     return (
         "        <linkeddoc>\n"
         f"          <attachmentid>{document.id}</attachmentid>\n"
@@ -115,7 +123,7 @@ def _linked_doc(
         f"          <url>{base}mgConvert2PDF.aspx?ID={document.id}</url>\n"
         f"          <isrestricted>{document.restricted}</isrestricted>\n"
         f"          <publicationdate>{published}</publicationdate>\n"
-        f"          <meetingdate>{uk_date(meeting.date)}</meetingdate>\n"
+        f"          <meetingdate>{_xml_date(meeting.date, council.variants)}</meetingdate>\n"
         f"          <committeetitle>{_title(committee.title, council.variants)}</committeetitle>\n"
         f"          <ownertitle>{_title(item.title, council.variants)}</ownertitle>\n"
         "        </linkeddoc>\n"
@@ -136,7 +144,7 @@ def mg_meeting_xml(base: str, council: DemoCouncil, committee: DemoCommittee, me
         XML_HEADER,
         "<meeting>\n",
         f"  <meetingid>{meeting.id}</meetingid>\n",
-        f"  <meetingdate>{uk_date(meeting.date)}</meetingdate>\n",
+        f"  <meetingdate>{_xml_date(meeting.date, variants)}</meetingdate>\n",
         f"  <meetingstatus>{xml_escape(meeting.status)}</meetingstatus>\n",
         "  <isdisplayallowed>True</isdisplayallowed>\n",
         f"  <meetingtime>{moderngov_time(meeting.time)}</meetingtime>\n",
@@ -154,7 +162,7 @@ def mg_meeting_xml(base: str, council: DemoCouncil, committee: DemoCommittee, me
         parts.append(
             "    <agendaitem>\n" + item_id + f"      <agendaitemtitle>{_title(item.title, variants)}</agendaitemtitle>\n"
             f"      <agendatext>{_html_field(item.agenda_html, variants)}</agendatext>\n"
-            f"      <actualmeetingdate>{uk_date(meeting.date)}</actualmeetingdate>\n"
+            f"      <actualmeetingdate>{_xml_date(meeting.date, variants)}</actualmeetingdate>\n"
             f"      <agendaitemnumber>{position}</agendaitemnumber>\n"
             f"      <fulldisplaynumberformat>{xml_escape(item.number or f'{position}.')}</fulldisplaynumberformat>\n"
             f"      <minutesnonemptyhtmlbody>{_html_field(item.minutes_html, variants)}</minutesnonemptyhtmlbody>\n"
@@ -172,14 +180,34 @@ def mg_meeting_xml(base: str, council: DemoCouncil, committee: DemoCommittee, me
 # --------------------------------------------------------------------------- public pages
 
 
+def _page_link(council: DemoCouncil, href: str) -> str:
+    """A link to another page as the site writes it: as ModernGov names its pages, or all in lower case."""
+    return href.lower() if "lower_case_links" in council.variants else href
+
+
+def _heading_date(council: DemoCouncil, day: dt.date) -> str:
+    """A meeting's date on the pages: "Tuesday, 10th February, 2026", or ``10/02/2026`` (``numeric_dates``)."""
+    return uk_date(day) if "numeric_dates" in council.variants else long_date(day)
+
+
+def _status_mark(meeting: DemoMeeting) -> str:
+    """What the list and heading say of a meeting that will not take place as planned: "CANCELLED", "POSTPONED"."""
+    status = meeting.status.lower()
+    return meeting.status.upper() if status in ("cancelled", "postponed") else ""
+
+
 def mg_list_committees(council: DemoCouncil) -> str:
-    links = "\n".join(f'<li><a href="mgCommitteeDetails.aspx?ID={c.id}">{escape(c.title)}</a></li>' for c in council.committees)
+    links = "\n".join(
+        f'<li><a href="{_page_link(council, f"mgCommitteeDetails.aspx?ID={c.id}")}">{escape(c.title)}</a></li>'
+        for c in council.committees
+    )
     body = f'<h1 class="mgMainTitleTxt">Browse meetings</h1>\n<ul class="mgBulletList">\n{links}\n</ul>'
     return page(f"Browse meetings - {council.name}", body)
 
 
 def _meeting_link(council: DemoCouncil, committee: DemoCommittee, meeting: DemoMeeting) -> str:
-    """One meeting on the list: its date as the link, "- CANCELLED" after it when it is (as Oxford's list)."""
+    """One meeting on the list: its date as the link, "- CANCELLED" / "- POSTPONED" after it when it is
+    (as Oxford's list), or a cancelled one struck through (``struck_through``)."""
     if "ce_list_documents" in council.variants:
         day = meeting.date
         href = (
@@ -187,11 +215,16 @@ def _meeting_link(council: DemoCouncil, committee: DemoCommittee, meeting: DemoM
             f"&amp;DF={day.day:02d}%2f{day.month:02d}%2f{day.year}&amp;Ver=2"
         )
     else:
-        href = f"ieListDocuments.aspx?CId={committee.id}&amp;MId={meeting.id}&amp;Ver=4"
+        href = _page_link(council, f"ieListDocuments.aspx?CId={committee.id}&amp;MId={meeting.id}&amp;Ver=4")
     time = f"&nbsp;{moderngov_time(meeting.time)}" if meeting.time else ""
-    label = f"{meeting.date.day} {meeting.date.strftime('%b %Y')}{time}"
-    cancelled = " - CANCELLED" if meeting.status.lower() == "cancelled" else ""
-    return f'<li><a class="mgMeetingTableLnk" href="{href}">{label}</a>{cancelled}</li>'
+    shown = (
+        uk_date(meeting.date) if "numeric_dates" in council.variants else f"{meeting.date.day} {meeting.date.strftime('%b %Y')}"
+    )
+    link = f'<a class="mgMeetingTableLnk" href="{href}">{shown}{time}</a>'
+    mark = _status_mark(meeting)
+    if mark == "CANCELLED" and "struck_through" in council.variants:
+        return f"<li><s>{link}</s></li>"
+    return f"<li>{link}{' - ' + mark if mark else ''}</li>"
 
 
 def mg_list_meetings(council: DemoCouncil, committee: DemoCommittee, year: int) -> str:
@@ -201,7 +234,7 @@ def mg_list_meetings(council: DemoCouncil, committee: DemoCommittee, year: int) 
     pager = " ".join(
         f"<strong>{other}</strong>"
         if other == year
-        else f'<a href="ieListMeetings.aspx?CId={committee.id}&amp;Year={other}">{other}</a>'
+        else f'<a href="{_page_link(council, f"ieListMeetings.aspx?CId={committee.id}&amp;Year={other}")}">{other}</a>'
         for other in years
     )
     return _meetings_page(council, committee, chosen, f'<p class="mgYearPager">Year: {pager}</p>')
@@ -256,18 +289,34 @@ def _size(document: DemoDocument) -> str:
     return f"{document.extension.upper()} {max(1, len(document.pages) * 12)} KB"
 
 
-def _doc_link(document: DemoDocument, text: str) -> str:
+def _doc_link(document: DemoDocument, text: str, href: str | None = None) -> str:
+    """A paper's link: to ``documents/s<id>/<name>``, titled "Link to document '<name>' pdf file"; a
+    link by file path (``href``) shows only its text, as those sites' links do."""
+    if href is not None:
+        return f'<a href="{href}" class="mgDocLink">{text}</a>'
     return (
         f'<a href="documents/s{document.id}/{document.file_name}" class="mgDocLink" title="Link to document '
         f"'{escape(document.title)}' {document.extension} file\">{text}</a>"
     )
 
 
-def _doc_links(documents: list[DemoDocument], number: str, label: str = "Documents:") -> str:
+def _paper_href(council: DemoCouncil, committee: DemoCommittee, meeting: DemoMeeting, document: DemoDocument) -> str | None:
+    """The file path an item's paper is linked by on sites that link papers so (``data_paper_paths``), else None."""
+    return data_path(committee, meeting, document) if "data_paper_paths" in council.variants else None
+
+
+def _doc_links(
+    council: DemoCouncil,
+    committee: DemoCommittee,
+    meeting: DemoMeeting,
+    documents: list[DemoDocument],
+    number: str,
+    label: str = "Documents:",
+) -> str:
     links = "\n".join(
         "<li>Restricted enclosure</li>"
         if doc.restricted
-        else f"<li>{_doc_link(doc, f'{escape(doc.title)}, item {escape(number)} {_size(doc)}')}</li>"
+        else f"<li>{_doc_link(doc, f'{escape(doc.title)}, item {escape(number)} {_size(doc)}', _paper_href(council, committee, meeting, doc))}</li>"
         for doc in documents
     )
     return f'<p class="mgSubItemTitleTxt">{label}</p>\n<ul class="mgActionList">\n{links}\n</ul>' if documents else ""
@@ -280,7 +329,7 @@ def _item_text(html_text: str, variants: set[str]) -> str:
     return html_text if "plain_paragraphs" in variants else f'<div class="mgWordPara">{html_text}</div>'
 
 
-def _item_row(council: DemoCouncil, item: DemoItem, number: str) -> str:
+def _item_row(council: DemoCouncil, committee: DemoCommittee, meeting: DemoMeeting, item: DemoItem, number: str) -> str:
     """One agenda item: number, title (an mgAi.aspx link, or a link straight to the report), text, minutes, papers."""
     variants = council.variants
     minutes = f'<p class="mgSubItemTitleTxt">Minutes:</p>\n{_item_text(item.minutes_html, variants)}' if item.minutes_html else ""
@@ -288,13 +337,17 @@ def _item_row(council: DemoCouncil, item: DemoItem, number: str) -> str:
     if "items_link_to_reports" in variants:
         anchor = f'<a name="AI{item.id}"></a>'
         lead = public[0] if public else None
-        title = _doc_link(lead, f"{escape(item.title)} {_size(lead)}") if lead else escape(item.title)
+        title = (
+            _doc_link(lead, f"{escape(item.title)} {_size(lead)}", _paper_href(council, committee, meeting, lead))
+            if lead
+            else escape(item.title)
+        )
         others = [doc for doc in item.documents if doc is not lead]
-        papers = _doc_links(others, number, "Supporting documents:")
+        papers = _doc_links(council, committee, meeting, others, number, "Supporting documents:")
     else:
         anchor = ""
-        title = f'<a href="mgAi.aspx?ID={item.id}#mgDocuments">{escape(item.title)}</a>'
-        papers = _doc_links(item.documents, number)
+        title = f'<a href="{_page_link(council, f"mgAi.aspx?ID={item.id}")}#mgDocuments">{escape(item.title)}</a>'
+        papers = _doc_links(council, committee, meeting, item.documents, number)
     return (
         "<tr>\n"
         f'<td class="mgItemNumberCell"><p class="mgAiTitleTxt">{anchor}{escape(number)}</p></td>\n'
@@ -305,8 +358,11 @@ def _item_row(council: DemoCouncil, item: DemoItem, number: str) -> str:
 
 
 def mg_list_documents(council: DemoCouncil, committee: DemoCommittee, meeting: DemoMeeting) -> str:
-    rows = [_item_row(council, item, item.number or f"{position}.") for position, item in enumerate(meeting.items, start=1)]
-    status = f" ({escape(meeting.status)})" if meeting.status.lower() == "cancelled" else ""
+    rows = [
+        _item_row(council, committee, meeting, item, item.number or f"{position}.")
+        for position, item in enumerate(meeting.items, start=1)
+    ]
+    status = f" ({escape(meeting.status)})" if _status_mark(meeting) else ""
     # Meeting-level papers (frontsheet, reports pack, printed minutes) sit above the items, under
     # documents/g<meeting id>/; the web service does not list them.
     packs = "\n".join(
@@ -315,7 +371,7 @@ def mg_list_documents(council: DemoCouncil, committee: DemoCommittee, meeting: D
     )
     body = (
         '<h1 class="mgMainTitleTxt">Agenda and minutes</h1>\n'
-        f'<h2 class="mgSubTitleTxt">{escape(committee.title)} - {long_date(meeting.date)}{" " + moderngov_time(meeting.time) if meeting.time else ""}{status}</h2>\n'
+        f'<h2 class="mgSubTitleTxt">{escape(committee.title)} - {_heading_date(council, meeting.date)}{" " + moderngov_time(meeting.time) if meeting.time else ""}{status}</h2>\n'
         + (f'<ul class="mgActionList">\n{packs}\n</ul>\n' if packs else "")
         + f'<table class="mgItemTable">\n{chr(10).join(rows)}\n</table>'
     )
@@ -326,7 +382,8 @@ def mg_agenda_item(council: DemoCouncil, committee: DemoCommittee, meeting: Demo
     minutes = f"<h2>Minutes:</h2>\n{_item_text(item.minutes_html, council.variants)}" if item.minutes_html else ""
     body = (
         f'<h1 class="mgMainTitleTxt">{escape(item.title)}</h1>\n'
-        f"<p>Meeting: {long_date(meeting.date)} - {escape(committee.title)}</p>\n"
-        f"{_item_text(item.agenda_html, council.variants)}\n{minutes}\n{_doc_links(item.documents, item.number or '')}"
+        f"<p>Meeting: {_heading_date(council, meeting.date)} - {escape(committee.title)}</p>\n"
+        f"{_item_text(item.agenda_html, council.variants)}\n{minutes}\n"
+        f"{_doc_links(council, committee, meeting, item.documents, item.number or '')}"
     )
     return page(f"Issue - items at meetings - {item.title}", body)

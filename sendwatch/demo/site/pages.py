@@ -7,9 +7,10 @@ council web page of links.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import escape
 
-from sendwatch.demo.site.spec import DemoCouncil
+from sendwatch.demo.site.spec import DemoCommittee, DemoCouncil, DemoDocument, DemoMeeting
 
 XML_HEADER = '<?xml version="1.0" encoding="utf-8"?>\n'
 
@@ -34,6 +35,14 @@ def moderngov_time(time: dt.time | None) -> str:
 def cmis_time(time: dt.time | None) -> str:
     """``14:00``, as CMIS writes a meeting's time (24-hour); '' when none is published."""
     return f"{time:%H:%M}" if time is not None else ""
+
+
+def data_path(committee: DemoCommittee, meeting: DemoMeeting, document: DemoDocument, with_time: bool = False) -> str:
+    """Where a site keeps a paper as a file (``data_paper_paths``): ``Data/<committee>/<yyyymmdd>/Agenda/<name>``
+    (CMIS adds the meeting's time, ``<yyyymmddhhmm>``), under the platform's folder."""
+    folder = re.sub(r"[^A-Za-z0-9 ]+", "", committee.title).strip().replace(" ", "%20")
+    when = meeting.date.strftime("%Y%m%d") + (f"{meeting.time:%H%M}" if with_time and meeting.time else "")
+    return f"Data/{folder}/{when}/Agenda/{document.file_name}"
 
 
 def page(title: str, body: str, charset: str = "utf-8") -> str:

@@ -155,15 +155,47 @@ def sample_council(
         variants=chosen,
         cmis_tab_name="MeetingsCalendar" if "calendar_tab" in chosen else "Meetings",
     )
-    _add_variant_data(council, forum, today)
+    add_variant_data(council, forum, today)
     return council
 
 
-def _add_variant_data(council: DemoCouncil, forum: DemoCommittee, today: dt.date) -> None:
-    """What the data variants need to show: see ``spec.VARIANTS`` (those marked "(data)")."""
+# The report a cancelled meeting (``struck_through``) still links: what it says would change the
+# council's status if it were read, so a crawl that fetched it would show.
+WITHDRAWN_REPORT = "Withdrawn report - safety valve proposal"
+WITHDRAWN_ITEM = "Safety valve proposal (withdrawn)"
+
+
+def add_variant_data(council: DemoCouncil, forum: DemoCommittee, today: dt.date) -> None:
+    """What the data variants need to show: see ``spec.VARIANTS`` (those marked "(data)").
+
+    Called for sample councils, and for the demo's own councils (``sendwatch.demo.councils``).
+    """
     variants, first = council.variants, forum.meetings[0] if forum.meetings else None
-    if "cancelled_meeting" in variants:
+    if "cancelled_meeting" in variants or ("status_after_name" in variants and "struck_through" not in variants):
         forum.meetings.append(DemoMeeting(date=today - dt.timedelta(days=20), status="Cancelled"))
+    if "struck_through" in variants:
+        day = today - dt.timedelta(days=34)
+        report = DemoDocument(
+            WITHDRAWN_REPORT,
+            [
+                f"{council.name}\nProposal to the Department for Education\nThe authority has been invited to the "
+                "safety valve programme and is negotiating an agreement on its high needs position."
+            ],
+            published=day - dt.timedelta(days=7),
+        )
+        forum.meetings.append(
+            DemoMeeting(
+                date=day,
+                status="Cancelled",
+                items=[DemoItem(WITHDRAWN_ITEM, "<p>To consider the proposal.</p>", "", [report])],
+            )
+        )
+    if "postponed_meeting" in variants:
+        forum.meetings.append(DemoMeeting(date=today - dt.timedelta(days=13), status="Postponed"))
+    if "typographic_apostrophes" in variants:
+        forum.title = "Schools\u2019 Forum"
+    if "school_forum" in variants:
+        forum.title = "School Forum"
     if "exempt_papers" in variants and first is not None:
         first.items[-1].documents.append(
             DemoDocument(

@@ -67,7 +67,10 @@ class Served:
     answered: float
 
 
-WEB_SERVICE_MODES = ("on", "not_found", "error", "html")
+# How ModernGov's web service answers: ``on``; or of no use, so the crawler reads the pages:
+# ``not_found`` (404), ``error`` (500), ``html`` (a page, not XML), ``no_committees`` (GetCommittees
+# answers well-formed XML listing none, as some installs do).
+WEB_SERVICE_MODES = ("on", "not_found", "error", "html", "no_committees")
 
 
 class DemoSite:
@@ -251,7 +254,7 @@ class DemoSite:
     # ------------------------------------------------------------------ breaking
 
     def set_web_service(self, slug: str, mode: str) -> None:
-        """``on``, or switch ModernGov's web service off: ``not_found``, ``error`` (500) or ``html``."""
+        """``on``, or switch ModernGov's web service off: ``not_found``, ``error`` (500), ``html`` or ``no_committees``."""
         if mode not in WEB_SERVICE_MODES:
             raise ValueError(f"web service mode must be one of {WEB_SERVICE_MODES}")
         self._web_service[slug] = mode
@@ -546,6 +549,8 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         found = re.fullmatch(r"documents/s(\d+)/[^/]+\.\w+", local, re.I)
         if found:
             return self._document(council, found.group(1))
+        if name.startswith("data/"):
+            return self._data_paper(council, local)
         pack = re.fullmatch(r"documents/g(\d+)/([^/]+\.\w+)", local, re.I)
         if pack:
             try:
@@ -586,7 +591,7 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         if mode == "html":
             return self._page(pages.page("Service unavailable", "<p>This service is not available.</p>"))
         if method == "GetCommittees":
-            text = moderngov_pages.mg_committees_xml(council)
+            text = moderngov_pages.mg_committees_xml(council, listed=mode != "no_committees")
         elif method in ("GetMeetings", "GetAllMeetingsByDate", "GetMeetingsByDate"):
             committee = self._committee(council, query.get("lcommitteeid"))
             try:
@@ -641,6 +646,8 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             except KeyError:
                 return _NOT_FOUND
             return self._page(cmis_pages.cmis_meeting(council, committee, meeting, lambda d: site._token(council.slug, d)))
+        if name.startswith("data/"):
+            return self._data_paper(council, local)
         if name == "document.ashx":
             for _, _, document in site.documents(council.slug):
                 if site._token(council.slug, document) == raw_query:
@@ -655,6 +662,17 @@ class _CouncilHandler(BaseHTTPRequestHandler):
         found = re.fullmatch(r"/downloads/file/(\d+)/[^/]+", path)
         if found:
             return self._document(council, found.group(1), handler=True)
+        return _NOT_FOUND
+
+    def _data_paper(self, council: DemoCouncil, local: str) -> _Reply:
+        """A paper by its file path (``data_paper_paths``): ``Data/<committee>/<yyyymmdd[hhmm]>/Agenda/<name>``,
+        a static file (with validators)."""
+        if "data_paper_paths" not in council.variants:
+            return _NOT_FOUND
+        with_time = council.platform == "cmis"
+        for committee, meeting, document in self.site.documents(council.slug):
+            if pages.data_path(committee, meeting, document, with_time).lower() == local.lower():
+                return self._paper_reply(council, document)
         return _NOT_FOUND
 
     def _committee(self, council: DemoCouncil, committee_id: str | None) -> DemoCommittee | None:

@@ -25,6 +25,18 @@ VARIANTS: dict[str, str] = {
     "(Act=earlier&CId=..&D=yyyymmdd0000&MD=ielistmeetings); the year selector is a POST form",
     "ce_list_documents": "ieListMeetings: meeting links to CeListDocuments.aspx?CommitteeId=..&MeetingId=..&DF=.. (Senedd)",
     "cancelled_meeting": "(data) a cancelled forum meeting, '- CANCELLED' after its link on ieListMeetings (Oxford)",
+    "struck_through": "cancelled meetings struck through (<s>) on ieListMeetings, with no '- CANCELLED'; (data) a cancelled "
+    "forum meeting whose withdrawn report is still linked on its page",
+    "postponed_meeting": "(data) a postponed forum meeting, its papers withdrawn: '- POSTPONED' after its link on "
+    "ieListMeetings and in its heading, meetingstatus Postponed in the web service, Status: Postponed on a CMIS page",
+    "numeric_dates": "dates written as numbers, day first: ieListMeetings links and ieListDocuments headings "
+    "(03/12/2026 2.00 pm), CMIS meeting pages' Date/Time (03/12/2026 14:00)",
+    "lower_case_links": "page links written in lower case (ielistdocuments.aspx?cid=..&mid=.., mgai.aspx?id=.., CMIS "
+    "meeting paths), which IIS reads without regard to case",
+    "data_paper_paths": "agenda items' papers linked by file path, Data/<committee>/<yyyymmdd>/Agenda/<name>.pdf "
+    "(ModernGov ieListDocuments; CMIS meeting pages, <yyyymmddhhmm>), served from there",
+    "typographic_apostrophes": "(data) the forum titled with a typographic apostrophe: Schools\u2019 Forum",
+    "school_forum": "(data) the forum titled School Forum",
     # ModernGov web service
     "titles_escaped_twice": "web service titles escaped twice: Chair&amp;#39;s report, Fees &amp;amp; Charges "
     "(Brighton & Hove, Lambeth); (data) titles with apostrophes and ampersands",
@@ -33,9 +45,13 @@ VARIANTS: dict[str, str] = {
     "items_without_ids": "web service agenda items without an <agendaitemid>",
     "raw_html_agendatext": "<agendatext> and minutes holding raw, well-formed HTML elements instead of escaped HTML",
     "malformed_html_agendatext": "<agendatext> and minutes holding raw HTML that is not well-formed",
+    "xml_dates_with_time": "web service dates with a time on the end: <meetingdate>03/12/2026 00:00:00</meetingdate>",
     # CMIS
     "calendar_tab": "the calendar module under a tab not called Meetings (MeetingsCalendar), under a site prefix "
     "(/ccc_live/), reached from the site's navigation; no link to the no-JavaScript view (Cambridgeshire)",
+    "status_after_name": "calendar entries write a meeting's status after the committee (Schools Forum - CANCELLED); "
+    "(data) a cancelled forum meeting",
+    "iso_dates": "meeting pages' Date/Time written ISO (2026-12-03 14:00)",
     # Both
     "non_pdf_papers": "(data) HTML and Word papers among the PDFs (served without validators by CMIS Document.ashx "
     "and listing sites' download scripts)",

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import email.utils
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,6 +35,8 @@ from scrapy import Request
 from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, IgnoreRequest, NotConfigured
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
 from twisted.internet.error import DNSLookupError, NoRouteError
+
+from sendwatch.core.formatting import http_date
 
 # Failures that say the host is not there (no name, nothing listening, no route): retrying cannot help.
 UNREACHABLE = (CannotResolveHostError, DownloadConnectionRefusedError, DNSLookupError, TxConnectionRefusedError, NoRouteError)
@@ -136,12 +137,9 @@ def retry_after_seconds(value: bytes | str | None) -> float | None:
     text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
     if text.isdigit():
         return float(text)
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+    when = http_date(text)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
     return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
 
 

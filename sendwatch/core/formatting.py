@@ -10,6 +10,7 @@ say them, dates as people in England read them (Europe/London time for moments).
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import re
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -179,3 +180,13 @@ def markdown_link(label: object, url: object, limit: int = MAX_HEADER) -> str:
     text = markdown_text(label, limit)
     link = safe_url(url)
     return f"[{text}](<{link}>)" if link else text
+
+
+def http_date(text: str) -> dt.datetime | None:
+    """An HTTP date ("Wed, 02 Dec 2026 17:00:00 GMT") as an aware datetime, None if unreadable;
+    a date without a zone is taken as UTC, as HTTP dates always are."""
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from sendwatch.core.config import Config
+from sendwatch.core.formatting import http_date
 from sendwatch.core.storage import Database
 from sendwatch.web.security import CSRF_COOKIE, CSRF_FIELD, RateLimiter, csrf_token, csrf_valid, new_csrf_cookie
 from sendwatch.web.templating import render
@@ -117,11 +118,6 @@ def _not_modified(request: Request, etag: str, last_modified: dt.datetime | None
         return "*" in tags or etag in tags
     if_modified_since = request.headers.get("if-modified-since")
     if if_modified_since and last_modified is not None:
-        try:
-            since = email.utils.parsedate_to_datetime(if_modified_since)
-        except (TypeError, ValueError):
-            return False
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=dt.timezone.utc)
-        return last_modified.replace(microsecond=0) <= since
+        since = http_date(if_modified_since)
+        return since is not None and last_modified.replace(microsecond=0) <= since
     return False

@@ -8,7 +8,7 @@ import re
 import pytest
 from apprise.conversion.format import markdown_to_html
 
-from sendwatch.core.formatting import markdown_link, markdown_text, names_list
+from sendwatch.core.formatting import http_date, markdown_link, markdown_text, names_list
 from sendwatch.core.search.snippets import Snippet
 
 HOSTILE = [
@@ -90,3 +90,12 @@ def test_names_are_listed_as_a_sentence_says_them() -> None:
 def test_a_long_list_of_names_counts_the_rest() -> None:
     names = [f"Council {number}" for number in range(1, 16)]
     assert names_list(names, shown=3) == "Council 1, Council 2, Council 3 and 12 more"
+
+
+def test_an_http_date_is_read_as_utc_and_anything_else_is_none() -> None:
+    import datetime as dt
+
+    assert http_date("Wed, 02 Dec 2026 17:00:00 GMT") == dt.datetime(2026, 12, 2, 17, 0, tzinfo=dt.timezone.utc)
+    assert http_date("Wed, 02 Dec 2026 17:00:00") == dt.datetime(2026, 12, 2, 17, 0, tzinfo=dt.timezone.utc)
+    assert http_date("soon") is None
+    assert http_date("") is None

@@ -35,6 +35,12 @@ def assert_nothing_written(config, slug: str) -> None:
         assert rows(config, model, council_id=council.id) == [], model.__name__
 
 
+def converted_papers(config, slug: str = "broken") -> list[Document]:
+    """The council's papers served through ModernGov's mgConvert2PDF links."""
+    council = rows(config, Council, slug=slug)[0]
+    return [d for d in rows(config, Document, council_id=council.id) if "mgConvert2PDF" in d.url]
+
+
 def the_run(config, slug: str) -> CrawlRun:
     council = rows(config, Council, slug=slug)[0]
     runs = rows(config, CrawlRun, council_id=council.id)
@@ -331,8 +337,7 @@ def test_a_sign_in_page_answering_a_pdf_link_is_a_failed_fetch_retried_next_time
 
     assert results["broken"].outcome == "ok"
     assert_healthy_completed(config, results)
-    council = rows(config, Council, slug="broken")[0]
-    papers = [d for d in rows(config, Document, council_id=council.id) if "mgConvert2PDF" in d.url]
+    papers = converted_papers(config)
     assert papers and all(d.fetch_state == "error" and d.sha256 is None and d.kind == "pdf" for d in papers)
     assert all("promised a PDF" in d.fetch_error and "'Sign in'" in d.fetch_error for d in papers)
 
@@ -340,7 +345,7 @@ def test_a_sign_in_page_answering_a_pdf_link_is_a_failed_fetch_retried_next_time
     again = crawl(config, slugs=["broken"])["broken"]
 
     assert again.documents_new == len(papers)
-    refetched = [d for d in rows(config, Document, council_id=council.id) if "mgConvert2PDF" in d.url]
+    refetched = converted_papers(config)
     assert refetched and all(d.fetch_state == "ok" and d.kind == "pdf" and d.sha256 for d in refetched)
 
 
@@ -352,8 +357,7 @@ def test_a_download_cut_short_by_a_dropped_connection_says_so_and_is_fetched_aga
 
     assert results["broken"].outcome == "ok"
     assert_healthy_completed(config, results)
-    council = rows(config, Council, slug="broken")[0]
-    papers = [d for d in rows(config, Document, council_id=council.id) if "mgConvert2PDF" in d.url]
+    papers = converted_papers(config)
     assert papers and all(d.fetch_state == "error" and d.sha256 is None for d in papers)
     assert all("closed before the whole body arrived" in d.fetch_error for d in papers)
 

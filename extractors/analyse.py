@@ -13,7 +13,7 @@ from functools import lru_cache
 from extractors.attribution import Subject
 from extractors.cues import Cues, default_cues
 from extractors.money import Money, figures_in
-from extractors.reading import Signal, names_safety_valve, read_sentences
+from extractors.reading import Signal, names_dbv, names_safety_valve, read_sentences, speaks_of_the_programme
 from extractors.sentences import split_pages
 from extractors.verdict import decide, rank_evidence, settle_implied, settle_superseded
 
@@ -49,7 +49,10 @@ def analyse_pages(
     subject = _subject(tuple(council_names))
     context = frozenset(context) | ({"sv"} if any(names_safety_valve(page) for page in pages) else set())
     programme = "sv" in context
-    sentences = split_pages(pages, keep=lambda text: cues.worth_reading(text, programme))
+    dbv = any(names_dbv(page) for page in pages)  # then "the programme" further on may be it
+    sentences = split_pages(
+        pages, keep=lambda text: cues.worth_reading(text, programme) or (dbv and speaks_of_the_programme(text))
+    )
     signals = settle_implied(settle_superseded(read_sentences(sentences, subject, context, cues)))
     status, confidence, deciding = decide(signals)
     return Analysis(status, confidence, rank_evidence(signals), figures_in(sentences), deciding)

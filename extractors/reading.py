@@ -51,6 +51,20 @@ def names_safety_valve(text: str) -> bool:
     return SV_IN_TEXT.search(text) is not None
 
 
+DBV_IN_TEXT = re.compile(r"delivering (?:a )?better value|\bdbv\b", re.I)
+
+
+def names_dbv(text: str) -> bool:
+    """Whether text names Delivering Better Value: then "the programme" may be it (``speaks_of_the_programme``)."""
+    lowered = text.lower()
+    return ("better value" in lowered or "dbv" in lowered) and DBV_IN_TEXT.search(lowered) is not None
+
+
+def speaks_of_the_programme(text: str) -> bool:
+    """ "joined the programme in its second wave": a sentence that may mean a programme named earlier."""
+    return "programme" in text.lower()
+
+
 HN_IN_TEXT = re.compile(
     r"(?i:high(?:er)?[\s-]+needs?\b|\bdsg\b|dedicated schools?'? grant|\bhnb\b|special educational needs)|\bSEND\b"
 )
@@ -81,12 +95,15 @@ def read_sentences(
     cues = cues or default_cues()
     document = DocumentContext(
         sv="sv" in context,
-        hn_topic=any(HN_IN_TEXT.search(s.text) for s in sentences),
+        # The safety valve programme exists only for DSG deficits: a paper about it is about the high needs block.
+        hn_topic="sv" in context or any(HN_IN_TEXT.search(s.text) for s in sentences),
     )
     discourse = Discourse()
     found: list[Signal] = []
     for sentence in sentences:
-        if sentence.table_unit is not None or not cues.may_claim(sentence.text, document.sv):
+        if sentence.table_unit is not None or not (
+            cues.may_claim(sentence.text, document.sv) or (document.programme == "dbv" and speaks_of_the_programme(sentence.text))
+        ):
             # Nothing to claim, but councils it names are what "both" or "the council" may refer to next.
             names = subject.names_a_council(sentence.text)
             discourse.update(_groups(cues.tokens(subject.rewrite(sentence.text))) if names else [])

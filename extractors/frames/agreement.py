@@ -112,6 +112,8 @@ _APPROVALS = frozenset(
 )
 _PRESUPPOSING = frozenset({"under", "since", "within", "against", "through", "via", "of", "in", "to", "from"})
 _DEFINITE = frozenset({"the", "our", "its", "this", "their", "'s", "selfcouncil", "that", "existing", "current"})
+# What a "safety valve ..." can be called when it is the settled thing: "a safety valve package with the DfE".
+_SETTLEMENT_NOUNS = frozenset({"agreement", "deal", "package", "settlement"})
 # An agreement that is a description of the programme, not one council's: "the Safety Valve Agreement framework".
 _GENERIC_SENSE = frozenset({"framework", "template", "templates", "guidance", "model", "process", "programme's"})
 _CONSENT = frozenset(
@@ -379,10 +381,9 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
         _terms_of(parsed, anchor)
         or anchor.role in ("agreement", "agreement_referred")
         or (
-            tokens[anchor.end : anchor.end + 1] in (["agreement"], ["deal"])
-            and tokens[anchor.end + 1 : anchor.end + 2] != []
-            and tokens[anchor.end + 1] not in _GENERIC_SENSE
-            or tokens[anchor.end :] in (["agreement"], ["deal"])
+            tokens[anchor.end : anchor.end + 1] != []
+            and tokens[anchor.end] in _SETTLEMENT_NOUNS
+            and (tokens[anchor.end + 1 : anchor.end + 2] == [] or tokens[anchor.end + 1] not in _GENERIC_SENSE)
         )
     )
     if anchor.role == "sv" and tokens[anchor.end + 1 : anchor.end + 2] and tokens[anchor.end + 1] in _GENERIC_SENSE:
@@ -1242,15 +1243,28 @@ def _plan_agreed_with_department(parsed: Parsed, context: DocumentContext) -> li
 
 
 def _in_the_past(parsed: Parsed, cue: Hit) -> bool:
-    """ "since signing the deal", "after joining the programme": the event has happened."""
-    return parsed.tokens[max(0, cue.start - 1) : cue.start] in (["since"], ["after"], ["following"]) and cue.phrase in (
+    """ "since signing the deal", "after joining the programme", "the latest councils to sign
+    deals": the event has happened."""
+    if parsed.tokens[max(0, cue.start - 1) : cue.start] in (["since"], ["after"], ["following"]) and cue.phrase in (
         "signing",
         "entering",
         "joining",
         "reaching",
         "securing",
         "sign",
-    )
+    ):
+        return True
+    return cue.phrase in ("to sign", "sign", "to agree", "to reach", "to secure") and _first_to(parsed.tokens, cue.start)
+
+
+# "the first council to sign", "the latest authorities to agree": who has done it, in order.
+_ORDER_OF_DOING = frozenset({"first", "latest", "last", "newest", "recent", "second", "third", "fourth", "fifth", "only"})
+
+
+def _first_to(tokens: list[str], position: int) -> bool:
+    """Whether the "to" before (or at) ``position`` follows an order of doing within three words."""
+    to = position if tokens[position] == "to" else position - 1
+    return to >= 0 and tokens[to] == "to" and any(word in _ORDER_OF_DOING for word in tokens[max(0, to - 3) : to])
 
 
 def _is_strong(hit: Hit) -> bool:
@@ -1317,9 +1331,29 @@ def _presupposed(parsed: Parsed, anchor: Hit) -> bool:
     before = tokens[max(0, anchor.start - 4) : anchor.start]
     if before[-1:] == ["under"] or before[-2:-1] == ["under"]:
         return True  # "under an agreement with the Department, the council receives ...": there is one
+    if _done_through(parsed, anchor):
+        return True
     definite = any(word in _DEFINITE for word in before)
     indefinite = before[-1:] in (["a"], ["an"], ["any"], ["no"]) or any(word in ("a", "an") for word in before[-2:])
     return definite and not indefinite
+
+
+_ROUTES = frozenset({"through", "via"})
+_UNDER_WAY = frozenset({"being", "been", "is", "are", "was", "were"})
+
+
+def _done_through(parsed: Parsed, anchor: Hit) -> bool:
+    """ "the deficit is being cleared through a safety valve deal", "has been reduced via the
+    agreement": money moving by way of the agreement now, so there is one (an aim, "to clear it
+    through a deal", has no such verb)."""
+    tokens = parsed.tokens
+    route = next((k for k in range(anchor.start - 1, max(-1, anchor.start - 4), -1) if tokens[k] in _ROUTES), None)
+    if route is None:
+        return False
+    return any(
+        hit.end in (route, route - 1) and tokens[hit.start - 1 : hit.start] != [] and tokens[hit.start - 1] in _UNDER_WAY
+        for hit in parsed.of("received") + parsed.of("completed")
+    )
 
 
 def _worth_a_sum(parsed: Parsed, hit: Hit) -> bool:
@@ -1400,8 +1434,8 @@ def _with_someone_else(parsed: Parsed, hit: Hit) -> bool:
     """An agreement "with" a party that is not the Department ("with the transport provider")."""
     tokens = parsed.tokens
     after = tokens[hit.end : hit.end + 2]
-    if "with" not in after:
-        return False
+    if "with" not in after or "," in after[: after.index("with")]:
+        return False  # "its agreement, with the deficit reduced to £9.8m": a new clause, not a party
     start = hit.end + after.index("with") + 1
     party = tokens[start : start + 4]
     return (

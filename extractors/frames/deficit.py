@@ -276,11 +276,16 @@ def _refers_back(parsed: Parsed, deficit: Hit) -> bool:
 
 
 def _definite(parsed: Parsed, deficit: Hit) -> bool:
-    """ "the deficit", "our cumulative deficit", "the projected £43 million deficit": a deficit
-    already known to the reader."""
+    """ "the deficit", "our cumulative deficit", "the projected £43 million deficit", "the high
+    needs deficit": a deficit already known to the reader (the sum and the fund it is named by
+    stand between the article and the noun)."""
+    start = deficit.start
+    fund = next((hit for hit in parsed.of("hn") if hit.end == start or hit.end == start - 1), None)
+    if fund is not None and fund.start < start:
+        start = fund.start  # "the high needs block deficit", "our DSG deficit"
     before = [
         word
-        for word in parsed.tokens[max(0, deficit.start - 5) : deficit.start]
+        for word in parsed.tokens[max(0, start - 5) : start]
         if word[0] != "£" and word not in ("million", "m", "bn", "billion", "k")
     ][-2:]
     return any(word in _DEFINITE for word in before)

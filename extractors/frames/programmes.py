@@ -29,7 +29,22 @@ def dbv_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
         claims.append(
             Claim("dbv", hit.start, hit.end, 0.8 if takes_part else 0.65, "dbv:" + ("part" if takes_part else "mention"))
         )
+    if not claims and context.programme == "dbv" and not parsed.has("sv"):
+        claims += _the_programme_taken_part_in(parsed)
     return claims
+
+
+def _the_programme_taken_part_in(parsed: Parsed) -> list[Claim]:
+    """ "Westshire joined the programme in 2023", just after a sentence naming DBV: the programme
+    is DBV. Said only as "the programme", it counts when the council takes part in it, not when
+    it is merely described ("the programme supports councils")."""
+    tokens = parsed.tokens
+    if not takes_part(parsed) or _national(parsed):
+        return []
+    for position, word in enumerate(tokens):
+        if word == "programme" and position and tokens[position - 1] in ("the", "this", "that", "our", "its"):
+            return [Claim("dbv", position - 1, position + 1, 0.7, "dbv:the_programme", SETTLED)]
+    return []
 
 
 def ems_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
@@ -63,8 +78,9 @@ def ems_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
 def _national(parsed: Parsed) -> bool:
     """A national announcement or description of a programme, not a council's membership
     (unless the same sentence puts this council in it: "our DBV work, launched in 2023",
-    "the programme, which Westshire joined in 2022"; a council merely mentioned is not in it)."""
-    return parsed.has("national") and not takes_part(parsed)
+    "the programme, which Westshire joined in 2022"; a council merely mentioned is not in it).
+    Saying who may join ("open to a further 20 authorities") is the programme's too."""
+    return (parsed.has("national") or _eligibility(parsed)) and not takes_part(parsed)
 
 
 _PARTICIPATION = frozenset(
@@ -105,7 +121,34 @@ def takes_part(parsed: Parsed) -> bool:
     ]
     if any(index and tokens[index - 1] == "for" and tokens[index] == SELF_TOKEN for index in own):
         return True  # "the Government has announced relief of £25m for Westshire": the council is the one concerned
-    return any(abs(index - other) <= 4 and tokens[other] in _PARTICIPATION for index in own for other in range(len(tokens)))
+    listed_only = _eligibility(parsed)  # "open to councils including Westshire": a list of who may join
+    return any(
+        abs(index - other) <= 4 and tokens[other] in _PARTICIPATION and not (listed_only and tokens[other] in _LIST_WORDS)
+        for index in own
+        for other in range(len(tokens))
+    )
+
+
+_LIST_WORDS = frozenset({"including", "includes", "among", "one"})
+_ELIGIBILITY = (("open", "to"), ("eligible",), ("available", "to"), ("can", "apply"), ("could", "apply"), ("may", "apply"))
+
+
+_ELIGIBILITY_HEADS = frozenset(phrase[0] for phrase in _ELIGIBILITY)
+
+
+def _eligibility(parsed: Parsed) -> bool:
+    """Whether the sentence says who may take part ("open to", "eligible", "may apply"): then a
+    council in its list is eligible, not a member."""
+    if _ELIGIBILITY_HEADS.isdisjoint(parsed.words):
+        return False
+    tokens = parsed.tokens
+    return any(
+        tuple(tokens[start : start + len(phrase)]) == phrase
+        for start, word in enumerate(tokens)
+        if word in _ELIGIBILITY_HEADS
+        for phrase in _ELIGIBILITY
+        if phrase[0] == word
+    )
 
 
 def speaks_of_self(parsed: Parsed) -> bool:

@@ -505,9 +505,10 @@ def _target_after(parsed: Parsed, hit: Hit) -> Hit | None:
 
 
 def _target_before_passive(parsed: Parsed, hit: Hit) -> Hit | None:
-    """ "the financial targets set in the agreement have been met": the target comes first."""
+    """ "the financial targets set in the agreement have been met", "the plan is being delivered":
+    the target comes first."""
     tokens = parsed.tokens
-    if tokens[max(0, hit.start - 1) : hit.start] not in (["been"], ["were"], ["was"], ["are"], ["is"]):
+    if tokens[max(0, hit.start - 1) : hit.start] not in (["been"], ["being"], ["were"], ["was"], ["are"], ["is"]):
         return None
     clause = parsed.clause[hit.start]
     for other in parsed.of("plan"):

@@ -634,3 +634,85 @@ def test_a_list_of_councils_written_with_lbc_mbc_or_cc_is_one_list(council: str,
 def test_a_question_that_lost_its_question_mark_still_asks(text: str) -> None:
     """Requests for information list questions without "?", and cut text loses it."""
     assert verdict(text, context=SV_TITLE) in ("none", "sv_agreed")
+
+
+# ------------------------------------------------------------------ found by new probes (December)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Westshire concluded a safety valve package with the Department in 2024.",
+        "The council agreed a safety valve settlement with the DfE last spring.",
+    ],
+)
+def test_a_safety_valve_package_or_settlement_agreed_is_an_agreement(text: str) -> None:
+    assert verdict(text) == "sv_agreed"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Westshire's DSG deficit is being paid down through a safety valve deal with the DfE.", "sv_agreed"),
+        ("The accumulated deficit has been reduced via the agreement with the Department.", "sv_agreed"),
+        ("Westshire hopes to clear its DSG deficit through a safety valve deal with the DfE.", "deficit_only"),
+    ],
+)
+def test_money_moving_through_an_agreement_now_means_there_is_one(text: str, status: str) -> None:
+    assert verdict(text) == status
+
+
+def test_a_plan_being_delivered_in_a_safety_valve_paper_is_on_track() -> None:
+    assert verdict("The savings plan is being delivered in full this year.", context=SV_TITLE) == "sv_on_track"
+
+
+def test_a_comma_before_with_starts_a_new_clause_not_the_other_party() -> None:
+    text = (
+        "The return to the Department shows Westshire within the profile set out in its agreement, with the "
+        "high needs deficit down to £6m."
+    )
+    assert verdict(text) == "sv_on_track"
+    other = "The council is within the terms of its agreement with the bus operator for school transport."
+    assert verdict(other) == "none"
+
+
+def test_a_paper_on_the_safety_valve_means_the_dsg_by_the_deficit() -> None:
+    text = "No invitation to the safety valve programme has come; the deficit is expected to reach £14m next March."
+    assert verdict(text) == "deficit_only"
+
+
+def test_the_high_needs_deficit_is_a_deficit_that_exists_whatever_is_hoped() -> None:
+    text = "If the council joined the safety valve programme, the Department would help clear the high needs deficit of £8m."
+    assert verdict(text) == "deficit_only"
+
+
+@pytest.mark.parametrize(("council", "status"), [("Sefton", "sv_agreed"), ("Wigan", "sv_agreed"), ("Westshire", "none")])
+def test_the_latest_councils_to_sign_have_signed(council: str, status: str) -> None:
+    text = (
+        "Sefton Council, Wigan Council and Trafford Council are the latest councils to sign safety valve "
+        "agreements with the Department."
+    )
+    assert verdict(text, names=[f"{council} Council"]) == status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Delivering Better Value is now open to councils including Westshire, the Department said.",
+        "Authorities such as Westshire are eligible for the next round of DBV and may apply by June.",
+    ],
+)
+def test_who_may_join_dbv_is_not_who_is_in_it(text: str) -> None:
+    assert verdict(text) == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("The Department launched Delivering Better Value in 2022. Westshire joined the programme a year later.", "dbv"),
+        ("Delivering Better Value was announced by the minister in 2022. The programme selected Westshire in 2024.", "dbv"),
+        ("The Department launched Delivering Better Value in 2022. The programme supports councils nationally.", "none"),
+    ],
+)
+def test_the_programme_after_dbv_is_dbv(text: str, status: str) -> None:
+    assert verdict(text) == status

@@ -230,7 +230,8 @@ def test_an_opening_condition_ends_at_a_semicolon_or_a_contrast(closer: str) -> 
     text = f"Should Westshire apply to the safety valve programme it would have to submit a plan{closer} the high needs deficit is £9m."
     assert verdict(text) == "deficit_only"
     assert (
-        verdict("Should Westshire apply to the safety valve programme its high needs deficit of £9m would be repaid.") == "none"
+        verdict("Should Westshire apply to the safety valve programme it would then sign an agreement with the Department.")
+        == "none"
     )
 
 

@@ -37,7 +37,7 @@ _ACRONYM_SKIP = {"and", "of", "the", "upon", "on", "with", "in"}
 _KIND_INITIALS = r"(?:MBC|LBC|RBC|CC|DC|BC|UA)s?"
 _NAMED_COUNCIL = re.compile(
     r"\b(?:(?:London|Royal) Borough of [A-Z][\w'-]+(?: (?:and|upon) [A-Z][\w'-]+)*"
-    r"|(?:(?!(?:" + _KIND_INITIALS + r"|SELFCOUNCIL|OTHERCOUNCIL)\b)[A-Z][\w'-]+,? (?:(?:and|upon|on|with|in) )?){1,4}"
+    r"|(?:(?!(?:" + _KIND_INITIALS + r"|SELFCOUNCIL|OTHERCOUNCIL|Council)\b)[A-Z][\w'-]+,? (?:(?:and|upon|on|with|in) )?){1,4}"
     r"(?:Metropolitan Borough |County |City |Borough |District )?Council)\b"
     r"(?!\s+(?:Tax|tax|House|Offices|Chamber|Plan|Strategy|[Mm]eeting|[Mm]embers|Leader|Constitution|Procedure))"
 )

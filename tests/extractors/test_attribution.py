@@ -61,6 +61,12 @@ def test_its_own_place_names_are_never_other_councils() -> None:
     assert "othercouncil" not in poole.rewrite("Schools in Poole and Christchurch responded.")
 
 
+def test_a_council_the_reader_does_not_know_is_another_council_even_right_after_this_one() -> None:
+    westshire = Subject(["Westshire County Council"])
+    rewritten = westshire.rewrite("Westshire County Council, Ambleford Council and Kent County Council signed.")
+    assert rewritten == "selfcouncil, othercouncil and othercouncil signed."
+
+
 def test_a_council_named_after_a_common_word_is_matched_only_as_a_name() -> None:
     reading = Subject(["Reading Borough Council"])
     assert "selfcouncil" in reading.rewrite("Reading has signed its agreement.")

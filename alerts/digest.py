@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.channels import Reach, reach
-from alerts.outbox import change_views, enqueue, enqueue_notification, links_for, message_key
+from alerts.outbox import change_views, enqueue, enqueue_notification, links_for, message_key, week_id
 from alerts.render import ChangeView, Links, render_pair, render_text
 from alerts.sender import SendSummary, send_pending
 from alerts.status import current_statuses, status_counts
@@ -350,12 +350,6 @@ def build_digest(
     """The digest's HTML and text for the week ending ``now`` (a preview: no personal links)."""
     _, html, text = render_digest(collect_digest(session, config, now or utcnow(), councils), None)
     return html, text
-
-
-def week_id(now: dt.datetime) -> str:
-    """'2026-W47': the ISO week a digest belongs to, so each person gets one per week."""
-    year, week, _ = now.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 SUMMARY_CHANGES = 5  # status changes named in a digest's summary; the rest are counted

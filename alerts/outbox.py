@@ -48,6 +48,12 @@ def message_key(kind: str, subscriber: Subscriber, *parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def week_id(now: dt.datetime) -> str:
+    """'2026-W47': the ISO week a digest belongs to, so each person gets one per week."""
+    year, week, _ = now.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def links_for(config: Config, subscriber: Subscriber, secret: bytes | None = None) -> Links:
     secret = secret if secret is not None else signing_secret(config)
     return subscriber_links(

@@ -53,6 +53,7 @@ from sqlalchemy import Connection, and_, bindparam, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
 from alerts.channels import ChannelRouter
+from alerts.merged import redirect_merged
 from alerts.refusals import Refusal
 from alerts.transports import (
     OutcomeUnknown,
@@ -439,8 +440,16 @@ class _Drain:
             subscribers = {s.id: s for s in session.scalars(select(Subscriber).where(Subscriber.id.in_(subscriber_ids)))}
             batch = []
             for row in rows:
-                session.expunge(row)
-                batch.append(_claimed(row, subscribers.get(row.subscriber_id)))  # type: ignore[arg-type]
+                subscriber = subscribers.get(row.subscriber_id)  # type: ignore[arg-type]
+                merged_away = None
+                if subscriber is not None and subscriber.merged_into is not None and row.kind != "confirm":
+                    # Queued before its subscriber was merged into another row of the same address.
+                    merged_away = redirect_merged(session, row, subscriber)
+                    subscriber = None if merged_away else session.get(Subscriber, row.subscriber_id)
+                batch.append(_claimed(row, subscriber) if merged_away is None else _Claimed(row, False, merged_away))
+            session.flush()
+            for entry in batch:
+                session.expunge(entry.message)
             return batch
 
     def renew(self) -> None:
@@ -505,7 +514,9 @@ class _Drain:
 
 
 def _claimed(row: OutboxMessage, subscriber: Subscriber | None) -> _Claimed:
-    """Confirmation emails always go; anything else stops once its subscriber stopped or bounced."""
+    """Confirmation emails always go; anything else stops once its subscriber stopped or bounced.
+    (A row queued for a subscriber since merged into another is first re-pointed at the one kept,
+    or found not to be sent: ``alerts.merged``.)"""
     if subscriber is None or row.kind == "confirm":
         return _Claimed(row)
     if subscriber.unsubscribed_at is not None:

@@ -4,7 +4,8 @@ Config subscribers are mirrored into the database (``source='config'``) so every
 has an id for tokens and outbox rows. The config owns those rows' choices (councils, statuses,
 frequency), but never overrides a person's own "stop": an address that unsubscribed through a
 link, or that the mail server rejected permanently, stays stopped until an operator
-re-subscribes it with ``sendwatch subscribe``.
+re-subscribes it with ``sendwatch subscribe``. An address the config lists that someone signed
+up on the web and never confirmed becomes a config row (``sync_subscribers`` says why).
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from alerts.channels import check_notify_url, shown_target
 from sendwatch.core.addresses import AddressError, check_address, same_address_key
 from sendwatch.core.config import FIGURE_ALERT_LABELS, Config
 from sendwatch.core.search.query import QueryError, parse_query
-from sendwatch.core.storage.models import ChangeEvent, Council, Subscriber, utcnow
+from sendwatch.core.storage.models import ChangeEvent, Council, OutboxMessage, Subscriber, utcnow
 from sendwatch.core.storage.upsert import insert_missing, insert_new
 from sendwatch.core.vocabulary import FREQUENCIES, STATUSES, SubscriberSource
 
@@ -33,7 +34,19 @@ def sync_subscribers(session: Session, config: Config) -> None:
     """Mirror ``config.subscribers`` into the database; config rows no longer listed are stopped.
 
     Rows are matched by address key (``email_key``), so "Ann@x.org" in the config is the
-    subscriber "ann@x.org" who signed up on the web, never a second row. Several commands may
+    subscriber "ann@x.org" who signed up on the web, never a second row. Who owns that row:
+
+    * a subscription its owner confirmed (a web sign-up whose link was followed, or one made
+      with ``sendwatch subscribe``) keeps its own choices: the person chose them;
+    * an unconfirmed one (a web sign-up whose link was never followed) is nobody's yet: whoever
+      typed the address may not own it. The config is the operator's, so it is trusted: the row
+      becomes a config row (``source='config'``), takes the config's choices (none of the form's
+      are kept) and counts as confirmed by the config from now. The confirmation links already
+      sent for it were issued before that, so they read as used (``web.security.superseded``)
+      and can change nothing, and its confirmations still waiting in the outbox are not sent. A
+      stop it has (an unsubscribe link followed, an address refused) stays, as for any row.
+
+    Several commands may
     mirror them at once (a cycle beside ``sendwatch subscribers``, two commands on a new
     database): missing rows are inserted with "nothing if it is there already"
     (``storage.upsert.insert_missing`` on the key) and read back, so neither fails on a duplicate.
@@ -54,7 +67,9 @@ def sync_subscribers(session: Session, config: Config) -> None:
         listed.add(key)
         row = existing[key]
         if row.source != "config":
-            continue  # someone subscribed this address themselves; their own choices stand
+            if row.confirmed_at is not None:
+                continue  # someone subscribed this address themselves; their own choices stand
+            _take_for_config(session, row)
         row.councils = None if configured.councils == "all" else list(configured.councils)
         row.statuses = list(configured.statuses) if configured.statuses else None
         row.frequency = configured.frequency
@@ -65,6 +80,19 @@ def sync_subscribers(session: Session, config: Config) -> None:
         if row.source == "config" and key not in listed and row.unsubscribed_at is None:
             row.unsubscribed_at = utcnow()
     session.flush()
+
+
+def _take_for_config(session: Session, row: Subscriber) -> None:
+    """An unconfirmed sign-up of an address the config lists becomes the config's, confirmed now
+    (so its earlier confirmation links are spent); its confirmations not yet sent are dropped."""
+    row.source = "config"
+    row.confirmed_at = utcnow()
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.subscriber_id == row.id, OutboxMessage.kind == "confirm", OutboxMessage.state == "pending")
+        .values(state="suppressed", last_error="not needed: the operator's config subscribes this address")
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _rows_by_key(session: Session, reread: bool = False) -> dict[str, Subscriber]:

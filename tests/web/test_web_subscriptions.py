@@ -92,6 +92,22 @@ def test_a_get_on_the_confirmation_link_changes_nothing(site) -> None:
     assert subscriber(site).confirmed_at is None
 
 
+def test_ticking_every_council_on_the_form_is_choosing_every_council(site) -> None:
+    from sendwatch.web.queries import council_choices
+
+    with site.database.session() as session:
+        every = [slug for slug, _ in council_choices(session)]
+    sign_up(site, council=every)
+
+    [message] = confirmations(site)
+    assert "any council sendwatch watches" in message.get_body(("plain",)).get_content()
+    confirm(site, link_in(message, "/confirm"))
+    assert subscriber(site).councils is None  # so a council added later is watched too
+
+    sign_up(site, address="other@news.example.org", council=every[:-1])  # all but one: those councils
+    assert subscriber(site, "other@news.example.org").councils == every[:-1]
+
+
 def test_same_answer_whether_or_not_the_address_is_known_and_existing_choices_untouched(site) -> None:
     sign_up(site, status=["ems"])
     confirm(site, link_in(confirmations(site)[0], "/confirm"))

@@ -47,10 +47,21 @@ PRIVATE = {"Cache-Control": "no-store"}
 
 
 def parse_choices(form: FormData | QueryParams, known_councils: set[str]) -> tuple[dict, list[str]]:
-    """The councils, statuses and frequency chosen on a form, and any problems with them."""
+    """The councils, statuses and frequency chosen on a form, and any problems with them.
+
+    ``known_councils`` are the councils the form lists (every council watched). Ticking every
+    one of them is choosing every council, as the "every council" option is: the subscription
+    then covers councils added later too. The list is England's education authorities and
+    changes when local government is reorganised: a successor authority (a unitary replacing a
+    county, as in Cumbria, North Yorkshire and Somerset in 2023) takes on its predecessors' high
+    needs deficit and any safety valve agreement, and a SEND specialist who ticked them all would
+    miss its news if the choice were frozen as the names ticked that day; their weekly digest is
+    the national one, not "your councils". All but one ticked is those councils. (The config
+    and ``sendwatch subscribe`` take an operator's list as written: ``all`` says every council.)
+    """
     problems = []
-    every_council = form.get("scope", "all") == "all"
     councils = [slug for slug in form.getlist("council") if isinstance(slug, str)]
+    every_council = form.get("scope", "all") == "all" or (bool(known_councils) and known_councils <= set(councils))
     if not every_council:
         unknown = [slug for slug in councils if slug not in known_councils]
         if unknown or not councils:

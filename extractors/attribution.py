@@ -161,6 +161,8 @@ class Subject:
         if "Council" in text or "Borough of" in text:
             text = _NAMED_COUNCIL.sub(_named_council_token, text)
         text = self._others.sub(text)
+        if "May" in text:
+            text = _MONTH_OF_MAY.sub(MAY_TOKEN, text)
         return _normalise(text.lower())
 
 
@@ -185,6 +187,12 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     right_break = _CLAUSE_BREAK.search(text, end)
     right = right_break.start() if right_break else len(text)
     return left, right
+
+
+# "May" capitalised inside a sentence, or before a number, is the month, never the hedge "may":
+# "the offer made in May was accepted" is not hypothetical.
+_MONTH_OF_MAY = re.compile(r"(?<=[^\s.!?] )May\b|^May(?= \d)")
+MAY_TOKEN = "monthofmay"
 
 
 def _normalise(text: str) -> str:
@@ -401,14 +409,19 @@ class Discourse:
     conditional: bool = False  # the latest sentence opened with a condition ("If the proposal is accepted, ...")
     self_named: int = 0  # how often this council has been named so far (by name or as "the council", "we")
     others_named: int = 0  # and other councils, each naming counted
+    # The councils of the latest sentence naming two or more, in order (True: this council), for
+    # "the former" and "the latter".
+    last_named: tuple[bool, ...] = ()
 
     def focus_elsewhere(self) -> bool:
         """The paper is about another council: the last one named alone was another, and others
         have been named more often than this one (a press item about Merton, read for Surrey)."""
         return self.last_single is False and self.age <= 2 and self.others_named > 2 * self.self_named + 1
 
-    def update(self, groups: list[tuple[int, bool]], self_words: int = 0) -> None:
+    def update(self, groups: list[tuple[int, bool]], self_words: int = 0, named: tuple[bool, ...] = ()) -> None:
         self.age += 1
+        if len(named) >= 2:
+            self.last_named = named
         self.self_named += self_words
         for size, has_self in groups:
             self.self_named += 1 if has_self else 0
@@ -606,6 +619,11 @@ def who(
         if listed is not None:
             return Attribution("self" if listed else "other", True)  # "the five councils whose ... are A, B and C"
         return Attribution("other", True)
+    order = _former_or_latter(tokens, first, position)
+    if order is not None:
+        named = named_in_order(tokens[:first]) if len(named_in_order(tokens[:first])) >= 2 else discourse.last_named
+        if len(named) >= 2:
+            return Attribution("self" if named[order] else "other", True)
     kinds = [kind for index, kind in mentions.references if first <= index < position]
     if "voice" in kinds:
         return Attribution("self", False)
@@ -634,6 +652,54 @@ def who(
     if discourse.focus_elsewhere():
         return Attribution("other", False)  # a press item about another council: its unattributed sentences are that council's
     return Attribution("implicit", False)
+
+
+def named_in_order(tokens: list[str]) -> tuple[bool, ...]:
+    """The councils named, in order: True for this council."""
+    return tuple(word == SELF_TOKEN for word in tokens if word in (SELF_TOKEN, OTHER_TOKEN))
+
+
+# What follows "the former" / "the latter" when they stand for a council, not "the former chair".
+_AFTER_A_SUBJECT = frozenset(
+    {
+        "is",
+        "was",
+        "has",
+        "had",
+        "have",
+        "remains",
+        "remained",
+        "continues",
+        "continued",
+        "will",
+        "would",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "should",
+        "signed",
+        "agreed",
+        "received",
+        "reached",
+        "entered",
+        "'s",
+        ",",
+        ";",
+        ".",
+    }
+)
+
+
+def _former_or_latter(tokens: list[str], first: int, position: int) -> int | None:
+    """0 for "the former", -1 for "the latter" standing as the subject in the clause before ``position``."""
+    for index in range(first, min(position + 1, len(tokens) - 1)):
+        if tokens[index] == "the" and tokens[index + 1] in ("former", "latter"):
+            following = tokens[index + 2 : index + 3]
+            if following and following[0] in _AFTER_A_SUBJECT:
+                return 0 if tokens[index + 1] == "former" else -1
+    return None
 
 
 _LIST_OPENERS = frozenset({"are", "were", "include", "includes", "included", "including", "namely", ":", "being"})

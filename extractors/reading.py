@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, replace
 
 from extractors import modality
-from extractors.attribution import Discourse, Subject, council_groups, mentions_in, who
+from extractors.attribution import Discourse, Subject, council_groups, mentions_in, named_in_order, who
 from extractors.cues import Cues, Parsed, default_cues
 from extractors.frames import FUTURE, HYPOTHETICAL, NEGATION, NEGATION_BEFORE, PROCESS, QUESTION, Claim, DocumentContext
 from extractors.frames.agreement import agreement_claims
@@ -106,7 +106,11 @@ def read_sentences(
         ):
             # Nothing to claim, but councils it names are what "both" or "the council" may refer to next.
             names = subject.names_a_council(sentence.text)
-            discourse.update(_groups(cues.tokens(subject.rewrite(sentence.text))) if names else [])
+            if names:
+                tokens = cues.tokens(subject.rewrite(sentence.text))
+                discourse.update(_groups(tokens), named=named_in_order(tokens))
+            else:
+                discourse.update([])
             discourse.conditional = False
             document.fund_age += 1
             continue
@@ -117,7 +121,7 @@ def read_sentences(
                 found.append(signal)
                 if signal.kind == "signal" and signal.status.startswith("sv_"):
                     document.sv = True
-        discourse.update(_groups(parsed.tokens), _own_words(parsed))
+        discourse.update(_groups(parsed.tokens), _own_words(parsed), named_in_order(parsed.tokens))
         discourse.conditional = modality.opens_with_condition(parsed)
         fund = fund_of_sentence(parsed)
         if fund == "unknown" and document.fund == "hn" and document.fund_age <= 1:
@@ -153,7 +157,9 @@ def _judge(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discours
     if mentions is None:
         mentions = parsed.memo["mentions"] = mentions_in(parsed.tokens)
     look_at = min(subject_at, claim.start)
-    if any(look_at < group[0] < max(subject_at, claim.start) for group in mentions.groups):
+    if any(look_at < group[0] < max(subject_at, claim.start) for group in mentions.groups) or (
+        subject_at > claim.start and any(group[0] == subject_at for group in mentions.groups)
+    ):  # a frame that names where its subject is ("agreements with Sefton and Wigan") is taken at its word
         look_at = max(subject_at, claim.start)  # "the programme ... and five more, including Westshire, in the negotiation stage"
     whose = who(parsed.tokens, parsed.clause, look_at, discourse, mentions)
     if whose.subject == "other":

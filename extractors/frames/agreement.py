@@ -334,8 +334,10 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             or (_with_the_department(parsed, hit) and (context.hn_topic or _definite(parsed, hit)))
         ):
             anchors.append(hit)
-        elif context.sv and _parties_named(parsed, hit) is not None:
-            anchors.append(hit)  # "the remaining agreements are with Eastbury and Westford"
+        elif (context.sv or parsed.has("dfe")) and _parties_named(parsed, hit) is not None:
+            anchors.append(
+                hit
+            )  # "the remaining agreements are with Eastbury and Westford"; "the Department's agreements with ..."
         elif context.sv and _worth_a_sum(parsed, hit):
             anchors.append(hit)  # "a £20m funding agreement" in a paper about the programme: its agreement
         elif context.sv and _definite(parsed, hit) and _plainly_named(parsed, hit):
@@ -774,7 +776,9 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
             if plural and not council_named(parsed):
                 continue  # "the future use of safety valve agreements is under review": the programme's, not a council's
             routine = any(word in _REVIEW_ROUTINE for word in tokens[max(0, hit.start - 3) : hit.end + 2])
-            if not subject or routine or not (context.sv or parsed.has("sv")):
+            # The programme named, or the agreements this sentence ties to the Department ("the
+            # Department's agreements with A, B and C are under review").
+            if not subject or routine or not (context.sv or parsed.has("sv") or (named and parsed.has("dfe"))):
                 continue
         else:
             payments = parsed.near("payment", hit.start, before=7, after=9) or parsed.near(
@@ -799,13 +803,20 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
     return claims
 
 
+_PASSIVE_AUXILIARIES = (["been"], ["be"], ["being"], ["was"], ["were"], ["is"], ["are"])
+
+
 def _resumed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> list[Claim]:
     """Payments resumed after a pause: the council is back on track."""
     claims: list[Claim] = []
     for hit in parsed.of("resumed"):
         if hit.phrase == "back on track":
             continue  # read by the tracking frame
-        if not parsed.near("payment", hit.start, before=7, after=5) or not (context.sv or parsed.has("sv")):
+        # Passive, the payments are its subject, however far: "Payments under the agreement,
+        # withheld in the autumn, have been resumed".
+        before = parsed.tokens[max(0, hit.start - 2) : hit.start]  # "have been resumed", "have now been resumed"
+        reach = 24 if any([word] in _PASSIVE_AUXILIARIES for word in before) else 7
+        if not parsed.near("payment", hit.start, before=reach, after=5) or not (context.sv or parsed.has("sv")):
             continue
         claims.append(
             Claim(
@@ -892,7 +903,26 @@ def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
                 # offer"), an offer made is a negotiation under way; accepting it supersedes that.
                 Claim("sv_negotiating", offer, offer + 1, 0.6, "agreement:offer_made", frozenset({NEGATION}), weak=True),
             ]
+        if word == "offer" and _offer_of_an_agreement(parsed, position, context.sv):
+            # "responded to the DfE's offer of an agreement with changes", "the offer was accepted"
+            made = Claim("sv_negotiating", position, position + 1, 0.6, "agreement:offer_made", frozenset({NEGATION}), weak=True)
+            accepted = next(
+                (k for k in range(position + 1, min(len(tokens), position + 10)) if tokens[k].startswith("accept")), None
+            )
+            if accepted is None:
+                return [made]
+            return [Claim("sv_agreed", accepted, accepted + 1, 0.75, "agreement:offer_accepted", SETTLED), made]
     return []
+
+
+def _offer_of_an_agreement(parsed: Parsed, position: int, about_the_programme: bool) -> bool:
+    """ "an offer of a safety valve agreement", or in a paper about the programme "the
+    Department's offer": the Department's offer of one."""
+    from_department = about_the_programme and any(hit.end == position for hit in parsed.of("dfe"))
+    of_agreement = parsed.tokens[position + 1 : position + 2] == ["of"] and any(
+        position + 1 < hit.start <= position + 5 for role in ("sv", "agreement") for hit in parsed.of(role)
+    )
+    return from_department or of_agreement
 
 
 def _department_approved_plan(parsed: Parsed, context: DocumentContext) -> list[Claim]:
@@ -1275,8 +1305,8 @@ def _is_strong(hit: Hit) -> bool:
 def _department_approval(parsed: Parsed, anchor: Hit) -> Hit | None:
     """The Department approving, confirming or agreeing (not a cabinet approving its own proposal)."""
     for hit in _around(parsed, "agreed", anchor):
-        if hit.phrase not in _APPROVALS:
-            continue
+        if hit.phrase not in _APPROVALS or parsed.tokens[hit.end : hit.end + 1] == ["that"]:
+            continue  # "the Department confirmed that ...": it reports, it does not approve
         department = [
             d for d in parsed.of("dfe") if abs(d.start - hit.start) <= 8 and parsed.clause[d.start] == parsed.clause[hit.start]
         ]
@@ -1430,6 +1460,41 @@ def _with_the_department(parsed: Parsed, hit: Hit) -> bool:
     )
 
 
+# What "with" brings after an agreement when it is not the other party: a manner or an attachment.
+_NOT_A_PARTY = frozenset(
+    {
+        "request",
+        "requests",
+        "view",
+        "aim",
+        "focus",
+        "intention",
+        "expectation",
+        "condition",
+        "conditions",
+        "proviso",
+        "caveat",
+        "requirement",
+        "requirements",
+        "deadline",
+        "target",
+        "targets",
+        "timetable",
+        "number",
+        "series",
+        "set",
+        "package",
+        "total",
+        "value",
+        "profile",
+        "plan",
+        "further",
+        "revised",
+        "new",
+    }
+)
+
+
 def _with_someone_else(parsed: Parsed, hit: Hit) -> bool:
     """An agreement "with" a party that is not the Department ("with the transport provider")."""
     tokens = parsed.tokens
@@ -1438,6 +1503,8 @@ def _with_someone_else(parsed: Parsed, hit: Hit) -> bool:
         return False  # "its agreement, with the deficit reduced to £9.8m": a new clause, not a party
     start = hit.end + after.index("with") + 1
     party = tokens[start : start + 4]
+    if party[:1] in (["a"], ["an"], ["the"], ["its"], ["their"]) and party[1:2] and party[1] in _NOT_A_PARTY:
+        return False  # "responded to the offer of an agreement with a request for changes": not who it is with
     return (
         bool(party)
         and not any(d.start in range(start, start + 4) for d in parsed.of("dfe"))

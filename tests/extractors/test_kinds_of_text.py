@@ -716,3 +716,62 @@ def test_who_may_join_dbv_is_not_who_is_in_it(text: str) -> None:
 )
 def test_the_programme_after_dbv_is_dbv(text: str, status: str) -> None:
     assert verdict(text) == status
+
+
+@pytest.mark.parametrize(
+    ("council", "status"), [("Sefton", "payment_withheld"), ("Wigan", "payment_withheld"), ("Westshire", "none")]
+)
+def test_the_departments_agreements_with_listed_councils_under_review(council: str, status: str) -> None:
+    text = "The DfE said its agreements with Sefton Council and Wigan Council were under review pending new plans."
+    assert verdict(text, names=[f"{council} Council"]) == status
+
+
+def test_a_department_confirming_that_reports_and_does_not_approve() -> None:
+    text = "The Department confirmed that the agreement with Westshire is now subject to review."
+    assert verdict(text) == "payment_withheld"
+
+
+def test_payments_resumed_after_a_long_aside_are_back_on_track() -> None:
+    text = (
+        "Instalments due to Westshire under its safety valve agreement, held back since the summer return, have now been resumed."
+    )
+    assert verdict(text) == "sv_on_track"
+
+
+@pytest.mark.parametrize("phrase", ["taken out of", "released from"])
+def test_taken_out_of_enhanced_monitoring_is_out_of_it(phrase: str) -> None:
+    assert verdict(f"Westshire has been {phrase} enhanced monitoring and support by the DfE.") == "sv_on_track"
+
+
+def test_an_offer_of_an_agreement_answered_with_changes_is_a_negotiation() -> None:
+    text = "Westshire replied to the offer of a safety valve agreement with a request to revise two conditions."
+    assert verdict(text) == "sv_negotiating"
+    accepted = "The offer of a safety valve agreement made to Westshire in May was accepted by cabinet in June."
+    assert verdict(accepted) == "sv_agreed"
+
+
+@pytest.mark.parametrize(("council", "status"), [("Sefton", "sv_on_track"), ("Wigan", "sv_off_track")])
+def test_the_former_and_the_latter_are_the_two_councils_named_before(council: str, status: str) -> None:
+    text = (
+        "Sefton Council and Wigan Council signed safety valve agreements in 2023. The former is on track; "
+        "the latter has slipped behind its trajectory."
+    )
+    assert verdict(text, names=[f"{council} Council"]) == status
+
+
+def test_the_former_chair_is_a_person_not_a_council() -> None:
+    text = "Sefton Council and Westshire spoke at the forum. The former chair said the safety valve plan is on track."
+    assert verdict(text, names=["Sefton Council"], context=SV_TITLE) == "sv_on_track"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Westshire signed its safety valve agreement with the DfE in May.", "sv_agreed"),
+        ("On 3 May the Department and Westshire signed a safety valve agreement.", "sv_agreed"),
+        ("May 2024: Westshire signed its safety valve agreement with the DfE.", "sv_agreed"),
+        ("Westshire may sign a safety valve agreement with the DfE later this year.", "none"),
+    ],
+)
+def test_the_month_of_may_is_not_the_hedge_may(text: str, status: str) -> None:
+    assert verdict(text) == status

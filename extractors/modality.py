@@ -63,7 +63,12 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
         return True  # "There is a risk that ...": the whole sentence is the risk
     first = _phrase_start(parsed, start, HYPOTHESIS_REACH)
     # "subject to enhanced monitoring" is the state itself, not a condition on it
-    hedges = [hit for hit in parsed.of("hypothetical") if not (hit.phrase == "subject to" and hit.end == start)]
+    hedges = [
+        hit
+        for hit in parsed.of("hypothetical")
+        if not (hit.phrase == "subject to" and hit.end == start)
+        and not (hit.phrase == "would" and _reported_will(parsed, hit.start))
+    ]
     if any(first <= hit.start < start for hit in hedges):
         return True
     clause = parsed.clause[start]
@@ -113,9 +118,45 @@ def continues_condition(parsed: Parsed) -> bool:
 
 
 def future(parsed: Parsed, start: int) -> bool:
-    """A future or planned state ("will be signed", "expected to enter"), not a present one."""
+    """A future or planned state ("will be signed", "expected to enter"), not a present one. A
+    state said to go on ("will remain under enhanced monitoring", "is expected to stay on track")
+    holds now."""
     first = _phrase_start(parsed, start, FUTURE_REACH)
-    return any(first <= hit.start < start for hit in parsed.of("future"))
+    tokens = parsed.tokens
+    return any(
+        first <= hit.start < start and _CONTINUING.isdisjoint(tokens[hit.end : hit.end + 2]) for hit in parsed.of("future")
+    )
+
+
+_CONTINUING = frozenset({"remain", "remains", "stay", "continue"})
+_REPORTING_VERBS = frozenset(
+    {
+        "said",
+        "say",
+        "says",
+        "wrote",
+        "write",
+        "confirmed",
+        "confirm",
+        "told",
+        "informed",
+        "stated",
+        "explained",
+        "advised",
+        "notified",
+    }
+)
+
+
+def _reported_will(parsed: Parsed, position: int) -> bool:
+    """ "the Department wrote to say that the next payment would not be made": a "will" reported
+    in the past (a decision), not a hypothesis, unless a condition comes with it."""
+    tokens = parsed.tokens
+    before = tokens[max(0, position - 8) : position]
+    if "that" not in before or "if" in before or "unless" in tokens[position : position + 12]:
+        return False
+    that = len(before) - 1 - before[::-1].index("that")
+    return any(word in _REPORTING_VERBS for word in before[max(0, that - 4) : that])
 
 
 def question(parsed: Parsed, start: int) -> bool:

@@ -781,7 +781,9 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
             if not subject or routine or not (context.sv or parsed.has("sv") or (named and parsed.has("dfe"))):
                 continue
         else:
-            payments = parsed.near("payment", hit.start, before=7, after=9) or parsed.near(
+            # Passive, the payment is its subject: "The payment due in March has therefore not been received".
+            reach = 24 if _passive(parsed, hit) else 7
+            payments = parsed.near("payment", hit.start, before=reach, after=9) or parsed.near(
                 "agreement", hit.start, before=6, after=6
             )
             if not payments or not (context.sv or parsed.has("sv") or parsed.has("dfe")):
@@ -803,7 +805,13 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
     return claims
 
 
-_PASSIVE_AUXILIARIES = (["been"], ["be"], ["being"], ["was"], ["were"], ["is"], ["are"])
+_PASSIVE_AUXILIARIES = frozenset({"been", "be", "being", "was", "were", "is", "are"})
+
+
+def _passive(parsed: Parsed, hit: Hit) -> bool:
+    """ "have (now) been resumed", "not been received": the verb's subject is what it is done to."""
+    words = parsed.tokens[max(0, hit.start - 2) : hit.start] + parsed.tokens[hit.start : hit.start + 2]
+    return not _PASSIVE_AUXILIARIES.isdisjoint(words)
 
 
 def _resumed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> list[Claim]:
@@ -814,8 +822,7 @@ def _resumed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> li
             continue  # read by the tracking frame
         # Passive, the payments are its subject, however far: "Payments under the agreement,
         # withheld in the autumn, have been resumed".
-        before = parsed.tokens[max(0, hit.start - 2) : hit.start]  # "have been resumed", "have now been resumed"
-        reach = 24 if any([word] in _PASSIVE_AUXILIARIES for word in before) else 7
+        reach = 24 if _passive(parsed, hit) else 7
         if not parsed.near("payment", hit.start, before=reach, after=5) or not (context.sv or parsed.has("sv")):
             continue
         claims.append(

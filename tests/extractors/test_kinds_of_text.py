@@ -775,3 +775,24 @@ def test_the_former_chair_is_a_person_not_a_council() -> None:
 )
 def test_the_month_of_may_is_not_the_hedge_may(text: str, status: str) -> None:
     assert verdict(text) == status
+
+
+def test_a_will_reported_in_the_past_is_a_decision_not_a_hypothesis() -> None:
+    text = "The DfE told Westshire that its next safety valve instalment would be held back until the plan is revised."
+    assert verdict(text) == "payment_withheld"
+    conditional = "The DfE said that the next safety valve instalment would be held back if the plan slipped."
+    assert verdict(conditional) == "none"
+
+
+def test_a_state_that_will_remain_holds_now() -> None:
+    assert verdict("Westshire will remain in enhanced monitoring and support until the DfE accepts its revised plan.") == "ems"
+    assert verdict("Westshire will be placed in enhanced monitoring and support next year.") == "none"
+
+
+def test_a_payment_that_has_not_been_received_after_a_long_subject_is_withheld() -> None:
+    text = "The safety valve payment of £2m due to Westshire at the end of the last quarter has still not been received."
+    assert verdict(text) == "payment_withheld"
+
+
+def test_approached_by_the_department_about_the_programme_is_a_negotiation() -> None:
+    assert verdict("Westshire was approached by the Department about joining the safety valve programme.") == "sv_negotiating"

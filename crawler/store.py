@@ -29,6 +29,7 @@ from crawler.items import (
     MeetingFound,
 )
 from crawler.result import CouncilCrawlResult
+from crawler.spiders.base import meeting_status
 from sendwatch.core.storage.models import AgendaItem, Committee, Council, CrawlRun, Document, Meeting
 from sendwatch.core.storage.upsert import insert_missing
 
@@ -117,11 +118,20 @@ def _save_meetings(
         # As the date: a route that shows no time (a page without one) keeps the time last read.
         row.start_time = meeting.start_time if meeting.start_time is not None else row.start_time
         row.end_time = meeting.end_time if meeting.end_time is not None else row.end_time
-        row.status = meeting.status or row.status
+        row.status = _status(meeting.status, row.status)
         row.url = meeting.url or row.url
         row.fingerprint = meeting.fingerprint
         row.last_checked_at = now
     return rows
+
+
+def _status(found: str | None, stored: str | None) -> str | None:
+    """A meeting's status: the one read; where none was (a page that shows none), the one stored,
+    unless that said the meeting would not take place as planned. A meeting read in full with no
+    such mark on its list or page has had its cancellation (or postponement) taken back."""
+    if found:
+        return found
+    return None if meeting_status(stored) else stored
 
 
 def _meetings(session: Session, council: Council) -> dict[str, Meeting]:

@@ -23,6 +23,7 @@ VARIANTS: dict[str, str] = {
     "earlier_meetings": "ieListMeetings shows recent meetings; older ones behind 'Earlier meetings' (Act=earlier)",
     "cancelled_on_list": "cancelled meetings marked '- CANCELLED' (or struck through) on the meetings list",
     "status_on_list": "meetings marked postponed on the list: recorded so, their pages still read",
+    "cancelled_on_page": "a meeting's own page (or GetMeeting) says it is cancelled: recorded, its papers not fetched",
     "ce_list_documents": "meeting links to CeListDocuments.aspx?CommitteeId=&MeetingId=",
     "items_link_to_reports": "agenda item titles link straight to their report (anchored AI<id>, no mgAi.aspx link)",
     "plain_paragraphs": "agenda item text in plain paragraphs, not div.mgWordPara",

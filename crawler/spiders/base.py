@@ -43,6 +43,7 @@ from crawler.items import (
     WOULD_FETCH,
     CrawlProblem,
     DocumentFound,
+    MeetingFound,
     Yielded,
 )
 from crawler.known import KnownState
@@ -134,6 +135,31 @@ class CouncilSpider(scrapy.Spider):
             yield CrawlProblem("blocked", request.url, "disallowed by robots.txt", entry=entry)
         else:
             yield CrawlProblem("error", request.url, describe_failure(failure), entry=entry)
+
+    # ------------------------------------------------------------------ meetings
+
+    def cancelled_meeting(
+        self,
+        meeting_id: str,
+        committee_id: str | None,
+        title: str | None,
+        day: dt.date | None,
+        starts: dt.time | None,
+        url: str | None,
+    ) -> MeetingFound:
+        """A meeting whose papers are not read (``papers_are_read``): recorded as cancelled, with a
+        fingerprint of its date, time and status alone, which its reading once reinstated cannot match."""
+        return MeetingFound(
+            external_id=meeting_id,
+            committee_id=committee_id,
+            title=title,
+            date=day,
+            start_time=starts,
+            url=url,
+            status="Cancelled",
+            fingerprint=fingerprint(with_time({"date": str(day), "status": "Cancelled"}, starts)),
+            in_window=self.window.in_window(day),
+        )
 
     # ------------------------------------------------------------------ documents
 
@@ -336,6 +362,20 @@ def meeting_status(text: str | None, struck: bool = False) -> str | None:
         if pattern.search(text or ""):
             return status
     return "Cancelled" if struck else None
+
+
+def papers_are_read(status: str | None) -> bool:
+    """Whether a meeting's page and papers are read, by the status it is known by (its list entry,
+    the web service or its own page): every meeting's but a cancelled (or abandoned) one's.
+
+    A cancelled meeting's business was dropped, yet councils often leave its withdrawn proposals
+    linked: read, they would alert on a position the council never took. A postponed or deferred
+    meeting's papers stand, only their discussion moves, so they are read; listed again under the
+    new date they are the same papers, stored once by URL (or by content hash, when the old
+    meeting no longer lists them). Either way the status is recorded, and a cancelled meeting is
+    fingerprinted by its date and status alone, so once reinstated it is read as changed.
+    """
+    return meeting_status(status) != "Cancelled"
 
 
 def struck_through(element: Any, levels: int = 3) -> bool:

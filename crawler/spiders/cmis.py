@@ -12,6 +12,12 @@ may change: each paper's kind comes from its bytes, and documents are also match
 hash when stored. CMIS pages give a start time but no finish: its meetings' ``end_time`` stays
 unknown (the list view's link title repeats the start after a colon, "11:00 : 11:00", which is
 not shown to be a finish and is not read as one).
+
+Meetings that will not take place follow one rule with ModernGov (``base.papers_are_read``): one
+the calendar marks cancelled or abandoned (its status after the committee, or struck through) is
+recorded as cancelled and its page is not asked for; one whose own page says so ("Status:
+Cancelled") is recorded as cancelled and the papers it lists are not fetched. A postponed or
+deferred meeting is recorded so and read as any other.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from crawler.spiders.base import (
     decode_page,
     fingerprint,
     meeting_status,
+    papers_are_read,
     struck_through,
     title_cleaner,
     with_time,
@@ -173,7 +180,11 @@ class CmisSpider(CouncilSpider):
                 meeting_id, committee_id = found.groups()
                 selected = self.matches_committee(title)
                 yield CommitteeFound(committee_id, title, selected=selected)
-                if selected and self.window.wants(day, self.known.meetings.get(meeting_id)):
+                if not selected or not self.window.wants(day, self.known.meetings.get(meeting_id)):
+                    continue
+                if not papers_are_read(status):
+                    yield self.cancelled_meeting(meeting_id, committee_id, title, day, starts, href)
+                else:
                     yield self.page_request(
                         href,
                         self.parse_meeting,
@@ -187,7 +198,8 @@ class CmisSpider(CouncilSpider):
 
     @answered_page
     def parse_meeting(self, response: Response) -> Iterator[Yielded]:
-        """A meeting page: committee, date, status and the document list."""
+        """A meeting page: committee, date, status and the document list (not followed when the page
+        says the meeting is cancelled: ``papers_are_read``)."""
         meta = response.meta
         meeting_id = meta["meeting_id"]
         tree = lxml_html.fromstring(decode_page(response))
@@ -206,6 +218,10 @@ class CmisSpider(CouncilSpider):
             yield CrawlProblem(
                 "note", response.url, f"no meeting date on the meeting page (a 'Date/Time:' or 'Date:' field){kept}"
             )
+        if not papers_are_read(status):
+            yield VariantSeen("cancelled_on_page", f"meeting {meeting_id} is {status}: its papers not fetched")
+            yield self.cancelled_meeting(meeting_id, meta.get("committee_id"), title, day, starts, response.url)
+            return
         documents: dict[str, DocumentFound] = {}
         links = [link for link in tree.iter("a") if _is_paper_link(urljoin(response.url, link.get("href") or ""), response.url)]
         clean = title_cleaner(clean_text(link.text_content()) for link in links)

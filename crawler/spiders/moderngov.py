@@ -12,9 +12,13 @@ lists and pages show starts only, and the actual start and finish fields are not
 Real sites vary (``crawler.variants``): titles escaped twice, restricted (exempt) papers, items
 without ids, raw HTML inside the XML; on the pages, item titles that link straight to their
 report, item text in plain paragraphs, cancelled meetings marked on the list, and
-``CeListDocuments`` links. Items without an id are keyed by position, so none is lost. A meeting
-cancelled (on the list, or by its ``meetingstatus`` in ``GetMeetings``) is recorded as cancelled
-and its details are not asked for.
+``CeListDocuments`` links. Items without an id are keyed by position, so none is lost.
+
+Meetings that will not take place follow one rule with CMIS (``base.papers_are_read``): one
+cancelled or abandoned (on the list, struck through, or by its ``meetingstatus`` in
+``GetMeetings``) is recorded as cancelled and its details are not asked for; one whose own page
+or ``GetMeeting`` says so is recorded as cancelled with no items and no papers. A postponed or
+deferred meeting is recorded so and read as any other.
 
 Documents are keyed by the canonical ``mgConvert2PDF.aspx?ID=<attachment id>`` URL under the
 configured base, whichever way they were found (``documents/s<id>/<name>.pdf`` links carry the
@@ -55,6 +59,7 @@ from crawler.spiders.base import (
     item_html,
     meeting_status,
     normalise_html,
+    papers_are_read,
     struck_through,
     title_cleaner,
     unescape_once,
@@ -74,8 +79,6 @@ _EARLIER_TEXT = re.compile(r"^(?:earlier|previous|older) meetings\b", re.I)
 _TITLE_ATTRIBUTE = re.compile(r"Link to document '(.+)'(?:\s+\w+\s+file)?\s*$", re.S | re.I)
 _FORMAT_WORDS = "|".join(word.upper() for word in EXTENSIONS)
 _LINK_SUFFIX = re.compile(rf"(,\s*item\s+[\w.()]+)?\s*\b({_FORMAT_WORDS})\s+[\d.,]+\s*[KM]B\s*$", re.I)
-# A meeting marked cancelled in GetMeetings' <meetingstatus>.
-_CANCELLED = re.compile(r"\bcancell?ed\b", re.I)
 # A cookieless ASP.NET session in a path: ``/(S(wm5gga55b130f045qoanjja5))/``.
 _SESSION_SEGMENT = re.compile(r"/\([A-Z]\([^)/]*\)\)/", re.I)
 _ITEM_ANCHOR = re.compile(r"^AI(\d+)$", re.I)
@@ -205,9 +208,11 @@ class ModernGovSpider(CouncilSpider):
             if not meeting_id or not self.window.wants(day, self.known.meetings.get(meeting_id)):
                 continue
             status, starts = _text(node, "meetingstatus"), parse_time(_text(node, "meetingtime"))
-            if _CANCELLED.search(status):
+            if not papers_are_read(status):
                 yield VariantSeen("cancelled_in_service", f"meeting {meeting_id} is {status}: GetMeeting not asked")
-                yield from self._cancelled_meeting(meeting_id, committee_id, title, day, starts)
+                yield self.cancelled_meeting(
+                    meeting_id, committee_id, title, day, starts, self.meeting_url(committee_id, meeting_id)
+                )
             else:
                 yield self._meeting_xml_request(meeting_id, committee_id, title, starts)
 
@@ -370,9 +375,10 @@ class ModernGovSpider(CouncilSpider):
             committee_id = committee_id or meta["committee_id"]
             if not self.window.wants(day, self.known.meetings.get(meeting_id)):
                 continue
-            if status == "Cancelled":
+            if not papers_are_read(status):
                 yield VariantSeen("cancelled_on_list")
-                yield from self._cancelled_meeting(meeting_id, committee_id, meta["committee_title"], day, starts)
+                url = self.meeting_url(committee_id, meeting_id)
+                yield self.cancelled_meeting(meeting_id, committee_id, meta["committee_title"], day, starts, url)
             else:
                 if "celistdocuments" in href.lower():
                     yield VariantSeen("ce_list_documents")
@@ -434,23 +440,6 @@ class ModernGovSpider(CouncilSpider):
                     yield self._meetings_page_request(
                         meta["committee_id"], meta["committee_title"], urljoin(response.url, href), listing="earlier"
                     )
-
-    def _cancelled_meeting(
-        self, meeting_id: str, committee_id: str, title: str, day: dt.date | None, starts: dt.time | None
-    ) -> Iterator[Yielded]:
-        """A meeting the list or the web service marks cancelled: recorded as cancelled, its page
-        (or ``GetMeeting``) not fetched."""
-        yield MeetingFound(
-            external_id=meeting_id,
-            committee_id=committee_id,
-            title=title,
-            date=day,
-            start_time=starts,
-            url=self.meeting_url(committee_id, meeting_id),
-            status="Cancelled",
-            fingerprint=fingerprint(with_time({"date": str(day), "status": "Cancelled"}, starts)),
-            in_window=self.window.in_window(day),
-        )
 
     def parse_meeting_html(self, response: Response) -> Iterator[Yielded]:
         """``ieListDocuments.aspx``: items with their text, minutes and document links."""
@@ -621,7 +610,15 @@ class ModernGovSpider(CouncilSpider):
         starts: dt.time | None = None,
         ends: dt.time | None = None,
     ) -> Iterator[Yielded]:
-        """Yield the meeting, its items, their HTML text sources and its documents (fetched or skipped)."""
+        """Yield the meeting, its items, their HTML text sources and its documents (fetched or skipped);
+        only the meeting when its page (or ``GetMeeting``) says it is cancelled (``papers_are_read``)."""
+        known = self.known.meetings.get(meeting_id)
+        url = self.meeting_url(committee_id, meeting_id) if committee_id else (known.url if known else None)
+        committee_id = committee_id or (known.committee_external_id if known else None)
+        if not papers_are_read(status):
+            yield VariantSeen("cancelled_on_page", f"meeting {meeting_id} is {status}: its papers not fetched")
+            yield self.cancelled_meeting(meeting_id, committee_id, title, day, starts, url)
+            return
         parsed = with_time(
             {
                 "date": str(day),
@@ -634,15 +631,14 @@ class ModernGovSpider(CouncilSpider):
             ends,
         )
         meeting_fingerprint = fingerprint(parsed)
-        known = self.known.meetings.get(meeting_id)
         yield MeetingFound(
             external_id=meeting_id,
-            committee_id=committee_id or (known.committee_external_id if known else None),
+            committee_id=committee_id,
             title=title,
             date=day,
             start_time=starts,
             end_time=ends,
-            url=self.meeting_url(committee_id, meeting_id) if committee_id else (known.url if known else None),
+            url=url,
             status=status,
             fingerprint=meeting_fingerprint,
             in_window=self.window.in_window(day),

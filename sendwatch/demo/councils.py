@@ -9,8 +9,10 @@ Between them the councils show shapes real sites have (``spec.VARIANTS``), so th
 the end-to-end tests crawl them: Eastmoor's web service writes a time after its dates and lists a
 postponed meeting; Riverton's pages (its web service lists no committees) write dates as numbers,
 mark a meeting postponed and strike a cancelled one through, link in lower case and link a paper
-by its file path (``Data/...``); Northfield's CMIS calendar writes a status after the committee,
-its pages give ISO dates and lower-case paths, and its forum is "Schools’ Forum".
+by its file path (``Data/...``); Northfield's CMIS calendar writes a status after the committee
+(a cancelled meeting whose withdrawn report is still linked), its pages give ISO dates and
+lower-case paths, and its forum is "Schools’ Forum". The cancelled meetings' withdrawn reports
+would change Riverton's and Northfield's status if they were read: a crawl does not fetch them.
 """
 
 from __future__ import annotations

@@ -116,7 +116,8 @@ def test_every_forum_meeting_since_is_found_with_its_date_and_status(crawled, sh
 @pytest.mark.parametrize("shape", SHAPES)
 def test_every_paper_is_fetched_once_however_it_is_linked(crawled, shape):
     run = crawled(shape)
-    published = {d.title for m in forum_meetings_since(run) for d in m.all_documents()}
+    # A cancelled meeting's papers are never read (status_after_name's withdrawn report).
+    published = {d.title for m in forum_meetings_since(run) if m.status != "Cancelled" for d in m.all_documents()}
     assert {d.title for d in rows(run.config, Document) if d.fetch_state == "ok"} == published
     assert set(run.first_bodies.values()) == {1}
     assert (run.second.documents_new, run.second.documents_changed) == (0, 0)

@@ -233,10 +233,15 @@ def test_a_status_written_after_the_committee_is_kept_and_left_out_of_its_title(
     assert "CANCELLED" not in " ".join(c.title for c in rows(northfold.config, Committee))
 
 
-def test_a_struck_through_entry_on_a_lowercase_path_is_cancelled_with_the_calendars_date(northfold):
+def test_a_struck_through_entry_on_a_lowercase_path_is_cancelled_with_the_calendars_date_and_time(northfold):
     meeting = meetings(northfold)["15003"]
-    assert (meeting.status, meeting.date) == ("Cancelled", TODAY.replace(day=26))
-    assert any("calendar's date kept" in note for note in northfold.first.notes)
+    assert (meeting.status, meeting.date, meeting.start_time) == ("Cancelled", TODAY.replace(day=26), dt.time(10, 0))
+
+
+def test_the_pages_of_meetings_the_calendar_marks_cancelled_are_not_asked_for(northfold):
+    asked = [path.lower() for path in northfold.first_requests]
+    assert [path for path in asked if "/meeting/15001/" in path]
+    assert not [path for path in asked if "/meeting/15002/" in path or "/meeting/15003/" in path]
 
 
 def test_document_ashx_and_data_papers_are_both_stored(northfold):

@@ -83,13 +83,16 @@ def test_the_demo_crawls_the_shapes_its_councils_show(demo_made: DemoRun) -> Non
     ]
     not_held = {meeting.id for _, meeting in meetings if meeting.status in ("Postponed", "Cancelled")}
     assert not [paper.url for _, paper in papers if paper.meeting_id in not_held]
-    assert WITHDRAWN_REPORT not in {paper.title for _, paper in papers}  # the struck-through meeting's report
+    # The withdrawn reports of Riverton's struck-through meeting and of Northfield's cancelled one.
+    assert WITHDRAWN_REPORT not in {paper.title for _, paper in papers}
     assert all(meeting.date is not None for _, meeting in meetings)  # numeric, ISO and timed dates all read
     [by_path] = [paper for slug, paper in papers if "/Data/" in paper.url]
     assert by_path.title == "Letter from the Department for Education" and by_path.fetch_state == "ok"
     assert ("northfield", "Schools\u2019 Forum") in {(slug, committee.title) for slug, committee in committees}
     # Only Eastmoor's change is news: nothing a postponed or cancelled meeting listed moved a status.
-    # (Riverton's withdrawn report, were it read, would put Riverton in the safety valve programme.)
+    # (The withdrawn reports, were they read, would put Riverton and Northfield in the safety valve programme.)
     assert "status changes: none;" in demo_made.stdout
     [riverton] = [line for line in demo_made.stdout.splitlines() if line.startswith("Riverton Borough Council ")]
     assert "Delivering Better Value" in riverton and "safety valve" not in riverton.lower()
+    [northfield] = [line for line in demo_made.stdout.splitlines() if line.startswith("Northfield City Council ")]
+    assert "Deficit reported" in northfield and "safety valve" not in northfield.lower()

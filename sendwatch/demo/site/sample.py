@@ -159,10 +159,27 @@ def sample_council(
     return council
 
 
-# The report a cancelled meeting (``struck_through``) still links: what it says would change the
-# council's status if it were read, so a crawl that fetched it would show.
+# The report a cancelled meeting (``struck_through``, ``status_after_name``) still links: what it
+# says would change the council's status if it were read, so a crawl that fetched it would show.
 WITHDRAWN_REPORT = "Withdrawn report - safety valve proposal"
 WITHDRAWN_ITEM = "Safety valve proposal (withdrawn)"
+
+
+def withdrawn_meeting(council: DemoCouncil, day: dt.date) -> DemoMeeting:
+    """A cancelled meeting still listing its withdrawn proposal (``WITHDRAWN_REPORT``), as councils leave them."""
+    report = DemoDocument(
+        WITHDRAWN_REPORT,
+        [
+            f"{council.name}\nProposal to the Department for Education\nThe authority has been invited to the "
+            "safety valve programme and is negotiating an agreement on its high needs position."
+        ],
+        published=day - dt.timedelta(days=7),
+    )
+    return DemoMeeting(
+        date=day,
+        status="Cancelled",
+        items=[DemoItem(WITHDRAWN_ITEM, "<p>To consider the proposal.</p>", "", [report])],
+    )
 
 
 def add_variant_data(council: DemoCouncil, forum: DemoCommittee, today: dt.date) -> None:
@@ -171,25 +188,10 @@ def add_variant_data(council: DemoCouncil, forum: DemoCommittee, today: dt.date)
     Called for sample councils, and for the demo's own councils (``sendwatch.demo.councils``).
     """
     variants, first = council.variants, forum.meetings[0] if forum.meetings else None
-    if "cancelled_meeting" in variants or ("status_after_name" in variants and "struck_through" not in variants):
+    if "cancelled_meeting" in variants:
         forum.meetings.append(DemoMeeting(date=today - dt.timedelta(days=20), status="Cancelled"))
-    if "struck_through" in variants:
-        day = today - dt.timedelta(days=34)
-        report = DemoDocument(
-            WITHDRAWN_REPORT,
-            [
-                f"{council.name}\nProposal to the Department for Education\nThe authority has been invited to the "
-                "safety valve programme and is negotiating an agreement on its high needs position."
-            ],
-            published=day - dt.timedelta(days=7),
-        )
-        forum.meetings.append(
-            DemoMeeting(
-                date=day,
-                status="Cancelled",
-                items=[DemoItem(WITHDRAWN_ITEM, "<p>To consider the proposal.</p>", "", [report])],
-            )
-        )
+    if "struck_through" in variants or ("status_after_name" in variants and "cancelled_meeting" not in variants):
+        forum.meetings.append(withdrawn_meeting(council, today - dt.timedelta(days=34)))
     if "postponed_meeting" in variants:
         forum.meetings.append(DemoMeeting(date=today - dt.timedelta(days=13), status="Postponed"))
     if "typographic_apostrophes" in variants:

@@ -50,7 +50,7 @@ VARIANTS: dict[str, str] = {
     "calendar_tab": "the calendar module under a tab not called Meetings (MeetingsCalendar), under a site prefix "
     "(/ccc_live/), reached from the site's navigation; no link to the no-JavaScript view (Cambridgeshire)",
     "status_after_name": "calendar entries write a meeting's status after the committee (Schools Forum - CANCELLED); "
-    "(data) a cancelled forum meeting",
+    "(data) a cancelled forum meeting whose withdrawn report is still linked on its page",
     "iso_dates": "meeting pages' Date/Time written ISO (2026-12-03 14:00)",
     # Both
     "non_pdf_papers": "(data) HTML and Word papers among the PDFs (served without validators by CMIS Document.ashx "

@@ -608,6 +608,8 @@ def who(
         if earlier:
             return Attribution("self", True) if earlier[0][3] else Attribution("other", True)
     generics_before = [span for span in mentions.generics if first <= span[0] <= position]
+    if len(before) >= 2 and _in_comparison(tokens, before[-1], position):
+        before = before[:-1]  # "Suffolk, like Norfolk, has had its payments suspended": the subject is Suffolk
     if before:
         nearest = before[-1]
         later = [span for span in generics_before if span[0] > nearest[1]]
@@ -652,6 +654,13 @@ def who(
     if discourse.focus_elsewhere():
         return Attribution("other", False)  # a press item about another council: its unattributed sentences are that council's
     return Attribution("implicit", False)
+
+
+def _in_comparison(tokens: list[str], group: tuple[int, int, int, bool], position: int) -> bool:
+    """A council named in an aside of comparison ("like Norfolk,", "as with Kent,"), closed by a comma before ``position``."""
+    opener = tokens[max(0, group[0] - 2) : group[0]]
+    compared = opener[-1:] in (["like"], ["unlike"]) or opener == ["as", "with"]
+    return compared and "," in tokens[group[1] + 1 : position]
 
 
 def named_in_order(tokens: list[str]) -> tuple[bool, ...]:

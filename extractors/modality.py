@@ -49,6 +49,22 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
     return "not" in after[:3] and any(word in ("successful", "accepted", "approved", "agreed") for word in after[:5])
 
 
+# Words after which "assumed" is a verb of supposing ("it is assumed that", "we assumed").
+_SUPPOSERS = frozenset({"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "we", "it", "they", "i"})
+
+
+def _describing_participle(tokens: list[str], position: int) -> bool:
+    """ "the savings assumed in the plan": a participle naming what the plan holds, not a supposition."""
+    return tokens[position] == "assumed" and position > 0 and tokens[position - 1] not in _SUPPOSERS
+
+
+def relative_clause_between(parsed: Parsed, subject: int, cue: int) -> bool:
+    """ "not seeking changes to its agreement, which remains in force": the cue is asserted in a
+    relative clause of its own, whatever the main clause denies."""
+    tokens = parsed.tokens
+    return any(tokens[k] == "," and tokens[k + 1] in ("which", "that") for k in range(subject, min(cue, len(tokens) - 1)))
+
+
 def hypothetical(parsed: Parsed, start: int) -> bool:
     """The cue sits under a condition, a risk or an aim: in its own phrase, or a sentence that
     opens with a condition."""
@@ -62,12 +78,16 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
     ) or tokens[:3] in (["the", "risk", "is"], ["the", "danger", "is"]):
         return True  # "There is a risk that ...": the whole sentence is the risk
     first = _phrase_start(parsed, start, HYPOTHESIS_REACH)
+    if first >= 2 and tokens[first - 1] == "and" and tokens[first] not in _SUBJECT_OPENINGS:
+        # "may withhold payments and place it in enhanced monitoring": the second verb shares the modal
+        first = _phrase_start(parsed, first - 1, HYPOTHESIS_REACH)
     # "subject to enhanced monitoring" is the state itself, not a condition on it
     hedges = [
         hit
         for hit in parsed.of("hypothetical")
         if not (hit.phrase == "subject to" and hit.end == start)
         and not (hit.phrase == "would" and _reported_will(parsed, hit.start))
+        and not _describing_participle(tokens, hit.start)
     ]
     if any(first <= hit.start < start for hit in hedges):
         return True

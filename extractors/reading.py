@@ -166,7 +166,12 @@ def _judge(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discours
         return None
     checks = claim.checks
     if NEGATION in checks and (
-        modality.negated(parsed, claim.start, claim.end) or (subject_at < claim.start and modality.negated(parsed, subject_at))
+        modality.negated(parsed, claim.start, claim.end)
+        or (
+            subject_at < claim.start
+            and modality.negated(parsed, subject_at)
+            and not modality.relative_clause_between(parsed, subject_at, claim.start)
+        )
     ):
         return None
     if NEGATION_BEFORE in checks and modality.negated(parsed, claim.start, claim.end, look_after=False):

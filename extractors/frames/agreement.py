@@ -390,7 +390,7 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
     )
     if anchor.role == "sv" and tokens[anchor.end + 1 : anchor.end + 2] and tokens[anchor.end + 1] in _GENERIC_SENSE:
         return None  # "the Safety Valve Agreement framework": the programme's rules, not an agreement
-    strong = [hit for hit in _around(parsed, "negotiating", anchor) if _is_strong(hit)]
+    strong = [hit for hit in _around(parsed, "negotiating", anchor) if _is_strong(hit) and not _talks_behind(parsed, hit)]
     if _drafted(parsed, anchor):
         # "a possible agreement" is not hypothetical talks: the hedge is the agreement's
         return Claim("sv_negotiating", anchor.start, anchor.end, 0.75, "agreement:draft", frozenset({NEGATION, QUESTION}))
@@ -853,11 +853,11 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
             continue
         talks = [
             t
-            for t in range(max(0, hit.start - 14), hit.start)
+            for t in range(max(0, hit.start - 14), min(len(tokens), hit.end + 8))
             if tokens[t] in _TALKS and parsed.clause[t] == parsed.clause[hit.start]
         ]
         if talks:
-            continue  # negotiations concluded: agreed (see _talks_concluded)
+            continue  # negotiations concluded, or an agreement "concluded following talks": agreed (see _talks_concluded)
         near_anchor = [a for a in anchors if abs(a.start - hit.start) <= 6 and parsed.clause[a.start] == parsed.clause[hit.start]]
         cleared = (
             hit.phrase in ("eliminated", "cleared", "paid off", "repaid", "extinguished", "fully repaid")
@@ -1302,6 +1302,13 @@ def _first_to(tokens: list[str], position: int) -> bool:
     """Whether the "to" before (or at) ``position`` follows an order of doing within three words."""
     to = position if tokens[position] == "to" else position - 1
     return to >= 0 and tokens[to] == "to" and any(word in _ORDER_OF_DOING for word in tokens[max(0, to - 3) : to])
+
+
+def _talks_behind(parsed: Parsed, hit: Hit) -> bool:
+    """ "reached in 2023 after long negotiations", "following lengthy talks": talks already over."""
+    return parsed.tokens[hit.start].startswith(("negotiat", "talks", "discussion")) and not {"after", "following"}.isdisjoint(
+        parsed.tokens[max(0, hit.start - 3) : hit.start]
+    )
 
 
 def _is_strong(hit: Hit) -> bool:

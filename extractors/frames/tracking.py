@@ -508,7 +508,7 @@ def _target_before_passive(parsed: Parsed, hit: Hit) -> Hit | None:
     """ "the financial targets set in the agreement have been met", "the plan is being delivered":
     the target comes first."""
     tokens = parsed.tokens
-    if tokens[max(0, hit.start - 1) : hit.start] not in (["been"], ["being"], ["were"], ["was"], ["are"], ["is"]):
+    if tokens[max(0, hit.start - 1) : hit.start] not in (["been"], ["being"], ["be"], ["were"], ["was"], ["are"], ["is"]):
         return None
     clause = parsed.clause[hit.start]
     for other in parsed.of("plan"):
@@ -568,8 +568,15 @@ def _negated_on_track(parsed: Parsed, hit: Hit) -> bool:
     "unlikely to meet": the phrase before the cue denies it."""
     tokens = parsed.tokens
     before = tokens[max(0, hit.start - 5) : hit.start]
-    for word in reversed(before):
-        if word in (",", ";", "and", "but", "which", "that"):
+    for index in range(len(before) - 1, -1, -1):
+        word = before[index]
+        if word == "that":  # "it is unlikely that the council will meet": the doubt is the clause's
+            start = hit.start - len(before) + index
+            return tokens[max(0, start - 1) : start] in (["unlikely"], ["doubtful"]) or tokens[max(0, start - 2) : start] in (
+                ["not", "expected"],
+                ["not", "likely"],
+            )
+        if word in (",", ";", "and", "but", "which"):
             return False
         if word in ("not", "no", "never", "unlikely", "cannot") or word.endswith("n't"):
             return True

@@ -796,3 +796,38 @@ def test_a_payment_that_has_not_been_received_after_a_long_subject_is_withheld()
 
 def test_approached_by_the_department_about_the_programme_is_a_negotiation() -> None:
     assert verdict("Westshire was approached by the Department about joining the safety valve programme.") == "sv_negotiating"
+
+
+def test_a_relative_clause_keeps_its_own_assertion_under_a_negated_main_clause() -> None:
+    text = "Westshire is not asking to vary its safety valve agreement, which stays in force until 2028."
+    assert verdict(text) == "sv_agreed"
+    assert verdict("Westshire has no safety valve agreement, and none is in place.") != "sv_agreed"
+
+
+@pytest.mark.parametrize("doubt", ["It is unlikely that", "It is not expected that"])
+def test_doubt_that_a_target_will_be_met_is_off_track(doubt: str) -> None:
+    text = f"{doubt} Westshire will meet the in-year target in its safety valve agreement."
+    assert verdict(text) == "sv_off_track"
+
+
+def test_savings_assumed_in_the_plan_are_the_plan_not_a_supposition() -> None:
+    text = "The savings assumed in Westshire's safety valve plan for this year will not be delivered."
+    assert verdict(text) == "sv_off_track"
+
+
+def test_an_agreement_reached_after_negotiations_is_agreed() -> None:
+    text = "Westshire's safety valve agreement, concluded last March following lengthy talks, is worth £60m."
+    assert verdict(text) == "sv_agreed"
+
+
+@pytest.mark.parametrize(("council", "status"), [("Sefton", "payment_withheld"), ("Wigan", "none")])
+def test_a_council_in_an_aside_of_comparison_is_not_the_subject(council: str, status: str) -> None:
+    text = "Sefton Council, unlike Wigan Council, has had its safety valve payments paused by the DfE."
+    assert verdict(text, names=[f"{council} Council"], context=SV_TITLE) == status
+
+
+def test_a_modal_reaches_the_second_of_two_joined_verbs() -> None:
+    text = "Officers said the DfE could pause payments to Westshire and put it in enhanced monitoring."
+    assert verdict(text, context=SV_TITLE) == "none"
+    said = analyse_pages(["The DfE paused payments to Westshire and put it in enhanced monitoring."], OWN, context=SV_TITLE)
+    assert {"ems", "payment_withheld"} <= {signal.status for signal in said.signals}

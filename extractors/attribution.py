@@ -665,6 +665,8 @@ def _in_comparison(tokens: list[str], group: tuple[int, int, int, bool], positio
 
 def named_in_order(tokens: list[str]) -> tuple[bool, ...]:
     """The councils named, in order: True for this council."""
+    if OTHER_TOKEN not in tokens:  # one scan in C: most sentences name no other council
+        return (True,) * tokens.count(SELF_TOKEN)
     return tuple(word == SELF_TOKEN for word in tokens if word in (SELF_TOKEN, OTHER_TOKEN))
 
 
@@ -703,6 +705,8 @@ _AFTER_A_SUBJECT = frozenset(
 
 def _former_or_latter(tokens: list[str], first: int, position: int) -> int | None:
     """0 for "the former", -1 for "the latter" standing as the subject in the clause before ``position``."""
+    if "former" not in tokens and "latter" not in tokens:
+        return None
     for index in range(first, min(position + 1, len(tokens) - 1)):
         if tokens[index] == "the" and tokens[index + 1] in ("former", "latter"):
             following = tokens[index + 2 : index + 3]

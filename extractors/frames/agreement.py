@@ -245,6 +245,10 @@ _INVITATIONS_TO_JOIN = frozenset(
         "submit",
         "work",
         "the",
+        "apply",
+        "reapply",
+        "resubmit",
+        "prepare",
     }
 )
 _MINUTES_INVITATIONS = frozenset(
@@ -1097,13 +1101,20 @@ def _instalments_received(parsed: Parsed, context: DocumentContext) -> list[Clai
 
 
 def _invitation(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> list[Claim]:
-    """An invitation to join, a selection as an entrant, a bid: negotiating, even without the name."""
-    if not (context.sv or parsed.has("sv")) or anchors or parsed.has("dbv") or not parsed.has("negotiating"):
+    """An invitation to join, a selection as an entrant, a bid: negotiating, even without the name.
+
+    In a sentence that names the agreement, only a clause after a contrast, with no anchor of its
+    own, is read so ("the application was unsuccessful in 2023, but it has since been invited to
+    reapply"): the anchor's own clause is read by ``_state_of_anchor``."""
+    if not (context.sv or parsed.has("sv")) or parsed.has("dbv") or not parsed.has("negotiating"):
         return []
     if any(_with_someone_else(parsed, hit) or _consent_sense(parsed, hit) for hit in parsed.of("agreement")):
         return []  # an agreement the sentence names but that is not the programme's: its talks are not either
     tokens = parsed.tokens
+    after_contrast = _clause_after_contrast(parsed, anchors)
     for hit in parsed.of("negotiating"):
+        if anchors and parsed.clause[hit.start] < after_contrast:
+            continue
         word = tokens[hit.start]
         if (
             word.startswith("submi")
@@ -1133,6 +1144,18 @@ def _invitation(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) ->
 
 
 # ---------------------------------------------------------------- helpers
+
+_CONTRASTS = frozenset({"but", "however", "though", "although", "whereas", ";"})
+
+
+def _clause_after_contrast(parsed: Parsed, anchors: list[Hit]) -> int:
+    """The first clause after every anchor's that a contrast opens ("..., but it has since been
+    invited"), or one past the last clause when there is none."""
+    last = max((parsed.clause[anchor.start] for anchor in anchors), default=-1)
+    for position, word in enumerate(parsed.tokens):
+        if word in _CONTRASTS and parsed.clause[position] > last:
+            return parsed.clause[position]
+    return parsed.clause[-1] + 1 if parsed.clause else 0
 
 
 def _around(parsed: Parsed, role: str, anchor: Hit) -> list[Hit]:

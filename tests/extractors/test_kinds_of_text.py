@@ -831,3 +831,10 @@ def test_a_modal_reaches_the_second_of_two_joined_verbs() -> None:
     assert verdict(text, context=SV_TITLE) == "none"
     said = analyse_pages(["The DfE paused payments to Westshire and put it in enhanced monitoring."], OWN, context=SV_TITLE)
     assert {"ems", "payment_withheld"} <= {signal.status for signal in said.signals}
+
+
+def test_a_clause_after_a_contrast_gives_the_state_now() -> None:
+    text = "Westshire's bid to the safety valve programme was rejected in 2022, but it has now been invited to reapply."
+    assert verdict(text) == "sv_negotiating"
+    without = "Westshire's bid to the safety valve programme was rejected in 2022, and officers were invited to comment."
+    assert verdict(without) != "sv_negotiating"

@@ -55,6 +55,9 @@ STRONG_NEGOTIATION = frozenset(
         "seek",
         "sought",
         "considered for",
+        "consider it for",
+        "consider us for",
+        "consider selfcouncil for",
         "discussions",
         "discussion",
         "talks",
@@ -679,8 +682,8 @@ _DECLINED = (
 def _the_departments_own(parsed: Parsed, cue: Hit) -> bool:
     """ "the government's white paper proposes ...": the Department proposing, not the council
     negotiating (but "the DfE invited the council" is the council's invitation)."""
-    if cue.phrase.startswith(("invit", "asked", "select", "shortlist")):
-        return False
+    if cue.phrase.startswith(("invit", "asked", "select", "shortlist", "consider")):
+        return False  # "the DfE invited the council", "asked the DfE to consider it for the programme"
     tokens = parsed.tokens
     programme = {index for hit in parsed.of("sv") for index in range(hit.start, hit.end)}
     return any(

@@ -838,3 +838,8 @@ def test_a_clause_after_a_contrast_gives_the_state_now() -> None:
     assert verdict(text) == "sv_negotiating"
     without = "Westshire's bid to the safety valve programme was rejected in 2022, and officers were invited to comment."
     assert verdict(without) != "sv_negotiating"
+
+
+def test_asking_the_department_to_consider_the_council_for_the_programme_is_a_negotiation() -> None:
+    assert verdict("Westshire has asked the DfE to consider it for the safety valve programme.") == "sv_negotiating"
+    assert verdict("We have asked the Department to consider us for the safety valve programme.") == "sv_negotiating"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from extractors import modality
 from extractors.cues import Hit, Parsed
 from extractors.frames import ASSERTED, HYPOTHETICAL, NEGATION, NEGATION_BEFORE, QUESTION, SETTLED, Claim, DocumentContext
 from extractors.frames.programmes import speaks_of_self
@@ -76,6 +77,10 @@ STRONG_NEGOTIATION = frozenset(
         "to agree",
         "to secure",
         "securing",
+        "to finalise",
+        "to finalize",
+        "finalising",
+        "finalizing",
     }
 )
 _TALKS = frozenset({"negotiations", "negotiation", "talks", "discussions"})
@@ -339,6 +344,7 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             or (parsed.has("dfe") and parsed.has("deficit"))
             or (hit.phrase.startswith("bail") and parsed.has("dfe") and not parsed.has("other_fund"))
             or (_with_the_department(parsed, hit) and (context.hn_topic or _definite(parsed, hit)))
+            or (context.hn_topic and _department_pays_under(parsed, hit))
         ):
             anchors.append(hit)
         elif (context.sv or parsed.has("dfe")) and _parties_named(parsed, hit) is not None:
@@ -444,7 +450,9 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
         return None  # "following talks with the DfE, the council decided not to pursue an agreement"
     strong = [hit for hit in strong if not _the_departments_own(parsed, hit)]
     if strong:
-        cue = min(strong, key=lambda hit: abs(hit.start - anchor.start))
+        # "in discussion with the Department about whether it could be invited": the talks are
+        # asserted though what they are about is hedged, so an unhedged cue speaks first
+        cue = min(strong, key=lambda hit: (modality.hypothetical(parsed, hit.start), abs(hit.start - anchor.start)))
         if _in_the_past(parsed, cue):
             return Claim("sv_agreed", cue.start, cue.end, 0.75, "agreement:since_signing", SETTLED, subject_at=anchor.start)
         if _succeeded(parsed, cue):
@@ -690,8 +698,21 @@ def _the_departments_own(parsed: Parsed, cue: Hit) -> bool:
         cue.start - 4 <= d.end <= cue.start
         and not any(word in ("selfcouncil", "we", "council") for word in tokens[d.end : cue.start])
         and not programme.intersection(range(d.end, cue.start))  # "the DfE Safety Valve programme discussed"
+        and not _partner_of(tokens, d.start)  # "working with DfE officials to agree": the council's talks
         for d in parsed.of("dfe")
     )
+
+
+_PARTNERING = frozenset({"with", "alongside"})
+
+
+def _partner_of(tokens: list[str], start: int) -> bool:
+    """The Department named as the council's partner ("with the DfE", "alongside the Department"),
+    not as the one acting."""
+    before = tokens[max(0, start - 2) : start]
+    if before and before[-1] in ("the", "our"):
+        before = before[:-1]
+    return bool(before) and before[-1] in _PARTNERING
 
 
 def _declined(parsed: Parsed) -> bool:
@@ -968,6 +989,33 @@ def _department_approved_plan(parsed: Parsed, context: DocumentContext) -> list[
     return []
 
 
+_PAYING = frozenset(
+    {
+        "pay",
+        "pays",
+        "paid",
+        "paying",
+        "give",
+        "gives",
+        "given",
+        "provide",
+        "provides",
+        "provided",
+        "providing",
+        "contribute",
+        "contributes",
+        "award",
+        "awarded",
+        "bail",
+        "fund",
+        "cover",
+        "release",
+        "releases",
+        "released",
+    }
+)
+
+
 def _department_pays(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """ "The DfE will pay Devon County Council £95 million in instalments", press "the Department
     agreed to bail out the council by £53m": money under an agreement."""
@@ -976,26 +1024,7 @@ def _department_pays(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     tokens = parsed.tokens
     for department in parsed.of("dfe"):
         for position in range(department.end, min(len(tokens), department.end + 4)):
-            if tokens[position] in (
-                "pay",
-                "pays",
-                "paid",
-                "paying",
-                "give",
-                "gives",
-                "given",
-                "provide",
-                "provides",
-                "provided",
-                "providing",
-                "contribute",
-                "contributes",
-                "award",
-                "awarded",
-                "bail",
-                "fund",
-                "cover",
-            ):
+            if tokens[position] in _PAYING:
                 if any(hit.start > position and hit.start <= position + 12 for hit in parsed.of("money")) and not _requested(
                     tokens, position
                 ):
@@ -1487,6 +1516,22 @@ _PLAIN_BEFORE = frozenset(
 def _plainly_named(parsed: Parsed, hit: Hit) -> bool:
     """ "the agreement", "our deal": not "the transport deal" or "the lease agreement"."""
     return hit.start > 0 and parsed.tokens[hit.start - 1] in _PLAIN_BEFORE
+
+
+def _department_pays_under(parsed: Parsed, hit: Hit) -> bool:
+    """ "Under the terms of our agreement, the Department will pay a further £2m": the agreement
+    the Department pays under, in a paper on the high needs block, is the programme's."""
+    tokens = parsed.tokens
+    if parsed.has("dbv") or parsed.has("other_fund") or not parsed.has("money"):
+        return False
+    if "under" not in tokens[max(0, hit.start - 5) : hit.start] or not _definite(parsed, hit):
+        return False
+    return any(
+        word in _PAYING
+        for d in parsed.of("dfe")
+        if d.phrase not in ("government", "government's", "minister", "ministers", "ministerial")
+        for word in tokens[d.end : d.end + 3]
+    )
 
 
 def _with_the_department(parsed: Parsed, hit: Hit) -> bool:

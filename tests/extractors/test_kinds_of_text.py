@@ -843,3 +843,34 @@ def test_a_clause_after_a_contrast_gives_the_state_now() -> None:
 def test_asking_the_department_to_consider_the_council_for_the_programme_is_a_negotiation() -> None:
     assert verdict("Westshire has asked the DfE to consider it for the safety valve programme.") == "sv_negotiating"
     assert verdict("We have asked the Department to consider us for the safety valve programme.") == "sv_negotiating"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are working with DfE officials to agree the terms of a safety valve agreement.",
+        "Westshire is working alongside the Department to finalise and agree its safety valve agreement.",
+    ],
+)
+def test_working_with_the_department_to_agree_an_agreement_is_a_negotiation(text: str) -> None:
+    assert verdict(text) == "sv_negotiating"
+
+
+def test_the_department_proposing_is_still_not_the_councils_negotiation() -> None:
+    assert verdict("The DfE proposes to agree safety valve agreements with more councils next year.") == "none"
+
+
+def test_the_agreement_the_department_pays_under_is_the_programmes() -> None:
+    text = (
+        "The high needs block is still in deficit. Under the terms of our agreement, the Department will release"
+        " a further £2.1m this year."
+    )
+    assert verdict(text) == "sv_agreed"
+    # with no word of the high needs block or the programme, an agreement and a department say too little
+    assert verdict("Under the terms of our agreement, the Department will release a further £2.1m this year.") == "none"
+
+
+def test_talks_asserted_outweigh_a_hedge_on_what_they_are_about() -> None:
+    text = "The council is in talks with the DfE over whether it could be invited into the safety valve programme."
+    assert verdict(text) == "sv_negotiating"
+    assert verdict("The council could be invited into the safety valve programme if the deficit grows.") != "sv_negotiating"

@@ -34,8 +34,9 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
     for position in range(first, start):
         if _is_negation(parsed, position):
             return True
-    if start >= 2 and tokens[start - 1] in ("or", "nor") or (start >= 3 and tokens[start - 2] in ("or", "nor")):
-        wider = _phrase_start(parsed, start, 10)
+    join = _second_of_a_pair(tokens, start)
+    if join is not None:
+        wider = _phrase_start(parsed, join, 10)
         if any(_is_negation(parsed, position) for position in range(wider, start)):
             return True
     if not look_after:
@@ -47,6 +48,17 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
     ):
         return True
     return "not" in after[:3] and any(word in ("successful", "accepted", "approved", "agreed") for word in after[:5])
+
+
+def _second_of_a_pair(tokens: list[str], start: int) -> int | None:
+    """Where the "or" is in "safety valve or DBV", or the "and" in "both the safety valve and DBV
+    programmes": the cue shares what governs the first of the pair."""
+    for join in (start - 1, start - 2):
+        if join >= 1 and tokens[join] in ("or", "nor"):
+            return join
+        if join >= 1 and tokens[join] == "and" and "both" in tokens[max(0, join - 8) : join]:
+            return join
+    return None
 
 
 # Words after which "assumed" is a verb of supposing ("it is assumed that", "we assumed").
@@ -137,14 +149,18 @@ def continues_condition(parsed: Parsed) -> bool:
     )
 
 
-def future(parsed: Parsed, start: int) -> bool:
+def future(parsed: Parsed, start: int, imposed: bool = False) -> bool:
     """A future or planned state ("will be signed", "expected to enter"), not a present one. A
     state said to go on ("will remain under enhanced monitoring", "is expected to stay on track")
-    holds now."""
+    holds now. A measure the Department imposes (``imposed``), reported as decided ("wrote
+    confirming that it would be placed under enhanced monitoring"), is a decision taken."""
     first = _phrase_start(parsed, start, FUTURE_REACH)
     tokens = parsed.tokens
     return any(
-        first <= hit.start < start and _CONTINUING.isdisjoint(tokens[hit.end : hit.end + 2]) for hit in parsed.of("future")
+        first <= hit.start < start
+        and _CONTINUING.isdisjoint(tokens[hit.end : hit.end + 2])
+        and not (imposed and hit.phrase == "would" and _reported_will(parsed, hit.start))
+        for hit in parsed.of("future")
     )
 
 
@@ -164,6 +180,15 @@ _REPORTING_VERBS = frozenset(
         "explained",
         "advised",
         "notified",
+        "confirming",
+        "saying",
+        "stating",
+        "explaining",
+        "advising",
+        "notifying",
+        "informing",
+        "announced",
+        "announcing",
     }
 )
 

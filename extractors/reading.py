@@ -22,7 +22,17 @@ from dataclasses import dataclass, replace
 from extractors import modality
 from extractors.attribution import Discourse, Subject, council_groups, mentions_in, named_in_order, who
 from extractors.cues import Cues, Parsed, default_cues
-from extractors.frames import FUTURE, HYPOTHETICAL, NEGATION, NEGATION_BEFORE, PROCESS, QUESTION, Claim, DocumentContext
+from extractors.frames import (
+    FUTURE,
+    GOVERNMENT_AT_LARGE,
+    HYPOTHETICAL,
+    NEGATION,
+    NEGATION_BEFORE,
+    PROCESS,
+    QUESTION,
+    Claim,
+    DocumentContext,
+)
 from extractors.frames.agreement import agreement_claims
 from extractors.frames.deficit import deficit_claims, fund_of_sentence
 from extractors.frames.programmes import dbv_claims, ems_claims
@@ -30,6 +40,8 @@ from extractors.frames.tracking import tracking_claims
 from extractors.sentences import Sentence
 
 WARNING_WEIGHT = 0.5
+# What the Department does to a council: once it is reported as decided, it has been done.
+IMPOSED_STATUSES = frozenset({"ems", "payment_withheld"})
 # A council's own papers are mostly about itself: a sentence with no subject still counts, a little less.
 SUBJECT_WEIGHT = {"self_explicit": 1.0, "self_role": 0.95, "implicit": 0.9}
 # The programme named, or its enhanced monitoring (which only safety valve councils are under).
@@ -61,8 +73,10 @@ def names_dbv(text: str) -> bool:
 
 
 def speaks_of_the_programme(text: str) -> bool:
-    """ "joined the programme in its second wave": a sentence that may mean a programme named earlier."""
-    return "programme" in text.lower()
+    """ "joined the programme in its second wave", "one of those taking part": a sentence that may
+    mean a programme named earlier."""
+    lowered = text.lower()
+    return "programme" in lowered or "taking part" in lowered or "participat" in lowered
 
 
 HN_IN_TEXT = re.compile(
@@ -199,7 +213,10 @@ def _judge(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discours
         or (discourse.conditional and modality.continues_condition(parsed))
     ):
         return signal.demoted("hypothetical")
-    if FUTURE in checks and (modality.future(parsed, claim.start) or (first < claim.start and modality.future(parsed, first))):
+    imposed = claim.status in IMPOSED_STATUSES
+    if FUTURE in checks and (
+        modality.future(parsed, claim.start, imposed) or (first < claim.start and modality.future(parsed, first, imposed))
+    ):
         return signal.demoted("future")
     if claim.over:
         return signal.demoted("over")
@@ -207,8 +224,16 @@ def _judge(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discours
 
 
 def _agreed_with_department(parsed: Parsed) -> bool:
-    """ "the profile agreed with the Department": a plan that is the agreement's."""
+    """ "the profile agreed with the Department", or "the agreed plan" in a sentence that names
+    the Department ("£6m above the agreed plan, and the Department has been informed"): a plan
+    that is the agreement's."""
     tokens = parsed.tokens
+    if not parsed.has("dfe"):
+        return False
+    if any(hit.phrase.startswith("agreed ") for hit in parsed.of("plan")) and any(
+        hit.phrase not in GOVERNMENT_AT_LARGE for hit in parsed.of("dfe")
+    ):
+        return True
     return any(
         word == "agreed"
         and tokens[position + 1 : position + 2] == ["with"]

@@ -21,6 +21,8 @@ NEGATION, HYPOTHETICAL, FUTURE, QUESTION, PROCESS = "negation", "hypothetical", 
 NEGATION_BEFORE = "negation_before"
 ASSERTED = frozenset({NEGATION, HYPOTHETICAL, QUESTION})  # the default: a plain statement of fact
 SETTLED = ASSERTED | {FUTURE}  # a state reached: "will be signed" is not signed yet
+# Words for the Department that also mean the government at large, which signs many other agreements.
+GOVERNMENT_AT_LARGE = frozenset({"government", "government's", "minister", "ministers", "ministerial"})
 
 
 @dataclass(frozen=True)

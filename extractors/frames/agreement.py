@@ -28,7 +28,17 @@ from dataclasses import replace
 
 from extractors import modality
 from extractors.cues import Hit, Parsed
-from extractors.frames import ASSERTED, HYPOTHETICAL, NEGATION, NEGATION_BEFORE, QUESTION, SETTLED, Claim, DocumentContext
+from extractors.frames import (
+    ASSERTED,
+    GOVERNMENT_AT_LARGE,
+    HYPOTHETICAL,
+    NEGATION,
+    NEGATION_BEFORE,
+    QUESTION,
+    SETTLED,
+    Claim,
+    DocumentContext,
+)
 from extractors.frames.programmes import speaks_of_self
 
 WINDOW = 12  # words around an anchor that its state words may be
@@ -703,12 +713,12 @@ def _the_departments_own(parsed: Parsed, cue: Hit) -> bool:
     )
 
 
-_PARTNERING = frozenset({"with", "alongside"})
+_PARTNERING = frozenset({"with", "alongside", "from", "to"})
 
 
 def _partner_of(tokens: list[str], start: int) -> bool:
-    """The Department named as the council's partner ("with the DfE", "alongside the Department"),
-    not as the one acting."""
+    """The Department named as the council's partner ("with the DfE", "alongside the Department")
+    or as the other end of a transfer ("from the Department", "to the DfE"), not as the one acting."""
     before = tokens[max(0, start - 2) : start]
     if before and before[-1] in ("the", "our"):
         before = before[:-1]
@@ -878,6 +888,9 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
             verbs = parsed.near("received", hit.start, before=0, after=8)
             if verbs:  # the verb carries the tense: "was received" or "will be paid"
                 claims.append(Claim("sv_completed", verbs[0].start, verbs[0].end, 0.75, "completed:final_payment", SETTLED))
+            elif (done := _perfect_after(tokens, hit.end)) is not None and not parsed.near("withheld", done, 0, 4):
+                # "the final payment from the Department has brought the deficit to zero": it was paid
+                claims.append(Claim("sv_completed", done, done + 1, 0.75, "completed:final_payment", SETTLED))
             continue
         talks = [
             t
@@ -1198,8 +1211,24 @@ def _around(parsed: Parsed, role: str, anchor: Hit) -> list[Hit]:
         if abs(hit.start - anchor.start) <= WINDOW
         and parsed.clause[hit.start] == clause
         and not (anchor.start <= hit.start < anchor.end)
-        and not (role == "negotiating" and _reporting(parsed, hit))
+        and not (role == "negotiating" and (_reporting(parsed, hit) or _deliberating(parsed, hit)))
     ]
+
+
+_DELIBERATING = frozenset({"discussed", "discussing", "discuss", "discussion"})
+
+
+def _deliberating(parsed: Parsed, hit: Hit) -> bool:
+    """ "The Forum discussed the safety valve programme": a meeting talking among itself, not the
+    council in talks with the Department."""
+    if hit.phrase not in _DELIBERATING or any(d.start > hit.start for d in parsed.in_clause("dfe", hit.start)):
+        return False
+    before = [word for word in parsed.tokens[max(0, hit.start - 3) : hit.start] if word not in ("the", "then", "also", "had")]
+    return bool(before) and before[-1] in _MEETINGS
+
+
+# The meetings that discuss a paper (the council itself "discussing" the programme is in talks).
+_MEETINGS = frozenset({"cabinet", "committee", "members", "forum", "councillors", "board", "panel", "meeting"})
 
 
 _REPORTS = frozenset({"return", "returns", "report", "reports", "monitoring", "update", "updates", "data"})
@@ -1527,10 +1556,7 @@ def _department_pays_under(parsed: Parsed, hit: Hit) -> bool:
     if "under" not in tokens[max(0, hit.start - 5) : hit.start] or not _definite(parsed, hit):
         return False
     return any(
-        word in _PAYING
-        for d in parsed.of("dfe")
-        if d.phrase not in ("government", "government's", "minister", "ministers", "ministerial")
-        for word in tokens[d.end : d.end + 3]
+        word in _PAYING for d in parsed.of("dfe") if d.phrase not in GOVERNMENT_AT_LARGE for word in tokens[d.end : d.end + 3]
     )
 
 
@@ -1538,9 +1564,7 @@ def _with_the_department(parsed: Parsed, hit: Hit) -> bool:
     """ "an agreement ... negotiated with the Department", "our deal with the DfE" (the government
     at large signs other agreements: regeneration, devolution)."""
     return any(
-        hit.end <= d.start <= hit.end + 6
-        and "with" in parsed.tokens[hit.end : d.start]
-        and d.phrase not in ("government", "government's", "minister", "ministers", "ministerial")
+        hit.end <= d.start <= hit.end + 6 and "with" in parsed.tokens[hit.end : d.start] and d.phrase not in GOVERNMENT_AT_LARGE
         for d in parsed.of("dfe")
     )
 
@@ -1623,6 +1647,19 @@ def _self_before(parsed: Parsed, position: int, reach: int) -> list[int]:
         for t in range(max(0, position - reach), position)
         if tokens[t] in ("selfcouncil", "council", "authority", "la", "we", "our", "its")
     ]
+
+
+def _perfect_after(tokens: list[str], position: int, reach: int = 6) -> int | None:
+    """Where a perfect verb ("has brought", "have been made") follows within ``reach`` words, in
+    the same stretch of text."""
+    for index in range(position, min(len(tokens) - 1, position + reach)):
+        if tokens[index] in (",", ";", "if", "once", "when"):
+            return None
+        if tokens[index] in ("has", "have") and (
+            tokens[index + 1] == "been" or tokens[index + 1].endswith(("ed", "ght", "id", "ne"))
+        ):
+            return index
+    return None
 
 
 def _past_or_perfect(tokens: list[str], position: int) -> bool:

@@ -44,7 +44,18 @@ def _the_programme_taken_part_in(parsed: Parsed) -> list[Claim]:
     for position, word in enumerate(tokens):
         if word == "programme" and position and tokens[position - 1] in ("the", "this", "that", "our", "its"):
             return [Claim("dbv", position - 1, position + 1, 0.7, "dbv:the_programme", SETTLED)]
+    # "Westshire, one of those taking part, ...": taking part with nothing after it is in the programme just named
+    for position in range(len(tokens)):
+        if _bare_participation(tokens, position):
+            return [Claim("dbv", position, position + 1, 0.65, "dbv:taking_part", SETTLED)]
     return []
+
+
+def _bare_participation(tokens: list[str], position: int) -> bool:
+    word = tokens[position]
+    if not (word == "participating" or (word == "part" and tokens[max(0, position - 1)] in ("taking", "take", "took"))):
+        return False
+    return tokens[position + 1 : position + 2] not in (["in"], ["of"], ["with"], ["at"])
 
 
 def ems_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:

@@ -874,3 +874,81 @@ def test_talks_asserted_outweigh_a_hedge_on_what_they_are_about() -> None:
     text = "The council is in talks with the DfE over whether it could be invited into the safety valve programme."
     assert verdict(text) == "sv_negotiating"
     assert verdict("The council could be invited into the safety valve programme if the deficit grows.") != "sv_negotiating"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        (
+            "The forecast deficit of £31m is £4.2m above the figure in the agreed plan, and the Department has been told.",
+            "sv_off_track",
+        ),
+        (
+            "Our high needs spending is £0.6m below the planned level at month 8, as the plan agreed with the DfE requires.",
+            "sv_on_track",
+        ),
+        (
+            "Spend on the high needs block is running below the planned level in the agreed plan shared with the DfE.",
+            "sv_on_track",
+        ),
+    ],
+)
+def test_on_or_off_the_agreed_plan_in_a_sentence_naming_the_department(text: str, status: str) -> None:
+    assert verdict(text) == status
+
+
+def test_an_agreed_plan_with_only_the_government_at_large_is_not_the_programmes() -> None:
+    assert verdict("Spending is £2m above the agreed plan, the government's figures show.") != "sv_off_track"
+
+
+def test_money_from_the_department_after_signing_up_is_an_agreement() -> None:
+    text = "Westshire is to receive £14.8m from the Department for Education over five years after signing up to the safety valve programme."
+    assert verdict(text) == "sv_agreed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Forum discussed the safety valve programme in general terms and noted its aims.",
+        "Members discussed the safety valve programme and how it is run nationally.",
+    ],
+)
+def test_a_meeting_discussing_the_programme_is_not_a_negotiation(text: str) -> None:
+    assert verdict(text) != "sv_negotiating"
+
+
+def test_the_council_discussing_the_programme_with_the_department_still_is() -> None:
+    assert verdict("Westshire discussed the safety valve programme with the DfE in May.") == "sv_negotiating"
+
+
+def test_a_measure_the_department_wrote_to_confirm_is_in_place() -> None:
+    text = "The Department wrote to Westshire in May confirming that it would be placed under enhanced monitoring and support."
+    assert verdict(text, context=SV_TITLE) == "ems"
+    told = "Officers warned that Westshire would be placed under enhanced monitoring and support if costs rose."
+    assert verdict(told, context=SV_TITLE) != "ems"
+
+
+def test_both_programmes_named_after_a_negation_are_both_denied() -> None:
+    text = "Westshire has no high needs deficit and is outside the scope of both the safety valve and DBV programmes."
+    assert verdict(text) == "none"
+
+
+@pytest.mark.parametrize(
+    ("second", "status"),
+    [
+        ("The final payment from the Department has brought the cumulative deficit to zero.", "sv_completed"),
+        ("The final payment from the Department has been withheld.", "payment_withheld"),
+        ("The final payment from the Department is due in 2028.", "sv_agreed"),
+    ],
+)
+def test_a_final_payment_made_completes_the_agreement(second: str, status: str) -> None:
+    assert verdict("Westshire has a safety valve agreement. " + second) == status
+
+
+def test_one_of_those_taking_part_after_dbv_is_named_is_in_dbv() -> None:
+    text = (
+        "The minister said the Delivering Better Value programme would support 55 councils."
+        " Westshire, one of those taking part, has used its grant on early help."
+    )
+    assert verdict(text) == "dbv"
+    assert verdict("The minister said the Delivering Better Value programme would support 55 councils.") == "none"

@@ -221,6 +221,9 @@ def _named_council_token(match: re.Match[str]) -> str:
     return OTHER_TOKEN.upper()
 
 
+_ON_A_RIVER = re.compile(r"(?:-on-|-upon-|\s+upon\s+|\s+on\s+)(?=[A-Z])")
+
+
 def _self_forms(names: list[str]) -> set[str]:
     """Every way papers name this council: full names, place names, and initials."""
     forms: set[str] = set()
@@ -236,6 +239,9 @@ def _self_forms(names: list[str]) -> set[str]:
             forms.add(_shortened(place))
             if "," in place:
                 forms.add(place.split(",")[0].strip())
+            town = _ON_A_RIVER.split(place)[0]
+            if town != place and len(town) > 3 and _shortened(place) == place:  # a known short form ("Hull") wins
+                forms.add(town)  # "Southend-on-Sea", "Richmond upon Thames": papers say "Southend", "Richmond"
         for source in {name, place}:
             initials = "".join(word[0] for word in re.split(r"[\s,-]+", source) if word and word.lower() not in _ACRONYM_SKIP)
             if 3 <= len(initials) <= 6 and len(source.split()) > 1:  # two letters ("KC") clash with other uses
@@ -267,6 +273,16 @@ def _shortened(name: str) -> str:
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 # Press writes "Bury council" as often as "Bury Council".
 _AMBIGUOUS_FOLLOWER = re.compile(r"\s+(?:(?:[Bb]orough\s+|[Cc]ity\s+|[Cc]ounty\s+)?[Cc]ouncil|" + _KIND_INITIALS + r")\b")
+
+
+# Words around a name that is also an everyday word ("Bury", "Reading") that make it the place:
+# "neighbouring Bury", "unlike Reading", "Dudley's agreement".
+_PLACE_BEFORE = re.compile(r"(?:\b(?:[Nn]eighbouring|[Nn]earby|[Uu]nlike|[Ll]ike|[Bb]oth)\s+)$")
+_PLACE_AFTER = re.compile(r"['’]s\b")
+
+
+def _reads_as_a_place(text: str, start: int, end: int) -> bool:
+    return _PLACE_AFTER.match(text, end) is not None or _PLACE_BEFORE.search(text[max(0, start - 14) : start]) is not None
 
 
 class _OtherPlaces:
@@ -310,7 +326,7 @@ class _OtherPlaces:
                 end = start + len(name)
                 if end < len(text) and (text[end].isalnum() or text[end] in "_-"):
                     continue
-                if ambiguous and not _AMBIGUOUS_FOLLOWER.match(text, end):
+                if ambiguous and not (_AMBIGUOUS_FOLLOWER.match(text, end) or _reads_as_a_place(text, start, end)):
                     continue
                 pieces.append(text[done:start])
                 pieces.append(OTHER_TOKEN.upper())

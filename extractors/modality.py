@@ -47,7 +47,11 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
         word in ("was", "were", "been", "is", "are", "be") for word in after
     ):
         return True
-    return "not" in after[:3] and any(word in ("successful", "accepted", "approved", "agreed") for word in after[:5])
+    # "the bid was not successful", "the DBV programme does not apply to the council"
+    return "not" in after[:3] and any(word in _DENIED_AFTER for word in after[:5])
+
+
+_DENIED_AFTER = frozenset({"successful", "accepted", "approved", "agreed", "apply", "applies", "relevant"})
 
 
 def _second_of_a_pair(tokens: list[str], start: int) -> int | None:

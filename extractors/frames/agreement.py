@@ -429,7 +429,11 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
         return Claim(
             "sv_agreed", approval.start, approval.end, 0.8, "agreement:approved_by_department", SETTLED, subject_at=anchor.start
         )
-    reached = [hit for hit in _around(parsed, "agreed", anchor) if _reached(hit, anchor, is_agreement)]
+    reached = [
+        hit
+        for hit in _around(parsed, "agreed", anchor)
+        if _reached(hit, anchor, is_agreement) and not _talks_begun(parsed, hit) and not _attribution_tag(parsed, hit)
+    ]
     if reached and max(hit.start for hit in reached) > latest_strong:
         cue = max(reached, key=lambda hit: hit.start)
         if _not_yet(parsed, cue):
@@ -611,6 +615,24 @@ def _terms_of(parsed: Parsed, anchor: Hit) -> bool:
     return any(word in ("terms", "conditions", "requirements", "obligations") for word in before) and "of" in before
 
 
+_BEGINNINGS = frozenset({"began", "begun", "started", "commenced", "entered", "entered into"})
+
+
+def _attribution_tag(parsed: Parsed, hit: Hit) -> bool:
+    """ "..., the council confirmed.": who says the sentence, not an approval."""
+    tokens = parsed.tokens
+    return (
+        hit.phrase == "confirmed"
+        and all(word in (".", "!") for word in tokens[hit.end :])
+        and "," in tokens[max(0, hit.start - 5) : hit.start]
+    )
+
+
+def _talks_begun(parsed: Parsed, hit: Hit) -> bool:
+    """ "have begun formal talks on an agreement": what began is the talks, not the agreement."""
+    return hit.phrase in _BEGINNINGS and not _TALKS.isdisjoint(parsed.tokens[hit.end : hit.end + 3])
+
+
 def _reached(hit: Hit, anchor: Hit, is_agreement: bool) -> bool:
     """An agreed-state word that says this agreement was reached (not "the current position")."""
     if hit.phrase not in _REACHED:
@@ -717,11 +739,13 @@ _PARTNERING = frozenset({"with", "alongside", "from", "to"})
 
 
 def _partner_of(tokens: list[str], start: int) -> bool:
-    """The Department named as the council's partner ("with the DfE", "alongside the Department")
+    """The Department named as the council's partner ("with the DfE", "Westshire and the DfE")
     or as the other end of a transfer ("from the Department", "to the DfE"), not as the one acting."""
-    before = tokens[max(0, start - 2) : start]
+    before = tokens[max(0, start - 3) : start]
     if before and before[-1] in ("the", "our"):
         before = before[:-1]
+    if len(before) >= 2 and before[-1] == "and" and before[-2] in ("selfcouncil", "council", "we", "authority"):
+        return True  # "Westshire and the Department have begun talks": together
     return bool(before) and before[-1] in _PARTNERING
 
 

@@ -18,6 +18,7 @@ SEND_REACH = 6
 _DEFINITE = frozenset(
     {
         "the",
+        "'s",  # "Westshire's DSG deficit", a possessed one
         "this",
         "our",
         "its",

@@ -84,3 +84,39 @@ def test_a_council_named_after_a_common_word_is_matched_only_as_a_name() -> None
 )
 def test_council_tax_and_the_councils_own_bodies_are_not_other_councils(subject: Subject, sentence: str) -> None:
     assert "othercouncil" not in subject.rewrite(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Neighbouring Bury has a safety valve agreement.",
+        "Unlike Reading, the council has no agreement.",
+        "Dudley's agreement was signed in 2023.",
+    ],
+)
+def test_a_place_name_that_is_also_a_word_is_a_council_where_the_words_around_make_it_a_place(sentence: str) -> None:
+    westshire = Subject(["Westshire County Council"])
+    assert "othercouncil" in westshire.rewrite(sentence)
+
+
+def test_a_place_name_that_is_also_a_word_stays_a_word_elsewhere() -> None:
+    westshire = Subject(["Westshire County Council"])
+    assert "othercouncil" not in westshire.rewrite("Reading the report, members asked about the bury of costs.")
+
+
+@pytest.mark.parametrize(
+    ("council", "short"),
+    [
+        ("Southend-on-Sea City Council", "Southend"),
+        ("Richmond upon Thames Council", "Richmond"),
+        ("Stoke-on-Trent City Council", "Stoke"),
+    ],
+)
+def test_a_town_on_a_river_is_known_by_the_town_alone(council: str, short: str) -> None:
+    assert Subject([council]).rewrite(f"{short} has signed its agreement.").startswith("selfcouncil")
+
+
+def test_a_known_short_form_wins_over_the_first_word() -> None:
+    hull = Subject(["Kingston upon Hull City Council"])
+    assert hull.rewrite("Hull has signed.").startswith("selfcouncil")
+    assert not hull.rewrite("Kingston has signed.").startswith("selfcouncil")

@@ -952,3 +952,40 @@ def test_one_of_those_taking_part_after_dbv_is_named_is_in_dbv() -> None:
     )
     assert verdict(text) == "dbv"
     assert verdict("The minister said the Delivering Better Value programme would support 55 councils.") == "none"
+
+
+def test_talks_that_have_begun_are_a_negotiation() -> None:
+    assert verdict("Westshire and the Department have begun formal talks on a safety valve agreement.") == "sv_negotiating"
+    assert verdict("Westshire has started discussions with the DfE on a safety valve agreement, the council confirmed.") == (
+        "sv_negotiating"
+    )
+
+
+def test_a_closing_attribution_is_not_an_approval() -> None:
+    text = "Westshire remains in talks with the DfE about a safety valve agreement, the council confirmed."
+    assert verdict(text) == "sv_negotiating"
+
+
+def test_programmes_that_do_not_apply_to_the_council_are_denied() -> None:
+    text = "Westshire has a small surplus on the high needs block; the safety valve and DBV programmes do not apply to it."
+    assert verdict(text) == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Westshire's DSG deficit could rise to £80m by 2027 if current trends continue, officers warned.",
+        "Westshire's high needs deficit would fall if it joined the safety valve programme.",
+    ],
+)
+def test_a_possessed_deficit_exists_whatever_is_hedged_about_its_future(text: str) -> None:
+    assert verdict(text) == "deficit_only"
+
+
+def test_a_deficit_that_only_might_arise_is_still_not_stated() -> None:
+    assert verdict("Westshire could have a DSG deficit by 2027 if current trends continue.") == "none"
+
+
+def test_a_neighbour_named_by_an_everyday_word_keeps_its_own_position() -> None:
+    text = "Westshire's high needs deficit is now £21m. Neighbouring Bury has a safety valve agreement."
+    assert verdict(text) == "deficit_only"

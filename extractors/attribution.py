@@ -127,6 +127,7 @@ class Attribution:
 
     subject: str
     explicit: bool
+    unnamed_group: bool = False  # "other": councils in general ("fourteen more councils"), not named ones
 
 
 class Subject:
@@ -636,7 +637,7 @@ def who(
         listed = _listed_after(tokens, position, mentions)
         if listed is not None:
             return Attribution("self" if listed else "other", True)  # "the five councils whose ... are A, B and C"
-        return Attribution("other", True)
+        return Attribution("other", True, unnamed_group=True)
     order = _former_or_latter(tokens, first, position)
     if order is not None:
         named = named_in_order(tokens[:first]) if len(named_in_order(tokens[:first])) >= 2 else discourse.last_named
@@ -732,6 +733,32 @@ def _former_or_latter(tokens: list[str], first: int, position: int) -> int | Non
 
 
 _LIST_OPENERS = frozenset({"are", "were", "include", "includes", "included", "including", "namely", ":", "being"})
+
+
+_GROUP_HEADS = (("they",), ("these",), ("those",), ("the", "councils"), ("the", "authorities"), ("the", "local", "authorities"))
+_GROUP_VERBS = frozenset({"include", "included", "includes", "are", "were", "comprise"})
+_AMONG = (("among", "them"), ("amongst", "them"), ("among", "those"), ("one", "of", "them"), ("one", "of", "those"))
+
+
+def names_the_group(tokens: list[str]) -> bool:
+    """Whether a sentence names this council among councils the sentence before spoke of without
+    naming them: "They include Westshire and Eastbury", "Among them are ...", "Westshire is among
+    them" (not "Westshire was not among them")."""
+    for group_start, _, _, has_self in council_groups(tokens):
+        if not has_self:
+            continue
+        for head in _GROUP_HEADS:
+            size = len(head)
+            if tuple(tokens[:size]) == head and tokens[size : size + 1] and tokens[size] in _GROUP_VERBS:
+                if size + 1 <= group_start <= size + 2:
+                    return True
+        if tokens[:2] in (["among", "them"], ["amongst", "them"]) and group_start <= 4:
+            return True
+    after = [index for index in range(len(tokens)) if any(tuple(tokens[index : index + len(a)]) == a for a in _AMONG)]
+    if after and tokens[0] == SELF_TOKEN:
+        between = tokens[1 : after[0]]
+        return bool(between) and between[0] in ("is", "was", "are", "were") and "not" not in between
+    return False
 
 
 def _listed_after(tokens: list[str], position: int, mentions: Mentions) -> bool | None:

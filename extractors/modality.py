@@ -69,6 +69,18 @@ def _second_of_a_pair(tokens: list[str], start: int) -> int | None:
 _SUPPOSERS = frozenset({"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "we", "it", "they", "i"})
 
 
+_MODALS = frozenset({"would", "could", "may", "might", "will", "should", "can", "risk", "if", "unless"})
+
+
+def _warned_of_a_fact(tokens: list[str], position: int, cue: int) -> bool:
+    """ "warned by the DfE that it is failing to meet the terms": a warning that states a fact
+    (no modal between "that" and the cue), not a risk."""
+    if tokens[position] not in ("warned", "warns", "warning"):
+        return False
+    that = next((index for index in range(position + 1, min(cue, position + 8)) if tokens[index] == "that"), None)
+    return that is not None and _MODALS.isdisjoint(tokens[that:cue])
+
+
 def _describing_participle(tokens: list[str], position: int) -> bool:
     """ "the savings assumed in the plan": a participle naming what the plan holds, not a supposition."""
     return tokens[position] == "assumed" and position > 0 and tokens[position - 1] not in _SUPPOSERS
@@ -104,6 +116,7 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
         if not (hit.phrase == "subject to" and hit.end == start)
         and not (hit.phrase == "would" and _reported_will(parsed, hit.start))
         and not _describing_participle(tokens, hit.start)
+        and not _warned_of_a_fact(tokens, hit.start, start)
     ]
     if any(first <= hit.start < start for hit in hedges):
         return True

@@ -20,7 +20,16 @@ import re
 from dataclasses import dataclass, replace
 
 from extractors import modality
-from extractors.attribution import Discourse, Subject, council_groups, mentions_in, named_in_order, who
+from extractors.attribution import (
+    Attribution,
+    Discourse,
+    Subject,
+    council_groups,
+    mentions_in,
+    named_in_order,
+    names_the_group,
+    who,
+)
 from extractors.cues import Cues, Parsed, default_cues
 from extractors.frames import (
     FUTURE,
@@ -114,7 +123,10 @@ def read_sentences(
     )
     discourse = Discourse()
     found: list[Signal] = []
+    # Claims the previous sentence made of councils it did not name, with that sentence.
+    unnamed: tuple[list[Claim], Parsed, Sentence] | None = None
     for sentence in sentences:
+        held: list[Claim] = []
         if sentence.table_unit is not None or not (
             cues.may_claim(sentence.text, document.sv) or (document.programme == "dbv" and speaks_of_the_programme(sentence.text))
         ):
@@ -123,18 +135,22 @@ def read_sentences(
             if names:
                 tokens = cues.tokens(subject.rewrite(sentence.text))
                 discourse.update(_groups(tokens), named=named_in_order(tokens))
+                found += _claims_of_the_named(unnamed, tokens, sentence, discourse)
             else:
                 discourse.update([])
             discourse.conditional = False
             document.fund_age += 1
+            unnamed = None
             continue
         parsed = cues.parse(subject.rewrite(sentence.text))
+        found += _claims_of_the_named(unnamed, parsed.tokens, sentence, discourse)
         for claim in _claims(parsed, document):
-            signal = _judge(claim, parsed, sentence, discourse)
+            signal = _judge(claim, parsed, sentence, discourse, held)
             if signal is not None:
                 found.append(signal)
                 if signal.kind == "signal" and signal.status.startswith("sv_"):
                     document.sv = True
+        unnamed = (held, parsed, sentence) if held else None
         discourse.update(_groups(parsed.tokens), _own_words(parsed), named_in_order(parsed.tokens))
         discourse.conditional = modality.opens_with_condition(parsed)
         fund = fund_of_sentence(parsed)
@@ -144,6 +160,19 @@ def read_sentences(
         if parsed.has("dbv") or parsed.has("sv"):
             document.programme = "dbv" if parsed.has("dbv") and not parsed.has("sv") else "sv"
     return found
+
+
+def _claims_of_the_named(
+    unnamed: tuple[list[Claim], Parsed, Sentence] | None, tokens: list[str], sentence: Sentence, discourse: Discourse
+) -> list[Signal]:
+    """ "Fourteen more councils have signed agreements. They include Westshire and Eastbury.": the
+    earlier sentence's claims, once this one names this council among those it was about. The
+    evidence quotes both sentences."""
+    if unnamed is None or not names_the_group(tokens):
+        return []
+    claims, parsed, earlier = unnamed
+    signals = [_judged_as(claim, parsed, earlier, discourse, Attribution("self", True)) for claim in claims]
+    return [replace(signal, quote=f"{earlier.text} {sentence.text}") for signal in signals if signal is not None]
 
 
 def _own_words(parsed: Parsed) -> int:
@@ -164,8 +193,21 @@ def _claims(parsed: Parsed, document: DocumentContext) -> list[Claim]:
     return claims
 
 
-def _judge(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discourse) -> Signal | None:
-    """The claim as evidence about this council, a warning, or nothing."""
+def _judge(
+    claim: Claim,
+    parsed: Parsed,
+    sentence: Sentence,
+    discourse: Discourse,
+    of_a_group: list[Claim] | None = None,
+) -> Signal | None:
+    """The claim as evidence about this council, a warning, or nothing.
+
+    A claim about councils in general ("fourteen more councils have signed") is kept in
+    ``of_a_group``, for a next sentence that names them."""
+    if claim.of_councils_in_general:
+        if of_a_group is not None:
+            of_a_group.append(claim)
+        return None
     subject_at = claim.subject_at if claim.subject_at is not None else claim.start
     mentions = parsed.memo.get("mentions")
     if mentions is None:
@@ -177,7 +219,15 @@ def _judge(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discours
         look_at = max(subject_at, claim.start)  # "the programme ... and five more, including Westshire, in the negotiation stage"
     whose = who(parsed.tokens, parsed.clause, look_at, discourse, mentions)
     if whose.subject == "other":
+        if whose.unnamed_group and of_a_group is not None:
+            of_a_group.append(claim)
         return None
+    return _judged_as(claim, parsed, sentence, discourse, whose)
+
+
+def _judged_as(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discourse, whose: Attribution) -> Signal | None:
+    """The claim, known to be about this council (``whose``), as a signal, a warning or nothing."""
+    subject_at = claim.subject_at if claim.subject_at is not None else claim.start
     checks = claim.checks
     if NEGATION in checks and (
         modality.negated(parsed, claim.start, claim.end)

@@ -42,6 +42,9 @@ class Claim:
     # agreement", "adverse movements on the forecast"). It counts unless the same paper says
     # plainly that the council is still negotiating (then "the agreement" is the one being negotiated).
     weak: bool = False
+    # Said of councils in general (a national announcement): this council's only once a later
+    # sentence names it among them ("They include Westshire").
+    of_councils_in_general: bool = False
 
 
 @dataclass

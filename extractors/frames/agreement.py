@@ -310,11 +310,13 @@ def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     claims += _resumed(parsed, context, anchors)
     claims += _completed(parsed, context, _firm(anchors))
     claims += _talks_concluded(parsed, context)
-    if not (parsed.has("national") and not speaks_of_self(parsed)):
-        for anchor in anchors:
-            claim = _state_of(parsed, anchor, context)
-            if claim is not None:
-                claims.append(claim)
+    # "Fourteen more councils have signed agreements, the Department announced": of councils in general
+    national = parsed.has("national") and not speaks_of_self(parsed)
+    for anchor in anchors:
+        claim = _state_of(parsed, anchor, context)
+        if claim is not None:
+            claims.append(replace(claim, of_councils_in_general=True) if national else claim)
+    if not national:
         claims += _money_route(parsed, context)
         claims += _department_pays(parsed, context)
         claims += _titled(parsed, anchors)

@@ -58,6 +58,8 @@ _ABOVE = frozenset(
 _INCOME = frozenset(
     {"grant", "funding", "allocation", "income", "budget", "settlement", "receives", "received", "gets", "allocated"}
 )
+# Nouns a deficit describes as a kind, not as a sum: "the deficit programmes", "high deficit councils".
+_FOR_DEFICITS_IN_GENERAL = frozenset({"programme", "programmes", "councils", "authorities", "las"})
 _NATIONAL = frozenset({"national", "nationally", "england's", "country's", "sector", "sector's", "total"})
 
 
@@ -69,6 +71,8 @@ def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
             continue  # "a £12m gap", "the gap was £1.3m" are money missing; "the attainment gap" is not
         if _of_things(parsed, hit):
             continue  # "a shortfall of secondary places": places missing, not money
+        if parsed.tokens[hit.end : hit.end + 1] and parsed.tokens[hit.end] in _FOR_DEFICITS_IN_GENERAL:
+            continue  # "any DfE deficit programme", "deficit councils": deficits in general, not one
         strength = _tie(parsed, hit, context)
         if strength is None or _national(parsed, hit) or parsed.has("national_body") or _schools_own(parsed, hit):
             continue

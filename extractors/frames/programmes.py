@@ -23,7 +23,7 @@ def dbv_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """The council's own part in Delivering Better Value."""
     claims: list[Claim] = []
     for hit in parsed.of("dbv"):
-        if _national(parsed):
+        if _national(parsed) or _studied(parsed.tokens, hit.start):
             continue
         takes_part = any(parsed.near(role, hit.start, before=8, after=8) for role in _PARTICIPATION_ROLES)
         claims.append(
@@ -32,6 +32,15 @@ def dbv_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     if not claims and context.programme == "dbv" and not parsed.has("sv"):
         claims += _the_programme_taken_part_in(parsed)
     return claims
+
+
+_STUDIES = frozenset({"evaluation", "evaluations", "study", "research"})  # not "report on": a council reports on its own part
+
+
+def _studied(tokens: list[str], start: int) -> bool:
+    """ "took part in an evaluation of the DBV programme": the study, not the programme, is taken part in."""
+    before = tokens[max(0, start - 4) : start]
+    return any(word in _STUDIES for word in before) and any(word in ("of", "into", "on") for word in before)
 
 
 def _the_programme_taken_part_in(parsed: Parsed) -> list[Claim]:

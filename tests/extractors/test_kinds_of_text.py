@@ -989,3 +989,42 @@ def test_a_deficit_that_only_might_arise_is_still_not_stated() -> None:
 def test_a_neighbour_named_by_an_everyday_word_keeps_its_own_position() -> None:
     text = "Westshire's high needs deficit is now £21m. Neighbouring Bury has a safety valve agreement."
     assert verdict(text) == "deficit_only"
+
+
+ANNOUNCED = "Twelve more councils have signed safety valve agreements, the Department announced."
+
+
+@pytest.mark.parametrize(
+    ("second", "council", "status"),
+    [
+        ("They include Sefton, Wigan and Oldham.", "Wigan", "sv_agreed"),
+        ("Among them are Sefton and Oldham.", "Oldham", "sv_agreed"),
+        ("Wigan is among them.", "Wigan", "sv_agreed"),
+        ("Wigan was not among them.", "Wigan", "none"),
+        ("They include Sefton and Oldham.", "Wigan", "none"),
+        ("Wigan has a high needs deficit of £9m.", "Wigan", "deficit_only"),
+    ],
+)
+def test_councils_named_after_a_claim_about_unnamed_councils_take_it(second: str, council: str, status: str) -> None:
+    analysis = analyse_pages([f"{ANNOUNCED} {second}"], [f"{council} Council"])
+    assert analysis.verdict == status
+    if status == "sv_agreed":  # the evidence quotes both sentences
+        assert analysis.deciding is not None and ANNOUNCED in analysis.deciding.quote and second in analysis.deciding.quote
+
+
+def test_a_deficit_used_as_a_kind_is_no_deficit() -> None:
+    text = "Westshire is not part of any DfE deficit programme and has no high needs deficit."
+    assert verdict(text) == "none"
+
+
+def test_a_warning_that_states_a_fact_is_not_a_hypothesis() -> None:
+    said = "Westshire, which signed a safety valve agreement in 2023, has been warned by the DfE that it is failing to meet the terms."
+    assert verdict(said) == "sv_off_track"
+    risk = "Westshire, which signed a safety valve agreement in 2023, was warned that it could fail to meet the terms."
+    assert verdict(risk) == "sv_agreed"
+
+
+def test_taking_part_in_a_study_of_dbv_is_not_taking_part_in_dbv() -> None:
+    text = "Westshire took part in an evaluation of the Delivering Better Value programme; its high needs deficit is £80m."
+    assert verdict(text) == "deficit_only"
+    assert verdict("Westshire took part in the Delivering Better Value programme in 2023.") == "dbv"

@@ -106,6 +106,12 @@ def test_the_committee_filter_reads_an_ampersand_as_and_and_any_dash_as_a_space(
     assert titles(database, "transport", committee=typed) == found
 
 
+def test_a_phrase_in_typographic_quotes_is_a_phrase(database, papers) -> None:  # type: ignore[no-untyped-def]
+    # Phones and word processors turn "..." into \u201c...\u201d; read as words, it would find more.
+    assert titles(database, "\u201cdeficit DSG cumulative\u201d") == []
+    assert titles(database, "\u201ccumulative DSG deficit\u201d") == [BUDGET, MONITORING]
+
+
 def test_a_hit_gives_the_sentence_with_words_marked_the_page_and_a_link_to_it(database, papers) -> None:  # type: ignore[no-untyped-def]
     with database.session() as session:
         [hit] = search_pages(session, '"enhanced monitoring" revised')

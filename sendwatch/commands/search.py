@@ -17,7 +17,11 @@ from sendwatch.core.vocabulary import STATUSES
 @click.command()
 @click.argument("query", required=False)
 @click.option("--council", "councils", multiple=True, metavar="SLUG", help="Only this council's papers (repeatable).")
-@click.option("--committee", metavar="WORDS", help="Only papers of committees whose title contains these words.")
+@click.option(
+    "--committee",
+    metavar="WORDS",
+    help="Only papers of committees whose title contains these words (any case, apostrophes, dashes or spacing; & is and).",
+)
 @click.option(
     "--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="DATE", help="Only papers dated on or after DATE (YYYY-MM-DD)."
 )

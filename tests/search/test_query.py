@@ -15,6 +15,7 @@ def test_words_phrases_prefixes_and_operators_make_one_tree() -> None:
         exclude=(Phrase(("early", "years")),),
     )
     assert parse_query("home-to-school") == Phrase(("home", "to", "school"))
+    assert parse_query("\u201chome to school\u201d -\u201eearly years\u201d") == parse_query('"home to school" -"early years"')
     assert parse_query("deficit AND dsg") == parse_query("deficit dsg") == And((Term("deficit"), Term("dsg")))
 
 

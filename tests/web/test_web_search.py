@@ -42,6 +42,14 @@ def test_filters_narrow_the_hits(site) -> None:  # type: ignore[no-untyped-def]
     assert "not a date" in site.client.get("/search", params={"q": "deficit", "since": "last week"}).text
 
 
+def test_the_committee_box_finds_the_committee_however_its_title_is_typed(site) -> None:  # type: ignore[no-untyped-def]
+    # Northfield's committee is "Schools\u2019 Forum", with a typographic apostrophe.
+    for typed in ("schools forum", "Schools' Forum", "SCHOOLS\u2019  FORUM"):
+        text = site.client.get("/search", params={"q": "outturn", "committee": typed}).text
+        assert 'data-council="northfield"' in text, typed
+    assert 'data-council="northfield"' not in site.client.get("/search", params={"q": "outturn", "committee": "cabinet"}).text
+
+
 def test_a_malformed_query_gets_the_page_back_with_what_is_wrong(site) -> None:  # type: ignore[no-untyped-def]
     response = site.client.get("/search", params={"q": '"home to school'})
     assert response.status_code == 400

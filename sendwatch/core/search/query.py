@@ -9,6 +9,7 @@ The language::
 
     deficit                      a word (any case)
     "home to school transport"   a phrase: these words, next to each other, in order
+                                 (“typographic” quotes too, as phones and word processors type them)
     transp*                      a prefix: any word starting "transp"
     a b        a AND b           both (AND is implied between neighbours)
     a OR b                       either (binds tighter than AND: ``a b OR c`` is ``a (b OR c)``)
@@ -27,6 +28,8 @@ from dataclasses import dataclass
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 30
 
+# Double quotes as phones, word processors and pasted papers write them: each is read as '"'.
+_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\uff02", '"'))
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _TOKEN = re.compile(r'\s*(?:(?P<quote>"[^"]*"?)|(?P<open>\()|(?P<close>\))|(?P<minus>-(?=[\w"(]))|(?P<bare>[^\s()"]+))')
 
@@ -75,7 +78,7 @@ def parse_query(text: str) -> Node:
     """The tree of ``text``; ``QueryError`` saying what is wrong when it is malformed."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
-    tokens = _tokens(text)
+    tokens = _tokens(text.translate(_QUOTES))
     if not tokens:
         raise QueryError('empty query: give a word, a "phrase" or a prefix*')
     parser = _Parser(tokens)

@@ -26,7 +26,9 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
     programmes"), or just after ("the bid was rejected")."""
     tokens = parsed.tokens
     head = _noun_phrase_start(parsed, start)  # "does not have [a DSG deficit]": reach from the phrase
-    first = _phrase_start(parsed, head, NEGATION_REACH)
+    # "has not needed to enter either the DBV or ...": "either" carries the negation further back
+    either = "either" in tokens[max(0, head - 2) : head]
+    first = _phrase_start(parsed, head, NEGATION_REACH + (4 if either else 0))
     for position in range(head - 1, first - 1, -1):
         if tokens[position] in _SCOPE_BREAKING_PREPOSITIONS and position and not tokens[position - 1].endswith("ed"):
             first = position + 1  # "no funding towards [its deficit]": the "no" is the funding's
@@ -91,6 +93,20 @@ def relative_clause_between(parsed: Parsed, subject: int, cue: int) -> bool:
     relative clause of its own, whatever the main clause denies."""
     tokens = parsed.tokens
     return any(tokens[k] == "," and tokens[k + 1] in ("which", "that") for k in range(subject, min(cue, len(tokens) - 1)))
+
+
+def compared_aside(parsed: Parsed) -> str | None:
+    """ "like" or "unlike" when this council is named only in an aside of comparison ("Unlike
+    Westshire, Eastbury has no agreement"; "Eastbury, like Westshire, ..."), else None."""
+    tokens = parsed.tokens
+    if tokens.count(SELF_TOKEN) != 1:
+        return None
+    at = tokens.index(SELF_TOKEN)
+    if at == 0 or tokens[at - 1] not in ("like", "unlike") or tokens[at + 1 : at + 2] != [","]:
+        return None
+    if tokens[at + 2 : at + 3] and tokens[at + 2] in ("which", "who", "whose", "where"):
+        return None  # "Unlike Westshire, which is negotiating, ...": the aside says its own piece
+    return tokens[at - 1]
 
 
 def hypothetical(parsed: Parsed, start: int) -> bool:

@@ -208,6 +208,15 @@ def _judge(
         if of_a_group is not None:
             of_a_group.append(claim)
         return None
+    aside = modality.compared_aside(parsed)
+    if aside == "like":  # "Eastbury, like Westshire, has had its payments paused": so has this council
+        return _judged_as(claim, parsed, sentence, discourse, Attribution("self", True))
+    if aside == "unlike":  # "Unlike Westshire, Eastbury has no agreement": this council has one
+        if NEGATION not in claim.checks or not modality.negated(parsed, claim.start, claim.end):
+            return None
+        return _judged_as(
+            replace(claim, checks=claim.checks - {NEGATION}), parsed, sentence, discourse, Attribution("self", True)
+        )
     subject_at = claim.subject_at if claim.subject_at is not None else claim.start
     mentions = parsed.memo.get("mentions")
     if mentions is None:

@@ -794,7 +794,7 @@ _POSSESSION = frozenset(
         "signed",
     }
 )
-_DETERMINERS = frozenset({"a", "an", "its", "our", "their", "his", "her"})
+_DETERMINERS = frozenset({"a", "an", "its", "our", "their", "his", "her", "no"})
 
 
 def _possessed(parsed: Parsed, anchor: Hit) -> int | None:
@@ -811,6 +811,8 @@ def _possessed(parsed: Parsed, anchor: Hit) -> int | None:
         return None
     if determiner == 0 or tokens[determiner - 1] not in _POSSESSION:
         return None
+    if tokens[determiner] == "no":
+        return anchor.start  # "has no agreement": the claim sits where its "no" denies it
     verb = determiner - 1
     if tokens[verb] == "with":
         for position in range(verb - 1, max(-1, verb - 7), -1):
@@ -935,7 +937,8 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
             continue  # "concluded an agreement": reached, not completed
         following = tokens[hit.end : hit.end + 3]
         if (
-            near_anchor
+            not cleared
+            and near_anchor
             and near_anchor[0].start < hit.start
             and following[:1] in (["the"], ["its"], ["a"], ["their"])
             and not any(a.start in range(hit.end, hit.end + 4) for a in anchors)
@@ -951,7 +954,7 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
 def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """ "The negotiations were brought to a close", "accepted the Department's offer of an agreement"."""
     tokens = parsed.tokens
-    if _TALKS.isdisjoint(parsed.words) and "offer" not in parsed.words:
+    if _TALKS.isdisjoint(parsed.words) and "offer" not in parsed.words and "offered" not in parsed.words:
         return []
     if not (context.sv or parsed.has("sv") or parsed.has("dfe")):
         return []
@@ -976,6 +979,11 @@ def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
                 # Whether or not it is accepted yet ("members will be asked whether to accept the
                 # offer"), an offer made is a negotiation under way; accepting it supersedes that.
                 Claim("sv_negotiating", offer, offer + 1, 0.6, "agreement:offer_made", frozenset({NEGATION}), weak=True),
+            ]
+        if word == "offered" and any(hit.end == position for hit in parsed.of("agreement")):
+            # "whether to sign the safety valve agreement offered by the Department": offered, not yet signed
+            return [
+                Claim("sv_negotiating", position, position + 1, 0.6, "agreement:offer_made", frozenset({NEGATION}), weak=True)
             ]
         if word == "offer" and _offer_of_an_agreement(parsed, position, context.sv):
             # "responded to the DfE's offer of an agreement with changes", "the offer was accepted"

@@ -1028,3 +1028,38 @@ def test_taking_part_in_a_study_of_dbv_is_not_taking_part_in_dbv() -> None:
     text = "Westshire took part in an evaluation of the Delivering Better Value programme; its high needs deficit is £80m."
     assert verdict(text) == "deficit_only"
     assert verdict("Westshire took part in the Delivering Better Value programme in 2023.") == "dbv"
+
+
+def test_either_carries_a_negation_to_both_programmes() -> None:
+    text = (
+        "Westshire's high needs block balances and the council has not needed to enter either the DBV or safety valve programme."
+    )
+    assert verdict(text) == "none"
+
+
+def test_an_agreement_offered_and_not_yet_signed_is_a_negotiation() -> None:
+    text = "Cabinet will consider whether to sign the safety valve agreement offered by the Department at its February meeting."
+    assert verdict(text) == "sv_negotiating"
+
+
+def test_clearing_the_deficit_completes_the_agreement_even_with_the_agreement_named_before() -> None:
+    text = "Westshire became the first council to complete its safety valve agreement, having eliminated its DSG deficit."
+    assert verdict(text) == "sv_completed"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Unlike Westshire, Eastbury Council has no safety valve agreement.", "sv_agreed"),
+        ("Unlike Westshire, Eastbury Council was not included in the DBV programme.", "dbv"),
+        ("Unlike Westshire, Eastbury Council has a safety valve agreement.", "none"),
+        ("Eastbury Council, like Westshire, has had its safety valve payments paused.", "payment_withheld"),
+        ("Unlike Westshire, which is negotiating a safety valve agreement, Eastbury Council has none.", "sv_negotiating"),
+    ],
+)
+def test_this_council_in_an_aside_of_comparison_shares_or_lacks_the_main_claim(text: str, status: str) -> None:
+    assert verdict(text) == status
+
+
+def test_a_council_with_no_agreement_has_none() -> None:
+    assert verdict("Westshire has no safety valve agreement and no high needs deficit.") == "none"

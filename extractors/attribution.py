@@ -282,6 +282,11 @@ _PLACE_BEFORE = re.compile(r"(?:\b(?:[Nn]eighbouring|[Nn]earby|[Uu]nlike|[Ll]ike
 _PLACE_AFTER = re.compile(r"['’]s\b")
 
 
+_LIST_JOINS = frozenset({", ", " and ", " or ", ", and ", " & "})
+_LISTED_BEFORE = re.compile(r"(?:SELFCOUNCIL|OTHERCOUNCIL|[A-Z][a-z]+ (?:Borough |City |County )?Council)(?:,| and| or) ")
+_LISTED_AFTER = re.compile(r"(?:,| and| or) ([A-Z][\w'’-]*)")
+
+
 def _reads_as_a_place(text: str, start: int, end: int) -> bool:
     return _PLACE_AFTER.match(text, end) is not None or _PLACE_BEFORE.search(text[max(0, start - 14) : start]) is not None
 
@@ -307,6 +312,19 @@ class _OtherPlaces:
             for word in _CAPITALISED.finditer(text)
         )
 
+    def _listed(self, text: str, start: int, end: int) -> bool:
+        """In a list with a council ("Merton and Sutton", "Sutton, Merton"): a place."""
+        before = _LISTED_BEFORE.search(text, max(0, start - 30), start)
+        if before is not None and before.end() == start:
+            return True
+        after = _LISTED_AFTER.match(text, end)
+        if after is None:
+            return False
+        following = after.group(1)
+        return following in (SELF_TOKEN.upper(), OTHER_TOKEN.upper()) or any(
+            text.startswith(name, after.start(1)) and not ambiguous for name, ambiguous in self._by_first.get(following, [])
+        )
+
     def sub(self, text: str) -> str:
         if not self._by_first:
             return text
@@ -327,7 +345,13 @@ class _OtherPlaces:
                 end = start + len(name)
                 if end < len(text) and (text[end].isalnum() or text[end] in "_-"):
                     continue
-                if ambiguous and not (_AMBIGUOUS_FOLLOWER.match(text, end) or _reads_as_a_place(text, start, end)):
+                just_named = bool(pieces) and text[done:start] in _LIST_JOINS  # "Merton and Sutton"
+                if ambiguous and not (
+                    just_named
+                    or _AMBIGUOUS_FOLLOWER.match(text, end)
+                    or _reads_as_a_place(text, start, end)
+                    or self._listed(text, start, end)
+                ):
                     continue
                 pieces.append(text[done:start])
                 pieces.append(OTHER_TOKEN.upper())

@@ -44,6 +44,8 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
     if not look_after:
         return False
     stop = end if end is not None else start + 1
+    if _denied_in_a_relative_clause(tokens, stop):
+        return True
     after = tokens[stop : stop + 5]
     if any(word in _NEGATING_AFTER for word in after) and any(
         word in ("was", "were", "been", "is", "are", "be") for word in after
@@ -54,6 +56,30 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
 
 
 _DENIED_AFTER = frozenset({"successful", "accepted", "approved", "agreed", "apply", "applies", "relevant"})
+
+
+_AUXILIARIES = frozenset({"has", "have", "had", "did", "does", "do", "was", "were", "is", "are"})
+_RELATIVE_SUBJECTS = frozenset({SELF_TOKEN, "we", "it", "council", "authority"})
+
+
+def _denied_in_a_relative_clause(tokens: list[str], stop: int) -> bool:
+    """ "an invitation from the Department, which had not been received", "the DBV programme, in
+    which Westshire did not take part": a relative clause on the cue denies it."""
+    for comma in range(stop, min(len(tokens), stop + 5)):
+        if tokens[comma] != ",":
+            continue
+        rest = tokens[comma + 1 : comma + 8]
+        if rest[:1] == ["in"] or rest[:1] == ["of"]:
+            rest = rest[1:]
+        if rest[:1] != ["which"]:
+            return False
+        rest = rest[1:]
+        if rest[:1] == ["the"]:
+            rest = rest[1:]
+        if rest[:1] and rest[0] in _RELATIVE_SUBJECTS:
+            rest = rest[1:]
+        return len(rest) >= 2 and rest[0] in _AUXILIARIES and rest[1] in ("not", "never")
+    return False
 
 
 def _second_of_a_pair(tokens: list[str], start: int) -> int | None:
@@ -152,7 +178,17 @@ def _condition_closed(tokens: list[str], start: int) -> bool:
 
 
 _CONDITIONS = frozenset(
-    {"subject to", "dependent on", "depending on", "contingent", "provided that", "conditional on", "on condition that"}
+    {
+        "subject to",
+        "dependent on",
+        "depending on",
+        "depend on",
+        "depends on",
+        "contingent",
+        "provided that",
+        "conditional on",
+        "on condition that",
+    }
 )
 
 
@@ -234,6 +270,8 @@ def _reported_will(parsed: Parsed, position: int) -> bool:
     if "that" not in before or "if" in before or "unless" in tokens[position : position + 12]:
         return False
     that = len(before) - 1 - before[::-1].index("that")
+    if that == len(before) - 1:
+        return False  # "officers said that would depend on ...": "that" is the subject, and the hedge its own
     return any(word in _REPORTING_VERBS for word in before[max(0, that - 4) : that])
 
 

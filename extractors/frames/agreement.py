@@ -365,7 +365,10 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             )  # "the remaining agreements are with Eastbury and Westford"; "the Department's agreements with ..."
         elif context.sv and _worth_a_sum(parsed, hit):
             anchors.append(hit)  # "a £20m funding agreement" in a paper about the programme: its agreement
-        elif context.sv and _definite(parsed, hit) and _plainly_named(parsed, hit):
+        elif context.sv and (
+            (_definite(parsed, hit) and _plainly_named(parsed, hit))
+            or (hit.start > 0 and parsed.tokens[hit.start - 1] in _AGREEMENT_MAKING and council_named(parsed))
+        ):  # "the agreement"; "Merton and Sutton both signed agreements in 2022"
             anchors.append(hit._replace(role="agreement_referred"))
     if context.sv and not parsed.has("dbv") and context.programme != "dbv":
         tokens = parsed.tokens
@@ -621,13 +624,14 @@ _BEGINNINGS = frozenset({"began", "begun", "started", "commenced", "entered", "e
 
 
 def _attribution_tag(parsed: Parsed, hit: Hit) -> bool:
-    """ "..., the council confirmed.": who says the sentence, not an approval."""
+    """ "..., the council confirmed." or "the Director confirmed that ...": who says the sentence,
+    not an approval."""
     tokens = parsed.tokens
-    return (
-        hit.phrase == "confirmed"
-        and all(word in (".", "!") for word in tokens[hit.end :])
-        and "," in tokens[max(0, hit.start - 5) : hit.start]
-    )
+    if hit.phrase != "confirmed":
+        return False
+    if tokens[hit.end : hit.end + 1] == ["that"]:
+        return True
+    return all(word in (".", "!") for word in tokens[hit.end :]) and "," in tokens[max(0, hit.start - 5) : hit.start]
 
 
 def _talks_begun(parsed: Parsed, hit: Hit) -> bool:
@@ -912,6 +916,8 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
     if not (context.sv or parsed.has("sv")):
         return claims
     for hit in parsed.of("completed"):
+        if hit.phrase == "closed" and parsed.tokens[hit.end : hit.end + 1] == ["to"]:
+            continue  # "closed to new entrants": the programme no longer takes councils in
         if hit.phrase.startswith(("final", "last")):
             verbs = parsed.near("received", hit.start, before=0, after=8)
             if verbs:  # the verb carries the tense: "was received" or "will be paid"
@@ -1245,8 +1251,13 @@ def _around(parsed: Parsed, role: str, anchor: Hit) -> list[Hit]:
         if abs(hit.start - anchor.start) <= WINDOW
         and parsed.clause[hit.start] == clause
         and not (anchor.start <= hit.start < anchor.end)
-        and not (role == "negotiating" and (_reporting(parsed, hit) or _deliberating(parsed, hit)))
+        and not (role == "negotiating" and (_reporting(parsed, hit) or _deliberating(parsed, hit) or _closed_to(parsed, hit)))
     ]
+
+
+def _closed_to(parsed: Parsed, hit: Hit) -> bool:
+    """ "the programme is now closed to new entrants": the programme's state, nobody's bid."""
+    return "closed" in parsed.tokens[max(0, hit.start - 4) : hit.start]
 
 
 _DELIBERATING = frozenset({"discussed", "discussing", "discuss", "discussion"})
@@ -1574,6 +1585,9 @@ _PLAIN_BEFORE = frozenset(
         "full",
     }
 )
+
+
+_AGREEMENT_MAKING = frozenset({"signed", "agreed", "reached", "struck", "entered", "secured"})
 
 
 def _plainly_named(parsed: Parsed, hit: Hit) -> bool:

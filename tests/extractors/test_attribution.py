@@ -120,3 +120,15 @@ def test_a_known_short_form_wins_over_the_first_word() -> None:
     hull = Subject(["Kingston upon Hull City Council"])
     assert hull.rewrite("Hull has signed.").startswith("selfcouncil")
     assert not hull.rewrite("Kingston has signed.").startswith("selfcouncil")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Merton and Sutton both signed agreements.", "Sutton and Merton both signed agreements.", "Kent, Sutton and Surrey signed."],
+)
+def test_a_place_name_that_is_also_a_word_is_a_council_in_a_list_of_councils(sentence: str) -> None:
+    assert Subject(["Westshire County Council"]).rewrite(sentence).count("othercouncil") == sentence.count(",") + 2
+
+
+def test_a_list_of_people_with_such_names_is_not_a_list_of_councils() -> None:
+    assert "othercouncil" not in Subject(["Westshire County Council"]).rewrite("Mr Sutton and Ms Reading spoke.")

@@ -1063,3 +1063,38 @@ def test_this_council_in_an_aside_of_comparison_shares_or_lacks_the_main_claim(t
 
 def test_a_council_with_no_agreement_has_none() -> None:
     assert verdict("Westshire has no safety valve agreement and no high needs deficit.") == "none"
+
+
+def test_an_officer_confirming_that_there_is_no_agreement_is_no_approval() -> None:
+    text = "The Director confirmed that Westshire does not have a safety valve agreement and no payments are due from the DfE."
+    assert verdict(text) == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officers said that would depend on an invitation from the Department, which had not been received.",
+        "A safety valve agreement depends on an invitation from the DfE.",
+    ],
+)
+def test_an_invitation_that_only_something_depends_on_is_no_invitation(text: str) -> None:
+    assert verdict(text, context=SV_TITLE) != "sv_negotiating"
+
+
+def test_a_relative_clause_can_deny_the_cue_before_it() -> None:
+    text = "The DBV programme, in which Westshire did not take part, has concluded; the high needs deficit is £15m."
+    assert verdict(text) == "deficit_only"
+    assert verdict("The DBV programme, in which Westshire took part, has concluded.") == "dbv"
+
+
+def test_a_programme_closed_to_new_entrants_is_no_councils_bid_nor_completion() -> None:
+    text = "Officers reminded members that the safety valve programme is now closed to new entrants."
+    assert verdict(text) == "none"
+
+
+def test_councils_listed_as_signing_agreements_in_a_safety_valve_paper_have_them() -> None:
+    text = (
+        "The chair asked whether the council might follow others into the safety valve programme."
+        " Westshire and Sutton both signed agreements in 2022."
+    )
+    assert verdict(text) == "sv_agreed"

@@ -7,6 +7,7 @@ import json
 
 import click
 
+from sendwatch.commands.choosing import council_slugs
 from sendwatch.core.formatting import long_date
 from sendwatch.core.search.pages import SearchFilters, search_pages
 from sendwatch.core.search.pages import reindex as rebuild_index
@@ -16,7 +17,9 @@ from sendwatch.core.vocabulary import STATUSES
 
 @click.command()
 @click.argument("query", required=False)
-@click.option("--council", "councils", multiple=True, metavar="SLUG", help="Only this council's papers (repeatable).")
+@click.option(
+    "--council", "councils", multiple=True, metavar="SLUG", help="Only this council's papers (repeatable; a slug, name or alias)."
+)
 @click.option(
     "--committee",
     metavar="WORDS",
@@ -61,7 +64,8 @@ def search(
         return
     if not query:
         raise click.UsageError("give a QUERY to search for (or --reindex)")
-    filters = SearchFilters(councils=councils, committee=committee, since=since.date() if since else None, statuses=statuses)
+    chosen = tuple(council_slugs(runtime.config, councils))
+    filters = SearchFilters(councils=chosen, committee=committee, since=since.date() if since else None, statuses=statuses)
     database = runtime.existing_database
     try:
         if database is None:  # a read never creates a database

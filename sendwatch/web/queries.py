@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.status import CouncilStatus, current_statuses, describe_reference
+from sendwatch.core.comparable import comparable_text, text_contains
 from sendwatch.core.formatting import looks_like_pdf, page_link, safe_url, status_label
 from sendwatch.core.health import crawl_health, is_flagged
 from sendwatch.core.storage.db import fits_row_id
@@ -169,11 +170,10 @@ def dashboard(
     counts: dict[str, int] = {name: counted[name] for name in STATUSES if counted[name] and name != "none"}
     quiet_counted = Counter(row.health for row in statuses if row.status == "none")
     quiet: dict[str, int] = {health: quiet_counted[health] for health in CRAWL_HEALTHS if quiet_counted[health]}
-    wanted = query.strip().lower()
     rows = [
         DashboardRow(row, crawl_health(councils[row.slug]), is_flagged(councils[row.slug], flag_after))
         for row in statuses
-        if (status is None or row.status == status) and (not wanted or wanted in row.name.lower() or wanted in row.slug)
+        if (status is None or row.status == status) and matches_council(query, row.slug, row.name)
     ]
     if sort == "name":
         rows.sort(key=lambda row: row.status.name.lower())
@@ -523,9 +523,10 @@ def council_names(session: Session, slugs: Sequence[str]) -> list[str]:
 
 
 def matches_council(query: str, slug: str, name: str, aliases: Sequence[str] = ()) -> bool:
-    """Whether a council is what someone typed: any word of its name, slug or aliases, any case."""
-    wanted = " ".join(query.lower().split())
-    return not wanted or any(wanted in words.lower() for words in (name, slug, *aliases))
+    """Whether a council is what someone typed: words of its name, slug or aliases, compared as
+    ``comparable.text_contains`` (so "brighton and hove" finds "Brighton & Hove"); nothing typed
+    is every council."""
+    return not comparable_text(query) or any(text_contains(words, query) for words in (name, slug, *aliases))
 
 
 def council_choices(session: Session) -> list[tuple[str, str]]:

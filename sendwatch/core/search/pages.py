@@ -21,11 +21,11 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from sendwatch.core.comparable import text_contains
 from sendwatch.core.formatting import page_link
 from sendwatch.core.search import postgres_fts, sqlite_fts
 from sendwatch.core.search.query import Node, QueryError, parse_query
 from sendwatch.core.search.snippets import Snippet, best_snippet
-from sendwatch.core.search.titles import title_contains
 from sendwatch.core.storage.models import Committee, Council, Document, DocumentPage, Meeting
 
 __all__ = ["SearchFilters", "SearchHit", "backend_for", "committees_titled", "reindex", "search_pages"]
@@ -40,7 +40,7 @@ class SearchFilters:
     """What narrows a search; empty fields narrow nothing."""
 
     councils: tuple[str, ...] = ()  # slugs
-    committee: str | None = None  # words in the committee's title (as ``titles.title_contains`` compares them)
+    committee: str | None = None  # words in the committee's title (as ``comparable.text_contains`` compares them)
     since: dt.date | None = None  # papers dated (or their meeting held) on or after this day
     statuses: tuple[str, ...] = ()  # the status the paper itself states (its verdict)
     # Only these papers: ids, or a SELECT of ids (keyword alerts: the papers that are news to someone).
@@ -143,7 +143,7 @@ def search_pages(
 def committees_titled(session: Session, words: str) -> list[int]:
     """The ids of the stored committees whose titles contain ``words``. Compared in Python, the
     same on every database: only the watched committees are stored, so they are few."""
-    return [id_ for id_, title in session.execute(select(Committee.id, Committee.title)) if title_contains(title, words)]
+    return [id_ for id_, title in session.execute(select(Committee.id, Committee.title)) if text_contains(title, words)]
 
 
 def reindex(session: Session) -> int:

@@ -339,6 +339,8 @@ class _OtherPlaces:
             )
             if not candidates or (start and (text[start - 1].isalnum() or text[start - 1] in "-'’")):
                 continue
+            if text.endswith("Greater ", 0, start):
+                continue  # "Greater Manchester", "Greater London": a region, not the council
             for name, ambiguous in candidates:
                 if not text.startswith(name, start):
                     continue
@@ -764,10 +766,26 @@ _GROUP_VERBS = frozenset({"include", "included", "includes", "are", "were", "com
 _AMONG = (("among", "them"), ("amongst", "them"), ("among", "those"), ("one", "of", "them"), ("one", "of", "those"))
 
 
-def names_the_group(tokens: list[str]) -> bool:
+_GENERAL_COUNCILS = frozenset({"councils", "authorities", "las"})
+
+
+def counted_councils(tokens: list[str]) -> int | None:
+    """How many councils a sentence speaks of without naming them ("two Greater Manchester
+    councils have struck deals"), when it says."""
+    for index, word in enumerate(tokens):
+        if word in _GENERAL_COUNCILS:
+            for before in tokens[max(0, index - 4) : index]:
+                size = _NUMBER_WORDS.get(before) or (int(before) if before.isdigit() and len(before) < 3 else None)
+                if size:
+                    return size
+    return None
+
+
+def names_the_group(tokens: list[str], counted: int | None = None) -> bool:
     """Whether a sentence names this council among councils the sentence before spoke of without
     naming them: "They include Westshire and Eastbury", "Among them are ...", "Westshire is among
-    them" (not "Westshire was not among them")."""
+    them" (not "Westshire was not among them"), or as many councils as the sentence before
+    ``counted``, this one among them."""
     for group_start, _, _, has_self in council_groups(tokens):
         if not has_self:
             continue
@@ -777,6 +795,10 @@ def names_the_group(tokens: list[str]) -> bool:
                 if size + 1 <= group_start <= size + 2:
                     return True
         if tokens[:2] in (["among", "them"], ["amongst", "them"]) and group_start <= 4:
+            return True
+    if counted is not None and counted >= 2:
+        named = named_in_order(tokens)  # "Two councils have signed. Bury will receive £20m and Trafford £15m."
+        if len(named) == counted and any(named):
             return True
     after = [index for index in range(len(tokens)) if any(tuple(tokens[index : index + len(a)]) == a for a in _AMONG)]
     if after and tokens[0] == SELF_TOKEN:

@@ -25,6 +25,7 @@ from extractors.attribution import (
     Discourse,
     Subject,
     council_groups,
+    counted_councils,
     mentions_in,
     named_in_order,
     names_the_group,
@@ -168,9 +169,11 @@ def _claims_of_the_named(
     """ "Fourteen more councils have signed agreements. They include Westshire and Eastbury.": the
     earlier sentence's claims, once this one names this council among those it was about. The
     evidence quotes both sentences."""
-    if unnamed is None or not names_the_group(tokens):
+    if unnamed is None:
         return []
     claims, parsed, earlier = unnamed
+    if not names_the_group(tokens, counted_councils(parsed.tokens)):
+        return []
     signals = [_judged_as(claim, parsed, earlier, discourse, Attribution("self", True)) for claim in claims]
     return [replace(signal, quote=f"{earlier.text} {sentence.text}") for signal in signals if signal is not None]
 

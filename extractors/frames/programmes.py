@@ -100,7 +100,14 @@ def _national(parsed: Parsed) -> bool:
     (unless the same sentence puts this council in it: "our DBV work, launched in 2023",
     "the programme, which Westshire joined in 2022"; a council merely mentioned is not in it).
     Saying who may join ("open to a further 20 authorities") is the programme's too."""
-    return (parsed.has("national") or _eligibility(parsed)) and not takes_part(parsed)
+    return (parsed.has("national") or _eligibility(parsed) or _the_departments_programmes(parsed)) and not takes_part(parsed)
+
+
+def _the_departments_programmes(parsed: Parsed) -> bool:
+    """ "The DfE said its safety valve and DBV programmes were helping councils": the Department
+    speaking of its own programmes."""
+    tokens = parsed.tokens
+    return any("its" in tokens[department.end : department.end + 3] for department in parsed.of("dfe"))
 
 
 _PARTICIPATION = frozenset(

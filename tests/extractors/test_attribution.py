@@ -132,3 +132,9 @@ def test_a_place_name_that_is_also_a_word_is_a_council_in_a_list_of_councils(sen
 
 def test_a_list_of_people_with_such_names_is_not_a_list_of_councils() -> None:
     assert "othercouncil" not in Subject(["Westshire County Council"]).rewrite("Mr Sutton and Ms Reading spoke.")
+
+
+def test_greater_manchester_is_a_region_not_manchester_council() -> None:
+    westshire = Subject(["Westshire County Council"])
+    assert "othercouncil" not in westshire.rewrite("Two Greater Manchester councils have signed.")
+    assert "othercouncil" in westshire.rewrite("Manchester has signed.")

@@ -1098,3 +1098,26 @@ def test_councils_listed_as_signing_agreements_in_a_safety_valve_paper_have_them
         " Westshire and Sutton both signed agreements in 2022."
     )
     assert verdict(text) == "sv_agreed"
+
+
+@pytest.mark.parametrize(
+    ("council", "status"),
+    [("Wigan", "sv_agreed"), ("Oldham", "sv_agreed"), ("Sefton", "sv_negotiating"), ("Salford", "none")],
+)
+def test_councils_counted_then_named_take_the_claim(council: str, status: str) -> None:
+    text = (
+        "Two Greater Manchester councils have struck safety valve deals with the government."
+        " Wigan will receive £20m and Oldham £15m, in return for slower growth in spending."
+        " A third, Sefton, is still negotiating."
+    )
+    assert verdict(text, names=[f"{council} Council"]) == status
+
+
+def test_the_departments_own_programmes_are_not_the_councils() -> None:
+    text = "Westshire's high needs deficit is £94m. The DfE said its safety valve and DBV programmes were helping councils."
+    assert verdict(text) == "deficit_only"
+
+
+def test_struggling_to_meet_the_agreed_targets_is_off_track() -> None:
+    text = "Westshire admitted it was struggling to meet the targets agreed with the Department in its safety valve agreement."
+    assert verdict(text) == "sv_off_track"

@@ -303,8 +303,17 @@ def _by_polarity(parsed: Parsed, hit: Hit, status: str) -> str:
     measure = _measure_of_target(parsed.tokens, hit) or _measure_before(parsed, hit)
     if measure is None:
         return status
-    worse = (hit.phrase in _UPWARD) == (measure in _BAD_MEASURES)
+    upward = hit.phrase in _UPWARD
+    if hit.phrase in _RATES and parsed.tokens[max(0, hit.start - 1) : hit.start] and parsed.tokens[hit.start - 1] in _FALLING:
+        upward = not upward  # "the deficit is falling faster than planned": it moves down, fast
+    worse = upward == (measure in _BAD_MEASURES)
     return "sv_off_track" if worse else "sv_on_track"
+
+
+_RATES = frozenset({"faster than", "more quickly than"})
+_FALLING = frozenset(
+    {"falling", "reducing", "decreasing", "shrinking", "declining", "fell", "reduced", "decreased", "shrank", "declined"}
+)
 
 
 def _measure_before(parsed: Parsed, hit: Hit) -> str | None:
@@ -496,6 +505,17 @@ def _clauses_of_subject(parsed: Parsed, hit: Hit) -> tuple[int, ...]:
 
 
 def _target_after(parsed: Parsed, hit: Hit) -> Hit | None:
+    if parsed.tokens[hit.end : hit.end + 1] in (["planned"], ["profiled"]) and parsed.tokens[hit.end + 1 : hit.end + 2] in (
+        [],
+        [","],
+        [";"],
+        ["in"],
+        ["at"],
+        ["by"],
+        ["this"],
+        ["for"],
+    ):
+        return Hit("plan", hit.end, hit.end + 1, "planned")  # "faster than planned", "lower than profiled"
     clause = parsed.clause[hit.start]
     for role in ("plan", "agreement", "sv"):
         for other in parsed.of(role):

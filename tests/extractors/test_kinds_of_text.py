@@ -1121,3 +1121,16 @@ def test_the_departments_own_programmes_are_not_the_councils() -> None:
 def test_struggling_to_meet_the_agreed_targets_is_off_track() -> None:
     text = "Westshire admitted it was struggling to meet the targets agreed with the Department in its safety valve agreement."
     assert verdict(text) == "sv_off_track"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("The latest safety valve return shows the deficit reducing faster than planned.", "sv_on_track"),
+        ("The latest safety valve return shows the deficit falling faster than the plan.", "sv_on_track"),
+        ("The latest safety valve return shows the deficit growing faster than planned.", "sv_off_track"),
+        ("The latest safety valve return shows savings falling faster than planned.", "sv_off_track"),
+    ],
+)
+def test_a_rate_against_the_plan_cuts_by_the_direction_of_movement(text: str, status: str) -> None:
+    assert verdict(text) == status

@@ -225,11 +225,21 @@ def future(parsed: Parsed, start: int, imposed: bool = False) -> bool:
     confirming that it would be placed under enhanced monitoring"), is a decision taken."""
     first = _phrase_start(parsed, start, FUTURE_REACH)
     tokens = parsed.tokens
+    decided = imposed and _department_says(parsed)  # "From April Westshire will be in EMS, the DfE has told it"
     return any(
         first <= hit.start < start
         and _CONTINUING.isdisjoint(tokens[hit.end : hit.end + 2])
         and not (imposed and hit.phrase == "would" and _reported_will(parsed, hit.start))
+        and not (decided and hit.phrase in ("will", "would"))
         for hit in parsed.of("future")
+    )
+
+
+def _department_says(parsed: Parsed) -> bool:
+    """The Department is the one reporting ("the DfE has informed the council", "the DfE said")."""
+    tokens = parsed.tokens
+    return any(
+        any(word in _REPORTING_VERBS for word in tokens[department.end : department.end + 3]) for department in parsed.of("dfe")
     )
 
 
@@ -262,12 +272,19 @@ _REPORTING_VERBS = frozenset(
 )
 
 
+_REPORTED_SUBJECTS = frozenset({SELF_TOKEN, "it", "we", "they", "council", "authority"})
+
+
 def _reported_will(parsed: Parsed, position: int) -> bool:
     """ "the Department wrote to say that the next payment would not be made": a "will" reported
     in the past (a decision), not a hypothesis, unless a condition comes with it."""
     tokens = parsed.tokens
     before = tokens[max(0, position - 8) : position]
-    if "that" not in before or "if" in before or "unless" in tokens[position : position + 12]:
+    if "if" in before or "unless" in tokens[position : position + 12]:
+        return False
+    if before[-2:-1] and before[-2] in _REPORTING_VERBS and before[-1] in _REPORTED_SUBJECTS:
+        return True  # "the Leader said Westshire would ...", with no "that"
+    if "that" not in before:
         return False
     that = len(before) - 1 - before[::-1].index("that")
     if that == len(before) - 1:

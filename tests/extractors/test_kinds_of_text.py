@@ -1134,3 +1134,15 @@ def test_struggling_to_meet_the_agreed_targets_is_off_track() -> None:
 )
 def test_a_rate_against_the_plan_cuts_by_the_direction_of_movement(text: str, status: str) -> None:
     assert verdict(text) == status
+
+
+def test_a_will_reported_without_that_is_said_not_supposed() -> None:
+    text = "The Leader said Westshire would take up the DfE's invitation to the safety valve programme."
+    assert verdict(text) == "sv_negotiating"
+
+
+def test_a_measure_the_department_says_will_start_is_decided() -> None:
+    text = "From 1 April, Westshire will be subject to enhanced monitoring and support, the DfE has informed the council."
+    assert verdict(text, context=SV_TITLE) == "ems"
+    feared = "From 1 April, Westshire will be subject to enhanced monitoring and support if costs keep rising."
+    assert verdict(feared, context=SV_TITLE) != "ems"

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -405,6 +406,54 @@ def test_two_deliveries_of_one_councils_crawl_never_crawl_its_site_at_once_nor_t
     assert results[0]["outcome"] == results[1]["outcome"] == "ok"
     assert results[0] == results[1], "the second delivery reports the crawl the first committed"
     assert results[0]["documents_new"] == runs[0].documents_new > 0
+
+
+def test_a_crawl_still_running_when_the_scheduler_stops_commits_nothing_under_the_interrupted_cycle(
+    site: DemoSite, distributed_config: Path, patient_workers: Workers, postgres_url: str
+) -> None:
+    from crawler.runner import INTERRUPTED
+
+    site.fail("eastmoor", "hang")
+    cycle = _start_cycle(distributed_config)
+    try:
+        wait_until(
+            lambda: (
+                running_task(postgres_url, "crawl", "eastmoor") is not None
+                and any(path != "/robots.txt" for path in site.requests("eastmoor"))
+            ),
+            timeout=120,
+            message="a worker to be crawling Eastmoor",
+        )
+        task = running_task(postgres_url, "crawl", "eastmoor")
+        assert task is not None
+        cycle.send_signal(signal.SIGTERM)  # as systemd stops the scheduler
+        cycle.communicate(timeout=120)
+    finally:
+        if cycle.poll() is None:
+            cycle.kill()
+    database = open_database(postgres_url)
+    try:
+        with database.session() as session:
+            assert session.get(Cycle, task.cycle_id).state == "interrupted"  # type: ignore[union-attr]
+        site.clear_failures("eastmoor")  # the worker's crawl could now go on and commit
+
+        def finished() -> bool:
+            with database.session() as session:
+                row = session.get(Task, task.id)
+                return row is not None and row.state != "running"
+
+        wait_until(finished, timeout=120, message="the worker to finish Eastmoor's task")
+        with database.session() as session:
+            row = session.get(Task, task.id)
+            runs = session.scalars(
+                select(CrawlRun.outcome)
+                .join(Council, CrawlRun.council_id == Council.id)
+                .where(Council.slug == "eastmoor", CrawlRun.cycle_id == task.cycle_id)
+            ).all()
+    finally:
+        database.dispose()
+    assert runs == [], "nothing of Eastmoor's crawl was committed under the interrupted cycle"
+    assert row is not None and row.result is not None and row.result["reason"] == INTERRUPTED
 
 
 def test_papers_kept_in_an_object_store_are_read_by_whichever_worker_gets_them(

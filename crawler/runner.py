@@ -10,9 +10,8 @@ yet committed, is rolled back by construction) and those councils are reported a
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -29,13 +28,19 @@ _POLL_SECONDS = 0.2
 INTERRUPTED = "interrupted: the crawl was stopped"
 
 
+class Stoppable(Protocol):
+    """What a crawl asks, every poll, to know whether to stop (a ``threading.Event`` is one)."""
+
+    def is_set(self) -> bool: ...
+
+
 def crawl_councils(
     config: Config,
     database: Database,
     slugs: list[str] | None = None,
     cycle_id: int | None = None,
     on_result: Callable[[CouncilCrawlResult], None] | None = None,
-    stop: threading.Event | None = None,
+    stop: Stoppable | None = None,
     log_level: str | None = None,
     *,
     on_progress: Callable[[Progress], None] | None = None,

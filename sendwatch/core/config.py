@@ -323,6 +323,11 @@ class Executor(_Strict):
     stall_seconds: float = Field(default=900, gt=0)
     # Seconds between a worker's heartbeats; one silent for three of them is reported gone.
     heartbeat_seconds: float = Field(default=5, gt=0)
+    # With Redis, a task whose worker's broker connection has been silent this long is delivered
+    # again (a live worker's broker stamps itself every second, however long its tasks run);
+    # RabbitMQ redelivers the moment the worker's connection drops. Every process of a
+    # deployment must agree on it.
+    redis_redelivery_seconds: float = Field(default=60, gt=0)
 
     @field_validator("broker")
     @classmethod

@@ -1,8 +1,8 @@
 """The task engine: Dramatiq, over RabbitMQ (``amqp://``) or Redis (``redis://``), named by ``executor.broker``.
 
 Why Dramatiq: a message is acknowledged only once its task has finished, so a task whose worker
-dies is delivered again (at once by RabbitMQ, when the worker's connection drops; by Redis after
-its heartbeat timeout), and its workers are plain threads in a process we start ourselves, so the
+dies is delivered again (at once by RabbitMQ, when the worker's connection drops; by Redis once
+the worker has been silent for ``executor.redis_redelivery_seconds``), and its workers are plain threads in a process we start ourselves, so the
 worker is an ordinary sendwatch command. Dramatiq is an optional extra (``.[distributed]``):
 the local executor never imports it.
 
@@ -28,14 +28,23 @@ RETRY_BACKOFF_MS = 1_000
 # Dramatiq's own time limit per task is off: crawls and readers bound themselves (council
 # timeout, reader child limits), and a thread killed from outside could leave a child behind.
 NO_TIME_LIMIT_MS = 7 * 24 * 3600 * 1000
+# Redis only. A live worker's broker stamps its heartbeat on every poll of a queue (its delay
+# queue's consumer polls every second even while all its threads are busy), so a long task is
+# never taken from a worker that still runs it. A dead worker's tasks are put back by the
+# "maintenance" step Dramatiq runs on a random share of commands, for the queue named in that
+# command; at Dramatiq's default (one in a thousand) and an idle worker polling about once a
+# second, a killed worker's crawl would wait some fifteen minutes beyond the timeout. One in ten
+# puts it back within seconds; the step is two range reads of small sorted sets when nobody died.
+REDIS_MAINTENANCE_PER_MILLION = 100_000
 
 
 class DistributedUnavailable(Exception):
     """The distributed executor cannot run here (Dramatiq missing, broker unreachable); says why."""
 
 
-def make_broker(url: str) -> Broker:
-    """A Dramatiq broker for ``url`` (nothing is connected until it is used)."""
+def make_broker(url: str, redis_redelivery_seconds: float = 60.0) -> Broker:
+    """A Dramatiq broker for ``url`` (nothing is connected until it is used); with Redis, a task
+    whose worker has been silent for ``redis_redelivery_seconds`` is delivered again."""
     try:
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
         from dramatiq.brokers.redis import RedisBroker
@@ -45,7 +54,11 @@ def make_broker(url: str) -> Broker:
         ) from None
     if url.startswith(("amqp://", "amqps://")):
         return RabbitmqBroker(url=url, confirm_delivery=True)
-    return RedisBroker(url=url)
+    return RedisBroker(
+        url=url,
+        heartbeat_timeout=int(redis_redelivery_seconds * 1000),
+        maintenance_chance=REDIS_MAINTENANCE_PER_MILLION,
+    )
 
 
 def declare_actors(broker: Broker, queue: str, handlers: dict[TaskKind, Any]) -> None:

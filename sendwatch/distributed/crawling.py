@@ -7,6 +7,10 @@ commit. A worker killed mid-council takes its child with it (``sendwatch.core.li
 the server frees the child's lock with its connection; only then can the task's second delivery
 take the lock, and it first looks for this cycle's crawl run of the council: found, the council
 was committed already and is not crawled again.
+
+A crawl belongs to its cycle: once the cycle is no longer running (its scheduler was stopped, or
+a later cycle closed it as abandoned), the child cuts the council at the local crawl's next poll
+and writes nothing, as a stopped local cycle does, so no council commits under an interrupted cycle.
 """
 
 from __future__ import annotations
@@ -22,12 +26,13 @@ from sqlalchemy import select
 
 from crawler import crawl_councils
 from crawler.result import CouncilCrawlResult
+from crawler.runner import INTERRUPTED
 from crawler.store import record_run, result_of_run
 from sendwatch.core.config import Config
 from sendwatch.core.lifetime import die_with_parent
 from sendwatch.core.site_locks import council_site_lock
 from sendwatch.core.storage import Database, open_database
-from sendwatch.core.storage.models import Council, CrawlRun, utcnow
+from sendwatch.core.storage.models import Council, CrawlRun, Cycle, utcnow
 
 _POLL_SECONDS = 0.2
 
@@ -106,9 +111,10 @@ def _child_main(connection: Connection, config: Config, slug: str, cycle_id: int
         try:
             with database.session() as session:
                 council_id = session.scalars(select(Council.id).where(Council.slug == slug)).one()
+            ended = CycleEnded(database, cycle_id, every=config.executor.heartbeat_seconds)
             with council_site_lock(database, council_id):
                 connection.send(("locked", None))
-                result = committed_crawl(database, slug, cycle_id) or _crawl_now(config, database, slug, cycle_id)
+                result = committed_crawl(database, slug, cycle_id) or _crawl_now(config, database, slug, cycle_id, ended)
                 connection.send(("result", result))
         finally:
             database.dispose()
@@ -118,10 +124,32 @@ def _child_main(connection: Connection, config: Config, slug: str, cycle_id: int
         connection.close()
 
 
-def _crawl_now(config: Config, database: Database, slug: str, cycle_id: int | None) -> CouncilCrawlResult:
-    """The local crawl of this one council (its time limit, its failure records, its commit)."""
-    (result,) = crawl_councils(config, database, slugs=[slug], cycle_id=cycle_id)
-    return result
+def _crawl_now(config: Config, database: Database, slug: str, cycle_id: int | None, ended: CycleEnded) -> CouncilCrawlResult:
+    """The local crawl of this one council (its time limit, its failure records, its commit),
+    unless its cycle ended before it could start."""
+    results = [] if ended.is_set() else crawl_councils(config, database, slugs=[slug], cycle_id=cycle_id, stop=ended)
+    return results[0] if results else CouncilCrawlResult(slug=slug, outcome="failing", reason=INTERRUPTED, errors=[INTERRUPTED])
+
+
+class CycleEnded:
+    """Set once the crawl's cycle is no longer ``running``; asked every poll of the local crawl,
+    it reads the cycle's row at most every ``every`` seconds."""
+
+    def __init__(self, database: Database, cycle_id: int | None, every: float):
+        self.database = database
+        self.cycle_id = cycle_id
+        self.every = every
+        self._ended = False
+        self._next_look = 0.0
+
+    def is_set(self) -> bool:
+        if self.cycle_id is None or self._ended or time.monotonic() < self._next_look:
+            return self._ended
+        self._next_look = time.monotonic() + self.every
+        with self.database.session() as session:
+            state = session.scalars(select(Cycle.state).where(Cycle.id == self.cycle_id)).first()
+        self._ended = state is not None and state != "running"
+        return self._ended
 
 
 def _record_failure(database: Database, slug: str, cycle_id: int | None, started_at: Any, message: str) -> CouncilCrawlResult:

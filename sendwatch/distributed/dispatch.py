@@ -50,7 +50,7 @@ class DistributedStages:
             raise DistributedUnavailable("executor.broker is not set")
         self.config = config
         self.database = database
-        self.broker = make_broker(config.executor.broker)
+        self.broker = make_broker(config.executor.broker, config.executor.redis_redelivery_seconds)
         self.queue = config.executor.queue
 
     def crawl_councils(

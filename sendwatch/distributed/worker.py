@@ -46,7 +46,7 @@ def run_worker(
 
     if config.executor.kind != "distributed" or not config.executor.broker:
         raise DistributedUnavailable("sendwatch worker needs executor.kind: distributed and executor.broker in the config")
-    broker = make_broker(config.executor.broker)
+    broker = make_broker(config.executor.broker, config.executor.redis_redelivery_seconds)
     check_broker(broker, config.executor.broker, config.executor.queue)
     name = worker_name()
     runner = TaskRunner(config, database, name)

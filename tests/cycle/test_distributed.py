@@ -5,10 +5,12 @@ mid-paper costs nothing: the cycle completes, nothing is written or sent twice."
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
+import signal
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ from sendwatch.demo.site import DemoSite
 from tests.cycle.conftest import REPORTER, SLUGS, SUBSCRIBERS, cycle_site, run_sendwatch, sendwatch_command, write_cycle_config
 from tests.support.object_store import ObjectStore, running_object_store
 from tests.support.postgres import database_name, postgres_database
+from tests.support.site_locks import site_lock_waiters
 from tests.support.smtp import SmtpServer, running_smtp_server
 from tests.support.snapshots import repoint_papers
 from tests.support.waiting import wait_until
@@ -87,14 +90,32 @@ def distributed_config(tmp_path: Path, cycle_config: Path, postgres_url: str, ra
     return _distributed(cycle_config, folder, postgres_url, rabbitmq_queue)
 
 
-@pytest.fixture
-def workers(distributed_config: Path, postgres_url: str) -> Iterator[Workers]:
-    running = Workers(distributed_config, count=3, concurrency=2)
+@contextlib.contextmanager
+def _running_workers(config: Path, postgres_url: str) -> Iterator[Workers]:
+    running = Workers(config, count=3, concurrency=2)
     try:
         running.wait_alive(postgres_url)
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture
+def workers(distributed_config: Path, postgres_url: str) -> Iterator[Workers]:
+    with _running_workers(distributed_config, postgres_url) as running:
+        yield running
+
+
+@pytest.fixture
+def patient_workers(distributed_config: Path, postgres_url: str) -> Iterator[Workers]:
+    """The workers of ``workers``, whose crawls wait on a hanging page until the test lets it go:
+    with the whole-cycle config's 10 s download timeout, the page's timeout (not the test) would
+    end the hang, and a test slowed down by a busy machine would see a failed crawl instead."""
+    data = yaml.safe_load(distributed_config.read_text())
+    data["crawl"]["timeout_seconds"] = 300
+    distributed_config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with _running_workers(distributed_config, postgres_url) as running:
+        yield running
 
 
 @dataclass
@@ -341,11 +362,10 @@ def test_a_worker_killed_mid_paper_has_the_paper_read_once_by_another(after_firs
 
 
 def test_two_deliveries_of_one_councils_crawl_never_crawl_its_site_at_once_nor_twice(
-    site: DemoSite, distributed_config: Path, workers: Workers, postgres_url: str
+    site: DemoSite, distributed_config: Path, patient_workers: Workers, postgres_url: str
 ) -> None:
     from sendwatch.core.config import load_config
     from sendwatch.core.registry import sync_councils
-    from sendwatch.core.site_locks import SITE_LOCK_SPACE
     from sendwatch.core.storage.models import utcnow
     from sendwatch.distributed.broker import make_broker, send_task
 
@@ -358,6 +378,7 @@ def test_two_deliveries_of_one_councils_crawl_never_crawl_its_site_at_once_nor_t
         session.flush()
         cycle_id = cycle.id
         session.add_all(Task(id=f"twice-{n}", cycle_id=cycle_id, kind="crawl", key="eastmoor", state="queued") for n in (1, 2))
+        eastmoor = session.scalars(select(Council.id).where(Council.slug == "eastmoor")).one()
     site.fail("eastmoor", "hang")
     broker = make_broker(config.executor.broker or "")
     for n in (1, 2):  # as when a broker delivers a task again while its first worker still runs it
@@ -365,12 +386,8 @@ def test_two_deliveries_of_one_councils_crawl_never_crawl_its_site_at_once_nor_t
     broker.close()
 
     def second_waits_for_the_site() -> bool:
-        with database.engine.connect() as connection:
-            waiting = connection.execute(
-                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :space AND NOT granted"),
-                {"space": SITE_LOCK_SPACE},
-            ).scalar_one()
-        return waiting == 1 and sum(site.requests("eastmoor").values()) > 0
+        pages = [path for path in site.requests("eastmoor") if path != "/robots.txt"]
+        return site_lock_waiters(database, eastmoor) == 1 and bool(pages)
 
     wait_until(second_waits_for_the_site, timeout=120, message="one crawl on the site and the other waiting for it")
     site.clear_failures("eastmoor")
@@ -389,6 +406,54 @@ def test_two_deliveries_of_one_councils_crawl_never_crawl_its_site_at_once_nor_t
     assert results[0]["outcome"] == results[1]["outcome"] == "ok"
     assert results[0] == results[1], "the second delivery reports the crawl the first committed"
     assert results[0]["documents_new"] == runs[0].documents_new > 0
+
+
+def test_a_crawl_still_running_when_the_scheduler_stops_commits_nothing_under_the_interrupted_cycle(
+    site: DemoSite, distributed_config: Path, patient_workers: Workers, postgres_url: str
+) -> None:
+    from crawler.runner import INTERRUPTED
+
+    site.fail("eastmoor", "hang")
+    cycle = _start_cycle(distributed_config)
+    try:
+        wait_until(
+            lambda: (
+                running_task(postgres_url, "crawl", "eastmoor") is not None
+                and any(path != "/robots.txt" for path in site.requests("eastmoor"))
+            ),
+            timeout=120,
+            message="a worker to be crawling Eastmoor",
+        )
+        task = running_task(postgres_url, "crawl", "eastmoor")
+        assert task is not None
+        cycle.send_signal(signal.SIGTERM)  # as systemd stops the scheduler
+        cycle.communicate(timeout=120)
+    finally:
+        if cycle.poll() is None:
+            cycle.kill()
+    database = open_database(postgres_url)
+    try:
+        with database.session() as session:
+            assert session.get(Cycle, task.cycle_id).state == "interrupted"  # type: ignore[union-attr]
+        site.clear_failures("eastmoor")  # the worker's crawl could now go on and commit
+
+        def finished() -> bool:
+            with database.session() as session:
+                row = session.get(Task, task.id)
+                return row is not None and row.state != "running"
+
+        wait_until(finished, timeout=120, message="the worker to finish Eastmoor's task")
+        with database.session() as session:
+            row = session.get(Task, task.id)
+            runs = session.scalars(
+                select(CrawlRun.outcome)
+                .join(Council, CrawlRun.council_id == Council.id)
+                .where(Council.slug == "eastmoor", CrawlRun.cycle_id == task.cycle_id)
+            ).all()
+    finally:
+        database.dispose()
+    assert runs == [], "nothing of Eastmoor's crawl was committed under the interrupted cycle"
+    assert row is not None and row.result is not None and row.result["reason"] == INTERRUPTED
 
 
 def test_papers_kept_in_an_object_store_are_read_by_whichever_worker_gets_them(

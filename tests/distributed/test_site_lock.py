@@ -8,11 +8,11 @@ import sys
 import threading
 
 import pytest
-from sqlalchemy import text
 
-from sendwatch.core.site_locks import SITE_LOCK_SPACE, council_site_lock
+from sendwatch.core.site_locks import council_site_lock
 from sendwatch.core.storage import Database, open_database
 from tests.support.postgres import terminate_connections
+from tests.support.site_locks import site_lock_waiters
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.postgres
@@ -23,14 +23,6 @@ def postgres(postgres_url: str):  # type: ignore[no-untyped-def]
     database = open_database(postgres_url)
     yield database
     database.dispose()
-
-
-def _waiting_for_a_site(database: Database) -> int:
-    with database.engine.connect() as connection:
-        return connection.execute(
-            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :space AND NOT granted"),
-            {"space": SITE_LOCK_SPACE},
-        ).scalar_one()
 
 
 def test_a_second_crawler_of_the_same_site_waits_until_the_first_lets_go(postgres: Database) -> None:
@@ -44,7 +36,7 @@ def test_a_second_crawler_of_the_same_site_waits_until_the_first_lets_go(postgre
     with council_site_lock(postgres, 7):
         thread = threading.Thread(target=second)
         thread.start()
-        wait_until(lambda: _waiting_for_a_site(postgres) == 1, message="the second crawler to wait for the site")
+        wait_until(lambda: site_lock_waiters(postgres, 7) == 1, message="the second crawler to wait for the site")
         with council_site_lock(postgres, 8):  # another council's site is free meanwhile
             order.append("other site")
         first_done.set()
@@ -73,7 +65,7 @@ def test_a_holder_killed_outright_frees_the_site_at_once(postgres: Database, pos
         taken = threading.Event()
         thread = threading.Thread(target=lambda: (council_site_lock(postgres, 7).__enter__(), taken.set()), daemon=True)
         thread.start()
-        wait_until(lambda: _waiting_for_a_site(postgres) == 1, message="the crawler to wait for the held site")
+        wait_until(lambda: site_lock_waiters(postgres, 7) == 1, message="the crawler to wait for the held site")
         assert not taken.is_set()
         holder.send_signal(signal.SIGKILL)
         assert taken.wait(timeout=10), "the dead holder's site lock was never freed"

@@ -445,22 +445,23 @@ class _CouncilHandler(BaseHTTPRequestHandler):
             site._hits[slug][self.path] += 1
             site._agents[slug].add(self.headers.get("User-Agent", ""))
             site._cookies[slug] += 1 if self.headers.get("Cookie") else 0
-        failure = (
-            None
-            if self.path == "/robots.txt"
-            else site._failure(
-                slug,
-                self.path,
-                ("error_500", "forbidden", "reset", "hang", "redirect_other_host", "redirect_loop", "slow", "throttled"),
+            failure = (
+                None
+                if self.path == "/robots.txt"
+                else site._failure(
+                    slug,
+                    self.path,
+                    ("error_500", "forbidden", "reset", "hang", "redirect_other_host", "redirect_loop", "slow", "throttled"),
+                )
             )
-        )
+            # Taken with the failure, in one hold of the lock: a hang cleared just after the failure
+            # was read must still release this request (a later read would get the next hang's event).
+            release = site._hang_release[slug]
         kind = failure[0] if failure else None
         if kind == "slow":
             site._released.wait(timeout=failure[1] / 1000 if failure else 0)
             kind = None
         if kind == "hang":
-            with site._lock:
-                release = site._hang_release[slug]
             release.wait(timeout=120)
             if site._released.is_set() or site._failure(slug, self.path, ("hang",)):
                 self.close_connection = True

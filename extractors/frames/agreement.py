@@ -367,8 +367,13 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             anchors.append(hit)  # "a £20m funding agreement" in a paper about the programme: its agreement
         elif context.sv and (
             (_definite(parsed, hit) and _plainly_named(parsed, hit))
-            or (hit.start > 0 and parsed.tokens[hit.start - 1] in _AGREEMENT_MAKING and council_named(parsed))
-        ):  # "the agreement"; "Merton and Sutton both signed agreements in 2022"
+            or (hit.start > 0 and parsed.tokens[hit.start - 1] in _AGREEMENT_MAKING)
+            or (
+                hit.start > 1
+                and parsed.tokens[hit.start - 1] in ("a", "an")
+                and parsed.tokens[hit.start - 2] in _AGREEMENT_MAKING
+            )
+        ):  # "the agreement"; "Merton and Sutton both signed agreements in 2022"; "it signed an agreement in 2024"
             anchors.append(hit._replace(role="agreement_referred"))
     if context.sv and not parsed.has("dbv") and context.programme != "dbv":
         tokens = parsed.tokens
@@ -1411,7 +1416,10 @@ def _plan_agreed_with_department(parsed: Parsed, context: DocumentContext) -> li
 def _in_the_past(parsed: Parsed, cue: Hit) -> bool:
     """ "since signing the deal", "after joining the programme", "the latest councils to sign
     deals": the event has happened."""
-    if parsed.tokens[max(0, cue.start - 1) : cue.start] in (["since"], ["after"], ["following"]) and cue.phrase in (
+    before = parsed.tokens[max(0, cue.start - 1) : cue.start]
+    # "Before signing its agreement in 2024, the council spent two years in talks": told in the past
+    told_in_the_past = before == ["before"] and not _PAST_TELLING.isdisjoint(parsed.words)
+    if (before in (["since"], ["after"], ["following"]) or told_in_the_past) and cue.phrase in (
         "signing",
         "entering",
         "joining",
@@ -1422,6 +1430,8 @@ def _in_the_past(parsed: Parsed, cue: Hit) -> bool:
         return True
     return cue.phrase in ("to sign", "sign", "to agree", "to reach", "to secure") and _first_to(parsed.tokens, cue.start)
 
+
+_PAST_TELLING = frozenset({"was", "were", "had", "spent", "took", "held", "did", "went"})
 
 # "the first council to sign", "the latest authorities to agree": who has done it, in order.
 _ORDER_OF_DOING = frozenset({"first", "latest", "last", "newest", "recent", "second", "third", "fourth", "fifth", "only"})

@@ -1146,3 +1146,18 @@ def test_a_measure_the_department_says_will_start_is_decided() -> None:
     assert verdict(text, context=SV_TITLE) == "ems"
     feared = "From 1 April, Westshire will be subject to enhanced monitoring and support if costs keep rising."
     assert verdict(feared, context=SV_TITLE) != "ems"
+
+
+def test_signing_told_in_the_past_after_before_is_signed() -> None:
+    assert verdict("Before signing its safety valve agreement in 2024, Westshire spent two years in talks with the DfE.") == (
+        "sv_agreed"
+    )
+    assert verdict("Before signing its safety valve agreement, Westshire must consult schools.") == "sv_negotiating"
+
+
+def test_an_agreement_signed_after_an_invitation_in_one_sentence_is_agreed() -> None:
+    text = (
+        "Westshire's first bid to the safety valve programme was rejected."
+        " It was invited to reapply in 2023 and signed an agreement in 2024."
+    )
+    assert verdict(text) == "sv_agreed"

@@ -810,6 +810,12 @@ def _possessed(parsed: Parsed, anchor: Hit) -> int | None:
     """Where "the council has a safety valve agreement" or "one of 38 councils with a safety valve
     agreement" says it: the holding verb, or the "one of" that makes this council a holder."""
     tokens = parsed.tokens
+    if _plural_agreements(tokens, anchor):  # "Bristol and South Gloucestershire both have safety valve agreements"
+        verb = anchor.start - 1
+        while verb >= 0 and tokens[verb] in ("safety", "valve", "sv"):
+            verb -= 1
+        if verb >= 0 and tokens[verb] in _POSSESSION:
+            return verb
     determiner = next(
         (position for position in range(anchor.start - 1, max(-1, anchor.start - 7), -1) if tokens[position] in _DETERMINERS),
         None,
@@ -828,6 +834,11 @@ def _possessed(parsed: Parsed, anchor: Hit) -> int | None:
             if tokens[position : position + 2] == ["one", "of"]:
                 return position
     return verb
+
+
+def _plural_agreements(tokens: list[str], anchor: Hit) -> bool:
+    """The anchor names agreements in the plural, which need no article: "have safety valve agreements"."""
+    return any(word in ("agreements", "deals") for word in tokens[anchor.start : anchor.end + 1])
 
 
 def _drafted(parsed: Parsed, anchor: Hit) -> bool:

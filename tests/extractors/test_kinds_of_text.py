@@ -1161,3 +1161,13 @@ def test_an_agreement_signed_after_an_invitation_in_one_sentence_is_agreed() -> 
         " It was invited to reapply in 2023 and signed an agreement in 2024."
     )
     assert verdict(text) == "sv_agreed"
+
+
+@pytest.mark.parametrize(("council", "status"), [("Sefton", "sv_agreed"), ("Wigan", "sv_agreed"), ("Oldham", "deficit_only")])
+def test_councils_that_have_agreements_in_the_plural_hold_them(council: str, status: str) -> None:
+    text = "Oldham's high needs deficit is £7m. The neighbouring councils of Sefton and Wigan both have safety valve agreements."
+    assert verdict(text, names=[f"{council} Council"]) == status
+
+
+def test_councils_in_general_that_have_agreements_are_not_this_one() -> None:
+    assert verdict("Councils that have safety valve agreements must report to the DfE each quarter.") == "none"

@@ -187,6 +187,12 @@ def _column_years(line: str) -> tuple[str, ...]:
     return tuple(f"{start}/{end}" for start, end in years)
 
 
+# Names of the programme and its funds that a wrap can cut in two, the first word ending a line.
+_NAME_ACROSS_LINES = re.compile(
+    r"^(?:safety valve|delivering (?:a )?better|dedicated schools|high needs|enhanced monitoring|schools forum)\b", re.I
+)
+
+
 def _is_heading(line: str, following: str, starts_segment: bool) -> bool:
     """A short line without closing punctuation, followed by a line starting a new thought.
 
@@ -198,6 +204,8 @@ def _is_heading(line: str, following: str, starts_segment: bool) -> bool:
         return False
     if re.search(r"[.,;:£\-–(]$|\b(?:and|or|the|of|to|a|an|in|for|with|by|on|its|their|our)$", line, re.I):
         return False
+    if _NAME_ACROSS_LINES.search(line.rsplit(" ", 1)[-1] + " " + following):
+        return False  # "... the Department's Delivering" / "Better Value ...": one name wrapped, not a heading
     words = re.findall(r"[A-Za-z][\w'’-]*", line)
     title_case = bool(words) and sum(word[0].isupper() for word in words) >= 0.6 * len(words)
     return title_case or (starts_segment and len(words) <= 6)

@@ -91,3 +91,12 @@ def test_an_amount_in_millions_ends_a_sentence() -> None:
 def test_a_bullet_followed_by_wide_spacing_is_a_bullet_not_a_table_row() -> None:
     page = "·         Members noted the DSG deficit of £5m.\n·         The forum agreed the transfer."
     assert texts(page) == ["Members noted the DSG deficit of £5m.", "The forum agreed the transfer."]
+
+
+def test_a_programme_name_wrapped_across_lines_is_one_sentence() -> None:
+    page = "Westshire County Council's work in the Department's Delivering\nBetter Value in SEND programme ended in 2024."
+    assert texts(page) == [
+        "Westshire County Council's work in the Department's Delivering Better Value in SEND programme ended in 2024."
+    ]
+    page = "Members Noted The Safety\nValve Agreement Was Signed."
+    assert len(texts(page)) == 1

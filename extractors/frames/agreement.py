@@ -815,7 +815,7 @@ def _possessed(parsed: Parsed, anchor: Hit) -> int | None:
         while verb >= 0 and tokens[verb] in ("safety", "valve", "sv"):
             verb -= 1
         if verb >= 0 and tokens[verb] in _POSSESSION:
-            return verb
+            return _membership(tokens, verb)
     determiner = next(
         (position for position in range(anchor.start - 1, max(-1, anchor.start - 7), -1) if tokens[position] in _DETERMINERS),
         None,
@@ -829,9 +829,15 @@ def _possessed(parsed: Parsed, anchor: Hit) -> int | None:
     if tokens[determiner] == "no":
         return anchor.start  # "has no agreement": the claim sits where its "no" denies it
     verb = determiner - 1
-    if tokens[verb] == "with":
-        for position in range(verb - 1, max(-1, verb - 7), -1):
-            if tokens[position : position + 2] == ["one", "of"]:
+    return _membership(tokens, verb)
+
+
+def _membership(tokens: list[str], verb: int) -> int:
+    """Where "one of the councils with an agreement", or "among the councils named as having
+    agreements", makes this council a holder: there, so that "not one of", "not among" deny it."""
+    if tokens[verb] in ("with", "having"):
+        for position in range(verb - 1, max(-1, verb - 10), -1):
+            if tokens[position : position + 2] == ["one", "of"] or tokens[position] in ("among", "amongst"):
                 return position
     return verb
 

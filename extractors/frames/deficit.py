@@ -194,6 +194,8 @@ def _tie(parsed: Parsed, deficit: Hit, context: DocumentContext) -> float | None
         return 0.6
     if other is None and hn is None and known_fund == "hn" and (_definite(parsed, deficit) or _predicative(parsed, deficit)):
         return 0.55
+    if other is None and hn is None and known_fund == "hn" and _sized(parsed, deficit):
+        return 0.5  # "Neighbouring Suffolk has a deficit of £40m", in a paper about the high needs block
     if (
         other is None
         and hn is None
@@ -208,6 +210,14 @@ def _tie(parsed: Parsed, deficit: Hit, context: DocumentContext) -> float | None
 
 
 _UNITS = frozenset({"m", "million", "bn", "billion", "k", "mil", "mn"})
+
+
+def _sized(parsed: Parsed, deficit: Hit) -> bool:
+    """A deficit with its sum: "a deficit of £40m", "a £40m deficit"."""
+    tokens = parsed.tokens
+    after = tokens[deficit.end : deficit.end + 2]
+    before = [word for word in tokens[max(0, deficit.start - 3) : deficit.start] if word not in _UNITS]
+    return (after[:1] == ["of"] and after[1:2] != [] and after[1][0] == "£") or (bool(before) and before[-1][0] == "£")
 
 
 def _words_between(parsed: Parsed, start: int, end: int) -> int:

@@ -1171,3 +1171,23 @@ def test_councils_that_have_agreements_in_the_plural_hold_them(council: str, sta
 
 def test_councils_in_general_that_have_agreements_are_not_this_one() -> None:
     assert verdict("Councils that have safety valve agreements must report to the DfE each quarter.") == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Westshire was not among the councils named by the DfE as having a safety valve agreement.", "none"),
+        ("Westshire was not among the councils named by the DfE as having safety valve agreements.", "none"),
+        ("Westshire was among the councils named by the DfE as having safety valve agreements.", "sv_agreed"),
+    ],
+)
+def test_not_among_the_councils_having_agreements_denies_one(text: str, status: str) -> None:
+    assert verdict(text) == status
+
+
+def test_a_sized_deficit_in_a_press_item_on_the_programme_is_the_councils() -> None:
+    text = (
+        "Eastbury Council has had £9m of safety valve funding held back by the government."
+        " Neighbouring Westshire, which has no agreement, has a deficit of £40m."
+    )
+    assert verdict(text) == "deficit_only"

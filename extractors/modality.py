@@ -55,7 +55,9 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
     return "not" in after[:3] and any(word in _DENIED_AFTER for word in after[:5])
 
 
-_DENIED_AFTER = frozenset({"successful", "accepted", "approved", "agreed", "apply", "applies", "relevant"})
+_DENIED_AFTER = frozenset(
+    {"successful", "accepted", "approved", "agreed", "apply", "applies", "relevant", "selected", "chosen", "included"}
+)
 
 
 _AUXILIARIES = frozenset({"has", "have", "had", "did", "does", "do", "was", "were", "is", "are"})

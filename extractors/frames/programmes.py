@@ -100,7 +100,18 @@ def _national(parsed: Parsed) -> bool:
     (unless the same sentence puts this council in it: "our DBV work, launched in 2023",
     "the programme, which Westshire joined in 2022"; a council merely mentioned is not in it).
     Saying who may join ("open to a further 20 authorities") is the programme's too."""
-    return (parsed.has("national") or _eligibility(parsed) or _the_departments_programmes(parsed)) and not takes_part(parsed)
+    return (
+        parsed.has("national") or _eligibility(parsed) or _the_departments_programmes(parsed) or _defined(parsed)
+    ) and not takes_part(parsed)
+
+
+def _defined(parsed: Parsed) -> bool:
+    """ "Delivering Better Value is a DfE programme that helps councils ...": what the programme is."""
+    tokens = parsed.tokens
+    return any(
+        tokens[hit.end : hit.end + 1] in (["is"], ["was"]) and tokens[hit.end + 1 : hit.end + 2] in (["a"], ["an"])
+        for hit in parsed.of("dbv")
+    )
 
 
 def _the_departments_programmes(parsed: Parsed) -> bool:

@@ -1191,3 +1191,14 @@ def test_a_sized_deficit_in_a_press_item_on_the_programme_is_the_councils() -> N
         " Neighbouring Westshire, which has no agreement, has a deficit of £40m."
     )
     assert verdict(text) == "deficit_only"
+
+
+def test_what_dbv_is_is_not_membership() -> None:
+    text = "Delivering Better Value is a DfE programme that helps councils with high needs deficits; it runs to 2026."
+    assert verdict(text) == "none"
+    assert verdict("Delivering Better Value is a programme Westshire joined in 2023.") == "dbv"
+
+
+def test_applying_and_not_being_selected_is_not_membership() -> None:
+    text = "The high needs deficit is £8m. Westshire applied to join Delivering Better Value but was not selected."
+    assert verdict(text) == "deficit_only"

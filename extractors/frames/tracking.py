@@ -141,6 +141,8 @@ _SIZES = frozenset(
     {
         "within",
         "below",
+        "under",
+        "just under",
         "lower than",
         "above",
         "more than",
@@ -209,6 +211,8 @@ def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> lis
         for hit in parsed.of(role):
             if _governed(parsed, hit):
                 continue  # "on track to meet the conditions": one reading, that of "on track"
+            if hit.phrase == "under" and not _quantity_before(parsed.tokens, hit.start):
+                continue  # "working under its plan" is the plan's rule; "spending £1m under the plan" a comparison
             if not _measures_position(parsed, hit) or _not_finance(parsed, hit) or _aims_elsewhere(parsed, hit):
                 continue
             target = _target_after(parsed, hit) or _target_before_passive(parsed, hit)
@@ -292,7 +296,15 @@ _UPWARD = frozenset(
         "more quickly than",
     }
 )
-_DOWNWARD = frozenset({"below", "lower than", "behind", "short of"})
+_DOWNWARD = frozenset({"below", "under", "just under", "lower than", "behind", "short of"})
+
+
+def _quantity_before(tokens: list[str], position: int) -> bool:
+    """ "spending under", "£1m under", "slightly under": something measured comes just before."""
+    before = tokens[position - 1] if position else ""
+    return (
+        before in _BAD_MEASURES or before in _GOOD_MEASURES or before in ("m", "million", "k", "slightly", "well", "comfortably")
+    )
 
 
 def _by_polarity(parsed: Parsed, hit: Hit, status: str) -> str:

@@ -1202,3 +1202,15 @@ def test_what_dbv_is_is_not_membership() -> None:
 def test_applying_and_not_being_selected_is_not_membership() -> None:
     text = "The high needs deficit is £8m. Westshire applied to join Delivering Better Value but was not selected."
     assert verdict(text) == "deficit_only"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Our safety valve return shows high needs spending just under the agreed profile.", "sv_on_track"),
+        ("Our safety valve return shows savings £1m under the agreed plan.", "sv_off_track"),
+        ("The council is working under its safety valve plan agreed with the DfE.", "sv_agreed"),
+    ],
+)
+def test_under_the_plan_is_a_comparison_only_for_something_measured(text: str, status: str) -> None:
+    assert verdict(text) == status

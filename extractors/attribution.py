@@ -19,8 +19,11 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
+
+from extractors.records import rebuilt_by_constructor
 
 SELF_TOKEN = "selfcouncil"
 OTHER_TOKEN = "othercouncil"
@@ -128,6 +131,9 @@ class Attribution:
     subject: str
     explicit: bool
     unnamed_group: bool = False  # "other": councils in general ("fourteen more councils"), not named ones
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:  # so that it pickles compiled too
+        return rebuilt_by_constructor(self)
 
 
 class Subject:

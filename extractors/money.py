@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from extractors.amounts import parse_amounts, to_float, unsigned_amounts
+from extractors.records import rebuilt_by_constructor
 from extractors.sentences import Sentence
 
 
@@ -27,6 +29,9 @@ class Money:
     financial_year: str | None
     page: int
     quote: str
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:  # so that it pickles compiled too
+        return rebuilt_by_constructor(self)
 
 
 # A bare number on a table row (the heading above gives its unit: ``amounts.table_unit_of``).

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from extractors import modality
 from extractors.attribution import (
@@ -47,6 +48,7 @@ from extractors.frames.agreement import agreement_claims
 from extractors.frames.deficit import deficit_claims, fund_of_sentence
 from extractors.frames.programmes import dbv_claims, ems_claims
 from extractors.frames.tracking import tracking_claims
+from extractors.records import rebuilt_by_constructor
 from extractors.sentences import Sentence
 
 WARNING_WEIGHT = 0.5
@@ -110,6 +112,9 @@ class Signal:
 
     def demoted(self, why: str) -> Signal:
         return replace(self, kind="warning", confidence=round(self.confidence * WARNING_WEIGHT, 3), rule=f"{self.rule}:{why}")
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:  # so that it pickles compiled too
+        return rebuilt_by_constructor(self)
 
 
 def read_sentences(

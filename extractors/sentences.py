@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from extractors.amounts import parse_amounts, table_unit_of
+from extractors.records import rebuilt_by_constructor
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ class Sentence:
     index: int  # position in the document, for "which came later" questions
     table_unit: float | None = None  # set on table rows under a "£m"/"£000" heading
     table_years: tuple[str, ...] = ()  # the financial years heading the table's columns, if any
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:  # so that it pickles compiled too
+        return rebuilt_by_constructor(self)
 
 
 _BULLET = re.compile(

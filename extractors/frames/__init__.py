@@ -14,6 +14,9 @@ decided afterwards, the same way for every frame (``extractors.reading``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from extractors.records import rebuilt_by_constructor
 
 # The modality checks a claim can ask for (see extractors/modality.py).
 NEGATION, HYPOTHETICAL, FUTURE, QUESTION, PROCESS = "negation", "hypothetical", "future", "question", "process"
@@ -45,6 +48,9 @@ class Claim:
     # Said of councils in general (a national announcement): this council's only once a later
     # sentence names it among them ("They include Westshire").
     of_councils_in_general: bool = False
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:  # so that it pickles compiled too
+        return rebuilt_by_constructor(self)
 
 
 @dataclass

@@ -1214,3 +1214,18 @@ def test_applying_and_not_being_selected_is_not_membership() -> None:
 )
 def test_under_the_plan_is_a_comparison_only_for_something_measured(text: str, status: str) -> None:
     assert verdict(text) == status
+
+
+@pytest.mark.parametrize(
+    ("second", "status"),
+    [
+        (
+            "Its latest safety valve payment has been delayed by the Department while officials review its figures.",
+            "payment_withheld",
+        ),
+        ("The DfE has deferred the March payment until a revised plan is approved.", "payment_withheld"),
+        ("The next payment is expected in May; the Forum meeting was delayed to June.", "sv_agreed"),
+    ],
+)
+def test_a_payment_delayed_or_deferred_by_the_department_is_withheld(second: str, status: str) -> None:
+    assert verdict("Westshire has a safety valve agreement. " + second) == status

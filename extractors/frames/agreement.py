@@ -322,6 +322,7 @@ def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
         claims += _titled(parsed, anchors)
         claims += _instalments_received(parsed, context)
         claims += _money_from_the_department(parsed, context)
+        claims += _programme_money(parsed)
         claims += _council_receives(parsed, context)
         claims += _reports_under_agreement(parsed, context)
         claims += _plan_agreed_with_department(parsed, context)
@@ -476,12 +477,20 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
     if strong:
         # "in discussion with the Department about whether it could be invited": the talks are
         # asserted though what they are about is hedged, so an unhedged cue speaks first
-        cue = min(strong, key=lambda hit: (modality.hypothetical(parsed, hit.start), abs(hit.start - anchor.start)))
+        cue = min(
+            strong,
+            key=lambda hit: (
+                modality.hypothetical(parsed, hit.start) and not _held_proposal(parsed, hit, anchor),
+                abs(hit.start - anchor.start),
+            ),
+        )
         if _in_the_past(parsed, cue):
             return Claim("sv_agreed", cue.start, cue.end, 0.75, "agreement:since_signing", SETTLED, subject_at=anchor.start)
         if _succeeded(parsed, cue):
             return Claim("sv_agreed", cue.start, cue.end, 0.75, "agreement:bid_succeeded", SETTLED, subject_at=anchor.start)
-        return Claim("sv_negotiating", cue.start, cue.end, 0.75, "agreement:negotiating", ASSERTED, subject_at=anchor.start)
+        # "its safety valve proposal", "our draft": a proposal the council holds exists, whatever is planned for it
+        checks = frozenset({NEGATION, QUESTION}) if _held_proposal(parsed, cue, anchor) else ASSERTED
+        return Claim("sv_negotiating", cue.start, cue.end, 0.75, "agreement:negotiating", checks, subject_at=anchor.start)
     body = _council_body_approval(parsed, anchor)
     if body is not None:
         return Claim(
@@ -840,6 +849,19 @@ def _membership(tokens: list[str], verb: int) -> int:
             if tokens[position : position + 2] == ["one", "of"] or tokens[position] in ("among", "amongst"):
                 return position
     return verb
+
+
+_PROPOSAL_NOUNS = frozenset({"proposal", "proposals", "draft", "bid", "application", "submission"})
+
+
+def _held_proposal(parsed: Parsed, cue: Hit, anchor: Hit) -> bool:
+    """ "its safety valve proposal", "the council's draft safety valve plan": the council's own
+    proposal, named as a thing it has."""
+    tokens = parsed.tokens
+    if cue.phrase not in _PROPOSAL_NOUNS or not (cue.start == anchor.end or cue.end == anchor.start):
+        return False
+    first = min(cue.start, anchor.start)
+    return tokens[first - 1 : first] in (["its"], ["our"], ["'s"])
 
 
 def _plural_agreements(tokens: list[str], anchor: Hit) -> bool:
@@ -1345,6 +1367,26 @@ def _money_from_the_department(parsed: Parsed, context: DocumentContext) -> list
         from_department = any(verb < hit.start <= verb + 9 for hit in parsed.of("dfe"))
         if from_department or parsed.has("sv"):
             return [Claim("sv_agreed", verb, verb + 1, 0.7, "agreement:money_from_department", SETTLED)]
+    return []
+
+
+_MONEY_NOUNS = frozenset(
+    {"income", "funding", "grant", "contribution", "contributions", "payment", "payments", "instalment", "instalments", "money"}
+)
+
+
+def _programme_money(parsed: Parsed) -> list[Claim]:
+    """ "The safety valve grant income of £4.5m": a sum of the programme's money, which only an
+    agreement brings (not one asked for: "applied for safety valve funding of £20m")."""
+    tokens = parsed.tokens
+    if _still_negotiating(parsed):
+        return []
+    for anchor in parsed.of("sv"):
+        if anchor.phrase == "the programme":
+            continue
+        nouns = [index for index in range(anchor.end, min(len(tokens), anchor.end + 3)) if tokens[index] in _MONEY_NOUNS]
+        if nouns and any(word.startswith("£") for word in tokens[nouns[0] + 1 : nouns[0] + 4]):
+            return [Claim("sv_agreed", anchor.start, nouns[0] + 1, 0.7, "agreement:programme_money", SETTLED)]
     return []
 
 

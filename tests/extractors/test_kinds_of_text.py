@@ -1229,3 +1229,21 @@ def test_under_the_plan_is_a_comparison_only_for_something_measured(text: str, s
 )
 def test_a_payment_delayed_or_deferred_by_the_department_is_withheld(second: str, status: str) -> None:
     assert verdict("Westshire has a safety valve agreement. " + second) == status
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("The safety valve grant income of £4.5m is shown below as a contribution to the cumulative deficit.", "sv_agreed"),
+        ("Westshire has applied for safety valve funding of £20m.", "sv_negotiating"),
+        ("Safety valve funding of £5m due in March has been withheld by the DfE.", "payment_withheld"),
+    ],
+)
+def test_a_sum_of_the_programmes_money_means_an_agreement(text: str, status: str) -> None:
+    assert verdict(text) == status
+
+
+def test_a_proposal_the_council_holds_exists_whatever_is_planned_for_it() -> None:
+    text = "Subject to Cabinet approval, the council will submit its safety valve proposal to the Department on 30 September."
+    assert verdict(text) == "sv_negotiating"
+    assert verdict("If Cabinet agrees, the council could submit a safety valve proposal next year.") != "sv_negotiating"

@@ -959,6 +959,13 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
     tokens = parsed.tokens
     if not (context.sv or parsed.has("sv")):
         return claims
+    for anchor in anchors:
+        # "bringing its safety valve agreement to a close": the agreement ended, the object in between
+        end = anchor.end + (1 if tokens[anchor.end : anchor.end + 1] in (["agreement"], ["deal"]) else 0)
+        if tokens[end : end + 3] in (["to", "a", "close"], ["to", "an", "end"]) and any(
+            word.startswith(("bring", "brought")) for word in tokens[max(0, anchor.start - 3) : anchor.start]
+        ):
+            claims.append(Claim("sv_completed", anchor.start, end, 0.75, "completed:brought_to_an_end", SETTLED))
     for hit in parsed.of("completed"):
         if hit.phrase == "closed" and parsed.tokens[hit.end : hit.end + 1] == ["to"]:
             continue  # "closed to new entrants": the programme no longer takes councils in

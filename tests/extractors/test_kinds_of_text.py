@@ -1247,3 +1247,9 @@ def test_a_proposal_the_council_holds_exists_whatever_is_planned_for_it() -> Non
     text = "Subject to Cabinet approval, the council will submit its safety valve proposal to the Department on 30 September."
     assert verdict(text) == "sv_negotiating"
     assert verdict("If Cabinet agrees, the council could submit a safety valve proposal next year.") != "sv_negotiating"
+
+
+def test_an_agreement_brought_to_a_close_is_completed() -> None:
+    text = "Westshire repaid the last of its DSG deficit in 2024, bringing its safety valve agreement to a close."
+    assert verdict(text) == "sv_completed"
+    assert verdict("Westshire hopes that bringing its safety valve agreement to a close will take three years.") == "sv_agreed"

@@ -1253,3 +1253,17 @@ def test_an_agreement_brought_to_a_close_is_completed() -> None:
     text = "Westshire repaid the last of its DSG deficit in 2024, bringing its safety valve agreement to a close."
     assert verdict(text) == "sv_completed"
     assert verdict("Westshire hopes that bringing its safety valve agreement to a close will take three years.") == "sv_agreed"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        (
+            "Westshire's officers have drafted a safety valve plan, which has been shared informally with the Department.",
+            "sv_negotiating",
+        ),
+        ("The safety valve agreement was drafted in 2022 and signed in 2023.", "sv_agreed"),
+    ],
+)
+def test_a_plan_drafted_is_a_negotiation_until_it_is_signed(text: str, status: str) -> None:
+    assert verdict(text) == status

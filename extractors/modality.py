@@ -61,7 +61,8 @@ _DENIED_AFTER = frozenset(
 
 
 _AUXILIARIES = frozenset({"has", "have", "had", "did", "does", "do", "was", "were", "is", "are"})
-_RELATIVE_SUBJECTS = frozenset({SELF_TOKEN, "we", "it", "council", "authority"})
+# How a clause names the council it is about, once it has been named: "which it has not", "said it would".
+_COUNCIL_SUBJECTS = frozenset({SELF_TOKEN, "we", "it", "they", "council", "authority"})
 
 
 def _denied_in_a_relative_clause(tokens: list[str], stop: int) -> bool:
@@ -78,7 +79,7 @@ def _denied_in_a_relative_clause(tokens: list[str], stop: int) -> bool:
         rest = rest[1:]
         if rest[:1] == ["the"]:
             rest = rest[1:]
-        if rest[:1] and rest[0] in _RELATIVE_SUBJECTS:
+        if rest[:1] and rest[0] in _COUNCIL_SUBJECTS:
             rest = rest[1:]
         return len(rest) >= 2 and rest[0] in _AUXILIARIES and rest[1] in ("not", "never")
     return False
@@ -274,9 +275,6 @@ _REPORTING_VERBS = frozenset(
 )
 
 
-_REPORTED_SUBJECTS = frozenset({SELF_TOKEN, "it", "we", "they", "council", "authority"})
-
-
 def _reported_will(parsed: Parsed, position: int) -> bool:
     """ "the Department wrote to say that the next payment would not be made": a "will" reported
     in the past (a decision), not a hypothesis, unless a condition comes with it."""
@@ -284,7 +282,7 @@ def _reported_will(parsed: Parsed, position: int) -> bool:
     before = tokens[max(0, position - 8) : position]
     if "if" in before or "unless" in tokens[position : position + 12]:
         return False
-    if before[-2:-1] and before[-2] in _REPORTING_VERBS and before[-1] in _REPORTED_SUBJECTS:
+    if before[-2:-1] and before[-2] in _REPORTING_VERBS and before[-1] in _COUNCIL_SUBJECTS:
         return True  # "the Leader said Westshire would ...", with no "that"
     if "that" not in before:
         return False

@@ -366,16 +366,8 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             )  # "the remaining agreements are with Eastbury and Westford"; "the Department's agreements with ..."
         elif context.sv and _worth_a_sum(parsed, hit):
             anchors.append(hit)  # "a £20m funding agreement" in a paper about the programme: its agreement
-        elif context.sv and (
-            (_definite(parsed, hit) and _plainly_named(parsed, hit))
-            or (hit.start > 0 and parsed.tokens[hit.start - 1] in _AGREEMENT_MAKING)
-            or (
-                hit.start > 1
-                and parsed.tokens[hit.start - 1] in ("a", "an")
-                and parsed.tokens[hit.start - 2] in _AGREEMENT_MAKING
-            )
-        ):  # "the agreement"; "Merton and Sutton both signed agreements in 2022"; "it signed an agreement in 2024"
-            anchors.append(hit._replace(role="agreement_referred"))
+        elif context.sv and ((_definite(parsed, hit) and _plainly_named(parsed, hit)) or _made(parsed.tokens, hit)):
+            anchors.append(hit._replace(role="agreement_referred"))  # "the agreement"; "both signed agreements in 2022"
     if context.sv and not parsed.has("dbv") and context.programme != "dbv":
         tokens = parsed.tokens
         for position, word in enumerate(tokens):
@@ -1377,7 +1369,7 @@ def _money_from_the_department(parsed: Parsed, context: DocumentContext) -> list
     return []
 
 
-_MONEY_NOUNS = frozenset(
+_PROGRAMME_MONEY = frozenset(
     {"income", "funding", "grant", "contribution", "contributions", "payment", "payments", "instalment", "instalments", "money"}
 )
 
@@ -1391,7 +1383,7 @@ def _programme_money(parsed: Parsed) -> list[Claim]:
     for anchor in parsed.of("sv"):
         if anchor.phrase == "the programme":
             continue
-        nouns = [index for index in range(anchor.end, min(len(tokens), anchor.end + 3)) if tokens[index] in _MONEY_NOUNS]
+        nouns = [index for index in range(anchor.end, min(len(tokens), anchor.end + 3)) if tokens[index] in _PROGRAMME_MONEY]
         if nouns and any(word.startswith("£") for word in tokens[nouns[0] + 1 : nouns[0] + 4]):
             return [Claim("sv_agreed", anchor.start, nouns[0] + 1, 0.7, "agreement:programme_money", SETTLED)]
     return []
@@ -1664,6 +1656,14 @@ _PLAIN_BEFORE = frozenset(
 
 
 _AGREEMENT_MAKING = frozenset({"signed", "agreed", "reached", "struck", "entered", "secured"})
+
+
+def _made(tokens: list[str], hit: Hit) -> bool:
+    """ "signed agreements", "signed an agreement in 2024": an agreement named as the object of its making."""
+    before = tokens[max(0, hit.start - 2) : hit.start]
+    if before[-1:] in (["a"], ["an"]):
+        before = before[:-1]
+    return before[-1:] != [] and before[-1] in _AGREEMENT_MAKING
 
 
 def _plainly_named(parsed: Parsed, hit: Hit) -> bool:

@@ -41,7 +41,7 @@ from tests.support.site_locks import site_lock_waiters
 from tests.support.smtp import SmtpServer, running_smtp_server
 from tests.support.snapshots import repoint_papers
 from tests.support.waiting import wait_until
-from tests.support.workers import RABBITMQ_URL, Workers, broker_or_skip, delete_queue, fresh_queue, running_task
+from tests.support.workers import RABBITMQ_URL, Workers, broker_or_skip, own_queue, running_task
 
 pytestmark = pytest.mark.postgres
 
@@ -64,10 +64,8 @@ def _runner(config: Path) -> Runner:
 @pytest.fixture
 def rabbitmq_queue() -> Iterator[tuple[str, str]]:
     """The local RabbitMQ (or a skip saying why) and a queue of this test's own, deleted afterwards."""
-    url = broker_or_skip(RABBITMQ_URL)
-    queue = fresh_queue()
-    yield url, queue
-    delete_queue(url, queue)
+    with own_queue(RABBITMQ_URL) as queue:
+        yield queue
 
 
 def _distributed(config: Path, folder: Path, database_url: str, rabbitmq_queue: tuple[str, str]) -> Path:

@@ -24,7 +24,7 @@ from sendwatch.demo.councils import demo_councils
 from sendwatch.demo.site import DemoSite
 from sendwatch.distributed.broker import make_broker, send_task
 from tests.support.waiting import wait_until
-from tests.support.workers import REDIS_URL, Workers, broker_or_skip, delete_queue, fresh_queue
+from tests.support.workers import REDIS_URL, Workers, own_queue
 
 pytestmark = pytest.mark.postgres
 
@@ -43,10 +43,8 @@ def hanging_site() -> Iterator[DemoSite]:
 
 @pytest.fixture
 def redis_queue() -> Iterator[tuple[str, str]]:
-    url = broker_or_skip(REDIS_URL)
-    queue = fresh_queue()
-    yield url, queue
-    delete_queue(url, queue)
+    with own_queue(REDIS_URL) as queue:
+        yield queue
 
 
 def _config(folder: Path, site: DemoSite, database_url: str, redis_queue: tuple[str, str]) -> Path:

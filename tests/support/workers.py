@@ -11,6 +11,8 @@ import signal
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,17 @@ def broker_or_skip(url: str) -> str:
 
 def fresh_queue() -> str:
     return f"sendwatch-test-{uuid.uuid4().hex[:10]}"
+
+
+@contextmanager
+def own_queue(url: str) -> Iterator[tuple[str, str]]:
+    """The broker at ``url`` (or a skip saying why) and a queue of the test's own, deleted afterwards."""
+    broker = broker_or_skip(url)
+    queue = fresh_queue()
+    try:
+        yield broker, queue
+    finally:
+        delete_queue(broker, queue)
 
 
 def delete_queue(url: str, queue: str) -> None:

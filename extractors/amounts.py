@@ -24,8 +24,9 @@ _UNIT_VALUES = {
 }
 
 # £A, optionally a range to a second amount (with or without its own £), each with an optional unit.
+# An accountant's sign ("£-3.4m", "£(2.1)m") is read past: the amount is what the text states.
 _AMOUNT = re.compile(
-    rf"(?:\b(?:c|ca|circa|approx|approximately)\.?\s*)?£\s?(?:c\.?\s?)?(?P<a>{_NUMBER})(?:\s?(?P<ua>{_UNIT})(?![a-z]))?"
+    rf"(?:\b(?:c|ca|circa|approx|approximately)\.?\s*)?£\s?(?:c\.?\s?)?[-−(]?(?P<a>{_NUMBER})\)?(?:\s?(?P<ua>{_UNIT})(?![a-z]))?"
     rf"(?:\s?(?:-|–|—|to)\s?(?P<pb>£\s?)?(?P<b>{_NUMBER})(?:\s?(?P<ub>{_UNIT})(?![a-z]))?)?",
     re.IGNORECASE,
 )
@@ -42,6 +43,10 @@ def parse_amounts(text: str) -> list[tuple[float, str, int]]:
     for match in _AMOUNT.finditer(text):
         first, second = match.group("a"), match.group("b")
         unit_a, unit_b = match.group("ua"), match.group("ub")
+        if second is None and unit_a is None:
+            if first == "000":
+                continue  # a "£000" column heading, not an amount
+            unit_a = _unit_of_the_range_end(text, match)
         if second is not None and unit_b is None and match.group("pb") is None:
             # "£5m to 10 schools": the second number is not money.
             found.append(
@@ -61,6 +66,18 @@ def parse_amounts(text: str) -> list[tuple[float, str, int]]:
         found.append((value_b * _unit(unit_b), match.group(0).strip(), match.start("b")))
         units.extend([_written_unit(shared, first), _written_unit(unit_b, second)])
     return _carry_elided_units(found, units)
+
+
+_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_AND_END = re.compile(rf"\s+and\s+£\s?(?:{_NUMBER})\s?(?P<unit>{_UNIT})(?![a-z])", re.IGNORECASE)
+
+
+def _unit_of_the_range_end(text: str, match: re.Match[str]) -> str | None:
+    """ "between £5 and £7 million": the unit written once, at the range's far end."""
+    if not _BETWEEN.search(text, max(0, match.start() - 12), match.start()):
+        return None
+    end = _AND_END.match(text, match.end())
+    return end.group("unit") if end else None
 
 
 def _written_unit(unit: str | None, number: str) -> float | None:
@@ -98,6 +115,8 @@ _MONEY_WORD_BEFORE = re.compile(
 )
 
 
+_POUNDS_AFTER = re.compile(r"\s*pounds\b", re.IGNORECASE)  # "12 million pounds" names its own currency
+
 _MONEY_STEMS = (
     "overspen",
     "deficit",
@@ -115,6 +134,7 @@ _MONEY_STEMS = (
     "spend",
     "reserve",
     "balance",
+    "pound",
 )
 
 
@@ -125,7 +145,7 @@ def unsigned_amounts(text: str) -> list[tuple[float, str, int]]:
         return []  # most sentences name no money at all: skip the scan
     found: list[tuple[float, str, int]] = []
     for match in _UNSIGNED.finditer(text):
-        if _MONEY_WORD_BEFORE.search(text, max(0, match.start() - 60), match.start()):
+        if _MONEY_WORD_BEFORE.search(text, max(0, match.start() - 60), match.start()) or _POUNDS_AFTER.match(text, match.end()):
             found.append((to_float(match.group("a")) * _unit(match.group("u")), match.group(0), match.start()))
     return found
 

@@ -217,10 +217,15 @@ def _is_heading(line: str, following: str, starts_segment: bool) -> bool:
 
 
 def _is_numeric_row(line: str) -> bool:
-    """A line of a table whose columns lost their spacing: mostly numbers."""
+    """A line of a table whose columns lost their spacing: mostly numbers, or a short label
+    and the one column's number ("High needs block 12,345")."""
     tokens = line.split()
-    numeric = sum(1 for token in tokens if re.fullmatch(r"\(?-?[\d,]+(?:\.\d+)?\)?%?", token))
-    return numeric >= 1 and numeric >= len(tokens) / 3
+    numeric = [bool(_CELL.fullmatch(token)) for token in tokens]
+    return sum(numeric) >= 1 and (sum(numeric) >= len(tokens) / 3 or (numeric[-1] and len(tokens) <= _SHORT_ROW))
+
+
+_CELL = re.compile(r"\(?-?[\d,]+(?:\.\d+)?\)?%?")
+_SHORT_ROW = 8  # words and the number: a row label, not a sentence
 
 
 _LAST_WORD = re.compile(r"(?:^|\s)([A-Za-z.]+)\.?$")  # the word ending at a full stop, if it stands alone

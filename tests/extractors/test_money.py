@@ -32,6 +32,10 @@ def amounts(text: str) -> list[float]:
         ("between £70m and £100m by 2027/28", [70_000_000, 100_000_000]),
         ("borrowing of £1.2bn", [1_200_000_000]),
         ("£5m to 10 schools", [5_000_000]),
+        ("a cost of between £5 and £7 million", [5_000_000, 7_000_000]),
+        ("fees of £250 and £1.2m respectively", [250, 1_200_000]),
+        ("a variance of £(2.1)m against budget", [2_100_000]),
+        ("the balance stands at £-3.4m", [3_400_000]),
     ],
 )
 def test_every_money_shape_becomes_pounds(text: str, expected: list[float]) -> None:
@@ -58,6 +62,8 @@ def test_a_unit_left_off_is_taken_from_the_nearest_amount_that_has_one(text: str
         ("We are forecasting an overspend of 848k this year.", [848_000]),
         ("The gross deficit is just over 31 million.", [31_000_000]),
         ("Savings of 2.5m were found towards the high needs deficit.", [2_500_000]),
+        ("The deficit is forecast to reach 12 million pounds by March.", [12_000_000]),
+        ("The high needs block will end the year 4.5m pounds short.", [4_500_000]),
         ("The budget pays for 1,200 places.", []),
         ("Funding for 3,000 pupils with plans was agreed.", []),
         ("The deficit rose by 40 pupils' worth of placements.", []),
@@ -113,6 +119,12 @@ def test_amounts_in_a_table_take_the_unit_of_its_heading() -> None:
     assert labels[12_400_000] == ("cumulative deficit", "2023/24")
     assert labels[15_600_000] == ("cumulative deficit", "2024/25")
     assert labels[3_100_000] == ("in-year deficit", "2023/24")
+
+
+def test_a_thousands_heading_is_a_unit_not_an_amount_of_nothing() -> None:
+    page = "Table 3\n£000\nHigh needs block 12,345\nEarly years block 1,200\n"
+    figures = analyse_pages([page], COUNCIL).figures
+    assert sorted(round(f.amount_gbp) for f in figures) == [1_200_000, 12_345_000]
 
 
 def test_a_table_printed_one_cell_per_paragraph_keeps_its_unit_and_labels() -> None:

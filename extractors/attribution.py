@@ -285,7 +285,14 @@ _AMBIGUOUS_FOLLOWER = re.compile(r"\s+(?:(?:[Bb]orough\s+|[Cc]ity\s+|[Cc]ounty\s
 # Words around a name that is also an everyday word ("Bury", "Reading") that make it the place:
 # "neighbouring Bury", "unlike Reading", "Dudley's agreement".
 _PLACE_BEFORE = re.compile(r"(?:\b(?:[Nn]eighbouring|[Nn]earby|[Uu]nlike|[Ll]ike|[Bb]oth)\s+)$")
-_PLACE_AFTER = re.compile(r"['’]s\b")
+# After the name: "Bury's", "Bury, one of the first councils to ...", "Bury, the borough that ...",
+# or a council's doing ("Bury signed", "Reading has"): the place, not the word.
+_PLACE_AFTER = re.compile(
+    r"['’]s\b"
+    r"|,\s+(?:one of|among|like|unlike)\s"
+    r"|,\s+(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}?(?:council|authority|borough|town|city|county|unitary)\b"
+    r"|\s+(?:has|have|had|is|was|signed|received|joined|entered|agreed|reached|became|remains|said|says|will|also)\s"
+)
 
 
 _LIST_JOINS = frozenset({", ", " and ", " or ", ", and ", " & "})
@@ -691,18 +698,38 @@ def who(
         if discourse.last_single is False and discourse.age <= 1:
             return Attribution("other", True)
         return Attribution("self", False)
+    if earlier and not kinds and tokens[first] in _SAME_SUBJECT_BREAKS and _opens_on(tokens, earlier[0]):
+        # "Tameside is further along: officers have spent the autumn negotiating": the sentence
+        # opened on a council, and what follows the colon goes on about it.
+        return Attribution("self", True) if earlier[0][3] else Attribution("other", True)
     after = [group for group in groups if group[0] > position]
     if after:
         return Attribution("self", True) if after[0][3] else Attribution("other", True)
-    if any(
-        position < span[0] <= min(last, position + 10)
-        and not any(word in ("which", "who", "that", "whose") for word in tokens[position : span[0]])
-        for span in mentions.generics
-    ):
-        return Attribution("other", True)  # but not "DBV, which analysed several local councils"
+    generic_after = next(
+        (
+            span
+            for span in mentions.generics
+            if position < span[0] <= min(last, position + 10)
+            and not any(word in ("which", "who", "that", "whose") for word in tokens[position : span[0]])
+        ),
+        None,
+    )  # but not "DBV, which analysed several local councils"
+    if generic_after is not None:
+        listed = _listed_after(tokens, generic_after[1], mentions)
+        if listed is not None:  # "payments have been paused for three authorities: A, B and C"
+            return Attribution("self" if listed else "other", True)
+        return Attribution("other", True)
     if discourse.focus_elsewhere():
         return Attribution("other", False)  # a press item about another council: its unattributed sentences are that council's
     return Attribution("implicit", False)
+
+
+_SAME_SUBJECT_BREAKS = frozenset({":", ";", "-", "but"})
+
+
+def _opens_on(tokens: list[str], group: tuple[int, int, int, bool]) -> bool:
+    """The sentence's first words name the council(s) of ``group``: its subject."""
+    return group[0] == 0 or tokens[: group[0]] in (["the"], ["but"], ["and"], ["meanwhile"], ["meanwhile", ","])
 
 
 def _in_comparison(tokens: list[str], group: tuple[int, int, int, bool], position: int) -> bool:

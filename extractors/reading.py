@@ -129,6 +129,7 @@ def read_sentences(
     )
     discourse = Discourse()
     found: list[Signal] = []
+    unattributed: list[Signal] = []  # signals whose sentence named no one they could be about
     # Claims the previous sentence made of councils it did not name, with that sentence.
     unnamed: tuple[list[Claim], Parsed, Sentence] | None = None
     for sentence in sentences:
@@ -151,7 +152,7 @@ def read_sentences(
         parsed = cues.parse(subject.rewrite(sentence.text))
         found += _claims_of_the_named(unnamed, parsed.tokens, sentence, discourse)
         for claim in _claims(parsed, document):
-            signal = _judge(claim, parsed, sentence, discourse, held)
+            signal = _judge(claim, parsed, sentence, discourse, held, unattributed)
             if signal is not None:
                 found.append(signal)
                 if signal.kind == "signal" and signal.status.startswith("sv_"):
@@ -165,6 +166,10 @@ def read_sentences(
         document.fund, document.fund_age = (fund, 0) if fund is not None else (document.fund, document.fund_age + 1)
         if parsed.has("dbv") or parsed.has("sv"):
             document.programme = "dbv" if parsed.has("dbv") and not parsed.has("sv") else "sv"
+    if unattributed and discourse.self_named == 0 and discourse.others_named:
+        # The paper names other councils but never this one, nor speaks as it: a press item or a
+        # national list read for a council it leaves out. What it says of no one is not ours.
+        return [signal for signal in found if not any(signal is other for other in unattributed)]
     return found
 
 
@@ -207,11 +212,13 @@ def _judge(
     sentence: Sentence,
     discourse: Discourse,
     of_a_group: list[Claim] | None = None,
+    unattributed: list[Signal] | None = None,
 ) -> Signal | None:
     """The claim as evidence about this council, a warning, or nothing.
 
     A claim about councils in general ("fourteen more councils have signed") is kept in
-    ``of_a_group``, for a next sentence that names them."""
+    ``of_a_group``, for a next sentence that names them; a signal whose sentence names no one
+    it could be about is also listed in ``unattributed``."""
     if claim.of_councils_in_general:
         if of_a_group is not None:
             of_a_group.append(claim)
@@ -239,7 +246,10 @@ def _judge(
         if whose.unnamed_group and of_a_group is not None:
             of_a_group.append(claim)
         return None
-    return _judged_as(claim, parsed, sentence, discourse, whose)
+    signal = _judged_as(claim, parsed, sentence, discourse, whose)
+    if signal is not None and whose.subject == "implicit" and unattributed is not None:
+        unattributed.append(signal)
+    return signal
 
 
 def _judged_as(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Discourse, whose: Attribution) -> Signal | None:

@@ -1516,8 +1516,8 @@ def _is_strong(hit: Hit) -> bool:
 def _department_approval(parsed: Parsed, anchor: Hit) -> Hit | None:
     """The Department approving, confirming or agreeing (not a cabinet approving its own proposal)."""
     for hit in _around(parsed, "agreed", anchor):
-        if hit.phrase not in _APPROVALS or parsed.tokens[hit.end : hit.end + 1] == ["that"]:
-            continue  # "the Department confirmed that ...": it reports, it does not approve
+        if hit.phrase not in _APPROVALS or _attribution_tag(parsed, hit):
+            continue  # "the Department confirmed that ...", "..., the DfE has confirmed": it reports, it does not approve
         department = [
             d for d in parsed.of("dfe") if abs(d.start - hit.start) <= 8 and parsed.clause[d.start] == parsed.clause[hit.start]
         ]

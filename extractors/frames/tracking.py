@@ -38,6 +38,7 @@ _NEEDS_TARGET = frozenset(
         "more than",
         "short of",
         "within",
+        "inside",
         "better than",
         "below",
         "lower than",
@@ -140,6 +141,7 @@ _BASE_FORMS = frozenset({"meet", "achieve", "deliver"})
 _SIZES = frozenset(
     {
         "within",
+        "inside",
         "below",
         "under",
         "just under",
@@ -225,7 +227,11 @@ def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> lis
             reading, rule, own_checks = status_here, f"tracking:{role}", checks
             if _negated_on_track(parsed, hit):
                 if status_here != "sv_on_track":
-                    continue  # "not behind", "not off track": no verdict either way
+                    if "yet" in parsed.tokens[max(0, hit.start - 3) : hit.start]:
+                        continue  # "not yet behind": only so far, no verdict
+                    # "has not fallen behind the profile set out in its agreement": on track, said by denial
+                    claims.append(Claim("sv_on_track", hit.start, hit.end, 0.7, "tracking:not_off_track", checks - {NEGATION}))
+                    continue
                 # "will not achieve the targets", "will not be able to meet the in-year balance
                 # target": a forecast of failing the agreement is already off track.
                 reading, rule, own_checks = "sv_off_track", "tracking:not_on_track", checks - {FUTURE}
@@ -296,7 +302,8 @@ _UPWARD = frozenset(
         "more quickly than",
     }
 )
-_DOWNWARD = frozenset({"below", "under", "just under", "lower than", "behind", "short of"})
+# "behind" is never good news, whatever it measures: behind the profile is behind schedule.
+_DOWNWARD = frozenset({"below", "under", "just under", "lower than", "short of"})
 
 
 def _quantity_before(tokens: list[str], position: int) -> bool:
@@ -533,6 +540,17 @@ def _target_after(parsed: Parsed, hit: Hit) -> Hit | None:
         for other in parsed.of(role):
             if hit.end <= other.start <= hit.end + TARGET_REACH and parsed.clause[other.start] == clause:
                 return other
+    return _agreed_with_the_department_after(parsed, hit)
+
+
+def _agreed_with_the_department_after(parsed: Parsed, hit: Hit) -> Hit | None:
+    """ "£8m higher than the figure we agreed with the Department": what was agreed with the
+    Department is the plan, whatever noun the writer used for it."""
+    tokens = parsed.tokens
+    for position in range(hit.end, min(hit.end + TARGET_REACH, len(tokens) - 1)):
+        if tokens[position] == "agreed" and tokens[position + 1] in ("with", "by"):
+            if any(other.start in (position + 2, position + 3) for other in parsed.of("dfe")):
+                return Hit("plan", position, position + 1, "agreed")
     return None
 
 
@@ -560,8 +578,8 @@ def _counts_as_target(parsed: Parsed, hit: Hit, target: Hit | None) -> bool:
     if target is None:
         return False
     plan_like = target.role == "plan"
-    if hit.phrase in _SIZES:
-        return plan_like
+    if hit.phrase in _SIZES or hit.phrase == "ahead of":
+        return plan_like  # "ahead of possible safety valve support" is a time, "ahead of the profile" a comparison
     if hit.phrase in _ACHIEVEMENTS or hit.phrase.startswith(("fail", "miss")):
         if parsed.tokens[max(0, hit.start - 1) : hit.start] in (["the"], ["a"], ["this"], ["next"], ["last"], ["that"]):
             return False  # "the meeting"

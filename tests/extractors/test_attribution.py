@@ -92,6 +92,9 @@ def test_council_tax_and_the_councils_own_bodies_are_not_other_councils(subject:
         "Neighbouring Bury has a safety valve agreement.",
         "Unlike Reading, the council has no agreement.",
         "Dudley's agreement was signed in 2023.",
+        "Bury, one of the first councils to sign, has now repaid its deficit.",
+        "Reading, the borough with the largest deficit in the region, has asked for help.",
+        "Sutton signed its agreement in 2022.",
     ],
 )
 def test_a_place_name_that_is_also_a_word_is_a_council_where_the_words_around_make_it_a_place(sentence: str) -> None:

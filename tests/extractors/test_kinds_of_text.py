@@ -122,8 +122,14 @@ ON_TRACK = [
     "High needs expenditure is running below the trajectory set out in the agreement.",
     "The in-year position is £0.5m better than the profile for 2024/25.",
     "Savings are ahead of the plan agreed with the DfE.",
+    # the plan under another name: an envelope, or whatever figure was agreed with the Department
+    "Our high needs spend has stayed inside the financial envelope set by the agreement for a second quarter.",
+    "Expenditure remains within the envelope set out in our agreement with the Department.",
 ]
 OFF_TRACK = [
+    "The deficit is £2m behind the profile in the agreement.",  # behind is behind, whatever it measures
+    "The deficit is £4m higher than the figure we agreed with the Department for this stage.",
+    "High needs spending this year was well above the level agreed with the DfE.",
     "The deficit is now £6m above the agreed plan.",
     "Savings delivered to date are £1.2m short of the plan.",
     "The council has missed two of the conditions in its agreement.",
@@ -153,6 +159,26 @@ MEASURED_IN_THE_CLAUSE_BEFORE = [
 @pytest.mark.parametrize("status, text", MEASURED_IN_THE_CLAUSE_BEFORE)
 def test_a_comparison_whose_subject_is_in_the_clause_before_is_measured_on_it(status: str, text: str) -> None:
     assert verdict(text, context=SV_TITLE) == status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Westshire has not fallen behind the deficit profile set out in its agreement with the Department.",
+        "The latest return shows that the council has not missed any of the targets in its plan.",
+    ],
+)
+def test_denying_it_has_fallen_behind_is_on_track(text: str) -> None:
+    assert verdict(text, context=SV_TITLE) == "sv_on_track"
+
+
+def test_not_yet_behind_gives_no_verdict_on_tracking() -> None:
+    assert verdict("The deficit is not yet behind the profile in the agreement.", context=SV_TITLE) == "sv_agreed"
+
+
+def test_ahead_of_an_event_is_a_time_not_a_comparison() -> None:
+    text = "Westshire was asked to set out proposals to balance its high needs budget, ahead of possible safety valve support."
+    assert verdict(text) == "sv_negotiating"
 
 
 def test_a_new_subject_after_but_is_measured_on_its_own() -> None:
@@ -187,6 +213,58 @@ PRESS = (
 )
 def test_each_council_in_a_press_item_gets_its_own_position(council: str, status: str) -> None:
     assert verdict(PRESS, [council]) == status
+
+
+ROUND_UP = (
+    "SEND budgets: where the boroughs stand. "
+    "Sefton's high needs block ended the year £9m in the red. "
+    "Wigan is further ahead: officers have been negotiating a safety valve agreement since the summer. "
+    "Trafford signed its own deal in 2023; the latest return shows it on track. "
+    "Oldham's Delivering Better Value grant funded two projects, and the department said more councils would join later."
+)
+
+
+@pytest.mark.parametrize(
+    "council, status",
+    [
+        ("Sefton Council", "deficit_only"),
+        ("Wigan Council", "sv_negotiating"),
+        ("Trafford Council", "sv_on_track"),
+        ("Oldham Council", "dbv"),
+        # never named: what the item says of no council in particular is not its news
+        ("Westshire County Council", "none"),
+    ],
+)
+def test_a_round_up_gives_each_council_what_its_own_sentence_says(council: str, status: str) -> None:
+    """After "Wigan is further ahead:", the clause that goes on is still Wigan's."""
+    assert verdict(ROUND_UP, [council]) == status
+
+
+def test_a_paper_that_never_names_the_council_says_nothing_of_it_in_passing() -> None:
+    text = (
+        "Where a plan no longer convinces, the department may pause payments while the agreement is under review. "
+        "Payments have been paused for Sefton and Wigan under their safety valve agreements."
+    )
+    assert verdict(text, ["Westshire County Council"]) == "none"
+    assert verdict(text, ["Wigan Council"]) == "payment_withheld"
+
+
+@pytest.mark.parametrize(
+    "council, status", [("Sefton Council", "payment_withheld"), ("Wigan Council", "payment_withheld"), ("Oldham Council", "none")]
+)
+def test_a_counted_group_named_after_a_colon_is_those_councils(council: str, status: str) -> None:
+    text = (
+        "The department has safety valve agreements with 40 councils. "
+        "Instalments have been paused for two authorities: Sefton and Wigan. Oldham is not affected."
+    )
+    assert verdict(text, [council]) == status
+
+
+def test_the_department_confirming_a_report_is_not_the_department_approving_an_agreement() -> None:
+    text = (
+        "Five more councils have been invited to negotiate safety valve agreements, the DfE has confirmed. They include Sefton."
+    )
+    assert verdict(text, ["Sefton Council"]) == "sv_negotiating"
 
 
 def test_a_council_named_on_its_own_after_a_list_does_not_inherit_it() -> None:

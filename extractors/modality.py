@@ -41,6 +41,8 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
         wider = _phrase_start(parsed, join, 10)
         if any(_is_negation(parsed, position) for position in range(wider, start)):
             return True
+    if _denied_belief(tokens, start):
+        return True
     if not look_after:
         return False
     stop = end if end is not None else start + 1
@@ -53,6 +55,25 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
         return True
     # "the bid was not successful", "the DBV programme does not apply to the council"
     return "not" in after[:3] and any(word in _DENIED_AFTER for word in after[:5])
+
+
+_BELIEF_VERBS = frozenset(
+    {"consider", "considers", "believe", "believes", "think", "thinks", "expect", "expects", "feel", "feels"}
+)
+_BELIEF_REACH = 14  # words from "that" to the cue it may deny
+
+
+def _denied_belief(tokens: list[str], start: int) -> bool:
+    """ "Officers do not consider that the council meets the threshold for an invitation": a
+    denied belief denies what is believed, however far into its clause the cue sits."""
+    for that in range(start - 1, max(-1, start - _BELIEF_REACH), -1):
+        word = tokens[that]
+        if word in (";", ":", "but", "however", "although"):
+            return False
+        if word == "that" and that >= 2 and tokens[that - 1] in _BELIEF_VERBS:
+            before = tokens[max(0, that - 4) : that - 1]
+            return any(w in ("not", "never") or w.endswith("n't") for w in before)
+    return False
 
 
 _DENIED_AFTER = frozenset(
@@ -158,7 +179,7 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
     hedges = [
         hit
         for hit in parsed.of("hypothetical")
-        if not (hit.phrase == "subject to" and hit.end == start)
+        if not (hit.phrase == "subject to" and _what_it_is_subject_to(tokens, hit.end, start))
         and not (hit.phrase == "would" and _reported_will(parsed, hit.start))
         and not _describing_participle(tokens, hit.start)
         and not _warned_of_a_fact(tokens, hit.start, start)
@@ -234,8 +255,25 @@ def future(parsed: Parsed, start: int, imposed: bool = False) -> bool:
         and _CONTINUING.isdisjoint(tokens[hit.end : hit.end + 2])
         and not (imposed and hit.phrase == "would" and _reported_will(parsed, hit.start))
         and not (decided and hit.phrase in ("will", "would"))
+        and not (hit.phrase == "to be" and tokens[hit.start - 1 : hit.start] and tokens[hit.start - 1] in FINDINGS)
         for hit in parsed.of("future")
     )
+
+
+# "was found to be behind its trajectory", "is known to be in deficit": a finding, not a future.
+FINDINGS = frozenset(
+    {"found", "shown", "judged", "deemed", "considered", "reported", "said", "thought", "believed", "known", "assessed"}
+    | {"understood", "confirmed", "revealed", "certified", "seems", "seemed", "appears", "appeared", "proved", "proven"}
+)
+
+
+_OF_THE_DEPARTMENT = frozenset({"the", "department", "dfe", "esfa", "'s", "its", "formal"})
+
+
+def _what_it_is_subject_to(tokens: list[str], end: int, cue: int) -> bool:
+    """ "subject to enhanced monitoring", "subject to the Department's enhanced monitoring": the
+    state itself, not a condition on it."""
+    return end <= cue <= end + 4 and all(word in _OF_THE_DEPARTMENT for word in tokens[end:cue])
 
 
 def _department_says(parsed: Parsed) -> bool:
@@ -254,6 +292,8 @@ _REPORTING_VERBS = frozenset(
         "says",
         "wrote",
         "write",
+        "written",
+        "writes",
         "confirmed",
         "confirm",
         "told",

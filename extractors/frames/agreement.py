@@ -309,6 +309,8 @@ def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     claims += _withheld(parsed, context, _firm(anchors), anchors)
     claims += _resumed(parsed, context, anchors)
     claims += _completed(parsed, context, _firm(anchors))
+    if context.sv or parsed.has("sv"):
+        claims += _ended_its_agreement(parsed, anchors)  # loose anchors too: "has completed its agreement"
     claims += _talks_concluded(parsed, context)
     # "Fourteen more councils have signed agreements, the Department announced": of councils in general
     national = parsed.has("national") and not speaks_of_self(parsed)
@@ -951,6 +953,7 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
     tokens = parsed.tokens
     if not (context.sv or parsed.has("sv")):
         return claims
+    claims += _last_of_the_payments(parsed)
     for anchor in anchors:
         # "bringing its safety valve agreement to a close": the agreement ended, the object in between
         end = anchor.end + (1 if tokens[anchor.end : anchor.end + 1] in (["agreement"], ["deal"]) else 0)
@@ -961,8 +964,15 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
     for hit in parsed.of("completed"):
         if hit.phrase == "closed" and parsed.tokens[hit.end : hit.end + 1] == ["to"]:
             continue  # "closed to new entrants": the programme no longer takes councils in
+        if hit.phrase == "complete":
+            if _first_to(tokens, hit.start):  # "one of the first councils in the country to complete an agreement"
+                claims.append(Claim("sv_completed", hit.start, hit.end, 0.75, "completed:first_to_complete", ASSERTED))
+            continue
         if hit.phrase.startswith(("final", "last")):
-            verbs = parsed.near("received", hit.start, before=0, after=8)
+            # "was received", "will be paid", "received the final instalment": the verb carries the tense
+            verbs = parsed.near("received", hit.start, before=0, after=8) or [
+                verb for verb in parsed.near("received", hit.start, before=3) if verb.end <= hit.start
+            ]
             if verbs:  # the verb carries the tense: "was received" or "will be paid"
                 claims.append(Claim("sv_completed", verbs[0].start, verbs[0].end, 0.75, "completed:final_payment", SETTLED))
             elif (done := _perfect_after(tokens, hit.end)) is not None and not parsed.near("withheld", done, 0, 4):
@@ -998,6 +1008,46 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
         elif cleared:
             claims.append(Claim("sv_completed", hit.start, hit.end, 0.75, "completed:deficit_cleared", SETTLED))
     return claims
+
+
+_ENDINGS = frozenset({"completed", "concluded", "exited", "left", "finished", "ended"})
+
+
+def _ended_its_agreement(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
+    """ "has completed its agreement", "has now left the programme", in a paper about the
+    programme: a finished agreement, however loosely the paper names it. Only a done deed counts
+    (not "to complete", "will exit")."""
+    tokens = parsed.tokens
+    claims: list[Claim] = []
+    for anchor in anchors:
+        if tokens[anchor.end : anchor.end + 1] and tokens[anchor.end] not in _AFTER_AN_ENDED_AGREEMENT:
+            continue  # "has left the programme board": something of the programme's
+        for verb in range(max(0, anchor.start - 3), anchor.start):
+            if tokens[verb] in _ENDINGS and tokens[verb + 1 : anchor.start] in ([], ["the"], ["its"], ["their"], ["our"]):
+                if _past_or_perfect(tokens, verb) or tokens[max(0, verb - 1) : verb] == ["having"]:
+                    claims.append(Claim("sv_completed", verb, verb + 1, 0.75, "completed:ended_its_agreement", SETTLED))
+    return claims
+
+
+_AFTER_AN_ENDED_AGREEMENT = frozenset(
+    {",", ";", ":", "and", "in", "at", "after", "having", "with", "this", "last", "early", "on", "following", "when", "as"}
+    | {"ahead", "earlier", "successfully", "now", "a", "two", "three", "four", "one", "year", "years", "agreement", "deal"}
+)
+_LAST_OF = frozenset({"last", "final"})
+
+
+def _last_of_the_payments(parsed: Parsed) -> list[Claim]:
+    """ "having received the last of the Department's contributions": the final payment, in other words."""
+    tokens = parsed.tokens
+    if _LAST_OF.isdisjoint(parsed.words):
+        return []
+    for position, word in enumerate(tokens[:-1]):
+        if word in _LAST_OF and tokens[position + 1] == "of":
+            paid = [hit for hit in parsed.of("payment") if position + 1 < hit.start <= position + 6]
+            received = [verb for verb in parsed.near("received", position, before=3) if verb.end <= position]
+            if paid and received:
+                return [Claim("sv_completed", received[0].start, received[0].end, 0.75, "completed:final_payment", SETTLED)]
+    return []
 
 
 def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
@@ -1496,9 +1546,17 @@ _ORDER_OF_DOING = frozenset({"first", "latest", "last", "newest", "recent", "sec
 
 
 def _first_to(tokens: list[str], position: int) -> bool:
-    """Whether the "to" before (or at) ``position`` follows an order of doing within three words."""
+    """Whether the "to" before (or at) ``position`` follows an order of doing ("the first to",
+    "the first councils in the country to") within six words of its clause."""
     to = position if tokens[position] == "to" else position - 1
-    return to >= 0 and tokens[to] == "to" and any(word in _ORDER_OF_DOING for word in tokens[max(0, to - 3) : to])
+    if to < 0 or tokens[to] != "to":
+        return False
+    for word in reversed(tokens[max(0, to - 6) : to]):
+        if word in (",", ";", ":"):
+            return False
+        if word in _ORDER_OF_DOING:
+            return True
+    return False
 
 
 def _talks_behind(parsed: Parsed, hit: Hit) -> bool:

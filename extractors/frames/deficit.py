@@ -10,6 +10,7 @@ the grant says the same thing without the word.
 
 from __future__ import annotations
 
+from extractors.attribution import OTHER_TOKEN, SELF_TOKEN
 from extractors.cues import Hit, Parsed
 from extractors.frames import ASSERTED, QUESTION, Claim, DocumentContext
 
@@ -84,10 +85,28 @@ def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
             checks = frozenset({QUESTION})  # "may not cover the deficit" still has one
         else:
             checks = ASSERTED
-        claims.append(Claim("deficit_only", hit.start, hit.end, strength, "deficit:tied", checks))
+        general = _deficits_of_councils(parsed, hit)
+        claims.append(Claim("deficit_only", hit.start, hit.end, strength, "deficit:tied", checks, of_councils_in_general=general))
     claims.extend(_spend_above_grant(parsed))
     claims.extend(_negative_reserve(parsed))
     return claims
+
+
+_PLURALS = frozenset({"deficits", "overspends", "shortfalls", "debts"})
+_COUNCILS_IN_GENERAL = frozenset({"councils", "authorities", "las", "boroughs"})
+_POSSESSORS = frozenset({"our", "its", "their", "'s", SELF_TOKEN, OTHER_TOKEN})
+
+
+def _deficits_of_councils(parsed: Parsed, deficit: Hit) -> bool:
+    """ "SEND deficits: how the region's councils compare", "Councils warn deficits threaten
+    solvency": deficits in the plural, of councils named by no name, are every council's and
+    none's in particular (a next sentence naming councils among them may make them theirs)."""
+    tokens = parsed.tokens
+    if deficit.phrase not in _PLURALS or _COUNCILS_IN_GENERAL.isdisjoint(tokens):
+        return False
+    return _POSSESSORS.isdisjoint(tokens[max(0, deficit.start - 3) : deficit.start]) and not (
+        SELF_TOKEN in tokens or OTHER_TOKEN in tokens or "we" in tokens
+    )
 
 
 def _gap_in_money(parsed: Parsed, gap: Hit) -> bool:

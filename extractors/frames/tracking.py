@@ -16,6 +16,7 @@ Not counted: how progress is reported ("returns show where the authority is on o
 
 from __future__ import annotations
 
+from extractors import modality
 from extractors.attribution import SELF_TOKEN
 from extractors.cues import Hit, Parsed
 from extractors.frames import FUTURE, HYPOTHETICAL, NEGATION, PROCESS, QUESTION, SETTLED, Claim, DocumentContext
@@ -211,6 +212,8 @@ def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> lis
     checks = frozenset({HYPOTHETICAL, QUESTION, PROCESS, FUTURE})
     for role, status in (("on_track", "sv_on_track"), ("off_track", "sv_off_track")):
         for hit in parsed.of(role):
+            if any(name.start <= hit.start < name.end for name in parsed.of("dbv")):
+                continue  # the "Delivering" of "Delivering Better Value" is the programme's name
             if _governed(parsed, hit):
                 continue  # "on track to meet the conditions": one reading, that of "on track"
             if hit.phrase == "under" and not _quantity_before(parsed.tokens, hit.start):
@@ -358,6 +361,8 @@ def _measure_of_target(tokens: list[str], hit: Hit) -> str | None:
 def _aimed_at(parsed: Parsed, hit: Hit) -> bool:
     """ "targets for the council to meet to stay on track", "plans to get back on track": an aim."""
     before = parsed.tokens[max(0, hit.start - 3) : hit.start]
+    if "to" in before and parsed.tokens[hit.start - len(before) + before.index("to") - 1] in modality.FINDINGS:
+        return False  # "was found to be behind its trajectory": a finding
     return "to" in before and any(
         word in ("stay", "remain", "keep", "get", "be", "bring", "put", "return", "come")
         for word in before[before.index("to") + 1 :]

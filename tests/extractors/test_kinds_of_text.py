@@ -382,6 +382,51 @@ MORE_PHRASINGS += [
 ]
 
 
+MORE_PHRASINGS += [
+    # an agreement finished, said with the programme loosely named or the payments run out
+    ("sv_completed", "Safety valve update. The council has completed its agreement and cleared its deficit."),
+    (
+        "sv_completed",
+        "Safety valve update. Westshire has now left the programme, having received the last of the Department's payments.",
+    ),
+    ("sv_completed", "Westshire became one of the first councils in the country to complete a safety valve agreement."),
+    ("sv_completed", "Safety valve update. The council received the final instalment of the Department's funding in March."),
+    # guards: a programme's board, an aim, a plan to exit
+    ("sv_agreed", "Safety valve update. The council has left the programme board, and its agreement continues."),
+    ("sv_agreed", "Safety valve update. The council aims to complete its agreement by 2027."),
+    # the state itself, under another's name; a finding, not a future
+    ("ems", "The authority is now subject to the Department's enhanced monitoring arrangements."),
+    (
+        "ems",
+        "The Department for Education has written to the council to confirm that Westshire will move into enhanced monitoring.",
+    ),
+    ("sv_off_track", "Safety valve update. Westshire was found to be behind its trajectory in the latest return."),
+    # a denied belief denies what is believed
+    ("none", "Officers do not consider that Westshire meets the threshold for a safety valve invitation."),
+    # the "Delivering" of Delivering Better Value measures nothing
+    (
+        "dbv",
+        "Safety valve update. Westshire is not in the programme and continues to implement its Delivering Better Value plan.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SEND deficits: how the region's councils compare",
+        "Councils warn high needs deficits threaten their solvency.",
+        "Where an authority's plan no longer convinces, its deficit may not be cleared and the DfE may act.",
+    ],
+)
+def test_deficits_of_councils_in_general_are_no_one_council_s(text: str) -> None:
+    assert verdict(text) == "none"
+
+
+def test_deficits_of_councils_in_general_become_a_council_s_when_it_is_named_among_them() -> None:
+    assert verdict("Councils warn high needs deficits threaten their solvency. Westshire is among them.") == "deficit_only"
+
+
 @pytest.mark.parametrize("status, text", MORE_PHRASINGS)
 def test_more_phrasings_of_each_status(status: str, text: str) -> None:
     assert verdict(text) == status

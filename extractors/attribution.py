@@ -795,8 +795,17 @@ def _former_or_latter(tokens: list[str], first: int, position: int) -> int | Non
 _LIST_OPENERS = frozenset({"are", "were", "include", "includes", "included", "including", "namely", ":", "being"})
 
 
-_GROUP_HEADS = (("they",), ("these",), ("those",), ("the", "councils"), ("the", "authorities"), ("the", "local", "authorities"))
-_GROUP_VERBS = frozenset({"include", "included", "includes", "are", "were", "comprise"})
+_GROUP_HEADS = (
+    ("they",),
+    ("these",),
+    ("those",),
+    ("the", "councils"),
+    ("the", "authorities"),
+    ("the", "local", "authorities"),
+    ("the", "list"),  # "the list includes Westshire": the list the sentence before spoke of
+    ("it",),
+)
+_GROUP_VERBS = frozenset({"include", "included", "includes", "are", "were", "comprise", "names", "named"})
 _AMONG = (("among", "them"), ("amongst", "them"), ("among", "those"), ("one", "of", "them"), ("one", "of", "those"))
 
 
@@ -825,8 +834,16 @@ def names_the_group(tokens: list[str], counted: int | None = None) -> bool:
             continue
         for head in _GROUP_HEADS:
             size = len(head)
-            if tuple(tokens[:size]) == head and tokens[size : size + 1] and tokens[size] in _GROUP_VERBS:
-                if size + 1 <= group_start <= size + 2:
+            # "they include Westshire", "in the region the list includes Eastbury, which signed in
+            # 2022, and Westshire": named after the head and its verb, in the same clause
+            for start in range(group_start - 1, max(-1, group_start - size - 20), -1):
+                if tokens[start] in (";", ":", "but"):
+                    break
+                if (
+                    start + size < group_start
+                    and tuple(tokens[start : start + size]) == head
+                    and tokens[start + size] in _GROUP_VERBS
+                ):
                     return True
         if tokens[:2] in (["among", "them"], ["amongst", "them"]) and group_start <= 4:
             return True

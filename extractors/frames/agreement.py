@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extractors import modality
+from extractors.attribution import OTHER_TOKEN
 from extractors.cues import Hit, Parsed
 from extractors.frames import (
     ASSERTED,
@@ -317,7 +318,8 @@ def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     for anchor in anchors:
         claim = _state_of(parsed, anchor, context)
         if claim is not None:
-            claims.append(replace(claim, of_councils_in_general=True) if national else claim)
+            general = national or _agreements_of_no_one(parsed, anchor)
+            claims.append(replace(claim, of_councils_in_general=True) if general else claim)
     if not national:
         claims += _money_route(parsed, context)
         claims += _department_pays(parsed, context)
@@ -858,6 +860,20 @@ def _held_proposal(parsed: Parsed, cue: Hit, anchor: Hit) -> bool:
     return tokens[first - 1 : first] in (["its"], ["our"], ["'s"])
 
 
+_REFERRING = frozenset({"both", "they", "them", "each", "these", "those", "former", "latter"})
+_POSSESSIVES = frozenset({"their", "its", "our", "'s"})
+
+
+def _agreements_of_no_one(parsed: Parsed, anchor: Hit) -> bool:
+    """ "the DfE published its list of safety valve agreements", "£1bn committed through safety
+    valve agreements": agreements in the plural, in a sentence that names no council and refers
+    to none, are the programme's in general (a next sentence naming councils may make them theirs)."""
+    tokens = parsed.tokens
+    if not _plural_agreements(tokens, anchor) or speaks_of_self(parsed) or OTHER_TOKEN in tokens:
+        return False
+    return _REFERRING.isdisjoint(tokens) and _POSSESSIVES.isdisjoint(tokens[max(0, anchor.start - 2) : anchor.start])
+
+
 def _plural_agreements(tokens: list[str], anchor: Hit) -> bool:
     """The anchor names agreements in the plural, which need no article: "have safety valve agreements"."""
     return any(word in ("agreements", "deals") for word in tokens[anchor.start : anchor.end + 1])
@@ -1278,6 +1294,20 @@ def _instalments_received(parsed: Parsed, context: DocumentContext) -> list[Clai
     return []
 
 
+_SENDING = frozenset({"sent", "send", "sending", "shared", "sharing", "presented", "provided", "gave", "put"})
+
+
+def _sent_to_the_department(parsed: Parsed, hit: Hit) -> bool:
+    """ "officers sent our draft proposal to the Department": a bid, in a paper about the programme."""
+    tokens = parsed.tokens
+    sent = any(word in _SENDING for word in tokens[max(0, hit.start - 4) : hit.start])
+    return sent and any(
+        tokens[d.start - 1 : d.start] == ["to"] or tokens[d.start - 2 : d.start - 1] == ["to"]
+        for d in parsed.of("dfe")
+        if hit.end <= d.start <= hit.end + 3
+    )
+
+
 def _invitation(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> list[Claim]:
     """An invitation to join, a selection as an entrant, a bid: negotiating, even without the name.
 
@@ -1300,6 +1330,8 @@ def _invitation(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) ->
             and not parsed.has("other_fund")
         ):
             return [Claim("sv_negotiating", hit.start, hit.end, 0.6, "agreement:submitting", ASSERTED)]
+        if word.startswith(("propos", "bid")) and _sent_to_the_department(parsed, hit):
+            return [Claim("sv_negotiating", hit.start, hit.end, 0.6, "agreement:proposal_sent", ASSERTED)]
         if word.startswith("invit"):
             following = tokens[hit.end : hit.end + 2]
             if following[:1] == ["to"] and (len(following) < 2 or following[1] in _MINUTES_INVITATIONS):
@@ -1338,14 +1370,51 @@ def _clause_after_contrast(parsed: Parsed, anchors: list[Hit]) -> int:
 
 def _around(parsed: Parsed, role: str, anchor: Hit) -> list[Hit]:
     clause = parsed.clause[anchor.start]
+    low, high = _relative_clause_of(parsed, anchor)
     return [
         hit
         for hit in parsed.of(role)
-        if abs(hit.start - anchor.start) <= WINDOW
+        if _distance(parsed, hit, anchor) <= WINDOW
         and parsed.clause[hit.start] == clause
+        and low <= hit.start < high
         and not (anchor.start <= hit.start < anchor.end)
         and not (role == "negotiating" and (_reporting(parsed, hit) or _deliberating(parsed, hit) or _closed_to(parsed, hit)))
     ]
+
+
+_RELATIVES = frozenset({"which", "who", "whose"})
+
+
+def _relative_clause_of(parsed: Parsed, anchor: Hit) -> tuple[int, int]:
+    """The words the anchor's state may come from: all of them, or, for an anchor inside a
+    relative clause set off by commas ("unlike Dorset, which has a safety valve agreement, we
+    have not been invited"), that clause alone."""
+    spans = parsed.memo.setdefault("relative_clauses", {})
+    if anchor.start in spans:
+        return spans[anchor.start]
+    tokens = parsed.tokens
+    span = (0, len(tokens))
+    for position in range(anchor.start - 1, max(0, anchor.start - WINDOW), -1):
+        if tokens[position] == ",":
+            break
+        if tokens[position] in _RELATIVES and tokens[position - 1] == ",":
+            end = next((k for k in range(anchor.end, len(tokens)) if tokens[k] == ","), len(tokens))
+            span = (position, end)
+            break
+    spans[anchor.start] = span
+    return span
+
+
+def _distance(parsed: Parsed, hit: Hit, anchor: Hit) -> int:
+    """Words between a state word and its anchor, the Department's name counted as one word:
+    "invited by the Department for Education in June to take part in the programme" is as near
+    as "invited by the DfE in June to ..."."""
+    low, high = sorted((hit.start, anchor.start))
+    if not parsed.has("dfe"):
+        return high - low
+    covered = {position for d in parsed.of("dfe") if low < d.start and d.end <= high for position in range(d.start, d.end)}
+    runs = sum(1 for position in covered if position - 1 not in covered)
+    return high - low - (len(covered) - runs)
 
 
 def _closed_to(parsed: Parsed, hit: Hit) -> bool:

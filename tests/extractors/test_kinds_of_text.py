@@ -411,6 +411,45 @@ MORE_PHRASINGS += [
 ]
 
 
+MORE_PHRASINGS += [
+    # the Department's long name does not push the invitation out of reach
+    (
+        "sv_negotiating",
+        "The Director informed the Forum that the Council had been invited by the Department for Education in June "
+        "to take part in the safety valve programme.",
+    ),
+    # a bid sent, in a paper about the programme, without the programme's name in the sentence
+    ("sv_negotiating", "Safety valve update. Officers sent our draft proposal to the Department for Education in January."),
+    ("sv_agreed", "Safety valve update. The council has its agreement. Officers sent the proposal for a new school to Cabinet."),
+]
+
+
+def test_agreements_in_the_plural_of_no_council_are_the_programme_s() -> None:
+    text = (
+        "On 12 March the DfE published its updated list of safety valve agreements, which now names 42 authorities. "
+        "Westshire does not appear on it and has not been invited to join."
+    )
+    assert verdict(text) == "none"
+    assert verdict("The DfE has committed £1bn through safety valve agreements. Both of ours are on track.") != "none"
+
+
+@pytest.mark.parametrize(
+    "council, status", [("Sefton Council", "sv_agreed"), ("Wigan Council", "sv_agreed"), ("Oldham Council", "none")]
+)
+def test_the_list_named_after_a_national_sentence_gives_its_members_the_claim(council: str, status: str) -> None:
+    text = (
+        "The DfE published its updated list of safety valve agreements, which now names 42 authorities. "
+        "In the north west the list includes Sefton, which signed last year, and Wigan; Oldham is not on it."
+    )
+    assert verdict(text, [council]) == status
+
+
+def test_a_state_said_in_a_relative_clause_stays_in_it() -> None:
+    text = "Unlike Sefton, which has a safety valve agreement with the Department, Westshire has not been invited to join."
+    assert verdict(text, ["Sefton Council"]) == "sv_agreed"
+    assert verdict(text) == "none"
+
+
 @pytest.mark.parametrize(
     "text",
     [

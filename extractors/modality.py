@@ -10,7 +10,7 @@ with the condition ("If X, Y"), which makes the whole sentence one.
 from __future__ import annotations
 
 from extractors.attribution import OTHER_TOKEN, SELF_TOKEN
-from extractors.cues import Parsed
+from extractors.cues import Hit, Parsed
 
 NEGATION_REACH = 4  # words before a cue that a "not" governs
 HYPOTHESIS_REACH = 12  # words before a cue that an "if" or "risk" governs, within its phrase
@@ -179,7 +179,7 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
     hedges = [
         hit
         for hit in parsed.of("hypothetical")
-        if not (hit.phrase == "subject to" and _what_it_is_subject_to(tokens, hit.end, start))
+        if not (hit.phrase == "subject to" and (_what_it_is_subject_to(tokens, hit.end, start) or _a_state(parsed, hit)))
         and not (hit.phrase == "would" and _reported_will(parsed, hit.start))
         and not _describing_participle(tokens, hit.start)
         and not _warned_of_a_fact(tokens, hit.start, start)
@@ -274,6 +274,14 @@ def _what_it_is_subject_to(tokens: list[str], end: int, cue: int) -> bool:
     """ "subject to enhanced monitoring", "subject to the Department's enhanced monitoring": the
     state itself, not a condition on it."""
     return end <= cue <= end + 4 and all(word in _OF_THE_DEPARTMENT for word in tokens[end:cue])
+
+
+def _a_state(parsed: Parsed, hedge: Hit) -> bool:
+    """ "The agreement is subject to review by the Department, and instalments have been
+    suspended": "subject to review" is a state of the agreement, not a condition on what follows."""
+    return any(hit.start == hedge.start for hit in parsed.of("withheld")) or bool(
+        parsed.near("ems", hedge.end, before=0, after=3)
+    )
 
 
 def _department_says(parsed: Parsed) -> bool:

@@ -355,6 +355,8 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             continue
         if _with_someone_else(parsed, hit):
             continue  # "the agreement with the transport provider"
+        if _a_school_s(parsed.tokens, hit):
+            continue  # "the school's funding agreement with the Department": an academy's, not the council's
         if (
             _right_after_sv(parsed, hit)
             or parsed.in_clause("sv", hit.start)
@@ -362,6 +364,12 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             or (hit.phrase.startswith("bail") and parsed.has("dfe") and not parsed.has("other_fund"))
             or (_with_the_department(parsed, hit) and (context.hn_topic or _definite(parsed, hit)))
             or (context.hn_topic and _department_pays_under(parsed, hit))
+            or (
+                _definite(parsed, hit)
+                and parsed.has("dfe")
+                and not _PROGRAMME_TERMS.isdisjoint(parsed.words)
+                and not parsed.has("other_fund")  # "the academy's funding agreement with the Department"
+            )
         ):
             anchors.append(hit)
         elif (context.sv or parsed.has("dfe")) and _parties_named(parsed, hit) is not None:
@@ -383,6 +391,23 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             ):
                 anchors.append(Hit("sv", position, position + 1, "the programme"))
     return sorted(anchors, key=lambda hit: hit.start)
+
+
+# Words only the programme's agreements come with: "met the conditions of its agreement, and the
+# Department confirmed the next tranche", "our monitoring return to the Department ... as the agreement assumed".
+_PROGRAMME_TERMS = frozenset(
+    {"tranche", "tranches", "instalment", "instalments", "conditions", "trajectory", "return", "returns", "in-year"}
+)
+
+
+_SCHOOLS = frozenset({"school", "schools", "academy", "academies", "trust", "trusts", "mat"})
+
+
+def _a_school_s(tokens: list[str], hit: Hit) -> bool:
+    """An academy's funding agreement, or one a school or trust holds ("the trust's agreement")."""
+    before = tokens[max(0, hit.start - 4) : hit.start]
+    held = any(word in _SCHOOLS and before[index + 1 : index + 2] == ["'s"] for index, word in enumerate(before))
+    return held or (before[-1:] == ["funding"] and not _SCHOOLS.isdisjoint(tokens))
 
 
 def _firm(anchors: list[Hit]) -> list[Hit]:
@@ -944,6 +969,8 @@ def _resumed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> li
     for hit in parsed.of("resumed"):
         if hit.phrase == "back on track":
             continue  # read by the tracking frame
+        if hit.phrase == "resume" or parsed.tokens[max(0, hit.start - 1) : hit.start] == ["to"]:
+            continue  # "the power to resume payments", "will decide whether to resume": not resumed yet
         # Passive, the payments are its subject, however far: "Payments under the agreement,
         # withheld in the autumn, have been resumed".
         reach = 24 if _passive(parsed, hit) else 7
@@ -986,7 +1013,7 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
             continue
         if hit.phrase.startswith(("final", "last")):
             # "was received", "will be paid", "received the final instalment": the verb carries the tense
-            verbs = parsed.near("received", hit.start, before=0, after=8) or [
+            verbs = parsed.near("received", hit.start, before=0, after=10) or [
                 verb for verb in parsed.near("received", hit.start, before=3) if verb.end <= hit.start
             ]
             if verbs:  # the verb carries the tense: "was received" or "will be paid"
@@ -1042,7 +1069,19 @@ def _ended_its_agreement(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
             if tokens[verb] in _ENDINGS and tokens[verb + 1 : anchor.start] in ([], ["the"], ["its"], ["their"], ["our"]):
                 if _past_or_perfect(tokens, verb) or tokens[max(0, verb - 1) : verb] == ["having"]:
                     claims.append(Claim("sv_completed", verb, verb + 1, 0.75, "completed:ended_its_agreement", SETTLED))
+        # the agreement as the subject: "The agreement, signed in 2021, has run its course"
+        for hit in parsed.of("completed"):
+            if (
+                hit.phrase in _ENDED_AS_SUBJECT
+                and anchor.end <= hit.start <= anchor.end + 10
+                and parsed.clause[hit.start] == parsed.clause[anchor.start]
+                and _past_or_perfect(tokens, hit.start)
+            ):
+                claims.append(Claim("sv_completed", hit.start, hit.end, 0.75, "completed:ended_its_agreement", SETTLED))
     return claims
+
+
+_ENDED_AS_SUBJECT = frozenset({"run its course", "ran its course", "came to an end", "come to an end", "ended", "concluded"})
 
 
 _AFTER_AN_ENDED_AGREEMENT = frozenset(
@@ -1206,6 +1245,7 @@ def _department_pays(parsed: Parsed, context: DocumentContext) -> list[Claim]:
 
 _REQUESTS = frozenset(
     {"asked", "ask", "asks", "asking", "request", "requests", "requested", "requesting", "urged", "urging", "lobbied", "lobbying"}
+    | {"call", "calls", "called", "calling", "urge", "urges", "pressed", "pressing", "appealed", "appealing"}
 )
 
 
@@ -1260,6 +1300,8 @@ def _money_route(parsed: Parsed, context: DocumentContext) -> list[Claim]:
         return []
     if any(_is_strong(hit) for hit in parsed.of("negotiating")) or parsed.has("hypothetical"):
         return []  # "in discussion with the DfE on funding that would allow the deficit to be eliminated"
+    if any(not _REQUESTS.isdisjoint(tokens[max(0, d.start - 3) : d.start]) for d in parsed.of("dfe")):
+        return []  # "renewed its call for the Government to reform how SEND is funded": a demand, not a payment
     for deficit in parsed.of("deficit"):
         if deficit.phrase.endswith("s"):
             continue  # "the deficits accrued by councils": councils in general
@@ -1445,8 +1487,12 @@ REPORT_REACH = 6  # words between "submitted" and the return it sends
 def _reporting(parsed: Parsed, hit: Hit) -> bool:
     """ "our quarterly return was submitted": reporting under an agreement, not a bid for one."""
     tokens = parsed.tokens
+    # Passive, the return is the subject, however far: "Monitoring returns to the Department under
+    # the agreement continue to be submitted".
+    passive = tokens[hit.start - 1 : hit.start] in (["be"], ["been"], ["being"], ["is"], ["are"], ["was"], ["were"])
+    reach = 2 * REPORT_REACH + 2 if passive else REPORT_REACH
     return hit.phrase.startswith(("submi", "prepar")) and not _REPORTS.isdisjoint(
-        tokens[max(0, hit.start - REPORT_REACH) : hit.start] + tokens[hit.end : hit.end + REPORT_REACH]
+        tokens[max(0, hit.start - reach) : hit.start] + tokens[hit.end : hit.end + REPORT_REACH]
     )
 
 
@@ -1505,6 +1551,10 @@ def _programme_money(parsed: Parsed) -> list[Claim]:
         nouns = [index for index in range(anchor.end, min(len(tokens), anchor.end + 3)) if tokens[index] in _PROGRAMME_MONEY]
         if nouns and any(word.startswith("£") for word in tokens[nouns[0] + 1 : nouns[0] + 4]):
             return [Claim("sv_agreed", anchor.start, nouns[0] + 1, 0.7, "agreement:programme_money", SETTLED)]
+        # "the Council is in receipt of safety valve funding", "has received safety valve funding"
+        received = [hit for hit in parsed.near("received", anchor.start, before=3) if hit.end <= anchor.start]
+        if nouns and any(hit.phrase in ("in receipt of", "received", "receiving", "receives") for hit in received):
+            return [Claim("sv_agreed", received[0].start, received[0].end, 0.7, "agreement:programme_money", SETTLED)]
     return []
 
 

@@ -113,8 +113,15 @@ def _gap_in_money(parsed: Parsed, gap: Hit) -> bool:
     tokens = parsed.tokens
     if any(word[0] == "£" for word in tokens[max(0, gap.start - 4) : gap.start]):
         return True
-    after = tokens[gap.end : gap.end + 6]
-    return any(word[0] == "£" for word in after) and not {"was", "is", "of", "stood", "reached", "rose"}.isdisjoint(after)
+    after = tokens[gap.end : gap.end + 9]  # "the gap in its high needs budget reaches £41.5m"
+    return any(word[0] == "£" for word in after) and not _GAP_SIZED.isdisjoint(after)
+
+
+# "the gap ... was £3m", "the gap reaches £41.5m": verbs that give a gap its size
+_GAP_SIZED = frozenset(
+    {"was", "is", "of", "stood", "stands", "reached", "reaches", "rose", "rises", "totals", "totalled", "grew", "grows"}
+    | {"widened", "widens", "hit", "hits", "now"}
+)
 
 
 _THINGS = frozenset(

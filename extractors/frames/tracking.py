@@ -40,6 +40,11 @@ _NEEDS_TARGET = frozenset(
         "short of",
         "within",
         "inside",
+        "on or ahead of",
+        "at or below",
+        "on or below",
+        "at or better than",
+        "on or better than",
         "better than",
         "below",
         "lower than",
@@ -143,6 +148,11 @@ _SIZES = frozenset(
     {
         "within",
         "inside",
+        "on or ahead of",
+        "at or below",
+        "on or below",
+        "at or better than",
+        "on or better than",
         "below",
         "under",
         "just under",
@@ -306,7 +316,7 @@ _UPWARD = frozenset(
     }
 )
 # "behind" is never good news, whatever it measures: behind the profile is behind schedule.
-_DOWNWARD = frozenset({"below", "under", "just under", "lower than", "short of"})
+_DOWNWARD = frozenset({"below", "under", "just under", "lower than", "short of", "at or below", "on or below"})
 
 
 def _quantity_before(tokens: list[str], position: int) -> bool:
@@ -380,8 +390,9 @@ def _against_the_plan(parsed: Parsed) -> list[Claim]:
         measured = any(
             position - 8 <= d.start < position
             and tokens[d.end : d.end + 1] not in (["recovery"], ["management"], ["reduction"], ["plan"])
+            and any(word[0] == "£" for word in tokens[d.start : position])
             for d in parsed.of("deficit")
-        )  # "the Deficit Recovery Plan against the target" is a plan's name
+        )  # "the Deficit Recovery Plan against the target" is a plan's name; "deficit against agreed profile (£m)" a heading
         target = next((p for p in parsed.of("plan") if position < p.start <= position + 4), None)
         if measured and target is not None and target.phrase in _PLAN_TARGETS:
             return [

@@ -424,6 +424,44 @@ MORE_PHRASINGS += [
 ]
 
 
+MORE_PHRASINGS += [
+    # "subject to review" is the agreement's state, not a condition on what follows it
+    ("payment_withheld", "The agreement is subject to review by the Department and the instalments have been suspended."),
+    # a power, or a decision still to come, to resume is not a resumption
+    (
+        "payment_withheld",
+        "The Department has placed our safety valve agreement under review and paused payments. "
+        "It has the power to resume them once a revised plan is accepted.",
+    ),
+    # money of the programme held; a last tranche received some words later; an agreement that has run its course
+    ("sv_agreed", "The Council is in receipt of safety valve funding from the Department for Education."),
+    ("sv_completed", "The final tranche of safety valve funding has now been received from the Department for Education."),
+    ("sv_completed", "Safety valve update. The agreement, signed in 2021, has run its course."),
+    # on or better than the target
+    ("sv_on_track", "Safety valve update. Every quarterly return has shown the Council on or ahead of the agreed trajectory."),
+    ("sv_on_track", "Safety valve update. The deficit has stayed at or below the agreed profile in every quarter."),
+    # returns sent under the agreement are reporting, not a bid, however far the verb
+    ("sv_agreed", "Monitoring returns to the Department under the safety valve agreement continue to be submitted each quarter."),
+    # an agreement with the Department in the programme's own terms, without its name
+    (
+        "sv_on_track",
+        "The Council has met the conditions of its agreement in full, and the Department will release the next tranche.",
+    ),
+    # a demand made of the Government is not its money; a gap given its size some words later is a deficit
+    (
+        "deficit_only",
+        "Westshire has renewed its call for the Government to reform how SEND support is funded, "
+        "as the gap in its high needs budget reaches £41.5 million.",
+    ),
+    # an academy's funding agreement, and a heading that measures nothing
+    ("none", "The school's funding agreement with the Department sets out the conditions for its academy trust."),
+]
+
+
+def test_a_table_heading_that_measures_against_the_plan_is_not_off_track() -> None:
+    assert verdict("Safety valve monitoring: cumulative deficit against agreed profile (£m)") != "sv_off_track"
+
+
 def test_agreements_in_the_plural_of_no_council_are_the_programme_s() -> None:
     text = (
         "On 12 March the DfE published its updated list of safety valve agreements, which now names 42 authorities. "

@@ -667,6 +667,8 @@ def who(
     generics_before = [span for span in mentions.generics if first <= span[0] <= position]
     if len(before) >= 2 and _in_comparison(tokens, before[-1], position):
         before = before[:-1]  # "Suffolk, like Norfolk, has had its payments suspended": the subject is Suffolk
+    if len(before) >= 2 and _in_relative_aside(tokens, before[-1], position):
+        before = before[:-1]  # "BCP, with which Dorset shares services, is negotiating": the subject is BCP
     if before:
         nearest = before[-1]
         later = [span for span in generics_before if span[0] > nearest[1]]
@@ -723,6 +725,26 @@ def who(
     if discourse.focus_elsewhere():
         return Attribution("other", False)  # a press item about another council: its unattributed sentences are that council's
     return Attribution("implicit", False)
+
+
+_RELATIVE_OPENERS = (
+    ["which"],
+    ["who"],
+    ["whose"],
+    ["where"],
+    ["with", "which"],
+    ["in", "which"],
+    ["to", "which"],
+    ["of", "which"],
+)
+
+
+def _in_relative_aside(tokens: list[str], group: tuple[int, int, int, bool], position: int) -> bool:
+    """A council named inside a relative clause set off by commas, closed before ``position``."""
+    comma = next((k for k in range(group[0] - 1, max(-1, group[0] - 5), -1) if tokens[k] == ","), None)
+    if comma is None or not any(tokens[comma + 1 : comma + 1 + len(opener)] == opener for opener in _RELATIVE_OPENERS):
+        return False
+    return "," in tokens[group[1] + 1 : position]
 
 
 _SAME_SUBJECT_BREAKS = frozenset({":", ";", "-", "but"})
@@ -810,6 +832,7 @@ _AMONG = (("among", "them"), ("amongst", "them"), ("among", "those"), ("one", "o
 
 
 _GENERAL_COUNCILS = frozenset({"councils", "authorities", "las"})
+_OF_THE_GROUP = (["of", "these"], ["of", "them"], ["of", "those"])
 
 
 def counted_councils(tokens: list[str]) -> int | None:
@@ -839,13 +862,16 @@ def names_the_group(tokens: list[str], counted: int | None = None) -> bool:
             for start in range(group_start - 1, max(-1, group_start - size - 20), -1):
                 if tokens[start] in (";", ":", "but"):
                     break
-                if (
-                    start + size < group_start
-                    and tuple(tokens[start : start + size]) == head
-                    and tokens[start + size] in _GROUP_VERBS
-                ):
-                    return True
+                if start + size < group_start and tuple(tokens[start : start + size]) == head:
+                    verb = start + size
+                    if tokens[verb].endswith("ed") and verb + 1 < group_start:
+                        verb += 1  # "the councils invited include Westshire"
+                    if tokens[verb] in _GROUP_VERBS:
+                        return True
         if tokens[:2] in (["among", "them"], ["amongst", "them"]) and group_start <= 4:
+            return True
+        # "The letter names two of these, Westshire and Eastbury": named as members of the group
+        if any(tokens[index : index + 2] in _OF_THE_GROUP for index in range(max(0, group_start - 4), group_start)):
             return True
     if counted is not None and counted >= 2:
         named = named_in_order(tokens)  # "Two councils have signed. Bury will receive £20m and Trafford £15m."

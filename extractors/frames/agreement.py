@@ -1828,6 +1828,7 @@ _PLAIN_BEFORE = frozenset(
         "latest",
         "initial",
         "full",
+        "own",  # "its own agreement"
     }
 )
 

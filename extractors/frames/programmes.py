@@ -52,7 +52,9 @@ def _the_programme_taken_part_in(parsed: Parsed) -> list[Claim]:
         return []
     for position, word in enumerate(tokens):
         if word == "programme" and position and tokens[position - 1] in ("the", "this", "that", "our", "its"):
-            return [Claim("dbv", position - 1, position + 1, 0.7, "dbv:the_programme", SETTLED)]
+            # the word of taking part is where a denial reaches it: "neither borough is part of the programme"
+            cue = next((i for i in range(position - 2, max(-1, position - 6), -1) if tokens[i] in _PARTICIPATION), None)
+            return [Claim("dbv", position - 1, position + 1, 0.7, "dbv:the_programme", SETTLED, subject_at=cue)]
     # "Westshire, one of those taking part, ...": taking part with nothing after it is in the programme just named
     for position in range(len(tokens)):
         if _bare_participation(tokens, position):

@@ -216,8 +216,8 @@ _PLAN_TARGETS = frozenset(
 
 def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> list[Claim]:
     """On-track and off-track readings; ``tied``: the sentence itself names the agreement."""
-    if not (context.sv or tied):
-        return []
+    if not (context.sv or tied) or parsed.has("national_body"):
+        return []  # "deficits are on course to top £5bn, the LGA warned": the nation's forecast, no council's progress
     claims: list[Claim] = []
     checks = frozenset({HYPOTHETICAL, QUESTION, PROCESS, FUTURE})
     for role, status in (("on_track", "sv_on_track"), ("off_track", "sv_off_track")):

@@ -482,6 +482,48 @@ def test_the_list_named_after_a_national_sentence_gives_its_members_the_claim(co
     assert verdict(text, [council]) == status
 
 
+@pytest.mark.parametrize(
+    "council, status", [("Sefton Council", "payment_withheld"), ("Wigan Council", "payment_withheld"), ("Oldham Council", "none")]
+)
+def test_councils_named_as_some_of_a_counted_group_are_in_it(council: str, status: str) -> None:
+    text = (
+        "The DfE has told safety valve authorities that payments to five councils are paused while their agreements "
+        "are under review. Its letter names two of these, Sefton and Wigan. Oldham is not affected."
+    )
+    assert verdict(text, [council]) == status
+
+
+def test_the_councils_invited_include_the_ones_named() -> None:
+    text = (
+        "The Department has invited 20 more local authorities to take part in Delivering Better Value. "
+        "The councils invited include Sefton and Wigan. The minister praised Oldham, although neither Oldham nor "
+        "its neighbours are part of the programme."
+    )
+    assert verdict(text, ["Wigan Council"]) == "dbv"
+    assert verdict(text, ["Oldham Council"]) == "none"
+
+
+def test_a_council_named_in_a_relative_clause_is_not_the_subject() -> None:
+    text = "Safety valve report. Sefton, with which Wigan shares a commissioning team, is negotiating its own agreement."
+    assert verdict(text, ["Sefton Council"]) == "sv_negotiating"
+    assert verdict(text, ["Wigan Council"]) == "none"
+
+
+def test_its_own_agreement_is_an_agreement() -> None:
+    assert (
+        verdict("Safety valve news. Sefton, which signed its own agreement in March, is receiving payments.", ["Sefton Council"])
+        == "sv_agreed"
+    )
+
+
+def test_a_national_body_s_forecast_is_no_council_s_progress() -> None:
+    text = (
+        "Councils' combined high needs deficits are on course to exceed £5bn, the Local Government Association warned. "
+        "Sefton, which signed a safety valve agreement last year, is one of its case studies."
+    )
+    assert verdict(text, ["Sefton Council"]) == "sv_agreed"
+
+
 def test_a_state_said_in_a_relative_clause_stays_in_it() -> None:
     text = "Unlike Sefton, which has a safety valve agreement with the Department, Westshire has not been invited to join."
     assert verdict(text, ["Sefton Council"]) == "sv_agreed"

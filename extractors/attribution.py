@@ -168,6 +168,8 @@ class Subject:
             text = self._self_acronyms.sub(SELF_TOKEN.upper(), text)
         if "Council" in text or "Borough of" in text:
             text = _NAMED_COUNCIL.sub(_named_council_token, text)
+        if _SHOUTED.search(text):
+            text = self._others.in_capitals(text)
         text = self._others.sub(text)
         if "May" in text:
             text = _MONTH_OF_MAY.sub(MAY_TOKEN, text)
@@ -279,6 +281,7 @@ def _shortened(name: str) -> str:
 
 
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
+_SHOUTED = re.compile(r"\b[A-Z]{4,}(?:[ -](?:[A-Z]{2,}|and|upon|on|le|under))*\b")
 # Press writes "Bury council" as often as "Bury Council".
 _AMBIGUOUS_FOLLOWER = re.compile(r"\s+(?:(?:[Bb]orough\s+|[Cc]ity\s+|[Cc]ounty\s+)?[Cc]ouncil|" + _KIND_INITIALS + r")\b")
 
@@ -338,6 +341,19 @@ class _OtherPlaces:
         return following in (SELF_TOKEN.upper(), OTHER_TOKEN.upper()) or any(
             text.startswith(name, after.start(1)) and not ambiguous for name, ambiguous in self._by_first.get(following, [])
         )
+
+    def in_capitals(self, text: str) -> str:
+        """ "GREENWICH – placed in enhanced monitoring": a place name printed in capitals, as lists
+        and tables print them, written as the name so that ``sub`` knows it."""
+
+        def written(match: re.Match[str]) -> str:
+            shouted = match.group(0)
+            for name, _ in self._by_first.get(shouted.split()[0].title(), []):
+                if shouted.lower().startswith(name.lower()) and len(shouted) >= len(name):
+                    return name + shouted[len(name) :]
+            return shouted
+
+        return _SHOUTED.sub(written, text)
 
     def sub(self, text: str) -> str:
         if not self._by_first:

@@ -310,8 +310,9 @@ def agreement_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     claims += _withheld(parsed, context, _firm(anchors), anchors)
     claims += _resumed(parsed, context, anchors)
     claims += _completed(parsed, context, _firm(anchors))
-    if context.sv or parsed.has("sv"):
-        claims += _ended_its_agreement(parsed, anchors)  # loose anchors too: "has completed its agreement"
+    # Loose anchors too in a paper on the programme ("has completed its agreement"); elsewhere an
+    # agreement tied to the Department ("Gateshead's arrangement with the DfE ... has come to an end").
+    claims += _ended_its_agreement(parsed, anchors if context.sv or parsed.has("sv") else _firm(anchors))
     claims += _talks_concluded(parsed, context)
     # "Fourteen more councils have signed agreements, the Department announced": of councils in general
     national = parsed.has("national") and not speaks_of_self(parsed)
@@ -457,7 +458,8 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
     )
     if approval is None and anchor.role == "sv":
         approval = _admitted(parsed, anchor)
-    if approval is not None and approval.start > latest_strong:
+    if approval is not None and approval.start > latest_strong and not (strong and modality.hypothetical(parsed, approval.start)):
+        # (an approval hoped for after a bid, "a move which, if accepted, would ...", leaves the bid as it was)
         return Claim(
             "sv_agreed", approval.start, approval.end, 0.8, "agreement:approved_by_department", SETTLED, subject_at=anchor.start
         )
@@ -939,7 +941,7 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
                 continue
             if any(word in _RECIPIENTS for word in tokens[max(0, hit.start - 6) : hit.end + 4]) and not parsed.has("dfe"):
                 continue
-        over = bool(parsed.near("resumed", hit.start, before=0, after=14, same_clause=False))
+        over = bool(parsed.near("resumed", hit.start, before=0, after=20, same_clause=False))
         claims.append(
             Claim(
                 "payment_withheld",
@@ -973,8 +975,11 @@ def _resumed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> li
             continue  # "the power to resume payments", "will decide whether to resume": not resumed yet
         # Passive, the payments are its subject, however far: "Payments under the agreement,
         # withheld in the autumn, have been resumed".
-        reach = 24 if _passive(parsed, hit) else 7
-        if not parsed.near("payment", hit.start, before=reach, after=5) or not (context.sv or parsed.has("sv")):
+        passive = _passive(parsed, hit)  # the payments are the subject, across a "while" clause in between
+        reach = 32 if passive else 7
+        if not parsed.near("payment", hit.start, before=reach, after=5, same_clause=not passive) or not (
+            context.sv or parsed.has("sv")
+        ):
             continue
         claims.append(
             Claim(
@@ -1037,6 +1042,8 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
         )
         if hit.phrase in ("concluded", "conclusion", "completion") and near_anchor and near_anchor[0].start > hit.start:
             continue  # "concluded an agreement": reached, not completed
+        if hit.phrase == "concluded" and _in_place_after(parsed, hit):
+            continue  # "concluded in March and now in place": reached
         following = tokens[hit.end : hit.end + 3]
         if (
             not cleared
@@ -1065,6 +1072,12 @@ def _ended_its_agreement(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
     for anchor in anchors:
         if tokens[anchor.end : anchor.end + 1] and tokens[anchor.end] not in _AFTER_AN_ENDED_AGREEMENT:
             continue  # "has left the programme board": something of the programme's
+        end_of = tokens[max(0, anchor.start - 5) : anchor.start]
+        if any(end_of[k : k + 3] == ["the", "end", "of"] for k in range(len(end_of) - 2)) and not _NOT_YET_ENDED.isdisjoint(
+            end_of[:2]
+        ):
+            # "a number of authorities have reached the end of their agreements"
+            claims.append(Claim("sv_completed", anchor.start, anchor.end, 0.75, "completed:end_of_its_agreement", SETTLED))
         for verb in range(max(0, anchor.start - 3), anchor.start):
             if tokens[verb] in _ENDINGS and tokens[verb + 1 : anchor.start] in ([], ["the"], ["its"], ["their"], ["our"]):
                 if _past_or_perfect(tokens, verb) or tokens[max(0, verb - 1) : verb] == ["having"]:
@@ -1073,12 +1086,24 @@ def _ended_its_agreement(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
         for hit in parsed.of("completed"):
             if (
                 hit.phrase in _ENDED_AS_SUBJECT
-                and anchor.end <= hit.start <= anchor.end + 10
+                and anchor.end <= hit.start <= anchor.end + 16
+                and not _in_place_after(parsed, hit)
                 and parsed.clause[hit.start] == parsed.clause[anchor.start]
                 and _past_or_perfect(tokens, hit.start)
             ):
                 claims.append(Claim("sv_completed", hit.start, hit.end, 0.75, "completed:ended_its_agreement", SETTLED))
     return claims
+
+
+_NOT_YET_ENDED = frozenset({"reached", "reaching", "come", "came", "coming"})
+
+
+def _in_place_after(parsed: Parsed, hit: Hit) -> bool:
+    """ "the agreement had been formally concluded in March and was now in place": concluded as
+    in reached, the agreement running."""
+    return any(
+        other.phrase in ("in place", "in force") and hit.end <= other.start <= hit.end + 8 for other in parsed.of("agreed")
+    ) or any(word in ("covering", "runs", "running") for word in parsed.tokens[hit.end : hit.end + 8])
 
 
 _ENDED_AS_SUBJECT = frozenset({"run its course", "ran its course", "came to an end", "come to an end", "ended", "concluded"})
@@ -1374,6 +1399,8 @@ def _invitation(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) ->
             return [Claim("sv_negotiating", hit.start, hit.end, 0.6, "agreement:submitting", ASSERTED)]
         if word.startswith(("propos", "bid")) and _sent_to_the_department(parsed, hit):
             return [Claim("sv_negotiating", hit.start, hit.end, 0.6, "agreement:proposal_sent", ASSERTED)]
+        if word == "invitations":
+            continue  # the Department's invitations in general: "a further round of safety valve invitations"
         if word.startswith("invit"):
             following = tokens[hit.end : hit.end + 2]
             if following[:1] == ["to"] and (len(following) < 2 or following[1] in _MINUTES_INVITATIONS):
@@ -1421,6 +1448,7 @@ def _around(parsed: Parsed, role: str, anchor: Hit) -> list[Hit]:
         and low <= hit.start < high
         and not (anchor.start <= hit.start < anchor.end)
         and not (role == "negotiating" and (_reporting(parsed, hit) or _deliberating(parsed, hit) or _closed_to(parsed, hit)))
+        and not (role == "negotiating" and parsed.tokens[hit.start] == "invitations")  # "the thresholds for invitations"
     ]
 
 
@@ -1552,12 +1580,18 @@ def _programme_money(parsed: Parsed) -> list[Claim]:
         if nouns and any(word.startswith("£") for word in tokens[nouns[0] + 1 : nouns[0] + 4]):
             return [Claim("sv_agreed", anchor.start, nouns[0] + 1, 0.7, "agreement:programme_money", SETTLED)]
         # "the Council is in receipt of safety valve funding", "has received safety valve funding"
-        received = [hit for hit in parsed.near("received", anchor.start, before=3) if hit.end <= anchor.start]
+        received = [
+            hit
+            for hit in parsed.near("received", anchor.start, before=3)
+            if hit.end <= anchor.start
+            and _NONE.isdisjoint(tokens[hit.end : anchor.start])  # not "receives no safety valve money"
+        ]
         if nouns and any(hit.phrase in ("in receipt of", "received", "receiving", "receives") for hit in received):
             return [Claim("sv_agreed", received[0].start, received[0].end, 0.7, "agreement:programme_money", SETTLED)]
     return []
 
 
+_NONE = frozenset({"no", "not", "any", "never"})
 _RECEIVES = frozenset({"receive", "receives", "receiving", "get", "gets", "handed", "awarded", "granted", "given"})
 _IN_RETURN = (("in", "return", "for"), ("in", "exchange", "for"))
 _IMPOSED = frozenset({"told", "must", "required", "expected", "ordered"})
@@ -1865,8 +1899,13 @@ def _department_pays_under(parsed: Parsed, hit: Hit) -> bool:
 def _with_the_department(parsed: Parsed, hit: Hit) -> bool:
     """ "an agreement ... negotiated with the Department", "our deal with the DfE" (the government
     at large signs other agreements: regeneration, devolution)."""
+    # The government at large is the party too when the deal pays into the high needs budget
+    # ("a deal with the Government that will see £18.5m paid into its high needs budget").
+    pays_high_needs = parsed.has("hn") and (parsed.has("money") or parsed.has("payment"))
     return any(
-        hit.end <= d.start <= hit.end + 6 and "with" in parsed.tokens[hit.end : d.start] and d.phrase not in GOVERNMENT_AT_LARGE
+        hit.end <= d.start <= hit.end + 6
+        and "with" in parsed.tokens[hit.end : d.start]
+        and (d.phrase not in GOVERNMENT_AT_LARGE or pays_high_needs)
         for d in parsed.of("dfe")
     )
 

@@ -373,14 +373,20 @@ def _aimed_at(parsed: Parsed, hit: Hit) -> bool:
     before = parsed.tokens[max(0, hit.start - 3) : hit.start]
     if "to" in before and parsed.tokens[hit.start - len(before) + before.index("to") - 1] in modality.FINDINGS:
         return False  # "was found to be behind its trajectory": a finding
-    return "to" in before and any(
-        word in ("stay", "remain", "keep", "get", "be", "bring", "put", "return", "come")
-        for word in before[before.index("to") + 1 :]
-    )
+    if "to" in before and any(word in _AIM_VERBS for word in before[before.index("to") + 1 :]):
+        return True
+    # "working with the Department to get the agreement back on track": the aim's object in between
+    wider = parsed.tokens[max(0, hit.start - 6) : hit.start]
+    return any(wider[index] in ("to", "can") and wider[index + 1] in _AIM_VERBS for index in range(len(wider) - 1))
+
+
+_AIM_VERBS = frozenset({"stay", "remain", "keep", "get", "be", "bring", "put", "return", "come"})
 
 
 def _against_the_plan(parsed: Parsed) -> list[Claim]:
-    """ "an overspend of £10.2m against the current plan": a deficit measured against the plan is off track."""
+    """ "an overspend of £10.2m against the current plan": a deficit measured against the plan is off
+    track; with the plan's own sum ("£850k against a target in the agreement of £1m", "£2.9m
+    against the £1.1m permitted by the trajectory"), the two sums say which way."""
     tokens = parsed.tokens
     if "against" not in parsed.words or not parsed.has("deficit"):
         return []
@@ -388,16 +394,23 @@ def _against_the_plan(parsed: Parsed) -> list[Claim]:
         if word != "against":
             continue
         measured = any(
-            position - 8 <= d.start < position
+            position - 14 <= d.start < position
             and tokens[d.end : d.end + 1] not in (["recovery"], ["management"], ["reduction"], ["plan"])
             and any(word[0] == "£" for word in tokens[d.start : position])
             for d in parsed.of("deficit")
         )  # "the Deficit Recovery Plan against the target" is a plan's name; "deficit against agreed profile (£m)" a heading
-        target = next((p for p in parsed.of("plan") if position < p.start <= position + 4), None)
+        target = next((p for p in parsed.of("plan") if position < p.start <= position + 8), None)
         if measured and target is not None and target.phrase in _PLAN_TARGETS:
+            # "an overspend of £850k, against a target in the agreement of £1m": below it is on track
+            measured_at, allowed = _amount_before(tokens, position), _amount_after(tokens, position)
+            status = (
+                "sv_on_track" if measured_at is not None and allowed is not None and measured_at <= allowed else "sv_off_track"
+            )
+            if target.start > position + 4 and allowed is None:
+                continue  # a plan named far from "against", with no sum: not the comparison
             return [
                 Claim(
-                    "sv_off_track",
+                    status,
                     position,
                     position + 1,
                     0.75,
@@ -406,6 +419,28 @@ def _against_the_plan(parsed: Parsed) -> list[Claim]:
                 )
             ]
     return []
+
+
+_MULTIPLIERS = {"m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "k": 1e3}
+
+
+def _amount_at(tokens: list[str], index: int) -> float | None:
+    """The sum a "£" token states, with the unit in the next token ("£1.1", "m")."""
+    try:
+        value = float(tokens[index][1:].replace(",", "").rstrip("."))
+    except ValueError:
+        return None
+    return value * _MULTIPLIERS.get(tokens[index + 1] if index + 1 < len(tokens) else "", 1.0)
+
+
+def _amount_before(tokens: list[str], position: int) -> float | None:
+    index = next((k for k in range(position - 1, max(-1, position - 8), -1) if tokens[k].startswith("£")), None)
+    return None if index is None else _amount_at(tokens, index)
+
+
+def _amount_after(tokens: list[str], position: int) -> float | None:
+    index = next((k for k in range(position + 1, min(len(tokens), position + 12)) if tokens[k].startswith("£")), None)
+    return None if index is None else _amount_at(tokens, index)
 
 
 # "£0.2m better off than we thought we would be", "£160k over where we said we would be",

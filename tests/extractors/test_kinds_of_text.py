@@ -462,6 +462,64 @@ def test_a_table_heading_that_measures_against_the_plan_is_not_off_track() -> No
     assert verdict("Safety valve monitoring: cumulative deficit against agreed profile (£m)") != "sv_off_track"
 
 
+MORE_PHRASINGS += [
+    # an aim of getting back on track, or an intention to, ends nothing
+    (
+        "payment_withheld",
+        "Safety valve. The Department has paused our payments. It is our firm intention to get back on track and have the payments reinstated.",
+    ),
+    ("ems", "Safety valve. We are in enhanced monitoring. We have to show the Department that we can get back on track."),
+    (
+        "ems",
+        "Safety valve. Westshire is in enhanced monitoring and support, working with the Department to get the agreement back on track.",
+    ),
+    # a deficit against the plan's own sum: the sums say which way
+    (
+        "sv_on_track",
+        "Safety valve. The in-year overspend had fallen to £850,000, against a target in the agreement of just over £1m.",
+    ),
+    (
+        "sv_off_track",
+        "Safety valve. The in-year deficit is now forecast at £2.9m, against the £1.1m permitted by the trajectory in our agreement.",
+    ),
+    # agreements finished in other words; "concluded" as in reached
+    (
+        "sv_completed",
+        "Westshire's arrangement with the Department for Education on the historic high needs deficit has come to an end.",
+    ),
+    (
+        "sv_agreed",
+        "Safety valve. The DSG recovery agreement with the DfE had been formally concluded in March and was now in place.",
+    ),
+    # payments paused in a relative clause, then reinstated
+    (
+        "sv_on_track",
+        "Safety valve progress. Payments under the agreement, which had been paused last year while the Department "
+        "reviewed the revised plan, had since been reinstated in full.",
+    ),
+    # a bid hoped to be accepted is still a bid; a deal with the Government paying into the high needs budget
+    (
+        "sv_negotiating",
+        "Westshire has submitted its proposal to join the safety valve programme, a move which, if accepted, would see the DfE contribute.",
+    ),
+    ("sv_agreed", "Westshire has agreed a deal with the Government that will see £18.5 million paid into its high needs budget."),
+    # keyword traps: a school's deficits, a college's schedule, receiving no money, invitations in general
+    ("none", "Officers stressed that school deficits were a matter for governing bodies and not part of the DSG position."),
+    (
+        "sv_on_track",
+        "Safety valve. All conditions have been met, though a college expansion the plan relies on is running behind schedule.",
+    ),
+    ("none", "A spokesperson said the authority's payments were not affected, because it receives no safety valve money."),
+    ("none", "The Director said Westshire did not meet the thresholds used for safety valve invitations."),
+]
+
+
+def test_a_list_printed_in_capitals_names_its_councils() -> None:
+    text = "Safety valve positions\nSEFTON – placed in enhanced monitoring\nWIGAN – on track against its agreement"
+    assert verdict(text, ["Sefton Council"]) == "ems"
+    assert verdict(text, ["Oldham Council"]) == "none"
+
+
 def test_agreements_in_the_plural_of_no_council_are_the_programme_s() -> None:
     text = (
         "On 12 March the DfE published its updated list of safety valve agreements, which now names 42 authorities. "

@@ -40,7 +40,7 @@ _ACRONYM_SKIP = {"and", "of", "the", "upon", "on", "with", "in"}
 _KIND_INITIALS = r"(?:MBC|LBC|RBC|CC|DC|BC|UA)s?"
 _NAMED_COUNCIL = re.compile(
     r"\b(?:(?:London|Royal) Borough of [A-Z][\w'-]+(?: (?:and|upon) [A-Z][\w'-]+)*"
-    r"|(?:(?!(?:" + _KIND_INITIALS + r"|SELFCOUNCIL|OTHERCOUNCIL|Council)\b)[A-Z][\w'-]+,? (?:(?:and|upon|on|with|in) )?){1,4}"
+    r"|(?:(?!(?:" + _KIND_INITIALS + r"|SELFCOUNCIL|OTHERCOUNCIL|Council)\b)[A-Z][\w'-]+,? (?:(?:and|&|upon|on|with|in) )?){1,4}"
     r"(?:Metropolitan Borough |County |City |Borough |District )?Council)\b"
     r"(?!\s+(?:Tax|tax|House|Offices|Chamber|Plan|Strategy|[Mm]eeting|[Mm]embers|Leader|Constitution|Procedure))"
 )
@@ -256,6 +256,8 @@ def _self_forms(names: list[str]) -> set[str]:
             initials = "".join(word[0] for word in re.split(r"[\s,-]+", source) if word and word.lower() not in _ACRONYM_SKIP)
             if 3 <= len(initials) <= 6 and len(source.split()) > 1:  # two letters ("KC") clash with other uses
                 forms.add(initials.upper())
+    # "Brighton & Hove", "Telford & Wrekin": the ampersand as papers print it
+    forms |= {form.replace(" and ", " & ") for form in forms if " and " in form}
     return forms
 
 
@@ -265,6 +267,7 @@ def _places() -> tuple[list[str], set[str]]:
     data = yaml.safe_load(resources.files("extractors").joinpath("places.yaml").read_text(encoding="utf-8"))
     places = list(data["places"])
     places += [_shortened(place) for place in places if _shortened(place) != place]
+    places += [place.replace(" and ", " & ") for place in places if " and " in place]
     return places, set(data.get("ambiguous", []))
 
 

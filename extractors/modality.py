@@ -41,7 +41,7 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
         wider = _phrase_start(parsed, join, 10)
         if any(_is_negation(parsed, position) for position in range(wider, start)):
             return True
-    if _denied_belief(tokens, start):
+    if _denied_belief(tokens, start) or _denied_across_an_aside(tokens, start):
         return True
     if not look_after:
         return False
@@ -55,6 +55,16 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
         return True
     # "the bid was not successful", "the DBV programme does not apply to the council"
     return "not" in after[:3] and any(word in _DENIED_AFTER for word in after[:5])
+
+
+def _denied_across_an_aside(tokens: list[str], start: int) -> bool:
+    """ "the Department has not, so far, withheld any payment": the denial reaches over the aside."""
+    if start < 3 or tokens[start - 1] != ",":
+        return False
+    opening = next((k for k in range(start - 2, max(-1, start - 6), -1) if tokens[k] == ","), None)
+    return opening is not None and any(
+        word in ("not", "never") or word.endswith("n't") for word in tokens[max(0, opening - 2) : opening]
+    )
 
 
 _BELIEF_VERBS = frozenset(
@@ -219,10 +229,13 @@ _CONDITIONS = frozenset(
 def _condition_after(parsed: Parsed, start: int) -> bool:
     """ "payments would be suspended if the trajectory slips": the consequent of a condition."""
     clause = parsed.clause[start]
-    for position in range(start + 1, min(len(parsed.tokens), start + 12)):
+    tokens = parsed.tokens
+    for position in range(start + 1, min(len(tokens), start + 12)):
         if parsed.clause[position] != clause:
             return False
-        if parsed.tokens[position] in ("if", "unless"):
+        if tokens[position] == "that" or (tokens[position] == "," and tokens[position + 1 : position + 2] == ["and"]):
+            return False  # "it is on track, and officials say that if it slipped ...": a new statement
+        if tokens[position] in ("if", "unless"):
             return True
     return False
 

@@ -367,7 +367,7 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             or (context.hn_topic and _department_pays_under(parsed, hit))
             or (
                 _definite(parsed, hit)
-                and parsed.has("dfe")
+                and (parsed.has("dfe") or context.hn_topic)  # "the trajectory in our agreement", in a high needs paper
                 and not _PROGRAMME_TERMS.isdisjoint(parsed.words)
                 and not parsed.has("other_fund")  # "the academy's funding agreement with the Department"
             )

@@ -67,7 +67,11 @@ _NATIONAL = frozenset({"national", "nationally", "england's", "country's", "sect
 def deficit_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """Every DSG / high needs deficit the sentence states."""
     claims: list[Claim] = []
+    # "ran up a deficit in 2021 but cleared it, and currently has no deficit": the last word on it wins
+    denied_at = max((hit.start for hit in parsed.of("deficit") if _denied(parsed, hit)), default=-1)
     for hit in parsed.of("deficit"):
+        if hit.start < denied_at:
+            continue
         if hit.phrase == "gap" and not _gap_in_money(parsed, hit):
             continue  # "a £12m gap", "the gap was £1.3m" are money missing; "the attainment gap" is not
         if _of_things(parsed, hit):

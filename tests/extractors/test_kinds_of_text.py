@@ -514,6 +514,34 @@ MORE_PHRASINGS += [
 ]
 
 
+MORE_PHRASINGS += [
+    # a denial that reaches over an aside; a new statement after ", and ... that if"
+    ("ems", "Safety valve. We are in enhanced monitoring and support, and the Department has not, so far, withheld any payment."),
+    (
+        "sv_on_track",
+        "Safety valve. Westshire is in the strongest position: it is on track, and officials say that if it slipped, payments could be withheld.",
+    ),
+    # the agreement's own terms in a high needs paper, without the Department in the sentence
+    (
+        "sv_off_track",
+        "The in-year high needs deficit is forecast at £2.9m, against the £1.1m permitted by the trajectory in our agreement.",
+    ),
+    # a deficit the sentence goes on to say is gone; a pothole target
+    ("none", "Westshire ran up a high needs deficit in 2021 but cleared it within two years, and currently has no deficit."),
+    ("deficit_only", "Westshire had no high needs deficit in 2019, but now has a deficit of £20m."),
+    (
+        "sv_negotiating",
+        "Safety valve. Westshire is negotiating its agreement. The pothole repair target was on track, the Cabinet Member noted.",
+    ),
+]
+
+
+def test_a_council_named_with_an_ampersand_is_the_same_council() -> None:
+    text = "Brighton & Hove City Council has turned down an invitation to the safety valve programme. Its high needs deficit is £9.8m."
+    assert verdict(text, ["Brighton and Hove City Council"]) == "deficit_only"
+    assert verdict(text, ["Westshire County Council"]) == "none"
+
+
 def test_a_list_printed_in_capitals_names_its_councils() -> None:
     text = "Safety valve positions\nSEFTON – placed in enhanced monitoring\nWIGAN – on track against its agreement"
     assert verdict(text, ["Sefton Council"]) == "ems"

@@ -175,6 +175,8 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
     tokens = parsed.tokens
     if tokens and tokens[0] in _CONDITIONAL_OPENINGS and _opens_with_condition(tokens) and not _condition_closed(tokens, start):
         return True
+    if tokens[:1] == ["when"] and tokens[1:2] and tokens[1] in _ANY_COUNCIL:
+        return True  # "When an authority misses its targets, officials can ...": what happens in general
     if tokens[:4] in (
         ["there", "is", "a", "risk"],
         ["there", "is", "a", "danger"],
@@ -202,6 +204,7 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
     return _condition_after(parsed, start)
 
 
+_ANY_COUNCIL = frozenset({"an", "a", "any", "councils", "authorities", "las", "local"})
 _CONDITION_CLOSERS = frozenset({";", "but", "however", "whereas", "although", "though"})
 
 
@@ -384,8 +387,11 @@ def _opens_inverted(tokens: list[str]) -> bool:
 
 
 def describes_process(parsed: Parsed, start: int) -> bool:
-    """The clause describes how progress is reported, not what it is."""
-    return bool(parsed.in_clause("process", start))
+    """The clause describes how progress is reported, not what it is ("returns show where the
+    authority is on or off track"); a report's result, told after "that", is what it is
+    ("conditions were RAG-rated green, and officials confirmed that the authority is on track")."""
+    tokens = parsed.tokens
+    return any(not (hit.end <= start and "that" in tokens[hit.end : start]) for hit in parsed.in_clause("process", start))
 
 
 _SCOPE_BREAKING_PREPOSITIONS = frozenset({"towards", "toward", "for", "against", "from", "by", "with", "despite"})

@@ -166,6 +166,8 @@ def read_sentences(
         document.fund, document.fund_age = (fund, 0) if fund is not None else (document.fund, document.fund_age + 1)
         if parsed.has("dbv") or parsed.has("sv"):
             document.programme = "dbv" if parsed.has("dbv") and not parsed.has("sv") else "sv"
+        if any(anchor.role == "agreement" for anchor in parsed.memo.get("anchors", ())):
+            document.sv = True  # "its agreement with the Department", asked about or not: the paper is about the programme
     if unattributed and discourse.self_named == 0 and discourse.others_named:
         # The paper names other councils but never this one, nor speaks as it: a press item or a
         # national list read for a council it leaves out. What it says of no one is not ours.

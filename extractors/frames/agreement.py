@@ -397,7 +397,7 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
 # Words only the programme's agreements come with: "met the conditions of its agreement, and the
 # Department confirmed the next tranche", "our monitoring return to the Department ... as the agreement assumed".
 _PROGRAMME_TERMS = frozenset(
-    {"tranche", "tranches", "instalment", "instalments", "conditions", "trajectory", "return", "returns", "in-year"}
+    {"tranche", "tranches", "instalment", "instalments", "conditions", "condition", "trajectory", "return", "returns", "in-year"}
 )
 
 
@@ -466,7 +466,7 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
     reached = [
         hit
         for hit in _around(parsed, "agreed", anchor)
-        if _reached(hit, anchor, is_agreement) and not _talks_begun(parsed, hit) and not _attribution_tag(parsed, hit)
+        if _reached(hit, anchor, is_agreement, tokens) and not _talks_begun(parsed, hit) and not _attribution_tag(parsed, hit)
     ]
     if reached and max(hit.start for hit in reached) > latest_strong:
         cue = max(reached, key=lambda hit: hit.start)
@@ -676,9 +676,12 @@ def _talks_begun(parsed: Parsed, hit: Hit) -> bool:
     return hit.phrase in _BEGINNINGS and not _TALKS.isdisjoint(parsed.tokens[hit.end : hit.end + 3])
 
 
-def _reached(hit: Hit, anchor: Hit, is_agreement: bool) -> bool:
-    """An agreed-state word that says this agreement was reached (not "the current position")."""
+def _reached(hit: Hit, anchor: Hit, is_agreement: bool, tokens: list[str] | None = None) -> bool:
+    """An agreed-state word that says this agreement was reached (not "the current position", not
+    "reached the end of the road")."""
     if hit.phrase not in _REACHED:
+        return False
+    if tokens is not None and tokens[hit.end : hit.end + 2] == ["the", "end"]:
         return False
     if hit.phrase in ("current", "existing"):
         return hit.end <= anchor.start and is_agreement
@@ -917,6 +920,8 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
     claims: list[Claim] = []
     tokens = parsed.tokens
     for hit in parsed.of("withheld"):
+        if tokens[hit.start].endswith("ing") and tokens[hit.start - 1 : hit.start] in ([], ["that"], [","], ["of"], ["by"]):
+            continue  # "warned that pausing payments risks ...": the act spoken of, not a council's state
         review = hit.phrase.endswith("review")
         if review:  # in a safety valve paper, "the agreements of A, B and C ... under review" are theirs
             named = [a for a in loose if hit.start - 11 <= a.start < hit.start]
@@ -941,7 +946,10 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
                 continue
             if any(word in _RECIPIENTS for word in tokens[max(0, hit.start - 6) : hit.end + 4]) and not parsed.has("dfe"):
                 continue
-        over = bool(parsed.near("resumed", hit.start, before=0, after=20, same_clause=False))
+        over = any(
+            later.phrase != "resume" and not modality.hypothetical(parsed, later.start)
+            for later in parsed.near("resumed", hit.start, before=0, after=20, same_clause=False)
+        )  # "suspended ..., and payments may resume if a revised plan is agreed": still suspended
         claims.append(
             Claim(
                 "payment_withheld",
@@ -1070,15 +1078,15 @@ def _ended_its_agreement(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
     tokens = parsed.tokens
     claims: list[Claim] = []
     for anchor in anchors:
-        if tokens[anchor.end : anchor.end + 1] and tokens[anchor.end] not in _AFTER_AN_ENDED_AGREEMENT:
-            continue  # "has left the programme board": something of the programme's
-        end_of = tokens[max(0, anchor.start - 5) : anchor.start]
+        # "has left the programme board": something of the programme's, not the programme
+        object_only = not tokens[anchor.end : anchor.end + 1] or tokens[anchor.end] in _AFTER_AN_ENDED_AGREEMENT
+        end_of = tokens[max(0, anchor.start - 5) : anchor.start] if object_only else []
         if any(end_of[k : k + 3] == ["the", "end", "of"] for k in range(len(end_of) - 2)) and not _NOT_YET_ENDED.isdisjoint(
             end_of[:2]
         ):
             # "a number of authorities have reached the end of their agreements"
             claims.append(Claim("sv_completed", anchor.start, anchor.end, 0.75, "completed:end_of_its_agreement", SETTLED))
-        for verb in range(max(0, anchor.start - 3), anchor.start):
+        for verb in range(max(0, anchor.start - 3), anchor.start if object_only else 0):
             if tokens[verb] in _ENDINGS and tokens[verb + 1 : anchor.start] in ([], ["the"], ["its"], ["their"], ["our"]):
                 if _past_or_perfect(tokens, verb) or tokens[max(0, verb - 1) : verb] == ["having"]:
                     claims.append(Claim("sv_completed", verb, verb + 1, 0.75, "completed:ended_its_agreement", SETTLED))
@@ -1089,7 +1097,7 @@ def _ended_its_agreement(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
                 and anchor.end <= hit.start <= anchor.end + 16
                 and not _in_place_after(parsed, hit)
                 and parsed.clause[hit.start] == parsed.clause[anchor.start]
-                and _past_or_perfect(tokens, hit.start)
+                and (_past_or_perfect(tokens, hit.start) or hit.start == anchor.end)  # "its agreement concluded last year"
             ):
                 claims.append(Claim("sv_completed", hit.start, hit.end, 0.75, "completed:ended_its_agreement", SETTLED))
     return claims
@@ -1130,6 +1138,9 @@ def _last_of_the_payments(parsed: Parsed) -> list[Claim]:
     return []
 
 
+_TALKS_GOING_ON = frozenset({"expected", "due", "hope", "hoped", "aim", "still", "when", "once", "until", "will"})
+
+
 def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """ "The negotiations were brought to a close", "accepted the Department's offer of an agreement"."""
     tokens = parsed.tokens
@@ -1148,8 +1159,14 @@ def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
                 w in ("close", "end") for w in behind[-3:]
             )
             if ended_after or ended_before:
-                if "not" in ahead or "yet" in ahead or any(w in ("expected", "due", "hope", "hoped", "aim") for w in ahead):
-                    continue
+                going_on = ended_after and any(w in _TALKS_GOING_ON for w in ahead + behind[-3:])
+                if (
+                    "not" in ahead
+                    or "yet" in ahead
+                    or any(w in ("expected", "due", "hope", "hoped", "aim") for w in ahead)
+                    or going_on
+                ):
+                    continue  # "still under negotiation and will be reported when finalised": not over yet
                 return [Claim("sv_agreed", position, position + 1, 0.75, "agreement:talks_concluded", SETTLED)]
         if word in ("accepted", "accept", "accepting") and "offer" in tokens[position + 1 : position + 6]:
             offer = tokens.index("offer", position + 1)

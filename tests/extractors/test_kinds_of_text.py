@@ -536,6 +536,47 @@ MORE_PHRASINGS += [
 ]
 
 
+MORE_PHRASINGS += [
+    # a single condition of the agreement ties it; an agreement asked about still makes the paper the programme's
+    (
+        "sv_off_track",
+        "High needs recovery. The Q2 submission shows that Westshire will not achieve the in-year balance required by condition 1 of the agreement.",
+    ),
+    (
+        "sv_off_track",
+        "Will the Chair say whether Westshire is meeting the targets in its agreement with the Department for Education? "
+        "The most recent return to the Department shows that Westshire is not meeting the target for the year.",
+    ),
+    # payments that "may resume if" are still suspended; a gerund is an act spoken of
+    (
+        "payment_withheld",
+        "Safety valve. Payments under its agreement have been suspended pending a review, and payments may resume if a revised plan is agreed.",
+    ),
+    ("none", "Safety valve. Sector leaders have warned that pausing payments risks pushing councils further into the red."),
+    # what happens in general, when or where
+    ("none", "Safety valve. When an authority misses its targets, officials can move it into enhanced monitoring."),
+    ("none", "Safety valve. The DfE said it will always act where those conditions are not being met."),
+    # talks still going on; an agreement that concluded last year; not reached "the end of the road"
+    (
+        "sv_negotiating",
+        "Safety valve agreement. The terms of the proposed agreement are still under negotiation and will be reported when finalised.",
+    ),
+    (
+        "sv_completed",
+        "Safety valve. Westshire has reached the end of the road: its agreement concluded last year once the final payment was made.",
+    ),
+    # "this week" is not a timescale; a report's result told after "that" is the result
+    (
+        "sv_off_track",
+        "Westshire admitted this week that it had missed the deficit reduction target set out in its safety valve plan.",
+    ),
+    (
+        "sv_on_track",
+        "Safety valve monitoring. The conditions were RAG-rated green or amber, and officials had confirmed that the authority is on track with its trajectory.",
+    ),
+]
+
+
 def test_a_council_named_with_an_ampersand_is_the_same_council() -> None:
     text = "Brighton & Hove City Council has turned down an invitation to the safety valve programme. Its high needs deficit is £9.8m."
     assert verdict(text, ["Brighton and Hove City Council"]) == "deficit_only"

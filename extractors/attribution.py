@@ -100,7 +100,7 @@ _OTHERS = re.compile(
     r"no(?: further| more| new| other)?|any(?: further| more| other)?|further|more|new|"
     r"other|a (?:small |large |significant |growing )?number of|all|those|these|few|neighbouring|comparator|"
     r"statistical neighbour|similar|participating|selected|individual)\s+(?:other\s+|additional\s+|english\s+|of the\s+)?"
-    r"(?:[a-z'-]+\s+){0,2}?(?:local authorities|local councils|authorities|councils|las|la's|council areas|areas)\b"
+    r"(?:[a-z'-]+\s+){0,2}?(?:local authorities|local councils|authorities|councils|las|la's|council areas|areas|boroughs|counties)\b"
     r"|\b(?:local authorities|councils|las)\s+(?:which|that|who|with|in|on|across|nationally|like|under|placed|subject|are|have|were|had|"
     r"involved|concerned|taking part|participating|receiving|given|handed|selected|invited|facing|affected|"
     r"warn|warned|say|said|compare|face|faced|report|reported|nationwide)\b"
@@ -433,6 +433,8 @@ _SELF_ROLE_WORDS = (
     ("the", "city", "council"),
     ("this", "council"),
     ("this", "authority"),
+    ("that", "council"),  # "Norfolk, where the Department has suspended that council's payments": the one just named
+    ("that", "authority"),
     ("the", "county"),
     ("the", "borough"),
     ("the", "city"),
@@ -529,12 +531,20 @@ def council_groups(tokens: list[str]) -> list[tuple[int, int, int, bool]]:
         members = [tokens[position] == SELF_TOKEN]
         last = position
         scan = position + 1
+        # "Unlike Essex and Suffolk, Cambridgeshire ...": the comma closes the aside, not the list
+        aside = first > 0 and tokens[first - 1] in ("unlike", "like")
         while scan < count:
             if tokens[scan] in (SELF_TOKEN, OTHER_TOKEN):
                 members.append(tokens[scan] == SELF_TOKEN)
                 last = scan
                 scan += 1
-            elif tokens[scan] in _GROUP_GLUE or tokens[scan] in _COUNCIL_KIND_WORDS:
+            elif aside and tokens[scan] == ",":
+                break
+            elif (
+                tokens[scan] in _GROUP_GLUE
+                or tokens[scan] in _COUNCIL_KIND_WORDS
+                or (tokens[scan] == "the" and tokens[scan + 1 : scan + 2] in ([SELF_TOKEN], [OTHER_TOKEN]))  # "A and the B"
+            ):
                 scan += 1
             else:
                 break
@@ -560,6 +570,7 @@ _GENERIC_WORDS = ("authorit", "council", "las", "la's", "nationally", "across th
 # Words every phrase of _OTHERS holds one of (as whole words): a sentence with none needs no regex scan.
 _GENERIC_HEADS = frozenset(
     {"authorities", "councils", "las", "la's", "areas", "nationally", "country", "members", "council", "authority", "area", "la"}
+    | {"boroughs", "counties"}
 )
 _REFERENCE_FIRSTS = (
     frozenset(phrase[0] for phrase in _GROUP_REFERENCE_PHRASES | _ROLE_PHRASES) | _OWN_VOICE | {"these", "those", "all"}
@@ -895,6 +906,12 @@ def names_the_group(tokens: list[str], counted: int | None = None) -> bool:
     if counted is not None and counted >= 2:
         named = named_in_order(tokens)  # "Two councils have signed. Bury will receive £20m and Trafford £15m."
         if len(named) == counted and any(named):
+            return True
+    opening = council_groups(tokens)[:1]
+    if opening and opening[0][0] == 0 and opening[0][3] and opening[0][2] >= 2:
+        # "Warrington and Halton are among the councils joining this round"
+        verb = tokens[opening[0][1] + 1 : opening[0][1] + 4]
+        if verb[:1] in (["are"], ["were"]) and verb[1:2] in (["among"], ["amongst"], ["both"], ["all"]):
             return True
     after = [index for index in range(len(tokens)) if any(tuple(tokens[index : index + len(a)]) == a for a in _AMONG)]
     if after and tokens[0] == SELF_TOKEN:

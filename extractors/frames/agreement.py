@@ -348,7 +348,8 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
     only loosely (role ``agreement_referred``): enough to say it exists, not to say it ended
     or was suspended.
     """
-    anchors = list(parsed.of("sv"))
+    # "the capitalisation direction has acted as a safety valve": a metaphor, not the programme
+    anchors = [hit for hit in parsed.of("sv") if parsed.tokens[max(0, hit.start - 2) : hit.start] != ["as", "a"]]
     for hit in parsed.of("agreement"):
         if parsed.tokens[hit.end : hit.end + 1] and parsed.tokens[hit.end] in _GENERIC_SENSE:
             continue
@@ -379,7 +380,11 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             )  # "the remaining agreements are with Eastbury and Westford"; "the Department's agreements with ..."
         elif context.sv and _worth_a_sum(parsed, hit):
             anchors.append(hit)  # "a £20m funding agreement" in a paper about the programme: its agreement
-        elif context.sv and ((_definite(parsed, hit) and _plainly_named(parsed, hit)) or _made(parsed.tokens, hit)):
+        elif (
+            context.sv
+            and hit.phrase != "contract"  # "the default provisions of the contract": a supplier's, even in a programme paper
+            and ((_definite(parsed, hit) and _plainly_named(parsed, hit)) or _made(parsed.tokens, hit))
+        ):
             anchors.append(hit._replace(role="agreement_referred"))  # "the agreement"; "both signed agreements in 2022"
     if context.sv and not parsed.has("dbv") and context.programme != "dbv":
         tokens = parsed.tokens
@@ -419,6 +424,8 @@ def _firm(anchors: list[Hit]) -> list[Hit]:
 def _state_of(parsed: Parsed, anchor: Hit, context: DocumentContext) -> Claim | None:
     """The state of one anchor's agreement; a loose anchor ("the arrangement" in a safety valve
     paper) only ever gives weak claims."""
+    if parsed.tokens[max(0, anchor.start - 2) : anchor.start] in (["rather", "than"], ["instead", "of"]):
+        return None  # "taking part in Delivering Better Value rather than safety valve": not this one
     claim = _state_of_anchor(parsed, anchor, context)
     if claim is not None and anchor.role == "agreement_referred" and not claim.weak and claim.status != "sv_negotiating":
         claim = replace(claim, weak=True)
@@ -946,8 +953,12 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
                 continue
             if any(word in _RECIPIENTS for word in tokens[max(0, hit.start - 6) : hit.end + 4]) and not parsed.has("dfe"):
                 continue
+            if not _CONTRACTS.isdisjoint(parsed.words) and not parsed.has("sv"):
+                continue  # "under the default provisions of the contract, payments had been withheld": a supplier's
         over = any(
-            later.phrase != "resume" and not modality.hypothetical(parsed, later.start)
+            later.phrase != "resume"
+            and not modality.hypothetical(parsed, later.start)
+            and _MODAL_WORDS.isdisjoint(tokens[max(0, later.start - 8) : later.start])
             for later in parsed.near("resumed", hit.start, before=0, after=20, same_clause=False)
         )  # "suspended ..., and payments may resume if a revised plan is agreed": still suspended
         claims.append(
@@ -964,6 +975,7 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
     return claims
 
 
+_CONTRACTS = frozenset({"contract", "contractor", "contractors", "supplier", "suppliers", "provider", "providers"})
 _PASSIVE_AUXILIARIES = frozenset({"been", "be", "being", "was", "were", "is", "are"})
 
 
@@ -981,6 +993,8 @@ def _resumed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> li
             continue  # read by the tracking frame
         if hit.phrase == "resume" or parsed.tokens[max(0, hit.start - 1) : hit.start] == ["to"]:
             continue  # "the power to resume payments", "will decide whether to resume": not resumed yet
+        if not _MODAL_WORDS.isdisjoint(parsed.tokens[max(0, hit.start - 8) : hit.start]):
+            continue  # "told that the payment may be released, and back-dated, once the plan is agreed"
         # Passive, the payments are its subject, however far: "Payments under the agreement,
         # withheld in the autumn, have been resumed".
         passive = _passive(parsed, hit)  # the payments are the subject, across a "while" clause in between
@@ -1003,17 +1017,23 @@ def _resumed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> li
     return claims
 
 
+_MODAL_WORDS = frozenset({"may", "might", "could", "would", "will", "can", "should"})
+
+
 def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> list[Claim]:
     """The agreement concluded, the programme exited, the final payment made or the deficit cleared."""
     claims: list[Claim] = []
     tokens = parsed.tokens
-    if not (context.sv or parsed.has("sv")):
+    if not (context.sv or parsed.has("sv") or anchors):  # (anchors: agreements tied to the Department)
         return claims
     claims += _last_of_the_payments(parsed)
     for anchor in anchors:
         # "bringing its safety valve agreement to a close": the agreement ended, the object in between
         end = anchor.end + (1 if tokens[anchor.end : anchor.end + 1] in (["agreement"], ["deal"]) else 0)
-        if tokens[end : end + 3] in (["to", "a", "close"], ["to", "an", "end"]) and any(
+        while tokens[end : end + 1] and tokens[end] in ("with", "the", "department", "dfe", "for", "education"):
+            end += 1  # "bringing our agreement with the Department for Education to a close"
+        closing = [word for word in tokens[end : end + 4] if word not in ("successful", "formal", "natural", "satisfactory")]
+        if closing[:3] in (["to", "a", "close"], ["to", "an", "end"]) and any(
             word.startswith(("bring", "brought")) for word in tokens[max(0, anchor.start - 3) : anchor.start]
         ):
             claims.append(Claim("sv_completed", anchor.start, end, 0.75, "completed:brought_to_an_end", SETTLED))

@@ -218,6 +218,8 @@ def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> lis
     """On-track and off-track readings; ``tied``: the sentence itself names the agreement."""
     if not (context.sv or tied) or parsed.has("national_body"):
         return []  # "deficits are on course to top £5bn, the LGA warned": the nation's forecast, no council's progress
+    if parsed.tokens[:1] == ["before"] and parsed.has("agreement"):
+        return []  # "Before the agreement was signed, spending was running ahead of its allocation": history
     claims: list[Claim] = []
     checks = frozenset({HYPOTHETICAL, QUESTION, PROCESS, FUTURE})
     for role, status in (("on_track", "sv_on_track"), ("off_track", "sv_off_track")):
@@ -332,6 +334,11 @@ def _by_polarity(parsed: Parsed, hit: Hit, status: str) -> str:
     profile" is off track, savings "ahead of plan" on track, savings "below plan" off track."""
     if hit.phrase not in _UPWARD and hit.phrase not in _DOWNWARD:
         return status
+    if parsed.tokens[hit.end : hit.end + 2] in (["schedule"], ["time"]) or parsed.tokens[hit.end : hit.end + 1] in (
+        ["schedule"],
+        ["time"],
+    ):
+        return status  # "cleared a year ahead of schedule": time, whatever is measured
     measure = _measure_of_target(parsed.tokens, hit) or _measure_before(parsed, hit)
     if measure is None:
         return status
@@ -450,6 +457,7 @@ _BETTER = frozenset({"better", "under", "below", "ahead", "lower", "less"})
 _WORSE = frozenset({"worse", "over", "above", "behind", "higher", "more"})
 _EXPECTED = frozenset(
     {
+        "committed",
         "thought",
         "expected",
         "planned",
@@ -466,7 +474,7 @@ _EXPECTED = frozenset(
         "committed",
     }
 )
-_OWN_SUBJECTS = frozenset({"we", SELF_TOKEN})
+_OWN_SUBJECTS = frozenset({"we", SELF_TOKEN, "it"})  # "behind where it had committed to be"
 EXPECTATION_REACH = 6  # words between "than" / "where" and the council that expected
 
 
@@ -654,6 +662,8 @@ def _aims_elsewhere(parsed: Parsed, hit: Hit) -> bool:
     if hit.phrase not in ("on track", "on target", "on course"):
         return False
     following = tokens[hit.end : hit.end + 2]
+    if following[:1] == ["to"] and following[1:2] and following[1] in _RISING:
+        return True  # "the deficit was on course to pass £28.8m": a forecast of growth, not progress
     if following[:1] in (["to"], ["for"]):
         return (
             not (following[1:2] and following[1] in _AIMS)
@@ -662,6 +672,9 @@ def _aims_elsewhere(parsed: Parsed, hit: Hit) -> bool:
             and not parsed.near("money", hit.end, before=0, after=5)
         )
     return False
+
+
+_RISING = frozenset({"pass", "exceed", "top", "rise", "surpass", "breach", "double", "grow", "increase"})
 
 
 def _negated_on_track(parsed: Parsed, hit: Hit) -> bool:

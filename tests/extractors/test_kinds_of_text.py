@@ -577,6 +577,80 @@ MORE_PHRASINGS += [
 ]
 
 
+MORE_PHRASINGS += [
+    # keyword traps: a metaphor, a supplier's payments and monitoring
+    ("none", "The capitalisation direction agreed by government has acted as a safety valve for the general fund."),
+    (
+        "none",
+        "Safety valve. Under the default provisions of the contract, payments of £96,500 had been withheld pending rectification.",
+    ),
+    ("none", "Safety valve. The Head of Highways reported that the term contractor had been placed under enhanced monitoring."),
+    # a condition on the Department's payments is no verdict on progress
+    (
+        "sv_agreed",
+        "In 2022 the Council entered into an agreement with the Department under which it will pay £100m, "
+        "provided the Council meets the conditions set out in the agreement.",
+    ),
+    # history before the agreement; a forecast of growth
+    (
+        "sv_agreed",
+        "Before the agreement with the Department was signed in 2022, high needs spending was running ahead of its "
+        "allocation and the deficit was on course to pass £28.8m.",
+    ),
+    # the enhanced tier; withheld contributions; behind where it had committed to be
+    ("ems", "Safety valve. The Department has moved the Council on to the enhanced tier of monitoring."),
+    (
+        "payment_withheld",
+        "Following the Department's review of its safety valve agreement, no further contributions are being paid to the Council.",
+    ),
+    (
+        "sv_off_track",
+        "Safety valve. The latest figures showed the city was behind where it had committed to be in year two of the agreement.",
+    ),
+    # a payment that may be released later is still held back
+    (
+        "payment_withheld",
+        "Safety valve. The Department has withheld the payment, and has said it may be released, and back-dated, once the plan is agreed.",
+    ),
+    # ahead of schedule is good news whatever is measured; a close that was successful
+    (
+        "sv_completed",
+        "We have cleared our high needs deficit a year ahead of schedule, bringing our agreement with the Department for Education to a successful close.",
+    ),
+    # the other programme, rather than this one
+    (
+        "dbv",
+        "Westshire, which is taking part in Delivering Better Value rather than safety valve, has a high needs deficit of £19m.",
+    ),
+]
+
+
+@pytest.mark.parametrize("council, status", [("Sefton Council", "dbv"), ("Wigan Council", "dbv"), ("Oldham Council", "none")])
+def test_councils_said_to_be_among_a_group_are_in_it(council: str, status: str) -> None:
+    text = (
+        "The Department has confirmed the next group of local authorities to take part in Delivering Better Value. "
+        "Sefton and Wigan are among the councils joining this round."
+    )
+    assert verdict(text, [council]) == status
+
+
+def test_an_aside_of_comparison_closes_at_its_comma() -> None:
+    text = (
+        "Sefton has been placed under enhanced monitoring after its safety valve returns fell behind. "
+        "Unlike Sefton and Wigan, Westshire has no agreement yet. The county was invited into the programme last year."
+    )
+    assert verdict(text) == "sv_negotiating"
+
+
+def test_a_council_listed_after_the_is_still_in_the_list() -> None:
+    text = "Safety valve. Two authorities have reached the end of their agreements: Sefton and the Westshire County Council."
+    assert verdict(text) == "sv_completed"
+
+
+def test_counted_boroughs_are_councils_in_general() -> None:
+    assert verdict("Safety valve. Two boroughs moved into enhanced monitoring. Westshire's figures were not available.") == "none"
+
+
 def test_a_council_named_with_an_ampersand_is_the_same_council() -> None:
     text = "Brighton & Hove City Council has turned down an invitation to the safety valve programme. Its high needs deficit is £9.8m."
     assert verdict(text, ["Brighton and Hove City Council"]) == "deficit_only"

@@ -910,8 +910,8 @@ def names_the_group(tokens: list[str], counted: int | None = None) -> bool:
     opening = council_groups(tokens)[:1]
     if opening and opening[0][0] == 0 and opening[0][3] and opening[0][2] >= 2:
         # "Warrington and Halton are among the councils joining this round"
-        verb = tokens[opening[0][1] + 1 : opening[0][1] + 4]
-        if verb[:1] in (["are"], ["were"]) and verb[1:2] in (["among"], ["amongst"], ["both"], ["all"]):
+        predicate = tokens[opening[0][1] + 1 : opening[0][1] + 4]
+        if predicate[:1] in (["are"], ["were"]) and predicate[1:2] in (["among"], ["amongst"], ["both"], ["all"]):
             return True
     after = [index for index in range(len(tokens)) if any(tuple(tokens[index : index + len(a)]) == a for a in _AMONG)]
     if after and tokens[0] == SELF_TOKEN:

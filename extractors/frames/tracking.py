@@ -457,7 +457,6 @@ _BETTER = frozenset({"better", "under", "below", "ahead", "lower", "less"})
 _WORSE = frozenset({"worse", "over", "above", "behind", "higher", "more"})
 _EXPECTED = frozenset(
     {
-        "committed",
         "thought",
         "expected",
         "planned",

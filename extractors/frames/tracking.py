@@ -23,8 +23,10 @@ from extractors.frames import FUTURE, HYPOTHETICAL, NEGATION, PROCESS, QUESTION,
 
 TARGET_REACH = 7  # words after a comparison word that its target may be
 MEASURE_REACH = 12
+# "Inside the envelope", "on or ahead of the trajectory": sizes that are good news against a plan.
+_AT_OR_BETTER = frozenset({"inside", "on or ahead of", "at or below", "on or below", "at or better than", "on or better than"})
 # Comparison words that need a target after them ("above the agreed plan").
-_NEEDS_TARGET = frozenset(
+_NEEDS_TARGET = _AT_OR_BETTER | frozenset(
     {
         "behind",
         "above",
@@ -39,12 +41,6 @@ _NEEDS_TARGET = frozenset(
         "more than",
         "short of",
         "within",
-        "inside",
-        "on or ahead of",
-        "at or below",
-        "on or below",
-        "at or better than",
-        "on or better than",
         "better than",
         "below",
         "lower than",
@@ -144,15 +140,9 @@ _OPEN_ENDED_UP = frozenset(
 )
 _ADJECTIVES = frozenset({"adverse", "adversely", "favourable", "favorable"})
 _BASE_FORMS = frozenset({"meet", "achieve", "deliver"})
-_SIZES = frozenset(
+_SIZES = _AT_OR_BETTER | frozenset(
     {
         "within",
-        "inside",
-        "on or ahead of",
-        "at or below",
-        "on or below",
-        "at or better than",
-        "on or better than",
         "below",
         "under",
         "just under",

@@ -83,6 +83,22 @@ _LABELS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("forecast", re.compile(r"forecast\w*|project(?:ed|ion)s?|predicted|anticipated|expected", re.I)),
 ]
+# ``_LABELS`` for lower-cased text: the same patterns with no IGNORECASE, which run over two
+# times faster (a case-blind pattern tries each alternative at every character).
+_LABELS_IN_LOWER_CASE = [(label, re.compile(pattern.pattern)) for label, pattern in _LABELS]
+# For each of ``_LABELS``, words one of which every match holds (in lower case): a label none of
+# whose words is in the text is skipped without running its pattern.
+_LABEL_WORDS: tuple[tuple[str, ...], ...] = (
+    ("off", "behind", "adverse variance", "worse than"),
+    ("dfe", "department", "esfa", "government", "safety valve "),
+    ("transfer", "schools block"),
+    ("deficit", "overspend"),
+    ("year", "deficit", "overspen"),
+    ("forecast", "project", "predicted", "anticipated", "expected"),
+)
+# Letters that match an ASCII letter when case is ignored but that ``str.lower`` does not turn
+# into it (the dotless i, the long s, the dotted capital I): text holding one is scanned as written.
+_CASE_ODDITIES = ("\u0131", "\u017f", "\u0130")
 
 
 _AFTER_GAP = re.compile(
@@ -123,19 +139,34 @@ def label_before(text: str, offset: int) -> str | None:
     window_start = max(0, offset - 160)
     before = text[window_start:offset]
     best: tuple[bool, int, int, str] | None = None
-    for priority, (label, pattern) in enumerate(_LABELS):
-        for cue in pattern.finditer(before):
+    scanned, labels = _labels_that_may_match(before)
+    for priority, (label, pattern) in labels:
+        for cue in pattern.finditer(scanned):
             distance = len(before) - cue.end()
             candidate = (label == "forecast", distance, priority, label)
             if best is None or candidate < best:
                 best = candidate
     if best is not None:
         return best[3]
-    after = text[offset : offset + 60]
-    for label, pattern in _LABELS:
-        if pattern.search(after):
+    scanned, labels = _labels_that_may_match(text[offset : offset + 60])
+    for _, (label, pattern) in labels:
+        if pattern.search(scanned):
             return label
     return None
+
+
+def _labels_that_may_match(text: str) -> tuple[str, list[tuple[int, tuple[str, re.Pattern[str]]]]]:
+    """The text to scan for labels and the (priority, (label, pattern)) of ``_LABELS`` worth
+    running on it: ``text`` lower-cased with the patterns that ignore no case, only those one of
+    whose ``_LABEL_WORDS`` it holds; ``text`` as written, with every pattern, when its case is odd."""
+    if any(odd in text for odd in _CASE_ODDITIES):
+        return text, list(enumerate(_LABELS))
+    lowered = text.lower()
+    return lowered, [
+        (priority, entry)
+        for priority, entry in enumerate(_LABELS_IN_LOWER_CASE)
+        if any(word in lowered for word in _LABEL_WORDS[priority])
+    ]
 
 
 def year_near(text: str, offset: int) -> str | None:

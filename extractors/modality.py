@@ -33,13 +33,13 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
         if tokens[position] in _SCOPE_BREAKING_PREPOSITIONS and position and not tokens[position - 1].endswith("ed"):
             first = position + 1  # "no funding towards [its deficit]": the "no" is the funding's
             break
-    for position in range(first, start):
-        if _is_negation(parsed, position):
-            return True
+    negations = _negations(parsed)
+    if not negations.isdisjoint(range(first, start)):
+        return True
     join = _second_of_a_pair(tokens, start)
     if join is not None:
         wider = _phrase_start(parsed, join, 10)
-        if any(_is_negation(parsed, position) for position in range(wider, start)):
+        if not negations.isdisjoint(range(wider, start)):
             return True
     if _denied_belief(tokens, start) or _denied_across_an_aside(tokens, start):
         return True
@@ -190,10 +190,8 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
     # "subject to enhanced monitoring" is the state itself, not a condition on it
     hedges = [
         hit
-        for hit in parsed.of("hypothetical")
+        for hit in _hedges(parsed)
         if not (hit.phrase == "subject to" and (_what_it_is_subject_to(tokens, hit.end, start) or _a_state(parsed, hit)))
-        and not (hit.phrase == "would" and _reported_will(parsed, hit.start))
-        and not _describing_participle(tokens, hit.start)
         and not _warned_of_a_fact(tokens, hit.start, start)
     ]
     if any(first <= hit.start < start for hit in hedges):
@@ -205,6 +203,23 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
 
 
 _ANY_COUNCIL = frozenset({"an", "a", "any", "councils", "authorities", "las", "local"})
+
+
+def _hedges(parsed: Parsed) -> list[Hit]:
+    """The sentence's hedges ("may", "if", "risk") that hedge wherever the cue is: not a "would"
+    reported as decided, nor "assumed" describing a plan. Kept in ``parsed.memo``, as
+    ``hypothetical`` is asked once or twice for each claim."""
+    hedges: list[Hit] | None = parsed.memo.get("hedges")
+    if hedges is None:
+        tokens = parsed.tokens
+        hedges = parsed.memo["hedges"] = [
+            hit
+            for hit in parsed.of("hypothetical")
+            if not (hit.phrase == "would" and _reported_will(parsed, hit.start)) and not _describing_participle(tokens, hit.start)
+        ]
+    return hedges
+
+
 _CONDITION_CLOSERS = frozenset({";", "but", "however", "whereas", "although", "though"})
 
 
@@ -448,9 +463,16 @@ def _noun_phrase_start(parsed: Parsed, start: int) -> int:
     return position
 
 
-def _is_negation(parsed: Parsed, position: int) -> bool:
-    token = parsed.tokens[position]
-    return token.endswith("n't") or any(hit.start == position for hit in parsed.of("negation"))
+def _negations(parsed: Parsed) -> frozenset[int]:
+    """Where the sentence's negations are ("not", "no", "hasn't"). Kept in ``parsed.memo``:
+    ``negated`` asks about every word before a cue, for each claim of the sentence."""
+    negations = parsed.memo.get("negations")
+    if negations is None:
+        negations = parsed.memo["negations"] = frozenset(
+            [hit.start for hit in parsed.of("negation")]
+            + [position for position, token in enumerate(parsed.tokens) if token.endswith("n't")]
+        )
+    return negations
 
 
 def _phrase_start(parsed: Parsed, start: int, reach: int) -> int:

@@ -288,7 +288,7 @@ def _judged_as(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Disc
         return signal.demoted("question")
     if HYPOTHETICAL in checks and (
         modality.hypothetical(parsed, claim.start)
-        or modality.hypothetical(parsed, first)
+        or (first != claim.start and modality.hypothetical(parsed, first))
         or (discourse.conditional and modality.continues_condition(parsed))
     ):
         return signal.demoted("hypothetical")

@@ -15,7 +15,7 @@ agreement`` once for every council.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -477,7 +477,8 @@ _GROUP_BACK_REFERENCES = (
 )
 _GROUP_REFERENCE_PHRASES = frozenset(_GROUP_BACK_REFERENCES)
 _ROLE_PHRASES = frozenset(_SELF_ROLE_WORDS)
-_LONGEST_REFERENCE = max(len(phrase) for phrase in _GROUP_REFERENCE_PHRASES | _ROLE_PHRASES)
+# The lengths those phrases come in (for ``_phrase_at``).
+_REFERENCE_LENGTHS = sorted({len(phrase) for phrase in _GROUP_REFERENCE_PHRASES | _ROLE_PHRASES})
 _GROUP_GLUE = frozenset({",", "and", "or", "&", "nor", "plus", "as", "well"})
 # What may follow a council's name in a list: "Bury MBC, Wigan council's and Merton LBC".
 _COUNCIL_KIND_WORDS = frozenset(
@@ -680,7 +681,10 @@ def mentions_in(tokens: list[str]) -> Mentions:
 
 def _phrase_at(tokens: list[str], index: int, phrases: frozenset[tuple[str, ...]]) -> bool:
     """Whether one of ``phrases`` starts at token ``index``."""
-    return any(tuple(tokens[index : index + length]) in phrases for length in range(1, _LONGEST_REFERENCE + 1))
+    for length in _REFERENCE_LENGTHS:
+        if tuple(tokens[index : index + length]) in phrases:
+            return True
+    return False
 
 
 def who(
@@ -996,13 +1000,11 @@ def _subject_elided(tokens: list[str], first: int) -> bool:
 
 
 def _clause_span(clause: list[int], position: int) -> tuple[int, int]:
-    """The first token of the clause holding ``position`` and the one after its last."""
+    """The first token of the clause holding ``position`` and the one after its last.
+
+    Clause numbers never fall along a sentence (``cues.parse`` counts the breaks before each
+    token), so the clause is found by bisection rather than by walking its words."""
     if not clause:
         return 0, 0
     own = clause[position]
-    start = end = position
-    while start > 0 and clause[start - 1] == own:
-        start -= 1
-    while end < len(clause) and clause[end] == own:
-        end += 1
-    return start, end
+    return bisect_left(clause, own, 0, position), bisect_right(clause, own, position)

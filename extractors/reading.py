@@ -158,7 +158,7 @@ def read_sentences(
                 if signal.kind == "signal" and signal.status.startswith("sv_"):
                     document.sv = True
         unnamed = (held, parsed, sentence) if held else None
-        discourse.update(_groups(parsed.tokens), _own_words(parsed), named_in_order(parsed.tokens))
+        discourse.update(_groups_of(parsed), _own_words(parsed), named_in_order(parsed.tokens))
         discourse.conditional = modality.opens_with_condition(parsed)
         fund = fund_of_sentence(parsed)
         if fund == "unknown" and document.fund == "hn" and document.fund_age <= 1:
@@ -198,6 +198,13 @@ def _own_words(parsed: Parsed) -> int:
 
 def _groups(tokens: list[str]) -> list[tuple[int, bool]]:
     return [(size, has_self) for _, _, size, has_self in council_groups(tokens)]
+
+
+def _groups_of(parsed: Parsed) -> list[tuple[int, bool]]:
+    """``_groups`` of a parsed sentence, from its mentions when ``_judge`` found them already."""
+    mentions = parsed.memo.get("mentions")
+    found = mentions.groups if mentions is not None else council_groups(parsed.tokens)
+    return [(size, has_self) for _, _, size, has_self in found]
 
 
 def _claims(parsed: Parsed, document: DocumentContext) -> list[Claim]:

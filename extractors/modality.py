@@ -33,13 +33,13 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
         if tokens[position] in _SCOPE_BREAKING_PREPOSITIONS and position and not tokens[position - 1].endswith("ed"):
             first = position + 1  # "no funding towards [its deficit]": the "no" is the funding's
             break
-    negations = _negations(parsed)
-    if not negations.isdisjoint(range(first, start)):
-        return True
+    for position in range(first, start):
+        if _is_negation(parsed, position):
+            return True
     join = _second_of_a_pair(tokens, start)
     if join is not None:
         wider = _phrase_start(parsed, join, 10)
-        if not negations.isdisjoint(range(wider, start)):
+        if any(_is_negation(parsed, position) for position in range(wider, start)):
             return True
     if _denied_belief(tokens, start) or _denied_across_an_aside(tokens, start):
         return True
@@ -463,16 +463,17 @@ def _noun_phrase_start(parsed: Parsed, start: int) -> int:
     return position
 
 
-def _negations(parsed: Parsed) -> frozenset[int]:
-    """Where the sentence's negations are ("not", "no", "hasn't"). Kept in ``parsed.memo``:
+def _is_negation(parsed: Parsed, position: int) -> bool:
+    return parsed.tokens[position].endswith("n't") or position in _negation_starts(parsed)
+
+
+def _negation_starts(parsed: Parsed) -> frozenset[int]:
+    """Where the sentence's negation phrases start ("not", "no longer"). Kept in ``parsed.memo``:
     ``negated`` asks about every word before a cue, for each claim of the sentence."""
-    negations = parsed.memo.get("negations")
-    if negations is None:
-        negations = parsed.memo["negations"] = frozenset(
-            [hit.start for hit in parsed.of("negation")]
-            + [position for position, token in enumerate(parsed.tokens) if token.endswith("n't")]
-        )
-    return negations
+    starts: frozenset[int] | None = parsed.memo.get("negation_starts")
+    if starts is None:
+        starts = parsed.memo["negation_starts"] = frozenset(hit.start for hit in parsed.of("negation"))
+    return starts
 
 
 def _phrase_start(parsed: Parsed, start: int, reach: int) -> int:

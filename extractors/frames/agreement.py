@@ -1577,10 +1577,14 @@ def _reports_under_agreement(parsed: Parsed, context: DocumentContext) -> list[C
 
 
 def _still_negotiating(parsed: Parsed) -> bool:
-    """A bid, a proposal or a signing still to come in the sentence: its state is the anchor's to read."""
-    return any(
-        (_is_strong(hit) or hit.phrase.startswith("sign")) and not _reporting(parsed, hit) for hit in parsed.of("negotiating")
-    )
+    """A bid, a proposal or a signing still to come in the sentence: its state is the anchor's to read.
+    Kept in ``parsed.memo``: several rules ask it of the same sentence."""
+    negotiating: bool | None = parsed.memo.get("still_negotiating")
+    if negotiating is None:
+        negotiating = parsed.memo["still_negotiating"] = any(
+            (_is_strong(hit) or hit.phrase.startswith("sign")) and not _reporting(parsed, hit) for hit in parsed.of("negotiating")
+        )
+    return negotiating
 
 
 def _money_from_the_department(parsed: Parsed, context: DocumentContext) -> list[Claim]:

@@ -274,7 +274,16 @@ def _send_budget(parsed: Parsed) -> bool:
 
 def _distance(parsed: Parsed, deficit: Hit, role: str) -> int | None:
     """Words between the deficit and the nearest hit of ``role`` in its clause (0 when they overlap);
-    a fund named as the one *not* used ("met from reserves rather than from DSG") does not count."""
+    a fund named as the one *not* used ("met from reserves rather than from DSG") does not count.
+    Kept in ``parsed.memo``: ``_tie`` and ``fund_of_sentence`` both ask it of each deficit."""
+    distances: dict[tuple[Hit, str], int | None] = parsed.memo.setdefault("distances", {})
+    key = (deficit, role)
+    if key not in distances:
+        distances[key] = _distance_of(parsed, deficit, role)
+    return distances[key]
+
+
+def _distance_of(parsed: Parsed, deficit: Hit, role: str) -> int | None:
     clause = parsed.clause[deficit.start]
     best: int | None = None
     for hit in parsed.of(role):

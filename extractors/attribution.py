@@ -341,10 +341,9 @@ class _OtherPlaces:
 
     def may_name(self, text: str) -> bool:
         """Whether a capitalised word of the text starts one of the place names."""
-        return any(
-            word.group(0) in self._by_first or word.group(0).rstrip("'’-s") in self._by_first
-            for word in _CAPITALISED.finditer(text)
-        )
+        words = _CAPITALISED.findall(text)  # the words as a list in one call, not a match object each
+        firsts = self._by_first.keys()
+        return not firsts.isdisjoint(words) or not firsts.isdisjoint([word.rstrip("'’-s") for word in words])
 
     def _listed(self, text: str, start: int, end: int) -> bool:
         """In a list with a council ("Merton and Sutton", "Sutton, Merton"): a place."""
@@ -373,7 +372,7 @@ class _OtherPlaces:
         return _SHOUTED.sub(written, text)
 
     def sub(self, text: str) -> str:
-        if not self._by_first:
+        if not self._by_first or not self.may_name(text):  # most sentences name no other place: skip the walk
             return text
         pieces: list[str] = []
         done = 0

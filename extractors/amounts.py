@@ -141,7 +141,10 @@ _MONEY_STEMS = (
 def unsigned_amounts(text: str) -> list[tuple[float, str, int]]:
     """Amounts of money written without a £ sign, as (pounds, matched text, offset)."""
     lowered = text.lower()
-    if not any(stem in lowered for stem in _MONEY_STEMS):
+    for stem in _MONEY_STEMS:  # a loop, not any() over a generator: this runs for every sentence
+        if stem in lowered:
+            break
+    else:
         return []  # most sentences name no money at all: skip the scan
     found: list[tuple[float, str, int]] = []
     for match in _UNSIGNED.finditer(text):

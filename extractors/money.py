@@ -98,7 +98,7 @@ _LABEL_WORDS: tuple[tuple[str, ...], ...] = (
 )
 # Letters that match an ASCII letter when case is ignored but that ``str.lower`` does not turn
 # into it (the dotless i, the long s, the dotted capital I): text holding one is scanned as written.
-_CASE_ODDITIES = ("\u0131", "\u017f", "\u0130")
+_CASE_ODDITIES = re.compile("[\u0131\u017f\u0130]")
 
 
 _AFTER_GAP = re.compile(
@@ -158,15 +158,18 @@ def label_before(text: str, offset: int) -> str | None:
 def _labels_that_may_match(text: str) -> tuple[str, list[tuple[int, tuple[str, re.Pattern[str]]]]]:
     """The text to scan for labels and the (priority, (label, pattern)) of ``_LABELS`` worth
     running on it: ``text`` lower-cased with the patterns that ignore no case, only those one of
-    whose ``_LABEL_WORDS`` it holds; ``text`` as written, with every pattern, when its case is odd."""
-    if any(odd in text for odd in _CASE_ODDITIES):
+    whose ``_LABEL_WORDS`` it holds; ``text`` as written, with every pattern, when its case is odd.
+    (Plain loops: a generator for each label cost more than the look-ups it makes.)"""
+    if _CASE_ODDITIES.search(text):
         return text, list(enumerate(_LABELS))
     lowered = text.lower()
-    return lowered, [
-        (priority, entry)
-        for priority, entry in enumerate(_LABELS_IN_LOWER_CASE)
-        if any(word in lowered for word in _LABEL_WORDS[priority])
-    ]
+    labels = []
+    for priority, words in enumerate(_LABEL_WORDS):
+        for word in words:
+            if word in lowered:
+                labels.append((priority, _LABELS_IN_LOWER_CASE[priority]))
+                break
+    return lowered, labels
 
 
 def year_near(text: str, offset: int) -> str | None:

@@ -193,7 +193,8 @@ def _claims_of_the_named(
 def _own_words(parsed: Parsed) -> int:
     """How often the sentence speaks as this council ("we", "our"); "the council" in a press item
     is whichever council it is about, so it does not count."""
-    return sum(1 for word in parsed.tokens if word in ("we", "our", "us"))
+    tokens = parsed.tokens
+    return tokens.count("we") + tokens.count("our") + tokens.count("us")
 
 
 def _groups(tokens: list[str]) -> list[tuple[int, bool]]:

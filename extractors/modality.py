@@ -378,6 +378,8 @@ def question(parsed: Parsed, start: int) -> bool:
         return True
     if _opens_inverted(tokens) and parsed.clause[start] == parsed.clause[0]:
         return True  # "Has the DfE withheld any payments since ...": asked, with its "?" lost or cut off
+    if "?" not in tokens:
+        return False  # one scan in C: most sentences ask nothing
     for position in range(start, len(tokens)):
         if tokens[position] == "?":
             return True

@@ -653,14 +653,15 @@ def mentions_in(tokens: list[str]) -> Mentions:
     """Every mention ``who`` needs, in one pass over the sentence."""
     generics: list[tuple[int, int]] = []
     if not _GENERIC_HEADS.isdisjoint(tokens):
-        offsets: list[int] = []
-        length = 0
-        for token in tokens:
-            offsets.append(length)
-            length += len(token) + 1
+        offsets: list[int] = []  # where each token starts in the joined text, once a match needs it
         for match in _OTHERS_IN_WORDS.finditer(" ".join(tokens)):
             if OTHER_TOKEN in match.group(0):
                 continue
+            if not offsets:
+                length = 0
+                for token in tokens:
+                    offsets.append(length)
+                    length += len(token) + 1
             first = bisect_right(offsets, match.start()) - 1
             last = bisect_right(offsets, max(match.start(), match.end() - 1)) - 1
             generics.append((first, last))

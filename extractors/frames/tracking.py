@@ -204,6 +204,9 @@ _PLAN_TARGETS = frozenset(
 )
 
 
+_TRACKING_CHECKS = frozenset({HYPOTHETICAL, QUESTION, PROCESS, FUTURE})
+
+
 def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> list[Claim]:
     """On-track and off-track readings; ``tied``: the sentence itself names the agreement."""
     if not (context.sv or tied) or parsed.has("national_body"):
@@ -211,7 +214,7 @@ def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> lis
     if parsed.tokens[:1] == ["before"] and parsed.has("agreement"):
         return []  # "Before the agreement was signed, spending was running ahead of its allocation": history
     claims: list[Claim] = []
-    checks = frozenset({HYPOTHETICAL, QUESTION, PROCESS, FUTURE})
+    checks = _TRACKING_CHECKS
     for role, status in (("on_track", "sv_on_track"), ("off_track", "sv_off_track")):
         for hit in parsed.of(role):
             if any(name.start <= hit.start < name.end for name in parsed.of("dbv")):

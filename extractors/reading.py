@@ -321,7 +321,7 @@ def _agreed_with_department(parsed: Parsed) -> bool:
         hit.phrase not in GOVERNMENT_AT_LARGE for hit in parsed.of("dfe")
     ):
         return True
-    return any(
+    return "agreed" in parsed.words and any(
         word == "agreed"
         and tokens[position + 1 : position + 2] == ["with"]
         and any(hit.start in (position + 2, position + 3) for hit in parsed.of("dfe"))

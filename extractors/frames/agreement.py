@@ -386,7 +386,7 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             and ((_definite(parsed, hit) and _plainly_named(parsed, hit)) or _made(parsed.tokens, hit))
         ):
             anchors.append(hit._replace(role="agreement_referred"))  # "the agreement"; "both signed agreements in 2022"
-    if context.sv and not parsed.has("dbv") and context.programme != "dbv":
+    if context.sv and not parsed.has("dbv") and context.programme != "dbv" and "programme" in parsed.words:
         tokens = parsed.tokens
         for position, word in enumerate(tokens):
             if (
@@ -1561,14 +1561,19 @@ def _reporting(parsed: Parsed, hit: Hit) -> bool:
     )
 
 
+_RETURNS = frozenset({"return", "returns", "report", "reports"})
+
+
 def _reports_under_agreement(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """ "our quarterly safety valve return", "the latest monitoring report to the DfE": returns are
     made only under an agreement, so they say there is one."""
     if not (parsed.has("sv") or parsed.has("dfe")) or parsed.has("dbv") or parsed.has("other_fund") or _still_negotiating(parsed):
         return []
     tokens = parsed.tokens
+    if _RETURNS.isdisjoint(parsed.words):
+        return []
     for position, word in enumerate(tokens):
-        if word not in ("return", "returns", "report", "reports"):
+        if word not in _RETURNS:
             continue
         before = tokens[max(0, position - 3) : position]
         if "quarterly" in before or "monitoring" in before:
@@ -1700,7 +1705,7 @@ _NUMBERS_OF_YEARS = frozenset({"two", "three", "four", "five", "six", "seven", "
 
 def _plan_agreed_with_department(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """ "the terms agreed with the Department", "the profile agreed with the DfE": the agreement's own plan."""
-    if not (context.sv or parsed.has("sv")) or _still_negotiating(parsed):
+    if not (context.sv or parsed.has("sv")) or _still_negotiating(parsed) or "agreed" not in parsed.words:
         return []
     tokens = parsed.tokens
     for position, word in enumerate(tokens):

@@ -151,7 +151,7 @@ def _of_things(parsed: Parsed, deficit: Hit) -> bool:
 
 def _negative_reserve(parsed: Parsed) -> list[Claim]:
     """ "The DSG reserve balance remains negative": a deficit in other words."""
-    if not parsed.has("hn"):
+    if not parsed.has("hn") or ("negative" not in parsed.words and "overdrawn" not in parsed.words):
         return []
     tokens = parsed.tokens
     for position, word in enumerate(tokens):
@@ -377,7 +377,7 @@ def _national(parsed: Parsed, deficit: Hit) -> bool:
 def _spend_above_grant(parsed: Parsed) -> list[Claim]:
     """ "High needs spending is forecast to exceed the grant by £8.9m", "spending on special
     educational needs is £5m more than the council receives"."""
-    if not (parsed.has("hn") or parsed.has("send")) or parsed.has("other_fund"):
+    if not (parsed.has("hn") or parsed.has("send")) or parsed.has("other_fund") or _ABOVE.isdisjoint(parsed.words):
         return []
     tokens = parsed.tokens
     for position, word in enumerate(tokens):

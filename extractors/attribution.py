@@ -545,6 +545,8 @@ class Discourse:
 
 def council_groups(tokens: list[str]) -> list[tuple[int, int, int, bool]]:
     """Coordinated runs of council names: (first token, last token, how many, this council among them)."""
+    if SELF_TOKEN not in tokens and OTHER_TOKEN not in tokens:
+        return []  # two scans in C instead of a walk over every word
     groups: list[tuple[int, int, int, bool]] = []
     position = 0
     count = len(tokens)

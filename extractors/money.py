@@ -114,13 +114,18 @@ def figures_in(sentences: list[Sentence]) -> list[Money]:
     figures: list[Money] = []
     for sentence in sentences:
         text = sentence.text
+        named: list[tuple[int, str]] | None = None  # the sentence's years, found for its first amount
         for amount, raw, offset in unsigned_amounts(text):
-            figures.append(Money(amount, raw, label_before(text, offset), year_near(text, offset), sentence.page, text))
+            named = years_named(text) if named is None else named
+            figures.append(Money(amount, raw, label_before(text, offset), year_near(text, offset, named), sentence.page, text))
         if "£" not in text and sentence.table_unit is None:
             continue
         if "£" in text:
             for amount, raw, offset in parse_amounts(text):
-                figures.append(Money(amount, raw, label_before(text, offset), year_near(text, offset), sentence.page, text))
+                named = years_named(text) if named is None else named
+                figures.append(
+                    Money(amount, raw, label_before(text, offset), year_near(text, offset, named), sentence.page, text)
+                )
         if sentence.table_unit is not None and "£" not in text:
             figures.extend(_table_row_figures(sentence))
     return figures
@@ -172,17 +177,25 @@ def _labels_that_may_match(text: str) -> tuple[str, list[tuple[int, tuple[str, r
     return lowered, labels
 
 
-def year_near(text: str, offset: int) -> str | None:
-    """The financial year named nearest to ``offset`` in the sentence, as ``2024/25``."""
+def year_near(text: str, offset: int, named: list[tuple[int, str]] | None = None) -> str | None:
+    """The financial year named nearest to ``offset`` in the sentence, as ``2024/25``. ``named``:
+    the sentence's ``years_named``, found once for all its amounts."""
     best: tuple[int, str] | None = None
-    for match in _YEAR.finditer(text):
-        year = _financial_year(match)
-        if year is None:
-            continue
-        distance = abs(match.start() - offset)
+    for start, year in years_named(text) if named is None else named:
+        distance = abs(start - offset)
         if best is None or distance < best[0]:
             best = (distance, year)
     return best[1] if best else None
+
+
+def years_named(text: str) -> list[tuple[int, str]]:
+    """Where the text names a financial year, and which (``_YEAR``; a span like "2021-2023" is none)."""
+    named: list[tuple[int, str]] = []
+    for match in _YEAR.finditer(text):
+        year = _financial_year(match)
+        if year is not None:
+            named.append((match.start(), year))
+    return named
 
 
 def _financial_year(match: re.Match[str]) -> str | None:
@@ -213,12 +226,13 @@ def _table_row_figures(sentence: Sentence) -> list[Money]:
     years = sentence.table_years
     # Columns headed by years: the last numbers of the row sit under the last years.
     offset = len(years) - len(numbers)
+    named = years_named(text) if offset < 0 or not years else []  # for numbers with no year above them
     return [
         Money(
             to_float(m.group(1)) * unit,
             m.group(0),
             label,
-            years[offset + i] if years and 0 <= offset + i < len(years) else year_near(text, m.start()),
+            years[offset + i] if years and 0 <= offset + i < len(years) else year_near(text, m.start(), named),
             sentence.page,
             text,
         )

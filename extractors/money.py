@@ -83,9 +83,21 @@ _LABELS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("forecast", re.compile(r"forecast\w*|project(?:ed|ion)s?|predicted|anticipated|expected", re.I)),
 ]
-# ``_LABELS`` for lower-cased text: the same patterns with no IGNORECASE, which run over two
-# times faster (a case-blind pattern tries each alternative at every character).
-_LABELS_IN_LOWER_CASE = [(label, re.compile(pattern.pattern)) for label, pattern in _LABELS]
+
+
+def _for_lower_case(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """An IGNORECASE pattern for text already lower-cased: its letters lower-cased and case no
+    longer ignored, which runs two to three times faster (a case-blind pattern tries each
+    alternative at every character). One with an upper-case escape (``\\S``) stays as it is;
+    named groups keep their ``(?P``."""
+    if re.search(r"\\[A-Z]", pattern.pattern):
+        return pattern
+    lowered = pattern.pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P=")
+    return re.compile(lowered, pattern.flags & ~re.IGNORECASE)
+
+
+_LABELS_IN_LOWER_CASE = [(label, _for_lower_case(pattern)) for label, pattern in _LABELS]
+_YEAR_IN_LOWER_CASE = _for_lower_case(_YEAR)
 # For each of ``_LABELS``, words one of which every match holds (in lower case): a label none of
 # whose words is in the text is skipped without running its pattern.
 _LABEL_WORDS: tuple[tuple[str, ...], ...] = (
@@ -97,7 +109,8 @@ _LABEL_WORDS: tuple[tuple[str, ...], ...] = (
     ("forecast", "project", "predicted", "anticipated", "expected"),
 )
 # Letters that match an ASCII letter when case is ignored but that ``str.lower`` does not turn
-# into it (the dotless i, the long s, the dotted capital I): text holding one is scanned as written.
+# into it (the dotless i, the long s), and the one it lengthens (the dotted capital I): text
+# holding one is scanned as written.
 _CASE_ODDITIES = re.compile("[\u0131\u017f\u0130]")
 
 
@@ -191,7 +204,8 @@ def year_near(text: str, offset: int, named: list[tuple[int, str]] | None = None
 def years_named(text: str) -> list[tuple[int, str]]:
     """Where the text names a financial year, and which (``_YEAR``; a span like "2021-2023" is none)."""
     named: list[tuple[int, str]] = []
-    for match in _YEAR.finditer(text):
+    odd = _CASE_ODDITIES.search(text)
+    for match in _YEAR.finditer(text) if odd else _YEAR_IN_LOWER_CASE.finditer(text.lower()):
         year = _financial_year(match)
         if year is not None:
             named.append((match.start(), year))

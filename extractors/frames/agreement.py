@@ -1617,8 +1617,8 @@ def _programme_money(parsed: Parsed) -> list[Claim]:
     """ "The safety valve grant income of £4.5m": a sum of the programme's money, which only an
     agreement brings (not one asked for: "applied for safety valve funding of £20m")."""
     tokens = parsed.tokens
-    if _still_negotiating(parsed):
-        return []
+    if _still_negotiating(parsed) or _PROGRAMME_MONEY.isdisjoint(parsed.words):
+        return []  # both readings below need one of the programme's money nouns
     for anchor in parsed.of("sv"):
         if anchor.phrase == "the programme":
             continue
@@ -1656,6 +1656,8 @@ def _council_receives(parsed: Parsed, context: DocumentContext) -> list[Claim]:
         return []
     if not _OTHER_SUMS.isdisjoint(parsed.words):
         return []
+    if _RECEIVES.isdisjoint(parsed.words) and "return" not in parsed.words and "exchange" not in parsed.words:
+        return []  # no word of receiving: nothing below can match
     # Conditions imposed ("told to agree a charter with schools in return for £9m") are the deal's
     # terms, not talks still going on.
     if _still_negotiating(parsed) and _IMPOSED.isdisjoint(parsed.words):

@@ -487,7 +487,7 @@ _GROUP_BACK_REFERENCES = (
 )
 _GROUP_REFERENCE_PHRASES = frozenset(_GROUP_BACK_REFERENCES)
 _ROLE_PHRASES = frozenset(_SELF_ROLE_WORDS)
-# The lengths those phrases come in (for ``_phrase_at``).
+# The lengths those phrases come in (for ``mentions_in``).
 _REFERENCE_LENGTHS = sorted({len(phrase) for phrase in _GROUP_REFERENCE_PHRASES | _ROLE_PHRASES})
 _GROUP_GLUE = frozenset({",", "and", "or", "&", "nor", "plus", "as", "well"})
 # What may follow a council's name in a list: "Bury MBC, Wigan council's and Merton LBC".
@@ -685,19 +685,13 @@ def mentions_in(tokens: list[str]) -> Mentions:
             continue
         if word == "it" and _expletive(tokens, index):
             continue
-        if _phrase_at(tokens, index, _GROUP_REFERENCE_PHRASES):
+        # The phrases of every length that start here, each set asked once (in C) for any of them.
+        starting = [tuple(tokens[index : index + length]) for length in _REFERENCE_LENGTHS]
+        if not _GROUP_REFERENCE_PHRASES.isdisjoint(starting):
             references.append((index, "group"))
-        elif _phrase_at(tokens, index, _ROLE_PHRASES):
+        elif not _ROLE_PHRASES.isdisjoint(starting):
             references.append((index, "role"))
     return Mentions(council_groups(tokens), generics, references)
-
-
-def _phrase_at(tokens: list[str], index: int, phrases: frozenset[tuple[str, ...]]) -> bool:
-    """Whether one of ``phrases`` starts at token ``index``."""
-    for length in _REFERENCE_LENGTHS:
-        if tuple(tokens[index : index + length]) in phrases:
-            return True
-    return False
 
 
 def who(

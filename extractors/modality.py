@@ -49,12 +49,10 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
     if _denied_in_a_relative_clause(tokens, stop):
         return True
     after = tokens[stop : stop + 5]
-    if any(word in _NEGATING_AFTER for word in after) and any(
-        word in ("was", "were", "been", "is", "are", "be") for word in after
-    ):
+    if not _NEGATING_AFTER.isdisjoint(after) and not _FORMS_OF_BE.isdisjoint(after):
         return True
     # "the bid was not successful", "the DBV programme does not apply to the council"
-    return "not" in after[:3] and any(word in _DENIED_AFTER for word in after[:5])
+    return "not" in after[:3] and not _DENIED_AFTER.isdisjoint(after)
 
 
 def _denied_across_an_aside(tokens: list[str], start: int) -> bool:
@@ -76,6 +74,8 @@ _BELIEF_REACH = 14  # words from "that" to the cue it may deny
 def _denied_belief(tokens: list[str], start: int) -> bool:
     """ "Officers do not consider that the council meets the threshold for an invitation": a
     denied belief denies what is believed, however far into its clause the cue sits."""
+    if "that" not in tokens:
+        return False  # one scan in C: the belief needs its "that"
     for that in range(start - 1, max(-1, start - _BELIEF_REACH), -1):
         word = tokens[that]
         if word in (";", ":", "but", "however", "although"):
@@ -86,6 +86,7 @@ def _denied_belief(tokens: list[str], start: int) -> bool:
     return False
 
 
+_FORMS_OF_BE = frozenset({"was", "were", "been", "is", "are", "be"})
 _DENIED_AFTER = frozenset(
     {"successful", "accepted", "approved", "agreed", "apply", "applies", "relevant", "selected", "chosen", "included"}
 )

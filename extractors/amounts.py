@@ -65,7 +65,14 @@ def parse_amounts(text: str) -> list[tuple[float, str, int]]:
         found.append((value_a * _unit(shared), match.group(0).strip(), match.start("a")))
         found.append((value_b * _unit(unit_b), match.group(0).strip(), match.start("b")))
         units.extend([_written_unit(shared, first), _written_unit(unit_b, second)])
+    if "(£" in text:  # "Balance at 1 April (£m): (4.1)": a unit written as a label before its number
+        for match in _UNIT_LABEL.finditer(text):
+            found.append((to_float(match.group("n")) * _TABLE_UNITS[match.group("u").lower()], match.group(0), match.start("n")))
+            units.append(None)
     return _carry_elided_units(found, units)
+
+
+_UNIT_LABEL = re.compile(rf"\(£(?P<u>m|000|k|bn)\)\s*[:=]\s*\(?(?P<n>{_NUMBER})\)?", re.IGNORECASE)
 
 
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)

@@ -89,12 +89,16 @@ def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[Segmen
     if "-\n" in page:  # the pattern is slow on every character; most pages hyphenate no line
         page = _HYPHEN_BREAK.sub(r"\1", page)
     segments: list[Segment] = []
+    # A table's heading set apart by a blank line ("Table 3: forecast (£m)", then the rows): its
+    # unit reaches the next paragraph, which is read even with no word that matters.
+    heading_unit: float | None = None
     for paragraph in _rebuild_cell_tables(re.split(r"\n\s*\n", page)):
-        if keep is not None and not keep(paragraph):
+        carried, heading_unit = heading_unit, _heading_unit(paragraph)
+        if keep is not None and not keep(paragraph) and carried is None:
             continue
         lines = [_one_spaced(line).strip() if not _table_row(line) else line.strip() for line in paragraph.split("\n")]
         current: list[str] = []
-        table_unit: float | None = None
+        table_unit: float | None = carried
         table_years: tuple[str, ...] = ()
         for position, line in enumerate(lines):
             if not line:
@@ -131,6 +135,15 @@ def _units_of_page(page: str, keep: Callable[[str], bool] | None) -> list[Segmen
                 _flush(current, segments)
         _flush(current, segments)
     return segments
+
+
+def _heading_unit(paragraph: str) -> float | None:
+    """The unit of a paragraph that is only a table's heading: one short line, a unit, no amount."""
+    line = paragraph.strip()
+    if "\n" in line or len(line) > 120 or "£" not in line:
+        return None
+    unit = table_unit_of(line)
+    return unit if unit is not None and not any(amount > 0 for amount, _, _ in parse_amounts(line)) else None
 
 
 _CELL_NUMBER = re.compile(r"\(?-?£?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?m?\)?")

@@ -127,6 +127,17 @@ def test_a_thousands_heading_is_a_unit_not_an_amount_of_nothing() -> None:
     assert sorted(round(f.amount_gbp) for f in figures) == [1_200_000, 12_345_000]
 
 
+def test_a_table_heading_set_apart_by_a_blank_line_gives_the_rows_its_unit() -> None:
+    page = "Table 3: High needs block forecast (£m)\n\n2023/24 2024/25\nIn-year deficit 8.4 14.1\n\nThe plan is set out below."
+    assert sorted(round(f.amount_gbp) for f in analyse_pages([page], COUNCIL).figures) == [8_400_000, 14_100_000]
+    rows_by_year = "Safety valve profile (£m)\n\nYear Agreed Actual\n2023/24 12.1 11.8\n"
+    assert sorted(round(f.amount_gbp) for f in analyse_pages([rows_by_year], COUNCIL).figures) == [11_800_000, 12_100_000]
+
+
+def test_a_unit_written_as_a_label_before_its_number() -> None:
+    assert amounts("Balance at 1 April 2024 (£m): (4.1)") == [4_100_000]
+
+
 def test_a_table_printed_one_cell_per_paragraph_keeps_its_unit_and_labels() -> None:
     # Text taken from a PDF table: every cell on its own line, blank lines between them.
     cells = [

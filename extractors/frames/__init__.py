@@ -26,6 +26,8 @@ ASSERTED = frozenset({NEGATION, HYPOTHETICAL, QUESTION})  # the default: a plain
 SETTLED = ASSERTED | {FUTURE}  # a state reached: "will be signed" is not signed yet
 # Words for the Department that also mean the government at large, which signs many other agreements.
 GOVERNMENT_AT_LARGE = frozenset({"government", "government's", "minister", "ministers", "ministerial"})
+# Suppliers whose payments and monitoring are a contract's, not the programme's.
+SUPPLIERS = frozenset({"contractor", "contractors", "supplier", "suppliers", "provider", "providers"})
 
 
 @dataclass(frozen=True)

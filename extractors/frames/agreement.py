@@ -37,6 +37,7 @@ from extractors.frames import (
     NEGATION_BEFORE,
     QUESTION,
     SETTLED,
+    SUPPLIERS,
     Claim,
     DocumentContext,
 )
@@ -975,7 +976,7 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
     return claims
 
 
-_CONTRACTS = frozenset({"contract", "contractor", "contractors", "supplier", "suppliers", "provider", "providers"})
+_CONTRACTS = SUPPLIERS | {"contract"}
 _PASSIVE_AUXILIARIES = frozenset({"been", "be", "being", "was", "were", "is", "are"})
 
 

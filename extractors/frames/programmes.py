@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from extractors.attribution import SELF_TOKEN
 from extractors.cues import Parsed
-from extractors.frames import ASSERTED, FUTURE, PROCESS, SETTLED, Claim, DocumentContext
+from extractors.frames import ASSERTED, FUTURE, PROCESS, SETTLED, SUPPLIERS, Claim, DocumentContext
 
 _PARTICIPATION_ROLES = ("negotiating", "agreed", "received", "payment")
 _EMS_WORDS_NEEDING_CONTEXT = frozenset({"ems"})
-_CONTRACTORS = frozenset({"contractor", "contractors", "supplier", "suppliers", "provider", "providers"})
 
 
 def dbv_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
@@ -80,7 +79,7 @@ def ems_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
             continue
         if parsed.has("not_finance") and _inspection(parsed):
             continue
-        if not _CONTRACTORS.isdisjoint(parsed.tokens[max(0, hit.start - 8) : hit.start]):
+        if not SUPPLIERS.isdisjoint(parsed.tokens[max(0, hit.start - 8) : hit.start]):
             continue  # "the term contractor had been placed under enhanced monitoring": a supplier's
         exits = parsed.near("exit_ems", hit.start, before=5, after=0)
         if exits:

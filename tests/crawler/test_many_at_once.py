@@ -113,10 +113,14 @@ def test_councils_are_crawled_side_by_side_each_site_one_request_at_a_time(demo,
     for slug in slugs:
         requests = [request for request in log if request.slug == slug]
         assert len(requests) > 5
+        gaps = []
         for before, after in zip(requests, requests[1:], strict=False):
             assert after.arrived >= before.answered, f"{slug}: {after.path} asked while {before.path} was in flight"
-            # Scrapy randomises the delay between 0.5 and 1.5 times download_delay.
-            assert after.arrived - before.arrived >= 0.4 * delay, f"{slug}: {after.path} came too soon"
+            gaps.append(after.arrived - before.arrived)
+        # Scrapy waits 0.5 to 1.5 times download_delay between one site's requests, timed as it sends
+        # them; arrivals can be closer by what a loaded machine adds to opening the first connection.
+        assert min(gaps) >= 0.25 * delay, f"{slug}: a request came {min(gaps):.3f} s after the one before"
+        assert sum(gaps) / len(gaps) >= 0.5 * delay, f"{slug}: requests came {sum(gaps) / len(gaps):.3f} s apart on average"
 
 
 @pytest.mark.parametrize(

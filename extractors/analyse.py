@@ -53,9 +53,19 @@ def analyse_pages(
     sentences = split_pages(
         pages, keep=lambda text: cues.worth_reading(text, programme) or (dbv and speaks_of_the_programme(text))
     )
-    signals = settle_implied(settle_superseded(read_sentences(sentences, subject, context, cues)))
+    hosted_elsewhere = subject.heads_another(_first_line(pages))
+    signals = settle_implied(settle_superseded(read_sentences(sentences, subject, context, cues, hosted_elsewhere)))
     status, confidence, deciding = decide(signals)
     return Analysis(status, confidence, rank_evidence(signals), figures_in(sentences), deciding)
+
+
+def _first_line(pages: list[str]) -> str:
+    """The document's first line of text: its heading, or a press item's headline."""
+    for page in pages:
+        for line in page.splitlines():
+            if line.strip():
+                return line.strip()
+    return ""
 
 
 @lru_cache(maxsize=512)

@@ -123,6 +123,26 @@ _SELF_ROLE = re.compile(
     re.I,
 )
 
+_HEADING_WORDS = 16  # a first line longer than this is a sentence of the text, not its heading
+# Bodies named after a place that are not its council ("Warrington and Halton Hospitals"): a
+# heading naming one may open another council's own paper.
+_PLACE_NAMED_BODIES = frozenset(
+    {
+        "hospital",
+        "hospitals",
+        "nhs",
+        "icb",
+        "trust",
+        "police",
+        "fire",
+        "university",
+        "college",
+        "partnership",
+        "combined",
+        "region",
+    }
+)
+
 _CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whilst|whereas|but|however|although)\s+|\s+-\s+", re.I)
 
 
@@ -160,6 +180,17 @@ class Subject:
         if self._self_acronyms is not None and self._self_acronyms.search(text):
             return True
         return "Council" in text or self._others.may_name(text)
+
+    def heads_another(self, line: str) -> bool:
+        """Whether a paper's first line opens on another council's name and never names this one
+        ("Walsall Schools Forum - 26 November", "Gateshead Council: Cabinet", a headline on
+        Walsall): that council's paper, whose "the Council", "we" and unnamed sentences are its own."""
+        words = self.rewrite(line).split()
+        if len(words) > _HEADING_WORDS or any(word.startswith(SELF_TOKEN) or word in _PLACE_NAMED_BODIES for word in words):
+            return False
+        while words and words[0] in ("the", "minutes", "of", "agenda", "item", "-", "–", ":"):
+            words = words[1:]
+        return bool(words) and words[0].startswith(OTHER_TOKEN)
 
     def rewrite(self, text: str) -> str:
         """Lower-cased text with this council as ``selfcouncil`` and others as ``othercouncil``."""
@@ -724,6 +755,9 @@ def who(
         before = before[:-1]  # "Suffolk, like Norfolk, has had its payments suspended": the subject is Suffolk
     if len(before) >= 2 and _in_relative_aside(tokens, before[-1], position):
         before = before[:-1]  # "BCP, with which Dorset shares services, is negotiating": the subject is BCP
+    by_order = _by_order(tokens, first, position, discourse, before[-1][0] if before else -1)
+    if by_order is not None:
+        return by_order  # the subject "the former" stands nearer the claim than any council named
     if before:
         nearest = before[-1]
         later = [span for span in generics_before if span[0] > nearest[1]]
@@ -735,11 +769,6 @@ def who(
         if listed is not None:
             return Attribution("self" if listed else "other", True)  # "the five councils whose ... are A, B and C"
         return Attribution("other", True, unnamed_group=True)
-    order = _former_or_latter(tokens, first, position)
-    if order is not None:
-        named = named_in_order(tokens[:first]) if len(named_in_order(tokens[:first])) >= 2 else discourse.last_named
-        if len(named) >= 2:
-            return Attribution("self" if named[order] else "other", True)
     kinds = [kind for index, kind in mentions.references if first <= index < position]
     if "voice" in kinds:
         return Attribution("self", False)
@@ -857,16 +886,32 @@ _AFTER_A_SUBJECT = frozenset(
 )
 
 
-def _former_or_latter(tokens: list[str], first: int, position: int) -> int | None:
-    """0 for "the former", -1 for "the latter" standing as the subject in the clause before ``position``."""
+def _former_or_latter(tokens: list[str], first: int, position: int) -> tuple[int, int] | None:
+    """(0 for "the former" or -1 for "the latter", where it stands) as the subject in the clause before ``position``."""
     if "former" not in tokens and "latter" not in tokens:
         return None
     for index in range(first, min(position + 1, len(tokens) - 1)):
         if tokens[index] == "the" and tokens[index + 1] in ("former", "latter"):
             following = tokens[index + 2 : index + 3]
             if following and following[0] in _AFTER_A_SUBJECT:
-                return 0 if tokens[index + 1] == "former" else -1
+                return (0 if tokens[index + 1] == "former" else -1), index
     return None
+
+
+def _by_order(tokens: list[str], first: int, position: int, discourse: Discourse, last_named_at: int) -> Attribution | None:
+    """ "Of the two boroughs, Sefton and Wirral, the former has fallen behind": the council that
+    "the former" or "the latter" picks out of the two named before it (in this sentence, or else
+    in the last one that named two), unless a council named after it (at ``last_named_at``) is nearer the claim."""
+    found = _former_or_latter(tokens, first, position)
+    if found is None or found[1] < last_named_at:
+        return None
+    order, index = found
+    named = named_in_order(tokens[:index])
+    if len(named) < 2:
+        named = discourse.last_named
+    if len(named) < 2:
+        return None
+    return Attribution("self" if named[order] else "other", True)
 
 
 _LIST_OPENERS = frozenset({"are", "were", "include", "includes", "included", "including", "namely", ":", "being"})

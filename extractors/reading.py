@@ -17,7 +17,7 @@ anywhere, and which fund the latest deficit belonged to.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from extractors import modality
@@ -118,9 +118,16 @@ class Signal:
 
 
 def read_sentences(
-    sentences: list[Sentence], subject: Subject, context: set[str] | frozenset[str] = frozenset(), cues: Cues | None = None
+    sentences: list[Sentence],
+    subject: Subject,
+    context: set[str] | frozenset[str] = frozenset(),
+    cues: Cues | None = None,
+    hosted_elsewhere: bool = False,
 ) -> list[Signal]:
-    """Every signal and warning the sentences give about the council, in document order."""
+    """Every signal and warning the sentences give about the council, in document order.
+
+    ``hosted_elsewhere``: the paper is another council's (its heading names that one), so only
+    what it says of this council by name is this council's."""
     cues = cues or default_cues()
     document = DocumentContext(
         sv="sv" in context,
@@ -130,8 +137,9 @@ def read_sentences(
     discourse = Discourse()
     found: list[Signal] = []
     unattributed: list[Signal] = []  # signals whose sentence named no one they could be about
-    # Claims the previous sentence made of councils it did not name, with that sentence.
-    unnamed: tuple[list[Claim], Parsed, Sentence] | None = None
+    spoken_for: list[Signal] = []  # signals about "the council" or "we", by role or voice, not by name
+    # Claims an earlier sentence made of councils it did not name, waiting for the names.
+    unnamed: _HeldGroup | None = None
     for sentence in sentences:
         held: list[Claim] = []
         if sentence.table_unit is not None or not (
@@ -142,22 +150,25 @@ def read_sentences(
             if names:
                 tokens = cues.tokens(subject.rewrite(sentence.text))
                 discourse.update(_groups(tokens), named=named_in_order(tokens))
-                found += _claims_of_the_named(unnamed, tokens, sentence, discourse)
+                named, unnamed = _claims_of_the_named(unnamed, tokens, sentence, discourse)
+                found += named
             else:
                 discourse.update([])
+                unnamed = None
             discourse.conditional = False
             document.fund_age += 1
-            unnamed = None
             continue
         parsed = cues.parse(subject.rewrite(sentence.text))
-        found += _claims_of_the_named(unnamed, parsed.tokens, sentence, discourse)
+        named, unnamed = _claims_of_the_named(unnamed, parsed.tokens, sentence, discourse)
+        found += named
         for claim in _claims(parsed, document):
-            signal = _judge(claim, parsed, sentence, discourse, held, unattributed)
+            signal = _judge(claim, parsed, sentence, discourse, held, unattributed, spoken_for)
             if signal is not None:
                 found.append(signal)
                 if signal.kind == "signal" and signal.status.startswith("sv_"):
                     document.sv = True
-        unnamed = (held, parsed, sentence) if held else None
+        if held:
+            unnamed = _HeldGroup(held, parsed, sentence, counted_councils(parsed.tokens))
         discourse.update(_groups_of(parsed), _own_words(parsed), named_in_order(parsed.tokens))
         discourse.conditional = modality.opens_with_condition(parsed)
         fund = fund_of_sentence(parsed)
@@ -168,6 +179,9 @@ def read_sentences(
             document.programme = "dbv" if parsed.has("dbv") and not parsed.has("sv") else "sv"
         if any(anchor.role == "agreement" for anchor in parsed.memo.get("anchors", ())):
             document.sv = True  # "its agreement with the Department", asked about or not: the paper is about the programme
+    if hosted_elsewhere and (unattributed or spoken_for):
+        # Another council's paper: its "the Council", "we" and unnamed sentences are its own.
+        return [signal for signal in found if not any(signal is other for other in [*unattributed, *spoken_for])]
     if unattributed and discourse.self_named == 0 and discourse.others_named:
         # The paper names other councils but never this one, nor speaks as it: a press item or a
         # national list read for a council it leaves out. What it says of no one is not ours.
@@ -175,19 +189,55 @@ def read_sentences(
     return found
 
 
+@dataclass
+class _HeldGroup:
+    """Claims a sentence made of councils it counted or referred to without naming them, and how
+    many councils the sentences since have named."""
+
+    claims: list[Claim]
+    parsed: Parsed
+    sentence: Sentence
+    counted: int | None  # "five councils": how many it spoke of, when it said
+    named: int = 0
+    self_named: bool = False
+    since: list[Sentence] = field(default_factory=list)
+
+
+GROUP_NAMING_REACH = 3  # sentences after "five councils ..." that may name the five
+
+
 def _claims_of_the_named(
-    unnamed: tuple[list[Claim], Parsed, Sentence] | None, tokens: list[str], sentence: Sentence, discourse: Discourse
-) -> list[Signal]:
+    group: _HeldGroup | None, tokens: list[str], sentence: Sentence, discourse: Discourse
+) -> tuple[list[Signal], _HeldGroup | None]:
     """ "Fourteen more councils have signed agreements. They include Westshire and Eastbury.": the
-    earlier sentence's claims, once this one names this council among those it was about. The
-    evidence quotes both sentences."""
-    if unnamed is None:
-        return []
-    claims, parsed, earlier = unnamed
-    if not names_the_group(tokens, counted_councils(parsed.tokens)):
-        return []
-    signals = [_judged_as(claim, parsed, earlier, discourse, Attribution("self", True)) for claim in claims]
-    return [replace(signal, quote=f"{earlier.text} {sentence.text}") for signal in signals if signal is not None]
+    earlier sentence's claims, once this one names this council among those it was about; or,
+    for a group it counted ("Five councils are in talks. In Greenwich and Redbridge, ...
+    Suffolk and Oxfordshire ... Plymouth ..."), once the sentences after it have named as many
+    councils as it counted, this one among them. The evidence quotes them all. Returns the
+    signals and the group, while it may still be named."""
+    if group is None:
+        return [], None
+    if names_the_group(tokens, group.counted):
+        group.since.append(sentence)
+        return _as_ours(group, discourse), None
+    named = named_in_order(tokens)
+    if group.counted is None or not named:
+        return [], None
+    group.named += len(named)
+    group.self_named = group.self_named or any(named)
+    group.since.append(sentence)
+    if group.named == group.counted and group.self_named:
+        return _as_ours(group, discourse), None
+    if group.named > group.counted or len(group.since) >= GROUP_NAMING_REACH:
+        return [], None
+    return [], group
+
+
+def _as_ours(group: _HeldGroup, discourse: Discourse) -> list[Signal]:
+    """The group's claims as this council's, quoting the sentence that made them and those that named it."""
+    quote = " ".join(item.text for item in [group.sentence, *group.since])
+    signals = [_judged_as(claim, group.parsed, group.sentence, discourse, Attribution("self", True)) for claim in group.claims]
+    return [replace(signal, quote=quote) for signal in signals if signal is not None]
 
 
 def _own_words(parsed: Parsed) -> int:
@@ -223,12 +273,14 @@ def _judge(
     discourse: Discourse,
     of_a_group: list[Claim] | None = None,
     unattributed: list[Signal] | None = None,
+    spoken_for: list[Signal] | None = None,
 ) -> Signal | None:
     """The claim as evidence about this council, a warning, or nothing.
 
     A claim about councils in general ("fourteen more councils have signed") is kept in
     ``of_a_group``, for a next sentence that names them; a signal whose sentence names no one
-    it could be about is also listed in ``unattributed``."""
+    it could be about is also listed in ``unattributed``, and one about this council by role or
+    voice only ("the Council", "we") in ``spoken_for``."""
     if claim.of_councils_in_general:
         if of_a_group is not None:
             of_a_group.append(claim)
@@ -259,6 +311,8 @@ def _judge(
     signal = _judged_as(claim, parsed, sentence, discourse, whose)
     if signal is not None and whose.subject == "implicit" and unattributed is not None:
         unattributed.append(signal)
+    if signal is not None and whose.subject == "self" and not whose.explicit and spoken_for is not None:
+        spoken_for.append(signal)
     return signal
 
 

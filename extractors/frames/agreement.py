@@ -362,6 +362,7 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             continue  # "the school's funding agreement with the Department": an academy's, not the council's
         if (
             _right_after_sv(parsed, hit)
+            or _of_the_fund(parsed.tokens, hit)
             or parsed.in_clause("sv", hit.start)
             or (parsed.has("dfe") and parsed.has("deficit"))
             or (hit.phrase.startswith("bail") and parsed.has("dfe") and not parsed.has("other_fund"))
@@ -2024,6 +2025,17 @@ def _parties_named(parsed: Parsed, hit: Hit) -> int | None:
 
 def _right_after_sv(parsed: Parsed, hit: Hit) -> bool:
     return any(0 <= hit.start - sv.end <= 2 for sv in parsed.of("sv"))
+
+
+_FUND_NAMES = (["dsg"], ["high", "needs"], ["hnb"], ["dsg", "deficit"], ["high", "needs", "deficit"])
+
+
+def _of_the_fund(tokens: list[str], hit: Hit) -> bool:
+    """ "its DSG agreement", "the high needs agreement": an agreement named after the fund whose
+    deficit it clears, which only the programme makes (schools' funding agreements are not)."""
+    return any(tokens[max(0, hit.start - len(name)) : hit.start] == name for name in _FUND_NAMES) and tokens[
+        hit.start : hit.start + 1
+    ] != ["funding"]
 
 
 def council_named(parsed: Parsed) -> bool:

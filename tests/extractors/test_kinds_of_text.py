@@ -1710,3 +1710,63 @@ def test_an_agreement_brought_to_a_close_is_completed() -> None:
 )
 def test_a_plan_drafted_is_a_negotiation_until_it_is_signed(text: str, status: str) -> None:
     assert verdict(text) == status
+
+
+@pytest.mark.parametrize(("council", "status"), [("Sefton Council", "sv_off_track"), ("Wirral Council", "sv_on_track")])
+def test_the_former_and_the_latter_pick_out_of_the_councils_just_named(council: str, status: str) -> None:
+    text = "Of the two boroughs, Sefton and Wirral, the former has slipped behind its safety valve plan while the latter remains on track."
+    assert verdict(text, [council]) == status
+
+
+def test_another_council_s_paper_speaks_of_that_council_by_role_and_voice() -> None:
+    paper = (
+        "Wigan Schools Forum - 4 March\n"
+        "The Head of Finance reported that the high needs deficit would reach £14m by March. "
+        "The council's safety valve agreement remained on track. "
+        "A member asked how Sefton's banding compared; officers will report back."
+    )
+    assert verdict(paper, ["Sefton Council"]) == "none"  # named in passing in Wigan's paper
+    assert verdict(paper, ["Wigan Council"]) == "sv_on_track"
+    # a heading naming a hospital trust of another place does not make the paper that place's council's
+    own = (
+        "Wigan and Leigh Hospitals NHS Trust: joint commissioning\n"
+        "Sefton's high needs deficit is forecast at £9m. The council's safety valve agreement remains on track."
+    )
+    assert verdict(own, ["Sefton Council"]) == "sv_on_track"
+
+
+def test_an_agreement_named_after_the_fund_is_the_programme_s() -> None:
+    assert verdict("The DfE has confirmed Westshire is on track against its DSG agreement.") == "sv_on_track"
+    assert verdict("Our high needs agreement with the Department runs to 2028.") == "sv_agreed"
+    assert verdict("The academy's funding agreement with the Department was varied.") == "none"
+
+
+ROUND_UP_OF_A_COUNTED_GROUP = (
+    "Five councils are now negotiating safety valve agreements with the department. "
+    "In Sefton (deficit £31m) and Wigan (£27m), final proposals go in next month. "
+    "Trafford (£60m) and Oldham (£140m) are still reworking drafts. "
+    "Bolton (£30m) has yet to reply. "
+    "Stockport's high needs deficit is £12m."
+)
+
+
+@pytest.mark.parametrize(
+    ("council", "status"),
+    [
+        ("Sefton Council", "sv_negotiating"),
+        ("Oldham Council", "sv_negotiating"),
+        ("Bolton Council", "sv_negotiating"),
+        ("Stockport Council", "deficit_only"),
+    ],
+)
+def test_a_counted_group_is_the_councils_the_next_sentences_name(council: str, status: str) -> None:
+    """As many councils named in the sentences after "five councils ..." as it counted: those five."""
+    assert verdict(ROUND_UP_OF_A_COUNTED_GROUP, [council]) == status
+
+
+def test_a_counted_group_is_not_councils_named_beyond_its_number() -> None:
+    text = (
+        "Two councils have had their safety valve payments paused. "
+        "Sefton, Wigan and Trafford each reported high needs overspends this year."
+    )
+    assert verdict(text, ["Wigan Council"]) != "payment_withheld"

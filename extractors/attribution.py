@@ -349,12 +349,15 @@ _AMBIGUOUS_FOLLOWER = re.compile(r"\s+(?:(?:[Bb]orough\s+|[Cc]ity\s+|[Cc]ounty\s
 # "neighbouring Bury", "unlike Reading", "Dudley's agreement".
 _PLACE_BEFORE = re.compile(r"(?:\b(?:[Nn]eighbouring|[Nn]earby|[Uu]nlike|[Ll]ike|[Bb]oth)\s+)$")
 # After the name: "Bury's", "Bury, one of the first councils to ...", "Bury, the borough that ...",
-# or a council's doing ("Bury signed", "Reading has"): the place, not the word.
+# "Halton, whose agreement ...", or a council's doing ("Bury signed", "Reading has", a headline's
+# "Derby celebrates"): the place, not the word.
 _PLACE_AFTER = re.compile(
     r"['’]s\b"
-    r"|,\s+(?:one of|among|like|unlike)\s"
+    r"|,\s+(?:one of|among|like|unlike|whose|which)\s"
     r"|,\s+(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}?(?:council|authority|borough|town|city|county|unitary)\b"
-    r"|\s+(?:has|have|had|is|was|signed|received|joined|entered|agreed|reached|became|remains|said|says|will|also)\s"
+    r"|\s+(?:has|have|had|is|was|signed|received|joined|entered|agreed|reached|became|remains|said|says|will|also|"
+    r"signs|receives|joins|enters|agrees|reaches|becomes|completes|completed|finishes|finished|secures|secured|"
+    r"misses|missed|faces|faced|exits|exited|celebrates|welcomes|welcomed)\s"
 )
 
 

@@ -1109,8 +1109,12 @@ def _ended_its_agreement(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
             # "a number of authorities have reached the end of their agreements"
             claims.append(Claim("sv_completed", anchor.start, anchor.end, 0.75, "completed:end_of_its_agreement", SETTLED))
         for verb in range(max(0, anchor.start - 3), anchor.start if object_only else 0):
-            if tokens[verb] in _ENDINGS and tokens[verb + 1 : anchor.start] in ([], ["the"], ["its"], ["their"], ["our"]):
-                if _past_or_perfect(tokens, verb) or tokens[max(0, verb - 1) : verb] == ["having"]:
+            if tokens[verb] in _ENDINGS and tokens[verb + 1 : anchor.start] in _OWNERS_OF_AN_ENDED_AGREEMENT:
+                if (
+                    _past_or_perfect(tokens, verb)
+                    or tokens[max(0, verb - 1) : verb] == ["having"]
+                    or tokens[max(0, verb - 1) : verb] in _SUBJECTS_OF_A_PAST_ENDING
+                ):
                     claims.append(Claim("sv_completed", verb, verb + 1, 0.75, "completed:ended_its_agreement", SETTLED))
         # the agreement as the subject: "The agreement, signed in 2021, has run its course"
         for hit in parsed.of("completed"):
@@ -1139,6 +1143,29 @@ def _in_place_after(parsed: Parsed, hit: Hit) -> bool:
 _ENDED_AS_SUBJECT = frozenset({"run its course", "ran its course", "came to an end", "come to an end", "ended", "concluded"})
 
 
+_OWNERS_OF_AN_ENDED_AGREEMENT: tuple[list[str], ...] = (
+    [],
+    ["the"],
+    ["its"],
+    ["their"],
+    ["our"],
+    ["its", "own"],
+    ["their", "own"],
+    ["our", "own"],
+)
+# "Bury completed its agreement", "which finished its deal": a simple past with its subject just
+# before, not "to complete" or "will exit".
+_SUBJECTS_OF_A_PAST_ENDING: tuple[list[str], ...] = (
+    ["selfcouncil"],
+    ["othercouncil"],
+    ["which"],
+    ["who"],
+    ["council"],
+    ["authority"],
+    ["borough"],
+    ["it"],
+    ["we"],
+)
 _AFTER_AN_ENDED_AGREEMENT = frozenset(
     {",", ";", ":", "and", "in", "at", "after", "having", "with", "this", "last", "early", "on", "following", "when", "as"}
     | {"ahead", "earlier", "successfully", "now", "a", "two", "three", "four", "one", "year", "years", "agreement", "deal"}

@@ -1770,3 +1770,32 @@ def test_a_counted_group_is_not_councils_named_beyond_its_number() -> None:
         "Sefton, Wigan and Trafford each reported high needs overspends this year."
     )
     assert verdict(text, ["Wigan Council"]) != "payment_withheld"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Safety valve round-up: Westshire completed its agreement in 2024.",
+        "Safety valve round-up: Westshire, which finished its own deal last year, has no DSG deficit.",
+    ],
+)
+def test_an_agreement_ended_in_the_simple_past_is_completed(text: str) -> None:
+    assert verdict(text) == "sv_completed"
+
+
+def test_an_agreement_still_to_be_completed_is_not() -> None:
+    assert verdict("Safety valve round-up: Westshire expects to complete its agreement in 2027.") == "sv_agreed"
+
+
+def test_a_name_that_is_also_a_word_is_the_place_before_a_relative_clause_or_a_headline_verb() -> None:
+    text = "Halton, whose safety valve agreement concluded last year, now has no DSG deficit."
+    assert verdict(text, ["Warrington Borough Council"]) == "none"
+    assert verdict(text, ["Halton Borough Council"]) == "sv_completed"
+    headline = "Derby celebrates end of its safety valve deal\nThe agreement was signed in 2021 and the deficit has gone."
+    assert verdict(headline, ["Derbyshire County Council"]) == "none"
+
+
+def test_a_gap_against_the_plan_is_off_track() -> None:
+    assert (
+        verdict("Westshire reported a £2.6m gap against plan on its safety valve agreement at the half-year.") == "sv_off_track"
+    )

@@ -13,6 +13,6 @@ from extractors.analyse import Analysis, analyse_pages
 from extractors.money import Money
 from extractors.reading import Signal
 
-EXTRACTOR_VERSION = "2026.12.12"
+EXTRACTOR_VERSION = "2026.12.13"
 
 __all__ = ["EXTRACTOR_VERSION", "Analysis", "Money", "Signal", "analyse_pages"]

@@ -771,6 +771,18 @@ _DECLINED = (
     ("was", "unsuccessful"),
     ("were", "unsuccessful"),
     ("been", "unsuccessful"),
+    # talks that ended and failed: "ended in July without an agreement", "broke down"
+    ("without", "an", "agreement"),
+    ("without", "agreement"),
+    ("without", "a", "deal"),
+    ("without", "reaching"),
+    ("broke", "down"),
+    ("broken", "down"),
+    ("was", "abandoned"),
+    ("were", "abandoned"),
+    ("been", "abandoned"),
+    ("not", "be", "pursuing"),
+    ("no", "longer", "pursuing"),
 )
 
 
@@ -961,7 +973,15 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
             later.phrase != "resume"
             and not modality.hypothetical(parsed, later.start)
             and _MODAL_WORDS.isdisjoint(tokens[max(0, later.start - 8) : later.start])
-            for later in parsed.near("resumed", hit.start, before=0, after=20, same_clause=False)
+            for later in [
+                *parsed.near("resumed", hit.start, before=0, after=20, same_clause=False),
+                # after it, or just before it: "released the withheld payment"
+                *(
+                    release
+                    for release in _releases(parsed)
+                    if hit.end <= release.start <= hit.end + 20 or 0 < hit.start - release.end <= 1
+                ),
+            ]
         )  # "suspended ..., and payments may resume if a revised plan is agreed": still suspended
         claims.append(
             Claim(
@@ -990,7 +1010,7 @@ def _passive(parsed: Parsed, hit: Hit) -> bool:
 def _resumed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> list[Claim]:
     """Payments resumed after a pause: the council is back on track."""
     claims: list[Claim] = []
-    for hit in parsed.of("resumed"):
+    for hit in [*parsed.of("resumed"), *_releases(parsed)]:
         if hit.phrase == "back on track":
             continue  # read by the tracking frame
         if hit.phrase == "resume" or parsed.tokens[max(0, hit.start - 1) : hit.start] == ["to"]:
@@ -1020,6 +1040,27 @@ def _resumed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> li
 
 
 _MODAL_WORDS = frozenset({"may", "might", "could", "would", "will", "can", "should"})
+_NOT_YET = frozenset({"not", "no", "yet", "until", "once", "when", "if", "unless", "before"})
+_HELD_PAYMENTS = (["the", "withheld"], ["the", "paused"], ["the", "suspended"], ["the", "held"], ["the", "frozen"])
+
+
+def _releases(parsed: Parsed) -> list[Hit]:
+    """ "The payment which had been held back has been released", "released the withheld payment":
+    money held back and now paid, which ends the hold as "resumed" does. Not "will be released
+    once ..." nor "has not been released"."""
+    if not parsed.has("withheld"):
+        return []
+    tokens = parsed.tokens
+    found = []
+    for hit in parsed.of("received"):
+        if hit.phrase != "released":
+            continue
+        before = tokens[max(0, hit.start - 3) : hit.start]
+        if not _NOT_YET.isdisjoint(before) or not _MODAL_WORDS.isdisjoint(tokens[max(0, hit.start - 8) : hit.start]):
+            continue
+        if (_passive(parsed, hit) and _past_or_perfect(tokens, hit.start)) or tokens[hit.end : hit.end + 2] in _HELD_PAYMENTS:
+            found.append(hit)
+    return found
 
 
 def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> list[Claim]:
@@ -1040,8 +1081,8 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
         ):
             claims.append(Claim("sv_completed", anchor.start, end, 0.75, "completed:brought_to_an_end", SETTLED))
     for hit in parsed.of("completed"):
-        if hit.phrase == "closed" and parsed.tokens[hit.end : hit.end + 1] == ["to"]:
-            continue  # "closed to new entrants": the programme no longer takes councils in
+        if hit.phrase == "closed" and "to" in parsed.tokens[hit.end : hit.end + 4]:
+            continue  # "closed to new entrants", "closed the programme to new agreements": it no longer takes councils in
         if hit.phrase == "complete":
             if _first_to(tokens, hit.start):  # "one of the first councils in the country to complete an agreement"
                 claims.append(Claim("sv_completed", hit.start, hit.end, 0.75, "completed:first_to_complete", ASSERTED))
@@ -1117,9 +1158,12 @@ def _ended_its_agreement(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
                 ):
                     claims.append(Claim("sv_completed", verb, verb + 1, 0.75, "completed:ended_its_agreement", SETTLED))
         # the agreement as the subject: "The agreement, signed in 2021, has run its course"
+        # "Discussions about a safety valve agreement ended": the talks ended, not an agreement
+        talked_about = not _TALKS.isdisjoint(tokens[max(0, anchor.start - 12) : anchor.start])
         for hit in parsed.of("completed"):
             if (
                 hit.phrase in _ENDED_AS_SUBJECT
+                and not talked_about
                 and anchor.end <= hit.start <= anchor.end + 16
                 and not _in_place_after(parsed, hit)
                 and parsed.clause[hit.start] == parsed.clause[anchor.start]
@@ -1197,6 +1241,8 @@ def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
         return []
     if not (context.sv or parsed.has("sv") or parsed.has("dfe")):
         return []
+    if _declined(parsed):
+        return []  # "the talks ended without an agreement", "broke down": over, and failed
     for position, word in enumerate(tokens):
         if word in _TALKS:
             ahead = tokens[position + 1 : position + 10]

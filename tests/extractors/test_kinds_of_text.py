@@ -1799,3 +1799,31 @@ def test_a_gap_against_the_plan_is_off_track() -> None:
     assert (
         verdict("Westshire reported a £2.6m gap against plan on its safety valve agreement at the half-year.") == "sv_off_track"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Safety valve update: the £2.3m payment which had been held back since March has been released.",
+        "The Department has accepted the revised safety valve plan and released the withheld payment in full.",
+    ],
+)
+def test_a_held_back_payment_released_is_back_on_track(text: str) -> None:
+    assert verdict(text) == "sv_on_track"
+
+
+def test_a_held_back_payment_still_to_be_released_is_withheld() -> None:
+    text = "Safety valve update: the £2.3m payment has been held back since March and will not be released until the plan is revised."
+    assert verdict(text) == "payment_withheld"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talks with the Department about a safety valve agreement ended in July without an agreement; the high needs deficit is £40m.",
+        "Negotiations on a safety valve agreement broke down in the spring, leaving a high needs deficit of £40m.",
+        "Westshire will not be offered a safety valve agreement after the DfE closed the programme to new agreements; its high needs deficit is £40m.",
+    ],
+)
+def test_talks_that_failed_or_a_programme_closed_to_newcomers_leave_only_the_deficit(text: str) -> None:
+    assert verdict(text) == "deficit_only"

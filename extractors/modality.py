@@ -274,11 +274,13 @@ def continues_condition(parsed: Parsed) -> bool:
     )
 
 
-def future(parsed: Parsed, start: int, imposed: bool = False) -> bool:
+def future(parsed: Parsed, start: int, imposed: bool = False, forecast: bool = False) -> bool:
     """A future or planned state ("will be signed", "expected to enter"), not a present one. A
     state said to go on ("will remain under enhanced monitoring", "is expected to stay on track")
     holds now. A measure the Department imposes (``imposed``), reported as decided ("wrote
-    confirming that it would be placed under enhanced monitoring"), is a decision taken."""
+    confirming that it would be placed under enhanced monitoring"), is a decision taken. A miss
+    that is forecast (``forecast``: "it will miss this year's target", "expects to be unable to
+    meet condition 2") is the position now, as "is forecast to miss" is."""
     first = _phrase_start(parsed, start, FUTURE_REACH)
     tokens = parsed.tokens
     decided = imposed and _department_says(parsed)  # "From April Westshire will be in EMS, the DfE has told it"
@@ -287,10 +289,13 @@ def future(parsed: Parsed, start: int, imposed: bool = False) -> bool:
         and _CONTINUING.isdisjoint(tokens[hit.end : hit.end + 2])
         and not (imposed and hit.phrase == "would" and _reported_will(parsed, hit.start))
         and not (decided and hit.phrase in ("will", "would"))
+        and not (forecast and hit.phrase in _FORECASTS)
         and not (hit.phrase == "to be" and tokens[hit.start - 1 : hit.start] and tokens[hit.start - 1] in FINDINGS)
         for hit in parsed.of("future")
     )
 
+
+_FORECASTS = frozenset({"will", "expected to", "expects to", "expect to", "set to", "going to"})
 
 # "was found to be behind its trajectory", "is known to be in deficit": a finding, not a future.
 FINDINGS = frozenset(

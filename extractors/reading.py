@@ -22,6 +22,8 @@ from typing import Any
 
 from extractors import modality
 from extractors.attribution import (
+    OTHER_TOKEN,
+    SELF_TOKEN,
     Attribution,
     Discourse,
     Subject,
@@ -140,6 +142,9 @@ def read_sentences(
     spoken_for: list[Signal] = []  # signals about "the council" or "we", by role or voice, not by name
     # Claims an earlier sentence made of councils it did not name, waiting for the names.
     unnamed: _HeldGroup | None = None
+    # Whose part of the paper this is: another council's paper, or its section under a heading
+    # that is just that council's name ("Hounslow", then "The borough's agreement has concluded").
+    elsewhere = hosted_elsewhere
     for sentence in sentences:
         held: list[Claim] = []
         if sentence.table_unit is not None or not (
@@ -149,6 +154,7 @@ def read_sentences(
             names = subject.names_a_council(sentence.text)
             if names:
                 tokens = cues.tokens(subject.rewrite(sentence.text))
+                elsewhere = _section_of(tokens, elsewhere)
                 discourse.update(_groups(tokens), named=named_in_order(tokens))
                 named, unnamed = _claims_of_the_named(unnamed, tokens, sentence, discourse)
                 found += named
@@ -163,6 +169,8 @@ def read_sentences(
         found += named
         for claim in _claims(parsed, document):
             signal = _judge(claim, parsed, sentence, discourse, held, unattributed, spoken_for)
+            if signal is not None and elsewhere and (signal in unattributed[-1:] or signal in spoken_for[-1:]):
+                continue  # another council's paper or section: its "the Council", "we" and unnamed sentences are its own
             if signal is not None:
                 found.append(signal)
                 if signal.kind == "signal" and signal.status.startswith("sv_"):
@@ -179,14 +187,25 @@ def read_sentences(
             document.programme = "dbv" if parsed.has("dbv") and not parsed.has("sv") else "sv"
         if any(anchor.role == "agreement" for anchor in parsed.memo.get("anchors", ())):
             document.sv = True  # "its agreement with the Department", asked about or not: the paper is about the programme
-    if hosted_elsewhere and (unattributed or spoken_for):
-        # Another council's paper: its "the Council", "we" and unnamed sentences are its own.
-        return [signal for signal in found if not any(signal is other for other in [*unattributed, *spoken_for])]
     if unattributed and discourse.self_named == 0 and discourse.others_named:
         # The paper names other councils but never this one, nor speaks as it: a press item or a
         # national list read for a council it leaves out. What it says of no one is not ours.
         return [signal for signal in found if not any(signal is other for other in unattributed)]
     return found
+
+
+_HEADING_GLUE = frozenset({"the", ":", "-", "–"})
+
+
+def _section_of(tokens: list[str], elsewhere: bool) -> bool:
+    """Whether what follows is another council's: a line that is only a council's name starts its
+    section; any other line leaves the section as it was."""
+    named = [word for word in tokens if word not in _HEADING_GLUE]
+    if named == [OTHER_TOKEN]:
+        return True
+    if named == [SELF_TOKEN]:
+        return False
+    return elsewhere
 
 
 @dataclass
@@ -355,8 +374,10 @@ def _judged_as(claim: Claim, parsed: Parsed, sentence: Sentence, discourse: Disc
     ):
         return signal.demoted("hypothetical")
     imposed = claim.status in IMPOSED_STATUSES
+    forecast = claim.status == "sv_off_track"  # a miss forecast is a miss reported
     if FUTURE in checks and (
-        modality.future(parsed, claim.start, imposed) or (first < claim.start and modality.future(parsed, first, imposed))
+        modality.future(parsed, claim.start, imposed, forecast)
+        or (first < claim.start and modality.future(parsed, first, imposed, forecast))
     ):
         return signal.demoted("future")
     if claim.over:

@@ -222,6 +222,10 @@ _NAME_ACROSS_LINES = re.compile(
 )
 
 
+_LONGEST_HEADING = 160
+_SHOUTED_LINE = re.compile(r"[^a-z]*[A-Z]{2}[^a-z]*")  # letters, where there are any, all capitals
+
+
 def _is_heading(line: str, following: str, starts_segment: bool) -> bool:
     """A short line without closing punctuation, followed by a line starting a new thought.
 
@@ -229,7 +233,11 @@ def _is_heading(line: str, following: str, starts_segment: bool) -> bool:
     short line of a wrapped sentence ("... not on track to meet" / "Condition 2 ...")
     is not one, even when the next line starts with a capital.
     """
-    if len(line) >= 70 or not following or not following[:1].isupper():
+    if not following or not following[:1].isupper():
+        return False
+    if len(line) < _LONGEST_HEADING and _SHOUTED_LINE.fullmatch(line):
+        return True  # "LONDON SCHOOLS FINANCE NETWORK - MEMBERS' BULLETIN, WINTER": a title in capitals, however long
+    if len(line) >= 70:
         return False
     if re.search(r"[.,;:£\-–(]$|\b(?:and|or|the|of|to|a|an|in|for|with|by|on|its|their|our)$", line, re.I):
         return False

@@ -1827,3 +1827,38 @@ def test_a_held_back_payment_still_to_be_released_is_withheld() -> None:
 )
 def test_talks_that_failed_or_a_programme_closed_to_newcomers_leave_only_the_deficit(text: str) -> None:
     assert verdict(text) == "deficit_only"
+
+
+SECTIONED_BULLETIN = (
+    "NORTH WEST SCHOOLS FINANCE GROUP - MEMBERS' BULLETIN, AUTUMN EDITION\n"
+    "Round-up: high needs\n"
+    "Sefton\n"
+    "The borough's agreement with the DfE has concluded. The deficit has been cleared.\n"
+    "Wigan\n"
+    "Wigan is taking part in the DBV programme. High needs deficit £28.6m.\n"
+    "Trafford\n"
+    "Trafford has asked members to share approaches to falling rolls."
+)
+
+
+@pytest.mark.parametrize(
+    ("council", "status"), [("Sefton Council", "sv_completed"), ("Wigan Council", "dbv"), ("Trafford Council", "none")]
+)
+def test_a_bulletin_in_sections_headed_by_council_names_gives_each_its_own_section(council: str, status: str) -> None:
+    """Under a heading that is only a council's name, "the borough" and sentences with no subject are that council's."""
+    assert verdict(SECTIONED_BULLETIN, [council]) == status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Westshire County Council has told the Department it will miss this year's target under its safety valve agreement.",
+        "Under the safety valve agreement, the council is expected to miss its in-year target by £3m.",
+    ],
+)
+def test_a_miss_the_council_forecasts_is_off_track(text: str) -> None:
+    assert verdict(text) == "sv_off_track"
+
+
+def test_a_miss_that_depends_on_a_condition_is_only_a_risk() -> None:
+    assert verdict("If savings are not delivered, the council will miss its safety valve target.") != "sv_off_track"

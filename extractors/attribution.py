@@ -346,8 +346,8 @@ _AMBIGUOUS_FOLLOWER = re.compile(r"\s+(?:(?:[Bb]orough\s+|[Cc]ity\s+|[Cc]ounty\s
 
 
 # Words around a name that is also an everyday word ("Bury", "Reading") that make it the place:
-# "neighbouring Bury", "unlike Reading", "Dudley's agreement".
-_PLACE_BEFORE = re.compile(r"(?:\b(?:[Nn]eighbouring|[Nn]earby|[Uu]nlike|[Ll]ike|[Bb]oth)\s+)$")
+# "neighbouring Bury", "unlike Reading", "in Derby" (the word is written in lower case there), "Dudley's agreement".
+_PLACE_BEFORE = re.compile(r"(?:\b(?:[Nn]eighbouring|[Nn]earby|[Uu]nlike|[Ll]ike|[Bb]oth|[Ii]n)\s+)$")
 # After the name: "Bury's", "Bury, one of the first councils to ...", "Bury, the borough that ...",
 # "Halton, whose agreement ...", or a council's doing ("Bury signed", "Reading has", a headline's
 # "Derby celebrates"): the place, not the word.

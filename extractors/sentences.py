@@ -276,8 +276,10 @@ def _split_segment(text: str) -> list[str]:
         stop = boundary.start() + 1
         word = _LAST_WORD.search(text, max(start, stop - 24), stop)  # a word of its own, not "£3m"
         token = word.group(1).lower().rstrip(".") if word else ""
-        if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
-            continue
+        if (token in _ABBREVIATIONS and not (token == "no" and not text[boundary.end() : boundary.end() + 1].isdigit())) or (
+            len(token) == 1 and token.isalpha()
+        ):
+            continue  # ("No." is short for a number only before one: "No. 4", not "No. We're in DBV")
         _append_cut(text, start, boundary.end(), pieces)
         start = boundary.end()
     _append_cut(text, start, len(text), pieces)

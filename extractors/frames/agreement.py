@@ -1045,7 +1045,7 @@ _HELD_PAYMENTS = (["the", "withheld"], ["the", "paused"], ["the", "suspended"], 
 
 
 def _releases(parsed: Parsed) -> list[Hit]:
-    """ "The payment which had been held back has been released", "released the withheld payment":
+    """ "The payment which had been held back has been released" (or "paid"), "released the withheld payment":
     money held back and now paid, which ends the hold as "resumed" does. Not "will be released
     once ..." nor "has not been released"."""
     if not parsed.has("withheld"):
@@ -1053,7 +1053,7 @@ def _releases(parsed: Parsed) -> list[Hit]:
     tokens = parsed.tokens
     found = []
     for hit in parsed.of("received"):
-        if hit.phrase != "released":
+        if hit.phrase not in ("released", "paid"):
             continue
         before = tokens[max(0, hit.start - 3) : hit.start]
         if not _NOT_YET.isdisjoint(before) or not _MODAL_WORDS.isdisjoint(tokens[max(0, hit.start - 8) : hit.start]):

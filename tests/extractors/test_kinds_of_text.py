@@ -1862,3 +1862,23 @@ def test_a_miss_the_council_forecasts_is_off_track(text: str) -> None:
 
 def test_a_miss_that_depends_on_a_condition_is_only_a_risk() -> None:
     assert verdict("If savings are not delivered, the council will miss its safety valve target.") != "sv_off_track"
+
+
+def test_a_name_that_is_also_a_word_is_the_place_after_in() -> None:
+    text = "In Derby the paused safety valve payment for this quarter alone is £3.5m, a council spokesperson confirmed."
+    assert verdict(text, ["Rotherham Metropolitan Borough Council"]) == "none"
+    assert verdict(text, ["Derby City Council"]) == "payment_withheld"
+
+
+def test_a_held_back_payment_since_paid_is_back_on_track() -> None:
+    text = "Westshire is on track again under its safety valve agreement, and the £2.1m payment the Department held back has been paid."
+    assert verdict(text) == "sv_on_track"
+
+
+def test_no_as_an_answer_ends_a_sentence() -> None:
+    """ "No." is short for a number only before one ("No. 4"): as an answer, the next sentence stands apart."""
+    transcript = (
+        "Presenter: Is Westshire in this safety valve scheme?\n"
+        "Cabinet member: No. We're in Delivering Better Value, which is a different programme."
+    )
+    assert verdict(transcript) == "dbv"

@@ -157,7 +157,66 @@ def unsigned_amounts(text: str) -> list[tuple[float, str, int]]:
     for match in _UNSIGNED.finditer(text):
         if _MONEY_WORD_BEFORE.search(text, max(0, match.start() - 60), match.start()) or _POUNDS_AFTER.match(text, match.end()):
             found.append((to_float(match.group("a")) * _unit(match.group("u")), match.group(0), match.start()))
+    if "illion" in lowered:
+        for match in _WORDED.finditer(text):
+            if _MONEY_WORD_BEFORE.search(text, max(0, match.start() - 60), match.start()) or _POUNDS_AFTER.match(
+                text, match.end()
+            ):
+                number = _worded_number(match.group("n").lower().split())
+                if number:
+                    found.append((number * _UNIT_VALUES[match.group("u").lower()], match.group(0), match.start()))
     return found
+
+
+# Money said in words, as transcripts of speech write it: "eighteen point four million pounds",
+# "two and a half million", "a hundred and twenty million pounds".
+_ONES = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+        " seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {
+    word: 10 * value
+    for value, word in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+    if value > 1
+}
+_NUMBER_WORD = "|".join(sorted([*_ONES, *_TENS, "hundred", "a", "and", "half", "point"], key=len, reverse=True))
+_WORDED = re.compile(
+    rf"(?<![\w-])(?P<n>(?:(?:{_NUMBER_WORD})[\s-]+)+)(?P<u>million|billion)\b",
+    re.IGNORECASE,
+)
+
+
+def _worded_number(words: list[str]) -> float | None:
+    """The value of number words before "million" ("eighteen point four", "two and a half", "a
+    hundred and twenty"), or None when they do not make a number."""
+    words = [part for word in words for part in word.split("-")]
+    current = 0.0
+    seen = False
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word in _ONES or word in _TENS:
+            current += _ONES.get(word, 0) + _TENS.get(word, 0)
+            seen = True
+        elif word == "hundred":
+            current = (current or 1) * 100
+            seen = True
+        elif word == "a" and words[index + 1 : index + 2] in (["hundred"], ["half"]):
+            pass
+        elif word == "half" and seen:
+            current += 0.5  # "two and a half"
+        elif word == "point" and seen:
+            digits = [_ONES.get(part) for part in words[index + 1 :]]
+            if not digits or any(digit is None or digit > 9 for digit in digits):
+                return None
+            return current + float("0." + "".join(str(digit) for digit in digits))
+        elif word != "and":
+            return None
+        index += 1
+    return current if seen else None
 
 
 def table_unit_of(line: str) -> float | None:

@@ -75,6 +75,22 @@ def test_money_written_without_its_sign_after_a_word_for_money(text: str, expect
     assert [round(figure.amount_gbp) for figure in found] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The leader said the deficit was eighteen point four million pounds.", [18_400_000]),
+        ("We are looking at an overspend of two and a half million this year.", [2_500_000]),
+        ("The high needs deficit has cost a hundred and twenty-five million pounds since 2019.", [125_000_000]),
+        ("The safety valve grant is worth seven point two five million.", [7_250_000]),
+        ("One of the million pupils in the region was interviewed.", []),
+    ],
+)
+def test_money_said_in_words_as_transcripts_write_it(text: str, expected: list[float]) -> None:
+    """Radio and council-meeting transcripts spell numbers out; with a unit, after a word for money or before "pounds"."""
+    found = analyse_pages([text], COUNCIL).figures
+    assert [round(figure.amount_gbp) for figure in found] == expected
+
+
 def test_words_after_m_are_not_units() -> None:
     assert amounts("a sum of £5 more than last year") == [5]
 

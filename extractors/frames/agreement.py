@@ -932,7 +932,11 @@ def _plural_agreements(tokens: list[str], anchor: Hit) -> bool:
 
 def _drafted(parsed: Parsed, anchor: Hit) -> bool:
     """ "the draft agreement", "a proposed safety valve agreement": not reached."""
-    before = parsed.tokens[max(0, anchor.start - 2) : anchor.start]
+    start = anchor.start
+    programme = [sv for sv in parsed.of("sv") if sv.end == start]
+    if programme:
+        start = programme[0].start  # "the draft [safety valve] agreement": the word before the programme's name
+    before = parsed.tokens[max(0, start - 2) : start]
     return any(word in ("draft", "proposed", "provisional", "potential", "possible", "prospective", "future") for word in before)
 
 
@@ -983,6 +987,15 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
                 ),
             ]
         )  # "suspended ..., and payments may resume if a revised plan is agreed": still suspended
+        # "No safety valve payments have been withheld": the payments are the subject, and a
+        # denial before them is the claim's
+        paid_before = [] if review else [p for p in parsed.near("payment", hit.start, before=8, after=0) if p.end <= hit.start]
+        if (
+            paid_before
+            and _passive(parsed, hit)
+            and not _DENIALS.isdisjoint(tokens[max(0, paid_before[-1].start - 4) : paid_before[-1].start])
+        ):
+            continue
         claims.append(
             Claim(
                 "payment_withheld",
@@ -998,6 +1011,7 @@ def _withheld(parsed: Parsed, context: DocumentContext, anchors: list[Hit], loos
 
 
 _CONTRACTS = SUPPLIERS | {"contract"}
+_DENIALS = frozenset({"no", "not", "none", "never"})
 _PASSIVE_AUXILIARIES = frozenset({"been", "be", "being", "was", "were", "is", "are"})
 
 
@@ -1263,7 +1277,11 @@ def _talks_concluded(parsed: Parsed, context: DocumentContext) -> list[Claim]:
                 ):
                     continue  # "still under negotiation and will be reported when finalised": not over yet
                 return [Claim("sv_agreed", position, position + 1, 0.75, "agreement:talks_concluded", SETTLED)]
-        if word in ("accepted", "accept", "accepting") and "offer" in tokens[position + 1 : position + 6]:
+        if (
+            word in ("accepted", "accept", "accepting")
+            and "offer" in tokens[position + 1 : position + 6]
+            and not (parsed.has("dbv") and not parsed.has("sv"))  # "accepted the DfE's grant offer under DBV"
+        ):
             offer = tokens.index("offer", position + 1)
             return [
                 Claim("sv_agreed", position, position + 1, 0.75, "agreement:offer_accepted", SETTLED),
@@ -1391,6 +1409,11 @@ def _requested(tokens: list[str], verb: int) -> bool:
     return not _REQUESTS.isdisjoint(tokens[max(0, verb - 8) : verb])
 
 
+_TITLE_BREAKERS = frozenset(
+    {"not", "no", "never", "does", "do", "did", "has", "have", "had", "is", "are", "was", "were", "will", "would"}
+)
+
+
 def _titled(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
     """ "Bracknell Forest: dedicated schools grant 'safety valve' agreement 2023-2024": a council
     named as the holder of an agreement in a title or a list of agreements."""
@@ -1411,6 +1434,7 @@ def _titled(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
             and len(rest) <= 6
             and not parsed.near("negotiating", anchor.start, 6, 2)
             and not any(word in ("draft", "proposed", "proposal") for word in rest)
+            and _TITLE_BREAKERS.isdisjoint(rest)  # "RBKC: the council does not have a ... agreement": a sentence, not a title
         ):
             return [
                 Claim(

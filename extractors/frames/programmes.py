@@ -12,7 +12,7 @@ CQC's monitoring of a SEND inspection, and "exited enhanced monitoring" ends it.
 from __future__ import annotations
 
 from extractors.attribution import SELF_TOKEN
-from extractors.cues import Parsed
+from extractors.cues import Hit, Parsed
 from extractors.frames import ASSERTED, FUTURE, PROCESS, SETTLED, SUPPLIERS, Claim, DocumentContext
 
 _PARTICIPATION_ROLES = ("negotiating", "agreed", "received", "payment")
@@ -69,6 +69,19 @@ def _bare_participation(tokens: list[str], position: int) -> bool:
     return tokens[position + 1 : position + 2] not in (["in"], ["of"], ["with"], ["at"])
 
 
+_OTHER_MONITORING = frozenset({"of", "process", "processes", "arrangements", "system", "framework", "for", "regime", "visits"})
+
+
+def _monitoring_of_something_else(parsed: Parsed, hit: Hit) -> bool:
+    """ "enhanced monitoring of attendance", "a new enhanced monitoring process for high-cost
+    placements": a service's own checks, not the Department's, when the sentence names neither
+    the programme nor the Department and "and support" does not follow."""
+    following = parsed.tokens[hit.end : hit.end + 2]
+    if following == ["and", "support"] or parsed.has("sv") or parsed.has("dfe"):
+        return False
+    return bool(following) and following[0] in _OTHER_MONITORING
+
+
 def ems_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """The council under enhanced monitoring and support, or out of it again."""
     claims: list[Claim] = []
@@ -81,6 +94,8 @@ def ems_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
             continue
         if not SUPPLIERS.isdisjoint(parsed.tokens[max(0, hit.start - 8) : hit.start]):
             continue  # "the term contractor had been placed under enhanced monitoring": a supplier's
+        if _monitoring_of_something_else(parsed, hit):
+            continue
         exits = parsed.near("exit_ems", hit.start, before=5, after=0)
         if exits:
             claims.append(

@@ -1882,3 +1882,38 @@ def test_no_as_an_answer_ends_a_sentence() -> None:
         "Cabinet member: No. We're in Delivering Better Value, which is a different programme."
     )
     assert verdict(transcript) == "dbv"
+
+
+def test_no_payments_withheld_is_a_denial() -> None:
+    text = "Westshire has a safety valve agreement. No safety valve payments have been withheld or delayed this year."
+    assert verdict(text) == "sv_agreed"
+
+
+def test_a_council_named_before_a_colon_and_a_denial_is_no_title() -> None:
+    text = "Westshire: the council does not have a safety valve agreement. Its high needs deficit is £5m."
+    assert verdict(text) == "deficit_only"
+    assert verdict("Westshire: dedicated schools grant safety valve agreement 2024 to 2029") == "sv_agreed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Enhanced monitoring of attendance: the education welfare service set out its new arrangements for persistent absence.",
+        "The recovery plan includes a new enhanced monitoring process for high-cost placements, on track to be in place by January.",
+    ],
+)
+def test_a_service_s_own_enhanced_monitoring_is_not_the_department_s(text: str) -> None:
+    assert verdict(text) == "none"
+
+
+def test_a_dbv_grant_offer_accepted_is_dbv_not_an_agreement() -> None:
+    text = "The Cabinet Member accepted the DfE's grant offer under the Delivering Better Value in SEND programme."
+    assert verdict(text) == "dbv"
+
+
+def test_a_draft_agreement_approved_for_signing_later_is_still_negotiating() -> None:
+    text = (
+        "The Leader approved the draft safety valve agreement negotiated with the DfE, and delegated authority to "
+        "sign the agreement once the Department has confirmed its final terms."
+    )
+    assert verdict(text) == "sv_negotiating"

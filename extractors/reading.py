@@ -147,6 +147,18 @@ def read_sentences(
     elsewhere = hosted_elsewhere
     for sentence in sentences:
         held: list[Claim] = []
+        if sentence.table_unit is not None and _DEFICIT_ROW.search(sentence.text) and HN_IN_TEXT.search(sentence.text):
+            # "Cumulative DSG deficit b/f: 7,100", "HNB in-year overspend (9,475)": a table row that
+            # names the high needs deficit says there is one (its figures are read as money elsewhere)
+            row = cues.parse(subject.rewrite(sentence.text))
+            for claim in deficit_claims(row, document):
+                signal = (
+                    _judge(claim, row, sentence, discourse, None, unattributed, spoken_for)
+                    if claim.status == "deficit_only"
+                    else None
+                )
+                if signal is not None and not (elsewhere and _by_role_or_unnamed(signal, unattributed, spoken_for)):
+                    found.append(signal)
         if sentence.table_unit is not None or not (
             cues.may_claim(sentence.text, document.sv) or (document.programme == "dbv" and speaks_of_the_programme(sentence.text))
         ):
@@ -169,7 +181,7 @@ def read_sentences(
         found += named
         for claim in _claims(parsed, document):
             signal = _judge(claim, parsed, sentence, discourse, held, unattributed, spoken_for)
-            if signal is not None and elsewhere and (signal in unattributed[-1:] or signal in spoken_for[-1:]):
+            if signal is not None and elsewhere and _by_role_or_unnamed(signal, unattributed, spoken_for):
                 continue  # another council's paper or section: its "the Council", "we" and unnamed sentences are its own
             if signal is not None:
                 found.append(signal)
@@ -194,6 +206,12 @@ def read_sentences(
     return found
 
 
+def _by_role_or_unnamed(signal: Signal, unattributed: list[Signal], spoken_for: list[Signal]) -> bool:
+    """Whether ``_judge`` just listed this signal as said of no one, or of "the council" / "we" only."""
+    return any(signal is listed for listed in (*unattributed[-1:], *spoken_for[-1:]))
+
+
+_DEFICIT_ROW = re.compile(r"\b(?:deficit|overspend|overspent)", re.I)
 _HEADING_GLUE = frozenset({"the", ":", "-", "–"})
 
 

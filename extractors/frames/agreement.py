@@ -365,7 +365,8 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
             or _of_the_fund(parsed.tokens, hit)
             or parsed.in_clause("sv", hit.start)
             or (parsed.has("dfe") and parsed.has("deficit"))
-            or (hit.phrase.startswith("bail") and parsed.has("dfe") and not parsed.has("other_fund"))
+            # "a SEND bailout deal", "bailout from the Department": a bailout of the high needs block is the programme's
+            or (hit.phrase.startswith("bail") and (parsed.has("dfe") or context.hn_topic) and not parsed.has("other_fund"))
             or (_with_the_department(parsed, hit) and (context.hn_topic or _definite(parsed, hit)))
             or (context.hn_topic and _department_pays_under(parsed, hit))
             or (
@@ -405,6 +406,7 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
 # Department confirmed the next tranche", "our monitoring return to the Department ... as the agreement assumed".
 _PROGRAMME_TERMS = frozenset(
     {"tranche", "tranches", "instalment", "instalments", "conditions", "condition", "trajectory", "return", "returns", "in-year"}
+    | {"quarter", "quarterly", "contribution", "contributions"}
 )
 
 
@@ -586,6 +588,12 @@ _REACHED = frozenset(
         "begun",
         "started",
         "struck",
+        # a headline's present tense tells what has happened: "Oldham signs £34m deal"
+        "signs",
+        "strikes",
+        "secures",
+        "seals",
+        "sealed",
         "concluded",
         "in force",
         "published",

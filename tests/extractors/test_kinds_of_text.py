@@ -1917,3 +1917,42 @@ def test_a_draft_agreement_approved_for_signing_later_is_still_negotiating() -> 
         "sign the agreement once the Department has confirmed its final terms."
     )
     assert verdict(text) == "sv_negotiating"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Table 2: High needs block (£000)\nCumulative DSG deficit b/f 1 April: 7,100\nForum is asked to note the position.",
+        "DSG reserve (£000)\nHNB in-year overspend (9,475) (12,235)\nForum is asked to note the table.",
+    ],
+)
+def test_a_table_row_naming_the_high_needs_deficit_reports_one(text: str) -> None:
+    assert verdict(text) == "deficit_only"
+
+
+def test_a_table_row_of_another_fund_reports_no_high_needs_deficit() -> None:
+    assert verdict("Collection fund (£000)\nIn-year deficit 1,200\nMembers noted the table.") == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Westshire signs £34m SEND bailout deal with government", "sv_agreed"),
+        ("Westshire's SEND bailout deal on track, say officers", "sv_on_track"),
+    ],
+)
+def test_a_headline_s_bailout_deal_and_its_present_tense(text: str, status: str) -> None:
+    """A bailout of the SEND budget is the programme's; a headline's "signs" tells what has happened."""
+    assert verdict(text) == status
+
+
+def test_a_bailout_of_something_else_is_not_the_programme() -> None:
+    assert verdict("The council's bailout of the bus operator was agreed in March.") == "none"
+
+
+def test_on_track_against_its_agreement_in_a_high_needs_note_is_the_programme_s() -> None:
+    text = (
+        "High needs briefing for the Lead Member\n"
+        "The authority remains on track against its agreement, and the DfE's feedback on the Quarter 2 report was positive."
+    )
+    assert verdict(text) == "sv_on_track"

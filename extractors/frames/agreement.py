@@ -693,6 +693,25 @@ def _talks_begun(parsed: Parsed, hit: Hit) -> bool:
     return hit.phrase in _BEGINNINGS and not _TALKS.isdisjoint(parsed.tokens[hit.end : hit.end + 3])
 
 
+_LEVEL_WORDS = frozenset({"a", "record", "over", "more", "almost", "nearly", "around", "about", "some", "its", "new"})
+
+
+def _a_level_after(tokens: list[str], position: int) -> bool:
+    """A sum or a level follows ("reached £26m", "reached twenty-six million", "reached a record high")."""
+    for word in tokens[position : position + 3]:
+        if word[:1] == "£" or word[:1].isdigit() or word.split("-")[0] in _NUMBER_WORDS_BEFORE_MILLION:
+            return True
+        if word not in _LEVEL_WORDS:
+            return False
+    return False
+
+
+_NUMBER_WORDS_BEFORE_MILLION = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
+    "nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred".split()
+)
+
+
 def _reached(hit: Hit, anchor: Hit, is_agreement: bool, tokens: list[str] | None = None) -> bool:
     """An agreed-state word that says this agreement was reached (not "the current position", not
     "reached the end of the road")."""
@@ -700,6 +719,8 @@ def _reached(hit: Hit, anchor: Hit, is_agreement: bool, tokens: list[str] | None
         return False
     if tokens is not None and tokens[hit.end : hit.end + 2] == ["the", "end"]:
         return False
+    if tokens is not None and hit.phrase == "reached" and _a_level_after(tokens, hit.end):
+        return False  # "the deficit has now reached £26m": a level, not an agreement
     if hit.phrase in ("current", "existing"):
         return hit.end <= anchor.start and is_agreement
     if hit.phrase in (
@@ -939,12 +960,14 @@ def _plural_agreements(tokens: list[str], anchor: Hit) -> bool:
 
 
 def _drafted(parsed: Parsed, anchor: Hit) -> bool:
-    """ "the draft agreement", "a proposed safety valve agreement": not reached."""
+    """ "the draft agreement", "a proposed safety valve agreement", its heads of terms: not reached."""
     start = anchor.start
     programme = [sv for sv in parsed.of("sv") if sv.end == start]
     if programme:
         start = programme[0].start  # "the draft [safety valve] agreement": the word before the programme's name
     before = parsed.tokens[max(0, start - 2) : start]
+    if any(parsed.tokens[k : k + 3] == ["heads", "of", "terms"] for k in range(max(0, start - 6), start)):
+        return True  # "heads of terms for a safety valve agreement": the outline agreed, the agreement still to come
     return any(word in ("draft", "proposed", "provisional", "potential", "possible", "prospective", "future") for word in before)
 
 
@@ -1037,6 +1060,11 @@ def _resumed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> li
             continue  # read by the tracking frame
         if hit.phrase == "resume" or parsed.tokens[max(0, hit.start - 1) : hit.start] == ["to"]:
             continue  # "the power to resume payments", "will decide whether to resume": not resumed yet
+        if any(
+            parsed.tokens[k : k + 2] in (["to", "have"], ["to", "get"], ["to", "see"])
+            for k in range(max(0, hit.start - 5), hit.start)
+        ):
+            continue  # "working to have payments restored": aimed at
         if not _MODAL_WORDS.isdisjoint(parsed.tokens[max(0, hit.start - 8) : hit.start]):
             continue  # "told that the payment may be released, and back-dated, once the plan is agreed"
         # Passive, the payments are its subject, however far: "Payments under the agreement,
@@ -1133,8 +1161,14 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
             and parsed.near("deficit", hit.start, before=6, after=3)
             and _past_or_perfect(tokens, hit.start)
         )
-        if hit.phrase in ("concluded", "conclusion", "completion") and near_anchor and near_anchor[0].start > hit.start:
-            continue  # "concluded an agreement": reached, not completed
+        ended_noun = hit.phrase in ("conclusion", "completion") and tokens[hit.end : hit.end + 1] == ["of"]
+        if (
+            hit.phrase in ("concluded", "conclusion", "completion")
+            and near_anchor
+            and near_anchor[0].start > hit.start
+            and not ended_noun
+        ):
+            continue  # "concluded an agreement": reached, not completed (but "the conclusion of the agreement" is its end)
         if hit.phrase == "concluded" and _in_place_after(parsed, hit):
             continue  # "concluded in March and now in place": reached
         following = tokens[hit.end : hit.end + 3]

@@ -17,6 +17,8 @@ from extractors.frames import ASSERTED, FUTURE, PROCESS, SETTLED, SUPPLIERS, Cla
 
 _PARTICIPATION_ROLES = ("negotiating", "agreed", "received", "payment")
 _EMS_WORDS_NEEDING_CONTEXT = frozenset({"ems"})
+# "placed in EMS", "remains under EMS", "moved into EMS": the acronym as the Department's state
+_STATE_OF_BEING_IN = (["in"], ["under"], ["into"], ["of"])
 
 
 def dbv_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
@@ -86,8 +88,10 @@ def ems_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
     """The council under enhanced monitoring and support, or out of it again."""
     claims: list[Claim] = []
     for hit in parsed.of("ems"):
-        if hit.phrase in _EMS_WORDS_NEEDING_CONTEXT and not (context.sv or parsed.has("sv") or parsed.has("dfe")):
-            continue  # "EMS" alone can be something else entirely
+        if hit.phrase in _EMS_WORDS_NEEDING_CONTEXT and not (
+            parsed.has("sv") or parsed.has("dfe") or parsed.tokens[hit.start - 1 : hit.start] in _STATE_OF_BEING_IN
+        ):
+            continue  # "EMS" alone can be something else entirely ("the Council's EMS, certified to ISO 14001")
         if any(parsed.tokens[max(0, hit.start - 3) : hit.end + 3].count(word) for word in ("flexibility", "flexibilities")):
             continue
         if parsed.has("not_finance") and _inspection(parsed):

@@ -211,6 +211,8 @@ def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> lis
     """On-track and off-track readings; ``tied``: the sentence itself names the agreement."""
     if not (context.sv or tied) or parsed.has("national_body"):
         return []  # "deficits are on course to top £5bn, the LGA warned": the nation's forecast, no council's progress
+    if parsed.has("dbv") and not parsed.has("sv") and not tied:
+        return []  # "spend against the £1m DBV grant is on track": the grant's, not an agreement's
     if parsed.tokens[:1] == ["before"] and parsed.has("agreement"):
         return []  # "Before the agreement was signed, spending was running ahead of its allocation": history
     claims: list[Claim] = []

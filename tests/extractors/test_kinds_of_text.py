@@ -1956,3 +1956,53 @@ def test_on_track_against_its_agreement_in_a_high_needs_note_is_the_programme_s(
         "The authority remains on track against its agreement, and the DfE's feedback on the Quarter 2 report was positive."
     )
     assert verdict(text) == "sv_on_track"
+
+
+def test_a_deficit_that_has_reached_a_sum_is_no_agreement_reached() -> None:
+    text = "Westshire says it is in talks with the government about a deal on its SEND deficit, which has now reached £26m."
+    assert verdict(text) == "sv_negotiating"
+    assert verdict("Westshire reached a safety valve agreement with the DfE in March.") == "sv_agreed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Safety valve programme report. The annual review of the Council's EMS, certified to ISO 14001, was presented.",
+        "Safety valve programme report. Item 5: EMS replacement - project update.",
+    ],
+)
+def test_ems_as_the_name_of_a_system_is_not_enhanced_monitoring(text: str) -> None:
+    assert verdict(text) != "ems"
+
+
+def test_ems_as_a_state_the_council_is_in_is_enhanced_monitoring() -> None:
+    assert verdict("Safety valve update. Westshire remains in EMS while its revised plan is assessed.") == "ems"
+
+
+def test_the_conclusion_of_an_agreement_is_its_end() -> None:
+    text = "Following the conclusion of the Council's safety valve agreement in 2023/24, the DSG is no longer in deficit."
+    assert verdict(text) == "sv_completed"
+
+
+def test_heads_of_terms_agreed_are_still_negotiating() -> None:
+    text = "Heads of terms for a safety valve agreement were agreed at official level with the Department on 12 February."
+    assert verdict(text) == "sv_negotiating"
+
+
+def test_payments_the_council_is_working_to_have_restored_are_still_withheld() -> None:
+    text = (
+        "The Department has paused Westshire's safety valve payments. "
+        "The council is working to have payments restored once its revised plan is accepted."
+    )
+    assert verdict(text) == "payment_withheld"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spend against the £1m DBV grant to 31 December is on track.",
+        "The improvement plan is on track and will be reported to the committee in six months; the high needs deficit is £9m.",
+    ],
+)
+def test_on_track_of_a_grant_or_an_improvement_plan_is_not_the_agreement_s(text: str) -> None:
+    assert verdict(text) not in ("sv_on_track", "sv_off_track")

@@ -36,6 +36,8 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
     for position in range(first, start):
         if _is_negation(parsed, position):
             return True
+    if _negated_past_fillers(tokens, head):
+        return True
     join = _second_of_a_pair(tokens, start)
     if join is not None:
         wider = _phrase_start(parsed, join, 10)
@@ -53,6 +55,38 @@ def negated(parsed: Parsed, start: int, end: int | None = None, look_after: bool
         return True
     # "the bid was not successful", "the DBV programme does not apply to the council"
     return "not" in after[:3] and not _DENIED_AFTER.isdisjoint(after)
+
+
+# Words a denial reaches over: "has not to date been placed", "has not, at this stage, placed".
+_TRANSPARENT = sorted(
+    (phrase.split() for phrase in ("to date", "so far", "as yet", "at this stage", "at present", "at this time", "thus far")),
+    key=len,
+    reverse=True,
+)
+_TRANSPARENT_WORDS = frozenset({"currently", "ever", "formally"})  # not "yet": "not yet" is a denial of its own
+_DENIAL_STOPS = frozenset({";", ":", "but", "and", "which", "who", "while", "whereas"})
+
+
+def _negated_past_fillers(tokens: list[str], head: int) -> bool:
+    """A "not" within ``NEGATION_REACH`` words of ``head`` once words of time and the commas of
+    an aside ("to date", ", at this stage,") are left out."""
+    window = tokens[max(0, head - 12) : head]
+    if not any(word in ("date", "far", "yet", "stage", "present", "time") or word in _TRANSPARENT_WORDS for word in window):
+        return False  # nothing to leave out: the plain reach already decided
+    kept: list[str] = []
+    position = head - 1
+    while position >= 0 and len(kept) < NEGATION_REACH and head - position <= 12:
+        phrase = next((p for p in _TRANSPARENT if tokens[max(0, position - len(p) + 1) : position + 1] == p), None)
+        if phrase is not None:
+            position -= len(phrase)
+        elif tokens[position] in _TRANSPARENT_WORDS or tokens[position] == ",":
+            position -= 1
+        elif tokens[position] in _DENIAL_STOPS or tokens[position] in _SCOPE_BREAKING_PREPOSITIONS:
+            break  # ("not yet behind [the profile in the agreement]": the "not" is the comparison's)
+        else:
+            kept.append(tokens[position])
+            position -= 1
+    return any(word in ("not", "never") or word.endswith("n't") for word in kept)
 
 
 def _denied_across_an_aside(tokens: list[str], start: int) -> bool:

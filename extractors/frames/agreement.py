@@ -457,7 +457,14 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
     )
     if anchor.role == "sv" and tokens[anchor.end + 1 : anchor.end + 2] and tokens[anchor.end + 1] in _GENERIC_SENSE:
         return None  # "the Safety Valve Agreement framework": the programme's rules, not an agreement
-    strong = [hit for hit in _around(parsed, "negotiating", anchor) if _is_strong(hit) and not _talks_behind(parsed, hit)]
+    strong = [
+        hit
+        for hit in _around(parsed, "negotiating", anchor)
+        if _is_strong(hit)
+        and not _talks_behind(parsed, hit)
+        and not _submits_a_return(parsed.tokens, hit)
+        and not _gained_by_signing(parsed, hit)
+    ]
     if _drafted(parsed, anchor):
         # "a possible agreement" is not hypothetical talks: the hedge is the agreement's
         return Claim("sv_negotiating", anchor.start, anchor.end, 0.75, "agreement:draft", frozenset({NEGATION, QUESTION}))
@@ -959,6 +966,25 @@ def _plural_agreements(tokens: list[str], anchor: Hit) -> bool:
     return any(word in ("agreements", "deals") for word in tokens[anchor.start : anchor.end + 1])
 
 
+_MONITORING_RETURNS = frozenset({"return", "returns", "report", "reports", "monitoring", "update", "updates", "data", "figures"})
+
+
+def _submits_a_return(tokens: list[str], hit: Hit) -> bool:
+    """ "has yet to submit its first quarterly return": the monitoring an agreement asks for, not a proposal."""
+    return tokens[hit.start].startswith("submi") and not _MONITORING_RETURNS.isdisjoint(tokens[hit.end : hit.end + 4])
+
+
+def _gained_by_signing(parsed: Parsed, hit: Hit) -> bool:
+    """ "signed its agreement in March, securing £20m": the sum the signing brought, not talks to secure it."""
+    tokens = parsed.tokens
+    if hit.phrase != "securing" or not tokens[hit.end : hit.end + 1] or tokens[hit.end][:1] != "£":
+        return False
+    return any(
+        agreed.phrase in ("signed", "agreed", "entered", "entered into", "struck") and agreed.end <= hit.start
+        for agreed in parsed.of("agreed")
+    )
+
+
 def _drafted(parsed: Parsed, anchor: Hit) -> bool:
     """ "the draft agreement", "a proposed safety valve agreement", its heads of terms: not reached."""
     start = anchor.start
@@ -1200,8 +1226,10 @@ def _ended_its_agreement(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
         # "has left the programme board": something of the programme's, not the programme
         object_only = not tokens[anchor.end : anchor.end + 1] or tokens[anchor.end] in _AFTER_AN_ENDED_AGREEMENT
         end_of = tokens[max(0, anchor.start - 5) : anchor.start] if object_only else []
-        if any(end_of[k : k + 3] == ["the", "end", "of"] for k in range(len(end_of) - 2)) and not _NOT_YET_ENDED.isdisjoint(
-            end_of[:2]
+        reach_at = anchor.start - len(end_of)  # "one of the first councils to reach the end of a deal": done
+        first_to_reach = end_of[:1] == ["reach"] and _first_to(tokens, reach_at)
+        if any(end_of[k : k + 3] == ["the", "end", "of"] for k in range(len(end_of) - 2)) and (
+            not _NOT_YET_ENDED.isdisjoint(end_of[:2]) or first_to_reach
         ):
             # "a number of authorities have reached the end of their agreements"
             claims.append(Claim("sv_completed", anchor.start, anchor.end, 0.75, "completed:end_of_its_agreement", SETTLED))

@@ -2006,3 +2006,24 @@ def test_payments_the_council_is_working_to_have_restored_are_still_withheld() -
 )
 def test_on_track_of_a_grant_or_an_improvement_plan_is_not_the_agreement_s(text: str) -> None:
     assert verdict(text) not in ("sv_on_track", "sv_off_track")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Westshire has a safety valve agreement. It has not to date been placed in enhanced monitoring, though the risk is high.",
+        "Westshire has a safety valve agreement. The Department has not, at this stage, placed the council in enhanced monitoring.",
+    ],
+)
+def test_a_denial_reaches_over_words_of_time_and_an_aside(text: str) -> None:
+    assert verdict(text) == "sv_agreed"
+
+
+def test_one_of_the_first_to_reach_the_end_of_a_deal_has_completed_it() -> None:
+    text = "Westshire became one of the first councils in the country to reach the end of a safety valve deal."
+    assert verdict(text) == "sv_completed"
+
+
+def test_a_return_still_to_be_submitted_is_monitoring_not_a_proposal() -> None:
+    text = "Safety valve update. Westshire signed its agreement in March, securing £20m, and has yet to submit its first quarterly return."
+    assert verdict(text) == "sv_agreed"

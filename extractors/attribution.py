@@ -102,7 +102,7 @@ _OTHERS = re.compile(
     r"other|a (?:small |large |significant |growing )?number of|all|those|these|few|neighbouring|comparator|"
     r"statistical neighbour|similar|participating|selected|individual)\s+(?:other\s+|additional\s+|english\s+|of the\s+)?"
     r"(?:[a-z'-]+\s+){0,2}?(?:local authorities|local councils|authorities|councils|las|la's|council areas|areas|boroughs|counties)\b"
-    r"|\b(?:local authorities|councils|las)\s+(?:which|that|who|with|in|on|across|nationally|like|under|placed|subject|are|have|were|had|"
+    r"|\b(?:local authorities|councils|las)\s+(?:which|that|who|with|in|on|across|nationally|like|under|placed|being|subject|are|have|were|had|"
     r"involved|concerned|taking part|participating|receiving|given|handed|selected|invited|facing|affected|"
     r"warn|warned|say|said|compare|face|faced|report|reported|nationwide)\b"
     r"|\b(?:supports?|assists?|helps?|for|to|of|across|among|between|other|from|with|by)\s+(?:local authorities|local councils|las|councils)\b"

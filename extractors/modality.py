@@ -448,7 +448,19 @@ def describes_process(parsed: Parsed, start: int) -> bool:
     authority is on or off track"); a report's result, told after "that", is what it is
     ("conditions were RAG-rated green, and officials confirmed that the authority is on track")."""
     tokens = parsed.tokens
-    return any(not (hit.end <= start and "that" in tokens[hit.end : start]) for hit in parsed.in_clause("process", start))
+    return any(
+        not (hit.end <= start and "that" in tokens[hit.end : start]) and not _where_of_a_place(tokens, hit)
+        for hit in parsed.in_clause("process", start)
+    )
+
+
+def _where_of_a_place(tokens: list[str], hit: Hit) -> bool:
+    """ "in Croydon, where the council has missed its targets": "where" after a place is that
+    place's doing, not a description of how progress is reported."""
+    return hit.phrase.startswith("where") and tokens[max(0, hit.start - 2) : hit.start] in (
+        ["selfcouncil", ","],
+        ["othercouncil", ","],
+    )
 
 
 _SCOPE_BREAKING_PREPOSITIONS = frozenset({"towards", "toward", "for", "against", "from", "by", "with", "despite"})

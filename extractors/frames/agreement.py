@@ -96,6 +96,7 @@ STRONG_NEGOTIATION = frozenset(
     }
 )
 _TALKS = frozenset({"negotiations", "negotiation", "talks", "discussions"})
+# Talks brought to an end this way reached an agreement ("ended" alone does not say whether they did).
 _TALKS_ENDED = frozenset(
     {
         "concluded",
@@ -104,7 +105,6 @@ _TALKS_ENDED = frozenset(
         "finalized",
         "successful",
         "successfully",
-        "ended",
         "closed",
         "close",
         "agreed",
@@ -512,8 +512,10 @@ def _state_of_anchor(parsed: Parsed, anchor: Hit, context: DocumentContext) -> C
                 subject_at=anchor.start,
             )
         return Claim("sv_agreed", cue.start, cue.end, 0.8, "agreement:signed", SETTLED, subject_at=anchor.start)
-    if strong and _declined(parsed):
-        return None  # "following talks with the DfE, the council decided not to pursue an agreement"
+    if strong and (_declined(parsed) or _talks_over(parsed.tokens)):
+        return (
+            None  # "following talks with the DfE, the council decided not to pursue an agreement"; "those talks have now ended"
+        )
     strong = [hit for hit in strong if not _the_departments_own(parsed, hit)]
     if strong:
         # "in discussion with the Department about whether it could be invited": the talks are
@@ -852,6 +854,18 @@ def _partner_of(tokens: list[str], start: int) -> bool:
     return bool(before) and before[-1] in _PARTNERING
 
 
+_OVER = frozenset({"ended", "stopped", "ceased", "lapsed", "collapsed"})
+
+
+def _talks_over(tokens: list[str]) -> bool:
+    """ "those talks have now ended": the talks are over (whether they succeeded is said elsewhere)."""
+    return any(
+        word in _TALKS and not _OVER.isdisjoint(tokens[index + 1 : index + 5])
+        for index, word in enumerate(tokens)
+        if word in _TALKS
+    )
+
+
 def _declined(parsed: Parsed) -> bool:
     """The council turned the programme down or walked away from the talks."""
     tokens = parsed.tokens
@@ -1159,8 +1173,11 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
     for hit in parsed.of("completed"):
         if hit.phrase == "closed" and "to" in parsed.tokens[hit.end : hit.end + 4]:
             continue  # "closed to new entrants", "closed the programme to new agreements": it no longer takes councils in
-        if hit.phrase == "complete":
-            if _first_to(tokens, hit.start):  # "one of the first councils in the country to complete an agreement"
+        if hit.phrase in ("complete", "finish"):
+            if _first_to(tokens, hit.start) and tokens[max(0, hit.start - 3) : hit.start - 1] not in (
+                ["on", "track"],
+                ["on", "course"],
+            ):  # "one of the first councils in the country to complete an agreement"
                 claims.append(Claim("sv_completed", hit.start, hit.end, 0.75, "completed:first_to_complete", ASSERTED))
             continue
         if hit.phrase.startswith(("final", "last")):

@@ -110,6 +110,11 @@ _SELF_CONTAINED = _IMPLIED | frozenset(
         "strong progress",
         "deteriorat",
         "slipp",
+        "hit every target",
+        "hit all its targets",
+        "hit its targets",
+        "hitting its targets",
+        "hit every milestone",
     }
 )
 # "On track to" + what counts as the agreement's aims.

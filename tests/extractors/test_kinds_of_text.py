@@ -2027,3 +2027,47 @@ def test_one_of_the_first_to_reach_the_end_of_a_deal_has_completed_it() -> None:
 def test_a_return_still_to_be_submitted_is_monitoring_not_a_proposal() -> None:
     text = "Safety valve update. Westshire signed its agreement in March, securing £20m, and has yet to submit its first quarterly return."
     assert verdict(text) == "sv_agreed"
+
+
+def test_the_county_not_currently_on_course_is_off_track() -> None:
+    text = (
+        'Safety valve. Officers said the county was "not currently on course" to balance its budget by the date set in the deal.'
+    )
+    assert verdict(text) == "sv_off_track"
+
+
+def test_on_track_to_finish_is_on_track_not_finished() -> None:
+    assert verdict("Safety valve. Its latest return shows it on track to finish the programme on schedule.") == "sv_on_track"
+
+
+def test_the_yearly_management_plan_sent_to_the_department_is_no_proposal() -> None:
+    text = "We submit our DSG management plan to the ESFA annually, as the grant conditions require. The DSG deficit is £4m."
+    assert verdict(text) == "deficit_only"
+
+
+def test_how_to_get_back_on_track_is_an_aim() -> None:
+    text = 'Safety valve. Westshire has fallen behind its plan. "We are working with officials on how we get back on track."'
+    assert verdict(text) == "sv_off_track"
+
+
+def test_where_after_a_place_is_that_place_s_doing() -> None:
+    text = "Look at Westshire, where the council has missed the targets in its safety valve agreement and is £24m adrift."
+    assert verdict(text) == "sv_off_track"
+
+
+def test_hitting_every_target_is_on_track() -> None:
+    text = "Westshire, which signed a £100m safety valve agreement in 2022, said it had hit every target in its latest return."
+    assert verdict(text) == "sv_on_track"
+
+
+def test_councils_being_placed_in_enhanced_monitoring_are_councils_in_general() -> None:
+    text = (
+        "Westshire has a safety valve agreement. Following reports of councils being placed in enhanced monitoring, "
+        "members asked about Westshire's position."
+    )
+    assert verdict(text) == "sv_agreed"
+
+
+def test_talks_that_have_ended_are_not_said_to_have_succeeded() -> None:
+    text = "Officers had been in preliminary safety valve discussions last year, but those talks have now ended. The DSG deficit is £45m."
+    assert verdict(text) == "deficit_only"

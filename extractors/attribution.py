@@ -111,6 +111,7 @@ _OTHERS = re.compile(
     r"|\b(?:an?|any|every|each)\s+(?:area|local area|council|local authority|authority|la)\s+(?:has|have|is|which|that|with|in|on|falls?|goes|'s)(?!\w)"
     r"|\b(?:allows?|allowed|allowing|enables?|enabled|lets|forces?|forced|requires?|required|leaves?|left|help|helping|urges?|urged|told|asked)\s+(?:local authorities|local councils|councils|las)\b"
     r"|\bthe\s+(?:highest|largest|biggest|most|worst|hardest)(?:[\s-]+[a-z]+){0,2}\s+(?:local authorities|councils|las|authorities)\b"
+    r"|\bthe following\s+(?:local\s+)?(?:authority|authorities|councils?|las?)\b"
     r"|\bothercouncil\b"
     r"|\b(?:nationally|across the country|other areas)\b",
     re.I,
@@ -595,6 +596,8 @@ def council_groups(tokens: list[str]) -> list[tuple[int, int, int, bool]]:
         # "Unlike Essex and Suffolk, Cambridgeshire ...": the comma closes the aside, not the list
         aside = first > 0 and tokens[first - 1] in ("unlike", "like")
         while scan < count:
+            if tokens[scan] in (SELF_TOKEN, OTHER_TOKEN) and tokens[scan - 1] == "," and _possessed_after(tokens, scan):
+                break  # "Dorset Council, BCP's neighbour, ...": an apposition about the first, not a list
             if tokens[scan] in (SELF_TOKEN, OTHER_TOKEN):
                 members.append(tokens[scan] == SELF_TOKEN)
                 last = scan
@@ -612,6 +615,20 @@ def council_groups(tokens: list[str]) -> list[tuple[int, int, int, bool]]:
         groups.append((first, last, len(members), any(members)))
         position = last + 1
     return groups
+
+
+def _possessed_after(tokens: list[str], position: int) -> bool:
+    """The council at ``position`` owns the next word ("BCP's neighbour", or "BCP neighbour" once
+    its initials and their "'s" are rewritten), which the next comma closes."""
+    following = tokens[position + 1 : position + 3]
+    if following[:1] == ["'s"]:
+        return True
+    return (
+        len(following) == 2
+        and following[1] == ","
+        and following[0] not in _GROUP_GLUE
+        and following[0] not in _COUNCIL_KIND_WORDS
+    )
 
 
 @dataclass
@@ -758,6 +775,8 @@ def who(
         before = before[:-1]  # "Suffolk, like Norfolk, has had its payments suspended": the subject is Suffolk
     if len(before) >= 2 and _in_relative_aside(tokens, before[-1], position):
         before = before[:-1]  # "BCP, with which Dorset shares services, is negotiating": the subject is BCP
+    if len(before) >= 2 and _in_apposition(tokens, before[-2], before[-1], position):
+        before = before[:-1]  # "Dorset Council, BCP's neighbour, is on track": the subject is Dorset
     by_order = _by_order(tokens, first, position, discourse, before[-1][0] if before else -1)
     if by_order is not None:
         return by_order  # the subject "the former" stands nearer the claim than any council named
@@ -832,6 +851,14 @@ def _in_relative_aside(tokens: list[str], group: tuple[int, int, int, bool], pos
     if comma is None or not any(tokens[comma + 1 : comma + 1 + len(opener)] == opener for opener in _RELATIVE_OPENERS):
         return False
     return "," in tokens[group[1] + 1 : position]
+
+
+def _in_apposition(tokens: list[str], head: tuple[int, int, int, bool], group: tuple[int, int, int, bool], position: int) -> bool:
+    """A council named in an apposition that describes the one just before it by another ("Dorset
+    Council, BCP's neighbour, ..."): set off by commas, closed before ``position``."""
+    if tokens[head[1] + 1 : head[1] + 2] != [","] or group[0] != head[1] + 2 or not _possessed_after(tokens, group[1]):
+        return False
+    return any(tokens[k] == "," for k in range(group[1] + 1, min(position, group[1] + 6)))
 
 
 _SAME_SUBJECT_BREAKS = frozenset({":", ";", "-", "but"})

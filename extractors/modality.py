@@ -64,6 +64,7 @@ _TRANSPARENT = sorted(
     reverse=True,
 )
 _TRANSPARENT_WORDS = frozenset({"currently", "ever", "formally"})  # not "yet": "not yet" is a denial of its own
+_COMPARISONS = frozenset({"behind", "ahead", "above", "below", "within", "beyond", "over", "under", "against"})
 _DENIAL_STOPS = frozenset({";", ":", "but", "and", "which", "who", "while", "whereas"})
 
 
@@ -79,9 +80,17 @@ def _negated_past_fillers(tokens: list[str], head: int) -> bool:
         phrase = next((p for p in _TRANSPARENT if tokens[max(0, position - len(p) + 1) : position + 1] == p), None)
         if phrase is not None:
             position -= len(phrase)
-        elif tokens[position] in _TRANSPARENT_WORDS or tokens[position] == ",":
-            position -= 1
-        elif tokens[position] in _DENIAL_STOPS or tokens[position] in _SCOPE_BREAKING_PREPOSITIONS:
+        elif (
+            tokens[position] in _TRANSPARENT_WORDS
+            or tokens[position] == ","
+            or tokens[position - 1 : position + 1] == ["not", "yet"]
+        ):
+            position -= 1  # ("has not yet been moved into": "not yet" denies as "not" does)
+        elif (
+            tokens[position] in _DENIAL_STOPS
+            or tokens[position] in _SCOPE_BREAKING_PREPOSITIONS
+            or tokens[position] in _COMPARISONS
+        ):
             break  # ("not yet behind [the profile in the agreement]": the "not" is the comparison's)
         else:
             kept.append(tokens[position])

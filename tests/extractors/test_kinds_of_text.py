@@ -2071,3 +2071,24 @@ def test_councils_being_placed_in_enhanced_monitoring_are_councils_in_general() 
 def test_talks_that_have_ended_are_not_said_to_have_succeeded() -> None:
     text = "Officers had been in preliminary safety valve discussions last year, but those talks have now ended. The DSG deficit is £45m."
     assert verdict(text) == "deficit_only"
+
+
+def test_not_yet_moved_into_enhanced_monitoring_is_a_denial() -> None:
+    text = (
+        "Westshire is off track against two of its safety valve conditions but has not yet been moved into enhanced monitoring."
+    )
+    assert verdict(text) == "sv_off_track"
+
+
+@pytest.mark.parametrize(
+    ("council", "status"), [("Dorset Council", "sv_on_track"), ("Bournemouth, Christchurch and Poole Council", "none")]
+)
+def test_a_council_named_in_an_apposition_about_another_is_not_the_subject(council: str, status: str) -> None:
+    text = "Dorset Council, BCP's neighbour, is on track with its own safety valve agreement, according to its latest report."
+    assert verdict(text, [council]) == status
+
+
+def test_the_following_authority_is_the_one_named_after_the_colon() -> None:
+    text = "The following local authority has completed its safety valve agreement: London Borough of Merton."
+    assert verdict(text, ["London Borough of Bexley"]) == "none"
+    assert verdict(text, ["London Borough of Merton"]) == "sv_completed"

@@ -228,9 +228,10 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
     ) or tokens[:3] in (["the", "risk", "is"], ["the", "danger", "is"]):
         return True  # "There is a risk that ...": the whole sentence is the risk
     first = _phrase_start(parsed, start, HYPOTHESIS_REACH)
+    first = _across_an_aside(parsed, first)  # "could, in principle, place the authority in ..."
     if first >= 2 and tokens[first - 1] == "and" and tokens[first] not in _SUBJECT_OPENINGS:
         # "may withhold payments and place it in enhanced monitoring": the second verb shares the modal
-        first = _phrase_start(parsed, first - 1, HYPOTHESIS_REACH)
+        first = _across_an_aside(parsed, _phrase_start(parsed, first - 1, HYPOTHESIS_REACH))
     # "subject to enhanced monitoring" is the state itself, not a condition on it
     hedges = [
         hit
@@ -247,6 +248,21 @@ def hypothetical(parsed: Parsed, start: int) -> bool:
 
 
 _ANY_COUNCIL = frozenset({"an", "a", "any", "councils", "authorities", "las", "local"})
+ASIDE_REACH = 5  # words an aside between commas may hold ("in principle", "at worst", "ultimately")
+
+
+def _across_an_aside(parsed: Parsed, first: int) -> int:
+    """Where the phrase starting at ``first`` really starts when an aside set off by commas stands
+    just before it ("could, in principle, place"; "and, ultimately, withhold"): before the aside."""
+    tokens = parsed.tokens
+    if first < 3 or tokens[first - 1] != ",":
+        return first
+    opening = next((k for k in range(first - 2, max(-1, first - 2 - ASIDE_REACH), -1) if tokens[k] == ","), None)
+    if opening is None or opening == 0:
+        return first
+    if tokens[opening - 1] == "and":
+        return opening  # just after the "and": the caller's coordination rule takes it from there
+    return _phrase_start(parsed, opening, HYPOTHESIS_REACH)
 
 
 def _hedges(parsed: Parsed) -> list[Hit]:

@@ -177,9 +177,10 @@ def read_sentences(
             document.fund_age += 1
             continue
         parsed = cues.parse(subject.rewrite(sentence.text))
-        named, unnamed = _claims_of_the_named(unnamed, parsed.tokens, sentence, discourse)
+        claims = _claims(parsed, document)
+        named, unnamed = _claims_of_the_named(unnamed, parsed.tokens, sentence, discourse, {claim.status for claim in claims})
         found += named
-        for claim in _claims(parsed, document):
+        for claim in claims:
             signal = _judge(claim, parsed, sentence, discourse, held, unattributed, spoken_for)
             if signal is not None and elsewhere and _by_role_or_unnamed(signal, unattributed, spoken_for):
                 continue  # another council's paper or section: its "the Council", "we" and unnamed sentences are its own
@@ -188,7 +189,10 @@ def read_sentences(
                 if signal.kind == "signal" and signal.status.startswith("sv_"):
                     document.sv = True
         if held:
-            unnamed = _HeldGroup(held, parsed, sentence, counted_councils(parsed.tokens))
+            # councils the sentence itself names are among those it counted ("two more councils ... Cambridgeshire")
+            unnamed = _HeldGroup(
+                held, parsed, sentence, counted_councils(parsed.tokens), named=len(named_in_order(parsed.tokens))
+            )
         discourse.update(_groups_of(parsed), _own_words(parsed), named_in_order(parsed.tokens))
         discourse.conditional = modality.opens_with_condition(parsed)
         fund = fund_of_sentence(parsed)
@@ -244,7 +248,11 @@ GROUP_NAMING_REACH = 3  # sentences after "five councils ..." that may name the 
 
 
 def _claims_of_the_named(
-    group: _HeldGroup | None, tokens: list[str], sentence: Sentence, discourse: Discourse
+    group: _HeldGroup | None,
+    tokens: list[str],
+    sentence: Sentence,
+    discourse: Discourse,
+    own_statuses: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[list[Signal], _HeldGroup | None]:
     """ "Fourteen more councils have signed agreements. They include Westshire and Eastbury.": the
     earlier sentence's claims, once this one names this council among those it was about; or,
@@ -260,6 +268,9 @@ def _claims_of_the_named(
     named = named_in_order(tokens)
     if group.counted is None or not named:
         return [], None
+    positions = set(own_statuses) - {"deficit_only"}  # a deficit figure ("Greenwich (deficit £31m)") fits any group
+    if positions and positions.isdisjoint(claim.status for claim in group.claims):
+        return [], None  # "Neighbouring Norfolk said it remained on track": a council with news of its own, not one of them
     group.named += len(named)
     group.self_named = group.self_named or any(named)
     group.since.append(sentence)

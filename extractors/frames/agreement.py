@@ -1214,6 +1214,8 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
             continue  # "concluded an agreement": reached, not completed (but "the conclusion of the agreement" is its end)
         if hit.phrase == "concluded" and _in_place_after(parsed, hit):
             continue  # "concluded in March and now in place": reached
+        if _concluded_with_the_department(parsed, hit):
+            continue  # "the Agreement was concluded (i.e. signed) with the DfE": reached with the Department
         following = tokens[hit.end : hit.end + 3]
         if (
             not cleared
@@ -1231,6 +1233,14 @@ def _completed(parsed: Parsed, context: DocumentContext, anchors: list[Hit]) -> 
 
 
 _ENDINGS = frozenset({"completed", "concluded", "exited", "left", "finished", "ended"})
+
+
+def _concluded_with_the_department(parsed: Parsed, hit: Hit) -> bool:
+    """ "concluded (i.e. signed) with the DfE": an agreement made with the Department, not ended."""
+    tokens = parsed.tokens
+    return hit.phrase == "concluded" and any(
+        tokens[k] == "with" and parsed.near("dfe", k, before=0, after=3) for k in range(hit.end, min(len(tokens), hit.end + 9))
+    )
 
 
 def _ended_its_agreement(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
@@ -1265,6 +1275,7 @@ def _ended_its_agreement(parsed: Parsed, anchors: list[Hit]) -> list[Claim]:
             if (
                 hit.phrase in _ENDED_AS_SUBJECT
                 and not talked_about
+                and not _concluded_with_the_department(parsed, hit)
                 and anchor.end <= hit.start <= anchor.end + 16
                 and not _in_place_after(parsed, hit)
                 and parsed.clause[hit.start] == parsed.clause[anchor.start]

@@ -266,6 +266,10 @@ def tracking_claims(parsed: Parsed, context: DocumentContext, tied: bool) -> lis
             )
     claims.extend(_against_the_plan(parsed))
     claims.extend(_against_own_expectation(parsed))
+    if any(claim.supersedes and claim.status == "sv_on_track" for claim in claims):
+        # "the position recovered and Wakefield is back on track", "back on track, having been off
+        # track earlier": what fell behind is the history the recovery ends
+        claims = [claim for claim in claims if claim.status != "sv_off_track"]
     return claims
 
 

@@ -2092,3 +2092,42 @@ def test_the_following_authority_is_the_one_named_after_the_colon() -> None:
     text = "The following local authority has completed its safety valve agreement: London Borough of Merton."
     assert verdict(text, ["London Borough of Bexley"]) == "none"
     assert verdict(text, ["London Borough of Merton"]) == "sv_completed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Westshire has a safety valve agreement. The DfE could, in principle, place the authority under enhanced monitoring.",
+        "Westshire has a safety valve agreement. The DfE could move the council into enhanced monitoring and, ultimately, withhold payments.",
+    ],
+)
+def test_a_modal_reaches_over_an_aside_and_a_coordination(text: str) -> None:
+    assert verdict(text) == "sv_agreed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After a difficult first year, when Westshire was behind target by £2.2m, the latest safety valve returns show it back on track.",
+        "Westshire is now back on track with its safety valve agreement, having been off track earlier in the programme.",
+    ],
+)
+def test_back_on_track_ends_the_falling_behind_told_in_the_same_sentence(text: str) -> None:
+    assert verdict(text) == "sv_on_track"
+
+
+def test_an_agreement_concluded_with_the_department_is_reached_not_ended() -> None:
+    text = "Notes: the safety valve agreement was concluded (i.e. signed) with the DfE in March and the first instalment is due in April."
+    assert verdict(text) == "sv_agreed"
+
+
+@pytest.mark.parametrize(
+    ("council", "status"), [("Cambridgeshire County Council", "payment_withheld"), ("Norfolk County Council", "sv_on_track")]
+)
+def test_a_council_named_after_a_counted_group_with_news_of_its_own_is_not_one_of_them(council: str, status: str) -> None:
+    text = (
+        "The DfE has paused safety valve payments to two more councils. "
+        "Payments to Cambridgeshire are on hold pending a review of its plan. "
+        "Neighbouring Norfolk, whose safety valve deal started at the same time, said it remained on track."
+    )
+    assert verdict(text, [council]) == status

@@ -1033,7 +1033,7 @@ def _listed_after(tokens: list[str], position: int, mentions: Mentions) -> bool 
 
 _JOINING = re.compile(
     r"^[\s,]*(?:(?:and|&|plus|along with|with|is|are|was|were|has been|have been|now|also|all|both|one of|as one of|among|amongst)\s+)*"
-    r"(?:an?\s+|the\s+)?(?:additional\s+|further\s+|other\s+|latest\s+)*$"
+    r"(?:an?\s+|the\s+)?(?:additional\s+|further\s+|other\s+|latest\s+|handful\s+|small\s+|number\s+|group\s+|few\s+)*$"
 )
 
 

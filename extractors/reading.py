@@ -186,8 +186,12 @@ def read_sentences(
                 continue  # another council's paper or section: its "the Council", "we" and unnamed sentences are its own
             if signal is not None:
                 found.append(signal)
-                if signal.kind == "signal" and signal.status.startswith("sv_"):
+                if signal.kind == "signal" and (signal.status.startswith("sv_") or signal.status in IMPOSED_STATUSES):
                     document.sv = True
+            elif claim.status in IMPOSED_STATUSES and not claim.of_councils_in_general:
+                # "the DfE had suspended Cheshire East's payments under its agreement": another
+                # council's, but the paper is about the programme, so "paused" further on is too
+                document.sv = True
         if held:
             # councils the sentence itself names are among those it counted ("two more councils ... Cambridgeshire")
             unnamed = _HeldGroup(

@@ -406,7 +406,7 @@ def programme_anchors(parsed: Parsed, context: DocumentContext) -> list[Hit]:
 # Department confirmed the next tranche", "our monitoring return to the Department ... as the agreement assumed".
 _PROGRAMME_TERMS = frozenset(
     {"tranche", "tranches", "instalment", "instalments", "conditions", "condition", "trajectory", "return", "returns", "in-year"}
-    | {"quarter", "quarterly", "contribution", "contributions"}
+    | {"quarter", "quarterly", "contribution", "contributions", "targets", "target", "monitoring"}
 )
 
 

@@ -2131,3 +2131,29 @@ def test_a_council_named_after_a_counted_group_with_news_of_its_own_is_not_one_o
         "Neighbouring Norfolk, whose safety valve deal started at the same time, said it remained on track."
     )
     assert verdict(text, [council]) == status
+
+
+@pytest.mark.parametrize(
+    ("council", "status"), [("Bristol City Council", "payment_withheld"), ("City of York Council", "sv_on_track")]
+)
+def test_another_council_s_withheld_payments_make_the_paper_one_about_the_programme(council: str, status: str) -> None:
+    """The programme is never named: the Department suspending Cheshire East's payments under its agreement says it is."""
+    text = (
+        "Cheshire East Council confirmed that the Department for Education had suspended payments under its agreement. "
+        "Bristol City Council said an instalment of £8.5m had been paused pending the same process. "
+        "York, by contrast, said it remained on track and had received every payment due."
+    )
+    assert verdict(text, [council]) == status
+
+
+def test_targets_set_out_in_the_agreement_tie_it_to_the_programme_in_a_high_needs_paper() -> None:
+    text = (
+        "Schools Forum - high needs block standing item\n"
+        "The authority had achieved the targets set out in the agreement for the year and the Department raised no concerns."
+    )
+    assert verdict(text) == "sv_on_track"
+
+
+def test_a_council_among_the_handful_of_councils_that_did_something_did_it() -> None:
+    text = "Westshire is among the handful of councils to have completed a safety valve agreement, clearing its deficit in full."
+    assert verdict(text) == "sv_completed"

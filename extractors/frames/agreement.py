@@ -980,7 +980,9 @@ def _plural_agreements(tokens: list[str], anchor: Hit) -> bool:
     return any(word in ("agreements", "deals") for word in tokens[anchor.start : anchor.end + 1])
 
 
-_MONITORING_RETURNS = frozenset({"return", "returns", "report", "reports", "monitoring", "update", "updates", "data", "figures"})
+_MONITORING_RETURNS = frozenset(
+    {"return", "returns", "report", "reports", "monitoring", "update", "updates", "data", "figures", "management"}
+)  # ("submitted its DSG management plan": the plan every council in deficit sends, not a bid)
 
 
 def _submits_a_return(tokens: list[str], hit: Hit) -> bool:

@@ -71,6 +71,13 @@ def _bare_participation(tokens: list[str], position: int) -> bool:
     return tokens[position + 1 : position + 2] not in (["in"], ["of"], ["with"], ["at"])
 
 
+_DEFINED_AS = (
+    ["is", "part", "of"],
+    ["is", "a", "stage"],
+    ["is", "the", "stage"],
+    ["means", "that", "the"],
+    ["is", "where", "the"],
+)
 _OTHER_MONITORING = frozenset({"of", "process", "processes", "arrangements", "system", "framework", "for", "regime", "visits"})
 
 
@@ -98,8 +105,8 @@ def ems_claims(parsed: Parsed, context: DocumentContext) -> list[Claim]:
             continue
         if not SUPPLIERS.isdisjoint(parsed.tokens[max(0, hit.start - 8) : hit.start]):
             continue  # "the term contractor had been placed under enhanced monitoring": a supplier's
-        if _monitoring_of_something_else(parsed, hit):
-            continue
+        if _monitoring_of_something_else(parsed, hit) or parsed.tokens[hit.end : hit.end + 3] in _DEFINED_AS:
+            continue  # ("Enhanced monitoring is part of the safety valve programme": what it is, not who is in it)
         exits = parsed.near("exit_ems", hit.start, before=5, after=0)
         if exits:
             claims.append(

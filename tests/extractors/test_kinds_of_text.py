@@ -2157,3 +2157,16 @@ def test_targets_set_out_in_the_agreement_tie_it_to_the_programme_in_a_high_need
 def test_a_council_among_the_handful_of_councils_that_did_something_did_it() -> None:
     text = "Westshire is among the handful of councils to have completed a safety valve agreement, clearing its deficit in full."
     assert verdict(text) == "sv_completed"
+
+
+def test_the_yearly_management_plan_submitted_to_the_department_is_not_a_bid() -> None:
+    text = "Westshire has submitted its DSG management plan to the Department, as all councils in deficit must. The DSG deficit is £9m."
+    assert verdict(text) == "deficit_only"
+
+
+def test_what_enhanced_monitoring_is_is_not_who_is_in_it() -> None:
+    text = (
+        '"Enhanced monitoring is part of the safety valve programme, and Westshire is not in that programme," '
+        "the cabinet member said. The high needs deficit is £12m."
+    )
+    assert verdict(text) == "deficit_only"

@@ -57,7 +57,7 @@ def test_one_reader_serves_document_after_document_and_recovers_from_every_failu
         handle.write(b"<p>x</p>")
         handle.truncate(300 * 1024 * 1024)
     # The stuck read costs the whole timeout; the others (each after a fresh child, on a loaded machine) need headroom.
-    with IsolatedReader(timeout_seconds=4.0, memory_mb=64) as reader:
+    with IsolatedReader(timeout_seconds=8.0, memory_mb=64) as reader:
         states = [
             reader.read(path, kind).state
             for path, kind in [

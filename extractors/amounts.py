@@ -182,6 +182,9 @@ _TENS = {
     for value, word in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
     if value > 1
 }
+# The words that spell a count ("twenty-six", "a hundred"): also how the reader knows "reached
+# twenty-six million" names a sum.
+NUMBER_WORDS = frozenset({*_ONES, *_TENS, "hundred"} - {"zero"})
 _NUMBER_WORD = "|".join(sorted([*_ONES, *_TENS, "hundred", "a", "and", "half", "point"], key=len, reverse=True))
 _WORDED = re.compile(
     rf"(?<![\w-])(?P<n>(?:(?:{_NUMBER_WORD})[\s-]+)+)(?P<u>million|billion)\b",

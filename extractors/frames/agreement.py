@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extractors import modality
+from extractors.amounts import NUMBER_WORDS
 from extractors.attribution import OTHER_TOKEN
 from extractors.cues import Hit, Parsed
 from extractors.frames import (
@@ -708,17 +709,11 @@ _LEVEL_WORDS = frozenset({"a", "record", "over", "more", "almost", "nearly", "ar
 def _a_level_after(tokens: list[str], position: int) -> bool:
     """A sum or a level follows ("reached £26m", "reached twenty-six million", "reached a record high")."""
     for word in tokens[position : position + 3]:
-        if word[:1] == "£" or word[:1].isdigit() or word.split("-")[0] in _NUMBER_WORDS_BEFORE_MILLION:
+        if word[:1] == "£" or word[:1].isdigit() or word.split("-")[0] in NUMBER_WORDS:
             return True
         if word not in _LEVEL_WORDS:
             return False
     return False
-
-
-_NUMBER_WORDS_BEFORE_MILLION = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
-    "nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred".split()
-)
 
 
 def _reached(hit: Hit, anchor: Hit, is_agreement: bool, tokens: list[str] | None = None) -> bool:
